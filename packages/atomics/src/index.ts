@@ -1,0 +1,21 @@
+/**
+ * `@ft/atomics`: layer 1 of ft. The shared address space (one SharedArrayBuffer,
+ * u32 addresses), atomics with named memory orders, thread slots and parker
+ * words, the parking lot, PyMutex and the rest of CPython's lock family, and
+ * critical sections.
+ *
+ * @packageDocumentation
+ */
+
+export * from './atomic-ops.js';
+export * from './clock.js';
+export * from './critical-section.js';
+export * from './fatal.js';
+export * from './layout.js';
+export * from './parking-lot.js';
+export * from './py-mutex.js';
+export * from './raw-mutex.js';
+export * from './region-allocator.js';
+export * from './shared-heap.js';
+export * from './spin.js';
+export { isThreadLive, liveThreadCount, maxThreadId, parkerPost, parkerWait, threadGeneration, threadSlotAddress } from './thread-slots.js';
