@@ -1,1 +1,5 @@
-export {};
+export * from './control-block.js';
+export * from './random.js';
+export * from './run-scenario.js';
+export * from './scenario.js';
+export * from './worker-runtime.js';
