@@ -58,8 +58,9 @@ function callOnceSlow(heap: SharedHeap, addr: number, fn: OnceFunction, arg: num
       return runInitializer(heap, addr, fn, arg);
     }
     if (v === ONCE_INITIALIZED) return 0;
-    if ((v & MUTEX_LOCKED_BIT) === 0) {
-      // 2, 3 without the running bit, or anything above 4: not a once flag.
+    if ((v | MUTEX_HAS_PARKED_BIT) !== (MUTEX_LOCKED_BIT | MUTEX_HAS_PARKED_BIT)) {
+      // Only 1 and 3 remain valid (CPython asserts the running bit); parking
+      // on anything else could sleep forever.
       fatalError(`once flag at ${formatAddress(addr)} holds invalid state ${v}`);
     }
     // Another thread is running the initialiser: record that we wait.

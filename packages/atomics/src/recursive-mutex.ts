@@ -18,8 +18,7 @@ import {
   RECURSIVE_MUTEX_MUTEX_OFFSET,
   RECURSIVE_MUTEX_OWNER_OFFSET,
 } from './layout.js';
-import { LOCK_ACQUIRED, LOCK_DETACH, mutexLockTimed, mutexTryLock } from './py-mutex.js';
-import { mutexLock, mutexUnlock } from './py-mutex.js';
+import { LOCK_ACQUIRED, mutexLock, mutexLockTimed, mutexTryLock, mutexUnlock } from './py-mutex.js';
 import type { SharedHeap } from './shared-heap.js';
 
 /** Deepest nesting a u32 level can count; one more re-lock would wrap. */
@@ -60,8 +59,8 @@ export function recursiveMutexLock(heap: SharedHeap, addr: number): void {
  * Locks the recursive mutex at `addr`, giving up after `timeoutMs` (negative =
  * forever, 0 = do not wait) (`_PyRecursiveMutex_LockTimed`, CPython 3.14).
  * The owner re-locks at once.
- * @param flags - {@link LOCK_DETACH} or {@link LOCK_DONT_DETACH}.
- * @returns {@link LOCK_ACQUIRED} or {@link LOCK_FAILURE}.
+ * @param flags - `LOCK_DETACH` or `LOCK_DONT_DETACH`, as for `mutexLockTimed`.
+ * @returns `LOCK_ACQUIRED` or `LOCK_FAILURE`.
  * @public
  */
 export function recursiveMutexLockTimed(heap: SharedHeap, addr: number, timeoutMs: number, flags: number): number {
