@@ -239,6 +239,7 @@ function checkImports(dir: string, pkgDir: string, pkg: Record<string, any> | un
         } else if (self !== -1 && targetIndex > self) {
           report(file, `upward import: ${layerLabel(dir)} must not import ${layerLabel(target)}`, site.line);
         }
+        if (target === dir) continue;
         if (area === 'src') {
           if (!srcImports.has(target)) srcImports.set(target, site);
         } else if (!deps.has(packageNameOf(target)) && !devDeps.has(packageNameOf(target))) {
@@ -331,7 +332,9 @@ for (const dir of dirs) {
 checkTools();
 
 if (problems.length > 0) {
-  for (const p of problems) console.log(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+  // Grouped by file, in line order, so related problems read together.
+  const ordered = [...problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  for (const p of ordered) console.log(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
   console.log(`check: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dirs.length} package${dirs.length === 1 ? '' : 's'}`);
   process.exitCode = 1;
 } else {
