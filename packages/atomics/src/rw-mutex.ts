@@ -106,7 +106,7 @@ function rwMutexLockSlow(heap: SharedHeap, addr: number): void {
   for (;;) {
     // No readers and no writer: take it, keeping HAS_PARKED for the unlock
     // that must wake the others.
-    if (bits === 0) {
+    if ((bits & ~RWMUTEX_HAS_PARKED_BIT) === 0) {
       const seen = Atomics.compareExchange(i32, index, bits, bits | RWMUTEX_WRITE_LOCKED_BIT);
       if (seen === bits) return;
       bits = seen;
