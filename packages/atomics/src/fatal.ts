@@ -12,6 +12,7 @@
  * @public
  */
 export class FatalError extends Error {
+  /** Always `'FatalError'`. */
   override readonly name = 'FatalError';
 }
 

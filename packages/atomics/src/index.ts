@@ -11,7 +11,25 @@ export * from './atomic-ops.js';
 export * from './clock.js';
 export * from './critical-section.js';
 export * from './fatal.js';
-export * from './layout.js';
+export {
+  HEAP_DEFAULT_SIZE,
+  HEAP_LAYOUT_VERSION,
+  HEAP_MAGIC,
+  HEAP_MAX_SIZE,
+  HEAP_MIN_SIZE,
+  MUTEX_HAS_PARKED_BIT,
+  MUTEX_LOCKED_BIT,
+  ONCE_INITIALIZED,
+  PARKING_LOT_BUCKETS,
+  RECURSIVE_MUTEX_SIZE,
+  REGION_GRANULE_SIZE,
+  RWMUTEX_SIZE,
+  SEQLOCK_SIZE,
+  STRIPED_LOCKS_DEFAULT_COUNT,
+  THREAD_DEFAULT_CAPACITY,
+  THREAD_MAX_CAPACITY,
+  THREAD_SLOT_SIZE,
+} from './layout.js';
 export * from './once-flag.js';
 export * from './parking-lot.js';
 export * from './py-event.js';

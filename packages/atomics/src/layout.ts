@@ -86,7 +86,7 @@ export const HEAP_DEFAULT_SIZE = 1 << 30;
 //  44..63      reserved
 // ---------------------------------------------------------------------------
 
-/** @public */ export const THREAD_SLOT_SIZE = 64;
+/** Bytes per thread slot: one cache line, so threads never false-share. @public */ export const THREAD_SLOT_SIZE = 64;
 /** @public */ export const THREAD_STATE_OFFSET = 0;
 /** @public */ export const THREAD_PARKER_OFFSET = 4;
 /** @public */ export const THREAD_WAIT_ADDR_OFFSET = 8;
@@ -162,7 +162,7 @@ export const THREAD_MAX_CAPACITY = 0xfffe;
 //  8    u32    level   owner only (plain): extra acquisitions beyond the first
 // ---------------------------------------------------------------------------
 
-/** @public */ export const RECURSIVE_MUTEX_SIZE = 12;
+/** Bytes of a recursive mutex (4-byte aligned). @public */ export const RECURSIVE_MUTEX_SIZE = 12;
 /** @public */ export const RECURSIVE_MUTEX_MUTEX_OFFSET = 0;
 /** @public */ export const RECURSIVE_MUTEX_OWNER_OFFSET = 4;
 /** @public */ export const RECURSIVE_MUTEX_LEVEL_OFFSET = 8;
@@ -172,7 +172,7 @@ export const THREAD_MAX_CAPACITY = 0xfffe;
 //  bit 0 WRITE_LOCKED, bit 1 HAS_PARKED, bits 2.. reader count.
 // ---------------------------------------------------------------------------
 
-/** @public */ export const RWMUTEX_SIZE = 4;
+/** Bytes of an RW mutex (one 4-byte aligned Int32). @public */ export const RWMUTEX_SIZE = 4;
 /** @public */ export const RWMUTEX_WRITE_LOCKED_BIT = 1;
 /** @public */ export const RWMUTEX_HAS_PARKED_BIT = 2;
 /** @public */ export const RWMUTEX_READER_SHIFT = 2;
@@ -182,7 +182,7 @@ export const THREAD_MAX_CAPACITY = 0xfffe;
 // Sequence lock (CPython _PySeqLock), one u32: even = stable, odd = writer active.
 // ---------------------------------------------------------------------------
 
-/** @public */ export const SEQLOCK_SIZE = 4;
+/** Bytes of a seqlock (one 4-byte aligned u32). @public */ export const SEQLOCK_SIZE = 4;
 
 // ---------------------------------------------------------------------------
 // Striped locks: a header and `count` PyMutex bytes, each on its own 64-byte
