@@ -165,7 +165,15 @@ export function park(
       result = PARK_TIMEOUT;
     }
   }
-  if (detach) heap.attachHook(heap);
+  if (detach) {
+    // The attach hook may park again (re-locking a critical section), which
+    // reuses our wait entry: keep this park's unpark value for our caller.
+    const valueIndex = (slot + THREAD_UNPARK_VALUE_OFFSET) >>> 2;
+    const value = heap.i32[valueIndex];
+    heap.attachHook(heap);
+    // SAFETY: our own slot, and we are in no queue now.
+    heap.i32[valueIndex] = value;
+  }
   return result;
 }
 

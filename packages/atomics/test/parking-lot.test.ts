@@ -90,6 +90,16 @@ describe('unpark', () => {
     expect(parkedInBucket(heap, region)).toBe(0);
   });
 
+  it('keeps the unpark value when the attach hook parks again', async () => {
+    const w = actor({ action: 'park-nested-attach', addr: region });
+    const reply = nextMessage<{ status: number; unparkValue: number }>(w);
+    await untilQueued(region, 1);
+    unparkOne(heap, region, () => 1234, 0);
+    const message = await reply;
+    expect(message.status).toBe(PARK_OK);
+    expect(message.unparkValue).toBe(1234);
+  });
+
   it('wakes waiters first-in first-out and reports whether more remain', async () => {
     const first = actor({ action: 'park', addr: region });
     const firstReply = nextMessage<{ tid: number }>(first);

@@ -20,7 +20,7 @@ import {
 
 export interface ActorData {
   heap: SharedHeapHandle;
-  action: 'park' | 'mutex-lock-hold' | 'mutex-lock-timed' | 'section-hold';
+  action: 'park' | 'park-nested-attach' | 'mutex-lock-hold' | 'mutex-lock-timed' | 'section-hold';
   addr: number;
   /** Int32 word the actor waits on (until non-zero) before releasing what it holds. */
   release: number;
@@ -41,6 +41,19 @@ function waitForRelease(): void {
 switch (data.action) {
   case 'park': {
     const status = park(heap, data.addr, data.expected ?? 0, 1, data.timeoutMs ?? -1, data.parkArg ?? 0, false);
+    post({ status, unparkValue: parkUnparkValue(heap) });
+    break;
+  }
+  case 'park-nested-attach': {
+    // An attach hook that parks again (as re-locking a critical section may)
+    // must not clobber the outer park's unpark value.
+    heap.setBlockingHooks(
+      () => {},
+      (h) => {
+        park(h, data.release, 0, 4, 0, 0, false);
+      },
+    );
+    const status = park(heap, data.addr, data.expected ?? 0, 1, -1, 0, true);
     post({ status, unparkValue: parkUnparkValue(heap) });
     break;
   }
