@@ -4,3 +4,4 @@ export * from './random.js';
 export * from './run-scenario.js';
 export * from './scenario.js';
 export * from './worker-runtime.js';
+export * from './spawn-worker.js';

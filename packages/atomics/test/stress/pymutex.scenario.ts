@@ -17,8 +17,13 @@ export interface MutexCounterParams {
   mutex: number;
   /** Plain u32 counter guarded by the mutex, on another cache line. */
   counter: number;
-  /** 'locked' (the real test) or 'unlocked' (the control that must fail). */
-  mode: 'locked' | 'unlocked';
+  /** A recursive mutex (12 bytes), for the 'recursive' mode. */
+  recursive: number;
+  /**
+   * 'locked' (the real test), 'recursive' (the recursive mutex, taken twice
+   * per increment) or 'unlocked' (the control that must fail).
+   */
+  mode: 'locked' | 'recursive' | 'unlocked';
   /** Busy-work iterations inside the critical section (fairness scenario). */
   holdSpins: number;
 }
@@ -30,7 +35,7 @@ interface State {
 function setupCounter(holdSpins: number): { params: MutexCounterParams; state: State } {
   const heap = SharedHeap.create({ size: 4 << 20 });
   const region = regionAlloc(heap, 4096);
-  return { params: { heap: heap.handle(), mutex: region, counter: region + 64, mode: 'locked', holdSpins }, state: { heap } };
+  return { params: { heap: heap.handle(), mutex: region, counter: region + 64, recursive: region + 128, mode: 'locked', holdSpins }, state: { heap } };
 }
 
 function sumResults(results: readonly unknown[], key: 'ops' | 'maxWaitMs'): number[] {

@@ -8,6 +8,10 @@ describe('PyMutex with real workers', () => {
     assertRunPassed(result);
   });
 
+  it('keeps the counter exact under a recursive mutex taken twice', async () => {
+    assertRunPassed(await runScenario(pymutexCounter, { workers: 3, scale: 0.5, variant: { mode: 'recursive' } }));
+  });
+
   it('the same run without the mutex loses updates (the check bites)', async () => {
     const result = await runScenario(pymutexCounter, { workers: 2, variant: { mode: 'unlocked' } });
     expect(result.checks[0].ok).toBe(false);
