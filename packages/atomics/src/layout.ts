@@ -29,7 +29,8 @@
 //  48   u32    regionFreeHead     under regionLock (plain): first free extent, address-ordered list
 //  52   u32    regionBytesInUse   under regionLock (plain write) / stats (Atomics.load)
 //  56   u32    regionsInUse       under regionLock (plain write) / stats (Atomics.load)
-//  60   u32    reserved
+//  60   u32    regionHighWater    under regionLock (plain): highest the bump pointer has been;
+//                                  memory below it may be dirty, above it is still zero
 //  64   u32    threadRegistrations total registrations ever (Atomics.add) / stats
 //  68..127     reserved (zero)
 // ---------------------------------------------------------------------------
@@ -53,6 +54,7 @@ export const HEAP_LAYOUT_VERSION = 1;
 /** @public */ export const HEAP_REGION_BUMP_OFFSET = 44;
 /** @public */ export const HEAP_REGION_FREE_HEAD_OFFSET = 48;
 /** @public */ export const HEAP_REGION_BYTES_IN_USE_OFFSET = 52;
+/** @public */ export const HEAP_REGION_HIGH_WATER_OFFSET = 60;
 /** @public */ export const HEAP_REGIONS_IN_USE_OFFSET = 56;
 /** @public */ export const HEAP_THREAD_REGISTRATIONS_OFFSET = 64;
 /** Size of the header proper; the thread table follows it. @public */

@@ -19,6 +19,7 @@ import {
   FREE_EXTENT_SIZE_OFFSET,
   HEAP_REGION_BUMP_OFFSET,
   HEAP_REGION_FREE_HEAD_OFFSET,
+  HEAP_REGION_HIGH_WATER_OFFSET,
   HEAP_REGION_LOCK_OFFSET,
   HEAP_REGION_START_OFFSET,
   HEAP_REGIONS_IN_USE_OFFSET,
@@ -78,15 +79,17 @@ export function regionAlloc(heap: SharedHeap, size: number, align: number = REGI
   const alignment = Math.max(align, REGION_GRANULE_SIZE);
   rawMutexLock(heap, LOCK_INDEX);
   try {
-    const fromFreeList = takeFromFreeList(heap, bytes, alignment);
-    const addr = fromFreeList !== 0 ? fromFreeList : takeFromBump(heap, bytes, alignment);
+    const addr = takeFromFreeList(heap, bytes, alignment) || takeFromBump(heap, bytes, alignment);
     if (addr === 0) return 0;
     const u32 = heap.u32;
     // SAFETY: statistics words are written under the region lock only.
     u32[HEAP_REGION_BYTES_IN_USE_OFFSET >>> 2] += bytes;
     u32[HEAP_REGIONS_IN_USE_OFFSET >>> 2] += 1;
-    // Reused memory may hold anything; never-used memory is already zero.
-    if (fromFreeList !== 0) heap.u8.fill(0, addr, addr + bytes);
+    // Memory below the high-water mark may hold anything (the bump pointer
+    // falls back when regions at its edge are released); above it, it is
+    // still the zero memory the buffer was created with.
+    const dirtyEnd = Math.min(addr + bytes, u32[HEAP_REGION_HIGH_WATER_OFFSET >>> 2]);
+    if (dirtyEnd > addr) heap.u8.fill(0, addr, dirtyEnd);
     return addr;
   } finally {
     rawMutexUnlock(heap, LOCK_INDEX);
@@ -130,6 +133,7 @@ function takeFromBump(heap: SharedHeap, bytes: number, alignment: number): numbe
   const addr = alignUp(bump, alignment);
   if (addr + bytes > regionEnd(heap)) return 0;
   u32[HEAP_REGION_BUMP_OFFSET >>> 2] = addr + bytes;
+  if (addr + bytes > u32[HEAP_REGION_HIGH_WATER_OFFSET >>> 2]) u32[HEAP_REGION_HIGH_WATER_OFFSET >>> 2] = addr + bytes;
   // The alignment gap becomes a free extent at the (highest) end of the list.
   if (addr > bump) insertFree(heap, bump, addr - bump);
   return addr;

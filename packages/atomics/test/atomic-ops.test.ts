@@ -32,7 +32,6 @@ import {
   fetchOrUint16,
   fetchOrUint32,
   fetchOrUint8,
-  HEAP_FENCE_WORD_OFFSET,
   loadInt32,
   loadInt32Acquire,
   loadInt32Relaxed,
@@ -66,6 +65,10 @@ import {
   storeUint8Relaxed,
   storeUint8Release,
 } from '../src/index.js';
+// Offsets of package-internal layouts: tests of the owning package read them from layout.ts.
+import {
+  HEAP_FENCE_WORD_OFFSET,
+} from '../src/layout.js';
 
 type Load = (heap: SharedHeap, addr: number) => number;
 type Store = (heap: SharedHeap, addr: number, value: number) => void;

@@ -3,7 +3,28 @@
 // waited-on words are 4-byte aligned Int32 slots; per-thread records are 64
 // bytes; a created heap places its tables without overlap.
 import { afterEach, describe, expect, it } from 'vitest';
-import * as atomics from '../src/index.js';
+import * as layout from '../src/layout.js';
+import {
+  HEAP_LAYOUT_VERSION,
+  HEAP_MAGIC,
+  HEAP_MAX_SIZE,
+  HEAP_MIN_SIZE,
+  MUTEX_HAS_PARKED_BIT,
+  MUTEX_LOCKED_BIT,
+  ONCE_INITIALIZED,
+  PARKING_LOT_BUCKETS,
+  RECURSIVE_MUTEX_SIZE,
+  REGION_GRANULE_SIZE,
+  RWMUTEX_SIZE,
+  SEQLOCK_SIZE,
+  SharedHeap,
+  stripedLocksCreate,
+  THREAD_DEFAULT_CAPACITY,
+  THREAD_MAX_CAPACITY,
+  THREAD_SLOT_SIZE,
+  threadSlotAddress,
+} from '../src/index.js';
+// Offsets of package-internal layouts: tests of the owning package read them from layout.ts.
 import {
   BUCKET_HEAD_OFFSET,
   BUCKET_LOCK_OFFSET,
@@ -15,16 +36,13 @@ import {
   HEAP_BUCKET_TABLE_OFFSET,
   HEAP_FENCE_WORD_OFFSET,
   HEAP_HEADER_SIZE,
-  HEAP_LAYOUT_VERSION,
   HEAP_LAYOUT_VERSION_OFFSET,
   HEAP_LIVE_THREADS_OFFSET,
-  HEAP_MAGIC,
   HEAP_MAGIC_OFFSET,
-  HEAP_MAX_SIZE,
   HEAP_MAX_TID_OFFSET,
-  HEAP_MIN_SIZE,
   HEAP_REGION_BUMP_OFFSET,
   HEAP_REGION_BYTES_IN_USE_OFFSET,
+  HEAP_REGION_HIGH_WATER_OFFSET,
   HEAP_REGION_FREE_HEAD_OFFSET,
   HEAP_REGION_LOCK_OFFSET,
   HEAP_REGION_START_OFFSET,
@@ -33,42 +51,29 @@ import {
   HEAP_THREAD_CAPACITY_OFFSET,
   HEAP_THREAD_REGISTRATIONS_OFFSET,
   HEAP_THREAD_TABLE_OFFSET,
-  MUTEX_HAS_PARKED_BIT,
-  MUTEX_LOCKED_BIT,
-  ONCE_INITIALIZED,
-  PARKING_LOT_BUCKETS,
   RECURSIVE_MUTEX_LEVEL_OFFSET,
   RECURSIVE_MUTEX_MUTEX_OFFSET,
   RECURSIVE_MUTEX_OWNER_OFFSET,
-  RECURSIVE_MUTEX_SIZE,
   REGION_AREA_ALIGN,
-  REGION_GRANULE_SIZE,
   RWMUTEX_HAS_PARKED_BIT,
   RWMUTEX_READER_UNIT,
-  RWMUTEX_SIZE,
   RWMUTEX_WRITE_LOCKED_BIT,
-  SEQLOCK_SIZE,
-  SharedHeap,
   STRIPED_LOCKS_COUNT_OFFSET,
   STRIPED_LOCKS_HEADER_SIZE,
   STRIPED_LOCKS_STRIDE,
   STRIPED_LOCKS_TAG,
   STRIPED_LOCKS_TAG_OFFSET,
-  THREAD_DEFAULT_CAPACITY,
   THREAD_GENERATION_OFFSET,
   THREAD_IS_UNPARKING_OFFSET,
-  THREAD_MAX_CAPACITY,
   THREAD_PARK_ARG_OFFSET,
   THREAD_PARKER_OFFSET,
   THREAD_PARKS_OFFSET,
-  THREAD_SLOT_SIZE,
   THREAD_STATE_OFFSET,
   THREAD_UNPARK_VALUE_OFFSET,
   THREAD_WAIT_ADDR_OFFSET,
   THREAD_WAIT_NEXT_OFFSET,
   THREAD_WAIT_PREV_OFFSET,
-  threadSlotAddress,
-} from '../src/index.js';
+} from '../src/layout.js';
 
 /** [field name, byte offset, width in bytes]. */
 type Field = readonly [name: string, offset: number, width: number];
@@ -96,6 +101,7 @@ const HEAP_HEADER_FIELDS: readonly Field[] = [
   ['regionBump', HEAP_REGION_BUMP_OFFSET, 4],
   ['regionFreeHead', HEAP_REGION_FREE_HEAD_OFFSET, 4],
   ['regionBytesInUse', HEAP_REGION_BYTES_IN_USE_OFFSET, 4],
+  ['regionHighWater', HEAP_REGION_HIGH_WATER_OFFSET, 4],
   ['regionsInUse', HEAP_REGIONS_IN_USE_OFFSET, 4],
   ['threadRegistrations', HEAP_THREAD_REGISTRATIONS_OFFSET, 4],
 ];
@@ -202,8 +208,8 @@ describe.each(STRUCTURES)('$name layout', ({ name, size, constantPrefix, fields 
     expect(size % structureAlign(fields)).toBe(0);
   });
 
-  it('the field list covers every exported offset constant of the structure', () => {
-    const exported = Object.entries(atomics)
+  it('the field list covers every offset constant layout.ts declares for the structure', () => {
+    const exported = Object.entries(layout)
       .filter(([key, value]) => constantPrefix.test(key) && typeof value === 'number')
       .map(([, value]) => value as number)
       .sort((a, b) => a - b);
@@ -260,13 +266,13 @@ describe('structure sizes', () => {
 });
 
 describe('waited-on words', () => {
-  const waited: readonly [string, readonly Field[], string][] = [
-    ['thread slot', THREAD_SLOT_FIELDS, 'parker'],
-    ['parking-lot bucket', BUCKET_FIELDS, 'lock'],
-    ['heap header', HEAP_HEADER_FIELDS, 'regionLock'],
+  const waited: readonly [string, string, readonly Field[]][] = [
+    ['thread slot', 'parker', THREAD_SLOT_FIELDS],
+    ['parking-lot bucket', 'lock', BUCKET_FIELDS],
+    ['heap header', 'regionLock', HEAP_HEADER_FIELDS],
   ];
 
-  it.each(waited)('%s.%s is a 4-byte aligned Int32 slot', (_struct, fields, fieldName) => {
+  it.each(waited)('%s.%s is a 4-byte aligned Int32 slot', (_struct, fieldName, fields) => {
     const field = fields.find((f) => f[0] === fieldName)!;
     expect(field).toBeDefined();
     expect(field[2]).toBe(4);
@@ -369,7 +375,7 @@ describe('placement of the tables in a created heap', () => {
 describe('striped locks table', () => {
   it('stripe i sits on its own 64-byte line past the header fields', () => {
     const heap = track(SharedHeap.create({ size: 16 << 20 }));
-    const table = atomics.stripedLocksCreate(heap, 5);
+    const table = stripedLocksCreate(heap, 5);
     expect(table).not.toBe(0);
     expect(table % STRIPED_LOCKS_STRIDE).toBe(0);
     expect(heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2]).toBe(STRIPED_LOCKS_TAG);

@@ -8,9 +8,6 @@ import {
   FatalError,
   formatAddress,
   HEAP_MAX_SIZE,
-  HEAP_REGION_BUMP_OFFSET,
-  HEAP_REGION_FREE_HEAD_OFFSET,
-  HEAP_REGION_LOCK_OFFSET,
   REGION_GRANULE_SIZE,
   regionAlloc,
   regionFree,
@@ -18,6 +15,12 @@ import {
   SharedHeap,
   type RegionStats,
 } from '../src/index.js';
+// Offsets of package-internal layouts: tests of the owning package read them from layout.ts.
+import {
+  HEAP_REGION_BUMP_OFFSET,
+  HEAP_REGION_FREE_HEAD_OFFSET,
+  HEAP_REGION_LOCK_OFFSET,
+} from '../src/layout.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;

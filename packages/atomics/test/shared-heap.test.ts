@@ -9,12 +9,9 @@ import {
   FatalError,
   HEAP_DEFAULT_SIZE,
   HEAP_LAYOUT_VERSION,
-  HEAP_LAYOUT_VERSION_OFFSET,
   HEAP_MAGIC,
   HEAP_MAX_SIZE,
   HEAP_MIN_SIZE,
-  HEAP_SIZE_OFFSET,
-  HEAP_THREAD_REGISTRATIONS_OFFSET,
   isThreadLive,
   liveThreadCount,
   maxThreadId,
@@ -24,13 +21,19 @@ import {
   SharedHeap,
   THREAD_DEFAULT_CAPACITY,
   THREAD_MAX_CAPACITY,
+  threadGeneration,
+  threadSlotAddress,
+} from '../src/index.js';
+// Offsets of package-internal layouts: tests of the owning package read them from layout.ts.
+import {
+  HEAP_LAYOUT_VERSION_OFFSET,
+  HEAP_SIZE_OFFSET,
+  HEAP_THREAD_REGISTRATIONS_OFFSET,
   THREAD_PARKER_OFFSET,
   THREAD_STATE_FREE,
   THREAD_STATE_LIVE,
   THREAD_STATE_OFFSET,
-  threadGeneration,
-  threadSlotAddress,
-} from '../src/index.js';
+} from '../src/layout.js';
 
 const heaps: SharedHeap[] = [];
 function track(heap: SharedHeap): SharedHeap {

@@ -183,7 +183,14 @@ export async function runBenchWorkers(worker: URL, workers: number, params: unkn
     }
     Atomics.store(control, BENCH_GO_INDEX, 1);
     Atomics.notify(control, BENCH_GO_INDEX);
-    const timedOut = await Promise.race([allExited.then(() => false), sleep(Math.max(0, deadline - Date.now())).then(() => true)]);
+    // The deadline timer is cleared as soon as the workers are done: a pending
+    // timer would keep the process alive after the last benchmark.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      allExited.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())))),
+    ]);
+    clearTimeout(timer);
     if (timedOut) throw new Error(`${worker.href}: workers did not finish within ${timeoutMs} ms`);
     if (errors.length > 0) throw new Error(`${worker.href}:\n${errors.join('\n')}`);
     let totalOps = 0;
