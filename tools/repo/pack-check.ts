@@ -171,14 +171,25 @@ function ftDependencies(packageName: string, seen = new Set<string>()): string[]
   return out;
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
+/**
+ * src/*.ts files whose dist/*.js is missing or older. Compared file by file:
+ * tsc's incremental build re-emits only what changed, so dist/index.js alone
+ * says nothing about the rest.
+ */
+function staleOutputs(pkgDir: string, dir = 'src'): string[] {
+  const out: string[] = [];
+  const srcDir = join(pkgDir, dir);
+  if (!existsSync(srcDir)) return out;
+  for (const name of readdirSync(srcDir)) {
+    const path = join(srcDir, name);
+    if (statSync(path).isDirectory()) {
+      out.push(...staleOutputs(pkgDir, join(dir, name)));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      const emitted = join(pkgDir, 'dist', relative('src', dir), name.replace(/\.ts$/, '.js'));
+      if (!existsSync(emitted) || statSync(emitted).mtimeMs + 1000 < statSync(path).mtimeMs) out.push(join(dir, name));
+    }
   }
-  return newest;
+  return out;
 }
 
 async function checkPackage(dir: string): Promise<string> {
@@ -193,8 +204,10 @@ async function checkPackage(dir: string): Promise<string> {
   }
   // A stale dist/ would pass or fail for the wrong reasons; say so, but do not
   // fail (mtimes are only a hint: a checkout can reorder them).
-  if (existsSync(join(pkgDir, 'src')) && newestMtime(join(pkgDir, 'src')) > statSync(join(pkgDir, importTarget)).mtimeMs + 1000) {
-    console.log(`  warning: ${name}: src/ is newer than ${importTarget}; dist/ may be stale (pnpm run build)`);
+  const stale = staleOutputs(pkgDir);
+  if (stale.length > 0) {
+    const shown = stale.slice(0, 3).join(', ') + (stale.length > 3 ? ` and ${stale.length - 3} more` : '');
+    console.log(`  warning: ${name}: dist/ is older than ${shown}; run \`pnpm run build\``);
   }
 
   const packDir = join(work, 'tarballs', dir);

@@ -94,10 +94,10 @@ describe('PyMutex on one thread', () => {
   it('never calls Atomics.notify when no waiter is recorded', () => {
     const original = Atomics.notify;
     let notifies = 0;
-    (Atomics as { notify: typeof Atomics.notify }).notify = (...args: Parameters<typeof Atomics.notify>) => {
+    (Atomics as { notify: typeof Atomics.notify }).notify = ((typedArray: Int32Array, index: number, count?: number) => {
       notifies++;
-      return original(...args);
-    };
+      return original(typedArray, index, count);
+    }) as typeof Atomics.notify;
     try {
       for (let i = 0; i < 1000; i++) {
         mutexLock(heap, m);

@@ -13,14 +13,13 @@
  * *.bench.ts from one directory instead of packages/.
  */
 
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGES_DIR, listFiles, listPackageDirs } from '../../repo/workspace.js';
 import { runBenchCase, type BenchSample, type BenchSuite } from './bench.js';
-import { formatNs, formatSi, parseFlags, renderTable, UsageError } from './report-format.js';
+import { ensureSourceCondition, formatNs, formatSi, parseFlags, renderTable, UsageError } from './cli-support.js';
 
 const USAGE = `usage: npm run bench -- [--package <name>] [--filter <substring>] [--json <file>] [--quick]
   --package <name>     only packages/<name> (atomics or @ft/atomics)
@@ -28,20 +27,9 @@ const USAGE = `usage: npm run bench -- [--package <name>] [--filter <substring>]
   --json <file>        also write all results as JSON
   --quick              short runs (CI smoke); figures are indicative only`;
 
-// Benchmarks import sibling packages by name; those must resolve to their
-// TypeScript sources (the "source" export condition), as in tests and in the
-// workers, or a benchmark would silently measure a stale dist/ build (or fail
-// without one). The root script starts Node without the condition, so add it.
-const hasSourceCondition =
-  process.execArgv.some((a) => a === '--conditions=source' || a === '-C=source') ||
-  process.execArgv.some((a, i) => (a === '--conditions' || a === '-C') && process.execArgv[i + 1] === 'source') ||
-  /(^|\s)(--conditions=source|-C=?source)\b/.test(process.env.NODE_OPTIONS ?? '');
-if (!hasSourceCondition) {
-  const child = spawnSync(process.execPath, [...process.execArgv, '--conditions=source', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  process.exit(child.status ?? 1);
-}
+// Benchmarks import sibling packages by name; measure their sources, as the
+// bench workers do (the root script starts Node without the condition).
+ensureSourceCondition(fileURLToPath(import.meta.url));
 
 interface BenchFile {
   /** `<pkg>/<concept>`, e.g. `atomics/pymutex`. */

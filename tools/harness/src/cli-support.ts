@@ -1,7 +1,28 @@
 /**
- * Plain-text tables and number formats shared by the bench and stress-report
- * command lines. Not part of the harness API (index.ts does not export it).
+ * What the bench and stress-report command lines share: the "source"
+ * condition re-exec, flag parsing, plain-text tables and number formats. Not
+ * part of the harness API (index.ts does not export it).
  */
+
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Makes sure this process resolves `@ft/*` packages to their TypeScript
+ * sources (the "source" export condition), as tests and harness workers do;
+ * otherwise code imported by name would silently run a stale dist/ build, or
+ * fail without one. When the condition is missing, runs `script` again in a
+ * child Node with it added and exits with the child's status (never returns).
+ */
+export function ensureSourceCondition(script: string): void {
+  const argv = process.execArgv;
+  const has =
+    argv.some((a) => a === '--conditions=source' || a === '-C=source') ||
+    argv.some((a, i) => (a === '--conditions' || a === '-C') && argv[i + 1] === 'source') ||
+    /(^|\s)(--conditions[= ]source|-C[= ]?source)(\s|$)/.test(process.env.NODE_OPTIONS ?? '');
+  if (has) return;
+  const child = spawnSync(process.execPath, [...argv, '--conditions=source', script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
 
 /** Column alignment: numbers read best right-aligned. */
 export type Align = 'left' | 'right';
@@ -27,13 +48,18 @@ function pad(s: string, to: number, left: boolean): string {
   return left ? fill + s : s + fill;
 }
 
-/** 1234567 → "1.23 M", 950 → "950". */
+/** 1234567 → "1.23 M", 300000 → "300 k", 950 → "950" (never exponent notation). */
 export function formatSi(value: number, digits = 3): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e9) return `${(value / 1e9).toPrecision(digits)} G`;
-  if (abs >= 1e6) return `${(value / 1e6).toPrecision(digits)} M`;
-  if (abs >= 1e3) return `${(value / 1e3).toPrecision(digits)} k`;
-  return Number.isInteger(value) ? String(value) : value.toPrecision(digits);
+  if (Number.isInteger(value) && Math.abs(value) < 1000) return String(value);
+  if (!Number.isFinite(value)) return String(value);
+  // Round first, so that 999 999 becomes "1.00 M" rather than "1000 k".
+  const rounded = Number(value.toPrecision(digits));
+  const abs = Math.abs(rounded);
+  const [scale, suffix] = abs >= 1e9 ? [1e9, ' G'] : abs >= 1e6 ? [1e6, ' M'] : abs >= 1e3 ? [1e3, ' k'] : [1, ''];
+  const scaled = rounded / scale;
+  // toPrecision switches to exponent notation once the integer part has more digits than asked for.
+  const text = Math.abs(scaled) >= 10 ** digits ? scaled.toFixed(0) : scaled.toPrecision(digits);
+  return `${text}${suffix}`;
 }
 
 /** Nanoseconds with sensible precision: 0.553, 8.41, 35.2, 45 012. */
