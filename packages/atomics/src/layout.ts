@@ -193,12 +193,14 @@ export const THREAD_MAX_CAPACITY = 0xfffe;
 //  off  width  field    writer / reader
 //  0    u32    tag      creator once / users (plain, immutable): STRIPED_LOCKS_TAG
 //  4    u32    count    creator once / users (plain, immutable): number of stripes
+//  8    u32    version  creator once / users (plain, immutable): HEAP_LAYOUT_VERSION
 //  64 + i*64   u8       stripe i's PyMutex
 // ---------------------------------------------------------------------------
 
 /** Type tag of a striped-lock table ('STRL'). @public */ export const STRIPED_LOCKS_TAG = 0x4c525453;
 /** @public */ export const STRIPED_LOCKS_TAG_OFFSET = 0;
 /** @public */ export const STRIPED_LOCKS_COUNT_OFFSET = 4;
+/** @public */ export const STRIPED_LOCKS_VERSION_OFFSET = 8;
 /** @public */ export const STRIPED_LOCKS_HEADER_SIZE = 64;
 /** @public */ export const STRIPED_LOCKS_STRIDE = 64;
 /** Stripe count CPython uses for weakref lists. @public */ export const STRIPED_LOCKS_DEFAULT_COUNT = 127;

@@ -12,14 +12,19 @@
  * `sched_yield`, and a writer's critical section is a few stores long.
  *
  * Memory orders: CPython issues a release fence after the write lock's CAS and
- * an acquire fence before the read-side validation (gh-121368). Every
- * `Atomics` operation is sequentially consistent in JavaScript, so the CAS,
- * the stores and the loads of the counter already order themselves against
- * each other; no separate fence is issued. Readers must still read the
- * protected fields with `Atomics` loads (or treat plain reads strictly as
- * hints, DESIGN.md §3): only `Atomics` accesses take part in that order.
+ * an acquire fence before the read-side validation (gh-121368). Here the
+ * write lock's CAS is a read-modify-write (V8 keeps later stores after it) and
+ * the unlock an `Atomics.store` (earlier stores stay before it), so the writer
+ * needs nothing more. The reader's validating load alone would not keep its
+ * earlier plain reads of the data before it on a weakly ordered CPU, so
+ * `seqLockEndRead` issues the acquire fence ({@link fenceAcquire}, an
+ * `Atomics` read-modify-write) first, as CPython does. Plain reads of the
+ * protected data are then fine as long as their result is used only after
+ * `seqLockEndRead` returned true (DESIGN.md §3: a hint re-validated by an
+ * atomic operation).
  */
 
+import { fenceAcquire } from './atomic-ops.js';
 import { fatalError, formatAddress } from './fatal.js';
 import type { SharedHeap } from './shared-heap.js';
 import { yieldThread } from './spin.js';
@@ -141,6 +146,7 @@ function seqLockBeginReadSlow(heap: SharedHeap, addr: number): number {
  * @public
  */
 export function seqLockEndRead(heap: SharedHeap, addr: number, previous: number): boolean {
+  fenceAcquire(heap);
   if (Atomics.load(heap.u32, addr >>> 2) === previous) return true;
   seqLockEndReadSlow(heap, addr);
   return false;

@@ -19,6 +19,8 @@ import {
   STRIPED_LOCKS_STRIDE,
   STRIPED_LOCKS_TAG,
   STRIPED_LOCKS_TAG_OFFSET,
+  STRIPED_LOCKS_VERSION_OFFSET,
+  HEAP_LAYOUT_VERSION,
 } from './layout.js';
 import { LOCK_DONT_DETACH, mutexLockFlags, mutexUnlock } from './py-mutex.js';
 import { regionAlloc } from './region-allocator.js';
@@ -46,6 +48,7 @@ export function stripedLocksCreate(heap: SharedHeap, count: number = STRIPED_LOC
   // else knows its address until we return it; whatever hands the address to
   // other threads (postMessage, an Atomics store) orders these writes first.
   heap.u32[(table + STRIPED_LOCKS_COUNT_OFFSET) >>> 2] = count;
+  heap.u32[(table + STRIPED_LOCKS_VERSION_OFFSET) >>> 2] = HEAP_LAYOUT_VERSION;
   heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2] = STRIPED_LOCKS_TAG;
   return table;
 }
@@ -77,15 +80,22 @@ export function stripedLockFor(heap: SharedHeap, table: number, key: number): nu
 function checkTable(heap: SharedHeap, table: number): void {
   // SAFETY: the tag is immutable after creation. A table address that is out
   // of range or misaligned reads as undefined or another word and fails here.
-  if ((table & 3) !== 0 || heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2] !== STRIPED_LOCKS_TAG) {
+  if (
+    (table & 3) !== 0 ||
+    heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2] !== STRIPED_LOCKS_TAG ||
+    heap.u32[(table + STRIPED_LOCKS_VERSION_OFFSET) >>> 2] !== HEAP_LAYOUT_VERSION
+  ) {
     notATable(heap, table);
   }
 }
 
 function notATable(heap: SharedHeap, table: number): never {
   const tag = (table & 3) === 0 ? heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2] : undefined;
-  const found = tag === undefined ? 'no tag' : `tag 0x${tag.toString(16).padStart(8, '0')}`;
-  fatalError(`${formatAddress(table)} is not a striped-lock table (${found}, expected 0x${STRIPED_LOCKS_TAG.toString(16)})`);
+  const version = tag === undefined ? undefined : heap.u32[(table + STRIPED_LOCKS_VERSION_OFFSET) >>> 2];
+  const found = tag === undefined ? 'no tag' : `tag 0x${tag.toString(16).padStart(8, '0')}, layout version ${version}`;
+  fatalError(
+    `${formatAddress(table)} is not a striped-lock table (${found}, expected tag 0x${STRIPED_LOCKS_TAG.toString(16)}, version ${HEAP_LAYOUT_VERSION})`,
+  );
 }
 
 /**

@@ -109,3 +109,30 @@ describe('PyEvent', () => {
     expect(heap.u8[evt]).toBe(3);
   });
 });
+
+describe('PyEvent with a second thread', () => {
+  it('wakes a thread parked in eventWait when notified', async () => {
+    const { nextMessage, spawnTsWorker } = await import('@ft/harness');
+    const { parkedInBucket } = await import('../src/index.js');
+    const worker = spawnTsWorker(new URL('./workers/actor.worker.ts', import.meta.url), {
+      heap: heap.handle(),
+      action: 'event-wait',
+      addr: evt,
+      release: 0,
+    });
+    try {
+      const reply = nextMessage<{ set: boolean }>(worker);
+      const deadline = Date.now() + 10_000;
+      while (parkedInBucket(heap, evt) === 0) {
+        if (Date.now() > deadline) throw new Error('the waiter never parked');
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(heap.u8[evt]).toBe(MUTEX_HAS_PARKED_BIT);
+      eventNotify(heap, evt);
+      expect((await reply).set).toBe(true);
+      expect(parkedInBucket(heap, evt)).toBe(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+});

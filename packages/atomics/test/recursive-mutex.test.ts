@@ -7,9 +7,6 @@ import {
   LOCK_FAILURE,
   MUTEX_HAS_PARKED_BIT,
   MUTEX_LOCKED_BIT,
-  RECURSIVE_MUTEX_LEVEL_OFFSET,
-  RECURSIVE_MUTEX_MUTEX_OFFSET,
-  RECURSIVE_MUTEX_OWNER_OFFSET,
   recursiveMutexIsLockedByMe,
   recursiveMutexLock,
   recursiveMutexLockTimed,
@@ -19,6 +16,11 @@ import {
   regionAlloc,
   SharedHeap,
 } from '../src/index.js';
+import {
+  RECURSIVE_MUTEX_LEVEL_OFFSET,
+  RECURSIVE_MUTEX_MUTEX_OFFSET,
+  RECURSIVE_MUTEX_OWNER_OFFSET,
+} from '../src/layout.js';
 
 let heap: SharedHeap;
 let other: SharedHeap | null;

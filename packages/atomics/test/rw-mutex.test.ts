@@ -2,9 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FatalError,
   formatAddress,
-  RWMUTEX_HAS_PARKED_BIT,
-  RWMUTEX_READER_UNIT,
-  RWMUTEX_WRITE_LOCKED_BIT,
   regionAlloc,
   rwMutexIsWriteLocked,
   rwMutexLock,
@@ -14,6 +11,11 @@ import {
   rwMutexUnlock,
   SharedHeap,
 } from '../src/index.js';
+import {
+  RWMUTEX_HAS_PARKED_BIT,
+  RWMUTEX_READER_UNIT,
+  RWMUTEX_WRITE_LOCKED_BIT,
+} from '../src/layout.js';
 
 let heap: SharedHeap;
 let rw: number;

@@ -8,18 +8,22 @@ import {
   mutexTryLock,
   regionAlloc,
   SharedHeap,
-  STRIPED_LOCKS_COUNT_OFFSET,
   STRIPED_LOCKS_DEFAULT_COUNT,
-  STRIPED_LOCKS_HEADER_SIZE,
-  STRIPED_LOCKS_STRIDE,
-  STRIPED_LOCKS_TAG,
-  STRIPED_LOCKS_TAG_OFFSET,
   stripedLockFor,
   stripedLockLock,
   stripedLocksCount,
   stripedLocksCreate,
   stripedLockUnlock,
 } from '../src/index.js';
+import {
+  HEAP_LAYOUT_VERSION,
+  STRIPED_LOCKS_COUNT_OFFSET,
+  STRIPED_LOCKS_VERSION_OFFSET,
+  STRIPED_LOCKS_HEADER_SIZE,
+  STRIPED_LOCKS_STRIDE,
+  STRIPED_LOCKS_TAG,
+  STRIPED_LOCKS_TAG_OFFSET,
+} from '../src/layout.js';
 
 let heap: SharedHeap;
 
@@ -58,6 +62,7 @@ describe('striped locks', () => {
     expect(STRIPED_LOCKS_DEFAULT_COUNT).toBe(127);
     expect(heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2]).toBe(STRIPED_LOCKS_TAG);
     expect(heap.u32[(table + STRIPED_LOCKS_COUNT_OFFSET) >>> 2]).toBe(127);
+    expect(heap.u32[(table + STRIPED_LOCKS_VERSION_OFFSET) >>> 2]).toBe(HEAP_LAYOUT_VERSION);
     expect(stripedLocksCount(heap, table)).toBe(127);
     expect(lockedStripes(table, 127)).toEqual([]);
   });

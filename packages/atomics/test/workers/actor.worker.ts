@@ -8,6 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   criticalSectionBegin,
   criticalSectionEnd,
+  eventIsSet,
+  eventWait,
   mutexLock,
   mutexLockTimed,
   mutexUnlock,
@@ -20,7 +22,7 @@ import {
 
 export interface ActorData {
   heap: SharedHeapHandle;
-  action: 'park' | 'park-nested-attach' | 'mutex-lock-hold' | 'mutex-lock-timed' | 'section-hold';
+  action: 'park' | 'park-nested-attach' | 'event-wait' | 'mutex-lock-hold' | 'mutex-lock-timed' | 'section-hold';
   addr: number;
   /** Int32 word the actor waits on (until non-zero) before releasing what it holds. */
   release: number;
@@ -55,6 +57,11 @@ switch (data.action) {
     );
     const status = park(heap, data.addr, data.expected ?? 0, 1, -1, 0, true);
     post({ status, unparkValue: parkUnparkValue(heap) });
+    break;
+  }
+  case 'event-wait': {
+    eventWait(heap, data.addr);
+    post({ set: eventIsSet(heap, data.addr) });
     break;
   }
   case 'mutex-lock-hold': {
