@@ -79,16 +79,17 @@ export function regionAlloc(heap: SharedHeap, size: number, align: number = REGI
   const alignment = Math.max(align, REGION_GRANULE_SIZE);
   rawMutexLock(heap, LOCK_INDEX);
   try {
+    const u32 = heap.u32;
+    const highWater = u32[HEAP_REGION_HIGH_WATER_OFFSET >>> 2];
     const addr = takeFromFreeList(heap, bytes, alignment) || takeFromBump(heap, bytes, alignment);
     if (addr === 0) return 0;
-    const u32 = heap.u32;
     // SAFETY: statistics words are written under the region lock only.
     u32[HEAP_REGION_BYTES_IN_USE_OFFSET >>> 2] += bytes;
     u32[HEAP_REGIONS_IN_USE_OFFSET >>> 2] += 1;
     // Memory below the high-water mark may hold anything (the bump pointer
     // falls back when regions at its edge are released); above it, it is
     // still the zero memory the buffer was created with.
-    const dirtyEnd = Math.min(addr + bytes, u32[HEAP_REGION_HIGH_WATER_OFFSET >>> 2]);
+    const dirtyEnd = Math.min(addr + bytes, highWater);
     if (dirtyEnd > addr) heap.u8.fill(0, addr, dirtyEnd);
     return addr;
   } finally {

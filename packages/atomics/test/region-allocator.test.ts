@@ -4,8 +4,8 @@
 // run against a shadow model of the documented policy (first fit over the
 // address-ordered free list, then the bump pointer).
 import { afterEach, describe, expect, it } from 'vitest';
+import { fatalMessage } from './helpers/fatal-message.js';
 import {
-  FatalError,
   formatAddress,
   HEAP_MAX_SIZE,
   REGION_GRANULE_SIZE,
@@ -71,16 +71,6 @@ function firstNonZero(heap: SharedHeap, addr: number, size: number): number {
   return i < 0 ? -1 : addr + i;
 }
 
-/** Runs `fn`, expects a FatalError, and returns its message. */
-function fatalMessage(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FatalError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a FatalError, nothing was thrown');
-}
 
 describe('regionAlloc basics', () => {
   it('the first region starts the region area; sizes are rounded up to 4096', () => {
@@ -210,7 +200,23 @@ describe('alignment', () => {
     regionFree(heap, a, 4096);
     regionFree(heap, low, 4096);
     expect(regionStats(heap)).toEqual(stats(heap, { bytesInUse: 0, regionsInUse: 0, freeBytes: 0, freeExtents: 0, untouchedBytes: end - rs }));
-    // The whole area in one region.
+  });
+
+  it('never-used memory is handed out without being touched (pages stay uncommitted)', () => {
+    const heap = newHeap(HEAP_MAX_SIZE);
+    const before = process.memoryUsage().rss;
+    const region = regionAlloc(heap, 2 ** 31);
+    expect(region).not.toBe(0);
+    // Zero-filling it would commit 2 GiB; the buffer is already zero there.
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * MiB);
+    regionFree(heap, region, 2 ** 31);
+  });
+
+  it('the largest heap: the whole region area in one region', () => {
+    // A fresh heap: reusing the area above would zero-fill (and commit) 4 GiB.
+    const heap = newHeap(HEAP_MAX_SIZE);
+    const rs = heap.regionStart;
+    const end = areaEnd(heap);
     expect(regionAlloc(heap, end - rs)).toBe(rs);
     expect(regionStats(heap).untouchedBytes).toBe(0);
     regionFree(heap, rs, end - rs);

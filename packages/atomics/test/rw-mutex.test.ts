@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fatalMessage } from './helpers/fatal-message.js';
 import {
-  FatalError,
   formatAddress,
   regionAlloc,
   rwMutexIsWriteLocked,
@@ -24,15 +24,6 @@ function word(): number {
   return heap.i32[rw >>> 2];
 }
 
-function fatalMessage(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FatalError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a fatal error');
-}
 
 beforeEach(() => {
   heap = SharedHeap.create({ size: 16 << 20 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fatalMessage } from './helpers/fatal-message.js';
 import {
-  FatalError,
   formatAddress,
   LOCK_DETACH,
   MUTEX_LOCKED_BIT,
@@ -27,15 +27,6 @@ import {
 
 let heap: SharedHeap;
 
-function fatalMessage(fn: () => void): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FatalError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a fatal error');
-}
 
 /** Indexes of the stripes whose byte is not 0. */
 function lockedStripes(table: number, count: number): number[] {

@@ -19,7 +19,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGES_DIR, listFiles, listPackageDirs } from '../../repo/workspace.js';
 import { runBenchCase, type BenchSample, type BenchSuite } from './bench.js';
-import { ensureSourceCondition, formatNs, formatSi, parseFlags, renderTable, UsageError } from './cli-support.js';
+import { ensureSourceCondition, formatNs, formatSi, machineInfo, parseFlags, renderTable, UsageError } from './cli-support.js';
 
 const USAGE = `usage: npm run bench -- [--package <name>] [--filter <substring>] [--json <file>] [--quick]
   --package <name>     only packages/<name> (atomics or @ft/atomics)
@@ -153,11 +153,7 @@ async function main(): Promise<number> {
 
   if (jsonFile !== undefined) {
     const out = {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cpuCount: cpus().length,
-      platform: `${process.platform}-${process.arch}`,
+      ...machineInfo(),
       quick,
       ratioToBaseline: 'case nsPerOp / baseline nsPerOp of the same suite and run (> 1 = slower than the baseline)',
       results,

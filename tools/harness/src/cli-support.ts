@@ -5,6 +5,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 
 /**
  * Makes sure this process resolves `@ft/*` packages to their TypeScript
@@ -98,3 +99,14 @@ export function parseFlags(argv: readonly string[], valued: readonly string[], s
 
 /** A command-line mistake: print the message and the usage, exit 2. */
 export class UsageError extends Error {}
+
+/** Where a result was measured, recorded in every JSON report. */
+export function machineInfo(): { date: string; node: string; cpu: string; cpuCount: number; platform: string } {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpuCount: cpus().length,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}

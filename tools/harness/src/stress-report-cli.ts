@@ -21,7 +21,7 @@ import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGES_DIR, listFiles, listPackageDirs } from '../../repo/workspace.js';
-import { ensureSourceCondition, formatSi, formatValue, parseFlags, renderTable, UsageError } from './cli-support.js';
+import { ensureSourceCondition, formatSi, formatValue, machineInfo, parseFlags, renderTable, UsageError } from './cli-support.js';
 import { stressSeed } from './random.js';
 import { runScenario, type RunResult } from './run-scenario.js';
 import type { StressScenario } from './scenario.js';
@@ -210,11 +210,7 @@ async function main(): Promise<number> {
 
   if (jsonFile !== undefined) {
     const out = {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cpuCount: cpus().length,
-      platform: `${process.platform}-${process.arch}`,
+      ...machineInfo(),
       secondsPerScenario: seconds,
       loadErrors,
       results: outcomes.map(({ scenario, workers, seed, result, error }) => ({
