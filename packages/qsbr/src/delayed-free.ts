@@ -47,7 +47,16 @@ import {
   WORK_ITEMS_PER_CHUNK,
 } from './layout.js';
 import { checkQsbrShared } from './qsbr-shared.js';
-import { qsbrDeferredAdvance, qsbrPoll, qsbrSynchronize, releaseSlot, type QsbrThread } from './qsbr-thread.js';
+import {
+  qsbrAdvance,
+  qsbrDeferredAdvance,
+  qsbrDetach,
+  qsbrIsAttached,
+  qsbrPoll,
+  qsbrSynchronize,
+  releaseSlot,
+  type QsbrThread,
+} from './qsbr-thread.js';
 
 /**
  * Queues `address` to be freed by callback `freeId` once no lock-free reader
@@ -194,11 +203,16 @@ export function pendingDelayed(t: QsbrThread): number {
 
 /**
  * Unregisters the thread at exit (`_PyMem_AbandonDelayed` +
- * `_Py_qsbr_unregister`): its pending blocks move to the interpreter queue,
- * which is processed at once, and its slot is released for reuse.
+ * `_Py_qsbr_unregister`): the thread goes offline, advances the write
+ * sequence once so that its last deferred goals become reachable, hands its
+ * pending blocks to the interpreter queue, processes that at once, and
+ * releases its slot for reuse.
  * @public
  */
 export function qsbrUnregister(t: QsbrThread): void {
+  // Offline first, so that our own published sequence does not hold back the
+  // blocks we hand over.
+  if (qsbrIsAttached(t)) qsbrDetach(t);
   abandonDelayed(t);
   releaseSlot(t);
 }
@@ -218,6 +232,9 @@ function abandonDelayed(t: QsbrThread): void {
     regionFree(heap, head, WORK_CHUNK_SIZE);
     return;
   }
+  // Our last deferred goals are "one past the current write sequence": make
+  // them reachable now, or they would wait for some other thread's advance.
+  qsbrAdvance(t);
   const mutex = t.shared + QSBR_QUEUE_MUTEX_OFFSET;
   mutexLockFlags(heap, mutex, LOCK_DONT_DETACH);
   try {
