@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import * as L from '../src/layout.js';
+
+/** name, offset, width in bytes, alignment (default: the width). */
+type Field = [name: string, offset: number, width: number, align?: number];
+
+function checkStructure(fields: Field[], size: number): void {
+  for (const [name, offset, width, align = width] of fields) {
+    expect(offset % align, `${name} aligned to ${align}`).toBe(0);
+    expect(offset + width, `${name} inside the structure`).toBeLessThanOrEqual(size);
+  }
+  const sorted = [...fields].sort((a, b) => a[1] - b[1]);
+  for (let i = 1; i < sorted.length; i++) {
+    expect(sorted[i][1], `${sorted[i][0]} after ${sorted[i - 1][0]}`).toBeGreaterThanOrEqual(sorted[i - 1][1] + sorted[i - 1][2]);
+  }
+}
+
+describe('layout', () => {
+  it('QSBR shared state: aligned, non-overlapping, 128 bytes', () => {
+    checkStructure(
+      [
+        ['tag', L.QSBR_TAG_OFFSET, 4],
+        ['layoutVersion', L.QSBR_LAYOUT_VERSION_OFFSET, 4],
+        ['wrSeq', L.QSBR_WR_SEQ_OFFSET, 4],
+        ['rdSeq', L.QSBR_RD_SEQ_OFFSET, 4],
+        ['mutex', L.QSBR_MUTEX_OFFSET, 1],
+        ['freeList', L.QSBR_FREE_LIST_OFFSET, 4],
+        ['registryPrint', L.QSBR_REGISTRY_PRINT_OFFSET, 4],
+        ['interpHasWork', L.QSBR_INTERP_HAS_WORK_OFFSET, 4],
+        ['queueMutex', L.QSBR_QUEUE_MUTEX_OFFSET, 1],
+        ['queueHead', L.QSBR_QUEUE_HEAD_OFFSET, 4],
+        ['queueTail', L.QSBR_QUEUE_TAIL_OFFSET, 4],
+        ['liveThreads', L.QSBR_LIVE_THREADS_OFFSET, 4],
+        ['freedItems', L.QSBR_FREED_ITEMS_OFFSET, 4],
+        ['queuedItems', L.QSBR_QUEUED_ITEMS_OFFSET, 4],
+        ['chunkDir', L.QSBR_CHUNK_DIR_OFFSET, 4 * L.QSBR_CHUNK_DIR_ENTRIES, 4],
+      ],
+      L.QSBR_SHARED_SIZE,
+    );
+    // The sequences are hot for everyone; the registration mutex is not on their line's critical path.
+    expect(L.QSBR_SHARED_SIZE % 64).toBe(0);
+  });
+
+  it('per-thread slots: one 64-byte line each', () => {
+    expect(L.QSBR_SLOT_SIZE).toBe(64);
+    checkStructure(
+      [
+        ['seq', L.QSBR_SLOT_SEQ_OFFSET, 4],
+        ['allocated', L.QSBR_SLOT_ALLOCATED_OFFSET, 4],
+        ['freeNext', L.QSBR_SLOT_FREE_NEXT_OFFSET, 4],
+        ['tid', L.QSBR_SLOT_TID_OFFSET, 4],
+        ['queueHead', L.QSBR_SLOT_QUEUE_HEAD_OFFSET, 4],
+        ['queueTail', L.QSBR_SLOT_QUEUE_TAIL_OFFSET, 4],
+      ],
+      L.QSBR_SLOT_SIZE,
+    );
+  });
+
+  it('work chunks: header then items, exactly one 4 KiB region', () => {
+    checkStructure(
+      [
+        ['tag', L.WORK_CHUNK_TAG_OFFSET, 4],
+        ['next', L.WORK_CHUNK_NEXT_OFFSET, 4],
+        ['rdIdx', L.WORK_CHUNK_RD_IDX_OFFSET, 4],
+        ['wrIdx', L.WORK_CHUNK_WR_IDX_OFFSET, 4],
+        ['items', L.WORK_CHUNK_ITEMS_OFFSET, L.WORK_ITEMS_PER_CHUNK * L.WORK_ITEM_SIZE, 4],
+      ],
+      L.WORK_CHUNK_SIZE,
+    );
+    checkStructure(
+      [
+        ['address', L.WORK_ITEM_ADDRESS_OFFSET, 4],
+        ['goal', L.WORK_ITEM_GOAL_OFFSET, 4],
+        ['freeId', L.WORK_ITEM_FREE_ID_OFFSET, 4],
+      ],
+      L.WORK_ITEM_SIZE,
+    );
+    expect(L.WORK_ITEMS_PER_CHUNK).toBe(340);
+    expect(L.WORK_CHUNK_SIZE).toBe(4096);
+  });
+
+  it('tags spell their names in little-endian bytes', () => {
+    const text = (tag: number): string => String.fromCharCode(tag & 0xff, (tag >>> 8) & 0xff, (tag >>> 16) & 0xff, tag >>> 24);
+    expect(text(L.QSBR_TAG)).toBe('QSBR');
+    expect(text(L.WORK_CHUNK_TAG)).toBe('QWRK');
+  });
+
+  it('the chunked slot table holds up to 8 · (2^16 − 1) threads', () => {
+    expect(L.QSBR_FIRST_CHUNK_SLOTS * (2 ** L.QSBR_CHUNK_DIR_ENTRIES - 1)).toBe(524_280);
+  });
+});
