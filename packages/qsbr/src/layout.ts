@@ -54,8 +54,8 @@ export const QSBR_LAYOUT_VERSION = 1;
 /** @public */ export const QSBR_CHUNK_DIR_OFFSET = 64;
 /** Number of slot-table chunks: 8 · (2^16 − 1) slots at most. @public */
 export const QSBR_CHUNK_DIR_ENTRIES = 16;
-/** @public */ export const QSBR_SHARED_SIZE = 128;
-/** Slots in chunk 0 (CPython's `MIN_ARRAY_SIZE`); chunk k holds this << k. @public */
+/** Bytes of the QSBR shared state. @public */ export const QSBR_SHARED_SIZE = 128;
+/** Slots in chunk 0 (CPython's `MIN_ARRAY_SIZE`); chunk k holds this times 2^k. @public */
 export const QSBR_FIRST_CHUNK_SLOTS = 8;
 
 // ---------------------------------------------------------------------------
@@ -71,7 +71,7 @@ export const QSBR_FIRST_CHUNK_SLOTS = 8;
 //  24..63      reserved
 // ---------------------------------------------------------------------------
 
-/** @public */ export const QSBR_SLOT_SIZE = 64;
+/** Bytes per thread slot: one cache line. @public */ export const QSBR_SLOT_SIZE = 64;
 /** @public */ export const QSBR_SLOT_SEQ_OFFSET = 0;
 /** @public */ export const QSBR_SLOT_ALLOCATED_OFFSET = 4;
 /** @public */ export const QSBR_SLOT_FREE_NEXT_OFFSET = 8;
@@ -94,7 +94,7 @@ export const QSBR_FIRST_CHUNK_SLOTS = 8;
 // ---------------------------------------------------------------------------
 
 /** Type tag of a delayed-free work chunk ('QWRK'). @public */ export const WORK_CHUNK_TAG = 0x4b525751;
-/** @public */ export const WORK_CHUNK_SIZE = 4096;
+/** Bytes of a delayed-free work chunk (one region granule). @public */ export const WORK_CHUNK_SIZE = 4096;
 /** @public */ export const WORK_CHUNK_TAG_OFFSET = 0;
 /** @public */ export const WORK_CHUNK_NEXT_OFFSET = 4;
 /** @public */ export const WORK_CHUNK_RD_IDX_OFFSET = 8;
