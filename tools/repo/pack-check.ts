@@ -84,6 +84,42 @@ const SMOKES: Record<string, Smoke> = {
       return { tid };
     `,
   },
+  '@ft/qsbr': {
+    description: 'a worker frees a block with freeDelayed while the main thread holds it back',
+    main: /* js */ `
+      const a = await import('@ft/atomics');
+      const heap = a.SharedHeap.create({ size: 1 << 20, threadCapacity: 16 });
+      const qsbr = m.qsbrCreate(heap);
+      const block = a.regionAlloc(heap, 64);
+      const registry = new m.FreeCallbackRegistry();
+      // Same callbacks in the same order on every thread: whoever processes the queue runs it.
+      registry.register('smoke/mark', (h, addr) => { h.u32[addr >>> 2] = 0xdd; });
+      const t = m.qsbrRegister(heap, qsbr, registry);
+      m.qsbrAttach(t); // online and never quiescent: the worker's free must wait for us
+      const reply = await startWorker({ handle: heap.handle(), qsbr, block }).result;
+      if (heap.u32[block >>> 2] !== 0) throw new Error('the block was freed while a reader was online');
+      if (reply.pending !== 1) throw new Error('worker had ' + reply.pending + ' pending frees, expected 1');
+      m.qsbrQuiescentState(t);
+      m.processDelayed(t);
+      if (heap.u32[block >>> 2] !== 0xdd) throw new Error('the block was not freed after the reader passed a quiescent state');
+      m.qsbrUnregister(t);
+      heap.close();
+      return 'worker queued a delayed free and exited; freed only after the main thread passed a quiescent state';
+    `,
+    worker: /* js */ `
+      const a = await import('@ft/atomics');
+      const heap = a.SharedHeap.attach(data.handle);
+      const registry = new m.FreeCallbackRegistry();
+      const mark = registry.register('smoke/mark', (h, addr) => { h.u32[addr >>> 2] = 0xdd; });
+      const t = m.qsbrRegister(heap, data.qsbr, registry);
+      m.qsbrAttach(t);
+      m.freeDelayed(t, data.block, mark);
+      const pending = m.pendingDelayed(t);
+      m.qsbrUnregister(t);
+      heap.close();
+      return { pending };
+    `,
+  },
 };
 
 /** The generic part every package gets: import on both threads, same export names. */
