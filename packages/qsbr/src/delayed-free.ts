@@ -30,9 +30,10 @@ import {
   QSBR_QUEUE_HEAD_OFFSET,
   QSBR_QUEUE_MUTEX_OFFSET,
   QSBR_QUEUE_TAIL_OFFSET,
-  QSBR_QUEUED_ITEMS_OFFSET,
   QSBR_SLOT_QUEUE_HEAD_OFFSET,
   QSBR_SLOT_QUEUE_TAIL_OFFSET,
+  QSBR_SLOT_FREED_OFFSET,
+  QSBR_SLOT_QUEUED_OFFSET,
   WORK_CHUNK_ITEMS_OFFSET,
   WORK_CHUNK_NEXT_OFFSET,
   WORK_CHUNK_RD_IDX_OFFSET,
@@ -84,7 +85,8 @@ export function freeDelayed(t: QsbrThread, address: number, freeId: number): voi
     if (fresh === 0) {
       qsbrSynchronize(t);
       callback(heap, address);
-      Atomics.add(u32, (t.shared + QSBR_FREED_ITEMS_OFFSET) >>> 2, 1);
+      u32[(t.slot + QSBR_SLOT_QUEUED_OFFSET) >>> 2]++;
+      u32[(t.slot + QSBR_SLOT_FREED_OFFSET) >>> 2]++;
       return;
     }
     if (chunk === 0) u32[(t.slot + QSBR_SLOT_QUEUE_HEAD_OFFSET) >>> 2] = fresh;
@@ -96,10 +98,10 @@ export function freeDelayed(t: QsbrThread, address: number, freeId: number): voi
   const wr = u32[(chunk + WORK_CHUNK_WR_IDX_OFFSET) >>> 2];
   const item = chunk + WORK_CHUNK_ITEMS_OFFSET + wr * WORK_ITEM_SIZE;
   u32[(item + WORK_ITEM_ADDRESS_OFFSET) >>> 2] = address;
-  u32[(item + WORK_ITEM_GOAL_OFFSET) >>> 2] = goal;
+  heap.i32[(item + WORK_ITEM_GOAL_OFFSET) >>> 2] = goal;
   u32[(item + WORK_ITEM_FREE_ID_OFFSET) >>> 2] = freeId;
   u32[(chunk + WORK_CHUNK_WR_IDX_OFFSET) >>> 2] = wr + 1;
-  Atomics.add(u32, (t.shared + QSBR_QUEUED_ITEMS_OFFSET) >>> 2, 1);
+  u32[(t.slot + QSBR_SLOT_QUEUED_OFFSET) >>> 2]++;
   if (wr + 1 === WORK_ITEMS_PER_CHUNK) processDelayed(t);
 }
 
@@ -152,7 +154,10 @@ function processInterpreterQueue(t: QsbrThread): void {
 function processQueue(t: QsbrThread, headAddr: number, tailAddr: number, keepEmpty: boolean): void {
   const heap = t.heap;
   const u32 = heap.u32;
-  const freed = (t.shared + QSBR_FREED_ITEMS_OFFSET) >>> 2;
+  const freed = (t.slot + QSBR_SLOT_FREED_OFFSET) >>> 2;
+  // Goals never decrease along a queue: poll again only when the goal changes.
+  let reached = 0;
+  let reachedAny = false;
   let chunk = u32[headAddr >>> 2];
   while (chunk !== 0) {
     checkChunk(heap, chunk);
@@ -160,12 +165,17 @@ function processQueue(t: QsbrThread, headAddr: number, tailAddr: number, keepEmp
     const wrIndex = (chunk + WORK_CHUNK_WR_IDX_OFFSET) >>> 2;
     for (let rd = u32[rdIndex]; rd < u32[wrIndex]; rd = u32[rdIndex]) {
       const item = chunk + WORK_CHUNK_ITEMS_OFFSET + rd * WORK_ITEM_SIZE;
-      if (!qsbrPoll(t, u32[(item + WORK_ITEM_GOAL_OFFSET) >>> 2])) return;
+      const goal = heap.i32[(item + WORK_ITEM_GOAL_OFFSET) >>> 2];
+      if (!reachedAny || goal !== reached) {
+        if (!qsbrPoll(t, goal)) return;
+        reached = goal;
+        reachedAny = true;
+      }
       // Consumed before the callback runs: a callback that queues more, or
       // throws, can never make this item run twice.
       u32[rdIndex] = rd + 1;
       t.registry.get(u32[(item + WORK_ITEM_FREE_ID_OFFSET) >>> 2])!(heap, u32[(item + WORK_ITEM_ADDRESS_OFFSET) >>> 2]);
-      Atomics.add(u32, freed, 1);
+      u32[freed]++;
     }
     const next = u32[(chunk + WORK_CHUNK_NEXT_OFFSET) >>> 2];
     if (keepEmpty && next === 0) {

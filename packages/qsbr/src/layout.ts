@@ -8,29 +8,36 @@
  */
 
 // ---------------------------------------------------------------------------
-// QSBR shared state (CPython `_qsbr_shared`, one per interpreter), 128 bytes,
+// QSBR shared state (CPython `_qsbr_shared`, one per interpreter), 192 bytes,
 // region-allocated. The slot table is segmented: chunk k holds
 // QSBR_FIRST_CHUNK_SLOTS << k slots and is never moved once published, so
 // scanners need no stop-the-world to survive growth (CPython reallocates one
-// array under a stop-the-world pause instead).
+// array under a stop-the-world pause instead). The two sequences, read by
+// every quiescent state and poll, have a cache line of their own.
 //
 //  off  width  field           writer / reader, order
 //  0    u32    tag             creator once / attachers (plain, immutable): QSBR_TAG
 //  4    u32    layoutVersion   creator once / attachers (plain, immutable)
-//  8    u32    wrSeq           advance (Atomics.add) / everyone (Atomics.load); always odd
-//  12   u32    rdSeq           pollers (Atomics CAS, only moves forward) / everyone (Atomics.load)
-//  16   u8     mutex           PyMutex guarding slot reservation (free list, chunk growth)
-//  20   u32    freeList        under mutex (plain): first free slot's address, 0 = none
-//  24   u32    registryPrint   first registrant (Atomics CAS 0 → print) / registrants (Atomics.load)
-//  28   i32    interpHasWork   under queueMutex (Atomics.store) / processors (Atomics.load, a hint)
-//  32   u8     queueMutex      PyMutex guarding the interpreter's delayed-free queue
-//  36   u32    queueHead       under queueMutex (plain): first chunk of the interpreter queue
-//  40   u32    queueTail       under queueMutex (plain): last chunk
-//  44   u32    liveThreads     under mutex (plain write) / stats (Atomics.load)
-//  48   u32    freedItems      processors (Atomics.add) / stats: delayed items freed so far
-//  52   u32    queuedItems     freeDelayed (Atomics.add) / stats: delayed items queued so far
-//  56..63      reserved
-//  64   u32×16 chunkDir        under mutex (Atomics.store) / scanners (Atomics.load): chunk k's address
+//  8    u8     mutex           PyMutex guarding slot reservation (free list, chunk growth)
+//  12   u32    freeList        under mutex (plain): first free slot's address, 0 = none
+//  16   u32    registryPrint   first registrant (Atomics CAS 0 → print) / registrants (Atomics.load)
+//  20   i32    interpHasWork   under queueMutex (Atomics.store) / processors (Atomics.load, a hint)
+//  24   u8     queueMutex      PyMutex guarding the interpreter's delayed-free queue
+//  28   u32    queueHead       under queueMutex (plain): first chunk of the interpreter queue
+//  32   u32    queueTail       under queueMutex (plain): last chunk
+//  36   u32    liveThreads     under mutex (Atomics.add) / stats (Atomics.load)
+//  40   u32    freedItems      released slots' and fini's counts (Atomics.add) / stats
+//  44   u32    queuedItems     released slots' counts (Atomics.add) / stats
+//  48..63      reserved
+//  64   i32    wrSeq           advance (Atomics.add) / everyone (Atomics.load); always odd
+//  68   i32    rdSeq           pollers (Atomics CAS, only moves forward) / everyone (Atomics.load)
+//  72..127     reserved (keeps the sequences' line to themselves)
+//  128  u32×16 chunkDir        under mutex (Atomics.store) / scanners (Atomics.load): chunk k's address
+//
+// Sequences are stored and loaded through the Int32 view: JavaScript then
+// always sees them as small integers (a u32 above 2^31 would be a heap
+// number, allocated on every load); the wrap-around-safe comparisons work
+// on either representation.
 // ---------------------------------------------------------------------------
 
 /** Type tag of QSBR shared state ('QSBR' as little-endian bytes). @public */
@@ -39,22 +46,22 @@ export const QSBR_TAG = 0x52425351;
 export const QSBR_LAYOUT_VERSION = 1;
 /** @public */ export const QSBR_TAG_OFFSET = 0;
 /** @public */ export const QSBR_LAYOUT_VERSION_OFFSET = 4;
-/** @public */ export const QSBR_WR_SEQ_OFFSET = 8;
-/** @public */ export const QSBR_RD_SEQ_OFFSET = 12;
-/** @public */ export const QSBR_MUTEX_OFFSET = 16;
-/** @public */ export const QSBR_FREE_LIST_OFFSET = 20;
-/** @public */ export const QSBR_REGISTRY_PRINT_OFFSET = 24;
-/** @public */ export const QSBR_INTERP_HAS_WORK_OFFSET = 28;
-/** @public */ export const QSBR_QUEUE_MUTEX_OFFSET = 32;
-/** @public */ export const QSBR_QUEUE_HEAD_OFFSET = 36;
-/** @public */ export const QSBR_QUEUE_TAIL_OFFSET = 40;
-/** @public */ export const QSBR_LIVE_THREADS_OFFSET = 44;
-/** @public */ export const QSBR_FREED_ITEMS_OFFSET = 48;
-/** @public */ export const QSBR_QUEUED_ITEMS_OFFSET = 52;
-/** @public */ export const QSBR_CHUNK_DIR_OFFSET = 64;
+/** @public */ export const QSBR_WR_SEQ_OFFSET = 64;
+/** @public */ export const QSBR_RD_SEQ_OFFSET = 68;
+/** @public */ export const QSBR_MUTEX_OFFSET = 8;
+/** @public */ export const QSBR_FREE_LIST_OFFSET = 12;
+/** @public */ export const QSBR_REGISTRY_PRINT_OFFSET = 16;
+/** @public */ export const QSBR_INTERP_HAS_WORK_OFFSET = 20;
+/** @public */ export const QSBR_QUEUE_MUTEX_OFFSET = 24;
+/** @public */ export const QSBR_QUEUE_HEAD_OFFSET = 28;
+/** @public */ export const QSBR_QUEUE_TAIL_OFFSET = 32;
+/** @public */ export const QSBR_LIVE_THREADS_OFFSET = 36;
+/** @public */ export const QSBR_FREED_ITEMS_OFFSET = 40;
+/** @public */ export const QSBR_QUEUED_ITEMS_OFFSET = 44;
+/** @public */ export const QSBR_CHUNK_DIR_OFFSET = 128;
 /** Number of slot-table chunks: 8 · (2^16 − 1) slots at most. @public */
 export const QSBR_CHUNK_DIR_ENTRIES = 16;
-/** Bytes of the QSBR shared state. @public */ export const QSBR_SHARED_SIZE = 128;
+/** Bytes of the QSBR shared state. @public */ export const QSBR_SHARED_SIZE = 192;
 /** Slots in chunk 0 (CPython's `MIN_ARRAY_SIZE`); chunk k holds this times 2^k. @public */
 export const QSBR_FIRST_CHUNK_SLOTS = 8;
 
@@ -62,13 +69,15 @@ export const QSBR_FIRST_CHUNK_SLOTS = 8;
 // Per-thread QSBR slot (CPython `_qsbr_thread_state` in a 64-byte `_qsbr_pad`).
 //
 //  off  width  field      writer / reader, order
-//  0    u32    seq        owner (Atomics.store) / scanners (Atomics.load): QSBR_OFFLINE or a wrSeq
+//  0    i32    seq        owner (Atomics.store) / scanners (Atomics.load): QSBR_OFFLINE or a wrSeq
 //  4    u32    allocated  under the shared mutex (plain): 1 while a thread holds the slot
 //  8    u32    freeNext   under the shared mutex (plain): next free slot's address
 //  12   u32    tid        owner at register (plain) / diagnostics: the holder's thread id
 //  16   u32    queueHead  owner only (plain): first chunk of its delayed-free queue
 //  20   u32    queueTail  owner only (plain): last chunk
-//  24..63      reserved
+//  24   u32    queued     owner only (plain write) / stats (Atomics.load): blocks it queued
+//  28   u32    freed      owner only (plain write) / stats (Atomics.load): blocks its processing freed
+//  32..63      reserved
 // ---------------------------------------------------------------------------
 
 /** Bytes per thread slot: one cache line. @public */ export const QSBR_SLOT_SIZE = 64;
@@ -78,6 +87,8 @@ export const QSBR_FIRST_CHUNK_SLOTS = 8;
 /** @public */ export const QSBR_SLOT_TID_OFFSET = 12;
 /** @public */ export const QSBR_SLOT_QUEUE_HEAD_OFFSET = 16;
 /** @public */ export const QSBR_SLOT_QUEUE_TAIL_OFFSET = 20;
+/** @public */ export const QSBR_SLOT_QUEUED_OFFSET = 24;
+/** @public */ export const QSBR_SLOT_FREED_OFFSET = 28;
 
 // ---------------------------------------------------------------------------
 // Delayed-free work chunk (CPython `_mem_work_chunk`): one 4 KiB region.

@@ -18,6 +18,8 @@ import {
   QSBR_QUEUED_ITEMS_OFFSET,
   QSBR_RD_SEQ_OFFSET,
   QSBR_SHARED_SIZE,
+  QSBR_SLOT_FREED_OFFSET,
+  QSBR_SLOT_QUEUED_OFFSET,
   QSBR_SLOT_SEQ_OFFSET,
   QSBR_SLOT_SIZE,
   QSBR_TAG,
@@ -43,9 +45,9 @@ export interface QsbrOptions {
  * @public
  */
 export interface QsbrStats {
-  /** Current write sequence. */
+  /** Current write sequence (as a u32). */
   wrSeq: number;
-  /** Highest sequence every online thread is known to have passed. */
+  /** Highest sequence every online thread is known to have passed (as a u32). */
   rdSeq: number;
   /** Threads registered now. */
   threads: number;
@@ -53,7 +55,7 @@ export interface QsbrStats {
   slotCapacity: number;
   /** Threads online (attached) at the time of the scan. */
   online: number;
-  /** Blocks ever queued with `freeDelayed`. */
+  /** Blocks ever queued with `freeDelayed` (racy while threads run: for reports and leak checks). */
   queuedItems: number;
   /** Blocks freed by processing so far. */
   freedItems: number;
@@ -81,8 +83,8 @@ export function qsbrCreate(heap: SharedHeap, options: QsbrOptions = {}): number 
   // SAFETY: nobody knows the address before we return it.
   const u32 = heap.u32;
   u32[(shared + QSBR_LAYOUT_VERSION_OFFSET) >>> 2] = QSBR_LAYOUT_VERSION;
-  u32[(shared + QSBR_WR_SEQ_OFFSET) >>> 2] = initial;
-  u32[(shared + QSBR_RD_SEQ_OFFSET) >>> 2] = initial;
+  heap.i32[(shared + QSBR_WR_SEQ_OFFSET) >>> 2] = initial | 0;
+  heap.i32[(shared + QSBR_RD_SEQ_OFFSET) >>> 2] = initial | 0;
   Atomics.store(u32, (shared + QSBR_TAG_OFFSET) >>> 2, QSBR_TAG);
   return shared;
 }
@@ -129,13 +131,17 @@ export function qsbrStats(heap: SharedHeap, shared: number): QsbrStats {
   const u32 = heap.u32;
   let slotCapacity = 0;
   let online = 0;
+  let queuedItems = Atomics.load(u32, (shared + QSBR_QUEUED_ITEMS_OFFSET) >>> 2);
+  let freedItems = Atomics.load(u32, (shared + QSBR_FREED_ITEMS_OFFSET) >>> 2);
   for (let k = 0; k < QSBR_CHUNK_DIR_ENTRIES; k++) {
     const chunk = chunkAddress(heap, shared, k);
     if (chunk === 0) break;
     const n = chunkSlots(k);
     slotCapacity += n;
-    for (let i = 0; i < n; i++) {
-      if (Atomics.load(u32, (chunk + i * QSBR_SLOT_SIZE + QSBR_SLOT_SEQ_OFFSET) >>> 2) !== 0) online++;
+    for (let slot = chunk; slot < chunk + n * QSBR_SLOT_SIZE; slot += QSBR_SLOT_SIZE) {
+      if (Atomics.load(u32, (slot + QSBR_SLOT_SEQ_OFFSET) >>> 2) !== 0) online++;
+      queuedItems += Atomics.load(u32, (slot + QSBR_SLOT_QUEUED_OFFSET) >>> 2);
+      freedItems += Atomics.load(u32, (slot + QSBR_SLOT_FREED_OFFSET) >>> 2);
     }
   }
   return {
@@ -144,8 +150,8 @@ export function qsbrStats(heap: SharedHeap, shared: number): QsbrStats {
     threads: Atomics.load(u32, (shared + QSBR_LIVE_THREADS_OFFSET) >>> 2),
     slotCapacity,
     online,
-    queuedItems: Atomics.load(u32, (shared + QSBR_QUEUED_ITEMS_OFFSET) >>> 2),
-    freedItems: Atomics.load(u32, (shared + QSBR_FREED_ITEMS_OFFSET) >>> 2),
+    queuedItems,
+    freedItems,
     interpreterQueueHasWork: Atomics.load(heap.i32, (shared + QSBR_INTERP_HAS_WORK_OFFSET) >>> 2) !== 0,
   };
 }

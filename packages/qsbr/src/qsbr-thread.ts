@@ -20,14 +20,18 @@ import {
   QSBR_CHUNK_DIR_ENTRIES,
   QSBR_CHUNK_DIR_OFFSET,
   QSBR_FREE_LIST_OFFSET,
+  QSBR_FREED_ITEMS_OFFSET,
   QSBR_LIVE_THREADS_OFFSET,
   QSBR_MUTEX_OFFSET,
+  QSBR_QUEUED_ITEMS_OFFSET,
   QSBR_RD_SEQ_OFFSET,
   QSBR_REGISTRY_PRINT_OFFSET,
   QSBR_SLOT_ALLOCATED_OFFSET,
   QSBR_SLOT_FREE_NEXT_OFFSET,
+  QSBR_SLOT_FREED_OFFSET,
   QSBR_SLOT_QUEUE_HEAD_OFFSET,
   QSBR_SLOT_QUEUE_TAIL_OFFSET,
+  QSBR_SLOT_QUEUED_OFFSET,
   QSBR_SLOT_SEQ_OFFSET,
   QSBR_SLOT_SIZE,
   QSBR_SLOT_TID_OFFSET,
@@ -51,11 +55,11 @@ export class QsbrThread {
   readonly slot: number;
   /** Delayed-free callbacks, identical in every thread. */
   readonly registry: FreeCallbackRegistry;
-  /** `u32` index of the shared write sequence. */
+  /** `i32` index of the shared write sequence. */
   readonly wrSeqIndex: number;
-  /** `u32` index of the shared read sequence. */
+  /** `i32` index of the shared read sequence. */
   readonly rdSeqIndex: number;
-  /** `u32` index of this thread's published sequence. */
+  /** `i32` index of this thread's published sequence. */
   readonly seqIndex: number;
   /** What this thread last published (owner's cache; 0 while detached). */
   publishedSeq = QSBR_OFFLINE;
@@ -109,6 +113,8 @@ export function qsbrRegister(heap: SharedHeap, shared: number, registry: FreeCal
     u32[(slot + QSBR_SLOT_TID_OFFSET) >>> 2] = heap.tid;
     u32[(slot + QSBR_SLOT_QUEUE_HEAD_OFFSET) >>> 2] = 0;
     u32[(slot + QSBR_SLOT_QUEUE_TAIL_OFFSET) >>> 2] = 0;
+    u32[(slot + QSBR_SLOT_QUEUED_OFFSET) >>> 2] = 0;
+    u32[(slot + QSBR_SLOT_FREED_OFFSET) >>> 2] = 0;
     Atomics.add(u32, (shared + QSBR_LIVE_THREADS_OFFSET) >>> 2, 1);
   } finally {
     mutexUnlock(heap, mutex);
@@ -180,6 +186,9 @@ export function releaseSlot(t: QsbrThread): void {
     u32[(slot + QSBR_SLOT_TID_OFFSET) >>> 2] = 0;
     u32[(slot + QSBR_SLOT_FREE_NEXT_OFFSET) >>> 2] = u32[(shared + QSBR_FREE_LIST_OFFSET) >>> 2];
     u32[(shared + QSBR_FREE_LIST_OFFSET) >>> 2] = slot;
+    // The slot's counters fold into the totals, so statistics survive the thread.
+    Atomics.add(u32, (shared + QSBR_QUEUED_ITEMS_OFFSET) >>> 2, Atomics.exchange(u32, (slot + QSBR_SLOT_QUEUED_OFFSET) >>> 2, 0));
+    Atomics.add(u32, (shared + QSBR_FREED_ITEMS_OFFSET) >>> 2, Atomics.exchange(u32, (slot + QSBR_SLOT_FREED_OFFSET) >>> 2, 0));
     Atomics.sub(u32, (shared + QSBR_LIVE_THREADS_OFFSET) >>> 2, 1);
   } finally {
     mutexUnlock(heap, mutex);
@@ -193,9 +202,9 @@ export function releaseSlot(t: QsbrThread): void {
  */
 export function qsbrAttach(t: QsbrThread): void {
   if (t.publishedSeq !== QSBR_OFFLINE) fatalError(`QSBR slot ${formatAddress(t.slot)} attached twice`);
-  const seq = Atomics.load(t.heap.u32, t.wrSeqIndex);
+  const seq = Atomics.load(t.heap.i32, t.wrSeqIndex);
   // A sequentially consistent store, as CPython requires (it pairs with the scan).
-  Atomics.store(t.heap.u32, t.seqIndex, seq);
+  Atomics.store(t.heap.i32, t.seqIndex, seq);
   t.publishedSeq = seq;
 }
 
@@ -206,7 +215,7 @@ export function qsbrAttach(t: QsbrThread): void {
  */
 export function qsbrDetach(t: QsbrThread): void {
   if (t.publishedSeq === QSBR_OFFLINE) fatalError(`QSBR slot ${formatAddress(t.slot)} detached while not attached`);
-  Atomics.store(t.heap.u32, t.seqIndex, QSBR_OFFLINE);
+  Atomics.store(t.heap.i32, t.seqIndex, QSBR_OFFLINE);
   t.publishedSeq = QSBR_OFFLINE;
 }
 
@@ -224,9 +233,9 @@ export function qsbrIsAttached(t: QsbrThread): boolean {
  * @public
  */
 export function qsbrQuiescentState(t: QsbrThread): void {
-  const seq = Atomics.load(t.heap.u32, t.wrSeqIndex);
+  const seq = Atomics.load(t.heap.i32, t.wrSeqIndex);
   if (seq !== t.publishedSeq && t.publishedSeq !== QSBR_OFFLINE) {
-    Atomics.store(t.heap.u32, t.seqIndex, seq);
+    Atomics.store(t.heap.i32, t.seqIndex, seq);
     t.publishedSeq = seq;
   }
 }
@@ -237,7 +246,7 @@ export function qsbrQuiescentState(t: QsbrThread): void {
  * @public
  */
 export function qsbrAdvance(t: QsbrThread): number {
-  return (Atomics.add(t.heap.u32, t.wrSeqIndex, QSBR_INCR) + QSBR_INCR) >>> 0;
+  return (Atomics.add(t.heap.i32, t.wrSeqIndex, QSBR_INCR) + QSBR_INCR) | 0;
 }
 
 /**
@@ -248,7 +257,7 @@ export function qsbrAdvance(t: QsbrThread): number {
  */
 export function qsbrDeferredAdvance(t: QsbrThread): number {
   if (++t.deferrals < QSBR_DEFERRED_LIMIT) {
-    return (Atomics.load(t.heap.u32, t.wrSeqIndex) + QSBR_INCR) >>> 0;
+    return (Atomics.load(t.heap.i32, t.wrSeqIndex) + QSBR_INCR) | 0;
   }
   t.deferrals = 0;
   return qsbrAdvance(t);
@@ -260,7 +269,7 @@ export function qsbrDeferredAdvance(t: QsbrThread): number {
  * @public
  */
 export function qsbrGoalReached(t: QsbrThread, goal: number): boolean {
-  return seqLessOrEqual(goal, Atomics.load(t.heap.u32, t.rdSeqIndex));
+  return seqLessOrEqual(goal, Atomics.load(t.heap.i32, t.rdSeqIndex));
 }
 
 /**
@@ -270,7 +279,7 @@ export function qsbrGoalReached(t: QsbrThread, goal: number): boolean {
  * @public
  */
 export function qsbrPoll(t: QsbrThread, goal: number): boolean {
-  if (seqLessOrEqual(goal, Atomics.load(t.heap.u32, t.rdSeqIndex))) return true;
+  if (seqLessOrEqual(goal, Atomics.load(t.heap.i32, t.rdSeqIndex))) return true;
   return seqLessOrEqual(goal, qsbrPollScan(t));
 }
 
@@ -284,12 +293,12 @@ export function qsbrPoll(t: QsbrThread, goal: number): boolean {
  */
 export function qsbrPollScan(t: QsbrThread): number {
   const heap = t.heap;
-  const u32 = heap.u32;
-  const minSeq = oldestOnlineSeq(heap, t.shared, Atomics.load(u32, t.wrSeqIndex), 0);
-  const rd = Atomics.load(u32, t.rdSeqIndex);
+  const i32 = heap.i32;
+  const minSeq = oldestOnlineSeq(heap, t.shared, Atomics.load(i32, t.wrSeqIndex), 0);
+  const rd = Atomics.load(i32, t.rdSeqIndex);
   if (!seqLessThan(rd, minSeq)) return rd;
   // A failed CAS means another poller moved it; ours is still a valid bound.
-  Atomics.compareExchange(u32, t.rdSeqIndex, rd, minSeq);
+  Atomics.compareExchange(i32, t.rdSeqIndex, rd, minSeq);
   return minSeq;
 }
 
@@ -298,13 +307,13 @@ export function qsbrPollScan(t: QsbrThread): number {
  * (the write sequence); the slot at `skipSlot` is ignored.
  */
 function oldestOnlineSeq(heap: SharedHeap, shared: number, minSeq: number, skipSlot: number): number {
-  const u32 = heap.u32;
+  const i32 = heap.i32;
   for (let k = 0; k < QSBR_CHUNK_DIR_ENTRIES; k++) {
     const chunk = chunkAddress(heap, shared, k);
     if (chunk === 0) break;
     const end = chunk + chunkSlots(k) * QSBR_SLOT_SIZE;
     for (let slot = chunk; slot < end; slot += QSBR_SLOT_SIZE) {
-      const seq = Atomics.load(u32, (slot + QSBR_SLOT_SEQ_OFFSET) >>> 2);
+      const seq = Atomics.load(i32, (slot + QSBR_SLOT_SEQ_OFFSET) >>> 2);
       if (seq !== QSBR_OFFLINE && seqLessThan(seq, minSeq) && slot !== skipSlot) minSeq = seq;
     }
   }
@@ -322,9 +331,9 @@ function oldestOnlineSeq(heap: SharedHeap, shared: number, minSeq: number, skipS
  */
 export function qsbrSynchronize(t: QsbrThread, spinRounds = 1000): void {
   const goal = qsbrAdvance(t);
-  const u32 = t.heap.u32;
+  const i32 = t.heap.i32;
   for (let round = 0; ; round++) {
-    const oldest = oldestOnlineSeq(t.heap, t.shared, Atomics.load(u32, t.wrSeqIndex), t.slot);
+    const oldest = oldestOnlineSeq(t.heap, t.shared, Atomics.load(i32, t.wrSeqIndex), t.slot);
     if (seqLessOrEqual(goal, oldest)) return;
     if (round >= spinRounds) yieldThread();
   }

@@ -1,7 +1,9 @@
 /**
  * QSBR sequence numbers (CPython `Python/qsbr.c`, after FreeBSD's "GUS"):
- * u32 values compared with wrap-around-safe arithmetic, as FreeBSD did on
- * 32-bit machines. The write sequence starts at 1 and moves in steps of 2, so
+ * 32-bit values compared with wrap-around-safe arithmetic, as FreeBSD did on
+ * 32-bit machines. They travel as int32 (what `Atomics` on the Int32 view
+ * returns, a small integer to V8), though a u32 of the same bits compares
+ * the same; compare them only with these functions. The write sequence starts at 1 and moves in steps of 2, so
  * it is always odd and never equals the offline marker 0, even after it wraps.
  */
 
@@ -28,7 +30,7 @@ export function seqLessOrEqual(a: number, b: number): boolean {
   return ((a - b) | 0) <= 0;
 }
 
-/** `seq + QSBR_INCR` as a u32. @public */
+/** `seq + QSBR_INCR`, wrapped to 32 bits (as an int32, the representation the shared state uses). @public */
 export function seqNext(seq: number): number {
-  return (seq + QSBR_INCR) >>> 0;
+  return (seq + QSBR_INCR) | 0;
 }

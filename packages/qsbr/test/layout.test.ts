@@ -16,7 +16,7 @@ function checkStructure(fields: Field[], size: number): void {
 }
 
 describe('layout', () => {
-  it('QSBR shared state: aligned, non-overlapping, 128 bytes', () => {
+  it('QSBR shared state: aligned, non-overlapping, 192 bytes, sequences on a line of their own', () => {
     checkStructure(
       [
         ['tag', L.QSBR_TAG_OFFSET, 4],
@@ -37,8 +37,12 @@ describe('layout', () => {
       ],
       L.QSBR_SHARED_SIZE,
     );
-    // The sequences are hot for everyone; the registration mutex is not on their line's critical path.
     expect(L.QSBR_SHARED_SIZE % 64).toBe(0);
+    // Every quiescent state and poll reads the sequences: no other field may share their line.
+    const line = Math.floor(L.QSBR_WR_SEQ_OFFSET / 64);
+    expect(Math.floor(L.QSBR_RD_SEQ_OFFSET / 64)).toBe(line);
+    const others = [L.QSBR_TAG_OFFSET, L.QSBR_MUTEX_OFFSET, L.QSBR_FREE_LIST_OFFSET, L.QSBR_QUEUE_MUTEX_OFFSET, L.QSBR_LIVE_THREADS_OFFSET, L.QSBR_FREED_ITEMS_OFFSET, L.QSBR_QUEUED_ITEMS_OFFSET, L.QSBR_CHUNK_DIR_OFFSET];
+    for (const offset of others) expect(Math.floor(offset / 64)).not.toBe(line);
   });
 
   it('per-thread slots: one 64-byte line each', () => {
@@ -51,6 +55,8 @@ describe('layout', () => {
         ['tid', L.QSBR_SLOT_TID_OFFSET, 4],
         ['queueHead', L.QSBR_SLOT_QUEUE_HEAD_OFFSET, 4],
         ['queueTail', L.QSBR_SLOT_QUEUE_TAIL_OFFSET, 4],
+        ['queued', L.QSBR_SLOT_QUEUED_OFFSET, 4],
+        ['freed', L.QSBR_SLOT_FREED_OFFSET, 4],
       ],
       L.QSBR_SLOT_SIZE,
     );

@@ -154,7 +154,7 @@ describe('poll and goals', () => {
     qsbrAttach(a);
     qsbrAttach(b);
     const goals = [qsbrAdvance(a), qsbrAdvance(a), qsbrAdvance(a)];
-    expect(goals).toEqual([0xfffffffd, 0xffffffff, 1]);
+    expect(goals.map((g) => g >>> 0)).toEqual([0xfffffffd, 0xffffffff, 1]);
     qsbrQuiescentState(a);
     expect(qsbrPoll(a, goals[0])).toBe(false);
     qsbrQuiescentState(b);
