@@ -120,6 +120,35 @@ const SMOKES: Record<string, Smoke> = {
       return { pending };
     `,
   },
+  '@ft/mimalloc': {
+    description: 'blocks allocated on the main thread are freed by a worker (cross-thread free)',
+    main: /* js */ `
+      const a = await import('@ft/atomics');
+      const heap = a.SharedHeap.create({ size: 16 << 20, threadCapacity: 16 });
+      const mi = m.miCreate(heap, { checked: true });
+      const t = m.miThreadInit(heap, mi, null);
+      const blocks = [];
+      for (let i = 0; i < 1000; i++) blocks.push(m.miMalloc(t, 16 + (i % 200)));
+      if (blocks.some((b) => b === 0)) throw new Error('miMalloc returned 0 in a 16 MiB heap');
+      const reply = await startWorker({ handle: heap.handle(), mi, blocks }).result;
+      if (reply.freed !== blocks.length) throw new Error('worker freed ' + reply.freed + ' blocks');
+      m.miCollect(t, true);
+      const stats = m.miStats(t);
+      if (stats.liveBlocks !== 0) throw new Error(stats.liveBlocks + ' blocks still live after the worker freed them all');
+      m.miThreadExit(t);
+      heap.close();
+      return '1000 blocks freed by a worker, 0 live after collection';
+    `,
+    worker: /* js */ `
+      const a = await import('@ft/atomics');
+      const heap = a.SharedHeap.attach(data.handle);
+      const t = m.miThreadInit(heap, data.mi, null);
+      for (const b of data.blocks) m.miFree(t, b);
+      m.miThreadExit(t);
+      heap.close();
+      return { freed: data.blocks.length };
+    `,
+  },
 };
 
 /** The generic part every package gets: import on both threads, same export names. */
