@@ -7,11 +7,14 @@
  *
  * Each side keeps a private copy of the other side's index and reads the
  * shared one (Atomics.load) only when its copy says the ring is full (the
- * producer) or empty (the consumer), so that a steady stream costs one
- * Atomics.exchange per item and side. A side that finds no progress spins
+ * producer) or empty (the consumer), and publishes its own index
+ * (Atomics.exchange) every RING_BATCH items and always before it waits, so
+ * that the two cache lines of the indexes move between the cores once per
+ * batch rather than once per item. A side that finds no progress spins
  * RING_SPINS loads, then sets the sleep bit on the other side's word with a
  * compare-exchange and sleeps in Atomics.wait on it; the other side's next
- * exchange clears the bit and tells it to notify.
+ * exchange clears the bit and tells it to notify. (A side only waits after
+ * publishing everything it did, so both can never wait at once.)
  *
  * Warm-up items go through the ring first (not timed); then both meet at a
  * barrier and time the measured items. The producer reports the items, the
@@ -44,6 +47,8 @@ import {
   type ProducerConsumerParams,
 } from './malloc.bench.js';
 
+/** Items between publications of an index (a power of two). */
+const RING_BATCH = 32;
 /** Loads of the other side's index before sleeping. */
 const RING_SPINS = 1000;
 /** A sleep is woken by the other side's notify; the timeout only bounds a lost wake-up. */
@@ -62,11 +67,13 @@ let slotsIndex = 0;
 
 // Producer state.
 let tail = 0;
+let tailPublished = 0;
 let headSeen = 0;
 let produced = 0;
 let failures = 0;
 // Consumer state.
 let head = 0;
+let headPublished = 0;
 let tailSeen = 0;
 let consumed = 0;
 let emptyWaits = 0;
@@ -110,23 +117,43 @@ function waitForItems(): number {
   }
 }
 
-/** Publishes one item: the producer's new tail; wakes the consumer if it sleeps. */
-function publish(address: number): void {
-  if (tail - headSeen >= RING_CAPACITY) headSeen = waitForSpace();
-  // SAFETY: the slot is the producer's until the exchange below publishes it.
-  u32[slotsIndex + (tail & RING_MASK)] = address;
-  tail++;
+/** Makes the producer's items visible; wakes the consumer if it sleeps. */
+function flushTail(): void {
+  if (tail === tailPublished) return;
+  tailPublished = tail;
   if ((Atomics.exchange(i32, tailIndex, tail) & RING_SLEEP_BIT) !== 0) Atomics.notify(i32, tailIndex);
 }
 
-/** Takes one item; wakes the producer if it sleeps. */
+/** Gives the consumed slots back to the producer; wakes it if it sleeps. */
+function flushHead(): void {
+  if (head === headPublished) return;
+  headPublished = head;
+  if ((Atomics.exchange(i32, headIndex, head) & RING_SLEEP_BIT) !== 0) Atomics.notify(i32, headIndex);
+}
+
+/** Puts one item in the ring. */
+function publish(address: number): void {
+  if (tail - headSeen >= RING_CAPACITY) {
+    flushTail();
+    headSeen = waitForSpace();
+  }
+  // SAFETY: the slot is the producer's until an exchange of tail publishes it.
+  u32[slotsIndex + (tail & RING_MASK)] = address;
+  tail++;
+  if ((tail & (RING_BATCH - 1)) === 0) flushTail();
+}
+
+/** Takes one item from the ring. */
 function take(): number {
-  if (head === tailSeen) tailSeen = waitForItems();
-  // SAFETY: the producer published this slot before the tail we loaded, and
-  // does not write it again until our exchange below frees it.
+  if (head === tailSeen) {
+    flushHead();
+    tailSeen = waitForItems();
+  }
+  // SAFETY: the producer published this slot with the tail we loaded, and does
+  // not write it again until an exchange of head gives it back.
   const address = u32[slotsIndex + (head & RING_MASK)];
   head++;
-  if ((Atomics.exchange(i32, headIndex, head) & RING_SLEEP_BIT) !== 0) Atomics.notify(i32, headIndex);
+  if ((head & (RING_BATCH - 1)) === 0) flushHead();
   return address;
 }
 
@@ -141,6 +168,7 @@ function produceAllocated(t: MiThread, sizes: Uint16Array, n: number): void {
     publish(p);
     k = (k + 1) & STEP_MASK;
   }
+  flushTail();
   checksum = acc;
   failures += failed;
   produced += n;
@@ -153,6 +181,7 @@ function consumeFreeing(t: MiThread, n: number): void {
     acc = (acc + p) | 0;
     miFree(t, p);
   }
+  flushHead();
   checksum = acc;
   consumed += n;
 }
@@ -165,6 +194,7 @@ function produceFake(n: number): void {
     acc = (acc + p) | 0;
     publish(p);
   }
+  flushTail();
   checksum = acc;
   produced += n;
 }
@@ -172,6 +202,7 @@ function produceFake(n: number): void {
 function consumeFake(n: number): void {
   let acc = checksum;
   for (let i = 0; i < n; i++) acc = (acc + take()) | 0;
+  flushHead();
   checksum = acc;
   consumed += n;
 }

@@ -12,6 +12,7 @@ import {
   HEAP_DIRECT_OFFSET,
   HEAP_PAGE_COUNT_OFFSET,
   MI_BIN_HUGE,
+  MI_LARGE_OBJ_SIZE_MAX,
   MI_MAX_ALLOC_SIZE,
   MI_MAX_SEGMENT_RECLAIM,
   MI_MEDIUM_OBJ_SIZE_MAX,
@@ -51,7 +52,8 @@ import { binBlockSize, binOfSize, pageSlicesFor } from './size-class.js';
  * @internal
  */
 export function heapMalloc(t: MiThread, heap: number, size: number): number {
-  if (size <= MI_SMALL_SIZE_MAX && size >= 0 && !t.checked) {
+  // `size >>> 0 === size`: a non-negative integer (fractions and NaN take the generic path).
+  if (size <= MI_SMALL_SIZE_MAX && size >>> 0 === size && !t.checked) {
     const u32 = t.u32;
     const page = u32[(heap + HEAP_DIRECT_OFFSET + ((size + 7) >>> 3) * 4) >>> 2];
     const block = u32[(page + PAGE_FREE_OFFSET) >>> 2];
@@ -265,13 +267,15 @@ export function miHeapRealloc(t: MiThread, tag: number, p: number, size: number)
 
 /**
  * Allocates `size` bytes whose address is a multiple of `alignment` (a power
- * of two; `mi_heap_malloc_aligned`). Blocks are 16-byte aligned anyway; larger
+ * of two up to 2 MiB; 0 otherwise; `mi_heap_malloc_aligned`). Blocks are 16-byte aligned anyway; larger
  * alignments over-allocate and mark the page so that `miFree` finds the block
  * start again.
  * @public
  */
 export function miHeapMallocAligned(t: MiThread, tag: number, size: number, alignment: number): number {
-  if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0 || alignment > 0x40000000) return 0;
+  // Alignments up to half a segment (`MI_ALIGNMENT_MAX`): the aligned address
+  // then stays in the block's first 4 MiB, where its segment can be found.
+  if (!(size >= 0) || !Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0 || alignment > MI_LARGE_OBJ_SIZE_MAX) return 0;
   // Blocks of 16 bytes and up are 16-byte aligned; only the 8-byte class is not.
   if (alignment <= 16) return miHeapMalloc(t, tag, alignment === 16 ? Math.max(size, 16) : size);
   const p = miHeapMalloc(t, tag, size + alignment - 1);

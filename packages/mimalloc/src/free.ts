@@ -198,15 +198,17 @@ function freeChecked(t: MiThread, p: number): void {
 /** Whether a block is on one of its page's free lists (checked mode; bounded walks). */
 function isOnFreeList(t: MiThread, page: number, block: number): boolean {
   const u32 = t.u32;
-  const capacity = t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
+  const heap = Atomics.load(u32, (page + PAGE_XHEAP_OFFSET) >>> 2);
   const heads = [
     u32[(page + PAGE_FREE_OFFSET) >>> 2],
     u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2],
     (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0,
+    // A block whose free went to the owning heap's delayed list is free too.
+    heap === 0 ? 0 : Atomics.load(u32, (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2),
   ];
   for (const head of heads) {
     let steps = 0;
-    for (let b = head; b !== 0 && steps <= capacity; b = u32[b >>> 2], steps++) if (b === block) return true;
+    for (let b = head; b !== 0 && steps <= 0x100000; b = u32[b >>> 2], steps++) if (b === block) return true;
   }
   return false;
 }

@@ -284,6 +284,9 @@ export function pageToFull(t: MiThread, heap: number, bin: number, page: number)
   t.u8[page + PAGE_FLAGS_OFFSET] |= PAGE_FLAG_IN_FULL;
   queuePush(t, heap, MI_BIN_FULL, page);
   pageUseDelayedFree(t, page, MI_USE_DELAYED_FREE, false);
+  // A block freed by another thread just before USE_DELAYED_FREE was set went
+  // to the thread-free list without telling us: collect it now.
+  pageFreeCollect(t, page, false);
 }
 
 /**

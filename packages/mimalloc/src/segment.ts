@@ -151,7 +151,10 @@ function makePage(t: MiThread, segment: number, first: number, n: number): numbe
   u32[(first + PAGE_SLICE_COUNT_OFFSET) >>> 2] = n;
   u32[(first + PAGE_SLICE_OFFSET_OFFSET) >>> 2] = 0;
   u32[(first + PAGE_BLOCK_SIZE_OFFSET) >>> 2] = 2; // "a page" until initialised with its block size
-  for (let k = 1; k < n; k++) {
+  // A huge segment's one page needs no back pointers (pageOf clamps to it),
+  // and its records would run into the block's memory.
+  const backPointers = u32[(segment + SEGMENT_KIND_OFFSET) >>> 2] === SEGMENT_KIND_HUGE ? 1 : n;
+  for (let k = 1; k < backPointers; k++) {
     const record = first + k * PAGE_RECORD_SIZE;
     u32[(record + PAGE_SLICE_COUNT_OFFSET) >>> 2] = 0;
     u32[(record + PAGE_SLICE_OFFSET_OFFSET) >>> 2] = k * PAGE_RECORD_SIZE;

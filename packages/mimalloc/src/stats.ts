@@ -7,6 +7,7 @@
 
 import {
   HEAP_INITIALIZED_OFFSET,
+  HEAP_THREAD_DELAYED_FREE_OFFSET,
   MI_BIN_HUGE,
   MI_HEAPS_PER_THREAD,
   MI_MEDIUM_OBJ_SIZE_MAX,
@@ -32,7 +33,7 @@ import {
 import { forEachHeapPage } from './abandon.js';
 import { threadTableEntry } from './mi-shared.js';
 import { heapRecord, type MiThread } from './mi-thread.js';
-import { forEachPage, segmentOf } from './segment.js';
+import { forEachPage, pageOf, segmentOf } from './segment.js';
 import { binOfSize } from './size-class.js';
 
 /**
@@ -115,8 +116,11 @@ export function miStats(t: MiThread): MiStats {
     else if (blockSize <= MI_MEDIUM_OBJ_SIZE_MAX) stats.pages.medium++;
     else stats.pages.large++;
     // `used` already excludes the owner's local frees; other threads' frees
-    // count until the owner collects them.
-    const live = u32[(page + PAGE_USED_OFFSET) >>> 2] - listLength(u32, (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0);
+    // (on the page's list, or the heap's delayed list) count until collected.
+    const live =
+      u32[(page + PAGE_USED_OFFSET) >>> 2] -
+      listLength(u32, (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0) -
+      (delayedPerPage.get(page) ?? 0);
     // Large and huge pages share the huge bin; keep them apart by block size.
     const bin = blockSize > MI_MEDIUM_OBJ_SIZE_MAX ? MI_BIN_HUGE : binOfSize(blockSize);
     const key = bin === MI_BIN_HUGE ? -blockSize : bin;
@@ -132,9 +136,24 @@ export function miStats(t: MiThread): MiStats {
     stats.liveBytes += live * blockSize;
   };
   const capacity = u32[(t.shared + SHARED_THREAD_CAPACITY_OFFSET) >>> 2];
+  const records: number[] = [];
   for (let tid = 1; tid < capacity; tid++) {
     const record = Atomics.load(u32, threadTableEntry(t.shared, tid) >>> 2);
-    if (record === 0) continue;
+    if (record !== 0) records.push(record);
+  }
+  // Blocks waiting on heaps' delayed-free lists, by page.
+  const delayedPerPage = new Map<number, number>();
+  for (const record of records) {
+    for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
+      const heap = heapRecord(record, tag);
+      let n = 0;
+      for (let b = Atomics.load(u32, (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2); b !== 0 && n < 0x100000; b = u32[b >>> 2], n++) {
+        const page = pageOf(t, segmentOf(b), b);
+        delayedPerPage.set(page, (delayedPerPage.get(page) ?? 0) + 1);
+      }
+    }
+  }
+  for (const record of records) {
     stats.threads++;
     for (let page = u32[(record + THREAD_QSBR_HEAD_OFFSET) >>> 2]; page !== 0; page = u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2]) stats.qsbrPendingPages++;
     for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {

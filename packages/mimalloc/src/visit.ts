@@ -66,8 +66,9 @@ export function miVisitBlocks(t: MiThread, tagMask: number, visitor: MiBlockVisi
   for (let tid = 1; tid < capacity; tid++) {
     const record = Atomics.load(u32, threadTableEntry(t.shared, tid) >>> 2);
     if (record === 0 || Atomics.load(u32, (record + THREAD_INITIALIZED_OFFSET) >>> 2) === 0) continue;
-    // Collect the other thread's pages as that thread (its record, our views).
-    const owner = tid === t.tid ? t : new MiThread(t.heap, t.shared, record, u32[(record + THREAD_TID_OFFSET) >>> 2], null);
+    // Collect the other thread's pages as that thread (its record, our views);
+    // a page emptied on the way takes its QSBR goal from us, as in CPython.
+    const owner = tid === t.tid ? t : new MiThread(t.heap, t.shared, record, u32[(record + THREAD_TID_OFFSET) >>> 2], t.qsbr);
     for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
       if ((tagMask & (1 << tag)) === 0) continue;
       const heap = heapRecord(record, tag);

@@ -6,6 +6,7 @@ import {
   MI_HEAP_GC_PRE,
   MI_HEAP_MEM,
   MI_HEAP_OBJECT,
+  miAbandonThread,
   miCollect,
   miCreate,
   miFree,
@@ -287,6 +288,22 @@ describe.each([false, true])('miVisitBlocks (checked = %s)', (checked) => {
     for (const p of [...live.keys(), ...mine]) miFree(t2, p);
     miCollect(t2, true);
     expect([miStats(t2).liveBlocks, miStats(t2).segments, miStats(t2).abandonedSegments]).toEqual([0, 0, 0]);
+  });
+
+  it('miAbandonThread from another thread: the abandoned blocks stay visible and freeable', () => {
+    const env = setup(checked);
+    const { t, heap, mi } = env;
+    const t2 = secondThread(env);
+    const blocks = Array.from({ length: 60 }, (_, i) => miHeapMalloc(t2, i % 4, 32 + i * 16));
+    const gone = t2.tid;
+    expect(miAbandonThread(heap, mi, gone, null)).toBe(true);
+    expect(miAbandonThread(heap, mi, gone, null)).toBe(false); // no state left
+    expect(miStats(t).threads).toBe(1);
+    expect(visit(t, 0xf)).toEqual(sorted(blocks));
+    for (const p of blocks) miFree(t, p);
+    expect(visit(t, 0xffff)).toEqual([]);
+    miCollect(t, true);
+    expect([miStats(t).segments, miStats(t).abandonedSegments]).toEqual([0, 0]);
   });
 
   it('tag masks select exactly the heaps asked for (standard and custom tags)', () => {

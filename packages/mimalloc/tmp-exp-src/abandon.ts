@@ -1,0 +1,253 @@
+/**
+ * Thread exit, abandonment and reclamation (mimalloc `src/segment.c`,
+ * `_mi_heap_collect_abandon`, with CPython's per-interpreter pool and
+ * reclaim-by-tag). A thread that exits frees its empty pages and abandons the
+ * rest; a segment whose every page is abandoned goes to the interpreter's
+ * abandoned pool. A thread that needs memory pops a few abandoned segments,
+ * frees what became empty, and adopts a segment that has room — each of its
+ * pages joins the adopting thread's heap with the same tag, so GC pages stay
+ * in GC heaps.
+ *
+ * The pool is two lists (abandoned, visited) under a PyMutex: abandoning and
+ * reclaiming are rare, and a lock avoids the ABA tags mimalloc's lock-free
+ * list needs.
+ */
+
+import { regionFree, type SharedHeap } from '@ft/atomics';
+import type { QsbrThread } from '@ft/qsbr';
+import {
+  HEAP_INITIALIZED_OFFSET,
+  HEAP_PAGE_COUNT_OFFSET,
+  MI_BIN_COUNT,
+  MI_HEAPS_PER_THREAD,
+  MI_NEVER_DELAYED_FREE,
+  MI_USE_DELAYED_FREE,
+  PAGE_BLOCK_SIZE_OFFSET,
+  PAGE_CAPACITY_OFFSET,
+  PAGE_FLAG_IN_FULL,
+  PAGE_FLAGS_OFFSET,
+  PAGE_FREE_OFFSET,
+  PAGE_NEXT_OFFSET,
+  PAGE_RESERVED_OFFSET,
+  PAGE_SLICE_COUNT_OFFSET,
+  PAGE_TAG_OFFSET,
+  PAGE_USED_OFFSET,
+  PAGE_XHEAP_OFFSET,
+  SEGMENT_ABANDONED_NEXT_OFFSET,
+  SEGMENT_ABANDONED_OFFSET,
+  SEGMENT_ABANDONED_VISITS_OFFSET,
+  SEGMENT_THREAD_ID_OFFSET,
+  SEGMENT_USED_OFFSET,
+  SHARED_ABANDONED_COUNT_OFFSET,
+  SHARED_ABANDONED_OFFSET,
+  SHARED_POOL_MUTEX_OFFSET,
+  SHARED_RECLAIMED_OFFSET,
+  SHARED_VISITED_COUNT_OFFSET,
+  SHARED_VISITED_OFFSET,
+  THREAD_RECORD_SIZE,
+  THREAD_SEGMENTS_OFFSET,
+  THREAD_TID_OFFSET,
+} from './layout.js';
+import { heapDelayedFreeAll } from './free.js';
+import { checkMiShared, threadTableEntry } from './mi-shared.js';
+import { heapOfTag, heapRecord, MiThread } from './mi-thread.js';
+import {
+  collectQsbrPages,
+  collectRetired,
+  pageBin,
+  pageFreeCollect,
+  pageIsSafeToFree,
+  pageMaybeFree,
+  pageReclaimedQsbr,
+  pageUseDelayedFree,
+  qsbrListRemove,
+  queueOf,
+  queuePush,
+  queueRemove,
+} from './page.js';
+import { poolPop, poolPush, segmentAbandon } from './abandoned-pool.js';
+import { forEachFreeSpan, forEachPage, queueFreeSpans, segmentOf, segmentPageFree } from './segment.js';
+
+/**
+ * Calls `fn` for every page in every queue of an initialised heap.
+ * @internal
+ */
+export function forEachHeapPage(t: MiThread, heap: number, fn: (page: number, bin: number) => void): void {
+  const u32 = t.u32;
+  for (let bin = 0; bin < MI_BIN_COUNT; bin++) {
+    let page = u32[queueOf(heap, bin) >>> 2];
+    while (page !== 0) {
+      const next = u32[(page + PAGE_NEXT_OFFSET) >>> 2];
+      fn(page, bin);
+      page = next;
+    }
+  }
+}
+
+/**
+ * Abandons the calling thread's heaps at thread exit (CPython
+ * `_PyThreadState_ClearMimallocHeaps`): empty pages are freed (or wait for
+ * QSBR), pages with live blocks stay where they are for another thread to
+ * reclaim and for heap visiting to find, and the thread record is released.
+ * @public
+ */
+export function miThreadExit(t: MiThread): void {
+  if (t.exited) return;
+  for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
+    const heap = heapRecord(t.record, tag);
+    if (t.u32[(heap + HEAP_INITIALIZED_OFFSET) >>> 2] !== 0) heapCollectAbandon(t, heap);
+  }
+  t.exited = true;
+  Atomics.store(t.u32, threadTableEntry(t.shared, t.tid) >>> 2, 0);
+  regionFree(t.heap, t.record, THREAD_RECORD_SIZE);
+}
+
+/**
+ * Abandons the heaps of thread `tid` from another thread, for a thread that
+ * can no longer do it itself (a heap can be abandoned from a different thread
+ * than the one that created it). That thread must not be running mimalloc code.
+ * `qsbr` is the calling thread's registration (empty object pages get their
+ * QSBR goal from it). Returns false when `tid` has no mimalloc state.
+ * @public
+ */
+export function miAbandonThread(heap: SharedHeap, shared: number, tid: number, qsbr: QsbrThread | null): boolean {
+  checkMiShared(heap, shared);
+  const record = Atomics.load(heap.u32, threadTableEntry(shared, tid) >>> 2);
+  if (record === 0) return false;
+  miThreadExit(new MiThread(heap, shared, record, heap.u32[(record + THREAD_TID_OFFSET) >>> 2], qsbr));
+  return true;
+}
+
+function heapCollectAbandon(t: MiThread, heap: number): void {
+  // From now on no free may go through this heap's delayed list.
+  forEachHeapPage(t, heap, (page) => pageUseDelayedFree(t, page, MI_NEVER_DELAYED_FREE, false));
+  heapDelayedFreeAll(t, heap);
+  collectQsbrPages(t);
+  collectRetired(t, heap, true);
+  forEachHeapPage(t, heap, (page) => {
+    pageFreeCollect(t, page, true);
+    if (t.u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && pageMaybeFree(t, page)) return;
+    pageAbandon(t, heap, page);
+  });
+}
+
+/** `_mi_page_abandon` + `mi_segment_page_abandon`. */
+function pageAbandon(t: MiThread, heap: number, page: number): void {
+  const u32 = t.u32;
+  queueRemove(t, heap, pageBin(t, page), page);
+  t.u8[page + PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_IN_FULL;
+  u32[(heap + HEAP_PAGE_COUNT_OFFSET) >>> 2]--;
+  // Keep the QSBR goal: whoever reclaims the page must honour it.
+  qsbrListRemove(t, page);
+  Atomics.store(u32, (page + PAGE_XHEAP_OFFSET) >>> 2, 0);
+  const segment = segmentOf(page);
+  const abandoned = ++u32[(segment + SEGMENT_ABANDONED_OFFSET) >>> 2];
+  if (abandoned === u32[(segment + SEGMENT_USED_OFFSET) >>> 2]) segmentAbandon(t, segment);
+}
+
+/**
+ * Examines an abandoned segment we hold exclusively: collects the free lists
+ * of its pages and frees those that became empty (and QSBR-safe). Returns
+ * whether it now has room for `needed` slices or a page of `blockSize` blocks
+ * with free space (`mi_segment_check_free`). May free the whole segment.
+ */
+function segmentCheckFree(t: MiThread, segment: number, needed: number, blockSize: number): { room: boolean; freed: boolean } {
+  const u32 = t.u32;
+  let room = false;
+  // Collect the pages first: freeing the last one releases the segment, whose
+  // records must not be read after that.
+  for (const page of pagesOf(t, segment)) {
+    pageFreeCollect(t, page, false);
+    if (u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && pageIsSafeToFree(t, page)) {
+      u32[(segment + SEGMENT_ABANDONED_OFFSET) >>> 2]--;
+      const last = u32[(segment + SEGMENT_USED_OFFSET) >>> 2] === 1;
+      segmentPageFree(t, page);
+      if (last) return { room: false, freed: true };
+    } else if (
+      u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2] === blockSize &&
+      (u32[(page + PAGE_FREE_OFFSET) >>> 2] !== 0 || t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] < t.heap.u16[(page + PAGE_RESERVED_OFFSET) >>> 1])
+    ) {
+      room = true;
+    }
+  }
+  forEachFreeSpan(t, segment, (span) => {
+    if (u32[(span + PAGE_SLICE_COUNT_OFFSET) >>> 2] >= needed) room = true;
+  });
+  return { room, freed: false };
+}
+
+function pagesOf(t: MiThread, segment: number): number[] {
+  const pages: number[] = [];
+  forEachPage(t, segment, (page) => pages.push(page));
+  return pages;
+}
+
+/**
+ * Tries to adopt an abandoned segment with room for `needed` slices or a page
+ * of `blockSize` (`mi_segment_try_reclaim`): examines up to `maxSegments`.
+ * Returns whether a segment was reclaimed.
+ * @internal
+ */
+export function tryReclaim(t: MiThread, needed: number, blockSize: number, maxSegments: number): boolean {
+  const u32 = t.u32;
+  for (let i = 0; i < maxSegments; i++) {
+    const segment = poolPop(t);
+    if (segment === 0) return false;
+    const visits = ++u32[(segment + SEGMENT_ABANDONED_VISITS_OFFSET) >>> 2];
+    const { room, freed } = segmentCheckFree(t, segment, needed, blockSize);
+    if (freed) continue;
+    if (room || visits > 3) {
+      segmentReclaim(t, segment);
+      return true;
+    }
+    poolPush(t, segment, SHARED_VISITED_OFFSET, SHARED_VISITED_COUNT_OFFSET);
+  }
+  return false;
+}
+
+/**
+ * Adopts an abandoned segment (`mi_segment_reclaim`): each page joins the
+ * heap of `t` whose tag is the page's tag (never another tag's heap), empty
+ * safe pages are freed, free spans join `t`'s queues.
+ */
+function segmentReclaim(t: MiThread, segment: number): void {
+  const u32 = t.u32;
+  Atomics.store(u32, (segment + SEGMENT_THREAD_ID_OFFSET) >>> 2, t.tid);
+  u32[(segment + SEGMENT_ABANDONED_VISITS_OFFSET) >>> 2] = 0;
+  u32[(t.record + THREAD_SEGMENTS_OFFSET) >>> 2]++;
+  Atomics.add(u32, (t.shared + SHARED_RECLAIMED_OFFSET) >>> 2, 1);
+  queueFreeSpans(t, segment);
+  for (const page of pagesOf(t, segment)) {
+    u32[(segment + SEGMENT_ABANDONED_OFFSET) >>> 2]--;
+    const heap = heapOfTag(t, t.u8[page + PAGE_TAG_OFFSET]);
+    Atomics.store(u32, (page + PAGE_XHEAP_OFFSET) >>> 2, heap);
+    pageUseDelayedFree(t, page, MI_USE_DELAYED_FREE, true);
+    pageFreeCollect(t, page, false);
+    if (u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && pageIsSafeToFree(t, page)) {
+      const last = u32[(segment + SEGMENT_USED_OFFSET) >>> 2] === 1;
+      segmentPageFree(t, page);
+      if (last) return;
+      continue;
+    }
+    queuePush(t, heap, pageBin(t, page), page);
+    u32[(heap + HEAP_PAGE_COUNT_OFFSET) >>> 2]++;
+    pageReclaimedQsbr(t, page);
+  }
+}
+
+/**
+ * Examines every abandoned segment: frees empty pages and segments, leaves
+ * the rest in the pool (part of `mi_heap_collect(force)`).
+ * @internal
+ */
+export function collectAbandoned(t: MiThread): void {
+  const u32 = t.u32;
+  const total = Atomics.load(u32, (t.shared + SHARED_ABANDONED_COUNT_OFFSET) >>> 2) + Atomics.load(u32, (t.shared + SHARED_VISITED_COUNT_OFFSET) >>> 2);
+  const keep: number[] = [];
+  for (let i = 0; i < total; i++) {
+    const segment = poolPop(t);
+    if (segment === 0) break;
+    if (!segmentCheckFree(t, segment, Number.MAX_SAFE_INTEGER, 0).freed) keep.push(segment);
+  }
+  for (const segment of keep) poolPush(t, segment, SHARED_ABANDONED_OFFSET, SHARED_ABANDONED_COUNT_OFFSET);
+}

@@ -1,0 +1,35 @@
+/**
+ * Heap collection (mimalloc `mi_heap_collect_ex` in modes NORMAL and FORCE,
+ * with CPython's QSBR step): takes other threads' delayed frees, ages
+ * retired pages, frees empty pages (after their QSBR goal, for object heaps)
+ * and, when forced, examines the abandoned pool to free what became empty.
+ */
+
+import { HEAP_INITIALIZED_OFFSET, MI_HEAPS_PER_THREAD, PAGE_USED_OFFSET } from './layout.js';
+import { collectAbandoned, forEachHeapPage } from './abandon.js';
+import { heapDelayedFreeAll } from './free.js';
+import { heapRecord, type MiThread } from './mi-thread.js';
+import { collectQsbrPages, collectRetired, pageFreeCollect, pageMaybeFree } from './page.js';
+
+/**
+ * Collects the calling thread's heaps (`mi_collect`). With `force`, every
+ * empty page is released at once (object pages still honour QSBR) and
+ * abandoned segments are examined too.
+ * @public
+ */
+export function miCollect(t: MiThread, force: boolean): void {
+  // Pages waiting for QSBR first: the page walk below gives a still-pending
+  // page a fresh goal, which would put off one that is ready now.
+  collectQsbrPages(t);
+  for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
+    const heap = heapRecord(t.record, tag);
+    if (t.u32[(heap + HEAP_INITIALIZED_OFFSET) >>> 2] === 0) continue;
+    heapDelayedFreeAll(t, heap);
+    collectRetired(t, heap, force);
+    forEachHeapPage(t, heap, (page) => {
+      pageFreeCollect(t, page, force);
+      if (t.u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) pageMaybeFree(t, page);
+    });
+  }
+  if (force) collectAbandoned(t);
+}

@@ -1,0 +1,212 @@
+/**
+ * Freeing (mimalloc `src/free.c`). The owner of the block's segment pushes it
+ * onto the page's local free list with plain accesses; any other thread pushes
+ * it onto the page's thread-free list with a compare-exchange, or, for a page
+ * in its owner's full queue, onto the owning heap's delayed-free list, so that
+ * the owner notices the page has room again.
+ *
+ * Ownership is checked with a plain read of the segment's thread id. Only the
+ * owning thread ever writes its own tid there (when it allocates or reclaims
+ * the segment), and it writes 0 itself when it abandons the segment, so a
+ * plain read that sees our tid is our own latest write: no other thread's
+ * write can make it true, and our later writes are ordered before our reads.
+ * This keeps the owner's free path free of `Atomics` calls, as mimalloc's
+ * relaxed load is free on x86.
+ */
+
+import { fatalError, formatAddress } from '@ft/atomics';
+import {
+  HEAP_THREAD_DELAYED_FREE_OFFSET,
+  MI_DELAYED_FREEING,
+  MI_NO_DELAYED_FREE,
+  MI_SEGMENT_TAG,
+  MI_USE_DELAYED_FREE,
+  PAGE_BLOCK_SIZE_OFFSET,
+  PAGE_CAPACITY_OFFSET,
+  PAGE_DEBUG_OFFSET_OFFSET,
+  PAGE_FLAG_HAS_ALIGNED,
+  PAGE_FLAG_IN_FULL,
+  PAGE_FLAGS_OFFSET,
+  PAGE_FREE_OFFSET,
+  PAGE_LOCAL_FREE_OFFSET,
+  PAGE_SLICE_COUNT_OFFSET,
+  PAGE_START_OFFSET,
+  PAGE_USED_OFFSET,
+  PAGE_XHEAP_OFFSET,
+  PAGE_XTHREAD_FREE_OFFSET,
+  SEGMENT_TAG_OFFSET,
+  SEGMENT_THREAD_ID_OFFSET,
+} from './layout.js';
+import { segmentMapEntry } from './mi-shared.js';
+import type { MiThread } from './mi-thread.js';
+import { pageFreeCollect, pageRetire, pageTryUseDelayedFree, pageUnfull } from './page.js';
+import { pageOf, segmentOf } from './segment.js';
+
+/** Freed bytes are filled with this in checked mode. */
+const DEAD_BYTE = 0xdd;
+
+/**
+ * Frees a block allocated by any thread of the same interpreter (`mi_free`).
+ * Freeing 0 does nothing.
+ * @public
+ */
+export function miFree(t: MiThread, p: number): void {
+  if (p === 0) return;
+  if (t.checked) {
+    freeChecked(t, p);
+    return;
+  }
+  const u32 = t.u32;
+  const segment = segmentOf(p);
+  const page = pageOf(t, segment, p);
+  // SAFETY: see the file comment for the plain thread-id read; the page's
+  // local list and used count are the owner's.
+  if (u32[(segment + SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid && (t.u8[page + PAGE_FLAGS_OFFSET] & (PAGE_FLAG_IN_FULL | PAGE_FLAG_HAS_ALIGNED)) === 0) {
+    u32[p >>> 2] = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
+    u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
+    if (--u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) pageRetire(t, page);
+    return;
+  }
+  freeGeneric(t, segment, page, p);
+}
+
+function freeGeneric(t: MiThread, segment: number, page: number, p: number): void {
+  const block = (t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_HAS_ALIGNED) !== 0 ? blockStart(t, page, p) : p;
+  if (t.u32[(segment + SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
+  else freeMultiThreaded(t, page, block);
+}
+
+/** The start of the block containing `p` (`_mi_page_ptr_unalign`). */
+function blockStart(t: MiThread, page: number, p: number): number {
+  const start = t.u32[(page + PAGE_START_OFFSET) >>> 2];
+  const blockSize = t.u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  return p - ((p - start) % blockSize);
+}
+
+/** The owner's free: local list, then retire or leave the full queue (`mi_free_block_local`). */
+function freeLocal(t: MiThread, page: number, block: number): void {
+  const u32 = t.u32;
+  u32[block >>> 2] = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
+  u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = block;
+  if (--u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) pageRetire(t, page);
+  else pageUnfull(t, page);
+}
+
+/** Another thread's free (`_mi_free_block_mt`). */
+function freeMultiThreaded(t: MiThread, page: number, block: number): void {
+  const u32 = t.u32;
+  const index = (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2;
+  let tf = Atomics.load(u32, index);
+  let useDelayed: boolean;
+  for (;;) {
+    useDelayed = (tf & 3) === MI_USE_DELAYED_FREE;
+    let desired: number;
+    if (useDelayed) {
+      desired = ((tf & ~3) | MI_DELAYED_FREEING) >>> 0;
+    } else {
+      // SAFETY: the block is ours to write until the CAS publishes it.
+      u32[block >>> 2] = (tf & ~3) >>> 0;
+      desired = (block | (tf & 3)) >>> 0;
+    }
+    const seen = Atomics.compareExchange(u32, index, tf, desired);
+    if (seen === tf) break;
+    tf = seen;
+  }
+  if (!useDelayed) return;
+  // The page is in its owner's full queue: hand the block to the owning heap,
+  // whose owner will see the page has room (the heap cannot go away while we
+  // hold DELAYED_FREEING: abandoning waits for it).
+  const heap = Atomics.load(u32, (page + PAGE_XHEAP_OFFSET) >>> 2);
+  if (heap !== 0) pushHeapDelayed(t, heap, block);
+  tf = Atomics.load(u32, index);
+  for (;;) {
+    const seen = Atomics.compareExchange(u32, index, tf, ((tf & ~3) | MI_NO_DELAYED_FREE) >>> 0);
+    if (seen === tf) break;
+    tf = seen;
+  }
+}
+
+function pushHeapDelayed(t: MiThread, heap: number, block: number): void {
+  const u32 = t.u32;
+  const index = (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
+  let head = Atomics.load(u32, index);
+  for (;;) {
+    u32[block >>> 2] = head;
+    const seen = Atomics.compareExchange(u32, index, head, block);
+    if (seen === head) return;
+    head = seen;
+  }
+}
+
+/**
+ * The owner takes the blocks other threads freed into its full pages
+ * (`_mi_heap_delayed_free_all`).
+ * @internal
+ */
+export function heapDelayedFreeAll(t: MiThread, heap: number): void {
+  const u32 = t.u32;
+  const index = (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
+  if (Atomics.load(u32, index) === 0) return;
+  let block = Atomics.exchange(u32, index, 0);
+  while (block !== 0) {
+    const next = u32[block >>> 2];
+    if (!freeDelayedBlock(t, block)) pushHeapDelayed(t, heap, block);
+    block = next;
+  }
+}
+
+/** `_mi_free_delayed_block`: false when the page is mid-way through another delayed free. */
+function freeDelayedBlock(t: MiThread, block: number): boolean {
+  const page = pageOf(t, segmentOf(block), block);
+  // Back to USE_DELAYED_FREE before collecting, or a block could sit in the
+  // thread-free list of a full page with nothing in the heap list to say so.
+  if (!pageTryUseDelayedFree(t, page, MI_USE_DELAYED_FREE, false)) return false;
+  pageFreeCollect(t, page, false);
+  freeLocal(t, page, block);
+  return true;
+}
+
+/**
+ * Checked mode: a foreign pointer, an interior pointer, or a block that is
+ * already free is a fatal error naming the address. Freed bytes past the
+ * protected header are filled with 0xDD.
+ */
+function freeChecked(t: MiThread, p: number): void {
+  const u32 = t.u32;
+  const segment = Atomics.load(u32, segmentMapEntry(t.heap, t.shared, p) >>> 2);
+  if (segment === 0 || u32[(segment + SEGMENT_TAG_OFFSET) >>> 2] !== MI_SEGMENT_TAG || p < segment) {
+    fatalError(`free of ${formatAddress(p)}: not a block of this interpreter's mimalloc heap (foreign pointer)`);
+  }
+  const page = pageOf(t, segment, p);
+  const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  if (blockSize < 2 || u32[(page + PAGE_SLICE_COUNT_OFFSET) >>> 2] === 0) {
+    fatalError(`free of ${formatAddress(p)}: the address is not inside an allocated page`);
+  }
+  const start = u32[(page + PAGE_START_OFFSET) >>> 2];
+  const capacity = t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
+  const aligned = (t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_HAS_ALIGNED) !== 0;
+  if (p < start || p >= start + capacity * blockSize || (!aligned && (p - start) % blockSize !== 0)) {
+    fatalError(`free of ${formatAddress(p)}: interior pointer (page blocks of ${blockSize} bytes start at ${formatAddress(start)})`);
+  }
+  const block = p - ((p - start) % blockSize);
+  if (isOnFreeList(t, page, block)) fatalError(`double free of ${formatAddress(block)}`);
+  const protectedBytes = Math.max(4, t.u8[page + PAGE_DEBUG_OFFSET_OFFSET]);
+  if (blockSize > protectedBytes) t.u8.fill(DEAD_BYTE, block + protectedBytes, block + blockSize);
+  freeGeneric(t, segment, page, block);
+}
+
+/** Whether a block is on one of its page's free lists (checked mode; bounded walks). */
+function isOnFreeList(t: MiThread, page: number, block: number): boolean {
+  const u32 = t.u32;
+  const capacity = t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
+  const heads = [
+    u32[(page + PAGE_FREE_OFFSET) >>> 2],
+    u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2],
+    (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0,
+  ];
+  for (const head of heads) {
+    let steps = 0;
+    for (let b = head; b !== 0 && steps <= capacity; b = u32[b >>> 2], steps++) if (b === block) return true;
+  }
+  return false;
+}

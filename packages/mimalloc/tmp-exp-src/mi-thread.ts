@@ -1,0 +1,156 @@
+/**
+ * A thread's mimalloc state (mimalloc's `mi_tld_t` and heaps, CPython's
+ * `_mimalloc_thread_state`): a record in shared memory with the thread's
+ * free-span queues, its list of QSBR-delayed pages and one heap record per
+ * tag, plus a thread-local `MiThread` object with the views and addresses the
+ * hot paths need. The heaps live in shared memory because other threads push
+ * onto a heap's delayed-free list and the GC walks every thread's pages.
+ */
+
+import { fatalError, regionAlloc, type SharedHeap } from '@ft/atomics';
+import type { QsbrThread } from '@ft/qsbr';
+import {
+  HEAP_DEBUG_OFFSET_OFFSET,
+  HEAP_DIRECT_OFFSET,
+  HEAP_INITIALIZED_OFFSET,
+  HEAP_QUEUES_OFFSET,
+  HEAP_RECORD_SIZE,
+  HEAP_TAG_OFFSET,
+  HEAP_THREAD_OFFSET,
+  HEAP_USE_QSBR_OFFSET,
+  MI_BIN_COUNT,
+  MI_HEAP_GC_PRE,
+  MI_HEAP_MEM,
+  MI_MAX_TAG,
+  MI_OBJECT_DEBUG_OFFSET,
+  MI_PAGES_DIRECT,
+  MI_STANDARD_HEAPS,
+  MI_THREAD_TAG,
+  QUEUE_BLOCK_SIZE_OFFSET,
+  QUEUE_SIZE,
+  SHARED_CHECKED_OFFSET,
+  SHARED_EMPTY_PAGE_OFFSET,
+  THREAD_HEAPS_OFFSET,
+  THREAD_INITIALIZED_OFFSET,
+  THREAD_RECORD_SIZE,
+  THREAD_SHARED_OFFSET,
+  THREAD_TAG_OFFSET,
+  THREAD_TID_OFFSET,
+} from './layout.js';
+import { checkMiShared, threadTableEntry } from './mi-shared.js';
+import { binBlockSize } from './size-class.js';
+
+/**
+ * One thread's handle on its mimalloc state. Thread-local: create it with
+ * {@link miThreadInit} on the thread that allocates with it.
+ * @public
+ */
+export class MiThread {
+  /** This thread's view of the heap. */
+  readonly heap: SharedHeap;
+  /** Cached views (the hot paths use them directly). */
+  readonly u8: Uint8Array;
+  /** Cached u32 view. */
+  readonly u32: Uint32Array;
+  /** Cached i32 view. */
+  readonly i32: Int32Array;
+  /** Thread id that owns the record (the allocating thread's tid). */
+  readonly tid: number;
+  /** Address of the interpreter's mimalloc state. */
+  readonly shared: number;
+  /** Address of the thread record. */
+  readonly record: number;
+  /** Address of the mem heap's record (tag 0), the default for `miMalloc`. */
+  readonly memHeap: number;
+  /** Address of the all-zero page the direct table points at for sizes without a page. */
+  readonly emptyPage: number;
+  /** QSBR registration used for delayed page reuse (null: object pages are freed at once). */
+  readonly qsbr: QsbrThread | null;
+  /** Checked mode (from the interpreter's state). */
+  readonly checked: boolean;
+  /** True after the thread's heaps were abandoned. */
+  exited = false;
+
+  /** @internal */
+  constructor(heap: SharedHeap, shared: number, record: number, tid: number, qsbr: QsbrThread | null) {
+    this.heap = heap;
+    this.u8 = heap.u8;
+    this.u32 = heap.u32;
+    this.i32 = heap.i32;
+    this.tid = tid;
+    this.shared = shared;
+    this.record = record;
+    this.memHeap = heapRecord(record, MI_HEAP_MEM);
+    this.emptyPage = shared + SHARED_EMPTY_PAGE_OFFSET;
+    this.qsbr = qsbr;
+    this.checked = heap.u32[(shared + SHARED_CHECKED_OFFSET) >>> 2] !== 0;
+  }
+}
+
+/**
+ * Address of the heap record for `tag` in a thread record.
+ * @internal
+ */
+export function heapRecord(record: number, tag: number): number {
+  return record + THREAD_HEAPS_OFFSET + tag * HEAP_RECORD_SIZE;
+}
+
+/**
+ * Sets up the calling thread's mimalloc state (CPython `tstate_mimalloc_bind`):
+ * the four standard heaps mem (0), object (1), gc (2) and gc with pre-header
+ * (3); the object heaps delay the reuse of emptied pages through `qsbr`.
+ * Throws when the heap has no room for the thread record.
+ * @example
+ * ```ts
+ * const t = miThreadInit(heap, mi, qsbrThread);
+ * const p = miMalloc(t, 100);
+ * miFree(t, p);
+ * miThreadExit(t); // abandons pages that still hold live blocks
+ * ```
+ * @public
+ */
+export function miThreadInit(heap: SharedHeap, shared: number, qsbr: QsbrThread | null): MiThread {
+  checkMiShared(heap, shared);
+  const entry = threadTableEntry(shared, heap.tid);
+  if (Atomics.load(heap.u32, entry >>> 2) !== 0) fatalError(`thread ${heap.tid} already has mimalloc state`);
+  const record = regionAlloc(heap, THREAD_RECORD_SIZE);
+  if (record === 0) throw new Error('miThreadInit: out of shared memory for the thread record');
+  // SAFETY: the record is ours and unpublished until the table entry is set.
+  const u32 = heap.u32;
+  u32[(record + THREAD_TAG_OFFSET) >>> 2] = MI_THREAD_TAG;
+  u32[(record + THREAD_TID_OFFSET) >>> 2] = heap.tid;
+  u32[(record + THREAD_SHARED_OFFSET) >>> 2] = shared;
+  const t = new MiThread(heap, shared, record, heap.tid, qsbr);
+  for (let tag = 0; tag < MI_STANDARD_HEAPS; tag++) initHeap(t, tag);
+  Atomics.store(u32, entry >>> 2, record);
+  Atomics.store(u32, (record + THREAD_INITIALIZED_OFFSET) >>> 2, 1);
+  return t;
+}
+
+/**
+ * The heap record of `tag` (0..15) of thread `t`, initialising tags above 3
+ * on first use.
+ * @internal
+ */
+export function heapOfTag(t: MiThread, tag: number): number {
+  if (!(tag >= 0 && tag <= MI_MAX_TAG && (tag | 0) === tag)) fatalError(`heap tag must be an integer from 0 to ${MI_MAX_TAG}, got ${tag}`);
+  const heap = heapRecord(t.record, tag);
+  if (t.u32[(heap + HEAP_INITIALIZED_OFFSET) >>> 2] === 0) initHeap(t, tag);
+  return heap;
+}
+
+function initHeap(t: MiThread, tag: number): void {
+  const u32 = t.u32;
+  const heap = heapRecord(t.record, tag);
+  // Object heaps protect the header bytes and wait for QSBR before reusing pages.
+  const objectHeap = tag !== MI_HEAP_MEM && tag <= MI_HEAP_GC_PRE;
+  u32[(heap + HEAP_TAG_OFFSET) >>> 2] = tag;
+  u32[(heap + HEAP_USE_QSBR_OFFSET) >>> 2] = objectHeap && t.qsbr !== null ? 1 : 0;
+  u32[(heap + HEAP_DEBUG_OFFSET_OFFSET) >>> 2] = !objectHeap ? 0 : tag === MI_HEAP_GC_PRE ? MI_OBJECT_DEBUG_OFFSET + 16 : MI_OBJECT_DEBUG_OFFSET;
+  u32[(heap + HEAP_THREAD_OFFSET) >>> 2] = t.record;
+  for (let w = 0; w < MI_PAGES_DIRECT; w++) u32[(heap + HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = t.emptyPage;
+  for (let bin = 0; bin < MI_BIN_COUNT; bin++) {
+    u32[(heap + HEAP_QUEUES_OFFSET + bin * QUEUE_SIZE + QUEUE_BLOCK_SIZE_OFFSET) >>> 2] = binBlockSize(bin);
+  }
+  Atomics.store(u32, (heap + HEAP_INITIALIZED_OFFSET) >>> 2, 1);
+}
