@@ -15,16 +15,19 @@
  *   typed arrays that every allocator replays from the start (the same
  *   workload for all; the RNG is not measured). `@thi.ng/malloc` frees by
  *   walking its used list and re-merges its free list on every free, so a step
- *   costs it tens of µs: `timeLoop`'s calibration gives it a thousand-odd
+ *   costs it tens of µs: `timeLoop`'s calibration gives it a few thousand
  *   steps where mimalloc gets millions — a prefix of the same sequence.
  * - `mimalloc/working-set-2-workers`: that workload on 2 workers at once, each
- *   with its own `MiThread` and its own working set (its own seed) in one
- *   shared heap, wall-clock ns per step over both, against the same per-worker
- *   workload on 1 worker.
+ *   with its own `MiThread` and its own working set (worker i uses seed + i,
+ *   so worker 0 replays the single-thread workload) in one shared heap,
+ *   wall-clock ns per step over both, against the same per-worker workload on
+ *   1 worker (median of 5 runs each).
  * - `mimalloc/producer-consumer`: one worker allocates (random sizes 16–512)
  *   and passes each address through a single-producer/single-consumer ring in
  *   the heap; the other frees it (mimalloc's cross-thread free path). ns per
- *   alloc + free pair, wall clock, against the single-thread working-set step.
+ *   alloc + free pair, wall clock, against the single-thread working-set step
+ *   (re-measured in this suite); a third row passes fake addresses through
+ *   the same ring, to show what the ring itself costs.
  *
  * Every case checks its work (no failed allocation, all blocks freed at the
  * end by mimalloc's own statistics or thi.ng's, no two live blocks overlap,
@@ -39,7 +42,7 @@
 import { SharedHeap, regionAlloc, regionFree } from '@ft/atomics';
 import { Rng, runBenchWorkers, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
 import { MemPool } from '@thi.ng/malloc';
-import { miCollect, miCreate, miFree, miMalloc, miStats, miThreadInit, type MiThread } from '../src/index.js';
+import { miCreate, miFree, miMalloc, miStats, miThreadInit, type MiThread } from '../src/index.js';
 
 // ---------------------------------------------------------------------------
 // The workload, shared with the worker modules.
@@ -51,7 +54,7 @@ export const WS_SLOTS = 10_000;
 export const MIN_SIZE = 16;
 /** @see MIN_SIZE */
 export const MAX_SIZE = 512;
-/** Precomputed steps: a power of two, replayed cyclically (4 MiB of tables, far past the caches' reach of patterns). */
+/** Precomputed steps (a power of two): 1 Mi sizes and slots, 4 MiB of tables, replayed cyclically. */
 export const STEP_TABLE_SIZE = 1 << 20;
 const STEP_MASK = STEP_TABLE_SIZE - 1;
 
@@ -268,17 +271,9 @@ function mainState(): MainState {
   return main;
 }
 
-/**
- * Live blocks by mimalloc's statistics, called only while no worker runs.
- * The forced collection first empties every local-free list of the main
- * thread's pages: `miStats` subtracts the local-free blocks from a page's
- * `used` count, which the owner's free has already decremented for them, so
- * without it the figure comes out too low by the blocks sitting there.
- */
+/** Live blocks by mimalloc's statistics (exact here: called only while no worker runs). */
 function liveBlocks(): number {
-  const { t } = mainState();
-  miCollect(t, true);
-  return miStats(t).liveBlocks;
+  return miStats(mainState().t).liveBlocks;
 }
 
 /** The seed of the single-thread working set (fixed, so that runs compare). */
@@ -488,6 +483,7 @@ export const RESULT_STRIDE = 16;
 export interface WorkingSetParams {
   readonly heap: ReturnType<SharedHeap['handle']>;
   readonly mi: number;
+  /** Worker i draws its workload from seed + i (worker 0 replays the single-thread suite's workload). */
   readonly seed: number;
   readonly warmSteps: number;
   readonly steps: number;
@@ -510,7 +506,7 @@ async function workingSetOnWorkers(workers: number, quick: boolean): Promise<Ben
   const figures: number[] = [];
   for (let run = 0; run < runs; run++) {
     const control = new Int32Array(new SharedArrayBuffer(4 * RESULT_STRIDE * (workers + 1)));
-    const params: WorkingSetParams = { heap: heap.handle(), mi, seed: WS_SEED + 1000 * run, warmSteps, steps, control };
+    const params: WorkingSetParams = { heap: heap.handle(), mi, seed: WS_SEED, warmSteps, steps, control };
     const sample = await runBenchWorkers(workingSetWorker, workers, params);
     for (let w = 0; w < workers; w++) {
       const base = RESULT_STRIDE * (w + 1);
@@ -564,7 +560,7 @@ async function producerConsumer(quick: boolean, allocate: boolean): Promise<Benc
     const ring = regionAlloc(heap, RING_SIZE, 64);
     if (ring === 0) throw new Error('producer-consumer: out of shared memory for the ring');
     const control = new Int32Array(new SharedArrayBuffer(4 * RESULT_STRIDE * 3));
-    const params: ProducerConsumerParams = { heap: heap.handle(), mi, ring, seed: WS_SEED + 7 + run, warmItems, items, allocate, control };
+    const params: ProducerConsumerParams = { heap: heap.handle(), mi, ring, seed: WS_SEED + 7, warmItems, items, allocate, control };
     const sample = await runBenchWorkers(producerConsumerWorker, 2, params);
     regionFree(heap, ring, RING_SIZE);
     const p = RESULT_STRIDE;

@@ -26,9 +26,11 @@ import {
   PAGE_DEBUG_OFFSET_OFFSET,
   PAGE_FLAG_HAS_ALIGNED,
   PAGE_FLAG_IN_FULL,
+  PAGE_FLAG_IN_QSBR_LIST,
   PAGE_FLAGS_OFFSET,
   PAGE_FREE_OFFSET,
   PAGE_LOCAL_FREE_OFFSET,
+  PAGE_RETIRE_EXPIRE_OFFSET,
   PAGE_SLICE_COUNT_OFFSET,
   PAGE_START_OFFSET,
   PAGE_USED_OFFSET,
@@ -64,7 +66,10 @@ export function miFree(t: MiThread, p: number): void {
   if (u32[(segment + SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid && (t.u8[page + PAGE_FLAGS_OFFSET] & (PAGE_FLAG_IN_FULL | PAGE_FLAG_HAS_ALIGNED)) === 0) {
     u32[p >>> 2] = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
     u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
-    if (--u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) pageRetire(t, page);
+    // A page emptied again while retained has nothing to decide (see pageRetire).
+    if (--u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && (t.u8[page + PAGE_RETIRE_EXPIRE_OFFSET] === 0 || (t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_QSBR_LIST) !== 0)) {
+      pageRetire(t, page);
+    }
     return;
   }
   freeGeneric(t, segment, page, p);

@@ -71,7 +71,7 @@ import {
 import type { MiThread } from './mi-thread.js';
 import { segmentAbandon } from './abandoned-pool.js';
 import { pageMemory, segmentOf, segmentPageFree } from './segment.js';
-import { binOfSize, blockStartOffset, directRange } from './size-class.js';
+import { binOfSize, blockStartOffset, directFirst, directLast } from './size-class.js';
 
 /** Address of a heap's queue for `bin`. @internal */
 export function queueOf(heap: number, bin: number): number {
@@ -96,9 +96,9 @@ export function pageBin(t: MiThread, page: number): number {
 
 /** Points the direct-table entries of `bin` at `page` (or the empty page). */
 function directUpdate(t: MiThread, heap: number, bin: number, page: number): void {
-  const [first, last] = directRange(bin);
   const target = page === 0 ? t.emptyPage : page;
-  for (let w = first; w <= last; w++) t.u32[(heap + HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = target;
+  const last = directLast(bin);
+  for (let w = directFirst(bin); w <= last; w++) t.u32[(heap + HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = target;
 }
 
 /** Pushes a page at the front of a heap queue (`mi_page_queue_push`). @internal */
@@ -112,6 +112,25 @@ export function queuePush(t: MiThread, heap: number, bin: number, page: number):
   else u32[(q + 4) >>> 2] = page;
   u32[q >>> 2] = page;
   if (bin < MI_BIN_HUGE) directUpdate(t, heap, bin, page);
+}
+
+/**
+ * Appends a page at the end of a heap queue (`mi_page_queue_enqueue_from`):
+ * a page coming back from the full queue has just one free block, so it must
+ * not displace the page the direct table points at.
+ */
+function queueAppend(t: MiThread, heap: number, bin: number, page: number): void {
+  const u32 = t.u32;
+  const q = queueOf(heap, bin);
+  const last = u32[(q + 4) >>> 2];
+  if (last === 0) {
+    queuePush(t, heap, bin, page);
+    return;
+  }
+  u32[(page + PAGE_PREV_OFFSET) >>> 2] = last;
+  u32[(page + PAGE_NEXT_OFFSET) >>> 2] = 0;
+  u32[(last + PAGE_NEXT_OFFSET) >>> 2] = page;
+  u32[(q + 4) >>> 2] = page;
 }
 
 /** Unlinks a page from a heap queue (`mi_page_queue_remove`). @internal */
@@ -258,9 +277,12 @@ export function pageTryUseDelayedFree(t: MiThread, page: number, delay: number, 
     const tf = Atomics.load(u32, index);
     const old = tf & 3;
     if (old === MI_DELAYED_FREEING) {
+      // The other thread is a few instructions from done: spin first, since
+      // giving the core away here sleeps ~70 µs, not sched_yield's microsecond.
       if (yields >= 4) return false;
       yields++;
-      yieldThread();
+      for (let spin = 0; spin < 256 && (Atomics.load(u32, index) & 3) === MI_DELAYED_FREEING; spin++);
+      if ((Atomics.load(u32, index) & 3) === MI_DELAYED_FREEING) yieldThread();
       continue;
     }
     if (old === delay || (!overrideNever && old === MI_NEVER_DELAYED_FREE)) return true;
@@ -300,7 +322,7 @@ export function pageUnfull(t: MiThread, page: number): void {
   pageUseDelayedFree(t, page, MI_NO_DELAYED_FREE, false);
   queueRemove(t, heap, MI_BIN_FULL, page);
   u8[page + PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_IN_FULL;
-  queuePush(t, heap, pageBin(t, page), page);
+  queueAppend(t, heap, pageBin(t, page), page);
 }
 
 /**

@@ -63,15 +63,24 @@ export function binBlockSize(bin: number): number {
   return BIN_BLOCK_SIZE[bin];
 }
 
+// Word 0 (a zero-byte request) belongs to bin 1 too.
+BIN_FIRST_WSIZE[1] = 0;
+
 /**
- * Word sizes of the direct table that map to `bin`, as [first, last]; [0, -1]
- * when none (bins above 1 KiB). Word size 0 (a zero-byte request) belongs to bin 1.
+ * First word size of the direct table that maps to `bin` (with
+ * {@link directLast}; first > last when none: bins above 1 KiB).
  * @internal
  */
-export function directRange(bin: number): [number, number] {
-  const first = BIN_FIRST_WSIZE[bin];
-  if (first === 0) return [0, -1];
-  return [bin === 1 ? 0 : first, BIN_LAST_WSIZE[bin]];
+export function directFirst(bin: number): number {
+  return BIN_LAST_WSIZE[bin] === 0 ? 1 : BIN_FIRST_WSIZE[bin];
+}
+
+/**
+ * Last word size of the direct table that maps to `bin`.
+ * @internal
+ */
+export function directLast(bin: number): number {
+  return BIN_LAST_WSIZE[bin];
 }
 
 /**
