@@ -52,8 +52,9 @@ import { binBlockSize, binOfSize, pageSlicesFor } from './size-class.js';
  * @internal
  */
 export function heapMalloc(t: MiThread, heap: number, size: number): number {
-  // `size >>> 0 === size`: a non-negative integer (fractions and NaN take the generic path).
-  if (size <= MI_SMALL_SIZE_MAX && size >>> 0 === size && !t.checked) {
+  // `size >>> 0 === size`: a non-negative integer (fractions and NaN take the
+  // generic path). In checked mode the direct table points only at the empty page.
+  if (size <= MI_SMALL_SIZE_MAX && size >>> 0 === size) {
     const u32 = t.u32;
     const page = u32[(heap + HEAP_DIRECT_OFFSET + ((size + 7) >>> 3) * 4) >>> 2];
     const block = u32[(page + PAGE_FREE_OFFSET) >>> 2];

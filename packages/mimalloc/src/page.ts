@@ -96,7 +96,9 @@ export function pageBin(t: MiThread, page: number): number {
 
 /** Points the direct-table entries of `bin` at `page` (or the empty page). */
 function directUpdate(t: MiThread, heap: number, bin: number, page: number): void {
-  const target = page === 0 ? t.emptyPage : page;
+  // Checked mode keeps the table empty, so every allocation takes the
+  // validating generic path and the fast path needs no mode test.
+  const target = page === 0 || t.checked ? t.emptyPage : page;
   const last = directLast(bin);
   for (let w = directFirst(bin); w <= last; w++) t.u32[(heap + HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = target;
 }

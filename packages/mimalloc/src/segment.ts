@@ -70,10 +70,10 @@ export function segmentOf(addr: number): number {
  */
 export function pageOf(t: MiThread, segment: number, addr: number): number {
   const u32 = t.u32;
-  let index = (addr - segment) >>> MI_SLICE_SHIFT;
-  const entries = u32[(segment + SEGMENT_SLICE_ENTRIES_OFFSET) >>> 2];
-  if (index >= entries) index = entries - 1;
-  const record = segment + SEGMENT_SLICES_OFFSET + index * PAGE_RECORD_SIZE;
+  // A block address lies in its segment's first 4 MiB (huge blocks start in
+  // slice 1, aligned ones at most 2 MiB further), so the index is below 64 and
+  // every such slice has a record pointing at its page.
+  const record = segment + SEGMENT_SLICES_OFFSET + ((addr - segment) >>> MI_SLICE_SHIFT) * PAGE_RECORD_SIZE;
   return record - u32[(record + PAGE_SLICE_OFFSET_OFFSET) >>> 2];
 }
 
@@ -151,9 +151,10 @@ function makePage(t: MiThread, segment: number, first: number, n: number): numbe
   u32[(first + PAGE_SLICE_COUNT_OFFSET) >>> 2] = n;
   u32[(first + PAGE_SLICE_OFFSET_OFFSET) >>> 2] = 0;
   u32[(first + PAGE_BLOCK_SIZE_OFFSET) >>> 2] = 2; // "a page" until initialised with its block size
-  // A huge segment's one page needs no back pointers (pageOf clamps to it),
-  // and its records would run into the block's memory.
-  const backPointers = u32[(segment + SEGMENT_KIND_OFFSET) >>> 2] === SEGMENT_KIND_HUGE ? 1 : n;
+  // Back pointers for the slices a block address can fall in: all of a normal
+  // segment's, the first 4 MiB of a huge one (further records would run into
+  // the block's memory).
+  const backPointers = Math.min(n, MI_SLICES_PER_SEGMENT - 1);
   for (let k = 1; k < backPointers; k++) {
     const record = first + k * PAGE_RECORD_SIZE;
     u32[(record + PAGE_SLICE_COUNT_OFFSET) >>> 2] = 0;
