@@ -279,12 +279,14 @@ export function pageTryUseDelayedFree(t: MiThread, page: number, delay: number, 
     const tf = Atomics.load(u32, index);
     const old = tf & 3;
     if (old === MI_DELAYED_FREEING) {
-      // The other thread is a few instructions from done: spin first, since
-      // giving the core away here sleeps ~70 µs, not sched_yield's microsecond.
+      // The other thread is a few instructions from done, unless it was
+      // descheduled. mimalloc yields up to 4 times; giving the core away here
+      // sleeps ~70 µs instead of sched_yield's microsecond, so spin a while
+      // and then report failure: the caller retries later (the delayed block
+      // goes back on the heap's list) or waits (pageUseDelayedFree).
       if (yields >= 4) return false;
       yields++;
       for (let spin = 0; spin < 256 && (Atomics.load(u32, index) & 3) === MI_DELAYED_FREEING; spin++);
-      if ((Atomics.load(u32, index) & 3) === MI_DELAYED_FREEING) yieldThread();
       continue;
     }
     if (old === delay || (!overrideNever && old === MI_NEVER_DELAYED_FREE)) return true;
