@@ -308,19 +308,27 @@ export function segmentFree(t: MiThread, segment: number): void {
 }
 
 /**
- * Calls `fn` with the first record of every free span of a normal segment.
- * @internal
+ * Calls `fn` with the first record of every free span (`pages` false) or
+ * every page in use (`pages` true) of a segment, walking slice runs.
  */
-export function forEachFreeSpan(t: MiThread, segment: number, fn: (span: number) => void): void {
+function forEachRun(t: MiThread, segment: number, pages: boolean, fn: (record: number) => void): void {
   const u32 = t.u32;
   const entries = u32[(segment + SEGMENT_SLICE_ENTRIES_OFFSET) >>> 2];
   for (let i = 1; i < entries; ) {
     const record = segment + SEGMENT_SLICES_OFFSET + i * PAGE_RECORD_SIZE;
     const n = u32[(record + PAGE_SLICE_COUNT_OFFSET) >>> 2];
     if (n === 0) fatalError(`segment ${formatAddress(segment)}: slice ${i} is not the start of a page or span`);
-    if (u32[(record + PAGE_BLOCK_SIZE_OFFSET) >>> 2] === 0) fn(record);
+    if ((u32[(record + PAGE_BLOCK_SIZE_OFFSET) >>> 2] >= 2) === pages) fn(record);
     i += n;
   }
+}
+
+/**
+ * Calls `fn` with the first record of every free span of a segment.
+ * @internal
+ */
+export function forEachFreeSpan(t: MiThread, segment: number, fn: (span: number) => void): void {
+  forEachRun(t, segment, false, fn);
 }
 
 /**
@@ -328,15 +336,7 @@ export function forEachFreeSpan(t: MiThread, segment: number, fn: (span: number)
  * @internal
  */
 export function forEachPage(t: MiThread, segment: number, fn: (page: number) => void): void {
-  const u32 = t.u32;
-  const entries = u32[(segment + SEGMENT_SLICE_ENTRIES_OFFSET) >>> 2];
-  for (let i = 1; i < entries; ) {
-    const record = segment + SEGMENT_SLICES_OFFSET + i * PAGE_RECORD_SIZE;
-    const n = u32[(record + PAGE_SLICE_COUNT_OFFSET) >>> 2];
-    if (n === 0) fatalError(`segment ${formatAddress(segment)}: slice ${i} is not the start of a page or span`);
-    if (u32[(record + PAGE_BLOCK_SIZE_OFFSET) >>> 2] >= 2) fn(record);
-    i += n;
-  }
+  forEachRun(t, segment, true, fn);
 }
 
 /**

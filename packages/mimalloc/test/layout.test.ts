@@ -1,28 +1,12 @@
 import { SharedHeap } from '@ft/atomics';
+import { expectLayout, tagText, type LayoutField } from '@ft/harness/layout-check';
 import { describe, expect, it } from 'vitest';
 import { miCreate } from '../src/index.js';
 import * as L from '../src/layout.js';
 
-/** name, offset, width in bytes, alignment (default: the width, at most 4). */
-type Field = [name: string, offset: number, width: number, align?: number];
-
-function checkStructure(fields: Field[], size: number): void {
-  for (const [name, offset, width, align = Math.min(width, 4)] of fields) {
-    expect(Number.isInteger(offset) && offset >= 0, `${name} offset`).toBe(true);
-    expect(offset % align, `${name} aligned to ${align}`).toBe(0);
-    expect(offset + width, `${name} inside the structure`).toBeLessThanOrEqual(size);
-  }
-  const sorted = [...fields].sort((a, b) => a[1] - b[1]);
-  for (let i = 1; i < sorted.length; i++) {
-    expect(sorted[i][1], `${sorted[i][0]} after ${sorted[i - 1][0]}`).toBeGreaterThanOrEqual(sorted[i - 1][1] + sorted[i - 1][2]);
-  }
-}
-
-const text = (tag: number): string => String.fromCharCode(tag & 0xff, (tag >>> 8) & 0xff, (tag >>> 16) & 0xff, tag >>> 24);
-
 describe('layout', () => {
   it('page record: aligned, non-overlapping, 64 bytes, every byte accounted for', () => {
-    const fields: Field[] = [
+    const fields: LayoutField[] = [
       ['sliceCount', L.PAGE_SLICE_COUNT_OFFSET, 4],
       ['sliceOffset', L.PAGE_SLICE_OFFSET_OFFSET, 4],
       ['blockSize', L.PAGE_BLOCK_SIZE_OFFSET, 4],
@@ -45,7 +29,7 @@ describe('layout', () => {
       ['retireExpire', L.PAGE_RETIRE_EXPIRE_OFFSET, 1],
     ];
     expect(L.PAGE_RECORD_SIZE).toBe(64);
-    checkStructure(fields, L.PAGE_RECORD_SIZE);
+    expectLayout(fields, L.PAGE_RECORD_SIZE);
     expect(fields.reduce((sum, f) => sum + f[2], 0)).toBe(L.PAGE_RECORD_SIZE);
     // The fields the span code resets on free (bytes 8..63) exclude the slice links.
     expect(L.PAGE_BLOCK_SIZE_OFFSET).toBe(8);
@@ -63,7 +47,7 @@ describe('layout', () => {
   });
 
   it('segment header: aligned, non-overlapping, slices start after it', () => {
-    checkStructure(
+    expectLayout(
       [
         ['tag', L.SEGMENT_TAG_OFFSET, 4],
         ['version', L.SEGMENT_VERSION_OFFSET, 4],
@@ -115,7 +99,7 @@ describe('layout', () => {
   });
 
   it('heap record: aligned, non-overlapping, direct table and queues inside, 64-byte padded', () => {
-    checkStructure(
+    expectLayout(
       [
         ['tag', L.HEAP_TAG_OFFSET, 4],
         ['useQsbr', L.HEAP_USE_QSBR_OFFSET, 4],
@@ -131,7 +115,7 @@ describe('layout', () => {
       ],
       L.HEAP_RECORD_SIZE,
     );
-    checkStructure(
+    expectLayout(
       [
         ['first', L.QUEUE_FIRST_OFFSET, 4],
         ['last', L.QUEUE_LAST_OFFSET, 4],
@@ -145,7 +129,7 @@ describe('layout', () => {
   });
 
   it('thread record: aligned, non-overlapping, span queues and 16 heap records inside, 64-byte padded', () => {
-    const fields: Field[] = [
+    const fields: LayoutField[] = [
       ['tag', L.THREAD_TAG_OFFSET, 4],
       ['tid', L.THREAD_TID_OFFSET, 4],
       ['shared', L.THREAD_SHARED_OFFSET, 4],
@@ -158,7 +142,7 @@ describe('layout', () => {
     for (let tag = 0; tag < L.MI_HEAPS_PER_THREAD; tag++) {
       fields.push([`heap ${tag}`, L.THREAD_HEAPS_OFFSET + tag * L.HEAP_RECORD_SIZE, L.HEAP_RECORD_SIZE, 64]);
     }
-    checkStructure(fields, L.THREAD_RECORD_SIZE);
+    expectLayout(fields, L.THREAD_RECORD_SIZE);
     // The span queues ({first, last}) share the page-queue link convention.
     expect(L.SPAN_QUEUE_SIZE).toBe(8);
     expect(L.THREAD_RECORD_SIZE % 64).toBe(0);
@@ -176,7 +160,7 @@ describe('layout', () => {
     const tableBytes = 4 * capacity;
     const mapOffset = L.SHARED_THREAD_TABLE_OFFSET + tableBytes;
     const size = mapOffset + 4 * L.MI_SEGMENT_MAP_SIZE;
-    checkStructure(
+    expectLayout(
       [
         ['tag', L.SHARED_TAG_OFFSET, 4],
         ['version', L.SHARED_VERSION_OFFSET, 4],
@@ -221,9 +205,9 @@ describe('layout', () => {
   });
 
   it("tags spell 'MISG', 'MITD', 'MISH' in little-endian bytes", () => {
-    expect(text(L.MI_SEGMENT_TAG)).toBe('MISG');
-    expect(text(L.MI_THREAD_TAG)).toBe('MITD');
-    expect(text(L.MI_SHARED_TAG)).toBe('MISH');
+    expect(tagText(L.MI_SEGMENT_TAG)).toBe('MISG');
+    expect(tagText(L.MI_THREAD_TAG)).toBe('MITD');
+    expect(tagText(L.MI_SHARED_TAG)).toBe('MISH');
     const bytes = new Uint8Array(new Uint32Array([L.MI_SEGMENT_TAG, L.MI_THREAD_TAG, L.MI_SHARED_TAG]).buffer);
     expect(new TextDecoder().decode(bytes)).toBe('MISGMITDMISH');
   });

@@ -1,23 +1,10 @@
+import { expectLayout, tagText } from '@ft/harness/layout-check';
 import { describe, expect, it } from 'vitest';
 import * as L from '../src/layout.js';
 
-/** name, offset, width in bytes, alignment (default: the width). */
-type Field = [name: string, offset: number, width: number, align?: number];
-
-function checkStructure(fields: Field[], size: number): void {
-  for (const [name, offset, width, align = width] of fields) {
-    expect(offset % align, `${name} aligned to ${align}`).toBe(0);
-    expect(offset + width, `${name} inside the structure`).toBeLessThanOrEqual(size);
-  }
-  const sorted = [...fields].sort((a, b) => a[1] - b[1]);
-  for (let i = 1; i < sorted.length; i++) {
-    expect(sorted[i][1], `${sorted[i][0]} after ${sorted[i - 1][0]}`).toBeGreaterThanOrEqual(sorted[i - 1][1] + sorted[i - 1][2]);
-  }
-}
-
 describe('layout', () => {
   it('QSBR shared state: aligned, non-overlapping, 192 bytes, sequences on a line of their own', () => {
-    checkStructure(
+    expectLayout(
       [
         ['tag', L.QSBR_TAG_OFFSET, 4],
         ['layoutVersion', L.QSBR_LAYOUT_VERSION_OFFSET, 4],
@@ -47,7 +34,7 @@ describe('layout', () => {
 
   it('per-thread slots: one 64-byte line each', () => {
     expect(L.QSBR_SLOT_SIZE).toBe(64);
-    checkStructure(
+    expectLayout(
       [
         ['seq', L.QSBR_SLOT_SEQ_OFFSET, 4],
         ['allocated', L.QSBR_SLOT_ALLOCATED_OFFSET, 4],
@@ -63,7 +50,7 @@ describe('layout', () => {
   });
 
   it('work chunks: header then items, exactly one 4 KiB region', () => {
-    checkStructure(
+    expectLayout(
       [
         ['tag', L.WORK_CHUNK_TAG_OFFSET, 4],
         ['next', L.WORK_CHUNK_NEXT_OFFSET, 4],
@@ -73,7 +60,7 @@ describe('layout', () => {
       ],
       L.WORK_CHUNK_SIZE,
     );
-    checkStructure(
+    expectLayout(
       [
         ['address', L.WORK_ITEM_ADDRESS_OFFSET, 4],
         ['goal', L.WORK_ITEM_GOAL_OFFSET, 4],
@@ -86,9 +73,8 @@ describe('layout', () => {
   });
 
   it('tags spell their names in little-endian bytes', () => {
-    const text = (tag: number): string => String.fromCharCode(tag & 0xff, (tag >>> 8) & 0xff, (tag >>> 16) & 0xff, tag >>> 24);
-    expect(text(L.QSBR_TAG)).toBe('QSBR');
-    expect(text(L.WORK_CHUNK_TAG)).toBe('QWRK');
+        expect(tagText(L.QSBR_TAG)).toBe('QSBR');
+    expect(tagText(L.WORK_CHUNK_TAG)).toBe('QWRK');
   });
 
   it('the chunked slot table holds up to 8 · (2^16 − 1) threads', () => {
