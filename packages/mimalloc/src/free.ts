@@ -19,7 +19,9 @@ import {
   HEAP_THREAD_DELAYED_FREE_OFFSET,
   MI_DELAYED_FREEING,
   MI_NO_DELAYED_FREE,
+  MI_SEGMENT_MASK,
   MI_SEGMENT_TAG,
+  MI_SLICE_SHIFT,
   MI_USE_DELAYED_FREE,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_CAPACITY_OFFSET,
@@ -30,12 +32,15 @@ import {
   PAGE_FLAGS_OFFSET,
   PAGE_FREE_OFFSET,
   PAGE_LOCAL_FREE_OFFSET,
+  PAGE_RECORD_SIZE,
   PAGE_RETIRE_EXPIRE_OFFSET,
   PAGE_SLICE_COUNT_OFFSET,
+  PAGE_SLICE_OFFSET_OFFSET,
   PAGE_START_OFFSET,
   PAGE_USED_OFFSET,
   PAGE_XHEAP_OFFSET,
   PAGE_XTHREAD_FREE_OFFSET,
+  SEGMENT_SLICES_OFFSET,
   SEGMENT_TAG_OFFSET,
   SEGMENT_THREAD_ID_OFFSET,
 } from './layout.js';
@@ -43,6 +48,31 @@ import { segmentMapEntry } from './mi-shared.js';
 import type { MiThread } from './mi-thread.js';
 import { pageFreeCollect, pageRetire, pageTryUseDelayedFree, pageUnfull } from './page.js';
 import { pageOf, segmentOf } from './segment.js';
+
+// Module-local copies of the layout constants used on hot paths: V8 checks
+// an imported binding for its temporal dead zone on every use, a local
+// const is folded into the code.
+const K_MI_USE_DELAYED_FREE = MI_USE_DELAYED_FREE;
+const K_MI_DELAYED_FREEING = MI_DELAYED_FREEING;
+const K_MI_NO_DELAYED_FREE = MI_NO_DELAYED_FREE;
+const K_PAGE_XTHREAD_FREE_OFFSET = PAGE_XTHREAD_FREE_OFFSET;
+const K_PAGE_XHEAP_OFFSET = PAGE_XHEAP_OFFSET;
+const K_HEAP_THREAD_DELAYED_FREE_OFFSET = HEAP_THREAD_DELAYED_FREE_OFFSET;
+const K_PAGE_START_OFFSET = PAGE_START_OFFSET;
+const K_PAGE_BLOCK_SIZE_OFFSET = PAGE_BLOCK_SIZE_OFFSET;
+const K_PAGE_FLAG_HAS_ALIGNED = PAGE_FLAG_HAS_ALIGNED;
+const K_MI_SEGMENT_MASK = MI_SEGMENT_MASK;
+const K_MI_SLICE_SHIFT = MI_SLICE_SHIFT;
+const K_SEGMENT_SLICES_OFFSET = SEGMENT_SLICES_OFFSET;
+const K_PAGE_RECORD_SIZE = PAGE_RECORD_SIZE;
+const K_PAGE_SLICE_OFFSET_OFFSET = PAGE_SLICE_OFFSET_OFFSET;
+const K_SEGMENT_THREAD_ID_OFFSET = SEGMENT_THREAD_ID_OFFSET;
+const K_PAGE_FLAGS_OFFSET = PAGE_FLAGS_OFFSET;
+const K_PAGE_LOCAL_FREE_OFFSET = PAGE_LOCAL_FREE_OFFSET;
+const K_PAGE_USED_OFFSET = PAGE_USED_OFFSET;
+const K_PAGE_RETIRE_EXPIRE_OFFSET = PAGE_RETIRE_EXPIRE_OFFSET;
+const K_PAGE_FLAG_IN_QSBR_LIST = PAGE_FLAG_IN_QSBR_LIST;
+const K_PAGE_FLAG_IN_FULL = PAGE_FLAG_IN_FULL;
 
 /** Freed bytes are filled with this in checked mode. */
 const DEAD_BYTE = 0xdd;
@@ -59,15 +89,18 @@ export function miFree(t: MiThread, p: number): void {
     return;
   }
   const u32 = t.u32;
-  const segment = segmentOf(p);
-  const page = pageOf(t, segment, p);
+  const u8 = t.u8;
+  // segmentOf and pageOf written out: calls to imported functions are checked too.
+  const segment = ((p - 1) & ~K_MI_SEGMENT_MASK) >>> 0;
+  const record = segment + K_SEGMENT_SLICES_OFFSET + ((p - segment) >>> K_MI_SLICE_SHIFT) * K_PAGE_RECORD_SIZE;
+  const page = record - u32[(record + K_PAGE_SLICE_OFFSET_OFFSET) >>> 2];
   // SAFETY: see the file comment for the plain thread-id read; the page's
   // local list and used count are the owner's.
-  if (u32[(segment + SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid && (t.u8[page + PAGE_FLAGS_OFFSET] & (PAGE_FLAG_IN_FULL | PAGE_FLAG_HAS_ALIGNED)) === 0) {
-    u32[p >>> 2] = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
-    u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
+  if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid && (u8[page + K_PAGE_FLAGS_OFFSET] & (K_PAGE_FLAG_IN_FULL | K_PAGE_FLAG_HAS_ALIGNED)) === 0) {
+    u32[p >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
+    u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
     // A page emptied again while retained has nothing to decide (see pageRetire).
-    if (--u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && (t.u8[page + PAGE_RETIRE_EXPIRE_OFFSET] === 0 || (t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_QSBR_LIST) !== 0)) {
+    if (--u32[(page + K_PAGE_USED_OFFSET) >>> 2] === 0 && (u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] === 0 || (u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_IN_QSBR_LIST) !== 0)) {
       pageRetire(t, page);
     }
     return;
@@ -76,38 +109,38 @@ export function miFree(t: MiThread, p: number): void {
 }
 
 function freeGeneric(t: MiThread, segment: number, page: number, p: number): void {
-  const block = (t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_HAS_ALIGNED) !== 0 ? blockStart(t, page, p) : p;
-  if (t.u32[(segment + SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
+  const block = (t.u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_HAS_ALIGNED) !== 0 ? blockStart(t, page, p) : p;
+  if (t.u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
   else freeMultiThreaded(t, page, block);
 }
 
 /** The start of the block containing `p` (`_mi_page_ptr_unalign`). */
 function blockStart(t: MiThread, page: number, p: number): number {
-  const start = t.u32[(page + PAGE_START_OFFSET) >>> 2];
-  const blockSize = t.u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  const start = t.u32[(page + K_PAGE_START_OFFSET) >>> 2];
+  const blockSize = t.u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   return p - ((p - start) % blockSize);
 }
 
 /** The owner's free: local list, then retire or leave the full queue (`mi_free_block_local`). */
 function freeLocal(t: MiThread, page: number, block: number): void {
   const u32 = t.u32;
-  u32[block >>> 2] = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
-  u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = block;
-  if (--u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) pageRetire(t, page);
+  u32[block >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
+  u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = block;
+  if (--u32[(page + K_PAGE_USED_OFFSET) >>> 2] === 0) pageRetire(t, page);
   else pageUnfull(t, page);
 }
 
 /** Another thread's free (`_mi_free_block_mt`). */
 function freeMultiThreaded(t: MiThread, page: number, block: number): void {
   const u32 = t.u32;
-  const index = (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2;
+  const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
   let tf = Atomics.load(u32, index);
   let useDelayed: boolean;
   for (;;) {
-    useDelayed = (tf & 3) === MI_USE_DELAYED_FREE;
+    useDelayed = (tf & 3) === K_MI_USE_DELAYED_FREE;
     let desired: number;
     if (useDelayed) {
-      desired = ((tf & ~3) | MI_DELAYED_FREEING) >>> 0;
+      desired = ((tf & ~3) | K_MI_DELAYED_FREEING) >>> 0;
     } else {
       // SAFETY: the block is ours to write until the CAS publishes it.
       u32[block >>> 2] = (tf & ~3) >>> 0;
@@ -121,11 +154,11 @@ function freeMultiThreaded(t: MiThread, page: number, block: number): void {
   // The page is in its owner's full queue: hand the block to the owning heap,
   // whose owner will see the page has room (the heap cannot go away while we
   // hold DELAYED_FREEING: abandoning waits for it).
-  const heap = Atomics.load(u32, (page + PAGE_XHEAP_OFFSET) >>> 2);
+  const heap = Atomics.load(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2);
   if (heap !== 0) pushHeapDelayed(t, heap, block);
   tf = Atomics.load(u32, index);
   for (;;) {
-    const seen = Atomics.compareExchange(u32, index, tf, ((tf & ~3) | MI_NO_DELAYED_FREE) >>> 0);
+    const seen = Atomics.compareExchange(u32, index, tf, ((tf & ~3) | K_MI_NO_DELAYED_FREE) >>> 0);
     if (seen === tf) break;
     tf = seen;
   }
@@ -133,7 +166,7 @@ function freeMultiThreaded(t: MiThread, page: number, block: number): void {
 
 function pushHeapDelayed(t: MiThread, heap: number, block: number): void {
   const u32 = t.u32;
-  const index = (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
+  const index = (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
   let head = Atomics.load(u32, index);
   for (;;) {
     u32[block >>> 2] = head;
@@ -150,7 +183,7 @@ function pushHeapDelayed(t: MiThread, heap: number, block: number): void {
  */
 export function heapDelayedFreeAll(t: MiThread, heap: number): void {
   const u32 = t.u32;
-  const index = (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
+  const index = (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
   if (Atomics.load(u32, index) === 0) return;
   let block = Atomics.exchange(u32, index, 0);
   while (block !== 0) {
@@ -165,7 +198,7 @@ function freeDelayedBlock(t: MiThread, block: number): boolean {
   const page = pageOf(t, segmentOf(block), block);
   // Back to USE_DELAYED_FREE before collecting, or a block could sit in the
   // thread-free list of a full page with nothing in the heap list to say so.
-  if (!pageTryUseDelayedFree(t, page, MI_USE_DELAYED_FREE, false)) return false;
+  if (!pageTryUseDelayedFree(t, page, K_MI_USE_DELAYED_FREE, false)) return false;
   pageFreeCollect(t, page, false);
   freeLocal(t, page, block);
   return true;
@@ -183,13 +216,13 @@ function freeChecked(t: MiThread, p: number): void {
     fatalError(`free of ${formatAddress(p)}: not a block of this interpreter's mimalloc heap (foreign pointer)`);
   }
   const page = pageOf(t, segment, p);
-  const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  const blockSize = u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   if (blockSize < 2 || u32[(page + PAGE_SLICE_COUNT_OFFSET) >>> 2] === 0) {
     fatalError(`free of ${formatAddress(p)}: the address is not inside an allocated page`);
   }
-  const start = u32[(page + PAGE_START_OFFSET) >>> 2];
+  const start = u32[(page + K_PAGE_START_OFFSET) >>> 2];
   const capacity = t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
-  const aligned = (t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_HAS_ALIGNED) !== 0;
+  const aligned = (t.u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_HAS_ALIGNED) !== 0;
   if (p < start || p >= start + capacity * blockSize || (!aligned && (p - start) % blockSize !== 0)) {
     fatalError(`free of ${formatAddress(p)}: interior pointer (page blocks of ${blockSize} bytes start at ${formatAddress(start)})`);
   }
@@ -203,13 +236,13 @@ function freeChecked(t: MiThread, p: number): void {
 /** Whether a block is on one of its page's free lists (checked mode; bounded walks). */
 function isOnFreeList(t: MiThread, page: number, block: number): boolean {
   const u32 = t.u32;
-  const heap = Atomics.load(u32, (page + PAGE_XHEAP_OFFSET) >>> 2);
+  const heap = Atomics.load(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2);
   const heads = [
     u32[(page + PAGE_FREE_OFFSET) >>> 2],
-    u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2],
-    (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0,
+    u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2],
+    (Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0,
     // A block whose free went to the owning heap's delayed list is free too.
-    heap === 0 ? 0 : Atomics.load(u32, (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2),
+    heap === 0 ? 0 : Atomics.load(u32, (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2),
   ];
   for (const head of heads) {
     let steps = 0;

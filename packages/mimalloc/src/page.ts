@@ -73,9 +73,31 @@ import { segmentAbandon } from './abandoned-pool.js';
 import { pageMemory, segmentOf, segmentPageFree } from './segment.js';
 import { binOfSize, blockStartOffset, directFirst, directLast } from './size-class.js';
 
+// Module-local copies of the layout constants used on hot paths: V8 checks
+// an imported binding for its temporal dead zone on every use, a local
+// const is folded into the code.
+const K_PAGE_XTHREAD_FREE_OFFSET = PAGE_XTHREAD_FREE_OFFSET;
+const K_PAGE_LOCAL_FREE_OFFSET = PAGE_LOCAL_FREE_OFFSET;
+const K_PAGE_FREE_OFFSET = PAGE_FREE_OFFSET;
+const K_PAGE_USED_OFFSET = PAGE_USED_OFFSET;
+const K_PAGE_CAPACITY_OFFSET = PAGE_CAPACITY_OFFSET;
+const K_PAGE_FLAGS_OFFSET = PAGE_FLAGS_OFFSET;
+const K_PAGE_QSBR_GOAL_OFFSET = PAGE_QSBR_GOAL_OFFSET;
+const K_PAGE_FLAG_IN_QSBR_LIST = PAGE_FLAG_IN_QSBR_LIST;
+const K_PAGE_QSBR_NEXT_OFFSET = PAGE_QSBR_NEXT_OFFSET;
+const K_PAGE_QSBR_PREV_OFFSET = PAGE_QSBR_PREV_OFFSET;
+const K_PAGE_NEXT_OFFSET = PAGE_NEXT_OFFSET;
+const K_PAGE_PREV_OFFSET = PAGE_PREV_OFFSET;
+const K_HEAP_DIRECT_OFFSET = HEAP_DIRECT_OFFSET;
+const K_HEAP_QUEUES_OFFSET = HEAP_QUEUES_OFFSET;
+const K_QUEUE_SIZE = QUEUE_SIZE;
+const K_PAGE_RETIRE_EXPIRE_OFFSET = PAGE_RETIRE_EXPIRE_OFFSET;
+const K_PAGE_BLOCK_SIZE_OFFSET = PAGE_BLOCK_SIZE_OFFSET;
+const K_PAGE_XHEAP_OFFSET = PAGE_XHEAP_OFFSET;
+
 /** Address of a heap's queue for `bin`. @internal */
 export function queueOf(heap: number, bin: number): number {
-  return heap + HEAP_QUEUES_OFFSET + bin * QUEUE_SIZE;
+  return heap + K_HEAP_QUEUES_OFFSET + bin * K_QUEUE_SIZE;
 }
 
 /**
@@ -84,13 +106,13 @@ export function queueOf(heap: number, bin: number): number {
  * plain; other threads use `Atomics.load`.
  */
 function ownerHeap(t: MiThread, page: number): number {
-  return t.u32[(page + PAGE_XHEAP_OFFSET) >>> 2];
+  return t.u32[(page + K_PAGE_XHEAP_OFFSET) >>> 2];
 }
 
 /** The bin a page's queue has: full, huge (large and huge pages) or its size class. @internal */
 export function pageBin(t: MiThread, page: number): number {
-  if ((t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_FULL) !== 0) return MI_BIN_FULL;
-  const blockSize = t.u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  if ((t.u8[page + K_PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_FULL) !== 0) return MI_BIN_FULL;
+  const blockSize = t.u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   return blockSize > MI_MEDIUM_OBJ_SIZE_MAX ? MI_BIN_HUGE : binOfSize(blockSize);
 }
 
@@ -100,7 +122,7 @@ function directUpdate(t: MiThread, heap: number, bin: number, page: number): voi
   // validating generic path and the fast path needs no mode test.
   const target = page === 0 || t.checked ? t.emptyPage : page;
   const last = directLast(bin);
-  for (let w = directFirst(bin); w <= last; w++) t.u32[(heap + HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = target;
+  for (let w = directFirst(bin); w <= last; w++) t.u32[(heap + K_HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = target;
 }
 
 /** Pushes a page at the front of a heap queue (`mi_page_queue_push`). @internal */
@@ -108,9 +130,9 @@ export function queuePush(t: MiThread, heap: number, bin: number, page: number):
   const u32 = t.u32;
   const q = queueOf(heap, bin);
   const first = u32[q >>> 2];
-  u32[(page + PAGE_NEXT_OFFSET) >>> 2] = first;
-  u32[(page + PAGE_PREV_OFFSET) >>> 2] = 0;
-  if (first !== 0) u32[(first + PAGE_PREV_OFFSET) >>> 2] = page;
+  u32[(page + K_PAGE_NEXT_OFFSET) >>> 2] = first;
+  u32[(page + K_PAGE_PREV_OFFSET) >>> 2] = 0;
+  if (first !== 0) u32[(first + K_PAGE_PREV_OFFSET) >>> 2] = page;
   else u32[(q + 4) >>> 2] = page;
   u32[q >>> 2] = page;
   if (bin < MI_BIN_HUGE) directUpdate(t, heap, bin, page);
@@ -129,9 +151,9 @@ function queueAppend(t: MiThread, heap: number, bin: number, page: number): void
     queuePush(t, heap, bin, page);
     return;
   }
-  u32[(page + PAGE_PREV_OFFSET) >>> 2] = last;
-  u32[(page + PAGE_NEXT_OFFSET) >>> 2] = 0;
-  u32[(last + PAGE_NEXT_OFFSET) >>> 2] = page;
+  u32[(page + K_PAGE_PREV_OFFSET) >>> 2] = last;
+  u32[(page + K_PAGE_NEXT_OFFSET) >>> 2] = 0;
+  u32[(last + K_PAGE_NEXT_OFFSET) >>> 2] = page;
   u32[(q + 4) >>> 2] = page;
 }
 
@@ -139,17 +161,17 @@ function queueAppend(t: MiThread, heap: number, bin: number, page: number): void
 export function queueRemove(t: MiThread, heap: number, bin: number, page: number): void {
   const u32 = t.u32;
   const q = queueOf(heap, bin);
-  const next = u32[(page + PAGE_NEXT_OFFSET) >>> 2];
-  const prev = u32[(page + PAGE_PREV_OFFSET) >>> 2];
-  if (prev !== 0) u32[(prev + PAGE_NEXT_OFFSET) >>> 2] = next;
+  const next = u32[(page + K_PAGE_NEXT_OFFSET) >>> 2];
+  const prev = u32[(page + K_PAGE_PREV_OFFSET) >>> 2];
+  if (prev !== 0) u32[(prev + K_PAGE_NEXT_OFFSET) >>> 2] = next;
   else {
     u32[q >>> 2] = next;
     if (bin < MI_BIN_HUGE) directUpdate(t, heap, bin, next);
   }
-  if (next !== 0) u32[(next + PAGE_PREV_OFFSET) >>> 2] = prev;
+  if (next !== 0) u32[(next + K_PAGE_PREV_OFFSET) >>> 2] = prev;
   else u32[(q + 4) >>> 2] = prev;
-  u32[(page + PAGE_NEXT_OFFSET) >>> 2] = 0;
-  u32[(page + PAGE_PREV_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_NEXT_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_PREV_OFFSET) >>> 2] = 0;
 }
 
 /**
@@ -164,25 +186,25 @@ export function pageInit(t: MiThread, heap: number, page: number, blockSize: num
   const memory = pageMemory(page);
   const start = u32[(page + PAGE_SLICE_COUNT_OFFSET) >>> 2] === 1 ? blockStartOffset(blockSize) : 0;
   const bytes = u32[(page + PAGE_SLICE_COUNT_OFFSET) >>> 2] * MI_SLICE_SIZE - start;
-  u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2] = blockSize;
-  t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] = 0;
+  u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2] = blockSize;
+  t.heap.u16[(page + K_PAGE_CAPACITY_OFFSET) >>> 1] = 0;
   t.heap.u16[(page + PAGE_RESERVED_OFFSET) >>> 1] = Math.min(0xffff, Math.floor(bytes / blockSize));
-  u32[(page + PAGE_FREE_OFFSET) >>> 2] = 0;
-  u32[(page + PAGE_USED_OFFSET) >>> 2] = 0;
-  u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_FREE_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_USED_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = 0;
   u32[(page + PAGE_START_OFFSET) >>> 2] = memory + start;
-  t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2] = 0;
-  u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2] = 0;
-  u32[(page + PAGE_QSBR_PREV_OFFSET) >>> 2] = 0;
-  u8[page + PAGE_FLAGS_OFFSET] = u32[(heap + HEAP_USE_QSBR_OFFSET) >>> 2] !== 0 ? PAGE_FLAG_USE_QSBR : 0;
+  t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_QSBR_NEXT_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_QSBR_PREV_OFFSET) >>> 2] = 0;
+  u8[page + K_PAGE_FLAGS_OFFSET] = u32[(heap + HEAP_USE_QSBR_OFFSET) >>> 2] !== 0 ? PAGE_FLAG_USE_QSBR : 0;
   u8[page + PAGE_TAG_OFFSET] = u32[(heap + HEAP_TAG_OFFSET) >>> 2];
   u8[page + PAGE_DEBUG_OFFSET_OFFSET] = u32[(heap + HEAP_DEBUG_OFFSET_OFFSET) >>> 2];
-  u8[page + PAGE_RETIRE_EXPIRE_OFFSET] = 0;
+  u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] = 0;
   // USE_DELAYED_FREE: the first free by another thread goes to the heap's
   // delayed list, so the owner notices even pages it never walks again
   // (large pages are always fresh).
-  Atomics.store(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2, MI_USE_DELAYED_FREE);
-  Atomics.store(u32, (page + PAGE_XHEAP_OFFSET) >>> 2, heap);
+  Atomics.store(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2, MI_USE_DELAYED_FREE);
+  Atomics.store(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2, heap);
   pageExtend(t, page);
 }
 
@@ -194,10 +216,10 @@ export function pageInit(t: MiThread, heap: number, page: number, blockSize: num
 export function pageExtend(t: MiThread, page: number): void {
   const u32 = t.u32;
   const u16 = t.heap.u16;
-  const capacity = u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
+  const capacity = u16[(page + K_PAGE_CAPACITY_OFFSET) >>> 1];
   const reserved = u16[(page + PAGE_RESERVED_OFFSET) >>> 1];
   if (capacity >= reserved) return;
-  const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  const blockSize = u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   const maxExtend = blockSize >= MI_MAX_EXTEND_SIZE ? MI_MIN_EXTEND : Math.max(MI_MIN_EXTEND, Math.floor(MI_MAX_EXTEND_SIZE / blockSize));
   const extend = Math.min(reserved - capacity, maxExtend);
   const first = u32[(page + PAGE_START_OFFSET) >>> 2] + capacity * blockSize;
@@ -206,9 +228,9 @@ export function pageExtend(t: MiThread, page: number): void {
     u32[block >>> 2] = block + blockSize;
     block += blockSize;
   }
-  u32[block >>> 2] = u32[(page + PAGE_FREE_OFFSET) >>> 2];
-  u32[(page + PAGE_FREE_OFFSET) >>> 2] = first;
-  u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] = capacity + extend;
+  u32[block >>> 2] = u32[(page + K_PAGE_FREE_OFFSET) >>> 2];
+  u32[(page + K_PAGE_FREE_OFFSET) >>> 2] = first;
+  u16[(page + K_PAGE_CAPACITY_OFFSET) >>> 1] = capacity + extend;
 }
 
 /**
@@ -217,7 +239,7 @@ export function pageExtend(t: MiThread, page: number): void {
  */
 export function pageThreadFreeCollect(t: MiThread, page: number): void {
   const u32 = t.u32;
-  const index = (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2;
+  const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
   let tf = Atomics.load(u32, index);
   for (;;) {
     if (tf >>> 2 === 0) return;
@@ -226,7 +248,7 @@ export function pageThreadFreeCollect(t: MiThread, page: number): void {
     tf = seen;
   }
   const head = (tf & ~3) >>> 0;
-  const capacity = t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
+  const capacity = t.heap.u16[(page + K_PAGE_CAPACITY_OFFSET) >>> 1];
   let count = 1;
   let tail = head;
   for (let next = u32[tail >>> 2]; next !== 0; next = u32[tail >>> 2]) {
@@ -235,9 +257,9 @@ export function pageThreadFreeCollect(t: MiThread, page: number): void {
       fatalError(`thread-free list of page ${formatAddress(page)} is corrupted: more than its ${capacity} blocks`);
     }
   }
-  u32[tail >>> 2] = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
-  u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = head;
-  u32[(page + PAGE_USED_OFFSET) >>> 2] -= count;
+  u32[tail >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
+  u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = head;
+  u32[(page + K_PAGE_USED_OFFSET) >>> 2] -= count;
 }
 
 /**
@@ -248,21 +270,21 @@ export function pageThreadFreeCollect(t: MiThread, page: number): void {
  */
 export function pageFreeCollect(t: MiThread, page: number, force: boolean): void {
   const u32 = t.u32;
-  if (force || Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) >>> 2 !== 0) pageThreadFreeCollect(t, page);
-  const local = u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2];
+  if (force || Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2) >>> 2 !== 0) pageThreadFreeCollect(t, page);
+  const local = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
   if (local === 0) return;
-  const free = u32[(page + PAGE_FREE_OFFSET) >>> 2];
+  const free = u32[(page + K_PAGE_FREE_OFFSET) >>> 2];
   if (free === 0) {
-    u32[(page + PAGE_FREE_OFFSET) >>> 2] = local;
-    u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = 0;
+    u32[(page + K_PAGE_FREE_OFFSET) >>> 2] = local;
+    u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = 0;
     // The page serves allocations again: a pending QSBR free is cancelled.
     pageClearQsbr(t, page);
   } else if (force) {
     let tail = local;
     while (u32[tail >>> 2] !== 0) tail = u32[tail >>> 2];
     u32[tail >>> 2] = free;
-    u32[(page + PAGE_FREE_OFFSET) >>> 2] = local;
-    u32[(page + PAGE_LOCAL_FREE_OFFSET) >>> 2] = 0;
+    u32[(page + K_PAGE_FREE_OFFSET) >>> 2] = local;
+    u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = 0;
   }
 }
 
@@ -273,7 +295,7 @@ export function pageFreeCollect(t: MiThread, page: number, force: boolean): void
  */
 export function pageTryUseDelayedFree(t: MiThread, page: number, delay: number, overrideNever: boolean): boolean {
   const u32 = t.u32;
-  const index = (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2;
+  const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
   let yields = 0;
   for (;;) {
     const tf = Atomics.load(u32, index);
@@ -307,7 +329,7 @@ export function pageUseDelayedFree(t: MiThread, page: number, delay: number, ove
  */
 export function pageToFull(t: MiThread, heap: number, bin: number, page: number): void {
   queueRemove(t, heap, bin, page);
-  t.u8[page + PAGE_FLAGS_OFFSET] |= PAGE_FLAG_IN_FULL;
+  t.u8[page + K_PAGE_FLAGS_OFFSET] |= PAGE_FLAG_IN_FULL;
   queuePush(t, heap, MI_BIN_FULL, page);
   pageUseDelayedFree(t, page, MI_USE_DELAYED_FREE, false);
   // A block freed by another thread just before USE_DELAYED_FREE was set went
@@ -321,11 +343,11 @@ export function pageToFull(t: MiThread, heap: number, bin: number, page: number)
  */
 export function pageUnfull(t: MiThread, page: number): void {
   const u8 = t.u8;
-  if ((u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_FULL) === 0) return;
+  if ((u8[page + K_PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_FULL) === 0) return;
   const heap = ownerHeap(t, page);
   pageUseDelayedFree(t, page, MI_NO_DELAYED_FREE, false);
   queueRemove(t, heap, MI_BIN_FULL, page);
-  u8[page + PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_IN_FULL;
+  u8[page + K_PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_IN_FULL;
   queueAppend(t, heap, pageBin(t, page), page);
 }
 
@@ -357,19 +379,19 @@ export function pageRetire(t: MiThread, page: number): void {
   const u32 = t.u32;
   // Already retained (the only page of its class, emptied again after reuse
   // through the direct table): nothing to decide until the next collection.
-  if (u8[page + PAGE_RETIRE_EXPIRE_OFFSET] !== 0 && (u8[page + PAGE_FLAGS_OFFSET] & (PAGE_FLAG_IN_FULL | PAGE_FLAG_HAS_ALIGNED | PAGE_FLAG_IN_QSBR_LIST)) === 0) {
+  if (u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] !== 0 && (u8[page + K_PAGE_FLAGS_OFFSET] & (PAGE_FLAG_IN_FULL | PAGE_FLAG_HAS_ALIGNED | K_PAGE_FLAG_IN_QSBR_LIST)) === 0) {
     return;
   }
-  u8[page + PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_HAS_ALIGNED;
+  u8[page + K_PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_HAS_ALIGNED;
   pageClearQsbr(t, page);
   pageUnfull(t, page);
   const heap = ownerHeap(t, page);
-  const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  const blockSize = u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   if (blockSize <= MI_MEDIUM_OBJ_SIZE_MAX) {
     const bin = binOfSize(blockSize);
     const q = queueOf(heap, bin);
     if (u32[q >>> 2] === page && u32[(q + 4) >>> 2] === page) {
-      u8[page + PAGE_RETIRE_EXPIRE_OFFSET] = 1 + (blockSize <= MI_SMALL_OBJ_SIZE_MAX ? MI_RETIRE_CYCLES : MI_RETIRE_CYCLES / 4);
+      u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] = 1 + (blockSize <= MI_SMALL_OBJ_SIZE_MAX ? MI_RETIRE_CYCLES : MI_RETIRE_CYCLES / 4);
       if (bin < u32[(heap + HEAP_RETIRED_MIN_OFFSET) >>> 2]) u32[(heap + HEAP_RETIRED_MIN_OFFSET) >>> 2] = bin;
       if (bin > u32[(heap + HEAP_RETIRED_MAX_OFFSET) >>> 2]) u32[(heap + HEAP_RETIRED_MAX_OFFSET) >>> 2] = bin;
       return;
@@ -389,9 +411,9 @@ export function collectRetired(t: MiThread, heap: number, force: boolean): void 
   let max = 0;
   for (let bin = u32[(heap + HEAP_RETIRED_MIN_OFFSET) >>> 2]; bin <= u32[(heap + HEAP_RETIRED_MAX_OFFSET) >>> 2] && bin < MI_BIN_HUGE; bin++) {
     const page = u32[queueOf(heap, bin) >>> 2];
-    if (page === 0 || u8[page + PAGE_RETIRE_EXPIRE_OFFSET] === 0) continue;
-    if (u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) {
-      const expire = --u8[page + PAGE_RETIRE_EXPIRE_OFFSET];
+    if (page === 0 || u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] === 0) continue;
+    if (u32[(page + K_PAGE_USED_OFFSET) >>> 2] === 0) {
+      const expire = --u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET];
       if (force || expire === 0) {
         pageMaybeFree(t, page);
         continue;
@@ -399,7 +421,7 @@ export function collectRetired(t: MiThread, heap: number, force: boolean): void 
       if (bin < min) min = bin;
       if (bin > max) max = bin;
     } else {
-      u8[page + PAGE_RETIRE_EXPIRE_OFFSET] = 0;
+      u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] = 0;
     }
   }
   u32[(heap + HEAP_RETIRED_MIN_OFFSET) >>> 2] = min;
@@ -414,16 +436,16 @@ export function collectRetired(t: MiThread, heap: number, force: boolean): void 
  */
 export function pageMaybeFree(t: MiThread, page: number): boolean {
   const u8 = t.u8;
-  const useQsbr = (u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_USE_QSBR) !== 0;
+  const useQsbr = (u8[page + K_PAGE_FLAGS_OFFSET] & PAGE_FLAG_USE_QSBR) !== 0;
   if (useQsbr && t.qsbr !== null) {
-    const goal = t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2];
+    const goal = t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2];
     if (goal !== 0 && qsbrGoalReached(t.qsbr, goal)) {
       pageFree(t, page);
       return true;
     }
     pageClearQsbr(t, page);
-    u8[page + PAGE_RETIRE_EXPIRE_OFFSET] = 0;
-    t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2] = qsbrDeferredAdvance(t.qsbr);
+    u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] = 0;
+    t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2] = qsbrDeferredAdvance(t.qsbr);
     qsbrListAppend(t, page);
     return false;
   }
@@ -434,12 +456,12 @@ export function pageMaybeFree(t: MiThread, page: number): boolean {
 function qsbrListAppend(t: MiThread, page: number): void {
   const u32 = t.u32;
   const tail = u32[(t.record + THREAD_QSBR_TAIL_OFFSET) >>> 2];
-  u32[(page + PAGE_QSBR_PREV_OFFSET) >>> 2] = tail;
-  u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2] = 0;
-  if (tail !== 0) u32[(tail + PAGE_QSBR_NEXT_OFFSET) >>> 2] = page;
+  u32[(page + K_PAGE_QSBR_PREV_OFFSET) >>> 2] = tail;
+  u32[(page + K_PAGE_QSBR_NEXT_OFFSET) >>> 2] = 0;
+  if (tail !== 0) u32[(tail + K_PAGE_QSBR_NEXT_OFFSET) >>> 2] = page;
   else u32[(t.record + THREAD_QSBR_HEAD_OFFSET) >>> 2] = page;
   u32[(t.record + THREAD_QSBR_TAIL_OFFSET) >>> 2] = page;
-  t.u8[page + PAGE_FLAGS_OFFSET] |= PAGE_FLAG_IN_QSBR_LIST;
+  t.u8[page + K_PAGE_FLAGS_OFFSET] |= K_PAGE_FLAG_IN_QSBR_LIST;
 }
 
 /**
@@ -449,17 +471,17 @@ function qsbrListAppend(t: MiThread, page: number): void {
  */
 export function qsbrListRemove(t: MiThread, page: number): void {
   const u8 = t.u8;
-  if ((u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_IN_QSBR_LIST) === 0) return;
+  if ((u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_IN_QSBR_LIST) === 0) return;
   const u32 = t.u32;
-  const next = u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2];
-  const prev = u32[(page + PAGE_QSBR_PREV_OFFSET) >>> 2];
-  if (prev !== 0) u32[(prev + PAGE_QSBR_NEXT_OFFSET) >>> 2] = next;
+  const next = u32[(page + K_PAGE_QSBR_NEXT_OFFSET) >>> 2];
+  const prev = u32[(page + K_PAGE_QSBR_PREV_OFFSET) >>> 2];
+  if (prev !== 0) u32[(prev + K_PAGE_QSBR_NEXT_OFFSET) >>> 2] = next;
   else u32[(t.record + THREAD_QSBR_HEAD_OFFSET) >>> 2] = next;
-  if (next !== 0) u32[(next + PAGE_QSBR_PREV_OFFSET) >>> 2] = prev;
+  if (next !== 0) u32[(next + K_PAGE_QSBR_PREV_OFFSET) >>> 2] = prev;
   else u32[(t.record + THREAD_QSBR_TAIL_OFFSET) >>> 2] = prev;
-  u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2] = 0;
-  u32[(page + PAGE_QSBR_PREV_OFFSET) >>> 2] = 0;
-  u8[page + PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_IN_QSBR_LIST;
+  u32[(page + K_PAGE_QSBR_NEXT_OFFSET) >>> 2] = 0;
+  u32[(page + K_PAGE_QSBR_PREV_OFFSET) >>> 2] = 0;
+  u8[page + K_PAGE_FLAGS_OFFSET] &= ~K_PAGE_FLAG_IN_QSBR_LIST;
 }
 
 /**
@@ -467,7 +489,7 @@ export function qsbrListRemove(t: MiThread, page: number): void {
  * @internal
  */
 export function pageClearQsbr(t: MiThread, page: number): void {
-  t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2] = 0;
+  t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2] = 0;
   qsbrListRemove(t, page);
 }
 
@@ -477,12 +499,12 @@ export function pageClearQsbr(t: MiThread, page: number): void {
  * @internal
  */
 export function pageReclaimedQsbr(t: MiThread, page: number): void {
-  if (t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2] === 0) return;
-  if (t.u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && t.qsbr !== null) {
-    t.u8[page + PAGE_RETIRE_EXPIRE_OFFSET] = 0;
+  if (t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2] === 0) return;
+  if (t.u32[(page + K_PAGE_USED_OFFSET) >>> 2] === 0 && t.qsbr !== null) {
+    t.u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] = 0;
     qsbrListAppend(t, page);
   } else {
-    t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2] = 0;
+    t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2] = 0;
   }
 }
 
@@ -492,8 +514,8 @@ export function pageReclaimedQsbr(t: MiThread, page: number): void {
  * @internal
  */
 export function pageIsSafeToFree(t: MiThread, page: number): boolean {
-  const goal = t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2];
-  if ((t.u8[page + PAGE_FLAGS_OFFSET] & PAGE_FLAG_USE_QSBR) === 0 || goal === 0) return true;
+  const goal = t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2];
+  if ((t.u8[page + K_PAGE_FLAGS_OFFSET] & PAGE_FLAG_USE_QSBR) === 0 || goal === 0) return true;
   return t.qsbr !== null && qsbrGoalReached(t.qsbr, goal);
 }
 
@@ -509,10 +531,10 @@ export function collectQsbrPages(t: MiThread): void {
   const u32 = t.u32;
   let page = u32[(t.record + THREAD_QSBR_HEAD_OFFSET) >>> 2];
   while (page !== 0) {
-    const next = u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2];
-    if (u32[(page + PAGE_USED_OFFSET) >>> 2] !== 0) {
+    const next = u32[(page + K_PAGE_QSBR_NEXT_OFFSET) >>> 2];
+    if (u32[(page + K_PAGE_USED_OFFSET) >>> 2] !== 0) {
       pageClearQsbr(t, page);
-    } else if (!qsbrPoll(qsbr, t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2])) {
+    } else if (!qsbrPoll(qsbr, t.i32[(page + K_PAGE_QSBR_GOAL_OFFSET) >>> 2])) {
       return;
     } else {
       pageFree(t, page);
