@@ -81,7 +81,7 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
 //  16   u32    free          owner (plain): allocation free list
 //  20   u32    used          owner (plain): blocks in use, incl. those other threads freed not yet collected
 //  24   u32    localFree     owner (plain): blocks the owner freed
-//  28   u32    xthreadFree   any thread (Atomics CAS): cross-thread free list | delayed state (low 2 bits)
+//  28   u32    (reserved)    the thread-free word lives in the segment's thread-free array, see below
 //  32   u32    xheap         owner (Atomics.store) / freeing threads (Atomics.load): heap record, 0 = abandoned
 //  36   u32    next          owner (plain): page-queue or span-queue link
 //  40   u32    prev          owner (plain)
@@ -104,7 +104,15 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
 /** @public */ export const PAGE_FREE_OFFSET = 16;
 /** @public */ export const PAGE_USED_OFFSET = 20;
 /** @public */ export const PAGE_LOCAL_FREE_OFFSET = 24;
-/** @public */ export const PAGE_XTHREAD_FREE_OFFSET = 28;
+/**
+ * A page's cross-thread free list | delayed state (low 2 bits), written by any
+ * thread with Atomics CAS. It is not in the 64-byte record, whose `free` and
+ * `used` the owner writes on every allocation: it sits in a parallel array in
+ * the segment header, one cache line per slice, at this fixed distance from the
+ * record, so other threads' frees do not bounce the owner's cache line.
+ * @public
+ */
+export const PAGE_XTHREAD_FREE_OFFSET = 8192 - 64;
 /** @public */ export const PAGE_XHEAP_OFFSET = 32;
 /** @public */ export const PAGE_NEXT_OFFSET = 36;
 /** @public */ export const PAGE_PREV_OFFSET = 40;
@@ -136,7 +144,8 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
 //  32   u32    abandonedVisits  pool holder (plain, under the pool mutex or as reclaimer)
 //  36   u32    abandonedNext    under the pool mutex (plain): next segment in a pool list
 //  40   u32    shared           creator: the interpreter's mimalloc state
-//  64   slices[sliceEntries + 1] page records
+//  64   slices[sliceEntries + 1] page records, 64 B each
+//  8192 thread-free words: slice i's at 8192 + 64·i, each on its own line
 // ---------------------------------------------------------------------------
 
 /** Type tag of a segment ('MISG'). @public */ export const MI_SEGMENT_TAG = 0x4753494d;
@@ -153,6 +162,7 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
 /** @public */ export const SEGMENT_ABANDONED_NEXT_OFFSET = 36;
 /** @public */ export const SEGMENT_SHARED_OFFSET = 40;
 /** @public */ export const SEGMENT_SLICES_OFFSET = 64;
+/** Start of the segment's thread-free array (see PAGE_XTHREAD_FREE_OFFSET). @public */ export const SEGMENT_THREAD_FREE_OFFSET = 8192;
 /** @public */ export const SEGMENT_KIND_NORMAL = 0;
 /** @public */ export const SEGMENT_KIND_HUGE = 1;
 

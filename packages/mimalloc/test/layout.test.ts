@@ -5,6 +5,13 @@ import { miCreate } from '../src/index.js';
 import * as L from '../src/layout.js';
 
 describe('layout', () => {
+  it('thread-free words: a parallel array in the segment header, one cache line per slice', () => {
+    expect(L.PAGE_XTHREAD_FREE_OFFSET).toBe(L.SEGMENT_THREAD_FREE_OFFSET - L.SEGMENT_SLICES_OFFSET);
+    expect(L.SEGMENT_THREAD_FREE_OFFSET).toBeGreaterThanOrEqual(L.SEGMENT_SLICES_OFFSET + (L.MI_SLICES_PER_SEGMENT + 1) * L.PAGE_RECORD_SIZE);
+    expect(L.SEGMENT_THREAD_FREE_OFFSET + (L.MI_SLICES_PER_SEGMENT + 1) * 64).toBeLessThanOrEqual(L.MI_SLICE_SIZE);
+    expect(L.SEGMENT_THREAD_FREE_OFFSET % 64).toBe(0);
+  });
+
   it('page record: aligned, non-overlapping, 64 bytes, every byte accounted for', () => {
     const fields: LayoutField[] = [
       ['sliceCount', L.PAGE_SLICE_COUNT_OFFSET, 4],
@@ -15,7 +22,7 @@ describe('layout', () => {
       ['free', L.PAGE_FREE_OFFSET, 4],
       ['used', L.PAGE_USED_OFFSET, 4],
       ['localFree', L.PAGE_LOCAL_FREE_OFFSET, 4],
-      ['xthreadFree', L.PAGE_XTHREAD_FREE_OFFSET, 4],
+      ['reserved (thread-free word lives in the segment array)', 28, 4],
       ['xheap', L.PAGE_XHEAP_OFFSET, 4],
       ['next', L.PAGE_NEXT_OFFSET, 4],
       ['prev', L.PAGE_PREV_OFFSET, 4],
