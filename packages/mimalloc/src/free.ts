@@ -84,10 +84,6 @@ const DEAD_BYTE = 0xdd;
  */
 export function miFree(t: MiThread, p: number): void {
   if (p === 0) return;
-  if (t.checked) {
-    freeChecked(t, p);
-    return;
-  }
   const u32 = t.u32;
   const u8 = t.u8;
   // segmentOf and pageOf written out: calls to imported functions are checked too.
@@ -96,7 +92,8 @@ export function miFree(t: MiThread, p: number): void {
   const page = record - u32[(record + K_PAGE_SLICE_OFFSET_OFFSET) >>> 2];
   // SAFETY: see the file comment for the plain thread-id read; the page's
   // local list and used count are the owner's.
-  if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid && (u8[page + K_PAGE_FLAGS_OFFSET] & (K_PAGE_FLAG_IN_FULL | K_PAGE_FLAG_HAS_ALIGNED)) === 0) {
+  // In checked mode fastPathTid is -1: every free goes to freeGeneric, which validates.
+  if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.fastPathTid && (u8[page + K_PAGE_FLAGS_OFFSET] & (K_PAGE_FLAG_IN_FULL | K_PAGE_FLAG_HAS_ALIGNED)) === 0) {
     u32[p >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
     u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
     // A page emptied again while retained has nothing to decide (see pageRetire).
@@ -105,7 +102,8 @@ export function miFree(t: MiThread, p: number): void {
     }
     return;
   }
-  freeGeneric(t, segment, page, p);
+  if (t.checked) freeChecked(t, p);
+  else freeGeneric(t, segment, page, p);
 }
 
 function freeGeneric(t: MiThread, segment: number, page: number, p: number): void {

@@ -68,6 +68,11 @@ export class MiThread {
   readonly qsbr: QsbrThread | null;
   /** Checked mode (from the interpreter's state). */
   readonly checked: boolean;
+  /**
+   * The tid the free fast path compares segment owners with: -1 in checked
+   * mode, so that every free takes the validating path without a mode test.
+   */
+  readonly fastPathTid: number;
   /** True after the thread's heaps were abandoned. */
   exited = false;
 
@@ -84,6 +89,7 @@ export class MiThread {
     this.emptyPage = shared + SHARED_EMPTY_PAGE_OFFSET;
     this.qsbr = qsbr;
     this.checked = heap.u32[(shared + SHARED_CHECKED_OFFSET) >>> 2] !== 0;
+    this.fastPathTid = this.checked ? -1 : tid;
   }
 }
 
