@@ -1,0 +1,110 @@
+/**
+ * Layouts of the shared structures `@ft/obmalloc` owns, declared once.
+ *
+ * pymalloc as CPython 3.13 lays it out on 64-bit (`Objects/obmalloc.c`):
+ * 1 MiB arenas, 16 KiB pools, size classes in 16-byte steps up to 512
+ * bytes. Links between arenas are descriptor indexes + 1 (0 = none) because
+ * the descriptor array moves when it grows; pools are linked by address.
+ *
+ * @packageDocumentation
+ */
+
+/** Block alignment and size-class step (`ALIGNMENT`). @public */ export const PYMALLOC_ALIGNMENT = 16;
+/** log2 of the alignment (`ALIGNMENT_SHIFT`). @public */ export const PYMALLOC_ALIGNMENT_SHIFT = 4;
+/** Larger requests are not pymalloc's (`SMALL_REQUEST_THRESHOLD`). @public */ export const PYMALLOC_SMALL_REQUEST_THRESHOLD = 512;
+/** Size classes: 16, 32, … 512 (`NB_SMALL_SIZE_CLASSES`). @public */ export const PYMALLOC_SIZE_CLASSES = 32;
+/** `ARENA_SIZE`: 1 MiB. @public */ export const PYMALLOC_ARENA_SIZE = 1 << 20;
+/** `POOL_SIZE`: 16 KiB. @public */ export const PYMALLOC_POOL_SIZE = 1 << 14;
+/** log2 of the pool size. @public */ export const PYMALLOC_POOL_SHIFT = 14;
+/** `MAX_POOLS_IN_ARENA`. @public */ export const PYMALLOC_MAX_POOLS_IN_ARENA = PYMALLOC_ARENA_SIZE / PYMALLOC_POOL_SIZE;
+/** `INITIAL_ARENA_OBJECTS`: the descriptor array starts with 16 and doubles. @public */ export const PYMALLOC_INITIAL_ARENA_OBJECTS = 16;
+/** `DUMMY_SIZE_IDX`: the class of a freshly carved pool. @public */ export const PYMALLOC_DUMMY_SIZE_IDX = 0xffff;
+
+// ---------------------------------------------------------------------------
+// Pool header (`pool_header`), at the start of every 16 KiB pool. Plain
+// accesses: a pymalloc instance is used by one thread at a time (its owner, or
+// whoever holds the interpreter's lock in GIL mode).
+//
+//  off  width  field          meaning
+//  0    u32    count          blocks allocated in this pool (`ref.count`)
+//  4    u32    freeblock      first free block (the link lives in the block's first word)
+//  8    u32    nextpool       next pool in its class's used list, or next free pool of its arena
+//  12   u32    prevpool       previous pool in its class's used list
+//  16   u32    arenaindex     descriptor index of its arena
+//  20   u32    szidx          size class, or PYMALLOC_DUMMY_SIZE_IDX
+//  24   u32    nextoffset     offset of the next never-used block
+//  28   u32    maxnextoffset  last offset a block may start at (pool size - block size)
+// ---------------------------------------------------------------------------
+
+/** Header bytes rounded up to the alignment (`POOL_OVERHEAD`; CPython: 48 on 64-bit). @public */
+export const POOL_OVERHEAD = 32;
+/** @public */ export const POOL_COUNT_OFFSET = 0;
+/** @public */ export const POOL_FREEBLOCK_OFFSET = 4;
+/** @public */ export const POOL_NEXTPOOL_OFFSET = 8;
+/** @public */ export const POOL_PREVPOOL_OFFSET = 12;
+/** @public */ export const POOL_ARENAINDEX_OFFSET = 16;
+/** @public */ export const POOL_SZIDX_OFFSET = 20;
+/** @public */ export const POOL_NEXTOFFSET_OFFSET = 24;
+/** @public */ export const POOL_MAXNEXTOFFSET_OFFSET = 28;
+
+// ---------------------------------------------------------------------------
+// Arena descriptor (`arena_object`), 32 bytes, in a growable array.
+//
+//  off  width  field        meaning
+//  0    u32    address      the arena's memory, 0 = descriptor unused
+//  4    u32    poolAddress  next pool to carve
+//  8    u32    nfreepools   free pools (never carved or emptied)
+//  12   u32    ntotalpools  pools in the arena (64, or 63 if its memory is not pool-aligned)
+//  16   u32    freepools    emptied pools, linked through `nextpool`
+//  20   u32    nextarena    index + 1: next usable arena / next unused descriptor
+//  24   u32    prevarena    index + 1: previous usable arena
+//  28   u32    (reserved)
+// ---------------------------------------------------------------------------
+
+/** @public */ export const ARENA_OBJECT_SIZE = 32;
+/** @public */ export const ARENA_ADDRESS_OFFSET = 0;
+/** @public */ export const ARENA_POOL_ADDRESS_OFFSET = 4;
+/** @public */ export const ARENA_NFREEPOOLS_OFFSET = 8;
+/** @public */ export const ARENA_NTOTALPOOLS_OFFSET = 12;
+/** @public */ export const ARENA_FREEPOOLS_OFFSET = 16;
+/** @public */ export const ARENA_NEXTARENA_OFFSET = 20;
+/** @public */ export const ARENA_PREVARENA_OFFSET = 24;
+
+// ---------------------------------------------------------------------------
+// pymalloc state (`_obmalloc_state`), one per interpreter that owns one.
+//
+//  off  width  field                     meaning
+//  0    u32    tag                       PYMALLOC_TAG
+//  4    u32    version                   OBMALLOC_LAYOUT_VERSION
+//  8    u32    arenas                    address of the descriptor array
+//  12   u32    maxarenas                 descriptors in the array
+//  16   u32    unusedArenaObjects        index + 1 of the first unused descriptor
+//  20   u32    usableArenas              index + 1 of the first arena with free pools (ascending nfreepools)
+//  24   u32    narenasCurrentlyAllocated
+//  28   u32    ntimesArenaAllocated
+//  32   u32    narenasHighwater
+//  36   u32    arenaMap                  address of the arena map (u16 per 16 KiB window: arena index + 1)
+//  40   u32    arenaMapEntries
+//  44   u32    rawAllocatedBlocks        blocks the domain layer sent to raw (counted for leak checks)
+//  64   u32 × 32  usedpools              first used pool of each size class (doubly linked, 0 = none)
+//  192  u32 × 65  nfp2lasta              index + 1 of the last usable arena with exactly n free pools
+//  452..511 reserved
+// ---------------------------------------------------------------------------
+
+/** Type tag of a pymalloc state ('PYMA'). @public */ export const PYMALLOC_TAG = 0x414d5950;
+/** Layout version of this package's structures. @public */ export const OBMALLOC_LAYOUT_VERSION = 1;
+/** @public */ export const PM_TAG_OFFSET = 0;
+/** @public */ export const PM_VERSION_OFFSET = 4;
+/** @public */ export const PM_ARENAS_OFFSET = 8;
+/** @public */ export const PM_MAXARENAS_OFFSET = 12;
+/** @public */ export const PM_UNUSED_ARENA_OBJECTS_OFFSET = 16;
+/** @public */ export const PM_USABLE_ARENAS_OFFSET = 20;
+/** @public */ export const PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET = 24;
+/** @public */ export const PM_NTIMES_ARENA_ALLOCATED_OFFSET = 28;
+/** @public */ export const PM_NARENAS_HIGHWATER_OFFSET = 32;
+/** @public */ export const PM_ARENA_MAP_OFFSET = 36;
+/** @public */ export const PM_ARENA_MAP_ENTRIES_OFFSET = 40;
+/** @public */ export const PM_RAW_ALLOCATED_BLOCKS_OFFSET = 44;
+/** @public */ export const PM_USEDPOOLS_OFFSET = 64;
+/** @public */ export const PM_NFP2LASTA_OFFSET = 192;
+/** @public */ export const PYMALLOC_STATE_SIZE = 512;

@@ -1,0 +1,614 @@
+/**
+ * pymalloc (CPython `Objects/obmalloc.c`): the small-object allocator of
+ * CPython's GIL build. 1 MiB arenas come from a replaceable arena allocator
+ * and are cut into 64 pools of 16 KiB; a pool serves one size class (16,
+ * 32, … 512 bytes) and carves its blocks lazily. Partly used pools of each
+ * class are in a used list, whose first pool serves the next allocation;
+ * emptied pools go back to their arena. Arenas with free pools are kept in
+ * ascending order of free pools, so allocation fills the fullest arenas and
+ * the emptiest ones drain and are released.
+ *
+ * "Is this pymalloc's block?" is a flat map with one 16-bit entry per 16 KiB
+ * window of the heap (arena index + 1): in a 32-bit address space the map is
+ * at most 512 KiB (128 KiB for the default 1 GiB heap), lazily committed,
+ * exact at pool granularity and one load to query — CPython needs a 3-level
+ * radix tree only because its address space is 64-bit.
+ *
+ * A pymalloc instance is not thread-safe: one thread uses it, or whoever
+ * holds the interpreter's lock in GIL mode. All accesses are plain.
+ *
+ * Not checked here: freeing an address inside an arena that is not an
+ * allocated block (a stray pointer, a double free) corrupts the state, as in
+ * CPython; the debug hooks of the allocator domains are what catch that.
+ */
+
+import { fatalError, formatAddress, regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
+import {
+  ARENA_ADDRESS_OFFSET,
+  ARENA_FREEPOOLS_OFFSET,
+  ARENA_NEXTARENA_OFFSET,
+  ARENA_NFREEPOOLS_OFFSET,
+  ARENA_NTOTALPOOLS_OFFSET,
+  ARENA_OBJECT_SIZE,
+  ARENA_POOL_ADDRESS_OFFSET,
+  ARENA_PREVARENA_OFFSET,
+  OBMALLOC_LAYOUT_VERSION,
+  PM_ARENA_MAP_ENTRIES_OFFSET,
+  PM_ARENA_MAP_OFFSET,
+  PM_ARENAS_OFFSET,
+  PM_MAXARENAS_OFFSET,
+  PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET,
+  PM_NARENAS_HIGHWATER_OFFSET,
+  PM_NFP2LASTA_OFFSET,
+  PM_NTIMES_ARENA_ALLOCATED_OFFSET,
+  PM_TAG_OFFSET,
+  PM_UNUSED_ARENA_OBJECTS_OFFSET,
+  PM_USABLE_ARENAS_OFFSET,
+  PM_USEDPOOLS_OFFSET,
+  PM_VERSION_OFFSET,
+  POOL_ARENAINDEX_OFFSET,
+  POOL_COUNT_OFFSET,
+  POOL_FREEBLOCK_OFFSET,
+  POOL_MAXNEXTOFFSET_OFFSET,
+  POOL_NEXTOFFSET_OFFSET,
+  POOL_NEXTPOOL_OFFSET,
+  POOL_OVERHEAD,
+  POOL_PREVPOOL_OFFSET,
+  POOL_SZIDX_OFFSET,
+  PYMALLOC_ALIGNMENT_SHIFT,
+  PYMALLOC_ARENA_SIZE,
+  PYMALLOC_DUMMY_SIZE_IDX,
+  PYMALLOC_INITIAL_ARENA_OBJECTS,
+  PYMALLOC_MAX_POOLS_IN_ARENA,
+  PYMALLOC_POOL_SHIFT,
+  PYMALLOC_POOL_SIZE,
+  PYMALLOC_SIZE_CLASSES,
+  PYMALLOC_SMALL_REQUEST_THRESHOLD,
+  PYMALLOC_STATE_SIZE,
+  PYMALLOC_TAG,
+} from './layout.js';
+
+// Module-local copies of the layout constants used on the hot paths: V8
+// checks an imported binding for its temporal dead zone on every use.
+const K_POOL_COUNT_OFFSET = POOL_COUNT_OFFSET;
+const K_POOL_FREEBLOCK_OFFSET = POOL_FREEBLOCK_OFFSET;
+const K_PM_USEDPOOLS_OFFSET = PM_USEDPOOLS_OFFSET;
+const K_PYMALLOC_ALIGNMENT_SHIFT = PYMALLOC_ALIGNMENT_SHIFT;
+const K_PYMALLOC_SMALL_REQUEST_THRESHOLD = PYMALLOC_SMALL_REQUEST_THRESHOLD;
+const K_PYMALLOC_POOL_SHIFT = PYMALLOC_POOL_SHIFT;
+const K_PM_ARENA_MAP_ENTRIES_OFFSET = PM_ARENA_MAP_ENTRIES_OFFSET;
+const K_PM_ARENA_MAP_OFFSET = PM_ARENA_MAP_OFFSET;
+const K_POOL_SZIDX_OFFSET = POOL_SZIDX_OFFSET;
+
+/**
+ * Where pymalloc gets its arenas (`PyObjectArenaAllocator`): `alloc` returns
+ * an address (0 on failure) of at least `size` bytes, `free` takes it back.
+ * Memory that is not 16 KiB-aligned costs the arena one of its 64 pools.
+ * @public
+ */
+export interface ArenaAllocator {
+  /** Returns the address of `size` bytes, or 0. */
+  alloc(size: number): number;
+  /** Takes back what `alloc` returned, with the same size. */
+  free(address: number, size: number): void;
+}
+
+/**
+ * Occupancy of one size class (a line of `sys._debugmallocstats()`).
+ * @public
+ */
+export interface PymallocClassStats {
+  /** Size class index (0 = 16 bytes). */
+  sizeClass: number;
+  /** Block size in bytes. */
+  blockSize: number;
+  /** Pools serving this class. */
+  pools: number;
+  /** Blocks allocated. */
+  blocksInUse: number;
+  /** Free blocks in those pools (carved or not). */
+  freeBlocks: number;
+}
+
+/**
+ * pymalloc statistics (`_PyObject_DebugMallocStats`).
+ * @public
+ */
+export interface PymallocStats {
+  /** Only classes with pools. */
+  classes: PymallocClassStats[];
+  /** Arenas allocated now (`narenas_currently_allocated`). */
+  arenasAllocated: number;
+  /** Arenas allocated ever (`ntimes_arena_allocated`). */
+  arenasAllocatedTotal: number;
+  /** Most arenas allocated at once (`narenas_highwater`). */
+  arenasHighWater: number;
+  /** Bytes in arenas. */
+  arenaBytes: number;
+  /** Bytes in allocated blocks. */
+  allocatedBytes: number;
+  /** Empty pools (in arenas' free lists or never carved). */
+  freePools: number;
+  /** Blocks in use over all classes. */
+  blocksInUse: number;
+}
+
+/** Block size of size class `c` (`INDEX2SIZE`). */
+function classSize(c: number): number {
+  return (c + 1) << K_PYMALLOC_ALIGNMENT_SHIFT;
+}
+
+/** Blocks a pool of class `c` holds (`NUMBLOCKS`). */
+function blocksPerPool(c: number): number {
+  return Math.floor((PYMALLOC_POOL_SIZE - POOL_OVERHEAD) / classSize(c));
+}
+
+/**
+ * A thread's handle on a pymalloc state (thread-local; the state itself is in
+ * shared memory). Create with {@link pymallocCreate} or {@link pymallocAttach}.
+ * @public
+ */
+export class Pymalloc {
+  /** The heap views of the thread that uses this handle. */
+  readonly heap: SharedHeap;
+  /** Cached u32 view. */
+  readonly u32: Uint32Array;
+  /** Cached u16 view (the arena map). */
+  readonly u16: Uint16Array;
+  /** Address of the state in shared memory. */
+  readonly state: number;
+  /** Where arenas come from; replace with {@link pymallocSetArenaAllocator}. */
+  arenaAllocator: ArenaAllocator;
+
+  /** @internal */
+  constructor(heap: SharedHeap, state: number) {
+    this.heap = heap;
+    this.u32 = heap.u32;
+    this.u16 = heap.u16;
+    this.state = state;
+    this.arenaAllocator = defaultArenaAllocator(heap);
+  }
+}
+
+/**
+ * The default arena allocator: 1 MiB-aligned regions of the shared heap (so
+ * every arena has all 64 pools).
+ * @public
+ */
+export function defaultArenaAllocator(heap: SharedHeap): ArenaAllocator {
+  return {
+    alloc: (size) => regionAlloc(heap, size, PYMALLOC_ARENA_SIZE),
+    free: (address, size) => regionFree(heap, address, size),
+  };
+}
+
+/**
+ * Creates a pymalloc state in the heap and returns a handle on it (throws
+ * when the heap has no room for the state and its arena map).
+ * @example
+ * ```ts
+ * const pm = pymallocCreate(heap);
+ * const p = pymallocAlloc(pm, 100);   // a 112-byte block
+ * pymallocFree(pm, p);                // true: it was pymalloc's
+ * ```
+ * @public
+ */
+export function pymallocCreate(heap: SharedHeap): Pymalloc {
+  const mapEntries = Math.ceil(heap.size / PYMALLOC_POOL_SIZE);
+  const state = regionAlloc(heap, PYMALLOC_STATE_SIZE);
+  const map = state === 0 ? 0 : regionAlloc(heap, mapEntries * 2);
+  if (map === 0) {
+    if (state !== 0) regionFree(heap, state, PYMALLOC_STATE_SIZE);
+    throw new Error('pymallocCreate: out of shared memory for the pymalloc state');
+  }
+  // SAFETY: not published yet; the regions are zeroed.
+  const u32 = heap.u32;
+  u32[(state + PM_VERSION_OFFSET) >>> 2] = OBMALLOC_LAYOUT_VERSION;
+  u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] = map;
+  u32[(state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2] = mapEntries;
+  u32[(state + PM_TAG_OFFSET) >>> 2] = PYMALLOC_TAG;
+  return new Pymalloc(heap, state);
+}
+
+/**
+ * A handle on an existing state for another thread (GIL mode: the threads
+ * take turns under the interpreter's lock).
+ * @public
+ */
+export function pymallocAttach(heap: SharedHeap, state: number): Pymalloc {
+  if (heap.u32[(state + PM_TAG_OFFSET) >>> 2] !== PYMALLOC_TAG || heap.u32[(state + PM_VERSION_OFFSET) >>> 2] !== OBMALLOC_LAYOUT_VERSION) {
+    fatalError(`${formatAddress(state)} is not a pymalloc state of layout version ${OBMALLOC_LAYOUT_VERSION}`);
+  }
+  return new Pymalloc(heap, state);
+}
+
+/** The arena allocator in use (`PyObject_GetArenaAllocator`). @public */
+export function pymallocGetArenaAllocator(pm: Pymalloc): ArenaAllocator {
+  return pm.arenaAllocator;
+}
+
+/**
+ * Replaces the arena allocator (`PyObject_SetArenaAllocator`); arenas already
+ * allocated are freed through it too. The allocator is a function of this
+ * thread's handle (code cannot live in shared memory): every handle on the
+ * same state must be given an allocator that frees what the others allocate.
+ * @public
+ */
+export function pymallocSetArenaAllocator(pm: Pymalloc, allocator: ArenaAllocator): void {
+  pm.arenaAllocator = allocator;
+}
+
+// Descriptor helpers: `index` is the descriptor index, links are index + 1.
+function arenaAddr(pm: Pymalloc, index: number): number {
+  return pm.u32[(pm.state + PM_ARENAS_OFFSET) >>> 2] + index * ARENA_OBJECT_SIZE;
+}
+function getField(pm: Pymalloc, addr: number, offset: number): number {
+  return pm.u32[(addr + offset) >>> 2];
+}
+function setField(pm: Pymalloc, addr: number, offset: number, value: number): void {
+  pm.u32[(addr + offset) >>> 2] = value;
+}
+function nfp2lasta(pm: Pymalloc, nf: number): number {
+  return pm.u32[(pm.state + PM_NFP2LASTA_OFFSET + 4 * nf) >>> 2];
+}
+function setNfp2lasta(pm: Pymalloc, nf: number, link: number): void {
+  pm.u32[(pm.state + PM_NFP2LASTA_OFFSET + 4 * nf) >>> 2] = link;
+}
+
+/**
+ * Allocates `n` bytes (1..512) from pymalloc (`pymalloc_alloc`); 0 when `n`
+ * is 0 or above 512 (the caller falls back to raw) or no arena can be had.
+ * @public
+ */
+export function pymallocAlloc(pm: Pymalloc, n: number): number {
+  if (!(n > 0 && n <= K_PYMALLOC_SMALL_REQUEST_THRESHOLD)) return 0;
+  const u32 = pm.u32;
+  const c = (Math.ceil(n) - 1) >>> K_PYMALLOC_ALIGNMENT_SHIFT;
+  const pool = u32[(pm.state + K_PM_USEDPOOLS_OFFSET + 4 * c) >>> 2];
+  if (pool === 0) return allocateFromNewPool(pm, c);
+  u32[(pool + K_POOL_COUNT_OFFSET) >>> 2]++;
+  const block = u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2];
+  const next = u32[block >>> 2];
+  u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = next;
+  if (next === 0) poolExtend(pm, pool, c);
+  return block;
+}
+
+/** The pool's free list ran out: carve one more block, or unlink the full pool (`pymalloc_pool_extend`). */
+function poolExtend(pm: Pymalloc, pool: number, c: number): void {
+  const u32 = pm.u32;
+  const nextOffset = u32[(pool + POOL_NEXTOFFSET_OFFSET) >>> 2];
+  if (nextOffset <= u32[(pool + POOL_MAXNEXTOFFSET_OFFSET) >>> 2]) {
+    const block = pool + nextOffset;
+    u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = block;
+    u32[(pool + POOL_NEXTOFFSET_OFFSET) >>> 2] = nextOffset + classSize(c);
+    u32[block >>> 2] = 0;
+    return;
+  }
+  usedUnlink(pm, pool, c);
+}
+
+function usedUnlink(pm: Pymalloc, pool: number, c: number): void {
+  const u32 = pm.u32;
+  const next = u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2];
+  const prev = u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2];
+  if (prev !== 0) u32[(prev + POOL_NEXTPOOL_OFFSET) >>> 2] = next;
+  else u32[(pm.state + K_PM_USEDPOOLS_OFFSET + 4 * c) >>> 2] = next;
+  if (next !== 0) u32[(next + POOL_PREVPOOL_OFFSET) >>> 2] = prev;
+  u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2] = 0;
+  u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2] = 0;
+}
+
+function usedPushFront(pm: Pymalloc, pool: number, c: number): void {
+  const u32 = pm.u32;
+  const headAddr = (pm.state + K_PM_USEDPOOLS_OFFSET + 4 * c) >>> 2;
+  const head = u32[headAddr];
+  u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2] = head;
+  u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2] = 0;
+  if (head !== 0) u32[(head + POOL_PREVPOOL_OFFSET) >>> 2] = pool;
+  u32[headAddr] = pool;
+}
+
+/** `allocate_from_new_pool`: a pool from the fullest usable arena, or a new arena. */
+function allocateFromNewPool(pm: Pymalloc, c: number): number {
+  const u32 = pm.u32;
+  const s = pm.state;
+  if (u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2] === 0) {
+    const index = newArena(pm);
+    if (index < 0) return 0;
+    const ao = arenaAddr(pm, index);
+    setField(pm, ao, ARENA_NEXTARENA_OFFSET, 0);
+    setField(pm, ao, ARENA_PREVARENA_OFFSET, 0);
+    u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2] = index + 1;
+    setNfp2lasta(pm, getField(pm, ao, ARENA_NFREEPOOLS_OFFSET), index + 1);
+  }
+  const link = u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2];
+  const ao = arenaAddr(pm, link - 1);
+  const nf = getField(pm, ao, ARENA_NFREEPOOLS_OFFSET);
+  // The head arena is about to lose a free pool.
+  if (nfp2lasta(pm, nf) === link) setNfp2lasta(pm, nf, 0);
+  if (nf > 1) setNfp2lasta(pm, nf - 1, link);
+
+  let pool = getField(pm, ao, ARENA_FREEPOOLS_OFFSET);
+  if (pool !== 0) {
+    setField(pm, ao, ARENA_FREEPOOLS_OFFSET, u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2]);
+  } else {
+    pool = getField(pm, ao, ARENA_POOL_ADDRESS_OFFSET);
+    u32[(pool + POOL_ARENAINDEX_OFFSET) >>> 2] = link - 1;
+    u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2] = PYMALLOC_DUMMY_SIZE_IDX;
+    setField(pm, ao, ARENA_POOL_ADDRESS_OFFSET, pool + PYMALLOC_POOL_SIZE);
+  }
+  setField(pm, ao, ARENA_NFREEPOOLS_OFFSET, nf - 1);
+  if (nf - 1 === 0) {
+    // The arena is fully used: it leaves the usable list.
+    const next = getField(pm, ao, ARENA_NEXTARENA_OFFSET);
+    u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2] = next;
+    if (next !== 0) setField(pm, arenaAddr(pm, next - 1), ARENA_PREVARENA_OFFSET, 0);
+  }
+
+  usedPushFront(pm, pool, c);
+  u32[(pool + K_POOL_COUNT_OFFSET) >>> 2] = 1;
+  if (u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2] === c) {
+    // A recycled pool of the same class keeps its free list, which holds at
+    // least two blocks (a used pool's list is never empty, and its last block
+    // was then freed onto it).
+    const block = u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2];
+    u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = u32[block >>> 2];
+    return block;
+  }
+  // A fresh (or re-purposed) pool: hand out the first block, link the second,
+  // and carve the rest lazily.
+  const size = classSize(c);
+  u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2] = c;
+  const block = pool + POOL_OVERHEAD;
+  u32[(pool + POOL_NEXTOFFSET_OFFSET) >>> 2] = POOL_OVERHEAD + 2 * size;
+  u32[(pool + POOL_MAXNEXTOFFSET_OFFSET) >>> 2] = PYMALLOC_POOL_SIZE - size;
+  u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = block + size;
+  u32[(block + size) >>> 2] = 0;
+  return block;
+}
+
+/** `new_arena`: a descriptor (growing the array if needed) and 1 MiB of memory. Returns the index or -1. */
+function newArena(pm: Pymalloc): number {
+  const u32 = pm.u32;
+  const s = pm.state;
+  if (u32[(s + PM_UNUSED_ARENA_OBJECTS_OFFSET) >>> 2] === 0 && !growArenaObjects(pm)) return -1;
+  const index = u32[(s + PM_UNUSED_ARENA_OBJECTS_OFFSET) >>> 2] - 1;
+  const ao = arenaAddr(pm, index);
+  const address = pm.arenaAllocator.alloc(PYMALLOC_ARENA_SIZE);
+  if (address === 0) return -1;
+  u32[(s + PM_UNUSED_ARENA_OBJECTS_OFFSET) >>> 2] = getField(pm, ao, ARENA_NEXTARENA_OFFSET);
+  setField(pm, ao, ARENA_ADDRESS_OFFSET, address);
+  u32[(s + PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET) >>> 2]++;
+  u32[(s + PM_NTIMES_ARENA_ALLOCATED_OFFSET) >>> 2]++;
+  if (u32[(s + PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET) >>> 2] > u32[(s + PM_NARENAS_HIGHWATER_OFFSET) >>> 2]) {
+    u32[(s + PM_NARENAS_HIGHWATER_OFFSET) >>> 2] = u32[(s + PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET) >>> 2];
+  }
+  setField(pm, ao, ARENA_FREEPOOLS_OFFSET, 0);
+  // Pools must be 16 KiB-aligned; memory that is not loses its first partial pool.
+  const first = Math.ceil(address / PYMALLOC_POOL_SIZE) * PYMALLOC_POOL_SIZE;
+  const pools = PYMALLOC_MAX_POOLS_IN_ARENA - (first !== address ? 1 : 0);
+  setField(pm, ao, ARENA_POOL_ADDRESS_OFFSET, first);
+  setField(pm, ao, ARENA_NFREEPOOLS_OFFSET, pools);
+  setField(pm, ao, ARENA_NTOTALPOOLS_OFFSET, pools);
+  markArenaMap(pm, first, pools, index + 1);
+  return index;
+}
+
+function markArenaMap(pm: Pymalloc, first: number, pools: number, value: number): void {
+  const map = pm.u32[(pm.state + K_PM_ARENA_MAP_OFFSET) >>> 2];
+  const entries = pm.u32[(pm.state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2];
+  for (let i = 0; i < pools; i++) {
+    const window = (first >>> K_PYMALLOC_POOL_SHIFT) + i;
+    if (window >= entries) fatalError(`pymalloc arena at ${formatAddress(first)} lies outside the heap`);
+    pm.u16[(map >>> 1) + window] = value;
+  }
+}
+
+/** Doubles the descriptor array (16, 32, 64, …) and links the new descriptors as unused. */
+function growArenaObjects(pm: Pymalloc): boolean {
+  const u32 = pm.u32;
+  const s = pm.state;
+  const max = u32[(s + PM_MAXARENAS_OFFSET) >>> 2];
+  const count = max === 0 ? PYMALLOC_INITIAL_ARENA_OBJECTS : 2 * max;
+  if (count > 0xffff) return false; // the arena map holds index + 1 in 16 bits
+  const array = regionAlloc(pm.heap, count * ARENA_OBJECT_SIZE);
+  if (array === 0) return false;
+  const old = u32[(s + PM_ARENAS_OFFSET) >>> 2];
+  if (old !== 0) {
+    pm.heap.u8.copyWithin(array, old, old + max * ARENA_OBJECT_SIZE);
+    regionFree(pm.heap, old, max * ARENA_OBJECT_SIZE);
+  }
+  u32[(s + PM_ARENAS_OFFSET) >>> 2] = array;
+  for (let i = max; i < count; i++) {
+    setField(pm, array + i * ARENA_OBJECT_SIZE, ARENA_NEXTARENA_OFFSET, i + 1 < count ? i + 2 : 0);
+  }
+  u32[(s + PM_UNUSED_ARENA_OBJECTS_OFFSET) >>> 2] = max + 1;
+  u32[(s + PM_MAXARENAS_OFFSET) >>> 2] = count;
+  return true;
+}
+
+/**
+ * Whether `p` is inside one of this pymalloc's pools (`address_in_range`).
+ * @public
+ */
+export function pymallocAddressInRange(pm: Pymalloc, p: number): boolean {
+  // A u32 integer inside the heap: `>>>` must not wrap 2^32 + p onto p.
+  if (p >>> 0 !== p || p === 0 || p >= pm.heap.size) return false;
+  const window = p >>> K_PYMALLOC_POOL_SHIFT;
+  if (window >= pm.u32[(pm.state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2]) return false;
+  return pm.u16[(pm.u32[(pm.state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1) + window] !== 0;
+}
+
+/**
+ * The block size of a pymalloc block, or 0 when `p` is not inside one of
+ * pymalloc's arenas.
+ * @public
+ */
+export function pymallocBlockSize(pm: Pymalloc, p: number): number {
+  if (!pymallocAddressInRange(pm, p)) return 0;
+  const pool = ((p >>> K_PYMALLOC_POOL_SHIFT) << K_PYMALLOC_POOL_SHIFT) >>> 0;
+  return classSize(pm.u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2]);
+}
+
+/**
+ * Frees a pymalloc block (`pymalloc_free`); returns false, freeing nothing,
+ * when `p` is not pymalloc's (the caller frees it with raw).
+ * @public
+ */
+export function pymallocFree(pm: Pymalloc, p: number): boolean {
+  if (!pymallocAddressInRange(pm, p)) return false;
+  const u32 = pm.u32;
+  const pool = ((p >>> K_PYMALLOC_POOL_SHIFT) << K_PYMALLOC_POOL_SHIFT) >>> 0;
+  const last = u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2];
+  u32[p >>> 2] = last;
+  u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = p;
+  const count = --u32[(pool + K_POOL_COUNT_OFFSET) >>> 2];
+  if (last === 0) {
+    // The pool was full: it becomes the first of its class again.
+    usedPushFront(pm, pool, u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2]);
+    return true;
+  }
+  if (count !== 0) return true;
+  insertToFreepool(pm, pool);
+  return true;
+}
+
+/** An emptied pool goes back to its arena, which may move, become usable, or be released (`insert_to_freepool`). */
+function insertToFreepool(pm: Pymalloc, pool: number): void {
+  const u32 = pm.u32;
+  const s = pm.state;
+  usedUnlink(pm, pool, u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2]);
+  const index = u32[(pool + POOL_ARENAINDEX_OFFSET) >>> 2];
+  const link = index + 1;
+  const ao = arenaAddr(pm, index);
+  u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2] = getField(pm, ao, ARENA_FREEPOOLS_OFFSET);
+  setField(pm, ao, ARENA_FREEPOOLS_OFFSET, pool);
+  let nf = getField(pm, ao, ARENA_NFREEPOOLS_OFFSET);
+  const lastnf = nfp2lasta(pm, nf);
+  if (lastnf === link) {
+    const prev = getField(pm, ao, ARENA_PREVARENA_OFFSET);
+    setNfp2lasta(pm, nf, prev !== 0 && getField(pm, arenaAddr(pm, prev - 1), ARENA_NFREEPOOLS_OFFSET) === nf ? prev : 0);
+  }
+  setField(pm, ao, ARENA_NFREEPOOLS_OFFSET, ++nf);
+  const next = getField(pm, ao, ARENA_NEXTARENA_OFFSET);
+  const prev = getField(pm, ao, ARENA_PREVARENA_OFFSET);
+
+  if (nf === getField(pm, ao, ARENA_NTOTALPOOLS_OFFSET) && next !== 0) {
+    // Case 1: the arena is entirely free and not the last usable one (keeping
+    // the last avoids allocating and freeing an arena in a loop, bpo-37257).
+    if (prev === 0) u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2] = next;
+    else setField(pm, arenaAddr(pm, prev - 1), ARENA_NEXTARENA_OFFSET, next);
+    setField(pm, arenaAddr(pm, next - 1), ARENA_PREVARENA_OFFSET, prev);
+    if (nfp2lasta(pm, nf) === link) setNfp2lasta(pm, nf, 0);
+    releaseArena(pm, index);
+    return;
+  }
+  if (nf === 1) {
+    // Case 2: the arena had no free pool; it becomes usable, at the head.
+    const head = u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2];
+    setField(pm, ao, ARENA_NEXTARENA_OFFSET, head);
+    setField(pm, ao, ARENA_PREVARENA_OFFSET, 0);
+    if (head !== 0) setField(pm, arenaAddr(pm, head - 1), ARENA_PREVARENA_OFFSET, link);
+    u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2] = link;
+    if (nfp2lasta(pm, 1) === 0) setNfp2lasta(pm, 1, link);
+    return;
+  }
+  if (nfp2lasta(pm, nf) === 0) setNfp2lasta(pm, nf, link);
+  // Case 4: it was the rightmost arena with its old count: still in order.
+  if (link === lastnf) return;
+  // Case 3: slide the arena right, past the arenas with its old count.
+  if (next === 0 || lastnf === 0) fatalError(`pymalloc arena list corrupted at arena ${index} (${formatAddress(getField(pm, ao, ARENA_ADDRESS_OFFSET))})`);
+  if (prev !== 0) setField(pm, arenaAddr(pm, prev - 1), ARENA_NEXTARENA_OFFSET, next);
+  else u32[(s + PM_USABLE_ARENAS_OFFSET) >>> 2] = next;
+  setField(pm, arenaAddr(pm, next - 1), ARENA_PREVARENA_OFFSET, prev);
+  const after = getField(pm, arenaAddr(pm, lastnf - 1), ARENA_NEXTARENA_OFFSET);
+  setField(pm, ao, ARENA_PREVARENA_OFFSET, lastnf);
+  setField(pm, ao, ARENA_NEXTARENA_OFFSET, after);
+  if (after !== 0) setField(pm, arenaAddr(pm, after - 1), ARENA_PREVARENA_OFFSET, link);
+  setField(pm, arenaAddr(pm, lastnf - 1), ARENA_NEXTARENA_OFFSET, link);
+}
+
+/** Returns an arena's memory and its descriptor to the unused list. */
+function releaseArena(pm: Pymalloc, index: number): void {
+  const u32 = pm.u32;
+  const s = pm.state;
+  const ao = arenaAddr(pm, index);
+  const address = getField(pm, ao, ARENA_ADDRESS_OFFSET);
+  const first = Math.ceil(address / PYMALLOC_POOL_SIZE) * PYMALLOC_POOL_SIZE;
+  markArenaMap(pm, first, getField(pm, ao, ARENA_NTOTALPOOLS_OFFSET), 0);
+  pm.arenaAllocator.free(address, PYMALLOC_ARENA_SIZE);
+  setField(pm, ao, ARENA_ADDRESS_OFFSET, 0);
+  setField(pm, ao, ARENA_NEXTARENA_OFFSET, u32[(s + PM_UNUSED_ARENA_OBJECTS_OFFSET) >>> 2]);
+  u32[(s + PM_UNUSED_ARENA_OBJECTS_OFFSET) >>> 2] = index + 1;
+  u32[(s + PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET) >>> 2]--;
+}
+
+/**
+ * Walks every arena and pool (`_PyObject_DebugMallocStats`).
+ * @public
+ */
+export function pymallocStats(pm: Pymalloc): PymallocStats {
+  const u32 = pm.u32;
+  const s = pm.state;
+  const pools = new Array<number>(PYMALLOC_SIZE_CLASSES).fill(0);
+  const used = new Array<number>(PYMALLOC_SIZE_CLASSES).fill(0);
+  let freePools = 0;
+  const max = u32[(s + PM_MAXARENAS_OFFSET) >>> 2];
+  for (let i = 0; i < max; i++) {
+    const ao = arenaAddr(pm, i);
+    const address = getField(pm, ao, ARENA_ADDRESS_OFFSET);
+    if (address === 0) continue;
+    freePools += getField(pm, ao, ARENA_NFREEPOOLS_OFFSET);
+    const first = Math.ceil(address / PYMALLOC_POOL_SIZE) * PYMALLOC_POOL_SIZE;
+    for (let pool = first; pool < getField(pm, ao, ARENA_POOL_ADDRESS_OFFSET); pool += PYMALLOC_POOL_SIZE) {
+      const count = u32[(pool + K_POOL_COUNT_OFFSET) >>> 2];
+      if (count === 0) continue;
+      const c = u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2];
+      pools[c]++;
+      used[c] += count;
+    }
+  }
+  const classes: PymallocClassStats[] = [];
+  let blocksInUse = 0;
+  let allocatedBytes = 0;
+  for (let c = 0; c < PYMALLOC_SIZE_CLASSES; c++) {
+    if (pools[c] === 0) continue;
+    classes.push({ sizeClass: c, blockSize: classSize(c), pools: pools[c], blocksInUse: used[c], freeBlocks: pools[c] * blocksPerPool(c) - used[c] });
+    blocksInUse += used[c];
+    allocatedBytes += used[c] * classSize(c);
+  }
+  const arenas = u32[(s + PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET) >>> 2];
+  return {
+    classes,
+    arenasAllocated: arenas,
+    arenasAllocatedTotal: u32[(s + PM_NTIMES_ARENA_ALLOCATED_OFFSET) >>> 2],
+    arenasHighWater: u32[(s + PM_NARENAS_HIGHWATER_OFFSET) >>> 2],
+    arenaBytes: arenas * PYMALLOC_ARENA_SIZE,
+    allocatedBytes,
+    freePools,
+    blocksInUse,
+  };
+}
+
+/**
+ * Releases every arena (an interpreter with its own state ends). Blocks still
+ * allocated are lost; returns how many there were, for leak reports.
+ * @public
+ */
+export function pymallocDestroy(pm: Pymalloc): number {
+  const leaked = pymallocStats(pm).blocksInUse;
+  const u32 = pm.u32;
+  const s = pm.state;
+  const max = u32[(s + PM_MAXARENAS_OFFSET) >>> 2];
+  for (let i = 0; i < max; i++) {
+    if (getField(pm, arenaAddr(pm, i), ARENA_ADDRESS_OFFSET) !== 0) releaseArena(pm, i);
+  }
+  const arrays = u32[(s + PM_ARENAS_OFFSET) >>> 2];
+  if (arrays !== 0) regionFree(pm.heap, arrays, max * ARENA_OBJECT_SIZE);
+  regionFree(pm.heap, u32[(s + K_PM_ARENA_MAP_OFFSET) >>> 2], u32[(s + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2] * 2);
+  // A destroyed state must not look like one to pymallocAttach.
+  u32[(s + PM_TAG_OFFSET) >>> 2] = 0;
+  regionFree(pm.heap, s, PYMALLOC_STATE_SIZE);
+  return leaked;
+}
