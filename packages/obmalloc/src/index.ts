@@ -32,3 +32,5 @@ export {
   type PymallocClassStats,
   type PymallocStats,
 } from './pymalloc.js';
+export * from './allocator-domains.js';
+export { freeThreadedAllocators, mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';

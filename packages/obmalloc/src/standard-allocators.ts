@@ -1,0 +1,89 @@
+/**
+ * The allocators behind the domains. In free-threaded mode (the default, as
+ * in CPython's free-threaded build) all three are mimalloc heaps of the
+ * calling thread: raw is a heap of its own (tag 4, standing in for the C
+ * library's malloc), mem the mem heap (tag 0) and object the object heap
+ * (tag 1). In GIL mode mem and object are pymalloc, which sends requests of
+ * 0 or above 512 bytes to raw, as `_PyObject_Malloc` does.
+ */
+
+import {
+  miFree,
+  miHeapCalloc,
+  miHeapMalloc,
+  miHeapRealloc,
+  MI_HEAP_MEM,
+  MI_HEAP_OBJECT,
+  type MiThread,
+} from '@ft/mimalloc';
+import type { MemAllocator } from './allocator-domains.js';
+import { pymallocAlloc, pymallocBlockSize, pymallocFree, type Pymalloc } from './pymalloc.js';
+
+/** Tag of the mimalloc heap that serves the raw domain. @public */
+export const RAW_HEAP_TAG = 4;
+
+/**
+ * A domain allocator over one of thread `t`'s mimalloc heaps.
+ * @public
+ */
+export function mimallocAllocator(t: MiThread, tag: number): MemAllocator {
+  return {
+    // mimalloc's smallest class serves 0 bytes with a distinct 8-byte block.
+    malloc: (n) => miHeapMalloc(t, tag, n),
+    calloc: (nelem, elsize) => miHeapCalloc(t, tag, nelem, elsize),
+    realloc: (p, n) => miHeapRealloc(t, tag, p, n),
+    free: (p) => miFree(t, p),
+  };
+}
+
+/** The free-threaded allocators: raw, mem and object heaps of `t`. @public */
+export function freeThreadedAllocators(t: MiThread): { raw: MemAllocator; mem: MemAllocator; object: MemAllocator } {
+  return { raw: mimallocAllocator(t, RAW_HEAP_TAG), mem: mimallocAllocator(t, MI_HEAP_MEM), object: mimallocAllocator(t, MI_HEAP_OBJECT) };
+}
+
+/**
+ * pymalloc as a domain allocator (`_PyObject_Malloc` and friends): small
+ * requests from pymalloc, the rest — and what pymalloc cannot serve — from
+ * `raw`. `rawBlocks` counts the blocks that went to raw (`raw_allocated_blocks`).
+ * @public
+ */
+export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator & { rawBlocks: number } {
+  const allocator = {
+    rawBlocks: 0,
+    malloc(n: number): number {
+      const p = pymallocAlloc(pm, n);
+      if (p !== 0) return p;
+      const q = raw.malloc(n);
+      if (q !== 0) allocator.rawBlocks++;
+      return q;
+    },
+    calloc(nelem: number, elsize: number): number {
+      const n = nelem * elsize;
+      const p = pymallocAlloc(pm, n);
+      if (p !== 0) {
+        pm.heap.u8.fill(0, p, p + n);
+        return p;
+      }
+      const q = raw.calloc(nelem, elsize);
+      if (q !== 0) allocator.rawBlocks++;
+      return q;
+    },
+    realloc(p: number, n: number): number {
+      const size = pymallocBlockSize(pm, p);
+      if (size === 0) return raw.realloc(p, n); // not pymalloc's
+      // Same class, or shrinking by less than a quarter: keep the block (`pymalloc_realloc`).
+      if (n <= size && 4 * n > 3 * size) return p;
+      const q = allocator.malloc(n);
+      if (q === 0) return 0;
+      pm.heap.u8.copyWithin(q, p, p + Math.min(n, size));
+      pymallocFree(pm, p);
+      return q;
+    },
+    free(p: number): void {
+      if (pymallocFree(pm, p)) return;
+      raw.free(p);
+      allocator.rawBlocks--;
+    },
+  };
+  return allocator;
+}
