@@ -34,3 +34,5 @@ export {
 } from './pymalloc.js';
 export * from './allocator-domains.js';
 export { freeThreadedAllocators, mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
+export * from './debug-hooks.js';
+export * from './allocator-selection.js';

@@ -1,0 +1,96 @@
+/**
+ * Choosing the allocators by name, as `PYTHONMALLOC` does (`FT_MALLOC` here):
+ *
+ * | name | raw | mem | object |
+ * |---|---|---|---|
+ * | `default` | raw heap | mimalloc (free-threaded) / pymalloc (GIL) | same as mem |
+ * | `mimalloc` | raw heap | mimalloc mem heap | mimalloc object heap |
+ * | `pymalloc` | raw heap | pymalloc | pymalloc — GIL mode only |
+ * | `malloc` | raw heap | raw heap | raw heap |
+ * | `debug`, `<name>_debug` | the same, wrapped by the debug hooks | | |
+ *
+ * "raw heap" is the runtime's raw allocator: a mimalloc heap of its own
+ * (tag 4). In free-threaded mode (the default) `pymalloc` is refused, as in
+ * CPython's free-threaded build, where mimalloc is required: a pymalloc
+ * state is not thread-safe and only works under an interpreter lock.
+ */
+
+import type { SharedHeap } from '@ft/atomics';
+import { MI_HEAP_MEM, MI_HEAP_OBJECT, type MiThread } from '@ft/mimalloc';
+import { AllocatorDomains } from './allocator-domains.js';
+import { setupDebugHooks, type DebugHookOptions } from './debug-hooks.js';
+import type { Pymalloc } from './pymalloc.js';
+import { mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
+
+/** Every name `FT_MALLOC` accepts (`PYTHONMALLOC`'s). @public */
+export const ALLOCATOR_NAMES = ['default', 'debug', 'pymalloc', 'pymalloc_debug', 'mimalloc', 'mimalloc_debug', 'malloc', 'malloc_debug'] as const;
+
+/** An allocator name. @public */
+export type AllocatorName = (typeof ALLOCATOR_NAMES)[number];
+
+/**
+ * Checks an allocator name; unknown names throw an error listing the valid ones.
+ * @public
+ */
+export function parseAllocatorName(name: string): AllocatorName {
+  if ((ALLOCATOR_NAMES as readonly string[]).includes(name)) return name as AllocatorName;
+  throw new Error(`unknown memory allocator '${name}'; valid names: ${ALLOCATOR_NAMES.join(', ')}`);
+}
+
+/**
+ * The allocator named by the `FT_MALLOC` environment variable, or `default`.
+ * @public
+ */
+export function allocatorNameFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): AllocatorName {
+  const value = env.FT_MALLOC;
+  return value === undefined || value === '' ? 'default' : parseAllocatorName(value);
+}
+
+/**
+ * What {@link createAllocatorDomains} builds the allocators from.
+ * @public
+ */
+export interface AllocatorSetup {
+  /** The calling thread's mimalloc state. */
+  mi: MiThread;
+  /** `free-threaded` (default) or `gil`. */
+  mode?: 'free-threaded' | 'gil';
+  /** GIL mode: the interpreter's pymalloc state (a handle for this thread). */
+  pymalloc?: Pymalloc;
+  /** Options of the debug hooks, for `debug` and `*_debug`. */
+  debug?: DebugHookOptions;
+}
+
+/**
+ * The calling thread's allocator domains for allocator `name` (see the table
+ * in this module's documentation). Throws for `pymalloc` in free-threaded
+ * mode, or in GIL mode without a pymalloc state.
+ * @example
+ * ```ts
+ * const domains = createAllocatorDomains(heap, allocatorNameFromEnv(), { mi: miThread });
+ * const p = pyMemMalloc(domains, 100);
+ * ```
+ * @public
+ */
+export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, setup: AllocatorSetup): AllocatorDomains {
+  const mode = setup.mode ?? 'free-threaded';
+  const debug = name === 'debug' || name.endsWith('_debug');
+  let base = name === 'debug' || name === 'default' ? (mode === 'gil' ? 'pymalloc' : 'mimalloc') : name.replace(/_debug$/, '');
+  const raw = mimallocAllocator(setup.mi, RAW_HEAP_TAG);
+  let domains: AllocatorDomains;
+  if (base === 'pymalloc') {
+    if (mode !== 'gil') {
+      throw new Error(`memory allocator '${name}' is not available in free-threaded mode: pymalloc needs the interpreter lock (use mimalloc, or run in GIL mode)`);
+    }
+    if (setup.pymalloc === undefined) throw new Error(`memory allocator '${name}' needs the interpreter's pymalloc state`);
+    const small = pymallocAllocator(setup.pymalloc, raw);
+    domains = new AllocatorDomains(raw, small, small);
+  } else if (base === 'malloc') {
+    domains = new AllocatorDomains(raw, raw, raw);
+  } else {
+    base = 'mimalloc';
+    domains = new AllocatorDomains(raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocAllocator(setup.mi, MI_HEAP_OBJECT));
+  }
+  if (debug) setupDebugHooks(heap, domains, { freeThreaded: mode !== 'gil', ...setup.debug });
+  return domains;
+}
