@@ -36,3 +36,5 @@ export * from './allocator-domains.js';
 export { freeThreadedAllocators, mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
 export * from './debug-hooks.js';
 export * from './allocator-selection.js';
+export * from './malloc-stats.js';
+export * from './delayed-free.js';

@@ -159,6 +159,8 @@ export class Pymalloc {
   readonly state: number;
   /** Where arenas come from; replace with {@link pymallocSetArenaAllocator}. */
   arenaAllocator: ArenaAllocator;
+  /** Called after a new arena was allocated (`FT_MALLOCSTATS` prints statistics there). */
+  onNewArena: (() => void) | null = null;
 
   /** @internal */
   constructor(heap: SharedHeap, state: number) {
@@ -392,6 +394,7 @@ function newArena(pm: Pymalloc): number {
   setField(pm, ao, ARENA_NFREEPOOLS_OFFSET, pools);
   setField(pm, ao, ARENA_NTOTALPOOLS_OFFSET, pools);
   markArenaMap(pm, first, pools, index + 1);
+  if (pm.onNewArena !== null) pm.onNewArena();
   return index;
 }
 
