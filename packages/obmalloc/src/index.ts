@@ -38,3 +38,4 @@ export * from './debug-hooks.js';
 export * from './allocator-selection.js';
 export * from './malloc-stats.js';
 export * from './delayed-free.js';
+export * from './tracemalloc.js';
