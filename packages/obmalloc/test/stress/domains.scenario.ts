@@ -59,47 +59,9 @@
 import { regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
 import { miCollect, miCreate, miStats, miThreadExit, miThreadInit, type MiThread } from '@ft/mimalloc';
+import { createPairRings, pendingEntries } from './pair-rings.js';
 
-// ---------------------------------------------------------------------------
-// The hand-off rings: an Int32Array over a SharedArrayBuffer of its own.
-//
-//  index                          field      writer / reader, order
-//  0                              done       workers (Atomics.add + notify) / workers (Atomics.load, Atomics.wait)
-//  RING_BASE_INDEX + r × stride   ring r = sender × workers + receiver:
-//    + 0                          head       receiver (Atomics.store) / sender (Atomics.load)
-//    + 16                         tail       sender (Atomics.store) / receiver (Atomics.load)
-//    + 32 + 4e .. + 4e + 3        entry e    {address, size, cookie, domain}: written plain by the
-//                                            sender before it publishes tail, read plain by the
-//                                            receiver after it saw that tail (the Atomics are
-//                                            sequentially consistent, so publication orders the
-//                                            plain accesses, the block's pattern included)
-//
-// Head and tail count entries without wrapping back (a run passes far fewer
-// than 2^31); entry = index % capacity. Head and tail are 64 bytes apart.
-// ---------------------------------------------------------------------------
-
-/** Int32 index of the done counter. */
-export const RINGS_DONE_INDEX = 0;
-/** First ring. */
-export const RING_BASE_INDEX = 16;
-/** Offsets inside a ring, in Int32 words. */
-export const RING_HEAD_FIELD = 0;
-/** @see RING_HEAD_FIELD */
-export const RING_TAIL_FIELD = 16;
-/** @see RING_HEAD_FIELD */
-export const RING_ENTRIES_FIELD = 32;
-/** Words per entry. */
-export const RING_ENTRY_WORDS = 4;
-
-/** Int32 words of one ring of `capacity` entries. */
-export function ringStride(capacity: number): number {
-  return RING_ENTRIES_FIELD + capacity * RING_ENTRY_WORDS;
-}
-
-/** Int32 index of the ring from `sender` to `receiver`. */
-export function ringIndex(workers: number, capacity: number, sender: number, receiver: number): number {
-  return RING_BASE_INDEX + (sender * workers + receiver) * ringStride(capacity);
-}
+// The hand-off rings between workers are in pair-rings.ts.
 
 /** The domains by index, as results count them and ring entries carry them. */
 export const DOMAIN_NAMES = ['raw', 'mem', 'object'] as const;
@@ -200,7 +162,7 @@ export const domainsScenario: StressScenario<DomainsParams, State> = {
     const mainMi = miThreadInit(heap, mi, null);
     const before = regionStats(heap);
     const ringCapacity = 1024;
-    const rings = new Int32Array(new SharedArrayBuffer(4 * (RING_BASE_INDEX + workers * workers * ringStride(ringCapacity))));
+    const rings = createPairRings(workers, ringCapacity);
     const params: DomainsParams = {
       heap: heap.handle(),
       mi,
@@ -220,13 +182,7 @@ export const domainsScenario: StressScenario<DomainsParams, State> = {
     const debug = ctx.params.allocator === 'mimalloc_debug';
     const problems = r.flatMap((x, w) => x.problems.map((p) => `worker ${w}: ${p}`)).slice(0, 6);
     const problemText = problems.length > 0 ? `; ${problems.join('; ')}` : '';
-    let ringsLeft = 0;
-    for (let s = 0; s < ctx.workers; s++) {
-      for (let d = 0; d < ctx.workers; d++) {
-        const base = ringIndex(ctx.workers, ringCapacity, s, d);
-        ringsLeft += Atomics.load(rings, base + RING_TAIL_FIELD) - Atomics.load(rings, base + RING_HEAD_FIELD);
-      }
-    }
+    const ringsLeft = pendingEntries(rings, ctx.workers, ringCapacity);
     // Every worker has called miThreadExit and exited: the main thread's view is exact.
     const before = miStats(mainMi);
     miCollect(mainMi, true);

@@ -25,15 +25,10 @@ import {
   MEM,
   OBJECT,
   RAW,
-  RING_ENTRIES_FIELD,
-  RING_ENTRY_WORDS,
-  RING_HEAD_FIELD,
-  RING_TAIL_FIELD,
-  RINGS_DONE_INDEX,
-  ringIndex,
   type DomainsParams,
   type DomainsResult,
 } from './domains.scenario.js';
+import { PairRings, RINGS_DONE_INDEX } from './pair-rings.js';
 
 /** Give up draining after this long (a dead peer must not hang the run). */
 const DRAIN_DEADLINE_MS = 30_000;
@@ -111,9 +106,7 @@ runStressWorker<DomainsParams>((ctx) => {
   const slotSize = new Uint32Array(slots);
   const slotCookie = new Uint32Array(slots);
   const slotDomain = new Uint8Array(slots);
-  // Ring bases: outgoing[to] (me → to) and incoming[from] (from → me).
-  const outgoing = Array.from({ length: workers }, (_, to) => ringIndex(workers, cap, me, to));
-  const incoming = Array.from({ length: workers }, (_, from) => ringIndex(workers, cap, from, me));
+  const mail = new PairRings(rings, workers, cap, me);
   let markedDone = false;
 
   // SAFETY (every plain access to a block below): a block is accessed only by
@@ -192,53 +185,18 @@ runStressWorker<DomainsParams>((ctx) => {
     free(domains, domain, addr);
   };
 
-  /** Whether any incoming ring has entries (lock-free peek). */
-  const inboxNonEmpty = (): boolean => {
-    for (let from = 0; from < workers; from++) {
-      if (from === me) continue;
-      const base = incoming[from];
-      if (Atomics.load(rings, base + RING_TAIL_FIELD) !== rings[base + RING_HEAD_FIELD]) return true;
-    }
-    return false;
-  };
+  const inboxNonEmpty = (): boolean => mail.inboxNonEmpty();
 
   /** Frees every block other workers sent; returns how many. */
-  const drainInboxes = (): number => {
-    let n = 0;
-    for (let from = 0; from < workers; from++) {
-      if (from === me) continue;
-      const base = incoming[from];
-      const tail = Atomics.load(rings, base + RING_TAIL_FIELD);
-      // SAFETY: only this worker writes the head of its incoming rings.
-      let head = rings[base + RING_HEAD_FIELD];
-      if (head === tail) continue;
-      while (head !== tail) {
-        const e = base + RING_ENTRIES_FIELD + (head % cap) * RING_ENTRY_WORDS;
-        const domain = rings[e + 3];
-        result.received[domain]++;
-        head++;
-        n++;
-        verifyAndFree(rings[e] >>> 0, rings[e + 1], rings[e + 2] >>> 0, domain, 'received');
-      }
-      Atomics.store(rings, base + RING_HEAD_FIELD, head);
-    }
-    return n;
-  };
+  const drainInboxes = (): number =>
+    mail.drain((e) => {
+      const domain = rings[e + 3];
+      result.received[domain]++;
+      verifyAndFree(rings[e] >>> 0, rings[e + 1], rings[e + 2] >>> 0, domain, 'received');
+    });
 
   /** Sends a block to worker `to`; false when that ring is full. */
-  const send = (to: number, addr: number, size: number, cookie: number, domain: number): boolean => {
-    const base = outgoing[to];
-    // SAFETY: only this worker writes the tail of its outgoing rings.
-    const tail = rings[base + RING_TAIL_FIELD];
-    if (tail - Atomics.load(rings, base + RING_HEAD_FIELD) >= cap) return false;
-    const e = base + RING_ENTRIES_FIELD + (tail % cap) * RING_ENTRY_WORDS;
-    rings[e] = addr | 0;
-    rings[e + 1] = size;
-    rings[e + 2] = cookie | 0;
-    rings[e + 3] = domain;
-    Atomics.store(rings, base + RING_TAIL_FIELD, tail + 1);
-    return true;
-  };
+  const send = (to: number, addr: number, size: number, cookie: number, domain: number): boolean => mail.send(to, addr, size, cookie, domain);
 
   const allocate = (slot: number): void => {
     const size = pickSize(rng);

@@ -43,46 +43,9 @@
 import { mutexLock, mutexUnlock, regionAlloc, regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
 import { PYMALLOC_MAX_POOLS_IN_ARENA, pymallocAlloc, pymallocCreate, pymallocDestroy, pymallocFree, pymallocStats, type Pymalloc } from '../../src/index.js';
+import { createPairRings, pendingEntries } from './pair-rings.js';
 
-// ---------------------------------------------------------------------------
-// The hand-off rings: an Int32Array over a SharedArrayBuffer of its own.
-//
-//  index                          field      writer / reader, order
-//  0                              done       workers (Atomics.add + notify) / workers (Atomics.load, Atomics.wait)
-//  RING_BASE_INDEX + r × stride   ring r = sender × workers + receiver:
-//    + 0                          head       receiver (Atomics.store) / sender (Atomics.load)
-//    + 16                         tail       sender (Atomics.store) / receiver (Atomics.load)
-//    + 32 + 4e .. + 4e + 2        entry e    {address, size, cookie}: written plain by the sender
-//                                            before it publishes tail, read plain by the receiver
-//                                            after it saw that tail (the Atomics are sequentially
-//                                            consistent, so publication orders the plain accesses)
-//
-// Head and tail count entries without wrapping back (a run passes far fewer
-// than 2^31); entry = index % capacity.
-// ---------------------------------------------------------------------------
-
-/** Int32 index of the done counter. */
-export const RINGS_DONE_INDEX = 0;
-/** First ring. */
-export const RING_BASE_INDEX = 16;
-/** Offsets inside a ring, in Int32 words. */
-export const RING_HEAD_FIELD = 0;
-/** @see RING_HEAD_FIELD */
-export const RING_TAIL_FIELD = 16;
-/** @see RING_HEAD_FIELD */
-export const RING_ENTRIES_FIELD = 32;
-/** Words per entry. */
-export const RING_ENTRY_WORDS = 4;
-
-/** Int32 words of one ring of `capacity` entries. */
-export function ringStride(capacity: number): number {
-  return RING_ENTRIES_FIELD + capacity * RING_ENTRY_WORDS;
-}
-
-/** Int32 index of the ring from `sender` to `receiver`. */
-export function ringIndex(workers: number, capacity: number, sender: number, receiver: number): number {
-  return RING_BASE_INDEX + (sender * workers + receiver) * ringStride(capacity);
-}
+// The hand-off rings between workers are in pair-rings.ts.
 
 export interface PymallocGilParams {
   heap: SharedHeapHandle;
@@ -162,7 +125,7 @@ export const pymallocGil: StressScenario<PymallocGilParams, State> = {
     const warm = pymallocAlloc(pm, 16);
     if (warm === 0 || !pymallocFree(pm, warm)) throw new Error('obmalloc/pymalloc-gil: pymalloc could not allocate one block');
     const ringCapacity = 1024;
-    const rings = new Int32Array(new SharedArrayBuffer(4 * (RING_BASE_INDEX + workers * workers * ringStride(ringCapacity))));
+    const rings = createPairRings(workers, ringCapacity);
     const params: PymallocGilParams = {
       heap: heap.handle(),
       state: pm.state,
@@ -183,13 +146,7 @@ export const pymallocGil: StressScenario<PymallocGilParams, State> = {
     const locked = ctx.params.mode === 'gil';
     const problems = r.flatMap((x, w) => x.problems.map((p) => `worker ${w}: ${p}`)).slice(0, 6);
     const problemText = problems.length > 0 ? `; ${problems.join('; ')}` : '';
-    let ringsLeft = 0;
-    for (let s = 0; s < ctx.workers; s++) {
-      for (let d = 0; d < ctx.workers; d++) {
-        const base = ringIndex(ctx.workers, ringCapacity, s, d);
-        ringsLeft += Atomics.load(rings, base + RING_TAIL_FIELD) - Atomics.load(rings, base + RING_HEAD_FIELD);
-      }
-    }
+    const ringsLeft = pendingEntries(rings, ctx.workers, ringCapacity);
     // The workers have exited; taking the GIL also orders their last writes before these reads.
     const gilByte = Atomics.load(heap.u8, gil);
     mutexLock(heap, gil);

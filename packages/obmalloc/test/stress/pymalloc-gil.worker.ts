@@ -2,15 +2,10 @@ import { formatAddress, mutexLock, mutexUnlock, SharedHeap } from '@ft/atomics';
 import { runStressWorker } from '@ft/harness';
 import { POOL_OVERHEAD, PYMALLOC_POOL_SIZE, PYMALLOC_SMALL_REQUEST_THRESHOLD, pymallocAlloc, pymallocAttach, pymallocBlockSize, pymallocFree } from '../../src/index.js';
 import {
-  RING_ENTRIES_FIELD,
-  RING_ENTRY_WORDS,
-  RING_HEAD_FIELD,
-  RING_TAIL_FIELD,
-  RINGS_DONE_INDEX,
-  ringIndex,
   type PymallocGilParams,
   type PymallocGilResult,
 } from './pymalloc-gil.scenario.js';
+import { PairRings, RINGS_DONE_INDEX } from './pair-rings.js';
 
 /** Give up draining after this long (a dead peer must not hang the run). */
 const DRAIN_DEADLINE_MS = 30_000;
@@ -56,9 +51,7 @@ runStressWorker<PymallocGilParams>((ctx) => {
   const slotAddr = new Uint32Array(slots);
   const slotSize = new Uint32Array(slots);
   const slotCookie = new Uint32Array(slots);
-  // Ring bases: outgoing[to] (me → to) and incoming[from] (from → me).
-  const outgoing = Array.from({ length: workers }, (_, to) => ringIndex(workers, cap, me, to));
-  const incoming = Array.from({ length: workers }, (_, from) => ringIndex(workers, cap, from, me));
+  const mail = new PairRings(rings, workers, cap, me);
   let markedDone = false;
   let holding = false;
 
@@ -91,51 +84,17 @@ runStressWorker<PymallocGilParams>((ctx) => {
     result.frees++;
   };
 
-  /** Whether any incoming ring has entries (lock-free peek). */
-  const inboxNonEmpty = (): boolean => {
-    for (let from = 0; from < workers; from++) {
-      if (from === me) continue;
-      const base = incoming[from];
-      if (Atomics.load(rings, base + RING_TAIL_FIELD) !== rings[base + RING_HEAD_FIELD]) return true;
-    }
-    return false;
-  };
+  const inboxNonEmpty = (): boolean => mail.inboxNonEmpty();
 
   /** Frees every block other workers sent (caller holds the GIL); returns how many. */
   const drainInboxes = (): number => {
-    let n = 0;
-    for (let from = 0; from < workers; from++) {
-      if (from === me) continue;
-      const base = incoming[from];
-      const tail = Atomics.load(rings, base + RING_TAIL_FIELD);
-      // SAFETY: only this worker writes the head of its incoming rings.
-      let head = rings[base + RING_HEAD_FIELD];
-      if (head === tail) continue;
-      while (head !== tail) {
-        const e = base + RING_ENTRIES_FIELD + (head % cap) * RING_ENTRY_WORDS;
-        verifyAndFree(rings[e] >>> 0, rings[e + 1], rings[e + 2] >>> 0, 'received');
-        head++;
-        n++;
-      }
-      Atomics.store(rings, base + RING_HEAD_FIELD, head);
-    }
+    const n = mail.drain((e) => verifyAndFree(rings[e] >>> 0, rings[e + 1], rings[e + 2] >>> 0, 'received'));
     result.received += n;
     return n;
   };
 
   /** Sends a block to worker `to`; false when that ring is full. */
-  const send = (to: number, addr: number, size: number, cookie: number): boolean => {
-    const base = outgoing[to];
-    // SAFETY: only this worker writes the tail of its outgoing rings.
-    const tail = rings[base + RING_TAIL_FIELD];
-    if (tail - Atomics.load(rings, base + RING_HEAD_FIELD) >= cap) return false;
-    const e = base + RING_ENTRIES_FIELD + (tail % cap) * RING_ENTRY_WORDS;
-    rings[e] = addr | 0;
-    rings[e + 1] = size;
-    rings[e + 2] = cookie | 0;
-    Atomics.store(rings, base + RING_TAIL_FIELD, tail + 1);
-    return true;
-  };
+  const send = (to: number, addr: number, size: number, cookie: number): boolean => mail.send(to, addr, size, cookie, 0);
 
   /** Whether `addr` is a block boundary inside a pool whose block size is at least `size`. */
   const goodBlock = (addr: number, size: number): boolean => {
