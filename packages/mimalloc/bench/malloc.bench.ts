@@ -40,71 +40,36 @@
  */
 
 import { SharedHeap, regionAlloc, regionFree } from '@ft/atomics';
-import { Rng, runBenchWorkers, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
+import {
+  checkLive,
+  makeWorkload,
+  newWorkingSet,
+  runBenchWorkers,
+  timeLoop,
+  WS_MAX_SIZE,
+  WS_MIN_SIZE,
+  WS_SLOTS,
+  WS_STEP_MASK,
+  type BenchSample,
+  type BenchSuite,
+  type Workload,
+  type WorkingSet,
+} from '@ft/harness';
 import { MemPool } from '@thi.ng/malloc';
 import { miCreate, miFree, miMalloc, miStats, miThreadInit, type MiThread } from '../src/index.js';
 
 // ---------------------------------------------------------------------------
-// The workload, shared with the worker modules.
+// The mimalloc loops over the shared working-set workload (@ft/harness),
+// shared with the worker modules.
 // ---------------------------------------------------------------------------
 
-/** Live blocks of the working-set workload. */
-export const WS_SLOTS = 10_000;
-/** Smallest and largest request of the random-size workloads (inclusive). */
-export const MIN_SIZE = 16;
-/** @see MIN_SIZE */
-export const MAX_SIZE = 512;
-/** Precomputed steps (a power of two): 1 Mi sizes and slots, 4 MiB of tables, replayed cyclically. */
-export const STEP_TABLE_SIZE = 1 << 20;
-const STEP_MASK = STEP_TABLE_SIZE - 1;
+// Local copies: an imported binding costs a TDZ check at each use in a loop.
+const STEP_MASK = WS_STEP_MASK;
+const MIN_SIZE = WS_MIN_SIZE;
+const MAX_SIZE = WS_MAX_SIZE;
 
 /** Bytes of the main thread's shared heap and of the peers' arenas (the same for all). */
 const ARENA_SIZE = 128 << 20;
-
-/** The precomputed random choices of a working-set run. */
-export interface Workload {
-  /** Request sizes of the initial fill, one per slot. */
-  readonly fillSizes: Uint16Array;
-  /** Request size of step k. */
-  readonly sizes: Uint16Array;
-  /** Slot freed and refilled at step k. */
-  readonly slots: Uint16Array;
-  readonly seed: number;
-}
-
-/** Draws the sizes and slots of a working-set run (outside any timed section). */
-export function makeWorkload(seed: number): Workload {
-  const rng = new Rng(seed);
-  const span = MAX_SIZE - MIN_SIZE + 1;
-  const fillSizes = new Uint16Array(WS_SLOTS);
-  for (let i = 0; i < WS_SLOTS; i++) fillSizes[i] = MIN_SIZE + rng.nextInt(span);
-  const sizes = new Uint16Array(STEP_TABLE_SIZE);
-  const slots = new Uint16Array(STEP_TABLE_SIZE);
-  for (let k = 0; k < STEP_TABLE_SIZE; k++) {
-    sizes[k] = MIN_SIZE + rng.nextInt(span);
-    slots[k] = rng.nextInt(WS_SLOTS);
-  }
-  return { fillSizes, sizes, slots, seed };
-}
-
-/** One allocator's live blocks of a working-set run and where it is in the step sequence. */
-export interface WorkingSet {
-  readonly work: Workload;
-  /** Address of each slot's block. */
-  readonly live: Uint32Array;
-  /** Requested size of each slot's block (for the overlap check). */
-  readonly liveSize: Uint16Array;
-  /** Next step index (into the tables, modulo their size). */
-  cursor: number;
-  /** Allocations that returned 0. */
-  failures: number;
-  /** Steps done. */
-  steps: number;
-}
-
-function newWorkingSet(work: Workload): WorkingSet {
-  return { work, live: new Uint32Array(WS_SLOTS), liveSize: new Uint16Array(WS_SLOTS), cursor: 0, failures: 0, steps: 0 };
-}
 
 /** Fills every slot with mimalloc (not timed). */
 export function miFill(t: MiThread, ws: WorkingSet): void {
@@ -151,25 +116,6 @@ export function miDrain(t: MiThread, ws: WorkingSet): void {
     miFree(t, ws.live[i]);
     ws.live[i] = 0;
   }
-}
-
-/**
- * Fails unless the live blocks are non-zero, 16-byte aligned (every request
- * here is ≥ 16 bytes) and pairwise disjoint: no block was handed out twice.
- * Returns a description of any problem, or null.
- */
-export function checkLive(ws: WorkingSet, align: number): string | null {
-  const order = Array.from({ length: WS_SLOTS }, (_, i) => i).sort((a, b) => ws.live[a] - ws.live[b]);
-  for (let j = 0; j < WS_SLOTS; j++) {
-    const p = ws.live[order[j]];
-    if (p === 0) return `slot ${order[j]} holds a null block`;
-    if (p % align !== 0) return `block ${p} is not ${align}-byte aligned`;
-    if (j > 0) {
-      const prev = order[j - 1];
-      if (ws.live[prev] + ws.liveSize[prev] > p) return `blocks ${ws.live[prev]} (${ws.liveSize[prev]} B) and ${p} overlap`;
-    }
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------

@@ -26,10 +26,9 @@
  */
 
 import { SharedHeap } from '@ft/atomics';
-import { runBenchWorker } from '@ft/harness';
+import { makeWorkload, runBenchWorker, WS_STEP_MASK } from '@ft/harness';
 import { miFree, miMalloc, miThreadExit, miThreadInit, type MiThread } from '../src/index.js';
 import {
-  makeWorkload,
   RESULT_CHECKSUM,
   RESULT_DONE,
   RESULT_EMPTY_WAITS,
@@ -43,7 +42,6 @@ import {
   RING_SLEEP_BIT,
   RING_SLOTS_OFFSET,
   RING_TAIL_OFFSET,
-  STEP_TABLE_SIZE,
   type ProducerConsumerParams,
 } from './malloc.bench.js';
 
@@ -57,7 +55,8 @@ const SLEEP_TIMEOUT_MS = 50;
 const CONSUMER_FINISHED = 1;
 
 const RING_MASK = RING_CAPACITY - 1;
-const STEP_MASK = STEP_TABLE_SIZE - 1;
+// A local copy: an imported binding costs a TDZ check at each use in a loop.
+const STEP_MASK = WS_STEP_MASK;
 
 let i32: Int32Array;
 let u32: Uint32Array;

@@ -8,11 +8,9 @@
  */
 
 import { SharedHeap } from '@ft/atomics';
-import { runBenchWorker } from '@ft/harness';
+import { checkLive, makeWorkload, newWorkingSet, runBenchWorker } from '@ft/harness';
 import { miThreadExit, miThreadInit } from '../src/index.js';
 import {
-  checkLive,
-  makeWorkload,
   miDrain,
   miFill,
   miSteps,
@@ -29,7 +27,7 @@ runBenchWorker<WorkingSetParams>(({ index, workers, params }) => {
   const heap = SharedHeap.attach(params.heap);
   const t = miThreadInit(heap, params.mi, null);
   const work = makeWorkload(params.seed + index);
-  const ws = { work, live: new Uint32Array(work.fillSizes.length), liveSize: new Uint16Array(work.fillSizes.length), cursor: 0, failures: 0, steps: 0 };
+  const ws = newWorkingSet(work);
   miFill(t, ws);
   let checksum = miSteps(t, ws, params.warmSteps);
   // Both workers start timing together: spin (Atomics.load) at the barrier,

@@ -7,13 +7,12 @@
  */
 
 import { SharedHeap } from '@ft/atomics';
-import { runBenchWorker, timeLoop } from '@ft/harness';
+import { checkLive, makeWorkload, newWorkingSet, runBenchWorker, timeLoop, WS_SLOTS, WS_STEP_MASK, type WorkingSet } from '@ft/harness';
 import { miStats, miThreadExit, miThreadInit, type MiThread } from '@ft/mimalloc';
 import { createAllocatorDomains, pymallocAttach, pymallocStats, pyMemFree, pyMemMalloc, type AllocatorDomains, type Pymalloc } from '../src/index.js';
 import {
   DEBUG_FRAME_AFTER,
   DEBUG_FRAME_BEFORE,
-  makeWorkload,
   OUT_DONE,
   OUT_FAILURES,
   OUT_LIVE_AFTER_STEPS,
@@ -23,20 +22,12 @@ import {
   OUT_PM_LEFT,
   OUT_RAW_LIVE,
   OUT_STEPS,
-  STEP_MASK,
-  WS_SLOTS,
+  WS_SEED,
   type DebugHooksParams,
-  type Workload,
 } from './debug-hooks.bench.js';
 
-interface WorkingSet {
-  readonly work: Workload;
-  readonly live: Uint32Array;
-  readonly liveSize: Uint16Array;
-  cursor: number;
-  failures: number;
-  steps: number;
-}
+// A local copy: an imported binding costs a TDZ check at each use in a loop.
+const STEP_MASK = WS_STEP_MASK;
 
 function fill(d: AllocatorDomains, ws: WorkingSet): void {
   const sizes = ws.work.fillSizes;
@@ -79,20 +70,6 @@ function drain(d: AllocatorDomains, ws: WorkingSet): void {
   }
 }
 
-/** Non-zero, 16-byte aligned, and pairwise disjoint with `before`/`after` frame bytes around each block. */
-function liveOk(ws: WorkingSet, before: number, after: number): boolean {
-  const order = Array.from({ length: WS_SLOTS }, (_, i) => i).sort((a, b) => ws.live[a] - ws.live[b]);
-  for (let j = 0; j < WS_SLOTS; j++) {
-    const p = ws.live[order[j]];
-    if (p === 0 || p % 16 !== 0) return false;
-    if (j > 0) {
-      const prev = order[j - 1];
-      if (ws.live[prev] + ws.liveSize[prev] + after > p - before) return false;
-    }
-  }
-  return true;
-}
-
 runBenchWorker<DebugHooksParams>(({ params, quick }) => {
   const heap = SharedHeap.attach(params.heap);
   const t: MiThread = miThreadInit(heap, params.mi, null);
@@ -105,7 +82,7 @@ runBenchWorker<DebugHooksParams>(({ params, quick }) => {
   const miLive = (): number => miStats(t).liveBlocks;
   if (miLive() !== 0 || pmLive() !== 0) throw new Error(`${params.config}: blocks live before the run (${miLive()} mimalloc, ${pmLive()} pymalloc)`);
 
-  const ws: WorkingSet = { work: makeWorkload(), live: new Uint32Array(WS_SLOTS), liveSize: new Uint16Array(WS_SLOTS), cursor: 0, failures: 0, steps: 0 };
+  const ws = newWorkingSet(makeWorkload(WS_SEED));
   fill(d, ws);
   const start = performance.now();
   const sample = timeLoop((n) => steps(d, ws, n), { quick });
@@ -113,7 +90,7 @@ runBenchWorker<DebugHooksParams>(({ params, quick }) => {
 
   const miAfterSteps = miLive();
   const pmAfterSteps = pmLive();
-  const ok = liveOk(ws, debug ? DEBUG_FRAME_BEFORE : 0, debug ? DEBUG_FRAME_AFTER : 0);
+  const ok = checkLive(ws, 16, debug ? { frameBefore: DEBUG_FRAME_BEFORE, frameAfter: DEBUG_FRAME_AFTER } : {}) === null;
   drain(d, ws);
   out[OUT_NS_PER_OP] = sample.nsPerOp;
   // timeLoop's own account of the timed calls ("n=1.23M ×5, spread 3%").

@@ -35,49 +35,18 @@
  */
 
 import { SharedHeap, type SharedHeapHandle } from '@ft/atomics';
-import { Rng, runBenchWorkers, type BenchSample, type BenchSuite } from '@ft/harness';
+import { runBenchWorkers, WS_MAX_SIZE, WS_MIN_SIZE, WS_SLOTS, type BenchSample, type BenchSuite } from '@ft/harness';
 import { miCreate, miStats, miThreadInit, type MiThread } from '@ft/mimalloc';
 import { DEBUG_S, pymallocCreate, pymallocStats, type Pymalloc } from '../src/index.js';
 
 // ---------------------------------------------------------------------------
-// The workload (the same as pymalloc.bench.ts's churn: same sizes, same seed).
+// The workload: @ft/harness's working set, as pymalloc.bench.ts's churn (same seed).
 // ---------------------------------------------------------------------------
 
-/** Live blocks of the churn workload. */
-export const WS_SLOTS = 10_000;
-/** Smallest and largest request (inclusive). */
-export const MIN_SIZE = 16;
-export const MAX_SIZE = 512;
-/** Precomputed steps (a power of two): 1 Mi sizes and slots, replayed cyclically. */
-export const STEP_TABLE_SIZE = 1 << 20;
-export const STEP_MASK = STEP_TABLE_SIZE - 1;
 /** The seed of the workload (pymalloc.bench.ts's, so that the figures compare). */
-const WS_SEED = 0x0b3a_11c5;
+export const WS_SEED = 0x0b3a_11c5;
 /** Bytes of the shared heap (only touched pages cost memory). */
 const HEAP_SIZE = 256 << 20;
-
-export interface Workload {
-  /** Request sizes of the initial fill, one per slot. */
-  readonly fillSizes: Uint16Array;
-  /** Request size of step k. */
-  readonly sizes: Uint16Array;
-  /** Slot freed and refilled at step k. */
-  readonly slots: Uint16Array;
-}
-
-export function makeWorkload(seed: number = WS_SEED): Workload {
-  const rng = new Rng(seed);
-  const span = MAX_SIZE - MIN_SIZE + 1;
-  const fillSizes = new Uint16Array(WS_SLOTS);
-  for (let i = 0; i < WS_SLOTS; i++) fillSizes[i] = MIN_SIZE + rng.nextInt(span);
-  const sizes = new Uint16Array(STEP_TABLE_SIZE);
-  const slots = new Uint16Array(STEP_TABLE_SIZE);
-  for (let k = 0; k < STEP_TABLE_SIZE; k++) {
-    sizes[k] = MIN_SIZE + rng.nextInt(span);
-    slots[k] = rng.nextInt(WS_SLOTS);
-  }
-  return { fillSizes, sizes, slots };
-}
 
 // ---------------------------------------------------------------------------
 // What a case's worker is given and reports back.
@@ -191,7 +160,7 @@ export const suites: BenchSuite[] = [
   {
     name: 'obmalloc/debug-hooks-overhead',
     description:
-      `pyMemMalloc + pyMemFree churn, random sizes ${MIN_SIZE}–${MAX_SIZE} B, ${WS_SLOTS} live blocks, one thread (a fresh worker per row); ` +
+      `pyMemMalloc + pyMemFree churn, random sizes ${WS_MIN_SIZE}–${WS_MAX_SIZE} B, ${WS_SLOTS} live blocks, one thread (a fresh worker per row); ` +
       'plain allocators against the same wrapped by the debug hooks (S = 8: size, API id and guards written on malloc, checked on free, fills 0xCD/0xDD)',
     target: 'debug hooks at most 4× the plain cost (mimalloc_debug ÷ mimalloc and pymalloc_debug ÷ pymalloc, in the notes)',
     cases: [

@@ -32,95 +32,37 @@
  */
 
 import { SharedHeap } from '@ft/atomics';
-import { Rng, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
+import {
+  checkLive,
+  makeWorkload,
+  newWorkingSet,
+  timeLoop,
+  WS_MAX_SIZE,
+  WS_MIN_SIZE,
+  WS_SLOTS,
+  WS_STEP_MASK,
+  type BenchSample,
+  type BenchSuite,
+  type Workload,
+  type WorkingSet,
+} from '@ft/harness';
 import { MI_HEAP_MEM, MI_HEAP_OBJECT, miCreate, miFree, miHeapMalloc, miStats, miThreadInit, type MiThread } from '@ft/mimalloc';
 import { pymallocAlloc, pymallocBlockSize, pymallocCreate, pymallocFree, pymallocStats, type Pymalloc } from '../src/index.js';
 
 // ---------------------------------------------------------------------------
-// The workload.
+// The workload: the shared working set of @ft/harness.
 // ---------------------------------------------------------------------------
 
-/** Live blocks of the churn workload. */
-const WS_SLOTS = 10_000;
-/** Smallest and largest request (inclusive). */
-const MIN_SIZE = 16;
-const MAX_SIZE = 512;
-/** Precomputed steps (a power of two): 1 Mi sizes and slots, replayed cyclically. */
-const STEP_TABLE_SIZE = 1 << 20;
-const STEP_MASK = STEP_TABLE_SIZE - 1;
+// A local copy: an imported binding costs a TDZ check at each use in a loop.
+const STEP_MASK = WS_STEP_MASK;
 /** The seed of the workload (fixed, so that runs compare). */
 const WS_SEED = 0x0b3a_11c5;
 /** Bytes of the shared heap (only touched pages cost memory). */
 const HEAP_SIZE = 256 << 20;
 
-interface Workload {
-  /** Request sizes of the initial fill, one per slot. */
-  readonly fillSizes: Uint16Array;
-  /** Request size of step k. */
-  readonly sizes: Uint16Array;
-  /** Slot freed and refilled at step k. */
-  readonly slots: Uint16Array;
-}
-
-function makeWorkload(seed: number): Workload {
-  const rng = new Rng(seed);
-  const span = MAX_SIZE - MIN_SIZE + 1;
-  const fillSizes = new Uint16Array(WS_SLOTS);
-  for (let i = 0; i < WS_SLOTS; i++) fillSizes[i] = MIN_SIZE + rng.nextInt(span);
-  const sizes = new Uint16Array(STEP_TABLE_SIZE);
-  const slots = new Uint16Array(STEP_TABLE_SIZE);
-  for (let k = 0; k < STEP_TABLE_SIZE; k++) {
-    sizes[k] = MIN_SIZE + rng.nextInt(span);
-    slots[k] = rng.nextInt(WS_SLOTS);
-  }
-  return { fillSizes, sizes, slots };
-}
-
 let theWorkload: Workload | undefined;
 function workload(): Workload {
   return (theWorkload ??= makeWorkload(WS_SEED));
-}
-
-/** One allocator's live blocks and where it is in the step sequence. */
-interface WorkingSet {
-  readonly work: Workload;
-  /** Address of each slot's block. */
-  readonly live: Uint32Array;
-  /** Requested size of each slot's block. */
-  readonly liveSize: Uint16Array;
-  /** Next step index (modulo the table size). */
-  cursor: number;
-  /** Allocations that returned 0. */
-  failures: number;
-  /** Frees the allocator refused (pymalloc: "not my block"). */
-  refused: number;
-  /** Steps done. */
-  steps: number;
-}
-
-function newWorkingSet(): WorkingSet {
-  return { work: workload(), live: new Uint32Array(WS_SLOTS), liveSize: new Uint16Array(WS_SLOTS), cursor: 0, failures: 0, refused: 0, steps: 0 };
-}
-
-/**
- * Fails unless the live blocks are non-zero, 16-byte aligned, at least as
- * large as asked (`blockSize` tells the allocator's size of a block; 0 = do
- * not check) and pairwise disjoint. Returns a description of the problem, or null.
- */
-function checkLive(ws: WorkingSet, blockSize: ((p: number) => number) | null): string | null {
-  const order = Array.from({ length: WS_SLOTS }, (_, i) => i).sort((a, b) => ws.live[a] - ws.live[b]);
-  for (let j = 0; j < WS_SLOTS; j++) {
-    const slot = order[j];
-    const p = ws.live[slot];
-    if (p === 0) return `slot ${slot} holds a null block`;
-    if (p % 16 !== 0) return `block ${p} is not 16-byte aligned`;
-    if (blockSize !== null && blockSize(p) < ws.liveSize[slot]) return `block ${p} has ${blockSize(p)} bytes for a request of ${ws.liveSize[slot]}`;
-    if (j > 0) {
-      const prev = order[j - 1];
-      if (ws.live[prev] + ws.liveSize[prev] > p) return `blocks ${ws.live[prev]} (${ws.liveSize[prev]} B) and ${p} overlap`;
-    }
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------
@@ -253,13 +195,13 @@ function pmDrain(pm: Pymalloc, ws: WorkingSet): void {
 function churnMimalloc(tag: number, label: string): BenchSample {
   const { t } = mainState();
   const before = miLive();
-  const ws = newWorkingSet();
+  const ws = newWorkingSet(workload());
   miFill(t, tag, ws);
   const filled = miLive() - before;
   if (filled !== WS_SLOTS) throw new Error(`${label}: ${filled} live blocks after filling ${WS_SLOTS} slots`);
   const sample = timeLoop((n) => miSteps(t, tag, ws, n));
   const live = miLive() - before;
-  const problem = checkLive(ws, null);
+  const problem = checkLive(ws, 16);
   miDrain(t, ws);
   const left = miLive() - before;
   if (ws.failures !== 0 || live !== WS_SLOTS || problem !== null || left !== 0) {
@@ -272,13 +214,13 @@ function churnPymalloc(): BenchSample {
   const { pm } = mainState();
   const before = pmLive();
   if (before !== 0) throw new Error(`pymalloc: ${before} blocks in use before the run`);
-  const ws = newWorkingSet();
+  const ws = newWorkingSet(workload());
   pmFill(pm, ws);
   const filled = pmLive();
   if (filled !== WS_SLOTS) throw new Error(`pymalloc: ${filled} blocks in use after filling ${WS_SLOTS} slots`);
   const sample = timeLoop((n) => pmSteps(pm, ws, n));
   const stats = pymallocStats(pm);
-  const problem = checkLive(ws, (p) => pymallocBlockSize(pm, p));
+  const problem = checkLive(ws, 16, { blockSize: (p) => pymallocBlockSize(pm, p) });
   pmDrain(pm, ws);
   const after = pymallocStats(pm);
   if (ws.failures !== 0 || ws.refused !== 0 || stats.blocksInUse !== WS_SLOTS || problem !== null || after.blocksInUse !== 0) {
@@ -354,7 +296,7 @@ function mallocFree32Pymalloc(resident: boolean): BenchSample {
 export const suites: BenchSuite[] = [
   {
     name: 'obmalloc/small-object-churn',
-    description: `random sizes ${MIN_SIZE}–${MAX_SIZE} B, ${WS_SLOTS} live blocks; per step: free a random slot, allocate a random size into it; one thread. Sizes and slots are precomputed (the RNG is not timed)`,
+    description: `random sizes ${WS_MIN_SIZE}–${WS_MAX_SIZE} B, ${WS_SLOTS} live blocks; per step: free a random slot, allocate a random size into it; one thread. Sizes and slots are precomputed (the RNG is not timed)`,
     target: 'pymalloc within 1.2× of mimalloc single-threaded',
     cases: [
       { name: 'mimalloc object heap (tag 1)', baseline: true, run: () => churnMimalloc(MI_HEAP_OBJECT, 'mimalloc object heap') },

@@ -5,3 +5,4 @@ export * from './run-scenario.js';
 export * from './scenario.js';
 export * from './worker-runtime.js';
 export * from './spawn-worker.js';
+export * from './working-set.js';
