@@ -29,7 +29,7 @@ export {
   MI_STANDARD_HEAPS,
 } from './layout.js';
 export { miCreate, type MiOptions } from './mi-shared.js';
-export { miThreadInit, MiThread } from './mi-thread.js';
+export { miThreadInit, miThreadSetDebugHeader, MiThread } from './mi-thread.js';
 export { binBlockSize, binOfSize, binOfWordSize, blockStartOffset, pageSlicesFor } from './size-class.js';
 export { miCollect } from './collect.js';
 export { miStats, type MiBinStats, type MiStats } from './stats.js';

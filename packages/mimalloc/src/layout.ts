@@ -172,7 +172,7 @@ export const PAGE_XTHREAD_FREE_OFFSET = 8192 - 64;
 //  off  width  field              writer / reader, order
 //  0    u32    tag                owner at init (plain)
 //  4    u32    useQsbr            owner at init (plain): empty pages wait for a QSBR goal
-//  8    u32    debugOffset        owner at init (plain)
+//  8    u32    debugOffset        owner at init, or miThreadSetDebugHeader before the heap has pages (plain)
 //  12   u32    threadDelayedFree  any thread (Atomics CAS push) / owner (Atomics.exchange): block list
 //  16   u32    thread             owner at init (plain): the thread record
 //  20   u32    pageCount          owner (plain)

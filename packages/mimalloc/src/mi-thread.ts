@@ -13,6 +13,7 @@ import {
   HEAP_DEBUG_OFFSET_OFFSET,
   HEAP_DIRECT_OFFSET,
   HEAP_INITIALIZED_OFFSET,
+  HEAP_PAGE_COUNT_OFFSET,
   HEAP_QUEUES_OFFSET,
   HEAP_RECORD_SIZE,
   HEAP_TAG_OFFSET,
@@ -75,6 +76,11 @@ export class MiThread {
   readonly fastPathTid: number;
   /** True after the thread's heaps were abandoned. */
   exited = false;
+  /**
+   * Bytes the allocator's debug hooks put before each object (0, or 16 with
+   * the hooks on); set by {@link miThreadSetDebugHeader}.
+   */
+  debugHeaderBytes = 0;
 
   /** @internal */
   constructor(heap: SharedHeap, shared: number, record: number, tid: number, qsbr: QsbrThread | null) {
@@ -145,18 +151,72 @@ export function heapOfTag(t: MiThread, tag: number): number {
   return heap;
 }
 
+/** Whether `tag` is one of the object heaps (object, gc, gc with pre-header). */
+function isObjectHeap(tag: number): boolean {
+  return tag !== MI_HEAP_MEM && tag <= MI_HEAP_GC_PRE;
+}
+
+/** The debug offset of heap `tag` of `t`: the protected object header, widened by the debug hooks' header. */
+function debugOffsetOf(t: MiThread, tag: number): number {
+  if (!isObjectHeap(tag)) return 0;
+  return (tag === MI_HEAP_GC_PRE ? MI_OBJECT_DEBUG_OFFSET + 16 : MI_OBJECT_DEBUG_OFFSET) + t.debugHeaderBytes;
+}
+
 function initHeap(t: MiThread, tag: number): void {
   const u32 = t.u32;
   const heap = heapRecord(t.record, tag);
   // Object heaps protect the header bytes and wait for QSBR before reusing pages.
-  const objectHeap = tag !== MI_HEAP_MEM && tag <= MI_HEAP_GC_PRE;
+  const objectHeap = isObjectHeap(tag);
   u32[(heap + HEAP_TAG_OFFSET) >>> 2] = tag;
   u32[(heap + HEAP_USE_QSBR_OFFSET) >>> 2] = objectHeap && t.qsbr !== null ? 1 : 0;
-  u32[(heap + HEAP_DEBUG_OFFSET_OFFSET) >>> 2] = !objectHeap ? 0 : tag === MI_HEAP_GC_PRE ? MI_OBJECT_DEBUG_OFFSET + 16 : MI_OBJECT_DEBUG_OFFSET;
+  u32[(heap + HEAP_DEBUG_OFFSET_OFFSET) >>> 2] = debugOffsetOf(t, tag);
   u32[(heap + HEAP_THREAD_OFFSET) >>> 2] = t.record;
   for (let w = 0; w < MI_PAGES_DIRECT; w++) u32[(heap + HEAP_DIRECT_OFFSET + 4 * w) >>> 2] = t.emptyPage;
   for (let bin = 0; bin < MI_BIN_COUNT; bin++) {
     u32[(heap + HEAP_QUEUES_OFFSET + bin * QUEUE_SIZE + QUEUE_BLOCK_SIZE_OFFSET) >>> 2] = binBlockSize(bin);
   }
   Atomics.store(u32, (heap + HEAP_INITIALIZED_OFFSET) >>> 2, 1);
+}
+
+/** Largest debug header {@link miThreadSetDebugHeader} accepts (the page field is a byte). */
+const MAX_DEBUG_HEADER_BYTES = 64;
+
+/**
+ * Widens the debug offset of thread `t`'s object heaps (tags 1, 2, 3) by the
+ * `bytes` the allocator's debug hooks put before each object, as CPython's
+ * `tstate_mimalloc_bind` adds `2 * sizeof(size_t)` when `_PyMem_DebugEnabled()`:
+ * the object header then starts `bytes` into the block, and checked mode's
+ * 0xDD fill of a freed block must skip it there. Only pages created
+ * afterwards take the new offset (a page keeps the offset of the heap that
+ * created it, as in CPython), so call it before the thread allocates
+ * objects: it throws when an object heap already has pages and the offset
+ * would change. Calling it again with the same value does nothing.
+ * Not on any hot path: the offset is read only by checked mode's free.
+ * @example
+ * ```ts
+ * const t = miThreadInit(heap, mi, qsbrThread);
+ * miThreadSetDebugHeader(t, 16);   // the debug hooks go on before the first object
+ * ```
+ * @public
+ */
+export function miThreadSetDebugHeader(t: MiThread, bytes: number): void {
+  if (!(Number.isInteger(bytes) && bytes >= 0 && bytes <= MAX_DEBUG_HEADER_BYTES && bytes % 8 === 0)) {
+    throw new Error(`miThreadSetDebugHeader: the debug header must be a multiple of 8 from 0 to ${MAX_DEBUG_HEADER_BYTES} bytes, got ${bytes}`);
+  }
+  if (bytes === t.debugHeaderBytes) return;
+  const u32 = t.u32;
+  for (let tag = MI_HEAP_MEM + 1; tag <= MI_HEAP_GC_PRE; tag++) {
+    const heap = heapRecord(t.record, tag);
+    if (u32[(heap + HEAP_PAGE_COUNT_OFFSET) >>> 2] !== 0) {
+      throw new Error(
+        `miThreadSetDebugHeader: thread ${t.tid}'s heap ${tag} already has pages with a ${u32[(heap + HEAP_DEBUG_OFFSET_OFFSET) >>> 2]}-byte debug offset; set the debug header before the thread allocates objects`,
+      );
+    }
+  }
+  t.debugHeaderBytes = bytes;
+  // SAFETY: heap records are written by their owner thread only; other
+  // threads read a page's copy of the offset, and these heaps have no page yet.
+  for (let tag = MI_HEAP_MEM + 1; tag <= MI_HEAP_GC_PRE; tag++) {
+    u32[(heapRecord(t.record, tag) + HEAP_DEBUG_OFFSET_OFFSET) >>> 2] = debugOffsetOf(t, tag);
+  }
 }

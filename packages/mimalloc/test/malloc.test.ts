@@ -18,6 +18,7 @@ import {
   miMalloc,
   miStats,
   miThreadInit,
+  miThreadSetDebugHeader,
   miUsableSize,
   miVisitBlocks,
   type MiThread,
@@ -657,6 +658,45 @@ describe('checked mode: misuse is a FatalError naming the address', () => {
         }
       }
     }
+  });
+
+  it('with a debug header (miThreadSetDebugHeader), the object heaps protect the header shifted behind it', () => {
+    const env = setup();
+    const { t } = env;
+    const t2 = secondThread(env);
+    const DEBUG_HEADER = 16;
+    miThreadSetDebugHeader(t, DEBUG_HEADER);
+    miThreadSetDebugHeader(t, DEBUG_HEADER); // same value: nothing to do
+    const pattern = (i: number): number => (0x40 + i) & 0xff;
+    for (const size of [48, 64, 1000, 20 * KiB]) {
+      for (const [tag, protectedBytes] of [
+        [MI_HEAP_MEM, 4],
+        [MI_HEAP_OBJECT, MI_OBJECT_DEBUG_OFFSET + DEBUG_HEADER],
+        [MI_HEAP_GC, MI_OBJECT_DEBUG_OFFSET + DEBUG_HEADER],
+        [MI_HEAP_GC_PRE, MI_OBJECT_DEBUG_OFFSET + 16 + DEBUG_HEADER],
+      ]) {
+        for (const freer of [t, t2]) {
+          const keep = miHeapMalloc(t, tag, size);
+          const p = miHeapMalloc(t, tag, size);
+          const usable = miUsableSize(t, p);
+          for (let i = 0; i < usable; i++) t.u8[p + i] = pattern(i);
+          miFree(freer, p);
+          const where = `size ${size} tag ${tag} freed by ${freer === t ? 'owner' : 'other thread'}`;
+          for (let i = 4; i < protectedBytes; i++) expect(t.u8[p + i], `${where}: byte ${i}`).toBe(pattern(i));
+          expect(allBytes(t, p + protectedBytes, usable - protectedBytes, 0xdd), `${where}: 0xDD from ${protectedBytes}`).toBe(true);
+          miFree(t, keep);
+        }
+      }
+    }
+  });
+
+  it('miThreadSetDebugHeader refuses a thread whose object heaps already have pages, and bad sizes', () => {
+    const { t } = setup();
+    expect(() => miThreadSetDebugHeader(t, 12)).toThrow(/multiple of 8/);
+    const p = miHeapMalloc(t, MI_HEAP_GC, 32);
+    expect(() => miThreadSetDebugHeader(t, 16)).toThrow(/heap 2 already has pages with a 16-byte debug offset/);
+    miThreadSetDebugHeader(t, 0); // unchanged: allowed
+    miFree(t, p);
   });
 });
 

@@ -91,6 +91,6 @@ export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, se
     base = 'mimalloc';
     domains = new AllocatorDomains(raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocAllocator(setup.mi, MI_HEAP_OBJECT));
   }
-  if (debug) setupDebugHooks(heap, domains, { freeThreaded: mode !== 'gil', ...setup.debug });
+  if (debug) setupDebugHooks(heap, domains, { freeThreaded: mode !== 'gil', mi: setup.mi, ...setup.debug });
   return domains;
 }

@@ -18,6 +18,7 @@
  */
 
 import { fatalError, formatAddress, type SharedHeap } from '@ft/atomics';
+import { miThreadSetDebugHeader, type MiThread } from '@ft/mimalloc';
 import { MAX_REQUEST_SIZE, type AllocatorDomain, type AllocatorDomains, type MemAllocator } from './allocator-domains.js';
 
 /** `S`: the size of the size field and of each guard. @public */ export const DEBUG_S = 8;
@@ -47,6 +48,15 @@ export interface DebugHookOptions {
   allocationTraceback?: (address: number) => string | undefined;
   /** Free-threaded mode: protect object headers and skip realloc's save/restore (default true). */
   freeThreaded?: boolean;
+  /**
+   * The calling thread's mimalloc state. When given (and in free-threaded
+   * mode), {@link setupDebugHooks} widens the debug offset of its object heaps
+   * by the hooks' 2·S-byte header (`miThreadSetDebugHeader`), as CPython does
+   * when the hooks are on: checked mimalloc's 0xDD fill of a freed block then
+   * skips the object header, which sits 2·S bytes into the block. Install
+   * the hooks before the thread allocates objects.
+   */
+  mi?: MiThread;
 }
 
 /** A debug allocator remembers what it wraps and how (for `setupDebugHooks`' idempotence). @public */
@@ -218,10 +228,13 @@ function report(heap: SharedHeap, p: number, serial: boolean, options: DebugHook
 
 /**
  * Installs the debug hooks on every domain (`PyMem_SetupDebugHooks`): each
- * domain's current allocator gets wrapped, unless it already is.
+ * domain's current allocator gets wrapped, unless it already is. With
+ * `options.mi`, the thread's mimalloc object heaps learn the hooks' header
+ * size (see {@link DebugHookOptions.mi}).
  * @public
  */
 export function setupDebugHooks(heap: SharedHeap, domains: AllocatorDomains, options: DebugHookOptions = {}): void {
+  if (options.mi !== undefined && options.freeThreaded !== false) miThreadSetDebugHeader(options.mi, 2 * DEBUG_S);
   for (const domain of ['raw', 'mem', 'object'] as const) {
     if (!isDebugAllocator(domains[domain])) domains[domain] = debugAllocator(heap, domains[domain], domain, options);
   }

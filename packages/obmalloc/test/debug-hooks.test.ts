@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AllocatorDomains,
   CLEAN_BYTE,
+  createAllocatorDomains,
   DEAD_BYTE,
   debugAllocator,
   FORBIDDEN_BYTE,
@@ -86,6 +87,34 @@ describe('debug hooks: block layout, byte for byte', () => {
     pyObjectFree(domains, p);
     expect(bytes(p, p + 16).every((b) => b === 0x11)).toBe(true);
     expect(bytes(p + 16, p + 64).every((b) => b === DEAD_BYTE)).toBe(true);
+  });
+
+  it('checked mimalloc under the hooks keeps the shifted object header of a freed block (debug offset widened by 16)', () => {
+    // The header sits 16 bytes into the mimalloc block, behind the hooks' own
+    // header; mimalloc's 0xDD fill must skip it as the hooks' fill does.
+    for (const how of ['createAllocatorDomains', 'setupDebugHooks'] as const) {
+      const h = SharedHeap.create({ size: 32 << 20 });
+      const mt = miThreadInit(h, miCreate(h, { checked: true }), null);
+      let d: AllocatorDomains;
+      if (how === 'createAllocatorDomains') d = createAllocatorDomains(h, 'mimalloc_debug', { mi: mt });
+      else {
+        const a = freeThreadedAllocators(mt);
+        d = new AllocatorDomains(a.raw, a.mem, a.object);
+        setupDebugHooks(h, d, { mi: mt });
+      }
+      for (const size of [16, 48, 200, 3000]) {
+        const keep = pyObjectMalloc(d, size); // keeps the page in use
+        const p = pyObjectMalloc(d, size);
+        h.u8.fill(0x11, p, p + 16); // ob_tid, flags, ob_ref_local, ob_ref_shared
+        pyObjectFree(d, p);
+        const header = Array.from(h.u8.subarray(p, p + 16));
+        expect(header, `${how}, ${size} bytes: the freed object's header`).toEqual(new Array(16).fill(0x11));
+        expect(Array.from(h.u8.subarray(p + 16, p + size)).every((b) => b === DEAD_BYTE), `${how}, ${size} bytes: the rest is dead`).toBe(true);
+        pyObjectFree(d, keep);
+      }
+      miThreadExit(mt);
+      h.close();
+    }
   });
 
   it('realloc fills growth with 0xCD and keeps the data', () => {
