@@ -1,0 +1,249 @@
+/**
+ * Biased reference counting (Choi, Shull, Torrellas, PACT 2018; CPython
+ * `Include/refcount.h`, `Objects/object.c`): the thread that created an
+ * object owns it (`ob_tid`) and counts with plain reads and writes of
+ * `ob_ref_local`; every other thread counts atomically in `ob_ref_shared`.
+ * The two counts are merged when the owner's reaches zero, or when another
+ * thread would take the shared count below zero — then the object is queued
+ * for its owner (merge-queue.ts), because only the owner may read its local
+ * count. Immortal objects (`ob_ref_local` = 0xFFFFFFFF) are tested first and
+ * never change.
+ *
+ * An object that is already merged (`ob_tid` 0, flags MERGED) can only be
+ * counted atomically from then on. MERGED is terminal while anyone holds a
+ * reference (resurrection needs the count at zero), so a non-owner decref of a
+ * merged object is one `Atomics.sub` instead of CPython's load + CAS loop —
+ * which is also what makes the naive baseline mode (every object created
+ * merged) one atomic operation per incref and per decref.
+ *
+ * Every counted operation also moves the thread's reference total
+ * (`t.refTotal`, CPython's `Py_REF_DEBUG` accounting), merged into the
+ * interpreter's total when the thread exits.
+ */
+
+import { fatalError, formatAddress } from '@ft/atomics';
+import {
+  IMMORTAL_REFCNT,
+  IMMORTAL_REFCNT_LOCAL,
+  OB_REF_LOCAL_INDEX,
+  OB_REF_SHARED_INDEX,
+  OB_TID_INDEX,
+  OB_TYPE_INDEX,
+  REF_MAYBE_WEAKREF,
+  REF_MERGED,
+  REF_QUEUED,
+  REF_SHARED_COUNT_MAX,
+  REF_SHARED_UNIT,
+  TP_DEALLOC_INDEX,
+} from './layout.js';
+import { queueObject } from './merge-queue.js';
+import type { RcThread } from './rc-thread.js';
+
+// Module-local copies: an imported binding costs a TDZ check per use in a hot loop.
+const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
+const LOCAL = OB_REF_LOCAL_INDEX;
+const SHARED = OB_REF_SHARED_INDEX;
+const TID = OB_TID_INDEX;
+const UNIT = REF_SHARED_UNIT;
+const MERGED = REF_MERGED;
+/** The shared word of a merged object holding exactly one reference. */
+const MERGED_ONE = REF_SHARED_UNIT | REF_MERGED;
+/** A previous shared word above this means an `Atomics.add` of one unit wrapped. */
+const SHARED_ADD_LIMIT = 0x7fffffff - REF_SHARED_UNIT;
+
+/**
+ * Adds a reference (`Py_INCREF`): immortal → nothing; owner → plain
+ * increment of `ob_ref_local`; anyone else → atomic add to `ob_ref_shared`.
+ * @example
+ * ```ts
+ * incref(t, op);   // the slot now holds a reference
+ * decref(t, op);   // and gives it back
+ * ```
+ * @public
+ */
+export function incref(t: RcThread, op: number): void {
+  const u32 = t.u32;
+  const i = op >>> 2;
+  const local = u32[i + LOCAL];
+  if (local === IMMORTAL) return;
+  t.refTotal++;
+  // SAFETY: ob_ref_local is written only by the owner, which is this thread.
+  // A local count that reaches 0xFFFFFFFF makes the object immortal (saturation).
+  if (u32[i + TID] === t.tid) u32[i + LOCAL] = local + 1;
+  else increfShared(t, i);
+}
+
+function increfShared(t: RcThread, i: number): void {
+  const previous = Atomics.add(t.i32, i + SHARED, UNIT);
+  if (previous > SHARED_ADD_LIMIT) saturate(t, i);
+}
+
+/**
+ * Drops a reference (`Py_DECREF`); the object is deallocated (its type's
+ * dealloc behaviour runs on this thread) when that was the last one.
+ * @public
+ */
+export function decref(t: RcThread, op: number): void {
+  const u32 = t.u32;
+  const i = op >>> 2;
+  const local = u32[i + LOCAL];
+  if (local === IMMORTAL) return;
+  t.refTotal--;
+  if (u32[i + TID] === t.tid) {
+    // SAFETY: owner-only field, see incref.
+    if (local > 1) u32[i + LOCAL] = local - 1;
+    else decrefLocalSlow(t, op, local);
+  } else {
+    decrefShared(t, op);
+  }
+}
+
+function decrefLocalSlow(t: RcThread, op: number, local: number): void {
+  if (local === 0) negativeRefcount(op, 'the owner released a reference it did not hold (ob_ref_local is 0)');
+  t.u32[(op >>> 2) + LOCAL] = 0;
+  mergeZeroLocalRefcount(t, op);
+}
+
+/**
+ * The owner's local count reached zero (`_Py_MergeZeroLocalRefcount`): with
+ * nothing shared and no flags the object dies at once; otherwise `ob_tid` is
+ * cleared *before* the shared word is marked MERGED (gh-119999: whoever sees
+ * MERGED must also see no owner), and the object dies if no shared reference
+ * is left. The fast path keeps `ob_tid` (gh-121794).
+ */
+function mergeZeroLocalRefcount(t: RcThread, op: number): void {
+  const i32 = t.i32;
+  const i = op >>> 2;
+  let shared = Atomics.load(i32, i + SHARED);
+  if (shared === 0) {
+    deallocate(t, op);
+    return;
+  }
+  // SAFETY: owner thread; the CAS below publishes the store.
+  t.u32[i + TID] = 0;
+  for (;;) {
+    const merged = (shared & ~3) | MERGED;
+    const seen = Atomics.compareExchange(i32, i + SHARED, shared, merged);
+    if (seen === shared) {
+      if (merged === MERGED) deallocate(t, op);
+      return;
+    }
+    shared = seen;
+  }
+}
+
+/**
+ * A non-owner decref (`_Py_DecRefShared`). If the shared count would go below
+ * zero while it is 0 (flags INIT or MAYBE_WEAKREF), the object is marked
+ * QUEUED instead and handed to its owner's merge queue, which now holds this
+ * reference; a merged object whose count reaches zero dies here.
+ */
+function decrefShared(t: RcThread, op: number): void {
+  const i32 = t.i32;
+  const s = (op >>> 2) + SHARED;
+  // A plain read as a hint: the CAS below re-validates it, and MERGED cannot
+  // change while we hold a reference.
+  let shared = i32[s];
+  if ((shared & 3) === MERGED) {
+    const previous = Atomics.sub(i32, s, UNIT);
+    if (previous === MERGED_ONE) deallocate(t, op);
+    else if (previous < MERGED_ONE) negativeRefcount(op, `a merged object's count went below zero (shared word was ${previous})`);
+    return;
+  }
+  for (;;) {
+    const queue = shared === 0 || shared === REF_MAYBE_WEAKREF;
+    const next = queue ? REF_QUEUED : shared - UNIT;
+    const seen = Atomics.compareExchange(i32, s, shared, next);
+    if (seen === shared) {
+      if (queue) queueObject(t, op);
+      else if (next === MERGED) deallocate(t, op);
+      return;
+    }
+    shared = seen;
+  }
+}
+
+/**
+ * Merges both counts and clears the owner (`_Py_ExplicitMergeRefcount`):
+ * `ob_ref_local` and `ob_tid` are zeroed before the shared word becomes
+ * `(shared + local + extra) | MERGED`. Returns the merged count; the caller
+ * deallocates at zero. Only the owner may call it, or a thread holding the
+ * owner's merge bucket lock after the owner exited. Not for immortal objects.
+ * @beta
+ */
+export function explicitMergeRefcount(t: RcThread, op: number, extra: number): number {
+  const u32 = t.u32;
+  const i = op >>> 2;
+  // SAFETY: owner, or the owner has exited (its last writes are ordered before
+  // its unlink from the merge bucket, whose lock the caller holds).
+  const local = u32[i + LOCAL];
+  u32[i + LOCAL] = 0;
+  u32[i + TID] = 0;
+  let shared = Atomics.load(t.i32, i + SHARED);
+  for (;;) {
+    const refcnt = (shared >> 2) + local + extra;
+    if (refcnt > REF_SHARED_COUNT_MAX) {
+      saturate(t, i);
+      return IMMORTAL_REFCNT;
+    }
+    const seen = Atomics.compareExchange(t.i32, i + SHARED, shared, (refcnt << 2) | MERGED);
+    if (seen === shared) return refcnt;
+    shared = seen;
+  }
+}
+
+/**
+ * Adds `n` references at once (`_Py_RefcntAdd`); an owner's count that would
+ * pass 0xFFFFFFFF makes the object immortal.
+ * @public
+ */
+export function increfN(t: RcThread, op: number, n: number): void {
+  const u32 = t.u32;
+  const i = op >>> 2;
+  const local = u32[i + LOCAL];
+  if (local === IMMORTAL || n === 0) return;
+  t.refTotal += n;
+  if (u32[i + TID] === t.tid) {
+    if (local + n >= IMMORTAL) saturate(t, i);
+    else u32[i + LOCAL] = local + n;
+    return;
+  }
+  const previous = Atomics.add(t.i32, i + SHARED, n * UNIT);
+  if ((previous >> 2) + n > REF_SHARED_COUNT_MAX) saturate(t, i);
+}
+
+/**
+ * The reference count as `Py_REFCNT` / `sys.getrefcount` report it: local +
+ * shared, or {@link IMMORTAL_REFCNT} for an immortal object. A snapshot: other
+ * threads may be changing it.
+ * @public
+ */
+export function getRefcount(t: RcThread, op: number): number {
+  const i = op >>> 2;
+  // Racy reads for a statistic, as CPython's relaxed loads.
+  const local = t.u32[i + LOCAL];
+  if (local === IMMORTAL) return IMMORTAL_REFCNT;
+  return local + (Atomics.load(t.i32, i + SHARED) >> 2);
+}
+
+/**
+ * Runs the dealloc behaviour of `op`'s type (`_Py_Dealloc`). Called when the
+ * last reference is gone; exactly once per object life.
+ * @beta
+ */
+export function deallocate(t: RcThread, op: number): void {
+  const u32 = t.u32;
+  const type = u32[(op >>> 2) + OB_TYPE_INDEX];
+  const dealloc = t.deallocs[u32[(type >>> 2) + TP_DEALLOC_INDEX]];
+  if (dealloc === undefined) fatalError(`object ${formatAddress(op)} of type ${formatAddress(type)} names an unregistered dealloc behaviour`);
+  dealloc(t, op);
+}
+
+/** Counts that would wrap make the object immortal instead (DESIGN.md §5). */
+function saturate(t: RcThread, i: number): void {
+  Atomics.store(t.u32, i + LOCAL, IMMORTAL);
+}
+
+function negativeRefcount(op: number, what: string): never {
+  fatalError(`negative reference count on object ${formatAddress(op)}: ${what}`);
+}

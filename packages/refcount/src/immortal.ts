@@ -1,0 +1,35 @@
+/**
+ * Immortal objects (PEP 683): `ob_ref_local` = 0xFFFFFFFF. Every incref and
+ * decref tests for it first and does nothing, so an immortal object is never
+ * deallocated and its header's cache line is never written by counting.
+ */
+
+import { getRefcount } from './biased-refcount.js';
+import { GC_BITS_DEFERRED, GC_BITS_TRACKED, REF_DEFERRED, IMMORTAL_REFCNT_LOCAL, OB_FLAG_IMMORTAL, OB_FLAGS_OFFSET, OB_GC_BITS_OFFSET, OB_REF_LOCAL_INDEX, OB_REF_SHARED_INDEX, OB_TID_INDEX } from './layout.js';
+import type { RcThread } from './rc-thread.js';
+
+/** Whether `op` is immortal (`_Py_IsImmortal`). @public */
+export function isImmortal(t: RcThread, op: number): boolean {
+  // A racy read is exact here: once immortal, the word never changes.
+  return t.u32[(op >>> 2) + OB_REF_LOCAL_INDEX] === IMMORTAL_REFCNT_LOCAL;
+}
+
+/**
+ * Makes `op` immortal (`_Py_SetImmortal`): no owner, local count saturated,
+ * shared count 0, untracked from the GC. The references it had become
+ * uncounted, so they leave this thread's reference total (their later
+ * decrefs are no-ops). Already immortal objects are left alone.
+ * @public
+ */
+export function immortalize(t: RcThread, op: number): void {
+  if (isImmortal(t, op)) return;
+  // A deferred object's count includes the uncounted bias.
+  const deferred = (t.u8[op + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) !== 0;
+  t.refTotal -= getRefcount(t, op) - (deferred ? REF_DEFERRED : 0);
+  const i = op >>> 2;
+  Atomics.store(t.u32, i + OB_TID_INDEX, 0);
+  Atomics.store(t.u32, i + OB_REF_LOCAL_INDEX, IMMORTAL_REFCNT_LOCAL);
+  Atomics.store(t.i32, i + OB_REF_SHARED_INDEX, 0);
+  Atomics.and(t.u8, op + OB_GC_BITS_OFFSET, ~GC_BITS_TRACKED);
+  Atomics.or(t.heap.u16, (op + OB_FLAGS_OFFSET) >>> 1, OB_FLAG_IMMORTAL);
+}

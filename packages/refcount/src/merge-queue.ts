@@ -1,0 +1,187 @@
+/**
+ * The biased-reference-counting merge queues (CPython `Python/brc.c`). A
+ * non-owner that would take an object's shared count below zero hands the
+ * object — and its reference — to the owner: it finds the owner's record in
+ * the interpreter's table (257 buckets by `tid % 257`, each a PyMutex and a
+ * list of thread records), pushes the object on the record's queue under the
+ * bucket lock and sets the owner's eval-breaker bit. The owner merges its
+ * queue at its next eval-breaker check ({@link processMergeQueue}); only it
+ * may, because only it may read `ob_ref_local`. If the owner has already
+ * exited (no record with its tid), the queueing thread merges the object
+ * itself under the bucket lock.
+ *
+ * A thread leaves the table only with an empty queue: once unlinked, others
+ * treat its objects as ownerless and merge them themselves.
+ */
+
+import { fatalError, formatAddress, mutexLock, mutexUnlock } from '@ft/atomics';
+import { decref, deallocate, explicitMergeRefcount } from './biased-refcount.js';
+import {
+  BRC_BUCKET_HEAD_OFFSET,
+  BRC_BUCKET_MUTEX_OFFSET,
+  BRC_BUCKET_SIZE,
+  BRC_NUM_BUCKETS,
+  OB_TID_INDEX,
+  RC_BUCKETS_OFFSET,
+  TR_EVAL_BREAKER_BIT_OFFSET,
+  TR_EVAL_BREAKER_OFFSET,
+  TR_NEXT_OFFSET,
+  TR_OBJECTS_TO_MERGE_OFFSET,
+  TR_TID_OFFSET,
+} from './layout.js';
+import { stackMerge, stackPop, stackPush, stackSize } from './object-stack.js';
+import type { RcThread } from './rc-thread.js';
+
+/** Address of the merge bucket of thread `tid`. */
+function bucketOf(state: number, tid: number): number {
+  return state + RC_BUCKETS_OFFSET + (tid % BRC_NUM_BUCKETS) * BRC_BUCKET_SIZE;
+}
+
+/** The record of thread `tid` in its bucket, or 0. SAFETY: bucket lock held. */
+function findRecord(t: RcThread, bucket: number, tid: number): number {
+  const u32 = t.u32;
+  for (let r = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + TR_NEXT_OFFSET) >>> 2]) {
+    if (u32[(r + TR_TID_OFFSET) >>> 2] === tid) return r;
+  }
+  return 0;
+}
+
+/**
+ * Hands `op`, with the reference the caller held, to its owner
+ * (`_Py_brc_queue_object`). The caller has already marked it QUEUED.
+ */
+export function queueObject(t: RcThread, op: number): void {
+  const tid = Atomics.load(t.u32, (op >>> 2) + OB_TID_INDEX);
+  if (tid === 0) {
+    // The owner merged concurrently: an ordinary (merged) decref now.
+    decref(t, op);
+    return;
+  }
+  const bucket = bucketOf(t.state, tid);
+  mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  const record = findRecord(t, bucket, tid);
+  if (record === 0) {
+    // The owner has exited: merge here, under its bucket lock.
+    const refcnt = explicitMergeRefcount(t, op, -1);
+    mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+    t.mergedForExited++;
+    if (refcnt === 0) deallocate(t, op);
+    return;
+  }
+  const u32 = t.u32;
+  const queue = (record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
+  const top = stackPush(t, u32[queue], op);
+  if (top === 0) {
+    mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+    // CPython stops the world and merges here; without a stopped world a
+    // non-owner must not touch ob_ref_local, so this is fatal instead.
+    fatalError(`out of shared memory for the merge queue of thread ${tid} (object ${formatAddress(op)})`);
+  }
+  u32[queue] = top;
+  Atomics.or(t.i32, u32[(record + TR_EVAL_BREAKER_OFFSET) >>> 2] >>> 2, u32[(record + TR_EVAL_BREAKER_BIT_OFFSET) >>> 2]);
+  mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  t.queued++;
+}
+
+/**
+ * Merges every object other threads queued for this thread
+ * (`_Py_brc_merge_refcounts`); objects whose count reaches zero are
+ * deallocated here, with no lock held. The interpreter calls it when the
+ * merge bit of the thread's eval breaker is set; it is cheap when the queue
+ * is empty. Returns the number of objects merged.
+ * @example
+ * ```ts
+ * // in a worker's loop, at a safe point:
+ * if (mergeRequested(t)) processMergeQueue(t);
+ * ```
+ * @public
+ */
+export function processMergeQueue(t: RcThread): number {
+  clearMergeRequest(t);
+  takeQueue(t);
+  return mergeLocalQueue(t);
+}
+
+/** Moves the shared queue onto the owner-only local queue. Returns false when it was empty. */
+function takeQueue(t: RcThread): boolean {
+  const bucket = bucketOf(t.state, t.tid);
+  const queue = (t.record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
+  mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  const top = t.u32[queue];
+  t.u32[queue] = 0;
+  mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  if (top === 0) return false;
+  t.localToMerge = stackMerge(t, t.localToMerge, top);
+  return true;
+}
+
+function mergeLocalQueue(t: RcThread): number {
+  let merged = 0;
+  for (;;) {
+    t.localToMerge = stackPop(t, t.localToMerge);
+    const op = t.popped;
+    if (op === 0) return merged;
+    merged++;
+    if (explicitMergeRefcount(t, op, -1) === 0) deallocate(t, op);
+  }
+}
+
+/** Whether another thread has queued objects for this one since the last {@link processMergeQueue}. @public */
+export function mergeRequested(t: RcThread): boolean {
+  return (Atomics.load(t.i32, t.evalBreakerIndex) & t.evalBreakerBit) !== 0;
+}
+
+function clearMergeRequest(t: RcThread): void {
+  Atomics.and(t.i32, t.evalBreakerIndex, ~t.evalBreakerBit);
+}
+
+/** Objects currently queued for this thread (for statistics and tests). @public */
+export function mergeQueueLength(t: RcThread): number {
+  const bucket = bucketOf(t.state, t.tid);
+  mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  const n = stackSize(t, t.u32[(t.record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2]);
+  mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  return n + stackSize(t, t.localToMerge);
+}
+
+/** Links the thread's record into its bucket (`_Py_brc_init_thread`). */
+export function brcInitThread(t: RcThread): void {
+  const bucket = bucketOf(t.state, t.tid);
+  const u32 = t.u32;
+  mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  if (findRecord(t, bucket, t.tid) !== 0) {
+    mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+    fatalError(`thread ${t.tid} is already registered for reference counting`);
+  }
+  u32[(t.record + TR_NEXT_OFFSET) >>> 2] = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2];
+  u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2] = t.record;
+  mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+}
+
+/**
+ * Drains the queue and unlinks the record (`_Py_brc_remove_thread`): merge,
+ * then under the lock either unlink (queue empty) or take what arrived
+ * meanwhile and merge again.
+ */
+export function brcRemoveThread(t: RcThread): void {
+  const bucket = bucketOf(t.state, t.tid);
+  const u32 = t.u32;
+  for (;;) {
+    mergeLocalQueue(t);
+    mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+    const queue = (t.record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
+    if (u32[queue] === 0) {
+      let link = (bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2;
+      while (u32[link] !== t.record) {
+        if (u32[link] === 0) fatalError(`thread ${t.tid}'s refcount record is missing from its merge bucket`);
+        link = (u32[link] + TR_NEXT_OFFSET) >>> 2;
+      }
+      u32[link] = u32[(t.record + TR_NEXT_OFFSET) >>> 2];
+      mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+      return;
+    }
+    t.localToMerge = stackMerge(t, t.localToMerge, u32[queue]);
+    u32[queue] = 0;
+    mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The object header (DESIGN.md §5): initialising a new reference and reading
+ * the header's fields. Layout in layout.ts.
+ */
+
+import {
+  IMMORTAL_REFCNT_LOCAL,
+  OB_FLAG_IMMORTAL,
+  OB_FLAG_STATICALLY_ALLOCATED,
+  OB_FLAGS_OFFSET,
+  OB_GC_BITS_OFFSET,
+  OB_REF_LOCAL_INDEX,
+  OB_REF_SHARED_INDEX,
+  OB_SIZE_INDEX,
+  OB_TID_INDEX,
+  OB_TYPE_INDEX,
+  REF_MERGED,
+  REF_SHARED_UNIT,
+} from './layout.js';
+import type { RcThread } from './rc-thread.js';
+import { increfType } from './unique-ids.js';
+
+/**
+ * Initialises the header of a freshly allocated object with one reference
+ * owned by this thread and takes a reference to its type (`_PyObject_Init`,
+ * `_Py_NewReference`). In the naive mode the object is created merged: no
+ * owner, its one reference in the shared count.
+ * @public
+ */
+export function initObject(t: RcThread, op: number, type: number): void {
+  const u32 = t.u32;
+  const i = op >>> 2;
+  // SAFETY: the object is not yet visible to any other thread.
+  u32[i + OB_TYPE_INDEX] = type;
+  u32[i + 1] = 0; // ob_flags, ob_mutex, ob_gc_bits
+  if (t.naive) {
+    u32[i + OB_TID_INDEX] = 0;
+    u32[i + OB_REF_LOCAL_INDEX] = 0;
+    t.i32[i + OB_REF_SHARED_INDEX] = REF_SHARED_UNIT | REF_MERGED;
+  } else {
+    u32[i + OB_TID_INDEX] = t.tid;
+    u32[i + OB_REF_LOCAL_INDEX] = 1;
+    t.i32[i + OB_REF_SHARED_INDEX] = 0;
+  }
+  t.refTotal++;
+  increfType(t, type);
+}
+
+/**
+ * Initialises the header of a statically allocated, immortal object (CPython's
+ * static initialiser): no owner, immortal, never counted.
+ * @public
+ */
+export function initStaticObject(t: RcThread, op: number, type: number): void {
+  const i = op >>> 2;
+  t.u32[i + OB_TYPE_INDEX] = type;
+  t.u32[i + OB_TID_INDEX] = 0;
+  t.u32[i + 1] = 0;
+  t.heap.u16[(op + OB_FLAGS_OFFSET) >>> 1] = OB_FLAG_IMMORTAL | OB_FLAG_STATICALLY_ALLOCATED;
+  t.u32[i + OB_REF_LOCAL_INDEX] = IMMORTAL_REFCNT_LOCAL;
+  t.i32[i + OB_REF_SHARED_INDEX] = 0;
+}
+
+/** `Py_TYPE(op)`. @public */
+export function objectType(t: RcThread, op: number): number {
+  return t.u32[(op >>> 2) + OB_TYPE_INDEX];
+}
+
+/** `ob_tid`: the owning thread, 0 when merged or immortal. A snapshot. @public */
+export function objectOwner(t: RcThread, op: number): number {
+  return Atomics.load(t.u32, (op >>> 2) + OB_TID_INDEX);
+}
+
+/** `Py_SIZE(op)` of a variable-size object. @public */
+export function objectSize(t: RcThread, op: number): number {
+  return t.u32[(op >>> 2) + OB_SIZE_INDEX];
+}
+
+/** `ob_gc_bits`. @public */
+export function gcBits(t: RcThread, op: number): number {
+  return Atomics.load(t.u8, op + OB_GC_BITS_OFFSET);
+}
+
+/** Sets bits of `ob_gc_bits` atomically. @public */
+export function setGcBits(t: RcThread, op: number, bits: number): void {
+  Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, bits);
+}
+
+/** Clears bits of `ob_gc_bits` atomically. @public */
+export function clearGcBits(t: RcThread, op: number, bits: number): void {
+  Atomics.and(t.u8, op + OB_GC_BITS_OFFSET, ~bits);
+}
+
+/** The shared word's flag bits (`ob_ref_shared & 3`): INIT, MAYBE_WEAKREF, QUEUED or MERGED. @public */
+export function sharedFlags(t: RcThread, op: number): number {
+  return Atomics.load(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX) & 3;
+}

@@ -1,0 +1,83 @@
+/**
+ * Object memory and the two built-in dealloc behaviours. Objects live in the
+ * thread's mimalloc heaps as in CPython's free-threaded build: instances of
+ * GC types in the GC heap (where the collector finds them by visiting),
+ * others in the object heap. Both are QSBR-delayed object heaps, so a freed
+ * object's header stays readable for lock-free readers.
+ */
+
+import { fatalError } from '@ft/atomics';
+import { MI_HEAP_GC, MI_HEAP_OBJECT, MI_MAX_ALLOC_SIZE, miFree, miHeapZalloc, type MiThread } from '@ft/mimalloc';
+import { initObject } from './object-header.js';
+import type { RcThread } from './rc-thread.js';
+import { decrefType, releaseUniqueId, setTypeUniqueId } from './unique-ids.js';
+import {
+  OB_SIZE_INDEX,
+  OB_TYPE_INDEX,
+  TP_BASICSIZE_OFFSET,
+  TP_FLAGS_INDEX,
+  TP_ITEMSIZE_OFFSET,
+  TP_UNIQUE_ID_INDEX,
+  TYPE_FLAG_HAVE_GC,
+  TYPE_FLAG_HEAPTYPE,
+} from './layout.js';
+
+/** Id of the default dealloc behaviour (`object_dealloc` / `subtype_dealloc`). @public */ export const OBJECT_DEALLOC = 0;
+/** Id of the heap-type dealloc behaviour (`type_dealloc`). @public */ export const TYPE_DEALLOC = 1;
+
+function miOf(t: RcThread): MiThread {
+  if (t.mi === null) fatalError('object allocation needs the thread\'s mimalloc state (rcThreadInit option "mi")');
+  return t.mi;
+}
+
+/**
+ * Allocates a zeroed instance of `type` with `nitems` items
+ * (`PyType_GenericAlloc`): basic size + items × item size, header initialised
+ * with one reference owned by this thread, `ob_size` set for variable-size
+ * types. Returns 0 when memory is exhausted or the size overflows.
+ * @example
+ * ```ts
+ * const op = allocObject(t, myType);
+ * // ... share it, incref/decref it from any worker ...
+ * decref(t, op);   // the last decref, anywhere, runs the type's dealloc
+ * ```
+ * @public
+ */
+export function allocObject(t: RcThread, type: number, nitems = 0): number {
+  const u32 = t.u32;
+  const ti = type >>> 2;
+  const itemSize = u32[(type + TP_ITEMSIZE_OFFSET) >>> 2];
+  const size = u32[(type + TP_BASICSIZE_OFFSET) >>> 2] + nitems * itemSize;
+  if (!(nitems >= 0) || !Number.isInteger(size) || size > MI_MAX_ALLOC_SIZE) return 0;
+  const gc = (u32[ti + TP_FLAGS_INDEX] & TYPE_FLAG_HAVE_GC) !== 0;
+  const op = miHeapZalloc(miOf(t), gc ? MI_HEAP_GC : MI_HEAP_OBJECT, size);
+  if (op === 0) return 0;
+  initObject(t, op, type);
+  if (itemSize !== 0) u32[(op >>> 2) + OB_SIZE_INDEX] = nitems;
+  return op;
+}
+
+/** Releases an object's memory (`PyObject_Free`); for dealloc behaviours. @public */
+export function freeObject(t: RcThread, op: number): void {
+  miFree(miOf(t), op);
+}
+
+/**
+ * The default dealloc: frees the memory, then drops the instance's reference
+ * to a heap type (`subtype_dealloc`'s order).
+ */
+export function objectDealloc(t: RcThread, op: number): void {
+  const type = t.u32[(op >>> 2) + OB_TYPE_INDEX];
+  freeObject(t, op);
+  if ((t.u32[(type >>> 2) + TP_FLAGS_INDEX] & TYPE_FLAG_HEAPTYPE) !== 0) decrefType(t, type);
+}
+
+/** A heap type's dealloc (`type_dealloc`): returns its unique id, then as an object. */
+export function typeDealloc(t: RcThread, type: number): void {
+  const id = t.u32[(type >>> 2) + TP_UNIQUE_ID_INDEX];
+  if (id !== 0) {
+    setTypeUniqueId(t, type, 0);
+    releaseUniqueId(t, id);
+  }
+  objectDealloc(t, type);
+}

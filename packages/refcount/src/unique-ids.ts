@@ -1,0 +1,325 @@
+/**
+ * Per-thread reference counts (CPython 3.14 `Python/uniqueid.c`,
+ * `_Py_INCREF_TYPE`): objects referenced from everywhere — heap types first;
+ * code objects and function globals can use the same ids — get a unique id
+ * from a per-interpreter pool, and each thread counts its references to them
+ * in a private array indexed by id − 1, with plain operations. The counts are
+ * merged into the objects' shared counts when the thread exits (and by the GC,
+ * with the world stopped, for every thread). An object with an id also has
+ * deferred reference counting, so it stays alive while counts are unmerged.
+ *
+ * The pool reuses the smallest free id (a bitmap; CPython uses a LIFO free
+ * list), so the per-thread arrays stay as short as the set of live ids allows.
+ * Id 0 means "none" (`_Py_INVALID_UNIQUE_ID`).
+ */
+
+import { fatalError, formatAddress, LOCK_DONT_DETACH, mutexLockFlags, mutexUnlock, regionAlloc, regionFree } from '@ft/atomics';
+import { decref, incref } from './biased-refcount.js';
+import { enableDeferredRefcount } from './deferred.js';
+import {
+  BRC_BUCKET_HEAD_OFFSET,
+  BRC_BUCKET_SIZE,
+  BRC_NUM_BUCKETS,
+  OB_REF_SHARED_INDEX,
+  RC_BUCKETS_OFFSET,
+  RC_POOL_BITMAP_OFFSET,
+  RC_POOL_LIVE_OFFSET,
+  RC_POOL_MUTEX_OFFSET,
+  RC_POOL_SIZE_OFFSET,
+  RC_POOL_TABLE_OFFSET,
+  REF_SHARED_SHIFT,
+  TP_UNIQUE_ID_INDEX,
+  TR_COUNTS_OFFSET,
+  TR_COUNTS_SIZE_OFFSET,
+  TR_NEXT_OFFSET,
+  UNIQUE_ID_POOL_MIN_SIZE,
+} from './layout.js';
+import type { RcThread } from './rc-thread.js';
+
+const UNIQUE_ID = TP_UNIQUE_ID_INDEX;
+
+/**
+ * Adds a reference to a type (`_Py_INCREF_TYPE`): to this thread's count for
+ * the type's unique id when it has one, else to the type itself (static types
+ * are immortal, so that costs nothing).
+ * @public
+ */
+export function increfType(t: RcThread, type: number): void {
+  const id = t.u32[(type >>> 2) + UNIQUE_ID];
+  const index = (id - 1) >>> 0; // id 0 wraps to a huge index: never in range
+  if (index < t.countsSize) {
+    // SAFETY: the per-thread array is written by its owner only; the GC reads it with the world stopped.
+    t.i32[t.countsIndex + index]++;
+    t.refTotal++;
+  } else {
+    threadIncrefSlow(t, type, id);
+  }
+}
+
+/** Drops a reference to a type (`_Py_DECREF_TYPE`); the count may go negative until merged. @public */
+export function decrefType(t: RcThread, type: number): void {
+  const id = t.u32[(type >>> 2) + UNIQUE_ID];
+  const index = (id - 1) >>> 0;
+  if (index < t.countsSize) {
+    // SAFETY: as in increfType.
+    t.i32[t.countsIndex + index]--;
+    t.refTotal--;
+  } else {
+    decref(t, type);
+  }
+}
+
+/**
+ * Adds a reference to `op` through unique id `id` (`_Py_THREAD_INCREF_OBJECT`),
+ * for holders whose id lives elsewhere than in a type core (code objects).
+ * @beta
+ */
+export function threadIncref(t: RcThread, op: number, id: number): void {
+  const index = (id - 1) >>> 0;
+  if (index < t.countsSize) {
+    t.i32[t.countsIndex + index]++;
+    t.refTotal++;
+  } else {
+    threadIncrefSlow(t, op, id);
+  }
+}
+
+/** Drops a reference to `op` through unique id `id` (`_Py_THREAD_DECREF_OBJECT`). @beta */
+export function threadDecref(t: RcThread, op: number, id: number): void {
+  const index = (id - 1) >>> 0;
+  if (index < t.countsSize) {
+    t.i32[t.countsIndex + index]--;
+    t.refTotal--;
+  } else {
+    decref(t, op);
+  }
+}
+
+function threadIncrefSlow(t: RcThread, op: number, id: number): void {
+  if (id !== 0 && !t.countsFinalized && growCounts(t, id)) {
+    t.i32[t.countsIndex + id - 1]++;
+    t.refTotal++;
+  } else {
+    incref(t, op);
+  }
+}
+
+/** Resizes this thread's array to the pool's size (`_PyObject_ThreadIncrefSlow`'s resize). */
+function growCounts(t: RcThread, id: number): boolean {
+  const size = Atomics.load(t.u32, (t.state + RC_POOL_SIZE_OFFSET) >>> 2);
+  if (id > size) return false;
+  const array = regionAlloc(t.heap, size * 4);
+  if (array === 0) return false;
+  if (t.countsSize > 0) {
+    t.i32.copyWithin(array >>> 2, t.countsIndex, t.countsIndex + t.countsSize);
+    regionFree(t.heap, t.countsIndex << 2, t.countsSize * 4);
+  }
+  // SAFETY: the record's counts fields are read by others only with the world stopped.
+  t.u32[(t.record + TR_COUNTS_OFFSET) >>> 2] = array;
+  t.u32[(t.record + TR_COUNTS_SIZE_OFFSET) >>> 2] = size;
+  t.countsIndex = array >>> 2;
+  t.countsSize = size;
+  return true;
+}
+
+/**
+ * Gives `op` a unique id for per-thread counting (`_PyObject_AssignUniqueId`)
+ * and enables deferred reference counting on it; returns the id, or 0 when the
+ * pool cannot grow or the runtime counts naively. The caller stores the id
+ * where its kind keeps it (a heap type: {@link setTypeUniqueId}).
+ * @beta
+ */
+export function assignUniqueId(t: RcThread, op: number): number {
+  if (t.naive) return 0;
+  const u32 = t.u32;
+  const pool = t.state;
+  let id = 0;
+  lockPool(t);
+  try {
+    id = lowestFreeId(t);
+    if (id === 0) {
+      if (!growPool(t)) return 0;
+      id = lowestFreeId(t);
+    }
+    const bitmap = u32[(pool + RC_POOL_BITMAP_OFFSET) >>> 2];
+    u32[(bitmap >>> 2) + ((id - 1) >>> 5)] &= ~(1 << ((id - 1) & 31));
+    u32[(u32[(pool + RC_POOL_TABLE_OFFSET) >>> 2] >>> 2) + id - 1] = op;
+    u32[(pool + RC_POOL_LIVE_OFFSET) >>> 2]++;
+  } finally {
+    mutexUnlock(t.heap, pool + RC_POOL_MUTEX_OFFSET);
+  }
+  enableDeferredRefcount(t, op);
+  return id;
+}
+
+/** Stores a heap type's unique id in its type core. @beta */
+export function setTypeUniqueId(t: RcThread, type: number, id: number): void {
+  Atomics.store(t.u32, (type >>> 2) + UNIQUE_ID, id);
+}
+
+/**
+ * Returns id `id` to the pool (`_PyObject_ReleaseUniqueId`). Counts other
+ * threads hold for it must have been merged first: call it with the world
+ * stopped after {@link mergeAllPerThreadRefcounts} (the GC's order), or when
+ * no other thread counted the object through the id. The caller clears the
+ * id where its kind keeps it.
+ * @beta
+ */
+export function releaseUniqueId(t: RcThread, id: number): void {
+  const u32 = t.u32;
+  const pool = t.state;
+  lockPool(t);
+  try {
+    const size = u32[(pool + RC_POOL_SIZE_OFFSET) >>> 2];
+    const bitmap = u32[(pool + RC_POOL_BITMAP_OFFSET) >>> 2] >>> 2;
+    if (id < 1 || id > size || (u32[bitmap + ((id - 1) >>> 5)] & (1 << ((id - 1) & 31))) !== 0) {
+      fatalError(`releaseUniqueId: id ${id} is not in use`);
+    }
+    u32[bitmap + ((id - 1) >>> 5)] |= 1 << ((id - 1) & 31);
+    u32[(u32[(pool + RC_POOL_TABLE_OFFSET) >>> 2] >>> 2) + id - 1] = 0;
+    u32[(pool + RC_POOL_LIVE_OFFSET) >>> 2]--;
+    // Our own count for the id would otherwise be merged into its next holder.
+    if (id <= t.countsSize) t.i32[t.countsIndex + id - 1] = 0;
+  } finally {
+    mutexUnlock(t.heap, pool + RC_POOL_MUTEX_OFFSET);
+  }
+}
+
+/**
+ * Disables per-thread counting of a heap type (`_PyObject_DisablePerThreadRefcounting`):
+ * merges every thread's count for its id into the type, clears the id and
+ * returns it to the pool, so later references count on the type directly.
+ * Reads other threads' arrays: the world must be stopped (through `t.world`
+ * when set; otherwise the caller guarantees no other thread runs).
+ * @beta
+ */
+export function disableTypePerThreadRefcounting(t: RcThread, type: number): void {
+  const id = t.u32[(type >>> 2) + UNIQUE_ID];
+  if (id === 0) return;
+  t.world?.stopTheWorld();
+  try {
+    mergeAllPerThreadRefcounts(t);
+    setTypeUniqueId(t, type, 0);
+    releaseUniqueId(t, id);
+  } finally {
+    t.world?.startTheWorld();
+  }
+}
+
+function lockPool(t: RcThread): void {
+  // CPython locks the pool without detaching (`_Py_LOCK_DONT_DETACH`): it is held briefly and never across a call out.
+  mutexLockFlags(t.heap, t.state + RC_POOL_MUTEX_OFFSET, LOCK_DONT_DETACH);
+}
+
+/** SAFETY: pool lock held. */
+function lowestFreeId(t: RcThread): number {
+  const u32 = t.u32;
+  const size = u32[(t.state + RC_POOL_SIZE_OFFSET) >>> 2];
+  const bitmap = u32[(t.state + RC_POOL_BITMAP_OFFSET) >>> 2] >>> 2;
+  const words = Math.ceil(size / 32);
+  for (let w = 0; w < words; w++) {
+    const bits = u32[bitmap + w];
+    if (bits !== 0) return w * 32 + (31 - Math.clz32(bits & -bits)) + 1;
+  }
+  return 0;
+}
+
+/** Doubles the pool (at least {@link UNIQUE_ID_POOL_MIN_SIZE}); new ids are free. SAFETY: pool lock held. */
+function growPool(t: RcThread): boolean {
+  const u32 = t.u32;
+  const pool = t.state;
+  const size = u32[(pool + RC_POOL_SIZE_OFFSET) >>> 2];
+  const newSize = Math.max(UNIQUE_ID_POOL_MIN_SIZE, size * 2);
+  if (newSize > 1 << 24) return false;
+  const table = regionAlloc(t.heap, newSize * 4);
+  const bitmapWords = Math.ceil(newSize / 32);
+  const bitmap = regionAlloc(t.heap, bitmapWords * 4);
+  if (table === 0 || bitmap === 0) {
+    if (table !== 0) regionFree(t.heap, table, newSize * 4);
+    if (bitmap !== 0) regionFree(t.heap, bitmap, bitmapWords * 4);
+    return false;
+  }
+  const oldTable = u32[(pool + RC_POOL_TABLE_OFFSET) >>> 2];
+  const oldBitmap = u32[(pool + RC_POOL_BITMAP_OFFSET) >>> 2];
+  for (let id = size + 1; id <= newSize; id++) u32[(bitmap >>> 2) + ((id - 1) >>> 5)] |= 1 << ((id - 1) & 31);
+  if (size > 0) {
+    u32.copyWithin(table >>> 2, oldTable >>> 2, (oldTable >>> 2) + size);
+    for (let w = 0; w < Math.ceil(size / 32); w++) u32[(bitmap >>> 2) + w] |= u32[(oldBitmap >>> 2) + w];
+    regionFree(t.heap, oldTable, size * 4);
+    regionFree(t.heap, oldBitmap, Math.ceil(size / 32) * 4);
+  }
+  u32[(pool + RC_POOL_TABLE_OFFSET) >>> 2] = table;
+  u32[(pool + RC_POOL_BITMAP_OFFSET) >>> 2] = bitmap;
+  // Published with a seq_cst store, as CPython: threads size their arrays from it without the lock.
+  Atomics.store(u32, (pool + RC_POOL_SIZE_OFFSET) >>> 2, newSize);
+  return true;
+}
+
+/** Adds one thread's counts (record `record`) into their objects and zeroes them. SAFETY: pool lock held. */
+function mergeRecordCounts(t: RcThread, record: number): void {
+  const u32 = t.u32;
+  const counts = u32[(record + TR_COUNTS_OFFSET) >>> 2] >>> 2;
+  const size = u32[(record + TR_COUNTS_SIZE_OFFSET) >>> 2];
+  const table = u32[(t.state + RC_POOL_TABLE_OFFSET) >>> 2] >>> 2;
+  for (let i = 0; i < size; i++) {
+    const value = t.i32[counts + i];
+    if (value === 0) continue;
+    const op = u32[table + i];
+    if (op === 0) fatalError(`per-thread refcount ${value} for released unique id ${i + 1} (thread record ${formatAddress(record)})`);
+    Atomics.add(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX, value << REF_SHARED_SHIFT);
+    t.i32[counts + i] = 0;
+  }
+}
+
+/**
+ * Merges this thread's per-thread counts into their objects
+ * (`_PyObject_MergePerThreadRefcounts`).
+ * @public
+ */
+export function mergePerThreadRefcounts(t: RcThread): void {
+  if (t.countsSize === 0) return;
+  lockPool(t);
+  try {
+    mergeRecordCounts(t, t.record);
+  } finally {
+    mutexUnlock(t.heap, t.state + RC_POOL_MUTEX_OFFSET);
+  }
+}
+
+/**
+ * Merges every registered thread's per-thread counts (what the GC does at
+ * the start of a collection). SAFETY: the world must be stopped — the other
+ * threads write their arrays with plain stores.
+ * @beta
+ */
+export function mergeAllPerThreadRefcounts(t: RcThread): void {
+  const u32 = t.u32;
+  lockPool(t);
+  try {
+    for (let b = 0; b < BRC_NUM_BUCKETS; b++) {
+      const bucket = t.state + RC_BUCKETS_OFFSET + b * BRC_BUCKET_SIZE;
+      for (let r = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + TR_NEXT_OFFSET) >>> 2]) mergeRecordCounts(t, r);
+    }
+  } finally {
+    mutexUnlock(t.heap, t.state + RC_POOL_MUTEX_OFFSET);
+  }
+}
+
+/**
+ * Merges and frees this thread's array; later per-thread increfs go to the
+ * objects directly (`_PyObject_FinalizePerThreadRefcounts`).
+ */
+export function finalizePerThreadRefcounts(t: RcThread): void {
+  mergePerThreadRefcounts(t);
+  if (t.countsSize > 0) regionFree(t.heap, t.countsIndex << 2, t.countsSize * 4);
+  t.u32[(t.record + TR_COUNTS_SIZE_OFFSET) >>> 2] = 0;
+  t.u32[(t.record + TR_COUNTS_OFFSET) >>> 2] = 0;
+  t.countsIndex = 0;
+  t.countsSize = 0;
+  t.countsFinalized = true;
+}
+
+/** Unique ids in use (pool statistics). @public */
+export function uniqueIdsInUse(t: RcThread): number {
+  return Atomics.load(t.u32, (t.state + RC_POOL_LIVE_OFFSET) >>> 2);
+}

@@ -1,0 +1,100 @@
+/**
+ * Test runtime: a heap, mimalloc, a refcount state, and threads identities.
+ * A second identity in the same JavaScript thread is a second attach of the
+ * heap (a new tid), which is how these deterministic tests play "another
+ * thread" without workers.
+ */
+
+import { SharedHeap } from '@ft/atomics';
+import { miCreate, miThreadExit, miThreadInit } from '@ft/mimalloc';
+import {
+  BehaviourRegistry,
+  createMetatype,
+  createStaticType,
+  freeObject,
+  getRefcount,
+  OB_TID_OFFSET,
+  rcCreate,
+  rcThreadExit,
+  rcThreadInit,
+  sharedFlags,
+  TYPE_FLAG_HAVE_GC,
+  type RcOptions,
+  type RcThread,
+} from '../src/index.js';
+
+/** What a recording dealloc saw. */
+export interface Death {
+  readonly op: number;
+  /** Thread that ran the dealloc. */
+  readonly by: number;
+  /** `ob_tid` at that moment. */
+  readonly owner: number;
+  /** Shared flags at that moment. */
+  readonly flags: number;
+}
+
+export interface Env {
+  readonly heap: SharedHeap;
+  readonly mi: number;
+  readonly rc: number;
+  readonly t: RcThread;
+  readonly deaths: Death[];
+  readonly meta: number;
+  /** A static non-GC type whose dealloc records and frees. */
+  readonly plain: number;
+  /** A static GC type whose dealloc records and frees. */
+  readonly gc: number;
+  readonly recordingDealloc: number;
+  /** Extra identities made by {@link otherThread}, closed by {@link closeEnv}. */
+  readonly others: RcThread[];
+}
+
+/** The registry every identity of the test runtime builds. */
+export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; recording: number } {
+  const registry = new BehaviourRegistry();
+  const recording = registry.add('dealloc', 'recording', (t, op) => {
+    deaths.push({ op, by: t.tid, owner: t.u32[(op + OB_TID_OFFSET) >>> 2], flags: sharedFlags(t, op) });
+    freeObject(t, op);
+  });
+  return { registry, recording };
+}
+
+export function makeEnv(options: RcOptions = {}): Env {
+  const heap = SharedHeap.create({ size: 64 << 20 });
+  const mi = miCreate(heap, { checked: true });
+  const deaths: Death[] = [];
+  const { registry, recording } = testRegistry(deaths);
+  const rc = rcCreate(heap, registry, options);
+  const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null) });
+  const meta = createMetatype(t);
+  const plain = createStaticType(t, meta, { basicSize: 32, dealloc: recording });
+  const gc = createStaticType(t, meta, { basicSize: 32, dealloc: recording, flags: TYPE_FLAG_HAVE_GC });
+  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, others: [] };
+}
+
+/** Another thread identity (new tid) on the same heap and interpreter. */
+export function otherThread(env: Env): RcThread {
+  const heap = SharedHeap.attach(env.heap.handle());
+  const { registry } = testRegistry(env.deaths);
+  const t = rcThreadInit(heap, env.rc, registry, { mi: miThreadInit(heap, env.mi, null) });
+  env.others.push(t);
+  return t;
+}
+
+/** Exits a thread identity made by {@link otherThread}. */
+export function exitThread(env: Env, t: RcThread): void {
+  rcThreadExit(t);
+  miThreadExit(t.mi!);
+  t.heap.close();
+  env.others.splice(env.others.indexOf(t), 1);
+}
+
+export function closeEnv(env: Env): void {
+  for (const t of [...env.others]) exitThread(env, t);
+  rcThreadExit(env.t);
+  miThreadExit(env.t.mi!);
+  env.heap.close();
+}
+
+export { getRefcount };
