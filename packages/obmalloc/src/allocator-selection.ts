@@ -19,6 +19,7 @@ import type { SharedHeap } from '@ft/atomics';
 import { MI_HEAP_MEM, MI_HEAP_OBJECT, type MiThread } from '@ft/mimalloc';
 import { AllocatorDomains } from './allocator-domains.js';
 import { setupDebugHooks, type DebugHookOptions } from './debug-hooks.js';
+import type { ObmallocState } from './obmalloc-state.js';
 import type { Pymalloc } from './pymalloc.js';
 import { mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
 
@@ -55,8 +56,14 @@ export interface AllocatorSetup {
   mi: MiThread;
   /** `free-threaded` (default) or `gil`. */
   mode?: 'free-threaded' | 'gil';
-  /** GIL mode: the interpreter's pymalloc state (a handle for this thread). */
+  /** GIL mode: the interpreter's pymalloc state (a handle for this thread); default: `interpreter.pymalloc`. */
   pymalloc?: Pymalloc;
+  /**
+   * The calling thread's handle on its interpreter's allocator state. In GIL
+   * mode it supplies the pymalloc state, and with the debug hooks on, frees
+   * of another interpreter's pymalloc blocks are fatal errors.
+   */
+  interpreter?: ObmallocState;
   /** Options of the debug hooks, for `debug` and `*_debug`. */
   debug?: DebugHookOptions;
 }
@@ -82,8 +89,9 @@ export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, se
     if (mode !== 'gil') {
       throw new Error(`memory allocator '${name}' is not available in free-threaded mode: pymalloc needs the interpreter lock (use mimalloc, or run in GIL mode)`);
     }
-    if (setup.pymalloc === undefined) throw new Error(`memory allocator '${name}' needs the interpreter's pymalloc state`);
-    const small = pymallocAllocator(setup.pymalloc, raw);
+    const pm = setup.pymalloc ?? setup.interpreter?.pymalloc;
+    if (pm === undefined) throw new Error(`memory allocator '${name}' needs the interpreter's pymalloc state`);
+    const small = pymallocAllocator(pm, raw);
     domains = new AllocatorDomains(raw, small, small);
   } else if (base === 'malloc') {
     domains = new AllocatorDomains(raw, raw, raw);
@@ -91,6 +99,10 @@ export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, se
     base = 'mimalloc';
     domains = new AllocatorDomains(raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocAllocator(setup.mi, MI_HEAP_OBJECT));
   }
-  if (debug) setupDebugHooks(heap, domains, { freeThreaded: mode !== 'gil', mi: setup.mi, ...setup.debug });
+  if (debug) {
+    // Only pymalloc domains can meet another interpreter's pymalloc blocks.
+    const interpreter = base === 'pymalloc' ? setup.interpreter : undefined;
+    setupDebugHooks(heap, domains, { freeThreaded: mode !== 'gil', mi: setup.mi, interpreter, ...setup.debug });
+  }
   return domains;
 }

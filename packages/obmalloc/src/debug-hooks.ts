@@ -15,11 +15,16 @@
  * word, `ob_ref_local` and `ob_ref_shared` — because lock-free readers may
  * look at a just-freed object's refcounts; and realloc does not save and
  * restore the old contents (another thread may be reading them).
+ *
+ * Given the interpreter's allocator state, the mem and object hooks also
+ * catch a block of another interpreter's pymalloc being freed (or
+ * reallocated) by this one.
  */
 
 import { fatalError, formatAddress, type SharedHeap } from '@ft/atomics';
 import { miThreadSetDebugHeader, type MiThread } from '@ft/mimalloc';
 import { MAX_REQUEST_SIZE, type AllocatorDomain, type AllocatorDomains, type MemAllocator } from './allocator-domains.js';
+import { foreignBlockMessage, type ObmallocState } from './obmalloc-state.js';
 
 /** `S`: the size of the size field and of each guard. @public */ export const DEBUG_S = 8;
 /** Fill of freshly allocated memory (`PYMEM_CLEANBYTE`). @public */ export const CLEAN_BYTE = 0xcd;
@@ -57,6 +62,14 @@ export interface DebugHookOptions {
    * the hooks before the thread allocates objects.
    */
   mi?: MiThread;
+  /**
+   * The calling thread's interpreter allocator state (GIL mode, pymalloc
+   * domains). When given, the mem and object hooks check every free and
+   * realloc: a block that is not in this interpreter's pymalloc but lies in
+   * another living interpreter's pymalloc arenas is a fatal error naming the
+   * address and both interpreters (see `obmallocForeignOwner`).
+   */
+  interpreter?: ObmallocState;
 }
 
 /** A debug allocator remembers what it wraps and how (for `setupDebugHooks`' idempotence). @public */
@@ -87,6 +100,7 @@ export function debugAllocator(heap: SharedHeap, base: MemAllocator, domain: All
   const tailBytes = extra - 2 * DEBUG_S;
   const protect = domain === 'object' && options.freeThreaded !== false ? OBJECT_PROTECTED_BYTES : 0;
   const checkThread = domain !== 'raw' && options.isAttached !== undefined ? options.isAttached : null;
+  const interpreter = domain !== 'raw' && options.interpreter !== undefined ? options.interpreter : null;
   const name = `_PyMem_Debug${domain === 'raw' ? 'Raw' : ''}`;
 
   const requireAttached = (fn: string): void => {
@@ -123,6 +137,12 @@ export function debugAllocator(heap: SharedHeap, base: MemAllocator, domain: All
   const fill = (p: number, from: number, to: number, byte: number): void => {
     const start = Math.max(from, protect);
     if (to > start) u8.fill(byte, p + start, p + to);
+  };
+  /** A block of another interpreter's pymalloc must not be freed here (reported before anything is touched). */
+  const checkOwner = (p: number, fn: string): void => {
+    if (interpreter === null) return;
+    const message = foreignBlockMessage(interpreter, p - 2 * DEBUG_S, `${name}${fn}`);
+    if (message !== undefined) report(heap, p, serial, options, message);
   };
   const check = (p: number, fn: string): number => {
     if (u8[p - DEBUG_S] !== apiCode) {
@@ -163,6 +183,7 @@ export function debugAllocator(heap: SharedHeap, base: MemAllocator, domain: All
       requireAttached('Realloc');
       if (n > MAX_REQUEST_SIZE - extra) return 0;
       const old = check(p, 'Realloc');
+      checkOwner(p, 'Realloc');
       // No save/restore of the old contents around the underlying realloc, as
       // in CPython's free-threaded build: another thread may be reading them.
       const b = base.realloc(p - 2 * DEBUG_S, n + extra);
@@ -176,6 +197,7 @@ export function debugAllocator(heap: SharedHeap, base: MemAllocator, domain: All
     free(p: number): void {
       requireAttached('Free');
       const n = check(p, 'Free');
+      checkOwner(p, 'Free');
       // The header and the data are dead (the object header bytes excepted).
       u8.fill(DEAD_BYTE, p - 2 * DEBUG_S, p);
       fill(p, 0, n, DEAD_BYTE);

@@ -1,6 +1,8 @@
 /**
- * `@ft/obmalloc`: layer 4 of ft. So far: pymalloc, CPython's small-object
- * allocator (arenas, pools, size classes, arena ordering, address-in-range).
+ * `@ft/obmalloc`: layer 4 of ft. pymalloc, CPython's small-object allocator
+ * (arenas, pools, size classes, arena ordering, address-in-range); the
+ * allocator domains, selection by name, debug hooks, statistics, tracemalloc
+ * hooks, delayed free; per-interpreter allocator state.
  *
  * @packageDocumentation
  */
@@ -14,6 +16,8 @@ export {
   PYMALLOC_POOL_SIZE,
   PYMALLOC_SIZE_CLASSES,
   PYMALLOC_SMALL_REQUEST_THRESHOLD,
+  OBMALLOC_MODE_FREE_THREADED,
+  OBMALLOC_MODE_GIL,
 } from './layout.js';
 export {
   defaultArenaAllocator,
@@ -26,6 +30,7 @@ export {
   pymallocDestroy,
   pymallocFree,
   pymallocGetArenaAllocator,
+  pymallocRawAllocatedBlocks,
   pymallocSetArenaAllocator,
   pymallocStats,
   type ArenaAllocator,
@@ -39,3 +44,17 @@ export * from './allocator-selection.js';
 export * from './malloc-stats.js';
 export * from './delayed-free.js';
 export * from './tracemalloc.js';
+export {
+  obmallocForeignOwner,
+  obmallocInterpreters,
+  obmallocRuntimeCreate,
+  obmallocRuntimeLeaks,
+  obmallocStateAttach,
+  obmallocStateCreate,
+  obmallocStateEnd,
+  ObmallocState,
+  type ObmallocInterpreterInfo,
+  type ObmallocRuntimeOptions,
+  type ObmallocStateConfig,
+  type ObmallocStateEndReport,
+} from './obmalloc-state.js';

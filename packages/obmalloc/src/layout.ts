@@ -85,7 +85,8 @@ export const POOL_OVERHEAD = 32;
 //  32   u32    narenasHighwater
 //  36   u32    arenaMap                  address of the arena map (u16 per 16 KiB window: arena index + 1)
 //  40   u32    arenaMapEntries
-//  44   u32    rawAllocatedBlocks        blocks the domain layer sent to raw (counted for leak checks)
+//  44   u32    rawAllocatedBlocks        blocks the pymalloc domain allocator sent to raw (`raw_allocated_blocks`):
+//                                          one count per state, hence per interpreter, whichever thread allocates
 //  64   u32 × 32  usedpools              first used pool of each size class (doubly linked, 0 = none)
 //  192  u32 × 65  nfp2lasta              index + 1 of the last usable arena with exactly n free pools
 //  452..511 reserved
@@ -108,3 +109,67 @@ export const POOL_OVERHEAD = 32;
 /** @public */ export const PM_USEDPOOLS_OFFSET = 64;
 /** @public */ export const PM_NFP2LASTA_OFFSET = 192;
 /** @public */ export const PYMALLOC_STATE_SIZE = 512;
+
+// ---------------------------------------------------------------------------
+// Runtime allocator record (CPython `_PyRuntime.obmalloc`, plus the list of
+// interpreters' obmalloc states that CPython reaches through the interpreter
+// list), one per runtime, 64 bytes.
+//
+//  off  width  field             writer / reader, order
+//  0    u32    tag               creator (Atomics.store, last) / attachers (Atomics.load): OBMALLOC_RUNTIME_TAG
+//  4    u32    version           creator, read-only after: OBMALLOC_LAYOUT_VERSION
+//  8    u32    mutex             PyMutex byte (low byte): guards every field below except ownedCount's lock-free reads
+//  12   u32    mode              creator, read-only after: OBMALLOC_MODE_FREE_THREADED or OBMALLOC_MODE_GIL
+//  16   u32    head              under mutex: first registered interpreter record (linked through IS_NEXT)
+//  20   u32    count             under mutex: registered interpreters
+//  24   u32    main              under mutex: the main interpreter's record, 0 before it exists
+//  28   u32    ownedCount        under mutex (Atomics.store) / lock-free hint (Atomics.load): registered records that own their state
+//  32   u32    interpreterLeaks  under mutex: blocks still allocated when interpreters with their own state ended (`interpreter_leaks`)
+//  36..63 reserved
+// ---------------------------------------------------------------------------
+
+/** Type tag of the runtime allocator record ('OBRT'). @public */ export const OBMALLOC_RUNTIME_TAG = 0x5452424f;
+/** Allocation mode: mimalloc heaps serve mem and object (CPython's free-threaded build). @public */ export const OBMALLOC_MODE_FREE_THREADED = 0;
+/** Allocation mode: pymalloc serves mem and object under an interpreter lock (CPython's default build). @public */ export const OBMALLOC_MODE_GIL = 1;
+/** @public */ export const RT_TAG_OFFSET = 0;
+/** @public */ export const RT_VERSION_OFFSET = 4;
+/** @public */ export const RT_MUTEX_OFFSET = 8;
+/** @public */ export const RT_MODE_OFFSET = 12;
+/** @public */ export const RT_HEAD_OFFSET = 16;
+/** @public */ export const RT_COUNT_OFFSET = 20;
+/** @public */ export const RT_MAIN_OFFSET = 24;
+/** @public */ export const RT_OWNED_COUNT_OFFSET = 28;
+/** @public */ export const RT_INTERPRETER_LEAKS_OFFSET = 32;
+/** @public */ export const OBMALLOC_RUNTIME_SIZE = 64;
+
+// ---------------------------------------------------------------------------
+// An interpreter's obmalloc state record (CPython `interp->obmalloc` and the
+// `Py_RTFLAGS_USE_MAIN_OBMALLOC` feature flag), one per interpreter, 64 bytes.
+// Fields other than `next` are written by the creator before the record is
+// published (linked in under the runtime mutex, or posted to a worker) and
+// only read afterwards, so plain reads are ordered by that publication.
+//
+//  off  width  field     writer / reader, order
+//  0    u32    tag       creator (plain, before publication) / attachers: OBMALLOC_STATE_TAG; 0 once ended
+//  4    u32    version   creator: OBMALLOC_LAYOUT_VERSION
+//  8    u32    id        creator: the interpreter id (0 = main)
+//  12   u32    flags     creator: IS_FLAG_OWNS_STATE, IS_FLAG_MAIN
+//  16   u32    pymalloc  creator: its own pymalloc state, or the main interpreter's
+//  20   u32    mi        creator: the interpreter's mimalloc state (miCreate), 0 if none
+//  24   u32    next      under the runtime mutex: next registered record
+//  28   u32    runtime   creator: the runtime allocator record
+//  32..63 reserved
+// ---------------------------------------------------------------------------
+
+/** Type tag of an interpreter's obmalloc state record ('OBIS'). @public */ export const OBMALLOC_STATE_TAG = 0x5349424f;
+/** The interpreter owns its pymalloc state (`has_own_state`). @public */ export const IS_FLAG_OWNS_STATE = 1;
+/** The main interpreter. @public */ export const IS_FLAG_MAIN = 2;
+/** @public */ export const IS_TAG_OFFSET = 0;
+/** @public */ export const IS_VERSION_OFFSET = 4;
+/** @public */ export const IS_ID_OFFSET = 8;
+/** @public */ export const IS_FLAGS_OFFSET = 12;
+/** @public */ export const IS_PYMALLOC_OFFSET = 16;
+/** @public */ export const IS_MI_OFFSET = 20;
+/** @public */ export const IS_NEXT_OFFSET = 24;
+/** @public */ export const IS_RUNTIME_OFFSET = 28;
+/** @public */ export const OBMALLOC_STATE_SIZE = 64;

@@ -5,11 +5,14 @@
  * allocated blocks per interpreter and over all interpreters
  * (`_PyInterpreterState_GetAllocatedBlocks`, `_Py_GetGlobalAllocatedBlocks`)
  * that leak checks compare, which count mimalloc blocks in abandoned
- * segments too.
+ * segments too, and in GIL mode the blocks pymalloc sent to raw, counted in
+ * the interpreter's pymalloc state.
  */
 
+import { fatalError } from '@ft/atomics';
 import { miStats, type MiThread } from '@ft/mimalloc';
-import { pymallocStats, type Pymalloc, type PymallocStats } from './pymalloc.js';
+import { ObmallocState, obmallocRuntimeLeaks } from './obmalloc-state.js';
+import { pymallocRawAllocatedBlocks, pymallocStats, type Pymalloc, type PymallocStats } from './pymalloc.js';
 
 /**
  * Formats pymalloc statistics as `sys._debugmallocstats()` does.
@@ -65,32 +68,60 @@ export function printMallocStats(pm: Pymalloc, print: (text: string) => void = (
 }
 
 /**
- * What one interpreter's allocated blocks are counted from.
+ * What one interpreter's allocated blocks are counted from (a plain object,
+ * or an {@link ObmallocState} handle).
  * @public
  */
 export interface InterpreterAllocators {
-  /** Any thread's handle on the interpreter's mimalloc state. */
-  mi: MiThread;
-  /** The interpreter's pymalloc state, if it has one (GIL mode). */
+  /** Free-threaded mode: any thread's handle on the interpreter's mimalloc state. */
+  mi?: MiThread;
+  /** GIL mode: the interpreter's own pymalloc state (a handle). When given, it is what is counted. */
   pymalloc?: Pymalloc;
 }
 
 /**
  * Blocks allocated and not freed in one interpreter
- * (`_PyInterpreterState_GetAllocatedBlocks`): live mimalloc blocks of every
- * thread and of abandoned segments — the raw heap's included, so the blocks
- * pymalloc sends to raw (CPython's `raw_allocated_blocks`) are counted there —
- * plus pymalloc's blocks in use. Exact when no thread allocates meanwhile.
+ * (`_PyInterpreterState_GetAllocatedBlocks`), exact when no thread allocates
+ * meanwhile, and the same whichever thread asks:
+ * - GIL mode (a pymalloc state, or an {@link ObmallocState} of a `gil`
+ *   runtime): pymalloc's blocks in use plus the blocks the pymalloc domain
+ *   allocator sent to raw (`raw_allocated_blocks`, kept in the state). An
+ *   interpreter that shares the main interpreter's state has no count of its
+ *   own: asking is a fatal error, as in CPython.
+ * - Free-threaded mode: the live mimalloc blocks of every thread of the
+ *   interpreter and of its abandoned segments (every heap: our raw domain is
+ *   a mimalloc heap of the interpreter, where CPython's is the C library's).
  * @public
  */
-export function interpreterAllocatedBlocks(a: InterpreterAllocators): number {
-  return miStats(a.mi).liveBlocks + (a.pymalloc !== undefined ? pymallocStats(a.pymalloc).blocksInUse : 0);
+export function interpreterAllocatedBlocks(a: InterpreterAllocators | ObmallocState): number {
+  let pm = a.pymalloc;
+  if (a instanceof ObmallocState) {
+    if (a.mode === 'gil') {
+      if (!a.ownsState) fatalError(`interpreterAllocatedBlocks: interpreter ${a.id} doesn't have its own allocator (it uses the main interpreter's)`);
+    } else pm = undefined;
+  }
+  if (pm !== undefined) return pymallocStats(pm).blocksInUse + pymallocRawAllocatedBlocks(pm);
+  if (a.mi === undefined) throw new Error('interpreterAllocatedBlocks: neither a pymalloc state (GIL mode) nor a mimalloc thread (free-threaded mode) to count');
+  return miStats(a.mi).liveBlocks;
 }
 
 /**
- * The sum over interpreters (`_Py_GetGlobalAllocatedBlocks`).
+ * The sum over interpreters (`_Py_GetGlobalAllocatedBlocks`): each
+ * interpreter that has its own count (in GIL mode, those that share the main
+ * state are skipped, their blocks being the main interpreter's), plus, when
+ * the list holds {@link ObmallocState} handles, the blocks leaked by
+ * interpreters that have ended (`interpreter_leaks`) once.
  * @public
  */
-export function globalAllocatedBlocks(interpreters: readonly InterpreterAllocators[]): number {
-  return interpreters.reduce((sum, a) => sum + interpreterAllocatedBlocks(a), 0);
+export function globalAllocatedBlocks(interpreters: readonly (InterpreterAllocators | ObmallocState)[]): number {
+  let sum = 0;
+  let leaksFrom: ObmallocState | undefined;
+  for (const a of interpreters) {
+    if (a instanceof ObmallocState) {
+      leaksFrom ??= a;
+      if (a.mode === 'gil' && !a.ownsState) continue;
+    }
+    sum += interpreterAllocatedBlocks(a);
+  }
+  return sum + (leaksFrom !== undefined ? obmallocRuntimeLeaks(leaksFrom) : 0);
 }

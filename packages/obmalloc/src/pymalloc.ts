@@ -41,6 +41,7 @@ import {
   PM_NARENAS_HIGHWATER_OFFSET,
   PM_NFP2LASTA_OFFSET,
   PM_NTIMES_ARENA_ALLOCATED_OFFSET,
+  PM_RAW_ALLOCATED_BLOCKS_OFFSET,
   PM_TAG_OFFSET,
   PM_UNUSED_ARENA_OBJECTS_OFFSET,
   PM_USABLE_ARENAS_OFFSET,
@@ -441,6 +442,29 @@ export function pymallocAddressInRange(pm: Pymalloc, p: number): boolean {
   const window = p >>> K_PYMALLOC_POOL_SHIFT;
   if (window >= pm.u32[(pm.state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2]) return false;
   return pm.u16[(pm.u32[(pm.state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1) + window] !== 0;
+}
+
+/**
+ * Whether `p` is inside an arena of the pymalloc state at `state`, read
+ * without a handle (the cross-interpreter check reads other interpreters'
+ * states). The caller keeps the state alive while it reads.
+ * @internal
+ */
+export function pymallocStateContains(heap: SharedHeap, state: number, p: number): boolean {
+  if (p >>> 0 !== p || p === 0 || p >= heap.size) return false;
+  const window = p >>> K_PYMALLOC_POOL_SHIFT;
+  if (window >= heap.u32[(state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2]) return false;
+  return heap.u16[(heap.u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1) + window] !== 0;
+}
+
+/**
+ * Blocks the pymalloc domain allocator sent to raw and has not freed
+ * (CPython's `raw_allocated_blocks`): one count in the state, so every
+ * thread of every interpreter using the state sees the same number.
+ * @public
+ */
+export function pymallocRawAllocatedBlocks(pm: Pymalloc): number {
+  return pm.u32[(pm.state + PM_RAW_ALLOCATED_BLOCKS_OFFSET) >>> 2];
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type MiThread,
 } from '@ft/mimalloc';
 import type { MemAllocator } from './allocator-domains.js';
+import { PM_RAW_ALLOCATED_BLOCKS_OFFSET } from './layout.js';
 import { pymallocAlloc, pymallocBlockSize, pymallocFree, type Pymalloc } from './pymalloc.js';
 
 /** Tag of the mimalloc heap that serves the raw domain. @public */
@@ -44,17 +45,22 @@ export function freeThreadedAllocators(t: MiThread): { raw: MemAllocator; mem: M
 /**
  * pymalloc as a domain allocator (`_PyObject_Malloc` and friends): small
  * requests from pymalloc, the rest — and what pymalloc cannot serve — from
- * `raw`. `rawBlocks` counts the blocks that went to raw (`raw_allocated_blocks`).
+ * `raw`. Blocks that went to raw are counted in the pymalloc state
+ * (`raw_allocated_blocks`, read with `pymallocRawAllocatedBlocks`), so the
+ * count is per interpreter state, whichever thread allocates and frees.
  * @public
  */
-export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator & { rawBlocks: number } {
-  const allocator = {
-    rawBlocks: 0,
+export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator {
+  const u32 = pm.u32;
+  const counter = (pm.state + PM_RAW_ALLOCATED_BLOCKS_OFFSET) >>> 2;
+  // SAFETY (the counter, like every pymalloc access): a pymalloc state is used
+  // by one thread at a time, under the interpreter's lock in GIL mode.
+  const allocator: MemAllocator = {
     malloc(n: number): number {
       const p = pymallocAlloc(pm, n);
       if (p !== 0) return p;
       const q = raw.malloc(n);
-      if (q !== 0) allocator.rawBlocks++;
+      if (q !== 0) u32[counter]++;
       return q;
     },
     calloc(nelem: number, elsize: number): number {
@@ -65,12 +71,12 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
         return p;
       }
       const q = raw.calloc(nelem, elsize);
-      if (q !== 0) allocator.rawBlocks++;
+      if (q !== 0) u32[counter]++;
       return q;
     },
     realloc(p: number, n: number): number {
       const size = pymallocBlockSize(pm, p);
-      if (size === 0) return raw.realloc(p, n); // not pymalloc's
+      if (size === 0) return raw.realloc(p, n); // not pymalloc's: stays a raw block
       // Same class, or shrinking by less than a quarter: keep the block (`pymalloc_realloc`).
       if (n <= size && 4 * n > 3 * size) return p;
       const q = allocator.malloc(n);
@@ -82,7 +88,7 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
     free(p: number): void {
       if (pymallocFree(pm, p)) return;
       raw.free(p);
-      allocator.rawBlocks--;
+      u32[counter]--;
     },
   };
   return allocator;

@@ -7,8 +7,10 @@ import {
   getAllocator,
   MAX_REQUEST_SIZE,
   pymallocAllocator,
+  pymallocAttach,
   pymallocBlockSize,
   pymallocCreate,
+  pymallocRawAllocatedBlocks,
   pymallocStats,
   pyMemCalloc,
   pyMemFree,
@@ -153,12 +155,25 @@ describe('GIL mode routing', () => {
     expect(pymallocBlockSize(pm, large)).toBe(0);
     expect(pymallocBlockSize(pm, empty)).toBe(0);
     expect(miUsableSize(t, large)).toBeGreaterThanOrEqual(513);
-    expect(object.rawBlocks).toBe(2);
+    expect(pymallocRawAllocatedBlocks(pm)).toBe(2);
     // A pymalloc block that grows past 512 bytes moves to raw; a raw block stays raw.
     const moved = object.realloc(small, 600);
     expect(pymallocBlockSize(pm, moved)).toBe(0);
-    expect(object.realloc(large, 100)).not.toBe(0);
-    for (const p of [moved, empty]) object.free(p);
+    expect(pymallocRawAllocatedBlocks(pm)).toBe(3);
+    const stillRaw = object.realloc(large, 100);
+    expect(stillRaw).not.toBe(0);
+    expect(pymallocRawAllocatedBlocks(pm)).toBe(3);
+    // The count lives in the state: another thread's allocator on the same
+    // state (under the interpreter's lock) sees and updates the same number.
+    const view = SharedHeap.attach(heap.handle());
+    const otherMi = miThreadInit(view, t.shared, null);
+    const other = pymallocAllocator(pymallocAttach(view, pm.state), freeThreadedAllocators(otherMi).raw);
+    other.free(moved);
+    miThreadExit(otherMi);
+    view.close();
+    expect(pymallocRawAllocatedBlocks(pm)).toBe(2);
+    for (const p of [stillRaw, empty]) object.free(p);
+    expect(pymallocRawAllocatedBlocks(pm)).toBe(0);
     expect(pymallocStats(pm).blocksInUse).toBe(0);
   });
 

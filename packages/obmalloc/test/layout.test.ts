@@ -48,7 +48,45 @@ const STATE_FIELDS: LayoutField[] = [
   ['nfp2lasta', L.PM_NFP2LASTA_OFFSET, 4 * (L.PYMALLOC_MAX_POOLS_IN_ARENA + 1), 4],
 ];
 
+const RUNTIME_FIELDS: LayoutField[] = [
+  ['tag', L.RT_TAG_OFFSET, 4],
+  ['version', L.RT_VERSION_OFFSET, 4],
+  ['mutex', L.RT_MUTEX_OFFSET, 4],
+  ['mode', L.RT_MODE_OFFSET, 4],
+  ['head', L.RT_HEAD_OFFSET, 4],
+  ['count', L.RT_COUNT_OFFSET, 4],
+  ['main', L.RT_MAIN_OFFSET, 4],
+  ['ownedCount', L.RT_OWNED_COUNT_OFFSET, 4],
+  ['interpreterLeaks', L.RT_INTERPRETER_LEAKS_OFFSET, 4],
+];
+
+const INTERPRETER_STATE_FIELDS: LayoutField[] = [
+  ['tag', L.IS_TAG_OFFSET, 4],
+  ['version', L.IS_VERSION_OFFSET, 4],
+  ['id', L.IS_ID_OFFSET, 4],
+  ['flags', L.IS_FLAGS_OFFSET, 4],
+  ['pymalloc', L.IS_PYMALLOC_OFFSET, 4],
+  ['mi', L.IS_MI_OFFSET, 4],
+  ['next', L.IS_NEXT_OFFSET, 4],
+  ['runtime', L.IS_RUNTIME_OFFSET, 4],
+];
+
 describe('layout', () => {
+  it("runtime allocator record and interpreter state records: aligned, non-overlapping, tags 'OBRT' / 'OBIS' first", () => {
+    expectLayout(RUNTIME_FIELDS, L.OBMALLOC_RUNTIME_SIZE);
+    expectLayout(INTERPRETER_STATE_FIELDS, L.OBMALLOC_STATE_SIZE);
+    expect(tagText(L.OBMALLOC_RUNTIME_TAG)).toBe('OBRT');
+    expect(tagText(L.OBMALLOC_STATE_TAG)).toBe('OBIS');
+    expect(L.RT_TAG_OFFSET).toBe(0);
+    expect(L.IS_TAG_OFFSET).toBe(0);
+    // The mutex word is waited on: a 4-byte aligned Int32.
+    expect(L.RT_MUTEX_OFFSET % 4).toBe(0);
+    expect(L.OBMALLOC_RUNTIME_SIZE % 64).toBe(0);
+    expect(L.OBMALLOC_STATE_SIZE % 64).toBe(0);
+    expect(L.IS_FLAG_OWNS_STATE & L.IS_FLAG_MAIN).toBe(0);
+    expect(L.OBMALLOC_MODE_GIL).not.toBe(L.OBMALLOC_MODE_FREE_THREADED);
+  });
+
   it('pool header: aligned, non-overlapping, inside POOL_OVERHEAD, which is a multiple of the alignment', () => {
     expectLayout(POOL_FIELDS, L.POOL_OVERHEAD);
     const headerBytes = spanOf(POOL_FIELDS);

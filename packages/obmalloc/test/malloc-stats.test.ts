@@ -4,11 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   enableMallocStatsFromEnv,
   formatMallocStats,
+  freeThreadedAllocators,
   globalAllocatedBlocks,
   interpreterAllocatedBlocks,
   printMallocStats,
   pymallocAlloc,
+  pymallocAllocator,
+  pymallocAttach,
   pymallocCreate,
+  pymallocRawAllocatedBlocks,
   pymallocFree,
   pymallocStats,
 } from '../src/index.js';
@@ -49,29 +53,51 @@ describe('FT_MALLOCSTATS', () => {
 });
 
 describe('allocated-block counts', () => {
-  it('count pymalloc blocks and mimalloc blocks of every thread, abandoned ones included', () => {
+  it('free-threaded: mimalloc blocks of every thread, abandoned ones included', () => {
     const mi = miCreate(heap);
     const main = miThreadInit(heap, mi, null);
     const view = SharedHeap.attach(heap.handle());
     const other = miThreadInit(view, mi, null);
-    const pm = pymallocCreate(heap);
-    const p = [pymallocAlloc(pm, 10), pymallocAlloc(pm, 100)];
     const m = [miHeapMalloc(main, 0, 10), miHeapMalloc(main, 4, 10)];
     const o = [miHeapMalloc(other, 1, 50), miHeapMalloc(other, 2, 50), miHeapMalloc(other, 3, 50)];
-    expect(interpreterAllocatedBlocks({ mi: main, pymalloc: pm })).toBe(7);
+    expect(interpreterAllocatedBlocks({ mi: main })).toBe(5);
+    expect(interpreterAllocatedBlocks({ mi: other })).toBe(5); // the same from any thread
     miThreadExit(other); // its live blocks are abandoned, not lost
     view.close();
-    expect(interpreterAllocatedBlocks({ mi: main, pymalloc: pm })).toBe(7);
     expect(interpreterAllocatedBlocks({ mi: main })).toBe(5);
     const heap2 = SharedHeap.create({ size: 16 << 20 });
     const main2 = miThreadInit(heap2, miCreate(heap2), null);
     miHeapMalloc(main2, 0, 8);
-    expect(globalAllocatedBlocks([{ mi: main, pymalloc: pm }, { mi: main2 }])).toBe(8);
-    for (const b of p) pymallocFree(pm, b);
+    expect(globalAllocatedBlocks([{ mi: main }, { mi: main2 }])).toBe(6);
     for (const b of [...m, ...o]) miFree(main, b);
-    expect(interpreterAllocatedBlocks({ mi: main, pymalloc: pm })).toBe(0);
+    expect(interpreterAllocatedBlocks({ mi: main })).toBe(0);
     miThreadExit(main2);
     heap2.close();
+    miThreadExit(main);
+  });
+
+  it('GIL mode: pymalloc blocks plus the blocks pymalloc sent to raw, counted in the state whichever thread allocates', () => {
+    const mi = miCreate(heap);
+    const main = miThreadInit(heap, mi, null);
+    const view = SharedHeap.attach(heap.handle());
+    const otherMi = miThreadInit(view, mi, null);
+    const pm = pymallocCreate(heap);
+    const mine = pymallocAllocator(pm, freeThreadedAllocators(main).raw);
+    const theirs = pymallocAllocator(pymallocAttach(view, pm.state), freeThreadedAllocators(otherMi).raw);
+    const blocks = [mine.malloc(10), mine.malloc(1000), theirs.malloc(100), theirs.malloc(0), theirs.malloc(4000)];
+    // Raw blocks of the mem heap outside pymalloc are not the interpreter's count (CPython's libc blocks are not either).
+    const unrelated = miHeapMalloc(main, 0, 10);
+    expect(pymallocRawAllocatedBlocks(pm)).toBe(3);
+    expect(interpreterAllocatedBlocks({ mi: main, pymalloc: pm })).toBe(5);
+    expect(interpreterAllocatedBlocks({ pymalloc: pymallocAttach(view, pm.state) })).toBe(5);
+    theirs.free(blocks[1]); // a raw block freed by the other thread
+    mine.free(blocks[4]);
+    expect(interpreterAllocatedBlocks({ pymalloc: pm })).toBe(3);
+    for (const b of [blocks[0], blocks[2], blocks[3]]) mine.free(b);
+    expect(interpreterAllocatedBlocks({ pymalloc: pm })).toBe(0);
+    miFree(main, unrelated);
+    miThreadExit(otherMi);
+    view.close();
     miThreadExit(main);
   });
 });
