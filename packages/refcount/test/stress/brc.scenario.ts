@@ -101,12 +101,26 @@ export interface BrcParams {
   ringCapacity: number;
   /** References each worker holds at most. */
   slots: number;
+  /** Every this many steps the worker releases every reference it holds; 0 = never. */
+  generationOps: number;
   /** Step mix in percent: allocate, dup (incref), send; the rest releases (decref). */
   allocPct: number;
   dupPct: number;
   sendPct: number;
   /** Steps of the early worker in timed mode (a third of the budget otherwise). */
   earlyOpsTimed: number;
+  /**
+   * One owned reference in this many dups is followed by the owner merging
+   * the object's counts itself (`explicitMergeRefcount(t, op, 0)`, what the
+   * GC or `Py_SET_REFCNT` does), so queueing threads meet merged objects; 0 = never.
+   */
+  ownerMergeOneIn: number;
+  /**
+   * A peer keeps the first references it receives from the early worker, up
+   * to this many, until the early worker has exited, then releases them: so
+   * the early owner always exits while peers hold its objects.
+   */
+  pinPerPeer: number;
   /** Spins between the read and the write of the 'nonowner-local' control. */
   holdSpins: number;
   sabotage: BrcSabotage;
@@ -137,6 +151,15 @@ export interface BrcResult {
   heapTypeCrossDeallocs: number;
   /** Deallocs run by the owner merging its queue: the last reference was released by another worker. */
   mergeDeallocs: number;
+  /** Explicit merges by the owner (`ownerMergeOneIn`). */
+  ownerMerges: number;
+  /** Generations released at once (`generationOps`). */
+  generations: number;
+  /** References from the early worker released after it exited (pinned). */
+  pinnedReleased: number;
+  /** First peer: `miStats` at the quiet barrier (every peer drained, still registered). */
+  qsbrPendingPages: number;
+  liveBlocksAtQuiet: number;
   doubleDeallocs: number;
   badDeallocs: number;
   /** Held references found dead (serial table not ALIVE) before an access. */
@@ -184,6 +207,12 @@ export interface BrcScenarioOptions {
   qsbr: boolean;
   /** Whether worker 0 is the 'early' role when there are 3 or more workers. */
   earlyRole: boolean;
+  /** `tp_basicsize` of both test types (at least OBJECT_BASIC_SIZE). */
+  objectSize: number;
+  /** References each worker holds at most. */
+  slots: number;
+  /** Every this many steps a worker releases every reference it holds (a generation dies); 0 = never. */
+  generationOps: number;
 }
 
 /** Serials in the table in timed mode (one byte each), split between workers. */
@@ -215,8 +244,8 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
       const rc = rcCreate(heap, registry);
       const mainT = rcThreadInit(heap, rc, registry, { mi: mainMi });
       const meta = createMetatype(mainT);
-      const staticType = createStaticType(mainT, meta, { basicSize: OBJECT_BASIC_SIZE, dealloc: poisonDeallocId });
-      const heapType = createHeapType(mainT, meta, { basicSize: OBJECT_BASIC_SIZE, dealloc: poisonDeallocId });
+      const staticType = createStaticType(mainT, meta, { basicSize: Math.max(OBJECT_BASIC_SIZE, options.objectSize), dealloc: poisonDeallocId });
+      const heapType = createHeapType(mainT, meta, { basicSize: Math.max(OBJECT_BASIC_SIZE, options.objectSize), dealloc: poisonDeallocId });
       const serialsPerWorker = Number.isFinite(opsPerWorker) ? opsPerWorker + 16 : Math.floor(TIMED_SERIALS / workers);
       const serials = new Uint8Array(new SharedArrayBuffer(serialsPerWorker * workers));
       attachDeathLog(serials, -1, heapType);
@@ -233,11 +262,14 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
         serialsPerWorker,
         rings: createObjectRings(workers, ringCapacity),
         ringCapacity,
-        slots: 64,
+        slots: options.slots,
+        generationOps: options.generationOps,
         allocPct: 20,
         dupPct: 30,
         sendPct: 20,
         earlyOpsTimed: 300_000,
+        ownerMergeOneIn: 0,
+        pinPerPeer: 16,
         holdSpins: 0,
         sabotage: 'none',
       };
@@ -313,7 +345,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
       const regions = regionStats(heap);
       const { liveBlocksBefore, segmentsBefore, regionsBefore, bytesBefore } = ctx.state;
 
-      return [
+      const checks: StressCheck[] = [
         {
           name: 'no held reference found its object dead, poisoned or reused',
           ok: sum(r, 'deadAccesses') === 0 && sum(r, 'bodyMismatches') === 0,
@@ -372,6 +404,16 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
           detail: `${regions.regionsInUse} regions / ${regions.bytesInUse} bytes, ${regionsBefore} / ${bytesBefore} before`,
         },
       ];
+      const early = r.find((x) => x.role === 'early');
+      if (early !== undefined) {
+        const pinnedReleased = sum(r, 'pinnedReleased');
+        checks.push({
+          name: 'the early owner exited while peers held its objects, and they released them after its exit',
+          ok: early.ownedAliveAtExit > 0 && pinnedReleased > 0 && sum(r, 'mergedForExited') > 0,
+          detail: `${early.ownedAliveAtExit} of its objects alive right after its rcThreadExit, ${pinnedReleased} pinned references released after it, ${sum(r, 'mergedForExited')} merged for an exited owner`,
+        });
+      }
+      return checks;
     },
     metrics: ({ results, elapsedMs, state }): StressMetric[] => {
       const r = results as BrcResult[];
@@ -381,6 +423,8 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
       return [
         { name: 'objects', value: allocs, unit: '' },
         { name: 'objects/s', value: (allocs * 1000) / elapsedMs, unit: '/s' },
+        { name: 'handed over/s', value: (sum(r, 'sent') * 1000) / elapsedMs, unit: '/s' },
+        { name: 'queued/s', value: (sum(r, 'queued') * 1000) / elapsedMs, unit: '/s' },
         { name: 'incref+decref/s', value: ((sum(r, 'increfs') + sum(r, 'decrefs')) * 1000) / elapsedMs, unit: '/s' },
         { name: 'handed over', value: sum(r, 'sent'), unit: '' },
         { name: 'freed by another worker', value: sum(r, 'crossDeallocs'), unit: '' },
@@ -389,9 +433,11 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
         { name: 'queued', value: sum(r, 'queued'), unit: '' },
         { name: 'merged', value: sum(r, 'merged'), unit: '' },
         { name: 'mergedForExited', value: sum(r, 'mergedForExited'), unit: '' },
+        { name: 'owner explicit merges', value: sum(r, 'ownerMerges'), unit: '' },
         { name: 'merge requests', value: sum(r, 'mergeRequests'), unit: '' },
         ...(early ? [{ name: 'early owner objects alive at its exit', value: early.ownedAliveAtExit, unit: '' }] : []),
-        { name: 'QSBR-pending pages at the join', value: qsbrPendingAtJoin, unit: '' },
+        { name: 'QSBR-pending pages with the peers drained', value: sum(r, 'qsbrPendingPages'), unit: '' },
+        { name: 'QSBR-pending pages after the exits', value: qsbrPendingAtJoin, unit: '' },
         { name: 'test objects alive at the join', value: liveBlocksAtJoin, unit: '' },
         { name: 'violations', value: sum(r, 'deadAccesses') + sum(r, 'bodyMismatches') + sum(r, 'doubleDeallocs') + sum(r, 'badDeallocs') + sum(r, 'refcountErrors'), unit: '' },
         { name: 'sabotaged', value: sum(r, 'sabotaged'), unit: '' },
@@ -415,10 +461,13 @@ export const brcScenario = createBrcScenario({
   description:
     'biased refcounting from real workers: shared objects incref/decref\'d concurrently, references handed between workers, last released on another worker through the merge queues, an owner exiting while peers hold its objects; poisoning dealloc, per-serial dead markers, per-thread heap-type counts',
   defaultWorkers: 3,
-  opsPerWorker: 300_000,
+  opsPerWorker: 1_000_000,
   checked: true,
   qsbr: false,
   earlyRole: true,
+  objectSize: OBJECT_BASIC_SIZE,
+  slots: 64,
+  generationOps: 0,
 });
 
 /**
@@ -430,10 +479,13 @@ export const churnScenario = createBrcScenario({
   name: 'refcount/churn',
   description: 'object churn across 2 workers: allocate objects from the object heap, hand them over, release them with BRC and the merge queues; QSBR-delayed page reuse; leak check (no live block, zero reference total)',
   defaultWorkers: 2,
-  opsPerWorker: 300_000,
+  opsPerWorker: 1_000_000,
   checked: false,
   qsbr: true,
   earlyRole: false,
+  objectSize: 128,
+  slots: 2048,
+  generationOps: 50_000,
 });
 
 export const scenarios = [brcScenario, churnScenario];

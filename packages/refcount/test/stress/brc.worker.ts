@@ -5,12 +5,13 @@
 
 import { FatalError, SharedHeap } from '@ft/atomics';
 import { runStressWorker } from '@ft/harness';
-import { miThreadExit, miThreadInit } from '@ft/mimalloc';
+import { miStats, miThreadExit, miThreadInit } from '@ft/mimalloc';
 import { FreeCallbackRegistry, qsbrAttach, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
 import {
   allocObject,
   deallocate,
   decref,
+  explicitMergeRefcount,
   IMMORTAL_REFCNT_LOCAL,
   incref,
   mergeRequested,
@@ -24,7 +25,7 @@ import {
 } from '../../src/index.js';
 import { attachDeathLog, buildBrcRegistry, checkWord, deathLog, OBJ_CHECK_INDEX, OBJ_CREATOR_INDEX, OBJ_SERIAL_INDEX, SERIAL_ALIVE } from './brc-objects.js';
 import type { BrcParams, BrcResult } from './brc.scenario.js';
-import { ObjectRings, RINGS_DONE_INDEX } from './object-rings.js';
+import { ObjectRings, RINGS_DONE_INDEX, RINGS_EARLY_EXITED_INDEX, RINGS_QUIET_INDEX, RINGS_SAMPLED_INDEX } from './object-rings.js';
 
 /** Give up draining after this long (a dead peer must not hang the run). */
 const DRAIN_DEADLINE_MS = 30_000;
@@ -55,6 +56,11 @@ runStressWorker<BrcParams>((ctx) => {
     crossDeallocs: 0,
     heapTypeCrossDeallocs: 0,
     mergeDeallocs: 0,
+    ownerMerges: 0,
+    pinnedReleased: 0,
+    generations: 0,
+    qsbrPendingPages: 0,
+    liveBlocksAtQuiet: 0,
     doubleDeallocs: 0,
     badDeallocs: 0,
     deadAccesses: 0,
@@ -78,6 +84,14 @@ runStressWorker<BrcParams>((ctx) => {
     Atomics.notify(rings, RINGS_DONE_INDEX);
   };
 
+  let markedQuiet = false;
+  const markQuiet = (): void => {
+    if (markedQuiet || ctx.role !== 'peer') return;
+    markedQuiet = true;
+    Atomics.add(rings, RINGS_QUIET_INDEX, 1);
+    Atomics.notify(rings, RINGS_QUIET_INDEX);
+  };
+
   try {
     const heap = SharedHeap.attach(p.heap);
     const q = p.qsbr !== 0 ? qsbrRegister(heap, p.qsbr, new FreeCallbackRegistry()) : null;
@@ -99,6 +113,7 @@ runStressWorker<BrcParams>((ctx) => {
     const serialEnd = nextSerial + p.serialsPerWorker;
     const budget = early ? (Number.isFinite(ctx.opsBudget) ? Math.floor(ctx.opsBudget / 3) : p.earlyOpsTimed) : ctx.opsBudget;
     const sabotage = p.sabotage;
+    const ownerMergeOneIn = p.ownerMergeOneIn;
 
     const onFatal = (error: unknown, what: string, op: number): void => {
       if (!(error instanceof FatalError)) throw error;
@@ -214,6 +229,15 @@ runStressWorker<BrcParams>((ctx) => {
         return;
       }
       result.increfs++;
+      if (ownerMergeOneIn > 0 && Atomics.load(u32, (op >>> 2) + OB_TID_INDEX) === t.tid && rng.nextInt(ownerMergeOneIn) === 0) {
+        // What the GC (or Py_SET_REFCNT) does to an object it owns: merge both counts now.
+        try {
+          explicitMergeRefcount(t, op, 0);
+          result.ownerMerges++;
+        } catch (error) {
+          onFatal(error, 'explicitMergeRefcount', op);
+        }
+      }
       put(slot, op, serial);
     };
 
@@ -238,10 +262,34 @@ runStressWorker<BrcParams>((ctx) => {
       release(slot);
     };
 
+    // References from the early worker that this peer keeps until it has exited (see pinPerPeer).
+    const pinnedOp = new Uint32Array(p.pinPerPeer);
+    const pinnedSerial = new Uint32Array(p.pinPerPeer);
+    let pinned = 0;
+    const earlyWorker = p.roles.indexOf('early');
+    const releasePinned = (): void => {
+      for (let k = 0; k < pinned; k++) {
+        if (!live(pinnedOp[k], pinnedSerial[k], 'pinned decref')) continue;
+        result.pinnedReleased++;
+        try {
+          doDecref(pinnedOp[k]);
+        } catch (error) {
+          onFatal(error, 'decref', pinnedOp[k]);
+        }
+      }
+      pinned = -1; // pin no more
+    };
+
     let stopping = false;
-    const receive = (op: number, serial: number): void => {
+    const receive = (op: number, serial: number, from: number): void => {
       result.received++;
       if (!live(op, serial, 'received')) return;
+      if (from === earlyWorker && pinned >= 0 && pinned < p.pinPerPeer && !stopping) {
+        pinnedOp[pinned] = op;
+        pinnedSerial[pinned] = serial;
+        pinned++;
+        return;
+      }
       if (stopping) {
         try {
           doDecref(op);
@@ -288,9 +336,18 @@ runStressWorker<BrcParams>((ctx) => {
       if ((result.ops & 7) === 0 && !early && mail.inboxNonEmpty()) mail.drain(receive);
       if ((result.ops & 15) === 0) mergeIfRequested();
       if (q !== null && (result.ops & 31) === 0) qsbrQuiescentState(q);
-      if ((result.ops & 1023) === 0) publish();
+      if (p.generationOps > 0 && result.ops % p.generationOps === 0) {
+        // A generation dies: every held reference is released at once, so whole pages empty.
+        for (let k = 0; k < slots; k++) if (slotOp[k] !== 0) release(k);
+        result.generations++;
+      }
+      if ((result.ops & 1023) === 0) {
+        publish();
+        if (pinned > 0 && Atomics.load(rings, RINGS_EARLY_EXITED_INDEX) !== 0) releasePinned();
+      }
     }
     publish();
+    if (pinned > 0) releasePinned();
 
     // Shutdown 1: hand every held reference to a peer (released here when none can take it).
     stopping = true;
@@ -314,6 +371,30 @@ runStressWorker<BrcParams>((ctx) => {
           Atomics.wait(rings, RINGS_DONE_INDEX, done, 1);
         }
       }
+      // Shutdown 4: a barrier of the peers. Past it nobody sends, receives or
+      // allocates until the first peer has read miStats — a quiet moment with
+      // every peer still registered, so the QSBR-delayed pages are theirs.
+      const peerCount = p.roles.filter((role) => role === 'peer').length;
+      const firstPeer = p.roles.indexOf('peer');
+      markQuiet();
+      const waitFor = (index: number, value: number, what: string): void => {
+        for (;;) {
+          const seen = Atomics.load(rings, index);
+          if (seen >= value) return;
+          if (Date.now() > deadline) throw new Error(`worker ${me}: ${what} not reached after ${DRAIN_DEADLINE_MS} ms (${seen}/${value})`);
+          Atomics.wait(rings, index, seen, 1);
+        }
+      };
+      if (me === firstPeer) {
+        waitFor(RINGS_QUIET_INDEX, peerCount, 'the quiet barrier');
+        const stats = miStats(mi);
+        result.qsbrPendingPages = stats.qsbrPendingPages;
+        result.liveBlocksAtQuiet = stats.liveBlocks;
+        Atomics.store(rings, RINGS_SAMPLED_INDEX, 1);
+        Atomics.notify(rings, RINGS_SAMPLED_INDEX);
+      } else {
+        waitFor(RINGS_SAMPLED_INDEX, 1, 'the sample');
+      }
     }
 
     deathLog.merging = true;
@@ -329,6 +410,7 @@ runStressWorker<BrcParams>((ctx) => {
     result.exitedAtMs = performance.now() - started;
     ctx.setCounter(5, 2);
     if (early) {
+      Atomics.store(rings, RINGS_EARLY_EXITED_INDEX, 1);
       // Objects of this (now exited) owner that peers still hold or that are still in the rings.
       for (let s = me * p.serialsPerWorker; s < nextSerial; s++) if (Atomics.load(table, s) === SERIAL_ALIVE) result.ownedAliveAtExit++;
     }
@@ -347,8 +429,11 @@ runStressWorker<BrcParams>((ctx) => {
     publish();
     return result;
   } catch (error) {
-    // A failing worker still counts as done, so that its peers' drain loops end.
+    // A failing worker still counts as done (and quiet, and sampled), so that its peers' waits end.
     markDone();
+    markQuiet();
+    Atomics.store(rings, RINGS_SAMPLED_INDEX, 1);
+    Atomics.notify(rings, RINGS_SAMPLED_INDEX);
     throw error;
   }
 });

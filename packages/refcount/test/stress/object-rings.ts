@@ -8,6 +8,9 @@
  *
  *  index                          field      writer / reader, order
  *  0                              done       workers (Atomics.add + notify) / workers (Atomics.load, Atomics.wait)
+ *  1                              quiet      peers that finished draining (the sampling barrier)
+ *  2                              sampled    set by the peer that sampled the heap at the barrier
+ *  3                              exited     set by the early worker once it has called rcThreadExit
  *  RING_BASE_INDEX + r × stride   ring r = sender × workers + receiver:
  *    + 0                          head       receiver (Atomics.store) / sender (Atomics.load)
  *    + 16                         tail       sender (Atomics.store) / receiver (Atomics.load)
@@ -19,6 +22,12 @@
 
 /** Int32 index of the done counter. */
 export const RINGS_DONE_INDEX = 0;
+/** Int32 index of the count of peers that finished draining. */
+export const RINGS_QUIET_INDEX = 1;
+/** Int32 index of the flag the sampling peer sets. */
+export const RINGS_SAMPLED_INDEX = 2;
+/** Int32 index of the flag the early worker sets after its rcThreadExit. */
+export const RINGS_EARLY_EXITED_INDEX = 3;
 const RING_BASE_INDEX = 16;
 const RING_HEAD_FIELD = 0;
 const RING_TAIL_FIELD = 16;
@@ -76,8 +85,8 @@ export class ObjectRings {
     return false;
   }
 
-  /** Takes every waiting reference: `receive(op, serial)`. Returns how many. */
-  drain(receive: (op: number, serial: number) => void): number {
+  /** Takes every waiting reference: `receive(op, serial, sender)`. Returns how many. */
+  drain(receive: (op: number, serial: number, from: number) => void): number {
     const rings = this.rings;
     let n = 0;
     for (let from = 0; from < this.workers; from++) {
@@ -88,7 +97,7 @@ export class ObjectRings {
       let head = rings[base + RING_HEAD_FIELD];
       while (head !== tail) {
         const e = base + RING_ENTRIES_FIELD + (head % this.capacity) * ENTRY_WORDS;
-        receive(rings[e] >>> 0, rings[e + 1] >>> 0);
+        receive(rings[e] >>> 0, rings[e + 1] >>> 0, from);
         head++;
         n++;
       }
