@@ -32,13 +32,24 @@
  * budget (or `earlyOpsTimed` in timed mode), hands every reference it holds
  * to the peers, and calls `rcThreadExit` while the peers still hold its
  * objects — their last decrefs then merge the counts themselves
- * (`mergedForExited`). The others are 'peer's.
+ * (`mergedForExited`). To make that certain rather than likely, each peer
+ * pins the first `pinPerPeer` references it receives from the early worker
+ * and releases them only once the early worker has raised its "exited" flag.
+ * The others are 'peer's.
+ *
+ * Variants: `ownerMergeOneIn` — an owner sometimes merges the counts of an
+ * object it owns itself (`explicitMergeRefcount(t, op, 0)`, what the GC or
+ * `Py_SET_REFCNT` does) while others may be queueing it; `generationOps` —
+ * every so many steps a worker releases everything it holds at once, so whole
+ * object pages empty and (with QSBR) wait for a QSBR goal before reuse.
  *
  * Shutdown: a worker asked to stop hands what it holds to another peer (or
  * releases it when no peer can take it), says it is done, then drains its
  * inboxes (releasing what arrives) and its merge queue until every worker is
- * done and the inboxes are empty; then `rcThreadExit` (drains the merge
- * queue, merges its per-thread type counts and reference total),
+ * done and the inboxes are empty. The peers then meet at a barrier where the
+ * first one reads `miStats` (QSBR-pending pages with every peer still
+ * registered and nobody allocating); then each calls `rcThreadExit` (drains
+ * the merge queue, merges its per-thread type counts and reference total),
  * `miThreadExit`, QSBR unregistration.
  *
  * Exact checks after the join: no access to a dead object, no dealloc of a
@@ -53,7 +64,15 @@
  * QSBR advance and a forced collect no page waits for QSBR, no segment is
  * left but the main thread's, and the region allocator holds what it held
  * before the workers (thread records, count arrays and merge-queue chunks all
- * returned).
+ * returned); with an early worker, it exited while peers held its objects and
+ * their releases merged counts for an exited owner.
+ *
+ * Two scenarios: `refcount/brc` (the issue's test: 3 workers with an early
+ * owner, 32-byte objects, 64 slots each so references to the same objects
+ * meet often, checked mimalloc, no QSBR) and `refcount/churn` (the stress
+ * report's "main job": 2 peers, 128-byte objects from the object heap, 2048
+ * slots, generations, QSBR, unchecked mimalloc), reporting objects/s,
+ * hand-overs/s, queued/s, merge-queue traffic and QSBR-pending pages.
  *
  * Controls (must fail): 'nonowner-local' — non-owners decrement the owner's
  * `ob_ref_local` with plain reads and writes (no shared count, no queue);
@@ -441,6 +460,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
         { name: 'test objects alive at the join', value: liveBlocksAtJoin, unit: '' },
         { name: 'violations', value: sum(r, 'deadAccesses') + sum(r, 'bodyMismatches') + sum(r, 'doubleDeallocs') + sum(r, 'badDeallocs') + sum(r, 'refcountErrors'), unit: '' },
         { name: 'sabotaged', value: sum(r, 'sabotaged'), unit: '' },
+        { name: 'allocations skipped (serial range used up)', value: sum(r, 'serialsExhausted'), unit: '' },
       ];
     },
     teardown: ({ heap, mainT, mainMi, mainQsbr }) => {
