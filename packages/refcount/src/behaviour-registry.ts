@@ -71,9 +71,13 @@ export class BehaviourRegistry {
    * id. Throws once the registry has been used to join a runtime (ids must not
    * change after that) or when the name is taken.
    */
+  /** Registers a dealloc behaviour; returns its id. */
   add(kind: 'dealloc', name: string, fn: DeallocFn): number;
+  /** Registers a traverse behaviour; returns its id. */
   add(kind: 'traverse', name: string, fn: TraverseFn): number;
+  /** Registers a clear behaviour; returns its id. */
   add(kind: 'clear', name: string, fn: ClearFn): number;
+  /** Registers a finalize behaviour; returns its id. */
   add(kind: 'finalize', name: string, fn: FinalizeFn): number;
   add(kind: BehaviourKind, name: string, fn: DeallocFn | TraverseFn | ClearFn | FinalizeFn): number {
     if (this.sealed) throw new Error(`BehaviourRegistry.add(${kind}, ${name}): the registry is in use by a runtime; register every behaviour before joining`);

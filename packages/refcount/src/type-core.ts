@@ -40,9 +40,11 @@ export interface TypeSpec {
   readonly flags?: number;
   /** Dealloc behaviour id (default {@link OBJECT_DEALLOC}). */
   readonly dealloc?: number;
-  /** Traverse, clear and finalize behaviour ids (default 0 = none). */
+  /** Traverse behaviour id (default 0 = none). */
   readonly traverse?: number;
+  /** Clear behaviour id (default 0 = none). */
   readonly clear?: number;
+  /** Finalize behaviour id (default 0 = none). */
   readonly finalize?: number;
 }
 
