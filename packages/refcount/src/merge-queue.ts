@@ -53,7 +53,10 @@ function findRecord(t: RcThread, bucket: number, tid: number): number {
 export function queueObject(t: RcThread, op: number): void {
   const tid = Atomics.load(t.u32, (op >>> 2) + OB_TID_INDEX);
   if (tid === 0) {
-    // The owner merged concurrently: an ordinary (merged) decref now.
+    // Merged concurrently (an explicit merge by the owner or the GC): an
+    // ordinary merged decref now. The caller's decref already took this
+    // reference off the total; the second one must not count it again.
+    t.refTotal++;
     decref(t, op);
     return;
   }
@@ -102,17 +105,15 @@ export function processMergeQueue(t: RcThread): number {
   return mergeLocalQueue(t);
 }
 
-/** Moves the shared queue onto the owner-only local queue. Returns false when it was empty. */
-function takeQueue(t: RcThread): boolean {
+/** Moves the shared queue onto the owner-only local queue. */
+function takeQueue(t: RcThread): void {
   const bucket = bucketOf(t.state, t.tid);
   const queue = (t.record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
   mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
   const top = t.u32[queue];
   t.u32[queue] = 0;
   mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
-  if (top === 0) return false;
-  t.localToMerge = stackMerge(t, t.localToMerge, top);
-  return true;
+  if (top !== 0) t.localToMerge = stackMerge(t, t.localToMerge, top);
 }
 
 function mergeLocalQueue(t: RcThread): number {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   allocObject,
   decref,
+  explicitMergeRefcount,
   getRefcount,
   getTotalRefcount,
   incref,
@@ -21,6 +22,7 @@ import {
   isImmortal,
   type RcThread,
 } from '../src/index.js';
+import { queueObject } from '../src/merge-queue.js';
 import { closeEnv, exitThread, makeEnv, otherThread, type Env } from './fixture.js';
 
 let env: Env;
@@ -130,6 +132,24 @@ describe('non-owner thread', () => {
     // The owner's local count still says 1: that is the reference the queue holds.
     processMergeQueue(t);
     expect(env.deaths).toEqual([{ op, by: t.tid, owner: 0, flags: REF_MERGED }]);
+  });
+
+  it('a queueing thread that finds the object merged meanwhile decrefs it as merged, counted once', () => {
+    const other = otherThread(env);
+    const op = allocObject(t, env.plain);
+    incref(t, op); // local 2: one of them is handed to `other`
+    // Replay the race: `other` marked the object QUEUED (its decref already
+    // took the reference off its total), then an explicit merge (the GC)
+    // cleared ob_tid before `other` read it.
+    const total = other.refTotal;
+    other.refTotal--;
+    expect(explicitMergeRefcount(t, op, 0)).toBe(2);
+    queueObject(other, op);
+    expect(other.refTotal).toBe(total - 1);
+    expect(getRefcount(t, op)).toBe(1);
+    expect(other.queued).toBe(0);
+    decref(t, op);
+    expect(env.deaths.map((d) => d.op)).toEqual([op]);
   });
 
   it('merges directly when the owner has exited', () => {
