@@ -149,6 +149,45 @@ const SMOKES: Record<string, Smoke> = {
       return { freed: data.blocks.length };
     `,
   },
+  '@ft/refcount': {
+    description: 'an object made on the main thread is released by a worker and merged back through the merge queue',
+    main: /* js */ `
+      const a = await import('@ft/atomics');
+      const mim = await import('@ft/mimalloc');
+      const heap = a.SharedHeap.create({ size: 16 << 20, threadCapacity: 16 });
+      const mi = mim.miCreate(heap, { checked: true });
+      const registry = new m.BehaviourRegistry(); // the same (default) behaviours on every thread
+      const rc = m.rcCreate(heap, registry);
+      const t = m.rcThreadInit(heap, rc, registry, { mi: mim.miThreadInit(heap, mi, null) });
+      const type = m.createStaticType(t, m.createMetatype(t), { basicSize: 32 });
+      const op = m.allocObject(t, type);
+      m.incref(t, op); // two references: one stays here, one goes to the worker
+      const reply = await startWorker({ handle: heap.handle(), mi, rc, op }).result;
+      if (reply.flags !== m.REF_QUEUED) throw new Error('after the worker released its reference the shared flags are ' + reply.flags + ', expected QUEUED');
+      if (!m.mergeRequested(t)) throw new Error('the worker queued the object but the owner was not asked to merge');
+      if (m.processMergeQueue(t) !== 1) throw new Error('the owner merged nothing');
+      if (m.getRefcount(t, op) !== 1 || m.objectOwner(t, op) !== 0) throw new Error('after the merge: count ' + m.getRefcount(t, op) + ', owner ' + m.objectOwner(t, op));
+      m.decref(t, op);
+      mim.miCollect(t.mi, true);
+      const live = mim.miStats(t.mi).liveBlocks;
+      if (live !== 2) throw new Error(live + ' blocks live at the end, expected 2 (the two static types)');
+      m.rcThreadExit(t);
+      heap.close();
+      return 'worker released a reference it did not own; the owner merged it from its queue and freed the object';
+    `,
+    worker: /* js */ `
+      const a = await import('@ft/atomics');
+      const mim = await import('@ft/mimalloc');
+      const heap = a.SharedHeap.attach(data.handle);
+      const t = m.rcThreadInit(heap, data.rc, new m.BehaviourRegistry(), { mi: mim.miThreadInit(heap, data.mi, null) });
+      m.decref(t, data.op); // shared count 0: queued for the owner
+      const flags = m.sharedFlags(t, data.op);
+      m.rcThreadExit(t);
+      mim.miThreadExit(t.mi);
+      heap.close();
+      return { flags };
+    `,
+  },
 };
 
 /** The generic part every package gets: import on both threads, same export names. */
