@@ -48,11 +48,14 @@ const BIN_FIRST_WSIZE = new Uint16Array(MI_BIN_COUNT);
 const BIN_LAST_WSIZE = new Uint16Array(MI_BIN_COUNT);
 for (let wsize = MI_MEDIUM_OBJ_WSIZE_MAX; wsize >= 1; wsize--) {
   const bin = binOfWordSize(wsize);
-  if (BIN_BLOCK_SIZE[bin] === 0) {
-    BIN_BLOCK_SIZE[bin] = wsize * MI_WORD_SIZE;
-    BIN_LAST_WSIZE[bin] = Math.min(wsize, MI_PAGES_DIRECT - 1);
+  if (BIN_BLOCK_SIZE[bin] === 0) BIN_BLOCK_SIZE[bin] = wsize * MI_WORD_SIZE;
+  // Only word sizes the direct table has: a bin above 1 KiB keeps last = 0
+  // (and so first > last), or directUpdate would point the whole table at
+  // its page and small requests would get its large blocks.
+  if (wsize < MI_PAGES_DIRECT) {
+    if (BIN_LAST_WSIZE[bin] === 0) BIN_LAST_WSIZE[bin] = wsize;
+    BIN_FIRST_WSIZE[bin] = wsize;
   }
-  if (wsize < MI_PAGES_DIRECT) BIN_FIRST_WSIZE[bin] = wsize;
 }
 
 /**

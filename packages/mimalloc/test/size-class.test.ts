@@ -11,6 +11,7 @@ import {
   pageSlicesFor,
 } from '../src/index.js';
 import { MI_BIN_FULL, MI_MEDIUM_OBJ_WSIZE_MAX, MI_PAGES_DIRECT, MI_SLICE_SIZE } from '../src/layout.js';
+import { directFirst, directLast } from '../src/size-class.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -207,5 +208,19 @@ describe('pages and block starts', () => {
       expect(Math.floor((MI_SLICE_SIZE - blockStartOffset(b)) / b)).toBeGreaterThanOrEqual(4);
       expect(Math.floor((MI_SLICE_SIZE - blockStartOffset(b)) / b)).toBeLessThan(65536);
     }
+  });
+
+  it('the direct-table range of each bin holds exactly the word sizes of that bin (none for bins above 1 KiB)', () => {
+    const owner = new Array<number>(MI_PAGES_DIRECT).fill(-1);
+    for (let bin = 0; bin < MI_BIN_HUGE; bin++) {
+      for (let w = directFirst(bin); w <= directLast(bin); w++) {
+        expect(w, `bin ${bin}`).toBeGreaterThanOrEqual(0);
+        expect(w, `bin ${bin}`).toBeLessThan(MI_PAGES_DIRECT);
+        expect(owner[w], `word size ${w} claimed by bins ${owner[w]} and ${bin}`).toBe(-1);
+        owner[w] = bin;
+        expect(w === 0 ? 1 : binOfWordSize(w), `word size ${w}`).toBe(bin);
+      }
+    }
+    expect(owner.every((bin) => bin >= 0)).toBe(true);
   });
 });
