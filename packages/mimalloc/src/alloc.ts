@@ -27,6 +27,7 @@ import {
   PAGE_RETIRE_EXPIRE_OFFSET,
   PAGE_START_OFFSET,
   PAGE_USED_OFFSET,
+  PAGE_XALIGNED_OFFSET,
 } from './layout.js';
 import { tryReclaim } from './abandon.js';
 import { miCollect } from './collect.js';
@@ -290,6 +291,12 @@ export function miHeapMallocAligned(t: MiThread, tag: number, size: number, alig
   const p = miHeapMalloc(t, tag, size + alignment - 1);
   if (p === 0) return 0;
   const aligned = Math.ceil(p / alignment) * alignment;
-  if (aligned !== p) t.u8[pageOf(t, segmentOf(p), p) + PAGE_FLAGS_OFFSET] |= PAGE_FLAG_HAS_ALIGNED;
+  if (aligned !== p) {
+    // SAFETY: owner-only page fields; other threads read the copy only for
+    // blocks handed to them after this write (see free.ts).
+    const page = pageOf(t, segmentOf(p), p);
+    t.u8[page + PAGE_FLAGS_OFFSET] |= PAGE_FLAG_HAS_ALIGNED;
+    t.u32[(page + PAGE_XALIGNED_OFFSET) >>> 2] = 1;
+  }
   return aligned;
 }

@@ -38,7 +38,9 @@ import {
   PAGE_SLICE_OFFSET_OFFSET,
   PAGE_START_OFFSET,
   PAGE_USED_OFFSET,
+  PAGE_XALIGNED_OFFSET,
   PAGE_XHEAP_OFFSET,
+  PAGE_XSLICE_OFFSET_OFFSET,
   PAGE_XTHREAD_FREE_OFFSET,
   SEGMENT_SLICES_OFFSET,
   SEGMENT_TAG_OFFSET,
@@ -73,6 +75,17 @@ const K_PAGE_USED_OFFSET = PAGE_USED_OFFSET;
 const K_PAGE_RETIRE_EXPIRE_OFFSET = PAGE_RETIRE_EXPIRE_OFFSET;
 const K_PAGE_FLAG_IN_QSBR_LIST = PAGE_FLAG_IN_QSBR_LIST;
 const K_PAGE_FLAG_IN_FULL = PAGE_FLAG_IN_FULL;
+const K_PAGE_XSLICE_OFFSET_OFFSET = PAGE_XSLICE_OFFSET_OFFSET;
+const K_PAGE_XALIGNED_OFFSET = PAGE_XALIGNED_OFFSET;
+
+/**
+ * The owner's free reads a page's flags (byte 60) and retire counter
+ * (byte 63) with one u32 load of their word: where each byte sits in it
+ * depends on the platform's byte order.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const K_FLAGS_SHIFT = LITTLE_ENDIAN ? 8 * (PAGE_FLAGS_OFFSET & 3) : 8 * (3 - (PAGE_FLAGS_OFFSET & 3));
+const K_RETIRE_EXPIRE_SHIFT = LITTLE_ENDIAN ? 8 * (PAGE_RETIRE_EXPIRE_OFFSET & 3) : 8 * (3 - (PAGE_RETIRE_EXPIRE_OFFSET & 3));
 
 /** Freed bytes are filled with this in checked mode. */
 const DEAD_BYTE = 0xdd;
@@ -85,27 +98,61 @@ const DEAD_BYTE = 0xdd;
 export function miFree(t: MiThread, p: number): void {
   if (p === 0) return;
   const u32 = t.u32;
-  const u8 = t.u8;
   // segmentOf and pageOf written out: calls to imported functions are checked too.
   const segment = ((p - 1) & ~K_MI_SEGMENT_MASK) >>> 0;
   const record = segment + K_SEGMENT_SLICES_OFFSET + ((p - segment) >>> K_MI_SLICE_SHIFT) * K_PAGE_RECORD_SIZE;
-  const page = record - u32[(record + K_PAGE_SLICE_OFFSET_OFFSET) >>> 2];
-  // SAFETY: see the file comment for the plain thread-id read; the page's
-  // local list and used count are the owner's.
-  // In checked mode fastPathTid is -1: every free goes to freeGeneric, which validates.
-  if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.fastPathTid && (u8[page + K_PAGE_FLAGS_OFFSET] & (K_PAGE_FLAG_IN_FULL | K_PAGE_FLAG_HAS_ALIGNED)) === 0) {
-    u32[p >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
-    u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
-    // A page emptied again while retained has nothing to decide (see pageRetire).
-    if (--u32[(page + K_PAGE_USED_OFFSET) >>> 2] === 0 && (u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] === 0 || (u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_IN_QSBR_LIST) !== 0)) {
-      pageRetire(t, page);
+  // SAFETY: see the file comment for the plain thread-id read.
+  // In checked mode fastPathTid is -1: every free goes to freeNotOwned, which validates.
+  if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.fastPathTid) {
+    // SAFETY: the segment is ours, so are its page records (owner-only
+    // fields): the slice's back offset, the flags and retire bytes, the
+    // page's local list and used count.
+    const page = record - u32[(record + K_PAGE_SLICE_OFFSET_OFFSET) >>> 2];
+    // flags (byte 60) and retireExpire (byte 63) in one word load.
+    const bits = u32[(page + K_PAGE_FLAGS_OFFSET) >>> 2];
+    if (((bits >>> K_FLAGS_SHIFT) & (K_PAGE_FLAG_IN_FULL | K_PAGE_FLAG_HAS_ALIGNED)) === 0) {
+      u32[p >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
+      u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = p;
+      // A page emptied again while retained has nothing to decide (see pageRetire).
+      if (--u32[(page + K_PAGE_USED_OFFSET) >>> 2] === 0 && (((bits >>> K_RETIRE_EXPIRE_SHIFT) & 0xff) === 0 || ((bits >>> K_FLAGS_SHIFT) & K_PAGE_FLAG_IN_QSBR_LIST) !== 0)) {
+        pageRetire(t, page);
+      }
+      return;
     }
+    freeGeneric(t, segment, page, p);
     return;
   }
-  if (t.checked) freeChecked(t, p);
-  else freeGeneric(t, segment, page, p);
+  freeNotOwned(t, segment, record, p);
 }
 
+/**
+ * A free that the fast path did not take because the segment is not ours
+ * (or checked mode is on). Another thread's free needs the page, whether it
+ * has aligned blocks, and the thread-free word; it reads all three from the
+ * slice's line of the segment's thread-free array, not from the page record,
+ * whose `free` and `used` the owner writes on every allocation: reading the
+ * record would pull that line away from the owner's core on every remote free.
+ */
+function freeNotOwned(t: MiThread, segment: number, record: number, p: number): void {
+  if (t.checked) {
+    freeChecked(t, p);
+    return;
+  }
+  const u32 = t.u32;
+  // SAFETY: plain reads of the owner's copies of the slice's back offset and
+  // the page's has-aligned flag. The owner wrote them before the block at p
+  // was allocated (makePage, the aligned allocation), and handing p to this
+  // thread synchronized (every hand-off between threads goes through an
+  // Atomics operation or a message); they do not change while p is live:
+  // the back offset only when the page is freed, the flag only when the page
+  // is empty (pageRetire) or re-initialised.
+  const page = record - u32[(record + K_PAGE_XSLICE_OFFSET_OFFSET) >>> 2];
+  const block = u32[(page + K_PAGE_XALIGNED_OFFSET) >>> 2] !== 0 ? blockStart(t, page, p) : p;
+  if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
+  else freeMultiThreaded(t, page, block);
+}
+
+/** The owner's free of a block of a full page or of a page with aligned blocks. */
 function freeGeneric(t: MiThread, segment: number, page: number, p: number): void {
   const block = (t.u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_HAS_ALIGNED) !== 0 ? blockStart(t, page, p) : p;
   if (t.u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
@@ -132,7 +179,14 @@ function freeLocal(t: MiThread, page: number, block: number): void {
 function freeMultiThreaded(t: MiThread, page: number, block: number): void {
   const u32 = t.u32;
   const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
-  let tf = Atomics.load(u32, index);
+  // SAFETY: a plain read of the racy thread-free word, used only as the
+  // expected value of the compare-exchange below, which re-validates it
+  // (DESIGN.md §3): a stale value makes the exchange fail and
+  // return the current one, and the loop retries with that. Nothing is
+  // decided from the hint alone: the delayed-free state that selects the path
+  // is the one the successful exchange replaced. This saves one Atomics call
+  // (~8 ns) per cross-thread free.
+  let tf = u32[index];
   let useDelayed: boolean;
   for (;;) {
     useDelayed = (tf & 3) === K_MI_USE_DELAYED_FREE;

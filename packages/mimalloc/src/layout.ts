@@ -113,6 +113,19 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
  * @public
  */
 export const PAGE_XTHREAD_FREE_OFFSET = 8192 - 64;
+/**
+ * The owner's copy of the slice's back offset (`sliceOffset`), in the slice's
+ * line of the thread-free array, for other threads' frees: written with the
+ * record in makePage, read plainly by freeing threads (see free.ts).
+ * @public
+ */
+export const PAGE_XSLICE_OFFSET_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 4;
+/**
+ * The owner's copy of the page's has-aligned flag (1 or 0), in the page's line
+ * of the thread-free array, for other threads' frees: written with the flag.
+ * @public
+ */
+export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 /** @public */ export const PAGE_XHEAP_OFFSET = 32;
 /** @public */ export const PAGE_NEXT_OFFSET = 36;
 /** @public */ export const PAGE_PREV_OFFSET = 40;
@@ -145,11 +158,14 @@ export const PAGE_XTHREAD_FREE_OFFSET = 8192 - 64;
 //  36   u32    abandonedNext    under the pool mutex (plain): next segment in a pool list
 //  40   u32    shared           creator: the interpreter's mimalloc state
 //  64   slices[sliceEntries + 1] page records, 64 B each
-//  8192 thread-free words: slice i's at 8192 + 64·i, each on its own line
+//  8192 thread-free lines: slice i's at 8192 + 64·i, one cache line each:
+//       +0 u32 thread-free word | delayed state  any thread (Atomics CAS) / owner (Atomics)
+//       +4 u32 sliceOffset copy                   segment owner (plain, makePage) / freeing threads (plain, see free.ts)
+//       +8 u32 has-aligned copy (page's line)     owner (plain, with the flag) / freeing threads (plain)
 // ---------------------------------------------------------------------------
 
 /** Type tag of a segment ('MISG'). @public */ export const MI_SEGMENT_TAG = 0x4753494d;
-/** Layout version of this package's structures. @public */ export const MI_LAYOUT_VERSION = 1;
+/** Layout version of this package's structures. @public */ export const MI_LAYOUT_VERSION = 2;
 /** @public */ export const SEGMENT_TAG_OFFSET = 0;
 /** @public */ export const SEGMENT_VERSION_OFFSET = 4;
 /** @public */ export const SEGMENT_THREAD_ID_OFFSET = 8;

@@ -60,6 +60,7 @@ import {
   PAGE_START_OFFSET,
   PAGE_TAG_OFFSET,
   PAGE_USED_OFFSET,
+  PAGE_XALIGNED_OFFSET,
   PAGE_XHEAP_OFFSET,
   PAGE_XTHREAD_FREE_OFFSET,
   QUEUE_SIZE,
@@ -94,6 +95,8 @@ const K_QUEUE_SIZE = QUEUE_SIZE;
 const K_PAGE_RETIRE_EXPIRE_OFFSET = PAGE_RETIRE_EXPIRE_OFFSET;
 const K_PAGE_BLOCK_SIZE_OFFSET = PAGE_BLOCK_SIZE_OFFSET;
 const K_PAGE_XHEAP_OFFSET = PAGE_XHEAP_OFFSET;
+const K_MI_NO_DELAYED_FREE = MI_NO_DELAYED_FREE;
+const K_MI_NEVER_DELAYED_FREE = MI_NEVER_DELAYED_FREE;
 
 /** Address of a heap's queue for `bin`. @internal */
 export function queueOf(heap: number, bin: number): number {
@@ -203,6 +206,8 @@ export function pageInit(t: MiThread, heap: number, page: number, blockSize: num
   // USE_DELAYED_FREE: the first free by another thread goes to the heap's
   // delayed list, so the owner notices even pages it never walks again
   // (large pages are always fresh).
+  // SAFETY: the page has no blocks yet; the copy is read only for live blocks.
+  u32[(page + PAGE_XALIGNED_OFFSET) >>> 2] = 0;
   Atomics.store(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2, MI_USE_DELAYED_FREE);
   Atomics.store(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2, heap);
   pageExtend(t, page);
@@ -238,16 +243,40 @@ export function pageExtend(t: MiThread, page: number): void {
  * @internal
  */
 export function pageThreadFreeCollect(t: MiThread, page: number): void {
+  pageThreadFreeTake(t, page, Atomics.load(t.u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2));
+}
+
+/**
+ * Takes the whole thread-free list, given `tf`, a value of the page's
+ * thread-free word the caller loaded with `Atomics.load`, and moves it onto
+ * `localFree`.
+ *
+ * In the states NO_DELAYED_FREE and NEVER_DELAYED_FREE no other thread
+ * changes the state bits (freeing threads only push blocks, keeping them;
+ * only the owner moves the state, and we are the owner), so one
+ * `Atomics.exchange` that leaves the state takes the list. In the other
+ * states a freeing thread may move the state (USE_DELAYED_FREE →
+ * DELAYED_FREEING → NO_DELAYED_FREE), so the list is taken with a
+ * compare-exchange that keeps whatever state it finds. The list is then
+ * walked with plain reads: its blocks are ours once the exchange unlinked them.
+ */
+function pageThreadFreeTake(t: MiThread, page: number, tf: number): void {
   const u32 = t.u32;
   const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
-  let tf = Atomics.load(u32, index);
-  for (;;) {
+  const state = tf & 3;
+  if (state === K_MI_NO_DELAYED_FREE || state === K_MI_NEVER_DELAYED_FREE) {
     if (tf >>> 2 === 0) return;
-    const seen = Atomics.compareExchange(u32, index, tf, tf & 3);
-    if (seen === tf) break;
-    tf = seen;
+    tf = Atomics.exchange(u32, index, state);
+  } else {
+    for (;;) {
+      if (tf >>> 2 === 0) return;
+      const seen = Atomics.compareExchange(u32, index, tf, tf & 3);
+      if (seen === tf) break;
+      tf = seen;
+    }
   }
   const head = (tf & ~3) >>> 0;
+  if (head === 0) return;
   const capacity = t.heap.u16[(page + K_PAGE_CAPACITY_OFFSET) >>> 1];
   let count = 1;
   let tail = head;
@@ -270,7 +299,8 @@ export function pageThreadFreeCollect(t: MiThread, page: number): void {
  */
 export function pageFreeCollect(t: MiThread, page: number, force: boolean): void {
   const u32 = t.u32;
-  if (force || Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2) >>> 2 !== 0) pageThreadFreeCollect(t, page);
+  const tf = Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2);
+  if (force || tf >>> 2 !== 0) pageThreadFreeTake(t, page, tf);
   const local = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
   if (local === 0) return;
   const free = u32[(page + K_PAGE_FREE_OFFSET) >>> 2];
@@ -383,6 +413,9 @@ export function pageRetire(t: MiThread, page: number): void {
     return;
   }
   u8[page + K_PAGE_FLAGS_OFFSET] &= ~PAGE_FLAG_HAS_ALIGNED;
+  // SAFETY: the page is empty, so no other thread holds one of its blocks to
+  // free, and the copy is read only for live blocks (see free.ts).
+  u32[(page + PAGE_XALIGNED_OFFSET) >>> 2] = 0;
   pageClearQsbr(t, page);
   pageUnfull(t, page);
   const heap = ownerHeap(t, page);

@@ -28,6 +28,7 @@ import {
   PAGE_RECORD_SIZE,
   PAGE_SLICE_COUNT_OFFSET,
   PAGE_SLICE_OFFSET_OFFSET,
+  PAGE_XSLICE_OFFSET_OFFSET,
   SEGMENT_KIND_HUGE,
   SEGMENT_KIND_NORMAL,
   SEGMENT_KIND_OFFSET,
@@ -150,6 +151,7 @@ function makePage(t: MiThread, segment: number, first: number, n: number): numbe
   const u32 = t.u32;
   u32[(first + PAGE_SLICE_COUNT_OFFSET) >>> 2] = n;
   u32[(first + PAGE_SLICE_OFFSET_OFFSET) >>> 2] = 0;
+  u32[(first + PAGE_XSLICE_OFFSET_OFFSET) >>> 2] = 0;
   u32[(first + PAGE_BLOCK_SIZE_OFFSET) >>> 2] = 2; // "a page" until initialised with its block size
   // Back pointers for the slices a block address can fall in: all of a normal
   // segment's, the first 4 MiB of a huge one (further records would run into
@@ -159,6 +161,9 @@ function makePage(t: MiThread, segment: number, first: number, n: number): numbe
     const record = first + k * PAGE_RECORD_SIZE;
     u32[(record + PAGE_SLICE_COUNT_OFFSET) >>> 2] = 0;
     u32[(record + PAGE_SLICE_OFFSET_OFFSET) >>> 2] = k * PAGE_RECORD_SIZE;
+    // The copy other threads' frees read (see free.ts); the page is not
+    // published yet, and the copy does not change while the page exists.
+    u32[(record + PAGE_XSLICE_OFFSET_OFFSET) >>> 2] = k * PAGE_RECORD_SIZE;
     u32[(record + PAGE_BLOCK_SIZE_OFFSET) >>> 2] = 1;
   }
   u32[(segment + SEGMENT_USED_OFFSET) >>> 2]++;
