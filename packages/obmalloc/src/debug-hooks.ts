@@ -86,123 +86,323 @@ function isDebugAllocator(a: MemAllocator): a is DebugAllocator {
 
 let serialCounter = 0;
 
+// ---------------------------------------------------------------------------
+// Wide stores. The hooks write their frames and fills with 8-byte stores and
+// check the guards with 8-byte compares. `TypedArray.prototype.fill` on a
+// SharedArrayBuffer stores one element at a time behind a runtime call (V8
+// fills shared memory element by element with relaxed atomic stores), so the
+// byte-wise fills, and the byte loops over the frames, made the hooks cost
+// 10–22× the allocator they wrap. The bytes written are the same as before;
+// only the width of the stores changed:
+//
+// - a Float64Array store of a double whose 8 bytes are one fill byte writes
+//   exactly those bytes: 0xCD…, 0xDD…, 0xFD… and [API id, 0xFD × 7] are
+//   finite doubles, never NaN, so no NaN canonicalization can touch them,
+//   and comparing such a double (neither NaN nor ±0) compares its bits;
+// - a DataView store does the same at any alignment, which covers the
+//   trailing guard (at p + n, any alignment) and the unaligned ends of a fill
+//   in one store each;
+// - the size field is two u32 stores through the DataView, big-endian as
+//   CPython writes it, so the platform's byte order never matters (nor does
+//   it for the byte-repeated patterns).
+// ---------------------------------------------------------------------------
+
+/** Eight `CLEAN_BYTE`s as a double. */
+const CLEAN_F64 = -6.2774385622041925e66;
+/** Eight `DEAD_BYTE`s as a double. */
+const DEAD_F64 = -1.4568159901474629e144;
+/** Eight `FORBIDDEN_BYTE`s as a double. */
+const FORBIDDEN_F64 = -7.845911676394542e298;
+
+/** The double whose bytes in memory are `bytes`; it must not be a NaN. */
+function doubleOfBytes(bytes: readonly number[]): number {
+  const scratch = new Float64Array(1);
+  new Uint8Array(scratch.buffer).set(bytes);
+  const d = scratch[0];
+  if (Number.isNaN(d)) throw new Error(`debug hooks: the pattern ${bytes.join(',')} is a NaN`);
+  return d;
+}
+
+// Checked once, at load: the doubles are the byte patterns.
+for (const [byte, d] of [
+  [CLEAN_BYTE, CLEAN_F64],
+  [DEAD_BYTE, DEAD_F64],
+  [FORBIDDEN_BYTE, FORBIDDEN_F64],
+] as const) {
+  if (!Object.is(doubleOfBytes(new Array<number>(8).fill(byte)), d)) throw new Error(`debug hooks: wrong double pattern for 0x${byte.toString(16)}`);
+}
+
+/**
+ * Sets the heap bytes [from, to) to `byte`; `dbl` is the double of 8 such
+ * bytes. Ranges of 8 bytes or more: one DataView store at `from`, one
+ * ending at `to`, aligned Float64Array stores (8 per loop turn) between
+ * them — the end stores may overlap the middle ones but never leave the
+ * range. Shorter ranges are byte stores.
+ */
+function fillRange(u8: Uint8Array, f64: Float64Array, dv: DataView, from: number, to: number, byte: number, dbl: number): void {
+  if (to - from < 8) {
+    while (from < to) u8[from++] = byte;
+    return;
+  }
+  dv.setFloat64(from, dbl, true);
+  dv.setFloat64(to - 8, dbl, true);
+  let i = (from + 7) >>> 3;
+  const e = to >>> 3;
+  for (const e8 = e - 7; i < e8; i += 8) {
+    f64[i] = dbl;
+    f64[i + 1] = dbl;
+    f64[i + 2] = dbl;
+    f64[i + 3] = dbl;
+    f64[i + 4] = dbl;
+    f64[i + 5] = dbl;
+    f64[i + 6] = dbl;
+    f64[i + 7] = dbl;
+  }
+  for (; i < e; i++) f64[i] = dbl;
+}
+
+/**
+ * One debug allocator's state, read by the module-level hot functions below
+ * (monomorphic, no closures, no per-call objects or strings). Made by
+ * {@link makeDebugHooks} as one object literal, so every field has its
+ * final representation from the start (a class with declared fields would
+ * first define them as undefined, and the numbers would then be loaded as
+ * generic tagged values).
+ */
+interface DebugHooks {
+  readonly heap: SharedHeap;
+  readonly base: MemAllocator;
+  readonly u8: Uint8Array;
+  readonly f64: Float64Array;
+  /** The whole heap as a DataView (fixed length, like the typed-array views). */
+  readonly dv: DataView;
+  /** Heap size in bytes (the trailing guard of a sane block ends below it). */
+  readonly heapSize: number;
+  readonly apiId: string;
+  readonly apiCode: number;
+  /** The 8 bytes at p - S as a double: the API id, then 7 guard bytes. */
+  readonly apiDouble: number;
+  readonly serial: boolean;
+  /** Bytes added to each request: 3·S, or 4·S with serial numbers. */
+  readonly extra: number;
+  /** Largest request that still fits with the frame. */
+  readonly maxRequest: number;
+  /** Bytes after the data: the trailer guard and the serial number. */
+  readonly tailBytes: number;
+  /** Data bytes never filled (the object header in the free-threaded object domain). */
+  readonly protect: number;
+  readonly checkThread: (() => boolean) | null;
+  readonly interpreter: ObmallocState | null;
+  readonly options: DebugHookOptions;
+  /** Function names for reports, made once (`_PyMem_DebugRawFree` …). */
+  readonly nameMalloc: string;
+  readonly nameCalloc: string;
+  readonly nameRealloc: string;
+  readonly nameFree: string;
+}
+
+function makeDebugHooks(heap: SharedHeap, base: MemAllocator, domain: AllocatorDomain, options: DebugHookOptions): DebugHooks {
+  const apiId = API_ID[domain];
+  const apiCode = apiId.charCodeAt(0);
+  const serial = options.serialNumbers === true;
+  const extra = (serial ? 4 : 3) * DEBUG_S;
+  const name = `_PyMem_Debug${domain === 'raw' ? 'Raw' : ''}`;
+  return {
+    heap,
+    base,
+    u8: heap.u8,
+    f64: heap.f64,
+    dv: new DataView(heap.buffer, 0, heap.size),
+    heapSize: heap.size,
+    apiId,
+    apiCode,
+    apiDouble: doubleOfBytes([apiCode, ...new Array<number>(DEBUG_S - 1).fill(FORBIDDEN_BYTE)]),
+    serial,
+    extra,
+    maxRequest: MAX_REQUEST_SIZE - extra,
+    tailBytes: extra - 2 * DEBUG_S,
+    protect: domain === 'object' && options.freeThreaded !== false ? OBJECT_PROTECTED_BYTES : 0,
+    checkThread: domain !== 'raw' && options.isAttached !== undefined ? options.isAttached : null,
+    interpreter: domain !== 'raw' && options.interpreter !== undefined ? options.interpreter : null,
+    options,
+    nameMalloc: `${name}Malloc`,
+    nameCalloc: `${name}Calloc`,
+    nameRealloc: `${name}Realloc`,
+    nameFree: `${name}Free`,
+  };
+}
+
+function requireAttached(s: DebugHooks, fn: string): void {
+  if (!s.checkThread!()) {
+    fatalError(`${fn}: Python memory allocator called without an attached thread state (API '${s.apiId}')`);
+  }
+}
+
+/**
+ * Writes the frame around the n data bytes of block `b` (size, API id,
+ * leading guard, trailing guard, serial number); returns p = b + 2·S.
+ * SAFETY: plain stores — the block was just handed to this thread (malloc,
+ * calloc, realloc) and nobody else can reach it yet.
+ */
+function writeFrame(s: DebugHooks, b: number, n: number): number {
+  const p = b + 16; // 2·S
+  if ((b & 7) === 0) {
+    s.dv.setUint32(b, 0); // the size's high half: sizes are below 2^31
+    s.dv.setUint32(b + 4, n); // big-endian
+    s.f64[(b >>> 3) + 1] = s.apiDouble;
+  } else {
+    writeLeadSlow(s, b, n);
+  }
+  s.dv.setFloat64(p + n, FORBIDDEN_F64, true); // the trailing guard
+  if (s.serial) writeSerial(s.u8, p + n + DEBUG_S);
+  return p;
+}
+
+/** The leading frame byte by byte, for a block that is not 8-byte aligned (not from a standard allocator). */
+function writeLeadSlow(s: DebugHooks, b: number, n: number): void {
+  const u8 = s.u8;
+  u8.fill(0, b, b + 4);
+  u8[b + 4] = (n >>> 24) & 0xff;
+  u8[b + 5] = (n >>> 16) & 0xff;
+  u8[b + 6] = (n >>> 8) & 0xff;
+  u8[b + 7] = n & 0xff;
+  u8[b + DEBUG_S] = s.apiCode;
+  u8.fill(FORBIDDEN_BYTE, b + DEBUG_S + 1, b + 2 * DEBUG_S);
+}
+
+function writeSerial(u8: Uint8Array, tail: number): void {
+  const s = ++serialCounter >>> 0;
+  u8.fill(0, tail, tail + 4);
+  u8[tail + 4] = s >>> 24;
+  u8[tail + 5] = (s >>> 16) & 0xff;
+  u8[tail + 6] = (s >>> 8) & 0xff;
+  u8[tail + 7] = s & 0xff;
+}
+
+/**
+ * Checks the API id and both guards of the block at p and returns its
+ * requested size: one 8-byte compare per guard, and on any mismatch (or a
+ * misaligned p) CPython's byte-wise check, which reports the first problem.
+ * A double compare is a bit compare here: the expected patterns are neither
+ * NaN nor ±0, and any NaN read is unequal, so it takes the byte-wise path.
+ * SAFETY: plain loads — the block belongs to the calling thread (it is
+ * freeing or reallocating it).
+ */
+function checkFrame(s: DebugHooks, p: number, fn: string): number {
+  if ((p & 7) !== 0 || p < 2 * DEBUG_S || s.f64[(p >>> 3) - 1] !== s.apiDouble) return checkFrameSlow(s, p, fn);
+  const dv = s.dv;
+  // Sizes are below 2^31: the high four bytes are not read (as before).
+  const n = dv.getUint32(p - 12); // big-endian
+  if (p + n + DEBUG_S > s.heapSize || dv.getFloat64(p + n, true) !== FORBIDDEN_F64) return checkFrameSlow(s, p, fn);
+  return n;
+}
+
+/** CPython's byte-wise check (`_PyMem_DebugCheckAddress`), which reports the first problem found. */
+function checkFrameSlow(s: DebugHooks, p: number, fn: string): number {
+  const u8 = s.u8;
+  if (u8[p - DEBUG_S] !== s.apiCode) {
+    const found = u8[p - DEBUG_S];
+    report(s.heap, p, s.serial, s.options, `${fn}: bad ID: Allocated using API '${printable(found)}', verified using API '${s.apiId}'`);
+  }
+  for (let i = p - DEBUG_S + 1; i < p; i++) {
+    if (u8[i] !== FORBIDDEN_BYTE) report(s.heap, p, s.serial, s.options, `${fn}: bad leading pad byte`);
+  }
+  const b = p - 2 * DEBUG_S;
+  // Sizes are below 2^31: the high four bytes are zero.
+  const n = ((u8[b + 4] << 24) | (u8[b + 5] << 16) | (u8[b + 6] << 8) | u8[b + 7]) >>> 0;
+  for (let i = p + n; i < p + n + DEBUG_S; i++) {
+    if (u8[i] !== FORBIDDEN_BYTE) report(s.heap, p, s.serial, s.options, `${fn}: bad trailing pad byte`);
+  }
+  return n;
+}
+
+/** A block of another interpreter's pymalloc must not be freed here (reported before anything is touched). */
+function checkOwner(s: DebugHooks, p: number, fn: string): void {
+  const message = foreignBlockMessage(s.interpreter!, p - 2 * DEBUG_S, fn);
+  if (message !== undefined) report(s.heap, p, s.serial, s.options, message);
+}
+
+function debugMalloc(s: DebugHooks, n: number): number {
+  if (s.checkThread !== null) requireAttached(s, s.nameMalloc);
+  if (n > s.maxRequest) return 0;
+  const b = s.base.malloc(n + s.extra);
+  if (b === 0) return 0;
+  const p = writeFrame(s, b, n);
+  // SAFETY: plain stores into the block just handed to this thread.
+  const start = s.protect;
+  if (n > start) fillRange(s.u8, s.f64, s.dv, p + start, p + n, CLEAN_BYTE, CLEAN_F64);
+  return p;
+}
+
+function debugCalloc(s: DebugHooks, nelem: number, elsize: number): number {
+  if (s.checkThread !== null) requireAttached(s, s.nameCalloc);
+  const n = nelem * elsize;
+  if (n > s.maxRequest) return 0;
+  const b = s.base.calloc(1, n + s.extra);
+  if (b === 0) return 0;
+  return writeFrame(s, b, n);
+}
+
+function debugRealloc(s: DebugHooks, p: number, n: number): number {
+  if (s.checkThread !== null) requireAttached(s, s.nameRealloc);
+  if (n > s.maxRequest) return 0;
+  const old = checkFrame(s, p, s.nameRealloc);
+  if (s.interpreter !== null) checkOwner(s, p, s.nameRealloc);
+  // No save/restore of the old contents around the underlying realloc, as
+  // in CPython's free-threaded build: another thread may be reading them.
+  const b = s.base.realloc(p - 2 * DEBUG_S, n + s.extra);
+  if (b === 0) return 0; // p is untouched and still valid
+  const q = writeFrame(s, b, n);
+  // SAFETY: plain stores into this thread's block, never over the
+  // protected object header (the fills start at `protect` at the earliest).
+  const protect = s.protect;
+  if (n > old) {
+    // Growth: the new bytes are clean.
+    const start = old > protect ? old : protect;
+    if (n > start) fillRange(s.u8, s.f64, s.dv, q + start, q + n, CLEAN_BYTE, CLEAN_F64);
+  } else if (n < old && q === p) {
+    // Shrunk in place: the bytes cut off (up to the old trailer's end) are dead.
+    const from = n + s.tailBytes;
+    const start = from > protect ? from : protect;
+    const to = old + s.tailBytes;
+    if (to > start) fillRange(s.u8, s.f64, s.dv, q + start, q + to, DEAD_BYTE, DEAD_F64);
+  }
+  return q;
+}
+
+function debugFree(s: DebugHooks, p: number): void {
+  if (s.checkThread !== null) requireAttached(s, s.nameFree);
+  const n = checkFrame(s, p, s.nameFree);
+  if (s.interpreter !== null) checkOwner(s, p, s.nameFree);
+  // The header and the data are dead (the object header bytes excepted).
+  // SAFETY: plain stores — the caller owns the block until base.free below;
+  // the object header that lock-free readers may still read is not touched.
+  const b = p - 16; // 2·S
+  const protect = s.protect;
+  if (protect === 0) {
+    fillRange(s.u8, s.f64, s.dv, b, p + n, DEAD_BYTE, DEAD_F64);
+  } else {
+    fillRange(s.u8, s.f64, s.dv, b, p, DEAD_BYTE, DEAD_F64);
+    if (n > protect) fillRange(s.u8, s.f64, s.dv, p + protect, p + n, DEAD_BYTE, DEAD_F64);
+  }
+  s.base.free(b);
+}
+
 /**
  * Wraps `base` with the debug hooks for API id `apiId` ('r', 'm' or 'o').
  * @public
  */
 export function debugAllocator(heap: SharedHeap, base: MemAllocator, domain: AllocatorDomain, options: DebugHookOptions = {}): DebugAllocator {
-  const u8 = heap.u8;
-  const apiId = API_ID[domain];
-  const apiCode = apiId.charCodeAt(0);
-  const serial = options.serialNumbers === true;
-  const extra = (serial ? 4 : 3) * DEBUG_S;
-  /** Bytes after the data: the trailer guard and the serial number. */
-  const tailBytes = extra - 2 * DEBUG_S;
-  const protect = domain === 'object' && options.freeThreaded !== false ? OBJECT_PROTECTED_BYTES : 0;
-  const checkThread = domain !== 'raw' && options.isAttached !== undefined ? options.isAttached : null;
-  const interpreter = domain !== 'raw' && options.interpreter !== undefined ? options.interpreter : null;
-  const name = `_PyMem_Debug${domain === 'raw' ? 'Raw' : ''}`;
-
-  const requireAttached = (fn: string): void => {
-    if (checkThread !== null && !checkThread()) {
-      fatalError(`${name}${fn}: Python memory allocator called without an attached thread state (API '${apiId}')`);
-    }
-  };
-  const readSize = (p: number): number => {
-    const b = p - 2 * DEBUG_S;
-    // Sizes are below 2^31: the high four bytes are zero.
-    return ((u8[b + 4] << 24) | (u8[b + 5] << 16) | (u8[b + 6] << 8) | u8[b + 7]) >>> 0;
-  };
-  const writeFrame = (base: number, n: number): number => {
-    const p = base + 2 * DEBUG_S;
-    u8.fill(0, base, base + 4);
-    u8[base + 4] = (n >>> 24) & 0xff;
-    u8[base + 5] = (n >>> 16) & 0xff;
-    u8[base + 6] = (n >>> 8) & 0xff;
-    u8[base + 7] = n & 0xff;
-    u8[base + DEBUG_S] = apiCode;
-    u8.fill(FORBIDDEN_BYTE, base + DEBUG_S + 1, p);
-    u8.fill(FORBIDDEN_BYTE, p + n, p + n + DEBUG_S);
-    if (serial) {
-      const s = ++serialCounter >>> 0;
-      const tail = p + n + DEBUG_S;
-      u8.fill(0, tail, tail + 4);
-      u8[tail + 4] = s >>> 24;
-      u8[tail + 5] = (s >>> 16) & 0xff;
-      u8[tail + 6] = (s >>> 8) & 0xff;
-      u8[tail + 7] = s & 0xff;
-    }
-    return p;
-  };
-  const fill = (p: number, from: number, to: number, byte: number): void => {
-    const start = Math.max(from, protect);
-    if (to > start) u8.fill(byte, p + start, p + to);
-  };
-  /** A block of another interpreter's pymalloc must not be freed here (reported before anything is touched). */
-  const checkOwner = (p: number, fn: string): void => {
-    if (interpreter === null) return;
-    const message = foreignBlockMessage(interpreter, p - 2 * DEBUG_S, `${name}${fn}`);
-    if (message !== undefined) report(heap, p, serial, options, message);
-  };
-  const check = (p: number, fn: string): number => {
-    if (u8[p - DEBUG_S] !== apiCode) {
-      const found = u8[p - DEBUG_S];
-      report(heap, p, serial, options, `${name}${fn}: bad ID: Allocated using API '${printable(found)}', verified using API '${apiId}'`);
-    }
-    for (let i = p - DEBUG_S + 1; i < p; i++) {
-      if (u8[i] !== FORBIDDEN_BYTE) report(heap, p, serial, options, `${name}${fn}: bad leading pad byte`);
-    }
-    const n = readSize(p);
-    for (let i = p + n; i < p + n + DEBUG_S; i++) {
-      if (u8[i] !== FORBIDDEN_BYTE) report(heap, p, serial, options, `${name}${fn}: bad trailing pad byte`);
-    }
-    return n;
-  };
-
+  const s = makeDebugHooks(heap, base, domain, options);
+  // Own-property methods (not a class's prototype methods), so that
+  // `{ ...previous, malloc }` wrappers keep working.
   return {
     wrapped: base,
-    apiId,
-    malloc(n: number): number {
-      requireAttached('Malloc');
-      if (n > MAX_REQUEST_SIZE - extra) return 0;
-      const b = base.malloc(n + extra);
-      if (b === 0) return 0;
-      const p = writeFrame(b, n);
-      fill(p, 0, n, CLEAN_BYTE);
-      return p;
-    },
-    calloc(nelem: number, elsize: number): number {
-      requireAttached('Calloc');
-      const n = nelem * elsize;
-      if (n > MAX_REQUEST_SIZE - extra) return 0;
-      const b = base.calloc(1, n + extra);
-      if (b === 0) return 0;
-      return writeFrame(b, n);
-    },
-    realloc(p: number, n: number): number {
-      requireAttached('Realloc');
-      if (n > MAX_REQUEST_SIZE - extra) return 0;
-      const old = check(p, 'Realloc');
-      checkOwner(p, 'Realloc');
-      // No save/restore of the old contents around the underlying realloc, as
-      // in CPython's free-threaded build: another thread may be reading them.
-      const b = base.realloc(p - 2 * DEBUG_S, n + extra);
-      if (b === 0) return 0; // p is untouched and still valid
-      const q = writeFrame(b, n);
-      if (n > old) fill(q, old, n, CLEAN_BYTE);
-      // Shrunk in place: the bytes cut off (up to the old trailer's end) are dead.
-      else if (n < old && q === p) fill(q, n + tailBytes, old + tailBytes, DEAD_BYTE);
-      return q;
-    },
-    free(p: number): void {
-      requireAttached('Free');
-      const n = check(p, 'Free');
-      checkOwner(p, 'Free');
-      // The header and the data are dead (the object header bytes excepted).
-      u8.fill(DEAD_BYTE, p - 2 * DEBUG_S, p);
-      fill(p, 0, n, DEAD_BYTE);
-      base.free(p - 2 * DEBUG_S);
-    },
+    apiId: s.apiId,
+    malloc: (n: number): number => debugMalloc(s, n),
+    calloc: (nelem: number, elsize: number): number => debugCalloc(s, nelem, elsize),
+    realloc: (p: number, n: number): number => debugRealloc(s, p, n),
+    free: (p: number): void => debugFree(s, p),
   };
 }
 
