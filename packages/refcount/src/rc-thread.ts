@@ -62,18 +62,22 @@ export interface RcThreadOptions {
  * @public
  */
 export class RcThread {
-  /** The shared heap. */ readonly heap: SharedHeap;
-  /** Byte view. */ readonly u8: Uint8Array;
-  /** Word view. */ readonly u32: Uint32Array;
-  /** Signed word view. */ readonly i32: Int32Array;
-  /** The owner id written into `ob_tid`. */ readonly tid: number;
-  /** Address of the interpreter's refcount state. */ readonly state: number;
-  /** Address of this thread's record in the merge table. */ readonly record: number;
-  /** Dealloc behaviours by id. */ readonly deallocs: readonly DeallocFn[];
-  /** The behaviour registry this thread joined with. */ readonly registry: BehaviourRegistry;
-  /** Where objects are allocated (`allocObject`), or null. */ readonly mi: MiThread | null;
-  /** Stop-the-world hooks, or null. */ readonly world: RcWorld | null;
-  /** Whether the interpreter counts naively (benchmark baseline). */ readonly naive: boolean;
+  // Fields set in the constructor are `declare`d: with ES2022 class fields a
+  // plain declaration first defines them as `undefined`, and V8 then tracks
+  // them as mutable fields of any representation; assigned once, the hot
+  // paths load `t.u32` and `t.tid` without map or Smi checks (as MiThread).
+  /** The shared heap. */ declare readonly heap: SharedHeap;
+  /** Byte view. */ declare readonly u8: Uint8Array;
+  /** Word view. */ declare readonly u32: Uint32Array;
+  /** Signed word view. */ declare readonly i32: Int32Array;
+  /** The owner id written into `ob_tid`. */ declare readonly tid: number;
+  /** Address of the interpreter's refcount state. */ declare readonly state: number;
+  /** Address of this thread's record in the merge table. */ declare readonly record: number;
+  /** Dealloc behaviours by id. */ declare readonly deallocs: readonly DeallocFn[];
+  /** The behaviour registry this thread joined with. */ declare readonly registry: BehaviourRegistry;
+  /** Where objects are allocated (`allocObject`), or null. */ declare readonly mi: MiThread | null;
+  /** Stop-the-world hooks, or null. */ declare readonly world: RcWorld | null;
+  /** Whether the interpreter counts naively (benchmark baseline). */ declare readonly naive: boolean;
   /** Net counted incref/decref operations of this thread not yet merged into the interpreter's total. */
   refTotal = 0;
   /** Objects this thread queued for other owners (statistics). */
@@ -87,9 +91,9 @@ export class RcThread {
   /** Empty stack chunks kept for reuse. @internal */
   readonly chunkCache: number[] = [];
   /** Int32 index of the word other threads set to ask this one to merge. */
-  evalBreakerIndex: number;
+  declare evalBreakerIndex: number;
   /** The bit they set in it. */
-  evalBreakerBit: number;
+  declare evalBreakerBit: number;
   /** Int32 index of this thread's per-thread refcount array. */
   countsIndex = 0;
   /** Entries in it; ids past it count on the object directly. */
