@@ -47,12 +47,13 @@ export const MAX_REQUEST_SIZE = 0x7fffffff;
  * @public
  */
 export class AllocatorDomains {
+  // `declare`d so the fields are defined once, by the constructor (see MiThread).
   /** `PYMEM_DOMAIN_RAW`. */
-  raw: MemAllocator;
+  declare raw: MemAllocator;
   /** `PYMEM_DOMAIN_MEM`. */
-  mem: MemAllocator;
+  declare mem: MemAllocator;
   /** `PYMEM_DOMAIN_OBJ`. */
-  object: MemAllocator;
+  declare object: MemAllocator;
 
   constructor(raw: MemAllocator, mem: MemAllocator, object: MemAllocator) {
     this.raw = raw;

@@ -150,16 +150,18 @@ function blocksPerPool(c: number): number {
  * @public
  */
 export class Pymalloc {
+  // `declare`d and assigned once in the constructor, so V8 tracks them as
+  // constant fields with exact representations (see MiThread).
   /** The heap views of the thread that uses this handle. */
-  readonly heap: SharedHeap;
+  declare readonly heap: SharedHeap;
   /** Cached u32 view. */
-  readonly u32: Uint32Array;
+  declare readonly u32: Uint32Array;
   /** Cached u16 view (the arena map). */
-  readonly u16: Uint16Array;
+  declare readonly u16: Uint16Array;
   /** Address of the state in shared memory. */
-  readonly state: number;
+  declare readonly state: number;
   /** Where arenas come from; replace with {@link pymallocSetArenaAllocator}. */
-  arenaAllocator: ArenaAllocator;
+  declare arenaAllocator: ArenaAllocator;
   /** Called after a new arena was allocated (`FT_MALLOCSTATS` prints statistics there). */
   onNewArena: (() => void) | null = null;
 
