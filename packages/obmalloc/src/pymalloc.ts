@@ -162,6 +162,10 @@ export class Pymalloc {
   declare readonly state: number;
   /** Where arenas come from; replace with {@link pymallocSetArenaAllocator}. */
   declare arenaAllocator: ArenaAllocator;
+  /** u16 index of the arena map (fixed for the state's life: cached so a free reads no state word). */
+  declare readonly mapIndex: number;
+  /** 16 KiB windows the arena map covers. */
+  declare readonly mapEntries: number;
   /** Called after a new arena was allocated (`FT_MALLOCSTATS` prints statistics there). */
   onNewArena: (() => void) | null = null;
 
@@ -172,6 +176,8 @@ export class Pymalloc {
     this.u16 = heap.u16;
     this.state = state;
     this.arenaAllocator = defaultArenaAllocator(heap);
+    this.mapIndex = heap.u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1;
+    this.mapEntries = heap.u32[(state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2];
   }
 }
 
@@ -439,11 +445,10 @@ function growArenaObjects(pm: Pymalloc): boolean {
  * @public
  */
 export function pymallocAddressInRange(pm: Pymalloc, p: number): boolean {
-  // A u32 integer inside the heap: `>>>` must not wrap 2^32 + p onto p.
-  if (p >>> 0 !== p || p === 0 || p >= pm.heap.size) return false;
+  // A u32 integer (`>>>` must not wrap 2^32 + p onto p) whose window the map
+  // covers and marks; window 0 is never an arena's (the heap's reserved prefix).
   const window = p >>> K_PYMALLOC_POOL_SHIFT;
-  if (window >= pm.u32[(pm.state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2]) return false;
-  return pm.u16[(pm.u32[(pm.state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1) + window] !== 0;
+  return p >>> 0 === p && window < pm.mapEntries && pm.u16[pm.mapIndex + window] !== 0;
 }
 
 /**
