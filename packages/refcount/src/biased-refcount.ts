@@ -133,12 +133,22 @@ function mergeZeroLocalRefcount(t: RcThread, op: number): void {
 }
 
 /**
- * A non-owner decref (`_Py_DecRefShared`). If the shared count would go below
- * zero while it is 0 (flags INIT or MAYBE_WEAKREF), the object is marked
- * QUEUED instead and handed to its owner's merge queue, which now holds this
- * reference; a merged object whose count reaches zero dies here.
+ * A non-owner decref (`_Py_DecRefShared`): deallocates when that was the last
+ * reference.
  */
 function decrefShared(t: RcThread, op: number): void {
+  if (decrefSharedIsDead(t, op)) deallocate(t, op);
+}
+
+/**
+ * The non-owner decrement (`_Py_DecRefSharedIsDead`). If the shared count
+ * would go below zero while it is 0 (flags INIT or MAYBE_WEAKREF), the object
+ * is marked QUEUED instead and handed to its owner's merge queue, which now
+ * holds this reference. Returns whether the object is dead (merged, count
+ * zero): the caller deallocates it.
+ * @beta
+ */
+export function decrefSharedIsDead(t: RcThread, op: number): boolean {
   const i32 = t.i32;
   const s = (op >>> 2) + SHARED;
   // A plain read as a hint: the CAS below re-validates it, and MERGED cannot
@@ -146,9 +156,8 @@ function decrefShared(t: RcThread, op: number): void {
   let shared = i32[s];
   if ((shared & 3) === MERGED) {
     const previous = Atomics.sub(i32, s, UNIT);
-    if (previous === MERGED_ONE) deallocate(t, op);
-    else if (previous < MERGED_ONE) negativeRefcount(op, `a merged object's count went below zero (shared word was ${previous})`);
-    return;
+    if (previous < MERGED_ONE) negativeRefcount(op, `a merged object's count went below zero (shared word was ${previous})`);
+    return previous === MERGED_ONE;
   }
   for (;;) {
     const queue = shared === 0 || shared === REF_MAYBE_WEAKREF;
@@ -156,8 +165,7 @@ function decrefShared(t: RcThread, op: number): void {
     const seen = Atomics.compareExchange(i32, s, shared, next);
     if (seen === shared) {
       if (queue) queueObject(t, op);
-      else if (next === MERGED) deallocate(t, op);
-      return;
+      return next === MERGED;
     }
     shared = seen;
   }

@@ -12,11 +12,16 @@ import {
   createMetatype,
   createStaticType,
   freeObject,
+  gcBits,
+  GC_BITS_FINALIZED,
   getRefcount,
   OB_TID_OFFSET,
   rcCreate,
   rcThreadExit,
   rcThreadInit,
+  resurrectEnd,
+  resurrectStart,
+  setGcBits,
   sharedFlags,
   TYPE_FLAG_HAVE_GC,
   type RcOptions,
@@ -46,31 +51,55 @@ export interface Env {
   /** A static GC type whose dealloc records and frees. */
   readonly gc: number;
   readonly recordingDealloc: number;
+  /** A static GC type whose dealloc runs the test's finalizer once (see setFinalizer). */
+  readonly finalizable: number;
   /** Extra identities made by {@link otherThread}, closed by {@link closeEnv}. */
   readonly others: RcThread[];
 }
 
+/** What the finalizing dealloc runs between resurrectStart and resurrectEnd (set by a test). */
+let finalizer: (t: RcThread, op: number) => void = () => {};
+export function setFinalizer(fn: (t: RcThread, op: number) => void): void {
+  finalizer = fn;
+}
+
 /** The registry every identity of the test runtime builds. */
-export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; recording: number } {
+export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; recording: number; finalizing: number } {
   const registry = new BehaviourRegistry();
-  const recording = registry.add('dealloc', 'recording', (t, op) => {
+  const record = (t: RcThread, op: number): void => {
     deaths.push({ op, by: t.tid, owner: t.u32[(op + OB_TID_OFFSET) >>> 2], flags: sharedFlags(t, op) });
+  };
+  const recording = registry.add('dealloc', 'recording', (t, op) => {
+    record(t, op);
     freeObject(t, op);
   });
-  return { registry, recording };
+  // A dealloc that runs a finalizer once (tp_finalize from tp_dealloc), which may resurrect the object.
+  const finalizing = registry.add('dealloc', 'finalizing', (t, op) => {
+    record(t, op);
+    if ((gcBits(t, op) & GC_BITS_FINALIZED) === 0) {
+      setGcBits(t, op, GC_BITS_FINALIZED);
+      resurrectStart(t, op);
+      finalizer(t, op);
+      if (resurrectEnd(t, op)) return;
+    }
+    freeObject(t, op);
+  });
+  return { registry, recording, finalizing };
 }
 
 export function makeEnv(options: RcOptions = {}): Env {
   const heap = SharedHeap.create({ size: 64 << 20 });
   const mi = miCreate(heap, { checked: true });
   const deaths: Death[] = [];
-  const { registry, recording } = testRegistry(deaths);
+  const { registry, recording, finalizing } = testRegistry(deaths);
   const rc = rcCreate(heap, registry, options);
   const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null) });
   const meta = createMetatype(t);
   const plain = createStaticType(t, meta, { basicSize: 32, dealloc: recording });
   const gc = createStaticType(t, meta, { basicSize: 32, dealloc: recording, flags: TYPE_FLAG_HAVE_GC });
-  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, others: [] };
+  const finalizable = createStaticType(t, meta, { basicSize: 32, dealloc: finalizing, flags: TYPE_FLAG_HAVE_GC });
+  setFinalizer(() => {});
+  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, finalizable, others: [] };
 }
 
 /** Another thread identity (new tid) on the same heap and interpreter. */
