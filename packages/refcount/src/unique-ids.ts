@@ -146,7 +146,7 @@ export function assignUniqueId(t: RcThread, op: number): number {
     u32[(u32[(pool + RC_POOL_TABLE_OFFSET) >>> 2] >>> 2) + id - 1] = op;
     u32[(pool + RC_POOL_LIVE_OFFSET) >>> 2]++;
   } finally {
-    mutexUnlock(t.heap, pool + RC_POOL_MUTEX_OFFSET);
+    unlockPool(t);
   }
   enableDeferredRefcount(t, op);
   return id;
@@ -181,7 +181,7 @@ export function releaseUniqueId(t: RcThread, id: number): void {
     // Our own count for the id would otherwise be merged into its next holder.
     if (id <= t.countsSize) t.i32[t.countsIndex + id - 1] = 0;
   } finally {
-    mutexUnlock(t.heap, pool + RC_POOL_MUTEX_OFFSET);
+    unlockPool(t);
   }
 }
 
@@ -209,6 +209,10 @@ export function disableTypePerThreadRefcounting(t: RcThread, type: number): void
 function lockPool(t: RcThread): void {
   // CPython locks the pool without detaching (`_Py_LOCK_DONT_DETACH`): it is held briefly and never across a call out.
   mutexLockFlags(t.heap, t.state + RC_POOL_MUTEX_OFFSET, LOCK_DONT_DETACH);
+}
+
+function unlockPool(t: RcThread): void {
+  mutexUnlock(t.heap, t.state + RC_POOL_MUTEX_OFFSET);
 }
 
 /** SAFETY: pool lock held. */
@@ -282,7 +286,7 @@ export function mergePerThreadRefcounts(t: RcThread): void {
   try {
     mergeRecordCounts(t, t.record);
   } finally {
-    mutexUnlock(t.heap, t.state + RC_POOL_MUTEX_OFFSET);
+    unlockPool(t);
   }
 }
 
@@ -301,7 +305,7 @@ export function mergeAllPerThreadRefcounts(t: RcThread): void {
       for (let r = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + TR_NEXT_OFFSET) >>> 2]) mergeRecordCounts(t, r);
     }
   } finally {
-    mutexUnlock(t.heap, t.state + RC_POOL_MUTEX_OFFSET);
+    unlockPool(t);
   }
 }
 
