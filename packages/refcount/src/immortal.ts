@@ -19,6 +19,11 @@ export function isImmortal(t: RcThread, op: number): boolean {
  * shared count 0, untracked from the GC. The references it had become
  * uncounted, so they leave this thread's reference total (their later
  * decrefs are no-ops). Already immortal objects are left alone.
+ *
+ * As CPython's, this is for objects no other thread is counting at the
+ * moment — at creation, by the owner, or with the world stopped: an owner
+ * that read `ob_ref_local` just before could write its increment back over
+ * the immortal value.
  * @public
  */
 export function immortalize(t: RcThread, op: number): void {
