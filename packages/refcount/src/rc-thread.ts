@@ -217,6 +217,11 @@ export function getTotalRefcount(t: RcThread): number {
   return Atomics.load(t.i32, (t.state + RC_REF_TOTAL_OFFSET) >>> 2) + t.refTotal;
 }
 
+/** Threads currently registered with the interpreter's refcount state (joined and not exited). @public */
+export function registeredThreads(t: RcThread): number {
+  return Atomics.load(t.i32, (t.state + RC_THREADS_OFFSET) >>> 2);
+}
+
 function hex(n: number): string {
   return '0x' + n.toString(16).padStart(8, '0');
 }

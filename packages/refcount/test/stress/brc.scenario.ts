@@ -92,10 +92,10 @@ import {
   getRefcount,
   getTotalRefcount,
   mergeQueueLength,
-  RC_THREADS_OFFSET,
   rcCreate,
   rcThreadExit,
   rcThreadInit,
+  registeredThreads,
   uniqueIdsInUse,
   type RcThread,
 } from '../../src/index.js';
@@ -343,7 +343,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
       const heapDeallocs = sum(r, 'heapTypeDeallocs');
       const typeRefcount = getRefcount(mainT, p.heapType);
       const refTotal = getTotalRefcount(mainT);
-      const registered = Atomics.load(heap.i32, (p.rc + RC_THREADS_OFFSET) >>> 2);
+      const registered = registeredThreads(mainT);
       const mainQueue = mergeQueueLength(mainT);
       const ids = uniqueIdsInUse(mainT);
 
