@@ -11,7 +11,7 @@ export * from './layout.js';
 export * from './behaviour-registry.js';
 export { rcCreate, IMMORTALIZE_ARMED, IMMORTALIZE_DONE, IMMORTALIZE_OFF, type RcOptions } from './rc-state.js';
 export { getTotalRefcount, mergeRefTotal, rcSetEvalBreaker, registeredThreads, rcThreadExit, rcThreadInit, RcThread, type RcThreadOptions, type RcWorld } from './rc-thread.js';
-export { deallocate, decref, decrefSharedIsDead, explicitMergeRefcount, getRefcount, incref, increfN } from './biased-refcount.js';
+export { deallocate, decref, decrefSharedIsDead, explicitMergeRefcount, getRefcount, incref, increfN, TRASHCAN_DEPTH } from './biased-refcount.js';
 export { resurrectEnd, resurrectStart } from './resurrect.js';
 export { mergeQueueLength, mergeRequested, processMergeQueue } from './merge-queue.js';
 export { immortalize, isImmortal } from './immortal.js';

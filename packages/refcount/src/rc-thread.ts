@@ -84,6 +84,10 @@ export class RcThread {
   queued = 0;
   /** Objects this thread merged itself because their owner had exited (statistics). */
   mergedForExited = 0;
+  /** Deallocs running on this thread, nested (the trashcan's depth). @internal */
+  deallocDepth = 0;
+  /** Dead objects set aside by the trashcan, freed by the outermost dealloc. @internal */
+  readonly trash: number[] = [];
   /** Owner-only merge queue (top chunk address). @internal */
   localToMerge = 0;
   /** Scratch result of a stack pop. @internal */

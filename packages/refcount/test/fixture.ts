@@ -11,6 +11,7 @@ import {
   BehaviourRegistry,
   createMetatype,
   createStaticType,
+  decref,
   freeObject,
   gcBits,
   GC_BITS_FINALIZED,
@@ -53,6 +54,8 @@ export interface Env {
   readonly recordingDealloc: number;
   /** A static GC type whose dealloc runs the test's finalizer once (see setFinalizer). */
   readonly finalizable: number;
+  /** A static type of linked-list nodes whose dealloc releases the next node. */
+  readonly chainNode: number;
   /** Extra identities made by {@link otherThread}, closed by {@link closeEnv}. */
   readonly others: RcThread[];
 }
@@ -64,7 +67,7 @@ export function setFinalizer(fn: (t: RcThread, op: number) => void): void {
 }
 
 /** The registry every identity of the test runtime builds. */
-export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; recording: number; finalizing: number } {
+export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; recording: number; finalizing: number; chain: number } {
   const registry = new BehaviourRegistry();
   const record = (t: RcThread, op: number): void => {
     deaths.push({ op, by: t.tid, owner: t.u32[(op + OB_TID_OFFSET) >>> 2], flags: sharedFlags(t, op) });
@@ -84,22 +87,33 @@ export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; re
     }
     freeObject(t, op);
   });
-  return { registry, recording, finalizing };
+  // A linked-list node: the word at +24 holds a reference to the next node.
+  const chain = registry.add('dealloc', 'chain', (t, op) => {
+    record(t, op);
+    const next = t.u32[(op + CHAIN_NEXT_OFFSET) >>> 2];
+    freeObject(t, op);
+    if (next !== 0) decref(t, next);
+  });
+  return { registry, recording, finalizing, chain };
 }
+
+/** Where a chain node keeps its reference to the next node. */
+export const CHAIN_NEXT_OFFSET = 24;
 
 export function makeEnv(options: RcOptions = {}): Env {
   const heap = SharedHeap.create({ size: 64 << 20 });
   const mi = miCreate(heap, { checked: true });
   const deaths: Death[] = [];
-  const { registry, recording, finalizing } = testRegistry(deaths);
+  const { registry, recording, finalizing, chain } = testRegistry(deaths);
   const rc = rcCreate(heap, registry, options);
   const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null) });
   const meta = createMetatype(t);
   const plain = createStaticType(t, meta, { basicSize: 32, dealloc: recording });
   const gc = createStaticType(t, meta, { basicSize: 32, dealloc: recording, flags: TYPE_FLAG_HAVE_GC });
   const finalizable = createStaticType(t, meta, { basicSize: 32, dealloc: finalizing, flags: TYPE_FLAG_HAVE_GC });
+  const chainNode = createStaticType(t, meta, { basicSize: 32, dealloc: chain });
   setFinalizer(() => {});
-  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, finalizable, others: [] };
+  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, finalizable, chainNode, others: [] };
 }
 
 /** Another thread identity (new tid) on the same heap and interpreter. */
