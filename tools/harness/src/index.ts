@@ -6,3 +6,4 @@ export * from './scenario.js';
 export * from './worker-runtime.js';
 export * from './spawn-worker.js';
 export * from './working-set.js';
+export * from './hand-off-rings.js';

@@ -57,11 +57,9 @@
  */
 
 import { regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
-import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
+import { createHandOffRings, pendingHandOffs, type CheckContext, type StressCheck, type StressScenario } from '@ft/harness';
 import { miCollect, miCreate, miStats, miThreadExit, miThreadInit, type MiThread } from '@ft/mimalloc';
-import { createPairRings, pendingEntries } from './pair-rings.js';
 
-// The hand-off rings between workers are in pair-rings.ts.
 
 /** The domains by index, as results count them and ring entries carry them. */
 export const DOMAIN_NAMES = ['raw', 'mem', 'object'] as const;
@@ -162,7 +160,7 @@ export const domainsScenario: StressScenario<DomainsParams, State> = {
     const mainMi = miThreadInit(heap, mi, null);
     const before = regionStats(heap);
     const ringCapacity = 1024;
-    const rings = createPairRings(workers, ringCapacity);
+    const rings = createHandOffRings({ workers: workers, capacity: ringCapacity, entryWords: 4 });
     const params: DomainsParams = {
       heap: heap.handle(),
       mi,
@@ -182,7 +180,7 @@ export const domainsScenario: StressScenario<DomainsParams, State> = {
     const debug = ctx.params.allocator === 'mimalloc_debug';
     const problems = r.flatMap((x, w) => x.problems.map((p) => `worker ${w}: ${p}`)).slice(0, 6);
     const problemText = problems.length > 0 ? `; ${problems.join('; ')}` : '';
-    const ringsLeft = pendingEntries(rings, ctx.workers, ringCapacity);
+    const ringsLeft = pendingHandOffs(rings, { workers: ctx.workers, capacity: ringCapacity, entryWords: 4 });
     // Every worker has called miThreadExit and exited: the main thread's view is exact.
     const before = miStats(mainMi);
     miCollect(mainMi, true);

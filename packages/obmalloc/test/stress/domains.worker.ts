@@ -1,5 +1,5 @@
 import { formatAddress, SharedHeap } from '@ft/atomics';
-import { runStressWorker, type Rng } from '@ft/harness';
+import { HandOffRings, RINGS_DONE_INDEX, type Rng, runStressWorker } from '@ft/harness';
 import { miThreadExit, miThreadInit, miUsableSize } from '@ft/mimalloc';
 import {
   API_ID,
@@ -28,7 +28,6 @@ import {
   type DomainsParams,
   type DomainsResult,
 } from './domains.scenario.js';
-import { PairRings, RINGS_DONE_INDEX } from './pair-rings.js';
 
 /** Give up draining after this long (a dead peer must not hang the run). */
 const DRAIN_DEADLINE_MS = 30_000;
@@ -106,7 +105,7 @@ runStressWorker<DomainsParams>((ctx) => {
   const slotSize = new Uint32Array(slots);
   const slotCookie = new Uint32Array(slots);
   const slotDomain = new Uint8Array(slots);
-  const mail = new PairRings(rings, workers, cap, me);
+  const mail = new HandOffRings(rings, { workers, capacity: cap, entryWords: 4 }, me);
   let markedDone = false;
 
   // SAFETY (every plain access to a block below): a block is accessed only by

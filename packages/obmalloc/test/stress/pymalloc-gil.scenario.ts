@@ -41,11 +41,9 @@
  */
 
 import { mutexLock, mutexUnlock, regionAlloc, regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
-import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
+import { createHandOffRings, pendingHandOffs, type CheckContext, type StressCheck, type StressScenario } from '@ft/harness';
 import { PYMALLOC_MAX_POOLS_IN_ARENA, pymallocAlloc, pymallocCreate, pymallocDestroy, pymallocFree, pymallocStats, type Pymalloc } from '../../src/index.js';
-import { createPairRings, pendingEntries } from './pair-rings.js';
 
-// The hand-off rings between workers are in pair-rings.ts.
 
 export interface PymallocGilParams {
   heap: SharedHeapHandle;
@@ -125,7 +123,7 @@ export const pymallocGil: StressScenario<PymallocGilParams, State> = {
     const warm = pymallocAlloc(pm, 16);
     if (warm === 0 || !pymallocFree(pm, warm)) throw new Error('obmalloc/pymalloc-gil: pymalloc could not allocate one block');
     const ringCapacity = 1024;
-    const rings = createPairRings(workers, ringCapacity);
+    const rings = createHandOffRings({ workers: workers, capacity: ringCapacity, entryWords: 4 });
     const params: PymallocGilParams = {
       heap: heap.handle(),
       state: pm.state,
@@ -146,7 +144,7 @@ export const pymallocGil: StressScenario<PymallocGilParams, State> = {
     const locked = ctx.params.mode === 'gil';
     const problems = r.flatMap((x, w) => x.problems.map((p) => `worker ${w}: ${p}`)).slice(0, 6);
     const problemText = problems.length > 0 ? `; ${problems.join('; ')}` : '';
-    const ringsLeft = pendingEntries(rings, ctx.workers, ringCapacity);
+    const ringsLeft = pendingHandOffs(rings, { workers: ctx.workers, capacity: ringCapacity, entryWords: 4 });
     // The workers have exited; taking the GIL also orders their last writes before these reads.
     const gilByte = Atomics.load(heap.u8, gil);
     mutexLock(heap, gil);

@@ -1,11 +1,10 @@
 import { formatAddress, mutexLock, mutexUnlock, SharedHeap } from '@ft/atomics';
-import { runStressWorker } from '@ft/harness';
+import { HandOffRings, RINGS_DONE_INDEX, runStressWorker } from '@ft/harness';
 import { POOL_OVERHEAD, PYMALLOC_POOL_SIZE, PYMALLOC_SMALL_REQUEST_THRESHOLD, pymallocAlloc, pymallocAttach, pymallocBlockSize, pymallocFree } from '../../src/index.js';
 import {
   type PymallocGilParams,
   type PymallocGilResult,
 } from './pymalloc-gil.scenario.js';
-import { PairRings, RINGS_DONE_INDEX } from './pair-rings.js';
 
 /** Give up draining after this long (a dead peer must not hang the run). */
 const DRAIN_DEADLINE_MS = 30_000;
@@ -51,7 +50,7 @@ runStressWorker<PymallocGilParams>((ctx) => {
   const slotAddr = new Uint32Array(slots);
   const slotSize = new Uint32Array(slots);
   const slotCookie = new Uint32Array(slots);
-  const mail = new PairRings(rings, workers, cap, me);
+  const mail = new HandOffRings(rings, { workers, capacity: cap, entryWords: 4 }, me);
   let markedDone = false;
   let holding = false;
 

@@ -166,3 +166,11 @@ export function buildBrcRegistry(extra = false): { registry: BehaviourRegistry; 
   if (extra) registry.add('dealloc', 'brc-stress:unused', unusedDealloc);
   return { registry, poisonDeallocId };
 }
+
+// Control words of the hand-off rings (@ft/harness; word 0 is the done counter).
+/** Int32 index of the count of peers that finished draining (the sampling barrier). */
+export const RINGS_QUIET_INDEX = 1;
+/** Int32 index of the flag the peer that sampled the heap at the barrier sets. */
+export const RINGS_SAMPLED_INDEX = 2;
+/** Int32 index of the flag the early worker sets once it has called rcThreadExit. */
+export const RINGS_EARLY_EXITED_INDEX = 3;

@@ -82,7 +82,7 @@
  */
 
 import { regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
-import type { CheckContext, StressCheck, StressMetric, StressScenario } from '@ft/harness';
+import { createHandOffRings, pendingHandOffs, type CheckContext, type StressCheck, type StressMetric, type StressScenario } from '@ft/harness';
 import { miCollect, miCreate, miStats, miThreadExit, miThreadInit, type MiThread } from '@ft/mimalloc';
 import { FreeCallbackRegistry, qsbrAdvance, qsbrAttach, qsbrCreate, qsbrDetach, qsbrPoll, qsbrQuiescentState, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
 import {
@@ -100,7 +100,6 @@ import {
   type RcThread,
 } from '../../src/index.js';
 import { attachDeathLog, buildBrcRegistry, OBJECT_BASIC_SIZE, SERIAL_DEAD, SERIAL_FREE } from './brc-objects.js';
-import { createObjectRings, pendingReferences } from './object-rings.js';
 
 export type BrcSabotage = 'none' | 'nonowner-local' | 'no-queue' | 'registry';
 
@@ -279,7 +278,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
         roles: [...roles],
         serials,
         serialsPerWorker,
-        rings: createObjectRings(workers, ringCapacity),
+        rings: createHandOffRings({ workers, capacity: ringCapacity, entryWords: 2 }),
         ringCapacity,
         slots: options.slots,
         generationOps: options.generationOps,
@@ -336,7 +335,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
         }
       }
 
-      const ringsLeft = pendingReferences(p.rings, ctx.workers, p.ringCapacity);
+      const ringsLeft = pendingHandOffs(p.rings, { workers: ctx.workers, capacity: p.ringCapacity, entryWords: 2 });
       const allocs = sum(r, 'allocs');
       const deallocs = sum(r, 'deallocs');
       const heapAllocs = sum(r, 'heapTypeAllocs');

@@ -4,7 +4,7 @@
  */
 
 import { FatalError, SharedHeap } from '@ft/atomics';
-import { runStressWorker } from '@ft/harness';
+import { HandOffRings, RINGS_DONE_INDEX, runStressWorker } from '@ft/harness';
 import { miStats, miThreadExit, miThreadInit } from '@ft/mimalloc';
 import { FreeCallbackRegistry, qsbrAttach, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
 import {
@@ -25,7 +25,7 @@ import {
 } from '../../src/index.js';
 import { attachDeathLog, buildBrcRegistry, checkWord, deathLog, OBJ_CHECK_INDEX, OBJ_CREATOR_INDEX, OBJ_SERIAL_INDEX, SERIAL_ALIVE } from './brc-objects.js';
 import type { BrcParams, BrcResult } from './brc.scenario.js';
-import { ObjectRings, RINGS_DONE_INDEX, RINGS_EARLY_EXITED_INDEX, RINGS_QUIET_INDEX, RINGS_SAMPLED_INDEX } from './object-rings.js';
+import { RINGS_EARLY_EXITED_INDEX, RINGS_QUIET_INDEX, RINGS_SAMPLED_INDEX } from './brc-objects.js';
 
 /** Give up draining after this long (a dead peer must not hang the run). */
 const DRAIN_DEADLINE_MS = 30_000;
@@ -103,7 +103,7 @@ runStressWorker<BrcParams>((ctx) => {
     const u32 = t.u32;
     const i32 = t.i32;
     const rng = ctx.rng;
-    const mail = new ObjectRings(rings, ctx.workers, p.ringCapacity, me);
+    const mail = new HandOffRings(rings, { workers: ctx.workers, capacity: p.ringCapacity, entryWords: 2 }, me);
     // Early workers and peers send to peers only: an early worker receives nothing, so it can leave at any time.
     const peers = p.roles.map((role, w) => (role === 'peer' && w !== me ? w : -1)).filter((w) => w >= 0);
     const slots = p.slots;
@@ -281,6 +281,7 @@ runStressWorker<BrcParams>((ctx) => {
     };
 
     let stopping = false;
+    const receiveEntry = (e: number, from: number): void => receive(rings[e]! >>> 0, rings[e + 1]! >>> 0, from);
     const receive = (op: number, serial: number, from: number): void => {
       result.received++;
       if (!live(op, serial, 'received')) return;
@@ -333,7 +334,7 @@ runStressWorker<BrcParams>((ctx) => {
       else if (r < allocPct + dupPct + sendPct) send(slot);
       else if (slotOp[slot] !== 0) release(slot);
       result.ops++;
-      if ((result.ops & 7) === 0 && !early && mail.inboxNonEmpty()) mail.drain(receive);
+      if ((result.ops & 7) === 0 && !early && mail.inboxNonEmpty()) mail.drain(receiveEntry);
       if ((result.ops & 15) === 0) mergeIfRequested();
       if (q !== null && (result.ops & 31) === 0) qsbrQuiescentState(q);
       if (p.generationOps > 0 && result.ops % p.generationOps === 0) {
@@ -362,7 +363,7 @@ runStressWorker<BrcParams>((ctx) => {
       const deadline = Date.now() + DRAIN_DEADLINE_MS;
       for (;;) {
         const done = Atomics.load(rings, RINGS_DONE_INDEX);
-        const n = mail.inboxNonEmpty() ? mail.drain(receive) : 0;
+        const n = mail.inboxNonEmpty() ? mail.drain(receiveEntry) : 0;
         mergeIfRequested();
         if (q !== null) qsbrQuiescentState(q);
         if (done >= ctx.workers && n === 0) break;
