@@ -48,7 +48,7 @@ import {
 } from './layout.js';
 import { segmentMapEntry } from './mi-shared.js';
 import type { MiThread } from './mi-thread.js';
-import { pageFreeCollect, pageRetire, pageTryUseDelayedFree, pageUnfull } from './page.js';
+import { pageFreeCollect, pageRearmedDelayedState, pageRetire, pageTryUseDelayedFree, pageUnfull } from './page.js';
 import { pageOf, segmentOf } from './segment.js';
 
 // Module-local copies of the layout constants used on hot paths: V8 checks
@@ -248,9 +248,9 @@ export function heapDelayedFreeAll(t: MiThread, heap: number): void {
 /** `_mi_free_delayed_block`: false when the page is mid-way through another delayed free. */
 function freeDelayedBlock(t: MiThread, block: number): boolean {
   const page = pageOf(t, segmentOf(block), block);
-  // Back to USE_DELAYED_FREE before collecting, or a block could sit in the
-  // thread-free list of a full page with nothing in the heap list to say so.
-  if (!pageTryUseDelayedFree(t, page, K_MI_USE_DELAYED_FREE, false)) return false;
+  // Re-armed before collecting, or a block could sit in the thread-free list
+  // of a page its owner does not look at with nothing in the heap list to say so.
+  if (!pageTryUseDelayedFree(t, page, pageRearmedDelayedState(t, page), false)) return false;
   pageFreeCollect(t, page, false);
   freeLocal(t, page, block);
   return true;

@@ -144,6 +144,16 @@ interface BenchWorkerResult {
 }
 
 /**
+ * Bench workers run the TypeScript sources; with FT_BENCH_CPU_PROF_DIR set
+ * each also writes a V8 CPU profile there (the main thread's --cpu-prof does
+ * not reach workers started with their own execArgv).
+ */
+function benchWorkerExecArgv(): string[] {
+  const profileDir = process.env.FT_BENCH_CPU_PROF_DIR;
+  return profileDir ? ['--conditions=source', '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : ['--conditions=source'];
+}
+
+/**
  * Runs `workers` real worker threads of a bench worker module for a
  * multi-thread measurement; each worker gets { index, workers, params } and
  * returns { ops, elapsedMs } after a start barrier; result nsPerOp = (max
@@ -164,7 +174,7 @@ export async function runBenchWorkers(worker: URL, workers: number, params: unkn
   try {
     const exits = Array.from({ length: workers }, (_, index) => {
       const data: BenchWorkerData = { entry: worker.href, control, index, workers, params, quick: activeOptions.quick };
-      const thread = new Worker(BOOT_URL, { workerData: data, execArgv: ['--conditions=source'] });
+      const thread = new Worker(BOOT_URL, { workerData: data, execArgv: benchWorkerExecArgv() });
       threads.push(thread);
       thread.on('message', (message: BenchWorkerResult) => {
         if (message?.kind === 'bench-result') results[index] = message;
