@@ -87,13 +87,17 @@ export const POOL_OVERHEAD = 32;
 //  40   u32    arenaMapEntries
 //  44   u32    rawAllocatedBlocks        blocks the pymalloc domain allocator sent to raw (`raw_allocated_blocks`):
 //                                          one count per state, hence per interpreter, whichever thread allocates
-//  64   u32 × 32  usedpools              first used pool of each size class (doubly linked, 0 = none)
-//  192  u32 × 65  nfp2lasta              index + 1 of the last usable arena with exactly n free pools
-//  452..511 reserved
+//  64   u32 × 64  usedpools              per size class c, words 2c and 2c + 1: the `nextpool` and `prevpool`
+//                                          of the pseudo header of c's circular used-pool list (CPython's
+//                                          usedpools[]; an empty list points at its own pseudo header)
+//  320  u32 × 65  nfp2lasta              index + 1 of the last usable arena with exactly n free pools
+//  584  u32 × 2   discard                the `nextpool` and `prevpool` of a pseudo pool header that
+//                                          absorbs the stores of a branch-free relink whose condition is false
+//  592..639 reserved
 // ---------------------------------------------------------------------------
 
 /** Type tag of a pymalloc state ('PYMA'). @public */ export const PYMALLOC_TAG = 0x414d5950;
-/** Layout version of this package's structures. @public */ export const OBMALLOC_LAYOUT_VERSION = 1;
+/** Layout version of this package's structures. @public */ export const OBMALLOC_LAYOUT_VERSION = 2;
 /** @public */ export const PM_TAG_OFFSET = 0;
 /** @public */ export const PM_VERSION_OFFSET = 4;
 /** @public */ export const PM_ARENAS_OFFSET = 8;
@@ -107,8 +111,9 @@ export const POOL_OVERHEAD = 32;
 /** @public */ export const PM_ARENA_MAP_ENTRIES_OFFSET = 40;
 /** @public */ export const PM_RAW_ALLOCATED_BLOCKS_OFFSET = 44;
 /** @public */ export const PM_USEDPOOLS_OFFSET = 64;
-/** @public */ export const PM_NFP2LASTA_OFFSET = 192;
-/** @public */ export const PYMALLOC_STATE_SIZE = 512;
+/** @public */ export const PM_NFP2LASTA_OFFSET = 320;
+/** @public */ export const PM_DISCARD_OFFSET = 584;
+/** @public */ export const PYMALLOC_STATE_SIZE = 640;
 
 // ---------------------------------------------------------------------------
 // Runtime allocator record (CPython `_PyRuntime.obmalloc`, plus the list of

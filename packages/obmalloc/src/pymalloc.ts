@@ -14,6 +14,21 @@
  * exact at pool granularity and one load to query — CPython needs a 3-level
  * radix tree only because its address space is 64-bit.
  *
+ * Each class's used pools form a circular doubly linked list headed by a
+ * pseudo pool header inside the state, as CPython's `usedpools` does, so
+ * linking and unlinking never test for the ends. That also lets the two
+ * relinks of the hot paths run without a branch. With blocks freed at random
+ * from a working set, about half of the frees land in a full pool (which goes
+ * back to the front of its list) and about half of the allocations fill their
+ * pool (which leaves the list): coin flips that the branch predictor gets
+ * wrong half the time, ~15 cycles each. So the relink always runs: a mask
+ * that is -1 or 0 (`~((x | -x) >> 31)`: -1 when x is 0) picks each store's
+ * target, the real pool header or a discard header in the state. Churn of
+ * random 16–512-byte blocks went from 25.9 to 18.6 ns per step (mimalloc
+ * 16.7). The two hot paths are written out rather than split into helpers:
+ * V8 inlines a caller's loop only up to a bytecode budget, and with helpers
+ * the free's range check fell out of it (22 ns).
+ *
  * A pymalloc instance is not thread-safe: one thread uses it, or whoever
  * holds the interpreter's lock in GIL mode. All accesses are plain.
  *
@@ -36,6 +51,7 @@ import {
   PM_ARENA_MAP_ENTRIES_OFFSET,
   PM_ARENA_MAP_OFFSET,
   PM_ARENAS_OFFSET,
+  PM_DISCARD_OFFSET,
   PM_MAXARENAS_OFFSET,
   PM_NARENAS_CURRENTLY_ALLOCATED_OFFSET,
   PM_NARENAS_HIGHWATER_OFFSET,
@@ -80,6 +96,11 @@ const K_PYMALLOC_POOL_SHIFT = PYMALLOC_POOL_SHIFT;
 const K_PM_ARENA_MAP_ENTRIES_OFFSET = PM_ARENA_MAP_ENTRIES_OFFSET;
 const K_PM_ARENA_MAP_OFFSET = PM_ARENA_MAP_OFFSET;
 const K_POOL_SZIDX_OFFSET = POOL_SZIDX_OFFSET;
+const K_POOL_NEXTPOOL_OFFSET = POOL_NEXTPOOL_OFFSET;
+const K_POOL_PREVPOOL_OFFSET = POOL_PREVPOOL_OFFSET;
+const K_POOL_NEXTOFFSET_OFFSET = POOL_NEXTOFFSET_OFFSET;
+const K_POOL_MAXNEXTOFFSET_OFFSET = POOL_MAXNEXTOFFSET_OFFSET;
+const K_PM_DISCARD_OFFSET = PM_DISCARD_OFFSET;
 
 /**
  * Where pymalloc gets its arenas (`PyObjectArenaAllocator`): `alloc` returns
@@ -166,6 +187,10 @@ export class Pymalloc {
   declare readonly mapIndex: number;
   /** 16 KiB windows the arena map covers. */
   declare readonly mapEntries: number;
+  /** Pseudo pool header of size class 0's used list; class c's is 8c bytes further (see usedList). */
+  declare readonly usedLists: number;
+  /** Pseudo pool header that absorbs the stores of a branch-free relink that is not wanted. */
+  declare readonly discard: number;
   /** Called after a new arena was allocated (`FT_MALLOCSTATS` prints statistics there). */
   onNewArena: (() => void) | null = null;
 
@@ -178,6 +203,8 @@ export class Pymalloc {
     this.arenaAllocator = defaultArenaAllocator(heap);
     this.mapIndex = heap.u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1;
     this.mapEntries = heap.u32[(state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2];
+    this.usedLists = state + K_PM_USEDPOOLS_OFFSET - K_POOL_NEXTPOOL_OFFSET;
+    this.discard = state + K_PM_DISCARD_OFFSET - K_POOL_NEXTPOOL_OFFSET;
   }
 }
 
@@ -217,8 +244,14 @@ export function pymallocCreate(heap: SharedHeap): Pymalloc {
   u32[(state + PM_VERSION_OFFSET) >>> 2] = OBMALLOC_LAYOUT_VERSION;
   u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] = map;
   u32[(state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2] = mapEntries;
+  const pm = new Pymalloc(heap, state);
+  for (let c = 0; c < PYMALLOC_SIZE_CLASSES; c++) {
+    const list = usedList(pm, c);
+    u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2] = list;
+    u32[(list + K_POOL_PREVPOOL_OFFSET) >>> 2] = list;
+  }
   u32[(state + PM_TAG_OFFSET) >>> 2] = PYMALLOC_TAG;
-  return new Pymalloc(heap, state);
+  return pm;
 }
 
 /**
@@ -275,49 +308,74 @@ export function pymallocAlloc(pm: Pymalloc, n: number): number {
   if (!(n > 0 && n <= K_PYMALLOC_SMALL_REQUEST_THRESHOLD)) return 0;
   const u32 = pm.u32;
   const c = (Math.ceil(n) - 1) >>> K_PYMALLOC_ALIGNMENT_SHIFT;
-  const pool = u32[(pm.state + K_PM_USEDPOOLS_OFFSET + 4 * c) >>> 2];
-  if (pool === 0) return allocateFromNewPool(pm, c);
+  const list = usedList(pm, c);
+  const pool = u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2];
+  if (pool === list) return allocateFromNewPool(pm, c);
   u32[(pool + K_POOL_COUNT_OFFSET) >>> 2]++;
   const block = u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2];
   const next = u32[block >>> 2];
   u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = next;
-  if (next === 0) poolExtend(pm, pool, c);
+  // When the free list ran out (`pymalloc_pool_extend`), a pool with
+  // never-used blocks carves one (rare, and predicted); a fully carved pool
+  // is full and leaves the used list. That happens on about half of the
+  // allocations of a random working set, so the unlink is done without a
+  // branch (see the file comment): `full` is -1 or 0, and while it is 0 the
+  // stores go to the discard header.
+  const full = ~((next | -next) >> 31);
+  if ((full & ~((u32[(pool + K_POOL_MAXNEXTOFFSET_OFFSET) >>> 2] - u32[(pool + K_POOL_NEXTOFFSET_OFFSET) >>> 2]) >> 31)) !== 0) {
+    carveBlock(pm, pool, c);
+    return block;
+  }
+  const discard = pm.discard;
+  const nextPool = u32[(pool + K_POOL_NEXTPOOL_OFFSET) >>> 2];
+  const prevPool = u32[(pool + K_POOL_PREVPOOL_OFFSET) >>> 2];
+  u32[(((prevPool & full) | (discard & ~full)) + K_POOL_NEXTPOOL_OFFSET) >>> 2] = nextPool;
+  u32[(((nextPool & full) | (discard & ~full)) + K_POOL_PREVPOOL_OFFSET) >>> 2] = prevPool;
   return block;
 }
 
-/** The pool's free list ran out: carve one more block, or unlink the full pool (`pymalloc_pool_extend`). */
-function poolExtend(pm: Pymalloc, pool: number, c: number): void {
+/** Puts the pool's next never-used block on its empty free list. */
+function carveBlock(pm: Pymalloc, pool: number, c: number): void {
   const u32 = pm.u32;
-  const nextOffset = u32[(pool + POOL_NEXTOFFSET_OFFSET) >>> 2];
-  if (nextOffset <= u32[(pool + POOL_MAXNEXTOFFSET_OFFSET) >>> 2]) {
-    const block = pool + nextOffset;
-    u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = block;
-    u32[(pool + POOL_NEXTOFFSET_OFFSET) >>> 2] = nextOffset + classSize(c);
-    u32[block >>> 2] = 0;
-    return;
-  }
-  usedUnlink(pm, pool, c);
+  const nextOffset = u32[(pool + K_POOL_NEXTOFFSET_OFFSET) >>> 2];
+  const block = pool + nextOffset;
+  u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = block;
+  u32[(pool + K_POOL_NEXTOFFSET_OFFSET) >>> 2] = nextOffset + classSize(c);
+  u32[block >>> 2] = 0;
 }
 
-function usedUnlink(pm: Pymalloc, pool: number, c: number): void {
-  const u32 = pm.u32;
-  const next = u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2];
-  const prev = u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2];
-  if (prev !== 0) u32[(prev + POOL_NEXTPOOL_OFFSET) >>> 2] = next;
-  else u32[(pm.state + K_PM_USEDPOOLS_OFFSET + 4 * c) >>> 2] = next;
-  if (next !== 0) u32[(next + POOL_PREVPOOL_OFFSET) >>> 2] = prev;
-  u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2] = 0;
-  u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2] = 0;
+/**
+ * The used-pool list of class `c`, as CPython keeps it: a circular doubly
+ * linked list whose head is a pseudo pool header, placed so that its
+ * `nextpool` and `prevpool` fields are the class's two words of `usedpools`
+ * (it has no other fields). An empty list points at itself; linking and
+ * unlinking need no test for the ends.
+ */
+function usedList(pm: Pymalloc, c: number): number {
+  return pm.usedLists + 8 * c;
 }
 
+/** Unlinks a pool from its used list (it became full or empty). */
+function usedUnlink(pm: Pymalloc, pool: number): void {
+  const u32 = pm.u32;
+  const next = u32[(pool + K_POOL_NEXTPOOL_OFFSET) >>> 2];
+  const prev = u32[(pool + K_POOL_PREVPOOL_OFFSET) >>> 2];
+  u32[(prev + K_POOL_NEXTPOOL_OFFSET) >>> 2] = next;
+  u32[(next + K_POOL_PREVPOOL_OFFSET) >>> 2] = prev;
+}
+
+/**
+ * Makes a pool that is in no used list the first of class `c`'s, the one the
+ * next allocation takes a block from. (pymallocFree has a branch-free copy.)
+ */
 function usedPushFront(pm: Pymalloc, pool: number, c: number): void {
   const u32 = pm.u32;
-  const headAddr = (pm.state + K_PM_USEDPOOLS_OFFSET + 4 * c) >>> 2;
-  const head = u32[headAddr];
-  u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2] = head;
-  u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2] = 0;
-  if (head !== 0) u32[(head + POOL_PREVPOOL_OFFSET) >>> 2] = pool;
-  u32[headAddr] = pool;
+  const list = usedList(pm, c);
+  const head = u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2];
+  u32[(pool + K_POOL_NEXTPOOL_OFFSET) >>> 2] = head;
+  u32[(pool + K_POOL_PREVPOOL_OFFSET) >>> 2] = list;
+  u32[(head + K_POOL_PREVPOOL_OFFSET) >>> 2] = pool;
+  u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2] = pool;
 }
 
 /** `allocate_from_new_pool`: a pool from the fullest usable arena, or a new arena. */
@@ -498,11 +556,19 @@ export function pymallocFree(pm: Pymalloc, p: number): boolean {
   u32[p >>> 2] = last;
   u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2] = p;
   const count = --u32[(pool + K_POOL_COUNT_OFFSET) >>> 2];
-  if (last === 0) {
-    // The pool was full: it becomes the first of its class again.
-    usedPushFront(pm, pool, u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2]);
-    return true;
-  }
+  // A pool that was full goes back to the front of its used list
+  // (usedPushFront). That happens on about half of the frees of a random
+  // working set, so it is done without a branch (see the file comment):
+  // `wasFull` is -1 or 0, and while it is 0 the stores go to the discard header.
+  const wasFull = ~((last | -last) >> 31);
+  const discard = pm.discard;
+  const list = usedList(pm, u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2]);
+  const head = u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2];
+  const target = (pool & wasFull) | (discard & ~wasFull);
+  u32[(target + K_POOL_NEXTPOOL_OFFSET) >>> 2] = head;
+  u32[(target + K_POOL_PREVPOOL_OFFSET) >>> 2] = list;
+  u32[(((head & wasFull) | (discard & ~wasFull)) + K_POOL_PREVPOOL_OFFSET) >>> 2] = pool;
+  u32[(((list & wasFull) | (discard & ~wasFull)) + K_POOL_NEXTPOOL_OFFSET) >>> 2] = pool;
   if (count !== 0) return true;
   insertToFreepool(pm, pool);
   return true;
@@ -512,7 +578,7 @@ export function pymallocFree(pm: Pymalloc, p: number): boolean {
 function insertToFreepool(pm: Pymalloc, pool: number): void {
   const u32 = pm.u32;
   const s = pm.state;
-  usedUnlink(pm, pool, u32[(pool + K_POOL_SZIDX_OFFSET) >>> 2]);
+  usedUnlink(pm, pool);
   const index = u32[(pool + POOL_ARENAINDEX_OFFSET) >>> 2];
   const link = index + 1;
   const ao = arenaAddr(pm, index);

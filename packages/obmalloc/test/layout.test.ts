@@ -42,10 +42,12 @@ const STATE_FIELDS: LayoutField[] = [
   ['arenaMap', L.PM_ARENA_MAP_OFFSET, 4],
   ['arenaMapEntries', L.PM_ARENA_MAP_ENTRIES_OFFSET, 4],
   ['rawAllocatedBlocks', L.PM_RAW_ALLOCATED_BLOCKS_OFFSET, 4],
-  // One list head per size class (CPython: usedpools[], as 32 real heads).
-  ['usedpools', L.PM_USEDPOOLS_OFFSET, 4 * L.PYMALLOC_SIZE_CLASSES, 4],
+  // Two words per size class: the nextpool/prevpool of the class's pseudo header (CPython's usedpools[]).
+  ['usedpools', L.PM_USEDPOOLS_OFFSET, 8 * L.PYMALLOC_SIZE_CLASSES, 4],
   // nfp2lasta[0 .. MAX_POOLS_IN_ARENA]: 65 entries.
   ['nfp2lasta', L.PM_NFP2LASTA_OFFSET, 4 * (L.PYMALLOC_MAX_POOLS_IN_ARENA + 1), 4],
+  // The discard header's nextpool/prevpool.
+  ['discard', L.PM_DISCARD_OFFSET, 8, 4],
 ];
 
 const RUNTIME_FIELDS: LayoutField[] = [
@@ -107,14 +109,16 @@ describe('layout', () => {
     expect(L.ARENA_OBJECT_SIZE).toBeGreaterThanOrEqual(spanOf(ARENA_FIELDS));
   });
 
-  it('pymalloc state: aligned, non-overlapping, usedpools (32) and nfp2lasta (65) fit in the state', () => {
+  it('pymalloc state: aligned, non-overlapping, usedpools (32 × 2 words), nfp2lasta (65) and the discard header fit in the state', () => {
     expectLayout(STATE_FIELDS, L.PYMALLOC_STATE_SIZE);
     expect(L.PYMALLOC_SIZE_CLASSES).toBe(32);
-    // usedpools has one head per class before nfp2lasta starts.
-    expect(L.PM_NFP2LASTA_OFFSET - L.PM_USEDPOOLS_OFFSET).toBeGreaterThanOrEqual(4 * 32);
+    // usedpools has two words per class before nfp2lasta starts.
+    expect(L.PM_NFP2LASTA_OFFSET - L.PM_USEDPOOLS_OFFSET).toBeGreaterThanOrEqual(8 * 32);
     // nfp2lasta is indexed by a free-pool count 0..64.
-    expect(L.PM_NFP2LASTA_OFFSET + 4 * 65).toBeLessThanOrEqual(L.PYMALLOC_STATE_SIZE);
-    expect(spanOf(STATE_FIELDS)).toBe(L.PM_NFP2LASTA_OFFSET + 4 * 65);
+    expect(L.PM_NFP2LASTA_OFFSET + 4 * 65).toBeLessThanOrEqual(L.PM_DISCARD_OFFSET);
+    expect(spanOf(STATE_FIELDS)).toBe(L.PM_DISCARD_OFFSET + 8);
+    // A pseudo header's link words are its words 2 and 3 (nextpool, prevpool): they sit inside the state.
+    expect([L.POOL_NEXTPOOL_OFFSET, L.POOL_PREVPOOL_OFFSET]).toEqual([8, 12]);
     // The tag is the first word: attaching reads it before anything else.
     expect(L.PM_TAG_OFFSET).toBe(0);
     expect(L.PYMALLOC_STATE_SIZE % 64).toBe(0);

@@ -275,8 +275,10 @@ function checkLists(pm: Pymalloc, freePools: number, livePools: Map<number, { si
   // Used-pool lists: each pool has its class, free blocks and live blocks; counts match the model.
   const inUsed = new Set<number>();
   for (let c = 0; c < PYMALLOC_SIZE_CLASSES; c++) {
-    let before = 0;
-    for (let pool = u32[(st + PM_USEDPOOLS_OFFSET + 4 * c) >>> 2]; pool !== 0; pool = u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2]) {
+    // Circular, headed by a pseudo header whose nextpool/prevpool are usedpools[2c], usedpools[2c + 1].
+    const list = st + PM_USEDPOOLS_OFFSET + 8 * c - POOL_NEXTPOOL_OFFSET;
+    let before = list;
+    for (let pool = u32[(list + POOL_NEXTPOOL_OFFSET) >>> 2]; pool !== list; pool = u32[(pool + POOL_NEXTPOOL_OFFSET) >>> 2]) {
       if (inUsed.has(pool)) throw new Error(`pool ${pool} twice in the used lists`);
       inUsed.add(pool);
       expect(u32[(pool + POOL_PREVPOOL_OFFSET) >>> 2]).toBe(before);
@@ -287,6 +289,7 @@ function checkLists(pm: Pymalloc, freePools: number, livePools: Map<number, { si
       expect(u32[(pool + POOL_COUNT_OFFSET) >>> 2]).toBe(info?.count);
       before = pool;
     }
+    expect(u32[(list + POOL_PREVPOOL_OFFSET) >>> 2], `class ${c}: the list's last pool`).toBe(before);
   }
   // Pools with live blocks that are not in a used list must be full.
   for (const [pool, info] of livePools) {

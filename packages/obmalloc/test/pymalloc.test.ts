@@ -26,6 +26,7 @@ import {
   PM_ARENAS_OFFSET,
   PM_MAXARENAS_OFFSET,
   PM_USEDPOOLS_OFFSET,
+  POOL_NEXTPOOL_OFFSET,
   POOL_ARENAINDEX_OFFSET,
   POOL_COUNT_OFFSET,
   POOL_FREEBLOCK_OFFSET,
@@ -90,8 +91,11 @@ function poolField(pm: Pymalloc, pool: number, offset: number): number {
   return pm.u32[(pool + offset) >>> 2];
 }
 
+/** The first pool of class c's used list, 0 when it is empty (the circular list's pseudo header points at itself). */
 function usedHead(pm: Pymalloc, c: number): number {
-  return pm.u32[(pm.state + PM_USEDPOOLS_OFFSET + 4 * c) >>> 2];
+  const list = pm.state + PM_USEDPOOLS_OFFSET + 8 * c - POOL_NEXTPOOL_OFFSET;
+  const first = pm.u32[(list + POOL_NEXTPOOL_OFFSET) >>> 2];
+  return first === list ? 0 : first;
 }
 
 function arenaDescriptor(pm: Pymalloc, index: number): number {
@@ -568,6 +572,61 @@ describe('pymalloc: replaceable arena allocator', () => {
     const s = pymallocStats(pm);
     expect(s.arenasAllocated).toBe(1);
     expect(s.arenasAllocatedTotal).toBe(1);
+  });
+});
+
+describe('pymalloc: pools above 2 GiB', () => {
+  // The hot paths relink pools with masks built from int32 arithmetic on
+  // addresses (see pymalloc.ts); addresses from 2 GiB up are negative as
+  // int32s. Arenas handed out from a reservation at 2 GiB check that churn
+  // with pools filling and emptying keeps every block distinct and intact.
+  it('random churn in arenas at 2 GiB and up: blocks disjoint and intact, everything freed', () => {
+    const { heap, pm } = setup(2 * 1024 * MiB + 16 * MiB);
+    const reserved = regionAlloc(heap, 12 * MiB, 2 ** 31);
+    expect(reserved).toBe(2 ** 31);
+    const free: number[] = Array.from({ length: 12 }, (_, k) => reserved + k * MiB);
+    pymallocSetArenaAllocator(pm, {
+      alloc: () => free.shift() ?? 0,
+      free: (address) => void free.push(address),
+    });
+    let seed = 0x2b1d_44e3;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const live = new Map<number, { size: number; byte: number }>();
+    const slots: number[] = [];
+    const check = (p: number, size: number, byte: number): void => {
+      const bytes = heap.u8.subarray(p, p + size);
+      if (!bytes.every((x) => x === byte)) throw new Error(`block ${p} of ${size} bytes was overwritten`);
+    };
+    for (let step = 0; step < 40_000; step++) {
+      if (slots.length < 3000 || random(2) === 0) {
+        const size = 16 + random(497);
+        const p = pymallocAlloc(pm, size);
+        expect(p).toBeGreaterThanOrEqual(2 ** 31);
+        if (live.has(p)) throw new Error(`block ${p} handed out twice`);
+        const byte = step & 0xff;
+        heap.u8.fill(byte, p, p + size);
+        live.set(p, { size, byte });
+        slots.push(p);
+      } else {
+        const i = random(slots.length);
+        const p = slots[i];
+        slots[i] = slots[slots.length - 1];
+        slots.pop();
+        const { size, byte } = live.get(p)!;
+        check(p, size, byte);
+        live.delete(p);
+        expect(pymallocFree(pm, p)).toBe(true);
+      }
+    }
+    for (const [p, { size, byte }] of live) check(p, size, byte);
+    expect(pymallocStats(pm).blocksInUse).toBe(live.size);
+    freeAll(pm, slots);
+    const stats = pymallocStats(pm);
+    expect(stats.blocksInUse).toBe(0);
+    expect(stats.arenasAllocated).toBe(1);
   });
 });
 
