@@ -136,7 +136,8 @@ export function pageBin(t: MiThread, page: number): number {
  * path (each refill of the owner re-armed the pages it had been told about),
  * and an item cost about twice as much. What it gives up: a first page emptied
  * by other threads while its owner allocates nothing of that size is freed at
- * the owner's next collect (or exit) rather than at its next refill. Pages
+ * the owner's next collect (or exit) rather than at its next slow-path
+ * allocation of any size, where notices are taken. Pages
  * further back, in the full queue, and large pages keep mimalloc's rule.
  * @internal
  */
