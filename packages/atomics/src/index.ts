@@ -8,6 +8,7 @@
  */
 
 export * from './atomic-ops.js';
+export type { HeapMemory } from './bulk-memory.js';
 export * from './clock.js';
 export * from './critical-section.js';
 export * from './fatal.js';

@@ -89,8 +89,9 @@ export function regionAlloc(heap: SharedHeap, size: number, align: number = REGI
     // Memory below the high-water mark may hold anything (the bump pointer
     // falls back when regions at its edge are released); above it, it is
     // still the zero memory the buffer was created with.
+    // SAFETY: plain stores — the region is not handed out yet.
     const dirtyEnd = Math.min(addr + bytes, highWater);
-    if (dirtyEnd > addr) heap.u8.fill(0, addr, dirtyEnd);
+    if (dirtyEnd > addr) heap.fill(addr, 0, dirtyEnd - addr);
     return addr;
   } finally {
     rawMutexUnlock(heap, LOCK_INDEX);

@@ -8,8 +8,11 @@
  * `_PyRuntime` pointer plus `_Py_tss_tstate`.
  *
  * Views are never length-tracking: on Node 20 those cost ~13× per access.
+ * The buffer belongs to a shared `WebAssembly.Memory` (see bulk-memory.ts),
+ * which is what gives every thread a fast `fill` and `copy` over the heap.
  */
 
+import { bindBulkMemory, isHeapMemory, newHeapMemory, WASM_PAGE_SIZE, type HeapMemory } from './bulk-memory.js';
 import {
   criticalSectionResumeOnAttach,
   CriticalSectionStack,
@@ -47,8 +50,8 @@ import { registerThreadSlot, unregisterThreadSlot } from './thread-slots.js';
  * @public
  */
 export interface SharedHeapHandle {
-  /** The heap's memory. */
-  readonly buffer: SharedArrayBuffer;
+  /** The heap's memory: a shared `WebAssembly.Memory`, postable like its buffer. */
+  readonly memory: HeapMemory;
 }
 
 /**
@@ -93,7 +96,9 @@ function alignUp(value: number, align: number): number {
  * @public
  */
 export class SharedHeap {
-  /** The memory shared by all threads. */
+  /** The shared `WebAssembly.Memory` whose buffer is the heap. */
+  readonly memory: HeapMemory;
+  /** The memory shared by all threads (its length may exceed `size` by less than a 64 KiB page). */
   readonly buffer: SharedArrayBuffer;
   /** Heap size in bytes (the largest address is `size - 1`). */
   readonly size: number;
@@ -109,6 +114,20 @@ export class SharedHeap {
   readonly f64: Float64Array;
   /** 64-bit integer view (Atomics only: plain 64-bit accesses may tear); index = address \>\>\> 3. */
   readonly i64: BigInt64Array;
+  /**
+   * Sets `length` bytes from `address` to `byte` (C's `memset`), with plain
+   * stores like the views'. The range must lie inside the heap; one that
+   * leaves the heap's memory throws a WebAssembly `RuntimeError` and writes
+   * nothing. A few nanoseconds of call, then wide stores: prefer it to a
+   * store loop from a few dozen bytes on, and always to `u8.fill` (which
+   * stores byte by byte behind a runtime call on shared memory).
+   */
+  readonly fill: (address: number, byte: number, length: number) => void;
+  /**
+   * Copies `length` bytes from `from` to `to` (C's `memmove`: the ranges
+   * may overlap), with plain loads and stores; bounds as for {@link SharedHeap.fill}.
+   */
+  readonly copy: (to: number, from: number, length: number) => void;
   /** This thread's runtime-wide id (≥ 1), the same number objects carry in `ob_tid`. */
   readonly tid: number;
   /** Address of this thread's slot in the thread table. */
@@ -123,15 +142,20 @@ export class SharedHeap {
   attachHook: BlockingHook = criticalSectionResumeOnAttach;
   private closed = false;
 
-  private constructor(buffer: SharedArrayBuffer) {
+  private constructor(memory: HeapMemory) {
+    const buffer = memory.buffer;
+    this.memory = memory;
     this.buffer = buffer;
-    this.size = buffer.byteLength;
+    this.size = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4)[HEAP_SIZE_OFFSET >>> 2];
     this.u8 = new Uint8Array(buffer, 0, this.size);
     this.u16 = new Uint16Array(buffer, 0, Math.floor(this.size / 2));
     this.i32 = new Int32Array(buffer, 0, Math.floor(this.size / 4));
     this.u32 = new Uint32Array(buffer, 0, Math.floor(this.size / 4));
     this.f64 = new Float64Array(buffer, 0, Math.floor(this.size / 8));
     this.i64 = new BigInt64Array(buffer, 0, Math.floor(this.size / 8));
+    const { fill, copy } = bindBulkMemory(memory);
+    this.fill = fill;
+    this.copy = copy;
     this.criticalSections = new CriticalSectionStack();
     this.tid = registerThreadSlot(this);
     if (this.tid === 0) {
@@ -160,7 +184,8 @@ export class SharedHeap {
     if (regionStart >= size) {
       throw new RangeError(`heap of ${size} bytes is too small for ${threadCapacity} thread slots`);
     }
-    const buffer = new SharedArrayBuffer(size);
+    const memory = newHeapMemory(size);
+    const buffer = memory.buffer;
     // SAFETY: nobody else can see the buffer before this function returns.
     const u32 = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4);
     u32[HEAP_LAYOUT_VERSION_OFFSET >>> 2] = HEAP_LAYOUT_VERSION;
@@ -172,7 +197,7 @@ export class SharedHeap {
     u32[HEAP_REGION_BUMP_OFFSET >>> 2] = regionStart;
     // The magic goes last: a half-initialised header never looks like a heap.
     Atomics.store(u32, HEAP_MAGIC_OFFSET >>> 2, HEAP_MAGIC);
-    return new SharedHeap(buffer);
+    return new SharedHeap(memory);
   }
 
   /**
@@ -180,12 +205,13 @@ export class SharedHeap {
    * Throws `TypeError` when the buffer is not an ft heap or has another layout version.
    */
   static attach(handle: SharedHeapHandle): SharedHeap {
-    const buffer = handle?.buffer;
-    if (!(buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError('SharedHeap.attach: the handle has no SharedArrayBuffer (pass heap.handle() through workerData or postMessage)');
+    const memory = handle?.memory;
+    if (!isHeapMemory(memory)) {
+      throw new TypeError('SharedHeap.attach: the handle has no shared WebAssembly.Memory (pass heap.handle() through workerData or postMessage)');
     }
+    const buffer = memory.buffer;
     if (buffer.byteLength < HEAP_MIN_SIZE) {
-      throw new TypeError(`SharedHeap.attach: a buffer of ${buffer.byteLength} bytes is not an ft heap (too small)`);
+      throw new TypeError(`SharedHeap.attach: a memory of ${buffer.byteLength} bytes is not an ft heap (too small)`);
     }
     const u32 = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4);
     const magic = Atomics.load(u32, HEAP_MAGIC_OFFSET >>> 2);
@@ -196,15 +222,16 @@ export class SharedHeap {
     if (version !== HEAP_LAYOUT_VERSION) {
       throw new TypeError(`SharedHeap.attach: heap layout version ${version}, but this @ft/atomics speaks version ${HEAP_LAYOUT_VERSION}`);
     }
-    if (u32[HEAP_SIZE_OFFSET >>> 2] !== buffer.byteLength) {
-      throw new TypeError(`SharedHeap.attach: header says ${u32[HEAP_SIZE_OFFSET >>> 2]} bytes but the buffer has ${buffer.byteLength}`);
+    const size = u32[HEAP_SIZE_OFFSET >>> 2];
+    if (Math.ceil(size / WASM_PAGE_SIZE) * WASM_PAGE_SIZE !== buffer.byteLength) {
+      throw new TypeError(`SharedHeap.attach: header says ${size} bytes but the memory has ${buffer.byteLength}`);
     }
-    return new SharedHeap(buffer);
+    return new SharedHeap(memory);
   }
 
   /** The postable handle other threads attach with. */
   handle(): SharedHeapHandle {
-    return { buffer: this.buffer };
+    return { memory: this.memory };
   }
 
   /** First address the region allocator may hand out; everything below is the reserved prefix. */

@@ -19,6 +19,7 @@ import {
   parkerWait,
   regionAlloc,
   SharedHeap,
+  type HeapMemory,
   THREAD_DEFAULT_CAPACITY,
   THREAD_MAX_CAPACITY,
   threadGeneration,
@@ -54,10 +55,16 @@ function registrations(heap: SharedHeap): number {
   return Atomics.load(heap.u32, HEAP_THREAD_REGISTRATIONS_OFFSET >>> 2);
 }
 
+/** A shared WebAssembly.Memory of `bytes` (whole 64 KiB pages). */
+function sharedMemory(bytes: number): HeapMemory {
+  const pages = Math.ceil(bytes / 65536);
+  return new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => HeapMemory } }).WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
 /** A same-size copy of `heap`'s memory, as another process's heap would look. */
-function copyOf(heap: SharedHeap, byteLength: number = heap.size): SharedArrayBuffer {
-  const copy = new SharedArrayBuffer(byteLength);
-  new Uint8Array(copy).set(heap.u8.subarray(0, Math.min(byteLength, heap.size)));
+function copyOf(heap: SharedHeap, byteLength: number = heap.size): HeapMemory {
+  const copy = sharedMemory(byteLength);
+  new Uint8Array(copy.buffer).set(heap.u8.subarray(0, Math.min(byteLength, heap.size)));
   return copy;
 }
 
@@ -87,7 +94,18 @@ describe('SharedHeap.create', () => {
     expect(heap.buffer.byteLength).toBe(3 << 20);
     expect(heap.threadCapacity).toBe(7);
     expect(heap.tid).toBe(1);
-    expect(heap.handle().buffer).toBe(heap.buffer);
+    expect(heap.handle().memory).toBe(heap.memory);
+    expect(heap.memory.buffer).toBe(heap.buffer);
+  });
+
+  it('a size that is not a whole number of 64 KiB pages: the memory rounds up, the heap keeps the size', () => {
+    const size = (3 << 20) + 12345;
+    const heap = track(SharedHeap.create({ size }));
+    expect(heap.size).toBe(size);
+    expect(heap.u8.length).toBe(size);
+    expect(heap.buffer.byteLength).toBe((3 << 20) + 65536);
+    const other = track(SharedHeap.attach(heap.handle()));
+    expect(other.size).toBe(size);
   });
 
   it('accepts the extreme thread capacities', () => {
@@ -262,28 +280,30 @@ describe('SharedHeap.attach', () => {
     expect(next.tid).toBe(3);
   });
 
-  it('rejects a handle without a SharedArrayBuffer with a TypeError', () => {
+  it('rejects a handle without a shared WebAssembly.Memory with a TypeError', () => {
     const bad: unknown[] = [
-      { buffer: new ArrayBuffer(HEAP_MIN_SIZE) },
-      { buffer: new Uint8Array(new SharedArrayBuffer(HEAP_MIN_SIZE)) },
+      { buffer: new SharedArrayBuffer(HEAP_MIN_SIZE) },
+      { memory: { buffer: new SharedArrayBuffer(HEAP_MIN_SIZE) } },
+      { memory: new SharedArrayBuffer(HEAP_MIN_SIZE) },
+      { memory: new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => unknown } }).WebAssembly.Memory({ initial: 16 }) },
       {},
       null,
       undefined,
     ];
     for (const handle of bad) {
       expect(() => track(SharedHeap.attach(handle as never))).toThrowError(TypeError);
-      expect(() => track(SharedHeap.attach(handle as never))).toThrowError(/has no SharedArrayBuffer/);
+      expect(() => track(SharedHeap.attach(handle as never))).toThrowError(/has no shared WebAssembly.Memory/);
     }
   });
 
-  it('rejects a buffer too small to be a heap', () => {
-    const attach = (): SharedHeap => track(SharedHeap.attach({ buffer: new SharedArrayBuffer(4096) }));
+  it('rejects a memory too small to be a heap', () => {
+    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: sharedMemory(65536) }));
     expect(attach).toThrowError(TypeError);
-    expect(attach).toThrowError(/a buffer of 4096 bytes is not an ft heap \(too small\)/);
+    expect(attach).toThrowError(/a memory of 65536 bytes is not an ft heap \(too small\)/);
   });
 
-  it('rejects a buffer without the magic', () => {
-    const attach = (): SharedHeap => track(SharedHeap.attach({ buffer: new SharedArrayBuffer(HEAP_MIN_SIZE) }));
+  it('rejects a memory without the magic', () => {
+    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: sharedMemory(HEAP_MIN_SIZE) }));
     expect(attach).toThrowError(TypeError);
     expect(attach).toThrowError(/not an ft heap \(magic 0x0, expected 0x50485446\)/);
   });
@@ -291,29 +311,32 @@ describe('SharedHeap.attach', () => {
   it('rejects a heap of another layout version', () => {
     const heap = track(SharedHeap.create({ size: HEAP_MIN_SIZE }));
     const copy = copyOf(heap);
-    new Uint32Array(copy)[HEAP_LAYOUT_VERSION_OFFSET >>> 2] = HEAP_LAYOUT_VERSION + 1;
-    const attach = (): SharedHeap => track(SharedHeap.attach({ buffer: copy }));
+    new Uint32Array(copy.buffer)[HEAP_LAYOUT_VERSION_OFFSET >>> 2] = HEAP_LAYOUT_VERSION + 1;
+    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: copy }));
     expect(attach).toThrowError(TypeError);
     expect(attach).toThrowError(
       new RegExp(`heap layout version ${HEAP_LAYOUT_VERSION + 1}, but this @ft/atomics speaks version ${HEAP_LAYOUT_VERSION}`),
     );
     // No slot was claimed in the copy, nothing changed in the original.
     expect(liveThreadCount(heap)).toBe(1);
-    expect(new Int32Array(copy)[(threadSlotAddress(heap, 2) + THREAD_STATE_OFFSET) >>> 2]).toBe(THREAD_STATE_FREE);
+    expect(new Int32Array(copy.buffer)[(threadSlotAddress(heap, 2) + THREAD_STATE_OFFSET) >>> 2]).toBe(THREAD_STATE_FREE);
   });
 
-  it('rejects a buffer whose size differs from the header', () => {
+  it('rejects a memory whose size differs from the header', () => {
     const heap = track(SharedHeap.create({ size: HEAP_MIN_SIZE }));
     const bigger = copyOf(heap, 2 * HEAP_MIN_SIZE);
-    const attach = (): SharedHeap => track(SharedHeap.attach({ buffer: bigger }));
+    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: bigger }));
     expect(attach).toThrowError(TypeError);
-    expect(attach).toThrowError(/header says 1048576 bytes but the buffer has 2097152/);
+    expect(attach).toThrowError(/header says 1048576 bytes but the memory has 2097152/);
+    // One more page than the header's size needs is wrong too.
+    const page = copyOf(heap, HEAP_MIN_SIZE + 65536);
+    expect(() => track(SharedHeap.attach({ memory: page }))).toThrowError(/header says 1048576 bytes but the memory has 1114112/);
   });
 
   it('an intact copy attaches (the checks do not reject good heaps)', () => {
     const heap = track(SharedHeap.create({ size: HEAP_MIN_SIZE }));
     const copy = copyOf(heap);
-    const other = track(SharedHeap.attach({ buffer: copy }));
+    const other = track(SharedHeap.attach({ memory: copy }));
     // The copy already had tid 1 live (copied from the creator).
     expect(other.tid).toBe(2);
     expect(liveThreadCount(other)).toBe(2);

@@ -227,7 +227,7 @@ export function miMalloc(t: MiThread, size: number): number {
  */
 export function miHeapZalloc(t: MiThread, tag: number, size: number): number {
   const p = miHeapMalloc(t, tag, size);
-  if (p !== 0) t.u8.fill(0, p, p + size);
+  if (p !== 0) t.heap.fill(p, 0, size);
   return p;
 }
 
@@ -270,7 +270,7 @@ export function miHeapRealloc(t: MiThread, tag: number, p: number, size: number)
   if (size <= usable && size >= usable / 2 && size > 0) return p;
   const q = miHeapMalloc(t, tag, size);
   if (q === 0) return 0;
-  t.u8.copyWithin(q, p, p + Math.min(usable, size));
+  t.heap.copy(q, p, Math.min(usable, size));
   miFree(t, p);
   return q;
 }

@@ -281,7 +281,7 @@ function freeChecked(t: MiThread, p: number): void {
   const block = p - ((p - start) % blockSize);
   if (isOnFreeList(t, page, block)) fatalError(`double free of ${formatAddress(block)}`);
   const protectedBytes = Math.max(4, t.u8[page + PAGE_DEBUG_OFFSET_OFFSET]);
-  if (blockSize > protectedBytes) t.u8.fill(DEAD_BYTE, block + protectedBytes, block + blockSize);
+  if (blockSize > protectedBytes) t.heap.fill(block + protectedBytes, DEAD_BYTE, blockSize - protectedBytes);
   freeGeneric(t, segment, page, block);
 }
 

@@ -275,7 +275,7 @@ export function segmentPageFree(t: MiThread, page: number): boolean {
   let first = page;
   let n = u32[(page + PAGE_SLICE_COUNT_OFFSET) >>> 2];
   // Reset the record's page fields (bytes 8..63) so nothing stale survives.
-  t.u8.fill(0, page + PAGE_BLOCK_SIZE_OFFSET, page + PAGE_RECORD_SIZE);
+  t.heap.fill(page + PAGE_BLOCK_SIZE_OFFSET, 0, PAGE_RECORD_SIZE - PAGE_BLOCK_SIZE_OFFSET);
   const entries = u32[(segment + SEGMENT_SLICE_ENTRIES_OFFSET) >>> 2];
   const after = first + n * PAGE_RECORD_SIZE;
   if (sliceIndex(segment, after) < entries && u32[(after + PAGE_BLOCK_SIZE_OFFSET) >>> 2] === 0) {

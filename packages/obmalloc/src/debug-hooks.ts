@@ -87,30 +87,24 @@ function isDebugAllocator(a: MemAllocator): a is DebugAllocator {
 let serialCounter = 0;
 
 // ---------------------------------------------------------------------------
-// Wide stores. The hooks write their frames and fills with 8-byte stores and
-// check the guards with 8-byte compares. `TypedArray.prototype.fill` on a
-// SharedArrayBuffer stores one element at a time behind a runtime call (V8
-// fills shared memory element by element with relaxed atomic stores), so the
-// byte-wise fills, and the byte loops over the frames, made the hooks cost
-// 10–22× the allocator they wrap. The bytes written are the same as before;
-// only the width of the stores changed:
+// Wide stores. The fills go through the heap's `fill` (WebAssembly's
+// memory.fill, the engine's memset): a JavaScript store loop paid two
+// mispredicted loop exits per fill for the random lengths of real requests,
+// and `TypedArray.prototype.fill` on shared memory stores element by
+// element behind a runtime call. The frames are a few 8-byte stores and
+// compares:
 //
 // - a Float64Array store of a double whose 8 bytes are one fill byte writes
-//   exactly those bytes: 0xCD…, 0xDD…, 0xFD… and [API id, 0xFD × 7] are
-//   finite doubles, never NaN, so no NaN canonicalization can touch them,
-//   and comparing such a double (neither NaN nor ±0) compares its bits;
+//   exactly those bytes: 0xFD… and [API id, 0xFD × 7] are finite doubles,
+//   never NaN, so no NaN canonicalization can touch them, and comparing
+//   such a double (neither NaN nor ±0) compares its bits;
 // - a DataView store does the same at any alignment, which covers the
-//   trailing guard (at p + n, any alignment) and the unaligned ends of a fill
-//   in one store each;
+//   trailing guard (at p + n, any alignment) in one store;
 // - the size field is two u32 stores through the DataView, big-endian as
 //   CPython writes it, so the platform's byte order never matters (nor does
 //   it for the byte-repeated patterns).
 // ---------------------------------------------------------------------------
 
-/** Eight `CLEAN_BYTE`s as a double. */
-const CLEAN_F64 = -6.2774385622041925e66;
-/** Eight `DEAD_BYTE`s as a double. */
-const DEAD_F64 = -1.4568159901474629e144;
 /** Eight `FORBIDDEN_BYTE`s as a double. */
 const FORBIDDEN_F64 = -7.845911676394542e298;
 
@@ -123,43 +117,8 @@ function doubleOfBytes(bytes: readonly number[]): number {
   return d;
 }
 
-// Checked once, at load: the doubles are the byte patterns.
-for (const [byte, d] of [
-  [CLEAN_BYTE, CLEAN_F64],
-  [DEAD_BYTE, DEAD_F64],
-  [FORBIDDEN_BYTE, FORBIDDEN_F64],
-] as const) {
-  if (!Object.is(doubleOfBytes(new Array<number>(8).fill(byte)), d)) throw new Error(`debug hooks: wrong double pattern for 0x${byte.toString(16)}`);
-}
-
-/**
- * Sets the heap bytes [from, to) to `byte`; `dbl` is the double of 8 such
- * bytes. Ranges of 8 bytes or more: one DataView store at `from`, one
- * ending at `to`, aligned Float64Array stores (8 per loop turn) between
- * them — the end stores may overlap the middle ones but never leave the
- * range. Shorter ranges are byte stores.
- */
-function fillRange(u8: Uint8Array, f64: Float64Array, dv: DataView, from: number, to: number, byte: number, dbl: number): void {
-  if (to - from < 8) {
-    while (from < to) u8[from++] = byte;
-    return;
-  }
-  dv.setFloat64(from, dbl, true);
-  dv.setFloat64(to - 8, dbl, true);
-  let i = (from + 7) >>> 3;
-  const e = to >>> 3;
-  for (const e8 = e - 7; i < e8; i += 8) {
-    f64[i] = dbl;
-    f64[i + 1] = dbl;
-    f64[i + 2] = dbl;
-    f64[i + 3] = dbl;
-    f64[i + 4] = dbl;
-    f64[i + 5] = dbl;
-    f64[i + 6] = dbl;
-    f64[i + 7] = dbl;
-  }
-  for (; i < e; i++) f64[i] = dbl;
-}
+// Checked once, at load: the double is the byte pattern.
+if (!Object.is(doubleOfBytes(new Array<number>(8).fill(FORBIDDEN_BYTE)), FORBIDDEN_F64)) throw new Error('debug hooks: wrong double pattern for 0xfd');
 
 /**
  * One debug allocator's state, read by the module-level hot functions below
@@ -172,6 +131,8 @@ function fillRange(u8: Uint8Array, f64: Float64Array, dv: DataView, from: number
 interface DebugHooks {
   readonly heap: SharedHeap;
   readonly base: MemAllocator;
+  /** The heap's memset (`heap.fill`). */
+  readonly fill: (address: number, byte: number, length: number) => void;
   readonly u8: Uint8Array;
   readonly f64: Float64Array;
   /** The whole heap as a DataView (fixed length, like the typed-array views). */
@@ -210,6 +171,7 @@ function makeDebugHooks(heap: SharedHeap, base: MemAllocator, domain: AllocatorD
   return {
     heap,
     base,
+    fill: heap.fill,
     u8: heap.u8,
     f64: heap.f64,
     dv: new DataView(heap.buffer, 0, heap.size),
@@ -330,7 +292,7 @@ function debugMalloc(s: DebugHooks, n: number): number {
   const p = writeFrame(s, b, n);
   // SAFETY: plain stores into the block just handed to this thread.
   const start = s.protect;
-  if (n > start) fillRange(s.u8, s.f64, s.dv, p + start, p + n, CLEAN_BYTE, CLEAN_F64);
+  if (n > start) s.fill(p + start, CLEAN_BYTE, n - start);
   return p;
 }
 
@@ -359,13 +321,13 @@ function debugRealloc(s: DebugHooks, p: number, n: number): number {
   if (n > old) {
     // Growth: the new bytes are clean.
     const start = old > protect ? old : protect;
-    if (n > start) fillRange(s.u8, s.f64, s.dv, q + start, q + n, CLEAN_BYTE, CLEAN_F64);
+    if (n > start) s.fill(q + start, CLEAN_BYTE, n - start);
   } else if (n < old && q === p) {
     // Shrunk in place: the bytes cut off (up to the old trailer's end) are dead.
     const from = n + s.tailBytes;
     const start = from > protect ? from : protect;
     const to = old + s.tailBytes;
-    if (to > start) fillRange(s.u8, s.f64, s.dv, q + start, q + to, DEAD_BYTE, DEAD_F64);
+    if (to > start) s.fill(q + start, DEAD_BYTE, to - start);
   }
   return q;
 }
@@ -374,16 +336,18 @@ function debugFree(s: DebugHooks, p: number): void {
   if (s.checkThread !== null) requireAttached(s, s.nameFree);
   const n = checkFrame(s, p, s.nameFree);
   if (s.interpreter !== null) checkOwner(s, p, s.nameFree);
-  // The header and the data are dead (the object header bytes excepted).
+  // The whole frame is dead, as in CPython: header, data, trailing guard and
+  // serial number (the object header bytes excepted).
   // SAFETY: plain stores — the caller owns the block until base.free below;
   // the object header that lock-free readers may still read is not touched.
   const b = p - 16; // 2·S
   const protect = s.protect;
+  const end = n + s.tailBytes; // dead bytes from p on
   if (protect === 0) {
-    fillRange(s.u8, s.f64, s.dv, b, p + n, DEAD_BYTE, DEAD_F64);
+    s.fill(b, DEAD_BYTE, 2 * DEBUG_S + end);
   } else {
-    fillRange(s.u8, s.f64, s.dv, b, p, DEAD_BYTE, DEAD_F64);
-    if (n > protect) fillRange(s.u8, s.f64, s.dv, p + protect, p + n, DEAD_BYTE, DEAD_F64);
+    s.fill(b, DEAD_BYTE, 2 * DEBUG_S);
+    if (end > protect) s.fill(p + protect, DEAD_BYTE, end - protect);
   }
   s.base.free(b);
 }

@@ -486,7 +486,7 @@ function growArenaObjects(pm: Pymalloc): boolean {
   if (array === 0) return false;
   const old = u32[(s + PM_ARENAS_OFFSET) >>> 2];
   if (old !== 0) {
-    pm.heap.u8.copyWithin(array, old, old + max * ARENA_OBJECT_SIZE);
+    pm.heap.copy(array, old, max * ARENA_OBJECT_SIZE);
     regionFree(pm.heap, old, max * ARENA_OBJECT_SIZE);
   }
   u32[(s + PM_ARENAS_OFFSET) >>> 2] = array;

@@ -67,7 +67,7 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
       const n = nelem * elsize;
       const p = pymallocAlloc(pm, n);
       if (p !== 0) {
-        pm.heap.u8.fill(0, p, p + n);
+        pm.heap.fill(p, 0, n);
         return p;
       }
       const q = raw.calloc(nelem, elsize);
@@ -81,7 +81,7 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
       if (n <= size && 4 * n > 3 * size) return p;
       const q = allocator.malloc(n);
       if (q === 0) return 0;
-      pm.heap.u8.copyWithin(q, p, p + Math.min(n, size));
+      pm.heap.copy(q, p, Math.min(n, size));
       pymallocFree(pm, p);
       return q;
     },

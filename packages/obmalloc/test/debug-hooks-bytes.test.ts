@@ -154,9 +154,12 @@ describe('debug hooks: every byte, every alignment (word stores against a byte m
           expectRegion(region, expectedLive(b, n, API_ID[domain], s, (i) => (i < protect ? MARK : CLEAN_BYTE)), `${what}, after malloc`);
 
           a.free(p);
-          // Freed: header and data dead (object header kept), trailer and serial untouched.
+          // Freed, as CPython's debug free: header, data, trailing guard and
+          // serial number all dead, except the object header's bytes (the
+          // first `protect` bytes at p keep whatever they held, guard bytes too).
           const dead = expectedLive(b, n, API_ID[domain], s, (i) => (i < protect ? MARK : DEAD_BYTE));
           for (let i = 0; i < 2 * DEBUG_S; i++) dead.set(b + i, DEAD_BYTE);
+          for (let i = protect; i < n + (serial ? 2 : 1) * DEBUG_S; i++) dead.set(p + i, DEAD_BYTE);
           expectRegion(region, dead, `${what}, after free`);
 
           const c = a.calloc(1, n);

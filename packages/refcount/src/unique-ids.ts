@@ -111,7 +111,7 @@ function growCounts(t: RcThread, id: number): boolean {
   const array = regionAlloc(t.heap, size * 4);
   if (array === 0) return false;
   if (t.countsSize > 0) {
-    t.i32.copyWithin(array >>> 2, t.countsIndex, t.countsIndex + t.countsSize);
+    t.heap.copy(array, t.countsIndex << 2, t.countsSize * 4);
     regionFree(t.heap, t.countsIndex << 2, t.countsSize * 4);
   }
   // SAFETY: the record's counts fields are read by others only with the world stopped.
@@ -247,7 +247,7 @@ function growPool(t: RcThread): boolean {
   const oldBitmap = u32[(pool + RC_POOL_BITMAP_OFFSET) >>> 2];
   for (let id = size + 1; id <= newSize; id++) u32[(bitmap >>> 2) + ((id - 1) >>> 5)] |= 1 << ((id - 1) & 31);
   if (size > 0) {
-    u32.copyWithin(table >>> 2, oldTable >>> 2, (oldTable >>> 2) + size);
+    t.heap.copy(table, oldTable, size * 4);
     for (let w = 0; w < Math.ceil(size / 32); w++) u32[(bitmap >>> 2) + w] |= u32[(oldBitmap >>> 2) + w];
     regionFree(t.heap, oldTable, size * 4);
     regionFree(t.heap, oldBitmap, Math.ceil(size / 32) * 4);

@@ -22,13 +22,15 @@ import {
 
 export interface ActorData {
   heap: SharedHeapHandle;
-  action: 'park' | 'park-nested-attach' | 'event-wait' | 'mutex-lock-hold' | 'mutex-lock-timed' | 'section-hold';
+  action: 'park' | 'park-nested-attach' | 'event-wait' | 'mutex-lock-hold' | 'mutex-lock-timed' | 'section-hold' | 'fill-copy';
   addr: number;
   /** Int32 word the actor waits on (until non-zero) before releasing what it holds. */
   release: number;
   expected?: number;
   timeoutMs?: number;
   parkArg?: number;
+  /** 'fill-copy': bytes to fill at `addr` (then copied to `addr + length`). */
+  length?: number;
 }
 
 const data = (workerData as { data: ActorData }).data;
@@ -76,6 +78,17 @@ switch (data.action) {
     const started = performance.now();
     const status = mutexLockTimed(heap, data.addr, data.timeoutMs ?? 0, LOCK_DETACH);
     post({ status, waitedMs: performance.now() - started });
+    break;
+  }
+  case 'fill-copy': {
+    // This thread's own fill and copy over the same memory; published by
+    // the Atomics.store on the release word (the main thread waits on it).
+    const length = data.length ?? 0;
+    heap.fill(data.addr, 0xa5 + heap.tid, length);
+    heap.copy(data.addr + length, data.addr, length);
+    Atomics.store(heap.i32, data.release >>> 2, heap.tid);
+    Atomics.notify(heap.i32, data.release >>> 2);
+    post({ done: true });
     break;
   }
   case 'section-hold': {
