@@ -91,28 +91,24 @@ let serialCounter = 0;
 // memory.fill, the engine's memset): a JavaScript store loop paid two
 // mispredicted loop exits per fill for the random lengths of real requests,
 // and `TypedArray.prototype.fill` on shared memory stores element by
-// element behind a runtime call. The frames are a few 8-byte stores and
-// compares:
+// element behind a runtime call. The frames are a few DataView accesses, at
+// any alignment:
 //
-// - a Float64Array store of a double whose 8 bytes are one fill byte writes
-//   exactly those bytes: 0xFD… and [API id, 0xFD × 7] are finite doubles,
-//   never NaN, so no NaN canonicalization can touch them, and comparing
-//   such a double (neither NaN nor ±0) compares its bits;
-// - a DataView store does the same at any alignment, which covers the
-//   trailing guard (at p + n, any alignment) in one store;
-// - the size field is two u32 stores through the DataView, big-endian as
-//   CPython writes it, so the platform's byte order never matters (nor does
-//   it for the byte-repeated patterns).
+// - an 8-byte pattern — 0xFD × 8, or [API id, 0xFD × 7] — is one
+//   little-endian float64 store of the double those bytes make: both are
+//   finite doubles, never NaN, so no NaN canonicalization can touch them,
+//   and comparing such a double (neither NaN nor ±0) compares its bits;
+// - the size field is two u32 stores, big-endian as CPython writes it.
+//
+// Every access names its byte order, so the platform's never matters.
 // ---------------------------------------------------------------------------
 
 /** Eight `FORBIDDEN_BYTE`s as a double. */
 const FORBIDDEN_F64 = -7.845911676394542e298;
 
-/** The double whose bytes in memory are `bytes`; it must not be a NaN. */
+/** The double whose 8 bytes, stored little-endian, are `bytes`; it must not be a NaN. */
 function doubleOfBytes(bytes: readonly number[]): number {
-  const scratch = new Float64Array(1);
-  new Uint8Array(scratch.buffer).set(bytes);
-  const d = scratch[0];
+  const d = new DataView(new Uint8Array(bytes).buffer).getFloat64(0, true);
   if (Number.isNaN(d)) throw new Error(`debug hooks: the pattern ${bytes.join(',')} is a NaN`);
   return d;
 }
@@ -134,14 +130,13 @@ interface DebugHooks {
   /** The heap's memset (`heap.fill`). */
   readonly fill: (address: number, byte: number, length: number) => void;
   readonly u8: Uint8Array;
-  readonly f64: Float64Array;
   /** The whole heap as a DataView (fixed length, like the typed-array views). */
   readonly dv: DataView;
   /** Heap size in bytes (the trailing guard of a sane block ends below it). */
   readonly heapSize: number;
   readonly apiId: string;
   readonly apiCode: number;
-  /** The 8 bytes at p - S as a double: the API id, then 7 guard bytes. */
+  /** The 8 bytes at p - S as a little-endian double: the API id, then 7 guard bytes. */
   readonly apiDouble: number;
   readonly serial: boolean;
   /** Bytes added to each request: 3·S, or 4·S with serial numbers. */
@@ -173,7 +168,6 @@ function makeDebugHooks(heap: SharedHeap, base: MemAllocator, domain: AllocatorD
     base,
     fill: heap.fill,
     u8: heap.u8,
-    f64: heap.f64,
     dv: new DataView(heap.buffer, 0, heap.size),
     heapSize: heap.size,
     apiId,
@@ -207,52 +201,31 @@ function requireAttached(s: DebugHooks, fn: string): void {
  * calloc, realloc) and nobody else can reach it yet.
  */
 function writeFrame(s: DebugHooks, b: number, n: number): number {
+  const dv = s.dv;
   const p = b + 16; // 2·S
-  if ((b & 7) === 0) {
-    s.dv.setUint32(b, 0); // the size's high half: sizes are below 2^31
-    s.dv.setUint32(b + 4, n); // big-endian
-    s.f64[(b >>> 3) + 1] = s.apiDouble;
-  } else {
-    writeLeadSlow(s, b, n);
+  dv.setUint32(b, 0); // the size's high half: sizes are below 2^31
+  dv.setUint32(b + 4, n); // big-endian
+  dv.setFloat64(b + DEBUG_S, s.apiDouble, true); // the API id, the leading guard
+  dv.setFloat64(p + n, FORBIDDEN_F64, true); // the trailing guard
+  if (s.serial) {
+    dv.setUint32(p + n + DEBUG_S, 0);
+    dv.setUint32(p + n + DEBUG_S + 4, ++serialCounter >>> 0);
   }
-  s.dv.setFloat64(p + n, FORBIDDEN_F64, true); // the trailing guard
-  if (s.serial) writeSerial(s.u8, p + n + DEBUG_S);
   return p;
-}
-
-/** The leading frame byte by byte, for a block that is not 8-byte aligned (not from a standard allocator). */
-function writeLeadSlow(s: DebugHooks, b: number, n: number): void {
-  const u8 = s.u8;
-  u8.fill(0, b, b + 4);
-  u8[b + 4] = (n >>> 24) & 0xff;
-  u8[b + 5] = (n >>> 16) & 0xff;
-  u8[b + 6] = (n >>> 8) & 0xff;
-  u8[b + 7] = n & 0xff;
-  u8[b + DEBUG_S] = s.apiCode;
-  u8.fill(FORBIDDEN_BYTE, b + DEBUG_S + 1, b + 2 * DEBUG_S);
-}
-
-function writeSerial(u8: Uint8Array, tail: number): void {
-  const s = ++serialCounter >>> 0;
-  u8.fill(0, tail, tail + 4);
-  u8[tail + 4] = s >>> 24;
-  u8[tail + 5] = (s >>> 16) & 0xff;
-  u8[tail + 6] = (s >>> 8) & 0xff;
-  u8[tail + 7] = s & 0xff;
 }
 
 /**
  * Checks the API id and both guards of the block at p and returns its
- * requested size: one 8-byte compare per guard, and on any mismatch (or a
- * misaligned p) CPython's byte-wise check, which reports the first problem.
+ * requested size: one 8-byte compare per guard, and on any mismatch
+ * CPython's byte-wise check, which reports the first problem.
  * A double compare is a bit compare here: the expected patterns are neither
  * NaN nor ±0, and any NaN read is unequal, so it takes the byte-wise path.
  * SAFETY: plain loads — the block belongs to the calling thread (it is
  * freeing or reallocating it).
  */
 function checkFrame(s: DebugHooks, p: number, fn: string): number {
-  if ((p & 7) !== 0 || p < 2 * DEBUG_S || s.f64[(p >>> 3) - 1] !== s.apiDouble) return checkFrameSlow(s, p, fn);
   const dv = s.dv;
+  if (p < 2 * DEBUG_S || p > s.heapSize || dv.getFloat64(p - DEBUG_S, true) !== s.apiDouble) return checkFrameSlow(s, p, fn);
   // Sizes are below 2^31: the high four bytes are not read (as before).
   const n = dv.getUint32(p - 12); // big-endian
   if (p + n + DEBUG_S > s.heapSize || dv.getFloat64(p + n, true) !== FORBIDDEN_F64) return checkFrameSlow(s, p, fn);
