@@ -11,7 +11,7 @@
  * operations left exactly the expected bytes; any mismatch throws.
  */
 
-import { timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
+import { Rng, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
 import { regionAlloc, SharedHeap } from '../src/index.js';
 
 const WINDOW = 256 << 10;
@@ -26,17 +26,11 @@ const lengths = new Uint16Array(STEPS);
 const targets = new Uint32Array(STEPS);
 const sources = new Uint32Array(STEPS);
 {
-  let x = 0x2545f491;
-  const next = (bound: number): number => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % bound;
-  };
+  const rng = new Rng(0x2545f491);
   for (let k = 0; k < STEPS; k++) {
-    lengths[k] = MIN_LENGTH + next(MAX_LENGTH - MIN_LENGTH + 1);
-    targets[k] = window + 16 * next((WINDOW - MAX_LENGTH) / 16);
-    sources[k] = window + WINDOW + 16 * next((WINDOW - MAX_LENGTH) / 16);
+    lengths[k] = MIN_LENGTH + rng.nextInt(MAX_LENGTH - MIN_LENGTH + 1);
+    targets[k] = window + 16 * rng.nextInt((WINDOW - MAX_LENGTH) / 16);
+    sources[k] = window + WINDOW + 16 * rng.nextInt((WINDOW - MAX_LENGTH) / 16);
   }
 }
 

@@ -26,6 +26,7 @@ import {
   threadSlotAddress,
 } from '../src/index.js';
 // Offsets of package-internal layouts: tests of the owning package read them from layout.ts.
+import { newHeapMemory } from '../src/bulk-memory.js';
 import {
   HEAP_LAYOUT_VERSION_OFFSET,
   HEAP_SIZE_OFFSET,
@@ -55,15 +56,9 @@ function registrations(heap: SharedHeap): number {
   return Atomics.load(heap.u32, HEAP_THREAD_REGISTRATIONS_OFFSET >>> 2);
 }
 
-/** A shared WebAssembly.Memory of `bytes` (whole 64 KiB pages). */
-function sharedMemory(bytes: number): HeapMemory {
-  const pages = Math.ceil(bytes / 65536);
-  return new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => HeapMemory } }).WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-}
-
 /** A same-size copy of `heap`'s memory, as another process's heap would look. */
 function copyOf(heap: SharedHeap, byteLength: number = heap.size): HeapMemory {
-  const copy = sharedMemory(byteLength);
+  const copy = newHeapMemory(byteLength);
   new Uint8Array(copy.buffer).set(heap.u8.subarray(0, Math.min(byteLength, heap.size)));
   return copy;
 }
@@ -297,13 +292,13 @@ describe('SharedHeap.attach', () => {
   });
 
   it('rejects a memory too small to be a heap', () => {
-    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: sharedMemory(65536) }));
+    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: newHeapMemory(65536) }));
     expect(attach).toThrowError(TypeError);
     expect(attach).toThrowError(/a memory of 65536 bytes is not an ft heap \(too small\)/);
   });
 
   it('rejects a memory without the magic', () => {
-    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: sharedMemory(HEAP_MIN_SIZE) }));
+    const attach = (): SharedHeap => track(SharedHeap.attach({ memory: newHeapMemory(HEAP_MIN_SIZE) }));
     expect(attach).toThrowError(TypeError);
     expect(attach).toThrowError(/not an ft heap \(magic 0x0, expected 0x50485446\)/);
   });
