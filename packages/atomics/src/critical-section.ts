@@ -21,51 +21,8 @@
 
 import { fatalError } from './fatal.js';
 import { LOCK_DETACH, mutexLockFlags, mutexUnlock } from './py-mutex.js';
-import type { SharedHeap } from './shared-heap.js';
-
-/**
- * One thread's stack of critical sections; thread-local, never in shared memory.
- * @public
- */
-export class CriticalSectionStack {
-  /** Number of sections the thread is in. */
-  depth = 0;
-  /** First (lower-address) mutex of each level; 0 while being acquired. */
-  mutex1: Uint32Array = new Uint32Array(16);
-  /** Second mutex of each level; 0 for a single-mutex section. */
-  mutex2: Uint32Array = new Uint32Array(16);
-  /** 1 while the level's mutexes are held, 0 while suspended. */
-  active: Uint8Array = new Uint8Array(16);
-  /** 1 for a re-entrant level, which relies on the level below it. */
-  reentrant: Uint8Array = new Uint8Array(16);
-
-  /** Pushes a level; grows the arrays when needed. */
-  push(m1: number, m2: number, reentrant: number): void {
-    const d = this.depth;
-    if (d === this.active.length) this.grow();
-    this.mutex1[d] = m1;
-    this.mutex2[d] = m2;
-    this.active[d] = 1;
-    this.reentrant[d] = reentrant;
-    this.depth = d + 1;
-  }
-
-  private grow(): void {
-    const n = this.active.length * 2;
-    const m1 = new Uint32Array(n);
-    const m2 = new Uint32Array(n);
-    const active = new Uint8Array(n);
-    const reentrant = new Uint8Array(n);
-    m1.set(this.mutex1);
-    m2.set(this.mutex2);
-    active.set(this.active);
-    reentrant.set(this.reentrant);
-    this.mutex1 = m1;
-    this.mutex2 = m2;
-    this.active = active;
-    this.reentrant = reentrant;
-  }
-}
+import type { CriticalSectionStack } from './critical-section-stack.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * Enters a critical section on the PyMutex at `mutex` (`PyCriticalSection_Begin`).
@@ -76,7 +33,7 @@ export class CriticalSectionStack {
  * ```
  * @public
  */
-export function criticalSectionBegin(heap: SharedHeap, mutex: number): void {
+export function criticalSectionBegin(heap: HeapContext, mutex: number): void {
   if (Atomics.compareExchange(heap.u8, mutex, 0, 1) === 0) {
     heap.criticalSections.push(mutex, 0, 0);
   } else {
@@ -84,7 +41,7 @@ export function criticalSectionBegin(heap: SharedHeap, mutex: number): void {
   }
 }
 
-function criticalSectionBeginSlow(heap: SharedHeap, mutex: number): void {
+function criticalSectionBeginSlow(heap: HeapContext, mutex: number): void {
   const cs = heap.criticalSections;
   const d = cs.depth;
   if (d > 0 && criticalSectionHolds(heap, mutex)) {
@@ -105,7 +62,7 @@ function criticalSectionBeginSlow(heap: SharedHeap, mutex: number): void {
  * locked in address order; the same mutex twice is locked once.
  * @public
  */
-export function criticalSectionBegin2(heap: SharedHeap, mutexA: number, mutexB: number): void {
+export function criticalSectionBegin2(heap: HeapContext, mutexA: number, mutexB: number): void {
   if (mutexA === mutexB) {
     criticalSectionBegin(heap, mutexA);
     return;
@@ -124,7 +81,7 @@ export function criticalSectionBegin2(heap: SharedHeap, mutexA: number, mutexB: 
   }
 }
 
-function criticalSectionBegin2Slow(heap: SharedHeap, m1: number, m2: number, m1Locked: boolean): void {
+function criticalSectionBegin2Slow(heap: HeapContext, m1: number, m2: number, m1Locked: boolean): void {
   const cs = heap.criticalSections;
   cs.push(0, 0, 0);
   if (!m1Locked) mutexLockFlags(heap, m1, LOCK_DETACH);
@@ -140,7 +97,7 @@ function criticalSectionBegin2Slow(heap: SharedHeap, m1: number, m2: number, m1L
  * suspended.
  * @public
  */
-export function criticalSectionEnd(heap: SharedHeap): void {
+export function criticalSectionEnd(heap: HeapContext): void {
   const cs = heap.criticalSections;
   const top = cs.depth - 1;
   if (top < 0 || cs.active[top] === 0) criticalSectionEndMisuse(heap);
@@ -152,7 +109,7 @@ export function criticalSectionEnd(heap: SharedHeap): void {
   if (top > 0 && cs.active[top - 1] === 0) criticalSectionResume(heap);
 }
 
-function criticalSectionEndMisuse(heap: SharedHeap): never {
+function criticalSectionEndMisuse(heap: HeapContext): never {
   fatalError(`thread ${heap.tid} ends a critical section it is not in`);
 }
 
@@ -161,7 +118,7 @@ function criticalSectionEndMisuse(heap: SharedHeap): never {
  * mutexes (`_PyCriticalSection_SuspendAll`); the default detach hook.
  * @beta
  */
-export function criticalSectionSuspendAll(heap: SharedHeap): void {
+export function criticalSectionSuspendAll(heap: HeapContext): void {
   const cs = heap.criticalSections;
   for (let i = cs.depth - 1; i >= 0 && cs.active[i] !== 0; i--) {
     const m2 = cs.mutex2[i];
@@ -176,7 +133,7 @@ export function criticalSectionSuspendAll(heap: SharedHeap): void {
  * Re-locks the calling thread's top critical section (`_PyCriticalSection_Resume`).
  * @beta
  */
-export function criticalSectionResume(heap: SharedHeap): void {
+export function criticalSectionResume(heap: HeapContext): void {
   const cs = heap.criticalSections;
   let owner = cs.depth - 1;
   while (cs.reentrant[owner] !== 0) owner--;
@@ -185,7 +142,7 @@ export function criticalSectionResume(heap: SharedHeap): void {
   for (let i = owner + 1; i < cs.depth; i++) cs.active[i] = 1;
 }
 
-function lockLevel(heap: SharedHeap, cs: CriticalSectionStack, top: number): void {
+function lockLevel(heap: HeapContext, cs: CriticalSectionStack, top: number): void {
   const m1 = cs.mutex1[top];
   const m2 = cs.mutex2[top];
   // Empty the fields while locking: if we park, the suspend that parking
@@ -203,7 +160,7 @@ function lockLevel(heap: SharedHeap, cs: CriticalSectionStack, top: number): voi
  * The default attach hook: resumes the top critical section if it is suspended.
  * @beta
  */
-export function criticalSectionResumeOnAttach(heap: SharedHeap): void {
+export function criticalSectionResumeOnAttach(heap: HeapContext): void {
   const cs = heap.criticalSections;
   if (cs.depth > 0 && cs.active[cs.depth - 1] === 0) criticalSectionResume(heap);
 }
@@ -213,7 +170,7 @@ export function criticalSectionResumeOnAttach(heap: SharedHeap): void {
  * (the debug assertion `_Py_CRITICAL_SECTION_ASSERT_MUTEX_LOCKED`).
  * @public
  */
-export function criticalSectionHolds(heap: SharedHeap, mutex: number): boolean {
+export function criticalSectionHolds(heap: HeapContext, mutex: number): boolean {
   const cs = heap.criticalSections;
   for (let i = cs.depth - 1; i >= 0; i--) {
     if (cs.active[i] === 0) return false;

@@ -1,17 +1,27 @@
 /**
- * `@ft/atomics`: layer 1 of ft. The shared address space (one SharedArrayBuffer,
- * u32 addresses), atomics with named memory orders, thread slots and parker
+ * `@ft/atomics`: layer 1 of ft. The shared address space (one shared
+ * `WebAssembly.Memory`, u32 addresses, fixed-length views; shared memory is
+ * accessed with `Atomics.*` directly, DESIGN.md §3), thread slots and parker
  * words, the parking lot, PyMutex and the rest of CPython's lock family, and
  * critical sections.
  *
  * @packageDocumentation
  */
 
-export * from './atomic-ops.js';
 export type { HeapMemory } from './bulk-memory.js';
-export * from './clock.js';
-export * from './critical-section.js';
-export * from './fatal.js';
+export { monotonicMs } from './clock.js';
+export { CriticalSectionStack } from './critical-section-stack.js';
+export {
+  criticalSectionBegin,
+  criticalSectionBegin2,
+  criticalSectionEnd,
+  criticalSectionHolds,
+  criticalSectionResume,
+  criticalSectionResumeOnAttach,
+  criticalSectionSuspendAll,
+} from './critical-section.js';
+export { FatalError, fatalError, formatAddress } from './fatal.js';
+export { HeapContext, type BlockingHook } from './heap-context.js';
 export {
   HEAP_DEFAULT_SIZE,
   HEAP_LAYOUT_VERSION,
@@ -31,16 +41,67 @@ export {
   THREAD_MAX_CAPACITY,
   THREAD_SLOT_SIZE,
 } from './layout.js';
-export * from './once-flag.js';
-export * from './parking-lot.js';
-export * from './py-event.js';
-export * from './py-mutex.js';
-export * from './raw-mutex.js';
-export * from './recursive-mutex.js';
-export * from './region-allocator.js';
-export * from './rw-mutex.js';
-export * from './seq-lock.js';
-export * from './shared-heap.js';
-export * from './spin.js';
-export * from './striped-locks.js';
+export { callOnce, onceFlagIsInitialized, type OnceFunction } from './once-flag.js';
+export {
+  park,
+  PARK_AGAIN,
+  PARK_OK,
+  PARK_TIMEOUT,
+  parkedInBucket,
+  parkUnparkValue,
+  unparkAll,
+  type UnparkCallback,
+  unparkOne,
+} from './parking-lot.js';
+export { eventIsSet, eventNotify, eventWait, eventWaitTimed } from './py-event.js';
+export {
+  LOCK_ACQUIRED,
+  LOCK_DETACH,
+  LOCK_DONT_DETACH,
+  LOCK_FAILURE,
+  MUTEX_MAX_SPIN_COUNT,
+  MUTEX_SPIN_READS,
+  MUTEX_TIME_TO_BE_FAIR_MS,
+  mutexIsLocked,
+  mutexLock,
+  mutexLockFlags,
+  mutexLockTimed,
+  mutexTryLock,
+  mutexUnlock,
+} from './py-mutex.js';
+export { rawMutexLock, rawMutexTryLock, rawMutexUnlock } from './raw-mutex.js';
+export {
+  recursiveMutexIsLockedByMe,
+  recursiveMutexLock,
+  recursiveMutexLockTimed,
+  recursiveMutexOwner,
+  recursiveMutexTryLock,
+  recursiveMutexUnlock,
+} from './recursive-mutex.js';
+export { regionAlloc, regionFree, regionStats, type RegionStats } from './region-allocator.js';
+export {
+  rwMutexIsWriteLocked,
+  rwMutexLock,
+  rwMutexReaderCount,
+  rwMutexRLock,
+  rwMutexRUnlock,
+  rwMutexUnlock,
+} from './rw-mutex.js';
+export {
+  SEQLOCK_MAX_SPIN_COUNT,
+  seqLockAbandonWrite,
+  seqLockBeginRead,
+  seqLockEndRead,
+  seqLockLockWrite,
+  seqLockUnlockWrite,
+} from './seq-lock.js';
+export { SharedHeap, type SharedHeapHandle, type SharedHeapOptions } from './shared-heap.js';
+export { yieldThread } from './spin.js';
+export {
+  stripedLockFor,
+  stripedLockLock,
+  stripedLocksCount,
+  stripedLocksCreate,
+  stripedLockUnlock,
+} from './striped-locks.js';
 export { isThreadLive, liveThreadCount, maxThreadId, parkerPost, parkerWait, threadGeneration, threadSlotAddress } from './thread-slots.js';

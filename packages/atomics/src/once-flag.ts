@@ -17,7 +17,7 @@
 import { fatalError, formatAddress } from './fatal.js';
 import { MUTEX_HAS_PARKED_BIT, MUTEX_LOCKED_BIT, ONCE_INITIALIZED } from './layout.js';
 import { park, unparkAll } from './parking-lot.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * An initialiser run by {@link callOnce}: returns 0 on success, -1 on failure
@@ -40,12 +40,12 @@ export type OnceFunction = (arg: number) => number;
  * ```
  * @public
  */
-export function callOnce(heap: SharedHeap, addr: number, fn: OnceFunction, arg: number): number {
+export function callOnce(heap: HeapContext, addr: number, fn: OnceFunction, arg: number): number {
   if (Atomics.load(heap.u8, addr) === ONCE_INITIALIZED) return 0;
   return callOnceSlow(heap, addr, fn, arg);
 }
 
-function callOnceSlow(heap: SharedHeap, addr: number, fn: OnceFunction, arg: number): number {
+function callOnceSlow(heap: HeapContext, addr: number, fn: OnceFunction, arg: number): number {
   const u8 = heap.u8;
   let v = Atomics.load(u8, addr);
   for (;;) {
@@ -78,7 +78,7 @@ function callOnceSlow(heap: SharedHeap, addr: number, fn: OnceFunction, arg: num
   }
 }
 
-function runInitializer(heap: SharedHeap, addr: number, fn: OnceFunction, arg: number): number {
+function runInitializer(heap: HeapContext, addr: number, fn: OnceFunction, arg: number): number {
   let res: number;
   try {
     res = fn(arg);
@@ -96,7 +96,7 @@ function runInitializer(heap: SharedHeap, addr: number, fn: OnceFunction, arg: n
 }
 
 /** `unlock_once`: publishes the outcome and wakes the waiters if any parked. */
-function unlockOnce(heap: SharedHeap, addr: number, value: number): void {
+function unlockOnce(heap: HeapContext, addr: number, value: number): void {
   // The exchange is seq_cst: everything the initialiser wrote happens-before
   // any thread that later reads ONCE_INITIALIZED, including on the fast path.
   const old = Atomics.exchange(heap.u8, addr, value);
@@ -108,6 +108,6 @@ function unlockOnce(heap: SharedHeap, addr: number, value: number): void {
  * fast-path test of `_PyOnceFlag_CallOnce`; CPython has no separate function).
  * @public
  */
-export function onceFlagIsInitialized(heap: SharedHeap, addr: number): boolean {
+export function onceFlagIsInitialized(heap: HeapContext, addr: number): boolean {
   return Atomics.load(heap.u8, addr) === ONCE_INITIALIZED;
 }

@@ -32,7 +32,7 @@ import {
   THREAD_WAIT_PREV_OFFSET,
 } from './layout.js';
 import { rawMutexLock, rawMutexUnlock } from './raw-mutex.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 import { parkerPost, parkerWait } from './thread-slots.js';
 
 /** {@link park} result: woken by an unpark (`Py_PARK_OK`). @public */
@@ -51,18 +51,18 @@ export const PARK_TIMEOUT = -2;
  * @public
  */
 export type UnparkCallback = (
-  heap: SharedHeap,
+  heap: HeapContext,
   arg: number,
   waiterTid: number,
   waiterParkArg: number,
   hasMoreWaiters: boolean,
 ) => number;
 
-function bucketAddress(heap: SharedHeap, addr: number): number {
+function bucketAddress(heap: HeapContext, addr: number): number {
   return heap.u32[HEAP_BUCKET_TABLE_OFFSET >>> 2] + (addr % PARKING_LOT_BUCKETS) * BUCKET_SIZE;
 }
 
-function loadWord(heap: SharedHeap, addr: number, width: number): number {
+function loadWord(heap: HeapContext, addr: number, width: number): number {
   if (width === 1) return Atomics.load(heap.u8, addr);
   if (width === 4) return Atomics.load(heap.i32, addr >>> 2);
   if (width === 2) return Atomics.load(heap.u16, addr >>> 1);
@@ -71,7 +71,7 @@ function loadWord(heap: SharedHeap, addr: number, width: number): number {
 
 // SAFETY (all queue helpers): called with the bucket's raw mutex held; the
 // links of queued waiters are only touched under that mutex.
-function enqueue(heap: SharedHeap, bucket: number, slot: number, tid: number): void {
+function enqueue(heap: HeapContext, bucket: number, slot: number, tid: number): void {
   const u32 = heap.u32;
   const tail = u32[(bucket + BUCKET_TAIL_OFFSET) >>> 2];
   u32[(slot + THREAD_WAIT_NEXT_OFFSET) >>> 2] = 0;
@@ -82,7 +82,7 @@ function enqueue(heap: SharedHeap, bucket: number, slot: number, tid: number): v
   u32[(bucket + BUCKET_NUM_WAITERS_OFFSET) >>> 2]++;
 }
 
-function dequeue(heap: SharedHeap, bucket: number, slot: number): void {
+function dequeue(heap: HeapContext, bucket: number, slot: number): void {
   const u32 = heap.u32;
   const next = u32[(slot + THREAD_WAIT_NEXT_OFFSET) >>> 2];
   const prev = u32[(slot + THREAD_WAIT_PREV_OFFSET) >>> 2];
@@ -94,12 +94,12 @@ function dequeue(heap: SharedHeap, bucket: number, slot: number): void {
   u32[(slot + THREAD_WAIT_ADDR_OFFSET) >>> 2] = 0;
 }
 
-function slotOf(heap: SharedHeap, tid: number): number {
+function slotOf(heap: HeapContext, tid: number): number {
   return heap.u32[HEAP_THREAD_TABLE_OFFSET >>> 2] + tid * THREAD_SLOT_SIZE;
 }
 
 /** First waiter on `addr` in the bucket (FIFO), or 0. SAFETY: bucket lock held. */
-function findWaiter(heap: SharedHeap, bucket: number, addr: number): number {
+function findWaiter(heap: HeapContext, bucket: number, addr: number): number {
   const u32 = heap.u32;
   let tid = u32[(bucket + BUCKET_HEAD_OFFSET) >>> 2];
   while (tid !== 0) {
@@ -122,7 +122,7 @@ function findWaiter(heap: SharedHeap, bucket: number, addr: number): number {
  * @public
  */
 export function park(
-  heap: SharedHeap,
+  heap: HeapContext,
   addr: number,
   expected: number,
   width: number,
@@ -182,7 +182,7 @@ export function park(
  * successful {@link park} (e.g. PyMutex's "the lock was handed to you").
  * @public
  */
-export function parkUnparkValue(heap: SharedHeap): number {
+export function parkUnparkValue(heap: HeapContext): number {
   // SAFETY: written by the unparker before its post, which our parkerWait
   // consumed with Atomics; we are the only reader.
   return heap.i32[(heap.slot + THREAD_UNPARK_VALUE_OFFSET) >>> 2];
@@ -195,7 +195,7 @@ export function parkUnparkValue(heap: SharedHeap): number {
  * @returns the woken thread's tid, or 0.
  * @public
  */
-export function unparkOne(heap: SharedHeap, addr: number, callback: UnparkCallback | null, arg: number): number {
+export function unparkOne(heap: HeapContext, addr: number, callback: UnparkCallback | null, arg: number): number {
   const bucket = bucketAddress(heap, addr);
   const lock = bucket + BUCKET_LOCK_OFFSET;
   rawMutexLock(heap, lock);
@@ -224,7 +224,7 @@ export function unparkOne(heap: SharedHeap, addr: number, callback: UnparkCallba
  * @returns how many threads were woken.
  * @public
  */
-export function unparkAll(heap: SharedHeap, addr: number): number {
+export function unparkAll(heap: HeapContext, addr: number): number {
   const u32 = heap.u32;
   const bucket = bucketAddress(heap, addr);
   const lock = bucket + BUCKET_LOCK_OFFSET;
@@ -263,6 +263,6 @@ export function unparkAll(heap: SharedHeap, addr: number): number {
  * Number of threads parked in `addr`'s bucket (a racy snapshot, for statistics and tests).
  * @public
  */
-export function parkedInBucket(heap: SharedHeap, addr: number): number {
+export function parkedInBucket(heap: HeapContext, addr: number): number {
   return Atomics.load(heap.u32, (bucketAddress(heap, addr) + BUCKET_NUM_WAITERS_OFFSET) >>> 2);
 }

@@ -10,13 +10,13 @@
 
 import { MUTEX_HAS_PARKED_BIT, MUTEX_LOCKED_BIT } from './layout.js';
 import { park, unparkAll } from './parking-lot.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * Whether the event byte at `addr` has been set (`_PyEvent_IsSet`).
  * @public
  */
-export function eventIsSet(heap: SharedHeap, addr: number): boolean {
+export function eventIsSet(heap: HeapContext, addr: number): boolean {
   return Atomics.load(heap.u8, addr) === MUTEX_LOCKED_BIT;
 }
 
@@ -25,7 +25,7 @@ export function eventIsSet(heap: SharedHeap, addr: number): boolean {
  * (`_PyEvent_Notify`). Setting an event twice is harmless.
  * @public
  */
-export function eventNotify(heap: SharedHeap, addr: number): void {
+export function eventNotify(heap: HeapContext, addr: number): void {
   // The exchange publishes "set" before the parking lot is consulted, so a
   // waiter that checks the byte under the bucket lock after this point sees 1
   // and does not sleep; one that is already queued is woken below.
@@ -50,7 +50,7 @@ export function eventNotify(heap: SharedHeap, addr: number): void {
  * ```
  * @public
  */
-export function eventWaitTimed(heap: SharedHeap, addr: number, timeoutMs: number, detach: boolean): boolean {
+export function eventWaitTimed(heap: HeapContext, addr: number, timeoutMs: number, detach: boolean): boolean {
   const u8 = heap.u8;
   for (;;) {
     const v = Atomics.load(u8, addr);
@@ -71,7 +71,7 @@ export function eventWaitTimed(heap: SharedHeap, addr: number, timeoutMs: number
  * (`PyEvent_Wait`).
  * @public
  */
-export function eventWait(heap: SharedHeap, addr: number): void {
+export function eventWait(heap: HeapContext, addr: number): void {
   while (!eventWaitTimed(heap, addr, -1, true)) {
     // A park with no timeout returns early only on a spurious wake-up: wait again.
   }

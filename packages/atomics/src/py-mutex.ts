@@ -14,7 +14,7 @@ import { monotonicMs } from './clock.js';
 import { fatalError, formatAddress } from './fatal.js';
 import { MUTEX_HAS_PARKED_BIT, MUTEX_LOCKED_BIT } from './layout.js';
 import { PARK_OK, PARK_TIMEOUT, park, parkUnparkValue, unparkOne } from './parking-lot.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /** Lock result: not acquired (`PY_LOCK_FAILURE`). @public */ export const LOCK_FAILURE = 0;
 /** Lock result: acquired (`PY_LOCK_ACQUIRED`). @public */ export const LOCK_ACQUIRED = 1;
@@ -47,7 +47,7 @@ export const MUTEX_SPIN_READS = 16;
  * ```
  * @public
  */
-export function mutexLock(heap: SharedHeap, addr: number): void {
+export function mutexLock(heap: HeapContext, addr: number): void {
   if (Atomics.compareExchange(heap.u8, addr, 0, MUTEX_LOCKED_BIT) !== 0) {
     mutexLockTimed(heap, addr, -1, LOCK_DETACH);
   }
@@ -57,7 +57,7 @@ export function mutexLock(heap: SharedHeap, addr: number): void {
  * Locks with caller-chosen {@link LOCK_DETACH} / {@link LOCK_DONT_DETACH} (`PyMutex_LockFlags`).
  * @public
  */
-export function mutexLockFlags(heap: SharedHeap, addr: number, flags: number): void {
+export function mutexLockFlags(heap: HeapContext, addr: number, flags: number): void {
   if (Atomics.compareExchange(heap.u8, addr, 0, MUTEX_LOCKED_BIT) !== 0) {
     mutexLockTimed(heap, addr, -1, flags);
   }
@@ -68,7 +68,7 @@ export function mutexLockFlags(heap: SharedHeap, addr: number, flags: number): v
  * past parked waiters is allowed, as in CPython).
  * @public
  */
-export function mutexTryLock(heap: SharedHeap, addr: number): boolean {
+export function mutexTryLock(heap: HeapContext, addr: number): boolean {
   const u8 = heap.u8;
   const v = Atomics.load(u8, addr);
   return (v & MUTEX_LOCKED_BIT) === 0 && Atomics.compareExchange(u8, addr, v, v | MUTEX_LOCKED_BIT) === v;
@@ -80,7 +80,7 @@ export function mutexTryLock(heap: SharedHeap, addr: number): boolean {
  * @returns {@link LOCK_ACQUIRED} or {@link LOCK_FAILURE}.
  * @public
  */
-export function mutexLockTimed(heap: SharedHeap, addr: number, timeoutMs: number, flags: number): number {
+export function mutexLockTimed(heap: HeapContext, addr: number, timeoutMs: number, flags: number): number {
   const u8 = heap.u8;
   let v = Atomics.load(u8, addr);
   if ((v & MUTEX_LOCKED_BIT) === 0) {
@@ -92,7 +92,7 @@ export function mutexLockTimed(heap: SharedHeap, addr: number, timeoutMs: number
   return mutexLockSlow(heap, addr, v, timeoutMs, flags);
 }
 
-function mutexLockSlow(heap: SharedHeap, addr: number, v: number, timeoutMs: number, flags: number): number {
+function mutexLockSlow(heap: HeapContext, addr: number, v: number, timeoutMs: number, flags: number): number {
   const u8 = heap.u8;
   const now = monotonicMs();
   const endTime = timeoutMs > 0 ? now + timeoutMs : 0;
@@ -143,13 +143,13 @@ function mutexLockSlow(heap: SharedHeap, addr: number, v: number, timeoutMs: num
  * not locked is a fatal error.
  * @public
  */
-export function mutexUnlock(heap: SharedHeap, addr: number): void {
+export function mutexUnlock(heap: HeapContext, addr: number): void {
   if (Atomics.compareExchange(heap.u8, addr, MUTEX_LOCKED_BIT, 0) !== MUTEX_LOCKED_BIT) {
     mutexUnlockSlow(heap, addr);
   }
 }
 
-function mutexUnlockSlow(heap: SharedHeap, addr: number): void {
+function mutexUnlockSlow(heap: HeapContext, addr: number): void {
   const u8 = heap.u8;
   let v = Atomics.load(u8, addr);
   for (;;) {
@@ -170,7 +170,7 @@ function mutexUnlockSlow(heap: SharedHeap, addr: number): void {
  * Runs under the bucket lock (`mutex_unpark`): decides the byte's next value
  * and whether the woken waiter receives the lock directly.
  */
-function handOffOnUnpark(heap: SharedHeap, addr: number, waiterTid: number, timeToBeFair: number, hasMore: boolean): number {
+function handOffOnUnpark(heap: HeapContext, addr: number, waiterTid: number, timeToBeFair: number, hasMore: boolean): number {
   let v = 0;
   let handedOff = 0;
   if (waiterTid !== 0) {
@@ -188,6 +188,6 @@ function handOffOnUnpark(heap: SharedHeap, addr: number, waiterTid: number, time
  * Whether the mutex is held by some thread right now (`PyMutex_IsLocked`).
  * @public
  */
-export function mutexIsLocked(heap: SharedHeap, addr: number): boolean {
+export function mutexIsLocked(heap: HeapContext, addr: number): boolean {
   return (Atomics.load(heap.u8, addr) & MUTEX_LOCKED_BIT) !== 0;
 }

@@ -11,7 +11,7 @@
  */
 
 import { fatalError, formatAddress } from './fatal.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /** Spin rounds before sleeping; a bucket is held for well under a microsecond. */
 const RAW_MUTEX_SPIN = 100;
@@ -20,11 +20,11 @@ const RAW_MUTEX_SPIN = 100;
  * Locks the raw mutex at `addr` (a 4-byte aligned Int32 word, zero = unlocked).
  * @public
  */
-export function rawMutexLock(heap: SharedHeap, addr: number): void {
+export function rawMutexLock(heap: HeapContext, addr: number): void {
   if (Atomics.compareExchange(heap.i32, addr >>> 2, 0, 1) !== 0) rawMutexLockSlow(heap, addr);
 }
 
-function rawMutexLockSlow(heap: SharedHeap, addr: number): void {
+function rawMutexLockSlow(heap: HeapContext, addr: number): void {
   const i32 = heap.i32;
   const index = addr >>> 2;
   for (let spin = 0; spin < RAW_MUTEX_SPIN; spin++) {
@@ -43,7 +43,7 @@ function rawMutexLockSlow(heap: SharedHeap, addr: number): void {
  * Tries to lock the raw mutex at `addr` without waiting.
  * @public
  */
-export function rawMutexTryLock(heap: SharedHeap, addr: number): boolean {
+export function rawMutexTryLock(heap: HeapContext, addr: number): boolean {
   return Atomics.compareExchange(heap.i32, addr >>> 2, 0, 1) === 0;
 }
 
@@ -51,12 +51,12 @@ export function rawMutexTryLock(heap: SharedHeap, addr: number): boolean {
  * Unlocks the raw mutex at `addr`; fatal if it was not locked.
  * @public
  */
-export function rawMutexUnlock(heap: SharedHeap, addr: number): void {
+export function rawMutexUnlock(heap: HeapContext, addr: number): void {
   const prev = Atomics.exchange(heap.i32, addr >>> 2, 0);
   if (prev !== 1) rawMutexUnlockSlow(heap, addr, prev);
 }
 
-function rawMutexUnlockSlow(heap: SharedHeap, addr: number, prev: number): void {
+function rawMutexUnlockSlow(heap: HeapContext, addr: number, prev: number): void {
   if (prev === 0) fatalError(`unlocking raw mutex at ${formatAddress(addr)} that is not locked`);
   Atomics.notify(heap.i32, addr >>> 2, 1);
 }

@@ -19,7 +19,7 @@ import {
   RECURSIVE_MUTEX_OWNER_OFFSET,
 } from './layout.js';
 import { LOCK_ACQUIRED, mutexLock, mutexLockTimed, mutexTryLock, mutexUnlock } from './py-mutex.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /** Deepest nesting a u32 level can count; one more re-lock would wrap. */
 const MAX_LEVEL = 0xffffffff;
@@ -29,7 +29,7 @@ const MAX_LEVEL = 0xffffffff;
  * (`_PyRecursiveMutex_IsLockedByCurrentThread`).
  * @public
  */
-export function recursiveMutexIsLockedByMe(heap: SharedHeap, addr: number): boolean {
+export function recursiveMutexIsLockedByMe(heap: HeapContext, addr: number): boolean {
   return Atomics.load(heap.u32, (addr + RECURSIVE_MUTEX_OWNER_OFFSET) >>> 2) === heap.tid;
 }
 
@@ -46,7 +46,7 @@ export function recursiveMutexIsLockedByMe(heap: SharedHeap, addr: number): bool
  * ```
  * @public
  */
-export function recursiveMutexLock(heap: SharedHeap, addr: number): void {
+export function recursiveMutexLock(heap: HeapContext, addr: number): void {
   if (recursiveMutexIsLockedByMe(heap, addr)) {
     recursiveMutexRelock(heap, addr);
     return;
@@ -63,7 +63,7 @@ export function recursiveMutexLock(heap: SharedHeap, addr: number): void {
  * @returns `LOCK_ACQUIRED` or `LOCK_FAILURE`.
  * @public
  */
-export function recursiveMutexLockTimed(heap: SharedHeap, addr: number, timeoutMs: number, flags: number): number {
+export function recursiveMutexLockTimed(heap: HeapContext, addr: number, timeoutMs: number, flags: number): number {
   if (recursiveMutexIsLockedByMe(heap, addr)) {
     recursiveMutexRelock(heap, addr);
     return LOCK_ACQUIRED;
@@ -80,7 +80,7 @@ export function recursiveMutexLockTimed(heap: SharedHeap, addr: number, timeoutM
  * @returns whether the calling thread now holds it.
  * @public
  */
-export function recursiveMutexTryLock(heap: SharedHeap, addr: number): boolean {
+export function recursiveMutexTryLock(heap: HeapContext, addr: number): boolean {
   if (recursiveMutexIsLockedByMe(heap, addr)) {
     recursiveMutexRelock(heap, addr);
     return true;
@@ -96,7 +96,7 @@ export function recursiveMutexTryLock(heap: SharedHeap, addr: number): boolean {
  * a recursive mutex the calling thread does not hold is a fatal error.
  * @public
  */
-export function recursiveMutexUnlock(heap: SharedHeap, addr: number): void {
+export function recursiveMutexUnlock(heap: HeapContext, addr: number): void {
   if (!recursiveMutexIsLockedByMe(heap, addr)) recursiveMutexNotOwned(heap, addr);
   const levelIndex = (addr + RECURSIVE_MUTEX_LEVEL_OFFSET) >>> 2;
   // SAFETY: only the owner touches `level`, and we are the owner.
@@ -116,11 +116,11 @@ export function recursiveMutexUnlock(heap: SharedHeap, addr: number): void {
  * (a racy snapshot, for diagnostics and tests).
  * @public
  */
-export function recursiveMutexOwner(heap: SharedHeap, addr: number): number {
+export function recursiveMutexOwner(heap: HeapContext, addr: number): number {
   return Atomics.load(heap.u32, (addr + RECURSIVE_MUTEX_OWNER_OFFSET) >>> 2);
 }
 
-function recursiveMutexRelock(heap: SharedHeap, addr: number): void {
+function recursiveMutexRelock(heap: HeapContext, addr: number): void {
   const levelIndex = (addr + RECURSIVE_MUTEX_LEVEL_OFFSET) >>> 2;
   // SAFETY: only the owner touches `level`, and the caller checked we are it.
   const level = heap.u32[levelIndex];
@@ -130,7 +130,7 @@ function recursiveMutexRelock(heap: SharedHeap, addr: number): void {
   heap.u32[levelIndex] = level + 1;
 }
 
-function recursiveMutexTakeOwnership(heap: SharedHeap, addr: number): void {
+function recursiveMutexTakeOwnership(heap: HeapContext, addr: number): void {
   // SAFETY: we hold the mutex; `level` was left at 0 by the previous owner's
   // last unlock (or by zeroed memory) and nobody else writes it. A non-zero
   // level means the structure was corrupted or unlocked behind our back.
@@ -140,7 +140,7 @@ function recursiveMutexTakeOwnership(heap: SharedHeap, addr: number): void {
   Atomics.store(heap.u32, (addr + RECURSIVE_MUTEX_OWNER_OFFSET) >>> 2, heap.tid);
 }
 
-function recursiveMutexNotOwned(heap: SharedHeap, addr: number): never {
+function recursiveMutexNotOwned(heap: HeapContext, addr: number): never {
   const owner = Atomics.load(heap.u32, (addr + RECURSIVE_MUTEX_OWNER_OFFSET) >>> 2);
   fatalError(
     `unlocking recursive mutex at ${formatAddress(addr)} that is not owned by the current thread ` +

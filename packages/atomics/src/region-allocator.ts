@@ -27,7 +27,7 @@ import {
   REGION_GRANULE_SIZE,
 } from './layout.js';
 import { rawMutexLock, rawMutexUnlock } from './raw-mutex.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * Occupancy of the region area (a consistent snapshot taken under the lock).
@@ -50,7 +50,7 @@ export interface RegionStats {
 
 const LOCK_INDEX = HEAP_REGION_LOCK_OFFSET;
 
-function regionEnd(heap: SharedHeap): number {
+function regionEnd(heap: HeapContext): number {
   return Math.floor(heap.size / REGION_GRANULE_SIZE) * REGION_GRANULE_SIZE;
 }
 
@@ -72,7 +72,7 @@ function alignUp(value: number, align: number): number {
  * ```
  * @public
  */
-export function regionAlloc(heap: SharedHeap, size: number, align: number = REGION_GRANULE_SIZE): number {
+export function regionAlloc(heap: HeapContext, size: number, align: number = REGION_GRANULE_SIZE): number {
   if (!Number.isInteger(size) || size <= 0 || size > heap.size) return 0;
   if (!Number.isInteger(align) || align <= 0 || align > 0x80000000 || (align & (align - 1)) !== 0) return 0;
   const bytes = alignUp(size, REGION_GRANULE_SIZE);
@@ -100,7 +100,7 @@ export function regionAlloc(heap: SharedHeap, size: number, align: number = REGI
 
 // SAFETY (free-list helpers): called with the region lock held; the extent
 // headers are touched by no one else.
-function takeFromFreeList(heap: SharedHeap, bytes: number, alignment: number): number {
+function takeFromFreeList(heap: HeapContext, bytes: number, alignment: number): number {
   const u32 = heap.u32;
   let prev = 0;
   let extent = u32[HEAP_REGION_FREE_HEAD_OFFSET >>> 2];
@@ -129,7 +129,7 @@ function takeFromFreeList(heap: SharedHeap, bytes: number, alignment: number): n
   return 0;
 }
 
-function takeFromBump(heap: SharedHeap, bytes: number, alignment: number): number {
+function takeFromBump(heap: HeapContext, bytes: number, alignment: number): number {
   const u32 = heap.u32;
   const bump = u32[HEAP_REGION_BUMP_OFFSET >>> 2];
   const addr = alignUp(bump, alignment);
@@ -141,18 +141,18 @@ function takeFromBump(heap: SharedHeap, bytes: number, alignment: number): numbe
   return addr;
 }
 
-function writeExtent(heap: SharedHeap, extent: number, size: number, next: number): void {
+function writeExtent(heap: HeapContext, extent: number, size: number, next: number): void {
   heap.u32[(extent + FREE_EXTENT_SIZE_OFFSET) >>> 2] = size;
   heap.u32[(extent + FREE_EXTENT_NEXT_OFFSET) >>> 2] = next;
 }
 
-function setNext(heap: SharedHeap, prev: number, next: number): void {
+function setNext(heap: HeapContext, prev: number, next: number): void {
   if (prev === 0) heap.u32[HEAP_REGION_FREE_HEAD_OFFSET >>> 2] = next;
   else heap.u32[(prev + FREE_EXTENT_NEXT_OFFSET) >>> 2] = next;
 }
 
 /** Inserts [addr, addr + size) into the address-ordered list, coalescing. */
-function insertFree(heap: SharedHeap, addr: number, size: number): void {
+function insertFree(heap: HeapContext, addr: number, size: number): void {
   const u32 = heap.u32;
   let prev = 0;
   let next = u32[HEAP_REGION_FREE_HEAD_OFFSET >>> 2];
@@ -186,7 +186,7 @@ function insertFree(heap: SharedHeap, addr: number, size: number): void {
   writeExtent(heap, start, length, next);
 }
 
-function unlinkLast(heap: SharedHeap, last: number): void {
+function unlinkLast(heap: HeapContext, last: number): void {
   const u32 = heap.u32;
   let prev = 0;
   let extent = u32[HEAP_REGION_FREE_HEAD_OFFSET >>> 2];
@@ -203,7 +203,7 @@ function unlinkLast(heap: SharedHeap, last: number): void {
  * fatal error. Thread-safe.
  * @public
  */
-export function regionFree(heap: SharedHeap, addr: number, size: number): void {
+export function regionFree(heap: HeapContext, addr: number, size: number): void {
   const bytes = alignUp(size, REGION_GRANULE_SIZE);
   const start = heap.u32[HEAP_REGION_START_OFFSET >>> 2];
   if (!Number.isInteger(addr) || addr % REGION_GRANULE_SIZE !== 0 || addr < start || !(bytes > 0) || addr + bytes > regionEnd(heap)) {
@@ -226,7 +226,7 @@ export function regionFree(heap: SharedHeap, addr: number, size: number): void {
  * A consistent snapshot of the region area's occupancy.
  * @public
  */
-export function regionStats(heap: SharedHeap): RegionStats {
+export function regionStats(heap: HeapContext): RegionStats {
   rawMutexLock(heap, LOCK_INDEX);
   try {
     const u32 = heap.u32;

@@ -17,7 +17,7 @@
 import { fatalError, formatAddress } from './fatal.js';
 import { RWMUTEX_HAS_PARKED_BIT, RWMUTEX_READER_SHIFT, RWMUTEX_READER_UNIT, RWMUTEX_WRITE_LOCKED_BIT } from './layout.js';
 import { park, unparkAll } from './parking-lot.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * Read-locks the RW mutex at `addr` (a 4-aligned Int32 word, zero = unlocked),
@@ -30,7 +30,7 @@ import type { SharedHeap } from './shared-heap.js';
  * ```
  * @public
  */
-export function rwMutexRLock(heap: SharedHeap, addr: number): void {
+export function rwMutexRLock(heap: HeapContext, addr: number): void {
   const i32 = heap.i32;
   const index = addr >>> 2;
   const bits = Atomics.load(i32, index);
@@ -40,7 +40,7 @@ export function rwMutexRLock(heap: SharedHeap, addr: number): void {
   rwMutexRLockSlow(heap, addr);
 }
 
-function rwMutexRLockSlow(heap: SharedHeap, addr: number): void {
+function rwMutexRLockSlow(heap: HeapContext, addr: number): void {
   const i32 = heap.i32;
   const index = addr >>> 2;
   let bits = Atomics.load(i32, index);
@@ -63,7 +63,7 @@ function rwMutexRLockSlow(heap: SharedHeap, addr: number): void {
  * no readers is a fatal error.
  * @public
  */
-export function rwMutexRUnlock(heap: SharedHeap, addr: number): void {
+export function rwMutexRUnlock(heap: HeapContext, addr: number): void {
   const i32 = heap.i32;
   const index = addr >>> 2;
   const old = Atomics.sub(i32, index, RWMUTEX_READER_UNIT);
@@ -76,7 +76,7 @@ export function rwMutexRUnlock(heap: SharedHeap, addr: number): void {
   }
 }
 
-function rwMutexRUnlockNotLocked(heap: SharedHeap, addr: number): never {
+function rwMutexRUnlockNotLocked(heap: HeapContext, addr: number): never {
   // Undo our subtraction (an add commutes with whatever others did since) so
   // that the error does not also corrupt the writer bit and the reader count.
   const restored = Atomics.add(heap.i32, addr >>> 2, RWMUTEX_READER_UNIT) + RWMUTEX_READER_UNIT;
@@ -93,13 +93,13 @@ function rwMutexRUnlockNotLocked(heap: SharedHeap, addr: number): never {
  * ```
  * @public
  */
-export function rwMutexLock(heap: SharedHeap, addr: number): void {
+export function rwMutexLock(heap: HeapContext, addr: number): void {
   if (Atomics.compareExchange(heap.i32, addr >>> 2, 0, RWMUTEX_WRITE_LOCKED_BIT) !== 0) {
     rwMutexLockSlow(heap, addr);
   }
 }
 
-function rwMutexLockSlow(heap: SharedHeap, addr: number): void {
+function rwMutexLockSlow(heap: HeapContext, addr: number): void {
   const i32 = heap.i32;
   const index = addr >>> 2;
   let bits = Atomics.load(i32, index);
@@ -122,13 +122,13 @@ function rwMutexLockSlow(heap: SharedHeap, addr: number): void {
  * that also counts readers, is a fatal error.
  * @public
  */
-export function rwMutexUnlock(heap: SharedHeap, addr: number): void {
+export function rwMutexUnlock(heap: HeapContext, addr: number): void {
   const old = Atomics.exchange(heap.i32, addr >>> 2, 0);
   if ((old & ~RWMUTEX_HAS_PARKED_BIT) !== RWMUTEX_WRITE_LOCKED_BIT) rwMutexUnlockNotLocked(heap, addr, old);
   if ((old & RWMUTEX_HAS_PARKED_BIT) !== 0) unparkAll(heap, addr);
 }
 
-function rwMutexUnlockNotLocked(heap: SharedHeap, addr: number, old: number): never {
+function rwMutexUnlockNotLocked(heap: HeapContext, addr: number, old: number): never {
   // Put back what the exchange wiped (best effort: fails if someone already
   // locked the now-zero word) so that the error does not also lose the
   // readers' count and the parked bit.
@@ -142,7 +142,7 @@ function rwMutexUnlockNotLocked(heap: SharedHeap, addr: number, old: number): ne
  * while the word still holds that value. Returns the word's fresh value, or
  * the value that made the CAS fail, for the caller to re-examine.
  */
-function rwMutexSetParkedAndWait(heap: SharedHeap, addr: number, bits: number): number {
+function rwMutexSetParkedAndWait(heap: HeapContext, addr: number, bits: number): number {
   const i32 = heap.i32;
   const index = addr >>> 2;
   if ((bits & RWMUTEX_HAS_PARKED_BIT) === 0) {
@@ -160,7 +160,7 @@ function rwMutexSetParkedAndWait(heap: SharedHeap, addr: number, bits: number): 
  * diagnostics and tests).
  * @public
  */
-export function rwMutexReaderCount(heap: SharedHeap, addr: number): number {
+export function rwMutexReaderCount(heap: HeapContext, addr: number): number {
   return Atomics.load(heap.i32, addr >>> 2) >>> RWMUTEX_READER_SHIFT;
 }
 
@@ -169,6 +169,6 @@ export function rwMutexReaderCount(heap: SharedHeap, addr: number): number {
  * snapshot, for diagnostics and tests).
  * @public
  */
-export function rwMutexIsWriteLocked(heap: SharedHeap, addr: number): boolean {
+export function rwMutexIsWriteLocked(heap: HeapContext, addr: number): boolean {
   return (Atomics.load(heap.i32, addr >>> 2) & RWMUTEX_WRITE_LOCKED_BIT) !== 0;
 }

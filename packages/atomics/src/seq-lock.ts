@@ -17,16 +17,17 @@
  * the unlock an `Atomics.store` (earlier stores stay before it), so the writer
  * needs nothing more. The reader's validating load alone would not keep its
  * earlier plain reads of the data before it on a weakly ordered CPU, so
- * `seqLockEndRead` issues the acquire fence ({@link fenceAcquire}, an
- * `Atomics` read-modify-write) first, as CPython does. Plain reads of the
+ * `seqLockEndRead` issues the acquire fence (an `Atomics.add` of 0 on the
+ * heap's fence word, which V8 emits as a locked instruction) first, as
+ * CPython does. Plain reads of the
  * protected data are then fine as long as their result is used only after
  * `seqLockEndRead` returned true (DESIGN.md §3: a hint re-validated by an
  * atomic operation).
  */
 
-import { fenceAcquire } from './atomic-ops.js';
 import { fatalError, formatAddress } from './fatal.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
+import { HEAP_FENCE_WORD_OFFSET } from './layout.js';
 import { yieldThread } from './spin.js';
 
 /**
@@ -48,7 +49,7 @@ export const SEQLOCK_MAX_SPIN_COUNT = 256;
  * ```
  * @public
  */
-export function seqLockLockWrite(heap: SharedHeap, addr: number): void {
+export function seqLockLockWrite(heap: HeapContext, addr: number): void {
   const u32 = heap.u32;
   const index = addr >>> 2;
   const prev = Atomics.load(u32, index);
@@ -57,7 +58,7 @@ export function seqLockLockWrite(heap: SharedHeap, addr: number): void {
   seqLockLockWriteSlow(heap, addr);
 }
 
-function seqLockLockWriteSlow(heap: SharedHeap, addr: number): void {
+function seqLockLockWriteSlow(heap: HeapContext, addr: number): void {
   const u32 = heap.u32;
   const index = addr >>> 2;
   let spins = 0;
@@ -76,7 +77,7 @@ function seqLockLockWriteSlow(heap: SharedHeap, addr: number): void {
  * Unlocking a sequence lock that is not write-locked is a fatal error.
  * @public
  */
-export function seqLockUnlockWrite(heap: SharedHeap, addr: number): void {
+export function seqLockUnlockWrite(heap: HeapContext, addr: number): void {
   const u32 = heap.u32;
   const index = addr >>> 2;
   // Only the writer changes an odd counter, so load-then-store cannot race.
@@ -91,7 +92,7 @@ export function seqLockUnlockWrite(heap: SharedHeap, addr: number): void {
  * (`_PySeqLock_AbandonWrite`). Fatal if it is not write-locked.
  * @public
  */
-export function seqLockAbandonWrite(heap: SharedHeap, addr: number): void {
+export function seqLockAbandonWrite(heap: HeapContext, addr: number): void {
   const u32 = heap.u32;
   const index = addr >>> 2;
   const seq = Atomics.load(u32, index);
@@ -120,13 +121,13 @@ function seqLockNotWriteLocked(addr: number, seq: number, what: string): never {
  * ```
  * @public
  */
-export function seqLockBeginRead(heap: SharedHeap, addr: number): number {
+export function seqLockBeginRead(heap: HeapContext, addr: number): number {
   const seq = Atomics.load(heap.u32, addr >>> 2);
   if ((seq & 1) === 0) return seq;
   return seqLockBeginReadSlow(heap, addr);
 }
 
-function seqLockBeginReadSlow(heap: SharedHeap, addr: number): number {
+function seqLockBeginReadSlow(heap: HeapContext, addr: number): number {
   const u32 = heap.u32;
   const index = addr >>> 2;
   let spins = 0;
@@ -141,18 +142,18 @@ function seqLockBeginReadSlow(heap: SharedHeap, addr: number): number {
 /**
  * Finishes a read begun with {@link seqLockBeginRead}: true if no writer
  * changed the data since (`previous` still current), false if the read must be
- * retried (`_PySeqLock_EndRead`). gh-121368's acquire fence is implicit: the
- * `Atomics.load` below is sequentially consistent.
+ * retried (`_PySeqLock_EndRead`). It issues gh-121368's acquire fence first.
  * @public
  */
-export function seqLockEndRead(heap: SharedHeap, addr: number, previous: number): boolean {
-  fenceAcquire(heap);
+export function seqLockEndRead(heap: HeapContext, addr: number, previous: number): boolean {
+  // CPython: _Py_atomic_fence_acquire — keeps the caller's plain reads of the data before the validating load.
+  Atomics.add(heap.i32, HEAP_FENCE_WORD_OFFSET >>> 2, 0);
   if (Atomics.load(heap.u32, addr >>> 2) === previous) return true;
   seqLockEndReadSlow(heap, addr);
   return false;
 }
 
-function seqLockEndReadSlow(heap: SharedHeap, addr: number): void {
+function seqLockEndReadSlow(heap: HeapContext, addr: number): void {
   // CPython yields once here so that the writer can finish before the retry.
   // Spin for that instead, and give the CPU away only if the writer is still
   // busy after the spin budget.

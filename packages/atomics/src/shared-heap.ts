@@ -1,24 +1,20 @@
 /**
- * The shared address space (DESIGN.md §2): one SharedArrayBuffer of fixed size,
- * addressed by u32 byte offsets with 0 = NULL, and this thread's fixed-length
- * views of it. A `SharedHeap` object is thread-local by construction (JavaScript
- * objects cannot cross workers): each thread builds its own from a postable
- * {@link SharedHeapHandle} and registers a thread id at the same time, so the
- * object is both "my views" and "my thread slot", like CPython's
- * `_PyRuntime` pointer plus `_Py_tss_tstate`.
- *
- * Views are never length-tracking: on Node 20 those cost ~13× per access.
- * The buffer belongs to a shared `WebAssembly.Memory` (see bulk-memory.ts),
- * which is what gives every thread a fast `fill` and `copy` over the heap.
+ * The shared address space's lifecycle (DESIGN.md §2): creating a heap (one
+ * shared `WebAssembly.Memory` of fixed size, addressed by u32 byte offsets
+ * with 0 = NULL), attaching a thread to it and closing that thread's
+ * registration. A `SharedHeap` object is thread-local by construction
+ * (JavaScript objects cannot cross workers): each thread builds its own from
+ * a postable {@link SharedHeapHandle} and claims a thread id at the same
+ * time, so the object is both "my views" and "my thread slot", like CPython's
+ * `_PyRuntime` pointer plus `_Py_tss_tstate`. The views and registration
+ * fields are its base class, {@link HeapContext} (heap-context.ts); this file
+ * is the top of the package.
  */
 
-import { bindBulkMemory, isHeapMemory, newHeapMemory, WASM_PAGE_SIZE, type HeapMemory } from './bulk-memory.js';
-import {
-  criticalSectionResumeOnAttach,
-  CriticalSectionStack,
-  criticalSectionSuspendAll,
-} from './critical-section.js';
+import { isHeapMemory, newHeapMemory, WASM_PAGE_SIZE, type HeapMemory } from './bulk-memory.js';
+import { criticalSectionResumeOnAttach, criticalSectionSuspendAll } from './critical-section.js';
 import { fatalError } from './fatal.js';
+import { HeapContext, type BlockingHook } from './heap-context.js';
 import {
   BUCKET_SIZE,
   HEAP_BUCKET_TABLE_OFFSET,
@@ -39,7 +35,6 @@ import {
   REGION_AREA_ALIGN,
   THREAD_DEFAULT_CAPACITY,
   THREAD_MAX_CAPACITY,
-  THREAD_PARKER_OFFSET,
   THREAD_SLOT_SIZE,
 } from './layout.js';
 import { registerThreadSlot, unregisterThreadSlot } from './thread-slots.js';
@@ -65,16 +60,6 @@ export interface SharedHeapOptions {
   threadCapacity?: number;
 }
 
-/**
- * Called by a thread around a blocking wait that allows detaching (a parked
- * PyMutex, event, once flag or RW mutex). By default the detach hook suspends
- * the thread's critical sections and the attach hook resumes the top one, as
- * CPython's `PyEval_ReleaseThread`/`PyEval_AcquireThread` do; the interpreter
- * layer replaces them with its thread-state detach and attach.
- * @beta
- */
-export type BlockingHook = (heap: SharedHeap) => void;
-
 function alignUp(value: number, align: number): number {
   return Math.ceil(value / align) * align;
 }
@@ -95,74 +80,11 @@ function alignUp(value: number, align: number): number {
  * ```
  * @public
  */
-export class SharedHeap {
-  /** The shared `WebAssembly.Memory` whose buffer is the heap. */
-  readonly memory: HeapMemory;
-  /** The memory shared by all threads (its length may exceed `size` by less than a 64 KiB page). */
-  readonly buffer: SharedArrayBuffer;
-  /** Heap size in bytes (the largest address is `size - 1`). */
-  readonly size: number;
-  /** Byte view; index = address. */
-  readonly u8: Uint8Array;
-  /** 16-bit view; index = address \>\>\> 1. */
-  readonly u16: Uint16Array;
-  /** Signed 32-bit view; index = address \>\>\> 2. The only view `Atomics.wait` accepts. */
-  readonly i32: Int32Array;
-  /** Unsigned 32-bit view (addresses); index = address \>\>\> 2. */
-  readonly u32: Uint32Array;
-  /** 64-bit float view; index = address \>\>\> 3. */
-  readonly f64: Float64Array;
-  /** 64-bit integer view (Atomics only: plain 64-bit accesses may tear); index = address \>\>\> 3. */
-  readonly i64: BigInt64Array;
-  /**
-   * Sets `length` bytes from `address` to `byte` (C's `memset`), with plain
-   * stores like the views'. The range must lie inside the heap; one that
-   * leaves the heap's memory throws a WebAssembly `RuntimeError` and writes
-   * nothing. A few nanoseconds of call, then wide stores: prefer it to a
-   * store loop from a few dozen bytes on, and always to `u8.fill` (which
-   * stores byte by byte behind a runtime call on shared memory).
-   */
-  readonly fill: (address: number, byte: number, length: number) => void;
-  /**
-   * Copies `length` bytes from `from` to `to` (C's `memmove`: the ranges
-   * may overlap), with plain loads and stores; bounds as for {@link SharedHeap.fill}.
-   */
-  readonly copy: (to: number, from: number, length: number) => void;
-  /** This thread's runtime-wide id (≥ 1), the same number objects carry in `ob_tid`. */
-  readonly tid: number;
-  /** Address of this thread's slot in the thread table. */
-  readonly slot: number;
-  /** `i32` index of this thread's parker word. */
-  readonly parkerIndex: number;
-  /** This thread's critical sections (thread-local, never shared). */
-  readonly criticalSections: CriticalSectionStack;
-  /** Runs before a detaching wait; see {@link BlockingHook}. @beta */
-  detachHook: BlockingHook = criticalSectionSuspendAll;
-  /** Runs after a detaching wait; see {@link BlockingHook}. @beta */
-  attachHook: BlockingHook = criticalSectionResumeOnAttach;
+export class SharedHeap extends HeapContext {
   private closed = false;
 
   private constructor(memory: HeapMemory) {
-    const buffer = memory.buffer;
-    this.memory = memory;
-    this.buffer = buffer;
-    this.size = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4)[HEAP_SIZE_OFFSET >>> 2];
-    this.u8 = new Uint8Array(buffer, 0, this.size);
-    this.u16 = new Uint16Array(buffer, 0, Math.floor(this.size / 2));
-    this.i32 = new Int32Array(buffer, 0, Math.floor(this.size / 4));
-    this.u32 = new Uint32Array(buffer, 0, Math.floor(this.size / 4));
-    this.f64 = new Float64Array(buffer, 0, Math.floor(this.size / 8));
-    this.i64 = new BigInt64Array(buffer, 0, Math.floor(this.size / 8));
-    const { fill, copy } = bindBulkMemory(memory);
-    this.fill = fill;
-    this.copy = copy;
-    this.criticalSections = new CriticalSectionStack();
-    this.tid = registerThreadSlot(this);
-    if (this.tid === 0) {
-      fatalError(`no free thread slot: all ${this.threadCapacity} thread ids of this heap are in use`);
-    }
-    this.slot = this.threadTable + this.tid * THREAD_SLOT_SIZE;
-    this.parkerIndex = (this.slot + THREAD_PARKER_OFFSET) >>> 2;
+    super(memory, claimThreadSlot(memory), criticalSectionSuspendAll, criticalSectionResumeOnAttach);
   }
 
   /**
@@ -278,6 +200,22 @@ export class SharedHeap {
       fatalError(`thread ${this.tid} closes its heap while holding ${this.criticalSections.depth} critical section(s)`);
     }
     this.closed = true;
-    unregisterThreadSlot(this);
+    unregisterThreadSlot(this.i32, this.slot);
   }
+}
+
+/**
+ * Claims the lowest free thread id of the heap in `memory` for the calling
+ * thread, before its context exists (the context's `tid` is a constant field).
+ * Fatal when every id is taken.
+ */
+function claimThreadSlot(memory: HeapMemory): number {
+  const buffer = memory.buffer;
+  const header = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4);
+  const size = header[HEAP_SIZE_OFFSET >>> 2];
+  const tid = registerThreadSlot(new Int32Array(buffer, 0, Math.floor(size / 4)), new Uint32Array(buffer, 0, Math.floor(size / 4)));
+  if (tid === 0) {
+    fatalError(`no free thread slot: all ${header[HEAP_THREAD_CAPACITY_OFFSET >>> 2]} thread ids of this heap are in use`);
+  }
+  return tid;
 }

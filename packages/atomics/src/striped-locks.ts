@@ -24,7 +24,7 @@ import {
 } from './layout.js';
 import { LOCK_DONT_DETACH, mutexLockFlags, mutexUnlock } from './py-mutex.js';
 import { regionAlloc } from './region-allocator.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * Allocates a table of `count` striped locks (default 127, CPython's
@@ -39,7 +39,7 @@ import type { SharedHeap } from './shared-heap.js';
  * ```
  * @public
  */
-export function stripedLocksCreate(heap: SharedHeap, count: number = STRIPED_LOCKS_DEFAULT_COUNT): number {
+export function stripedLocksCreate(heap: HeapContext, count: number = STRIPED_LOCKS_DEFAULT_COUNT): number {
   if (!Number.isInteger(count) || count < 1 || count > 0xffffffff) return 0;
   const size = STRIPED_LOCKS_HEADER_SIZE + count * STRIPED_LOCKS_STRIDE;
   const table = regionAlloc(heap, size, STRIPED_LOCKS_STRIDE);
@@ -58,7 +58,7 @@ export function stripedLocksCreate(heap: SharedHeap, count: number = STRIPED_LOC
  * striped-lock table.
  * @public
  */
-export function stripedLocksCount(heap: SharedHeap, table: number): number {
+export function stripedLocksCount(heap: HeapContext, table: number): number {
   checkTable(heap, table);
   // SAFETY: the count is immutable after creation (see stripedLocksCreate).
   return heap.u32[(table + STRIPED_LOCKS_COUNT_OFFSET) >>> 2];
@@ -70,14 +70,14 @@ export function stripedLocksCount(heap: SharedHeap, table: number): number {
  * Fatal if `table` is not a striped-lock table.
  * @public
  */
-export function stripedLockFor(heap: SharedHeap, table: number, key: number): number {
+export function stripedLockFor(heap: HeapContext, table: number, key: number): number {
   checkTable(heap, table);
   // SAFETY: the count is immutable after creation (see stripedLocksCreate).
   const count = heap.u32[(table + STRIPED_LOCKS_COUNT_OFFSET) >>> 2];
   return table + STRIPED_LOCKS_HEADER_SIZE + ((key >>> 0) % count) * STRIPED_LOCKS_STRIDE;
 }
 
-function checkTable(heap: SharedHeap, table: number): void {
+function checkTable(heap: HeapContext, table: number): void {
   // SAFETY: the tag is immutable after creation. A table address that is out
   // of range or misaligned reads as undefined or another word and fails here.
   if (
@@ -89,7 +89,7 @@ function checkTable(heap: SharedHeap, table: number): void {
   }
 }
 
-function notATable(heap: SharedHeap, table: number): never {
+function notATable(heap: HeapContext, table: number): never {
   const tag = (table & 3) === 0 ? heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2] : undefined;
   const version = tag === undefined ? undefined : heap.u32[(table + STRIPED_LOCKS_VERSION_OFFSET) >>> 2];
   const found = tag === undefined ? 'no tag' : `tag 0x${tag.toString(16).padStart(8, '0')}, layout version ${version}`;
@@ -105,7 +105,7 @@ function notATable(heap: SharedHeap, table: number): never {
  * be held across blocking calls.
  * @public
  */
-export function stripedLockLock(heap: SharedHeap, table: number, key: number, flags: number = LOCK_DONT_DETACH): void {
+export function stripedLockLock(heap: HeapContext, table: number, key: number, flags: number = LOCK_DONT_DETACH): void {
   mutexLockFlags(heap, stripedLockFor(heap, table, key), flags);
 }
 
@@ -114,6 +114,6 @@ export function stripedLockLock(heap: SharedHeap, table: number, key: number, fl
  * is not locked.
  * @public
  */
-export function stripedLockUnlock(heap: SharedHeap, table: number, key: number): void {
+export function stripedLockUnlock(heap: HeapContext, table: number, key: number): void {
   mutexUnlock(heap, stripedLockFor(heap, table, key));
 }

@@ -30,23 +30,23 @@ import {
   THREAD_WAIT_NEXT_OFFSET,
   THREAD_WAIT_PREV_OFFSET,
 } from './layout.js';
-import type { SharedHeap } from './shared-heap.js';
+import type { HeapContext } from './heap-context.js';
 
 /**
  * Address of thread `tid`'s slot.
  * @public
  */
-export function threadSlotAddress(heap: SharedHeap, tid: number): number {
+export function threadSlotAddress(heap: HeapContext, tid: number): number {
   return heap.u32[HEAP_THREAD_TABLE_OFFSET >>> 2] + tid * THREAD_SLOT_SIZE;
 }
 
 /**
- * Claims the lowest free thread id for the calling thread; 0 when all are taken.
- * Called by the {@link SharedHeap} constructor.
+ * Claims the lowest free thread id for the calling thread; 0 when all are
+ * taken. Called by the `HeapContext` lifecycle before the thread's context
+ * exists, hence over bare views of the heap.
  * @internal
  */
-export function registerThreadSlot(heap: SharedHeap): number {
-  const { i32, u32 } = heap;
+export function registerThreadSlot(i32: Int32Array, u32: Uint32Array): number {
   const capacity = u32[HEAP_THREAD_CAPACITY_OFFSET >>> 2];
   const table = u32[HEAP_THREAD_TABLE_OFFSET >>> 2];
   for (let tid = 1; tid <= capacity; tid++) {
@@ -80,17 +80,17 @@ export function registerThreadSlot(heap: SharedHeap): number {
  * Frees the calling thread's slot so that its tid can be reused.
  * @internal
  */
-export function unregisterThreadSlot(heap: SharedHeap): void {
-  Atomics.sub(heap.i32, HEAP_LIVE_THREADS_OFFSET >>> 2, 1);
-  Atomics.store(heap.i32, (heap.slot + THREAD_STATE_OFFSET) >>> 2, THREAD_STATE_FREE);
+export function unregisterThreadSlot(i32: Int32Array, slot: number): void {
+  Atomics.sub(i32, HEAP_LIVE_THREADS_OFFSET >>> 2, 1);
+  Atomics.store(i32, (slot + THREAD_STATE_OFFSET) >>> 2, THREAD_STATE_FREE);
 }
 
 /**
  * Whether `tid` is currently registered (a racy snapshot: it may change right after).
  * @public
  */
-export function isThreadLive(heap: SharedHeap, tid: number): boolean {
-  if (tid < 1 || tid > heap.threadCapacity) return false;
+export function isThreadLive(heap: HeapContext, tid: number): boolean {
+  if (tid < 1 || tid > heap.u32[HEAP_THREAD_CAPACITY_OFFSET >>> 2]) return false;
   return Atomics.load(heap.i32, (threadSlotAddress(heap, tid) + THREAD_STATE_OFFSET) >>> 2) === THREAD_STATE_LIVE;
 }
 
@@ -98,7 +98,7 @@ export function isThreadLive(heap: SharedHeap, tid: number): boolean {
  * The highest tid ever registered: scanners of per-thread state (QSBR, GC) loop up to it.
  * @public
  */
-export function maxThreadId(heap: SharedHeap): number {
+export function maxThreadId(heap: HeapContext): number {
   return Atomics.load(heap.i32, HEAP_MAX_TID_OFFSET >>> 2);
 }
 
@@ -106,7 +106,7 @@ export function maxThreadId(heap: SharedHeap): number {
  * Number of threads registered right now.
  * @public
  */
-export function liveThreadCount(heap: SharedHeap): number {
+export function liveThreadCount(heap: HeapContext): number {
   return Atomics.load(heap.i32, HEAP_LIVE_THREADS_OFFSET >>> 2);
 }
 
@@ -114,7 +114,7 @@ export function liveThreadCount(heap: SharedHeap): number {
  * How many times `tid` has been handed out; tells a reused tid from its predecessor.
  * @public
  */
-export function threadGeneration(heap: SharedHeap, tid: number): number {
+export function threadGeneration(heap: HeapContext, tid: number): number {
   return Atomics.load(heap.u32, (threadSlotAddress(heap, tid) + THREAD_GENERATION_OFFSET) >>> 2);
 }
 
@@ -133,7 +133,7 @@ export function threadGeneration(heap: SharedHeap, tid: number): number {
  * ```
  * @public
  */
-export function parkerWait(heap: SharedHeap, timeoutMs: number): boolean {
+export function parkerWait(heap: HeapContext, timeoutMs: number): boolean {
   const i32 = heap.i32;
   const index = heap.parkerIndex;
   if (Atomics.load(i32, index) === 0) {
@@ -159,7 +159,7 @@ export function parkerWait(heap: SharedHeap, timeoutMs: number): boolean {
  * Wakes thread `tid` from {@link parkerWait} (CPython `_PySemaphore_Wakeup`).
  * @public
  */
-export function parkerPost(heap: SharedHeap, tid: number): void {
+export function parkerPost(heap: HeapContext, tid: number): void {
   const index = (threadSlotAddress(heap, tid) + THREAD_PARKER_OFFSET) >>> 2;
   Atomics.store(heap.i32, index, 1);
   Atomics.notify(heap.i32, index, 1);

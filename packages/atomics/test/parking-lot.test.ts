@@ -8,6 +8,7 @@ import {
   park,
   parkedInBucket,
   regionAlloc,
+  HeapContext,
   SharedHeap,
   unparkAll,
   unparkOne,
@@ -108,7 +109,7 @@ describe('unpark', () => {
     const secondReply = nextMessage<{ tid: number }>(second);
     await untilQueued(region, 2);
     const hasMore: boolean[] = [];
-    const record = (_h: SharedHeap, _a: number, _t: number, _p: number, more: boolean): number => (hasMore.push(more), 0);
+    const record = (_h: HeapContext, _a: number, _t: number, _p: number, more: boolean): number => (hasMore.push(more), 0);
     const a = unparkOne(heap, region, record, 0);
     expect(a).toBe((await firstReply).tid);
     const b = unparkOne(heap, region, record, 0);

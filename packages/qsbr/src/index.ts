@@ -6,8 +6,14 @@
  * @packageDocumentation
  */
 
-export * from './delayed-free.js';
-export * from './free-callback-registry.js';
+export {
+  freeDelayed,
+  pendingDelayed,
+  processDelayed,
+  qsbrFiniDelayed,
+  qsbrUnregister,
+} from './delayed-free.js';
+export { type DelayedFreeCallback, FreeCallbackRegistry } from './free-callback-registry.js';
 export {
   QSBR_FIRST_CHUNK_SLOTS,
   QSBR_LAYOUT_VERSION,
@@ -32,4 +38,12 @@ export {
   qsbrSynchronize,
   QsbrThread,
 } from './qsbr-thread.js';
-export * from './sequence.js';
+export {
+  QSBR_DEFERRED_LIMIT,
+  QSBR_INCR,
+  QSBR_INITIAL,
+  QSBR_OFFLINE,
+  seqLessOrEqual,
+  seqLessThan,
+  seqNext,
+} from './sequence.js';

@@ -1,5 +1,5 @@
 import { runStressWorker } from '@ft/harness';
-import { PARK_OK, PARK_TIMEOUT, park, parkUnparkValue, SharedHeap, unparkAll, unparkOne } from '../../src/index.js';
+import { type HeapContext, PARK_OK, PARK_TIMEOUT, park, parkUnparkValue, SharedHeap, unparkAll, unparkOne } from '../../src/index.js';
 import type { ParkingLotParams, ParkingLotResult } from './parking-lot.scenario.js';
 
 const WORD_STRIDE = 64;
@@ -20,7 +20,7 @@ runStressWorker<ParkingLotParams>((ctx) => {
   };
   // The callback runs on this thread inside the bucket lock; it closes over
   // nothing so it can be a plain function (arg carries the token).
-  const handToken = (_heap: SharedHeap, token: number, waiterTid: number, waiterParkArg: number): number => {
+  const handToken = (_heap: HeapContext, token: number, waiterTid: number, waiterParkArg: number): number => {
     if (waiterTid !== 0 && waiterParkArg !== waiterTid) result.wrongParkArg++;
     return token;
   };
