@@ -5,7 +5,10 @@
  * reset the flag so that a later caller runs it again. Exact invariants: each
  * flag's initialiser ran exactly twice (one failure, one success), exactly K
  * callers saw the failure, and every caller that got success saw the
- * initialiser's effect.
+ * initialiser's effect. The 'check-then-act' variant replaces the once flag by
+ * the classic broken pattern (test the flag, run the initialiser, set the
+ * flag, with nothing claiming it in between) and must be caught running an
+ * initialiser more than once.
  */
 
 import type { StressCheck, StressScenario } from '@ft/harness';
@@ -20,6 +23,8 @@ export interface OnceParams {
   count: number;
   /** Busy iterations inside the initialiser, so that other callers park. */
   initSpins: number;
+  /** 'once' (the real test: `callOnce`) or 'check-then-act' (the control that must fail). */
+  mode: 'once' | 'check-then-act';
 }
 
 export interface OnceResult {
@@ -44,7 +49,7 @@ export const onceFlagRace: StressScenario<OnceParams, State> = {
     const count = Number.isFinite(opsPerWorker) ? opsPerWorker : 100_000;
     const heap = SharedHeap.create({ size: Math.max(4 << 20, count * ONCE_RECORD_SIZE * 2) });
     const records = regionAlloc(heap, count * ONCE_RECORD_SIZE);
-    return { params: { heap: heap.handle(), records, count, initSpins: 200 }, state: { heap } };
+    return { params: { heap: heap.handle(), records, count, initSpins: 200, mode: 'once' }, state: { heap } };
   },
   check({ results, state, params }): StressCheck[] {
     const r = results as OnceResult[];

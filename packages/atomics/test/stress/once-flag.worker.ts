@@ -1,10 +1,27 @@
 import { runStressWorker } from '@ft/harness';
-import { callOnce, SharedHeap } from '../../src/index.js';
+import { callOnce, onceFlagIsInitialized, SharedHeap, type OnceFunction } from '../../src/index.js';
 import { ONCE_RECORD_SIZE, type OnceParams, type OnceResult } from './once-flag.scenario.js';
+
+const succeed = (): number => 0;
+
+/**
+ * The control's broken once: tests the flag, runs the initialiser, then marks
+ * the flag initialised, with nothing claiming the flag in between, so every
+ * caller that arrives while an initialiser runs runs it too. (The flag is set
+ * through `callOnce` with an initialiser that only succeeds, so the byte keeps
+ * its real encoding.)
+ */
+function checkThenActOnce(heap: SharedHeap, addr: number, fn: OnceFunction, arg: number): number {
+  if (onceFlagIsInitialized(heap, addr)) return 0;
+  const status = fn(arg);
+  if (status === 0) callOnce(heap, addr, succeed, 0);
+  return status;
+}
 
 runStressWorker<OnceParams>((ctx) => {
   const heap = SharedHeap.attach(ctx.params.heap);
-  const { records, count, initSpins } = ctx.params;
+  const { records, count, initSpins, mode } = ctx.params;
+  const once = mode === 'once' ? callOnce : checkThenActOnce;
   const i32 = heap.i32;
   const result: OnceResult = { ops: 0, failures: 0, successes: 0, unseen: 0 };
   let sink = 0;
@@ -20,7 +37,7 @@ runStressWorker<OnceParams>((ctx) => {
   };
   while (!ctx.shouldStop(result.ops) && result.ops < count) {
     const k = result.ops;
-    const status = callOnce(heap, records + k * ONCE_RECORD_SIZE, initialise, k);
+    const status = once(heap, records + k * ONCE_RECORD_SIZE, initialise, k);
     if (status === 0) {
       result.successes++;
       if (i32[(records + k * ONCE_RECORD_SIZE + 12) >>> 2] !== 1) result.unseen++;
