@@ -65,7 +65,8 @@ function parseOptions(argv: string[]): Options {
   let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--filter') filter = argv[++i] ?? '';
+    if (arg === '--') continue; // pnpm passes the separator through
+    else if (arg === '--filter') filter = argv[++i] ?? '';
     else if (arg === '--timeout') timeoutMs = Number(argv[++i]) * 1000;
     else if (arg === '--keep') keep = true;
     else throw new Error(`readme-check: unknown argument '${arg}' (--filter <text>, --timeout <seconds>, --keep)`);
@@ -238,7 +239,9 @@ async function main(): Promise<number> {
     const preload = prepareRoot(root);
     const sets = scanned.map(({ name, blocks }) => writeBlocks(root, name, blocks));
 
+    const typecheckStarted = performance.now();
     const checked = typecheck(sets);
+    const typecheckMs = performance.now() - typecheckStarted;
     problems.push(...checked.problems);
 
     const programs = sets.flatMap((set) => set.blocks.filter((block) => block.role === 'program').map((block) => ({ set, block })));
@@ -282,7 +285,8 @@ async function main(): Promise<number> {
     const modules = sets.reduce((n, set) => n + set.blocks.filter((block) => block.role === 'module').length, 0);
     const summary =
       `readme-check: ${results.length} blocks run, ${results.length - failed} passed, ${failed} failed; ` +
-      `${modules} modules used by them; ${notRun} marked not run; ${checked.files} type-checked, ` +
+      `${modules} modules used by them; ${notRun} marked not run; ${checked.files} type-checked ` +
+      `(${(typecheckMs / 1000).toFixed(1)} s), ` +
       `${problems.length} problem${problems.length === 1 ? '' : 's'} (type errors, convention) ` +
       `(${((performance.now() - started) / 1000).toFixed(1)} s)`;
     console.log(summary);
