@@ -7,38 +7,26 @@
  * would call the wrong code on shared objects.
  */
 
-import { objectDealloc, typeDealloc } from './object-memory.js';
-import type { RcThread } from './rc-thread.js';
+import type { ClearFn, DeallocFn, FinalizeFn, TraverseFn } from './rc-thread.js';
 
+/** Id of the default dealloc behaviour (`object_dealloc` / `subtype_dealloc`). @public */ export const OBJECT_DEALLOC = 0;
+/** Id of the heap-type dealloc behaviour (`type_dealloc`). @public */ export const TYPE_DEALLOC = 1;
 /**
- * A dealloc behaviour (`tp_dealloc`): called exactly once, on the thread that
- * dropped the last reference, with the object's counts at zero. It must release
- * what the object references and its memory (see `freeObject`).
- * @public
+ * How many dealloc ids are built in: registered deallocs get ids from here
+ * on. `rcThreadInit` puts the built-in behaviours (object-memory.ts) in front
+ * of the registry's in every thread's dispatch table.
  */
-export type DeallocFn = (t: RcThread, op: number) => void;
-
-/**
- * A traverse behaviour (`tp_traverse`): calls `visit` for every object address
- * `op` references; stops and returns a non-zero result of `visit`.
- * @public
- */
-export type TraverseFn = (t: RcThread, op: number, visit: (child: number) => number) => number;
-
-/** A clear behaviour (`tp_clear`): drops the references `op` holds. @public */
-export type ClearFn = (t: RcThread, op: number) => void;
-
-/** A finalize behaviour (`tp_finalize`). @public */
-export type FinalizeFn = (t: RcThread, op: number) => void;
+const BUILTIN_DEALLOCS = 2;
 
 /** The behaviour kinds a type names. @public */
 export type BehaviourKind = 'dealloc' | 'traverse' | 'clear' | 'finalize';
 
 /**
- * The behaviours of one thread, by id. Id 0 of traverse, clear and finalize
- * means "none". Every registry starts with two dealloc behaviours: id 0, the
- * default object dealloc (free the memory, release a heap type), and id 1,
- * the heap-type dealloc.
+ * The behaviours one thread registers, by id. Id 0 of traverse, clear and
+ * finalize means "none". Dealloc ids 0 and 1 are built in
+ * ({@link OBJECT_DEALLOC}: free the memory, release a heap type;
+ * {@link TYPE_DEALLOC}: a heap type's), so registered deallocs start at 2;
+ * the registry holds only what was added.
  *
  * @example
  * ```ts
@@ -49,7 +37,7 @@ export type BehaviourKind = 'dealloc' | 'traverse' | 'clear' | 'finalize';
  * @public
  */
 export class BehaviourRegistry {
-  /** Dealloc behaviours by id. */
+  /** Registered dealloc behaviours; the one with id `i` is at `i - 2` (ids 0 and 1 are built in). */
   readonly dealloc: DeallocFn[] = [];
   /** Traverse behaviours by id (0 = none). */
   readonly traverse: (TraverseFn | null)[] = [null];
@@ -60,18 +48,11 @@ export class BehaviourRegistry {
   private readonly names: string[] = [];
   private sealed = false;
 
-  constructor() {
-    // Ids 0 and 1: OBJECT_DEALLOC and TYPE_DEALLOC, in every registry.
-    this.add('dealloc', 'object', objectDealloc);
-    this.add('dealloc', 'heap-type', typeDealloc);
-  }
-
   /**
-   * Registers a behaviour under a name unique within its kind and returns its
-   * id. Throws once the registry has been used to join a runtime (ids must not
-   * change after that) or when the name is taken.
+   * Registers a dealloc behaviour under a name unique among deallocs and
+   * returns its id. Throws once the registry has been used to join a runtime
+   * (ids must not change after that) or when the name is taken.
    */
-  /** Registers a dealloc behaviour; returns its id. */
   add(kind: 'dealloc', name: string, fn: DeallocFn): number;
   /** Registers a traverse behaviour; returns its id. */
   add(kind: 'traverse', name: string, fn: TraverseFn): number;
@@ -86,7 +67,7 @@ export class BehaviourRegistry {
     this.names.push(key);
     const table = this[kind] as unknown[];
     table.push(fn);
-    return table.length - 1;
+    return kind === 'dealloc' ? BUILTIN_DEALLOCS + table.length - 1 : table.length - 1;
   }
 
   /**

@@ -28,22 +28,17 @@ import {
   OB_REF_LOCAL_INDEX,
   OB_REF_SHARED_INDEX,
   OB_TID_INDEX,
-  OB_TYPE_INDEX,
   REF_MAYBE_WEAKREF,
   REF_MERGED,
   REF_QUEUED,
   REF_SHARED_COUNT_MAX,
   REF_SHARED_UNIT,
-  TP_DEALLOC_INDEX,
 } from './layout.js';
-import { queueObject } from './merge-queue.js';
+import { deallocate } from './dealloc.js';
+import { QUEUE_ALREADY_MERGED, QUEUE_MERGED_DEAD, queueObject } from './merge-queue.js';
 import type { RcThread } from './rc-thread.js';
 
-/** Deallocs nested deeper than this are deferred to the outermost one (CPython: `_PyTrash_UNWIND_LEVEL`). @public */
-export const TRASHCAN_DEPTH = 50;
-
 // Module-local copies: an imported binding costs a TDZ check per use in a hot loop.
-const DEPTH = TRASHCAN_DEPTH;
 const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
 const LOCAL = OB_REF_LOCAL_INDEX;
 const SHARED = OB_REF_SHARED_INDEX;
@@ -167,41 +162,29 @@ export function decrefSharedIsDead(t: RcThread, op: number): boolean {
     const queue = shared === 0 || shared === REF_MAYBE_WEAKREF;
     const next = queue ? REF_QUEUED : shared - UNIT;
     const seen = Atomics.compareExchange(i32, s, shared, next);
-    if (seen === shared) {
-      if (queue) queueObject(t, op);
-      return next === MERGED;
-    }
+    if (seen === shared) return queue ? queueToOwner(t, op) : next === MERGED;
     shared = seen;
   }
 }
 
 /**
- * Merges both counts and clears the owner (`_Py_ExplicitMergeRefcount`):
- * `ob_ref_local` and `ob_tid` are zeroed before the shared word becomes
- * `(shared + local + extra) | MERGED`. Returns the merged count; the caller
- * deallocates at zero. Only the owner may call it, or a thread holding the
- * owner's merge bucket lock after the owner exited. Not for immortal objects.
- * @beta
+ * Hands the caller's reference to the owner's merge queue; returns whether
+ * the object is dead (its owner had exited and the merge done here reached
+ * zero, or it had been merged meanwhile and this was its last reference).
+ * Exported for the tests that replay its races, not from the package.
  */
-export function explicitMergeRefcount(t: RcThread, op: number, extra: number): number {
-  const u32 = t.u32;
-  const i = op >>> 2;
-  // SAFETY: owner, or the owner has exited (its last writes are ordered before
-  // its unlink from the merge bucket, whose lock the caller holds).
-  const local = u32[i + LOCAL];
-  u32[i + LOCAL] = 0;
-  u32[i + TID] = 0;
-  let shared = Atomics.load(t.i32, i + SHARED);
-  for (;;) {
-    const refcnt = (shared >> 2) + local + extra;
-    if (refcnt > REF_SHARED_COUNT_MAX) {
-      saturate(t, i);
-      return IMMORTAL_REFCNT;
-    }
-    const seen = Atomics.compareExchange(t.i32, i + SHARED, shared, (refcnt << 2) | MERGED);
-    if (seen === shared) return refcnt;
-    shared = seen;
+export function queueToOwner(t: RcThread, op: number): boolean {
+  const outcome = queueObject(t, op);
+  if (outcome === QUEUE_ALREADY_MERGED) {
+    // Merged (or made immortal) between our QUEUED CAS and the owner lookup:
+    // the reference is still ours to drop. The merge may still be in flight
+    // (ob_tid is cleared before the MERGED CAS), so go through the general
+    // non-owner decrement, which re-reads the shared word; it cannot queue
+    // again, since a word with no owner is never 0 unless immortal.
+    if (t.u32[(op >>> 2) + LOCAL] === IMMORTAL) return false;
+    return decrefSharedIsDead(t, op);
   }
+  return outcome === QUEUE_MERGED_DEAD;
 }
 
 /**
@@ -236,46 +219,6 @@ export function getRefcount(t: RcThread, op: number): number {
   const local = t.u32[i + LOCAL];
   if (local === IMMORTAL) return IMMORTAL_REFCNT;
   return local + (Atomics.load(t.i32, i + SHARED) >> 2);
-}
-
-/**
- * Runs the dealloc behaviour of `op`'s type (`_Py_Dealloc`). Called when the
- * last reference is gone; exactly once per object life.
- *
- * The trashcan (CPython's `Py_TRASHCAN_BEGIN`, generic in 3.14's
- * `_Py_Dealloc`): a dealloc that drops the last reference to another object
- * deallocates it from inside, so a long chain would recurse as deep as it is
- * long and overflow the JavaScript stack. Past {@link TRASHCAN_DEPTH} nested
- * deallocs the object is set aside instead, and the outermost dealloc frees
- * what was set aside once it has returned.
- * @beta
- */
-export function deallocate(t: RcThread, op: number): void {
-  if (t.deallocDepth >= DEPTH) {
-    t.trash.push(op);
-    return;
-  }
-  t.deallocDepth++;
-  dispatchDealloc(t, op);
-  if (--t.deallocDepth === 0 && t.trash.length !== 0) emptyTrash(t);
-}
-
-function dispatchDealloc(t: RcThread, op: number): void {
-  const u32 = t.u32;
-  const type = u32[(op >>> 2) + OB_TYPE_INDEX];
-  const dealloc = t.deallocs[u32[(type >>> 2) + TP_DEALLOC_INDEX]];
-  if (dealloc === undefined) fatalError(`object ${formatAddress(op)} of type ${formatAddress(type)} names an unregistered dealloc behaviour`);
-  dealloc(t, op);
-}
-
-/** Frees what nested deallocs set aside (each may set aside more). */
-function emptyTrash(t: RcThread): void {
-  const trash = t.trash;
-  while (trash.length !== 0) {
-    t.deallocDepth++;
-    dispatchDealloc(t, trash.pop()!);
-    t.deallocDepth--;
-  }
 }
 
 /** Counts that would wrap make the object immortal instead (DESIGN.md §5). */

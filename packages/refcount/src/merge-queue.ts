@@ -15,7 +15,8 @@
  */
 
 import { fatalError, formatAddress, mutexLock, mutexUnlock } from '@ft/atomics';
-import { decref, deallocate, explicitMergeRefcount } from './biased-refcount.js';
+import { deallocate } from './dealloc.js';
+import { explicitMergeRefcount } from './explicit-merge.js';
 import {
   BRC_BUCKET_HEAD_OFFSET,
   BRC_BUCKET_MUTEX_OFFSET,
@@ -46,20 +47,26 @@ function findRecord(t: RcThread, bucket: number, tid: number): number {
   return 0;
 }
 
+/** {@link queueObject}: the owner's queue holds the reference now. */
+export const QUEUE_HANDED_OVER = 0;
+/** {@link queueObject}: the owner had exited; merged here, and the count reached zero: the caller deallocates. */
+export const QUEUE_MERGED_DEAD = 1;
+/**
+ * {@link queueObject}: the object was merged concurrently (an explicit merge
+ * by its owner or the collector): nothing was queued, and the caller still
+ * holds its reference, to release as a merged object's.
+ */
+export const QUEUE_ALREADY_MERGED = 2;
+
 /**
  * Hands `op`, with the reference the caller held, to its owner
- * (`_Py_brc_queue_object`). The caller has already marked it QUEUED.
+ * (`_Py_brc_queue_object`). The caller has already marked it QUEUED. Returns
+ * what became of the reference: {@link QUEUE_HANDED_OVER},
+ * {@link QUEUE_MERGED_DEAD} or {@link QUEUE_ALREADY_MERGED}.
  */
-export function queueObject(t: RcThread, op: number): void {
+export function queueObject(t: RcThread, op: number): number {
   const tid = Atomics.load(t.u32, (op >>> 2) + OB_TID_INDEX);
-  if (tid === 0) {
-    // Merged concurrently (an explicit merge by the owner or the GC): an
-    // ordinary merged decref now. The caller's decref already took this
-    // reference off the total; the second one must not count it again.
-    t.refTotal++;
-    decref(t, op);
-    return;
-  }
+  if (tid === 0) return QUEUE_ALREADY_MERGED;
   const bucket = bucketOf(t.state, tid);
   mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
   const record = findRecord(t, bucket, tid);
@@ -68,8 +75,7 @@ export function queueObject(t: RcThread, op: number): void {
     const refcnt = explicitMergeRefcount(t, op, -1);
     mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
     t.mergedForExited++;
-    if (refcnt === 0) deallocate(t, op);
-    return;
+    return refcnt === 0 ? QUEUE_MERGED_DEAD : QUEUE_HANDED_OVER;
   }
   const u32 = t.u32;
   const queue = (record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
@@ -80,10 +86,12 @@ export function queueObject(t: RcThread, op: number): void {
     // non-owner must not touch ob_ref_local, so this is fatal instead.
     fatalError(`out of shared memory for the merge queue of thread ${tid} (object ${formatAddress(op)})`);
   }
+  // SAFETY: the queue head and the record's eval-breaker fields are read and written under the bucket lock.
   u32[queue] = top;
   Atomics.or(t.i32, u32[(record + TR_EVAL_BREAKER_OFFSET) >>> 2] >>> 2, u32[(record + TR_EVAL_BREAKER_BIT_OFFSET) >>> 2]);
   mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
   t.queued++;
+  return QUEUE_HANDED_OVER;
 }
 
 /**
@@ -185,4 +193,24 @@ export function brcRemoveThread(t: RcThread): void {
     u32[queue] = 0;
     mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
   }
+}
+
+/**
+ * Points the merge request at an interpreter's eval-breaker word: queueing
+ * threads will `Atomics.or(bit)` into the Int32 at `address`. By default they
+ * set {@link EVAL_EXPLICIT_MERGE_BIT} in a word of the thread's own record,
+ * which {@link mergeRequested} reads.
+ * @beta
+ */
+export function rcSetEvalBreaker(t: RcThread, address: number, bit: number): void {
+  if (address === 0 || (address & 3) !== 0 || address + 4 > t.heap.size) fatalError(`rcSetEvalBreaker: ${address} is not the address of an Int32 word`);
+  if (bit === 0 || (bit & (bit - 1)) !== 0) throw new Error(`rcSetEvalBreaker: bit must be a single bit, got ${bit}`);
+  const bucket = bucketOf(t.state, t.tid) + BRC_BUCKET_MUTEX_OFFSET;
+  mutexLock(t.heap, bucket);
+  // SAFETY: queueing threads read these two fields under the same bucket lock.
+  t.u32[(t.record + TR_EVAL_BREAKER_OFFSET) >>> 2] = address;
+  t.u32[(t.record + TR_EVAL_BREAKER_BIT_OFFSET) >>> 2] = bit;
+  t.evalBreakerIndex = address >>> 2;
+  t.evalBreakerBit = bit;
+  mutexUnlock(t.heap, bucket);
 }

@@ -18,13 +18,14 @@ import {
   REF_SHARED_UNIT,
 } from './layout.js';
 import type { RcThread } from './rc-thread.js';
-import { increfType } from './unique-ids.js';
 
 /**
  * Initialises the header of a freshly allocated object with one reference
- * owned by this thread and takes a reference to its type (`_PyObject_Init`,
- * `_Py_NewReference`). In the naive mode the object is created merged: no
- * owner, its one reference in the shared count.
+ * owned by this thread (`_Py_NewReference` and the header part of
+ * `_PyObject_Init`). In the naive mode the object is created merged: no
+ * owner, its one reference in the shared count. It does not take the
+ * reference to a heap type that an instance holds: `allocObject` does that
+ * (`_Py_INCREF_TYPE`) right after, through the per-thread type counts.
  * @public
  */
 export function initObject(t: RcThread, op: number, type: number): void {
@@ -43,7 +44,6 @@ export function initObject(t: RcThread, op: number, type: number): void {
     t.i32[i + OB_REF_SHARED_INDEX] = 0;
   }
   t.refTotal++;
-  increfType(t, type);
 }
 
 /**

@@ -1,5 +1,7 @@
 /**
- * Object memory and the two built-in dealloc behaviours. Objects live in the
+ * Object memory and the two built-in dealloc behaviours (ids
+ * `OBJECT_DEALLOC` and `TYPE_DEALLOC`, put in every thread's dispatch table
+ * by `rcThreadInit`). Objects live in the
  * thread's mimalloc heaps as in CPython's free-threaded build: instances of
  * GC types in the GC heap (where the collector finds them by visiting),
  * others in the object heap. Both are QSBR-delayed object heaps, so a freed
@@ -10,7 +12,7 @@ import { fatalError } from '@ft/atomics';
 import { MI_HEAP_GC, MI_HEAP_OBJECT, MI_MAX_ALLOC_SIZE, miFree, miHeapZalloc, type MiThread } from '@ft/mimalloc';
 import { initObject } from './object-header.js';
 import type { RcThread } from './rc-thread.js';
-import { decrefType, releaseUniqueId, setTypeUniqueId } from './unique-ids.js';
+import { decrefType, increfType, releaseUniqueId, setTypeUniqueId } from './unique-ids.js';
 import {
   OB_SIZE_INDEX,
   OB_TYPE_INDEX,
@@ -21,9 +23,6 @@ import {
   TYPE_FLAG_HAVE_GC,
   TYPE_FLAG_HEAPTYPE,
 } from './layout.js';
-
-/** Id of the default dealloc behaviour (`object_dealloc` / `subtype_dealloc`). @public */ export const OBJECT_DEALLOC = 0;
-/** Id of the heap-type dealloc behaviour (`type_dealloc`). @public */ export const TYPE_DEALLOC = 1;
 
 function miOf(t: RcThread): MiThread {
   if (t.mi === null) fatalError('object allocation needs the thread\'s mimalloc state (rcThreadInit option "mi")');
@@ -53,6 +52,7 @@ export function allocObject(t: RcThread, type: number, nitems = 0): number {
   const op = miHeapZalloc(miOf(t), gc ? MI_HEAP_GC : MI_HEAP_OBJECT, size);
   if (op === 0) return 0;
   initObject(t, op, type);
+  increfType(t, type);
   if (itemSize !== 0) u32[(op >>> 2) + OB_SIZE_INDEX] = nitems;
   return op;
 }
@@ -63,8 +63,8 @@ export function freeObject(t: RcThread, op: number): void {
 }
 
 /**
- * The default dealloc: frees the memory, then drops the instance's reference
- * to a heap type (`subtype_dealloc`'s order).
+ * The default dealloc, id `OBJECT_DEALLOC`: frees the memory, then drops the
+ * instance's reference to a heap type (`subtype_dealloc`'s order).
  */
 export function objectDealloc(t: RcThread, op: number): void {
   const type = t.u32[(op >>> 2) + OB_TYPE_INDEX];
@@ -72,7 +72,7 @@ export function objectDealloc(t: RcThread, op: number): void {
   if ((t.u32[(type >>> 2) + TP_FLAGS_INDEX] & TYPE_FLAG_HEAPTYPE) !== 0) decrefType(t, type);
 }
 
-/** A heap type's dealloc (`type_dealloc`): returns its unique id, then as an object. */
+/** A heap type's dealloc, id `TYPE_DEALLOC` (`type_dealloc`): returns its unique id, then as an object. */
 export function typeDealloc(t: RcThread, type: number): void {
   const id = t.u32[(type >>> 2) + TP_UNIQUE_ID_INDEX];
   if (id !== 0) {

@@ -12,7 +12,8 @@
  * header here, which cleared the GC's tracked and finalized bits).
  */
 
-import { decrefSharedIsDead, explicitMergeRefcount } from './biased-refcount.js';
+import { decrefSharedIsDead } from './biased-refcount.js';
+import { explicitMergeRefcount } from './explicit-merge.js';
 import { isImmortal } from './immortal.js';
 import { OB_REF_LOCAL_INDEX, OB_REF_SHARED_INDEX, OB_TID_INDEX } from './layout.js';
 import type { RcThread } from './rc-thread.js';

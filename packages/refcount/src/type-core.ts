@@ -8,6 +8,7 @@
 
 import { fatalError } from '@ft/atomics';
 import { MI_HEAP_MEM, miHeapZalloc } from '@ft/mimalloc';
+import { OBJECT_DEALLOC, TYPE_DEALLOC } from './behaviour-registry.js';
 import { enableDeferredRefcount } from './deferred.js';
 import {
   TP_BASICSIZE_OFFSET,
@@ -26,7 +27,7 @@ import {
   OB_TYPE_INDEX,
 } from './layout.js';
 import { initStaticObject } from './object-header.js';
-import { allocObject, OBJECT_DEALLOC, TYPE_DEALLOC } from './object-memory.js';
+import { allocObject } from './object-memory.js';
 import type { RcThread } from './rc-thread.js';
 import { assignUniqueId, setTypeUniqueId } from './unique-ids.js';
 

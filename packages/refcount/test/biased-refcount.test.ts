@@ -22,7 +22,9 @@ import {
   isImmortal,
   type RcThread,
 } from '../src/index.js';
-import { queueObject } from '../src/merge-queue.js';
+import { queueToOwner } from '../src/biased-refcount.js';
+import { OB_REF_SHARED_INDEX, OB_TID_INDEX } from '../src/layout.js';
+import { QUEUE_ALREADY_MERGED, queueObject } from '../src/merge-queue.js';
 import { closeEnv, exitThread, makeEnv, otherThread, type Env } from './fixture.js';
 
 let env: Env;
@@ -144,10 +146,30 @@ describe('non-owner thread', () => {
     const total = other.refTotal;
     other.refTotal--;
     expect(explicitMergeRefcount(t, op, 0)).toBe(2);
-    queueObject(other, op);
+    expect(queueObject(other, op)).toBe(QUEUE_ALREADY_MERGED); // reported, nothing queued
+    expect(other.queued).toBe(0);
+    expect(getRefcount(t, op)).toBe(2);
+    expect(queueToOwner(other, op)).toBe(false); // the reference dropped as a merged object's
     expect(other.refTotal).toBe(total - 1);
     expect(getRefcount(t, op)).toBe(1);
+    decref(t, op);
+    expect(env.deaths.map((d) => d.op)).toEqual([op]);
+  });
+
+  it('a queueing thread that sees the owner cleared before the MERGED CAS leaves its decrement to the merge', () => {
+    const other = otherThread(env);
+    const op = allocObject(t, env.plain);
+    incref(t, op); // local 2: one of them is handed to `other`
+    // `other` has marked the object QUEUED; the owner's explicit merge has
+    // cleared ob_tid (gh-119999's order) but not yet swapped in MERGED.
+    Atomics.store(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX, REF_QUEUED);
+    Atomics.store(t.u32, (op >>> 2) + OB_TID_INDEX, 0);
+    expect(queueToOwner(other, op)).toBe(false);
     expect(other.queued).toBe(0);
+    // The merge's CAS then fails, re-reads the shared word and counts the
+    // decrement: 2 local - 1 = 1.
+    expect(explicitMergeRefcount(t, op, 0)).toBe(1);
+    expect(sharedFlags(t, op)).toBe(REF_MERGED);
     decref(t, op);
     expect(env.deaths.map((d) => d.op)).toEqual([op]);
   });

@@ -30,7 +30,8 @@
  * dealloc: a poisoned body, a reused block (another serial) or a DEAD entry.
  */
 
-import { BehaviourRegistry, OBJECT_DEALLOC, OBJECT_HEADER_SIZE, OB_TYPE_INDEX, type RcThread } from '../../src/index.js';
+import { BehaviourRegistry, OBJECT_DEALLOC, OBJECT_HEADER_SIZE, type RcThread } from '../../src/index.js';
+import { OB_TYPE_INDEX } from '../../src/layout.js';
 
 /** Byte offset of the serial in a test object. */
 export const OBJ_SERIAL_OFFSET = OBJECT_HEADER_SIZE;

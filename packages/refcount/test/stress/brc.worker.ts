@@ -15,14 +15,12 @@ import {
   IMMORTAL_REFCNT_LOCAL,
   incref,
   mergeRequested,
-  OB_REF_LOCAL_INDEX,
-  OB_REF_SHARED_INDEX,
-  OB_TID_INDEX,
   processMergeQueue,
   rcThreadExit,
   rcThreadInit,
   type RcThread,
 } from '../../src/index.js';
+import { OB_REF_LOCAL_INDEX, OB_REF_SHARED_INDEX, OB_TID_INDEX } from '../../src/layout.js';
 import { attachDeathLog, buildBrcRegistry, checkWord, deathLog, OBJ_CHECK_INDEX, OBJ_CREATOR_INDEX, OBJ_SERIAL_INDEX, SERIAL_ALIVE } from './brc-objects.js';
 import type { BrcParams, BrcResult } from './brc.scenario.js';
 import { RINGS_EARLY_EXITED_INDEX, RINGS_QUIET_INDEX, RINGS_SAMPLED_INDEX } from './brc-objects.js';

@@ -1,0 +1,100 @@
+/**
+ * A thread's reference-counting lifecycle, the top of the package: joining an
+ * interpreter's refcount state (the registry fingerprint check, the merge-queue
+ * record, the dispatch table with the built-in deallocs in front of the
+ * registered ones, the 3.13 immortalization measure) and leaving it (draining
+ * the merge queue, merging per-thread counts and the reference total).
+ */
+
+import { regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
+import type { BehaviourRegistry } from './behaviour-registry.js';
+import { immortalizeDeferredObjects } from './deferred.js';
+import {
+  EVAL_EXPLICIT_MERGE_BIT,
+  RC_FINGERPRINT_OFFSET,
+  RC_IMMORTALIZE_OFFSET,
+  RC_THREADS_EVER_OFFSET,
+  RC_THREADS_OFFSET,
+  THREAD_RECORD_SIZE,
+  TR_EVAL_BREAKER_BIT_OFFSET,
+  TR_EVAL_BREAKER_OFFSET,
+  TR_MERGE_REQUEST_OFFSET,
+  TR_TID_OFFSET,
+} from './layout.js';
+import { brcInitThread, brcRemoveThread } from './merge-queue.js';
+import { objectDealloc, typeDealloc } from './object-memory.js';
+import { releaseChunkCache } from './object-stack.js';
+import { checkRcState, IMMORTALIZE_ARMED } from './rc-state.js';
+import { RcThread, type DeallocFn, type RcThreadOptions } from './rc-thread.js';
+import { mergeRefTotal } from './ref-total.js';
+import { finalizePerThreadRefcounts } from './unique-ids.js';
+
+/**
+ * Joins the interpreter whose refcount state is at `state` (CPython
+ * `_Py_brc_init_thread` and the refcount parts of `new_threadstate`). The
+ * registry must list the same behaviours in the same order as the creator's:
+ * a different fingerprint is refused with the two lists' difference.
+ * @example
+ * ```ts
+ * // in a worker:
+ * const heap = SharedHeap.attach(workerData.heap);
+ * const t = rcThreadInit(heap, workerData.rc, buildRegistry(), { mi: miThreadInit(heap, workerData.mi, null) });
+ * // ... incref/decref ...
+ * rcThreadExit(t);
+ * ```
+ * @public
+ */
+export function rcThreadInit(heap: SharedHeap, state: number, registry: BehaviourRegistry, options: RcThreadOptions = {}): RcThread {
+  checkRcState(heap, state);
+  const expected = heap.u32[(state + RC_FINGERPRINT_OFFSET) >>> 2];
+  const mine = registry.fingerprint();
+  if (mine !== expected) {
+    throw new Error(
+      `rcThreadInit: this thread's behaviour registries (fingerprint ${hex(mine)}: ${registry.list().join(', ') || 'only the built-in deallocs'}) ` +
+        `differ from the runtime's (fingerprint ${hex(expected)}); every thread must register the same behaviours in the same order`,
+    );
+  }
+  registry.seal();
+  const record = regionAlloc(heap, THREAD_RECORD_SIZE);
+  if (record === 0) throw new Error('rcThreadInit: out of shared memory for the thread record');
+  // The built-in deallocs take ids 0 and 1 (OBJECT_DEALLOC, TYPE_DEALLOC) in
+  // every thread; the registry's follow in registration order.
+  const deallocs: DeallocFn[] = [objectDealloc, typeDealloc, ...registry.dealloc];
+  const t = new RcThread(heap, state, record, deallocs, options);
+  // SAFETY: the record is unpublished until brcInitThread links it.
+  heap.u32[(record + TR_TID_OFFSET) >>> 2] = t.tid;
+  heap.u32[(record + TR_EVAL_BREAKER_OFFSET) >>> 2] = record + TR_MERGE_REQUEST_OFFSET;
+  heap.u32[(record + TR_EVAL_BREAKER_BIT_OFFSET) >>> 2] = EVAL_EXPLICIT_MERGE_BIT;
+  brcInitThread(t);
+  Atomics.add(heap.i32, (state + RC_THREADS_OFFSET) >>> 2, 1);
+  const joined = Atomics.add(heap.i32, (state + RC_THREADS_EVER_OFFSET) >>> 2, 1) + 1;
+  if (joined > 1 && Atomics.load(heap.i32, (state + RC_IMMORTALIZE_OFFSET) >>> 2) === IMMORTALIZE_ARMED) immortalizeDeferredObjects(t);
+  return t;
+}
+
+/**
+ * Leaves the interpreter (`_Py_brc_remove_thread`,
+ * `_PyObject_FinalizePerThreadRefcounts`, the reftotal merge of
+ * `tstate_delete_common`): drains the merge queue, merges the per-thread
+ * counts into their objects and the reference total into the interpreter's.
+ * Objects this thread still owns stay valid: other threads merge them when
+ * they would otherwise queue them.
+ * @public
+ */
+export function rcThreadExit(t: RcThread): void {
+  brcRemoveThread(t);
+  finalizePerThreadRefcounts(t);
+  mergeRefTotal(t);
+  releaseChunkCache(t);
+  Atomics.sub(t.i32, (t.state + RC_THREADS_OFFSET) >>> 2, 1);
+  regionFree(t.heap, t.record, THREAD_RECORD_SIZE);
+}
+
+/** Threads currently registered with the interpreter's refcount state (joined and not exited). @public */
+export function registeredThreads(t: RcThread): number {
+  return Atomics.load(t.i32, (t.state + RC_THREADS_OFFSET) >>> 2);
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0');
+}
