@@ -9,6 +9,9 @@
  *   (LAYERS in layers.ts); `@ft/harness` only from test/ and bench/; nothing
  *   reaches into another package's files by relative path (that would bypass
  *   both the layer rule and the public surface).
+ * - No import cycles (DESIGN.md §6): inside each package's src/, the files
+ *   form a stack: no file reaches itself through relative imports, value or
+ *   type-only. Each cycle is printed as a path of files.
  * - Agreement: the `@ft/*` packages that src/ imports, package.json
  *   `dependencies` and tsconfig.json `references` are the same set, so that
  *   builds order correctly and every package installs alone from its tarball.
@@ -300,6 +303,90 @@ function checkImports(dir: string, pkgDir: string, pkg: Record<string, any> | un
   }
 }
 
+/**
+ * Resolves a relative specifier of `file` to a source file of `files`
+ * (TypeScript's ESM style imports `./x.js` for `./x.ts`).
+ */
+function resolveRelative(file: string, spec: string, files: ReadonlySet<string>): string | undefined {
+  const target = resolve(dirname(file), spec);
+  const candidates = [target, target.replace(/\.(m|c)?js$/, '.$1ts'), `${target}.ts`, join(target, 'index.ts')];
+  return candidates.find((candidate) => files.has(candidate));
+}
+
+/**
+ * Every import cycle among the files of `srcDir` (value and type imports
+ * alike: a type-only cycle still means the files cannot be read bottom-up).
+ * Tarjan's strongly connected components; each component with more than one
+ * file, or a file importing itself, is reported with one concrete cycle
+ * through it.
+ */
+function findImportCycles(srcDir: string): string[][] {
+  const files = walkSources(srcDir);
+  const fileSet = new Set(files);
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const targets: string[] = [];
+    for (const site of collectImports(parse(file))) {
+      if (!site.specifier.startsWith('.')) continue;
+      const target = resolveRelative(file, site.specifier, fileSet);
+      if (target !== undefined && !targets.includes(target)) targets.push(target);
+    }
+    edges.set(file, targets);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const connect = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || edges.get(v)!.includes(v)) components.push(component);
+    }
+  };
+  for (const file of files) if (!index.has(file)) connect(file);
+  // One concrete cycle per component: walk from its first file (in path
+  // order) along edges that stay inside it until a file repeats.
+  return components.map((component) => {
+    const members = new Set(component);
+    const start = [...component].sort()[0];
+    const path = [start];
+    const seen = new Map([[start, 0]]);
+    for (;;) {
+      const next = edges.get(path[path.length - 1])!.filter((w) => members.has(w)).sort()[0];
+      if (seen.has(next)) return [...path.slice(seen.get(next)!), next];
+      seen.set(next, path.length);
+      path.push(next);
+    }
+  });
+}
+
+function checkCycles(dir: string, pkgDir: string): void {
+  const srcDir = join(pkgDir, 'src');
+  for (const cycle of findImportCycles(srcDir)) {
+    const names = cycle.map((file) => relative(srcDir, file));
+    report(cycle[0], `import cycle in @ft/${dir}: ${names.join(' → ')} (DESIGN.md §6: each package is a stack of files; move what both need into a file below them)`);
+  }
+}
+
 /** Private tooling must never be published by accident. */
 function checkTools(): void {
   const toolsDir = join(REPO_ROOT, 'tools');
@@ -328,6 +415,7 @@ for (const dir of dirs) {
   }
   checkShape(dir, pkgDir, pkg);
   checkImports(dir, pkgDir, pkg);
+  checkCycles(dir, pkgDir);
 }
 checkTools();
 
@@ -338,5 +426,5 @@ if (problems.length > 0) {
   console.log(`check: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dirs.length} package${dirs.length === 1 ? '' : 's'}`);
   process.exitCode = 1;
 } else {
-  console.log(`check: ${dirs.length} package${dirs.length === 1 ? '' : 's'} OK (layers, dependencies, references, shape)`);
+  console.log(`check: ${dirs.length} package${dirs.length === 1 ? '' : 's'} OK (layers, dependencies, references, shape, no import cycles)`);
 }
