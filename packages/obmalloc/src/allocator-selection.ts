@@ -13,11 +13,18 @@
  * (tag 4). In free-threaded mode (the default) `pymalloc` is refused, as in
  * CPython's free-threaded build, where mimalloc is required: a pymalloc
  * state is not thread-safe and only works under an interpreter lock.
+ *
+ * Any other name is refused wherever a name is accepted — here, by
+ * {@link parseAllocatorName} and by {@link allocatorNameFromEnv} — with the
+ * list of valid names, as CPython refuses one (`_PyMem_GetAllocatorName`
+ * fails and start-up stops with "PYTHONMALLOC: unknown allocator"). Nothing
+ * falls back to a default: `pymalloc-debug` (a dash) is not `pymalloc_debug`.
  */
 
 import type { SharedHeap } from '@ft/atomics';
 import { MI_HEAP_MEM, MI_HEAP_OBJECT, type MiThread } from '@ft/mimalloc';
 import { AllocatorDomains } from './allocator-domains.js';
+import { describeValue } from './argument-checks.js';
 import { setupDebugHooks, type DebugHookOptions } from './debug-hooks.js';
 import type { ObmallocState } from './obmalloc-state.js';
 import type { Pymalloc } from './pymalloc.js';
@@ -29,22 +36,33 @@ export const ALLOCATOR_NAMES = ['default', 'debug', 'pymalloc', 'pymalloc_debug'
 /** An allocator name. @public */
 export type AllocatorName = (typeof ALLOCATOR_NAMES)[number];
 
-/**
- * Checks an allocator name; unknown names throw an error listing the valid ones.
- * @public
- */
-export function parseAllocatorName(name: string): AllocatorName {
+function checkName(where: string, name: unknown): AllocatorName {
+  if (typeof name !== 'string') throw new TypeError(`${where}: the memory allocator name must be a string, got ${describeValue(name)}`);
   if ((ALLOCATOR_NAMES as readonly string[]).includes(name)) return name as AllocatorName;
-  throw new Error(`unknown memory allocator '${name}'; valid names: ${ALLOCATOR_NAMES.join(', ')}`);
+  throw new RangeError(`${where}: unknown memory allocator '${name}'; valid names: ${ALLOCATOR_NAMES.join(', ')}`);
 }
 
 /**
- * The allocator named by the `FT_MALLOC` environment variable, or `default`.
+ * Checks an allocator name (`_PyMem_GetAllocatorName`).
+ * @throws TypeError when `name` is not a string; RangeError, listing the
+ * valid names, when it is not one of {@link ALLOCATOR_NAMES}.
+ * @public
+ */
+export function parseAllocatorName(name: string): AllocatorName {
+  return checkName('parseAllocatorName', name);
+}
+
+/**
+ * The allocator named by the `FT_MALLOC` environment variable (CPython's
+ * `PYTHONMALLOC`), or `default` when it is unset or empty (CPython ignores
+ * an empty variable too).
+ * @throws RangeError, listing the valid names, for any other value that is
+ * not one of {@link ALLOCATOR_NAMES} (CPython: "PYTHONMALLOC: unknown allocator").
  * @public
  */
 export function allocatorNameFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): AllocatorName {
   const value = env.FT_MALLOC;
-  return value === undefined || value === '' ? 'default' : parseAllocatorName(value);
+  return value === undefined || value === '' ? 'default' : checkName('FT_MALLOC', value);
 }
 
 /**
@@ -70,17 +88,35 @@ export interface AllocatorSetup {
 
 /**
  * The calling thread's allocator domains for allocator `name` (see the table
- * in this module's documentation). Throws for `pymalloc` in free-threaded
- * mode, or in GIL mode without a pymalloc state.
+ * in this module's documentation).
  * @example
  * ```ts
+ * import { SharedHeap } from '@ft/atomics';
+ * import { miCreate, miThreadInit } from '@ft/mimalloc';
+ * import { allocatorNameFromEnv, createAllocatorDomains, pyMemFree, pyMemMalloc } from '@ft/obmalloc';
+ *
+ * const heap = SharedHeap.create({ size: 64 << 20 });
+ * const miThread = miThreadInit(heap, miCreate(heap), null);
  * const domains = createAllocatorDomains(heap, allocatorNameFromEnv(), { mi: miThread });
  * const p = pyMemMalloc(domains, 100);
+ * pyMemFree(domains, p);
  * ```
+ * @throws RangeError, listing the valid names, for a name that is not one of
+ * {@link ALLOCATOR_NAMES} (TypeError when it is not a string), and for a
+ * mode other than `free-threaded` and `gil`; TypeError without `setup.mi`;
+ * Error for `pymalloc` in free-threaded mode, or in GIL mode without a
+ * pymalloc state.
  * @public
  */
 export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, setup: AllocatorSetup): AllocatorDomains {
+  checkName('createAllocatorDomains', name);
+  if (typeof setup !== 'object' || setup === null || typeof setup.mi !== 'object' || setup.mi === null) {
+    throw new TypeError("createAllocatorDomains: setup.mi must be the calling thread's mimalloc state (miThreadInit)");
+  }
   const mode = setup.mode ?? 'free-threaded';
+  if (mode !== 'free-threaded' && mode !== 'gil') {
+    throw new RangeError(`createAllocatorDomains: unknown mode ${describeValue(mode)}; the modes are 'free-threaded' and 'gil'`);
+  }
   const debug = name === 'debug' || name.endsWith('_debug');
   let base = name === 'debug' || name === 'default' ? (mode === 'gil' ? 'pymalloc' : 'mimalloc') : name.replace(/_debug$/, '');
   const raw = mimallocAllocator(setup.mi, RAW_HEAP_TAG);
@@ -92,12 +128,12 @@ export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, se
     const pm = setup.pymalloc ?? setup.interpreter?.pymalloc;
     if (pm === undefined) throw new Error(`memory allocator '${name}' needs the interpreter's pymalloc state`);
     const small = pymallocAllocator(pm, raw);
-    domains = new AllocatorDomains(raw, small, small);
+    domains = new AllocatorDomains(heap, raw, small, small);
   } else if (base === 'malloc') {
-    domains = new AllocatorDomains(raw, raw, raw);
+    domains = new AllocatorDomains(heap, raw, raw, raw);
   } else {
     base = 'mimalloc';
-    domains = new AllocatorDomains(raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocAllocator(setup.mi, MI_HEAP_OBJECT));
+    domains = new AllocatorDomains(heap, raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocAllocator(setup.mi, MI_HEAP_OBJECT));
   }
   if (debug) {
     // Only pymalloc domains can meet another interpreter's pymalloc blocks.

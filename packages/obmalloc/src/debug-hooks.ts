@@ -19,14 +19,42 @@
  * Given the interpreter's allocator state, the mem and object hooks also
  * catch a block of another interpreter's pymalloc being freed (or
  * reallocated) by this one.
+ *
+ * The hooks are a checking layer, so unlike the other allocator objects
+ * they check their arguments even when called directly: a size that is not
+ * one throws as at the domain entry points, and an address whose frame
+ * cannot be read (not an integer, outside the heap, too low for a header)
+ * is reported like any damaged block — a fatal error naming the address —
+ * never an exception from inside the report.
  */
 
 import { fatalError, formatAddress, type SharedHeap } from '@ft/atomics';
 import { miThreadSetDebugHeader, type MiThread } from '@ft/mimalloc';
-import { MAX_REQUEST_SIZE, type AllocatorDomain, type AllocatorDomains, type MemAllocator } from './allocator-domains.js';
+import { getAllocator, setAllocator, type AllocatorDomain, type AllocatorDomains, type MemAllocator } from './allocator-domains.js';
+import { describeValue, MAX_REQUEST_SIZE, rejectCallocSizes, rejectSize } from './argument-checks.js';
+import {
+  DEBUG_API_ID_OFFSET,
+  DEBUG_HEADER_SIZE,
+  DEBUG_LEADING_GUARD_OFFSET,
+  DEBUG_S,
+  DEBUG_SERIAL_LOW_OFFSET,
+  DEBUG_SERIAL_OFFSET,
+  DEBUG_SIZE_LOW_OFFSET,
+  DEBUG_SIZE_OFFSET,
+  DEBUG_TRAILING_GUARD_OFFSET,
+} from './layout.js';
 import { foreignBlockMessage, type ObmallocState } from './obmalloc-state.js';
 
-/** `S`: the size of the size field and of each guard. @public */ export const DEBUG_S = 8;
+// Module-local copies of the frame layout for the hot paths (an imported
+// binding is checked for its temporal dead zone on every use).
+const K_DEBUG_S = DEBUG_S;
+const K_HEADER = DEBUG_HEADER_SIZE;
+const K_SIZE_OFFSET = DEBUG_SIZE_OFFSET;
+const K_SIZE_LOW_OFFSET = DEBUG_SIZE_LOW_OFFSET;
+const K_API_ID_OFFSET = DEBUG_API_ID_OFFSET;
+const K_TRAILING_GUARD_OFFSET = DEBUG_TRAILING_GUARD_OFFSET;
+const K_SERIAL_OFFSET = DEBUG_SERIAL_OFFSET;
+const K_SERIAL_LOW_OFFSET = DEBUG_SERIAL_LOW_OFFSET;
 /** Fill of freshly allocated memory (`PYMEM_CLEANBYTE`). @public */ export const CLEAN_BYTE = 0xcd;
 /** Fill of freed memory (`PYMEM_DEADBYTE`). @public */ export const DEAD_BYTE = 0xdd;
 /** Guard bytes (`PYMEM_FORBIDDENBYTE`). @public */ export const FORBIDDEN_BYTE = 0xfd;
@@ -34,7 +62,7 @@ import { foreignBlockMessage, type ObmallocState } from './obmalloc-state.js';
 export const OBJECT_PROTECTED_BYTES = 16;
 
 /** API ids of the domains. @public */
-export const API_ID: Readonly<Record<AllocatorDomain, string>> = { raw: 'r', mem: 'm', object: 'o' };
+export const API_ID: Readonly<Record<AllocatorDomain, string>> = Object.freeze({ raw: 'r', mem: 'm', object: 'o' });
 
 /**
  * Options of the debug hooks.
@@ -130,6 +158,8 @@ interface DebugHooks {
   /** The heap's memset (`heap.fill`). */
   readonly fill: (address: number, byte: number, length: number) => void;
   readonly u8: Uint8Array;
+  /** The heap's lowest allocatable address (`regionStart`), for reports. */
+  readonly lowAddress: number;
   /** The whole heap as a DataView (fixed length, like the typed-array views). */
   readonly dv: DataView;
   /** Heap size in bytes (the trailing guard of a sane block ends below it). */
@@ -168,6 +198,7 @@ function makeDebugHooks(heap: SharedHeap, base: MemAllocator, domain: AllocatorD
     base,
     fill: heap.fill,
     u8: heap.u8,
+    lowAddress: heap.regionStart,
     dv: new DataView(heap.buffer, 0, heap.size),
     heapSize: heap.size,
     apiId,
@@ -176,7 +207,7 @@ function makeDebugHooks(heap: SharedHeap, base: MemAllocator, domain: AllocatorD
     serial,
     extra,
     maxRequest: MAX_REQUEST_SIZE - extra,
-    tailBytes: extra - 2 * DEBUG_S,
+    tailBytes: extra - DEBUG_HEADER_SIZE,
     protect: domain === 'object' && options.freeThreaded !== false ? OBJECT_PROTECTED_BYTES : 0,
     checkThread: domain !== 'raw' && options.isAttached !== undefined ? options.isAttached : null,
     interpreter: domain !== 'raw' && options.interpreter !== undefined ? options.interpreter : null,
@@ -202,14 +233,15 @@ function requireAttached(s: DebugHooks, fn: string): void {
  */
 function writeFrame(s: DebugHooks, b: number, n: number): number {
   const dv = s.dv;
-  const p = b + 16; // 2·S
-  dv.setUint32(b, 0); // the size's high half: sizes are below 2^31
-  dv.setUint32(b + 4, n); // big-endian
-  dv.setFloat64(b + DEBUG_S, s.apiDouble, true); // the API id, the leading guard
-  dv.setFloat64(p + n, FORBIDDEN_F64, true); // the trailing guard
+  const p = b + K_HEADER;
+  dv.setUint32(b + K_SIZE_OFFSET, 0); // the size's high half: sizes are below 2^31
+  dv.setUint32(b + K_SIZE_LOW_OFFSET, n); // big-endian
+  dv.setFloat64(b + K_API_ID_OFFSET, s.apiDouble, true); // the API id, the leading guard
+  const end = p + n;
+  dv.setFloat64(end + K_TRAILING_GUARD_OFFSET, FORBIDDEN_F64, true);
   if (s.serial) {
-    dv.setUint32(p + n + DEBUG_S, 0);
-    dv.setUint32(p + n + DEBUG_S + 4, ++serialCounter >>> 0);
+    dv.setUint32(end + K_SERIAL_OFFSET, 0);
+    dv.setUint32(end + K_SERIAL_LOW_OFFSET, ++serialCounter >>> 0);
   }
   return p;
 }
@@ -225,40 +257,62 @@ function writeFrame(s: DebugHooks, b: number, n: number): number {
  */
 function checkFrame(s: DebugHooks, p: number, fn: string): number {
   const dv = s.dv;
-  if (p < 2 * DEBUG_S || p > s.heapSize || dv.getFloat64(p - DEBUG_S, true) !== s.apiDouble) return checkFrameSlow(s, p, fn);
+  // A Number (tested first: nothing else is converted), an integer, with
+  // its header inside the heap; anything else takes the slow path, which
+  // reports it.
+  if (typeof p !== 'number' || p >>> 0 !== p || p < K_HEADER || p > s.heapSize || dv.getFloat64(p - K_HEADER + K_API_ID_OFFSET, true) !== s.apiDouble) {
+    return checkFrameSlow(s, p, fn);
+  }
   // Sizes are below 2^31: the high four bytes are not read (as before).
-  const n = dv.getUint32(p - 12); // big-endian
-  if (p + n + DEBUG_S > s.heapSize || dv.getFloat64(p + n, true) !== FORBIDDEN_F64) return checkFrameSlow(s, p, fn);
+  const n = dv.getUint32(p - K_HEADER + K_SIZE_LOW_OFFSET); // big-endian
+  if (p + n + K_DEBUG_S > s.heapSize || dv.getFloat64(p + n + K_TRAILING_GUARD_OFFSET, true) !== FORBIDDEN_F64) return checkFrameSlow(s, p, fn);
   return n;
+}
+
+/** Whether a debug header could sit before `p`: a u32 integer with the 2·S header bytes inside the heap. */
+function headerInHeap(heapSize: number, p: unknown): p is number {
+  return typeof p === 'number' && p >>> 0 === p && p >= DEBUG_HEADER_SIZE && p <= heapSize;
 }
 
 /** CPython's byte-wise check (`_PyMem_DebugCheckAddress`), which reports the first problem found. */
 function checkFrameSlow(s: DebugHooks, p: number, fn: string): number {
+  if (!headerInHeap(s.heapSize, p)) {
+    report(s, p, `${fn}: bad address: ${describeAddress(p)} cannot be a memory block of the heap`);
+  }
   const u8 = s.u8;
-  if (u8[p - DEBUG_S] !== s.apiCode) {
-    const found = u8[p - DEBUG_S];
-    report(s.heap, p, s.serial, s.options, `${fn}: bad ID: Allocated using API '${printable(found)}', verified using API '${s.apiId}'`);
+  const b = p - DEBUG_HEADER_SIZE;
+  const found = u8[b + DEBUG_API_ID_OFFSET];
+  if (found !== s.apiCode) {
+    report(s, p, `${fn}: bad ID: Allocated using API '${printable(found)}', verified using API '${s.apiId}'`);
   }
-  for (let i = p - DEBUG_S + 1; i < p; i++) {
-    if (u8[i] !== FORBIDDEN_BYTE) report(s.heap, p, s.serial, s.options, `${fn}: bad leading pad byte`);
+  for (let i = b + DEBUG_LEADING_GUARD_OFFSET; i < p; i++) {
+    if (u8[i] !== FORBIDDEN_BYTE) report(s, p, `${fn}: bad leading pad byte`);
   }
-  const b = p - 2 * DEBUG_S;
-  // Sizes are below 2^31: the high four bytes are zero.
-  const n = ((u8[b + 4] << 24) | (u8[b + 5] << 16) | (u8[b + 6] << 8) | u8[b + 7]) >>> 0;
+  const n = frameSize(u8, b);
+  // A trailing guard that would leave the heap is damaged by definition
+  // (`u8` reads past its end give undefined, which is not FORBIDDEN_BYTE).
   for (let i = p + n; i < p + n + DEBUG_S; i++) {
-    if (u8[i] !== FORBIDDEN_BYTE) report(s.heap, p, s.serial, s.options, `${fn}: bad trailing pad byte`);
+    if (u8[i] !== FORBIDDEN_BYTE) report(s, p, `${fn}: bad trailing pad byte`);
   }
   return n;
 }
 
+/** The requested size in the frame at `b`, byte-wise (the low half of the big-endian u64; sizes are below 2^31). */
+function frameSize(u8: Uint8Array, b: number): number {
+  const i = b + DEBUG_SIZE_LOW_OFFSET;
+  return ((u8[i] << 24) | (u8[i + 1] << 16) | (u8[i + 2] << 8) | u8[i + 3]) >>> 0;
+}
+
 /** A block of another interpreter's pymalloc must not be freed here (reported before anything is touched). */
 function checkOwner(s: DebugHooks, p: number, fn: string): void {
-  const message = foreignBlockMessage(s.interpreter!, p - 2 * DEBUG_S, fn);
-  if (message !== undefined) report(s.heap, p, s.serial, s.options, message);
+  const message = foreignBlockMessage(s.interpreter!, p - K_HEADER, fn);
+  if (message !== undefined) report(s, p, message);
 }
 
 function debugMalloc(s: DebugHooks, n: number): number {
   if (s.checkThread !== null) requireAttached(s, s.nameMalloc);
+  // The domain entry points checked n already; a direct call is checked here (see the file comment).
+  if (typeof n !== 'number' || (n | 0) !== n || n < 0) return rejectSize(s.nameMalloc, 'the size', n);
   if (n > s.maxRequest) return 0;
   const b = s.base.malloc(n + s.extra);
   if (b === 0) return 0;
@@ -271,6 +325,9 @@ function debugMalloc(s: DebugHooks, n: number): number {
 
 function debugCalloc(s: DebugHooks, nelem: number, elsize: number): number {
   if (s.checkThread !== null) requireAttached(s, s.nameCalloc);
+  if (typeof nelem !== 'number' || typeof elsize !== 'number' || (nelem | 0) !== nelem || (elsize | 0) !== elsize || nelem < 0 || elsize < 0) {
+    return rejectCallocSizes(s.nameCalloc, nelem, elsize);
+  }
   const n = nelem * elsize;
   if (n > s.maxRequest) return 0;
   const b = s.base.calloc(1, n + s.extra);
@@ -280,12 +337,14 @@ function debugCalloc(s: DebugHooks, nelem: number, elsize: number): number {
 
 function debugRealloc(s: DebugHooks, p: number, n: number): number {
   if (s.checkThread !== null) requireAttached(s, s.nameRealloc);
+  if (typeof n !== 'number' || (n | 0) !== n || n < 0) return rejectSize(s.nameRealloc, 'the size', n);
+  // As CPython's debug realloc: too large fails before p is looked at, and p stays valid.
   if (n > s.maxRequest) return 0;
   const old = checkFrame(s, p, s.nameRealloc);
   if (s.interpreter !== null) checkOwner(s, p, s.nameRealloc);
   // No save/restore of the old contents around the underlying realloc, as
   // in CPython's free-threaded build: another thread may be reading them.
-  const b = s.base.realloc(p - 2 * DEBUG_S, n + s.extra);
+  const b = s.base.realloc(p - K_HEADER, n + s.extra);
   if (b === 0) return 0; // p is untouched and still valid
   const q = writeFrame(s, b, n);
   // SAFETY: plain stores into this thread's block, never over the
@@ -313,23 +372,29 @@ function debugFree(s: DebugHooks, p: number): void {
   // serial number (the object header bytes excepted).
   // SAFETY: plain stores — the caller owns the block until base.free below;
   // the object header that lock-free readers may still read is not touched.
-  const b = p - 16; // 2·S
+  const b = p - K_HEADER;
   const protect = s.protect;
   const end = n + s.tailBytes; // dead bytes from p on
   if (protect === 0) {
-    s.fill(b, DEAD_BYTE, 2 * DEBUG_S + end);
+    s.fill(b, DEAD_BYTE, K_HEADER + end);
   } else {
-    s.fill(b, DEAD_BYTE, 2 * DEBUG_S);
+    s.fill(b, DEAD_BYTE, K_HEADER);
     if (end > protect) s.fill(p + protect, DEAD_BYTE, end - protect);
   }
   s.base.free(b);
 }
 
 /**
- * Wraps `base` with the debug hooks for API id `apiId` ('r', 'm' or 'o').
+ * Wraps `base` with the debug hooks of `domain` (API id 'r', 'm' or 'o').
+ * Unlike other allocator objects, the result checks its arguments (see the
+ * module documentation).
+ * @throws RangeError for a domain other than 'raw', 'mem' and 'object'.
  * @public
  */
 export function debugAllocator(heap: SharedHeap, base: MemAllocator, domain: AllocatorDomain, options: DebugHookOptions = {}): DebugAllocator {
+  if (domain !== 'raw' && domain !== 'mem' && domain !== 'object') {
+    throw new RangeError(`debugAllocator: unknown allocator domain ${describeValue(domain)}; the domains are 'raw', 'mem' and 'object'`);
+  }
   const s = makeDebugHooks(heap, base, domain, options);
   // Own-property methods (not a class's prototype methods), so that
   // `{ ...previous, malloc }` wrappers keep working.
@@ -347,42 +412,72 @@ function printable(code: number): string {
   return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : `\\x${code.toString(16).padStart(2, '0')}`;
 }
 
-function hex(heap: SharedHeap, from: number, count: number): string {
-  return Array.from(heap.u8.subarray(from, from + count), (b) => b.toString(16).padStart(2, '0')).join(' ');
+function hex(u8: Uint8Array, from: number, count: number): string {
+  return Array.from(u8.subarray(from, from + count), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** `_PyObject_DebugDumpAddress` + `Py_FatalError`: everything known about the block, then a fatal error. */
-function report(heap: SharedHeap, p: number, serial: boolean, options: DebugHookOptions, what: string): never {
-  const u8 = heap.u8;
-  const id = u8[p - DEBUG_S];
-  const n = ((u8[p - 12] << 24) | (u8[p - 11] << 16) | (u8[p - 10] << 8) | u8[p - 9]) >>> 0;
+/** An address as a report shows it: `0x0001f2a0` for a u32 integer, else the value and its kind. */
+function describeAddress(p: unknown): string {
+  return typeof p === 'number' && p >>> 0 === p ? formatAddress(p) : describeValue(p);
+}
+
+/**
+ * `_PyObject_DebugDumpAddress` + `Py_FatalError`: everything known about the
+ * block, then a fatal error. Reads only bytes inside the heap, so any `p`
+ * gets its report: one whose header cannot lie in the heap gets a line
+ * saying so instead of a dump.
+ */
+function report(s: DebugHooks, p: number, what: string): never {
+  if (!headerInHeap(s.heapSize, p)) {
+    const where = typeof p === 'number' && p >>> 0 === p && p <= s.heapSize ? `too close to the heap's start for a ${DEBUG_HEADER_SIZE}-byte debug header` : 'not an address inside the heap';
+    fatalError(
+      `Debug memory block at address p=${describeAddress(p)}: ${where} ` +
+        `(blocks lie from ${formatAddress(s.lowAddress)} to ${formatAddress(s.heapSize - 1)}); nothing to dump\n` +
+        `${allocationTracebackLines(s.options, p)}\n${what}`,
+    );
+  }
+  const u8 = s.u8;
+  const b = p - DEBUG_HEADER_SIZE;
+  const id = u8[b + DEBUG_API_ID_OFFSET];
+  const n = frameSize(u8, b);
   const lines = [`Debug memory block at address p=${formatAddress(p)}: API '${printable(id)}'`];
   lines.push(`    ${n} bytes originally requested`);
-  const lead = Array.from(u8.subarray(p - DEBUG_S + 1, p));
+  const lead = Array.from(u8.subarray(b + DEBUG_LEADING_GUARD_OFFSET, p));
   if (lead.every((b) => b === FORBIDDEN_BYTE)) lines.push(`    The ${DEBUG_S - 1} pad bytes at p-${DEBUG_S - 1} are FORBIDDENBYTE, as expected.`);
   else {
     lines.push(`    The ${DEBUG_S - 1} pad bytes at p-${DEBUG_S - 1} are not all FORBIDDENBYTE (0xfd):`);
     lead.forEach((b, i) => lines.push(`        at p-${DEBUG_S - 1 - i}: 0x${b.toString(16).padStart(2, '0')}${b === FORBIDDEN_BYTE ? '' : ' *** OUCH'}`));
   }
   // Only trust the size (and so the tail) when it fits in the heap.
-  if (p + n + DEBUG_S <= heap.size) {
+  if (p + n + DEBUG_S <= s.heapSize) {
     const tail = p + n;
-    const trail = Array.from(u8.subarray(tail, tail + DEBUG_S));
+    const trail = Array.from(u8.subarray(tail + DEBUG_TRAILING_GUARD_OFFSET, tail + DEBUG_TRAILING_GUARD_OFFSET + DEBUG_S));
     if (trail.every((b) => b === FORBIDDEN_BYTE)) lines.push(`    The ${DEBUG_S} pad bytes at tail=${formatAddress(tail)} are FORBIDDENBYTE, as expected.`);
     else {
       lines.push(`    The ${DEBUG_S} pad bytes at tail=${formatAddress(tail)} are not all FORBIDDENBYTE (0xfd):`);
       trail.forEach((b, i) => lines.push(`        at tail+${i}: 0x${b.toString(16).padStart(2, '0')}${b === FORBIDDEN_BYTE ? '' : ' *** OUCH'}`));
     }
-    if (serial) {
-      const s = tail + DEBUG_S;
-      const serialNo = ((u8[s + 4] << 24) | (u8[s + 5] << 16) | (u8[s + 6] << 8) | u8[s + 7]) >>> 0;
+    // The serial number only when it lies in the heap too.
+    const serial = tail + DEBUG_SERIAL_LOW_OFFSET;
+    if (s.serial && serial + 4 <= s.heapSize) {
+      const serialNo = ((u8[serial] << 24) | (u8[serial + 1] << 16) | (u8[serial + 2] << 8) | u8[serial + 3]) >>> 0;
       lines.push(`    The block was made by call #${serialNo}.`);
     }
-    lines.push(`    Data at p: ${hex(heap, p, Math.min(n, 16))}${n > 16 ? ' ...' : ''}`);
+    lines.push(`    Data at p: ${hex(u8, p, Math.min(n, 16))}${n > 16 ? ' ...' : ''}`);
   }
-  const traceback = options.allocationTraceback?.(p);
-  lines.push(traceback !== undefined ? `Memory block allocated at (most recent call first):\n${traceback}` : 'Enable tracemalloc to get the memory block allocation traceback');
+  lines.push(allocationTracebackLines(s.options, p));
   fatalError(`${lines.join('\n')}\n${what}`);
+}
+
+/** The allocation traceback part of a report; a provider that throws must not hide the report. */
+function allocationTracebackLines(options: DebugHookOptions, p: number): string {
+  let traceback: string | undefined;
+  try {
+    traceback = options.allocationTraceback?.(p);
+  } catch (e) {
+    return `The memory block allocation traceback is unavailable (the provider threw: ${String(e)})`;
+  }
+  return traceback !== undefined ? `Memory block allocated at (most recent call first):\n${traceback}` : 'Enable tracemalloc to get the memory block allocation traceback';
 }
 
 /**
@@ -393,8 +488,9 @@ function report(heap: SharedHeap, p: number, serial: boolean, options: DebugHook
  * @public
  */
 export function setupDebugHooks(heap: SharedHeap, domains: AllocatorDomains, options: DebugHookOptions = {}): void {
-  if (options.mi !== undefined && options.freeThreaded !== false) miThreadSetDebugHeader(options.mi, 2 * DEBUG_S);
+  if (options.mi !== undefined && options.freeThreaded !== false) miThreadSetDebugHeader(options.mi, DEBUG_HEADER_SIZE);
   for (const domain of ['raw', 'mem', 'object'] as const) {
-    if (!isDebugAllocator(domains[domain])) domains[domain] = debugAllocator(heap, domains[domain], domain, options);
+    const current = getAllocator(domains, domain);
+    if (!isDebugAllocator(current)) setAllocator(domains, domain, debugAllocator(heap, current, domain, options));
   }
 }

@@ -8,6 +8,7 @@
  */
 
 export {
+  DEBUG_S,
   OBMALLOC_LAYOUT_VERSION,
   POOL_OVERHEAD,
   PYMALLOC_ALIGNMENT,
@@ -19,6 +20,7 @@ export {
   OBMALLOC_MODE_FREE_THREADED,
   OBMALLOC_MODE_GIL,
 } from './layout.js';
+export { MAX_REQUEST_SIZE } from './argument-checks.js';
 export {
   defaultArenaAllocator,
   Pymalloc,
@@ -37,13 +39,67 @@ export {
   type PymallocClassStats,
   type PymallocStats,
 } from './pymalloc.js';
-export * from './allocator-domains.js';
+export {
+  AllocatorDomains,
+  getAllocator,
+  pyMemCalloc,
+  pyMemFree,
+  pyMemMalloc,
+  pyMemRawCalloc,
+  pyMemRawFree,
+  pyMemRawMalloc,
+  pyMemRawRealloc,
+  pyMemRealloc,
+  pyObjectCalloc,
+  pyObjectFree,
+  pyObjectMalloc,
+  pyObjectRealloc,
+  setAllocator,
+  type AllocatorDomain,
+  type MemAllocator,
+} from './allocator-domains.js';
 export { freeThreadedAllocators, mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
-export * from './debug-hooks.js';
-export * from './allocator-selection.js';
-export * from './malloc-stats.js';
-export * from './delayed-free.js';
-export * from './tracemalloc.js';
+export {
+  API_ID,
+  CLEAN_BYTE,
+  DEAD_BYTE,
+  debugAllocator,
+  FORBIDDEN_BYTE,
+  OBJECT_PROTECTED_BYTES,
+  setupDebugHooks,
+  type DebugAllocator,
+  type DebugHookOptions,
+} from './debug-hooks.js';
+export {
+  ALLOCATOR_NAMES,
+  allocatorNameFromEnv,
+  createAllocatorDomains,
+  parseAllocatorName,
+  type AllocatorName,
+  type AllocatorSetup,
+} from './allocator-selection.js';
+export {
+  enableMallocStatsFromEnv,
+  formatMallocStats,
+  globalAllocatedBlocks,
+  interpreterAllocatedBlocks,
+  printMallocStats,
+  type InterpreterAllocators,
+} from './malloc-stats.js';
+export { memFreeDelayed, objectFreeDelayed, registerDelayedFree, type DelayedFreeIds } from './delayed-free.js';
+export {
+  DEFAULT_DOMAIN,
+  javascriptStackFrames,
+  TraceMalloc,
+  TRACEMALLOC_MAX_FRAMES,
+  type FrameProvider,
+  type MemoryTrace,
+  type StatisticKeyType,
+  type TracedMemory,
+  type TraceFrame,
+  type TraceMallocSnapshot,
+  type TraceStatistic,
+} from './tracemalloc.js';
 export {
   obmallocForeignOwner,
   obmallocInterpreters,

@@ -178,3 +178,31 @@ export const POOL_OVERHEAD = 32;
 /** @public */ export const IS_NEXT_OFFSET = 24;
 /** @public */ export const IS_RUNTIME_OFFSET = 28;
 /** @public */ export const OBMALLOC_STATE_SIZE = 64;
+
+// ---------------------------------------------------------------------------
+// Debug-hook frame (CPython's `_PyMem_DebugRawAlloc` layout with S = 8),
+// around the n data bytes of every block the debug hooks hand out. b is the
+// underlying block, p = b + DEBUG_HEADER_SIZE the address the caller gets.
+// Written by the thread that allocates the block, before anyone else can
+// reach it; checked by the thread that frees or reallocates it (plain: the
+// block is that thread's then).
+//
+//  from b      width   field
+//  0           u64 BE  n, the requested size (high half always 0: sizes are below 2^31)
+//  8           u8      API id: 'r', 'm' or 'o'
+//  9           u8 × 7  leading guard, FORBIDDEN_BYTE
+//  16          n       data (p)
+//  from p + n
+//  0           u8 × 8  trailing guard, FORBIDDEN_BYTE
+//  8           u64 BE  serial number (only with `serialNumbers`)
+// ---------------------------------------------------------------------------
+
+/** `S`: the size of the size field and of each guard. @public */ export const DEBUG_S = 8;
+/** The size field, from b (a big-endian u64). @public */ export const DEBUG_SIZE_OFFSET = 0;
+/** The low half of the big-endian size field, from b: the half that holds the size. @public */ export const DEBUG_SIZE_LOW_OFFSET = 4;
+/** The API id byte, from b. @public */ export const DEBUG_API_ID_OFFSET = 8;
+/** The first of the S - 1 leading guard bytes, from b. @public */ export const DEBUG_LEADING_GUARD_OFFSET = 9;
+/** Bytes before the data: p = b + 2·S. @public */ export const DEBUG_HEADER_SIZE = 2 * DEBUG_S;
+/** The trailing guard, from the end of the data (p + n). @public */ export const DEBUG_TRAILING_GUARD_OFFSET = 0;
+/** The serial number, from the end of the data (a big-endian u64). @public */ export const DEBUG_SERIAL_OFFSET = DEBUG_S;
+/** The low half of the big-endian serial number, from the end of the data. @public */ export const DEBUG_SERIAL_LOW_OFFSET = DEBUG_S + 4;

@@ -62,6 +62,7 @@ import {
   RT_TAG_OFFSET,
   RT_VERSION_OFFSET,
 } from './layout.js';
+import { describeValue } from './argument-checks.js';
 import { pymallocAttach, pymallocCreate, pymallocDestroy, pymallocStateContains, pymallocStats, type Pymalloc } from './pymalloc.js';
 
 /**
@@ -102,13 +103,21 @@ export function obmallocRuntimeCreate(heap: SharedHeap, options: ObmallocRuntime
 
 function checkRuntime(heap: SharedHeap, runtime: number): void {
   const ok =
+    typeof runtime === 'number' &&
     Number.isInteger(runtime) &&
-    runtime > 0 &&
+    runtime >= heap.regionStart &&
     runtime % 4 === 0 &&
     runtime + OBMALLOC_RUNTIME_SIZE <= heap.size &&
+    // CPython: acquire — pairs with the creator's tag store, which publishes the record.
     Atomics.load(heap.u32, (runtime + RT_TAG_OFFSET) >>> 2) === OBMALLOC_RUNTIME_TAG &&
+    // SAFETY: written before the tag was published, read-only after.
     heap.u32[(runtime + RT_VERSION_OFFSET) >>> 2] === OBMALLOC_LAYOUT_VERSION;
-  if (!ok) fatalError(`${formatAddress(runtime)} is not a runtime allocator record of layout version ${OBMALLOC_LAYOUT_VERSION}`);
+  if (!ok) fatalError(`${showAddress(runtime)} is not a runtime allocator record of layout version ${OBMALLOC_LAYOUT_VERSION}`);
+}
+
+/** An address as fatal messages show it: `0x0001f2a0` for a u32 integer, else the value and its kind. */
+function showAddress(p: unknown): string {
+  return typeof p === 'number' && p >>> 0 === p ? formatAddress(p) : describeValue(p);
 }
 
 /**
@@ -186,7 +195,13 @@ export class ObmallocState {
 export function obmallocStateCreate(heap: SharedHeap, runtime: number, config: ObmallocStateConfig): number {
   checkRuntime(heap, runtime);
   const id = config.id;
-  if (!(Number.isInteger(id) && id >= 0 && id <= 0xffffffff)) throw new Error(`obmallocStateCreate: the interpreter id must be a u32, got ${id}`);
+  if (!(typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffffffff)) {
+    throw new RangeError(`obmallocStateCreate: the interpreter id must be an integer from 0 to 2^32 - 1, got ${describeValue(id)}`);
+  }
+  const mi = config.mi ?? 0;
+  if (!(typeof mi === 'number' && mi >>> 0 === mi && (mi === 0 || (mi >= heap.regionStart && mi < heap.size)))) {
+    throw new RangeError(`obmallocStateCreate: config.mi must be 0 or the address of a mimalloc state (miCreate), got ${describeValue(mi)}`);
+  }
   const isMain = id === 0;
   const owns = isMain || config.useMainObmalloc !== true;
   const record = regionAlloc(heap, OBMALLOC_STATE_SIZE, 64);
@@ -213,7 +228,7 @@ export function obmallocStateCreate(heap: SharedHeap, runtime: number, config: O
       u32[(record + IS_ID_OFFSET) >>> 2] = id;
       u32[(record + IS_FLAGS_OFFSET) >>> 2] = (owns ? IS_FLAG_OWNS_STATE : 0) | (isMain ? IS_FLAG_MAIN : 0);
       u32[(record + IS_PYMALLOC_OFFSET) >>> 2] = own !== null ? own.state : u32[(main + IS_PYMALLOC_OFFSET) >>> 2];
-      u32[(record + IS_MI_OFFSET) >>> 2] = config.mi ?? 0;
+      u32[(record + IS_MI_OFFSET) >>> 2] = mi;
       u32[(record + IS_RUNTIME_OFFSET) >>> 2] = runtime;
       u32[(record + IS_TAG_OFFSET) >>> 2] = OBMALLOC_STATE_TAG;
       u32[(record + IS_NEXT_OFFSET) >>> 2] = u32[(runtime + RT_HEAD_OFFSET) >>> 2];
@@ -241,7 +256,10 @@ function tryCreatePymalloc(heap: SharedHeap): Pymalloc | null {
   }
 }
 
-/** The registered record of interpreter `id`, or 0. Caller holds the runtime mutex. */
+/**
+ * The registered record of interpreter `id`, or 0.
+ * SAFETY: plain reads of the list — the caller holds the runtime mutex.
+ */
 function findRecord(heap: SharedHeap, runtime: number, id: number): number {
   const u32 = heap.u32;
   for (let r = u32[(runtime + RT_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + IS_NEXT_OFFSET) >>> 2]) {
@@ -265,13 +283,19 @@ function findRecord(heap: SharedHeap, runtime: number, id: number): number {
  */
 export function obmallocStateAttach(heap: SharedHeap, record: number, mi?: MiThread): ObmallocState {
   const ok =
+    typeof record === 'number' &&
     Number.isInteger(record) &&
-    record > 0 &&
+    record >= heap.regionStart &&
     record % 4 === 0 &&
     record + OBMALLOC_STATE_SIZE <= heap.size &&
+    // SAFETY: plain reads of fields the creator wrote before it published
+    // the record (linked it in under the runtime mutex, or posted its
+    // address); the tag changes once more, when the interpreter ends, after
+    // which attaching is the caller's error either way.
     heap.u32[(record + IS_TAG_OFFSET) >>> 2] === OBMALLOC_STATE_TAG &&
     heap.u32[(record + IS_VERSION_OFFSET) >>> 2] === OBMALLOC_LAYOUT_VERSION;
-  if (!ok) fatalError(`${formatAddress(record)} is not a living interpreter's allocator state of layout version ${OBMALLOC_LAYOUT_VERSION}`);
+  if (!ok) fatalError(`${showAddress(record)} is not a living interpreter's allocator state of layout version ${OBMALLOC_LAYOUT_VERSION}`);
+  // SAFETY: as the tag above.
   checkRuntime(heap, heap.u32[(record + IS_RUNTIME_OFFSET) >>> 2]);
   return new ObmallocState(heap, record, mi);
 }
@@ -392,12 +416,14 @@ export function obmallocStateEnd(s: ObmallocState): ObmallocStateEndReport {
   if (s.ownsState) {
     // Off the list: no scanner can be reading the state now.
     const pm = s.pymalloc;
+    // SAFETY: the interpreter's threads are gone (the documented precondition): exclusive use.
     const raw = u32[(pm.state + PM_RAW_ALLOCATED_BLOCKS_OFFSET) >>> 2];
     arenas = pymallocStats(pm).arenasAllocated;
     leaked = pymallocDestroy(pm) + raw;
     if (leaked !== 0) {
       mutexLock(heap, mutex);
       try {
+        // SAFETY: the leak total is written under the runtime mutex only.
         u32[(s.runtime + RT_INTERPRETER_LEAKS_OFFSET) >>> 2] += leaked;
       } finally {
         mutexUnlock(heap, mutex);
@@ -417,6 +443,7 @@ export function obmallocRuntimeLeaks(s: ObmallocState): number {
   const mutex = s.runtime + RT_MUTEX_OFFSET;
   mutexLock(s.heap, mutex);
   try {
+    // SAFETY: under the runtime mutex, which every write of the total holds.
     return s.heap.u32[(s.runtime + RT_INTERPRETER_LEAKS_OFFSET) >>> 2];
   } finally {
     mutexUnlock(s.heap, mutex);
@@ -452,6 +479,8 @@ export function obmallocInterpreters(s: ObmallocState): ObmallocInterpreterInfo[
   const mutex = s.runtime + RT_MUTEX_OFFSET;
   mutexLock(heap, mutex);
   try {
+    // SAFETY: the list under the runtime mutex; a listed record's other
+    // fields are read-only once published.
     for (let r = u32[(s.runtime + RT_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + IS_NEXT_OFFSET) >>> 2]) {
       list.push({
         id: u32[(r + IS_ID_OFFSET) >>> 2],

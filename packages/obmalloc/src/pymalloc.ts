@@ -29,8 +29,17 @@
  * V8 inlines a caller's loop only up to a bytecode budget, and with helpers
  * the free's range check fell out of it (22 ns).
  *
- * A pymalloc instance is not thread-safe: one thread uses it, or whoever
- * holds the interpreter's lock in GIL mode. All accesses are plain.
+ * A pymalloc state is not thread-safe, as in CPython: at any moment one
+ * thread uses it — the thread that owns it, or in GIL mode whichever thread
+ * holds the interpreter's lock (taking the lock orders its accesses after
+ * the previous holder's). That is the *exclusive-use* condition; every
+ * function below that reads or writes the state, its descriptors, arena map
+ * or pools with plain accesses says so in its doc (`SAFETY: exclusive use`),
+ * and the two that read a state without using it say why they may.
+ *
+ * Arguments: sizes and addresses follow the package's rule
+ * (`argument-checks.ts`); what each function does with a value that is not
+ * a size or not an address is in its doc.
  *
  * Not checked here: freeing an address inside an arena that is not an
  * allocated block (a stray pointer, a double free) corrupts the state, as in
@@ -38,6 +47,7 @@
  */
 
 import { fatalError, formatAddress, regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
+import { describeValue, rejectSize } from './argument-checks.js';
 import {
   ARENA_ADDRESS_OFFSET,
   ARENA_FREEPOOLS_OFFSET,
@@ -168,6 +178,9 @@ function blocksPerPool(c: number): number {
 /**
  * A thread's handle on a pymalloc state (thread-local; the state itself is in
  * shared memory). Create with {@link pymallocCreate} or {@link pymallocAttach}.
+ * Only one thread may use a state at a time (its owner, or the holder of the
+ * interpreter's lock in GIL mode): the functions that take a handle read and
+ * write the state with plain accesses under that condition.
  * @public
  */
 export class Pymalloc {
@@ -196,6 +209,8 @@ export class Pymalloc {
 
   /** @internal */
   constructor(heap: SharedHeap, state: number) {
+    // SAFETY: the map's address and size are written once, before the state
+    // is published (pymallocCreate), and never change.
     this.heap = heap;
     this.u32 = heap.u32;
     this.u16 = heap.u16;
@@ -239,7 +254,8 @@ export function pymallocCreate(heap: SharedHeap): Pymalloc {
     if (state !== 0) regionFree(heap, state, PYMALLOC_STATE_SIZE);
     throw new Error('pymallocCreate: out of shared memory for the pymalloc state');
   }
-  // SAFETY: not published yet; the regions are zeroed.
+  // SAFETY: plain stores — the state is not published yet (its address is
+  // returned below); the regions are zeroed.
   const u32 = heap.u32;
   u32[(state + PM_VERSION_OFFSET) >>> 2] = OBMALLOC_LAYOUT_VERSION;
   u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] = map;
@@ -256,12 +272,26 @@ export function pymallocCreate(heap: SharedHeap): Pymalloc {
 
 /**
  * A handle on an existing state for another thread (GIL mode: the threads
- * take turns under the interpreter's lock).
+ * take turns under the interpreter's lock). Fails fatally when `state` is
+ * not the address of a living pymalloc state (any value that is not an
+ * aligned integer address inside the heap included).
  * @public
  */
 export function pymallocAttach(heap: SharedHeap, state: number): Pymalloc {
-  if (heap.u32[(state + PM_TAG_OFFSET) >>> 2] !== PYMALLOC_TAG || heap.u32[(state + PM_VERSION_OFFSET) >>> 2] !== OBMALLOC_LAYOUT_VERSION) {
-    fatalError(`${formatAddress(state)} is not a pymalloc state of layout version ${OBMALLOC_LAYOUT_VERSION}`);
+  const ok =
+    typeof state === 'number' &&
+    state >>> 0 === state &&
+    state % 4 === 0 &&
+    state >= heap.regionStart &&
+    state + PYMALLOC_STATE_SIZE <= heap.size &&
+    // SAFETY: plain reads of the tag and version, which the creator wrote
+    // before it published the state's address, and which change only when
+    // the state is destroyed (after its users are gone).
+    heap.u32[(state + PM_TAG_OFFSET) >>> 2] === PYMALLOC_TAG &&
+    heap.u32[(state + PM_VERSION_OFFSET) >>> 2] === OBMALLOC_LAYOUT_VERSION;
+  if (!ok) {
+    const shown = typeof state === 'number' && state >>> 0 === state ? formatAddress(state) : describeValue(state);
+    fatalError(`${shown} is not a pymalloc state of layout version ${OBMALLOC_LAYOUT_VERSION}`);
   }
   return new Pymalloc(heap, state);
 }
@@ -283,6 +313,8 @@ export function pymallocSetArenaAllocator(pm: Pymalloc, allocator: ArenaAllocato
 }
 
 // Descriptor helpers: `index` is the descriptor index, links are index + 1.
+// SAFETY (the five helpers): exclusive use — callers are the functions below
+// that run under it.
 function arenaAddr(pm: Pymalloc, index: number): number {
   return pm.u32[(pm.state + PM_ARENAS_OFFSET) >>> 2] + index * ARENA_OBJECT_SIZE;
 }
@@ -301,13 +333,19 @@ function setNfp2lasta(pm: Pymalloc, nf: number, link: number): void {
 
 /**
  * Allocates `n` bytes (1..512) from pymalloc (`pymalloc_alloc`); 0 when `n`
- * is 0 or above 512 (the caller falls back to raw) or no arena can be had.
+ * is 0 or an integer above 512 (the caller falls back to raw) or no arena
+ * can be had.
+ *
+ * SAFETY: exclusive use (see {@link Pymalloc}).
+ * @throws TypeError when `n` is not a number; RangeError when it is negative,
+ * `NaN`, infinite or a fraction (nothing is allocated).
  * @public
  */
 export function pymallocAlloc(pm: Pymalloc, n: number): number {
-  if (!(n > 0 && n <= K_PYMALLOC_SMALL_REQUEST_THRESHOLD)) return 0;
+  // An int32 in 1..512: the type check costs one compare on the hot path.
+  if (!(typeof n === 'number' && (n | 0) === n && n > 0 && n <= K_PYMALLOC_SMALL_REQUEST_THRESHOLD)) return rejectSize('pymallocAlloc', 'the size', n);
   const u32 = pm.u32;
-  const c = (Math.ceil(n) - 1) >>> K_PYMALLOC_ALIGNMENT_SHIFT;
+  const c = (n - 1) >>> K_PYMALLOC_ALIGNMENT_SHIFT;
   const list = usedList(pm, c);
   const pool = u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2];
   if (pool === list) return allocateFromNewPool(pm, c);
@@ -334,7 +372,7 @@ export function pymallocAlloc(pm: Pymalloc, n: number): number {
   return block;
 }
 
-/** Puts the pool's next never-used block on its empty free list. */
+/** Puts the pool's next never-used block on its empty free list. SAFETY: exclusive use. */
 function carveBlock(pm: Pymalloc, pool: number, c: number): void {
   const u32 = pm.u32;
   const nextOffset = u32[(pool + K_POOL_NEXTOFFSET_OFFSET) >>> 2];
@@ -349,13 +387,13 @@ function carveBlock(pm: Pymalloc, pool: number, c: number): void {
  * linked list whose head is a pseudo pool header, placed so that its
  * `nextpool` and `prevpool` fields are the class's two words of `usedpools`
  * (it has no other fields). An empty list points at itself; linking and
- * unlinking need no test for the ends.
+ * unlinking need no test for the ends. (Address arithmetic only.)
  */
 function usedList(pm: Pymalloc, c: number): number {
   return pm.usedLists + 8 * c;
 }
 
-/** Unlinks a pool from its used list (it became full or empty). */
+/** Unlinks a pool from its used list (it became full or empty). SAFETY: exclusive use. */
 function usedUnlink(pm: Pymalloc, pool: number): void {
   const u32 = pm.u32;
   const next = u32[(pool + K_POOL_NEXTPOOL_OFFSET) >>> 2];
@@ -367,6 +405,7 @@ function usedUnlink(pm: Pymalloc, pool: number): void {
 /**
  * Makes a pool that is in no used list the first of class `c`'s, the one the
  * next allocation takes a block from. (pymallocFree has a branch-free copy.)
+ * SAFETY: exclusive use.
  */
 function usedPushFront(pm: Pymalloc, pool: number, c: number): void {
   const u32 = pm.u32;
@@ -378,7 +417,7 @@ function usedPushFront(pm: Pymalloc, pool: number, c: number): void {
   u32[(list + K_POOL_NEXTPOOL_OFFSET) >>> 2] = pool;
 }
 
-/** `allocate_from_new_pool`: a pool from the fullest usable arena, or a new arena. */
+/** `allocate_from_new_pool`: a pool from the fullest usable arena, or a new arena. SAFETY: exclusive use. */
 function allocateFromNewPool(pm: Pymalloc, c: number): number {
   const u32 = pm.u32;
   const s = pm.state;
@@ -437,7 +476,7 @@ function allocateFromNewPool(pm: Pymalloc, c: number): number {
   return block;
 }
 
-/** `new_arena`: a descriptor (growing the array if needed) and 1 MiB of memory. Returns the index or -1. */
+/** `new_arena`: a descriptor (growing the array if needed) and 1 MiB of memory. Returns the index or -1. SAFETY: exclusive use. */
 function newArena(pm: Pymalloc): number {
   const u32 = pm.u32;
   const s = pm.state;
@@ -465,6 +504,14 @@ function newArena(pm: Pymalloc): number {
   return index;
 }
 
+/**
+ * Marks an arena's windows in the arena map (arena index + 1, or 0).
+ * SAFETY: exclusive use for the stores. Other interpreters read the map
+ * without using the state (pymallocStateContains, under the runtime
+ * mutex): an entry is set before any block of the arena is handed out, and
+ * cleared before the arena goes back to the region allocator, whose lock
+ * orders the clear before anyone else can get the memory.
+ */
 function markArenaMap(pm: Pymalloc, first: number, pools: number, value: number): void {
   const map = pm.u32[(pm.state + K_PM_ARENA_MAP_OFFSET) >>> 2];
   const entries = pm.u32[(pm.state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2];
@@ -475,7 +522,7 @@ function markArenaMap(pm: Pymalloc, first: number, pools: number, value: number)
   }
 }
 
-/** Doubles the descriptor array (16, 32, 64, …) and links the new descriptors as unused. */
+/** Doubles the descriptor array (16, 32, 64, …) and links the new descriptors as unused. SAFETY: exclusive use. */
 function growArenaObjects(pm: Pymalloc): boolean {
   const u32 = pm.u32;
   const s = pm.state;
@@ -500,11 +547,17 @@ function growArenaObjects(pm: Pymalloc): boolean {
 
 /**
  * Whether `p` is inside one of this pymalloc's pools (`address_in_range`).
+ * Never throws: a value that is not an address in an arena (not a number,
+ * not an integer, outside the heap) is not pymalloc's.
+ *
+ * SAFETY: exclusive use (see {@link Pymalloc}): the map entry is read plain.
  * @public
  */
 export function pymallocAddressInRange(pm: Pymalloc, p: number): boolean {
-  // A u32 integer (`>>>` must not wrap 2^32 + p onto p) whose window the map
+  // A Number (checked first: `>>>` would convert anything else) that is a
+  // u32 integer (`>>>` must not wrap 2^32 + p onto p) whose window the map
   // covers and marks; window 0 is never an arena's (the heap's reserved prefix).
+  if (typeof p !== 'number') return false;
   const window = p >>> K_PYMALLOC_POOL_SHIFT;
   return p >>> 0 === p && window < pm.mapEntries && pm.u16[pm.mapIndex + window] !== 0;
 }
@@ -513,10 +566,15 @@ export function pymallocAddressInRange(pm: Pymalloc, p: number): boolean {
  * Whether `p` is inside an arena of the pymalloc state at `state`, read
  * without a handle (the cross-interpreter check reads other interpreters'
  * states). The caller keeps the state alive while it reads.
+ *
+ * SAFETY: plain reads of a state this thread does not use: the map's
+ * address and size never change while the state lives; for the entry, see
+ * markArenaMap (the caller holds the runtime mutex that orders states'
+ * destruction).
  * @internal
  */
 export function pymallocStateContains(heap: SharedHeap, state: number, p: number): boolean {
-  if (p >>> 0 !== p || p === 0 || p >= heap.size) return false;
+  if (typeof p !== 'number' || p >>> 0 !== p || p === 0 || p >= heap.size) return false;
   const window = p >>> K_PYMALLOC_POOL_SHIFT;
   if (window >= heap.u32[(state + K_PM_ARENA_MAP_ENTRIES_OFFSET) >>> 2]) return false;
   return heap.u16[(heap.u32[(state + K_PM_ARENA_MAP_OFFSET) >>> 2] >>> 1) + window] !== 0;
@@ -526,6 +584,9 @@ export function pymallocStateContains(heap: SharedHeap, state: number, p: number
  * Blocks the pymalloc domain allocator sent to raw and has not freed
  * (CPython's `raw_allocated_blocks`): one count in the state, so every
  * thread of every interpreter using the state sees the same number.
+ *
+ * SAFETY: a plain read; exact under exclusive use, a statistic otherwise
+ * (another thread may hold the interpreter's lock and be changing it).
  * @public
  */
 export function pymallocRawAllocatedBlocks(pm: Pymalloc): number {
@@ -534,7 +595,9 @@ export function pymallocRawAllocatedBlocks(pm: Pymalloc): number {
 
 /**
  * The block size of a pymalloc block, or 0 when `p` is not inside one of
- * pymalloc's arenas.
+ * pymalloc's arenas (never throws; see {@link pymallocAddressInRange}).
+ *
+ * SAFETY: exclusive use (see {@link Pymalloc}).
  * @public
  */
 export function pymallocBlockSize(pm: Pymalloc, p: number): number {
@@ -545,11 +608,18 @@ export function pymallocBlockSize(pm: Pymalloc, p: number): number {
 
 /**
  * Frees a pymalloc block (`pymalloc_free`); returns false, freeing nothing,
- * when `p` is not pymalloc's (the caller frees it with raw).
+ * when `p` is an integer that is not in pymalloc's arenas (the caller frees
+ * it with raw). An address inside an arena must be a block this state
+ * handed out and has not freed: anything else corrupts the state, as in
+ * CPython (the debug hooks catch it).
+ *
+ * SAFETY: exclusive use (see {@link Pymalloc}).
+ * @throws TypeError when `p` is not a number; RangeError when it is `NaN`,
+ * infinite or a fraction (nothing is freed).
  * @public
  */
 export function pymallocFree(pm: Pymalloc, p: number): boolean {
-  if (!pymallocAddressInRange(pm, p)) return false;
+  if (!pymallocAddressInRange(pm, p)) return notPymallocs(p);
   const u32 = pm.u32;
   const pool = ((p >>> K_PYMALLOC_POOL_SHIFT) << K_PYMALLOC_POOL_SHIFT) >>> 0;
   const last = u32[(pool + K_POOL_FREEBLOCK_OFFSET) >>> 2];
@@ -574,7 +644,17 @@ export function pymallocFree(pm: Pymalloc, p: number): boolean {
   return true;
 }
 
-/** An emptied pool goes back to its arena, which may move, become usable, or be released (`insert_to_freepool`). */
+/** pymallocFree's answer for a value that is not in an arena: false for an integer, else an error. */
+function notPymallocs(p: unknown): boolean {
+  if (typeof p !== 'number') throw new TypeError(`pymallocFree: the address must be a number, got ${describeValue(p)}`);
+  if (!Number.isInteger(p)) throw new RangeError(`pymallocFree: the address must be an integer, got ${describeValue(p)}`);
+  return false;
+}
+
+/**
+ * An emptied pool goes back to its arena, which may move, become usable, or
+ * be released (`insert_to_freepool`). SAFETY: exclusive use.
+ */
 function insertToFreepool(pm: Pymalloc, pool: number): void {
   const u32 = pm.u32;
   const s = pm.state;
@@ -629,7 +709,7 @@ function insertToFreepool(pm: Pymalloc, pool: number): void {
   setField(pm, arenaAddr(pm, lastnf - 1), ARENA_NEXTARENA_OFFSET, link);
 }
 
-/** Returns an arena's memory and its descriptor to the unused list. */
+/** Returns an arena's memory and its descriptor to the unused list. SAFETY: exclusive use. */
 function releaseArena(pm: Pymalloc, index: number): void {
   const u32 = pm.u32;
   const s = pm.state;
@@ -646,6 +726,11 @@ function releaseArena(pm: Pymalloc, index: number): void {
 
 /**
  * Walks every arena and pool (`_PyObject_DebugMallocStats`).
+ *
+ * SAFETY: plain reads; exact under exclusive use. Any thread may ask
+ * (`interpreterAllocatedBlocks`): while the state's user runs, the walk is
+ * a statistic — it only reads, and an out-of-range read of a typed array
+ * yields `undefined`, never a fault.
  * @public
  */
 export function pymallocStats(pm: Pymalloc): PymallocStats {
@@ -694,6 +779,9 @@ export function pymallocStats(pm: Pymalloc): PymallocStats {
 /**
  * Releases every arena (an interpreter with its own state ends). Blocks still
  * allocated are lost; returns how many there were, for leak reports.
+ *
+ * SAFETY: exclusive use, for good: no other handle on the state may be used
+ * afterwards.
  * @public
  */
 export function pymallocDestroy(pm: Pymalloc): number {

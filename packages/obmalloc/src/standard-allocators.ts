@@ -14,9 +14,11 @@ import {
   miHeapRealloc,
   MI_HEAP_MEM,
   MI_HEAP_OBJECT,
+  MI_MAX_TAG,
   type MiThread,
 } from '@ft/mimalloc';
 import type { MemAllocator } from './allocator-domains.js';
+import { describeValue } from './argument-checks.js';
 import { PM_RAW_ALLOCATED_BLOCKS_OFFSET } from './layout.js';
 import { pymallocAlloc, pymallocBlockSize, pymallocFree, type Pymalloc } from './pymalloc.js';
 
@@ -24,10 +26,15 @@ import { pymallocAlloc, pymallocBlockSize, pymallocFree, type Pymalloc } from '.
 export const RAW_HEAP_TAG = 4;
 
 /**
- * A domain allocator over one of thread `t`'s mimalloc heaps.
+ * A domain allocator over one of thread `t`'s mimalloc heaps (the unchecked
+ * layer under the domain entry points, see {@link MemAllocator}).
+ * @throws RangeError when `tag` is not an integer from 0 to 15 (a mimalloc heap tag).
  * @public
  */
 export function mimallocAllocator(t: MiThread, tag: number): MemAllocator {
+  if (!(typeof tag === 'number' && Number.isInteger(tag) && tag >= 0 && tag <= MI_MAX_TAG)) {
+    throw new RangeError(`mimallocAllocator: the heap tag must be an integer from 0 to ${MI_MAX_TAG}, got ${describeValue(tag)}`);
+  }
   return {
     // mimalloc's smallest class serves 0 bytes with a distinct 8-byte block.
     malloc: (n) => miHeapMalloc(t, tag, n),
@@ -48,18 +55,20 @@ export function freeThreadedAllocators(t: MiThread): { raw: MemAllocator; mem: M
  * `raw`. Blocks that went to raw are counted in the pymalloc state
  * (`raw_allocated_blocks`, read with `pymallocRawAllocatedBlocks`), so the
  * count is per interpreter state, whichever thread allocates and frees.
+ * Like every {@link MemAllocator}, it is the unchecked layer: the domain
+ * entry points check the arguments.
  * @public
  */
 export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator {
   const u32 = pm.u32;
   const counter = (pm.state + PM_RAW_ALLOCATED_BLOCKS_OFFSET) >>> 2;
-  // SAFETY (the counter, like every pymalloc access): a pymalloc state is used
-  // by one thread at a time, under the interpreter's lock in GIL mode.
   const allocator: MemAllocator = {
     malloc(n: number): number {
       const p = pymallocAlloc(pm, n);
       if (p !== 0) return p;
       const q = raw.malloc(n);
+      // SAFETY: a plain increment of the state's counter: the state has one
+      // user at a time (its thread, or the interpreter lock's holder).
       if (q !== 0) u32[counter]++;
       return q;
     },
@@ -67,10 +76,12 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
       const n = nelem * elsize;
       const p = pymallocAlloc(pm, n);
       if (p !== 0) {
+        // SAFETY: plain stores into the block just handed to this thread.
         pm.heap.fill(p, 0, n);
         return p;
       }
       const q = raw.calloc(nelem, elsize);
+      // SAFETY: the state's counter, as in malloc.
       if (q !== 0) u32[counter]++;
       return q;
     },
@@ -81,6 +92,7 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
       if (n <= size && 4 * n > 3 * size) return p;
       const q = allocator.malloc(n);
       if (q === 0) return 0;
+      // SAFETY: plain copy from the caller's block into the one just handed to this thread.
       pm.heap.copy(q, p, Math.min(n, size));
       pymallocFree(pm, p);
       return q;
@@ -88,6 +100,7 @@ export function pymallocAllocator(pm: Pymalloc, raw: MemAllocator): MemAllocator
     free(p: number): void {
       if (pymallocFree(pm, p)) return;
       raw.free(p);
+      // SAFETY: the state's counter, as in malloc.
       u32[counter]--;
     },
   };

@@ -53,6 +53,7 @@ describe('allocator names', () => {
   it('accepts the PYTHONMALLOC names and lists them for an unknown one', () => {
     for (const name of ALLOCATOR_NAMES) expect(parseAllocatorName(name)).toBe(name);
     expect(() => parseAllocatorName('jemalloc')).toThrow(/unknown memory allocator 'jemalloc'; valid names: default, debug, pymalloc, pymalloc_debug, mimalloc, mimalloc_debug, malloc, malloc_debug/);
+    expect(() => parseAllocatorName('jemalloc')).toThrow(RangeError);
   });
 
   it('reads FT_MALLOC, defaulting to default', () => {

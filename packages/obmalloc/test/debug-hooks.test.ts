@@ -26,7 +26,7 @@ beforeEach(() => {
   heap = SharedHeap.create({ size: 32 << 20 });
   t = miThreadInit(heap, miCreate(heap), null);
   const a = freeThreadedAllocators(t);
-  domains = new AllocatorDomains(a.raw, a.mem, a.object);
+  domains = new AllocatorDomains(heap, a.raw, a.mem, a.object);
 });
 
 afterEach(() => {
@@ -99,7 +99,7 @@ describe('debug hooks: block layout, byte for byte', () => {
       if (how === 'createAllocatorDomains') d = createAllocatorDomains(h, 'mimalloc_debug', { mi: mt });
       else {
         const a = freeThreadedAllocators(mt);
-        d = new AllocatorDomains(a.raw, a.mem, a.object);
+        d = new AllocatorDomains(h, a.raw, a.mem, a.object);
         setupDebugHooks(h, d, { mi: mt });
       }
       for (const size of [16, 48, 200, 3000]) {

@@ -58,12 +58,12 @@ const APIS: Record<AllocatorDomain, Api> = {
 const PRESETS: Record<string, () => AllocatorDomains> = {
   'free-threaded (mimalloc)': () => {
     const a = freeThreadedAllocators(t);
-    return new AllocatorDomains(a.raw, a.mem, a.object);
+    return new AllocatorDomains(heap, a.raw, a.mem, a.object);
   },
   'GIL mode (pymalloc)': () => {
     const a = freeThreadedAllocators(t);
     const pm = pymallocCreate(heap);
-    return new AllocatorDomains(a.raw, pymallocAllocator(pm, a.raw), pymallocAllocator(pm, a.raw));
+    return new AllocatorDomains(heap, a.raw, pymallocAllocator(pm, a.raw), pymallocAllocator(pm, a.raw));
   },
 };
 
@@ -101,15 +101,17 @@ describe.each(Object.entries(PRESETS))('%s', (_preset, make) => {
       const d = make();
       expect(api.calloc(d, 0x10000, 0x10000)).toBe(0);
       expect(api.calloc(d, MAX_REQUEST_SIZE, 2)).toBe(0);
-      expect(api.calloc(d, -1, 8)).toBe(0);
+      // A negative count is not a size: a RangeError (test/bad-values.test.ts has the whole table).
+      expect(() => api.calloc(d, -1, 8)).toThrow(RangeError);
     });
 
     it('requests above the largest size fail with NULL', () => {
       const d = make();
       expect(api.malloc(d, MAX_REQUEST_SIZE + 1)).toBe(0);
       expect(api.malloc(d, 2 ** 40)).toBe(0);
-      expect(api.malloc(d, -1)).toBe(0);
-      expect(api.malloc(d, Number.NaN)).toBe(0);
+      // Values that are not sizes throw instead (test/bad-values.test.ts).
+      expect(() => api.malloc(d, -1)).toThrow(RangeError);
+      expect(() => api.malloc(d, Number.NaN)).toThrow(RangeError);
     });
 
     it('realloc(NULL, n) allocates; realloc keeps contents; realloc(p, 0) returns non-NULL', () => {
@@ -190,7 +192,7 @@ describe('GIL mode routing', () => {
 describe('get/set allocator', () => {
   it('a hook that wraps the previous allocator sees every call of its domain only', () => {
     const a = freeThreadedAllocators(t);
-    const d = new AllocatorDomains(a.raw, a.mem, a.object);
+    const d = new AllocatorDomains(heap, a.raw, a.mem, a.object);
     const previous = getAllocator(d, 'mem');
     const seen: string[] = [];
     const hook: MemAllocator = {
@@ -213,7 +215,7 @@ describe('get/set allocator', () => {
 
   it('realloc(NULL) reaches the allocator as malloc', () => {
     const a = freeThreadedAllocators(t);
-    const d = new AllocatorDomains(a.raw, a.mem, a.object);
+    const d = new AllocatorDomains(heap, a.raw, a.mem, a.object);
     const calls: string[] = [];
     setAllocator(d, 'raw', { ...a.raw, malloc: (n) => (calls.push('malloc'), a.raw.malloc(n)), realloc: (p, n) => (calls.push('realloc'), a.raw.realloc(p, n)) });
     pyMemRawFree(d, pyMemRawRealloc(d, 0, 8));

@@ -122,13 +122,15 @@ function changedOffsets(heap: SharedHeap, start: number, before: Uint8Array): nu
 }
 
 describe('pymalloc: request sizes', () => {
-  it('0, sizes above 512 and non-sizes return 0 and allocate nothing', () => {
+  it('0 and sizes above 512 return 0, non-sizes throw, and nothing is allocated', () => {
     const { pm } = setup();
     expect(pymallocAlloc(pm, 0)).toBe(0);
     expect(pymallocAlloc(pm, 513)).toBe(0);
     expect(pymallocAlloc(pm, 4096)).toBe(0);
-    expect(pymallocAlloc(pm, -16)).toBe(0);
-    expect(pymallocAlloc(pm, Number.NaN)).toBe(0);
+    expect(pymallocAlloc(pm, 2 ** 40)).toBe(0);
+    expect(() => pymallocAlloc(pm, -16)).toThrow(RangeError);
+    expect(() => pymallocAlloc(pm, Number.NaN)).toThrow(RangeError);
+    expect(() => pymallocAlloc(pm, 1.5)).toThrow(RangeError);
     const s = pymallocStats(pm);
     expect(s.arenasAllocated).toBe(0);
     expect(s.blocksInUse).toBe(0);

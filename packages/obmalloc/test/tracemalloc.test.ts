@@ -35,7 +35,7 @@ beforeEach(() => {
   heap = SharedHeap.create({ size: 32 << 20 });
   t = miThreadInit(heap, miCreate(heap), null);
   const a = freeThreadedAllocators(t);
-  domains = new AllocatorDomains(a.raw, a.mem, a.object);
+  domains = new AllocatorDomains(heap, a.raw, a.mem, a.object);
   tm = new TraceMalloc();
 });
 
@@ -214,7 +214,7 @@ describe('tracemalloc: start and stop', () => {
     const wrappers = { raw: domains.raw, mem: domains.mem, object: domains.object };
     const p = pyMemMalloc(domains, 10);
     const a = freeThreadedAllocators(t);
-    const other = new AllocatorDomains(a.raw, a.mem, a.object);
+    const other = new AllocatorDomains(heap, a.raw, a.mem, a.object);
     tm.start(domains, 7);
     tm.start(other, 2);
     expect(tm.getTracebackLimit()).toBe(3);
