@@ -4,7 +4,8 @@
  * - Package shape (DESIGN.md §6): every packages/<dir> is `@ft/<dir>`, ESM,
  *   side-effect free, one "." export with source/types/import conditions, a
  *   `files` list, and the files every package must have (README, layout,
- *   layout test, a stress test, a benchmark, the committed API report).
+ *   layout test, a stress test, a benchmark, the committed API report, which
+ *   holds no `// Warning:` line).
  * - Layers (DESIGN.md §1): a package imports only packages of lower layers
  *   (LAYERS in layers.ts); `@ft/harness` only from test/ and bench/; nothing
  *   reaches into another package's files by relative path (that would bypass
@@ -156,6 +157,18 @@ function checkShape(dir: string, pkgDir: string, pkg: Record<string, any> | unde
   }
   if (listFiles(join(pkgDir, 'bench'), '.bench.ts').length === 0) {
     report(join(pkgDir, 'bench'), 'no *.bench.ts (hot paths keep a benchmark)');
+  }
+
+  // API Extractor writes a message it is told to keep in the report as a
+  // `// Warning:` line; the base config makes every message an error instead,
+  // so a report holding one was written under another config or by hand.
+  const apiReport = join(pkgDir, 'etc', `${dir}.api.md`);
+  if (existsSync(apiReport)) {
+    readFileSync(apiReport, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        if (/^\s*\/\/\s*Warning:/.test(text)) report(apiReport, `the API report holds a warning (every API Extractor message is an error): ${text.trim()}`, i + 1);
+      });
   }
 
   const tsconfig = readJson(join(pkgDir, 'tsconfig.json'));

@@ -88,6 +88,7 @@ export class HeapContext {
    * Builds this thread's views of `memory` for thread `tid`, whose slot the
    * lifecycle has already claimed; use `SharedHeap.create` or
    * `SharedHeap.attach` instead.
+   * @beta
    */
   protected constructor(memory: HeapMemory, tid: number, detachHook: BlockingHook, attachHook: BlockingHook) {
     const buffer = memory.buffer;

@@ -52,7 +52,7 @@ export interface RcWorld {
 export interface RcThreadOptions {
   /** The thread's mimalloc state: where `allocObject` takes object memory. */
   readonly mi?: MiThread;
-  /** Stop-the-world, for the 3.13 immortalization measure. */
+  /** Stop-the-world, for the 3.13 immortalization measure (supplied by the interpreter layer). @beta */
   readonly world?: RcWorld;
 }
 
@@ -76,7 +76,7 @@ export class RcThread {
   /** Address of this thread's record in the merge table. */ declare readonly record: number;
   /** Dealloc behaviours by id: the built-in ones, then the registry's. */ declare readonly deallocs: readonly DeallocFn[];
   /** Where objects are allocated (`allocObject`), or null. */ declare readonly mi: MiThread | null;
-  /** Stop-the-world hooks, or null. */ declare readonly world: RcWorld | null;
+  /** Stop-the-world hooks, or null. @beta */ declare readonly world: RcWorld | null;
   /** Whether the interpreter counts naively (benchmark baseline). */ declare readonly naive: boolean;
   /** Net counted incref/decref operations of this thread not yet merged into the interpreter's total. */
   refTotal = 0;
