@@ -14,12 +14,11 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGES_DIR, listFiles, listPackageDirs } from '../../repo/workspace.js';
 import { runBenchCase, type BenchSample, type BenchSuite } from './bench.js';
-import { ensureSourceCondition, formatNs, formatSi, machineInfo, parseFlags, renderTable, UsageError } from './cli-support.js';
+import { ensureSourceCondition, formatNs, formatSi, machineInfo, machineLine, parseFlags, renderTable, UsageError } from './cli-support.js';
 
 const USAGE = `usage: npm run bench -- [--package <name>] [--filter <substring>] [--json <file>] [--quick]
   --package <name>     only packages/<name> (atomics or @ft/atomics)
@@ -146,6 +145,7 @@ async function main(): Promise<number> {
       console.log(`\n${file.label} · ${suite.name}${suite.description ? ` — ${suite.description}` : ''}`);
       console.log(renderTable(['case', 'ns/op', 'ops/s', 'vs baseline (same run)', 'note'], rows, ['left', 'right', 'right', 'right', 'left']));
       if (suite.target) console.log(`target: ${suite.target}`);
+      console.log(`machine: ${machineLine()}`);
       if (!baselineCase) console.log('(this suite names no baseline case)');
       for (const line of errors) console.log(line);
     }
@@ -162,7 +162,7 @@ async function main(): Promise<number> {
     console.error(`bench: wrote ${resolve(process.cwd(), jsonFile)}`);
   }
   if (ran === 0 && filter !== undefined) console.error(`bench: no case matches --filter '${filter}'`);
-  console.error(`bench: ${ran} case${ran === 1 ? '' : 's'} run${failed ? `, ${failed} failed` : ''}${quick ? ' (quick)' : ''}; node ${process.version}; ${cpus()[0]?.model ?? 'unknown cpu'}`);
+  console.error(`bench: ${ran} case${ran === 1 ? '' : 's'} run${failed ? `, ${failed} failed` : ''}${quick ? ' (quick)' : ''}; ${machineLine()}`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -4,6 +4,7 @@
  * part of the harness API (index.ts does not export it).
  */
 
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 
@@ -105,8 +106,34 @@ export function machineInfo(): { date: string; node: string; cpu: string; cpuCou
   return {
     date: new Date().toISOString(),
     node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
+    cpu: cpuModel(),
     cpuCount: cpus().length,
     platform: `${process.platform}-${process.arch}`,
   };
+}
+
+/**
+ * The CPU model as precisely as the machine tells it: the model name, and on
+ * Linux the family/model/stepping numbers too, because virtual machines often
+ * report only a brand ("AMD EPYC") and the generation matters to the figures
+ * (cache-line transfer costs differ between them).
+ */
+export function cpuModel(): string {
+  const name = cpus()[0]?.model?.trim() || 'unknown CPU';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (key: string): string | undefined => new RegExp(`^${key}\\s*:\\s*(.+)$`, 'm').exec(info)?.[1]?.trim();
+    const family = field('cpu family');
+    const model = field('model');
+    const stepping = field('stepping');
+    if (family !== undefined && model !== undefined) return `${name} (family ${family}, model ${model}${stepping !== undefined ? `, stepping ${stepping}` : ''})`;
+  } catch {
+    // Not Linux: the model name is all there is.
+  }
+  return name;
+}
+
+/** One line naming the machine a figure was measured on: CPU model, logical CPUs, Node version. */
+export function machineLine(): string {
+  return `${cpuModel()} · ${cpus().length} logical CPUs · node ${process.version}`;
 }

@@ -17,11 +17,10 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGES_DIR, listFiles, listPackageDirs } from '../../repo/workspace.js';
-import { ensureSourceCondition, formatSi, formatValue, machineInfo, parseFlags, renderTable, UsageError } from './cli-support.js';
+import { ensureSourceCondition, formatSi, formatValue, machineInfo, machineLine, parseFlags, renderTable, UsageError } from './cli-support.js';
 import { stressSeed } from './random.js';
 import { runScenario, type RunResult } from './run-scenario.js';
 import type { StressScenario } from './scenario.js';
@@ -137,7 +136,7 @@ async function main(): Promise<number> {
     return 1;
   }
   console.error(
-    `stress-report: ${selected.length} scenario${selected.length === 1 ? '' : 's'}, ${seconds} s each; node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}`,
+    `stress-report: ${selected.length} scenario${selected.length === 1 ? '' : 's'}, ${seconds} s each; ${machineLine()}`,
   );
 
   const outcomes: Outcome[] = [];
