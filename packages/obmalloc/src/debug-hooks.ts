@@ -253,7 +253,9 @@ function writeFrame(s: DebugHooks, b: number, n: number): number {
  * A double compare is a bit compare here: the expected patterns are neither
  * NaN nor ±0, and any NaN read is unequal, so it takes the byte-wise path.
  * SAFETY: plain loads — the block belongs to the calling thread (it is
- * freeing or reallocating it).
+ * freeing or reallocating it). When `p` is not a block at all (the misuse
+ * this check exists for), the bytes may be anyone's: the loads stay inside
+ * the heap and only decide whether to report.
  */
 function checkFrame(s: DebugHooks, p: number, fn: string): number {
   const dv = s.dv;
@@ -274,7 +276,11 @@ function headerInHeap(heapSize: number, p: unknown): p is number {
   return typeof p === 'number' && p >>> 0 === p && p >= DEBUG_HEADER_SIZE && p <= heapSize;
 }
 
-/** CPython's byte-wise check (`_PyMem_DebugCheckAddress`), which reports the first problem found. */
+/**
+ * CPython's byte-wise check (`_PyMem_DebugCheckAddress`), which reports the
+ * first problem found. SAFETY: plain loads, as in {@link checkFrame}; a
+ * byte outside the heap is never read (`u8` past its end reads undefined).
+ */
 function checkFrameSlow(s: DebugHooks, p: number, fn: string): number {
   if (!headerInHeap(s.heapSize, p)) {
     report(s, p, `${fn}: bad address: ${describeAddress(p)} cannot be a memory block of the heap`);
@@ -297,7 +303,11 @@ function checkFrameSlow(s: DebugHooks, p: number, fn: string): number {
   return n;
 }
 
-/** The requested size in the frame at `b`, byte-wise (the low half of the big-endian u64; sizes are below 2^31). */
+/**
+ * The requested size in the frame at `b`, byte-wise (the low half of the
+ * big-endian u64; sizes are below 2^31). SAFETY: plain loads under the
+ * caller's condition (checkFrameSlow, report).
+ */
 function frameSize(u8: Uint8Array, b: number): number {
   const i = b + DEBUG_SIZE_LOW_OFFSET;
   return ((u8[i] << 24) | (u8[i + 1] << 16) | (u8[i + 2] << 8) | u8[i + 3]) >>> 0;
@@ -426,6 +436,8 @@ function describeAddress(p: unknown): string {
  * block, then a fatal error. Reads only bytes inside the heap, so any `p`
  * gets its report: one whose header cannot lie in the heap gets a line
  * saying so instead of a dump.
+ * SAFETY: plain loads of bytes that are only printed: the block's, or, when
+ * `p` is not a block, whoever's they are (a racy dump is still a dump).
  */
 function report(s: DebugHooks, p: number, what: string): never {
   if (!headerInHeap(s.heapSize, p)) {

@@ -313,20 +313,24 @@ export function pymallocSetArenaAllocator(pm: Pymalloc, allocator: ArenaAllocato
 }
 
 // Descriptor helpers: `index` is the descriptor index, links are index + 1.
-// SAFETY (the five helpers): exclusive use — callers are the functions below
-// that run under it.
+
+/** The address of descriptor `index`. SAFETY: exclusive use (reads the array's address). */
 function arenaAddr(pm: Pymalloc, index: number): number {
   return pm.u32[(pm.state + PM_ARENAS_OFFSET) >>> 2] + index * ARENA_OBJECT_SIZE;
 }
+/** A u32 field of a descriptor or pool header. SAFETY: exclusive use. */
 function getField(pm: Pymalloc, addr: number, offset: number): number {
   return pm.u32[(addr + offset) >>> 2];
 }
+/** Sets a u32 field of a descriptor or pool header. SAFETY: exclusive use. */
 function setField(pm: Pymalloc, addr: number, offset: number, value: number): void {
   pm.u32[(addr + offset) >>> 2] = value;
 }
+/** `nfp2lasta[nf]`: index + 1 of the last usable arena with `nf` free pools. SAFETY: exclusive use. */
 function nfp2lasta(pm: Pymalloc, nf: number): number {
   return pm.u32[(pm.state + PM_NFP2LASTA_OFFSET + 4 * nf) >>> 2];
 }
+/** Sets `nfp2lasta[nf]`. SAFETY: exclusive use. */
 function setNfp2lasta(pm: Pymalloc, nf: number, link: number): void {
   pm.u32[(pm.state + PM_NFP2LASTA_OFFSET + 4 * nf) >>> 2] = link;
 }
