@@ -14,6 +14,10 @@
  * destroyed; the pool is empty at the end; and, because the smallest free id
  * is always taken, no id above the largest number of types alive at once
  * (workers × live cap) was ever handed out.
+ *
+ * The 'unlocked-pool' control takes and returns ids with the pool's own steps
+ * but without its lock (a worker-side copy over the same pool words, see the
+ * worker) and must be caught handing one id to two types.
  */
 
 import { SharedHeap, regionAlloc, type SharedHeapHandle } from '@ft/atomics';
@@ -31,8 +35,12 @@ export interface UniqueIdParams {
   readonly mi: number;
   readonly rc: number;
   readonly meta: number;
-  /** Address of u32[CLAIM_IDS + 1]: claim word of id k at index k. */
+  /** Address of u32[CLAIM_IDS + 1]: claim word of id k at index k (index 0: the control's start barrier). */
   readonly claims: number;
+  /** 'locked' (the real test) or 'unlocked-pool' (the control that must fail). */
+  readonly mode: 'locked' | 'unlocked-pool';
+  /** Control only: busy iterations between finding a free id and taking it. */
+  readonly holdSpins: number;
 }
 
 export interface UniqueIdResult {
@@ -72,7 +80,7 @@ export const uniqueIdScenario: StressScenario<UniqueIdParams, State> = {
     const t = rcThreadInit(heap, rc, registry, { mi: miT });
     const meta = createMetatype(t);
     const claims = regionAlloc(heap, 4 * (CLAIM_IDS + 1));
-    return { params: { heap: heap.handle(), mi, rc, meta, claims }, state: { heap, mi: miT, t } };
+    return { params: { heap: heap.handle(), mi, rc, meta, claims, mode: 'locked', holdSpins: 0 }, state: { heap, mi: miT, t } };
   },
   check({ results, state, workers }): StressCheck[] {
     const r = results as UniqueIdResult[];
