@@ -15,19 +15,16 @@
 
 import { regionFree, type SharedHeap } from '@ft/atomics';
 import type { QsbrThread } from '@ft/qsbr';
+import { checkIntegerIn } from './argument-checks.js';
 import {
   HEAP_INITIALIZED_OFFSET,
   HEAP_PAGE_COUNT_OFFSET,
-  MI_BIN_COUNT,
   MI_HEAPS_PER_THREAD,
-  MI_NEVER_DELAYED_FREE,
-  MI_USE_DELAYED_FREE,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_CAPACITY_OFFSET,
   PAGE_FLAG_IN_FULL,
   PAGE_FLAGS_OFFSET,
   PAGE_FREE_OFFSET,
-  PAGE_NEXT_OFFSET,
   PAGE_RESERVED_OFFSET,
   PAGE_SLICE_COUNT_OFFSET,
   PAGE_TAG_OFFSET,
@@ -47,46 +44,28 @@ import {
   THREAD_TID_OFFSET,
 } from './layout.js';
 import { heapDelayedFreeAll } from './free.js';
-import { checkMiShared, threadTableEntry } from './mi-shared.js';
-import { heapOfTag, heapRecord, MiThread } from './mi-thread.js';
-import {
-  collectQsbrPages,
-  collectRetired,
-  pageBin,
-  pageFreeCollect,
-  pageIsSafeToFree,
-  pageMaybeFree,
-  pageReclaimedQsbr,
-  pageUseDelayedFree,
-  qsbrListRemove,
-  queueOf,
-  queuePush,
-  queueRemove,
-} from './page.js';
+import { checkMiShared, threadCapacity, threadTableEntry } from './mi-shared.js';
+import { checkQsbrThread, heapOfTag, heapRecord, MiThread } from './mi-thread.js';
+import { MI_NEVER_DELAYED_FREE, MI_USE_DELAYED_FREE, pageUseDelayedFree } from './delayed-free-state.js';
+import { collectQsbrPages, collectRetired, pageFreeCollect, pageMaybeFree } from './page.js';
+import { forEachHeapPage, pageBin, queuePush, queueRemove } from './page-queue.js';
+import { pageIsSafeToFree, pageReclaimedQsbr, qsbrListRemove } from './qsbr-page-list.js';
 import { poolPop, poolPush, segmentAbandon } from './abandoned-pool.js';
 import { forEachFreeSpan, forEachPage, queueFreeSpans, segmentOf, segmentPageFree } from './segment.js';
-
-/**
- * Calls `fn` for every page in every queue of an initialised heap.
- * @internal
- */
-export function forEachHeapPage(t: MiThread, heap: number, fn: (page: number, bin: number) => void): void {
-  const u32 = t.u32;
-  for (let bin = 0; bin < MI_BIN_COUNT; bin++) {
-    let page = u32[queueOf(heap, bin) >>> 2];
-    while (page !== 0) {
-      const next = u32[(page + PAGE_NEXT_OFFSET) >>> 2];
-      fn(page, bin);
-      page = next;
-    }
-  }
-}
 
 /**
  * Abandons the calling thread's heaps at thread exit (CPython
  * `_PyThreadState_ClearMimallocHeaps`): empty pages are freed (or wait for
  * QSBR), pages with live blocks stay where they are for another thread to
  * reclaim and for heap visiting to find, and the thread record is released.
+ * Calling it again does nothing.
+ *
+ * SAFETY (for the whole exit: heapCollectAbandon, pageAbandon): the heaps'
+ * and pages' owner-only fields are written plain by the thread that owns
+ * them, or by a thread acting for one that runs no mimalloc code any more
+ * (miAbandonThread's contract), so they still have one writer. Other
+ * threads' frees meet the pages through the thread-free words (Atomics); no
+ * free uses a heap's delayed list once its pages are NEVER_DELAYED_FREE.
  * @public
  */
 export function miThreadExit(t: MiThread): void {
@@ -106,18 +85,26 @@ export function miThreadExit(t: MiThread): void {
  * than the one that created it). That thread must not be running mimalloc code.
  * `qsbr` is the calling thread's registration (empty object pages get their
  * QSBR goal from it). Returns false when `tid` has no mimalloc state.
+ * A `tid` that is not an integer from 1 to the heap's thread capacity is a
+ * `TypeError` (not a number) or `RangeError`, and a `qsbr` that is neither
+ * null nor a registration on this heap a `TypeError`, before anything is written.
  * @public
  */
 export function miAbandonThread(heap: SharedHeap, shared: number, tid: number, qsbr: QsbrThread | null): boolean {
   checkMiShared(heap, shared);
+  checkIntegerIn('miAbandonThread', 'tid', tid, 1, threadCapacity(heap, shared) - 1);
+  checkQsbrThread('miAbandonThread', heap, qsbr);
   const record = Atomics.load(heap.u32, threadTableEntry(shared, tid) >>> 2);
   if (record === 0) return false;
+  // SAFETY: the record's tid was written before the record was published
+  // with the Atomics.store of its table entry, which the load above read.
   miThreadExit(new MiThread(heap, shared, record, heap.u32[(record + THREAD_TID_OFFSET) >>> 2], qsbr));
   return true;
 }
 
+/** Abandons one heap (`_mi_heap_collect_abandon`); SAFETY: see miThreadExit. */
 function heapCollectAbandon(t: MiThread, heap: number): void {
-  // From now on no free may go through this heap's delayed list.
+  // Row 11: from now on no free may go through this heap's delayed list.
   forEachHeapPage(t, heap, (page) => pageUseDelayedFree(t, page, MI_NEVER_DELAYED_FREE, false));
   heapDelayedFreeAll(t, heap);
   collectQsbrPages(t);
@@ -129,7 +116,7 @@ function heapCollectAbandon(t: MiThread, heap: number): void {
   });
 }
 
-/** `_mi_page_abandon` + `mi_segment_page_abandon`. */
+/** `_mi_page_abandon` + `mi_segment_page_abandon`; SAFETY: see miThreadExit. */
 function pageAbandon(t: MiThread, heap: number, page: number): void {
   const u32 = t.u32;
   queueRemove(t, heap, pageBin(t, page), page);
@@ -148,6 +135,9 @@ function pageAbandon(t: MiThread, heap: number, page: number): void {
  * of its pages and frees those that became empty (and QSBR-safe). Returns
  * whether it now has room for `needed` slices or a page of `blockSize` blocks
  * with free space (`mi_segment_check_free`). May free the whole segment.
+ * SAFETY: the caller popped the segment from the pool, so no other thread
+ * owns or examines it: its records are ours to read and write plain (other
+ * threads' frees go through the thread-free words, with Atomics).
  */
 function segmentCheckFree(t: MiThread, segment: number, needed: number, blockSize: number): { room: boolean; freed: boolean } {
   const u32 = t.u32;
@@ -184,6 +174,7 @@ function pagesOf(t: MiThread, segment: number): number[] {
  * Tries to adopt an abandoned segment with room for `needed` slices or a page
  * of `blockSize` (`mi_segment_try_reclaim`): examines up to `maxSegments`.
  * Returns whether a segment was reclaimed.
+ * SAFETY: each popped segment is held exclusively (see segmentCheckFree).
  * @internal
  */
 export function tryReclaim(t: MiThread, needed: number, blockSize: number, maxSegments: number): boolean {
@@ -206,7 +197,11 @@ export function tryReclaim(t: MiThread, needed: number, blockSize: number, maxSe
 /**
  * Adopts an abandoned segment (`mi_segment_reclaim`): each page joins the
  * heap of `t` whose tag is the page's tag (never another tag's heap), empty
- * safe pages are freed, free spans join `t`'s queues.
+ * safe pages are freed, free spans join `t`'s queues. Row 13 of the
+ * delayed-free table.
+ * SAFETY: the segment is held exclusively (popped from the pool) until the
+ * Atomics.store of our tid makes it ours; its records and `t`'s heaps are
+ * then owner-only fields of `t`.
  */
 function segmentReclaim(t: MiThread, segment: number): void {
   const u32 = t.u32;
@@ -236,6 +231,7 @@ function segmentReclaim(t: MiThread, segment: number): void {
 /**
  * Examines every abandoned segment: frees empty pages and segments, leaves
  * the rest in the pool (part of `mi_heap_collect(force)`).
+ * SAFETY: each popped segment is held exclusively (see segmentCheckFree).
  * @internal
  */
 export function collectAbandoned(t: MiThread): void {

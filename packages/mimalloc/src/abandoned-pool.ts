@@ -23,6 +23,9 @@ import { unqueueFreeSpans } from './segment.js';
 
 /**
  * Hands a segment whose pages are all abandoned to the interpreter's pool (`mi_segment_abandon`).
+ * SAFETY: the segment count is `t`'s owner-only field; the visit count is
+ * written by the segment's owner before the push publishes the segment
+ * (under the pool mutex) and afterwards only by a thread holding it.
  * @internal
  */
 export function segmentAbandon(t: MiThread, segment: number): void {
@@ -46,7 +49,11 @@ export function poolPush(t: MiThread, segment: number, listOffset: number, count
   mutexUnlock(t.heap, mutex);
 }
 
-/** Pops an abandoned segment, refilling from the visited list when empty (`mi_abandoned_pop`). @internal */
+/**
+ * Pops an abandoned segment, refilling from the visited list when empty (`mi_abandoned_pop`).
+ * SAFETY: the pool lists and the segments' pool links are touched only under the pool mutex.
+ * @internal
+ */
 export function poolPop(t: MiThread): number {
   const u32 = t.u32;
   const mutex = t.shared + SHARED_POOL_MUTEX_OFFSET;

@@ -6,18 +6,24 @@
  */
 
 import { HEAP_INITIALIZED_OFFSET, MI_HEAPS_PER_THREAD, PAGE_USED_OFFSET } from './layout.js';
-import { collectAbandoned, forEachHeapPage } from './abandon.js';
+import { collectAbandoned } from './abandon.js';
+import { checkBoolean } from './argument-checks.js';
 import { heapDelayedFreeAll } from './free.js';
 import { heapRecord, type MiThread } from './mi-thread.js';
 import { collectQsbrPages, collectRetired, pageFreeCollect, pageMaybeFree } from './page.js';
+import { forEachHeapPage } from './page-queue.js';
 
 /**
  * Collects the calling thread's heaps (`mi_collect`). With `force`, every
  * empty page is released at once (object pages still honour QSBR) and
- * abandoned segments are examined too.
+ * abandoned segments are examined too. `force` must be a boolean
+ * (`TypeError` otherwise: a string `'false'` would read as true).
+ * SAFETY: the heaps' `initialized` flags and used counts are owner-only
+ * fields of `t`'s own heaps.
  * @public
  */
 export function miCollect(t: MiThread, force: boolean): void {
+  checkBoolean('miCollect', 'force', force);
   // Pages waiting for QSBR first: the page walk below gives a still-pending
   // page a fresh goal, which would put off one that is ready now.
   collectQsbrPages(t);

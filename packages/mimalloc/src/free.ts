@@ -15,14 +15,12 @@
  */
 
 import { fatalError, formatAddress } from '@ft/atomics';
+import { MI_DELAYED_FREEING, MI_DELAYED_STATE_MASK, MI_NO_DELAYED_FREE, MI_USE_DELAYED_FREE, pageRearmedDelayedState, pageTryUseDelayedFree } from './delayed-free-state.js';
 import {
   HEAP_THREAD_DELAYED_FREE_OFFSET,
-  MI_DELAYED_FREEING,
-  MI_NO_DELAYED_FREE,
   MI_SEGMENT_MASK,
   MI_SEGMENT_TAG,
   MI_SLICE_SHIFT,
-  MI_USE_DELAYED_FREE,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_CAPACITY_OFFSET,
   PAGE_DEBUG_OFFSET_OFFSET,
@@ -46,14 +44,14 @@ import {
   SEGMENT_TAG_OFFSET,
   SEGMENT_THREAD_ID_OFFSET,
 } from './layout.js';
+import { rejectAddress } from './argument-checks.js';
 import { segmentMapEntry } from './mi-shared.js';
 import type { MiThread } from './mi-thread.js';
-import { pageFreeCollect, pageRearmedDelayedState, pageRetire, pageTryUseDelayedFree, pageUnfull } from './page.js';
+import { pageFreeCollect, pageRetire, pageUnfull } from './page.js';
 import { pageOf, segmentOf } from './segment.js';
 
-// Module-local copies of the layout constants used on hot paths: V8 checks
-// an imported binding for its temporal dead zone on every use, a local
-// const is folded into the code.
+// Module-local copies of the layout constants used on hot paths (see the root README).
+const K_MI_DELAYED_STATE_MASK = MI_DELAYED_STATE_MASK;
 const K_MI_USE_DELAYED_FREE = MI_USE_DELAYED_FREE;
 const K_MI_DELAYED_FREEING = MI_DELAYED_FREEING;
 const K_MI_NO_DELAYED_FREE = MI_NO_DELAYED_FREE;
@@ -93,16 +91,27 @@ const DEAD_BYTE = 0xdd;
 /**
  * Frees a block allocated by any thread of the same interpreter (`mi_free`).
  * Freeing 0 does nothing.
+ *
+ * `p` must be 0 or an integer address inside the heap's allocatable range;
+ * anything else is refused before anything is written: a `TypeError` for a
+ * non-number, a `RangeError` for a negative, fractional, `NaN`, infinite or
+ * out-of-heap value (see the README's argument rules). Freeing an in-heap
+ * address that is not a live block (a double free, an interior or foreign
+ * pointer) is undefined behaviour, as in C, unless the interpreter's state
+ * was created in checked mode, where it is a `FatalError` naming the address.
  * @public
  */
 export function miFree(t: MiThread, p: number): void {
   if (p === 0) return;
+  // One integer in range, or a refusal before any address arithmetic.
+  if (!(typeof p === 'number' && p >>> 0 === p && (p - t.addressLow) >>> 0 < t.addressSpan)) rejectAddress('miFree', p, t.addressLow, t.addressLow + t.addressSpan);
   const u32 = t.u32;
   // segmentOf and pageOf written out: calls to imported functions are checked too.
   const segment = ((p - 1) & ~K_MI_SEGMENT_MASK) >>> 0;
   const record = segment + K_SEGMENT_SLICES_OFFSET + ((p - segment) >>> K_MI_SLICE_SHIFT) * K_PAGE_RECORD_SIZE;
-  // SAFETY: see the file comment for the plain thread-id read.
-  // In checked mode fastPathTid is -1: every free goes to freeNotOwned, which validates.
+  // SAFETY: the plain read of the segment's thread id can only see our own
+  // tid if we wrote it last (see the file comment). In checked mode
+  // fastPathTid is -1: every free goes to freeNotOwned, which validates.
   if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.fastPathTid) {
     // SAFETY: the segment is ours, so are its page records (owner-only
     // fields): the slice's back offset, the flags and retire bytes, the
@@ -152,21 +161,36 @@ function freeNotOwned(t: MiThread, segment: number, record: number, p: number): 
   else freeMultiThreaded(t, page, block);
 }
 
-/** The owner's free of a block of a full page or of a page with aligned blocks. */
+/**
+ * The owner's free of a block of a full page or of a page with aligned
+ * blocks, or any free in checked mode.
+ * SAFETY: the plain read of the has-aligned flag is the owner's read of its
+ * own field, or (checked mode, another thread's page) safe for the reason
+ * the copies in freeNotOwned are: it is set before an aligned pointer is
+ * handed out and cleared only while the page is empty. The thread-id read
+ * is the file comment's.
+ */
 function freeGeneric(t: MiThread, segment: number, page: number, p: number): void {
   const block = (t.u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_HAS_ALIGNED) !== 0 ? blockStart(t, page, p) : p;
   if (t.u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
   else freeMultiThreaded(t, page, block);
 }
 
-/** The start of the block containing `p` (`_mi_page_ptr_unalign`). */
+/**
+ * The start of the block containing `p` (`_mi_page_ptr_unalign`).
+ * SAFETY: the page's start and block size are written before any block of
+ * the page is handed out and do not change while one is live.
+ */
 function blockStart(t: MiThread, page: number, p: number): number {
   const start = t.u32[(page + K_PAGE_START_OFFSET) >>> 2];
   const blockSize = t.u32[(page + K_PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   return p - ((p - start) % blockSize);
 }
 
-/** The owner's free: local list, then retire or leave the full queue (`mi_free_block_local`). */
+/**
+ * The owner's free: local list, then retire or leave the full queue (`mi_free_block_local`).
+ * SAFETY: `localFree`, `used` and the block are the owner's.
+ */
 function freeLocal(t: MiThread, page: number, block: number): void {
   const u32 = t.u32;
   u32[block >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
@@ -175,7 +199,11 @@ function freeLocal(t: MiThread, page: number, block: number): void {
   else pageUnfull(t, page);
 }
 
-/** Another thread's free (`_mi_free_block_mt`). */
+/**
+ * Another thread's free (`_mi_free_block_mt`): rows 2–6 of the delayed-free
+ * table (delayed-free-state.ts), written out here because it is the
+ * cross-thread free's hot path.
+ */
 function freeMultiThreaded(t: MiThread, page: number, block: number): void {
   const u32 = t.u32;
   const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
@@ -189,33 +217,42 @@ function freeMultiThreaded(t: MiThread, page: number, block: number): void {
   let tf = u32[index];
   let useDelayed: boolean;
   for (;;) {
-    useDelayed = (tf & 3) === K_MI_USE_DELAYED_FREE;
+    useDelayed = (tf & K_MI_DELAYED_STATE_MASK) === K_MI_USE_DELAYED_FREE;
     let desired: number;
     if (useDelayed) {
-      desired = ((tf & ~3) | K_MI_DELAYED_FREEING) >>> 0;
+      // Row 2: USE_DELAYED_FREE → DELAYED_FREEING.
+      desired = ((tf & ~K_MI_DELAYED_STATE_MASK) | K_MI_DELAYED_FREEING) >>> 0;
     } else {
+      // Rows 4–6: push the block, keeping the state.
       // SAFETY: the block is ours to write until the CAS publishes it.
-      u32[block >>> 2] = (tf & ~3) >>> 0;
-      desired = (block | (tf & 3)) >>> 0;
+      u32[block >>> 2] = (tf & ~K_MI_DELAYED_STATE_MASK) >>> 0;
+      desired = (block | (tf & K_MI_DELAYED_STATE_MASK)) >>> 0;
     }
     const seen = Atomics.compareExchange(u32, index, tf, desired);
     if (seen === tf) break;
     tf = seen;
   }
   if (!useDelayed) return;
-  // The page is in its owner's full queue: hand the block to the owning heap,
-  // whose owner will see the page has room (the heap cannot go away while we
-  // hold DELAYED_FREEING: abandoning waits for it).
+  // The owner asked for a notice: hand the block to the owning heap, whose
+  // owner will see the page has room (the heap cannot go away while we hold
+  // DELAYED_FREEING: abandoning waits for it, row 14).
   const heap = Atomics.load(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2);
   if (heap !== 0) pushHeapDelayed(t, heap, block);
+  // Row 3: DELAYED_FREEING → NO_DELAYED_FREE, keeping blocks pushed meanwhile (row 4).
   tf = Atomics.load(u32, index);
   for (;;) {
-    const seen = Atomics.compareExchange(u32, index, tf, ((tf & ~3) | K_MI_NO_DELAYED_FREE) >>> 0);
+    const seen = Atomics.compareExchange(u32, index, tf, ((tf & ~K_MI_DELAYED_STATE_MASK) | K_MI_NO_DELAYED_FREE) >>> 0);
     if (seen === tf) break;
     tf = seen;
   }
 }
 
+/**
+ * Pushes a block onto a heap's delayed-free list (the notice of row 3).
+ * SAFETY: the block's link is written plain while the block is ours; the
+ * compare-exchange that publishes it orders that write before the owner's
+ * exchange takes the list.
+ */
 function pushHeapDelayed(t: MiThread, heap: number, block: number): void {
   const u32 = t.u32;
   const index = (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
@@ -231,6 +268,8 @@ function pushHeapDelayed(t: MiThread, heap: number, block: number): void {
 /**
  * The owner takes the blocks other threads freed into its full pages
  * (`_mi_heap_delayed_free_all`).
+ * SAFETY: the links of the blocks taken with the exchange are read plain:
+ * the blocks are ours from then on (see pushHeapDelayed).
  * @internal
  */
 export function heapDelayedFreeAll(t: MiThread, heap: number): void {
@@ -245,7 +284,10 @@ export function heapDelayedFreeAll(t: MiThread, heap: number): void {
   }
 }
 
-/** `_mi_free_delayed_block`: false when the page is mid-way through another delayed free. */
+/**
+ * `_mi_free_delayed_block`: false when the page is mid-way through another
+ * delayed free (row 14). Re-arms the page (row 10) before collecting it.
+ */
 function freeDelayedBlock(t: MiThread, block: number): boolean {
   const page = pageOf(t, segmentOf(block), block);
   // Re-armed before collecting, or a block could sit in the thread-free list
@@ -260,6 +302,19 @@ function freeDelayedBlock(t: MiThread, block: number): boolean {
  * Checked mode: a foreign pointer, an interior pointer, or a block that is
  * already free is a fatal error naming the address. Freed bytes past the
  * protected header are filled with 0xDD.
+ *
+ * SAFETY: checked mode reads the page record of a block that may belong to
+ * another thread, with plain reads, while that thread allocates from the
+ * page. The fields it decides on (slice count, block size, start, debug
+ * offset, has-aligned flag) were written before any block of the page was
+ * handed out and do not change while one is live; `capacity` only grows, and
+ * a live block lies below the capacity its owner had when it handed the
+ * block out (the hand-off synchronized). For a block that is not live (the
+ * error being looked for) the page may be changing under the reads: every
+ * read is an aligned word, the walks are bounded and nothing is written
+ * before the checks pass, so the worst case is a misuse that goes unreported
+ * or is reported with a less exact message. The 0xDD fill writes only the
+ * freed block itself.
  */
 function freeChecked(t: MiThread, p: number): void {
   const u32 = t.u32;
@@ -285,14 +340,31 @@ function freeChecked(t: MiThread, p: number): void {
   freeGeneric(t, segment, page, block);
 }
 
-/** Whether a block is on one of its page's free lists (checked mode; bounded walks). */
+/**
+ * Whether a block is on one of its page's free lists (checked mode; bounded walks).
+ *
+ * SAFETY: the page may be another thread's, whose owner pops and pushes its
+ * `free` and `localFree` lists with plain writes meanwhile, so the plain
+ * reads of those heads and of the blocks' links race with it. The walk only
+ * reads, each read is an aligned word, and it stops after 2^20 steps, so a
+ * race can only cut a walk short or send it down a list the block is not
+ * on: a double free racing with the owner's own list work may go unreported
+ * (cross-thread detection is best-effort, as in mimalloc's debug mode).
+ * Reporting a live block as free would need the walk to follow a stale link
+ * of a block the owner had re-linked before publishing it; each link is
+ * read through the head or link that led to it (an address dependency),
+ * which x86 and ARM order, though the JavaScript memory model does not
+ * promise it for plain reads. Checked mode is a debugging aid. The
+ * thread-free list and the heap's delayed list have their heads read with
+ * Atomics.
+ */
 function isOnFreeList(t: MiThread, page: number, block: number): boolean {
   const u32 = t.u32;
   const heap = Atomics.load(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2);
   const heads = [
     u32[(page + PAGE_FREE_OFFSET) >>> 2],
     u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2],
-    (Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0,
+    (Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~K_MI_DELAYED_STATE_MASK) >>> 0,
     // A block whose free went to the owning heap's delayed list is free too.
     heap === 0 ? 0 : Atomics.load(u32, (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2),
   ];

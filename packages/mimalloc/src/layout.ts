@@ -59,12 +59,6 @@ export const MI_HEAPS_PER_THREAD = MI_MAX_TAG + 1;
  */
 export const MI_OBJECT_DEBUG_OFFSET = 16;
 
-// Delayed-free states in the low two bits of a page's thread-free word.
-/** First cross-thread free goes to the owning heap's delayed list. @public */ export const MI_USE_DELAYED_FREE = 0;
-/** Transient: a thread is pushing onto the heap's delayed list. @public */ export const MI_DELAYED_FREEING = 1;
-/** Free directly onto the page's thread-free list. @public */ export const MI_NO_DELAYED_FREE = 2;
-/** Sticky: the page is abandoned. @public */ export const MI_NEVER_DELAYED_FREE = 3;
-
 // ---------------------------------------------------------------------------
 // Page record (`mi_page_t`), one per slice in the segment's slice array, 64 B.
 // A record is a page start (sliceCount ≥ 1, blockSize ≥ 2), a page's interior
@@ -81,7 +75,7 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
 //  16   u32    free          owner (plain): allocation free list
 //  20   u32    used          owner (plain): blocks in use, incl. those other threads freed not yet collected
 //  24   u32    localFree     owner (plain): blocks the owner freed
-//  28   u32    (reserved)    the thread-free word lives in the segment's thread-free array, see below
+//  28   u32    (reserved)    unused: the thread-free word lives in the segment's thread-free array, see below
 //  32   u32    xheap         owner (Atomics.store) / freeing threads (Atomics.load): heap record, 0 = abandoned
 //  36   u32    next          owner (plain): page-queue or span-queue link
 //  40   u32    prev          owner (plain)
@@ -105,8 +99,10 @@ export const MI_OBJECT_DEBUG_OFFSET = 16;
 /** @public */ export const PAGE_USED_OFFSET = 20;
 /** @public */ export const PAGE_LOCAL_FREE_OFFSET = 24;
 /**
- * A page's cross-thread free list | delayed state (low 2 bits), written by any
- * thread with Atomics CAS. It is not in the 64-byte record, whose `free` and
+ * A page's cross-thread free list | delayed-free state (low 2 bits; the
+ * states, their writers and the transition table are in
+ * delayed-free-state.ts), written by any thread with Atomics CAS. It is not
+ * in the 64-byte record, whose `free` and
  * `used` the owner writes on every allocation: it sits in a parallel array in
  * the segment header, one cache line per slice, at this fixed distance from the
  * record, so other threads' frees do not bounce the owner's cache line.
@@ -159,7 +155,7 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 //  40   u32    shared           creator: the interpreter's mimalloc state
 //  64   slices[sliceEntries + 1] page records, 64 B each
 //  8192 thread-free lines: slice i's at 8192 + 64·i, one cache line each:
-//       +0 u32 thread-free word | delayed state  any thread (Atomics CAS) / owner (Atomics)
+//       +0 u32 thread-free word | delayed state  any thread (Atomics CAS) / owner (Atomics); see delayed-free-state.ts
 //       +4 u32 sliceOffset copy                   segment owner (plain, makePage) / freeing threads (plain, see free.ts)
 //       +8 u32 has-aligned copy (page's line)     owner (plain, with the flag) / freeing threads (plain)
 // ---------------------------------------------------------------------------
@@ -196,7 +192,7 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 //  28   u32    retiredMax         owner (plain)
 //  32   u32    initialized        owner (Atomics.store) / visitors (Atomics.load)
 //  64   u32 × MI_PAGES_DIRECT     owner (plain): direct page table by word size
-//  592  12 × MI_BIN_COUNT         owner (plain): page queues {first, last, blockSize}
+//  592  12 × MI_BIN_COUNT         owner (plain): page queues {first +0, last +4, blockSize +8}
 // ---------------------------------------------------------------------------
 
 /** @public */ export const HEAP_TAG_OFFSET = 0;
@@ -227,7 +223,7 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 //  16   u32    qsbrHead       owner (plain): QSBR-delayed empty pages, oldest first
 //  20   u32    qsbrTail       owner (plain)
 //  24   u32    segments       owner (plain): segments owned
-//  64   8 × MI_SPAN_QUEUES    owner (plain): free-span queues {first, last}
+//  64   8 × MI_SPAN_QUEUES    owner (plain): free-span queues {first +0, last +4}
 //  512  HEAP_RECORD_SIZE × 16 heap records, record i has tag i
 // ---------------------------------------------------------------------------
 
@@ -241,6 +237,8 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 /** @public */ export const THREAD_SEGMENTS_OFFSET = 24;
 /** @public */ export const THREAD_SPANS_OFFSET = 64;
 /** @public */ export const SPAN_QUEUE_SIZE = 8;
+/** @public */ export const SPAN_QUEUE_FIRST_OFFSET = 0;
+/** @public */ export const SPAN_QUEUE_LAST_OFFSET = 4;
 /** @public */ export const THREAD_HEAPS_OFFSET = 512;
 /** @public */ export const THREAD_RECORD_SIZE = THREAD_HEAPS_OFFSET + MI_HEAPS_PER_THREAD * HEAP_RECORD_SIZE;
 

@@ -8,7 +8,8 @@
  */
 
 import { fatalError, regionAlloc, type SharedHeap } from '@ft/atomics';
-import type { QsbrThread } from '@ft/qsbr';
+import { QsbrThread } from '@ft/qsbr';
+import { checkIntegerIn, rejectTag } from './argument-checks.js';
 import {
   HEAP_DEBUG_OFFSET_OFFSET,
   HEAP_DIRECT_OFFSET,
@@ -40,6 +41,9 @@ import {
 } from './layout.js';
 import { checkMiShared, threadTableEntry } from './mi-shared.js';
 import { binBlockSize } from './size-class.js';
+
+// Module-local copy for the tag check on the allocation path (see the root README).
+const K_MI_MAX_TAG = MI_MAX_TAG;
 
 /**
  * One thread's handle on its mimalloc state. Thread-local: create it with
@@ -82,6 +86,13 @@ export class MiThread {
    * mode, so that every free takes the validating path without a mode test.
    */
   declare readonly fastPathTid: number;
+  /**
+   * The lowest address a block can have (the heap's `regionStart`): the
+   * entry points refuse addresses outside `[addressLow, addressLow + addressSpan)`.
+   */
+  declare readonly addressLow: number;
+  /** Bytes from {@link MiThread.addressLow} to the end of the heap. */
+  declare readonly addressSpan: number;
   /** True after the thread's heaps were abandoned. */
   exited = false;
   /**
@@ -102,8 +113,12 @@ export class MiThread {
     this.memHeap = heapRecord(record, MI_HEAP_MEM);
     this.emptyPage = shared + SHARED_EMPTY_PAGE_OFFSET;
     this.qsbr = qsbr;
+    // SAFETY: `checked` is written once by the creator before it publishes
+    // the state (the Atomics.store of its tag, which checkMiShared loaded).
     this.checked = heap.u32[(shared + SHARED_CHECKED_OFFSET) >>> 2] !== 0;
     this.fastPathTid = this.checked ? -1 : tid;
+    this.addressLow = heap.regionStart;
+    this.addressSpan = heap.size - heap.regionStart;
   }
 }
 
@@ -118,8 +133,11 @@ export function heapRecord(record: number, tag: number): number {
 /**
  * Sets up the calling thread's mimalloc state (CPython `tstate_mimalloc_bind`):
  * the four standard heaps mem (0), object (1), gc (2) and gc with pre-header
- * (3); the object heaps delay the reuse of emptied pages through `qsbr`.
- * Throws when the heap has no room for the thread record.
+ * (3); the object heaps delay the reuse of emptied pages through `qsbr`
+ * (null: emptied pages are freed at once).
+ * Throws when the heap has no room for the thread record; a `FatalError`
+ * when `shared` is not mimalloc state or the thread already has some; a
+ * `TypeError` when `qsbr` is neither null nor a `QsbrThread` of the same heap.
  * @example
  * ```ts
  * const t = miThreadInit(heap, mi, qsbrThread);
@@ -131,6 +149,7 @@ export function heapRecord(record: number, tag: number): number {
  */
 export function miThreadInit(heap: SharedHeap, shared: number, qsbr: QsbrThread | null): MiThread {
   checkMiShared(heap, shared);
+  checkQsbrThread('miThreadInit', heap, qsbr);
   const entry = threadTableEntry(shared, heap.tid);
   if (Atomics.load(heap.u32, entry >>> 2) !== 0) fatalError(`thread ${heap.tid} already has mimalloc state`);
   const record = regionAlloc(heap, THREAD_RECORD_SIZE);
@@ -148,12 +167,27 @@ export function miThreadInit(heap: SharedHeap, shared: number, qsbr: QsbrThread 
 }
 
 /**
+ * Fails unless `qsbr` is null or a QSBR registration on the same memory as
+ * `heap` (its goals would otherwise be read from another heap).
+ * @internal
+ */
+export function checkQsbrThread(fn: string, heap: SharedHeap, qsbr: unknown): void {
+  if (qsbr === null) return;
+  if (!(qsbr instanceof QsbrThread) || qsbr.heap.buffer !== heap.buffer) {
+    throw new TypeError(`${fn}: qsbr must be null or a QsbrThread registered on the same heap`);
+  }
+}
+
+/**
  * The heap record of `tag` (0..15) of thread `t`, initialising tags above 3
- * on first use.
+ * on first use. A tag that is not an integer from 0 to 15 is a `TypeError`
+ * (not a number) or a `RangeError`.
+ * SAFETY: `initialized` is written by the owner thread only (with
+ * `Atomics.store`, for visitors); `t` is that owner.
  * @internal
  */
 export function heapOfTag(t: MiThread, tag: number): number {
-  if (!(tag >= 0 && tag <= MI_MAX_TAG && (tag | 0) === tag)) fatalError(`heap tag must be an integer from 0 to ${MI_MAX_TAG}, got ${tag}`);
+  if (!(typeof tag === 'number' && tag >>> 0 === tag && tag <= K_MI_MAX_TAG)) rejectTag(tag);
   const heap = heapRecord(t.record, tag);
   if (t.u32[(heap + HEAP_INITIALIZED_OFFSET) >>> 2] === 0) initHeap(t, tag);
   return heap;
@@ -170,6 +204,11 @@ function debugOffsetOf(t: MiThread, tag: number): number {
   return (tag === MI_HEAP_GC_PRE ? MI_OBJECT_DEBUG_OFFSET + 16 : MI_OBJECT_DEBUG_OFFSET) + t.debugHeaderBytes;
 }
 
+/**
+ * Initialises heap record `tag` of `t`'s thread record.
+ * SAFETY: the record is written by its owner only; visitors look at it only
+ * after they see `initialized` set (Atomics.store, last).
+ */
 function initHeap(t: MiThread, tag: number): void {
   const u32 = t.u32;
   const heap = heapRecord(t.record, tag);
@@ -208,10 +247,12 @@ const MAX_DEBUG_HEADER_BYTES = 64;
  * @public
  */
 export function miThreadSetDebugHeader(t: MiThread, bytes: number): void {
-  if (!(Number.isInteger(bytes) && bytes >= 0 && bytes <= MAX_DEBUG_HEADER_BYTES && bytes % 8 === 0)) {
-    throw new Error(`miThreadSetDebugHeader: the debug header must be a multiple of 8 from 0 to ${MAX_DEBUG_HEADER_BYTES} bytes, got ${bytes}`);
+  checkIntegerIn('miThreadSetDebugHeader', 'the debug header', bytes, 0, MAX_DEBUG_HEADER_BYTES);
+  if (bytes % 8 !== 0) {
+    throw new RangeError(`miThreadSetDebugHeader: the debug header must be a multiple of 8 from 0 to ${MAX_DEBUG_HEADER_BYTES} bytes, got ${bytes}`);
   }
   if (bytes === t.debugHeaderBytes) return;
+  // SAFETY: heap records, page counts included, are owner-only fields.
   const u32 = t.u32;
   for (let tag = MI_HEAP_MEM + 1; tag <= MI_HEAP_GC_PRE; tag++) {
     const heap = heapRecord(t.record, tag);

@@ -7,9 +7,9 @@
  * freed goes back to the region allocator. Blocks larger than half a segment
  * get a huge segment holding one page.
  *
- * Everything here runs on the thread that owns the segment, or on a thread
- * that holds an abandoned segment exclusively (popped from the pool), so the
- * records are plain accesses.
+ * The functions here run on the thread that owns the segment, or on a
+ * thread that holds an abandoned segment exclusively (popped from the
+ * pool); each says in its doc why its plain accesses are safe.
  */
 
 import { fatalError, formatAddress, regionAlloc, regionFree } from '@ft/atomics';
@@ -42,6 +42,8 @@ import {
   SEGMENT_VERSION_OFFSET,
   SHARED_HUGE_SEGMENTS_OFFSET,
   SHARED_SEGMENTS_OFFSET,
+  SPAN_QUEUE_FIRST_OFFSET,
+  SPAN_QUEUE_LAST_OFFSET,
   SPAN_QUEUE_SIZE,
   THREAD_SEGMENTS_OFFSET,
   THREAD_SPANS_OFFSET,
@@ -67,6 +69,10 @@ export function segmentOf(addr: number): number {
 /**
  * The page record of a block (`_mi_segment_page_of`): the slice's record, then
  * back to the page's first slice. Huge segments have one page.
+ * SAFETY: the back offset is written by the segment's owner when it makes
+ * the page, before any block of it is handed out, and changes only when the
+ * page is freed: a caller holding a live block (or owning the segment)
+ * reads a settled value.
  * @internal
  */
 export function pageOf(t: MiThread, segment: number, addr: number): number {
@@ -96,11 +102,15 @@ function spanBin(n: number): number {
   return ((s << 2) | ((m >>> (s - 2)) & 3)) - 4;
 }
 
+/** Address of `t`'s free-span queue for spans of `n` slices. */
 function spanQueue(t: MiThread, n: number): number {
   return t.record + THREAD_SPANS_OFFSET + Math.min(spanBin(n), MI_SPAN_QUEUES - 1) * SPAN_QUEUE_SIZE;
 }
 
-/** Marks slices [first, first + n) as one free span (first and last records). */
+/**
+ * Marks slices [first, first + n) as one free span (first and last records).
+ * SAFETY: the records of free slices are the segment holder's.
+ */
 function writeSpan(t: MiThread, first: number, n: number): void {
   const u32 = t.u32;
   u32[(first + PAGE_SLICE_COUNT_OFFSET) >>> 2] = n;
@@ -114,31 +124,45 @@ function writeSpan(t: MiThread, first: number, n: number): void {
   }
 }
 
+/**
+ * Pushes a free span on `t`'s queue for its length.
+ * SAFETY: span queues live in `t`'s thread record and link records of
+ * `t`'s own segments: owner-only fields.
+ */
 function spanPush(t: MiThread, span: number): void {
   const u32 = t.u32;
   const q = spanQueue(t, u32[(span + PAGE_SLICE_COUNT_OFFSET) >>> 2]);
-  const first = u32[q >>> 2];
+  const first = u32[(q + SPAN_QUEUE_FIRST_OFFSET) >>> 2];
   u32[(span + PAGE_NEXT_OFFSET) >>> 2] = first;
   u32[(span + PAGE_PREV_OFFSET) >>> 2] = 0;
   if (first !== 0) u32[(first + PAGE_PREV_OFFSET) >>> 2] = span;
-  else u32[(q + 4) >>> 2] = span;
-  u32[q >>> 2] = span;
+  else u32[(q + SPAN_QUEUE_LAST_OFFSET) >>> 2] = span;
+  u32[(q + SPAN_QUEUE_FIRST_OFFSET) >>> 2] = span;
 }
 
+/**
+ * Unlinks a free span from `t`'s queue for its length.
+ * SAFETY: as spanPush.
+ */
 function spanRemove(t: MiThread, span: number): void {
   const u32 = t.u32;
   const q = spanQueue(t, u32[(span + PAGE_SLICE_COUNT_OFFSET) >>> 2]);
   const next = u32[(span + PAGE_NEXT_OFFSET) >>> 2];
   const prev = u32[(span + PAGE_PREV_OFFSET) >>> 2];
   if (prev !== 0) u32[(prev + PAGE_NEXT_OFFSET) >>> 2] = next;
-  else u32[q >>> 2] = next;
+  else u32[(q + SPAN_QUEUE_FIRST_OFFSET) >>> 2] = next;
   if (next !== 0) u32[(next + PAGE_PREV_OFFSET) >>> 2] = prev;
-  else u32[(q + 4) >>> 2] = prev;
+  else u32[(q + SPAN_QUEUE_LAST_OFFSET) >>> 2] = prev;
   u32[(span + PAGE_NEXT_OFFSET) >>> 2] = 0;
   u32[(span + PAGE_PREV_OFFSET) >>> 2] = 0;
 }
 
-/** Whether the segment's free spans sit in its owner's span queues (not abandoned). */
+/**
+ * Whether the segment's free spans sit in its owner's span queues (not abandoned).
+ * SAFETY: the thread id is written by the owner (its own tid, or 0 when it
+ * abandons) and by a reclaimer that holds the segment exclusively: the
+ * caller, owner or holder, reads its own latest write.
+ */
 function spansQueued(t: MiThread, segment: number): boolean {
   return t.u32[(segment + SEGMENT_THREAD_ID_OFFSET) >>> 2] !== 0;
 }
@@ -146,6 +170,9 @@ function spansQueued(t: MiThread, segment: number): boolean {
 /**
  * Turns slices [first, first + n) into a page: the first record starts it, the
  * others point back to it. Returns the page record.
+ * SAFETY: the slices were free, so no other thread holds a block in them;
+ * the records (and the copies other threads' frees read) are published with
+ * the first block handed out of the page.
  */
 function makePage(t: MiThread, segment: number, first: number, n: number): number {
   const u32 = t.u32;
@@ -174,13 +201,14 @@ function makePage(t: MiThread, segment: number, first: number, n: number): numbe
  * Takes `needed` slices from the thread's free spans (`mi_segments_page_find_and_allocate`):
  * the first span at least that long from the smallest fitting bin up; the rest
  * of the span goes back to the queues. Returns the page record or 0.
+ * SAFETY: span queues and free-span records are `t`'s owner-only fields.
  * @internal
  */
 export function allocatePageSlices(t: MiThread, needed: number): number {
   const u32 = t.u32;
   for (let bin = spanBin(needed); bin < MI_SPAN_QUEUES; bin++) {
     const q = t.record + THREAD_SPANS_OFFSET + bin * SPAN_QUEUE_SIZE;
-    for (let span = u32[q >>> 2]; span !== 0; span = u32[(span + PAGE_NEXT_OFFSET) >>> 2]) {
+    for (let span = u32[(q + SPAN_QUEUE_FIRST_OFFSET) >>> 2]; span !== 0; span = u32[(span + PAGE_NEXT_OFFSET) >>> 2]) {
       const n = u32[(span + PAGE_SLICE_COUNT_OFFSET) >>> 2];
       if (n < needed) continue;
       spanRemove(t, span);
@@ -195,9 +223,13 @@ export function allocatePageSlices(t: MiThread, needed: number): number {
   return 0;
 }
 
+/**
+ * Writes a fresh segment's header and publishes it in the segment map.
+ * SAFETY: a fresh region nobody else knows yet (zero-filled); the thread
+ * record's segment count is an owner-only field.
+ */
 function initSegmentHeader(t: MiThread, segment: number, kind: number, size: number, entries: number): void {
   const u32 = t.u32;
-  // SAFETY: a fresh region nobody else knows yet (zero-filled).
   u32[(segment + SEGMENT_TAG_OFFSET) >>> 2] = MI_SEGMENT_TAG;
   u32[(segment + SEGMENT_VERSION_OFFSET) >>> 2] = MI_LAYOUT_VERSION;
   u32[(segment + SEGMENT_KIND_OFFSET) >>> 2] = kind;
@@ -260,6 +292,9 @@ export function segmentAllocHuge(t: MiThread, blockBytes: number): number {
  * free neighbours, and the span is queued for the owner (abandoned segments'
  * spans are queued when a thread reclaims them). A segment left with no pages
  * is released. The caller has taken the page out of its heap queue.
+ * SAFETY: the caller owns the segment or holds it exclusively; the page is
+ * empty, so no other thread holds one of its blocks (a thread that still
+ * frees into it would be a double free).
  * @returns false when the segment itself was released.
  * @internal
  */
@@ -297,6 +332,11 @@ export function segmentPageFree(t: MiThread, page: number): boolean {
 /**
  * Returns a segment to the region allocator, taking its free spans out of the
  * owner's queues first.
+ * SAFETY: the caller owns the segment or holds it exclusively, and it has
+ * no page in use. The tag is cleared plain: only checked mode's free reads
+ * it, after the segment map (cleared with Atomics first), and a read that
+ * races with this belongs to a free of a block that is no longer live,
+ * which checked mode reports on a best-effort basis (see freeChecked).
  * @internal
  */
 export function segmentFree(t: MiThread, segment: number): void {
@@ -315,6 +355,8 @@ export function segmentFree(t: MiThread, segment: number): void {
 /**
  * Calls `fn` with the first record of every free span (`pages` false) or
  * every page in use (`pages` true) of a segment, walking slice runs.
+ * SAFETY: the records are read by the segment's owner or exclusive holder,
+ * by heap visiting with the world stopped, or by miStats as a snapshot.
  */
 function forEachRun(t: MiThread, segment: number, pages: boolean, fn: (record: number) => void): void {
   const u32 = t.u32;

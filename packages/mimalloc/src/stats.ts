@@ -1,8 +1,9 @@
 /**
  * Statistics of an interpreter's mimalloc heaps: segments, pages by kind,
  * live blocks and bytes per size class, the abandoned pool and the pages
- * waiting for QSBR. Exact when no other thread allocates or frees meanwhile
- * (it reads other threads' pages); otherwise a snapshot good for reports.
+ * waiting for QSBR. Exact when no other thread allocates or frees meanwhile;
+ * otherwise a snapshot good for reports (DESIGN.md §3 allows racy plain
+ * reads for statistics). It never writes shared memory.
  */
 
 import {
@@ -11,6 +12,8 @@ import {
   MI_BIN_HUGE,
   MI_HEAPS_PER_THREAD,
   MI_MEDIUM_OBJ_SIZE_MAX,
+  MI_SEGMENT_SIZE,
+  MI_SLICE_SIZE,
   MI_SMALL_OBJ_SIZE_MAX,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_QSBR_GOAL_OFFSET,
@@ -25,14 +28,14 @@ import {
   SHARED_HUGE_SEGMENTS_OFFSET,
   SHARED_RECLAIMED_OFFSET,
   SHARED_SEGMENTS_OFFSET,
-  SHARED_THREAD_CAPACITY_OFFSET,
   SHARED_VISITED_COUNT_OFFSET,
   SHARED_VISITED_OFFSET,
   THREAD_QSBR_HEAD_OFFSET,
 } from './layout.js';
-import { forEachHeapPage } from './abandon.js';
-import { threadTableEntry } from './mi-shared.js';
+import { MI_DELAYED_STATE_MASK } from './delayed-free-state.js';
+import { threadCapacity, threadTableEntry } from './mi-shared.js';
 import { heapRecord, type MiThread } from './mi-thread.js';
+import { forEachHeapPage } from './page-queue.js';
 import { forEachPage, pageOf, segmentOf } from './segment.js';
 import { binOfSize } from './size-class.js';
 
@@ -82,6 +85,11 @@ export interface MiStats {
   threads: number;
 }
 
+/**
+ * Blocks on a free list, counting at most 2^16.
+ * SAFETY: plain reads of links another thread may be changing: a bounded,
+ * read-only walk (a stale link can only make the count wrong).
+ */
 function listLength(u32: Uint32Array, head: number): number {
   let n = 0;
   for (let b = head; b !== 0 && n < 0x10000; b = u32[b >>> 2]) n++;
@@ -90,10 +98,22 @@ function listLength(u32: Uint32Array, head: number): number {
 
 /**
  * Walks every page of the interpreter's heaps and pool.
+ *
+ * SAFETY: every plain read here (page records, queue links, heap and
+ * thread records, free lists, the pool's lists without its mutex) may race
+ * with the threads that own them unless the caller knows they are idle.
+ * The reads are aligned words, every walk is bounded (a stale link may
+ * lead round a cycle: no list can hold more pages than the heap has
+ * slices, nor more blocks than the bounds below) and nothing is written, so
+ * a race can make the figures wrong (or, when an abandoned segment is
+ * reclaimed or freed under the walk, end it with a `FatalError` about a
+ * slice record) but cannot harm the heap or hang. Exact after the other
+ * threads have stopped or joined.
  * @public
  */
 export function miStats(t: MiThread): MiStats {
   const u32 = t.u32;
+  const maxPages = Math.ceil(t.heap.size / MI_SLICE_SIZE);
   const bins = new Map<number, MiBinStats>();
   const stats: MiStats = {
     segments: Atomics.load(u32, (t.shared + SHARED_SEGMENTS_OFFSET) >>> 2),
@@ -119,7 +139,7 @@ export function miStats(t: MiThread): MiStats {
     // (on the page's list, or the heap's delayed list) count until collected.
     const live =
       u32[(page + PAGE_USED_OFFSET) >>> 2] -
-      listLength(u32, (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~3) >>> 0) -
+      listLength(u32, (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~MI_DELAYED_STATE_MASK) >>> 0) -
       (delayedPerPage.get(page) ?? 0);
     // Large and huge pages share the huge bin; keep them apart by block size.
     const bin = blockSize > MI_MEDIUM_OBJ_SIZE_MAX ? MI_BIN_HUGE : binOfSize(blockSize);
@@ -135,7 +155,7 @@ export function miStats(t: MiThread): MiStats {
     stats.liveBlocks += live;
     stats.liveBytes += live * blockSize;
   };
-  const capacity = u32[(t.shared + SHARED_THREAD_CAPACITY_OFFSET) >>> 2];
+  const capacity = threadCapacity(t.heap, t.shared);
   const records: number[] = [];
   for (let tid = 1; tid < capacity; tid++) {
     const record = Atomics.load(u32, threadTableEntry(t.shared, tid) >>> 2);
@@ -155,14 +175,17 @@ export function miStats(t: MiThread): MiStats {
   }
   for (const record of records) {
     stats.threads++;
-    for (let page = u32[(record + THREAD_QSBR_HEAD_OFFSET) >>> 2]; page !== 0; page = u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2]) stats.qsbrPendingPages++;
+    let steps = 0;
+    for (let page = u32[(record + THREAD_QSBR_HEAD_OFFSET) >>> 2]; page !== 0 && steps < maxPages; page = u32[(page + PAGE_QSBR_NEXT_OFFSET) >>> 2], steps++) stats.qsbrPendingPages++;
     for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
       const heap = heapRecord(record, tag);
-      if (Atomics.load(u32, (heap + HEAP_INITIALIZED_OFFSET) >>> 2) !== 0) forEachHeapPage(t, heap, countPage);
+      if (Atomics.load(u32, (heap + HEAP_INITIALIZED_OFFSET) >>> 2) !== 0) forEachHeapPage(t, heap, countPage, maxPages);
     }
   }
+  const maxSegments = Math.ceil(t.heap.size / MI_SEGMENT_SIZE);
   for (const list of [SHARED_ABANDONED_OFFSET, SHARED_VISITED_OFFSET]) {
-    for (let segment = u32[(t.shared + list) >>> 2]; segment !== 0; segment = u32[(segment + SEGMENT_ABANDONED_NEXT_OFFSET) >>> 2]) {
+    let steps = 0;
+    for (let segment = u32[(t.shared + list) >>> 2]; segment !== 0 && steps < maxSegments; segment = u32[(segment + SEGMENT_ABANDONED_NEXT_OFFSET) >>> 2], steps++) {
       forEachPage(t, segment, (page) => {
         stats.abandonedPages++;
         if (t.i32[(page + PAGE_QSBR_GOAL_OFFSET) >>> 2] !== 0 && u32[(page + PAGE_USED_OFFSET) >>> 2] === 0) stats.qsbrPendingPages++;

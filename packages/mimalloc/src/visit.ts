@@ -26,16 +26,16 @@ import {
   PAGE_USED_OFFSET,
   SEGMENT_ABANDONED_NEXT_OFFSET,
   SHARED_ABANDONED_OFFSET,
-  SHARED_THREAD_CAPACITY_OFFSET,
   SHARED_VISITED_OFFSET,
   THREAD_INITIALIZED_OFFSET,
   THREAD_TID_OFFSET,
 } from './layout.js';
-import { forEachHeapPage } from './abandon.js';
+import { checkIntegerIn } from './argument-checks.js';
 import { heapDelayedFreeAll } from './free.js';
-import { threadTableEntry } from './mi-shared.js';
+import { threadCapacity, threadTableEntry } from './mi-shared.js';
 import { heapRecord, MiThread } from './mi-thread.js';
 import { pageFreeCollect } from './page.js';
+import { forEachHeapPage } from './page-queue.js';
 import { forEachPage } from './segment.js';
 
 /**
@@ -50,7 +50,18 @@ let freeMap = new Uint32Array(2048);
 /**
  * Visits every live block in heaps whose tag bit is set in `tagMask`
  * (bit `1 << tag`), across all threads of `t`'s interpreter and its abandoned
- * segments. Returns the number of blocks visited.
+ * segments. Returns the number of blocks visited. `tagMask` must be an
+ * integer from 0 to 0xFFFF and `visitor` a function (`TypeError` /
+ * `RangeError` otherwise, before any page is touched).
+ *
+ * SAFETY: the caller guarantees that no other thread allocates, frees,
+ * abandons or reclaims in the interpreter meanwhile (the GC stops the world
+ * first; CPython's `gc_visit_heaps` holds the same contract). Under it this
+ * thread may act as every other thread: it drains their heaps' delayed-free
+ * lists and collects their pages' free lists as their owner would (rows 7
+ * and 10 of the delayed-free table, through a MiThread over that thread's
+ * record), and it walks the abandoned pool's lists without the pool mutex,
+ * since nobody can push or pop. Every plain access below relies on this.
  * @example
  * ```ts
  * // with the world stopped: count GC objects
@@ -60,14 +71,18 @@ let freeMap = new Uint32Array(2048);
  * @public
  */
 export function miVisitBlocks(t: MiThread, tagMask: number, visitor: MiBlockVisitor): number {
+  checkIntegerIn('miVisitBlocks', 'tagMask', tagMask, 0, 0xffff);
+  if (typeof visitor !== 'function') throw new TypeError(`miVisitBlocks: visitor must be a function, got ${visitor === null ? 'null' : typeof visitor}`);
   const u32 = t.u32;
   let visited = 0;
-  const capacity = u32[(t.shared + SHARED_THREAD_CAPACITY_OFFSET) >>> 2];
+  const capacity = threadCapacity(t.heap, t.shared);
   for (let tid = 1; tid < capacity; tid++) {
     const record = Atomics.load(u32, threadTableEntry(t.shared, tid) >>> 2);
     if (record === 0 || Atomics.load(u32, (record + THREAD_INITIALIZED_OFFSET) >>> 2) === 0) continue;
     // Collect the other thread's pages as that thread (its record, our views);
     // a page emptied on the way takes its QSBR goal from us, as in CPython.
+    // SAFETY: the record's tid was written before the record was published;
+    // acting as its thread is safe under the world-stopped contract above.
     const owner = tid === t.tid ? t : new MiThread(t.heap, t.shared, record, u32[(record + THREAD_TID_OFFSET) >>> 2], t.qsbr);
     for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
       if ((tagMask & (1 << tag)) === 0) continue;
@@ -89,7 +104,10 @@ export function miVisitBlocks(t: MiThread, tagMask: number, visitor: MiBlockVisi
   return visited;
 }
 
-/** Visits the live blocks of one page (`mi_heap_area_visit_blocks`). */
+/**
+ * Visits the live blocks of one page (`mi_heap_area_visit_blocks`).
+ * SAFETY: `t` acts as the page's owner, under miVisitBlocks's contract.
+ */
 function visitPage(t: MiThread, page: number, visitor: MiBlockVisitor): number {
   const u32 = t.u32;
   pageFreeCollect(t, page, true);

@@ -2,6 +2,7 @@ import { SharedHeap } from '@ft/atomics';
 import { expectLayout, tagText, type LayoutField } from '@ft/harness/layout-check';
 import { describe, expect, it } from 'vitest';
 import { miCreate } from '../src/index.js';
+import * as D from '../src/delayed-free-state.js';
 import * as L from '../src/layout.js';
 
 describe('layout', () => {
@@ -50,7 +51,10 @@ describe('layout', () => {
   });
 
   it('delayed-free states fit the two low bits of xthreadFree (blocks are ≥ 8-byte aligned)', () => {
-    expect([L.MI_USE_DELAYED_FREE, L.MI_DELAYED_FREEING, L.MI_NO_DELAYED_FREE, L.MI_NEVER_DELAYED_FREE]).toEqual([0, 1, 2, 3]);
+    expect([D.MI_USE_DELAYED_FREE, D.MI_DELAYED_FREEING, D.MI_NO_DELAYED_FREE, D.MI_NEVER_DELAYED_FREE]).toEqual([0, 1, 2, 3]);
+    expect(D.MI_DELAYED_STATE_MASK).toBe(3);
+    // Every block address leaves the mask bits clear.
+    expect(L.MI_WORD_SIZE & D.MI_DELAYED_STATE_MASK).toBe(0);
   });
 
   it('segment header: aligned, non-overlapping, slices start after it', () => {
@@ -131,8 +135,6 @@ describe('layout', () => {
       L.QUEUE_SIZE,
     );
     expect(L.HEAP_RECORD_SIZE % 64).toBe(0);
-    // page.ts links the queue's last page at `q + 4`.
-    expect(L.QUEUE_LAST_OFFSET).toBe(4);
   });
 
   it('thread record: aligned, non-overlapping, span queues and 16 heap records inside, 64-byte padded', () => {
@@ -150,8 +152,13 @@ describe('layout', () => {
       fields.push([`heap ${tag}`, L.THREAD_HEAPS_OFFSET + tag * L.HEAP_RECORD_SIZE, L.HEAP_RECORD_SIZE, 64]);
     }
     expectLayout(fields, L.THREAD_RECORD_SIZE);
-    // The span queues ({first, last}) share the page-queue link convention.
-    expect(L.SPAN_QUEUE_SIZE).toBe(8);
+    expectLayout(
+      [
+        ['first', L.SPAN_QUEUE_FIRST_OFFSET, 4],
+        ['last', L.SPAN_QUEUE_LAST_OFFSET, 4],
+      ],
+      L.SPAN_QUEUE_SIZE,
+    );
     expect(L.THREAD_RECORD_SIZE % 64).toBe(0);
     expect(L.THREAD_HEAPS_OFFSET % 64).toBe(0);
   });
