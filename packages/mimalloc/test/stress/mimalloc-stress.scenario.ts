@@ -6,14 +6,16 @@
  * each), in the four standard heaps and a custom tag, allocated with malloc,
  * zalloc or calloc and sometimes resized with realloc. Every block carries a
  * pattern derived from its size and a per-block cookie; one block in four is
- * handed to another worker through that worker's inbox (a bounded ring under
- * a PyMutex) and freed there. Whoever frees a block first verifies its
+ * handed to another worker through the harness's hand-off rings (one
+ * single-producer/single-consumer ring per ordered pair of workers, outside
+ * the heap) and freed there. Whoever frees a block first verifies its
  * pattern. Workers report QSBR quiescent states as they go, so emptied
  * object pages are reused.
  *
  * Shutdown: a worker that is asked to stop (budget or stop flag) frees what
- * it holds, says it is done, then keeps draining its inbox until every worker
- * is done and its inbox is empty; only then does it exit its heaps
+ * it holds, says it is done (the rings' done counter), then keeps draining
+ * its inboxes until every worker is done and they are empty; only then does
+ * it exit its heaps
  * (miThreadExit abandons pages still holding blocks other workers have yet to
  * free).
  *
@@ -24,11 +26,10 @@
  * the regions it held before the workers started.
  */
 
-import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
+import { createHandOffRings, pendingHandOffs, type CheckContext, type StressCheck, type StressScenario } from '@ft/harness';
 import { regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
 import { FreeCallbackRegistry, qsbrAdvance, qsbrAttach, qsbrCreate, qsbrDetach, qsbrPoll, qsbrQuiescentState, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
 import { miCollect, miCreate, miStats, miThreadExit, miThreadInit, miVisitBlocks, type MiStats, type MiThread } from '../../src/index.js';
-import { ringAddress, ringLength, ringsCreate } from './block-ring.js';
 
 export interface MiStressParams {
   heap: SharedHeapHandle;
@@ -36,11 +37,14 @@ export interface MiStressParams {
   mi: number;
   /** The QSBR state every worker registers with. */
   qsbr: number;
-  /** First inbox (one per worker, see block-ring.ts). */
-  rings: number;
+  /**
+   * The hand-off rings (`createHandOffRings`, entries of 4 words: address,
+   * size, cookie, tag); their done counter (`RINGS_DONE_INDEX`) counts the
+   * workers that stopped producing (the shutdown protocol).
+   */
+  rings: Int32Array;
+  /** Entries per ring (one ring per ordered pair of workers). */
   ringCapacity: number;
-  /** u32 counting workers that stopped producing (the shutdown protocol). */
-  doneCount: number;
   /** Slots per worker. */
   slots: number;
   /** One block in `sendOneIn` is handed to another worker. */
@@ -120,9 +124,7 @@ export function createMimallocStress(options: MimallocStressOptions): StressScen
       const mi = miCreate(heap, { checked: options.checked });
       if (qsbr === 0 || mi === 0) throw new Error('mimalloc/stress: heap too small for the fixed structures');
       const ringCapacity = 4096;
-      const rings = ringsCreate(heap, workers + 1, ringCapacity);
-      // The word after the last inbox counts workers that stopped producing.
-      const doneCount = ringAddress(rings, ringCapacity, workers);
+      const rings = createHandOffRings({ workers, capacity: ringCapacity, entryWords: 4 });
       // The main thread's registrations exist before the baseline is taken
       // (its QSBR slot creates the slot table's first chunk, which stays).
       const mainQsbr = qsbrRegister(heap, qsbr, new FreeCallbackRegistry());
@@ -134,7 +136,6 @@ export function createMimallocStress(options: MimallocStressOptions): StressScen
         qsbr,
         rings,
         ringCapacity,
-        doneCount,
         slots: 600,
         sendOneIn: 4,
         hugeOneIn: 25_000,
@@ -147,7 +148,7 @@ export function createMimallocStress(options: MimallocStressOptions): StressScen
       const { heap, mainMi, mainQsbr } = ctx.state;
       const { params } = ctx;
       const problems = r.flatMap((x, w) => x.problems.map((p) => `worker ${w}: ${p}`)).slice(0, 8);
-      const inboxLeft = Array.from({ length: ctx.workers }, (_, w) => ringLength(heap, ringAddress(params.rings, params.ringCapacity, w))).reduce((a, b) => a + b, 0);
+      const inboxLeft = pendingHandOffs(params.rings, { workers: ctx.workers, capacity: params.ringCapacity, entryWords: 4 });
       const beforeCollect = miStats(mainMi);
       // Visiting is exact (it collects every page's free lists first).
       const visited = miVisitBlocks(mainMi, 0xffff, () => {});

@@ -1,4 +1,4 @@
-import { runStressWorker, type Rng } from '@ft/harness';
+import { HandOffRings, RINGS_DONE_INDEX, runStressWorker, type Rng } from '@ft/harness';
 import { formatAddress, SharedHeap } from '@ft/atomics';
 import { FreeCallbackRegistry, qsbrAttach, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
 import {
@@ -14,7 +14,6 @@ import {
   type MiThread,
 } from '../../src/index.js';
 import { findNonZero, findPatternMismatch, writePattern } from './block-pattern.js';
-import { ringAddress, ringHead, ringMaybeNonEmpty, ringPopAll, ringPush } from './block-ring.js';
 import type { MiStressParams, MiStressResult } from './mimalloc-stress.scenario.js';
 
 /** Tags blocks are spread over: the four standard heaps and one custom heap. */
@@ -40,7 +39,7 @@ runStressWorker<MiStressParams>((ctx) => {
   const p = ctx.params;
   const heap = SharedHeap.attach(p.heap);
   const u8 = heap.u8;
-  const i32 = heap.i32;
+  const rings = p.rings;
   const q = qsbrRegister(heap, p.qsbr, new FreeCallbackRegistry());
   qsbrAttach(q);
   const t: MiThread = miThreadInit(heap, p.mi, q);
@@ -75,10 +74,13 @@ runStressWorker<MiStressParams>((ctx) => {
   const slotSize = new Uint32Array(slots);
   const slotCookie = new Uint32Array(slots);
   const slotTag = new Uint8Array(slots);
-  const myRing = ringAddress(p.rings, p.ringCapacity, ctx.index);
-  const inbox = new Uint32Array(4 * p.ringCapacity);
-  const doneIndex = p.doneCount >>> 2;
+  const mail = new HandOffRings(rings, { workers: ctx.workers, capacity: p.ringCapacity, entryWords: 4 }, ctx.index);
   let markedDone = false;
+
+  // SAFETY (every plain access to a block below): a block is accessed only by
+  // the worker that holds it — its allocator until it sends it, then the
+  // receiver, which saw the ring's tail (Atomics) published after the
+  // sender's last write.
 
   const verifyAndFree = (addr: number, size: number, cookie: number, how: string): void => {
     const bad = findPatternMismatch(u8, addr, size, cookie);
@@ -90,10 +92,13 @@ runStressWorker<MiStressParams>((ctx) => {
     result.frees++;
   };
 
+  // Entries are (address, size, cookie, tag), stored as Int32: read back unsigned.
+  const receive = (entry: number): void => {
+    verifyAndFree(rings[entry] >>> 0, rings[entry + 1] >>> 0, rings[entry + 2] >>> 0, 'received');
+  };
   const drainInbox = (): number => {
-    if (!ringMaybeNonEmpty(heap, myRing, ringHead(heap, myRing))) return 0;
-    const n = ringPopAll(heap, myRing, p.ringCapacity, inbox);
-    for (let k = 0; k < n; k++) verifyAndFree(inbox[4 * k], inbox[4 * k + 1], inbox[4 * k + 2], 'received');
+    if (!mail.inboxNonEmpty()) return 0;
+    const n = mail.drain(receive);
     result.received += n;
     return n;
   };
@@ -176,7 +181,7 @@ runStressWorker<MiStressParams>((ctx) => {
       const scribble = p.sabotage === 'scribble' && (result.sent & 63) === 0;
       // 'scribble': damage the last pattern byte before handing the block over.
       if (scribble) u8[addr + slotSize[slot] - 1] ^= 0x5a;
-      if (ringPush(heap, ringAddress(p.rings, p.ringCapacity, to), p.ringCapacity, addr, slotSize[slot], slotCookie[slot], slotTag[slot])) {
+      if (mail.send(to, addr, slotSize[slot], slotCookie[slot], slotTag[slot])) {
         result.sent++;
         if (scribble) result.scribbled++;
         return;
@@ -220,20 +225,20 @@ runStressWorker<MiStressParams>((ctx) => {
       verifyAndFree(slotAddr[slot], slotSize[slot], slotCookie[slot], 'own');
       slotAddr[slot] = 0;
     }
-    // Shutdown 2: say so; every push this worker made happened before this add.
-    Atomics.add(i32, doneIndex, 1);
-    Atomics.notify(i32, doneIndex);
+    // Shutdown 2: say so; every send this worker made happened before this add.
+    Atomics.add(rings, RINGS_DONE_INDEX, 1);
+    Atomics.notify(rings, RINGS_DONE_INDEX);
     markedDone = true;
-    // Shutdown 3: drain until every worker is done and, after that was seen, the inbox is empty.
+    // Shutdown 3: drain until every worker is done and, after that was seen, the inboxes are empty.
     const deadline = Date.now() + DRAIN_DEADLINE_MS;
     for (;;) {
-      const done = Atomics.load(i32, doneIndex);
+      const done = Atomics.load(rings, RINGS_DONE_INDEX);
       const n = drainInbox();
       if (done >= ctx.workers && n === 0) break;
       qsbrQuiescentState(q);
       if (n === 0) {
         if (Date.now() > deadline) throw new Error(`worker ${ctx.index}: peers not done after ${DRAIN_DEADLINE_MS} ms (${done}/${ctx.workers})`);
-        Atomics.wait(i32, doneIndex, done, 1);
+        Atomics.wait(rings, RINGS_DONE_INDEX, done, 1);
       }
     }
     ctx.setCounter(0, result.allocs);
@@ -246,8 +251,8 @@ runStressWorker<MiStressParams>((ctx) => {
   } catch (error) {
     // A failing worker still counts as done, so that its peers' drain loops end.
     if (!markedDone) {
-      Atomics.add(i32, doneIndex, 1);
-      Atomics.notify(i32, doneIndex);
+      Atomics.add(rings, RINGS_DONE_INDEX, 1);
+      Atomics.notify(rings, RINGS_DONE_INDEX);
     }
     throw error;
   }

@@ -16,6 +16,10 @@
  * The control runs the same steps with a MiThread that has no QSBR
  * registration: the page is freed at once and the very first 256-byte page
  * reuses its region while the reader is still online.
+ *
+ * A deterministic unit test with a scripted interleaving: the reader moves
+ * on only when the main thread raises a flag in shared memory, and the main
+ * thread waits for the reader's message, never for time.
  */
 
 import { regionAlloc, SharedHeap } from '@ft/atomics';
@@ -23,11 +27,11 @@ import { nextMessage, spawnTsWorker } from '@ft/harness';
 import { FreeCallbackRegistry, qsbrAdvance, qsbrAttach, qsbrCreate, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { blockStartOffset, MI_HEAP_MEM, MI_HEAP_OBJECT, MI_SLICE_SIZE, miCollect, miCreate, miFree, miHeapMalloc, miStats, miThreadExit, miThreadInit } from '../../src/index.js';
-import type { QsbrReaderData } from './qsbr-page-reuse.worker.js';
-import { exited, within } from './worker-steps.js';
+import { blockStartOffset, MI_HEAP_MEM, MI_HEAP_OBJECT, MI_SLICE_SIZE, miCollect, miCreate, miFree, miHeapMalloc, miStats, miThreadExit, miThreadInit } from '../src/index.js';
+import type { QsbrReaderData } from './workers/qsbr-reader.worker.js';
+import { exited, within } from './workers/worker-steps.js';
 
-const READER = new URL('./qsbr-page-reuse.worker.ts', import.meta.url);
+const READER = new URL('./workers/qsbr-reader.worker.ts', import.meta.url);
 const SIZE_A = 64;
 const SIZE_B = 256;
 /** Blocks of one small (one-slice) page of a class. */

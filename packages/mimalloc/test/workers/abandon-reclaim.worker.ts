@@ -1,5 +1,5 @@
 /**
- * Workers of the abandon/reclaim test (see abandon-reclaim.stress.test.ts).
+ * Workers of the abandon/reclaim test (see ../abandon-reclaim.test.ts).
  *
  * 'leaver': allocates blocks of several sizes in heaps 0, 1, 2, 3 and 7
  * (leaving holes: every other block is freed again), a huge block in heap 2,
@@ -16,7 +16,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SharedHeap, type SharedHeapHandle } from '@ft/atomics';
 import { FreeCallbackRegistry, qsbrAttach, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
 import { miFree, miHeapMalloc, miThreadExit, miThreadInit } from '../../src/index.js';
-import { findPatternMismatch, writePattern } from './block-pattern.js';
+import { findPatternMismatch, writePattern } from '../stress/block-pattern.js';
 
 /** A block as posted between the threads. */
 export interface PostedBlock {

@@ -17,6 +17,10 @@
  *      leaver block (patterns intact) and its own;
  *  (c) with both workers gone, nothing is live, and after a forced collection
  *      no segment is left and the region allocator is back where it started.
+ *
+ * A deterministic unit test with a scripted interleaving: each step waits
+ * for the one before it (a worker for a flag in shared memory, the main
+ * thread for the worker's message), never for time.
  */
 
 import { regionAlloc, regionStats, SharedHeap } from '@ft/atomics';
@@ -24,11 +28,11 @@ import { nextMessage, spawnTsWorker } from '@ft/harness';
 import { FreeCallbackRegistry, qsbrAdvance, qsbrAttach, qsbrCreate, qsbrDetach, qsbrPoll, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { MI_MAX_TAG, miCollect, miCreate, miStats, miThreadExit, miThreadInit, miVisitBlocks, type MiThread } from '../../src/index.js';
-import type { AbandonReclaimData, PostedBlock } from './abandon-reclaim.worker.js';
-import { exited, within } from './worker-steps.js';
+import { MI_MAX_TAG, miCollect, miCreate, miStats, miThreadExit, miThreadInit, miVisitBlocks, type MiThread } from '../src/index.js';
+import type { AbandonReclaimData, PostedBlock } from './workers/abandon-reclaim.worker.js';
+import { exited, within } from './workers/worker-steps.js';
 
-const WORKER = new URL('./abandon-reclaim.worker.ts', import.meta.url);
+const WORKER = new URL('./workers/abandon-reclaim.worker.ts', import.meta.url);
 
 /** Blocks visited with the mask of one tag: address → usable size. */
 function visitTag(t: MiThread, tag: number): Map<number, number> {
