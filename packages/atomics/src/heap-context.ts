@@ -92,6 +92,9 @@ export class HeapContext {
    */
   protected constructor(memory: HeapMemory, tid: number, detachHook: BlockingHook, attachHook: BlockingHook) {
     const buffer = memory.buffer;
+    // SAFETY: the heap header's size and thread-table words are immutable,
+    // written by the creator before its Atomics.store of the magic and before
+    // the memory could reach this thread.
     const size = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4)[HEAP_SIZE_OFFSET >>> 2];
     this.memory = memory;
     this.buffer = buffer;
@@ -106,7 +109,7 @@ export class HeapContext {
     this.fill = fill;
     this.copy = copy;
     this.tid = tid;
-    this.slot = this.u32[HEAP_THREAD_TABLE_OFFSET >>> 2] + tid * THREAD_SLOT_SIZE;
+    this.slot = this.u32[HEAP_THREAD_TABLE_OFFSET >>> 2] + tid * THREAD_SLOT_SIZE; // SAFETY: immutable, see above
     this.parkerIndex = (this.slot + THREAD_PARKER_OFFSET) >>> 2;
     this.criticalSections = new CriticalSectionStack();
     this.detachHook = detachHook;

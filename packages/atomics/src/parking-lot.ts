@@ -59,6 +59,7 @@ export type UnparkCallback = (
 ) => number;
 
 function bucketAddress(heap: HeapContext, addr: number): number {
+  // SAFETY: the bucket-table address is immutable after the heap's creation.
   return heap.u32[HEAP_BUCKET_TABLE_OFFSET >>> 2] + (addr % PARKING_LOT_BUCKETS) * BUCKET_SIZE;
 }
 
@@ -69,8 +70,11 @@ function loadWord(heap: HeapContext, addr: number, width: number): number {
   return fatalError(`park on ${formatAddress(addr)}: width must be 1, 2 or 4, got ${width}`);
 }
 
-// SAFETY (all queue helpers): called with the bucket's raw mutex held; the
-// links of queued waiters are only touched under that mutex.
+/**
+ * Appends thread `tid` (slot `slot`) to the bucket's FIFO. SAFETY: the
+ * bucket's raw mutex is held; the bucket words and the links of queued
+ * waiters are only touched under it.
+ */
 function enqueue(heap: HeapContext, bucket: number, slot: number, tid: number): void {
   const u32 = heap.u32;
   const tail = u32[(bucket + BUCKET_TAIL_OFFSET) >>> 2];
@@ -82,6 +86,7 @@ function enqueue(heap: HeapContext, bucket: number, slot: number, tid: number): 
   u32[(bucket + BUCKET_NUM_WAITERS_OFFSET) >>> 2]++;
 }
 
+/** Unlinks the waiter at `slot` from the bucket. SAFETY: as for {@link enqueue}. */
 function dequeue(heap: HeapContext, bucket: number, slot: number): void {
   const u32 = heap.u32;
   const next = u32[(slot + THREAD_WAIT_NEXT_OFFSET) >>> 2];
@@ -95,6 +100,7 @@ function dequeue(heap: HeapContext, bucket: number, slot: number): void {
 }
 
 function slotOf(heap: HeapContext, tid: number): number {
+  // SAFETY: the thread-table address is immutable after the heap's creation.
   return heap.u32[HEAP_THREAD_TABLE_OFFSET >>> 2] + tid * THREAD_SLOT_SIZE;
 }
 
@@ -139,8 +145,9 @@ export function park(
     return PARK_AGAIN;
   }
   // SAFETY: our own slot's wait entry, written under the bucket lock that
-  // every reader of it holds. The parker reset needs Atomics: an earlier
-  // unparker's post must not be lost or seen stale.
+  // every reader of it holds (`parks` is ours alone, a statistic). The parker
+  // reset needs Atomics: an earlier unparker's post must not be lost or seen
+  // stale.
   heap.u32[(slot + THREAD_WAIT_ADDR_OFFSET) >>> 2] = addr;
   heap.f64[(slot + THREAD_PARK_ARG_OFFSET) >>> 3] = parkArg;
   heap.i32[(slot + THREAD_IS_UNPARKING_OFFSET) >>> 2] = 0;
@@ -154,6 +161,7 @@ export function park(
   let result = PARK_OK;
   if (!parkerWait(heap, timeoutMs)) {
     rawMutexLock(heap, lock);
+    // SAFETY: unparkers set isUnparking under this bucket lock, which we hold.
     if (heap.i32[(slot + THREAD_IS_UNPARKING_OFFSET) >>> 2] !== 0) {
       // An unparker already dequeued us and is about to post: take its wake-up,
       // or the post would land in a later, unrelated wait.
@@ -169,10 +177,12 @@ export function park(
     // The attach hook may park again (re-locking a critical section), which
     // reuses our wait entry: keep this park's unpark value for our caller.
     const valueIndex = (slot + THREAD_UNPARK_VALUE_OFFSET) >>> 2;
+    // SAFETY: our own slot, and we are in no queue now: no unparker writes it
+    // until we park again, and the last one wrote it before the post our
+    // parkerWait consumed with Atomics (as in parkUnparkValue).
     const value = heap.i32[valueIndex];
     heap.attachHook(heap);
-    // SAFETY: our own slot, and we are in no queue now.
-    heap.i32[valueIndex] = value;
+    heap.i32[valueIndex] = value; // SAFETY: as above
   }
   return result;
 }
@@ -207,7 +217,8 @@ export function unparkOne(heap: HeapContext, addr: number, callback: UnparkCallb
   }
   const slot = slotOf(heap, tid);
   dequeue(heap, bucket, slot);
-  // SAFETY: the waiter's entry is read and written under the bucket lock.
+  // SAFETY: the waiter's entry and the bucket's count are read and written
+  // under the bucket lock, held until after the callback.
   heap.i32[(slot + THREAD_IS_UNPARKING_OFFSET) >>> 2] = 1;
   if (callback !== null) {
     const hasMore = heap.u32[(bucket + BUCKET_NUM_WAITERS_OFFSET) >>> 2] > 0;
@@ -231,6 +242,8 @@ export function unparkAll(heap: HeapContext, addr: number): number {
   rawMutexLock(heap, lock);
   // Move the matching waiters to a private chain threaded through their
   // `waitNext` links; nobody else can reach them once dequeued.
+  // SAFETY: the bucket words and waiter entries below are touched under the
+  // bucket lock until the unlock.
   let first = 0;
   let last = 0;
   let count = 0;
@@ -252,6 +265,8 @@ export function unparkAll(heap: HeapContext, addr: number): number {
   rawMutexUnlock(heap, lock);
   while (first !== 0) {
     // Read the link before the post: once woken, the thread may park again.
+    // SAFETY: a dequeued waiter with isUnparking set writes nothing in its
+    // entry before our post, so until then the chain is ours alone.
     const next = u32[(slotOf(heap, first) + THREAD_WAIT_NEXT_OFFSET) >>> 2];
     parkerPost(heap, first);
     first = next;

@@ -99,7 +99,7 @@ export function recursiveMutexTryLock(heap: HeapContext, addr: number): boolean 
 export function recursiveMutexUnlock(heap: HeapContext, addr: number): void {
   if (!recursiveMutexIsLockedByMe(heap, addr)) recursiveMutexNotOwned(heap, addr);
   const levelIndex = (addr + RECURSIVE_MUTEX_LEVEL_OFFSET) >>> 2;
-  // SAFETY: only the owner touches `level`, and we are the owner.
+  // SAFETY: only the owner touches `level`, and we are the owner (both accesses).
   const level = heap.u32[levelIndex];
   if (level > 0) {
     heap.u32[levelIndex] = level - 1;
@@ -122,7 +122,8 @@ export function recursiveMutexOwner(heap: HeapContext, addr: number): number {
 
 function recursiveMutexRelock(heap: HeapContext, addr: number): void {
   const levelIndex = (addr + RECURSIVE_MUTEX_LEVEL_OFFSET) >>> 2;
-  // SAFETY: only the owner touches `level`, and the caller checked we are it.
+  // SAFETY: only the owner touches `level`, and the caller checked we are it
+  // (both accesses).
   const level = heap.u32[levelIndex];
   if (level === MAX_LEVEL) {
     fatalError(`recursive mutex at ${formatAddress(addr)}: thread ${heap.tid} re-locked it ${MAX_LEVEL} times, the level would wrap`);

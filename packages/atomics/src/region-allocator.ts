@@ -48,7 +48,8 @@ export interface RegionStats {
   capacity: number;
 }
 
-const LOCK_INDEX = HEAP_REGION_LOCK_OFFSET;
+/** Address of the raw mutex word that guards every bookkeeping word below. */
+const LOCK_ADDRESS = HEAP_REGION_LOCK_OFFSET;
 
 function regionEnd(heap: HeapContext): number {
   return Math.floor(heap.size / REGION_GRANULE_SIZE) * REGION_GRANULE_SIZE;
@@ -77,9 +78,10 @@ export function regionAlloc(heap: HeapContext, size: number, align: number = REG
   if (!Number.isInteger(align) || align <= 0 || align > 0x80000000 || (align & (align - 1)) !== 0) return 0;
   const bytes = alignUp(size, REGION_GRANULE_SIZE);
   const alignment = Math.max(align, REGION_GRANULE_SIZE);
-  rawMutexLock(heap, LOCK_INDEX);
+  rawMutexLock(heap, LOCK_ADDRESS);
   try {
     const u32 = heap.u32;
+    // SAFETY: the region lock is held; the bookkeeping words are touched only under it.
     const highWater = u32[HEAP_REGION_HIGH_WATER_OFFSET >>> 2];
     const addr = takeFromFreeList(heap, bytes, alignment) || takeFromBump(heap, bytes, alignment);
     if (addr === 0) return 0;
@@ -94,12 +96,15 @@ export function regionAlloc(heap: HeapContext, size: number, align: number = REG
     if (dirtyEnd > addr) heap.fill(addr, 0, dirtyEnd - addr);
     return addr;
   } finally {
-    rawMutexUnlock(heap, LOCK_INDEX);
+    rawMutexUnlock(heap, LOCK_ADDRESS);
   }
 }
 
-// SAFETY (free-list helpers): called with the region lock held; the extent
-// headers are touched by no one else.
+/**
+ * First fit among the free extents, splitting off what is left. SAFETY: the
+ * region lock is held; it guards the free list and the extent headers, which
+ * lie in memory nobody else owns.
+ */
 function takeFromFreeList(heap: HeapContext, bytes: number, alignment: number): number {
   const u32 = heap.u32;
   let prev = 0;
@@ -129,6 +134,7 @@ function takeFromFreeList(heap: HeapContext, bytes: number, alignment: number): 
   return 0;
 }
 
+/** Carves from never-used memory. SAFETY: the region lock is held. */
 function takeFromBump(heap: HeapContext, bytes: number, alignment: number): number {
   const u32 = heap.u32;
   const bump = u32[HEAP_REGION_BUMP_OFFSET >>> 2];
@@ -141,17 +147,19 @@ function takeFromBump(heap: HeapContext, bytes: number, alignment: number): numb
   return addr;
 }
 
+/** SAFETY: the region lock is held; `extent` is free memory. */
 function writeExtent(heap: HeapContext, extent: number, size: number, next: number): void {
   heap.u32[(extent + FREE_EXTENT_SIZE_OFFSET) >>> 2] = size;
   heap.u32[(extent + FREE_EXTENT_NEXT_OFFSET) >>> 2] = next;
 }
 
+/** SAFETY: the region lock is held. */
 function setNext(heap: HeapContext, prev: number, next: number): void {
   if (prev === 0) heap.u32[HEAP_REGION_FREE_HEAD_OFFSET >>> 2] = next;
   else heap.u32[(prev + FREE_EXTENT_NEXT_OFFSET) >>> 2] = next;
 }
 
-/** Inserts [addr, addr + size) into the address-ordered list, coalescing. */
+/** Inserts [addr, addr + size) into the address-ordered list, coalescing. SAFETY: the region lock is held. */
 function insertFree(heap: HeapContext, addr: number, size: number): void {
   const u32 = heap.u32;
   let prev = 0;
@@ -186,6 +194,7 @@ function insertFree(heap: HeapContext, addr: number, size: number): void {
   writeExtent(heap, start, length, next);
 }
 
+/** SAFETY: the region lock is held. */
 function unlinkLast(heap: HeapContext, last: number): void {
   const u32 = heap.u32;
   let prev = 0;
@@ -205,12 +214,14 @@ function unlinkLast(heap: HeapContext, last: number): void {
  */
 export function regionFree(heap: HeapContext, addr: number, size: number): void {
   const bytes = alignUp(size, REGION_GRANULE_SIZE);
+  // SAFETY: regionStart is immutable after the heap's creation.
   const start = heap.u32[HEAP_REGION_START_OFFSET >>> 2];
   if (!Number.isInteger(addr) || addr % REGION_GRANULE_SIZE !== 0 || addr < start || !(bytes > 0) || addr + bytes > regionEnd(heap)) {
     fatalError(`regionFree(${formatAddress(addr)}, ${size}): not a region of this heap`);
   }
-  rawMutexLock(heap, LOCK_INDEX);
+  rawMutexLock(heap, LOCK_ADDRESS);
   try {
+    // SAFETY: the region lock is held for every bookkeeping access below.
     if (addr + bytes > heap.u32[HEAP_REGION_BUMP_OFFSET >>> 2]) {
       fatalError(`regionFree(${formatAddress(addr)}, ${size}): memory was never handed out`);
     }
@@ -218,7 +229,7 @@ export function regionFree(heap: HeapContext, addr: number, size: number): void 
     heap.u32[HEAP_REGION_BYTES_IN_USE_OFFSET >>> 2] -= bytes;
     heap.u32[HEAP_REGIONS_IN_USE_OFFSET >>> 2] -= 1;
   } finally {
-    rawMutexUnlock(heap, LOCK_INDEX);
+    rawMutexUnlock(heap, LOCK_ADDRESS);
   }
 }
 
@@ -227,8 +238,9 @@ export function regionFree(heap: HeapContext, addr: number, size: number): void 
  * @public
  */
 export function regionStats(heap: HeapContext): RegionStats {
-  rawMutexLock(heap, LOCK_INDEX);
+  rawMutexLock(heap, LOCK_ADDRESS);
   try {
+    // SAFETY: every plain read below is under the region lock (regionStart is immutable anyway).
     const u32 = heap.u32;
     let freeBytes = 0;
     let freeExtents = 0;
@@ -247,6 +259,6 @@ export function regionStats(heap: HeapContext): RegionStats {
       capacity: end - start,
     };
   } finally {
-    rawMutexUnlock(heap, LOCK_INDEX);
+    rawMutexUnlock(heap, LOCK_ADDRESS);
   }
 }

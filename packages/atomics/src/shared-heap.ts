@@ -140,11 +140,13 @@ export class SharedHeap extends HeapContext {
     if (magic !== HEAP_MAGIC) {
       throw new TypeError(`SharedHeap.attach: not an ft heap (magic 0x${magic.toString(16)}, expected 0x${HEAP_MAGIC.toString(16)})`);
     }
+    // SAFETY: the creator wrote the header words before its Atomics.store of
+    // the magic, which we have just loaded; they never change afterwards.
     const version = u32[HEAP_LAYOUT_VERSION_OFFSET >>> 2];
     if (version !== HEAP_LAYOUT_VERSION) {
       throw new TypeError(`SharedHeap.attach: heap layout version ${version}, but this @ft/atomics speaks version ${HEAP_LAYOUT_VERSION}`);
     }
-    const size = u32[HEAP_SIZE_OFFSET >>> 2];
+    const size = u32[HEAP_SIZE_OFFSET >>> 2]; // SAFETY: as above
     if (Math.ceil(size / WASM_PAGE_SIZE) * WASM_PAGE_SIZE !== buffer.byteLength) {
       throw new TypeError(`SharedHeap.attach: header says ${size} bytes but the memory has ${buffer.byteLength}`);
     }
@@ -158,22 +160,22 @@ export class SharedHeap extends HeapContext {
 
   /** First address the region allocator may hand out; everything below is the reserved prefix. */
   get regionStart(): number {
-    return this.u32[HEAP_REGION_START_OFFSET >>> 2];
+    return this.u32[HEAP_REGION_START_OFFSET >>> 2]; // SAFETY: immutable after creation
   }
 
   /** How many thread ids can be live at once. */
   get threadCapacity(): number {
-    return this.u32[HEAP_THREAD_CAPACITY_OFFSET >>> 2];
+    return this.u32[HEAP_THREAD_CAPACITY_OFFSET >>> 2]; // SAFETY: immutable after creation
   }
 
   /** Address of thread slot 0 (slot `tid` is `threadTable + tid * THREAD_SLOT_SIZE`). */
   get threadTable(): number {
-    return this.u32[HEAP_THREAD_TABLE_OFFSET >>> 2];
+    return this.u32[HEAP_THREAD_TABLE_OFFSET >>> 2]; // SAFETY: immutable after creation
   }
 
   /** Address of parking-lot bucket 0. */
   get bucketTable(): number {
-    return this.u32[HEAP_BUCKET_TABLE_OFFSET >>> 2];
+    return this.u32[HEAP_BUCKET_TABLE_OFFSET >>> 2]; // SAFETY: immutable after creation
   }
 
   /** Whether {@link SharedHeap.close} has run. */
@@ -212,6 +214,7 @@ export class SharedHeap extends HeapContext {
 function claimThreadSlot(memory: HeapMemory): number {
   const buffer = memory.buffer;
   const header = new Uint32Array(buffer, 0, HEAP_HEADER_SIZE / 4);
+  // SAFETY: the header's size and capacity are immutable after creation (see attach).
   const size = header[HEAP_SIZE_OFFSET >>> 2];
   const tid = registerThreadSlot(new Int32Array(buffer, 0, Math.floor(size / 4)), new Uint32Array(buffer, 0, Math.floor(size / 4)));
   if (tid === 0) {

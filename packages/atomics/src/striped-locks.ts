@@ -90,6 +90,7 @@ function checkTable(heap: HeapContext, table: number): void {
 }
 
 function notATable(heap: HeapContext, table: number): never {
+  // SAFETY: diagnostics only, on the way to a fatal error; a real table's header is immutable.
   const tag = (table & 3) === 0 ? heap.u32[(table + STRIPED_LOCKS_TAG_OFFSET) >>> 2] : undefined;
   const version = tag === undefined ? undefined : heap.u32[(table + STRIPED_LOCKS_VERSION_OFFSET) >>> 2];
   const found = tag === undefined ? 'no tag' : `tag 0x${tag.toString(16).padStart(8, '0')}, layout version ${version}`;

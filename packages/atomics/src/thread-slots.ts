@@ -37,16 +37,18 @@ import type { HeapContext } from './heap-context.js';
  * @public
  */
 export function threadSlotAddress(heap: HeapContext, tid: number): number {
+  // SAFETY: the thread-table address is immutable after the heap's creation.
   return heap.u32[HEAP_THREAD_TABLE_OFFSET >>> 2] + tid * THREAD_SLOT_SIZE;
 }
 
 /**
  * Claims the lowest free thread id for the calling thread; 0 when all are
- * taken. Called by the `HeapContext` lifecycle before the thread's context
- * exists, hence over bare views of the heap.
+ * taken. Called by `SharedHeap`'s lifecycle (shared-heap.ts) before the
+ * thread's context exists, hence over bare views of the heap.
  * @internal
  */
 export function registerThreadSlot(i32: Int32Array, u32: Uint32Array): number {
+  // SAFETY: capacity and table address are immutable after the heap's creation.
   const capacity = u32[HEAP_THREAD_CAPACITY_OFFSET >>> 2];
   const table = u32[HEAP_THREAD_TABLE_OFFSET >>> 2];
   for (let tid = 1; tid <= capacity; tid++) {
@@ -54,7 +56,8 @@ export function registerThreadSlot(i32: Int32Array, u32: Uint32Array): number {
     if (Atomics.compareExchange(i32, (slot + THREAD_STATE_OFFSET) >>> 2, THREAD_STATE_FREE, THREAD_STATE_LIVE) !== THREAD_STATE_FREE) {
       continue;
     }
-    // SAFETY: the slot is ours from the CAS on; nobody posts to a free slot.
+    // SAFETY: the slot is ours from the CAS on: nobody posts to a free slot,
+    // and its wait entry is touched by no one else until we park.
     Atomics.store(i32, (slot + THREAD_PARKER_OFFSET) >>> 2, 0);
     u32[(slot + THREAD_WAIT_ADDR_OFFSET) >>> 2] = 0;
     u32[(slot + THREAD_WAIT_NEXT_OFFSET) >>> 2] = 0;
@@ -90,6 +93,7 @@ export function unregisterThreadSlot(i32: Int32Array, slot: number): void {
  * @public
  */
 export function isThreadLive(heap: HeapContext, tid: number): boolean {
+  // SAFETY: the capacity is immutable after the heap's creation.
   if (tid < 1 || tid > heap.u32[HEAP_THREAD_CAPACITY_OFFSET >>> 2]) return false;
   return Atomics.load(heap.i32, (threadSlotAddress(heap, tid) + THREAD_STATE_OFFSET) >>> 2) === THREAD_STATE_LIVE;
 }
