@@ -78,7 +78,9 @@ export function freeDelayed(t: QsbrThread, address: number, freeId: number): voi
   const heap = t.heap;
   const u32 = heap.u32;
   const tailIndex = (t.slot + QSBR_SLOT_QUEUE_TAIL_OFFSET) >>> 2;
-  // SAFETY: the thread's own queue; only the owner touches it.
+  // SAFETY (every plain access in this function): the thread's own queue —
+  // its slot's head, tail and counters and the chunks on it — which only the
+  // owner writes (statistics read the counters with Atomics.load).
   let chunk = u32[tailIndex];
   if (chunk === 0 || u32[(chunk + WORK_CHUNK_WR_IDX_OFFSET) >>> 2] === WORK_ITEMS_PER_CHUNK) {
     const fresh = newChunk(heap);
@@ -108,6 +110,7 @@ export function freeDelayed(t: QsbrThread, address: number, freeId: number): voi
 function newChunk(heap: SharedHeap): number {
   const chunk = regionAlloc(heap, WORK_CHUNK_SIZE);
   // Regions come zeroed: next, rdIdx and wrIdx are 0 already.
+  // SAFETY: a fresh region, not yet linked into any queue.
   if (chunk !== 0) heap.u32[(chunk + WORK_CHUNK_TAG_OFFSET) >>> 2] = WORK_CHUNK_TAG;
   return chunk;
 }
@@ -149,7 +152,8 @@ function processInterpreterQueue(t: QsbrThread): void {
  * Frees the ready items of the queue whose head and tail words are at
  * `headAddr`/`tailAddr`, in order, stopping at the first unready one
  * (`process_queue`). SAFETY: the caller owns the queue (own thread, or the
- * interpreter queue's mutex).
+ * interpreter queue's mutex) and with it every chunk on it; `freed` is the
+ * calling thread's own counter.
  */
 function processQueue(t: QsbrThread, headAddr: number, tailAddr: number, keepEmpty: boolean): void {
   const heap = t.heap;
@@ -191,6 +195,7 @@ function processQueue(t: QsbrThread, headAddr: number, tailAddr: number, keepEmp
   }
 }
 
+/** Fails fast on a stray chunk pointer. SAFETY: `chunk` is on a queue the caller owns. */
 function checkChunk(heap: SharedHeap, chunk: number): void {
   if (heap.u32[(chunk + WORK_CHUNK_TAG_OFFSET) >>> 2] !== WORK_CHUNK_TAG) {
     fatalError(`delayed-free queue corrupted: ${formatAddress(chunk)} is not a work chunk`);
@@ -227,12 +232,17 @@ export function qsbrUnregister(t: QsbrThread): void {
   releaseSlot(t);
 }
 
+/**
+ * Hands the thread's pending blocks to the interpreter queue
+ * (`_PyMem_AbandonDelayed`). SAFETY: the thread's own queue is its alone until
+ * it is linked into the interpreter queue, which happens under that queue's
+ * mutex, as do all the interpreter queue's plain accesses.
+ */
 function abandonDelayed(t: QsbrThread): void {
   const heap = t.heap;
   const u32 = heap.u32;
   const headIndex = (t.slot + QSBR_SLOT_QUEUE_HEAD_OFFSET) >>> 2;
   const tailIndex = (t.slot + QSBR_SLOT_QUEUE_TAIL_OFFSET) >>> 2;
-  // SAFETY: our own queue until it is handed over under the interpreter queue's mutex.
   const head = u32[headIndex];
   const tail = u32[tailIndex];
   if (head === 0) return;
@@ -272,7 +282,8 @@ export function qsbrFiniDelayed(heap: SharedHeap, shared: number, registry: Free
   const u32 = heap.u32;
   const headIndex = (shared + QSBR_QUEUE_HEAD_OFFSET) >>> 2;
   let freedCount = 0;
-  // SAFETY: no other thread is left (the caller's promise).
+  // SAFETY (every plain access in this function): no other thread is left
+  // (the caller's promise), so the interpreter queue and its chunks are ours.
   for (let chunk = u32[headIndex]; chunk !== 0; ) {
     checkChunk(heap, chunk);
     for (let rd = u32[(chunk + WORK_CHUNK_RD_IDX_OFFSET) >>> 2]; rd < u32[(chunk + WORK_CHUNK_WR_IDX_OFFSET) >>> 2]; rd++) {

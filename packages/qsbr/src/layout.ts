@@ -61,6 +61,8 @@ export const QSBR_LAYOUT_VERSION = 1;
 /** @public */ export const QSBR_CHUNK_DIR_OFFSET = 128;
 /** Number of slot-table chunks: 8 · (2^16 − 1) slots at most. @public */
 export const QSBR_CHUNK_DIR_ENTRIES = 16;
+/** Bytes per chunk-directory entry (a u32 address): entry k is at `QSBR_CHUNK_DIR_OFFSET + k * QSBR_CHUNK_DIR_ENTRY_SIZE`. */
+export const QSBR_CHUNK_DIR_ENTRY_SIZE = 4;
 /** Bytes of the QSBR shared state. @public */ export const QSBR_SHARED_SIZE = 192;
 /** Slots in chunk 0 (CPython's `MIN_ARRAY_SIZE`); chunk k holds this times 2^k. @public */
 export const QSBR_FIRST_CHUNK_SLOTS = 8;

@@ -8,6 +8,7 @@
 import { fatalError, formatAddress, regionAlloc, type SharedHeap } from '@ft/atomics';
 import {
   QSBR_CHUNK_DIR_ENTRIES,
+  QSBR_CHUNK_DIR_ENTRY_SIZE,
   QSBR_CHUNK_DIR_OFFSET,
   QSBR_FIRST_CHUNK_SLOTS,
   QSBR_FREED_ITEMS_OFFSET,
@@ -26,7 +27,7 @@ import {
   QSBR_TAG_OFFSET,
   QSBR_WR_SEQ_OFFSET,
 } from './layout.js';
-import { QSBR_INITIAL } from './sequence.js';
+import { QSBR_INITIAL, QSBR_OFFLINE } from './sequence.js';
 
 /**
  * Options of {@link qsbrCreate}.
@@ -98,6 +99,7 @@ export function checkQsbrShared(heap: SharedHeap, shared: number): void {
     fatalError(`${formatAddress(shared)} is not a QSBR state address`);
   }
   const tag = Atomics.load(heap.u32, (shared + QSBR_TAG_OFFSET) >>> 2);
+  // SAFETY: immutable; the creator wrote it before its Atomics.store of the tag, loaded just above.
   const version = heap.u32[(shared + QSBR_LAYOUT_VERSION_OFFSET) >>> 2];
   if (tag !== QSBR_TAG || version !== QSBR_LAYOUT_VERSION) {
     fatalError(
@@ -119,7 +121,7 @@ export function chunkSlots(k: number): number {
  * @internal
  */
 export function chunkAddress(heap: SharedHeap, shared: number, k: number): number {
-  return Atomics.load(heap.u32, (shared + QSBR_CHUNK_DIR_OFFSET + 4 * k) >>> 2);
+  return Atomics.load(heap.u32, (shared + QSBR_CHUNK_DIR_OFFSET + k * QSBR_CHUNK_DIR_ENTRY_SIZE) >>> 2);
 }
 
 /**
@@ -139,7 +141,7 @@ export function qsbrStats(heap: SharedHeap, shared: number): QsbrStats {
     const n = chunkSlots(k);
     slotCapacity += n;
     for (let slot = chunk; slot < chunk + n * QSBR_SLOT_SIZE; slot += QSBR_SLOT_SIZE) {
-      if (Atomics.load(u32, (slot + QSBR_SLOT_SEQ_OFFSET) >>> 2) !== 0) online++;
+      if (Atomics.load(u32, (slot + QSBR_SLOT_SEQ_OFFSET) >>> 2) !== QSBR_OFFLINE) online++;
       queuedItems += Atomics.load(u32, (slot + QSBR_SLOT_QUEUED_OFFSET) >>> 2);
       freedItems += Atomics.load(u32, (slot + QSBR_SLOT_FREED_OFFSET) >>> 2);
     }

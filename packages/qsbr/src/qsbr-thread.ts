@@ -18,6 +18,7 @@ import { fatalError, formatAddress, mutexLock, mutexUnlock, regionAlloc, yieldTh
 import type { FreeCallbackRegistry } from './free-callback-registry.js';
 import {
   QSBR_CHUNK_DIR_ENTRIES,
+  QSBR_CHUNK_DIR_ENTRY_SIZE,
   QSBR_CHUNK_DIR_OFFSET,
   QSBR_FREE_LIST_OFFSET,
   QSBR_FREED_ITEMS_OFFSET,
@@ -149,7 +150,8 @@ function reserveSlot(heap: SharedHeap, shared: number): number {
 /**
  * Publishes one more chunk of slots. Existing slots never move, so a thread
  * scanning the table meanwhile sees either the old chunks or the old ones plus
- * the new, whose slots are all offline. SAFETY: QSBR mutex held.
+ * the new, whose slots are all offline. SAFETY: QSBR mutex held; the new
+ * chunk's slots are written before the Atomics.store that publishes it.
  */
 function growSlotTable(heap: SharedHeap, shared: number): void {
   let k = 0;
@@ -164,7 +166,7 @@ function growSlotTable(heap: SharedHeap, shared: number): void {
     u32[(slot + QSBR_SLOT_FREE_NEXT_OFFSET) >>> 2] = i + 1 < n ? slot + QSBR_SLOT_SIZE : 0;
   }
   u32[(shared + QSBR_FREE_LIST_OFFSET) >>> 2] = chunk;
-  Atomics.store(u32, (shared + QSBR_CHUNK_DIR_OFFSET + 4 * k) >>> 2, chunk);
+  Atomics.store(u32, (shared + QSBR_CHUNK_DIR_OFFSET + k * QSBR_CHUNK_DIR_ENTRY_SIZE) >>> 2, chunk);
 }
 
 /**
