@@ -40,6 +40,20 @@ export {
   THREAD_DEFAULT_CAPACITY,
   THREAD_MAX_CAPACITY,
   THREAD_SLOT_SIZE,
+  EVAL_ASYNC_EXCEPTION_BIT,
+  EVAL_CALLS_TO_DO_BIT,
+  EVAL_EVENTS_MASK,
+  EVAL_EXPLICIT_MERGE_BIT,
+  EVAL_GC_SCHEDULED_BIT,
+  EVAL_GIL_DROP_REQUEST_BIT,
+  EVAL_JIT_INVALIDATE_COLD_BIT,
+  EVAL_PLEASE_STOP_BIT,
+  EVAL_SIGNALS_PENDING_BIT,
+  EVAL_VERSION_UNIT,
+  STATUS_ATTACHED,
+  STATUS_DETACHED,
+  STATUS_SHUTTING_DOWN,
+  STATUS_SUSPENDED,
 } from './layout.js';
 export { callOnce, onceFlagIsInitialized, type OnceFunction } from './once-flag.js';
 export {
@@ -96,6 +110,40 @@ export {
   seqLockUnlockWrite,
 } from './seq-lock.js';
 export { SharedHeap, type SharedHeapHandle, type SharedHeapOptions } from './shared-heap.js';
+export { attach, detach, participantStatus, shutDown, suspend } from './attach-detach.js';
+export {
+  clearEvalBreakerBits,
+  evalBreakerBits,
+  handlePending,
+  instrumentationVersion,
+  pollSafePoint,
+  SAFE_POINT_POLL_INTERVAL,
+  safePoint,
+  setEvalBreakerBits,
+  setEvalBreakerBitsAll,
+  setEvalBreakerHandler,
+  setInstrumentationVersion,
+} from './eval-breaker.js';
+export {
+  assertWorldStopped,
+  isWorldStopped,
+  startTheWorld,
+  startTheWorldAll,
+  stopTheWorld,
+  stopTheWorldAll,
+  type StopTheWorldOptions,
+} from './stop-the-world.js';
+export {
+  currentParticipant,
+  groupCreate,
+  groupDelete,
+  Participant,
+  participantCreate,
+  participantDelete,
+  worldOf,
+  type EvalBreakerHandler,
+  type ParticipantHooks,
+} from './world-state.js';
 export { yieldThread } from './spin.js';
 export {
   stripedLockFor,

@@ -32,13 +32,15 @@
 //  60   u32    regionHighWater    under regionLock (plain): highest the bump pointer has been;
 //                                  memory below it may be dirty, above it is still zero
 //  64   u32    threadRegistrations total registrations ever (Atomics.add) / stats
-//  68..127     reserved (zero)
+//  68   u32    world              the world record (world-state.ts): 0 until first used; set once by
+//                                  Atomics CAS from 0, read with Atomics.load
+//  72..127     reserved (zero)
 // ---------------------------------------------------------------------------
 
 /** Magic number at address 0: the bytes 'F','T','H','P' read as a little-endian u32. @public */
 export const HEAP_MAGIC = 0x50485446;
 /** Layout version of every structure in this package; bumped on any layout change. @public */
-export const HEAP_LAYOUT_VERSION = 1;
+export const HEAP_LAYOUT_VERSION = 2;
 
 /** @public */ export const HEAP_MAGIC_OFFSET = 0;
 /** @public */ export const HEAP_LAYOUT_VERSION_OFFSET = 4;
@@ -56,6 +58,7 @@ export const HEAP_LAYOUT_VERSION = 1;
 /** @public */ export const HEAP_REGION_BYTES_IN_USE_OFFSET = 52;
 /** @public */ export const HEAP_REGION_HIGH_WATER_OFFSET = 60;
 /** @public */ export const HEAP_REGIONS_IN_USE_OFFSET = 56;
+/** The world record's address (0 until the world is first used). */ export const HEAP_WORLD_OFFSET = 68;
 /** @public */ export const HEAP_THREAD_REGISTRATIONS_OFFSET = 64;
 /** Size of the header proper; the thread table follows it. @public */
 export const HEAP_HEADER_SIZE = 128;
@@ -204,3 +207,125 @@ export const THREAD_MAX_CAPACITY = 0xfffe;
 /** @public */ export const STRIPED_LOCKS_HEADER_SIZE = 64;
 /** @public */ export const STRIPED_LOCKS_STRIDE = 64;
 /** Stripe count CPython uses for weakref lists. @public */ export const STRIPED_LOCKS_DEFAULT_COUNT = 127;
+
+// ---------------------------------------------------------------------------
+// The world (DESIGN.md §4; CPython pystate.c's stop-the-world, _PyRuntime's
+// HEAD_LOCK and stoptheworld_mutex). One world per heap, created on first use
+// and found through the heap header; groups (interpreters) hang off it, and
+// participants (thread states) off their group.
+//
+// World record (WORLD_SIZE bytes, one region):
+//  off  width  field         writer / reader, order
+//  0    u32    tag           creator once (before the CAS that publishes it) / all: WORLD_TAG
+//  4    u8     headLock      PyMutex (HEAD_LOCK): guards every `next`/`head` link below and the
+//                             STW records' requested/stopped/countdown/requester fields
+//  8    i32    stwRwMutex    RW mutex (stoptheworld_mutex): a global stop holds it exclusively,
+//                             a group's stop shared
+//  12   u32    groupsHead    under headLock (plain): first group
+//  16   u32    nextGroupId   under headLock (plain): last group id handed out
+//  64   STW record of the global stop (STW_SIZE bytes)
+//
+// STW record (`_stoptheworld_state`, STW_SIZE bytes, 4-aligned):
+//  0    u8     mutex         PyMutex: serialises stop attempts of this scope
+//  1    u8     stopEvent     PyEvent: the last countdown decrement notifies the requester
+//  4    i32    requested     under headLock (Atomics.store) / suspending participants under
+//                             headLock, assertWorldStopped (Atomics.load)
+//  8    i32    stopped       requester under headLock (Atomics.store) / assertWorldStopped (Atomics.load)
+//  12   i32    countdown     under headLock (plain): participants still to stop
+//  16   u32    requester     under headLock (plain): the requesting participant's address, or 0
+//  20   u32    requesterTid  under headLock (Atomics.store) / re-entrancy check (Atomics.load)
+//  24   u32    isGlobal      creator once (plain, immutable): 1 for the world's own record
+//
+// Group record (`PyInterpreterState`'s thread list and stoptheworld; GROUP_SIZE bytes):
+//  0    u32    tag           creator once / all (plain, immutable while live): GROUP_TAG, 0 once deleted
+//  4    u32    id            creator once (immutable): ≥ 1, per world
+//  8    u32    next          under headLock: next group of the world
+//  12   u32    participants  under headLock: first participant of the group
+//  16   u32    world         creator once (immutable): the world record
+//  20   i32    version       instrumentation version (multiple of 256): Atomics; new participants copy it
+//  24   u32    count         under headLock: participants in the group
+//  28   u32    nextId        under headLock: last participant id handed out
+//  32   STW record of the group's stop (STW_SIZE bytes)
+//
+// Participant record (a thread state's shared part; one 64-byte line, since
+// its owner polls its eval breaker while other threads set bits in it):
+//  0    i32    status        owner ↔ ATTACHED, stopper → SUSPENDED and back (Atomics; waited on
+//                             with the parking lot while SUSPENDED); values below
+//  4    i32    evalBreaker   Atomics only: low 8 bits event bits (EVAL_*_BIT), bits 8.. the
+//                             instrumentation version; the owner polls it with Atomics.load
+//  8    u32    tid           creator once (immutable): owning thread
+//  12   u32    group         creator once (immutable): the group record
+//  16   u32    next          under headLock: next participant of the group
+//  20   u32    prev          under headLock: previous participant, 0 for the first
+//  24   u32    id            creator once (immutable): ≥ 1, per group
+//  28   u32    tag           creator once / checks (plain): PARTICIPANT_TAG while linked, 0 after delete
+//
+// Status transitions (CPython `_Py_THREAD_*`):
+//  from          event                                  by                      to
+//  DETACHED      attach                                 owner (CAS)             ATTACHED
+//  ATTACHED      detach / blocking wait                 owner (store)           DETACHED
+//  ATTACHED      please-stop seen at a safe point       owner (store)           SUSPENDED
+//  DETACHED      stop-the-world scan                    requester (CAS)         SUSPENDED
+//  SUSPENDED     start-the-world                        requester (store)       DETACHED (+ unpark)
+//  (created)     created while a stop is requested      creator under headLock  SUSPENDED
+//  any           shut down (finalization)               owner / finalizer       SHUTTING_DOWN
+// ---------------------------------------------------------------------------
+
+/** World record type tag ('WRLD'). */ export const WORLD_TAG = 0x444c5257;
+/** Bytes of the world record. */ export const WORLD_SIZE = 128;
+/** @public */ export const WORLD_TAG_OFFSET = 0;
+/** @public */ export const WORLD_HEAD_LOCK_OFFSET = 4;
+/** @public */ export const WORLD_STW_RWMUTEX_OFFSET = 8;
+/** @public */ export const WORLD_GROUPS_HEAD_OFFSET = 12;
+/** @public */ export const WORLD_NEXT_GROUP_ID_OFFSET = 16;
+/** @public */ export const WORLD_STW_OFFSET = 64;
+
+/** Bytes of a stop-the-world record. */ export const STW_SIZE = 32;
+/** @public */ export const STW_MUTEX_OFFSET = 0;
+/** @public */ export const STW_EVENT_OFFSET = 1;
+/** @public */ export const STW_REQUESTED_OFFSET = 4;
+/** @public */ export const STW_STOPPED_OFFSET = 8;
+/** @public */ export const STW_COUNTDOWN_OFFSET = 12;
+/** @public */ export const STW_REQUESTER_OFFSET = 16;
+/** @public */ export const STW_REQUESTER_TID_OFFSET = 20;
+/** @public */ export const STW_IS_GLOBAL_OFFSET = 24;
+
+/** Group record type tag ('WGRP'). */ export const GROUP_TAG = 0x50524757;
+/** Bytes of a group record. */ export const GROUP_SIZE = 64;
+/** @public */ export const GROUP_TAG_OFFSET = 0;
+/** @public */ export const GROUP_ID_OFFSET = 4;
+/** @public */ export const GROUP_NEXT_OFFSET = 8;
+/** @public */ export const GROUP_PARTICIPANTS_OFFSET = 12;
+/** @public */ export const GROUP_WORLD_OFFSET = 16;
+/** @public */ export const GROUP_VERSION_OFFSET = 20;
+/** @public */ export const GROUP_COUNT_OFFSET = 24;
+/** @public */ export const GROUP_NEXT_ID_OFFSET = 28;
+/** @public */ export const GROUP_STW_OFFSET = 32;
+
+/** Participant record type tag ('WPRT'). */ export const PARTICIPANT_TAG = 0x54525057;
+/** Bytes of a participant record: one cache line. @public */ export const PARTICIPANT_SIZE = 64;
+/** @public */ export const PARTICIPANT_STATUS_OFFSET = 0;
+/** @public */ export const PARTICIPANT_EVAL_BREAKER_OFFSET = 4;
+/** @public */ export const PARTICIPANT_TID_OFFSET = 8;
+/** @public */ export const PARTICIPANT_GROUP_OFFSET = 12;
+/** @public */ export const PARTICIPANT_NEXT_OFFSET = 16;
+/** @public */ export const PARTICIPANT_PREV_OFFSET = 20;
+/** @public */ export const PARTICIPANT_ID_OFFSET = 24;
+/** @public */ export const PARTICIPANT_TAG_OFFSET = 28;
+
+/** Status: not running runtime code (`_Py_THREAD_DETACHED`). @public */ export const STATUS_DETACHED = 0;
+/** Status: running runtime code (`_Py_THREAD_ATTACHED`). @public */ export const STATUS_ATTACHED = 1;
+/** Status: stopped by a stop-the-world (`_Py_THREAD_SUSPENDED`). @public */ export const STATUS_SUSPENDED = 2;
+/** Status: finalizing; may never attach again (`_Py_THREAD_SHUTTING_DOWN`). @public */ export const STATUS_SHUTTING_DOWN = 3;
+
+/** Eval-breaker bit: a GIL waiter asks the holder to drop it (`_PY_GIL_DROP_REQUEST_BIT`). @public */ export const EVAL_GIL_DROP_REQUEST_BIT = 1 << 0;
+/** Eval-breaker bit: signals pending (`_PY_SIGNALS_PENDING_BIT`). @public */ export const EVAL_SIGNALS_PENDING_BIT = 1 << 1;
+/** Eval-breaker bit: pending calls (`_PY_CALLS_TO_DO_BIT`). @public */ export const EVAL_CALLS_TO_DO_BIT = 1 << 2;
+/** Eval-breaker bit: an async exception is pending (`_PY_ASYNC_EXCEPTION_BIT`). @public */ export const EVAL_ASYNC_EXCEPTION_BIT = 1 << 3;
+/** Eval-breaker bit: a collection is scheduled (`_PY_GC_SCHEDULED_BIT`). @public */ export const EVAL_GC_SCHEDULED_BIT = 1 << 4;
+/** Eval-breaker bit: a stop-the-world asks this thread to suspend (`_PY_EVAL_PLEASE_STOP_BIT`). @public */ export const EVAL_PLEASE_STOP_BIT = 1 << 5;
+/** Eval-breaker bit: objects are queued for this thread's explicit merge (`_PY_EVAL_EXPLICIT_MERGE_BIT`). @public */ export const EVAL_EXPLICIT_MERGE_BIT = 1 << 6;
+/** Eval-breaker bit: JIT housekeeping (`_PY_EVAL_JIT_INVALIDATE_COLD_BIT`, 3.14). @public */ export const EVAL_JIT_INVALIDATE_COLD_BIT = 1 << 7;
+/** The event bits of an eval-breaker word (`_PY_EVAL_EVENTS_MASK`). @public */ export const EVAL_EVENTS_MASK = 0xff;
+/** Instrumentation versions count in steps of this above the event bits (`_PY_EVAL_EVENTS_BITS`). @public */ export const EVAL_VERSION_UNIT = 1 << 8;
+
