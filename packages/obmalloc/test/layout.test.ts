@@ -73,7 +73,30 @@ const INTERPRETER_STATE_FIELDS: LayoutField[] = [
   ['runtime', L.IS_RUNTIME_OFFSET, 4],
 ];
 
+/** The debug frame's header (from the underlying block) and trailer (from the end of the data); byte-aligned fields. */
+const DEBUG_HEADER_FIELDS: LayoutField[] = [
+  ['size (u64 BE)', L.DEBUG_SIZE_OFFSET, L.DEBUG_S, 1],
+  ['API id', L.DEBUG_API_ID_OFFSET, 1, 1],
+  ['leading guard', L.DEBUG_LEADING_GUARD_OFFSET, L.DEBUG_S - 1, 1],
+];
+const DEBUG_TRAILER_FIELDS: LayoutField[] = [
+  ['trailing guard', L.DEBUG_TRAILING_GUARD_OFFSET, L.DEBUG_S, 1],
+  ['serial number (u64 BE)', L.DEBUG_SERIAL_OFFSET, L.DEBUG_S, 1],
+];
+
 describe('layout', () => {
+  it('debug frame: S = 8, a 2·S header filled exactly, the low halves of the big-endian u64s at +4', () => {
+    expectLayout(DEBUG_HEADER_FIELDS, L.DEBUG_HEADER_SIZE);
+    expect(spanOf(DEBUG_HEADER_FIELDS)).toBe(L.DEBUG_HEADER_SIZE);
+    expect(L.DEBUG_HEADER_SIZE).toBe(2 * L.DEBUG_S);
+    expectLayout(DEBUG_TRAILER_FIELDS, 2 * L.DEBUG_S);
+    expect(L.DEBUG_SIZE_LOW_OFFSET).toBe(L.DEBUG_SIZE_OFFSET + 4);
+    expect(L.DEBUG_SERIAL_LOW_OFFSET).toBe(L.DEBUG_SERIAL_OFFSET + 4);
+    // The address handed out stays 8-byte aligned when the underlying block is.
+    expect(L.DEBUG_HEADER_SIZE % 8).toBe(0);
+    expect(API.DEBUG_S).toBe(L.DEBUG_S);
+  });
+
   it("runtime allocator record and interpreter state records: aligned, non-overlapping, tags 'OBRT' / 'OBIS' first", () => {
     expectLayout(RUNTIME_FIELDS, L.OBMALLOC_RUNTIME_SIZE);
     expectLayout(INTERPRETER_STATE_FIELDS, L.OBMALLOC_STATE_SIZE);
