@@ -104,7 +104,7 @@ const DEAD_BYTE = 0xdd;
 export function miFree(t: MiThread, p: number): void {
   if (p === 0) return;
   // One integer in range, or a refusal before any address arithmetic.
-  if (!(typeof p === 'number' && p >>> 0 === p && (p - t.addressLow) >>> 0 < t.addressSpan)) rejectAddress('miFree', p, t.addressLow, t.addressLow + t.addressSpan);
+  if (!(typeof p === 'number' && p >>> 0 === p && (p - t.addressLow) >>> 0 < t.addressSpan)) freeRefused(t, p);
   const u32 = t.u32;
   // segmentOf and pageOf written out: calls to imported functions are checked too.
   const segment = ((p - 1) & ~K_MI_SEGMENT_MASK) >>> 0;
@@ -132,6 +132,11 @@ export function miFree(t: MiThread, p: number): void {
     return;
   }
   freeNotOwned(t, segment, record, p);
+}
+
+/** Throws the error for an address miFree refuses (kept out of line: the fast path stays small). */
+function freeRefused(t: MiThread, p: unknown): never {
+  rejectAddress('miFree', p, t.addressLow, t.addressLow + t.addressSpan);
 }
 
 /**

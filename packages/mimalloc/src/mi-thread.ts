@@ -198,10 +198,13 @@ function isObjectHeap(tag: number): boolean {
   return tag !== MI_HEAP_MEM && tag <= MI_HEAP_GC_PRE;
 }
 
+/** Bytes of the GC pre-header (managed dict and weakref pointers) before an object of heap 3. */
+const GC_PRE_HEADER_BYTES = 16;
+
 /** The debug offset of heap `tag` of `t`: the protected object header, widened by the debug hooks' header. */
 function debugOffsetOf(t: MiThread, tag: number): number {
   if (!isObjectHeap(tag)) return 0;
-  return (tag === MI_HEAP_GC_PRE ? MI_OBJECT_DEBUG_OFFSET + 16 : MI_OBJECT_DEBUG_OFFSET) + t.debugHeaderBytes;
+  return (tag === MI_HEAP_GC_PRE ? MI_OBJECT_DEBUG_OFFSET + GC_PRE_HEADER_BYTES : MI_OBJECT_DEBUG_OFFSET) + t.debugHeaderBytes;
 }
 
 /**
