@@ -105,6 +105,48 @@ const HEAP_HEADER_FIELDS: readonly Field[] = [
   ['regionHighWater', HEAP_REGION_HIGH_WATER_OFFSET, 4],
   ['regionsInUse', HEAP_REGIONS_IN_USE_OFFSET, 4],
   ['threadRegistrations', HEAP_THREAD_REGISTRATIONS_OFFSET, 4],
+  ['world', layout.HEAP_WORLD_OFFSET, 4],
+];
+
+// The world's records (stop-the-world); read through the module namespace.
+const WORLD_FIELDS: readonly Field[] = [
+  ['tag', layout.WORLD_TAG_OFFSET, 4],
+  ['headLock', layout.WORLD_HEAD_LOCK_OFFSET, 1],
+  ['stwRwMutex', layout.WORLD_STW_RWMUTEX_OFFSET, 4],
+  ['groupsHead', layout.WORLD_GROUPS_HEAD_OFFSET, 4],
+  ['nextGroupId', layout.WORLD_NEXT_GROUP_ID_OFFSET, 4],
+  ['stw', layout.WORLD_STW_OFFSET, layout.STW_SIZE],
+];
+const STW_FIELDS: readonly Field[] = [
+  ['mutex', layout.STW_MUTEX_OFFSET, 1],
+  ['stopEvent', layout.STW_EVENT_OFFSET, 1],
+  ['requested', layout.STW_REQUESTED_OFFSET, 4],
+  ['stopped', layout.STW_STOPPED_OFFSET, 4],
+  ['countdown', layout.STW_COUNTDOWN_OFFSET, 4],
+  ['requester', layout.STW_REQUESTER_OFFSET, 4],
+  ['requesterTid', layout.STW_REQUESTER_TID_OFFSET, 4],
+  ['isGlobal', layout.STW_IS_GLOBAL_OFFSET, 4],
+];
+const GROUP_FIELDS: readonly Field[] = [
+  ['tag', layout.GROUP_TAG_OFFSET, 4],
+  ['id', layout.GROUP_ID_OFFSET, 4],
+  ['next', layout.GROUP_NEXT_OFFSET, 4],
+  ['participants', layout.GROUP_PARTICIPANTS_OFFSET, 4],
+  ['world', layout.GROUP_WORLD_OFFSET, 4],
+  ['version', layout.GROUP_VERSION_OFFSET, 4],
+  ['count', layout.GROUP_COUNT_OFFSET, 4],
+  ['nextId', layout.GROUP_NEXT_ID_OFFSET, 4],
+  ['stw', layout.GROUP_STW_OFFSET, layout.STW_SIZE],
+];
+const PARTICIPANT_FIELDS: readonly Field[] = [
+  ['status', layout.PARTICIPANT_STATUS_OFFSET, 4],
+  ['evalBreaker', layout.PARTICIPANT_EVAL_BREAKER_OFFSET, 4],
+  ['tid', layout.PARTICIPANT_TID_OFFSET, 4],
+  ['group', layout.PARTICIPANT_GROUP_OFFSET, 4],
+  ['next', layout.PARTICIPANT_NEXT_OFFSET, 4],
+  ['prev', layout.PARTICIPANT_PREV_OFFSET, 4],
+  ['id', layout.PARTICIPANT_ID_OFFSET, 4],
+  ['tag', layout.PARTICIPANT_TAG_OFFSET, 4],
 ];
 
 const THREAD_SLOT_FIELDS: readonly Field[] = [
@@ -163,6 +205,10 @@ const STRUCTURES: readonly Structure[] = [
   },
   // A free extent is at least one granule; its bookkeeping takes the first 8 bytes.
   { name: 'free extent', size: 8, constantPrefix: /^FREE_EXTENT_.*_OFFSET$/, fields: FREE_EXTENT_FIELDS },
+  { name: 'world', size: layout.WORLD_SIZE, constantPrefix: /^WORLD_.*_OFFSET$/, fields: WORLD_FIELDS },
+  { name: 'stop-the-world record', size: layout.STW_SIZE, constantPrefix: /^STW_.*_OFFSET$/, fields: STW_FIELDS },
+  { name: 'world group', size: layout.GROUP_SIZE, constantPrefix: /^GROUP_.*_OFFSET$/, fields: GROUP_FIELDS },
+  { name: 'participant', size: layout.PARTICIPANT_SIZE, constantPrefix: /^PARTICIPANT_.*_OFFSET$/, fields: PARTICIPANT_FIELDS },
 ];
 
 function overlaps(a: Field, b: Field): boolean {
@@ -272,6 +318,8 @@ describe('waited-on words', () => {
     ['thread slot', 'parker', THREAD_SLOT_FIELDS],
     ['parking-lot bucket', 'lock', BUCKET_FIELDS],
     ['heap header', 'regionLock', HEAP_HEADER_FIELDS],
+    ['participant', 'status', PARTICIPANT_FIELDS],
+    ['world', 'stwRwMutex', WORLD_FIELDS],
   ];
 
   it.each(waited)('%s.%s is a 4-byte aligned Int32 slot', (_struct, fieldName, fields) => {
