@@ -115,7 +115,6 @@ const WORLD_FIELDS: readonly Field[] = [
   ['stwRwMutex', layout.WORLD_STW_RWMUTEX_OFFSET, 4],
   ['groupsHead', layout.WORLD_GROUPS_HEAD_OFFSET, 4],
   ['nextGroupId', layout.WORLD_NEXT_GROUP_ID_OFFSET, 4],
-  ['stw', layout.WORLD_STW_OFFSET, layout.STW_SIZE],
 ];
 const STW_FIELDS: readonly Field[] = [
   ['mutex', layout.STW_MUTEX_OFFSET, 1],
@@ -136,8 +135,11 @@ const GROUP_FIELDS: readonly Field[] = [
   ['version', layout.GROUP_VERSION_OFFSET, 4],
   ['count', layout.GROUP_COUNT_OFFSET, 4],
   ['nextId', layout.GROUP_NEXT_ID_OFFSET, 4],
-  ['stw', layout.GROUP_STW_OFFSET, layout.STW_SIZE],
 ];
+/** A stop-the-world record embedded at `offset` of another record, as that record's fields. */
+const embeddedStw = (offset: number): Field[] => STW_FIELDS.map(([name, at, width]) => [`stw.${name}`, offset + at, width] as const);
+const WORLD_ALL_FIELDS: readonly Field[] = [...WORLD_FIELDS, ...embeddedStw(layout.WORLD_STW_OFFSET)];
+const GROUP_ALL_FIELDS: readonly Field[] = [...GROUP_FIELDS, ...embeddedStw(layout.GROUP_STW_OFFSET)];
 const PARTICIPANT_FIELDS: readonly Field[] = [
   ['status', layout.PARTICIPANT_STATUS_OFFSET, 4],
   ['evalBreaker', layout.PARTICIPANT_EVAL_BREAKER_OFFSET, 4],
@@ -205,9 +207,9 @@ const STRUCTURES: readonly Structure[] = [
   },
   // A free extent is at least one granule; its bookkeeping takes the first 8 bytes.
   { name: 'free extent', size: 8, constantPrefix: /^FREE_EXTENT_.*_OFFSET$/, fields: FREE_EXTENT_FIELDS },
-  { name: 'world', size: layout.WORLD_SIZE, constantPrefix: /^WORLD_.*_OFFSET$/, fields: WORLD_FIELDS },
+  { name: 'world', size: layout.WORLD_SIZE, constantPrefix: /^WORLD_.*_OFFSET$/, fields: WORLD_ALL_FIELDS },
   { name: 'stop-the-world record', size: layout.STW_SIZE, constantPrefix: /^STW_.*_OFFSET$/, fields: STW_FIELDS },
-  { name: 'world group', size: layout.GROUP_SIZE, constantPrefix: /^GROUP_.*_OFFSET$/, fields: GROUP_FIELDS },
+  { name: 'world group', size: layout.GROUP_SIZE, constantPrefix: /^GROUP_.*_OFFSET$/, fields: GROUP_ALL_FIELDS },
   { name: 'participant', size: layout.PARTICIPANT_SIZE, constantPrefix: /^PARTICIPANT_.*_OFFSET$/, fields: PARTICIPANT_FIELDS },
 ];
 
@@ -319,7 +321,7 @@ describe('waited-on words', () => {
     ['parking-lot bucket', 'lock', BUCKET_FIELDS],
     ['heap header', 'regionLock', HEAP_HEADER_FIELDS],
     ['participant', 'status', PARTICIPANT_FIELDS],
-    ['world', 'stwRwMutex', WORLD_FIELDS],
+    ['world', 'stwRwMutex', WORLD_ALL_FIELDS],
   ];
 
   it.each(waited)('%s.%s is a 4-byte aligned Int32 slot', (_struct, fieldName, fields) => {
