@@ -19,6 +19,37 @@
  * Every counted operation also moves the thread's reference total
  * (`t.refTotal`, CPython's `Py_REF_DEBUG` accounting), merged into the
  * interpreter's total when the thread exits.
+ *
+ * The fast paths read two header words plainly; CPython reads them with
+ * relaxed loads (`_Py_IsOwnedByCurrentThread`, the `ob_ref_local` load of
+ * `Py_INCREF`). Why that is safe here, once for every site that says
+ * "file comment":
+ *
+ * - The owner test `ob_tid === t.tid`. A thread finds its own tid in `ob_tid`
+ *   only where it stored it itself (`initObject`, `resurrectStart`) or where
+ *   the previous holder of its tid did (below). Every other store writes 0
+ *   (merges, immortalization, a zeroed new block) or an address (mimalloc's
+ *   free-list link in a freed block), and addresses lie in the region area,
+ *   at 64 KiB or above, beyond every tid (at most 0xfffe); the collector
+ *   borrows the word only while the world is stopped and restores it before
+ *   anyone counts again. So a stale or racing value seen by a non-owner is 0,
+ *   an address or another thread's tid, and sends it to the atomic path,
+ *   never into the plain one. The owner reads its own last store: the only
+ *   stores of 0 to an object it owns that it does not make itself happen
+ *   while it cannot be counting (the world stopped, after it has exited, or
+ *   under `immortalize`'s contract). A reused tid counts again only after its
+ *   last holder unlinked its merge record (`rcThreadInit` refuses it
+ *   otherwise), and the new holder links its own under the same bucket lock
+ *   before it counts, so it sees every earlier store and simply becomes the
+ *   owner of the objects still carrying that tid, as a reused
+ *   `_Py_ThreadId()` does in CPython.
+ * - The immortal test `ob_ref_local === 0xFFFFFFFF` by a non-owner. The owner
+ *   changes the word with plain stores, so the read is racy, but exact for
+ *   this test: an aligned u32 never tears, a count that reaches 0xFFFFFFFF is
+ *   immortal from then on (saturation), and an immortal word never changes
+ *   again. A stale mortal value only sends the thread to the atomic path on
+ *   `ob_ref_shared`, which is right for a mortal object; the value read is
+ *   written back only after the owner test has passed.
  */
 
 import { fatalError, formatAddress } from '@ft/atomics';
@@ -32,18 +63,22 @@ import {
   REF_MERGED,
   REF_QUEUED,
   REF_SHARED_COUNT_MAX,
+  REF_SHARED_FLAG_MASK,
+  REF_SHARED_SHIFT,
   REF_SHARED_UNIT,
 } from './layout.js';
 import { deallocate } from './dealloc.js';
 import { QUEUE_ALREADY_MERGED, QUEUE_MERGED_DEAD, queueObject } from './merge-queue.js';
 import type { RcThread } from './rc-thread.js';
 
-// Module-local copies: an imported binding costs a TDZ check per use in a hot loop.
+// Module-local copies of layout constants (root README, "Notes for contributors").
 const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
 const LOCAL = OB_REF_LOCAL_INDEX;
 const SHARED = OB_REF_SHARED_INDEX;
 const TID = OB_TID_INDEX;
 const UNIT = REF_SHARED_UNIT;
+const SHIFT = REF_SHARED_SHIFT;
+const FLAGS = REF_SHARED_FLAG_MASK;
 const MERGED = REF_MERGED;
 /** The shared word of a merged object holding exactly one reference. */
 const MERGED_ONE = REF_SHARED_UNIT | REF_MERGED;
@@ -63,11 +98,13 @@ const SHARED_ADD_LIMIT = 0x7fffffff - REF_SHARED_UNIT;
 export function incref(t: RcThread, op: number): void {
   const u32 = t.u32;
   const i = op >>> 2;
+  // SAFETY: exact for the owner; for anyone else racy but exact for the immortal test (file comment).
   const local = u32[i + LOCAL];
   if (local === IMMORTAL) return;
   t.refTotal++;
-  // SAFETY: ob_ref_local is written only by the owner, which is this thread.
-  // A local count that reaches 0xFFFFFFFF makes the object immortal (saturation).
+  // SAFETY: the owner test is a plain read (file comment); ob_ref_local is
+  // written only by the owner, which this thread then is. A local count that
+  // reaches 0xFFFFFFFF makes the object immortal (saturation).
   if (u32[i + TID] === t.tid) u32[i + LOCAL] = local + 1;
   else increfShared(t, i);
 }
@@ -85,11 +122,11 @@ function increfShared(t: RcThread, i: number): void {
 export function decref(t: RcThread, op: number): void {
   const u32 = t.u32;
   const i = op >>> 2;
-  const local = u32[i + LOCAL];
+  const local = u32[i + LOCAL]; // SAFETY: as in incref (file comment)
   if (local === IMMORTAL) return;
   t.refTotal--;
   if (u32[i + TID] === t.tid) {
-    // SAFETY: owner-only field, see incref.
+    // SAFETY: the owner test (file comment), then an owner-only field, as in incref.
     if (local > 1) u32[i + LOCAL] = local - 1;
     else decrefLocalSlow(t, op, local);
   } else {
@@ -99,7 +136,7 @@ export function decref(t: RcThread, op: number): void {
 
 function decrefLocalSlow(t: RcThread, op: number, local: number): void {
   if (local === 0) negativeRefcount(op, 'the owner released a reference it did not hold (ob_ref_local is 0)');
-  t.u32[(op >>> 2) + LOCAL] = 0;
+  t.u32[(op >>> 2) + LOCAL] = 0; // SAFETY: owner-only field (decref's owner branch)
   mergeZeroLocalRefcount(t, op);
 }
 
@@ -121,7 +158,7 @@ function mergeZeroLocalRefcount(t: RcThread, op: number): void {
   // SAFETY: owner thread; the CAS below publishes the store.
   t.u32[i + TID] = 0;
   for (;;) {
-    const merged = (shared & ~3) | MERGED;
+    const merged = (shared & ~FLAGS) | MERGED;
     const seen = Atomics.compareExchange(i32, i + SHARED, shared, merged);
     if (seen === shared) {
       if (merged === MERGED) deallocate(t, op);
@@ -150,10 +187,10 @@ function decrefShared(t: RcThread, op: number): void {
 export function decrefSharedIsDead(t: RcThread, op: number): boolean {
   const i32 = t.i32;
   const s = (op >>> 2) + SHARED;
-  // A plain read as a hint: the CAS below re-validates it, and MERGED cannot
-  // change while we hold a reference.
+  // SAFETY: a plain read as a hint: the CAS below re-validates it, and MERGED
+  // cannot change while we hold a reference.
   let shared = i32[s];
-  if ((shared & 3) === MERGED) {
+  if ((shared & FLAGS) === MERGED) {
     const previous = Atomics.sub(i32, s, UNIT);
     if (previous < MERGED_ONE) negativeRefcount(op, `a merged object's count went below zero (shared word was ${previous})`);
     return previous === MERGED_ONE;
@@ -181,6 +218,7 @@ export function queueToOwner(t: RcThread, op: number): boolean {
     // (ob_tid is cleared before the MERGED CAS), so go through the general
     // non-owner decrement, which re-reads the shared word; it cannot queue
     // again, since a word with no owner is never 0 unless immortal.
+    // SAFETY: the non-owner's immortal test, exact for immortality (file comment).
     if (t.u32[(op >>> 2) + LOCAL] === IMMORTAL) return false;
     return decrefSharedIsDead(t, op);
   }
@@ -195,16 +233,17 @@ export function queueToOwner(t: RcThread, op: number): boolean {
 export function increfN(t: RcThread, op: number, n: number): void {
   const u32 = t.u32;
   const i = op >>> 2;
-  const local = u32[i + LOCAL];
+  const local = u32[i + LOCAL]; // SAFETY: as in incref (file comment)
   if (local === IMMORTAL || n === 0) return;
   t.refTotal += n;
+  // SAFETY: the owner test (file comment), then an owner-only field.
   if (u32[i + TID] === t.tid) {
     if (local + n >= IMMORTAL) saturate(t, i);
     else u32[i + LOCAL] = local + n;
     return;
   }
   const previous = Atomics.add(t.i32, i + SHARED, n * UNIT);
-  if ((previous >> 2) + n > REF_SHARED_COUNT_MAX) saturate(t, i);
+  if ((previous >> SHIFT) + n > REF_SHARED_COUNT_MAX) saturate(t, i);
 }
 
 /**
@@ -215,10 +254,11 @@ export function increfN(t: RcThread, op: number, n: number): void {
  */
 export function getRefcount(t: RcThread, op: number): number {
   const i = op >>> 2;
-  // Racy reads for a statistic, as CPython's relaxed loads.
+  // SAFETY: racy for a non-owner, but only a statistic, as CPython's relaxed
+  // loads (and exact for the owner and for immortality).
   const local = t.u32[i + LOCAL];
   if (local === IMMORTAL) return IMMORTAL_REFCNT;
-  return local + (Atomics.load(t.i32, i + SHARED) >> 2);
+  return local + (Atomics.load(t.i32, i + SHARED) >> SHIFT);
 }
 
 /** Counts that would wrap make the object immortal instead (DESIGN.md §5). */

@@ -13,7 +13,7 @@ import type { RcThread } from './rc-thread.js';
 /** Deallocs nested deeper than this are deferred to the outermost one (CPython: `_PyTrash_UNWIND_LEVEL`). @public */
 export const TRASHCAN_DEPTH = 50;
 
-// Module-local copy: an imported binding costs a TDZ check per use (README, "Notes for contributors").
+// Module-local copy of a constant (root README, "Notes for contributors").
 const DEPTH = TRASHCAN_DEPTH;
 
 /**
@@ -40,6 +40,8 @@ export function deallocate(t: RcThread, op: number): void {
 
 function dispatchDealloc(t: RcThread, op: number): void {
   const u32 = t.u32;
+  // SAFETY: the last reference is gone, so op's header is ours; a published
+  // type core never changes.
   const type = u32[(op >>> 2) + OB_TYPE_INDEX];
   const dealloc = t.deallocs[u32[(type >>> 2) + TP_DEALLOC_INDEX]];
   if (dealloc === undefined) fatalError(`object ${formatAddress(op)} of type ${formatAddress(type)} names an unregistered dealloc behaviour`);

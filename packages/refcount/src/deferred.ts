@@ -46,6 +46,8 @@ export function hasDeferredRefcount(t: RcThread, op: number): boolean {
  */
 export function enableDeferredRefcount(t: RcThread, op: number): boolean {
   if (isImmortal(t, op)) return false;
+  // SAFETY: ob_type is fixed while op is alive (the caller holds a reference),
+  // and a published type core's flags never change.
   const type = t.u32[(op >>> 2) + OB_TYPE_INDEX];
   if ((t.u32[(type >>> 2) + TP_FLAGS_INDEX] & TYPE_FLAG_HAVE_GC) === 0) return false;
   if (!t.suppressImmortalize && Atomics.load(t.i32, (t.state + RC_IMMORTALIZE_OFFSET) >>> 2) === IMMORTALIZE_DONE) {
@@ -98,8 +100,8 @@ export function immortalizeDeferredObjects(t: RcThread): number {
   try {
     if (Atomics.load(t.i32, word) !== IMMORTALIZE_ARMED) return 0;
     miVisitBlocks(t.mi, 1 << MI_HEAP_GC, (block) => {
-      if ((t.u8[block + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) === 0) return;
       // SAFETY: the world is stopped; nobody else touches the headers.
+      if ((t.u8[block + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) === 0) return;
       immortalize(t, block);
       Atomics.and(t.u8, block + OB_GC_BITS_OFFSET, ~GC_BITS_DEFERRED);
       count++;

@@ -10,7 +10,8 @@ import type { RcThread } from './rc-thread.js';
 
 /** Whether `op` is immortal (`_Py_IsImmortal`). @public */
 export function isImmortal(t: RcThread, op: number): boolean {
-  // A racy read is exact here: once immortal, the word never changes.
+  // SAFETY: racy for a non-owner but exact for this test: once immortal, the
+  // word never changes (biased-refcount.ts, file comment).
   return t.u32[(op >>> 2) + OB_REF_LOCAL_INDEX] === IMMORTAL_REFCNT_LOCAL;
 }
 
@@ -29,6 +30,9 @@ export function isImmortal(t: RcThread, op: number): boolean {
 export function immortalize(t: RcThread, op: number): void {
   if (isImmortal(t, op)) return;
   // A deferred object's count includes the uncounted bias.
+  // SAFETY: under this function's contract nobody changes op's bits
+  // concurrently; if someone did, a stale bit would only skew the reference
+  // total, a statistic.
   const deferred = (t.u8[op + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) !== 0;
   t.refTotal -= getRefcount(t, op) - (deferred ? REF_DEFERRED : 0);
   const i = op >>> 2;

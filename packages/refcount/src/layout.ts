@@ -47,6 +47,8 @@
 /** Bytes of `PyObject_VAR_HEAD`. @beta */ export const VAR_OBJECT_HEADER_SIZE = 24;
 
 /** `ob_tid` in words from the object address. */ export const OB_TID_INDEX = OB_TID_OFFSET >>> 2;
+/** The word holding `ob_flags`, `ob_mutex` and `ob_gc_bits`, in words from the object address. */
+export const OB_FLAGS_INDEX = OB_FLAGS_OFFSET >>> 2;
 /** `ob_ref_local` in words from the object address. */ export const OB_REF_LOCAL_INDEX = OB_REF_LOCAL_OFFSET >>> 2;
 /** `ob_ref_shared` in words from the object address. */ export const OB_REF_SHARED_INDEX = OB_REF_SHARED_OFFSET >>> 2;
 /** `ob_type` in words from the object address. */ export const OB_TYPE_INDEX = OB_TYPE_OFFSET >>> 2;

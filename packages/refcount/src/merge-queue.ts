@@ -62,7 +62,9 @@ export const QUEUE_ALREADY_MERGED = 2;
  * Hands `op`, with the reference the caller held, to its owner
  * (`_Py_brc_queue_object`). The caller has already marked it QUEUED. Returns
  * what became of the reference: {@link QUEUE_HANDED_OVER},
- * {@link QUEUE_MERGED_DEAD} or {@link QUEUE_ALREADY_MERGED}.
+ * {@link QUEUE_MERGED_DEAD} or {@link QUEUE_ALREADY_MERGED}. Where CPython's
+ * function drops the reference itself when `ob_tid` is already 0, this one
+ * reports it and the caller (biased-refcount.ts, above this file) drops it.
  */
 export function queueObject(t: RcThread, op: number): number {
   const tid = Atomics.load(t.u32, (op >>> 2) + OB_TID_INDEX);
@@ -79,6 +81,8 @@ export function queueObject(t: RcThread, op: number): number {
   }
   const u32 = t.u32;
   const queue = (record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
+  // SAFETY: the record's queue head and eval-breaker fields, and the queue's
+  // chunks, are read and written under the bucket lock, held until the unlock below.
   const top = stackPush(t, u32[queue], op);
   if (top === 0) {
     mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
@@ -86,7 +90,6 @@ export function queueObject(t: RcThread, op: number): number {
     // non-owner must not touch ob_ref_local, so this is fatal instead.
     fatalError(`out of shared memory for the merge queue of thread ${tid} (object ${formatAddress(op)})`);
   }
-  // SAFETY: the queue head and the record's eval-breaker fields are read and written under the bucket lock.
   u32[queue] = top;
   Atomics.or(t.i32, u32[(record + TR_EVAL_BREAKER_OFFSET) >>> 2] >>> 2, u32[(record + TR_EVAL_BREAKER_BIT_OFFSET) >>> 2]);
   mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
@@ -118,6 +121,8 @@ function takeQueue(t: RcThread): void {
   const bucket = bucketOf(t.state, t.tid);
   const queue = (t.record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2;
   mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  // SAFETY: queueing threads push under this bucket lock; once the head is
+  // cleared, the taken chunks are ours alone.
   const top = t.u32[queue];
   t.u32[queue] = 0;
   mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
@@ -148,12 +153,17 @@ function clearMergeRequest(t: RcThread): void {
 export function mergeQueueLength(t: RcThread): number {
   const bucket = bucketOf(t.state, t.tid);
   mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  // SAFETY: the shared queue under its bucket lock; the local queue is owner-only.
   const n = stackSize(t, t.u32[(t.record + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2]);
   mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
   return n + stackSize(t, t.localToMerge);
 }
 
-/** Links the thread's record into its bucket (`_Py_brc_init_thread`). */
+/**
+ * Links the thread's record into its bucket (`_Py_brc_init_thread`).
+ * SAFETY: the bucket list is read and written under the bucket lock; the
+ * record is unpublished until linked.
+ */
 export function brcInitThread(t: RcThread): void {
   const bucket = bucketOf(t.state, t.tid);
   const u32 = t.u32;
@@ -170,7 +180,8 @@ export function brcInitThread(t: RcThread): void {
 /**
  * Drains the queue and unlinks the record (`_Py_brc_remove_thread`): merge,
  * then under the lock either unlink (queue empty) or take what arrived
- * meanwhile and merge again.
+ * meanwhile and merge again. SAFETY: every plain access to the bucket list
+ * and the record's queue head is under the bucket lock.
  */
 export function brcRemoveThread(t: RcThread): void {
   const bucket = bucketOf(t.state, t.tid);

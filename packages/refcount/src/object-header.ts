@@ -7,6 +7,7 @@ import {
   IMMORTAL_REFCNT_LOCAL,
   OB_FLAG_IMMORTAL,
   OB_FLAG_STATICALLY_ALLOCATED,
+  OB_FLAGS_INDEX,
   OB_FLAGS_OFFSET,
   OB_GC_BITS_OFFSET,
   OB_REF_LOCAL_INDEX,
@@ -15,6 +16,7 @@ import {
   OB_TID_INDEX,
   OB_TYPE_INDEX,
   REF_MERGED,
+  REF_SHARED_FLAG_MASK,
   REF_SHARED_UNIT,
 } from './layout.js';
 import type { RcThread } from './rc-thread.js';
@@ -31,9 +33,13 @@ import type { RcThread } from './rc-thread.js';
 export function initObject(t: RcThread, op: number, type: number): void {
   const u32 = t.u32;
   const i = op >>> 2;
-  // SAFETY: the object is not yet visible to any other thread.
+  // SAFETY: the object is not published yet. A lock-free reader still holding
+  // the address of the block's previous object may look at these words
+  // meanwhile: it never finds its own tid here (biased-refcount.ts), gives up
+  // on the 0 or MERGED shared word of a dead or new object, and re-checks its
+  // slot before keeping a reference (try-incref.ts).
   u32[i + OB_TYPE_INDEX] = type;
-  u32[i + 1] = 0; // ob_flags, ob_mutex, ob_gc_bits
+  u32[i + OB_FLAGS_INDEX] = 0; // ob_flags, ob_mutex, ob_gc_bits
   if (t.naive) {
     u32[i + OB_TID_INDEX] = 0;
     u32[i + OB_REF_LOCAL_INDEX] = 0;
@@ -53,9 +59,10 @@ export function initObject(t: RcThread, op: number, type: number): void {
  */
 export function initStaticObject(t: RcThread, op: number, type: number): void {
   const i = op >>> 2;
+  // SAFETY: the object is not yet visible to any other thread.
   t.u32[i + OB_TYPE_INDEX] = type;
   t.u32[i + OB_TID_INDEX] = 0;
-  t.u32[i + 1] = 0;
+  t.u32[i + OB_FLAGS_INDEX] = 0; // ob_flags, ob_mutex, ob_gc_bits
   t.heap.u16[(op + OB_FLAGS_OFFSET) >>> 1] = OB_FLAG_IMMORTAL | OB_FLAG_STATICALLY_ALLOCATED;
   t.u32[i + OB_REF_LOCAL_INDEX] = IMMORTAL_REFCNT_LOCAL;
   t.i32[i + OB_REF_SHARED_INDEX] = 0;
@@ -63,6 +70,7 @@ export function initStaticObject(t: RcThread, op: number, type: number): void {
 
 /** `Py_TYPE(op)`. @public */
 export function objectType(t: RcThread, op: number): number {
+  // SAFETY: ob_type is written before the object is published and never changes while it is alive.
   return t.u32[(op >>> 2) + OB_TYPE_INDEX];
 }
 
@@ -71,8 +79,15 @@ export function objectOwner(t: RcThread, op: number): number {
   return Atomics.load(t.u32, (op >>> 2) + OB_TID_INDEX);
 }
 
-/** `Py_SIZE(op)` of a variable-size object. @public */
+/**
+ * `Py_SIZE(op)` of a variable-size object. A plain read: right for the size
+ * `allocObject` stored before publication, or for a caller that excludes
+ * writers (a type whose `ob_size` changes while shared, as a list's does,
+ * reads it under its critical section or with `Atomics`).
+ * @public
+ */
 export function objectSize(t: RcThread, op: number): number {
+  // SAFETY: see the doc comment: immutable since publication, or writers excluded by the caller.
   return t.u32[(op >>> 2) + OB_SIZE_INDEX];
 }
 
@@ -91,7 +106,7 @@ export function clearGcBits(t: RcThread, op: number, bits: number): void {
   Atomics.and(t.u8, op + OB_GC_BITS_OFFSET, ~bits);
 }
 
-/** The shared word's flag bits (`ob_ref_shared & 3`): INIT, MAYBE_WEAKREF, QUEUED or MERGED. @public */
+/** The shared word's flag bits (`ob_ref_shared & REF_SHARED_FLAG_MASK`): INIT, MAYBE_WEAKREF, QUEUED or MERGED. @public */
 export function sharedFlags(t: RcThread, op: number): number {
-  return Atomics.load(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX) & 3;
+  return Atomics.load(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX) & REF_SHARED_FLAG_MASK;
 }

@@ -45,6 +45,7 @@ function miOf(t: RcThread): MiThread {
 export function allocObject(t: RcThread, type: number, nitems = 0): number {
   const u32 = t.u32;
   const ti = type >>> 2;
+  // SAFETY: a published type core never changes (layout.ts).
   const itemSize = u32[(type + TP_ITEMSIZE_OFFSET) >>> 2];
   const size = u32[(type + TP_BASICSIZE_OFFSET) >>> 2] + nitems * itemSize;
   if (!(nitems >= 0) || !Number.isInteger(size) || size > MI_MAX_ALLOC_SIZE) return 0;
@@ -53,7 +54,7 @@ export function allocObject(t: RcThread, type: number, nitems = 0): number {
   if (op === 0) return 0;
   initObject(t, op, type);
   increfType(t, type);
-  if (itemSize !== 0) u32[(op >>> 2) + OB_SIZE_INDEX] = nitems;
+  if (itemSize !== 0) u32[(op >>> 2) + OB_SIZE_INDEX] = nitems; // SAFETY: not published yet
   return op;
 }
 
@@ -67,6 +68,7 @@ export function freeObject(t: RcThread, op: number): void {
  * instance's reference to a heap type (`subtype_dealloc`'s order).
  */
 export function objectDealloc(t: RcThread, op: number): void {
+  // SAFETY: op is dead, its header ours; a published type core never changes.
   const type = t.u32[(op >>> 2) + OB_TYPE_INDEX];
   freeObject(t, op);
   if ((t.u32[(type >>> 2) + TP_FLAGS_INDEX] & TYPE_FLAG_HEAPTYPE) !== 0) decrefType(t, type);
@@ -74,6 +76,7 @@ export function objectDealloc(t: RcThread, op: number): void {
 
 /** A heap type's dealloc, id `TYPE_DEALLOC` (`type_dealloc`): returns its unique id, then as an object. */
 export function typeDealloc(t: RcThread, type: number): void {
+  // SAFETY: the type is dead: nobody else reads or clears its id now.
   const id = t.u32[(type >>> 2) + TP_UNIQUE_ID_INDEX];
   if (id !== 0) {
     setTypeUniqueId(t, type, 0);

@@ -5,6 +5,11 @@
  * come from the region allocator (never from mimalloc, as CPython takes them
  * from the raw allocator, so the stacks stay usable while heaps are walked)
  * through a small per-thread cache.
+ *
+ * A stack is used by one thread at a time: the owner's local merge stack by
+ * the owner alone, a shared merge queue only under its bucket lock (a stack
+ * taken off a queue under that lock is the taker's from then on). Each
+ * function below states that its caller holds the stack in this sense.
  */
 
 import { regionAlloc, regionFree } from '@ft/atomics';
@@ -15,12 +20,11 @@ const PREV = STACK_CHUNK_PREV_OFFSET >>> 2;
 const N = STACK_CHUNK_N_OFFSET >>> 2;
 const OBJS = STACK_CHUNK_OBJS_OFFSET >>> 2;
 
-// SAFETY (whole file): a stack is touched by one thread at a time — the
-// owner's local stack by the owner, a shared queue under its bucket lock.
-
 /**
  * Pushes `op` on the stack whose top chunk is `top`; returns the new top, or
- * 0 when no chunk could be had (the stack is unchanged then).
+ * 0 when no chunk could be had (the stack is unchanged then). SAFETY: the
+ * caller holds the stack (file comment); a new chunk is fresh or from this
+ * thread's cache, reachable by no one else.
  */
 export function stackPush(t: RcThread, top: number, op: number): number {
   const u32 = t.u32;
@@ -40,7 +44,7 @@ export function stackPush(t: RcThread, top: number, op: number): number {
   return chunk;
 }
 
-/** Pops into `t.popped` and returns the new top; `t.popped` is 0 when the stack was empty. */
+/** Pops into `t.popped` and returns the new top; `t.popped` is 0 when the stack was empty. SAFETY: the caller holds the stack (file comment). */
 export function stackPop(t: RcThread, top: number): number {
   const u32 = t.u32;
   while (top !== 0) {
@@ -58,7 +62,7 @@ export function stackPop(t: RcThread, top: number): number {
   return 0;
 }
 
-/** Moves every chunk of `src` on top of `dst` (`_PyObjectStack_Merge`); returns the new top. */
+/** Moves every chunk of `src` on top of `dst` (`_PyObjectStack_Merge`); returns the new top. SAFETY: the caller holds both stacks (file comment). */
 export function stackMerge(t: RcThread, dst: number, src: number): number {
   if (src === 0) return dst;
   const u32 = t.u32;
@@ -68,7 +72,7 @@ export function stackMerge(t: RcThread, dst: number, src: number): number {
   return src;
 }
 
-/** Objects on the stack. */
+/** Objects on the stack. SAFETY: the caller holds the stack (file comment). */
 export function stackSize(t: RcThread, top: number): number {
   let n = 0;
   for (let c = top; c !== 0; c = t.u32[(c >>> 2) + PREV]) n += t.u32[(c >>> 2) + N];

@@ -76,6 +76,7 @@ export function checkRcState(heap: SharedHeap, state: number): void {
   if (state === 0 || (state & 3) !== 0 || state + RC_STATE_SIZE > heap.size) fatalError(`not a refcount state: ${formatAddress(state)}`);
   const s = state >>> 2;
   if (Atomics.load(heap.u32, s + (RC_TAG_OFFSET >>> 2)) !== RC_STATE_TAG) fatalError(`not a refcount state (bad tag) at ${formatAddress(state)}`);
+  // SAFETY: immutable; written before the tag's Atomics.store, loaded just above.
   const version = heap.u32[s + (RC_VERSION_OFFSET >>> 2)];
   if (version !== REFCOUNT_LAYOUT_VERSION) {
     fatalError(`refcount state at ${formatAddress(state)} has layout version ${version}, this code has ${REFCOUNT_LAYOUT_VERSION}`);

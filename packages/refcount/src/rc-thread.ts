@@ -119,6 +119,7 @@ export class RcThread {
     this.deallocs = deallocs;
     this.mi = options.mi ?? null;
     this.world = options.world ?? null;
+    // SAFETY: the mode is immutable, written before the state's tag was published (checkRcState loaded it).
     this.naive = heap.u32[(state + RC_MODE_OFFSET) >>> 2] === RC_MODE_NAIVE;
     this.evalBreakerIndex = (record + TR_MERGE_REQUEST_OFFSET) >>> 2;
     this.evalBreakerBit = EVAL_EXPLICIT_MERGE_BIT;

@@ -50,6 +50,9 @@ export function resurrectStart(t: RcThread, op: number): void {
 export function resurrectEnd(t: RcThread, op: number): boolean {
   const i = op >>> 2;
   t.refTotal--;
+  // SAFETY: resurrectStart made this thread the owner; the local count is
+  // used (and written) only if the owner test (biased-refcount.ts, file
+  // comment) still says so.
   const local = t.u32[i + OB_REF_LOCAL_INDEX];
   const shared = Atomics.load(t.i32, i + OB_REF_SHARED_INDEX);
   if (t.u32[i + OB_TID_INDEX] === t.tid && local === 1 && shared === 0) {
@@ -63,6 +66,7 @@ export function resurrectEnd(t: RcThread, op: number): boolean {
 function resurrectEndSlow(t: RcThread, op: number): boolean {
   if (isImmortal(t, op)) return true;
   // Owned: give up ownership and merge (simpler than distinguishing cases, as CPython).
+  // SAFETY: the owner test (biased-refcount.ts, file comment).
   if (t.u32[(op >>> 2) + OB_TID_INDEX] === t.tid) return explicitMergeRefcount(t, op, -1) !== 0;
   return !decrefSharedIsDead(t, op);
 }

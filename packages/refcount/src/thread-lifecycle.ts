@@ -46,6 +46,7 @@ import { finalizePerThreadRefcounts } from './unique-ids.js';
  */
 export function rcThreadInit(heap: SharedHeap, state: number, registry: BehaviourRegistry, options: RcThreadOptions = {}): RcThread {
   checkRcState(heap, state);
+  // SAFETY: immutable; written before the tag that checkRcState loaded was published.
   const expected = heap.u32[(state + RC_FINGERPRINT_OFFSET) >>> 2];
   const mine = registry.fingerprint();
   if (mine !== expected) {

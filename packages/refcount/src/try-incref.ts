@@ -13,15 +13,27 @@
  */
 
 import { decref } from './biased-refcount.js';
-import { IMMORTAL_REFCNT_LOCAL, OB_REF_LOCAL_INDEX, OB_REF_SHARED_INDEX, OB_TID_INDEX, REF_MAYBE_WEAKREF, REF_MERGED, REF_SHARED_UNIT } from './layout.js';
+import {
+  IMMORTAL_REFCNT_LOCAL,
+  OB_REF_LOCAL_INDEX,
+  OB_REF_SHARED_INDEX,
+  OB_TID_INDEX,
+  REF_MAYBE_WEAKREF,
+  REF_MERGED,
+  REF_SHARED_FLAG_MASK,
+  REF_SHARED_UNIT,
+} from './layout.js';
 import type { RcThread } from './rc-thread.js';
 
+// Module-local copy of a layout constant (root README, "Notes for contributors").
 const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
 
 /** Immortal or owned by this thread: counting needs no atomics (`_Py_TryIncrefFast`). @public */
 export function tryIncrefFast(t: RcThread, op: number): boolean {
   const u32 = t.u32;
   const i = op >>> 2;
+  // SAFETY: the plain reads of incref (biased-refcount.ts, file comment): an
+  // exact immortal test, then the owner test.
   const local = u32[i + OB_REF_LOCAL_INDEX];
   if (local === IMMORTAL) return true;
   if (u32[i + OB_TID_INDEX] !== t.tid) return false;
@@ -100,10 +112,11 @@ export function xGetRef(t: RcThread, slot: number): number {
  */
 export function setMaybeWeakref(t: RcThread, op: number): void {
   const i = op >>> 2;
+  // SAFETY: racy for a non-owner but exact for the immortal test (biased-refcount.ts, file comment).
   if (t.u32[i + OB_REF_LOCAL_INDEX] === IMMORTAL) return;
   let shared = Atomics.load(t.i32, i + OB_REF_SHARED_INDEX);
   for (;;) {
-    if ((shared & 3) !== 0) return;
+    if ((shared & REF_SHARED_FLAG_MASK) !== 0) return;
     const seen = Atomics.compareExchange(t.i32, i + OB_REF_SHARED_INDEX, shared, shared | REF_MAYBE_WEAKREF);
     if (seen === shared) return;
     shared = seen;
@@ -121,7 +134,7 @@ export function newRefWithLock(t: RcThread, op: number): number {
   const s = (op >>> 2) + OB_REF_SHARED_INDEX;
   let shared = Atomics.load(t.i32, s);
   for (;;) {
-    const next = (shared + REF_SHARED_UNIT) | ((shared & 3) === 0 ? REF_MAYBE_WEAKREF : 0);
+    const next = (shared + REF_SHARED_UNIT) | ((shared & REF_SHARED_FLAG_MASK) === 0 ? REF_MAYBE_WEAKREF : 0);
     const seen = Atomics.compareExchange(t.i32, s, shared, next);
     if (seen === shared) break;
     shared = seen;
@@ -138,5 +151,6 @@ export function newRefWithLock(t: RcThread, op: number): number {
  */
 export function isUniquelyReferenced(t: RcThread, op: number): boolean {
   const i = op >>> 2;
+  // SAFETY: the owner test (biased-refcount.ts, file comment); ob_ref_local is read only once it passed.
   return t.u32[i + OB_TID_INDEX] === t.tid && t.u32[i + OB_REF_LOCAL_INDEX] === 1 && Atomics.load(t.i32, i + OB_REF_SHARED_INDEX) === 0;
 }

@@ -75,7 +75,7 @@ function writeCore(t: RcThread, type: number, spec: TypeSpec, flags: number): vo
  */
 export function createMetatype(t: RcThread): number {
   const type = createStaticType(t, 0, { basicSize: TYPE_CORE_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: TYPE_DEALLOC });
-  t.u32[(type >>> 2) + OB_TYPE_INDEX] = type;
+  t.u32[(type >>> 2) + OB_TYPE_INDEX] = type; // SAFETY: not published yet
   return type;
 }
 
@@ -118,6 +118,7 @@ export function createHeapType(t: RcThread, metatype: number, spec: TypeSpec): n
 
 /** The type's `TYPE_FLAG_*` bits. @public */
 export function typeFlags(t: RcThread, type: number): number {
+  // SAFETY: written before the type is published, never changed afterwards.
   return t.u32[(type + TP_FLAGS_OFFSET) >>> 2];
 }
 

@@ -36,6 +36,7 @@ import {
 } from './layout.js';
 import type { RcThread } from './rc-thread.js';
 
+// Module-local copy of a layout constant (root README, "Notes for contributors").
 const UNIQUE_ID = TP_UNIQUE_ID_INDEX;
 
 /**
@@ -45,6 +46,8 @@ const UNIQUE_ID = TP_UNIQUE_ID_INDEX;
  * @public
  */
 export function increfType(t: RcThread, type: number): void {
+  // SAFETY: a type's unique id is set before the type is published and
+  // cleared only with the world stopped or once the type is dead.
   const id = t.u32[(type >>> 2) + UNIQUE_ID];
   const index = (id - 1) >>> 0; // id 0 wraps to a huge index: never in range
   if (index < t.countsSize) {
@@ -58,7 +61,7 @@ export function increfType(t: RcThread, type: number): void {
 
 /** Drops a reference to a type (`_Py_DECREF_TYPE`); the count may go negative until merged. @public */
 export function decrefType(t: RcThread, type: number): void {
-  const id = t.u32[(type >>> 2) + UNIQUE_ID];
+  const id = t.u32[(type >>> 2) + UNIQUE_ID]; // SAFETY: as in increfType
   const index = (id - 1) >>> 0;
   if (index < t.countsSize) {
     // SAFETY: as in increfType.
@@ -77,7 +80,7 @@ export function decrefType(t: RcThread, type: number): void {
 export function threadIncref(t: RcThread, op: number, id: number): void {
   const index = (id - 1) >>> 0;
   if (index < t.countsSize) {
-    t.i32[t.countsIndex + index]++;
+    t.i32[t.countsIndex + index]++; // SAFETY: as in increfType
     t.refTotal++;
   } else {
     threadIncrefSlow(t, op, id);
@@ -88,7 +91,7 @@ export function threadIncref(t: RcThread, op: number, id: number): void {
 export function threadDecref(t: RcThread, op: number, id: number): void {
   const index = (id - 1) >>> 0;
   if (index < t.countsSize) {
-    t.i32[t.countsIndex + index]--;
+    t.i32[t.countsIndex + index]--; // SAFETY: as in increfType
     t.refTotal--;
   } else {
     decref(t, op);
@@ -97,7 +100,7 @@ export function threadDecref(t: RcThread, op: number, id: number): void {
 
 function threadIncrefSlow(t: RcThread, op: number, id: number): void {
   if (id !== 0 && !t.countsFinalized && growCounts(t, id)) {
-    t.i32[t.countsIndex + id - 1]++;
+    t.i32[t.countsIndex + id - 1]++; // SAFETY: as in increfType
     t.refTotal++;
   } else {
     incref(t, op);
@@ -111,6 +114,7 @@ function growCounts(t: RcThread, id: number): boolean {
   const array = regionAlloc(t.heap, size * 4);
   if (array === 0) return false;
   if (t.countsSize > 0) {
+    // SAFETY: our own array into a fresh region nobody else knows yet.
     t.heap.copy(array, t.countsIndex << 2, t.countsSize * 4);
     regionFree(t.heap, t.countsIndex << 2, t.countsSize * 4);
   }
@@ -136,6 +140,7 @@ export function assignUniqueId(t: RcThread, op: number): number {
   let id = 0;
   lockPool(t);
   try {
+    // SAFETY: every pool word, the bitmap and the table are read and written under the pool lock.
     id = lowestFreeId(t);
     if (id === 0) {
       if (!growPool(t)) return 0;
@@ -170,6 +175,8 @@ export function releaseUniqueId(t: RcThread, id: number): void {
   const pool = t.state;
   lockPool(t);
   try {
+    // SAFETY: the pool's words, bitmap and table are written under the pool
+    // lock, held here; our own count array is ours alone.
     const size = u32[(pool + RC_POOL_SIZE_OFFSET) >>> 2];
     const bitmap = u32[(pool + RC_POOL_BITMAP_OFFSET) >>> 2] >>> 2;
     if (id < 1 || id > size || (u32[bitmap + ((id - 1) >>> 5)] & (1 << ((id - 1) & 31))) !== 0) {
@@ -194,7 +201,7 @@ export function releaseUniqueId(t: RcThread, id: number): void {
  * @beta
  */
 export function disableTypePerThreadRefcounting(t: RcThread, type: number): void {
-  const id = t.u32[(type >>> 2) + UNIQUE_ID];
+  const id = t.u32[(type >>> 2) + UNIQUE_ID]; // SAFETY: as in increfType
   if (id === 0) return;
   t.world?.stopTheWorld();
   try {
@@ -228,7 +235,11 @@ function lowestFreeId(t: RcThread): number {
   return 0;
 }
 
-/** Doubles the pool (at least {@link UNIQUE_ID_POOL_MIN_SIZE}); new ids are free. SAFETY: pool lock held. */
+/**
+ * Doubles the pool (at least {@link UNIQUE_ID_POOL_MIN_SIZE}); new ids are
+ * free. SAFETY: pool lock held; the new table and bitmap are unpublished
+ * until the stores at the end.
+ */
 function growPool(t: RcThread): boolean {
   const u32 = t.u32;
   const pool = t.state;
@@ -259,7 +270,12 @@ function growPool(t: RcThread): boolean {
   return true;
 }
 
-/** Adds one thread's counts (record `record`) into their objects and zeroes them. SAFETY: pool lock held. */
+/**
+ * Adds one thread's counts (record `record`) into their objects and zeroes
+ * them. SAFETY: pool lock held, and `record` is the calling thread's own or
+ * the world is stopped: its owner writes the array and the record's counts
+ * fields with plain stores, without the lock.
+ */
 function mergeRecordCounts(t: RcThread, record: number): void {
   const u32 = t.u32;
   const counts = u32[(record + TR_COUNTS_OFFSET) >>> 2] >>> 2;
@@ -300,6 +316,9 @@ export function mergeAllPerThreadRefcounts(t: RcThread): void {
   const u32 = t.u32;
   lockPool(t);
   try {
+    // SAFETY: the world is stopped, so no thread is running inside a
+    // bucket-locked section (those have no safe point): the bucket lists hold
+    // still, and every record's array is its stopped owner's.
     for (let b = 0; b < BRC_NUM_BUCKETS; b++) {
       const bucket = t.state + RC_BUCKETS_OFFSET + b * BRC_BUCKET_SIZE;
       for (let r = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + TR_NEXT_OFFSET) >>> 2]) mergeRecordCounts(t, r);
@@ -316,6 +335,7 @@ export function mergeAllPerThreadRefcounts(t: RcThread): void {
 export function finalizePerThreadRefcounts(t: RcThread): void {
   mergePerThreadRefcounts(t);
   if (t.countsSize > 0) regionFree(t.heap, t.countsIndex << 2, t.countsSize * 4);
+  // SAFETY: as in growCounts: others read these fields only with the world stopped.
   t.u32[(t.record + TR_COUNTS_SIZE_OFFSET) >>> 2] = 0;
   t.u32[(t.record + TR_COUNTS_OFFSET) >>> 2] = 0;
   t.countsIndex = 0;
