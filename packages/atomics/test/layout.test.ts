@@ -136,8 +136,11 @@ const GROUP_FIELDS: readonly Field[] = [
   ['count', layout.GROUP_COUNT_OFFSET, 4],
   ['nextId', layout.GROUP_NEXT_ID_OFFSET, 4],
 ];
-/** A stop-the-world record embedded at `offset` of another record, as that record's fields. */
-/** (The embedded record's first field, `stw.mutex`, stands for the embedding record's `…_STW_OFFSET`.) */
+/**
+ * A stop-the-world record embedded at `offset` of another record, as that
+ * record's fields (its first, `stw.mutex`, stands for the embedding record's
+ * `…_STW_OFFSET` in the coverage check).
+ */
 const embeddedStw = (offset: number): Field[] => STW_FIELDS.map(([name, at, width]) => [`stw.${name}`, offset + at, width] as const);
 const WORLD_ALL_FIELDS: readonly Field[] = [...WORLD_FIELDS, ...embeddedStw(layout.WORLD_STW_OFFSET)];
 const GROUP_ALL_FIELDS: readonly Field[] = [...GROUP_FIELDS, ...embeddedStw(layout.GROUP_STW_OFFSET)];
