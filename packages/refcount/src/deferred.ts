@@ -28,6 +28,7 @@ import {
 } from './layout.js';
 import { IMMORTALIZE_ARMED, IMMORTALIZE_DONE } from './rc-state.js';
 import type { RcThread } from './rc-thread.js';
+import { startWorld, stopWorld } from './stopped-world.js';
 
 const BIAS = REF_DEFERRED << REF_SHARED_SHIFT;
 
@@ -96,7 +97,7 @@ export function immortalizeDeferredObjects(t: RcThread): number {
   const word = (t.state + RC_IMMORTALIZE_OFFSET) >>> 2;
   if (t.mi === null) fatalError('immortalizeDeferredObjects: the thread has no mimalloc state to visit the GC heaps with');
   let count = 0;
-  t.world?.stopTheWorld();
+  stopWorld(t);
   try {
     if (Atomics.load(t.i32, word) !== IMMORTALIZE_ARMED) return 0;
     miVisitBlocks(t.mi, 1 << MI_HEAP_GC, (block) => {
@@ -108,7 +109,7 @@ export function immortalizeDeferredObjects(t: RcThread): number {
     });
     Atomics.store(t.i32, word, IMMORTALIZE_DONE);
   } finally {
-    t.world?.startTheWorld();
+    startWorld(t);
   }
   return count;
 }

@@ -11,7 +11,6 @@
  */
 
 export {
-  EVAL_EXPLICIT_MERGE_BIT,
   GC_BITS_ALIVE,
   GC_BITS_DEFERRED,
   GC_BITS_FINALIZED,
@@ -53,7 +52,7 @@ export {
   TYPE_FLAG_STATIC_BUILTIN,
   VAR_OBJECT_HEADER_SIZE,
 } from './layout.js';
-export { RcThread, type ClearFn, type DeallocFn, type FinalizeFn, type RcThreadOptions, type RcWorld, type TraverseFn } from './rc-thread.js';
+export { RcThread, type ClearFn, type DeallocFn, type FinalizeFn, type RcThreadOptions, type TraverseFn } from './rc-thread.js';
 export { BehaviourRegistry, OBJECT_DEALLOC, TYPE_DEALLOC, type BehaviourKind } from './behaviour-registry.js';
 export { rcCreate, type RcOptions } from './rc-state.js';
 export { getTotalRefcount, mergeRefTotal } from './ref-total.js';

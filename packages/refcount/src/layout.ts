@@ -203,8 +203,6 @@ export const TYPE_CORE_SIZE = 64;
 /** Thread record: per-thread count array. */ export const TR_COUNTS_OFFSET = 24;
 /** Thread record: entries in it. */ export const TR_COUNTS_SIZE_OFFSET = 28;
 /** Bytes of a thread record. */ export const THREAD_RECORD_SIZE = 64;
-/** The bit set in the default merge-request word (`_PY_EVAL_EXPLICIT_MERGE_BIT`). @beta */
-export const EVAL_EXPLICIT_MERGE_BIT = 1 << 6;
 
 // ---------------------------------------------------------------------------
 // Object-stack chunk (`_PyObjectStackChunk`): one 4 KiB region.

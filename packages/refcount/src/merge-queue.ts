@@ -209,7 +209,7 @@ export function brcRemoveThread(t: RcThread): void {
 /**
  * Points the merge request at an interpreter's eval-breaker word: queueing
  * threads will `Atomics.or(bit)` into the Int32 at `address`. By default they
- * set {@link EVAL_EXPLICIT_MERGE_BIT} in a word of the thread's own record,
+ * set `EVAL_EXPLICIT_MERGE_BIT` (bit 6, as CPython) in a word of the thread's own record,
  * which {@link mergeRequested} reads.
  * @beta
  */

@@ -10,9 +10,9 @@
  * the behaviours it dispatches to, and nothing else.
  */
 
-import type { SharedHeap } from '@ft/atomics';
+import { EVAL_EXPLICIT_MERGE_BIT, type Participant, type SharedHeap } from '@ft/atomics';
 import type { MiThread } from '@ft/mimalloc';
-import { EVAL_EXPLICIT_MERGE_BIT, RC_MODE_NAIVE, RC_MODE_OFFSET, TR_MERGE_REQUEST_OFFSET } from './layout.js';
+import { RC_MODE_NAIVE, RC_MODE_OFFSET, TR_MERGE_REQUEST_OFFSET } from './layout.js';
 
 /**
  * A dealloc behaviour (`tp_dealloc`): called exactly once, on the thread that
@@ -35,25 +35,21 @@ export type ClearFn = (t: RcThread, op: number) => void;
 /** A finalize behaviour (`tp_finalize`). @public */
 export type FinalizeFn = (t: RcThread, op: number) => void;
 
-/**
- * What this layer needs from the interpreter to stop every other thread
- * (interp's stop-the-world). Without it, the caller promises that no other
- * thread runs runtime code while a world-stopping operation runs.
- * @beta
- */
-export interface RcWorld {
-  /** Returns once every other thread of the interpreter is detached or suspended. */
-  stopTheWorld(): void;
-  /** Lets them run again. */
-  startTheWorld(): void;
-}
-
 /** Options of {@link rcThreadInit}. @public */
 export interface RcThreadOptions {
   /** The thread's mimalloc state: where `allocObject` takes object memory. */
   readonly mi?: MiThread;
-  /** Stop-the-world, for the 3.13 immortalization measure (supplied by the interpreter layer). @beta */
-  readonly world?: RcWorld;
+  /**
+   * The thread's participant in the world (`@ft/atomics`): merge requests
+   * then set the explicit-merge bit of its eval breaker, whose handler
+   * merges the queue at the thread's next safe point, and the operations
+   * that need the world stopped (the 3.13 immortalization, disabling a
+   * type's per-thread counts) stop the participant's group. Without one, the
+   * merge request is a word of the thread's own record (see
+   * `mergeRequested`) and the caller promises that no other thread runs
+   * while such an operation runs.
+   */
+  readonly participant?: Participant;
 }
 
 /**
@@ -76,7 +72,7 @@ export class RcThread {
   /** Address of this thread's record in the merge table. */ declare readonly record: number;
   /** Dealloc behaviours by id: the built-in ones, then the registry's. */ declare readonly deallocs: readonly DeallocFn[];
   /** Where objects are allocated (`allocObject`), or null. */ declare readonly mi: MiThread | null;
-  /** Stop-the-world hooks, or null. @beta */ declare readonly world: RcWorld | null;
+  /** The thread's participant in the world, or null. */ declare readonly participant: Participant | null;
   /** Whether the interpreter counts naively (benchmark baseline). */ declare readonly naive: boolean;
   /** Net counted incref/decref operations of this thread not yet merged into the interpreter's total. */
   refTotal = 0;
@@ -118,7 +114,7 @@ export class RcThread {
     this.record = record;
     this.deallocs = deallocs;
     this.mi = options.mi ?? null;
-    this.world = options.world ?? null;
+    this.participant = options.participant ?? null;
     // SAFETY: the mode is immutable, written before the state's tag was published (checkRcState loaded it).
     this.naive = heap.u32[(state + RC_MODE_OFFSET) >>> 2] === RC_MODE_NAIVE;
     this.evalBreakerIndex = (record + TR_MERGE_REQUEST_OFFSET) >>> 2;

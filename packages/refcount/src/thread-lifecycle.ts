@@ -6,11 +6,10 @@
  * the merge queue, merging per-thread counts and the reference total).
  */
 
-import { regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
+import { EVAL_EXPLICIT_MERGE_BIT, regionAlloc, regionFree, setEvalBreakerHandler, type SharedHeap } from '@ft/atomics';
 import type { BehaviourRegistry } from './behaviour-registry.js';
 import { immortalizeDeferredObjects } from './deferred.js';
 import {
-  EVAL_EXPLICIT_MERGE_BIT,
   RC_FINGERPRINT_OFFSET,
   RC_IMMORTALIZE_OFFSET,
   RC_THREADS_EVER_OFFSET,
@@ -21,7 +20,7 @@ import {
   TR_MERGE_REQUEST_OFFSET,
   TR_TID_OFFSET,
 } from './layout.js';
-import { brcInitThread, brcRemoveThread } from './merge-queue.js';
+import { brcInitThread, brcRemoveThread, processMergeQueue, rcSetEvalBreaker } from './merge-queue.js';
 import { objectDealloc, typeDealloc } from './object-memory.js';
 import { releaseChunkCache } from './object-stack.js';
 import { checkRcState, IMMORTALIZE_ARMED } from './rc-state.js';
@@ -67,6 +66,13 @@ export function rcThreadInit(heap: SharedHeap, state: number, registry: Behaviou
   heap.u32[(record + TR_EVAL_BREAKER_OFFSET) >>> 2] = record + TR_MERGE_REQUEST_OFFSET;
   heap.u32[(record + TR_EVAL_BREAKER_BIT_OFFSET) >>> 2] = EVAL_EXPLICIT_MERGE_BIT;
   brcInitThread(t);
+  const participant = t.participant;
+  if (participant !== null) {
+    // Merge requests go to the participant's eval breaker (bit 6, as in
+    // CPython), and its next safe point merges the queue.
+    rcSetEvalBreaker(t, participant.breakerIndex << 2, EVAL_EXPLICIT_MERGE_BIT);
+    setEvalBreakerHandler(participant, EVAL_EXPLICIT_MERGE_BIT, () => processMergeQueue(t));
+  }
   Atomics.add(heap.i32, (state + RC_THREADS_OFFSET) >>> 2, 1);
   const joined = Atomics.add(heap.i32, (state + RC_THREADS_EVER_OFFSET) >>> 2, 1) + 1;
   if (joined > 1 && Atomics.load(heap.i32, (state + RC_IMMORTALIZE_OFFSET) >>> 2) === IMMORTALIZE_ARMED) immortalizeDeferredObjects(t);
@@ -83,6 +89,7 @@ export function rcThreadInit(heap: SharedHeap, state: number, registry: Behaviou
  * @public
  */
 export function rcThreadExit(t: RcThread): void {
+  if (t.participant !== null) setEvalBreakerHandler(t.participant, EVAL_EXPLICIT_MERGE_BIT, null);
   brcRemoveThread(t);
   finalizePerThreadRefcounts(t);
   mergeRefTotal(t);

@@ -35,6 +35,7 @@ import {
   UNIQUE_ID_POOL_MIN_SIZE,
 } from './layout.js';
 import type { RcThread } from './rc-thread.js';
+import { assertStopped, startWorld, stopWorld } from './stopped-world.js';
 
 // Module-local copy of a layout constant (root README, "Notes for contributors").
 const UNIQUE_ID = TP_UNIQUE_ID_INDEX;
@@ -196,20 +197,20 @@ export function releaseUniqueId(t: RcThread, id: number): void {
  * Disables per-thread counting of a heap type (`_PyObject_DisablePerThreadRefcounting`):
  * merges every thread's count for its id into the type, clears the id and
  * returns it to the pool, so later references count on the type directly.
- * Reads other threads' arrays: the world must be stopped (through `t.world`
- * when set; otherwise the caller guarantees no other thread runs).
+ * Reads other threads' arrays, so it stops the world of the thread's
+ * participant (without one, the caller guarantees no other thread runs).
  * @beta
  */
 export function disableTypePerThreadRefcounting(t: RcThread, type: number): void {
   const id = t.u32[(type >>> 2) + UNIQUE_ID]; // SAFETY: as in increfType
   if (id === 0) return;
-  t.world?.stopTheWorld();
+  stopWorld(t);
   try {
     mergeAllPerThreadRefcounts(t);
     setTypeUniqueId(t, type, 0);
     releaseUniqueId(t, id);
   } finally {
-    t.world?.startTheWorld();
+    startWorld(t);
   }
 }
 
@@ -309,10 +310,12 @@ export function mergePerThreadRefcounts(t: RcThread): void {
 /**
  * Merges every registered thread's per-thread counts (what the GC does at
  * the start of a collection). SAFETY: the world must be stopped — the other
- * threads write their arrays with plain stores.
+ * threads write their arrays with plain stores (asserted when the thread has
+ * a participant).
  * @beta
  */
 export function mergeAllPerThreadRefcounts(t: RcThread): void {
+  assertStopped(t);
   const u32 = t.u32;
   lockPool(t);
   try {

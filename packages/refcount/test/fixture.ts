@@ -5,7 +5,7 @@
  * thread" without workers.
  */
 
-import { SharedHeap } from '@ft/atomics';
+import { groupCreate, participantCreate, participantDelete, participantStatus, detach, SharedHeap, STATUS_ATTACHED, type Participant } from '@ft/atomics';
 import { miCreate, miThreadExit, miThreadInit } from '@ft/mimalloc';
 import {
   BehaviourRegistry,
@@ -58,6 +58,8 @@ export interface Env {
   readonly chainNode: number;
   /** Extra identities made by {@link otherThread}, closed by {@link closeEnv}. */
   readonly others: RcThread[];
+  /** The main identity's participant in the world, when made with `withParticipant`. */
+  readonly participant: Participant | null;
 }
 
 /** What the finalizing dealloc runs between resurrectStart and resurrectEnd (set by a test). */
@@ -100,20 +102,21 @@ export function testRegistry(deaths: Death[]): { registry: BehaviourRegistry; re
 /** Where a chain node keeps its reference to the next node. */
 export const CHAIN_NEXT_OFFSET = 24;
 
-export function makeEnv(options: RcOptions = {}): Env {
+export function makeEnv(options: RcOptions = {}, withParticipant = false): Env {
   const heap = SharedHeap.create({ size: 64 << 20 });
   const mi = miCreate(heap, { checked: true });
   const deaths: Death[] = [];
   const { registry, recording, finalizing, chain } = testRegistry(deaths);
   const rc = rcCreate(heap, registry, options);
-  const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null) });
+  const participant = withParticipant ? participantCreate(heap, groupCreate(heap)) : null;
+  const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null), ...(participant !== null ? { participant } : {}) });
   const meta = createMetatype(t);
   const plain = createStaticType(t, meta, { basicSize: 32, dealloc: recording });
   const gc = createStaticType(t, meta, { basicSize: 32, dealloc: recording, flags: TYPE_FLAG_HAVE_GC });
   const finalizable = createStaticType(t, meta, { basicSize: 32, dealloc: finalizing, flags: TYPE_FLAG_HAVE_GC });
   const chainNode = createStaticType(t, meta, { basicSize: 32, dealloc: chain });
   setFinalizer(() => {});
-  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, finalizable, chainNode, others: [] };
+  return { heap, mi, rc, t, deaths, meta, plain, gc, recordingDealloc: recording, finalizable, chainNode, others: [], participant };
 }
 
 /** Another thread identity (new tid) on the same heap and interpreter. */
@@ -137,6 +140,11 @@ export function closeEnv(env: Env): void {
   for (const t of [...env.others]) exitThread(env, t);
   rcThreadExit(env.t);
   miThreadExit(env.t.mi!);
+  const p = env.participant;
+  if (p !== null) {
+    if (participantStatus(p) === STATUS_ATTACHED) detach(p);
+    participantDelete(p);
+  }
   env.heap.close();
 }
 
