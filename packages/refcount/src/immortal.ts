@@ -33,7 +33,8 @@ export function immortalize(t: RcThread, op: number): void {
   // SAFETY: under this function's contract nobody changes op's bits
   // concurrently; if someone did, a stale bit would only skew the reference
   // total, a statistic.
-  const deferred = (t.u8[op + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) !== 0;
+  // Other threads may still set GC bits atomically (the contract above is about counts only).
+  const deferred = (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_DEFERRED) !== 0;
   t.refTotal -= getRefcount(t, op) - (deferred ? REF_DEFERRED : 0);
   const i = op >>> 2;
   Atomics.store(t.u32, i + OB_TID_INDEX, 0);

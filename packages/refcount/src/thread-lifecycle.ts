@@ -80,18 +80,21 @@ export function rcThreadInit(heap: SharedHeap, state: number, registry: Behaviou
 }
 
 /**
- * Leaves the interpreter (`_Py_brc_remove_thread`,
- * `_PyObject_FinalizePerThreadRefcounts`, the reftotal merge of
- * `tstate_delete_common`): drains the merge queue, merges the per-thread
- * counts into their objects and the reference total into the interpreter's.
+ * Leaves the interpreter (`_PyObject_FinalizePerThreadRefcounts`,
+ * `_Py_brc_remove_thread`, the reftotal merge of `tstate_delete_common`):
+ * merges the per-thread counts into their objects, drains the merge queue,
+ * and adds the reference total to the interpreter's.
  * Objects this thread still owns stay valid: other threads merge them when
  * they would otherwise queue them.
  * @public
  */
 export function rcThreadExit(t: RcThread): void {
   if (t.participant !== null) setEvalBreakerHandler(t.participant, EVAL_EXPLICIT_MERGE_BIT, null);
-  brcRemoveThread(t);
+  // CPython's order: the per-thread counts are merged while the thread's
+  // record is still linked (a stopped world's merge of every thread finds the
+  // arrays through the records), then the queue is drained and unlinked.
   finalizePerThreadRefcounts(t);
+  brcRemoveThread(t);
   mergeRefTotal(t);
   releaseChunkCache(t);
   Atomics.sub(t.i32, (t.state + RC_THREADS_OFFSET) >>> 2, 1);

@@ -202,10 +202,14 @@ export function releaseUniqueId(t: RcThread, id: number): void {
  * @beta
  */
 export function disableTypePerThreadRefcounting(t: RcThread, type: number): void {
-  const id = t.u32[(type >>> 2) + UNIQUE_ID]; // SAFETY: as in increfType
-  if (id === 0) return;
+  // SAFETY: as in increfType; a hint only, read again with the world stopped.
+  if (t.u32[(type >>> 2) + UNIQUE_ID] === 0) return;
   stopWorld(t);
   try {
+    // Another thread may have disabled it between the hint and the stop: its
+    // id may even be someone else's by now.
+    const id = Atomics.load(t.u32, (type >>> 2) + UNIQUE_ID);
+    if (id === 0) return;
     mergeAllPerThreadRefcounts(t);
     setTypeUniqueId(t, type, 0);
     releaseUniqueId(t, id);
