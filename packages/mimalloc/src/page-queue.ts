@@ -30,8 +30,7 @@ import {
 import type { MiThread } from './mi-thread.js';
 import { binOfSize, directFirst, directLast } from './size-class.js';
 
-// Module-local copies of layout constants (see the root README: an imported
-// binding is checked for its temporal dead zone on every use).
+// Module-local copies of layout constants (root README, "Notes for contributors").
 const K_HEAP_DIRECT_OFFSET = HEAP_DIRECT_OFFSET;
 const K_HEAP_QUEUES_OFFSET = HEAP_QUEUES_OFFSET;
 const K_QUEUE_SIZE = QUEUE_SIZE;

@@ -30,8 +30,7 @@
 import type { SharedHeap } from '@ft/atomics';
 import { MAX_REQUEST_SIZE, rejectAddress, rejectCallocSizes, rejectSize } from './argument-checks.js';
 
-// Module-local copy for the hot paths (an imported binding is checked for
-// its temporal dead zone on every use).
+// Module-local copy for the hot paths (root README, "Notes for contributors").
 const K_MAX_REQUEST_SIZE = MAX_REQUEST_SIZE;
 
 /**

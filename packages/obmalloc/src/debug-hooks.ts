@@ -45,8 +45,7 @@ import {
 } from './layout.js';
 import { foreignBlockMessage, type ObmallocState } from './obmalloc-state.js';
 
-// Module-local copies of the frame layout for the hot paths (an imported
-// binding is checked for its temporal dead zone on every use).
+// Module-local copies of the frame layout for the hot paths (root README, "Notes for contributors").
 const K_DEBUG_S = DEBUG_S;
 const K_HEADER = DEBUG_HEADER_SIZE;
 const K_SIZE_OFFSET = DEBUG_SIZE_OFFSET;

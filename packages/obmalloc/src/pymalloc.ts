@@ -95,8 +95,7 @@ import {
   PYMALLOC_TAG,
 } from './layout.js';
 
-// Module-local copies of the layout constants used on the hot paths: V8
-// checks an imported binding for its temporal dead zone on every use.
+// Module-local copies of the layout constants used on the hot paths (root README, "Notes for contributors").
 const K_POOL_COUNT_OFFSET = POOL_COUNT_OFFSET;
 const K_POOL_FREEBLOCK_OFFSET = POOL_FREEBLOCK_OFFSET;
 const K_PM_USEDPOOLS_OFFSET = PM_USEDPOOLS_OFFSET;
