@@ -27,8 +27,8 @@
 //  40   i32    regionLock         raw mutex word guarding the region allocator
 //  44   u32    regionBump         under regionLock (plain): first never-used byte
 //  48   u32    regionFreeHead     under regionLock (plain): first free extent, address-ordered list
-//  52   u32    regionBytesInUse   under regionLock (plain write) / stats (Atomics.load)
-//  56   u32    regionsInUse       under regionLock (plain write) / stats (Atomics.load)
+//  52   u32    regionBytesInUse   under regionLock (plain): regionStats reads it under the lock too
+//  56   u32    regionsInUse       under regionLock (plain): regionStats reads it under the lock too
 //  60   u32    regionHighWater    under regionLock (plain): highest the bump pointer has been;
 //                                  memory below it may be dirty, above it is still zero
 //  64   u32    threadRegistrations total registrations ever (Atomics.add) / stats

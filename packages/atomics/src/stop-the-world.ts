@@ -21,7 +21,6 @@ import { fatalError, formatAddress } from './fatal.js';
 import type { HeapContext } from './heap-context.js';
 import {
   EVAL_PLEASE_STOP_BIT,
-  GROUP_ID_OFFSET,
   GROUP_NEXT_OFFSET,
   GROUP_PARTICIPANTS_OFFSET,
   GROUP_STW_OFFSET,
@@ -50,7 +49,7 @@ import { unparkAll } from './parking-lot.js';
 import { eventWaitTimed } from './py-event.js';
 import { LOCK_DETACH, mutexLockFlags, mutexUnlock } from './py-mutex.js';
 import { rwMutexLock, rwMutexRLock, rwMutexRUnlock, rwMutexUnlock } from './rw-mutex.js';
-import { checkGroup, countDown, currentParticipant, headLock, headUnlock, worldOf } from './world-state.js';
+import { checkGroup, countDown, currentParticipant, groupId, headLock, headUnlock, worldOf } from './world-state.js';
 
 /** How long the requester waits on its event before re-scanning (CPython: 1 ms). */
 const RESCAN_MS = 1;
@@ -86,7 +85,7 @@ export function stopTheWorld(heap: HeapContext, group: number, options: StopTheW
   const world = checkGroup(heap, group);
   checkNotStoppedByMe(heap, world + WORLD_STW_OFFSET, 'a global stop-the-world');
   const stw = group + GROUP_STW_OFFSET;
-  checkNotStoppedByMe(heap, stw, `a stop-the-world of group ${heap.u32[(group + GROUP_ID_OFFSET) >>> 2]}`);
+  checkNotStoppedByMe(heap, stw, `a stop-the-world of group ${groupId(heap, group)}`);
   mutexLockFlags(heap, stw + STW_MUTEX_OFFSET, LOCK_DETACH);
   rwMutexRLock(heap, world + WORLD_STW_RWMUTEX_OFFSET);
   stopScope(heap, world, stw, group, options.timeoutMs ?? -1);
@@ -159,7 +158,7 @@ export function assertWorldStopped(heap: HeapContext, group: number): void {
   for (const stw of [world + WORLD_STW_OFFSET, group + GROUP_STW_OFFSET]) {
     if (Atomics.load(i32, (stw + STW_STOPPED_OFFSET) >>> 2) !== 0 && Atomics.load(heap.u32, (stw + STW_REQUESTER_TID_OFFSET) >>> 2) === heap.tid) return;
   }
-  fatalError(`thread ${heap.tid} runs code that needs the world stopped, but no stop of group ${heap.u32[(group + GROUP_ID_OFFSET) >>> 2]} (or of all groups) is held by it`);
+  fatalError(`thread ${heap.tid} runs code that needs the world stopped, but no stop of group ${groupId(heap, group)} (or of all groups) is held by it`);
 }
 
 function checkNotStoppedByMe(heap: HeapContext, stw: number, what: string): void {
@@ -235,7 +234,7 @@ function stopScope(heap: HeapContext, world: number, stw: number, scope: number,
 function startScope(heap: HeapContext, world: number, stw: number, scope: number): void {
   const { i32, u32 } = heap;
   if (Atomics.load(i32, (stw + STW_STOPPED_OFFSET) >>> 2) === 0 || Atomics.load(u32, (stw + STW_REQUESTER_TID_OFFSET) >>> 2) !== heap.tid) {
-    fatalError(`thread ${heap.tid} starts a world it has not stopped (${scope === 0 ? 'global' : `group ${u32[(scope + GROUP_ID_OFFSET) >>> 2]}`} stop-the-world)`);
+    fatalError(`thread ${heap.tid} starts a world it has not stopped (${scope === 0 ? 'global' : `group ${groupId(heap, scope)}`} stop-the-world)`);
   }
   headLock(heap, world);
   // SAFETY: under HEAD_LOCK (STW fields and lists).
@@ -262,7 +261,8 @@ function abandonStop(heap: HeapContext, world: number, stw: number, scope: numbe
   const { i32, u32 } = heap;
   const laggards: string[] = [];
   headLock(heap, world);
-  // SAFETY: under HEAD_LOCK (STW fields and lists).
+  // SAFETY: under HEAD_LOCK (STW fields and lists); a participant's id and
+  // tid are written once before it is linked.
   forEachInScope(heap, world, scope, requester, (p) => {
     const status = Atomics.load(i32, (p + PARTICIPANT_STATUS_OFFSET) >>> 2);
     if (status === STATUS_ATTACHED) {
@@ -279,7 +279,7 @@ function abandonStop(heap: HeapContext, world: number, stw: number, scope: numbe
   else rwMutexRUnlock(heap, world + WORLD_STW_RWMUTEX_OFFSET);
   mutexUnlock(heap, stw + STW_MUTEX_OFFSET);
   fatalError(
-    `stop-the-world (${scope === 0 ? 'global' : `group ${u32[(scope + GROUP_ID_OFFSET) >>> 2]}`}) timed out after ${timeoutMs} ms; ` +
+    `stop-the-world (${scope === 0 ? 'global' : `group ${groupId(heap, scope)}`}) timed out after ${timeoutMs} ms; ` +
       `still running, never at a safe point: ${laggards.length > 0 ? laggards.join('; ') : 'none attached (a participant detached without being counted down)'}`,
   );
 }

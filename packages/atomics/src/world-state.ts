@@ -214,7 +214,7 @@ export function groupDelete(heap: HeapContext, group: number): void {
   const stopping = Atomics.load(heap.i32, (group + GROUP_STW_OFFSET + STW_REQUESTED_OFFSET) >>> 2) !== 0;
   if (count !== 0 || stopping) {
     headUnlock(heap, world);
-    fatalError(`world group ${u32[(group + GROUP_ID_OFFSET) >>> 2]} at ${formatAddress(group)} cannot be deleted: ${count !== 0 ? `${count} participant(s) remain` : 'a stop-the-world of it is under way'}`);
+    fatalError(`world group ${groupId(heap, group)} at ${formatAddress(group)} cannot be deleted: ${count !== 0 ? `${count} participant(s) remain` : 'a stop-the-world of it is under way'}`);
   }
   let link = (world + WORLD_GROUPS_HEAD_OFFSET) >>> 2;
   while (u32[link] !== group) link = (u32[link] + GROUP_NEXT_OFFSET) >>> 2;
@@ -222,6 +222,15 @@ export function groupDelete(heap: HeapContext, group: number): void {
   u32[(group + GROUP_TAG_OFFSET) >>> 2] = 0;
   headUnlock(heap, world);
   regionFree(heap, group, GROUP_SIZE);
+}
+
+/**
+ * A group's id, for messages. SAFETY: written once before the group is
+ * published and never changed, so a plain read is exact.
+ * @internal
+ */
+export function groupId(heap: HeapContext, group: number): number {
+  return heap.u32[(group + GROUP_ID_OFFSET) >>> 2];
 }
 
 /** Fails fast on an address that is not a live group of this heap's world; returns the world. @internal */
