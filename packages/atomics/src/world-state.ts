@@ -316,8 +316,11 @@ export function participantDelete(p: Participant): void {
   u32[(p.group + GROUP_COUNT_OFFSET) >>> 2]--;
   u32[(p.address + PARTICIPANT_TAG_OFFSET) >>> 2] = 0;
   // A stop that counted this participant and has not seen it stop yet
-  // must not wait for it (a SUSPENDED one was already counted down).
-  if (Atomics.load(i32, (p.address + PARTICIPANT_STATUS_OFFSET) >>> 2) !== STATUS_SUSPENDED) {
+  // must not wait for it. Only a DETACHED one is still owed: a SUSPENDED one
+  // was counted down when it stopped, and a SHUTTING_DOWN one either was
+  // never counted (it was shutting down when the stop began) or was counted
+  // down by shutDown.
+  if (Atomics.load(i32, (p.address + PARTICIPANT_STATUS_OFFSET) >>> 2) === STATUS_DETACHED) {
     const stw = activeStop(heap, world, p.group);
     if (stw !== 0) countDown(heap, stw, 1);
   }
