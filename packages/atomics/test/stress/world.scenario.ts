@@ -13,7 +13,8 @@
  * written by its owner while attached, read and zeroed by the controller
  * only while the world is stopped — the merge that stop-the-world exists
  * for). While the world is stopped the controller snapshots every progress
- * counter of the stopped groups, spins ~100 µs, snapshots again (the two
+ * counter of the stopped groups, spins ~100 µs and sleeps as long (which
+ * gives its core to anything still runnable), snapshots again (the two
  * must be equal), walks the stopped groups' participant lists under
  * HEAD_LOCK (every one but its own must be SUSPENDED or SHUTTING_DOWN), and
  * merges the pending counters; after the restart every mutator must make
@@ -88,7 +89,7 @@ export interface WorldParams {
   mode: WorldMode;
   /** The controller's stopTheWorld timeout (the FatalError that names laggards). */
   stopTimeoutMs: number;
-  /** How long the controller spins with the world stopped before the second snapshot (µs). */
+  /** How long the controller spins, then sleeps, with the world stopped before the second snapshot (µs each). */
   holdUs: number;
   /** Longest acceptable stop (the 'stop latency' check), ms. */
   stopBoundMs: number;
@@ -247,9 +248,9 @@ export const worldStopTheWorld: StressScenario<WorldParams, State> = {
         detail: `${c.failureCount} of ${c.attempts} stops failed${c.failures.length > 0 ? `: ${c.failures.join(' | ')}` : ''}`,
       },
       {
-        name: 'stops were made, of one group and of all groups',
-        ok: c.stops === stopsDone && c.stops === c.groupStops + c.globalStops && c.groupStops > 0 && c.globalStops > 0,
-        detail: `${c.stops} stops (${c.groupStops} of a group, ${c.globalStops} global), cycle word ${stopsDone}, ${c.attempts} attempts`,
+        name: 'stops were made, of one group and of all groups, some while participants ran',
+        ok: c.stops === stopsDone && c.stops === c.groupStops + c.globalStops && c.groupStops > 0 && c.globalStops > 0 && c.stopsWithRunners > 0,
+        detail: `${c.stops} stops (${c.groupStops} of a group, ${c.globalStops} global; ${c.stopsWithRunners} requested while ${c.attachedAtRequest} participants in all were attached), cycle word ${stopsDone}, ${c.attempts} attempts`,
       },
       {
         name: 'no progress counter of a stopped group moved while it was stopped',
@@ -302,10 +303,12 @@ export const worldStopTheWorld: StressScenario<WorldParams, State> = {
       },
     ];
   },
-  metrics: ({ results }) => {
+  metrics: ({ results, params }) => {
     const c = results[0] as ControllerResult;
     const mutators = results.slice(1) as MutatorResult[];
+    const rogue = params.mode === 'normal' ? [] : [{ name: 'rogue episodes', value: mutators[0].rogueEpisodes, unit: '' }];
     return [
+      ...rogue,
       { name: 'stops', value: c.stops, unit: '' },
       { name: 'stops waiting for running participants', value: c.stopsWithRunners, unit: '' },
       { name: 'stop median', value: c.latencyMedianMs * 1000, unit: 'µs' },

@@ -164,6 +164,16 @@ function controller(ctx: Ctx, heap: SharedHeap): ControllerResult {
     r.attempts++;
     const scope = rng.nextInt(3); // 0 or 1: that group; 2: every group
     const what = scope === 2 ? 'a global stop' : `a stop of group ${scope}`;
+    // Half of the stops wait (up to 2 ms) for a participant of their scope
+    // to be attached, so that the please-stop path runs often even when a
+    // loaded machine keeps the mutators waking up from their waits.
+    if (rng.nextInt(2) === 0) {
+      const until = monotonicMs() + 2;
+      while (countAttached(scope) === 0 && monotonicMs() < until) {
+        for (let k = 0; k < mutators; k++) wake(k);
+        spin(256);
+      }
+    }
     // How many of the participants about to be stopped are running (a
     // snapshot under HEAD_LOCK): the stop must wait for those to reach a safe point.
     const running = countAttached(scope);
@@ -191,10 +201,15 @@ function controller(ctx: Ctx, heap: SharedHeap): ControllerResult {
       r.assertFailures++;
     }
 
-    // Nothing of a stopped group may move: snapshot, ~holdUs of spinning, snapshot.
+    // Nothing of a stopped group may move: snapshot, ~holdUs of spinning and
+    // as long again asleep, snapshot. The sleep gives the core to whatever is
+    // runnable: a thread that still runs while the world is "stopped" would
+    // otherwise rarely run while we look, as a just-woken requester tends to
+    // take the core from it on a busy 2-core machine.
     for (let k = 0; k < mutators; k++) for (let g = 0; g < 2; g++) first[2 * k + g] = Atomics.load(i32, progressIndex(k, g));
     const held = monotonicMs();
     while (monotonicMs() - held < holdUs / 1000) spin(64);
+    Atomics.wait(i32, idle, 0, holdUs / 1000);
     for (let k = 0; k < mutators; k++) for (let g = 0; g < 2; g++) second[2 * k + g] = Atomics.load(i32, progressIndex(k, g));
     let moved = '';
     for (let k = 0; k < mutators; k++) {
@@ -397,7 +412,7 @@ function mutator(ctx: Ctx, heap: SharedHeap): MutatorResult {
       // Detached for a while: busy outside the runtime, or (rarely) asleep.
       detach(p);
       result.detaches++;
-      if (rng.nextInt(16) === 0) Atomics.wait(i32, idle, 0, 0.05);
+      if (rng.nextInt(256) === 0) Atomics.wait(i32, idle, 0, 0.05);
       else spin(rng.nextInt(2000));
       attach(p);
     } else if (action < 94) {
@@ -432,7 +447,8 @@ function mutator(ctx: Ctx, heap: SharedHeap): MutatorResult {
       }
       criticalSectionEnd(heap);
     } else if (action < 99) {
-      if (rng.nextInt(2) === 0) continue;
+      // Rare: on a loaded machine a woken waiter takes milliseconds to run again.
+      if (rng.nextInt(8) !== 0) continue;
       // A detaching event wait, set by the controller (during a stop, or
       // while it waits for us to move). A fresh event each time: a late
       // set of an old one lands on a byte we reset before we publish it.
