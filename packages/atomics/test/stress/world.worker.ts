@@ -143,6 +143,7 @@ function controller(ctx: Ctx, heap: SharedHeap): ControllerResult {
   /** After a restart (or an abandoned stop): every mutator moves again (the controller wakes event waiters). */
   const awaitProgress = (what: string): void => {
     ctx.setCounter(0, 3);
+    const spinUntil = monotonicMs() + 0.5; // spin first: a restarted thread is back within tens of µs
     const deadline = monotonicMs() + resumeBoundMs;
     for (let k = 0; k < mutators; k++) {
       while (totalProgress(k) === base[k]) {
@@ -153,8 +154,7 @@ function controller(ctx: Ctx, heap: SharedHeap): ControllerResult {
           if (r.notResumedDetail.length < 5) r.notResumedDetail.push(`mutator ${k + 1} still at ${base[k]} ${resumeBoundMs} ms after ${what}`);
           break;
         }
-        // Spin first: a restarted thread is back within tens of µs.
-        if (monotonicMs() > deadline - resumeBoundMs + 0.5) Atomics.wait(i32, idle, 0, 0.05);
+        if (monotonicMs() > spinUntil) Atomics.wait(i32, idle, 0, 0.05);
       }
     }
     ctx.setCounter(0, 0);
