@@ -118,7 +118,7 @@ export function suspend(p: Participant): void {
 /**
  * Marks the calling thread's participant as finalizing
  * (`_Py_THREAD_SHUTTING_DOWN`, CPython 3.14): it may never attach again.
- * It must be detached.
+ * It must be detached (or suspended by a stop).
  * @public
  */
 export function shutDown(p: Participant): void {
@@ -126,12 +126,16 @@ export function shutDown(p: Participant): void {
   const heap = p.heap;
   const world = checkParticipant(p);
   headLock(heap, world);
-  const seen = Atomics.compareExchange(heap.i32, p.statusIndex, STATUS_DETACHED, STATUS_SHUTTING_DOWN);
-  // A stop that counted this detached participant will never park it now.
+  // From DETACHED, or from SUSPENDED if a stop parked it meanwhile (the
+  // thread cannot prevent that race); a stop's start leaves it alone then.
+  let seen = Atomics.compareExchange(heap.i32, p.statusIndex, STATUS_DETACHED, STATUS_SHUTTING_DOWN);
+  if (seen === STATUS_SUSPENDED) seen = Atomics.compareExchange(heap.i32, p.statusIndex, STATUS_SUSPENDED, STATUS_SHUTTING_DOWN);
+  // A stop that counted this detached participant will never park it now
+  // (a suspended one was counted down when it was parked).
   const stw = seen === STATUS_DETACHED ? activeStop(heap, world, p.group) : 0;
   if (stw !== 0) countDown(heap, stw, 1);
   headUnlock(heap, world);
-  if (seen !== STATUS_DETACHED) {
+  if (seen !== STATUS_DETACHED && seen !== STATUS_SUSPENDED) {
     fatalError(`participant ${p.id} (thread ${heap.tid}) cannot shut down: it is ${statusName(seen)}, not DETACHED`);
   }
 }

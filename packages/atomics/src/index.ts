@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 
+export { describeValue, throwNotASize } from './argument-checks.js';
 export type { HeapMemory } from './bulk-memory.js';
 export { monotonicMs } from './clock.js';
 export { CriticalSectionStack } from './critical-section-stack.js';

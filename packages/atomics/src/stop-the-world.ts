@@ -192,7 +192,9 @@ function forEachInScope(heap: HeapContext, world: number, scope: number, request
 /** `stop_the_world` after the locks: count, park the detached, flag the attached, wait. */
 function stopScope(heap: HeapContext, world: number, stw: number, scope: number, timeoutMs: number): void {
   const { i32, u32 } = heap;
-  const requester = currentParticipant()?.address ?? 0;
+  const me = currentParticipant();
+  // The calling thread's participant is the requester only if it lives in this heap.
+  const requester = me !== null && me.heap === heap ? me.address : 0;
   headLock(heap, world);
   // SAFETY (whole function): the STW fields and every list are read and
   // written under HEAD_LOCK, which is taken around each scan.

@@ -32,28 +32,12 @@
  * that no conversion (`valueOf`, a bigint's `TypeError`) runs on a bad value.
  */
 
-import { formatAddress } from '@ft/atomics';
+import { describeValue, formatAddress, throwNotASize } from '@ft/atomics';
 import { MI_MAX_TAG } from './layout.js';
-
-/** A value as an error message shows it: `"100" (a string)`, `100n (a bigint)`, `NaN`, `an object`. */
-function shown(v: unknown): string {
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'string') return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} (a string)`;
-  if (typeof v === 'bigint') return `${v}n (a bigint)`;
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 
 /** Whether `v` is an integer Number that is not negative (any magnitude). */
 function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
-}
-
-/** Throws for a value that is not a size: `TypeError` for a non-number, `RangeError` for the rest. */
-function throwBadSize(fn: string, what: string, v: unknown): never {
-  if (typeof v !== 'number') throw new TypeError(`${fn}: ${what} must be a number, got ${shown(v)}`);
-  throw new RangeError(`${fn}: ${what} must be a non-negative integer, got ${shown(v)}`);
 }
 
 /**
@@ -62,7 +46,7 @@ function throwBadSize(fn: string, what: string, v: unknown): never {
  * @internal
  */
 export function checkSize(fn: string, what: string, v: unknown): void {
-  if (!isNonNegativeInteger(v)) throwBadSize(fn, what, v);
+  if (!isNonNegativeInteger(v)) throwNotASize(fn, what, v);
 }
 
 /**
@@ -71,9 +55,9 @@ export function checkSize(fn: string, what: string, v: unknown): void {
  * @internal
  */
 export function rejectAddress(fn: string, p: unknown, low: number, high: number): never {
-  if (typeof p !== 'number') throw new TypeError(`${fn}: the address must be a number, got ${shown(p)}`);
-  if (!Number.isInteger(p)) throw new RangeError(`${fn}: the address must be an integer, got ${shown(p)}`);
-  const where = p >= 0 && p <= 0xffffffff ? formatAddress(p) : shown(p);
+  if (typeof p !== 'number') throw new TypeError(`${fn}: the address must be a number, got ${describeValue(p)}`);
+  if (!Number.isInteger(p)) throw new RangeError(`${fn}: the address must be an integer, got ${describeValue(p)}`);
+  const where = p >= 0 && p <= 0xffffffff ? formatAddress(p) : describeValue(p);
   throw new RangeError(`${fn}: address ${where} is not inside the heap's allocatable range (${formatAddress(low)} to ${formatAddress(high - 1)}), nor 0 (NULL)`);
 }
 
@@ -82,8 +66,8 @@ export function rejectAddress(fn: string, p: unknown, low: number, high: number)
  * @internal
  */
 export function rejectTag(tag: unknown): never {
-  if (typeof tag !== 'number') throw new TypeError(`heap tag must be a number, got ${shown(tag)}`);
-  throw new RangeError(`heap tag must be an integer from 0 to ${MI_MAX_TAG}, got ${shown(tag)}`);
+  if (typeof tag !== 'number') throw new TypeError(`heap tag must be a number, got ${describeValue(tag)}`);
+  throw new RangeError(`heap tag must be an integer from 0 to ${MI_MAX_TAG}, got ${describeValue(tag)}`);
 }
 
 /**
@@ -92,7 +76,7 @@ export function rejectTag(tag: unknown): never {
  * @internal
  */
 export function checkBoolean(fn: string, what: string, v: unknown): void {
-  if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${what} must be a boolean, got ${shown(v)}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${what} must be a boolean, got ${describeValue(v)}`);
 }
 
 /**
@@ -101,6 +85,6 @@ export function checkBoolean(fn: string, what: string, v: unknown): void {
  * @internal
  */
 export function checkIntegerIn(fn: string, what: string, v: unknown, min: number, max: number): void {
-  if (typeof v !== 'number') throw new TypeError(`${fn}: ${what} must be a number, got ${shown(v)}`);
-  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${fn}: ${what} must be an integer from ${min} to ${max}, got ${shown(v)}`);
+  if (typeof v !== 'number') throw new TypeError(`${fn}: ${what} must be a number, got ${describeValue(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${fn}: ${what} must be an integer from ${min} to ${max}, got ${describeValue(v)}`);
 }

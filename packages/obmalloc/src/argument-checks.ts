@@ -29,43 +29,16 @@
  * no conversion (`valueOf`, a bigint's `TypeError`) runs on a bad value.
  */
 
+import { describeValue, throwNotASize } from '@ft/atomics';
+
+export { describeValue };
+
 /** Largest request (`PY_SSIZE_T_MAX` of a 32-bit build): 2^31 − 1. @public */
 export const MAX_REQUEST_SIZE = 0x7fffffff;
-
-/** A value as an error message shows it: `"100"` (a string), `100n`, `NaN`, `an object`. */
-export function describeValue(v: unknown): string {
-  switch (typeof v) {
-    case 'number':
-      return Object.is(v, -0) ? '-0' : String(v);
-    case 'string':
-      return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v) + ' (a string)';
-    case 'bigint':
-      return `${v}n (a bigint)`;
-    case 'undefined':
-      return 'undefined';
-    case 'boolean':
-      return `${v} (a boolean)`;
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return 'a function';
-    default:
-      return v === null ? 'null' : Array.isArray(v) ? 'an array' : 'an object';
-  }
-}
 
 /** Whether `v` is a non-negative integer Number (any magnitude). */
 function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
-}
-
-/**
- * Throws the error for a value that is not a size. Call only for values the
- * inline test rejected and that are not integers above the maximum.
- */
-function throwBadSize(fn: string, what: string, n: unknown): never {
-  if (typeof n !== 'number') throw new TypeError(`${fn}: ${what} must be a number, got ${describeValue(n)}`);
-  throw new RangeError(`${fn}: ${what} must be a non-negative integer, got ${describeValue(n)}`);
 }
 
 /**
@@ -74,7 +47,7 @@ function throwBadSize(fn: string, what: string, n: unknown): never {
  */
 export function rejectSize(fn: string, what: string, n: unknown): number {
   if (isNonNegativeInteger(n)) return 0;
-  throwBadSize(fn, what, n);
+  throwNotASize(fn, what, n);
 }
 
 /**
@@ -83,8 +56,8 @@ export function rejectSize(fn: string, what: string, n: unknown): number {
  * and one is above {@link MAX_REQUEST_SIZE}.
  */
 export function rejectCallocSizes(fn: string, nelem: unknown, elsize: unknown): number {
-  if (!isNonNegativeInteger(nelem)) throwBadSize(fn, 'nelem', nelem);
-  if (!isNonNegativeInteger(elsize)) throwBadSize(fn, 'elsize', elsize);
+  if (!isNonNegativeInteger(nelem)) throwNotASize(fn, 'nelem', nelem);
+  if (!isNonNegativeInteger(elsize)) throwNotASize(fn, 'elsize', elsize);
   return 0;
 }
 

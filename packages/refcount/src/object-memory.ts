@@ -8,7 +8,7 @@
  * object's header stays readable for lock-free readers.
  */
 
-import { fatalError } from '@ft/atomics';
+import { describeValue, fatalError, throwNotASize } from '@ft/atomics';
 import { MI_HEAP_GC, MI_HEAP_OBJECT, MI_MAX_ALLOC_SIZE, miFree, miHeapZalloc, type MiThread } from '@ft/mimalloc';
 import { initObject } from './object-header.js';
 import type { RcThread } from './rc-thread.js';
@@ -21,6 +21,7 @@ import {
   TP_ITEMSIZE_OFFSET,
   TP_UNIQUE_ID_INDEX,
   TYPE_FLAG_HAVE_GC,
+  TYPE_CORE_SIZE,
   TYPE_FLAG_HEAPTYPE,
 } from './layout.js';
 
@@ -33,7 +34,11 @@ function miOf(t: RcThread): MiThread {
  * Allocates a zeroed instance of `type` with `nitems` items
  * (`PyType_GenericAlloc`): basic size + items × item size, header initialised
  * with one reference owned by this thread, `ob_size` set for variable-size
- * types. Returns 0 when memory is exhausted or the size overflows.
+ * types. Returns 0 when memory is exhausted or the size overflows. A `type`
+ * that is not the address of a type object's word in the heap (not a
+ * number: `TypeError`; NaN, fractional, negative, misaligned or outside the
+ * heap: `RangeError`), or an `nitems` that is not a non-negative integer,
+ * is refused before anything is read or written.
  * @example
  * ```ts
  * const op = allocObject(t, myType);
@@ -43,12 +48,14 @@ function miOf(t: RcThread): MiThread {
  * @public
  */
 export function allocObject(t: RcThread, type: number, nitems = 0): number {
+  if (typeof type !== 'number' || type >>> 0 !== type || type === 0 || (type & 3) !== 0 || type + TYPE_CORE_SIZE > t.heap.size) badType(type);
+  if (typeof nitems !== 'number' || !Number.isInteger(nitems) || nitems < 0) throwNotASize('allocObject', 'nitems', nitems);
   const u32 = t.u32;
   const ti = type >>> 2;
   // SAFETY: a published type core never changes (layout.ts).
   const itemSize = u32[(type + TP_ITEMSIZE_OFFSET) >>> 2];
   const size = u32[(type + TP_BASICSIZE_OFFSET) >>> 2] + nitems * itemSize;
-  if (!(nitems >= 0) || !Number.isInteger(size) || size > MI_MAX_ALLOC_SIZE) return 0;
+  if (size > MI_MAX_ALLOC_SIZE) return 0;
   const gc = (u32[ti + TP_FLAGS_INDEX] & TYPE_FLAG_HAVE_GC) !== 0;
   const op = miHeapZalloc(miOf(t), gc ? MI_HEAP_GC : MI_HEAP_OBJECT, size);
   if (op === 0) return 0;
@@ -56,6 +63,11 @@ export function allocObject(t: RcThread, type: number, nitems = 0): number {
   increfType(t, type);
   if (itemSize !== 0) u32[(op >>> 2) + OB_SIZE_INDEX] = nitems; // SAFETY: not published yet
   return op;
+}
+
+function badType(type: unknown): never {
+  if (typeof type !== 'number') throw new TypeError(`allocObject: type must be the address of a type object, got ${describeValue(type)}`);
+  throw new RangeError(`allocObject: ${describeValue(type)} is not the address of a type object in the heap`);
 }
 
 /** Releases an object's memory (`PyObject_Free`); for dealloc behaviours. @public */
