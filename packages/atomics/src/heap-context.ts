@@ -25,8 +25,9 @@ import { HEAP_HEADER_SIZE, HEAP_SIZE_OFFSET, HEAP_THREAD_TABLE_OFFSET, THREAD_PA
  * Called by a thread around a blocking wait that allows detaching (a parked
  * PyMutex, event, once flag or RW mutex). By default the detach hook suspends
  * the thread's critical sections and the attach hook resumes the top one, as
- * CPython's `PyEval_ReleaseThread`/`PyEval_AcquireThread` do; the interpreter
- * layer replaces them with its thread-state detach and attach.
+ * CPython's `PyEval_ReleaseThread`/`PyEval_AcquireThread` do; once the thread
+ * attaches a world participant (attach-detach.ts), the hooks detach and
+ * re-attach that participant, critical sections included.
  * @beta
  */
 export type BlockingHook = (heap: HeapContext) => void;
