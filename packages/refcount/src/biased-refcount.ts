@@ -17,7 +17,8 @@
  * merged) one atomic operation per incref and per decref.
  *
  * Every counted operation also moves the thread's reference total
- * (`t.refTotal`, CPython's `Py_REF_DEBUG` accounting), merged into the
+ * (`t.refTotal`, CPython's `Py_REF_DEBUG` accounting, when the interpreter
+ * was created with `refDebug`), merged into the
  * interpreter's total when the thread exits.
  *
  * The fast paths read two header words plainly; CPython reads them with
@@ -101,7 +102,7 @@ export function incref(t: RcThread, op: number): void {
   // SAFETY: exact for the owner; for anyone else racy but exact for the immortal test (file comment).
   const local = u32[i + LOCAL];
   if (local === IMMORTAL) return;
-  t.refTotal++;
+  if (t.refDebug) t.refTotal++;
   // SAFETY: the owner test is a plain read (file comment); ob_ref_local is
   // written only by the owner, which this thread then is. A local count that
   // reaches 0xFFFFFFFF makes the object immortal (saturation).
@@ -124,7 +125,7 @@ export function decref(t: RcThread, op: number): void {
   const i = op >>> 2;
   const local = u32[i + LOCAL]; // SAFETY: as in incref (file comment)
   if (local === IMMORTAL) return;
-  t.refTotal--;
+  if (t.refDebug) t.refTotal--;
   if (u32[i + TID] === t.tid) {
     // SAFETY: the owner test (file comment), then an owner-only field, as in incref.
     if (local > 1) u32[i + LOCAL] = local - 1;
@@ -235,7 +236,7 @@ export function increfN(t: RcThread, op: number, n: number): void {
   const i = op >>> 2;
   const local = u32[i + LOCAL]; // SAFETY: as in incref (file comment)
   if (local === IMMORTAL || n === 0) return;
-  t.refTotal += n;
+  if (t.refDebug) t.refTotal += n;
   // SAFETY: the owner test (file comment), then an owner-only field.
   if (u32[i + TID] === t.tid) {
     if (local + n >= IMMORTAL) saturate(t, i);

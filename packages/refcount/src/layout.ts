@@ -149,11 +149,12 @@ export const TYPE_CORE_SIZE = 64;
 //  40    u32          pool free bitmap    under the pool lock: 1 bit per id, 1 = free
 //  44    u32          pool live ids       under the pool lock
 //  48    i32          threadsEverJoined   Atomics (first non-main thread detection)
+//  52    u32          refDebug            create (1: count the reference total, Py_REF_DEBUG) every thread at join
 //  64    8 × 257      merge buckets       { u8 PyMutex (word), u32 first thread record }
 // ---------------------------------------------------------------------------
 
 /** Type tag of the refcount state ('RCNT'). */ export const RC_STATE_TAG = 0x544e4352;
-/** Layout version of this package's structures. @public */ export const REFCOUNT_LAYOUT_VERSION = 1;
+/** Layout version of this package's structures. @public */ export const REFCOUNT_LAYOUT_VERSION = 2;
 /** Refcount state: type tag. */ export const RC_TAG_OFFSET = 0;
 /** Refcount state: layout version. */ export const RC_VERSION_OFFSET = 4;
 /** Refcount state: behaviour-registry fingerprint. */ export const RC_FINGERPRINT_OFFSET = 8;
@@ -167,6 +168,7 @@ export const TYPE_CORE_SIZE = 64;
 /** Refcount state: free-id bitmap address. */ export const RC_POOL_BITMAP_OFFSET = 40;
 /** Refcount state: ids in use. */ export const RC_POOL_LIVE_OFFSET = 44;
 /** Refcount state: threads that ever joined. */ export const RC_THREADS_EVER_OFFSET = 48;
+/** Refcount state: 1 if threads count the reference total (`Py_REF_DEBUG`). */ export const RC_REF_DEBUG_OFFSET = 52;
 /** Refcount state: the merge buckets. */ export const RC_BUCKETS_OFFSET = 64;
 /** `_Py_BRC_NUM_BUCKETS` (a prime). */ export const BRC_NUM_BUCKETS = 257;
 /** Bytes per merge bucket. */ export const BRC_BUCKET_SIZE = 8;

@@ -49,7 +49,7 @@ export function initObject(t: RcThread, op: number, type: number): void {
     u32[i + OB_REF_LOCAL_INDEX] = 1;
     t.i32[i + OB_REF_SHARED_INDEX] = 0;
   }
-  t.refTotal++;
+  if (t.refDebug) t.refTotal++;
 }
 
 /**

@@ -12,7 +12,7 @@
 
 import { EVAL_EXPLICIT_MERGE_BIT, type Participant, type SharedHeap } from '@ft/atomics';
 import type { MiThread } from '@ft/mimalloc';
-import { RC_MODE_NAIVE, RC_MODE_OFFSET, TR_MERGE_REQUEST_OFFSET } from './layout.js';
+import { RC_MODE_NAIVE, RC_MODE_OFFSET, RC_REF_DEBUG_OFFSET, TR_MERGE_REQUEST_OFFSET } from './layout.js';
 
 /**
  * A dealloc behaviour (`tp_dealloc`): called exactly once, on the thread that
@@ -74,6 +74,7 @@ export class RcThread {
   /** Where objects are allocated (`allocObject`), or null. */ declare readonly mi: MiThread | null;
   /** The thread's participant in the world, or null. */ declare readonly participant: Participant | null;
   /** Whether the interpreter counts naively (benchmark baseline). */ declare readonly naive: boolean;
+  /** Whether this interpreter counts the reference total (`RcOptions.refDebug`, `Py_REF_DEBUG`). */ declare readonly refDebug: boolean;
   /** Net counted incref/decref operations of this thread not yet merged into the interpreter's total. */
   refTotal = 0;
   /** Objects this thread queued for other owners (statistics). */
@@ -115,6 +116,7 @@ export class RcThread {
     this.deallocs = deallocs;
     this.mi = options.mi ?? null;
     this.participant = options.participant ?? null;
+    this.refDebug = heap.u32[(state + RC_REF_DEBUG_OFFSET) >>> 2] !== 0; // SAFETY: immutable after rcCreate
     // SAFETY: the mode is immutable, written before the state's tag was published (checkRcState loaded it).
     this.naive = heap.u32[(state + RC_MODE_OFFSET) >>> 2] === RC_MODE_NAIVE;
     this.evalBreakerIndex = (record + TR_MERGE_REQUEST_OFFSET) >>> 2;

@@ -107,7 +107,7 @@ export function makeEnv(options: RcOptions = {}, withParticipant = false): Env {
   const mi = miCreate(heap, { checked: true });
   const deaths: Death[] = [];
   const { registry, recording, finalizing, chain } = testRegistry(deaths);
-  const rc = rcCreate(heap, registry, options);
+  const rc = rcCreate(heap, registry, { refDebug: true, ...options });
   const participant = withParticipant ? participantCreate(heap, groupCreate(heap)) : null;
   const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null), ...(participant !== null ? { participant } : {}) });
   const meta = createMetatype(t);

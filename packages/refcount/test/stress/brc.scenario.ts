@@ -259,7 +259,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
       const mainQsbr = options.qsbr ? qsbrRegister(heap, qsbr, new FreeCallbackRegistry()) : null;
       const mainMi = miThreadInit(heap, mi, mainQsbr);
       const { registry, poisonDeallocId } = buildBrcRegistry();
-      const rc = rcCreate(heap, registry);
+      const rc = rcCreate(heap, registry, { refDebug: true });
       const mainT = rcThreadInit(heap, rc, registry, { mi: mainMi });
       const meta = createMetatype(mainT);
       const staticType = createStaticType(mainT, meta, { basicSize: Math.max(OBJECT_BASIC_SIZE, options.objectSize), dealloc: poisonDeallocId });
