@@ -12,9 +12,9 @@
  */
 
 /**
- * A value as an error message shows it: `"100" (a string)`, `100n (a
- * bigint)`, `NaN`, `-0`, `an array`, `an object`. Never converts the value
- * (no `valueOf`, no `toString` of an object).
+ * A value as an error message shows it, e.g. `"100" (a string)`,
+ * `100n (a bigint)`, `NaN`, `-0`, `an array`, `an object`. Never converts
+ * the value (no `valueOf`, no `toString` of an object).
  * @beta
  */
 export function describeValue(v: unknown): string {
