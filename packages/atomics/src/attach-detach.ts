@@ -80,15 +80,19 @@ export function detach(p: Participant): void {
 }
 
 function beforeDetach(p: Participant): void {
-  const status = Atomics.load(p.heap.i32, p.statusIndex);
-  if (status !== STATUS_ATTACHED) detachMisuse(p, status);
+  // SAFETY: a plain read is exact for "ATTACHED": while a participant is
+  // attached only its owner, this thread, changes its status (a stopper
+  // CASes it only from DETACHED). Any other value sends us to the misuse
+  // path, which reads it again with Atomics.
+  if (p.heap.i32[p.statusIndex] !== STATUS_ATTACHED) detachMisuse(p);
   criticalSectionSuspendAll(p.heap);
   const hooks = p.hooks;
   for (let i = hooks.length - 1; i >= 0; i--) hooks[i].detach(p);
 }
 
-function detachMisuse(p: Participant, status: number): never {
+function detachMisuse(p: Participant): never {
   checkOwnParticipant(p);
+  const status = Atomics.load(p.heap.i32, p.statusIndex);
   fatalError(`participant ${p.id} (thread ${p.heap.tid}) cannot detach: it is ${statusName(status)}, not ATTACHED`);
 }
 
