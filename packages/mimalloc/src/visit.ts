@@ -14,7 +14,7 @@
  * interpreter (the GC stops the world first): it touches other threads' pages.
  */
 
-import { fatalError } from '@ft/atomics';
+import { assertWorldStopped, currentParticipant, fatalError } from '@ft/atomics';
 import {
   HEAP_INITIALIZED_OFFSET,
   MI_HEAPS_PER_THREAD,
@@ -56,7 +56,9 @@ let freeMap = new Uint32Array(2048);
  *
  * SAFETY: the caller guarantees that no other thread allocates, frees,
  * abandons or reclaims in the interpreter meanwhile (the GC stops the world
- * first; CPython's `gc_visit_heaps` holds the same contract). Under it this
+ * first; CPython's `gc_visit_heaps` holds the same contract). When the
+ * calling thread has a world participant (`@ft/atomics`), that is asserted:
+ * its group's world (or the whole world) must be stopped by this thread. Under it this
  * thread may act as every other thread: it drains their heaps' delayed-free
  * lists and collects their pages' free lists as their owner would (rows 7
  * and 10 of the delayed-free table, through a MiThread over that thread's
@@ -73,6 +75,8 @@ let freeMap = new Uint32Array(2048);
 export function miVisitBlocks(t: MiThread, tagMask: number, visitor: MiBlockVisitor): number {
   checkIntegerIn('miVisitBlocks', 'tagMask', tagMask, 0, 0xffff);
   if (typeof visitor !== 'function') throw new TypeError(`miVisitBlocks: visitor must be a function, got ${visitor === null ? 'null' : typeof visitor}`);
+  const participant = currentParticipant();
+  if (participant !== null && participant.heap === t.heap) assertWorldStopped(t.heap, participant.group);
   const u32 = t.u32;
   let visited = 0;
   const capacity = threadCapacity(t.heap, t.shared);
