@@ -46,14 +46,13 @@ import {
   stopTheWorldAll,
   worldOf,
 } from '../src/index.js';
-import { GROUP_STW_OFFSET, PARTICIPANT_STATUS_OFFSET, STW_MUTEX_OFFSET, WORLD_STW_RWMUTEX_OFFSET } from '../src/layout.js';
+import { GROUP_COUNT_OFFSET, GROUP_PARTICIPANTS_OFFSET, GROUP_STW_OFFSET, PARTICIPANT_STATUS_OFFSET, STW_COUNTDOWN_OFFSET, STW_MUTEX_OFFSET, WORLD_STW_RWMUTEX_OFFSET } from '../src/layout.js';
 import {
   CMD_ATTACH,
   CMD_CREATE,
   CMD_DELETE,
   CMD_DELETE_WHEN_ASKED,
   CMD_DETACH,
-  CMD_EXIT,
   CMD_LOCK,
   CMD_RUN,
   CMD_SHUTDOWN,
@@ -149,15 +148,14 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-/** The participant record of the group's only participant of `a` is found by its status word's parked waiters. */
+/** Address of a participant's status word (what an attaching participant parks on while SUSPENDED). */
 function statusAddressOf(address: number): number {
   return address + PARTICIPANT_STATUS_OFFSET;
 }
 
-/** Address of the (single) participant of the group, read through a fresh stop-free scan. */
+/** The group's most recently created participant (the head of its list; the only one in most tests). */
 function onlyParticipant(): number {
-  // Group record: participants head at offset 12 (GROUP_PARTICIPANTS_OFFSET).
-  return heap.u32[(group + 12) >>> 2];
+  return heap.u32[(group + GROUP_PARTICIPANTS_OFFSET) >>> 2];
 }
 
 describe('attach and detach', () => {
@@ -299,7 +297,7 @@ describe('stop-the-world', () => {
     const stop = send(requester, CMD_STOP_HOLD);
     await until(() => word(requester, MB_RESULT) === 1, 'the stop to complete once the participant is gone');
     await leaving.done;
-    expect(heap.u32[(group + 24) >>> 2]).toBe(0); // GROUP_COUNT_OFFSET: nobody left
+    expect(heap.u32[(group + GROUP_COUNT_OFFSET) >>> 2]).toBe(0); // nobody left
     release(requester);
     await stop.done;
   });
@@ -429,4 +427,40 @@ describe('eval breaker', () => {
   });
 });
 
-void CMD_EXIT;
+describe('the stop-the-world countdown', () => {
+  const countdown = (): number => Atomics.load(heap.i32, (group + GROUP_STW_OFFSET + STW_COUNTDOWN_OFFSET) >>> 2);
+
+  it('a participant that was SHUTTING_DOWN before the stop is not counted down when it is deleted during it', async () => {
+    const running = actor();
+    const dying = actor();
+    const requester = actor();
+    await run(running, CMD_CREATE);
+    const runner = onlyParticipant();
+    await run(running, CMD_ATTACH);
+    const spinning = send(running, CMD_SPIN_NO_POLL); // attached, never at a safe point
+    await until(() => word(running, MB_COUNTER) > 0, 'the runner to spin');
+    await run(dying, CMD_CREATE);
+    expect(await run(dying, CMD_SHUTDOWN)).toBe(STATUS_SHUTTING_DOWN);
+
+    // The stop counts the runner only (a SHUTTING_DOWN participant never runs again).
+    const stop = send(requester, CMD_STOP_HOLD);
+    await until(() => (evalBreakerBits(heap, runner) & EVAL_PLEASE_STOP_BIT) !== 0, 'the stop to ask the runner');
+    expect(countdown()).toBe(1);
+
+    // Deleting the shutting-down participant must leave the countdown alone:
+    // the stop still waits for the runner, which is attached and running.
+    await run(dying, CMD_DELETE);
+    expect(countdown()).toBe(1);
+    expect(Atomics.load(heap.i32, statusAddressOf(runner) >>> 2)).toBe(STATUS_ATTACHED);
+    expect(word(requester, MB_RESULT)).toBe(0); // not stopped: the runner still runs
+
+    // The runner detaches: now the stop completes.
+    release(running);
+    await spinning.done;
+    await run(running, CMD_DETACH);
+    await until(() => word(requester, MB_RESULT) === 1, 'the stop to complete');
+    release(requester);
+    await stop.done;
+  });
+});
+
