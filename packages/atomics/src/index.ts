@@ -118,6 +118,7 @@ export {
   handlePending,
   instrumentationVersion,
   pollSafePoint,
+  pollSafePointAt,
   SAFE_POINT_POLL_INTERVAL,
   safePoint,
   setEvalBreakerBits,

@@ -28,6 +28,7 @@ import {
   participantDelete,
   participantStatus,
   pollSafePoint,
+  pollSafePointAt,
   regionAlloc,
   SAFE_POINT_POLL_INTERVAL,
   safePoint,
@@ -408,6 +409,20 @@ describe('eval breaker', () => {
     for (let i = 0; i < SAFE_POINT_POLL_INTERVAL - 1; i++) pollSafePoint(p);
     expect(runs).toBe(0);
     pollSafePoint(p);
+    expect(runs).toBe(1);
+    detach(p);
+    participantDelete(p);
+  });
+
+  it('pollSafePointAt looks at the word only at multiples of the interval of the caller’s counter', () => {
+    const p = participantCreate(heap, group);
+    attach(p);
+    let runs = 0;
+    setEvalBreakerHandler(p, EVAL_GC_SCHEDULED_BIT, () => runs++);
+    setEvalBreakerBits(heap, p.address, EVAL_GC_SCHEDULED_BIT);
+    for (let i = 1; i < SAFE_POINT_POLL_INTERVAL; i++) pollSafePointAt(p, i);
+    expect(runs).toBe(0);
+    pollSafePointAt(p, SAFE_POINT_POLL_INTERVAL * 3);
     expect(runs).toBe(1);
     detach(p);
     participantDelete(p);
