@@ -81,7 +81,7 @@
  * its registry with one more behaviour, and `rcThreadInit` must refuse it.
  */
 
-import { regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
+import { groupCreate, regionStats, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
 import { createHandOffRings, pendingHandOffs, type CheckContext, type StressCheck, type StressMetric, type StressScenario } from '@ft/harness';
 import { miCollect, miCreate, miStats, miThreadExit, miThreadInit, type MiThread } from '@ft/mimalloc';
 import { FreeCallbackRegistry, qsbrAdvance, qsbrAttach, qsbrCreate, qsbrDetach, qsbrPoll, qsbrQuiescentState, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
@@ -109,6 +109,8 @@ export interface BrcParams {
   /** QSBR state (0 = none: `miThreadInit(heap, mi, null)`). */
   qsbr: number;
   rc: number;
+  /** World group the workers join (0 = no world: they poll `mergeRequested`). */
+  group: number;
   staticType: number;
   heapType: number;
   roles: string[];
@@ -231,6 +233,12 @@ export interface BrcScenarioOptions {
   slots: number;
   /** Every this many steps a worker releases every reference it holds (a generation dies); 0 = never. */
   generationOps: number;
+  /**
+   * Workers join the world of `@ft/atomics` (a participant each, attached):
+   * merge requests then arrive in their eval breakers and are merged by the
+   * handler at their safe points instead of by polling `mergeRequested`.
+   */
+  world?: boolean;
 }
 
 /** Serials in the table in timed mode (one byte each), split between workers. */
@@ -273,6 +281,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
         mi,
         qsbr,
         rc,
+        group: options.world === true ? groupCreate(heap) : 0,
         staticType,
         heapType,
         roles: [...roles],
@@ -505,6 +514,21 @@ export const churnScenario = createBrcScenario({
   objectSize: 128,
   slots: 2048,
   generationOps: 50_000,
+});
+
+/** The BRC scenario with merge requests delivered through the world's eval breaker (vitest only). */
+export const brcWorldScenario = createBrcScenario({
+  name: 'refcount/brc-world',
+  description: 'the BRC scenario with every worker a participant of the world: merge requests set bit 6 of the owner\'s eval breaker and its handler merges at the next safe point',
+  defaultWorkers: 3,
+  opsPerWorker: 1_000_000,
+  checked: true,
+  qsbr: false,
+  earlyRole: true,
+  objectSize: OBJECT_BASIC_SIZE,
+  slots: 64,
+  generationOps: 0,
+  world: true,
 });
 
 export const scenarios = [brcScenario, churnScenario];

@@ -6,7 +6,7 @@
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
-import { brcScenario, churnScenario } from './brc.scenario.js';
+import { brcScenario, brcWorldScenario, churnScenario } from './brc.scenario.js';
 
 function metric(result: RunResult, name: string): number {
   const m = result.metrics.find((x) => x.name === name);
@@ -79,6 +79,16 @@ describe('biased reference counting with real workers', () => {
     assertRunPassed(result);
     expectCoverage(result, true);
     expect(metric(result, 'owner explicit merges')).toBeGreaterThan(0);
+  }, TIMEOUT);
+
+  it('3 workers in the world: merge requests arrive in the owners\' eval breakers and are merged at their safe points', async () => {
+    const result = await runScenario(brcWorldScenario, { scale: 0.5, timeoutMs: TIMEOUT });
+    report(result, 'world');
+    assertRunPassed(result);
+    expectCoverage(result, true);
+    // Every merge went through the eval-breaker handler (the only caller of processMergeQueue here).
+    expect(metric(result, 'merge requests')).toBeGreaterThan(0);
+    expect(metric(result, 'merged')).toBeGreaterThan(0);
   }, TIMEOUT);
 
   it('object churn with QSBR-delayed page reuse (the stress report scenario), 2 workers', async () => {

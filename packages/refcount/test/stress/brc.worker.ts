@@ -3,7 +3,7 @@
  * the roles, the shutdown and the controls).
  */
 
-import { FatalError, SharedHeap } from '@ft/atomics';
+import { attach, detach, EVAL_EXPLICIT_MERGE_BIT, FatalError, participantCreate, participantDelete, safePoint, setEvalBreakerHandler, SharedHeap } from '@ft/atomics';
 import { HandOffRings, RINGS_DONE_INDEX, runStressWorker } from '@ft/harness';
 import { miStats, miThreadExit, miThreadInit } from '@ft/mimalloc';
 import { FreeCallbackRegistry, qsbrAttach, qsbrQuiescentState, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
@@ -97,7 +97,10 @@ runStressWorker<BrcParams>((ctx) => {
     const mi = miThreadInit(heap, p.mi, q);
     const { registry } = buildBrcRegistry(p.sabotage === 'registry' && me === 1);
     attachDeathLog(table, me, p.heapType);
-    const t: RcThread = rcThreadInit(heap, p.rc, registry, { mi });
+    // With the world, merge requests come through the participant's eval breaker.
+    const participant = p.group !== 0 ? participantCreate(heap, p.group) : null;
+    if (participant !== null) attach(participant);
+    const t: RcThread = rcThreadInit(heap, p.rc, registry, participant !== null ? { mi, participant } : { mi });
     const u32 = t.u32;
     const i32 = t.i32;
     const rng = ctx.rng;
@@ -300,9 +303,7 @@ runStressWorker<BrcParams>((ctx) => {
       put(rng.nextInt(slots), op, serial);
     };
 
-    const mergeIfRequested = (): void => {
-      // The eval-breaker check.
-      if (!mergeRequested(t)) return;
+    const merge = (): void => {
       result.mergeRequests++;
       deathLog.merging = true;
       try {
@@ -312,6 +313,13 @@ runStressWorker<BrcParams>((ctx) => {
       } finally {
         deathLog.merging = false;
       }
+    };
+    // rcThreadInit registered processMergeQueue for bit 6; this one also counts.
+    if (participant !== null) setEvalBreakerHandler(participant, EVAL_EXPLICIT_MERGE_BIT, merge);
+    const mergeIfRequested = (): void => {
+      // The eval-breaker check: the world's safe point, or the thread's own word.
+      if (participant !== null) safePoint(participant);
+      else if (mergeRequested(t)) merge();
     };
 
     const publish = (): void => {
@@ -412,6 +420,10 @@ runStressWorker<BrcParams>((ctx) => {
       Atomics.store(rings, RINGS_EARLY_EXITED_INDEX, 1);
       // Objects of this (now exited) owner that peers still hold or that are still in the rings.
       for (let s = me * p.serialsPerWorker; s < nextSerial; s++) if (Atomics.load(table, s) === SERIAL_ALIVE) result.ownedAliveAtExit++;
+    }
+    if (participant !== null) {
+      detach(participant);
+      participantDelete(participant);
     }
     miThreadExit(mi);
     if (q !== null) qsbrUnregister(q);
