@@ -102,7 +102,7 @@ export function incref(t: RcThread, op: number): void {
   // SAFETY: exact for the owner; for anyone else racy but exact for the immortal test (file comment).
   const local = u32[i + LOCAL];
   if (local === IMMORTAL) return;
-  if (t.refDebug) t.refTotal++;
+  if (t.refDebug === true) t.refTotal++;
   // SAFETY: the owner test is a plain read (file comment); ob_ref_local is
   // written only by the owner, which this thread then is. A local count that
   // reaches 0xFFFFFFFF makes the object immortal (saturation).
@@ -125,7 +125,7 @@ export function decref(t: RcThread, op: number): void {
   const i = op >>> 2;
   const local = u32[i + LOCAL]; // SAFETY: as in incref (file comment)
   if (local === IMMORTAL) return;
-  if (t.refDebug) t.refTotal--;
+  if (t.refDebug === true) t.refTotal--;
   if (u32[i + TID] === t.tid) {
     // SAFETY: the owner test (file comment), then an owner-only field, as in incref.
     if (local > 1) u32[i + LOCAL] = local - 1;
@@ -236,7 +236,7 @@ export function increfN(t: RcThread, op: number, n: number): void {
   const i = op >>> 2;
   const local = u32[i + LOCAL]; // SAFETY: as in incref (file comment)
   if (local === IMMORTAL || n === 0) return;
-  if (t.refDebug) t.refTotal += n;
+  if (t.refDebug === true) t.refTotal += n;
   // SAFETY: the owner test (file comment), then an owner-only field.
   if (u32[i + TID] === t.tid) {
     if (local + n >= IMMORTAL) saturate(t, i);
