@@ -97,7 +97,7 @@ function popBlock(t: MiThread, page: number): number {
   const u32 = t.u32;
   const block = u32[(page + PAGE_FREE_OFFSET) >>> 2];
   const next = u32[block >>> 2];
-  if (t.checked) checkFreeLink(t, page, block, next);
+  if (t.checked === true) checkFreeLink(t, page, block, next);
   u32[(page + PAGE_FREE_OFFSET) >>> 2] = next;
   u32[(page + PAGE_USED_OFFSET) >>> 2]++;
   return block;

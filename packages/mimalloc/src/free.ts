@@ -148,7 +148,7 @@ function freeRefused(t: MiThread, p: unknown): never {
  * record would pull that line away from the owner's core on every remote free.
  */
 function freeNotOwned(t: MiThread, segment: number, record: number, p: number): void {
-  if (t.checked) {
+  if (t.checked === true) {
     freeChecked(t, p);
     return;
   }

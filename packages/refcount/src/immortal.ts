@@ -35,7 +35,7 @@ export function immortalize(t: RcThread, op: number): void {
   // total, a statistic.
   // Other threads may still set GC bits atomically (the contract above is about counts only).
   const deferred = (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_DEFERRED) !== 0;
-  if (t.refDebug) t.refTotal -= getRefcount(t, op) - (deferred ? REF_DEFERRED : 0);
+  if (t.refDebug === true) t.refTotal -= getRefcount(t, op) - (deferred ? REF_DEFERRED : 0);
   const i = op >>> 2;
   Atomics.store(t.u32, i + OB_TID_INDEX, 0);
   Atomics.store(t.u32, i + OB_REF_LOCAL_INDEX, IMMORTAL_REFCNT_LOCAL);

@@ -40,7 +40,7 @@ export function initObject(t: RcThread, op: number, type: number): void {
   // slot before keeping a reference (try-incref.ts).
   u32[i + OB_TYPE_INDEX] = type;
   u32[i + OB_FLAGS_INDEX] = 0; // ob_flags, ob_mutex, ob_gc_bits
-  if (t.naive) {
+  if (t.naive === true) {
     u32[i + OB_TID_INDEX] = 0;
     u32[i + OB_REF_LOCAL_INDEX] = 0;
     t.i32[i + OB_REF_SHARED_INDEX] = REF_SHARED_UNIT | REF_MERGED;
@@ -49,7 +49,7 @@ export function initObject(t: RcThread, op: number, type: number): void {
     u32[i + OB_REF_LOCAL_INDEX] = 1;
     t.i32[i + OB_REF_SHARED_INDEX] = 0;
   }
-  if (t.refDebug) t.refTotal++;
+  if (t.refDebug === true) t.refTotal++;
 }
 
 /**

@@ -35,7 +35,7 @@ import type { RcThread } from './rc-thread.js';
  */
 export function resurrectStart(t: RcThread, op: number): void {
   const i = op >>> 2;
-  if (t.refDebug) t.refTotal++;
+  if (t.refDebug === true) t.refTotal++;
   Atomics.store(t.u32, i + OB_TID_INDEX, t.tid);
   Atomics.store(t.u32, i + OB_REF_LOCAL_INDEX, 1);
   Atomics.store(t.i32, i + OB_REF_SHARED_INDEX, 0);
@@ -49,7 +49,7 @@ export function resurrectStart(t: RcThread, op: number): void {
  */
 export function resurrectEnd(t: RcThread, op: number): boolean {
   const i = op >>> 2;
-  if (t.refDebug) t.refTotal--;
+  if (t.refDebug === true) t.refTotal--;
   // SAFETY: resurrectStart made this thread the owner; the local count is
   // used (and written) only if the owner test (biased-refcount.ts, file
   // comment) still says so.

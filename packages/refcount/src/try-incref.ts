@@ -39,7 +39,7 @@ export function tryIncrefFast(t: RcThread, op: number): boolean {
   if (u32[i + OB_TID_INDEX] !== t.tid) return false;
   // SAFETY: owner-only field.
   u32[i + OB_REF_LOCAL_INDEX] = local + 1;
-  if (t.refDebug) t.refTotal++;
+  if (t.refDebug === true) t.refTotal++;
   return true;
 }
 
@@ -57,7 +57,7 @@ export function tryIncrefShared(t: RcThread, op: number): boolean {
     if (shared === 0 || shared === REF_MERGED) return false;
     const seen = Atomics.compareExchange(i32, s, shared, shared + REF_SHARED_UNIT);
     if (seen === shared) {
-      if (t.refDebug) t.refTotal++;
+      if (t.refDebug === true) t.refTotal++;
       return true;
     }
     shared = seen;
@@ -139,7 +139,7 @@ export function newRefWithLock(t: RcThread, op: number): number {
     if (seen === shared) break;
     shared = seen;
   }
-  if (t.refDebug) t.refTotal++;
+  if (t.refDebug === true) t.refTotal++;
   return op;
 }
 

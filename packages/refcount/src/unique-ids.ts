@@ -54,7 +54,7 @@ export function increfType(t: RcThread, type: number): void {
   if (index < t.countsSize) {
     // SAFETY: the per-thread array is written by its owner only; the GC reads it with the world stopped.
     t.i32[t.countsIndex + index]++;
-    if (t.refDebug) t.refTotal++;
+    if (t.refDebug === true) t.refTotal++;
   } else {
     threadIncrefSlow(t, type, id);
   }
@@ -67,7 +67,7 @@ export function decrefType(t: RcThread, type: number): void {
   if (index < t.countsSize) {
     // SAFETY: as in increfType.
     t.i32[t.countsIndex + index]--;
-    if (t.refDebug) t.refTotal--;
+    if (t.refDebug === true) t.refTotal--;
   } else {
     decref(t, type);
   }
@@ -82,7 +82,7 @@ export function threadIncref(t: RcThread, op: number, id: number): void {
   const index = (id - 1) >>> 0;
   if (index < t.countsSize) {
     t.i32[t.countsIndex + index]++; // SAFETY: as in increfType
-    if (t.refDebug) t.refTotal++;
+    if (t.refDebug === true) t.refTotal++;
   } else {
     threadIncrefSlow(t, op, id);
   }
@@ -93,7 +93,7 @@ export function threadDecref(t: RcThread, op: number, id: number): void {
   const index = (id - 1) >>> 0;
   if (index < t.countsSize) {
     t.i32[t.countsIndex + index]--; // SAFETY: as in increfType
-    if (t.refDebug) t.refTotal--;
+    if (t.refDebug === true) t.refTotal--;
   } else {
     decref(t, op);
   }
@@ -102,7 +102,7 @@ export function threadDecref(t: RcThread, op: number, id: number): void {
 function threadIncrefSlow(t: RcThread, op: number, id: number): void {
   if (id !== 0 && !t.countsFinalized && growCounts(t, id)) {
     t.i32[t.countsIndex + id - 1]++; // SAFETY: as in increfType
-    if (t.refDebug) t.refTotal++;
+    if (t.refDebug === true) t.refTotal++;
   } else {
     incref(t, op);
   }
