@@ -23,6 +23,7 @@ import {
   MI_BIN_COUNT,
   MI_HEAP_GC_PRE,
   MI_HEAP_MEM,
+  MI_HEAP_OBJECT,
   MI_MAX_TAG,
   MI_OBJECT_DEBUG_OFFSET,
   MI_PAGES_DIRECT,
@@ -100,6 +101,13 @@ export class MiThread {
    * the hooks on); set by {@link miThreadSetDebugHeader}.
    */
   debugHeaderBytes = 0;
+  /**
+   * The heap the object domain allocates from (CPython's
+   * `tstate->mimalloc.current_object_heap`): `MI_HEAP_OBJECT`, switched to
+   * `MI_HEAP_GC` around the allocation of a GC type's instance, so that the
+   * collector finds it by visiting the GC heaps.
+   */
+  currentObjectTag: number = MI_HEAP_OBJECT;
 
   /** @internal */
   constructor(heap: SharedHeap, shared: number, record: number, tid: number, qsbr: QsbrThread | null) {

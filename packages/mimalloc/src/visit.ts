@@ -20,6 +20,8 @@ import {
   MI_HEAPS_PER_THREAD,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_CAPACITY_OFFSET,
+  MI_OBJECT_DEBUG_OFFSET,
+  PAGE_DEBUG_OFFSET_OFFSET,
   PAGE_FREE_OFFSET,
   PAGE_START_OFFSET,
   PAGE_TAG_OFFSET,
@@ -39,10 +41,13 @@ import { forEachHeapPage } from './page-queue.js';
 import { forEachPage } from './segment.js';
 
 /**
- * Receives each live block: its address and its usable size.
+ * Receives each live block: its address, its size, and the address of the
+ * object in it — the block's address, plus on the object heaps what precedes
+ * the object (the debug hooks' 16-byte header when they are on, the GC
+ * pre-header on heap 3), as CPython's `gc_visit_heaps` computes it.
  * @public
  */
-export type MiBlockVisitor = (block: number, size: number) => void;
+export type MiBlockVisitor = (block: number, size: number, object: number) => void;
 
 /** Scratch bitmap of free blocks, grown as needed (thread-local). */
 let freeMap = new Uint32Array(2048);
@@ -120,12 +125,19 @@ function visitPage(t: MiThread, page: number, visitor: MiBlockVisitor): number {
   const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   const start = u32[(page + PAGE_START_OFFSET) >>> 2];
   const capacity = t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1];
+  // The visitor also gets the object: the block plus what precedes the
+  // object in it (the debug hooks' header, a GC pre-header), as CPython's
+  // gc_visit_heaps adds the debug offset (gh-112529). A page's debug offset
+  // is that plus the protected object header (MI_OBJECT_DEBUG_OFFSET) on the
+  // object heaps, and 0 on the others.
+  const debugOffset = t.u8[page + PAGE_DEBUG_OFFSET_OFFSET];
+  const objectOffset = debugOffset === 0 ? 0 : debugOffset - MI_OBJECT_DEBUG_OFFSET;
   if (capacity === 1) {
-    visitor(start, blockSize);
+    visitor(start, blockSize, start + objectOffset);
     return 1;
   }
   if (used === capacity) {
-    for (let i = 0, block = start; i < capacity; i++, block += blockSize) visitor(block, blockSize);
+    for (let i = 0, block = start; i < capacity; i++, block += blockSize) visitor(block, blockSize, block + objectOffset);
     return capacity;
   }
   const words = (capacity + 31) >>> 5;
@@ -145,7 +157,8 @@ function visitPage(t: MiThread, page: number, visitor: MiBlockVisitor): number {
   let visited = 0;
   for (let i = 0; i < capacity; i++) {
     if ((freeMap[i >>> 5] & (1 << (i & 31))) === 0) {
-      visitor(start + i * blockSize, blockSize);
+      const block = start + i * blockSize;
+      visitor(block, blockSize, block + objectOffset);
       visited++;
     }
   }

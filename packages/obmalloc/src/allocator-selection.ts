@@ -22,13 +22,13 @@
  */
 
 import type { SharedHeap } from '@ft/atomics';
-import { MI_HEAP_MEM, MI_HEAP_OBJECT, type MiThread } from '@ft/mimalloc';
+import { MI_HEAP_MEM, type MiThread } from '@ft/mimalloc';
 import { AllocatorDomains } from './allocator-domains.js';
 import { describeValue } from './argument-checks.js';
 import { setupDebugHooks, type DebugHookOptions } from './debug-hooks.js';
 import type { ObmallocState } from './obmalloc-state.js';
 import type { Pymalloc } from './pymalloc.js';
-import { mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
+import { mimallocAllocator, mimallocObjectAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
 
 /** Every name `FT_MALLOC` accepts (`PYTHONMALLOC`'s). @public */
 export const ALLOCATOR_NAMES = ['default', 'debug', 'pymalloc', 'pymalloc_debug', 'mimalloc', 'mimalloc_debug', 'malloc', 'malloc_debug'] as const;
@@ -133,7 +133,7 @@ export function createAllocatorDomains(heap: SharedHeap, name: AllocatorName, se
     domains = new AllocatorDomains(heap, raw, raw, raw);
   } else {
     base = 'mimalloc';
-    domains = new AllocatorDomains(heap, raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocAllocator(setup.mi, MI_HEAP_OBJECT));
+    domains = new AllocatorDomains(heap, raw, mimallocAllocator(setup.mi, MI_HEAP_MEM), mimallocObjectAllocator(setup.mi));
   }
   if (debug) {
     // Only pymalloc domains can meet another interpreter's pymalloc blocks.

@@ -58,7 +58,7 @@ export {
   type AllocatorDomain,
   type MemAllocator,
 } from './allocator-domains.js';
-export { freeThreadedAllocators, mimallocAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
+export { freeThreadedAllocators, mimallocAllocator, mimallocObjectAllocator, pymallocAllocator, RAW_HEAP_TAG } from './standard-allocators.js';
 export {
   API_ID,
   CLEAN_BYTE,

@@ -13,7 +13,6 @@ import {
   miHeapMalloc,
   miHeapRealloc,
   MI_HEAP_MEM,
-  MI_HEAP_OBJECT,
   MI_MAX_TAG,
   type MiThread,
 } from '@ft/mimalloc';
@@ -46,7 +45,24 @@ export function mimallocAllocator(t: MiThread, tag: number): MemAllocator {
 
 /** The free-threaded allocators: raw, mem and object heaps of `t`. @public */
 export function freeThreadedAllocators(t: MiThread): { raw: MemAllocator; mem: MemAllocator; object: MemAllocator } {
-  return { raw: mimallocAllocator(t, RAW_HEAP_TAG), mem: mimallocAllocator(t, MI_HEAP_MEM), object: mimallocAllocator(t, MI_HEAP_OBJECT) };
+  return { raw: mimallocAllocator(t, RAW_HEAP_TAG), mem: mimallocAllocator(t, MI_HEAP_MEM), object: mimallocObjectAllocator(t) };
+}
+
+/**
+ * The object domain's allocator of the free-threaded build (`_PyObject_MiMalloc`
+ * and friends): allocates from the thread's current object heap
+ * (`t.currentObjectTag`, CPython's `tstate->mimalloc.current_object_heap`),
+ * which is the object heap except while a GC type's instance is being
+ * allocated (then the GC heap, so that the collector finds it).
+ * @public
+ */
+export function mimallocObjectAllocator(t: MiThread): MemAllocator {
+  return {
+    malloc: (n) => miHeapMalloc(t, t.currentObjectTag, n),
+    calloc: (nelem, elsize) => miHeapCalloc(t, t.currentObjectTag, nelem, elsize),
+    realloc: (p, n) => miHeapRealloc(t, t.currentObjectTag, p, n),
+    free: (p) => miFree(t, p),
+  };
 }
 
 /**

@@ -100,11 +100,12 @@ export function immortalizeDeferredObjects(t: RcThread): number {
   stopWorld(t);
   try {
     if (Atomics.load(t.i32, word) !== IMMORTALIZE_ARMED) return 0;
-    miVisitBlocks(t.mi, 1 << MI_HEAP_GC, (block) => {
+    miVisitBlocks(t.mi, 1 << MI_HEAP_GC, (_block, _size, op) => {
+      // `op` is past the debug hooks' header when they are on (gh-112529).
       // SAFETY: the world is stopped; nobody else touches the headers.
-      if ((t.u8[block + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) === 0) return;
-      immortalize(t, block);
-      Atomics.and(t.u8, block + OB_GC_BITS_OFFSET, ~GC_BITS_DEFERRED);
+      if ((t.u8[op + OB_GC_BITS_OFFSET] & GC_BITS_DEFERRED) === 0) return;
+      immortalize(t, op);
+      Atomics.and(t.u8, op + OB_GC_BITS_OFFSET, ~GC_BITS_DEFERRED);
       count++;
     });
     Atomics.store(t.i32, word, IMMORTALIZE_DONE);

@@ -1,15 +1,18 @@
 /**
  * Object memory and the two built-in dealloc behaviours (ids
  * `OBJECT_DEALLOC` and `TYPE_DEALLOC`, put in every thread's dispatch table
- * by `rcThreadInit`). Objects live in the
- * thread's mimalloc heaps as in CPython's free-threaded build: instances of
- * GC types in the GC heap (where the collector finds them by visiting),
- * others in the object heap. Both are QSBR-delayed object heaps, so a freed
+ * by `rcThreadInit`). Objects are allocated and freed through the object
+ * domain of `@ft/obmalloc` (`PyObject_Calloc`/`PyObject_Free`, DESIGN.md
+ * §5), so its debug hooks, tracemalloc and statistics see every object. They
+ * live in the thread's mimalloc heaps as in CPython's free-threaded build:
+ * instances of GC types in the GC heap (where the collector finds them by
+ * visiting), others in the object heap. Both are QSBR-delayed object heaps, so a freed
  * object's header stays readable for lock-free readers.
  */
 
 import { describeValue, fatalError, throwNotASize } from '@ft/atomics';
-import { MI_HEAP_GC, MI_HEAP_OBJECT, MI_MAX_ALLOC_SIZE, miFree, miHeapZalloc, type MiThread } from '@ft/mimalloc';
+import { MI_HEAP_GC, MI_HEAP_OBJECT, MI_MAX_ALLOC_SIZE } from '@ft/mimalloc';
+import { pyObjectCalloc, pyObjectFree } from '@ft/obmalloc';
 import { initObject } from './object-header.js';
 import type { RcThread } from './rc-thread.js';
 import { decrefType, increfType, releaseUniqueId, setTypeUniqueId } from './unique-ids.js';
@@ -25,9 +28,8 @@ import {
   TYPE_FLAG_HEAPTYPE,
 } from './layout.js';
 
-function miOf(t: RcThread): MiThread {
-  if (t.mi === null) fatalError('object allocation needs the thread\'s mimalloc state (rcThreadInit option "mi")');
-  return t.mi;
+function noObjectMemory(): never {
+  fatalError('object allocation needs the thread\'s mimalloc state (rcThreadInit option "mi")');
 }
 
 /**
@@ -56,8 +58,16 @@ export function allocObject(t: RcThread, type: number, nitems = 0): number {
   const itemSize = u32[(type + TP_ITEMSIZE_OFFSET) >>> 2];
   const size = u32[(type + TP_BASICSIZE_OFFSET) >>> 2] + nitems * itemSize;
   if (size > MI_MAX_ALLOC_SIZE) return 0;
+  const mi = t.mi;
+  const domains = t.domains;
+  if (mi === null || domains === null) noObjectMemory();
+  // `_PyObject_MallocWithType`: a GC type's instance goes to the GC heap,
+  // where the collector finds it, by switching the thread's current object
+  // heap around the object domain's allocation.
   const gc = (u32[ti + TP_FLAGS_INDEX] & TYPE_FLAG_HAVE_GC) !== 0;
-  const op = miHeapZalloc(miOf(t), gc ? MI_HEAP_GC : MI_HEAP_OBJECT, size);
+  if (gc) mi.currentObjectTag = MI_HEAP_GC;
+  const op = pyObjectCalloc(domains, 1, size);
+  if (gc) mi.currentObjectTag = MI_HEAP_OBJECT;
   if (op === 0) return 0;
   initObject(t, op, type);
   increfType(t, type);
@@ -72,7 +82,9 @@ function badType(type: unknown): never {
 
 /** Releases an object's memory (`PyObject_Free`); for dealloc behaviours. @public */
 export function freeObject(t: RcThread, op: number): void {
-  miFree(miOf(t), op);
+  const domains = t.domains;
+  if (domains === null) noObjectMemory();
+  pyObjectFree(domains, op);
 }
 
 /**

@@ -12,6 +12,7 @@
 
 import { EVAL_EXPLICIT_MERGE_BIT, type Participant, type SharedHeap } from '@ft/atomics';
 import type { MiThread } from '@ft/mimalloc';
+import type { AllocatorDomains } from '@ft/obmalloc';
 import { RC_MODE_NAIVE, RC_MODE_OFFSET, RC_REF_DEBUG_OFFSET, TR_MERGE_REQUEST_OFFSET } from './layout.js';
 
 /**
@@ -37,8 +38,18 @@ export type FinalizeFn = (t: RcThread, op: number) => void;
 
 /** Options of {@link rcThreadInit}. @public */
 export interface RcThreadOptions {
-  /** The thread's mimalloc state: where `allocObject` takes object memory. */
+  /** The thread's mimalloc state: object memory comes from its object and GC heaps. */
   readonly mi?: MiThread;
+  /**
+   * The thread's allocator domains (`@ft/obmalloc`): `allocObject` and
+   * `freeObject` go through the object domain, so that its debug hooks,
+   * tracemalloc and statistics see every object (DESIGN.md §5). Default:
+   * plain free-threaded domains over `mi` (`@ft/obmalloc`'s
+   * `createAllocatorDomains` with the name 'mimalloc'). The object allocator must allocate from
+   * `mi.currentObjectTag` (`mimallocObjectAllocator`), as every domain
+   * `createAllocatorDomains` makes does.
+   */
+  readonly domains?: AllocatorDomains;
   /**
    * The thread's participant in the world (`@ft/atomics`): merge requests
    * then set the explicit-merge bit of its eval breaker, whose handler
@@ -71,7 +82,8 @@ export class RcThread {
   /** Address of the interpreter's refcount state. */ declare readonly state: number;
   /** Address of this thread's record in the merge table. */ declare readonly record: number;
   /** Dealloc behaviours by id: the built-in ones, then the registry's. */ declare readonly deallocs: readonly DeallocFn[];
-  /** Where objects are allocated (`allocObject`), or null. */ declare readonly mi: MiThread | null;
+  /** Whose heaps objects are allocated in (`allocObject`), or null. */ declare readonly mi: MiThread | null;
+  /** The allocator domains objects go through, or null (then objects cannot be allocated). */ declare readonly domains: AllocatorDomains | null;
   /** The thread's participant in the world, or null. */ declare readonly participant: Participant | null;
   /** Whether the interpreter counts naively (benchmark baseline). */ declare readonly naive: boolean;
   /** Whether this interpreter counts the reference total (`RcOptions.refDebug`, `Py_REF_DEBUG`). */ declare readonly refDebug: boolean;
@@ -105,7 +117,7 @@ export class RcThread {
   suppressImmortalize = false;
 
   /** @internal */
-  constructor(heap: SharedHeap, state: number, record: number, deallocs: readonly DeallocFn[], options: RcThreadOptions) {
+  constructor(heap: SharedHeap, state: number, record: number, deallocs: readonly DeallocFn[], options: RcThreadOptions, domains: AllocatorDomains | null) {
     this.heap = heap;
     this.u8 = heap.u8;
     this.u32 = heap.u32;
@@ -116,6 +128,7 @@ export class RcThread {
     this.deallocs = deallocs;
     this.mi = options.mi ?? null;
     this.participant = options.participant ?? null;
+    this.domains = domains;
     this.refDebug = heap.u32[(state + RC_REF_DEBUG_OFFSET) >>> 2] !== 0; // SAFETY: immutable after rcCreate
     // SAFETY: the mode is immutable, written before the state's tag was published (checkRcState loaded it).
     this.naive = heap.u32[(state + RC_MODE_OFFSET) >>> 2] === RC_MODE_NAIVE;

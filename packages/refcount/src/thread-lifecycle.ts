@@ -7,6 +7,7 @@
  */
 
 import { EVAL_EXPLICIT_MERGE_BIT, regionAlloc, regionFree, setEvalBreakerHandler, type SharedHeap } from '@ft/atomics';
+import { createAllocatorDomains } from '@ft/obmalloc';
 import type { BehaviourRegistry } from './behaviour-registry.js';
 import { immortalizeDeferredObjects } from './deferred.js';
 import {
@@ -60,7 +61,10 @@ export function rcThreadInit(heap: SharedHeap, state: number, registry: Behaviou
   // The built-in deallocs take ids 0 and 1 (OBJECT_DEALLOC, TYPE_DEALLOC) in
   // every thread; the registry's follow in registration order.
   const deallocs: DeallocFn[] = [objectDealloc, typeDealloc, ...registry.dealloc];
-  const t = new RcThread(heap, state, record, deallocs, options);
+  // Objects go through the object domain (DESIGN.md §5); by default plain
+  // free-threaded domains over the thread's mimalloc state.
+  const domains = options.domains ?? (options.mi !== undefined ? createAllocatorDomains(heap, 'mimalloc', { mi: options.mi }) : null);
+  const t = new RcThread(heap, state, record, deallocs, options, domains);
   // SAFETY: the record is unpublished until brcInitThread links it.
   heap.u32[(record + TR_TID_OFFSET) >>> 2] = t.tid;
   heap.u32[(record + TR_EVAL_BREAKER_OFFSET) >>> 2] = record + TR_MERGE_REQUEST_OFFSET;
