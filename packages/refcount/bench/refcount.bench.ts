@@ -19,7 +19,8 @@
 
 import { SharedHeap } from '@ft/atomics';
 import { runBenchWorkers, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
-import { miCreate, miThreadInit } from '@ft/mimalloc';
+import { MI_HEAP_OBJECT, miCreate, miFree, miHeapCalloc, miThreadInit } from '@ft/mimalloc';
+import { pyObjectCalloc, pyObjectFree } from '@ft/obmalloc';
 import {
   allocObject,
   BehaviourRegistry,
@@ -138,6 +139,42 @@ async function workerPairs(workers: number, sharedObject: boolean, quick: boolea
   return { nsPerOp: figures[figures.length >> 1]!, note: `median of ${figures.length}, ${pairCount} pairs per worker` };
 }
 
+/** Object-sized (32-byte, zeroed) allocate + free pairs: straight from mimalloc's object heap. */
+function directPairs(n: number): number {
+  const mi = runtime('biased').t.mi!;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = miHeapCalloc(mi, MI_HEAP_OBJECT, 1, 32);
+    sum += p;
+    miFree(mi, p);
+  }
+  return sum;
+}
+
+/** The same through the object domain, as allocObject and freeObject allocate (PyObject_Calloc / PyObject_Free). */
+function domainPairs(n: number): number {
+  const domains = runtime('biased').t.domains!;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = pyObjectCalloc(domains, 1, 32);
+    sum += p;
+    pyObjectFree(domains, p);
+  }
+  return sum;
+}
+
+/** Whole objects: allocObject + the decref that deallocates it (header, type reference, dealloc dispatch, free). */
+function objectPairs(n: number): number {
+  const r = runtime('biased');
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const op = allocObject(r.t, r.type);
+    sum += op;
+    decref(r.t, op);
+  }
+  return sum;
+}
+
 export const suites: BenchSuite[] = [
   {
     name: 'refcount/pair',
@@ -147,6 +184,16 @@ export const suites: BenchSuite[] = [
       { name: 'naive mode: one atomic op each (baseline)', baseline: true, run: () => ownerPairs('naive') },
       { name: 'biased, owner thread', run: () => ownerPairs('biased') },
       { name: 'biased, non-owner thread', run: () => nonOwnerPairs() },
+    ],
+  },
+  {
+    name: 'refcount/object-memory',
+    description: 'allocate + free of a zeroed 32-byte object on one thread (ns per pair)',
+    target: 'through the object domain no more than an indirect call (a few ns) over mimalloc directly',
+    cases: [
+      { name: 'miHeapCalloc + miFree, object heap (baseline)', baseline: true, run: ({ quick }) => timeLoop(directPairs, { quick }) },
+      { name: 'pyObjectCalloc + pyObjectFree (the object domain)', run: ({ quick }) => timeLoop(domainPairs, { quick }) },
+      { name: 'allocObject + decref (a whole object life)', run: ({ quick }) => timeLoop(objectPairs, { quick }) },
     ],
   },
   {
