@@ -191,6 +191,18 @@ async function stopStart(workers: number, quick: boolean): Promise<BenchSample> 
   };
 }
 
+/**
+ * Times `loop` attached, then the bare loop again right after, and notes the
+ * difference per poll (the bare loop's own row can drift between the two).
+ */
+function againstBareLoop(loop: (n: number) => number, quick: boolean): BenchSample {
+  return attached(() => {
+    const polled = timeLoop(loop, { quick });
+    const bare = timeLoop(bareLoop, { quick });
+    return { nsPerOp: polled.nsPerOp, note: `+${(polled.nsPerOp - bare.nsPerOp).toFixed(2)} ns per poll (bare loop re-measured at ${bare.nsPerOp.toFixed(2)} ns); ${polled.note}` };
+  });
+}
+
 export const suites: BenchSuite[] = [
   {
     name: 'atomics/world-safe-point',
@@ -198,42 +210,10 @@ export const suites: BenchSuite[] = [
     target: 'a safe-point poll ≤ 1 ns amortised per poll over the bare loop (see the notes)',
     cases: [
       { name: 'bare loop', baseline: true, run: ({ quick }) => timeLoop(bareLoop, { quick }) },
-      {
-        name: 'loop + pollSafePoint',
-        run: ({ quick }) =>
-          attached(() => {
-            const poll = timeLoop(pollLoop, { quick });
-            const bare = timeLoop(bareLoop, { quick });
-            return { nsPerOp: poll.nsPerOp, note: `+${(poll.nsPerOp - bare.nsPerOp).toFixed(2)} ns per poll (bare loop re-measured at ${bare.nsPerOp.toFixed(2)} ns); ${poll.note}` };
-          }),
-      },
-      {
-        name: 'loop + a local countdown (the VM’s way)',
-        run: ({ quick }) =>
-          attached(() => {
-            const local = timeLoop(localCountdownLoop, { quick });
-            const bare = timeLoop(bareLoop, { quick });
-            return { nsPerOp: local.nsPerOp, note: `+${(local.nsPerOp - bare.nsPerOp).toFixed(2)} ns per poll; ${local.note}` };
-          }),
-      },
-      {
-        name: 'loop + pollSafePointAt(p, i) (every 64th iteration)',
-        run: ({ quick }) =>
-          attached(() => {
-            const local = timeLoop(strideLoop, { quick });
-            const bare = timeLoop(bareLoop, { quick });
-            return { nsPerOp: local.nsPerOp, note: `+${(local.nsPerOp - bare.nsPerOp).toFixed(2)} ns per poll; ${local.note}` };
-          }),
-      },
-      {
-        name: 'loop + safePoint (a load per call)',
-        run: ({ quick }) =>
-          attached(() => {
-            const check = timeLoop(checkLoop, { quick });
-            const bare = timeLoop(bareLoop, { quick });
-            return { nsPerOp: check.nsPerOp, note: `+${(check.nsPerOp - bare.nsPerOp).toFixed(2)} ns per safe point; ${check.note}` };
-          }),
-      },
+      { name: 'loop + pollSafePoint', run: ({ quick }) => againstBareLoop(pollLoop, quick) },
+      { name: 'loop + a local countdown (the VM’s way)', run: ({ quick }) => againstBareLoop(localCountdownLoop, quick) },
+      { name: 'loop + pollSafePointAt(p, i) (every 64th iteration)', run: ({ quick }) => againstBareLoop(strideLoop, quick) },
+      { name: 'loop + safePoint (a load per call)', run: ({ quick }) => againstBareLoop(checkLoop, quick) },
     ],
   },
   {

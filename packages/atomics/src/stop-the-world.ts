@@ -114,7 +114,14 @@ export function stopTheWorldAll(heap: HeapContext, options: StopTheWorldOptions 
   const world = worldOf(heap);
   const stw = world + WORLD_STW_OFFSET;
   checkNotStoppedByMe(heap, stw, 'a global stop-the-world');
-  forEachGroup(heap, world, (group) => checkNotStoppedByMe(heap, group + GROUP_STW_OFFSET, 'a stop-the-world of a group'));
+  // Under HEAD_LOCK: a group may be deleted (and its record freed) meanwhile.
+  let heldGroup = 0;
+  headLock(heap, world);
+  forEachGroup(heap, world, (group) => {
+    if (heldByMe(heap, group + GROUP_STW_OFFSET)) heldGroup = group;
+  });
+  headUnlock(heap, world);
+  if (heldGroup !== 0) checkNotStoppedByMe(heap, heldGroup + GROUP_STW_OFFSET, `a stop-the-world of group ${groupId(heap, heldGroup)}`);
   mutexLockFlags(heap, stw + STW_MUTEX_OFFSET, LOCK_DETACH);
   rwMutexLock(heap, world + WORLD_STW_RWMUTEX_OFFSET);
   stopScope(heap, world, stw, 0, options.timeoutMs ?? -1);
@@ -161,14 +168,16 @@ export function assertWorldStopped(heap: HeapContext, group: number): void {
   fatalError(`thread ${heap.tid} runs code that needs the world stopped, but no stop of group ${groupId(heap, group)} (or of all groups) is held by it`);
 }
 
-function checkNotStoppedByMe(heap: HeapContext, stw: number, what: string): void {
-  // A stop by this thread is visible to it exactly: it wrote these words.
-  if (Atomics.load(heap.i32, (stw + STW_REQUESTED_OFFSET) >>> 2) !== 0 && Atomics.load(heap.u32, (stw + STW_REQUESTER_TID_OFFSET) >>> 2) === heap.tid) {
-    fatalError(`thread ${heap.tid} requests a stop-the-world while it already holds ${what} (stop-the-world is not re-entrant)`);
-  }
+/** Whether the calling thread holds the stop `stw` (exact for it: it wrote these words itself). */
+function heldByMe(heap: HeapContext, stw: number): boolean {
+  return Atomics.load(heap.i32, (stw + STW_REQUESTED_OFFSET) >>> 2) !== 0 && Atomics.load(heap.u32, (stw + STW_REQUESTER_TID_OFFSET) >>> 2) === heap.tid;
 }
 
-/** Runs `fn` on every group of the world. SAFETY: HEAD_LOCK held, or the group list cannot change. */
+function checkNotStoppedByMe(heap: HeapContext, stw: number, what: string): void {
+  if (heldByMe(heap, stw)) fatalError(`thread ${heap.tid} requests a stop-the-world while it already holds ${what} (stop-the-world is not re-entrant)`);
+}
+
+/** Runs `fn` on every group of the world. SAFETY: HEAD_LOCK held. */
 function forEachGroup(heap: HeapContext, world: number, fn: (group: number) => void): void {
   const u32 = heap.u32;
   for (let g = Atomics.load(u32, (world + WORLD_GROUPS_HEAD_OFFSET) >>> 2); g !== 0; g = Atomics.load(u32, (g + GROUP_NEXT_OFFSET) >>> 2)) fn(g);

@@ -21,10 +21,9 @@
  * falls back to a default: `pymalloc-debug` (a dash) is not `pymalloc_debug`.
  */
 
-import type { SharedHeap } from '@ft/atomics';
+import { describeValue, type SharedHeap } from '@ft/atomics';
 import { MI_HEAP_MEM, type MiThread } from '@ft/mimalloc';
 import { AllocatorDomains } from './allocator-domains.js';
-import { describeValue } from './argument-checks.js';
 import { setupDebugHooks, type DebugHookOptions } from './debug-hooks.js';
 import type { ObmallocState } from './obmalloc-state.js';
 import type { Pymalloc } from './pymalloc.js';

@@ -31,8 +31,6 @@
 
 import { describeValue, throwNotASize } from '@ft/atomics';
 
-export { describeValue };
-
 /** Largest request (`PY_SSIZE_T_MAX` of a 32-bit build): 2^31 − 1. @public */
 export const MAX_REQUEST_SIZE = 0x7fffffff;
 

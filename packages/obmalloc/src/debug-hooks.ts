@@ -28,10 +28,10 @@
  * never an exception from inside the report.
  */
 
-import { fatalError, formatAddress, type SharedHeap } from '@ft/atomics';
+import { describeValue, fatalError, formatAddress, type SharedHeap } from '@ft/atomics';
 import { miThreadSetDebugHeader, type MiThread } from '@ft/mimalloc';
 import { getAllocator, setAllocator, type AllocatorDomain, type AllocatorDomains, type MemAllocator } from './allocator-domains.js';
-import { describeValue, MAX_REQUEST_SIZE, rejectCallocSizes, rejectSize } from './argument-checks.js';
+import { MAX_REQUEST_SIZE, rejectCallocSizes, rejectSize } from './argument-checks.js';
 import {
   DEBUG_API_ID_OFFSET,
   DEBUG_HEADER_SIZE,

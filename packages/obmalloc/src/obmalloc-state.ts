@@ -31,7 +31,7 @@
  * refused, as is attaching to an ended state.
  */
 
-import { fatalError, formatAddress, mutexLock, mutexUnlock, regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
+import { describeValue, fatalError, formatAddress, mutexLock, mutexUnlock, regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
 import type { MiThread } from '@ft/mimalloc';
 import {
   IS_FLAG_MAIN,
@@ -62,7 +62,6 @@ import {
   RT_TAG_OFFSET,
   RT_VERSION_OFFSET,
 } from './layout.js';
-import { describeValue } from './argument-checks.js';
 import { pymallocAttach, pymallocCreate, pymallocDestroy, pymallocStateContains, pymallocStats, type Pymalloc } from './pymalloc.js';
 
 /**

@@ -46,8 +46,8 @@
  * CPython; the debug hooks of the allocator domains are what catch that.
  */
 
-import { fatalError, formatAddress, regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
-import { describeValue, rejectSize } from './argument-checks.js';
+import { describeValue, fatalError, formatAddress, regionAlloc, regionFree, type SharedHeap } from '@ft/atomics';
+import { rejectSize } from './argument-checks.js';
 import {
   ARENA_ADDRESS_OFFSET,
   ARENA_FREEPOOLS_OFFSET,

@@ -17,7 +17,7 @@ import {
   type MiThread,
 } from '@ft/mimalloc';
 import type { MemAllocator } from './allocator-domains.js';
-import { describeValue } from './argument-checks.js';
+import { describeValue } from '@ft/atomics';
 import { PM_RAW_ALLOCATED_BLOCKS_OFFSET } from './layout.js';
 import { pymallocAlloc, pymallocBlockSize, pymallocFree, type Pymalloc } from './pymalloc.js';
 

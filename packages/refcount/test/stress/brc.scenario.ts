@@ -484,7 +484,7 @@ export function createBrcScenario(options: BrcScenarioOptions): StressScenario<B
  * The issue's scenario: 3 workers (an early-exiting owner and two peers),
  * mimalloc in checked mode, no QSBR.
  */
-export const brcScenario = createBrcScenario({
+const brcOptions: BrcScenarioOptions = {
   name: 'refcount/brc',
   description:
     'biased refcounting from real workers: shared objects incref/decref\'d concurrently, references handed between workers, last released on another worker through the merge queues, an owner exiting while peers hold its objects; poisoning dealloc, per-serial dead markers, per-thread heap-type counts',
@@ -496,7 +496,8 @@ export const brcScenario = createBrcScenario({
   objectSize: OBJECT_BASIC_SIZE,
   slots: 64,
   generationOps: 0,
-});
+};
+export const brcScenario = createBrcScenario(brcOptions);
 
 /**
  * The package's main job for the stress report: object churn across 2
@@ -518,16 +519,9 @@ export const churnScenario = createBrcScenario({
 
 /** The BRC scenario with merge requests delivered through the world's eval breaker (vitest only). */
 export const brcWorldScenario = createBrcScenario({
+  ...brcOptions,
   name: 'refcount/brc-world',
   description: 'the BRC scenario with every worker a participant of the world: merge requests set bit 6 of the owner\'s eval breaker and its handler merges at the next safe point',
-  defaultWorkers: 3,
-  opsPerWorker: 1_000_000,
-  checked: true,
-  qsbr: false,
-  earlyRole: true,
-  objectSize: OBJECT_BASIC_SIZE,
-  slots: 64,
-  generationOps: 0,
   world: true,
 });
 
