@@ -50,6 +50,7 @@ import { MI_NEVER_DELAYED_FREE, MI_USE_DELAYED_FREE, pageUseDelayedFree } from '
 import { collectQsbrPages, collectRetired, pageFreeCollect, pageMaybeFree } from './page.js';
 import { forEachHeapPage, pageBin, queuePush, queueRemove } from './page-queue.js';
 import { pageIsSafeToFree, pageReclaimedQsbr, qsbrListRemove } from './qsbr-page-list.js';
+import { pushPendingFrees } from './remote-batch.js';
 import { poolPop, poolPush, segmentAbandon } from './abandoned-pool.js';
 import { forEachFreeSpan, forEachPage, queueFreeSpans, segmentOf, segmentPageFree } from './segment.js';
 
@@ -70,6 +71,8 @@ import { forEachFreeSpan, forEachPage, queueFreeSpans, segmentOf, segmentPageFre
  */
 export function miThreadExit(t: MiThread): void {
   if (t.exited) return;
+  // Pending frees into other threads' pages first: the record that holds them goes away below.
+  pushPendingFrees(t);
   for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
     const heap = heapRecord(t.record, tag);
     if (t.u32[(heap + HEAP_INITIALIZED_OFFSET) >>> 2] !== 0) heapCollectAbandon(t, heap);

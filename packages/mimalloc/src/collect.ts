@@ -1,6 +1,7 @@
 /**
  * Heap collection (mimalloc `mi_heap_collect_ex` in modes NORMAL and FORCE,
- * with CPython's QSBR step): takes other threads' delayed frees, ages
+ * with CPython's QSBR step): pushes this thread's pending batches of frees
+ * into other threads' pages, takes other threads' delayed frees, ages
  * retired pages, frees empty pages (after their QSBR goal, for object heaps)
  * and, when forced, examines the abandoned pool to free what became empty.
  */
@@ -10,6 +11,7 @@ import { collectAbandoned } from './abandon.js';
 import { checkBoolean } from './argument-checks.js';
 import { heapDelayedFreeAll } from './free.js';
 import { heapRecord, type MiThread } from './mi-thread.js';
+import { pushPendingFrees } from './remote-batch.js';
 import { collectQsbrPages, collectRetired, pageFreeCollect, pageMaybeFree } from './page.js';
 import { forEachHeapPage } from './page-queue.js';
 
@@ -24,6 +26,8 @@ import { forEachHeapPage } from './page-queue.js';
  */
 export function miCollect(t: MiThread, force: boolean): void {
   checkBoolean('miCollect', 'force', force);
+  // This thread's pending frees into other threads' pages go to their owners.
+  pushPendingFrees(t);
   // Pages waiting for QSBR first: the page walk below gives a still-pending
   // page a fresh goal, which would put off one that is ready now.
   collectQsbrPages(t);

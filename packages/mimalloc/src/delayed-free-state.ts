@@ -15,7 +15,7 @@
  *
  * This file is the state machine's one home: its states, the word's bit
  * layout, the transition table, and the owner's transitions. The non-owner's
- * transitions are in `free.ts` (`freeMultiThreaded`, the cross-thread free
+ * transitions are in `thread-free-push.ts` (`pushThreadFree`, the cross-thread free
  * hot path, written out there) and follow the table's rows 2–6.
  *
  * Thread-free word (`PAGE_XTHREAD_FREE_OFFSET`, one per slice line in the

@@ -1,9 +1,10 @@
 /**
  * Freeing (mimalloc `src/free.c`). The owner of the block's segment pushes it
- * onto the page's local free list with plain accesses; any other thread pushes
- * it onto the page's thread-free list with a compare-exchange, or, for a page
- * in its owner's full queue, onto the owning heap's delayed-free list, so that
- * the owner notices the page has room again.
+ * onto the page's local free list with plain accesses; any other thread adds
+ * it to a pending batch of that page's blocks (remote-batch.ts), which it
+ * pushes onto the page's thread-free list with one compare-exchange, or, for
+ * a page in its owner's full queue, onto the owning heap's delayed-free list,
+ * so that the owner notices the page has room again (thread-free-push.ts).
  *
  * Ownership is checked with a plain read of the segment's thread id. Only the
  * owning thread ever writes its own tid there (when it allocates or reclaims
@@ -15,7 +16,8 @@
  */
 
 import { fatalError, formatAddress } from '@ft/atomics';
-import { MI_DELAYED_FREEING, MI_DELAYED_STATE_MASK, MI_NO_DELAYED_FREE, MI_USE_DELAYED_FREE, pageRearmedDelayedState, pageTryUseDelayedFree } from './delayed-free-state.js';
+import { entryBlock, isBatchNode, nodeCountIndex } from './batch-node.js';
+import { MI_DELAYED_STATE_MASK, pageRearmedDelayedState, pageTryUseDelayedFree } from './delayed-free-state.js';
 import {
   HEAP_THREAD_DELAYED_FREE_OFFSET,
   MI_SEGMENT_MASK,
@@ -39,6 +41,7 @@ import {
   PAGE_XALIGNED_OFFSET,
   PAGE_XHEAP_OFFSET,
   PAGE_XSLICE_OFFSET_OFFSET,
+  PAGE_XBATCH_OFFSET,
   PAGE_XTHREAD_FREE_OFFSET,
   SEGMENT_SLICES_OFFSET,
   SEGMENT_TAG_OFFSET,
@@ -48,14 +51,12 @@ import { rejectAddress } from './argument-checks.js';
 import { segmentMapEntry } from './mi-shared.js';
 import type { MiThread } from './mi-thread.js';
 import { pageFreeCollect, pageRetire, pageUnfull } from './page.js';
+import { freeRemote } from './remote-batch.js';
 import { pageOf, segmentOf } from './segment.js';
+import { pushHeapDelayed, pushThreadFree } from './thread-free-push.js';
 
 // Module-local copies of the layout constants used on hot paths (see the root README).
 const K_MI_DELAYED_STATE_MASK = MI_DELAYED_STATE_MASK;
-const K_MI_USE_DELAYED_FREE = MI_USE_DELAYED_FREE;
-const K_MI_DELAYED_FREEING = MI_DELAYED_FREEING;
-const K_MI_NO_DELAYED_FREE = MI_NO_DELAYED_FREE;
-const K_PAGE_XTHREAD_FREE_OFFSET = PAGE_XTHREAD_FREE_OFFSET;
 const K_PAGE_XHEAP_OFFSET = PAGE_XHEAP_OFFSET;
 const K_HEAP_THREAD_DELAYED_FREE_OFFSET = HEAP_THREAD_DELAYED_FREE_OFFSET;
 const K_PAGE_START_OFFSET = PAGE_START_OFFSET;
@@ -163,7 +164,7 @@ function freeNotOwned(t: MiThread, segment: number, record: number, p: number): 
   const page = record - u32[(record + K_PAGE_XSLICE_OFFSET_OFFSET) >>> 2];
   const block = u32[(page + K_PAGE_XALIGNED_OFFSET) >>> 2] !== 0 ? blockStart(t, page, p) : p;
   if (u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
-  else freeMultiThreaded(t, page, block);
+  else freeRemote(t, page, block);
 }
 
 /**
@@ -177,8 +178,10 @@ function freeNotOwned(t: MiThread, segment: number, record: number, p: number): 
  */
 function freeGeneric(t: MiThread, segment: number, page: number, p: number): void {
   const block = (t.u8[page + K_PAGE_FLAGS_OFFSET] & K_PAGE_FLAG_HAS_ALIGNED) !== 0 ? blockStart(t, page, p) : p;
+  // Checked mode pushes each block alone (no batches), so that its
+  // double-free walks (isOnFreeList) see every freed block at once.
   if (t.u32[(segment + K_SEGMENT_THREAD_ID_OFFSET) >>> 2] === t.tid) freeLocal(t, page, block);
-  else freeMultiThreaded(t, page, block);
+  else pushThreadFree(t, page, block);
 }
 
 /**
@@ -205,72 +208,6 @@ function freeLocal(t: MiThread, page: number, block: number): void {
 }
 
 /**
- * Another thread's free (`_mi_free_block_mt`): rows 2–6 of the delayed-free
- * table (delayed-free-state.ts), written out here because it is the
- * cross-thread free's hot path.
- */
-function freeMultiThreaded(t: MiThread, page: number, block: number): void {
-  const u32 = t.u32;
-  const index = (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2;
-  // SAFETY: a plain read of the racy thread-free word, used only as the
-  // expected value of the compare-exchange below, which re-validates it
-  // (DESIGN.md §3): a stale value makes the exchange fail and
-  // return the current one, and the loop retries with that. Nothing is
-  // decided from the hint alone: the delayed-free state that selects the path
-  // is the one the successful exchange replaced. This saves one Atomics call
-  // (~8 ns) per cross-thread free.
-  let tf = u32[index];
-  let useDelayed: boolean;
-  for (;;) {
-    useDelayed = (tf & K_MI_DELAYED_STATE_MASK) === K_MI_USE_DELAYED_FREE;
-    let desired: number;
-    if (useDelayed) {
-      // Row 2: USE_DELAYED_FREE → DELAYED_FREEING.
-      desired = ((tf & ~K_MI_DELAYED_STATE_MASK) | K_MI_DELAYED_FREEING) >>> 0;
-    } else {
-      // Rows 4–6: push the block, keeping the state.
-      // SAFETY: the block is ours to write until the CAS publishes it.
-      u32[block >>> 2] = (tf & ~K_MI_DELAYED_STATE_MASK) >>> 0;
-      desired = (block | (tf & K_MI_DELAYED_STATE_MASK)) >>> 0;
-    }
-    const seen = Atomics.compareExchange(u32, index, tf, desired);
-    if (seen === tf) break;
-    tf = seen;
-  }
-  if (!useDelayed) return;
-  // The owner asked for a notice: hand the block to the owning heap, whose
-  // owner will see the page has room (the heap cannot go away while we hold
-  // DELAYED_FREEING: abandoning waits for it, row 14).
-  const heap = Atomics.load(u32, (page + K_PAGE_XHEAP_OFFSET) >>> 2);
-  if (heap !== 0) pushHeapDelayed(t, heap, block);
-  // Row 3: DELAYED_FREEING → NO_DELAYED_FREE, keeping blocks pushed meanwhile (row 4).
-  tf = Atomics.load(u32, index);
-  for (;;) {
-    const seen = Atomics.compareExchange(u32, index, tf, ((tf & ~K_MI_DELAYED_STATE_MASK) | K_MI_NO_DELAYED_FREE) >>> 0);
-    if (seen === tf) break;
-    tf = seen;
-  }
-}
-
-/**
- * Pushes a block onto a heap's delayed-free list (the notice of row 3).
- * SAFETY: the block's link is written plain while the block is ours; the
- * compare-exchange that publishes it orders that write before the owner's
- * exchange takes the list.
- */
-function pushHeapDelayed(t: MiThread, heap: number, block: number): void {
-  const u32 = t.u32;
-  const index = (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
-  let head = Atomics.load(u32, index);
-  for (;;) {
-    u32[block >>> 2] = head;
-    const seen = Atomics.compareExchange(u32, index, head, block);
-    if (seen === head) return;
-    head = seen;
-  }
-}
-
-/**
  * The owner takes the blocks other threads freed into its full pages
  * (`_mi_heap_delayed_free_all`).
  * SAFETY: the links of the blocks taken with the exchange are read plain:
@@ -281,24 +218,40 @@ export function heapDelayedFreeAll(t: MiThread, heap: number): void {
   const u32 = t.u32;
   const index = (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2;
   if (Atomics.load(u32, index) === 0) return;
-  let block = Atomics.exchange(u32, index, 0);
-  while (block !== 0) {
-    const next = u32[block >>> 2];
-    if (!freeDelayedBlock(t, block)) pushHeapDelayed(t, heap, block);
-    block = next;
+  let entry = Atomics.exchange(u32, index, 0);
+  while (entry !== 0) {
+    const next = u32[entryBlock(entry) >>> 2];
+    if (!freeDelayedEntry(t, entry)) pushHeapDelayed(t, heap, entry);
+    entry = next;
   }
 }
 
 /**
- * `_mi_free_delayed_block`: false when the page is mid-way through another
- * delayed free (row 14). Re-arms the page (row 10) before collecting it.
+ * `_mi_free_delayed_block` for an entry of a heap's delayed-free list (a
+ * block, or a batch node of one page's blocks): false when the page is
+ * mid-way through another delayed free (row 14). Re-arms the page (row 10)
+ * before collecting it.
  */
-function freeDelayedBlock(t: MiThread, block: number): boolean {
+function freeDelayedEntry(t: MiThread, entry: number): boolean {
+  const block = entryBlock(entry);
   const page = pageOf(t, segmentOf(block), block);
   // Re-armed before collecting, or a block could sit in the thread-free list
   // of a page its owner does not look at with nothing in the heap list to say so.
   if (!pageTryUseDelayedFree(t, page, pageRearmedDelayedState(t, page), false)) return false;
   pageFreeCollect(t, page, false);
+  if (isBatchNode(entry)) {
+    // The node's other blocks first: the node itself is the last block, whose
+    // free may retire the page or take it out of the full queue.
+    const u32 = t.u32;
+    const countIndex = nodeCountIndex(block, u32[(page + PAGE_XBATCH_OFFSET) >>> 2]);
+    const n = u32[countIndex];
+    for (let i = 1; i < n; i++) {
+      const other = u32[countIndex + i];
+      u32[other >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
+      u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = other;
+    }
+    u32[(page + K_PAGE_USED_OFFSET) >>> 2] -= n - 1;
+  }
   freeLocal(t, page, block);
   return true;
 }
@@ -347,6 +300,8 @@ function freeChecked(t: MiThread, p: number): void {
 
 /**
  * Whether a block is on one of its page's free lists (checked mode; bounded walks).
+ * Checked mode has no batch nodes (freeGeneric pushes blocks alone), so every
+ * entry of the thread-free and delayed lists is a plain block.
  *
  * SAFETY: the page may be another thread's, whose owner pops and pushes its
  * `free` and `localFree` lists with plain writes meanwhile, so the plain
@@ -369,7 +324,7 @@ function isOnFreeList(t: MiThread, page: number, block: number): boolean {
   const heads = [
     u32[(page + PAGE_FREE_OFFSET) >>> 2],
     u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2],
-    (Atomics.load(u32, (page + K_PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~K_MI_DELAYED_STATE_MASK) >>> 0,
+    (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~K_MI_DELAYED_STATE_MASK) >>> 0,
     // A block whose free went to the owning heap's delayed list is free too.
     heap === 0 ? 0 : Atomics.load(u32, (heap + K_HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2),
   ];

@@ -122,6 +122,25 @@ export const PAGE_XSLICE_OFFSET_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 4;
  * @public
  */
 export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
+/**
+ * The page's batch shape for other threads' frees (see remote-batch.ts), in
+ * the page's line of the thread-free array: bits 0..7 the most blocks one
+ * batch node carries (0 or 1: no batching), bits 8..15 the byte offset of
+ * the node's count word in the block. Written by the owner in makePage.
+ * @public
+ */
+export const PAGE_XBATCH_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 12;
+/**
+ * Bit 2 of an entry of a thread-free or delayed-free list (blocks are
+ * ≥ 8-byte aligned): the entry is a batch node, a freed block that carries
+ * the addresses of more freed blocks of its page (see remote-batch.ts).
+ * @public
+ */
+export const MI_BATCH_TAG = 4;
+/** The most blocks one batch node carries: itself and 15 addresses, 64 bytes from its count word on. @public */
+export const MI_BATCH_MAX = 16;
+/** Pending batches a thread keeps, one per slot, a slot chosen by the page's address. @public */
+export const MI_PENDING_SLOTS = 32;
 /** @public */ export const PAGE_XHEAP_OFFSET = 32;
 /** @public */ export const PAGE_NEXT_OFFSET = 36;
 /** @public */ export const PAGE_PREV_OFFSET = 40;
@@ -158,10 +177,11 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 //       +0 u32 thread-free word | delayed state  any thread (Atomics CAS) / owner (Atomics); see delayed-free-state.ts
 //       +4 u32 sliceOffset copy                   segment owner (plain, makePage) / freeing threads (plain, see free.ts)
 //       +8 u32 has-aligned copy (page's line)     owner (plain, with the flag) / freeing threads (plain)
+//       +12 u32 batch shape (page's line)         owner (plain, makePage) / freeing threads (plain)
 // ---------------------------------------------------------------------------
 
 /** Type tag of a segment ('MISG'). @public */ export const MI_SEGMENT_TAG = 0x4753494d;
-/** Layout version of this package's structures. @public */ export const MI_LAYOUT_VERSION = 2;
+/** Layout version of this package's structures. @public */ export const MI_LAYOUT_VERSION = 3;
 /** @public */ export const SEGMENT_TAG_OFFSET = 0;
 /** @public */ export const SEGMENT_VERSION_OFFSET = 4;
 /** @public */ export const SEGMENT_THREAD_ID_OFFSET = 8;
@@ -225,6 +245,7 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 //  24   u32    segments       owner (plain): segments owned
 //  64   8 × MI_SPAN_QUEUES    owner (plain): free-span queues {first +0, last +4}
 //  512  HEAP_RECORD_SIZE × 16 heap records, record i has tag i
+//  25088 u32 × MI_PENDING_SLOTS owner (plain) / visitors with the world stopped: pending batch nodes
 // ---------------------------------------------------------------------------
 
 /** Type tag of a thread record ('MITD'). @public */ export const MI_THREAD_TAG = 0x4454494d;
@@ -240,7 +261,14 @@ export const PAGE_XALIGNED_OFFSET = PAGE_XTHREAD_FREE_OFFSET + 8;
 /** @public */ export const SPAN_QUEUE_FIRST_OFFSET = 0;
 /** @public */ export const SPAN_QUEUE_LAST_OFFSET = 4;
 /** @public */ export const THREAD_HEAPS_OFFSET = 512;
-/** @public */ export const THREAD_RECORD_SIZE = THREAD_HEAPS_OFFSET + MI_HEAPS_PER_THREAD * HEAP_RECORD_SIZE;
+/**
+ * The thread's pending batches of frees into other threads' pages (see
+ * remote-batch.ts): one node address per slot, 0 = none. In shared memory
+ * so that heap visiting and `miAbandonThread` can push them.
+ * @public
+ */
+export const THREAD_PENDING_OFFSET = THREAD_HEAPS_OFFSET + MI_HEAPS_PER_THREAD * HEAP_RECORD_SIZE;
+/** @public */ export const THREAD_RECORD_SIZE = THREAD_PENDING_OFFSET + MI_PENDING_SLOTS * 4;
 
 // ---------------------------------------------------------------------------
 // Interpreter state (CPython `interp->mimalloc`): abandoned pool, thread

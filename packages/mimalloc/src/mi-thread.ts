@@ -27,6 +27,7 @@ import {
   MI_MAX_TAG,
   MI_OBJECT_DEBUG_OFFSET,
   MI_PAGES_DIRECT,
+  MI_PENDING_SLOTS,
   MI_STANDARD_HEAPS,
   MI_THREAD_TAG,
   QUEUE_BLOCK_SIZE_OFFSET,
@@ -36,6 +37,7 @@ import {
   THREAD_HEAPS_OFFSET,
   THREAD_INITIALIZED_OFFSET,
   THREAD_RECORD_SIZE,
+  THREAD_PENDING_OFFSET,
   THREAD_SHARED_OFFSET,
   THREAD_TAG_OFFSET,
   THREAD_TID_OFFSET,
@@ -94,6 +96,15 @@ export class MiThread {
   declare readonly addressLow: number;
   /** Bytes from {@link MiThread.addressLow} to the end of the heap. */
   declare readonly addressSpan: number;
+  /** u32 index of the thread record's first pending-batch slot (remote-batch.ts). @internal */
+  declare readonly pendingIndex: number;
+  /**
+   * This thread's private copy of its pending batches (remote-batch.ts):
+   * per slot, the page, the count, the capacity and the u32 index of the
+   * node's count word; valid while the shared slot is not 0.
+   * @internal
+   */
+  declare readonly pending: Uint32Array;
   /** True after the thread's heaps were abandoned. */
   exited = false;
   /**
@@ -119,6 +130,8 @@ export class MiThread {
     this.shared = shared;
     this.record = record;
     this.memHeap = heapRecord(record, MI_HEAP_MEM);
+    this.pendingIndex = (record + THREAD_PENDING_OFFSET) >>> 2;
+    this.pending = new Uint32Array(4 * MI_PENDING_SLOTS);
     this.emptyPage = shared + SHARED_EMPTY_PAGE_OFFSET;
     this.qsbr = qsbr;
     // SAFETY: `checked` is written once by the creator before it publishes

@@ -28,6 +28,8 @@ import {
   HEAP_RETIRED_MIN_OFFSET,
   HEAP_TAG_OFFSET,
   HEAP_USE_QSBR_OFFSET,
+  MI_BATCH_MAX,
+  MI_BATCH_TAG,
   MI_BIN_FULL,
   MI_BIN_HUGE,
   MI_MAX_EXTEND_SIZE,
@@ -56,11 +58,13 @@ import {
   PAGE_TAG_OFFSET,
   PAGE_USED_OFFSET,
   PAGE_XALIGNED_OFFSET,
+  PAGE_XBATCH_OFFSET,
   PAGE_XHEAP_OFFSET,
   PAGE_XTHREAD_FREE_OFFSET,
   SEGMENT_ABANDONED_OFFSET,
   SEGMENT_USED_OFFSET,
 } from './layout.js';
+import { batchShape } from './batch-node.js';
 import type { MiThread } from './mi-thread.js';
 import { segmentAbandon } from './abandoned-pool.js';
 import { ownerHeap, pageBin, queueAppend, queueFirst, queueHoldsOnly, queuePush, queueRemove } from './page-queue.js';
@@ -85,6 +89,8 @@ const K_PAGE_XHEAP_OFFSET = PAGE_XHEAP_OFFSET;
 const K_MI_DELAYED_STATE_MASK = MI_DELAYED_STATE_MASK;
 const K_MI_NO_DELAYED_FREE = MI_NO_DELAYED_FREE;
 const K_MI_NEVER_DELAYED_FREE = MI_NEVER_DELAYED_FREE;
+const K_MI_BATCH_TAG = MI_BATCH_TAG;
+const K_PAGE_XBATCH_OFFSET = PAGE_XBATCH_OFFSET;
 
 /**
  * Initialises a fresh page for `blockSize` blocks of `heap` and carves the
@@ -115,8 +121,10 @@ export function pageInit(t: MiThread, heap: number, page: number, blockSize: num
   u8[page + PAGE_TAG_OFFSET] = u32[(heap + HEAP_TAG_OFFSET) >>> 2];
   u8[page + PAGE_DEBUG_OFFSET_OFFSET] = u32[(heap + HEAP_DEBUG_OFFSET_OFFSET) >>> 2];
   u8[page + K_PAGE_RETIRE_EXPIRE_OFFSET] = 0;
-  // SAFETY: the has-aligned copy is read by other threads only for live blocks.
+  // SAFETY: the has-aligned copy and the batch shape are read by other
+  // threads only for live blocks.
   u32[(page + PAGE_XALIGNED_OFFSET) >>> 2] = 0;
+  u32[(page + PAGE_XBATCH_OFFSET) >>> 2] = batchShape(blockSize, u8[page + PAGE_DEBUG_OFFSET_OFFSET], t.heap.u16[(page + PAGE_RESERVED_OFFSET) >>> 1]);
   // Row 1 of the delayed-free table: the first free by another thread goes to
   // the heap's delayed list, so the owner notices even pages it never walks
   // again (large pages are always fresh).
@@ -172,10 +180,14 @@ export function pageThreadFreeCollect(t: MiThread, page: number): void {
  * states a freeing thread may move the state (rows 2 and 3), so the list is
  * taken with a compare-exchange that keeps whatever state it finds.
  *
- * SAFETY: the list is walked with plain reads of the blocks' links: once
- * the exchange unlinked them, the blocks are ours, and the freeing threads'
- * link writes happened before their compare-exchanges that published them,
- * which our exchange read. `localFree` and `used` are owner-only fields.
+ * Entries may be batch nodes (batch-node.ts): each stands for its count of
+ * blocks, whose addresses it holds.
+ *
+ * SAFETY: the list is walked with plain reads of the entries' links and the
+ * nodes' counts and addresses: once the exchange unlinked them, the blocks
+ * are ours, and the freeing threads' writes happened before their
+ * compare-exchanges that published them, which our exchange read.
+ * `localFree` and `used` are owner-only fields.
  */
 function pageThreadFreeTake(t: MiThread, page: number, tf: number): void {
   const u32 = t.u32;
@@ -195,17 +207,40 @@ function pageThreadFreeTake(t: MiThread, page: number, tf: number): void {
   const head = (tf & ~K_MI_DELAYED_STATE_MASK) >>> 0;
   if (head === 0) return;
   const capacity = t.heap.u16[(page + K_PAGE_CAPACITY_OFFSET) >>> 1];
-  let count = 1;
-  let tail = head;
-  for (let next = u32[tail >>> 2]; next !== 0; next = u32[tail >>> 2]) {
-    tail = next;
-    if (++count > capacity) {
+  const countOffset = u32[(page + K_PAGE_XBATCH_OFFSET) >>> 2] >>> 8;
+  let local = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
+  let count = 0;
+  // Every block, a node's included, is linked onto localFree here, by us:
+  // its link is written into a line that the other thread did not write
+  // (batch-node.ts). An entry's link (and a node's count and addresses) are
+  // read before the entry's own link is overwritten.
+  for (let entry = head; entry !== 0; ) {
+    const block = (entry & ~7) >>> 0;
+    const next = u32[block >>> 2];
+    if ((entry & K_MI_BATCH_TAG) !== 0) {
+      const countIndex = (block + countOffset) >>> 2;
+      const n = u32[countIndex];
+      if (n < 2 || n > MI_BATCH_MAX || count + n > capacity) batchCorrupted(page, block, n);
+      for (let i = 1; i < n; i++) {
+        const other = u32[countIndex + i];
+        u32[other >>> 2] = local;
+        local = other;
+      }
+      count += n;
+    } else if (++count > capacity) {
       fatalError(`thread-free list of page ${formatAddress(page)} is corrupted: more than its ${capacity} blocks`);
     }
+    u32[block >>> 2] = local;
+    local = block;
+    entry = next;
   }
-  u32[tail >>> 2] = u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2];
-  u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = head;
+  u32[(page + K_PAGE_LOCAL_FREE_OFFSET) >>> 2] = local;
   u32[(page + K_PAGE_USED_OFFSET) >>> 2] -= count;
+}
+
+/** The fatal report of a batch node whose count cannot be right (kept out of line). */
+function batchCorrupted(page: number, node: number, count: number): never {
+  fatalError(`thread-free list of page ${formatAddress(page)} is corrupted: batch node ${formatAddress(node)} counts ${count} blocks`);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   PAGE_QSBR_GOAL_OFFSET,
   PAGE_QSBR_NEXT_OFFSET,
   PAGE_USED_OFFSET,
+  PAGE_XBATCH_OFFSET,
   PAGE_XTHREAD_FREE_OFFSET,
   SEGMENT_ABANDONED_NEXT_OFFSET,
   SEGMENT_KIND_HUGE,
@@ -32,10 +33,12 @@ import {
   SHARED_VISITED_OFFSET,
   THREAD_QSBR_HEAD_OFFSET,
 } from './layout.js';
+import { entryBlock, entryBlockCount } from './batch-node.js';
 import { MI_DELAYED_STATE_MASK } from './delayed-free-state.js';
 import { threadCapacity, threadTableEntry } from './mi-shared.js';
 import { heapRecord, type MiThread } from './mi-thread.js';
 import { forEachHeapPage } from './page-queue.js';
+import { pendingBlocksByPage } from './remote-batch.js';
 import { forEachPage, pageOf, segmentOf } from './segment.js';
 import { binOfSize } from './size-class.js';
 
@@ -86,13 +89,18 @@ export interface MiStats {
 }
 
 /**
- * Blocks on a free list, counting at most 2^16.
+ * Blocks on a page's thread-free list (a batch node counts its blocks),
+ * walking at most 2^16 entries.
  * SAFETY: plain reads of links another thread may be changing: a bounded,
  * read-only walk (a stale link can only make the count wrong).
  */
-function listLength(u32: Uint32Array, head: number): number {
+function threadFreeBlocks(u32: Uint32Array, page: number): number {
+  const shape = u32[(page + PAGE_XBATCH_OFFSET) >>> 2];
   let n = 0;
-  for (let b = head; b !== 0 && n < 0x10000; b = u32[b >>> 2]) n++;
+  let steps = 0;
+  for (let e = (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~MI_DELAYED_STATE_MASK) >>> 0; e !== 0 && steps < 0x10000; e = u32[entryBlock(e) >>> 2], steps++) {
+    n += entryBlockCount(u32, e, shape);
+  }
   return n;
 }
 
@@ -139,7 +147,7 @@ export function miStats(t: MiThread): MiStats {
     // (on the page's list, or the heap's delayed list) count until collected.
     const live =
       u32[(page + PAGE_USED_OFFSET) >>> 2] -
-      listLength(u32, (Atomics.load(u32, (page + PAGE_XTHREAD_FREE_OFFSET) >>> 2) & ~MI_DELAYED_STATE_MASK) >>> 0) -
+      threadFreeBlocks(u32, page) -
       (delayedPerPage.get(page) ?? 0);
     // Large and huge pages share the huge bin; keep them apart by block size.
     const bin = blockSize > MI_MEDIUM_OBJ_SIZE_MAX ? MI_BIN_HUGE : binOfSize(blockSize);
@@ -161,15 +169,18 @@ export function miStats(t: MiThread): MiStats {
     const record = Atomics.load(u32, threadTableEntry(t.shared, tid) >>> 2);
     if (record !== 0) records.push(record);
   }
-  // Blocks waiting on heaps' delayed-free lists, by page.
+  // Blocks waiting on heaps' delayed-free lists and in threads' pending
+  // batches (remote-batch.ts), by page.
   const delayedPerPage = new Map<number, number>();
   for (const record of records) {
+    pendingBlocksByPage(t, record, delayedPerPage);
     for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
       const heap = heapRecord(record, tag);
       let n = 0;
-      for (let b = Atomics.load(u32, (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2); b !== 0 && n < 0x100000; b = u32[b >>> 2], n++) {
+      for (let e = Atomics.load(u32, (heap + HEAP_THREAD_DELAYED_FREE_OFFSET) >>> 2); e !== 0 && n < 0x100000; e = u32[entryBlock(e) >>> 2], n++) {
+        const b = entryBlock(e);
         const page = pageOf(t, segmentOf(b), b);
-        delayedPerPage.set(page, (delayedPerPage.get(page) ?? 0) + 1);
+        delayedPerPage.set(page, (delayedPerPage.get(page) ?? 0) + entryBlockCount(u32, e, u32[(page + PAGE_XBATCH_OFFSET) >>> 2]));
       }
     }
   }

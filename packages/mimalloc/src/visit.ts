@@ -5,7 +5,8 @@
  * of the heaps with the given tags in every thread of the interpreter, and of
  * abandoned segments' pages with those tags.
  *
- * Each page's free lists are collected first so its `used` count is exact;
+ * Every thread's pending batches of frees (remote-batch.ts) are pushed
+ * first, then each page's free lists are collected so its `used` count is exact;
  * then an empty page is skipped, a one-block or completely used page is
  * walked directly, and any other page gets a bitmap with one bit per free
  * block, built from its free list (block index = offset / block size).
@@ -37,6 +38,7 @@ import { heapDelayedFreeAll } from './free.js';
 import { threadCapacity, threadTableEntry } from './mi-shared.js';
 import { heapRecord, MiThread } from './mi-thread.js';
 import { pageFreeCollect } from './page.js';
+import { pushPendingFrees } from './remote-batch.js';
 import { forEachHeapPage } from './page-queue.js';
 import { forEachPage } from './segment.js';
 
@@ -48,6 +50,14 @@ import { forEachPage } from './segment.js';
  * @public
  */
 export type MiBlockVisitor = (block: number, size: number, object: number) => void;
+
+/**
+ * A test seam: the control variant of the batched-free world test turns the
+ * push of pending batches off, to show that its exact check catches a
+ * visit that takes pending blocks for live ones. Never false otherwise.
+ * @internal
+ */
+export const visitSeams = { pushPendingFrees: true };
 
 /** Scratch bitmap of free blocks, grown as needed (thread-local). */
 let freeMap = new Uint32Array(2048);
@@ -85,14 +95,22 @@ export function miVisitBlocks(t: MiThread, tagMask: number, visitor: MiBlockVisi
   const u32 = t.u32;
   let visited = 0;
   const capacity = threadCapacity(t.heap, t.shared);
+  const owners: MiThread[] = [];
   for (let tid = 1; tid < capacity; tid++) {
     const record = Atomics.load(u32, threadTableEntry(t.shared, tid) >>> 2);
     if (record === 0 || Atomics.load(u32, (record + THREAD_INITIALIZED_OFFSET) >>> 2) === 0) continue;
-    // Collect the other thread's pages as that thread (its record, our views);
-    // a page emptied on the way takes its QSBR goal from us, as in CPython.
     // SAFETY: the record's tid was written before the record was published;
     // acting as its thread is safe under the world-stopped contract above.
     const owner = tid === t.tid ? t : new MiThread(t.heap, t.shared, record, u32[(record + THREAD_TID_OFFSET) >>> 2], t.qsbr);
+    owners.push(owner);
+    // Every thread's pending frees reach their pages before any page is
+    // walked: a block waiting in a batch is free, not a live object.
+    if (visitSeams.pushPendingFrees) pushPendingFrees(owner);
+  }
+  for (const owner of owners) {
+    const record = owner.record;
+    // Collect the other thread's pages as that thread (its record, our views);
+    // a page emptied on the way takes its QSBR goal from us, as in CPython.
     for (let tag = 0; tag < MI_HEAPS_PER_THREAD; tag++) {
       if ((tagMask & (1 << tag)) === 0) continue;
       const heap = heapRecord(record, tag);

@@ -163,10 +163,22 @@ describe('layout', () => {
     expect(L.THREAD_HEAPS_OFFSET % 64).toBe(0);
   });
 
-  it('THREAD_RECORD_SIZE is 512 + 16 heap records', () => {
+  it('THREAD_RECORD_SIZE is 512 + 16 heap records + the pending-batch slots', () => {
     expect(L.THREAD_HEAPS_OFFSET).toBe(512);
-    expect(L.THREAD_RECORD_SIZE).toBe(512 + 16 * L.HEAP_RECORD_SIZE);
-    expect(L.THREAD_RECORD_SIZE).toBe(25088);
+    expect(L.THREAD_PENDING_OFFSET).toBe(512 + 16 * L.HEAP_RECORD_SIZE);
+    expect(L.THREAD_RECORD_SIZE).toBe(L.THREAD_PENDING_OFFSET + 4 * L.MI_PENDING_SLOTS);
+    expect(L.THREAD_RECORD_SIZE).toBe(25216);
+    // The slot hash masks with MI_PENDING_SLOTS - 1.
+    expect(L.MI_PENDING_SLOTS & (L.MI_PENDING_SLOTS - 1)).toBe(0);
+  });
+
+  it('batch nodes: the tag bit is clear in every block address and apart from the delayed state', () => {
+    expect(L.MI_BATCH_TAG & D.MI_DELAYED_STATE_MASK).toBe(0);
+    expect(L.MI_BATCH_TAG).toBeLessThan(L.MI_WORD_SIZE);
+    // The thread-free line's four words: thread-free, slice offset, has-aligned, batch shape.
+    expect([L.PAGE_XSLICE_OFFSET_OFFSET, L.PAGE_XALIGNED_OFFSET, L.PAGE_XBATCH_OFFSET].map((o) => o - L.PAGE_XTHREAD_FREE_OFFSET)).toEqual([4, 8, 12]);
+    // Count and addresses fit one byte of the shape.
+    expect(L.MI_BATCH_MAX).toBeLessThanOrEqual(255);
   });
 
   it('interpreter state: header fields, empty page, thread table and segment map do not overlap', () => {
