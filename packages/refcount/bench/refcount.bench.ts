@@ -88,11 +88,11 @@ function runtime(mode: 'biased' | 'naive'): Runtime {
 const runtimes = new Map<string, Runtime>();
 
 /** Times pairs by `t` on objects allocated by `owner`, checking the counts are unchanged after. */
-function timePairs(owner: RcThread, t: RcThread, type: number): BenchSample {
+function timePairs(owner: RcThread, t: RcThread, type: number, quick: boolean): BenchSample {
   const objects = new Uint32Array(OBJECTS);
   for (let i = 0; i < OBJECTS; i++) objects[i] = allocObject(owner, type);
   const total = t.refTotal;
-  const sample = timeLoop((n) => pairs(t, objects, n));
+  const sample = timeLoop((n) => pairs(t, objects, n), { quick });
   for (const op of objects) {
     if (getRefcount(owner, op) !== 1) throw new Error(`object count ${getRefcount(owner, op)} after the pairs, want 1`);
     decref(owner, op);
@@ -101,18 +101,34 @@ function timePairs(owner: RcThread, t: RcThread, type: number): BenchSample {
   return sample;
 }
 
-function ownerPairs(mode: 'biased' | 'naive'): BenchSample {
+/** Pairs by the owner in `mode` (run by mode-pair.bench-worker.ts). */
+export function ownerPairs(mode: 'biased' | 'naive', quick: boolean): BenchSample {
   const r = runtime(mode);
-  return timePairs(r.t, r.t, r.type);
+  return timePairs(r.t, r.t, r.type, quick);
 }
 
-function nonOwnerPairs(): BenchSample {
+/** Pairs by a non-owner in the biased mode (run by mode-pair.bench-worker.ts). */
+export function nonOwnerPairs(quick: boolean): BenchSample {
   const r = runtime('biased');
   // A second thread identity owns the objects; this one is a non-owner.
   const view = SharedHeap.attach(r.heap.handle());
   const registry = new BehaviourRegistry();
   const other = rcThreadInit(view, r.rc, registry, { mi: miThreadInit(view, r.mi, null) });
-  return timePairs(other, r.t, r.type);
+  return timePairs(other, r.t, r.type, quick);
+}
+
+/** What mode-pair.bench-worker.ts measures. */
+export interface ModePairParams {
+  readonly mode: 'biased' | 'naive';
+  readonly nonOwner: boolean;
+}
+
+const modePairWorker = new URL('./mode-pair.bench-worker.ts', import.meta.url);
+
+/** One `refcount/pair` case in a worker of its own (see mode-pair.bench-worker.ts for why). */
+async function pairsInOwnWorker(params: ModePairParams): Promise<BenchSample> {
+  const sample = await runBenchWorkers(modePairWorker, 1, params);
+  return { nsPerOp: sample.nsPerOp, note: 'own worker (this mode\'s JIT feedback only), median of 5 timed loops' };
 }
 
 const pairWorker = new URL('./pair.bench-worker.ts', import.meta.url);
@@ -181,9 +197,9 @@ export const suites: BenchSuite[] = [
     description: 'one incref + decref pair on one thread (ns per pair)',
     target: 'owner path at least 5× faster than the naive mode',
     cases: [
-      { name: 'naive mode: one atomic op each (baseline)', baseline: true, run: () => ownerPairs('naive') },
-      { name: 'biased, owner thread', run: () => ownerPairs('biased') },
-      { name: 'biased, non-owner thread', run: () => nonOwnerPairs() },
+      { name: 'naive mode: one atomic op each (baseline)', baseline: true, run: () => pairsInOwnWorker({ mode: 'naive', nonOwner: false }) },
+      { name: 'biased, owner thread', run: () => pairsInOwnWorker({ mode: 'biased', nonOwner: false }) },
+      { name: 'biased, non-owner thread', run: () => pairsInOwnWorker({ mode: 'biased', nonOwner: true }) },
     ],
   },
   {
