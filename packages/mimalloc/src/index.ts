@@ -33,4 +33,4 @@ export { miThreadInit, miThreadSetDebugHeader, MiThread } from './mi-thread.js';
 export { binBlockSize, binOfSize, binOfWordSize, blockStartOffset, pageSlicesFor } from './size-class.js';
 export { miCollect } from './collect.js';
 export { miStats, type MiBinStats, type MiStats } from './stats.js';
-export { miVisitBlocks, type MiBlockVisitor } from './visit.js';
+export { miBlockOwner, miIsObjectAddress, miVisitBlocks, type MiBlockVisitor } from './visit.js';

@@ -19,8 +19,12 @@ import { assertWorldStopped, currentParticipant, fatalError } from '@ft/atomics'
 import {
   HEAP_INITIALIZED_OFFSET,
   MI_HEAPS_PER_THREAD,
+  MI_SEGMENT_TAG,
+  MI_SLICE_SHIFT,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_CAPACITY_OFFSET,
+  PAGE_RECORD_SIZE,
+  PAGE_SLICE_OFFSET_OFFSET,
   MI_OBJECT_DEBUG_OFFSET,
   PAGE_DEBUG_OFFSET_OFFSET,
   PAGE_FREE_OFFSET,
@@ -28,6 +32,10 @@ import {
   PAGE_TAG_OFFSET,
   PAGE_USED_OFFSET,
   SEGMENT_ABANDONED_NEXT_OFFSET,
+  SEGMENT_SLICE_ENTRIES_OFFSET,
+  SEGMENT_SLICES_OFFSET,
+  SEGMENT_TAG_OFFSET,
+  SEGMENT_THREAD_ID_OFFSET,
   SHARED_ABANDONED_OFFSET,
   SHARED_VISITED_OFFSET,
   THREAD_INITIALIZED_OFFSET,
@@ -35,12 +43,12 @@ import {
 } from './layout.js';
 import { checkIntegerIn } from './argument-checks.js';
 import { heapDelayedFreeAll } from './free.js';
-import { threadCapacity, threadTableEntry } from './mi-shared.js';
+import { segmentMapEntry, threadCapacity, threadTableEntry } from './mi-shared.js';
 import { heapRecord, MiThread } from './mi-thread.js';
 import { pageFreeCollect } from './page.js';
 import { pushPendingFrees } from './remote-batch.js';
 import { forEachHeapPage } from './page-queue.js';
-import { forEachPage } from './segment.js';
+import { forEachPage, segmentOf } from './segment.js';
 
 /**
  * Receives each live block: its address, its size, and the address of the
@@ -181,4 +189,47 @@ function visitPage(t: MiThread, page: number, visitor: MiBlockVisitor): number {
     }
   }
   return visited;
+}
+
+/**
+ * The thread that owns the segment holding `p` — a live block or an object
+ * in one — or 0 while the segment is abandoned (mimalloc's
+ * `_mi_ptr_segment(p)->thread_id`). The collector gives a surviving object
+ * this owner back in `ob_tid` after borrowing the field (CPython's
+ * `gc_restore_tid`). A snapshot: the world is stopped when the GC reads it.
+ * @beta
+ */
+export function miBlockOwner(t: MiThread, p: number): number {
+  return Atomics.load(t.u32, (segmentOf(p) + SEGMENT_THREAD_ID_OFFSET) >>> 2);
+}
+
+/**
+ * Whether `p` is the address of an object in a block of a page whose heap
+ * tag is in `tagMask` (bit `1 << tag`) — the block start plus the page's
+ * object offset, as {@link miVisitBlocks} reports it. It does not say the
+ * block is live: a freed block's address passes too. The collector uses it
+ * to refuse what a faulty traverse function hands it (a foreign or interior
+ * address) before writing to it. Never throws and never writes.
+ * SAFETY: plain reads of page records other threads may own: the world is
+ * stopped when the collector calls it; otherwise the answer may be stale.
+ * @beta
+ */
+export function miIsObjectAddress(t: MiThread, p: number, tagMask: number): boolean {
+  if (typeof p !== 'number' || p >>> 0 !== p || (p & 3) !== 0 || p - t.addressLow < 0 || p - t.addressLow >= t.addressSpan) return false;
+  const u32 = t.u32;
+  const segment = Atomics.load(u32, segmentMapEntry(t.heap, t.shared, p) >>> 2);
+  if (segment === 0 || p <= segment || u32[(segment + SEGMENT_TAG_OFFSET) >>> 2] !== MI_SEGMENT_TAG) return false;
+  const entries = u32[(segment + SEGMENT_SLICE_ENTRIES_OFFSET) >>> 2];
+  const index = (p - segment) >>> MI_SLICE_SHIFT;
+  if (index >= entries) return false;
+  const first = segment + SEGMENT_SLICES_OFFSET;
+  const record = first + index * PAGE_RECORD_SIZE;
+  const page = record - u32[(record + PAGE_SLICE_OFFSET_OFFSET) >>> 2];
+  // A stale back offset (inside a free span) may point anywhere: only a record of this segment will do.
+  if (page < first || page > record || (page - first) % PAGE_RECORD_SIZE !== 0) return false;
+  const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
+  if (blockSize < 2 || (tagMask & (1 << t.u8[page + PAGE_TAG_OFFSET])) === 0) return false;
+  const debugOffset = t.u8[page + PAGE_DEBUG_OFFSET_OFFSET];
+  const offset = p - (debugOffset === 0 ? 0 : debugOffset - MI_OBJECT_DEBUG_OFFSET) - u32[(page + PAGE_START_OFFSET) >>> 2];
+  return offset >= 0 && offset < t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] * blockSize && offset % blockSize === 0;
 }

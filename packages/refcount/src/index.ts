@@ -59,7 +59,7 @@ export { getTotalRefcount, mergeRefTotal } from './ref-total.js';
 export { clearGcBits, gcBits, initObject, initStaticObject, objectOwner, objectSize, objectType, setGcBits, sharedFlags } from './object-header.js';
 export { deallocate, TRASHCAN_DEPTH } from './dealloc.js';
 export { explicitMergeRefcount } from './explicit-merge.js';
-export { mergeQueueLength, mergeRequested, processMergeQueue, rcSetEvalBreaker } from './merge-queue.js';
+export { drainMergeQueuesStopped, mergeQueueLength, mergeRequested, processMergeQueue, rcSetEvalBreaker } from './merge-queue.js';
 export { decref, decrefSharedIsDead, getRefcount, incref, increfN } from './biased-refcount.js';
 export { resurrectEnd, resurrectStart } from './resurrect.js';
 export { immortalize, isImmortal } from './immortal.js';

@@ -22,8 +22,12 @@ import {
   BRC_BUCKET_MUTEX_OFFSET,
   BRC_BUCKET_SIZE,
   BRC_NUM_BUCKETS,
+  GC_BITS_TRACKED,
+  OB_GC_BITS_OFFSET,
+  OB_REF_SHARED_INDEX,
   OB_TID_INDEX,
   RC_BUCKETS_OFFSET,
+  REF_SHARED_UNIT,
   TR_EVAL_BREAKER_BIT_OFFSET,
   TR_EVAL_BREAKER_OFFSET,
   TR_NEXT_OFFSET,
@@ -32,6 +36,7 @@ import {
 } from './layout.js';
 import { stackMerge, stackPop, stackPush, stackSize } from './object-stack.js';
 import type { RcThread } from './rc-thread.js';
+import { assertStopped } from './stopped-world.js';
 
 /** Address of the merge bucket of thread `tid`. */
 function bucketOf(state: number, tid: number): number {
@@ -138,6 +143,45 @@ function mergeLocalQueue(t: RcThread): number {
     merged++;
     if (explicitMergeRefcount(t, op, -1) === 0) deallocate(t, op);
   }
+}
+
+/**
+ * The collector's drain of every thread's merge queue (step 3 of CPython's
+ * `gc_collect_internal`), with the world stopped: each queued object is
+ * merged with −1 (the queue's reference). An object whose count reaches zero
+ * and that the GC does not track gets that reference back and is returned,
+ * to be released (and so deallocated) after the world restarts — nothing may
+ * be deallocated while it is stopped; a tracked one is left to the collector.
+ * Objects a thread had already taken into its local queue when the world
+ * stopped (it stopped inside a dealloc while merging) stay there: their queue
+ * reference keeps them alive through this collection.
+ * @beta
+ */
+export function drainMergeQueuesStopped(t: RcThread): number[] {
+  assertStopped(t);
+  const u32 = t.u32;
+  const dead: number[] = [];
+  for (let b = 0; b < BRC_NUM_BUCKETS; b++) {
+    const bucket = t.state + RC_BUCKETS_OFFSET + b * BRC_BUCKET_SIZE;
+    mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+    // SAFETY: the bucket list and the records' queue heads under the bucket
+    // lock; ob_ref_local and ob_tid of other threads' objects with the world stopped.
+    for (let r = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + TR_NEXT_OFFSET) >>> 2]) {
+      let top = u32[(r + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2];
+      u32[(r + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2] = 0;
+      for (;;) {
+        top = stackPop(t, top);
+        if (top === 0) break;
+        const op = t.popped;
+        if (explicitMergeRefcount(t, op, -1) === 0 && (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_TRACKED) === 0) {
+          Atomics.add(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX, REF_SHARED_UNIT);
+          dead.push(op);
+        }
+      }
+    }
+    mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
+  }
+  return dead;
 }
 
 /** Whether another thread has queued objects for this one since the last {@link processMergeQueue}. @public */

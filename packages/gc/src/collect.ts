@@ -1,0 +1,679 @@
+/**
+ * One collection: CPython's free-threaded `gc_collect_main` and
+ * `gc_collect_internal` (`Python/gc_free_threading.c`, 3.13.5 with 3.14's
+ * mark-alive pre-pass and deferred stack references, and the later fixes:
+ * weakrefs created by finalizers are cleared too, GH-91636; callback-less
+ * weakrefs and weakrefs to classes are cleared after finalizers, gh-135552).
+ *
+ * A non-generational mark and sweep over every tracked object, found by
+ * visiting mimalloc's GC heaps with the world stopped:
+ *
+ * 1. stop the world; merge every thread's per-thread counts and drain every
+ *    merge queue (untracked objects that die there are released once the
+ *    world runs again);
+ * 2. mark-alive pre-pass: everything reachable from the known roots and the
+ *    VM's stacks is ALIVE and skipped by the rest (not after gc.freeze());
+ * 3. update_refs: `ob_tid` is borrowed to hold gc_refs, the count minus the
+ *    references from other tracked objects (UNREACHABLE marks the borrow);
+ *    deferred stack references add one each;
+ * 4. mark: an object with gc_refs > 0 is referenced from outside, and so is
+ *    everything it reaches: their UNREACHABLE bit is cleared;
+ * 5. scan: reachable objects get an owner back in `ob_tid` (the owner of
+ *    their segment); unreachable ones are merged with one extra reference
+ *    (the worklist's) and listed, those with a legacy finalizer and what
+ *    they reach apart, as uncollectable;
+ * 6. weakrefs with callbacks to unreachable objects are cleared, and the
+ *    callbacks of those that are themselves reachable queued; start the world;
+ * 7. release the merge queues' dead objects, call the weakref callbacks, run
+ *    each finalizer once (the FINALIZED bit) — all with the world running;
+ * 8. stop the world; a finalizer may have resurrected objects: recount the
+ *    unreachable ones among themselves (in `ob_ref_local`), and whatever is
+ *    referenced from outside survives with all it reaches; clear the
+ *    remaining weakrefs to what is still unreachable; start the world;
+ * 9. `tp_clear` every unreachable object (or, with DEBUG_SAVEALL, keep it in
+ *    gc.garbage) and drop the worklist references: the cycles fall apart;
+ *    objects with legacy finalizers go to gc.garbage.
+ *
+ * Departure from CPython: the worklists are arrays of this thread, not
+ * lists threaded through the objects' `ob_tid` — nothing in the shared heap
+ * is allocated for them either way, and the order of every list is kept
+ * (pushes and pops at the end, walks from the end). The delayed frees of
+ * QSBR are not processed here (CPython's `process_delayed_frees`); they are
+ * processed by their threads as before.
+ */
+
+import { formatAddress, monotonicMs, startTheWorld, stopTheWorld } from '@ft/atomics';
+import { miBlockOwner, miVisitBlocks } from '@ft/mimalloc';
+import {
+  decref,
+  disableDeferredRefcount,
+  drainMergeQueuesStopped,
+  explicitMergeRefcount,
+  GC_BITS_ALIVE,
+  GC_BITS_DEFERRED,
+  GC_BITS_FINALIZED,
+  GC_BITS_FROZEN,
+  GC_BITS_TRACKED,
+  GC_BITS_UNREACHABLE,
+  IMMORTAL_REFCNT_LOCAL,
+  mergeAllPerThreadRefcounts,
+  OB_GC_BITS_OFFSET,
+  OB_REF_LOCAL_OFFSET,
+  OB_REF_SHARED_OFFSET,
+  OB_TID_OFFSET,
+  OB_TYPE_OFFSET,
+  REF_DEFERRED,
+  REF_MERGED,
+  REF_SHARED_UNIT,
+  TP_CLEAR_OFFSET,
+  TP_FINALIZE_OFFSET,
+} from '@ft/refcount';
+import type { GcThread } from './gc-thread.js';
+import { gcWord, shouldCollect } from './gc-state.js';
+import { appendGarbage } from './garbage.js';
+import {
+  DEBUG_COLLECTABLE,
+  DEBUG_SAVEALL,
+  DEBUG_STATS,
+  DEBUG_UNCOLLECTABLE,
+  GC_COLLECTING_OFFSET,
+  GC_DEBUG_OFFSET,
+  GC_FREEZE_ACTIVE_OFFSET,
+  GC_GROUP_OFFSET,
+  GC_LONG_LIVED_TOTAL_OFFSET,
+  GC_OLD0_COUNT_OFFSET,
+  GC_REASON_HEAP,
+  GC_REASON_SHUTDOWN,
+  GC_STATS_OFFSET,
+  GC_STATS_SIZE,
+  GC_YOUNG_COUNT_OFFSET,
+  NUM_GENERATIONS,
+} from './layout.js';
+import { GC_HEAPS_MASK, isGcObject, traverseObject } from './traverse.js';
+import { reportUnraisable, typeNameOf, writeDebug } from './report.js';
+
+// Object header words, as indices from `op >>> 2`, and the bits byte.
+const TID = OB_TID_OFFSET >>> 2;
+const LOCAL = OB_REF_LOCAL_OFFSET >>> 2;
+const SHARED = OB_REF_SHARED_OFFSET >>> 2;
+const TYPE = OB_TYPE_OFFSET >>> 2;
+const BITS = OB_GC_BITS_OFFSET;
+const TRACKED = GC_BITS_TRACKED;
+const UNREACHABLE = GC_BITS_UNREACHABLE;
+const ALIVE = GC_BITS_ALIVE;
+const FROZEN = GC_BITS_FROZEN;
+const FINALIZED = GC_BITS_FINALIZED;
+const DEFERRED = GC_BITS_DEFERRED;
+const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
+const SHIFT = 2;
+
+/**
+ * The state of the collection this thread runs (`struct collection_state`).
+ * Only one runs per interpreter (the `collecting` word), so only one per
+ * thread: the visitors below read it from this module's variables, which
+ * keeps them plain functions with no closure per object.
+ */
+let gt: GcThread;
+let u8: Uint8Array;
+let u32: Uint32Array;
+let i32: Int32Array;
+/** Every tracked, non-frozen object found by the heap visit. */
+let objects: Uint32Array = new Uint32Array(1024);
+let objectCount = 0;
+/** The scratch stack of the marking walks (`_PyObjectStack`). */
+let stack: Uint32Array = new Uint32Array(1024);
+let stackTop = 0;
+/** Addresses a traverse behaviour handed out that are not GC objects (reported after the collection). */
+let refused: string[] = [];
+
+/** What one collection found. @internal */
+export interface CollectionResult {
+  collected: number;
+  uncollectable: number;
+}
+
+/**
+ * Runs a collection of `generation` for `reason` on this thread
+ * (`gc_collect_main`): returns the number of unreachable objects found
+ * (collected + uncollectable), or 0 when a collection is already running in
+ * the interpreter (on any thread, including this one from a finalizer) or,
+ * for an automatic collection, when none is due.
+ * @internal
+ */
+export function collectMain(thread: GcThread, generation: number, reason: number): number {
+  const state = thread.state;
+  const ti32 = thread.i32;
+  if (Atomics.compareExchange(ti32, gcWord(state, GC_COLLECTING_OFFSET), 0, 1) !== 0) return 0;
+  let result: CollectionResult = { collected: 0, uncollectable: 0 };
+  try {
+    if (reason === GC_REASON_HEAP && !shouldCollect(ti32, state)) return 0;
+    const hooks = thread.hooks;
+    if (reason !== GC_REASON_SHUTDOWN && hooks.callbacks !== undefined) invokeCallbacks(thread, 'start', generation, 0, 0);
+    const debug = Atomics.load(ti32, gcWord(state, GC_DEBUG_OFFSET));
+    const t1 = (debug & DEBUG_STATS) !== 0 ? monotonicMs() : 0;
+    if ((debug & DEBUG_STATS) !== 0) writeDebug(thread, `gc: collecting generation ${generation}...\n`);
+    result = collectInternal(thread, generation, reason);
+    const n = result.uncollectable;
+    const m = result.collected;
+    if ((debug & DEBUG_STATS) !== 0) {
+      writeDebug(thread, `gc: done, ${n + m} unreachable, ${n} uncollectable, ${((monotonicMs() - t1) / 1000).toFixed(4)}s elapsed\n`);
+    }
+    const stats = state + GC_STATS_OFFSET + generation * GC_STATS_SIZE;
+    Atomics.add(thread.u32, stats >>> 2, 1);
+    Atomics.add(thread.u32, (stats >>> 2) + 1, m);
+    Atomics.add(thread.u32, (stats >>> 2) + 2, n);
+    if (reason !== GC_REASON_SHUTDOWN && hooks.callbacks !== undefined) invokeCallbacks(thread, 'stop', generation, m, n);
+    return n + m;
+  } finally {
+    Atomics.store(ti32, gcWord(state, GC_COLLECTING_OFFSET), 0);
+  }
+}
+
+function invokeCallbacks(thread: GcThread, phase: 'start' | 'stop', generation: number, collected: number, uncollectable: number): void {
+  try {
+    thread.hooks.callbacks!(phase, { generation, collected, uncollectable });
+  } catch (error) {
+    reportUnraisable(thread, 'on invoking gc callbacks', error);
+  }
+}
+
+/** `gc_collect_internal`. */
+function collectInternal(thread: GcThread, generation: number, reason: number): CollectionResult {
+  gt = thread;
+  u8 = thread.u8;
+  u32 = thread.u32;
+  i32 = thread.i32;
+  refused = [];
+  const state = thread.state;
+  const rc = thread.rc;
+  const group = u32[(state + GC_GROUP_OFFSET) >>> 2];
+  const unreachable: number[] = [];
+  const legacy: number[] = [];
+  const wrcbToCall: number[] = [];
+  let objsToDecref: number[];
+  let longLived = 0;
+
+  stopTheWorld(thread.heap, group);
+  try {
+    // Counters (3.14's): the young count restarts; an old generation counts the collections below it.
+    if (generation + 1 < NUM_GENERATIONS) Atomics.add(i32, gcWord(state, GC_OLD0_COUNT_OFFSET) + generation, 1);
+    Atomics.store(i32, gcWord(state, GC_YOUNG_COUNT_OFFSET), 0);
+    for (let i = 1; i <= generation; i++) Atomics.store(i32, gcWord(state, GC_OLD0_COUNT_OFFSET) + i - 1, 0);
+
+    mergeAllPerThreadRefcounts(rc);
+    objsToDecref = drainMergeQueuesStopped(rc);
+
+    findObjects();
+    if (Atomics.load(i32, gcWord(state, GC_FREEZE_ACTIVE_OFFSET)) === 0) markAliveFromRoots();
+    updateRefs();
+    visitStackRefs();
+    markHeap();
+    longLived = scanHeap(reason, unreachable, legacy);
+    if (legacy.length !== 0) moveLegacyFinalizerReachable(unreachable, legacy);
+
+    const debug = Atomics.load(i32, gcWord(state, GC_DEBUG_OFFSET));
+    if ((debug & DEBUG_COLLECTABLE) !== 0) for (let i = unreachable.length - 1; i >= 0; i--) debugCycle('collectable', unreachable[i]!);
+    Atomics.store(i32, gcWord(state, GC_LONG_LIVED_TOTAL_OFFSET), longLived);
+    clearWeakrefs(unreachable, wrcbToCall, true);
+  } finally {
+    startTheWorld(thread.heap, group);
+  }
+
+  // With the world running: what the merge drained, the weakref callbacks, the finalizers.
+  cleanupWorklist(objsToDecref);
+  callWeakrefCallbacks(wrcbToCall);
+  finalizeGarbage(unreachable);
+
+  stopTheWorld(thread.heap, group);
+  try {
+    objsToDecref = [];
+    handleResurrectedObjects(unreachable, objsToDecref);
+    // Weakrefs without callbacks, to classes, and any a finalizer created (gh-135552, GH-91636).
+    clearWeakrefs(unreachable, wrcbToCall, false);
+  } finally {
+    startTheWorld(thread.heap, group);
+  }
+
+  const result: CollectionResult = { collected: 0, uncollectable: 0 };
+  cleanupWorklist(objsToDecref);
+  deleteGarbage(unreachable, result);
+  handleLegacyFinalizers(legacy, result);
+  if (refused.length !== 0) {
+    reportUnraisable(thread, 'in garbage collection', new Error(`a traverse behaviour visited addresses that are not GC objects (skipped): ${refused.slice(0, 8).join('; ')}${refused.length > 8 ? ` and ${refused.length - 8} more` : ''}`));
+  }
+  return result;
+}
+
+/** Grows a scratch array to hold at least one more entry past `used`. */
+function grow(array: Uint32Array, used: number): Uint32Array {
+  if (used < array.length) return array;
+  const bigger = new Uint32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * The heap visit (`gc_visit_heaps` with `op_from_block`): every tracked,
+ * non-frozen object of the GC heaps of every thread and of abandoned
+ * segments, collected once into `objects` so that the later phases walk an
+ * array instead of the heaps (CPython visits the heaps in each phase).
+ */
+function findObjects(): void {
+  objectCount = 0;
+  miVisitBlocks(gt.mi, GC_HEAPS_MASK, collectObject);
+}
+
+function collectObject(_block: number, _size: number, op: number): void {
+  if ((u8[op + BITS] & (TRACKED | FROZEN)) !== TRACKED) return;
+  objects = grow(objects, objectCount);
+  objects[objectCount++] = op;
+}
+
+function push(op: number): void {
+  stack = grow(stack, stackTop);
+  stack[stackTop++] = op;
+}
+
+/** Notes a refused child (traverse.ts); the walk goes on without it. */
+function refuse(parent: number, child: number): void {
+  if (refused.length < 100) refused.push(`${formatAddress(child)} from ${typeNameOf(gt, u32[(parent >>> 2) + TYPE])} at ${formatAddress(parent)}`);
+}
+
+// --- 2. the mark-alive pre-pass (3.14) --------------------------------------
+
+let aliveParent = 0;
+
+/** `mark_alive_stack_push`: a tracked object not yet ALIVE (and not an untrackable tuple) becomes ALIVE and is walked. */
+function markAlivePush(op: number): number {
+  if (op === 0) return 0;
+  if (!isGcObject(gt, op)) {
+    refuse(aliveParent, op);
+    return 0;
+  }
+  const bits = u8[op + BITS];
+  if ((bits & TRACKED) === 0 || (bits & (ALIVE | FROZEN)) !== 0) return 0;
+  const maybeUntrack = gt.hooks.maybeUntrack;
+  if (maybeUntrack !== undefined && maybeUntrack(gt.rc, op)) return 0;
+  Atomics.or(u8, op + BITS, ALIVE);
+  push(op);
+  return 0;
+}
+
+function markAliveFromRoots(): void {
+  const { visitRoots, visitStacks } = gt.hooks;
+  if (visitRoots === undefined && visitStacks === undefined) return;
+  stackTop = 0;
+  aliveParent = 0;
+  const rootPush = (op: number): void => {
+    markAlivePush(op);
+  };
+  visitRoots?.(gt.rc, rootPush);
+  visitStacks?.(gt.rc, rootPush);
+  while (stackTop > 0) {
+    const op = stack[--stackTop]!;
+    aliveParent = op;
+    traverseObject(gt, op, markAlivePush);
+  }
+}
+
+// --- 3. update_refs ----------------------------------------------------------
+
+let decrefParent = 0;
+
+/** `visit_decref`: one internal reference less for a tracked, mortal, unfrozen, not-ALIVE child. */
+function visitDecref(child: number): number {
+  if (child === 0) return 0;
+  if (!isGcObject(gt, child)) {
+    refuse(decrefParent, child);
+    return 0;
+  }
+  const bits = u8[child + BITS];
+  if ((bits & TRACKED) === 0 || (bits & (FROZEN | ALIVE)) !== 0 || u32[(child >>> 2) + LOCAL] === IMMORTAL) return 0;
+  if ((bits & UNREACHABLE) === 0) {
+    // gc_maybe_init_refs: the child may be met before its own update_refs turn.
+    u8[child + BITS] = bits | UNREACHABLE; // SAFETY: world stopped (every bits write below too)
+    i32[(child >>> 2) + TID] = 0;
+  }
+  i32[(child >>> 2) + TID]--;
+  return 0;
+}
+
+function updateRefs(): void {
+  const maybeUntrack = gt.hooks.maybeUntrack;
+  for (let k = 0; k < objectCount; k++) {
+    const op = objects[k]!;
+    const i = op >>> 2;
+    const bits = u8[op + BITS];
+    if ((bits & ALIVE) !== 0) continue;
+    if (u32[i + LOCAL] === IMMORTAL) {
+      // SAFETY: world stopped. An immortal object needs no collecting: untrack it.
+      u32[i + TID] = 0;
+      u8[op + BITS] = bits & ~(TRACKED | UNREACHABLE);
+      continue;
+    }
+    const deferred = (bits & DEFERRED) !== 0;
+    let refcount = u32[i + LOCAL] + (i32[i + SHARED] >> SHIFT);
+    if (deferred) refcount -= REF_DEFERRED;
+    if (refcount > 0 && !deferred && maybeUntrack !== undefined && maybeUntrack(gt.rc, op)) {
+      // gc_restore_refs: met as a child first, its ob_tid holds gc_refs.
+      if ((u8[op + BITS] & UNREACHABLE) !== 0) {
+        restoreTid(op);
+        u8[op + BITS] &= ~UNREACHABLE;
+      }
+      continue;
+    }
+    if ((bits & UNREACHABLE) === 0) {
+      u8[op + BITS] = bits | UNREACHABLE;
+      i32[i + TID] = 0;
+    }
+    i32[i + TID] += refcount;
+    decrefParent = op;
+    traverseObject(gt, op, visitDecref);
+  }
+}
+
+/** `gc_visit_thread_stacks`: each deferred reference on a stack counts as a reference from outside. */
+function visitStackRefs(): void {
+  const visitStacks = gt.hooks.visitStacks;
+  if (visitStacks === undefined) return;
+  visitStacks(gt.rc, (op) => {
+    if (op !== 0 && isGcObject(gt, op) && (u8[op + BITS] & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) i32[(op >>> 2) + TID]++;
+  });
+}
+
+// --- 4. mark -------------------------------------------------------------------
+
+let markParent = 0;
+
+/** `visit_clear_unreachable`. */
+function visitClearUnreachable(child: number): number {
+  if (child === 0) return 0;
+  if (!isGcObject(gt, child)) {
+    refuse(markParent, child);
+    return 0;
+  }
+  const bits = u8[child + BITS];
+  if ((bits & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) {
+    u8[child + BITS] = bits & ~UNREACHABLE;
+    push(child);
+  }
+  return 0;
+}
+
+/** `mark_reachable`: clears UNREACHABLE on everything `op` reaches. */
+function markReachable(op: number): void {
+  stackTop = 0;
+  for (;;) {
+    markParent = op;
+    traverseObject(gt, op, visitClearUnreachable);
+    if (stackTop === 0) return;
+    op = stack[--stackTop]!;
+  }
+}
+
+/** `mark_heap_visitor`. A negative gc_refs (a traverse that visited more references than the object has) counts as referenced: the object survives. */
+function markHeap(): void {
+  for (let k = 0; k < objectCount; k++) {
+    const op = objects[k]!;
+    const bits = u8[op + BITS];
+    if ((bits & ALIVE) !== 0 || (bits & UNREACHABLE) === 0) continue;
+    if (i32[(op >>> 2) + TID] !== 0) {
+      u8[op + BITS] = bits & ~UNREACHABLE;
+      markReachable(op);
+    }
+  }
+}
+
+// --- 5. scan -------------------------------------------------------------------
+
+/**
+ * `gc_restore_tid`: a merged object has no owner; any other gets its
+ * segment's owner, or is merged when the segment is abandoned.
+ */
+function restoreTid(op: number): void {
+  const i = op >>> 2;
+  if ((i32[i + SHARED] & REF_MERGED) !== 0) {
+    u32[i + TID] = 0;
+    return;
+  }
+  const owner = miBlockOwner(gt.mi, op);
+  if (owner === 0) {
+    u32[i + TID] = 0;
+    explicitMergeRefcount(gt.rc, op, 0);
+  } else {
+    u32[i + TID] = owner;
+  }
+}
+
+function hasLegacyFinalizer(op: number): boolean {
+  const has = gt.hooks.hasLegacyFinalizer;
+  return has !== undefined && has(gt.rc, op);
+}
+
+/** `scan_heap_visitor`; returns the number of reachable objects (the long-lived total). */
+function scanHeap(reason: number, unreachable: number[], legacy: number[]): number {
+  let longLived = 0;
+  for (let k = 0; k < objectCount; k++) {
+    const op = objects[k]!;
+    const bits = u8[op + BITS];
+    if ((bits & TRACKED) === 0) continue; // untracked on the way (immortal, untrackable tuple): already restored
+    if ((bits & UNREACHABLE) !== 0) {
+      disableDeferredRefcount(gt.rc, op);
+      // The worklist's reference keeps it alive until the end.
+      u32[(op >>> 2) + TID] = 0;
+      explicitMergeRefcount(gt.rc, op, 1);
+      if (hasLegacyFinalizer(op)) {
+        u8[op + BITS] &= ~UNREACHABLE;
+        legacy.push(op);
+      } else {
+        unreachable.push(op);
+      }
+      continue;
+    }
+    if (reason === GC_REASON_SHUTDOWN) disableDeferredRefcount(gt.rc, op);
+    restoreTid(op);
+    if ((bits & ALIVE) !== 0) u8[op + BITS] &= ~ALIVE;
+    longLived++;
+  }
+  return longLived;
+}
+
+/** `move_legacy_finalizer_reachable`: what a legacy finalizer reaches cannot be collected either. */
+function moveLegacyFinalizerReachable(unreachable: number[], legacy: number[]): void {
+  for (let k = legacy.length - 1; k >= 0; k--) markReachable(legacy[k]!);
+  let kept = 0;
+  for (let k = 0; k < unreachable.length; k++) {
+    const op = unreachable[k]!;
+    if ((u8[op + BITS] & UNREACHABLE) === 0) legacy.push(op);
+    else unreachable[kept++] = op;
+  }
+  unreachable.length = kept;
+}
+
+// --- 6. weakrefs -----------------------------------------------------------------
+
+/**
+ * `clear_weakrefs`, in two passes (gh-135552). The first (world stopped,
+ * before finalizers) clears unreachable weakrefs themselves and the
+ * weakrefs with callbacks to unreachable objects other than classes, and
+ * queues the callbacks of those that are reachable. The second (after
+ * finalizers) clears every weakref still pointing at an unreachable object,
+ * including any a finalizer created (GH-91636), without callbacks.
+ */
+function clearWeakrefs(unreachable: number[], wrcbToCall: number[], beforeFinalizers: boolean): void {
+  const hooks = gt.hooks.weakrefs;
+  if (hooks === undefined) return;
+  const rc = gt.rc;
+  for (let k = unreachable.length - 1; k >= 0; k--) {
+    const op = unreachable[k]!;
+    if (beforeFinalizers && hooks.isWeakref(rc, op)) hooks.clear(rc, op);
+    const refs = hooks.weakrefsTo(rc, op);
+    if (refs.length === 0) continue;
+    const isClass = hooks.isClass !== undefined && hooks.isClass(rc, op);
+    for (const wr of refs) {
+      if (!beforeFinalizers) {
+        hooks.clear(rc, wr);
+        continue;
+      }
+      if (isClass || !hooks.hasCallback(rc, wr)) continue;
+      hooks.clear(rc, wr);
+      // No callback for a weakref that is itself garbage (bpo-38006).
+      if ((u8[wr + BITS] & UNREACHABLE) !== 0) continue;
+      u32[(wr >>> 2) + TID] = 0;
+      explicitMergeRefcount(rc, wr, 1);
+      wrcbToCall.push(wr);
+    }
+  }
+}
+
+function callWeakrefCallbacks(wrcbToCall: number[]): void {
+  const hooks = gt.hooks.weakrefs!;
+  while (wrcbToCall.length > 0) {
+    const wr = wrcbToCall.pop()!;
+    try {
+      hooks.callCallback(gt.rc, wr);
+    } catch (error) {
+      reportUnraisable(gt, `in weakref callback of ${formatAddress(wr)}`, error);
+    }
+    decref(gt.rc, wr);
+  }
+}
+
+// --- 7. finalizers ---------------------------------------------------------------
+
+/** `finalize_garbage`: each object's finalizer once (FINALIZED), with the world running. */
+function finalizeGarbage(unreachable: number[]): void {
+  for (let k = unreachable.length - 1; k >= 0; k--) {
+    const op = unreachable[k]!;
+    if ((Atomics.load(u8, op + BITS) & FINALIZED) !== 0) continue;
+    const type = u32[(op >>> 2) + TYPE];
+    const id = u32[(type + TP_FINALIZE_OFFSET) >>> 2];
+    if (id === 0) continue;
+    const finalize = gt.finalize[id];
+    if (finalize === undefined || finalize === null) continue;
+    Atomics.or(u8, op + BITS, FINALIZED);
+    try {
+      finalize(gt.rc, op);
+    } catch (error) {
+      reportUnraisable(gt, `while finalizing ${typeNameOf(gt, type)} object at ${formatAddress(op)}`, error);
+    }
+  }
+}
+
+// --- 8. resurrection -------------------------------------------------------------
+
+/** `visit_decref_unreachable`. */
+function visitDecrefUnreachable(child: number): number {
+  if (child === 0 || !isGcObject(gt, child)) return 0;
+  if ((u8[child + BITS] & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) u32[(child >>> 2) + LOCAL]--;
+  return 0;
+}
+
+/**
+ * `handle_resurrected_objects` (world stopped): an unreachable object that a
+ * finalizer made referenced from outside survives, with everything it
+ * reaches, and is not counted as collected. Entries are merged with
+ * `ob_ref_local` 0, which serves as the scratch count.
+ */
+function handleResurrectedObjects(unreachable: number[], objsToDecref: number[]): void {
+  let kept = 0;
+  for (let k = 0; k < unreachable.length; k++) {
+    const op = unreachable[k]!;
+    const bits = u8[op + BITS];
+    if ((bits & TRACKED) === 0) {
+      // A finalizer untracked it: it is released after the pause.
+      u8[op + BITS] = bits & ~UNREACHABLE;
+      objsToDecref.push(op);
+      continue;
+    }
+    // CPython makes an object immortal when its count does not fit the 32-bit
+    // scratch word; shared counts here are at most 2^29 (DESIGN.md §5).
+    const refcount = i32[(op >>> 2) + SHARED] >> SHIFT;
+    unreachable[kept++] = op;
+    // Minus the worklist's reference.
+    u32[(op >>> 2) + LOCAL] += refcount - 1;
+    traverseObject(gt, op, visitDecrefUnreachable);
+  }
+  unreachable.length = kept;
+  let anyResurrected = false;
+  for (let k = unreachable.length - 1; k >= 0; k--) {
+    const op = unreachable[k]!;
+    const gcRefs = i32[(op >>> 2) + LOCAL];
+    u32[(op >>> 2) + LOCAL] = 0;
+    if ((u8[op + BITS] & UNREACHABLE) !== 0 && gcRefs > 0) {
+      anyResurrected = true;
+      u8[op + BITS] &= ~UNREACHABLE;
+      markReachable(op);
+    }
+  }
+  if (!anyResurrected) return;
+  kept = 0;
+  for (let k = 0; k < unreachable.length; k++) {
+    const op = unreachable[k]!;
+    if ((u8[op + BITS] & UNREACHABLE) === 0) {
+      // Survives: drop the worklist's reference (it stays merged, with no owner).
+      Atomics.sub(i32, (op >>> 2) + SHARED, REF_SHARED_UNIT);
+    } else {
+      unreachable[kept++] = op;
+    }
+  }
+  unreachable.length = kept;
+}
+
+// --- 9. delete -------------------------------------------------------------------
+
+/** `cleanup_worklist`: release each entry's worklist reference. */
+function cleanupWorklist(list: number[]): void {
+  while (list.length > 0) {
+    const op = list.pop()!;
+    Atomics.and(u8, op + BITS, ~UNREACHABLE);
+    decref(gt.rc, op);
+  }
+}
+
+/** `delete_garbage`: `tp_clear` breaks the cycles (or DEBUG_SAVEALL keeps them in gc.garbage). */
+function deleteGarbage(unreachable: number[], result: CollectionResult): void {
+  const saveAll = (Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET)) & DEBUG_SAVEALL) !== 0;
+  while (unreachable.length > 0) {
+    const op = unreachable.pop()!;
+    Atomics.and(u8, op + BITS, ~UNREACHABLE);
+    if ((Atomics.load(u8, op + BITS) & TRACKED) === 0) {
+      // Untracked by some other object's tp_clear meanwhile.
+      decref(gt.rc, op);
+      continue;
+    }
+    result.collected++;
+    if (saveAll) {
+      appendGarbage(gt, op);
+    } else {
+      const type = u32[(op >>> 2) + TYPE];
+      const id = u32[(type + TP_CLEAR_OFFSET) >>> 2];
+      const clear = id === 0 ? null : gt.clear[id];
+      if (clear !== undefined && clear !== null) {
+        try {
+          clear(gt.rc, op);
+        } catch (error) {
+          reportUnraisable(gt, `in tp_clear of ${typeNameOf(gt, type)}`, error);
+        }
+      }
+    }
+    decref(gt.rc, op);
+  }
+}
+
+/** `handle_legacy_finalizers`: uncollectable; to gc.garbage when they have `tp_del` (or with DEBUG_SAVEALL). */
+function handleLegacyFinalizers(legacy: number[], result: CollectionResult): void {
+  const debug = Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET));
+  while (legacy.length > 0) {
+    const op = legacy.pop()!;
+    result.uncollectable++;
+    if ((debug & DEBUG_UNCOLLECTABLE) !== 0) debugCycle('uncollectable', op);
+    if ((debug & DEBUG_SAVEALL) !== 0 || hasLegacyFinalizer(op)) appendGarbage(gt, op);
+    decref(gt.rc, op);
+  }
+}
+
+/** `debug_cycle`: `gc: <msg> <<type> <address>>`. */
+function debugCycle(message: string, op: number): void {
+  writeDebug(gt, `gc: ${message} <${typeNameOf(gt, u32[(op >>> 2) + TYPE])} ${formatAddress(op)}>\n`);
+}

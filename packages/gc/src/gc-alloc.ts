@@ -1,0 +1,39 @@
+/**
+ * Allocating and freeing GC objects (`_PyObject_GC_New`/`NewVar` through
+ * `gc_alloc`, and `PyObject_GC_Del`): `allocObject` of `@ft/refcount` puts
+ * the instance of a GC type in the GC heap, where collections find it; this
+ * adds the allocation counting that schedules them.
+ */
+
+import { allocObject, freeObject, GC_BITS_TRACKED, OB_GC_BITS_OFFSET } from '@ft/refcount';
+import type { GcThread } from './gc-thread.js';
+import { recordAllocation, recordDeallocation } from './schedule.js';
+
+/**
+ * A new, untracked instance of the GC type `type` with one reference, or 0
+ * when memory is exhausted (`_PyObject_GC_New`, or `_PyObject_GC_NewVar`
+ * with `nitems`). The caller tracks it once its fields are valid.
+ * @example
+ * ```ts
+ * const op = gcNew(gt, pairType);
+ * // ... fill in its fields ...
+ * gcTrack(gt.rc, op);
+ * ```
+ * @public
+ */
+export function gcNew(gt: GcThread, type: number, nitems = 0): number {
+  const op = allocObject(gt.rc, type, nitems);
+  if (op !== 0) recordAllocation(gt);
+  return op;
+}
+
+/**
+ * Frees a GC object's memory (`PyObject_GC_Del`), for a GC type's dealloc:
+ * untracks it if its dealloc did not, counts the deallocation, frees.
+ * @public
+ */
+export function gcDel(gt: GcThread, op: number): void {
+  Atomics.and(gt.u8, op + OB_GC_BITS_OFFSET, ~GC_BITS_TRACKED);
+  recordDeallocation(gt);
+  freeObject(gt.rc, op);
+}

@@ -1,0 +1,39 @@
+/**
+ * Calling a type's traverse behaviour (`Py_TYPE(op)->tp_traverse(op, visit,
+ * arg)`) and refusing what a faulty one hands back. The collector writes to
+ * every child it is given (it borrows the child's `ob_tid`), so a child that
+ * is not an object of the GC heaps — a foreign or interior address, a
+ * number that is not an address — would be a write into someone else's
+ * memory. Each child is checked against mimalloc's page records first
+ * (`miIsObjectAddress`); a refused one is skipped and remembered, and the
+ * collection reports it once it has restored every object.
+ */
+
+import { fatalError, formatAddress } from '@ft/atomics';
+import { MI_HEAP_GC, MI_HEAP_GC_PRE, miIsObjectAddress } from '@ft/mimalloc';
+import { OB_TYPE_OFFSET, TP_TRAVERSE_OFFSET } from '@ft/refcount';
+import type { GcThread } from './gc-thread.js';
+
+/** The heaps GC objects live in (CPython's `_Py_MIMALLOC_HEAP_GC` and `_GC_PRE`). @internal */
+export const GC_HEAPS_MASK = (1 << MI_HEAP_GC) | (1 << MI_HEAP_GC_PRE);
+
+const K_TYPE_INDEX = OB_TYPE_OFFSET >>> 2;
+const K_TRAVERSE_INDEX = TP_TRAVERSE_OFFSET >>> 2;
+
+/**
+ * Runs `op`'s traverse behaviour with `visit`; returns what it returned
+ * (non-zero: `visit` stopped it). A type without one has nothing to visit.
+ * @internal
+ */
+export function traverseObject(gt: GcThread, op: number, visit: (child: number) => number): number {
+  const id = gt.u32[(gt.u32[(op >>> 2) + K_TYPE_INDEX] >>> 2) + K_TRAVERSE_INDEX];
+  if (id === 0) return 0;
+  const fn = gt.traverse[id];
+  if (fn === undefined || fn === null) fatalError(`object ${formatAddress(op)} names traverse behaviour ${id}, which this thread did not register`);
+  return fn(gt.rc, op, visit);
+}
+
+/** Whether `child`, handed to a visit by a traverse behaviour, is an object address in the GC heaps. @internal */
+export function isGcObject(gt: GcThread, child: number): boolean {
+  return miIsObjectAddress(gt.mi, child, GC_HEAPS_MASK);
+}
