@@ -126,6 +126,13 @@ let stackTop = 0;
 /** Addresses a traverse behaviour handed out that are not GC objects (reported after the collection). */
 let refused: string[] = [];
 
+/**
+ * Test seams: the stress test's controls turn a step off to show that its
+ * checks catch a collector without it. Never false otherwise.
+ * @internal
+ */
+export const collectSeams = { drainMergeQueues: true, restoreTid: true };
+
 /** What one collection found. @internal */
 export interface CollectionResult {
   collected: number;
@@ -201,7 +208,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     for (let i = 1; i <= generation; i++) Atomics.store(i32, gcWord(state, GC_OLD0_COUNT_OFFSET) + i - 1, 0);
 
     mergeAllPerThreadRefcounts(rc);
-    objsToDecref = drainMergeQueuesStopped(rc);
+    objsToDecref = collectSeams.drainMergeQueues ? drainMergeQueuesStopped(rc) : [];
 
     findObjects();
     if (Atomics.load(i32, gcWord(state, GC_FREEZE_ACTIVE_OFFSET)) === 0) markAliveFromRoots();
@@ -431,6 +438,7 @@ function markHeap(): void {
  * segment's owner, or is merged when the segment is abandoned.
  */
 function restoreTid(op: number): void {
+  if (!collectSeams.restoreTid) return;
   const i = op >>> 2;
   if ((i32[i + SHARED] & REF_MERGED) !== 0) {
     u32[i + TID] = 0;
