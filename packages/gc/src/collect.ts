@@ -43,12 +43,10 @@
  */
 
 import { formatAddress, monotonicMs, startTheWorld, stopTheWorld } from '@ft/atomics';
-import { miBlockOwner, miVisitBlocks } from '@ft/mimalloc';
+import { MI_SEGMENT_SIZE, miBlockOwner, miVisitBlocks } from '@ft/mimalloc';
 import {
   decref,
-  disableDeferredRefcount,
   drainMergeQueuesStopped,
-  explicitMergeRefcount,
   GC_BITS_ALIVE,
   GC_BITS_DEFERRED,
   GC_BITS_FINALIZED,
@@ -89,7 +87,8 @@ import {
   GC_YOUNG_COUNT_OFFSET,
   NUM_GENERATIONS,
 } from './layout.js';
-import { GC_HEAPS_MASK, isGcObject, traverseObject } from './traverse.js';
+import { WorkList } from './worklist.js';
+import { GC_HEAPS_MASK, isGcObject, resetObjectCache, traverseObject } from './traverse.js';
 import { reportUnraisable, typeNameOf, writeDebug } from './report.js';
 
 // Object header words, as indices from `op >>> 2`, and the bits byte.
@@ -106,6 +105,9 @@ const FINALIZED = GC_BITS_FINALIZED;
 const DEFERRED = GC_BITS_DEFERRED;
 const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
 const SHIFT = 2;
+/** The shared-count bias of a deferred object (`_Py_REF_DEFERRED` in the shared word). */
+const DEFERRED_BIAS = REF_DEFERRED << SHIFT;
+const SEGMENT_MASK = MI_SEGMENT_SIZE - 1;
 
 /**
  * The state of the collection this thread runs (`struct collection_state`).
@@ -132,6 +134,12 @@ let refused: string[] = [];
  * @internal
  */
 export const collectSeams = { drainMergeQueues: true, restoreTid: true };
+
+/** The worklists, reused by every collection on this thread (worklist.ts). */
+const unreachableList = new WorkList();
+const legacyList = new WorkList();
+const wrcbList = new WorkList();
+const decrefList = new WorkList();
 
 /** What one collection found. @internal */
 export interface CollectionResult {
@@ -194,13 +202,18 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   const state = thread.state;
   const rc = thread.rc;
   const group = u32[(state + GC_GROUP_OFFSET) >>> 2];
-  const unreachable: number[] = [];
-  const legacy: number[] = [];
-  const wrcbToCall: number[] = [];
-  let objsToDecref: number[];
+  const unreachable = unreachableList;
+  const legacy = legacyList;
+  const wrcbToCall = wrcbList;
+  const objsToDecref = decrefList;
+  unreachable.truncate(0);
+  legacy.truncate(0);
+  wrcbToCall.truncate(0);
+  objsToDecref.truncate(0);
   let longLived = 0;
 
   stopTheWorld(thread.heap, group);
+  resetObjectCache();
   try {
     // Counters (3.14's): the young count restarts; an old generation counts the collections below it.
     if (generation + 1 < NUM_GENERATIONS) Atomics.add(i32, gcWord(state, GC_OLD0_COUNT_OFFSET) + generation, 1);
@@ -208,7 +221,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     for (let i = 1; i <= generation; i++) Atomics.store(i32, gcWord(state, GC_OLD0_COUNT_OFFSET) + i - 1, 0);
 
     mergeAllPerThreadRefcounts(rc);
-    objsToDecref = collectSeams.drainMergeQueues ? drainMergeQueuesStopped(rc) : [];
+    if (collectSeams.drainMergeQueues) for (const op of drainMergeQueuesStopped(rc)) objsToDecref.push(op);
 
     findObjects();
     if (Atomics.load(i32, gcWord(state, GC_FREEZE_ACTIVE_OFFSET)) === 0) markAliveFromRoots();
@@ -219,7 +232,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     if (legacy.length !== 0) moveLegacyFinalizerReachable(unreachable, legacy);
 
     const debug = Atomics.load(i32, gcWord(state, GC_DEBUG_OFFSET));
-    if ((debug & DEBUG_COLLECTABLE) !== 0) for (let i = unreachable.length - 1; i >= 0; i--) debugCycle('collectable', unreachable[i]!);
+    if ((debug & DEBUG_COLLECTABLE) !== 0) for (let i = unreachable.length - 1; i >= 0; i--) debugCycle('collectable', unreachable.get(i));
     Atomics.store(i32, gcWord(state, GC_LONG_LIVED_TOTAL_OFFSET), longLived);
     clearWeakrefs(unreachable, wrcbToCall, true);
   } finally {
@@ -232,8 +245,8 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   finalizeGarbage(unreachable);
 
   stopTheWorld(thread.heap, group);
+  resetObjectCache();
   try {
-    objsToDecref = [];
     handleResurrectedObjects(unreachable, objsToDecref);
     // Weakrefs without callbacks, to classes, and any a finalizer created (gh-135552, GH-91636).
     clearWeakrefs(unreachable, wrcbToCall, false);
@@ -434,23 +447,82 @@ function markHeap(): void {
 // --- 5. scan -------------------------------------------------------------------
 
 /**
+ * `merge_refcount` with the world stopped: both counts plus `extra` into the
+ * shared word, flags MERGED, no owner (plain accesses: nobody else runs).
+ * Returns the merged count.
+ */
+function mergeStopped(op: number, extra: number): number {
+  const i = op >>> 2;
+  const refcount = u32[i + LOCAL]! + (i32[i + SHARED]! >> SHIFT) + extra;
+  u32[i + TID] = 0;
+  u32[i + LOCAL] = 0;
+  i32[i + SHARED] = (refcount << SHIFT) | REF_MERGED;
+  return refcount;
+}
+
+/** The owner of the last segment looked up (objects are visited page by page). */
+let ownerSegment = 0;
+let ownerOfSegment = 0;
+
+/**
  * `gc_restore_tid`: a merged object has no owner; any other gets its
  * segment's owner, or is merged when the segment is abandoned.
  */
 function restoreTid(op: number): void {
   if (!collectSeams.restoreTid) return;
   const i = op >>> 2;
-  if ((i32[i + SHARED] & REF_MERGED) !== 0) {
+  if ((i32[i + SHARED]! & REF_MERGED) !== 0) {
     u32[i + TID] = 0;
     return;
   }
-  const owner = miBlockOwner(gt.mi, op);
-  if (owner === 0) {
-    u32[i + TID] = 0;
-    explicitMergeRefcount(gt.rc, op, 0);
-  } else {
-    u32[i + TID] = owner;
+  const segment = ((op - 1) & ~SEGMENT_MASK) >>> 0;
+  if (segment !== ownerSegment) {
+    ownerSegment = segment;
+    ownerOfSegment = miBlockOwner(gt.mi, op);
   }
+  if (ownerOfSegment === 0) mergeStopped(op, 0);
+  else u32[i + TID] = ownerOfSegment;
+}
+
+/**
+ * `scan_heap_visitor`; returns the number of reachable objects (the
+ * long-lived total). SAFETY: world stopped; the bits, counts and `ob_tid` of
+ * every object are written plain, as CPython's `merge_refcount` does.
+ */
+function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): number {
+  const hasLegacy = gt.hooks.hasLegacyFinalizer;
+  const rc = gt.rc;
+  const shutdown = reason === GC_REASON_SHUTDOWN;
+  ownerSegment = 0;
+  let longLived = 0;
+  for (let k = 0; k < objectCount; k++) {
+    const op = objects[k]!;
+    let bits = u8[op + BITS]!;
+    if ((bits & TRACKED) === 0) continue; // untracked on the way (immortal, untrackable tuple): already restored
+    if ((bits & UNREACHABLE) !== 0 || shutdown) {
+      // disable_deferred_refcounting: unreachable objects die as soon as their counts say so.
+      if ((bits & DEFERRED) !== 0) {
+        bits &= ~DEFERRED;
+        u8[op + BITS] = bits;
+        i32[(op >>> 2) + SHARED] -= DEFERRED_BIAS;
+      }
+    }
+    if ((bits & UNREACHABLE) !== 0) {
+      // The worklist's reference keeps it alive until the end.
+      mergeStopped(op, 1);
+      if (hasLegacy !== undefined && hasLegacy(rc, op)) {
+        u8[op + BITS] = bits & ~UNREACHABLE;
+        legacy.push(op);
+      } else {
+        unreachable.push(op);
+      }
+      continue;
+    }
+    restoreTid(op);
+    if ((bits & ALIVE) !== 0) u8[op + BITS] = bits & ~ALIVE;
+    longLived++;
+  }
+  return longLived;
 }
 
 function hasLegacyFinalizer(op: number): boolean {
@@ -458,44 +530,16 @@ function hasLegacyFinalizer(op: number): boolean {
   return has !== undefined && has(gt.rc, op);
 }
 
-/** `scan_heap_visitor`; returns the number of reachable objects (the long-lived total). */
-function scanHeap(reason: number, unreachable: number[], legacy: number[]): number {
-  let longLived = 0;
-  for (let k = 0; k < objectCount; k++) {
-    const op = objects[k]!;
-    const bits = u8[op + BITS];
-    if ((bits & TRACKED) === 0) continue; // untracked on the way (immortal, untrackable tuple): already restored
-    if ((bits & UNREACHABLE) !== 0) {
-      disableDeferredRefcount(gt.rc, op);
-      // The worklist's reference keeps it alive until the end.
-      u32[(op >>> 2) + TID] = 0;
-      explicitMergeRefcount(gt.rc, op, 1);
-      if (hasLegacyFinalizer(op)) {
-        u8[op + BITS] &= ~UNREACHABLE;
-        legacy.push(op);
-      } else {
-        unreachable.push(op);
-      }
-      continue;
-    }
-    if (reason === GC_REASON_SHUTDOWN) disableDeferredRefcount(gt.rc, op);
-    restoreTid(op);
-    if ((bits & ALIVE) !== 0) u8[op + BITS] &= ~ALIVE;
-    longLived++;
-  }
-  return longLived;
-}
-
 /** `move_legacy_finalizer_reachable`: what a legacy finalizer reaches cannot be collected either. */
-function moveLegacyFinalizerReachable(unreachable: number[], legacy: number[]): void {
-  for (let k = legacy.length - 1; k >= 0; k--) markReachable(legacy[k]!);
+function moveLegacyFinalizerReachable(unreachable: WorkList, legacy: WorkList): void {
+  for (let k = legacy.length - 1; k >= 0; k--) markReachable(legacy.get(k));
   let kept = 0;
   for (let k = 0; k < unreachable.length; k++) {
-    const op = unreachable[k]!;
+    const op = unreachable.get(k);
     if ((u8[op + BITS] & UNREACHABLE) === 0) legacy.push(op);
-    else unreachable[kept++] = op;
+    else unreachable.set(kept++, op);
   }
-  unreachable.length = kept;
+  unreachable.truncate(kept);
 }
 
 // --- 6. weakrefs -----------------------------------------------------------------
@@ -508,12 +552,12 @@ function moveLegacyFinalizerReachable(unreachable: number[], legacy: number[]): 
  * finalizers) clears every weakref still pointing at an unreachable object,
  * including any a finalizer created (GH-91636), without callbacks.
  */
-function clearWeakrefs(unreachable: number[], wrcbToCall: number[], beforeFinalizers: boolean): void {
+function clearWeakrefs(unreachable: WorkList, wrcbToCall: WorkList, beforeFinalizers: boolean): void {
   const hooks = gt.hooks.weakrefs;
   if (hooks === undefined) return;
   const rc = gt.rc;
   for (let k = unreachable.length - 1; k >= 0; k--) {
-    const op = unreachable[k]!;
+    const op = unreachable.get(k);
     if (beforeFinalizers && hooks.isWeakref(rc, op)) hooks.clear(rc, op);
     const refs = hooks.weakrefsTo(rc, op);
     if (refs.length === 0) continue;
@@ -527,17 +571,16 @@ function clearWeakrefs(unreachable: number[], wrcbToCall: number[], beforeFinali
       hooks.clear(rc, wr);
       // No callback for a weakref that is itself garbage (bpo-38006).
       if ((u8[wr + BITS] & UNREACHABLE) !== 0) continue;
-      u32[(wr >>> 2) + TID] = 0;
-      explicitMergeRefcount(rc, wr, 1);
+      mergeStopped(wr, 1);
       wrcbToCall.push(wr);
     }
   }
 }
 
-function callWeakrefCallbacks(wrcbToCall: number[]): void {
+function callWeakrefCallbacks(wrcbToCall: WorkList): void {
   const hooks = gt.hooks.weakrefs!;
   while (wrcbToCall.length > 0) {
-    const wr = wrcbToCall.pop()!;
+    const wr = wrcbToCall.pop();
     try {
       hooks.callCallback(gt.rc, wr);
     } catch (error) {
@@ -550,9 +593,9 @@ function callWeakrefCallbacks(wrcbToCall: number[]): void {
 // --- 7. finalizers ---------------------------------------------------------------
 
 /** `finalize_garbage`: each object's finalizer once (FINALIZED), with the world running. */
-function finalizeGarbage(unreachable: number[]): void {
+function finalizeGarbage(unreachable: WorkList): void {
   for (let k = unreachable.length - 1; k >= 0; k--) {
-    const op = unreachable[k]!;
+    const op = unreachable.get(k);
     if ((Atomics.load(u8, op + BITS) & FINALIZED) !== 0) continue;
     const type = u32[(op >>> 2) + TYPE];
     const id = u32[(type + TP_FINALIZE_OFFSET) >>> 2];
@@ -583,10 +626,10 @@ function visitDecrefUnreachable(child: number): number {
  * reaches, and is not counted as collected. Entries are merged with
  * `ob_ref_local` 0, which serves as the scratch count.
  */
-function handleResurrectedObjects(unreachable: number[], objsToDecref: number[]): void {
+function handleResurrectedObjects(unreachable: WorkList, objsToDecref: WorkList): void {
   let kept = 0;
   for (let k = 0; k < unreachable.length; k++) {
-    const op = unreachable[k]!;
+    const op = unreachable.get(k);
     const bits = u8[op + BITS];
     if ((bits & TRACKED) === 0) {
       // A finalizer untracked it: it is released after the pause.
@@ -597,15 +640,15 @@ function handleResurrectedObjects(unreachable: number[], objsToDecref: number[])
     // CPython makes an object immortal when its count does not fit the 32-bit
     // scratch word; shared counts here are at most 2^29 (DESIGN.md §5).
     const refcount = i32[(op >>> 2) + SHARED] >> SHIFT;
-    unreachable[kept++] = op;
+    unreachable.set(kept++, op);
     // Minus the worklist's reference.
     u32[(op >>> 2) + LOCAL] += refcount - 1;
     traverseObject(gt, op, visitDecrefUnreachable);
   }
-  unreachable.length = kept;
+  unreachable.truncate(kept);
   let anyResurrected = false;
   for (let k = unreachable.length - 1; k >= 0; k--) {
-    const op = unreachable[k]!;
+    const op = unreachable.get(k);
     const gcRefs = i32[(op >>> 2) + LOCAL];
     u32[(op >>> 2) + LOCAL] = 0;
     if ((u8[op + BITS] & UNREACHABLE) !== 0 && gcRefs > 0) {
@@ -617,33 +660,33 @@ function handleResurrectedObjects(unreachable: number[], objsToDecref: number[])
   if (!anyResurrected) return;
   kept = 0;
   for (let k = 0; k < unreachable.length; k++) {
-    const op = unreachable[k]!;
+    const op = unreachable.get(k);
     if ((u8[op + BITS] & UNREACHABLE) === 0) {
       // Survives: drop the worklist's reference (it stays merged, with no owner).
       Atomics.sub(i32, (op >>> 2) + SHARED, REF_SHARED_UNIT);
     } else {
-      unreachable[kept++] = op;
+      unreachable.set(kept++, op);
     }
   }
-  unreachable.length = kept;
+  unreachable.truncate(kept);
 }
 
 // --- 9. delete -------------------------------------------------------------------
 
 /** `cleanup_worklist`: release each entry's worklist reference. */
-function cleanupWorklist(list: number[]): void {
+function cleanupWorklist(list: WorkList): void {
   while (list.length > 0) {
-    const op = list.pop()!;
+    const op = list.pop();
     Atomics.and(u8, op + BITS, ~UNREACHABLE);
     decref(gt.rc, op);
   }
 }
 
 /** `delete_garbage`: `tp_clear` breaks the cycles (or DEBUG_SAVEALL keeps them in gc.garbage). */
-function deleteGarbage(unreachable: number[], result: CollectionResult): void {
+function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
   const saveAll = (Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET)) & DEBUG_SAVEALL) !== 0;
   while (unreachable.length > 0) {
-    const op = unreachable.pop()!;
+    const op = unreachable.pop();
     Atomics.and(u8, op + BITS, ~UNREACHABLE);
     if ((Atomics.load(u8, op + BITS) & TRACKED) === 0) {
       // Untracked by some other object's tp_clear meanwhile.
@@ -670,10 +713,10 @@ function deleteGarbage(unreachable: number[], result: CollectionResult): void {
 }
 
 /** `handle_legacy_finalizers`: uncollectable; to gc.garbage when they have `tp_del` (or with DEBUG_SAVEALL). */
-function handleLegacyFinalizers(legacy: number[], result: CollectionResult): void {
+function handleLegacyFinalizers(legacy: WorkList, result: CollectionResult): void {
   const debug = Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET));
   while (legacy.length > 0) {
-    const op = legacy.pop()!;
+    const op = legacy.pop();
     result.uncollectable++;
     if ((debug & DEBUG_UNCOLLECTABLE) !== 0) debugCycle('uncollectable', op);
     if ((debug & DEBUG_SAVEALL) !== 0 || hasLegacyFinalizer(op)) appendGarbage(gt, op);

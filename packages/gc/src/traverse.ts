@@ -33,7 +33,30 @@ export function traverseObject(gt: GcThread, op: number, visit: (child: number) 
   return fn(gt.rc, op, visit);
 }
 
+/**
+ * The objects of the page the last accepted child was in: [first object,
+ * end, block size], and the block-size mask when it is a power of two.
+ * Children of one container tend to sit in a few pages, so most checks are
+ * a range test and a mask. Valid only while pages cannot change: the
+ * collector resets it whenever it stops the world.
+ */
+const lastPage = new Uint32Array(3);
+let lastMask = -1;
+
+/** Forgets the cached page (the world was restarted since it was filled). @internal */
+export function resetObjectCache(): void {
+  lastPage[0] = 0;
+  lastPage[1] = 0;
+}
+
 /** Whether `child`, handed to a visit by a traverse behaviour, is an object address in the GC heaps. @internal */
 export function isGcObject(gt: GcThread, child: number): boolean {
-  return miIsObjectAddress(gt.mi, child, GC_HEAPS_MASK);
+  const offset = child - lastPage[0]!;
+  if (offset >= 0 && child < lastPage[1]!) {
+    return lastMask >= 0 ? (offset & lastMask) === 0 : offset % lastPage[2]! === 0;
+  }
+  if (!miIsObjectAddress(gt.mi, child, GC_HEAPS_MASK, lastPage)) return false;
+  const block = lastPage[2]!;
+  lastMask = (block & (block - 1)) === 0 ? block - 1 : -1;
+  return true;
 }

@@ -209,12 +209,16 @@ export function miBlockOwner(t: MiThread, p: number): number {
  * object offset, as {@link miVisitBlocks} reports it. It does not say the
  * block is live: a freed block's address passes too. The collector uses it
  * to refuse what a faulty traverse function hands it (a foreign or interior
- * address) before writing to it. Never throws and never writes.
+ * address) before writing to it. Never throws and never writes to the heap.
+ * When it answers true and `range` is given, `range` receives the page's
+ * objects: [first object address, end of the last block, block size], so a
+ * caller can check further addresses of that page itself while the page
+ * cannot change (the world is stopped).
  * SAFETY: plain reads of page records other threads may own: the world is
  * stopped when the collector calls it; otherwise the answer may be stale.
  * @beta
  */
-export function miIsObjectAddress(t: MiThread, p: number, tagMask: number): boolean {
+export function miIsObjectAddress(t: MiThread, p: number, tagMask: number, range?: Uint32Array): boolean {
   if (typeof p !== 'number' || p >>> 0 !== p || (p & 3) !== 0 || p - t.addressLow < 0 || p - t.addressLow >= t.addressSpan) return false;
   const u32 = t.u32;
   const segment = Atomics.load(u32, segmentMapEntry(t.heap, t.shared, p) >>> 2);
@@ -230,6 +234,14 @@ export function miIsObjectAddress(t: MiThread, p: number, tagMask: number): bool
   const blockSize = u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2];
   if (blockSize < 2 || (tagMask & (1 << t.u8[page + PAGE_TAG_OFFSET])) === 0) return false;
   const debugOffset = t.u8[page + PAGE_DEBUG_OFFSET_OFFSET];
-  const offset = p - (debugOffset === 0 ? 0 : debugOffset - MI_OBJECT_DEBUG_OFFSET) - u32[(page + PAGE_START_OFFSET) >>> 2];
-  return offset >= 0 && offset < t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] * blockSize && offset % blockSize === 0;
+  const firstObject = u32[(page + PAGE_START_OFFSET) >>> 2] + (debugOffset === 0 ? 0 : debugOffset - MI_OBJECT_DEBUG_OFFSET);
+  const end = firstObject + t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] * blockSize;
+  const offset = p - firstObject;
+  if (!(offset >= 0 && p < end && offset % blockSize === 0)) return false;
+  if (range !== undefined) {
+    range[0] = firstObject;
+    range[1] = end;
+    range[2] = blockSize;
+  }
+  return true;
 }
