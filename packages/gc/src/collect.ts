@@ -65,6 +65,9 @@ import {
   REF_SHARED_UNIT,
   TP_CLEAR_OFFSET,
   TP_FINALIZE_OFFSET,
+  TP_TRAVERSE_OFFSET,
+  type RcThread,
+  type TraverseFn,
 } from '@ft/refcount';
 import type { GcThread } from './gc-thread.js';
 import { gcWord, shouldCollect } from './gc-state.js';
@@ -96,6 +99,7 @@ const TID = OB_TID_OFFSET >>> 2;
 const LOCAL = OB_REF_LOCAL_OFFSET >>> 2;
 const SHARED = OB_REF_SHARED_OFFSET >>> 2;
 const TYPE = OB_TYPE_OFFSET >>> 2;
+const TRAVERSE = TP_TRAVERSE_OFFSET >>> 2;
 const BITS = OB_GC_BITS_OFFSET;
 const TRACKED = GC_BITS_TRACKED;
 const UNREACHABLE = GC_BITS_UNREACHABLE;
@@ -125,6 +129,22 @@ let objectCount = 0;
 /** The scratch stack of the marking walks (`_PyObjectStack`). */
 let stack: Uint32Array = new Uint32Array(1024);
 let stackTop = 0;
+/** The collecting thread's traverse behaviours and its RcThread, for the hot loops. */
+let traverseFns: readonly (TraverseFn | null)[] = [];
+let rcThread: RcThread;
+
+/**
+ * `Py_TYPE(op)->tp_traverse(op, visit)` for the phases' loops: the same as
+ * traverse.ts's traverseObject with the thread's table at hand.
+ */
+function traverse(op: number, visit: (child: number) => number): number {
+  const id = u32[(u32[(op >>> 2) + TYPE]! >>> 2) + TRAVERSE]!;
+  if (id === 0) return 0;
+  const fn = traverseFns[id];
+  if (fn === undefined || fn === null) return traverseObject(gt, op, visit); // reports the unregistered id
+  return fn(rcThread, op, visit);
+}
+
 /** Addresses a traverse behaviour handed out that are not GC objects (reported after the collection). */
 let refused: string[] = [];
 
@@ -195,6 +215,8 @@ function invokeCallbacks(thread: GcThread, phase: 'start' | 'stop', generation: 
 /** `gc_collect_internal`. */
 function collectInternal(thread: GcThread, generation: number, reason: number): CollectionResult {
   gt = thread;
+  traverseFns = thread.traverse;
+  rcThread = thread.rc;
   u8 = thread.u8;
   u32 = thread.u32;
   i32 = thread.i32;
@@ -211,6 +233,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   wrcbToCall.truncate(0);
   objsToDecref.truncate(0);
   let longLived = 0;
+  let garbageHasWeakrefs = false;
 
   stopTheWorld(thread.heap, group);
   resetObjectCache();
@@ -234,7 +257,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     const debug = Atomics.load(i32, gcWord(state, GC_DEBUG_OFFSET));
     if ((debug & DEBUG_COLLECTABLE) !== 0) for (let i = unreachable.length - 1; i >= 0; i--) debugCycle('collectable', unreachable.get(i));
     Atomics.store(i32, gcWord(state, GC_LONG_LIVED_TOTAL_OFFSET), longLived);
-    clearWeakrefs(unreachable, wrcbToCall, true);
+    garbageHasWeakrefs = clearWeakrefs(unreachable, wrcbToCall, true);
   } finally {
     startTheWorld(thread.heap, group);
   }
@@ -242,12 +265,15 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   // With the world running: what the merge drained, the weakref callbacks, the finalizers.
   cleanupWorklist(objsToDecref);
   callWeakrefCallbacks(wrcbToCall);
-  finalizeGarbage(unreachable);
+  const finalizersRan = finalizeGarbage(unreachable);
 
   stopTheWorld(thread.heap, group);
   resetObjectCache();
   try {
-    handleResurrectedObjects(unreachable, objsToDecref);
+    // Only code that ran meanwhile can resurrect garbage: a finalizer, or any
+    // thread through a weakref not yet cleared. With neither, the recount
+    // would find nothing (CPython always recounts).
+    if (finalizersRan || garbageHasWeakrefs) handleResurrectedObjects(unreachable, objsToDecref);
     // Weakrefs without callbacks, to classes, and any a finalizer created (gh-135552, GH-91636).
     clearWeakrefs(unreachable, wrcbToCall, false);
   } finally {
@@ -332,7 +358,7 @@ function markAliveFromRoots(): void {
   while (stackTop > 0) {
     const op = stack[--stackTop]!;
     aliveParent = op;
-    traverseObject(gt, op, markAlivePush);
+    traverse(op, markAlivePush);
   }
 }
 
@@ -360,8 +386,13 @@ function visitDecref(child: number): number {
 
 function updateRefs(): void {
   const maybeUntrack = gt.hooks.maybeUntrack;
-  for (let k = 0; k < objectCount; k++) {
-    const op = objects[k]!;
+  const list = objects;
+  const count = objectCount;
+  const u8 = gt.u8;
+  const u32 = gt.u32;
+  const i32 = gt.i32;
+  for (let k = 0; k < count; k++) {
+    const op = list[k]!;
     const i = op >>> 2;
     const bits = u8[op + BITS];
     if ((bits & ALIVE) !== 0) continue;
@@ -388,7 +419,7 @@ function updateRefs(): void {
     }
     i32[i + TID] += refcount;
     decrefParent = op;
-    traverseObject(gt, op, visitDecref);
+    traverse(op, visitDecref);
   }
 }
 
@@ -425,7 +456,7 @@ function markReachable(op: number): void {
   stackTop = 0;
   for (;;) {
     markParent = op;
-    traverseObject(gt, op, visitClearUnreachable);
+    traverse(op, visitClearUnreachable);
     if (stackTop === 0) return;
     op = stack[--stackTop]!;
   }
@@ -552,15 +583,17 @@ function moveLegacyFinalizerReachable(unreachable: WorkList, legacy: WorkList): 
  * finalizers) clears every weakref still pointing at an unreachable object,
  * including any a finalizer created (GH-91636), without callbacks.
  */
-function clearWeakrefs(unreachable: WorkList, wrcbToCall: WorkList, beforeFinalizers: boolean): void {
+function clearWeakrefs(unreachable: WorkList, wrcbToCall: WorkList, beforeFinalizers: boolean): boolean {
   const hooks = gt.hooks.weakrefs;
-  if (hooks === undefined) return;
+  if (hooks === undefined) return false;
+  let any = false;
   const rc = gt.rc;
   for (let k = unreachable.length - 1; k >= 0; k--) {
     const op = unreachable.get(k);
     if (beforeFinalizers && hooks.isWeakref(rc, op)) hooks.clear(rc, op);
     const refs = hooks.weakrefsTo(rc, op);
     if (refs.length === 0) continue;
+    any = true;
     const isClass = hooks.isClass !== undefined && hooks.isClass(rc, op);
     for (const wr of refs) {
       if (!beforeFinalizers) {
@@ -575,6 +608,7 @@ function clearWeakrefs(unreachable: WorkList, wrcbToCall: WorkList, beforeFinali
       wrcbToCall.push(wr);
     }
   }
+  return any;
 }
 
 function callWeakrefCallbacks(wrcbToCall: WorkList): void {
@@ -593,7 +627,8 @@ function callWeakrefCallbacks(wrcbToCall: WorkList): void {
 // --- 7. finalizers ---------------------------------------------------------------
 
 /** `finalize_garbage`: each object's finalizer once (FINALIZED), with the world running. */
-function finalizeGarbage(unreachable: WorkList): void {
+function finalizeGarbage(unreachable: WorkList): boolean {
+  let ran = false;
   for (let k = unreachable.length - 1; k >= 0; k--) {
     const op = unreachable.get(k);
     if ((Atomics.load(u8, op + BITS) & FINALIZED) !== 0) continue;
@@ -603,12 +638,14 @@ function finalizeGarbage(unreachable: WorkList): void {
     const finalize = gt.finalize[id];
     if (finalize === undefined || finalize === null) continue;
     Atomics.or(u8, op + BITS, FINALIZED);
+    ran = true;
     try {
       finalize(gt.rc, op);
     } catch (error) {
       reportUnraisable(gt, `while finalizing ${typeNameOf(gt, type)} object at ${formatAddress(op)}`, error);
     }
   }
+  return ran;
 }
 
 // --- 8. resurrection -------------------------------------------------------------
@@ -643,7 +680,7 @@ function handleResurrectedObjects(unreachable: WorkList, objsToDecref: WorkList)
     unreachable.set(kept++, op);
     // Minus the worklist's reference.
     u32[(op >>> 2) + LOCAL] += refcount - 1;
-    traverseObject(gt, op, visitDecrefUnreachable);
+    traverse(op, visitDecrefUnreachable);
   }
   unreachable.truncate(kept);
   let anyResurrected = false;
@@ -687,8 +724,11 @@ function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
   const saveAll = (Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET)) & DEBUG_SAVEALL) !== 0;
   while (unreachable.length > 0) {
     const op = unreachable.pop();
-    Atomics.and(u8, op + BITS, ~UNREACHABLE);
-    if ((Atomics.load(u8, op + BITS) & TRACKED) === 0) {
+    // SAFETY: plain, as CPython's gc_clear_unreachable: every weakref to the
+    // garbage is cleared, so no other thread can reach this object.
+    const bits = u8[op + BITS]!;
+    u8[op + BITS] = bits & ~UNREACHABLE;
+    if ((bits & TRACKED) === 0) {
       // Untracked by some other object's tp_clear meanwhile.
       decref(gt.rc, op);
       continue;

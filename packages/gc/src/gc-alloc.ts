@@ -33,7 +33,9 @@ export function gcNew(gt: GcThread, type: number, nitems = 0): number {
  * @public
  */
 export function gcDel(gt: GcThread, op: number): void {
-  Atomics.and(gt.u8, op + OB_GC_BITS_OFFSET, ~GC_BITS_TRACKED);
+  // SAFETY: the object is being destroyed: nobody else touches its bits (tracking.ts).
+  const bits = gt.u8[op + OB_GC_BITS_OFFSET]!;
+  if ((bits & GC_BITS_TRACKED) !== 0) gt.u8[op + OB_GC_BITS_OFFSET] = bits & ~GC_BITS_TRACKED;
   recordDeallocation(gt);
   freeObject(gt.rc, op);
 }
