@@ -145,8 +145,11 @@ export function gcSetDebug(gt: GcThread, flags: number): void {
 
 /** One generation's entry of {@link gcGetStats}. @public */
 export interface GcGenerationStats {
+  /** Collections of this generation so far. */
   readonly collections: number;
+  /** Objects they freed. */
   readonly collected: number;
+  /** Unreachable objects they could not free (legacy finalizers). */
   readonly uncollectable: number;
 }
 

@@ -37,8 +37,11 @@ export interface WeakrefHooks {
 
 /** `info` of a `gc.callbacks` call. @public */
 export interface GcCallbackInfo {
+  /** The generation collected. */
   readonly generation: number;
+  /** Objects freed ("stop" only; 0 at "start"). */
   readonly collected: number;
+  /** Unreachable objects not freed ("stop" only). */
   readonly uncollectable: number;
 }
 

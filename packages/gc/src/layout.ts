@@ -38,7 +38,7 @@
 
 /** Type tag of the GC state ('GCST'). @public */ export const GC_STATE_TAG = 0x54534347;
 /** Layout version of this package's structures. @public */ export const GC_LAYOUT_VERSION = 1;
-/** @public */ export const GC_STATE_SIZE = 128;
+/** Bytes of the GC state. @public */ export const GC_STATE_SIZE = 128;
 /** @internal */ export const GC_TAG_OFFSET = 0;
 /** @internal */ export const GC_VERSION_OFFSET = 4;
 /** @internal */ export const GC_COLLECTING_OFFSET = 8;

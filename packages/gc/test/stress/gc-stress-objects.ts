@@ -544,7 +544,7 @@ function weakrefDealloc(t: RcThread, wr: number): void {
   if (payload !== 0) decref(t, payload);
 }
 
-/** SAFETY: called by the collector with the world stopped, or under... only then (tp_traverse). */
+/** tp_traverse. SAFETY: the collector calls it only with the world stopped, so the slots are read plainly. */
 function nodeTraverse(t: RcThread, op: number, visit: (child: number) => number): number {
   const u32 = t.u32;
   const n = slotCount(t, op);
