@@ -15,15 +15,18 @@
  */
 
 import { groupCreate, participantCreate, participantDelete, safePoint, SharedHeap, startTheWorld, stopTheWorld, type Participant } from '@ft/atomics';
-import type { BenchSample, BenchSuite } from '@ft/harness';
+import { runBenchWorkers, type BenchSample, type BenchSuite } from '@ft/harness';
 import { MI_HEAP_GC, miCreate, miThreadInit, miVisitBlocks } from '@ft/mimalloc';
-import { BehaviourRegistry, createMetatype, createStaticType, decref, incref, rcCreate, rcThreadInit, TYPE_FLAG_HAVE_GC, VAR_OBJECT_HEADER_SIZE, type RcThread } from '@ft/refcount';
-import { gcCollect, gcCreate, gcDel, gcDisable, gcEnable, gcNew, gcThreadInit, gcTrack, gcUntrack, type GcThread } from '../src/index.js';
+import { createMetatype, createStaticType, decref, incref, rcCreate, rcThreadInit, TYPE_FLAG_HAVE_GC, type RcThread } from '@ft/refcount';
+import { gcCollect, gcCreate, gcDisable, gcEnable, gcNew, gcThreadInit, gcTrack, type GcThread } from '../src/index.js';
+import { benchRegistry, SLOT } from './bench-types.js';
+import type { MutatorParams } from './gc-mutator.bench-worker.js';
 
-const SLOT = VAR_OBJECT_HEADER_SIZE;
 
 interface BenchRuntime {
   heap: SharedHeap;
+  mi: number;
+  rc: number;
   participant: Participant;
   group: number;
   t: RcThread;
@@ -40,36 +43,12 @@ function makeRuntime(heapSize: number): BenchRuntime {
   const group = groupCreate(heap);
   const participant = participantCreate(heap, group);
   const gcState = gcCreate(heap, group);
-  const registry = new BehaviourRegistry();
   // eslint-disable-next-line prefer-const
   let gt!: GcThread;
-  const dealloc = registry.add('dealloc', 'node', (t, op) => {
-    gcUntrack(t, op);
-    const child = t.u32[(op + SLOT) >>> 2]!;
-    if (child !== 0) {
-      t.u32[(op + SLOT) >>> 2] = 0;
-      decref(t, child);
-    }
-    gcDel(gt, op);
-  });
-  const traverse = registry.add('traverse', 'node', (t, op, visit) => {
-    const n = t.u32[(op + 20) >>> 2]!;
-    for (let i = 0; i < n; i++) {
-      const child = t.u32[(op + SLOT + 4 * i) >>> 2]!;
-      if (child !== 0 && visit(child) !== 0) return 1;
-    }
-    return 0;
-  });
-  const clear = registry.add('clear', 'node', (t, op) => {
-    const child = t.u32[(op + SLOT) >>> 2]!;
-    if (child !== 0) {
-      t.u32[(op + SLOT) >>> 2] = 0;
-      decref(t, child);
-    }
-  });
+  const { registry, dealloc, traverse, clear } = benchRegistry(() => gt);
   const rc = rcCreate(heap, registry);
   const t = rcThreadInit(heap, rc, registry, { mi: miThreadInit(heap, mi, null), participant });
-  const run: BenchRuntime = { heap, participant, group, t, gt: undefined as unknown as GcThread, node: 0, root: 0, pauses: [] };
+  const run: BenchRuntime = { heap, mi, rc, participant, group, t, gt: undefined as unknown as GcThread, node: 0, root: 0, pauses: [] };
   let start = 0;
   gt = gcThreadInit(t, gcState, registry, {
     visitRoots: (_t, visit) => {
@@ -214,6 +193,56 @@ function allocateCase(count: number, automatic: boolean): BenchSample {
   return { nsPerOp: ns, note };
 }
 
+const mutatorWorker = new URL('./gc-mutator.bench-worker.ts', import.meta.url);
+
+/**
+ * With 2 mutator workers attached (each building and dropping 2-cycles,
+ * a safe point per object), either `collections` gc.collect() pauses from
+ * this thread (the callbacks hook times each, both stops included) or as
+ * many bare stop + start pairs (the world's share of it).
+ */
+async function withMutators(kind: 'collect' | 'stop', quick: boolean): Promise<BenchSample> {
+  const run = makeRuntime(256 << 20);
+  const rounds = quick ? 5 : 40;
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const params: MutatorParams = {
+    heap: run.heap.handle(),
+    mi: run.mi,
+    rc: run.rc,
+    gc: run.gt.state,
+    group: run.group,
+    node: run.node,
+    control: control.buffer as SharedArrayBuffer,
+  };
+  const mutators = runBenchWorkers(mutatorWorker, 2, params);
+  const times: number[] = [];
+  try {
+    while (Atomics.load(control, 1) < 2) await new Promise((r) => setTimeout(r, 1));
+    gcDisable(run.gt); // only the collections measured here
+    for (let i = 0; i < rounds; i++) {
+      await new Promise((r) => setTimeout(r, quick ? 2 : 10));
+      if (kind === 'collect') {
+        const before = run.pauses.length;
+        gcCollect(run.gt);
+        times.push(run.pauses[before]!);
+      } else {
+        const t0 = performance.now();
+        stopTheWorld(run.heap, run.group);
+        startTheWorld(run.heap, run.group);
+        times.push(performance.now() - t0);
+      }
+    }
+  } finally {
+    Atomics.store(control, 0, 1);
+    await mutators;
+    close(run);
+  }
+  return {
+    nsPerOp: median(times) * 1e6,
+    note: `${rounds} ${kind === 'collect' ? 'collections' : 'stop + start pairs'}: median ${median(times).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${Math.max(...times).toFixed(3)} ms`,
+  };
+}
+
 export const suites: BenchSuite[] = [
   {
     name: 'gc/collect',
@@ -235,6 +264,15 @@ export const suites: BenchSuite[] = [
       { name: '1M, automatic collection', run: ({ quick }) => allocateCase(quick ? 100_000 : 1_000_000, true) },
       { name: '4M, collection off', run: ({ quick }) => allocateCase(quick ? 200_000 : 4_000_000, false) },
       { name: '4M, automatic collection', run: ({ quick }) => allocateCase(quick ? 200_000 : 4_000_000, true) },
+    ],
+  },
+  {
+    name: 'gc/2-workers',
+    description: 'a collection on the main thread while 2 mutator workers are attached, building and dropping 2-cycles (ns per pause)',
+    target: 'report stop latency and total pause',
+    cases: [
+      { name: 'stop + start the world (baseline)', baseline: true, run: ({ quick }) => withMutators('stop', quick) },
+      { name: 'gc.collect() pause', run: ({ quick }) => withMutators('collect', quick) },
     ],
   },
 ];
