@@ -126,6 +126,12 @@ let i32: Int32Array;
 /** Every tracked, non-frozen object found by the heap visit. */
 let objects: Uint32Array = new Uint32Array(1024);
 let objectCount = 0;
+/**
+ * Objects that count in the long-lived total without being scanned: frozen
+ * ones and tuples untracked on the way (gh-142531: otherwise a heap of them
+ * would make every 2000 allocations a full collection).
+ */
+let extraLongLived = 0;
 /** The scratch stack of the marking walks (`_PyObjectStack`). */
 let stack: Uint32Array = new Uint32Array(1024);
 let stackTop = 0;
@@ -251,7 +257,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     updateRefs();
     visitStackRefs();
     markHeap();
-    longLived = scanHeap(reason, unreachable, legacy);
+    longLived = scanHeap(reason, unreachable, legacy) + extraLongLived;
     if (legacy.length !== 0) moveLegacyFinalizerReachable(unreachable, legacy);
 
     const debug = Atomics.load(i32, gcWord(state, GC_DEBUG_OFFSET));
@@ -306,11 +312,17 @@ function grow(array: Uint32Array, used: number): Uint32Array {
  */
 function findObjects(): void {
   objectCount = 0;
+  extraLongLived = 0;
   miVisitBlocks(gt.mi, GC_HEAPS_MASK, collectObject);
 }
 
 function collectObject(_block: number, _size: number, op: number): void {
-  if ((u8[op + BITS] & (TRACKED | FROZEN)) !== TRACKED) return;
+  const bits = u8[op + BITS]!;
+  if ((bits & (TRACKED | FROZEN)) !== TRACKED) {
+    // Frozen objects are long-lived too (gh-142531).
+    if ((bits & (TRACKED | FROZEN)) === (TRACKED | FROZEN)) extraLongLived++;
+    return;
+  }
   objects = grow(objects, objectCount);
   objects[objectCount++] = op;
 }
@@ -411,6 +423,8 @@ function updateRefs(): void {
         restoreTid(op);
         u8[op + BITS] &= ~UNREACHABLE;
       }
+      // An untracked tuple still counts as long-lived (gh-142531).
+      extraLongLived++;
       continue;
     }
     if ((bits & UNREACHABLE) === 0) {

@@ -25,7 +25,7 @@ import {
   REF_MERGED,
 } from '@ft/refcount';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gcCollect, gcGetCount, gcGetStats, gcNew, gcSetThreshold, gcThreadExit, gcTrack, gcUntrack, LOCAL_ALLOC_COUNT_THRESHOLD } from '../src/index.js';
+import { gcCollect, gcFreeze, gcGetCount, gcGetReferrers, gcGetStats, gcNew, gcSetThreshold, gcThreadExit, gcTrack, gcUnfreeze, gcUntrack, LOCAL_ALLOC_COUNT_THRESHOLD } from '../src/index.js';
 import { makeRuntime, newNode, release, ring, setSlot, type Runtime } from './fixture.js';
 
 let r: Runtime;
@@ -251,3 +251,44 @@ function miVisitBlocksCount(run: Runtime): number {
     startTheWorld(run.heap, run.group);
   }
 }
+
+describe('the long-lived total (gh-142531) and heap walks during a collection', () => {
+  it('frozen objects and tuples untracked on the way count as long-lived', () => {
+    r = makeRuntime();
+    const frozen = Array.from({ length: 300 }, () => newNode(r, 0));
+    gcFreeze(r.gt);
+    const tuples = Array.from({ length: 200 }, () => newNode(r, 0));
+    const untrackable = new Set(tuples);
+    r.hooks.maybeUntrack = (t, op) => {
+      if (!untrackable.has(op)) return false;
+      gcUntrack(t, op);
+      return true;
+    };
+    const live = Array.from({ length: 100 }, () => newNode(r, 0));
+    gcCollect(r.gt);
+    expect(r.t.i32[(r.gc + 40) >>> 2], '100 scanned + 300 frozen + 200 untracked tuples').toBe(600);
+    gcUnfreeze(r.gt);
+    release(r, ...frozen, ...tuples, ...live);
+  });
+
+  it('get_referrers from a finalizer (during a collection) leaves the garbage out', () => {
+    r = makeRuntime();
+    const [a, b] = ring(r, 2, r.types.finalized);
+    const keeper = newNode(r, 1);
+    const target = newNode(r, 0);
+    setSlot(r, keeper, 0, target);
+    // Garbage that refers to target: a self-cycle c → {c, target}, collected with a ↔ b.
+    const c = newNode(r, 2, r.types.finalized);
+    setSlot(r, c, 0, c);
+    setSlot(r, c, 1, target);
+    release(r, c);
+    let seen: number[] = [];
+    r.finalizers.set(a!, () => {
+      seen = gcGetReferrers(r.gt, target);
+    });
+    release(r, a!, b!);
+    gcCollect(r.gt);
+    expect(seen, 'the unreachable c is not a referrer').toEqual([keeper]);
+    release(r, ...seen, keeper, target);
+  });
+});

@@ -234,7 +234,9 @@ interface State {
 /** Serials in timed mode, split between the workers (one byte in each of three tables). */
 const TIMED_SERIALS = 12 << 20;
 
-const sum = (results: readonly GcWorkerResult[], f: (r: GcWorkerResult) => number): number => results.reduce((a, r) => a + f(r), 0);
+function sum<R>(results: readonly R[], f: (r: R) => number): number {
+  return results.reduce((a, r) => a + f(r), 0);
+}
 const mutatorsOf = (results: readonly GcWorkerResult[]): MutatorResult[] => results.filter((r): r is MutatorResult => r.role === 'mutator');
 const collectorOf = (results: readonly GcWorkerResult[]): CollectorResult => results.find((r): r is CollectorResult => r.role === 'collector')!;
 
@@ -251,7 +253,7 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
     'the cycle collector with real workers: mutators build and break random graphs (cycles, chains, weakrefs with callbacks, finalizers that resurrect) and hand references across workers while a collector worker collects over and over; dealloc log, poisoned bodies, hand-back cycles in merge queues',
   worker: new URL('./gc-stress.worker.ts', import.meta.url),
   defaultWorkers: 3,
-  opsPerWorker: 120_000,
+  opsPerWorker: 200_000,
   roles: (workers) => Array.from({ length: workers }, (_, w) => (w === 0 ? 'collector' : 'mutator')),
   setup({ workers, opsPerWorker, seed }) {
     if (workers < 3) throw new RangeError(`gc/cycles: a collector and at least 2 mutators, got ${workers} workers`);

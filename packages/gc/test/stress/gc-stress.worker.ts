@@ -263,8 +263,15 @@ function collector(ctx: Ctx): CollectorResult {
       if (op === 0) continue;
       released++;
       r.graveTaken++;
-      if (usable(th, r, op, 'graveyard (final)') && walk(th, r, op, 64, 'graveyard walk (final)').ok) decref(t, op);
-      else r.resurrectedBad++;
+      if (!usable(th, r, op, 'graveyard (final)') || !walk(th, r, op, 64, 'graveyard walk (final)').ok) {
+        r.resurrectedBad++;
+        continue;
+      }
+      try {
+        decref(t, op);
+      } catch (error) {
+        onFatal(error, 'graveyard release');
+      }
     }
     if (found === 0 && released === 0) break;
   }
@@ -340,7 +347,12 @@ function mutator(ctx: Ctx): MutatorResult {
     const op = roots[k];
     if (op === 0) return;
     roots[k] = 0;
-    if (usable(th, r, op, 'release')) decref(t, op);
+    if (!usable(th, r, op, 'release')) return;
+    try {
+      decref(t, op);
+    } catch (error) {
+      onFatal(error, 'release');
+    }
   };
   /** Puts a reference the caller owns into root `k`. */
   const hold = (k: number, op: number): void => {
@@ -374,11 +386,26 @@ function mutator(ctx: Ctx): MutatorResult {
       problem(`received ${op.toString(16)} whose serial changed in transit`);
       return;
     }
-    if (kind === KIND_HANDBACK) pinned.push(op);
-    else if (stopping) decref(t, op);
-    else hold(rng.nextInt(ROOTS), op);
+    if (kind === KIND_HANDBACK) {
+      pinned.push(op);
+    } else if (!stopping) {
+      hold(rng.nextInt(ROOTS), op);
+    } else {
+      try {
+        decref(t, op);
+      } catch (error) {
+        onFatal(error, 'received');
+      }
+    }
   };
   const receiveEntry = (e: number): void => receive(e);
+  const poll = (): void => {
+    try {
+      safePoint(th.participant);
+    } catch (error) {
+      onFatal(error, 'safe point');
+    }
+  };
 
   /** Hands the reference in root `k` to a peer (released here when the ring is full). */
   const send = (k: number): void => {
@@ -526,7 +553,10 @@ function mutator(ctx: Ctx): MutatorResult {
       if (a === 0) return;
       r.walks++;
       r.walked += walk(th, r, a, 64, 'walk').seen;
-    } else if (op < 972) {
+    } else if (op < 971) {
+      // Collect from this mutator too (gc.collect() in a thread); 0 when a collection is already running.
+      if (rng.nextInt(2) === 0) gcCollect(th.gt);
+    } else if (op < 973) {
       // Block for a moment, detached (a stop-the-world proceeds without us).
       r.sleeps++;
       detach(th.participant);
@@ -538,17 +568,19 @@ function mutator(ctx: Ctx): MutatorResult {
   ctx.setCounter(0, 1);
   const budget = ctx.opsBudget;
   while (r.ops < budget && !ctx.stopRequested() && Atomics.load(th.ctrl, C_ABORT) === 0) {
-    safePoint(th.participant);
+    // Only the controls' broken collectors make refcounting fail; count it and go on.
     try {
+      safePoint(th.participant);
       step();
+      r.ops++;
+      if ((r.ops & 7) === 0 && mail.inboxNonEmpty()) mail.drain(receiveEntry);
+      if (p.generationOps > 0 && r.ops % p.generationOps === 0) {
+        for (let k = 0; k < ROOTS; k++) release(k);
+        r.generations++;
+      }
     } catch (error) {
       onFatal(error, 'step');
-    }
-    r.ops++;
-    if ((r.ops & 7) === 0 && mail.inboxNonEmpty()) mail.drain(receiveEntry);
-    if (p.generationOps > 0 && r.ops % p.generationOps === 0) {
-      for (let k = 0; k < ROOTS; k++) release(k);
-      r.generations++;
+      r.ops++;
     }
     if ((r.ops & 1023) === 0) {
       ctx.progress(r.ops);
@@ -563,7 +595,7 @@ function mutator(ctx: Ctx): MutatorResult {
   th.deadline = Date.now() + p.deadlineMs;
   while (Atomics.load(th.ctrl, C_COLLECTIONS_AFTER_READY) < 1) {
     if (Date.now() > th.deadline) throw new Error('no collection after the hand-back cycles were made');
-    safePoint(th.participant);
+    poll();
     if (mail.inboxNonEmpty()) mail.drain(receiveEntry);
     detach(th.participant);
     Atomics.wait(th.ctrl, C_IDLE, 0, 1);
@@ -578,7 +610,7 @@ function mutator(ctx: Ctx): MutatorResult {
   for (;;) {
     const done = Atomics.load(th.ctrl, C_DONE);
     const n = mail.inboxNonEmpty() ? mail.drain(receiveEntry) : 0;
-    safePoint(th.participant);
+    poll();
     if (done >= mutators && n === 0 && !mail.inboxNonEmpty()) break;
     if (Atomics.load(th.ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     if (Date.now() > th.deadline) throw new Error(`mutators not done in time (${done}/${mutators})`);
@@ -597,7 +629,12 @@ function mutator(ctx: Ctx): MutatorResult {
   const queuedBefore = t.queued;
   for (const x of pinned) {
     r.handbacksReleased++;
-    if (usable(th, r, x, 'hand-back')) decref(t, x);
+    if (!usable(th, r, x, 'hand-back')) continue;
+    try {
+      decref(t, x);
+    } catch (error) {
+      onFatal(error, 'hand-back release');
+    }
   }
   r.handbacksQueued = t.queued - queuedBefore;
   ctx.setCounter(0, 4);
