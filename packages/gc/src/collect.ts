@@ -341,18 +341,24 @@ function refuse(parent: number, child: number): void {
 
 let aliveParent = 0;
 
-/** `mark_alive_stack_push`: a tracked object not yet ALIVE (and not an untrackable tuple) becomes ALIVE and is walked. */
+/** The thread's tuple-untracking hook, for the pre-pass (read once per collection). */
+let maybeUntrackHook: ((t: RcThread, op: number) => boolean) | undefined;
+
+/**
+ * `mark_alive_stack_push`: a tracked object not yet ALIVE (and not an
+ * untrackable tuple) becomes ALIVE and is walked. SAFETY: world stopped: the
+ * bit is set plain.
+ */
 function markAlivePush(op: number): number {
   if (op === 0) return 0;
   if (!isGcObject(gt, op)) {
     refuse(aliveParent, op);
     return 0;
   }
-  const bits = u8[op + BITS];
+  const bits = u8[op + BITS]!;
   if ((bits & TRACKED) === 0 || (bits & (ALIVE | FROZEN)) !== 0) return 0;
-  const maybeUntrack = gt.hooks.maybeUntrack;
-  if (maybeUntrack !== undefined && maybeUntrack(gt.rc, op)) return 0;
-  Atomics.or(u8, op + BITS, ALIVE);
+  if (maybeUntrackHook !== undefined && maybeUntrackHook(rcThread, op)) return 0;
+  u8[op + BITS] = bits | ALIVE;
   push(op);
   return 0;
 }
@@ -362,6 +368,7 @@ function markAliveFromRoots(): void {
   if (visitRoots === undefined && visitStacks === undefined) return;
   stackTop = 0;
   aliveParent = 0;
+  maybeUntrackHook = gt.hooks.maybeUntrack;
   const rootPush = (op: number): void => {
     markAlivePush(op);
   };
