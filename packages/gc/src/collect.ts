@@ -62,7 +62,7 @@ import {
   OB_TYPE_OFFSET,
   REF_DEFERRED,
   REF_MERGED,
-  REF_SHARED_UNIT,
+  REF_SHARED_FLAG_MASK,
   TP_CLEAR_OFFSET,
   TP_FINALIZE_OFFSET,
   TP_TRAVERSE_OFFSET,
@@ -509,6 +509,8 @@ function mergeStopped(op: number, extra: number): number {
   u32[i + TID] = 0;
   u32[i + LOCAL] = 0;
   i32[i + SHARED] = (refcount << SHIFT) | REF_MERGED;
+  // The reference it adds (or drops) is a counted one (`_Py_AddRefTotal`).
+  if (rcThread.refDebug === true) rcThread.refTotal += extra;
   return refcount;
 }
 
@@ -523,7 +525,8 @@ let ownerOfSegment = 0;
 function restoreTid(op: number): void {
   if (!collectSeams.restoreTid) return;
   const i = op >>> 2;
-  if ((i32[i + SHARED]! & REF_MERGED) !== 0) {
+  // `_Py_REF_IS_MERGED` compares the flags: MAYBE_WEAKREF and QUEUED share its bits.
+  if ((i32[i + SHARED]! & REF_SHARED_FLAG_MASK) === REF_MERGED) {
     u32[i + TID] = 0;
     return;
   }
@@ -721,7 +724,7 @@ function handleResurrectedObjects(unreachable: WorkList, objsToDecref: WorkList)
     const op = unreachable.get(k);
     if ((u8[op + BITS] & UNREACHABLE) === 0) {
       // Survives: drop the worklist's reference (it stays merged, with no owner).
-      Atomics.sub(i32, (op >>> 2) + SHARED, REF_SHARED_UNIT);
+      mergeStopped(op, -1);
     } else {
       unreachable.set(kept++, op);
     }

@@ -174,7 +174,9 @@ export function drainMergeQueuesStopped(t: RcThread): number[] {
         if (top === 0) break;
         const op = t.popped;
         if (explicitMergeRefcount(t, op, -1) === 0 && (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_TRACKED) === 0) {
+          // A counted reference: the collector's decref of it will count one down.
           Atomics.add(t.i32, (op >>> 2) + OB_REF_SHARED_INDEX, REF_SHARED_UNIT);
+          if (t.refDebug === true) t.refTotal++;
           dead.push(op);
         }
       }
