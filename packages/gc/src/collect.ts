@@ -45,7 +45,8 @@
 import { formatAddress, monotonicMs, startTheWorld, stopTheWorld } from '@ft/atomics';
 import { MI_SEGMENT_SIZE, miBlockOwner, miVisitBlocks } from '@ft/mimalloc';
 import {
-  decref,
+  deallocate,
+  decrefSharedIsDead,
   drainMergeQueuesStopped,
   GC_BITS_ALIVE,
   GC_BITS_DEFERRED,
@@ -66,6 +67,7 @@ import {
   TP_CLEAR_OFFSET,
   TP_FINALIZE_OFFSET,
   TP_TRAVERSE_OFFSET,
+  type ClearFn,
   type RcThread,
   type TraverseFn,
 } from '@ft/refcount';
@@ -644,7 +646,7 @@ function callWeakrefCallbacks(wrcbToCall: WorkList): void {
     } catch (error) {
       reportUnraisable(gt, `in weakref callback of ${formatAddress(wr)}`, error);
     }
-    decref(gt.rc, wr);
+    releaseWorklistRef(wr);
   }
 }
 
@@ -653,15 +655,24 @@ function callWeakrefCallbacks(wrcbToCall: WorkList): void {
 /** `finalize_garbage`: each object's finalizer once (FINALIZED), with the world running. */
 function finalizeGarbage(unreachable: WorkList): boolean {
   let ran = false;
+  // Runs of objects of one type are common: its finalize id is read once per run.
+  let lastType = 0;
+  let lastId = 0;
   for (let k = unreachable.length - 1; k >= 0; k--) {
     const op = unreachable.get(k);
-    if ((Atomics.load(u8, op + BITS) & FINALIZED) !== 0) continue;
-    const type = u32[(op >>> 2) + TYPE];
-    const id = u32[(type + TP_FINALIZE_OFFSET) >>> 2];
-    if (id === 0) continue;
-    const finalize = gt.finalize[id];
+    const type = u32[(op >>> 2) + TYPE]!;
+    if (type !== lastType) {
+      lastType = type;
+      lastId = u32[(type + TP_FINALIZE_OFFSET) >>> 2]!;
+    }
+    if (lastId === 0) continue;
+    // SAFETY: only the collector sets FINALIZED on garbage, and nobody else
+    // can deallocate it while the worklist holds it: plain read and write.
+    const bits = u8[op + BITS]!;
+    if ((bits & FINALIZED) !== 0) continue;
+    const finalize = gt.finalize[lastId];
     if (finalize === undefined || finalize === null) continue;
-    Atomics.or(u8, op + BITS, FINALIZED);
+    u8[op + BITS] = bits | FINALIZED;
     ran = true;
     try {
       finalize(gt.rc, op);
@@ -734,18 +745,32 @@ function handleResurrectedObjects(unreachable: WorkList, objsToDecref: WorkList)
 
 // --- 9. delete -------------------------------------------------------------------
 
+/**
+ * Drops the reference a worklist holds (`Py_DECREF`): the object is merged
+ * (the collector merged it), so this is the non-owner decrement, without
+ * the owner test.
+ */
+function releaseWorklistRef(op: number): void {
+  if (u32[(op >>> 2) + LOCAL] === IMMORTAL) return; // a finalizer may have made it immortal
+  if (rcThread.refDebug === true) rcThread.refTotal--;
+  if (decrefSharedIsDead(rcThread, op)) deallocate(rcThread, op);
+}
+
 /** `cleanup_worklist`: release each entry's worklist reference. */
 function cleanupWorklist(list: WorkList): void {
   while (list.length > 0) {
     const op = list.pop();
     Atomics.and(u8, op + BITS, ~UNREACHABLE);
-    decref(gt.rc, op);
+    releaseWorklistRef(op);
   }
 }
 
 /** `delete_garbage`: `tp_clear` breaks the cycles (or DEBUG_SAVEALL keeps them in gc.garbage). */
 function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
   const saveAll = (Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET)) & DEBUG_SAVEALL) !== 0;
+  const clears = gt.clear;
+  let lastType = 0;
+  let lastClear: ClearFn | null = null;
   while (unreachable.length > 0) {
     const op = unreachable.pop();
     // SAFETY: plain, as CPython's gc_clear_unreachable: every weakref to the
@@ -754,25 +779,28 @@ function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
     u8[op + BITS] = bits & ~UNREACHABLE;
     if ((bits & TRACKED) === 0) {
       // Untracked by some other object's tp_clear meanwhile.
-      decref(gt.rc, op);
+      releaseWorklistRef(op);
       continue;
     }
     result.collected++;
     if (saveAll) {
       appendGarbage(gt, op);
     } else {
-      const type = u32[(op >>> 2) + TYPE];
-      const id = u32[(type + TP_CLEAR_OFFSET) >>> 2];
-      const clear = id === 0 ? null : gt.clear[id];
-      if (clear !== undefined && clear !== null) {
+      const type = u32[(op >>> 2) + TYPE]!;
+      if (type !== lastType) {
+        lastType = type;
+        const id = u32[(type + TP_CLEAR_OFFSET) >>> 2]!;
+        lastClear = id === 0 ? null : (clears[id] ?? null);
+      }
+      if (lastClear !== null) {
         try {
-          clear(gt.rc, op);
+          lastClear(rcThread, op);
         } catch (error) {
           reportUnraisable(gt, `in tp_clear of ${typeNameOf(gt, type)}`, error);
         }
       }
     }
-    decref(gt.rc, op);
+    releaseWorklistRef(op);
   }
 }
 
@@ -784,7 +812,7 @@ function handleLegacyFinalizers(legacy: WorkList, result: CollectionResult): voi
     result.uncollectable++;
     if ((debug & DEBUG_UNCOLLECTABLE) !== 0) debugCycle('uncollectable', op);
     if ((debug & DEBUG_SAVEALL) !== 0 || hasLegacyFinalizer(op)) appendGarbage(gt, op);
-    decref(gt.rc, op);
+    releaseWorklistRef(op);
   }
 }
 
