@@ -32,7 +32,8 @@
  *   in a node's slot), dereference weakrefs (the referent must be alive and
  *   be the same object), take back what finalizers resurrected into the
  *   graveyard (walking it: everything reachable must be alive and
- *   uncleared), walk a root's graph, sleep detached, and hand references to
+ *   uncleared), walk a root's graph, sleep detached, call gc.collect()
+ *   themselves now and then, and hand references to
  *   other mutators through the rings (the reference travels; the receiver
  *   drops it eventually, often as a non-owner: the merge queues). Every
  *   few thousand steps a generation dies (every root released).
@@ -229,6 +230,8 @@ interface State {
   tables: GcStressTables;
   liveBlocksBefore: number;
   refTotalBefore: number;
+  /** Set by check: the workers joined, so the main thread's exits cannot meet a lock a dead worker held. */
+  joined: boolean;
 }
 
 /** Serials in timed mode, split between the workers (one byte in each of three tables). */
@@ -253,7 +256,7 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
     'the cycle collector with real workers: mutators build and break random graphs (cycles, chains, weakrefs with callbacks, finalizers that resurrect) and hand references across workers while a collector worker collects over and over; dealloc log, poisoned bodies, hand-back cycles in merge queues',
   worker: new URL('./gc-stress.worker.ts', import.meta.url),
   defaultWorkers: 3,
-  opsPerWorker: 200_000,
+  opsPerWorker: 500_000,
   roles: (workers) => Array.from({ length: workers }, (_, w) => (w === 0 ? 'collector' : 'mutator')),
   setup({ workers, opsPerWorker, seed }) {
     if (workers < 3) throw new RangeError(`gc/cycles: a collector and at least 2 mutators, got ${workers} workers`);
@@ -322,6 +325,7 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
         tables,
         liveBlocksBefore: miStats(mainMi).liveBlocks,
         refTotalBefore: getTotalRefcount(mainT),
+        joined: false,
       },
     };
   },
@@ -331,21 +335,28 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
     const mutators = mutatorsOf(results);
     const collector = collectorOf(results);
     const { mainP, mainGt, mainT, mainMi, tables } = state;
+    state.joined = true;
 
     // The main thread's collection after the join: every worker has left (their segments are abandoned).
     attach(mainP);
-    const postFound = gcCollect(mainGt);
+    let postFound = 0;
+    let postAgain = 0;
     let graveLeft = 0;
-    for (let k = 0; k < GRAVE_SLOTS; k++) {
-      const op = Atomics.exchange(tables.graveyard, k, 0);
-      if (op !== 0) {
-        graveLeft++;
-        decref(mainT, op);
+    let garbage = 0;
+    try {
+      postFound = gcCollect(mainGt);
+      for (let k = 0; k < GRAVE_SLOTS; k++) {
+        const op = Atomics.exchange(tables.graveyard, k, 0);
+        if (op !== 0) {
+          graveLeft++;
+          decref(mainT, op);
+        }
       }
+      postAgain = graveLeft > 0 ? gcCollect(mainGt) : 0;
+      garbage = gcGarbage(mainGt).length;
+    } finally {
+      detach(mainP);
     }
-    const postAgain = graveLeft > 0 ? gcCollect(mainGt) : 0;
-    const garbage = gcGarbage(mainGt).length;
-    detach(mainP);
     observed = { postFound: postFound + postAgain, graveLeft, mainLog: log };
     miCollect(mainMi, true);
     const liveBlocks = miStats(mainMi).liveBlocks;
@@ -516,10 +527,14 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
       { name: 'allocations skipped (serial range used up)', value: sum(r, (x) => x.serialsExhausted), unit: '' },
     ];
   },
-  teardown: ({ heap, mainP, mainMi, mainT, mainGt }) => {
-    gcThreadExit(mainGt);
-    rcThreadExit(mainT);
-    miThreadExit(mainMi);
+  teardown: ({ heap, mainP, mainMi, mainT, mainGt, joined }) => {
+    // After a hang the workers were terminated wherever they were (maybe holding a lock): only drop the
+    // main thread's participant (the thread may own one at a time) and the heap.
+    if (joined) {
+      gcThreadExit(mainGt);
+      rcThreadExit(mainT);
+      miThreadExit(mainMi);
+    }
     participantDelete(mainP);
     heap.close();
   },

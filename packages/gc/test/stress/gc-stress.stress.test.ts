@@ -51,27 +51,29 @@ function expectCoverage(result: RunResult): void {
   }
 }
 
+/** The run's own deadline comes first, so that a hang fails with the workers' progress dump. */
+const RUN_TIMEOUT = 45_000;
 const TIMEOUT = 60_000;
 const FINAL = 'the final collection, with every owner parked, left no object alive and no merge queue holding one';
 const OWNER = "ob_tid restored: every held object said its creator's tid or 0 with MERGED after every collection";
 
 describe('the cycle collector with real workers', () => {
   it('a collector and 2 mutators: every object deallocated exactly once, never while reachable; finalizers once; weakrefs safe; no cycle leaked', async () => {
-    const result = await runScenario(gcStressScenario, { timeoutMs: TIMEOUT });
+    const result = await runScenario(gcStressScenario, { timeoutMs: RUN_TIMEOUT });
     report(result, '2 mutators');
     assertRunPassed(result);
     expectCoverage(result);
   }, TIMEOUT);
 
   it('a collector and 3 mutators', async () => {
-    const result = await runScenario(gcStressScenario, { workers: 4, scale: 0.5, timeoutMs: TIMEOUT });
+    const result = await runScenario(gcStressScenario, { workers: 4, scale: 0.5, timeoutMs: RUN_TIMEOUT });
     report(result, '3 mutators');
     assertRunPassed(result);
     expectCoverage(result);
   }, TIMEOUT);
 
   it('control: a collector that skips the merge-queue drain leaves the hand-back cycles in their queues, uncollected (caught)', async () => {
-    const result = await runScenario(gcStressScenario, { scale: 0.1, variant: { control: 'skip-drain' }, timeoutMs: TIMEOUT });
+    const result = await runScenario(gcStressScenario, { scale: 0.1, variant: { control: 'skip-drain' }, timeoutMs: RUN_TIMEOUT });
     report(result, 'skip-drain control');
     const failed = failedChecks(result);
     expect(failed).toContain(FINAL);
@@ -79,7 +81,7 @@ describe('the cycle collector with real workers', () => {
   }, TIMEOUT);
 
   it('control: a collector that forgets to restore ob_tid leaves survivors with their gc_refs as owner (caught)', async () => {
-    const result = await runScenario(gcStressScenario, { scale: 0.1, variant: { control: 'keep-tid' }, timeoutMs: TIMEOUT });
+    const result = await runScenario(gcStressScenario, { scale: 0.1, variant: { control: 'keep-tid' }, timeoutMs: RUN_TIMEOUT });
     report(result, 'keep-tid control');
     const failed = failedChecks(result);
     expect(failed).toContain(OWNER);

@@ -1,9 +1,10 @@
 /**
  * A worker of the GC stress scenario (gc-stress.scenario.ts describes the
  * run, the roles, the end and the controls). Worker 0 collects, the others
- * mutate. Hang dumps show user counter 0: the phase (1 mutating, 2
- * draining, 3 at the barrier, 4 released and parked, 5 final collections,
- * 6 leaving).
+ * mutate. Hang dumps show user counter 0: the phase (1 mutating or
+ * collecting, 2 waiting for a collection after the hand-backs and draining,
+ * 3 at the barrier, 4 released and parked, 5 final collections, 6 leaving)
+ * and counter 1: a mutator's next serial, the collector's collections.
  */
 
 import { attach, detach, EVAL_EXPLICIT_MERGE_BIT, participantCreate, participantDelete, safePoint, setEvalBreakerHandler, SharedHeap, type Participant } from '@ft/atomics';
@@ -220,12 +221,16 @@ function collector(ctx: Ctx): CollectorResult {
   ctx.setCounter(0, 1);
   th.deadline = Number.POSITIVE_INFINITY;
   const totalCollections = (): number => gcGetStats(th.gt).reduce((a, s) => a + s.collections, 0);
-  // Collections (on any thread) counted before the first one that started after every hand-back cycle was made.
+  // A collection count past this one means a collection started after every hand-back cycle was made (one may be running when they are seen).
   let before = -1;
   // Collect until every mutator is done mutating.
   while (Atomics.load(th.ctrl, C_DONE) < mutators) {
     if (Atomics.load(th.ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
-    safePoint(th.participant);
+    try {
+      safePoint(th.participant);
+    } catch (error) {
+      onFatal(error, 'safe point');
+    }
     if (before < 0 && Atomics.load(th.ctrl, C_HANDBACKS_READY) >= mutators) before = totalCollections() + 1;
     try {
       gcCollect(th.gt);
@@ -275,7 +280,7 @@ function collector(ctx: Ctx): CollectorResult {
     }
     if (found === 0 && released === 0) break;
   }
-  // What is still alive now leaked: count it (every range, below what each worker used; the ranges are still being read, nobody allocates).
+  // Whatever is still ALIVE now has leaked (nobody allocates or releases any more).
   const { serials, serialsPerWorker } = p.tables;
   for (let s = 0; s < serials.length; s++) {
     if (Atomics.load(serials, s) === SERIAL_ALIVE) {
