@@ -163,9 +163,14 @@ export function drainMergeQueuesStopped(t: RcThread): number[] {
   const dead: number[] = [];
   for (let b = 0; b < BRC_NUM_BUCKETS; b++) {
     const bucket = t.state + RC_BUCKETS_OFFSET + b * BRC_BUCKET_SIZE;
-    mutexLock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
-    // SAFETY: the bucket list and the records' queue heads under the bucket
-    // lock; ob_ref_local and ob_tid of other threads' objects with the world stopped.
+    // SAFETY: no bucket lock, as CPython's merge_queued_objects: with the
+    // world stopped nobody runs inside a bucket's critical section (it has no
+    // safe point), so the lists and queue heads hold still. Taking the lock
+    // would deadlock: a thread parked on it is detached, may be handed the
+    // lock, and then waits SUSPENDED for the world to restart while owning
+    // it (found by @ft/gc's stress test). Its critical section runs after
+    // the restart, after everything done here. ob_ref_local and ob_tid of
+    // other threads' objects: world stopped.
     for (let r = u32[(bucket + BRC_BUCKET_HEAD_OFFSET) >>> 2]; r !== 0; r = u32[(r + TR_NEXT_OFFSET) >>> 2]) {
       let top = u32[(r + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2];
       u32[(r + TR_OBJECTS_TO_MERGE_OFFSET) >>> 2] = 0;
@@ -181,7 +186,6 @@ export function drainMergeQueuesStopped(t: RcThread): number[] {
         }
       }
     }
-    mutexUnlock(t.heap, bucket + BRC_BUCKET_MUTEX_OFFSET);
   }
   return dead;
 }
