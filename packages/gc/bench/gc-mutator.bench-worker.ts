@@ -1,8 +1,13 @@
 /**
  * A mutator of `gc/2-workers`: joins the runtime as a participant of its
- * group and, until the stop word is set, builds 2-cycles that it drops at
- * once (garbage for the collector) and a window of live ones it replaces,
- * with a safe point per object. Reports the objects it made.
+ * group and, until the stop word is set, builds 2-cycles that it drops
+ * (garbage for the collector, through a window of live ones it replaces),
+ * with a safe point per pair. It makes at most `pairsPerRound` pairs per
+ * round of the main thread (control word 2) and then keeps polling safe
+ * points without allocating: it stays attached and running, as a busy
+ * thread would, while the garbage per collection stays bounded (two
+ * allocating threads outrun one collector that also frees). Reports the
+ * objects it made.
  */
 
 import { attach, detach, participantCreate, participantDelete, pollSafePoint, SharedHeap, type SharedHeapHandle } from '@ft/atomics';
@@ -19,8 +24,10 @@ export interface MutatorParams {
   gc: number;
   group: number;
   node: number;
-  /** Int32 control words: [stop, running workers]. */
+  /** Int32 control words: [stop, running workers, round]. */
   control: SharedArrayBuffer;
+  /** Pairs a mutator makes per round. */
+  pairsPerRound: number;
 }
 
 const LIVE_WINDOW = 4096;
@@ -40,8 +47,20 @@ runBenchWorker<MutatorParams>(({ params }) => {
   const u32 = t.u32;
   const live = new Uint32Array(LIVE_WINDOW);
   let made = 0;
+  let round = -1;
+  let budget = 0;
   const start = performance.now();
   while (Atomics.load(control, 0) === 0) {
+    const now = Atomics.load(control, 2);
+    if (now !== round) {
+      round = now;
+      budget = params.pairsPerRound;
+    }
+    if (budget === 0) {
+      pollSafePoint(participant);
+      continue;
+    }
+    budget--;
     const a = gcNew(gt, params.node, 1);
     const b = gcNew(gt, params.node, 1);
     u32[(a + SLOT) >>> 2] = b;

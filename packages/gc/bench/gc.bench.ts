@@ -196,15 +196,15 @@ function allocateCase(count: number, automatic: boolean): BenchSample {
 const mutatorWorker = new URL('./gc-mutator.bench-worker.ts', import.meta.url);
 
 /**
- * With 2 mutator workers attached (each building and dropping 2-cycles,
- * a safe point per object), either `collections` gc.collect() pauses from
+ * With 2 mutator workers attached (each building and dropping up to 100k
+ * 2-cycles per round, a safe point per pair, then polling), either `collections` gc.collect() pauses from
  * this thread (the callbacks hook times each, both stops included) or as
  * many bare stop + start pairs (the world's share of it).
  */
 async function withMutators(kind: 'collect' | 'stop', quick: boolean): Promise<BenchSample> {
   const run = makeRuntime(256 << 20);
   const rounds = quick ? 5 : 40;
-  const control = new Int32Array(new SharedArrayBuffer(8));
+  const control = new Int32Array(new SharedArrayBuffer(12));
   const params: MutatorParams = {
     heap: run.heap.handle(),
     mi: run.mi,
@@ -213,17 +213,20 @@ async function withMutators(kind: 'collect' | 'stop', quick: boolean): Promise<B
     group: run.group,
     node: run.node,
     control: control.buffer as SharedArrayBuffer,
+    pairsPerRound: quick ? 20_000 : 100_000,
   };
   const mutators = runBenchWorkers(mutatorWorker, 2, params);
   const times: number[] = [];
+  let collected = 0;
   try {
     while (Atomics.load(control, 1) < 2) await new Promise((r) => setTimeout(r, 1));
     gcDisable(run.gt); // only the collections measured here
     for (let i = 0; i < rounds; i++) {
+      Atomics.add(control, 2, 1);
       await new Promise((r) => setTimeout(r, quick ? 2 : 10));
       if (kind === 'collect') {
         const before = run.pauses.length;
-        gcCollect(run.gt);
+        collected += gcCollect(run.gt);
         times.push(run.pauses[before]!);
       } else {
         const t0 = performance.now();
@@ -239,7 +242,7 @@ async function withMutators(kind: 'collect' | 'stop', quick: boolean): Promise<B
   }
   return {
     nsPerOp: median(times) * 1e6,
-    note: `${rounds} ${kind === 'collect' ? 'collections' : 'stop + start pairs'}: median ${median(times).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${Math.max(...times).toFixed(3)} ms`,
+    note: `${rounds} ${kind === 'collect' ? `collections (${Math.round(collected / rounds / 1000)}k objects collected each)` : 'stop + start pairs'}: median ${median(times).toFixed(3)} ms, p99 ${percentile(times, 99).toFixed(3)} ms, max ${Math.max(...times).toFixed(3)} ms`,
   };
 }
 
