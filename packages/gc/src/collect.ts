@@ -10,7 +10,7 @@
  *
  * 1. stop the world; merge every thread's per-thread counts and drain every
  *    merge queue (untracked objects that die there are released once the
- *    world runs again);
+ *    world runs again); complete every pending delayed free (QSBR);
  * 2. mark-alive pre-pass: everything reachable from the known roots and the
  *    VM's stacks is ALIVE and skipped by the rest (not after gc.freeze());
  * 3. update_refs: `ob_tid` is borrowed to hold gc_refs, the count minus the
@@ -37,13 +37,12 @@
  * Departure from CPython: the worklists are arrays of this thread, not
  * lists threaded through the objects' `ob_tid` — nothing in the shared heap
  * is allocated for them either way, and the order of every list is kept
- * (pushes and pops at the end, walks from the end). The delayed frees of
- * QSBR are not processed here (CPython's `process_delayed_frees`); they are
- * processed by their threads as before.
+ * (pushes and pops at the end, walks from the end).
  */
 
 import { formatAddress, monotonicMs, startTheWorld, stopTheWorld } from '@ft/atomics';
 import { MI_SEGMENT_SIZE, miBlockOwner, miVisitBlocks } from '@ft/mimalloc';
+import { processAllDelayedStopped } from '@ft/qsbr';
 import {
   deallocate,
   decrefSharedIsDead,
@@ -253,6 +252,8 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
 
     mergeAllPerThreadRefcounts(rc);
     if (collectSeams.drainMergeQueues) for (const op of drainMergeQueuesStopped(rc)) objsToDecref.push(op);
+    // process_delayed_frees: every stopped thread is quiescent.
+    if (thread.qsbr !== null) processAllDelayedStopped(thread.qsbr);
 
     findObjects();
     if (Atomics.load(i32, gcWord(state, GC_FREEZE_ACTIVE_OFFSET)) === 0) markAliveFromRoots();

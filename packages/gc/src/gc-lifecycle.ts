@@ -6,6 +6,7 @@
  */
 
 import { EVAL_GC_SCHEDULED_BIT, regionAlloc, setEvalBreakerHandler, type SharedHeap } from '@ft/atomics';
+import { QsbrThread } from '@ft/qsbr';
 import type { BehaviourRegistry, RcThread } from '@ft/refcount';
 import { collectMain } from './collect.js';
 import { GcThread, type GcHooks } from './gc-thread.js';
@@ -60,6 +61,10 @@ export function gcCreate(heap: SharedHeap, group: number): number {
  * participant in the state's group (collections stop that group). `registry`
  * is the behaviour registry the thread joined reference counting with: its
  * traverse, clear and finalize behaviours are what collections call.
+ * `qsbr`, the thread's QSBR registration, lets its collections complete
+ * every thread's pending delayed frees (CPython's `process_delayed_frees`);
+ * every thread registered with that QSBR state must then be a participant
+ * of the group, since a stopped participant counts as quiescent.
  * @example
  * ```ts
  * // in every thread, after rcThreadInit(heap, rc, registry, { mi, participant }):
@@ -67,13 +72,14 @@ export function gcCreate(heap: SharedHeap, group: number): number {
  * ```
  * @public
  */
-export function gcThreadInit(rc: RcThread, state: number, registry: BehaviourRegistry, hooks: GcHooks = {}): GcThread {
+export function gcThreadInit(rc: RcThread, state: number, registry: BehaviourRegistry, hooks: GcHooks = {}, qsbr: QsbrThread | null = null): GcThread {
   checkGcState(rc.heap, state);
   if (rc.mi === null) throw new TypeError('gcThreadInit: the thread has no mimalloc state (rcThreadInit option mi)');
   const participant = rc.participant;
   if (participant === null) throw new TypeError('gcThreadInit: the thread has no world participant (rcThreadInit option participant)');
   if (participant.group !== rc.u32[(state + GC_GROUP_OFFSET) >>> 2]) throw new TypeError("gcThreadInit: the thread's participant is not in the GC state's group");
-  const gt = new GcThread(rc, rc.mi, participant, state, registry, hooks);
+  if (qsbr !== null && !(qsbr instanceof QsbrThread && qsbr.heap.buffer === rc.heap.buffer)) throw new TypeError('gcThreadInit: qsbr must be null or a QsbrThread registered on the same heap');
+  const gt = new GcThread(rc, rc.mi, participant, state, registry, hooks, qsbr);
   setEvalBreakerHandler(participant, EVAL_GC_SCHEDULED_BIT, () => {
     if (Atomics.load(gt.i32, gcWord(state, GC_ENABLED_OFFSET)) !== 0) collectMain(gt, 0, GC_REASON_HEAP);
   });

@@ -9,6 +9,7 @@
 
 import type { Participant, SharedHeap } from '@ft/atomics';
 import type { MiThread } from '@ft/mimalloc';
+import type { QsbrThread } from '@ft/qsbr';
 import type { BehaviourRegistry, ClearFn, FinalizeFn, RcThread, TraverseFn } from '@ft/refcount';
 
 /**
@@ -92,13 +93,19 @@ export class GcThread {
   /** Clear behaviours by id. */ declare readonly clear: readonly (ClearFn | null)[];
   /** Finalize behaviours by id. */ declare readonly finalize: readonly (FinalizeFn | null)[];
   /** The hooks. */ declare readonly hooks: GcHooks;
+  /**
+   * The thread's QSBR registration, or null: with one, a collection completes
+   * every thread's pending delayed frees while the world is stopped
+   * (`process_delayed_frees`).
+   */
+  declare readonly qsbr: QsbrThread | null;
   /** Allocations minus deallocations of GC objects not yet flushed into the shared count (`alloc_count`). */
   allocCount = 0;
   /** True after {@link gcThreadExit}. */
   exited = false;
 
   /** @internal */
-  constructor(rc: RcThread, mi: MiThread, participant: Participant, state: number, registry: BehaviourRegistry, hooks: GcHooks) {
+  constructor(rc: RcThread, mi: MiThread, participant: Participant, state: number, registry: BehaviourRegistry, hooks: GcHooks, qsbr: QsbrThread | null) {
     this.rc = rc;
     this.mi = mi;
     this.participant = participant;
@@ -111,5 +118,6 @@ export class GcThread {
     this.clear = registry.clear;
     this.finalize = registry.finalize;
     this.hooks = hooks;
+    this.qsbr = qsbr;
   }
 }

@@ -6,8 +6,9 @@
  * traverse behaviours that hand out addresses that are not objects.
  */
 
-import { clearEvalBreakerBits, EVAL_GC_SCHEDULED_BIT, evalBreakerBits, safePoint, SharedHeap, startTheWorld, stopTheWorld } from '@ft/atomics';
-import { miThreadExit, miThreadInit, miVisitBlocks, MI_HEAP_GC } from '@ft/mimalloc';
+import { clearEvalBreakerBits, EVAL_GC_SCHEDULED_BIT, evalBreakerBits, groupCreate, participantCreate, participantDelete, safePoint, SharedHeap, startTheWorld, stopTheWorld } from '@ft/atomics';
+import { FreeCallbackRegistry, freeDelayed, processDelayed, qsbrAttach, qsbrCreate, qsbrRegister, qsbrUnregister } from '@ft/qsbr';
+import { miCreate, miThreadExit, miThreadInit, miVisitBlocks, MI_HEAP_GC } from '@ft/mimalloc';
 import {
   allocObject,
   BehaviourRegistry,
@@ -19,17 +20,21 @@ import {
   incref,
   mergeQueueLength,
   objectOwner,
+  rcCreate,
   rcThreadExit,
   rcThreadInit,
   sharedFlags,
   REF_MERGED,
 } from '@ft/refcount';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gcCollect, gcFreeze, gcGetCount, gcGetReferrers, gcGetStats, gcNew, gcSetThreshold, gcThreadExit, gcTrack, gcUnfreeze, gcUntrack, LOCAL_ALLOC_COUNT_THRESHOLD } from '../src/index.js';
+import { gcCollect, gcCreate, gcFreeze, gcGetCount, gcGetReferrers, gcGetStats, gcNew, gcSetThreshold, gcThreadExit, gcThreadInit, gcTrack, gcUnfreeze, gcUntrack, LOCAL_ALLOC_COUNT_THRESHOLD } from '../src/index.js';
 import { makeRuntime, newNode, release, ring, setSlot, type Runtime } from './fixture.js';
 
 let r: Runtime;
-afterEach(() => r?.close());
+afterEach(() => {
+  r?.close();
+  r = undefined as unknown as Runtime;
+});
 
 /** A second thread identity in this JavaScript thread: its own tid, mimalloc and refcount state (no participant). */
 function secondThread(run: Runtime) {
@@ -290,5 +295,39 @@ describe('the long-lived total (gh-142531) and heap walks during a collection', 
     gcCollect(r.gt);
     expect(seen, 'the unreachable c is not a referrer').toEqual([keeper]);
     release(r, ...seen, keeper, target);
+  });
+});
+
+describe('delayed frees (QSBR)', () => {
+  it("a collection completes every thread's pending delayed frees (process_delayed_frees)", () => {
+    const heap = SharedHeap.create({ size: 32 << 20 });
+    const group = groupCreate(heap);
+    const participant = participantCreate(heap, group);
+    const qsbr = qsbrCreate(heap);
+    const freed: number[] = [];
+    const frees = new FreeCallbackRegistry();
+    const FREE = frees.register('record', (_h, address) => void freed.push(address));
+    const mine = qsbrRegister(heap, qsbr, frees);
+    const view = SharedHeap.attach(heap.handle());
+    const other = qsbrRegister(view, qsbr, frees);
+    qsbrAttach(mine);
+    qsbrAttach(other);
+    freeDelayed(other, 0x1230, FREE);
+    freeDelayed(mine, 0x4560, FREE);
+    processDelayed(mine);
+    processDelayed(other);
+    expect(freed, 'nobody passed the goals yet').toEqual([]);
+    const registry = new BehaviourRegistry();
+    const mi = miCreate(heap);
+    const t = rcThreadInit(heap, rcCreate(heap, registry), registry, { mi: miThreadInit(heap, mi, null), participant });
+    const gt = gcThreadInit(t, gcCreate(heap, group), registry, {}, mine);
+    expect(() => gcThreadInit(t, gcCreate(heap, group), registry, {}, {} as never)).toThrow(TypeError);
+    gcCollect(gt);
+    expect(freed.sort((x, y) => x - y)).toEqual([0x1230, 0x4560]);
+    qsbrUnregister(other);
+    qsbrUnregister(mine);
+    participantDelete(participant);
+    view.close();
+    heap.close();
   });
 });

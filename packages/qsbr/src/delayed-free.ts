@@ -25,15 +25,19 @@ import {
 } from '@ft/atomics';
 import type { FreeCallbackRegistry } from './free-callback-registry.js';
 import {
+  QSBR_CHUNK_DIR_ENTRIES,
   QSBR_FREED_ITEMS_OFFSET,
   QSBR_INTERP_HAS_WORK_OFFSET,
   QSBR_QUEUE_HEAD_OFFSET,
   QSBR_QUEUE_MUTEX_OFFSET,
   QSBR_QUEUE_TAIL_OFFSET,
+  QSBR_SLOT_ALLOCATED_OFFSET,
+  QSBR_SLOT_FREED_OFFSET,
   QSBR_SLOT_QUEUE_HEAD_OFFSET,
   QSBR_SLOT_QUEUE_TAIL_OFFSET,
-  QSBR_SLOT_FREED_OFFSET,
   QSBR_SLOT_QUEUED_OFFSET,
+  QSBR_SLOT_SEQ_OFFSET,
+  QSBR_SLOT_SIZE,
   WORK_CHUNK_ITEMS_OFFSET,
   WORK_CHUNK_NEXT_OFFSET,
   WORK_CHUNK_RD_IDX_OFFSET,
@@ -47,13 +51,15 @@ import {
   WORK_ITEM_SIZE,
   WORK_ITEMS_PER_CHUNK,
 } from './layout.js';
-import { checkQsbrShared } from './qsbr-shared.js';
+import { checkQsbrShared, chunkAddress, chunkSlots } from './qsbr-shared.js';
+import { QSBR_OFFLINE } from './sequence.js';
 import {
   qsbrAdvance,
   qsbrDeferredAdvance,
   qsbrDetach,
   qsbrIsAttached,
   qsbrPoll,
+  qsbrQuiescentState,
   qsbrSynchronize,
   releaseSlot,
   type QsbrThread,
@@ -139,6 +145,53 @@ export function processDelayed(t: QsbrThread): void {
   } finally {
     t.processing = false;
   }
+}
+
+/**
+ * The collector's `process_delayed_frees`: completes every pending delayed
+ * free of the interpreter, whichever thread queued it. It must run with
+ * every other thread registered here stopped at a safe point (the world of
+ * `@ft/atomics` stopped), which is a quiescent state: CPython's threads go
+ * offline when they stop. So it advances the write sequence, publishes the
+ * new value as the sequence of every other online slot (as each would at
+ * its next quiescent state), moves every other thread's queue behind the
+ * caller's, and processes the caller's queue and the interpreter's: every
+ * goal is reached. Returns the number of blocks freed.
+ * SAFETY: the other threads' slots and queues are written plain and with
+ * `Atomics`, as their owners would: they are stopped, and the world's
+ * restart orders these writes before their next accesses.
+ * @beta
+ */
+export function processAllDelayedStopped(t: QsbrThread): number {
+  const heap = t.heap;
+  const u32 = heap.u32;
+  const i32 = heap.i32;
+  const goal = qsbrAdvance(t);
+  const ownHead = (t.slot + QSBR_SLOT_QUEUE_HEAD_OFFSET) >>> 2;
+  const ownTail = (t.slot + QSBR_SLOT_QUEUE_TAIL_OFFSET) >>> 2;
+  for (let k = 0; k < QSBR_CHUNK_DIR_ENTRIES; k++) {
+    const chunk = chunkAddress(heap, t.shared, k);
+    if (chunk === 0) break;
+    const end = chunk + chunkSlots(k) * QSBR_SLOT_SIZE;
+    for (let slot = chunk; slot < end; slot += QSBR_SLOT_SIZE) {
+      if (slot === t.slot || u32[(slot + QSBR_SLOT_ALLOCATED_OFFSET) >>> 2] === 0) continue;
+      const seqIndex = (slot + QSBR_SLOT_SEQ_OFFSET) >>> 2;
+      if (Atomics.load(i32, seqIndex) !== QSBR_OFFLINE) Atomics.store(i32, seqIndex, goal);
+      const head = u32[(slot + QSBR_SLOT_QUEUE_HEAD_OFFSET) >>> 2];
+      if (head === 0) continue;
+      const tail = u32[(slot + QSBR_SLOT_QUEUE_TAIL_OFFSET) >>> 2];
+      if (u32[ownTail] === 0) u32[ownHead] = head;
+      else u32[(u32[ownTail] + WORK_CHUNK_NEXT_OFFSET) >>> 2] = head;
+      u32[ownTail] = tail;
+      u32[(slot + QSBR_SLOT_QUEUE_HEAD_OFFSET) >>> 2] = 0;
+      u32[(slot + QSBR_SLOT_QUEUE_TAIL_OFFSET) >>> 2] = 0;
+    }
+  }
+  qsbrQuiescentState(t);
+  const freed = (t.slot + QSBR_SLOT_FREED_OFFSET) >>> 2;
+  const before = u32[freed];
+  processDelayed(t);
+  return u32[freed] - before;
 }
 
 /** SAFETY: the interpreter queue's mutex is held. */

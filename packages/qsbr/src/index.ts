@@ -9,6 +9,7 @@
 export {
   freeDelayed,
   pendingDelayed,
+  processAllDelayedStopped,
   processDelayed,
   qsbrFiniDelayed,
   qsbrUnregister,

@@ -4,6 +4,7 @@ import {
   FreeCallbackRegistry,
   freeDelayed,
   pendingDelayed,
+  processAllDelayedStopped,
   processDelayed,
   qsbrAdvance,
   qsbrAttach,
@@ -195,5 +196,50 @@ describe('thread exit', () => {
     expect(qsbrFiniDelayed(heap, qsbr, registry)).toBe(50);
     expect(freed).toEqual(blocks(50));
     expect(qsbrStats(heap, qsbr)).toMatchObject({ queuedItems: 50, freedItems: 50, interpreterQueueHasWork: false });
+  });
+});
+
+describe('processAllDelayedStopped (the collector, with the world stopped)', () => {
+  it("completes every thread's pending delayed frees: other threads count as quiescent, their queues move to the caller's", () => {
+    const collector = thread();
+    const a = thread();
+    const b = thread();
+    for (const t of [collector, a, b]) qsbrAttach(t);
+    const fromA = blocks(WORK_ITEMS_PER_CHUNK + 5, 0x10000); // two chunks
+    const fromB = blocks(7, 0x80000);
+    for (const p of fromA) freeDelayed(a, p, FREE);
+    for (const p of fromB) freeDelayed(b, p, FREE);
+    // Nobody has passed the goals: an ordinary processing frees nothing.
+    processDelayed(a);
+    processDelayed(b);
+    expect(freed).toEqual([]);
+    const seqBefore = qsbrStats(heap, qsbr);
+    expect(processAllDelayedStopped(collector)).toBe(fromA.length + fromB.length);
+    expect(new Set(freed)).toEqual(new Set([...fromA, ...fromB]));
+    expect(pendingDelayed(a)).toBe(0);
+    expect(pendingDelayed(b)).toBe(0);
+    expect(qsbrStats(heap, qsbr).wrSeq).not.toBe(seqBefore.wrSeq);
+    // The moved threads go on queueing as before.
+    freeDelayed(a, 0x90000, FREE);
+    expect(pendingDelayed(a)).toBe(1);
+    qsbrQuiescentState(collector);
+    qsbrQuiescentState(a);
+    qsbrQuiescentState(b);
+    qsbrAdvance(a);
+    for (const t of [collector, a, b]) qsbrQuiescentState(t);
+    processDelayed(a);
+    expect(freed).toContain(0x90000);
+    for (const t of [collector, a, b]) qsbrUnregister(t);
+  });
+
+  it('an offline thread stays offline', () => {
+    const collector = thread();
+    const idle = thread();
+    qsbrAttach(collector);
+    for (const p of blocks(3)) freeDelayed(collector, p, FREE);
+    expect(processAllDelayedStopped(collector)).toBe(3);
+    expect(qsbrStats(heap, qsbr).online).toBe(1);
+    qsbrUnregister(collector);
+    qsbrUnregister(idle);
   });
 });
