@@ -3,6 +3,8 @@
  * pin it, over the test types of fixture.ts.
  */
 
+import { startTheWorld, stopTheWorld } from '@ft/atomics';
+import { MI_HEAP_GC, miVisitBlocks } from '@ft/mimalloc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRefcount, incref, objectOwner, decref } from '@ft/refcount';
 import { DEBUG_SAVEALL, gcClearGarbage, gcCollect, gcGarbage, gcGetStats, gcIsFinalized, gcIsTracked, gcSetDebug } from '../src/index.js';
@@ -95,6 +97,27 @@ describe('cycles', () => {
     expect(stats[2]).toEqual({ collections: 1, collected: 3, uncollectable: 0 });
     expect(stats[0]).toEqual({ collections: 1, collected: 0, uncollectable: 0 });
     expect(stats[1]!.collections).toBe(0);
+  });
+});
+
+describe('with the debug hooks of the object domain (objects 16 bytes into their blocks, gh-112529)', () => {
+  it('cycles are found at the object offset and collected; the hooks see every free', () => {
+    r = makeRuntime({ allocator: 'mimalloc_debug' });
+    const garbage = [...ring(r, 2), ...ring(r, 5)];
+    const [l1, l2] = ring(r, 2);
+    // An object's address is past the hooks' 16-byte header in its block.
+    const blockOf = new Map<number, number>();
+    stopTheWorld(r.heap, r.group);
+    miVisitBlocks(r.t.mi!, 1 << MI_HEAP_GC, (block, _size, object) => blockOf.set(object, block));
+    startTheWorld(r.heap, r.group);
+    for (const op of garbage) expect(blockOf.get(op)).toBe(op - 16);
+    release(r, ...garbage);
+    expect(gcCollect(r.gt)).toBe(7);
+    expect(new Set(r.deallocated)).toEqual(new Set(garbage));
+    expect(getRefcount(r.t, l1!)).toBe(2);
+    expect(objectOwner(r.t, l1!)).toBe(r.t.tid);
+    release(r, l1!, l2!);
+    expect(gcCollect(r.gt)).toBe(2);
   });
 });
 

@@ -16,6 +16,7 @@
 
 import { groupCreate, participantCreate, participantDelete, SharedHeap, type Participant } from '@ft/atomics';
 import { miCreate, miThreadInit } from '@ft/mimalloc';
+import { createAllocatorDomains } from '@ft/obmalloc';
 import {
   BehaviourRegistry,
   createMetatype,
@@ -63,7 +64,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const SLOT = VAR_OBJECT_HEADER_SIZE;
 
-export function makeRuntime(options: { heapSize?: number } = {}): Runtime {
+export function makeRuntime(options: { heapSize?: number; allocator?: 'mimalloc' | 'mimalloc_debug' } = {}): Runtime {
   const heap = SharedHeap.create({ size: options.heapSize ?? 64 << 20 });
   const mi = miCreate(heap);
   const group = groupCreate(heap);
@@ -162,7 +163,10 @@ export function makeRuntime(options: { heapSize?: number } = {}): Runtime {
   };
 
   const rcState = rcCreate(heap, registry);
-  const t = rcThreadInit(heap, rcState, registry, { mi: miThreadInit(heap, mi, null), participant });
+  const miThread = miThreadInit(heap, mi, null);
+  // The object domain: plain, or with the debug hooks (objects 16 bytes into their blocks).
+  const domains = createAllocatorDomains(heap, options.allocator ?? 'mimalloc', { mi: miThread });
+  const t = rcThreadInit(heap, rcState, registry, { mi: miThread, participant, domains });
   gt = gcThreadInit(t, gc, registry, hooks);
   const meta = createMetatype(t);
   const types = {
