@@ -127,6 +127,8 @@ let i32: Int32Array;
 /** Every tracked, non-frozen object found by the heap visit. */
 let objects: Uint32Array = new Uint32Array(1024);
 let objectCount = 0;
+/** How far the scan got (abortFirstPause restores the objects past it). */
+let scanned = 0;
 /**
  * Objects that count in the long-lived total without being scanned: frozen
  * ones and tuples untracked on the way (gh-142531: otherwise a heap of them
@@ -242,8 +244,11 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   let longLived = 0;
   let garbageHasWeakrefs = false;
 
+  let failure: unknown = null;
   stopTheWorld(thread.heap, group);
   resetObjectCache();
+  scanned = 0;
+  objectCount = 0;
   try {
     // Counters (3.14's): the young count restarts; an old generation counts the collections below it.
     if (generation + 1 < NUM_GENERATIONS) Atomics.add(i32, gcWord(state, GC_OLD0_COUNT_OFFSET) + generation, 1);
@@ -267,8 +272,16 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     if ((debug & DEBUG_COLLECTABLE) !== 0) for (let i = unreachable.length - 1; i >= 0; i--) debugCycle('collectable', unreachable.get(i));
     Atomics.store(i32, gcWord(state, GC_LONG_LIVED_TOTAL_OFFSET), longLived);
     garbageHasWeakrefs = clearWeakrefs(unreachable, wrcbToCall, true);
+  } catch (error) {
+    failure = error;
+    abortFirstPause(unreachable, legacy, wrcbToCall);
   } finally {
     startTheWorld(thread.heap, group);
+  }
+  if (failure !== null) {
+    // What the merge drain handed over is still released; then the error goes to the caller.
+    cleanupWorklist(objsToDecref);
+    throw failure;
   }
 
   // With the world running: what the merge drained, the weakref callbacks, the finalizers.
@@ -285,12 +298,19 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     if (finalizersRan || garbageHasWeakrefs) handleResurrectedObjects(unreachable, objsToDecref);
     // Weakrefs without callbacks, to classes, and any a finalizer created (gh-135552, GH-91636).
     clearWeakrefs(unreachable, wrcbToCall, false);
+  } catch (error) {
+    failure = error;
+    abortSecondPause(unreachable);
   } finally {
     startTheWorld(thread.heap, group);
   }
 
   const result: CollectionResult = { collected: 0, uncollectable: 0 };
   cleanupWorklist(objsToDecref);
+  if (failure !== null) {
+    while (legacy.length > 0) releaseWorklistRef(legacy.pop());
+    throw failure;
+  }
   deleteGarbage(unreachable, result);
   handleLegacyFinalizers(legacy, result);
   if (refused.length !== 0) {
@@ -554,6 +574,7 @@ function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): numb
   ownerSegment = 0;
   let longLived = 0;
   for (let k = 0; k < objectCount; k++) {
+    scanned = k;
     const op = objects[k]!;
     let bits = u8[op + BITS]!;
     if ((bits & TRACKED) === 0) continue; // untracked on the way (immortal, untrackable tuple): already restored
@@ -566,9 +587,11 @@ function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): numb
       }
     }
     if ((bits & UNREACHABLE) !== 0) {
+      // The hook first: if it throws, the object is still as the abort expects.
+      const isLegacy = hasLegacy !== undefined && hasLegacy(rc, op);
       // The worklist's reference keeps it alive until the end.
       mergeStopped(op, 1);
-      if (hasLegacy !== undefined && hasLegacy(rc, op)) {
+      if (isLegacy) {
         u8[op + BITS] = bits & ~UNREACHABLE;
         legacy.push(op);
       } else {
@@ -580,7 +603,47 @@ function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): numb
     if ((bits & ALIVE) !== 0) u8[op + BITS] = bits & ~ALIVE;
     longLived++;
   }
+  scanned = objectCount;
   return longLived;
+}
+
+/**
+ * Undoes the first pause after one of its steps threw (a traverse, clear or
+ * hook behaviour of a layer above; CPython's restore_refs on out of
+ * memory): objects the scan has not reached get an owner back in `ob_tid`
+ * and lose UNREACHABLE and ALIVE; those it listed as garbage and the queued
+ * weakrefs give back the worklist's reference. Nothing is collected; the
+ * heap is as it was.
+ */
+function abortFirstPause(unreachable: WorkList, legacy: WorkList, wrcbToCall: WorkList): void {
+  ownerSegment = 0;
+  for (let k = scanned; k < objectCount; k++) {
+    const op = objects[k]!;
+    restoreTid(op);
+    u8[op + BITS]! &= ~(UNREACHABLE | ALIVE);
+  }
+  for (const list of [unreachable, legacy, wrcbToCall]) {
+    while (list.length > 0) {
+      const op = list.pop();
+      u8[op + BITS]! &= ~UNREACHABLE;
+      mergeStopped(op, -1);
+    }
+  }
+}
+
+/**
+ * Undoes the second pause after a traverse threw in the resurrection
+ * recount: every object still listed survives (its scratch count is reset
+ * and the worklist's reference given back), so nothing reachable can be
+ * freed; the collection then frees only what the merge drain handed over.
+ */
+function abortSecondPause(unreachable: WorkList): void {
+  while (unreachable.length > 0) {
+    const op = unreachable.pop();
+    u32[(op >>> 2) + LOCAL] = 0;
+    u8[op + BITS]! &= ~UNREACHABLE;
+    mergeStopped(op, -1);
+  }
 }
 
 function hasLegacyFinalizer(op: number): boolean {

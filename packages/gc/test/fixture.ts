@@ -55,6 +55,8 @@ export interface Runtime {
   weakrefsOf: Map<number, number[]>;
   referentOf: Map<number, number>;
   callbacks: Map<number, (wr: number) => void>;
+  /** Objects whose traverse throws (a faulty behaviour of a layer above). */
+  throwingTraverse: Set<number>;
   /** Extra hooks a test sets before collecting (merged into the thread's hooks). */
   hooks: Partial<Mutable<GcHooks>>;
   close(): void;
@@ -104,7 +106,9 @@ export function makeRuntime(options: { heapSize?: number; allocator?: 'mimalloc'
     callbacks.delete(op);
     gcDel(gt, op);
   });
+  const throwingTraverse = new Set<number>();
   const nodeTraverse = registry.add('traverse', 'node', (t, op, visit) => {
+    if (throwingTraverse.has(op)) throw new Error(`traverse of ${op} failed`);
     const n = slots(t, op);
     for (let i = 0; i < n; i++) {
       const child = t.u32[(op + SLOT + 4 * i) >>> 2]!;
@@ -193,6 +197,7 @@ export function makeRuntime(options: { heapSize?: number; allocator?: 'mimalloc'
     weakrefsOf,
     referentOf,
     callbacks,
+    throwingTraverse,
     hooks: extra,
     close() {
       participantDelete(participant);

@@ -248,6 +248,48 @@ describe('roots, stacks and faulty traverse behaviours', () => {
 });
 
 /** Live blocks of the GC heap, counted with the world stopped. */
+describe('a traverse behaviour that throws', () => {
+  it('aborts the collection with its error and leaves every object as it was: owners, counts, bits', () => {
+    r = makeRuntime();
+    const held = newNode(r, 1);
+    const [a, b] = ring(r, 2);
+    const [g1, g2] = ring(r, 2);
+    setSlot(r, held, 0, a!);
+    release(r, a!, b!, g1!, g2!);
+    r.throwingTraverse.add(b!);
+    expect(() => gcCollect(r.gt)).toThrow(/traverse of \d+ failed/);
+    expect(r.deallocated).toEqual([]);
+    for (const op of [held, a!, b!, g1!, g2!]) {
+      expect(objectOwner(r.t, op), 'owner restored').toBe(r.t.tid);
+      expect(gcBits(r.t, op) & ~(1 | 2), 'only TRACKED (and FINALIZED) left').toBe(0);
+    }
+    expect(getRefcount(r.t, a!)).toBe(2);
+    expect(getRefcount(r.t, g1!)).toBe(1);
+    // Refcounting works as before, and the next collection finds the garbage.
+    incref(r.t, held);
+    decref(r.t, held);
+    r.throwingTraverse.clear();
+    expect(gcCollect(r.gt)).toBe(2);
+    expect(new Set(r.deallocated)).toEqual(new Set([g1!, g2!]));
+    release(r, held);
+    expect(gcCollect(r.gt)).toBe(2);
+  });
+
+  it('a throw in the resurrection recount keeps the garbage alive instead of freeing anything reachable', () => {
+    r = makeRuntime();
+    const [a, b] = ring(r, 2, r.types.finalized);
+    // The finalizer makes a's traverse throw in the second pause.
+    r.finalizers.set(a!, () => r.throwingTraverse.add(a!));
+    release(r, a!, b!);
+    expect(() => gcCollect(r.gt)).toThrow(/failed/);
+    expect(r.deallocated).toEqual([]);
+    for (const op of [a!, b!]) expect(gcBits(r.t, op) & 4, 'no UNREACHABLE left').toBe(0);
+    r.throwingTraverse.clear();
+    expect(gcCollect(r.gt), 'finalized already: collected now').toBe(2);
+    expect(new Set(r.deallocated)).toEqual(new Set([a!, b!]));
+  });
+});
+
 function miVisitBlocksCount(run: Runtime): number {
   stopTheWorld(run.heap, run.group);
   try {
