@@ -130,6 +130,23 @@ let objectCount = 0;
 /** How far the scan got (abortFirstPause restores the objects past it). */
 let scanned = 0;
 /**
+ * The children update_refs found, for the mark phase (compressed rows):
+ * `edges[edgeStart[k] .. edgeStart[k + 1])` are the tracked children of
+ * `objects[k]`. Mark then walks arrays instead of calling every traverse
+ * behaviour a second time (CPython traverses again; the graph cannot change
+ * while the world is stopped, so the result is the same). An object's row is
+ * found from its address through `ob_ref_local`, which holds its index `k`
+ * from its update_refs turn until the scan puts the count back from
+ * `savedLocal[k]` (`NOT_SAVED`: the word was left alone).
+ */
+let edges: Uint32Array = new Uint32Array(4096);
+let edgeCount = 0;
+let edgeStart: Uint32Array = new Uint32Array(1025);
+let savedLocal: Uint32Array = new Uint32Array(1024);
+/** Entries of `savedLocal` valid for this collection (an abort may come before they are). */
+let savedValid = 0;
+const NOT_SAVED = IMMORTAL_REFCNT_LOCAL;
+/**
  * Objects that count in the long-lived total without being scanned: frozen
  * ones and tuples untracked on the way (gh-142531: otherwise a heap of them
  * would make every 2000 allocations a full collection).
@@ -336,7 +353,12 @@ function grow(array: Uint32Array, used: number): Uint32Array {
 function findObjects(): void {
   objectCount = 0;
   extraLongLived = 0;
+  edgeCount = 0;
+  savedValid = 0;
   miVisitBlocks(gt.mi, GC_HEAPS_MASK, collectObject);
+  if (savedLocal.length < objectCount) savedLocal = new Uint32Array(2 * objectCount);
+  savedLocal.fill(NOT_SAVED, 0, objectCount);
+  savedValid = objectCount;
 }
 
 function collectObject(_block: number, _size: number, op: number): void {
@@ -423,6 +445,8 @@ function visitDecref(child: number): number {
     i32[(child >>> 2) + TID] = 0;
   }
   i32[(child >>> 2) + TID]--;
+  edges = grow(edges, edgeCount);
+  edges[edgeCount++] = child;
   return 0;
 }
 
@@ -433,25 +457,29 @@ function updateRefs(): void {
   const u8 = gt.u8;
   const u32 = gt.u32;
   const i32 = gt.i32;
+  if (edgeStart.length < count + 1) edgeStart = new Uint32Array(2 * count + 1);
+  edgeCount = 0;
   for (let k = 0; k < count; k++) {
+    edgeStart[k] = edgeCount;
     const op = list[k]!;
     const i = op >>> 2;
-    const bits = u8[op + BITS];
+    const bits = u8[op + BITS]!;
     if ((bits & ALIVE) !== 0) continue;
-    if (u32[i + LOCAL] === IMMORTAL) {
+    const local = u32[i + LOCAL]!;
+    if (local === IMMORTAL) {
       // SAFETY: world stopped. An immortal object needs no collecting: untrack it.
       u32[i + TID] = 0;
       u8[op + BITS] = bits & ~(TRACKED | UNREACHABLE);
       continue;
     }
     const deferred = (bits & DEFERRED) !== 0;
-    let refcount = u32[i + LOCAL] + (i32[i + SHARED] >> SHIFT);
+    let refcount = local + (i32[i + SHARED]! >> SHIFT);
     if (deferred) refcount -= REF_DEFERRED;
     if (refcount > 0 && !deferred && maybeUntrack !== undefined && maybeUntrack(gt.rc, op)) {
       // gc_restore_refs: met as a child first, its ob_tid holds gc_refs.
-      if ((u8[op + BITS] & UNREACHABLE) !== 0) {
+      if ((u8[op + BITS]! & UNREACHABLE) !== 0) {
         restoreTid(op);
-        u8[op + BITS] &= ~UNREACHABLE;
+        u8[op + BITS]! &= ~UNREACHABLE;
       }
       // An untracked tuple still counts as long-lived (gh-142531).
       extraLongLived++;
@@ -462,9 +490,14 @@ function updateRefs(): void {
       i32[i + TID] = 0;
     }
     i32[i + TID] += refcount;
+    // The count is in the shared word's reach no more until the scan: the
+    // word holds this object's row index meanwhile (see `edges`).
+    savedLocal[k] = local;
+    u32[i + LOCAL] = k;
     decrefParent = op;
     traverse(op, visitDecref);
   }
+  edgeStart[count] = edgeCount;
 }
 
 /** `gc_visit_thread_stacks`: each deferred reference on a stack counts as a reference from outside. */
@@ -510,12 +543,34 @@ function markReachable(op: number): void {
 function markHeap(): void {
   for (let k = 0; k < objectCount; k++) {
     const op = objects[k]!;
-    const bits = u8[op + BITS];
+    const bits = u8[op + BITS]!;
     if ((bits & ALIVE) !== 0 || (bits & UNREACHABLE) === 0) continue;
     if (i32[(op >>> 2) + TID] !== 0) {
       u8[op + BITS] = bits & ~UNREACHABLE;
-      markReachable(op);
+      markRowsFrom(k);
     }
+  }
+}
+
+/**
+ * `mark_reachable` over the rows update_refs recorded: clears UNREACHABLE on
+ * everything `objects[k]` reaches. A child still UNREACHABLE had its own
+ * update_refs turn, so its `ob_ref_local` holds its row index.
+ */
+function markRowsFrom(k: number): void {
+  stackTop = 0;
+  for (;;) {
+    const end = edgeStart[k + 1]!;
+    for (let e = edgeStart[k]!; e < end; e++) {
+      const child = edges[e]!;
+      const bits = u8[child + BITS]!;
+      if ((bits & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) {
+        u8[child + BITS] = bits & ~UNREACHABLE;
+        push(u32[(child >>> 2) + LOCAL]!);
+      }
+    }
+    if (stackTop === 0) return;
+    k = stack[--stackTop]!;
   }
 }
 
@@ -576,6 +631,8 @@ function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): numb
   for (let k = 0; k < objectCount; k++) {
     scanned = k;
     const op = objects[k]!;
+    // The count back in ob_ref_local before anything reads it.
+    if (savedLocal[k] !== NOT_SAVED) u32[(op >>> 2) + LOCAL] = savedLocal[k]!;
     let bits = u8[op + BITS]!;
     if ((bits & TRACKED) === 0) continue; // untracked on the way (immortal, untrackable tuple): already restored
     if ((bits & UNREACHABLE) !== 0 || shutdown) {
@@ -617,8 +674,10 @@ function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): numb
  */
 function abortFirstPause(unreachable: WorkList, legacy: WorkList, wrcbToCall: WorkList): void {
   ownerSegment = 0;
+  const saved = savedValid;
   for (let k = scanned; k < objectCount; k++) {
     const op = objects[k]!;
+    if (k < saved && savedLocal[k] !== NOT_SAVED) u32[(op >>> 2) + LOCAL] = savedLocal[k]!;
     restoreTid(op);
     u8[op + BITS]! &= ~(UNREACHABLE | ALIVE);
   }
