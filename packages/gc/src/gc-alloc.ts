@@ -29,7 +29,9 @@ export function gcNew(gt: GcThread, type: number, nitems = 0): number {
 
 /**
  * Frees a GC object's memory (`PyObject_GC_Del`), for a GC type's dealloc:
- * untracks it if its dealloc did not, counts the deallocation, frees.
+ * untracks it if its dealloc did not, counts the deallocation, frees. It
+ * does not release the instance's reference to a heap type: the dealloc does
+ * that after the free (`decrefType`), as CPython's `subtype_dealloc`.
  * @public
  */
 export function gcDel(gt: GcThread, op: number): void {
