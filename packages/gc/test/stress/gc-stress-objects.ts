@@ -14,8 +14,9 @@
  *  32   creator     creator: its tid (what ob_tid must say when the object is not merged)
  *  36   state       0, or CLEARED once the collector's tp_clear ran on it (Atomics)
  *
- * A node (types `node`, `fnode` — the latter with a finalizer) is variable
- * size (`ob_size` slots):
+ * A node (types `node`; `fnode` with a finalizer; `lnode` with a legacy
+ * finalizer, `tp_del`, which the `hasLegacyFinalizer` hook reports) is
+ * variable size (`ob_size` slots):
  *
  *  40   weakrefs    head of the list of weakrefs to it, newest first: under
  *                   the referent's weakref stripe, or with the world stopped
@@ -49,13 +50,35 @@
  * finalizer and callback calls. The dealloc marks its serial DEAD (it must
  * have been ALIVE), poisons serial and check, and frees; a holder checks the
  * body, the serial's entry and the state before every use.
+ *
+ * Thread stacks (deferred reference counting, CPython 3.14): each mutator
+ * has `STACK_SLOTS` slots of (address, serial) in `stacks`, an Int32Array of
+ * its own, holding *uncounted* references to objects with deferred counting,
+ * as the VM's frames hold them: pushed without an incref, popped without a
+ * decref, turned into a counted reference with an incref. Only the owning
+ * thread writes its slots, with Atomics, never across a safe point in the
+ * middle of an operation (the counted reference it came from is dropped
+ * after the push, taken before the pop), so when the world is stopped every
+ * slot says what its thread holds. The `visitStacks` hook reports every
+ * slot of every thread to the collector: a deferred object's count never
+ * reaches zero through decrefs (its bias), so without the hook an object
+ * held only on a stack would be garbage to the collector and freed under
+ * its holder.
+ *
+ * `exited` (by tid) marks the tids of threads that left the run: the
+ * objects they created may then carry, after a collection, the tid of a
+ * thread that reclaimed their segment (CPython's `gc_restore_tid`: "this
+ * can change ownership") or 0 with MERGED while the segment is abandoned.
  */
 
 import { FatalError, formatAddress, mutexLock, mutexUnlock, stripedLockLock, stripedLockUnlock, type SharedHeap } from '@ft/atomics';
+import { miBlockOwner } from '@ft/mimalloc';
 import {
   BehaviourRegistry,
   decref,
+  enableDeferredRefcount,
   GC_BITS_FINALIZED,
+  GC_BITS_FROZEN,
   GC_BITS_UNREACHABLE,
   incref,
   OB_GC_BITS_OFFSET,
@@ -99,6 +122,10 @@ export const POISON = 0xdead_beef;
 export const CLEARED = 0xc1ea_ed00;
 /** Slots of the graveyard, where finalizers store what they resurrect. */
 export const GRAVE_SLOTS = 64;
+/** Stack slots per thread (slot 0 holds the thread's pinned deferred witness). */
+export const STACK_SLOTS = 16;
+/** Entries of the `exited` table (tids). */
+export const TID_TABLE = 64;
 
 export const SERIAL_FREE = 0;
 export const SERIAL_ALIVE = 1;
@@ -117,10 +144,16 @@ export interface GcStressTables {
   callbacks: Uint8Array;
   /** GRAVE_SLOTS counted references (0 = empty), written with Atomics. */
   graveyard: Int32Array;
+  /** Per worker, STACK_SLOTS pairs (address, serial) of uncounted references, written with Atomics by their thread only. */
+  stacks: Int32Array;
+  /** By tid: 1 once that thread has left the run (its heaps abandoned). */
+  exited: Uint8Array;
   /** Address of the striped-lock table of the weakref lists. */
   stripes: number;
   node: number;
   fnode: number;
+  /** The node type with a legacy finalizer (tp_del). */
+  lnode: number;
   wref: number;
   /** Serials per thread range: worker w allocates [w × perWorker, (w + 1) × perWorker). */
   serialsPerWorker: number;
@@ -160,6 +193,14 @@ export interface GcStressLog {
   clearedUnfinalized: number;
   /** tp_clear of a dead or poisoned object. */
   badClears: number;
+  /** tp_clear or tp_finalize of an object with its FROZEN bit (gc.freeze() must hide it from collections). */
+  frozenCollected: number;
+  /** tp_clear of an object with a legacy finalizer (it must go to gc.garbage instead). */
+  legacyCleared: number;
+  /** tp_clear of an object in a segment no thread owns (abandoned by a thread that left). */
+  abandonedClears: number;
+  /** Deallocs of objects whose creator had left the run. */
+  exitedDeallocs: number;
   gcCallbacks: number;
   deallocCallbacks: number;
   /** Callbacks of dead, garbage or uncleared weakrefs, second calls, dead payloads. */
@@ -197,6 +238,10 @@ function freshLog(tid: number): GcStressLog {
     clears: 0,
     clearedUnfinalized: 0,
     badClears: 0,
+    frozenCollected: 0,
+    legacyCleared: 0,
+    abandonedClears: 0,
+    exitedDeallocs: 0,
     gcCallbacks: 0,
     deallocCallbacks: 0,
     badCallbacks: 0,
@@ -218,6 +263,8 @@ let gt: GcThread | null = null;
 let heap: SharedHeap | null = null;
 let nextSerial = 0;
 let serialEnd = 0;
+/** Index in `stacks` of this thread's first slot (-1: no stack). */
+let stackBase = -1;
 let collectionStart = 0;
 
 export function problem(message: string): void {
@@ -236,6 +283,7 @@ export function joinGcStress(thread: GcThread, t: GcStressTables, range: number)
   log = freshLog(thread.rc.tid);
   nextSerial = range < 0 ? 0 : range * t.serialsPerWorker;
   serialEnd = range < 0 ? 0 : nextSerial + t.serialsPerWorker;
+  stackBase = range < 0 ? -1 : range * STACK_SLOTS * 2;
 }
 
 /** Serials this thread has used (its next serial), for the bookkeeping. */
@@ -279,29 +327,66 @@ export function describeLive(t: RcThread, op: number, status: number): string {
   return `${formatAddress(op)}: ${what}`;
 }
 
+/** What {@link ownerKind} found in `ob_tid`. */
+export const OWNER_BAD = 0;
+/** The creator's tid. */
+export const OWNER_CREATOR = 1;
+/** 0 with the shared word MERGED. */
+export const OWNER_MERGED = 2;
+/** The creator left; the tid of the thread that reclaimed the object's segment (gc_restore_tid). */
+export const OWNER_ADOPTED = 3;
+
 /**
- * Whether `op`'s `ob_tid` says what biased reference counting needs after
- * any collection: its creator's tid (the segment owner the collector
- * restores), or 0 with the shared word MERGED. An owner's own merge clears
- * ob_tid just before its MERGED CAS (gh-119999), so a 0 without MERGED is
- * read again a few times. Only for an object the caller holds.
+ * What `op`'s `ob_tid` says, which biased reference counting needs to be one
+ * of: its creator's tid (the segment owner the collector restores), 0 with
+ * the shared word MERGED, or — once the creator has left the run and
+ * another thread reclaimed the abandoned segment — that thread's tid, which
+ * a collection gives survivors (`gc_restore_tid`). An owner's own merge
+ * clears ob_tid just before its MERGED CAS (gh-119999), so a 0 without
+ * MERGED is read again a few times. Only for an object the caller holds.
  */
-export function ownerStatusOk(t: RcThread, op: number): boolean {
+export function ownerKind(t: RcThread, op: number): number {
   const u32 = t.u32;
   const creator = u32[(op + CREATOR_OFFSET) >>> 2]; // SAFETY: immutable while the object lives
   for (let k = 0; k < 100; k++) {
     const tid = Atomics.load(u32, (op + OB_TID_OFFSET) >>> 2);
-    if (tid === creator) return true;
-    if (tid !== 0) return false;
-    if ((Atomics.load(t.i32, (op + OB_REF_SHARED_OFFSET) >>> 2) & REF_SHARED_FLAG_MASK) === REF_MERGED) return true;
+    if (tid === creator) return OWNER_CREATOR;
+    if (tid !== 0) {
+      const tb = theTables();
+      const exited = creator < tb.exited.length && Atomics.load(tb.exited, creator) !== 0;
+      return exited && tid === miBlockOwner(gt!.mi, op) ? OWNER_ADOPTED : OWNER_BAD;
+    }
+    if ((Atomics.load(t.i32, (op + OB_REF_SHARED_OFFSET) >>> 2) & REF_SHARED_FLAG_MASK) === REF_MERGED) return OWNER_MERGED;
   }
-  return false;
+  return OWNER_BAD;
+}
+
+/** {@link ownerKind} is not OWNER_BAD. */
+export function ownerStatusOk(t: RcThread, op: number): boolean {
+  return ownerKind(t, op) !== OWNER_BAD;
+}
+
+/** Whether `op`'s creator has left the run. SAFETY: the creator word is immutable while the object lives. */
+export function creatorExited(t: RcThread, op: number): boolean {
+  const creator = t.u32[(op + CREATOR_OFFSET) >>> 2];
+  const exited = theTables().exited;
+  return creator < exited.length && Atomics.load(exited, creator) !== 0;
+}
+
+/** Whether no thread owns the segment of `op` (its thread left and nobody reclaimed it). */
+export function inAbandonedSegment(op: number): boolean {
+  return miBlockOwner(gt!.mi, op) === 0;
 }
 
 export function isNode(t: RcThread, op: number): boolean {
   const type = t.u32[(op >>> 2) + TYPE];
   const tb = theTables();
-  return type === tb.node || type === tb.fnode;
+  return type === tb.node || type === tb.fnode || type === tb.lnode;
+}
+
+/** Whether `op` has a legacy finalizer (`tp_del`): the type `lnode`. */
+export function isLegacy(t: RcThread, op: number): boolean {
+  return t.u32[(op >>> 2) + TYPE] === theTables().lnode;
 }
 
 export function isWeakref(t: RcThread, op: number): boolean {
@@ -331,18 +416,27 @@ function initBody(t: RcThread, op: number, serial: number): void {
   u32[(op + CREATOR_OFFSET) >>> 2] = t.tid;
 }
 
+/** Node kinds of {@link newNode}. */
+export const NODE_PLAIN = 0;
+export const NODE_FINALIZER = 1;
+export const NODE_LEGACY = 2;
+
 /**
  * A tracked node of `n` empty slots with one reference, of the finalizer
- * type when `finalizer`; 0 when this thread's serials are used up.
+ * type when `finalizer`, of the legacy-finalizer type when `legacy`, with
+ * deferred reference counting when `deferred` (enabled before the node is
+ * published, as CPython does for the objects it defers); 0 when this
+ * thread's serials are used up.
  */
-export function newNode(t: RcThread, n: number, finalizer: boolean): number {
+export function newNode(t: RcThread, n: number, finalizer: boolean, legacy = false, deferred = false): number {
   const serial = takeSerial();
   if (serial < 0) return 0;
   const tb = theTables();
-  const op = gcNew(gt!, finalizer ? tb.fnode : tb.node, n);
+  const op = gcNew(gt!, legacy ? tb.lnode : finalizer ? tb.fnode : tb.node, n);
   if (op === 0) throw new Error('gc stress: out of memory');
   initBody(t, op, serial);
   gcTrack(t, op);
+  if (deferred && !enableDeferredRefcount(t, op)) problem(`enableDeferredRefcount refused a fresh node ${formatAddress(op)}`);
   return op;
 }
 
@@ -442,6 +536,36 @@ function clearWeakrefRunning(t: RcThread, wr: number): void {
   stripedLockUnlock(heap!, tb.stripes, referent);
 }
 
+// --- thread stacks ------------------------------------------------------------
+
+/** The address in stack slot `k` of this thread, or 0. */
+export function stackAt(k: number): number {
+  return Atomics.load(theTables().stacks, stackBase + 2 * k) >>> 0;
+}
+
+/** The serial `op` had when it was pushed into slot `k`. */
+export function stackSerialAt(k: number): number {
+  return Atomics.load(theTables().stacks, stackBase + 2 * k + 1) >>> 0;
+}
+
+/**
+ * Pushes an uncounted reference to `op` (a deferred object the caller holds
+ * a counted reference to, or already has on its stack) into slot `k`.
+ * SAFETY: the serial word is immutable while `op` lives.
+ */
+export function stackPush(t: RcThread, k: number, op: number): void {
+  const stacks = theTables().stacks;
+  Atomics.store(stacks, stackBase + 2 * k + 1, t.u32[(op + SERIAL_OFFSET) >>> 2]);
+  Atomics.store(stacks, stackBase + 2 * k, op);
+}
+
+/** Empties slot `k` (no decref: the reference was not counted). */
+export function stackPop(k: number): void {
+  const stacks = theTables().stacks;
+  Atomics.store(stacks, stackBase + 2 * k, 0);
+  Atomics.store(stacks, stackBase + 2 * k + 1, 0);
+}
+
 // --- graveyard -----------------------------------------------------------------
 
 /** Stores `op` (with the reference the caller gives) in a free graveyard slot; false when none is free. */
@@ -475,7 +599,9 @@ function deathOf(t: RcThread, op: number, what: string): boolean {
   }
   log.deallocs++;
   if (log.merging) log.mergeDeallocs++;
-  if (u32[(op + CREATOR_OFFSET) >>> 2] !== t.tid) log.crossDeallocs++;
+  const creator = u32[(op + CREATOR_OFFSET) >>> 2];
+  if (creator !== t.tid) log.crossDeallocs++;
+  if (creator < tb.exited.length && Atomics.load(tb.exited, creator) !== 0) log.exitedDeallocs++;
   return true;
 }
 
@@ -575,10 +701,20 @@ function clearing(t: RcThread, op: number): boolean {
     return false;
   }
   const tb = theTables();
-  if (t.u32[(op >>> 2) + TYPE] === tb.fnode && Atomics.load(tb.finalized, t.u32[(op + SERIAL_OFFSET) >>> 2]) !== 1) {
+  const type = t.u32[(op >>> 2) + TYPE];
+  if (type === tb.fnode && Atomics.load(tb.finalized, t.u32[(op + SERIAL_OFFSET) >>> 2]) !== 1) {
     log.clearedUnfinalized++;
     problem(`tp_clear of ${formatAddress(op)} whose finalizer ran ${Atomics.load(tb.finalized, t.u32[(op + SERIAL_OFFSET) >>> 2])} times`);
   }
+  if ((Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_FROZEN) !== 0) {
+    log.frozenCollected++;
+    problem(`tp_clear of ${formatAddress(op)}, which is frozen (gc.freeze)`);
+  }
+  if (type === tb.lnode) {
+    log.legacyCleared++;
+    problem(`tp_clear of ${formatAddress(op)}, which has a legacy finalizer (it belongs in gc.garbage)`);
+  }
+  if (inAbandonedSegment(op)) log.abandonedClears++;
   Atomics.store(t.u32, (op + STATE_OFFSET) >>> 2, CLEARED);
   return true;
 }
@@ -622,6 +758,10 @@ function nodeFinalize(t: RcThread, op: number): void {
   if ((Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_FINALIZED) === 0) {
     log.finalizedBitMissing++;
     problem(`finalizer of ${formatAddress(op)} without its FINALIZED bit`);
+  }
+  if ((Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_FROZEN) !== 0) {
+    log.frozenCollected++;
+    problem(`finalizer of ${formatAddress(op)}, which is frozen (gc.freeze)`);
   }
   const serial = t.u32[(op + SERIAL_OFFSET) >>> 2];
   if (Atomics.add(tb.finalized, serial, 1) !== 0) {
@@ -739,10 +879,29 @@ const weakrefHooks: WeakrefHooks = {
   callCallback: (t, wr) => weakrefCallback(t, wr, true),
 };
 
-/** The hooks every thread joins the collector with. */
-export function gcStressHooks(): GcHooks {
+/**
+ * `gc_visit_thread_stacks`' source: every slot of every thread's stack.
+ * SAFETY: the collector calls it with the world stopped; each thread wrote
+ * its slots with Atomics before it suspended or detached.
+ */
+function visitStacks(_t: RcThread, visit: (op: number) => void): void {
+  const stacks = theTables().stacks;
+  for (let k = 0; k < stacks.length; k += 2) {
+    const op = Atomics.load(stacks, k);
+    if (op !== 0) visit(op);
+  }
+}
+
+/**
+ * The hooks every thread joins the collector with. `stacks: false` is the
+ * 'skip-stacks' control's: the hook that reports the threads' uncounted
+ * stack references reports none.
+ */
+export function gcStressHooks(options: { stacks?: boolean } = {}): GcHooks {
   return {
     weakrefs: weakrefHooks,
+    hasLegacyFinalizer: (t, op) => t.u32[(op >>> 2) + TYPE] === theTables().lnode,
+    visitStacks: options.stacks === false ? (_t, _visit) => {} : visitStacks,
     // The graveyard is a known root: the mark-alive pre-pass starts there (world stopped).
     visitRoots: (_t, visit) => {
       const grave = theTables().graveyard;

@@ -43,6 +43,53 @@
  * - Hand-back cycles: at the start each mutator makes, per peer, a few
  *   2-cycles and hands the only outside reference to the peer, which pins
  *   it until the very end.
+ * - Deferred reference counting: some nodes are made deferred when they are
+ *   created (`enableDeferredRefcount`); mutators push uncounted references
+ *   to them on their stacks (gc-stress-objects.ts: the slots, and the
+ *   `visitStacks` hook that reports every thread's slots to the collector),
+ *   often dropping the counted reference they came from, and later use
+ *   them (checked first), turn them into counted references or pop them.
+ *   Each mutator also pins a deferred witness on its stack from the start
+ *   until a collection has run after every mutator's was pushed: with no
+ *   counted reference at all, only the hook keeps it alive.
+ * - Legacy finalizers: a few nodes are of the type `lnode`, which has a
+ *   legacy finalizer (`tp_del`, the `hasLegacyFinalizer` hook): cycles
+ *   through them are uncollectable and go to gc.garbage.
+ * - The collector's epochs (every `epochPeriod` of its collections): a
+ *   freeze (witness 2-cycles made, `gcFreeze`, dropped: frozen garbage that
+ *   must survive every collection until `gcUnfreeze`, after which the
+ *   freeze count is 0 and the collector's next collection frees them), and
+ *   a DEBUG_SAVEALL epoch: first legacy witnesses (a cycle through an
+ *   `lnode`) are dropped and collected, then gc.garbage is processed with
+ *   DEBUG_SAVEALL off — it must hold only `lnode`s, each once, among them
+ *   the witnesses, and all they reach alive and uncleared — then the
+ *   program's part: their cycles broken by hand, `gcClearGarbage`. Then
+ *   DEBUG_SAVEALL is on for a few collections with witness cycles dropped:
+ *   they and everything the collections find unreachable stay in
+ *   gc.garbage, intact; the flag off, one own collection (none that read
+ *   it on can still be running), gc.garbage checked and cleared, and after
+ *   the next own collection every object it held is deallocated.
+ * - Workers that leave mid-run (`leavers`: with at least 3 mutators, the
+ *   last two, one at a time): at its `leaveAtOps` a leaver says so; the
+ *   others stop sending to it and acknowledge; it takes its last deliveries, drops a few garbage
+ *   rings (with weakrefs with callbacks and finalizers) that only the
+ *   collector can free, hands most of its roots to the others, releases its
+ *   pins and its stack, and leaves as CPython's thread-state deletion does:
+ *   refcount record (merge queue drained), then its mimalloc heaps
+ *   abandoned while still attached (no collection can see them half
+ *   abandoned), then its participant and tid. Its worker thread ends. The
+ *   others keep using its objects — among them the hand-back cycles it made,
+ *   pinned until the end — which now sit in abandoned segments:
+ *   collections must visit them, free its garbage there and give survivors
+ *   `ob_tid` 0 with MERGED. The second leaver (`adoptee`) holds collections
+ *   from its leave (gcDisable, and a gate on every gcCollect of the run)
+ *   until the `adopter` has made its heap reclaim the abandoned segment of
+ *   one of the adoptee's objects it pins (plain blocks allocated until
+ *   mimalloc takes that segment instead of a new one): the next collection
+ *   then finds the adoptee's objects unmerged in a segment another thread
+ *   owns and gives them that thread's tid (`gc_restore_tid`: "this can
+ *   change ownership"), after which the adopter counts their local counts
+ *   as their owner.
  *
  * End: each mutator releases its roots, says it is done, drains its
  * inboxes until all are done, meets the others at a barrier (detached),
@@ -66,7 +113,15 @@
  * queue holding one; the main thread's collection after the join found
  * nothing; every serial allocated was deallocated exactly once and the
  * deallocs add up; the reference total is back; every reference sent was
- * received; mimalloc's live blocks are back to the baseline.
+ * received; mimalloc's live blocks are back to the baseline. And: no frozen
+ * object finalized or tp_cleared, frozen witnesses alive through every
+ * collection of their epoch and freed after it, the freeze count 0 after
+ * unfreeze; no `lnode` tp_cleared, gc.garbage as described above (legacy
+ * witnesses there, entries once, intact, only legacy ones with
+ * DEBUG_SAVEALL off, saved witnesses there and everything saved freed once
+ * released); no stack reference found freed, every stack empty at the
+ * end; the worker that left did leave, and every object of its that was
+ * held afterwards was alive with a valid `ob_tid`.
  *
  * Controls (`control`; the collecting threads set the seams of
  * `collectSeams` in their own isolate, the main thread keeps the real
@@ -85,6 +140,13 @@
  *   are made (the mutators wait for one) with gc_refs 1, which is no
  *   worker's tid; their holders check them before releasing them: "ob_tid
  *   ... restored" fails, deterministically.
+ * - 'skip-stacks' — the `visitStacks` hook reports nothing (a VM that does
+ *   not show the collector its frames' deferred references). The pinned
+ *   deferred witnesses have no counted reference, so the first collection
+ *   after they are pushed frees them under their holders: "deferred
+ *   reference counting: ..." fails, deterministically. (A control of the
+ *   hook rather than of the collector: it shows that the check sees a
+ *   stack reference the collector did not count.)
  */
 
 import {
@@ -112,12 +174,14 @@ import {
   SERIAL_ALIVE,
   SERIAL_DEAD,
   SERIAL_FREE,
+  STACK_SLOTS,
+  TID_TABLE,
   WREF_BASIC_SIZE,
   type GcStressLog,
   type GcStressTables,
 } from './gc-stress-objects.js';
 
-export type GcControl = 'none' | 'skip-drain' | 'keep-tid';
+export type GcControl = 'none' | 'skip-drain' | 'keep-tid' | 'skip-stacks';
 
 // Words of the control block (an Int32Array over a SharedArrayBuffer of its own).
 /** Mutators done mutating (roots released). */
@@ -136,7 +200,21 @@ export const C_COLLECTIONS_AFTER_READY = 5;
 export const C_ABORT = 6;
 /** Never written: what detached sleeps wait on. */
 export const C_IDLE = 7;
-export const C_WORDS = 16;
+/** The index of the worker leaving now (0: none; one at a time): the others stop sending to it and acknowledge. */
+export const C_LEAVING = 8;
+/** Workers that have left. */
+export const C_LEFT = 9;
+/** Collections are held (1): from the adoptee's leave until the adopter has reclaimed one of its segments. */
+export const C_HOLD = 10;
+/** The adoptee's tid once it has left (the adopter's signal). */
+export const C_ADOPTEE_TID = 11;
+/** The adopter has reclaimed a segment of the adoptee's, or given up (1). */
+export const C_ADOPTED = 12;
+/** Gated gcCollect calls in flight (gc-stress.worker.ts, gatedCollect). */
+export const C_INFLIGHT = 13;
+/** C_ACKS + w: acknowledgements of worker w's leave. */
+export const C_ACKS = 16;
+export const C_WORDS = 48;
 
 export interface GcStressParams {
   heap: SharedHeapHandle;
@@ -159,6 +237,20 @@ export interface GcStressParams {
   control: GcControl;
   /** Longest wait at a barrier before a worker gives up. */
   deadlineMs: number;
+  /** Percent of new nodes made deferred (enableDeferredRefcount). */
+  deferredPercent: number;
+  /** Per mille of new nodes of the legacy-finalizer type. */
+  legacyPermille: number;
+  /** The collector's freeze and DEBUG_SAVEALL epochs come every this many of its collections (0: none; else at least 32). */
+  epochPeriod: number;
+  /** The worker indices of the mutators that leave mid-run, and their steps before they do. */
+  leavers: number[];
+  leaveAtOps: number[];
+  /** Garbage rings each leaves behind. */
+  leftBehind: number;
+  /** The leaver whose exit holds collections until the adopter has reclaimed one of its segments, and the adopter (0: none). */
+  adoptee: number;
+  adopter: number;
 }
 
 /** What both roles report. */
@@ -179,6 +271,15 @@ export interface GcWorkerResult {
   badDerefs: number;
   /** Objects taken back from the graveyard that were not alive, or reached dead ones. */
   resurrectedBad: number;
+  /** Checks of held objects whose creator had left; of those, merged in an abandoned segment, adopted by a reclaiming thread, bad. */
+  exitedHeld: number;
+  exitedMerged: number;
+  exitedAdopted: number;
+  exitedBad: number;
+  /** Stack references found freed, poisoned or another object (the collector missed them). */
+  stackBad: number;
+  /** Pinned deferred witnesses checked after a collection (found bad: counted in stackBad). */
+  stackWitnessChecked: number;
   graveTaken: number;
   queued: number;
   merged: number;
@@ -208,6 +309,19 @@ export interface MutatorResult extends GcWorkerResult {
   handbacksQueued: number;
   /** Objects in this thread's merge queue right after the final collection. */
   queueAfterFinal: number;
+  deferredNodes: number;
+  legacyNodes: number;
+  stackPushes: number;
+  stackUses: number;
+  /** Stack slots still set when the thread left. */
+  stackLeft: number;
+  /** This worker left mid-run (a leaver), after this many steps, leaving this many objects of garbage behind. */
+  left: boolean;
+  leftAtOps: number;
+  leftBehind: number;
+  /** The adopter: blocks it allocated to make its heap reclaim an abandoned segment, and whether one of the leaver's segments became its own. */
+  adoptionBlocks: number;
+  adopted: boolean;
 }
 
 export interface CollectorResult extends GcWorkerResult {
@@ -219,6 +333,34 @@ export interface CollectorResult extends GcWorkerResult {
   /** Serials still ALIVE right after the final collections, and a few of them. */
   leftAfterFinal: number;
   leftSamples: string[];
+  /** Own collections waited for in vain. */
+  ownCollectionTimeouts: number;
+  /** Finalizer partners of legacy witnesses finalized while the witness reached them. */
+  legacyReachFinalized: number;
+  freezeEpochs: number;
+  frozenWitnesses: number;
+  /** Frozen witnesses collected while frozen. */
+  frozenWitnessCollected: number;
+  /** Frozen witnesses still alive after gcUnfreeze and an own collection. */
+  unfrozenLeft: number;
+  /** Sum of gcGetFreezeCount right after gcUnfreeze. */
+  freezeCountAfterUnfreeze: number;
+  saveAllEpochs: number;
+  savedWitnesses: number;
+  /** Saved witnesses not in gc.garbage after an own collection with DEBUG_SAVEALL on. */
+  savedWitnessMissing: number;
+  /** Objects DEBUG_SAVEALL kept, checked after their release, and those not deallocated. */
+  savedChecked: number;
+  savedNotFreed: number;
+  legacyWitnesses: number;
+  /** Legacy witnesses not in gc.garbage after an own collection. */
+  legacyWitnessMissing: number;
+  /** gc.garbage entries processed; legacy ones among them; duplicates; dead, cleared or reaching dead or cleared objects; non-legacy with DEBUG_SAVEALL off. */
+  garbageEntries: number;
+  legacyInGarbage: number;
+  garbageDuplicates: number;
+  garbageBad: number;
+  garbageNotLegacy: number;
 }
 
 interface State {
@@ -274,6 +416,8 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
     const nodeSpec = { basicSize: NODE_BASIC_SIZE, itemSize: 4, flags: TYPE_FLAG_HAVE_GC, dealloc: ids.nodeDealloc, traverse: ids.nodeTraverse, clear: ids.nodeClear };
     const node = createStaticType(mainT, meta, nodeSpec);
     const fnode = createStaticType(mainT, meta, { ...nodeSpec, finalize: ids.nodeFinalize });
+    // The same behaviours; the hasLegacyFinalizer hook says this type has a tp_del.
+    const lnode = createStaticType(mainT, meta, nodeSpec);
     const wref = createStaticType(mainT, meta, { basicSize: WREF_BASIC_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: ids.weakrefDealloc, traverse: ids.weakrefTraverse, clear: ids.weakrefClear });
     const stripes = stripedLocksCreate(heap);
     if (stripes === 0) throw new Error('gc/cycles: no room for the striped locks');
@@ -285,9 +429,12 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
       finalized: new Uint8Array(new SharedArrayBuffer(total)),
       callbacks: new Uint8Array(new SharedArrayBuffer(total)),
       graveyard: new Int32Array(new SharedArrayBuffer(4 * GRAVE_SLOTS)),
+      stacks: new Int32Array(new SharedArrayBuffer(4 * 2 * STACK_SLOTS * workers)),
+      exited: new Uint8Array(new SharedArrayBuffer(TID_TABLE)),
       stripes,
       node,
       fnode,
+      lnode,
       wref,
       serialsPerWorker,
       seed,
@@ -312,6 +459,16 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
       collectIntervalMs: 2,
       control: 'none',
       deadlineMs: 30_000,
+      deferredPercent: 5,
+      legacyPermille: 2,
+      epochPeriod: 32,
+      // Only with 3 mutators or more: the skip-drain control's hand-back cycles need two live owners to the end.
+      // The last mutator leaves first, its segments stay abandoned; the one before leaves later and the first reclaims its segment.
+      leavers: workers >= 4 ? [workers - 1, workers - 2] : [],
+      leaveAtOps: Number.isFinite(opsPerWorker) ? [Math.floor(0.25 * opsPerWorker), Math.floor(0.5 * opsPerWorker)] : [40_000, 80_000],
+      leftBehind: 32,
+      adoptee: workers >= 4 ? workers - 2 : 0,
+      adopter: workers >= 4 ? 1 : 0,
     };
     miCollect(mainMi, true);
     return {
@@ -403,6 +560,11 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
     const received = sum(mutators, (m) => m.received);
     const ringsLeft = pendingHandOffs(p.rings, { workers: ctx.workers, capacity: p.ringCapacity, entryWords: 3 });
     const queueAfterFinal = sum(mutators, (m) => m.queueAfterFinal);
+    let stacksLeft = 0;
+    for (let k = 0; k < tables.stacks.length; k += 2) if (tables.stacks[k] !== 0) stacksLeft++;
+    const leavers = p.leavers.map((w) => results[w] as MutatorResult);
+    const adopter = p.adopter > 0 ? (results[p.adopter] as MutatorResult) : null;
+    const c = collector;
 
     return [
       {
@@ -471,6 +633,35 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
         detail: `${sent} sent, ${received} received, ${ringsLeft} left in rings`,
       },
       {
+        name: 'gc.freeze(): no frozen object finalized or tp_cleared; frozen garbage alive through every collection while frozen; after gc.unfreeze() the freeze count is 0 and the next collection frees it',
+        ok: ls((l) => l.frozenCollected) === 0 && c.frozenWitnessCollected === 0 && c.unfrozenLeft === 0 && c.freezeCountAfterUnfreeze === 0,
+        detail: `${ls((l) => l.frozenCollected)} frozen objects finalized or cleared; of ${c.frozenWitnesses} frozen witnesses in ${c.freezeEpochs} epochs, ${c.frozenWitnessCollected} collected while frozen, ${c.unfrozenLeft} left after unfreeze; freeze counts after unfreeze ${c.freezeCountAfterUnfreeze}${problemText}`,
+      },
+      {
+        name: 'legacy finalizers (tp_del): never tp_cleared; unreachable ones in gc.garbage (every witness), each once, everything they reach alive, uncleared (and the witnesses\' partners unfinalized); with DEBUG_SAVEALL off nothing else there',
+        ok: ls((l) => l.legacyCleared) === 0 && c.legacyWitnessMissing === 0 && c.legacyReachFinalized === 0 && c.garbageDuplicates === 0 && c.garbageBad === 0 && c.garbageNotLegacy === 0,
+        detail: `${ls((l) => l.legacyCleared)} tp_clear of legacy objects; ${c.legacyWitnessMissing} of ${c.legacyWitnesses} witnesses missing, ${c.legacyReachFinalized} of their partners finalized; of ${c.garbageEntries} entries (${c.legacyInGarbage} legacy) ${c.garbageDuplicates} duplicates, ${c.garbageBad} dead or cleared or reaching such, ${c.garbageNotLegacy} without tp_del while DEBUG_SAVEALL was off${problemText}`,
+      },
+      {
+        name: 'DEBUG_SAVEALL: what collections found unreachable stays in gc.garbage (every witness), intact; once released, the next collection frees it',
+        ok: c.savedWitnessMissing === 0 && c.savedNotFreed === 0 && c.garbageBad === 0 && c.ownCollectionTimeouts === 0,
+        detail: `${c.saveAllEpochs} epochs, ${c.savedWitnessMissing} of ${c.savedWitnesses} witnesses missing, ${c.savedNotFreed} of ${c.savedChecked} saved objects not freed after release, ${c.garbageBad} bad entries, ${c.ownCollectionTimeouts} own collections not obtained${problemText}`,
+      },
+      {
+        name: 'deferred reference counting: no reference held only on a thread\'s stack (uncounted) was freed; every stack empty at the end',
+        ok: sum(results, (r) => r.stackBad) === 0 && stacksLeft === 0 && sum(mutators, (m) => m.stackLeft) === 0,
+        detail: `${sum(results, (r) => r.stackBad)} bad of ${sum(mutators, (m) => m.stackUses)} uses and ${sum(results, (r) => r.stackWitnessChecked)} pinned witnesses (${sum(mutators, (m) => m.stackPushes)} pushes, ${sum(mutators, (m) => m.deferredNodes)} deferred nodes); ${stacksLeft} slots set at the end${problemText}`,
+      },
+      ...(leavers.length === 0
+        ? []
+        : [
+            {
+              name: 'workers that left mid-run: they left, and every object of theirs held afterwards was alive, its ob_tid 0 with MERGED, its creator\'s or the reclaiming thread\'s',
+              ok: leavers.every((l) => l.left) && sum(results, (r) => r.exitedBad) === 0,
+              detail: `${leavers.map((l) => `tid ${l.tid} left after ${l.leftAtOps} steps leaving ${l.leftBehind} objects of garbage`).join(', ')}; ${adopter === null ? 'no adopter' : adopter.adopted ? `a segment of worker ${p.adoptee}'s reclaimed by worker ${p.adopter} after ${adopter.adoptionBlocks} blocks` : `no segment of worker ${p.adoptee}'s reclaimed after ${adopter.adoptionBlocks} blocks`}; ${sum(results, (r) => r.exitedHeld)} checks of their objects afterwards: ${sum(results, (r) => r.exitedMerged)} merged in abandoned segments, ${sum(results, (r) => r.exitedAdopted)} adopted, ${sum(results, (r) => r.exitedBad)} bad; ${ls((l) => l.exitedDeallocs)} of their objects freed after they left, ${ls((l) => l.abandonedClears)} tp_clear calls in abandoned segments${problemText}`,
+            },
+          ]),
+      {
         name: 'mimalloc: live blocks back to the baseline',
         ok: liveBlocks === state.liveBlocksBefore,
         detail: `${liveBlocks} live blocks, ${state.liveBlocksBefore} before the workers`,
@@ -521,10 +712,29 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
         name: 'violations',
         value:
           sum(r, (x) => x.deadAccesses + x.bodyMismatches + x.clearedAccesses + x.ownerViolations + x.badDerefs + x.resurrectedBad) +
-          ls((l) => l.doubleDeallocs + l.badDeallocs + l.doubleFinalizers + l.badFinalizers + l.badCallbacks + l.fatalErrors + l.unraisable),
+          ls((l) => l.doubleDeallocs + l.badDeallocs + l.doubleFinalizers + l.badFinalizers + l.badCallbacks + l.fatalErrors + l.unraisable + l.frozenCollected + l.legacyCleared) +
+          sum(r, (x) => x.stackBad) +
+          sum(r, (x) => x.exitedBad),
         unit: '',
       },
       { name: 'allocations skipped (serial range used up)', value: sum(r, (x) => x.serialsExhausted), unit: '' },
+      { name: 'deferred nodes', value: sum(mutators, (m) => m.deferredNodes), unit: '' },
+      { name: 'stack pushes', value: sum(mutators, (m) => m.stackPushes), unit: '' },
+      { name: 'stack uses', value: sum(mutators, (m) => m.stackUses), unit: '' },
+      { name: 'pinned stack witnesses checked', value: sum(r, (x) => x.stackWitnessChecked), unit: '' },
+      { name: 'legacy nodes', value: sum(mutators, (m) => m.legacyNodes), unit: '' },
+      { name: 'legacy objects in gc.garbage', value: collector.legacyInGarbage, unit: '' },
+      { name: 'uncollectable', value: stats.reduce((a, s) => a + s.uncollectable, 0), unit: '' },
+      { name: 'freeze epochs', value: collector.freezeEpochs, unit: '' },
+      { name: 'DEBUG_SAVEALL epochs', value: collector.saveAllEpochs, unit: '' },
+      { name: 'kept by DEBUG_SAVEALL, then freed', value: collector.savedChecked - collector.savedNotFreed, unit: '' },
+      { name: 'left mid-run', value: mutators.filter((m) => m.left).length, unit: '' },
+      { name: 'segments of an exited worker reclaimed', value: mutators.filter((m) => m.adopted).length, unit: '' },
+      { name: 'objects of exited workers checked afterwards', value: sum(r, (x) => x.exitedHeld), unit: '' },
+      { name: 'of them merged in abandoned segments', value: sum(r, (x) => x.exitedMerged), unit: '' },
+      { name: 'of them adopted by a reclaiming thread', value: sum(r, (x) => x.exitedAdopted), unit: '' },
+      { name: 'objects of exited workers freed after they left', value: ls((l) => l.exitedDeallocs), unit: '' },
+      { name: 'tp_clear in abandoned segments', value: ls((l) => l.abandonedClears), unit: '' },
     ];
   },
   teardown: ({ heap, mainP, mainMi, mainT, mainGt, joined }) => {
@@ -540,4 +750,17 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
   },
 };
 
-export const scenarios = [gcStressScenario];
+/**
+ * The same run with a collector and 3 mutators, two of which leave mid-run
+ * (`leavers`): their objects live on in abandoned segments, and in one
+ * that the remaining mutator reclaims.
+ */
+export const gcThreadExitScenario: StressScenario<GcStressParams, State> = {
+  ...gcStressScenario,
+  name: 'gc/thread-exit',
+  description:
+    'gc/cycles with 3 mutators, two of which leave mid-run (merge queue drained, heaps abandoned, tid released) while the others hold their objects: collections visit and free them in abandoned segments and give survivors a merged ob_tid, or the tid of the thread that reclaimed the segment',
+  defaultWorkers: 4,
+};
+
+export const scenarios = [gcStressScenario, gcThreadExitScenario];

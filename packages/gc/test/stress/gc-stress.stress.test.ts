@@ -1,12 +1,13 @@
 /**
  * The cycle collector with real workers (gc-stress.scenario.ts describes the
  * run, every check and the controls), with an operation budget scaled by
- * FT_STRESS_SCALE, plus the two controls the issue demands.
+ * FT_STRESS_SCALE: two mutators; three, two of which leave mid-run; the
+ * two controls the issue demands, and one of the stack hook.
  */
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
-import { gcStressScenario } from './gc-stress.scenario.js';
+import { gcStressScenario, gcThreadExitScenario } from './gc-stress.scenario.js';
 
 function metric(result: RunResult, name: string): number {
   const m = result.metrics.find((x) => x.name === name);
@@ -27,8 +28,12 @@ function failedChecks(result: RunResult): string[] {
   return failed.map((c) => c.name);
 }
 
-/** The run did what it claims: collections found garbage, finalizers resurrected, callbacks ran, references crossed workers and queues. */
-function expectCoverage(result: RunResult): void {
+/**
+ * The run did what it claims: collections found garbage, finalizers resurrected, callbacks ran, references crossed
+ * workers and queues, deferred objects sat on stacks, legacy objects and DEBUG_SAVEALL filled gc.garbage, freezes
+ * came and went. Hand-back cycles are queued at the end only where two of their owners stay to the end.
+ */
+function expectCoverage(result: RunResult, except: readonly string[] = []): void {
   for (const name of [
     'collections',
     'collections by mutators',
@@ -46,6 +51,33 @@ function expectCoverage(result: RunResult): void {
     'merged',
     'hand-back cycles queued at the end',
     'tp_clear calls',
+    'deferred nodes',
+    'stack pushes',
+    'stack uses',
+    'pinned stack witnesses checked',
+    'legacy objects in gc.garbage',
+    'freeze epochs',
+    'DEBUG_SAVEALL epochs',
+    'kept by DEBUG_SAVEALL, then freed',
+  ]) {
+    if (except.includes(name)) continue;
+    expect(metric(result, name), name).toBeGreaterThan(0);
+  }
+}
+
+/**
+ * Both leavers left; their objects were used, freed and collected afterwards in abandoned segments, survivors
+ * merged there; the adopter reclaimed a segment of the adoptee's, whose survivors then carried its tid.
+ */
+function expectExitCoverage(result: RunResult): void {
+  expect(metric(result, 'left mid-run'), 'left mid-run').toBe(2);
+  for (const name of [
+    'objects of exited workers checked afterwards',
+    'objects of exited workers freed after they left',
+    'tp_clear in abandoned segments',
+    'of them merged in abandoned segments',
+    'segments of an exited worker reclaimed',
+    'of them adopted by a reclaiming thread',
   ]) {
     expect(metric(result, name), name).toBeGreaterThan(0);
   }
@@ -56,6 +88,7 @@ const RUN_TIMEOUT = 45_000;
 const TIMEOUT = 60_000;
 const FINAL = 'the final collection, with every owner parked, left no object alive and no merge queue holding one';
 const OWNER = "ob_tid restored: every held object said its creator's tid or 0 with MERGED after every collection";
+const STACKS = "deferred reference counting: no reference held only on a thread's stack (uncounted) was freed; every stack empty at the end";
 
 describe('the cycle collector with real workers', () => {
   it('a collector and 2 mutators: every object deallocated exactly once, never while reachable; finalizers once; weakrefs safe; no cycle leaked', async () => {
@@ -65,11 +98,12 @@ describe('the cycle collector with real workers', () => {
     expectCoverage(result);
   }, TIMEOUT);
 
-  it('a collector and 3 mutators', async () => {
-    const result = await runScenario(gcStressScenario, { workers: 4, scale: 0.5, timeoutMs: RUN_TIMEOUT });
-    report(result, '3 mutators');
+  it('a collector and 3 mutators, two of which leave mid-run while the others hold their objects (abandoned and reclaimed segments)', async () => {
+    const result = await runScenario(gcThreadExitScenario, { scale: 0.5, timeoutMs: RUN_TIMEOUT });
+    report(result, '3 mutators, two leave');
     assertRunPassed(result);
-    expectCoverage(result);
+    expectCoverage(result, ['hand-back cycles queued at the end']);
+    expectExitCoverage(result);
   }, TIMEOUT);
 
   it('control: a collector that skips the merge-queue drain leaves the hand-back cycles in their queues, uncollected (caught)', async () => {
@@ -85,5 +119,13 @@ describe('the cycle collector with real workers', () => {
     report(result, 'keep-tid control');
     const failed = failedChecks(result);
     expect(failed).toContain(OWNER);
+  }, TIMEOUT);
+
+  it('control: a visitStacks hook that reports nothing lets the collector free deferred objects held only on stacks (caught)', async () => {
+    const result = await runScenario(gcStressScenario, { scale: 0.1, variant: { control: 'skip-stacks' }, timeoutMs: RUN_TIMEOUT });
+    report(result, 'skip-stacks control');
+    const failed = failedChecks(result);
+    expect(failed).toContain(STACKS);
+    expect(metric(result, 'pinned stack witnesses checked')).toBeGreaterThan(0);
   }, TIMEOUT);
 });
