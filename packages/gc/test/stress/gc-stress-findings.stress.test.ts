@@ -10,6 +10,25 @@
  * SUSPENDED — the collector then waits for that bucket forever (CPython's
  * `merge_queued_objects` reads the queues without the bucket lock). The
  * stress run hangs in phase 1 with the requester DETACHED in that lock.
+ *
+ * A fourth has no one-thread form either, and no test: found by reading
+ * garbage.ts while extending the stress run (whose gc.garbage has one
+ * clearer, the collector worker, so it cannot meet it). `gcClearGarbage`
+ * takes its snapshot in one critical section (`gcGarbage`) and removes
+ * `taken.length` entries in a second one. Two threads clearing at once
+ * (`del gc.garbage[:]` in two Python threads, atomic in CPython under the
+ * list's lock) can both take the same snapshot [x, y]: the first removes
+ * and releases them; the second then computes `length - 2` from the new
+ * length — negative when nothing was appended since, and `memory.copy`
+ * traps with the garbage mutex held (never unlocked: no try/finally), so
+ * every later append by a collection and every gcGarbage call blocks
+ * forever; when collections appended at least two entries meanwhile, it
+ * drops those from the list without releasing them (leaked) and releases x
+ * and y a second time (a double decref of freed objects). The fix: take
+ * the entries and shorten the list in one critical section, then release.
+ * The interleaving point lies between two lock sections of one function
+ * that calls nothing in between, so one thread cannot reach it, and two
+ * can only by chance.
  */
 
 import { attach, detach, groupCreate, participantCreate, participantDelete, SharedHeap } from '@ft/atomics';

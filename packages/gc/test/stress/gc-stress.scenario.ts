@@ -10,8 +10,8 @@
  * a foreign pointer is fatal), the world group, the GC state
  * (`gcCreate(heap, group)`), the refcount state with the registry of
  * gc-stress-objects.ts (whose file comment describes the test types and
- * their locking), the three static types (`node`, `fnode` with a finalizer,
- * `wref`), the striped locks of the weakref lists, and the main thread's own
+ * their locking), the four static types (`node`, `fnode` with a finalizer,
+ * `lnode` with a legacy finalizer, `wref`), the striped locks of the weakref lists, and the main thread's own
  * participant (left DETACHED while the workers run), RcThread and GcThread,
  * used after the join.
  *
@@ -55,41 +55,48 @@
  * - Legacy finalizers: a few nodes are of the type `lnode`, which has a
  *   legacy finalizer (`tp_del`, the `hasLegacyFinalizer` hook): cycles
  *   through them are uncollectable and go to gc.garbage.
- * - The collector's epochs (every `epochPeriod` of its collections): a
- *   freeze (witness 2-cycles made, `gcFreeze`, dropped: frozen garbage that
- *   must survive every collection until `gcUnfreeze`, after which the
- *   freeze count is 0 and the collector's next collection frees them), and
- *   a DEBUG_SAVEALL epoch: first legacy witnesses (a cycle through an
- *   `lnode`) are dropped and collected, then gc.garbage is processed with
- *   DEBUG_SAVEALL off — it must hold only `lnode`s, each once, among them
- *   the witnesses, and all they reach alive and uncleared — then the
+ * - The collector's epochs (every `epochPeriod` of its collections; one of
+ *   each at least): a freeze — witness 2-cycles made, `gcFreeze`, dropped:
+ *   frozen garbage that must survive every collection until `gcUnfreeze`,
+ *   after which the freeze count is 0 and the collector's next collection
+ *   frees them; and a deferred witness made after the freeze, held only on
+ *   the collector's own stack, which must survive a collection while frozen
+ *   (the mark-alive pre-pass is off then, so only the stack references
+ *   counted into gc_refs keep it). Then a DEBUG_SAVEALL epoch: first legacy
+ *   witnesses (2-cycles of an `lnode` and an `fnode`) are dropped and
+ *   collected, and gc.garbage is processed with DEBUG_SAVEALL off — it must
+ *   hold only `lnode`s, each once, among them the witnesses, with all they
+ *   reach alive and uncleared, and the witnesses' partners unfinalized
+ *   (what a legacy finalizer reaches is not finalized) — then the
  *   program's part: their cycles broken by hand, `gcClearGarbage`. Then
- *   DEBUG_SAVEALL is on for a few collections with witness cycles dropped:
+ *   DEBUG_SAVEALL is on for a few collections, witness 2-cycles dropped:
  *   they and everything the collections find unreachable stay in
- *   gc.garbage, intact; the flag off, one own collection (none that read
- *   it on can still be running), gc.garbage checked and cleared, and after
- *   the next own collection every object it held is deallocated.
+ *   gc.garbage, intact; the flag off, one own collection (none that read it
+ *   on can still be running), gc.garbage checked and cleared, and the next
+ *   own collection must free the witnesses. (Not everything saved: what a
+ *   legacy finalizer reaches is saved too, and stays reachable through its
+ *   weakrefs.)
  * - Workers that leave mid-run (`leavers`: with at least 3 mutators, the
  *   last two, one at a time): at its `leaveAtOps` a leaver says so; the
- *   others stop sending to it and acknowledge; it takes its last deliveries, drops a few garbage
- *   rings (with weakrefs with callbacks and finalizers) that only the
- *   collector can free, hands most of its roots to the others, releases its
- *   pins and its stack, and leaves as CPython's thread-state deletion does:
- *   refcount record (merge queue drained), then its mimalloc heaps
- *   abandoned while still attached (no collection can see them half
- *   abandoned), then its participant and tid. Its worker thread ends. The
- *   others keep using its objects — among them the hand-back cycles it made,
- *   pinned until the end — which now sit in abandoned segments:
- *   collections must visit them, free its garbage there and give survivors
- *   `ob_tid` 0 with MERGED. The second leaver (`adoptee`) holds collections
- *   from its leave (gcDisable, and a gate on every gcCollect of the run)
- *   until the `adopter` has made its heap reclaim the abandoned segment of
- *   one of the adoptee's objects it pins (plain blocks allocated until
- *   mimalloc takes that segment instead of a new one): the next collection
- *   then finds the adoptee's objects unmerged in a segment another thread
- *   owns and gives them that thread's tid (`gc_restore_tid`: "this can
- *   change ownership"), after which the adopter counts their local counts
- *   as their owner.
+ *   others stop sending to it and acknowledge; it takes its last
+ *   deliveries, drops a few garbage rings (with weakrefs with callbacks and
+ *   finalizers) that only the collector can free, hands most of its roots
+ *   to the others, releases its pins and its stack, and leaves as CPython's
+ *   thread-state deletion does: refcount record (merge queue drained), then
+ *   its mimalloc heaps abandoned while still attached (no collection can
+ *   see them half abandoned), then its participant and tid. Its worker
+ *   thread ends. The others keep using its objects — among them the
+ *   hand-back cycles it made, pinned until the end — which now sit in
+ *   abandoned segments: collections must visit them, free its garbage there
+ *   and give survivors `ob_tid` 0 with MERGED. The second leaver (`adoptee`)
+ *   holds collections from its leave (gcDisable, and a gate on every
+ *   gcCollect of the run) until the `adopter` has made its heap reclaim the
+ *   abandoned segment of one of the adoptee's objects it pins (plain blocks
+ *   allocated until mimalloc takes that segment instead of a new one): the
+ *   next collection then finds the adoptee's objects unmerged in a segment
+ *   another thread owns and gives them that thread's tid (`gc_restore_tid`:
+ *   "this can change ownership"), after which the adopter counts their
+ *   local counts as their owner.
  *
  * End: each mutator releases its roots, says it is done, drains its
  * inboxes until all are done, meets the others at a barrier (detached),
@@ -117,11 +124,12 @@
  * object finalized or tp_cleared, frozen witnesses alive through every
  * collection of their epoch and freed after it, the freeze count 0 after
  * unfreeze; no `lnode` tp_cleared, gc.garbage as described above (legacy
- * witnesses there, entries once, intact, only legacy ones with
- * DEBUG_SAVEALL off, saved witnesses there and everything saved freed once
- * released); no stack reference found freed, every stack empty at the
- * end; the worker that left did leave, and every object of its that was
- * held afterwards was alive with a valid `ob_tid`.
+ * witnesses there, their partners unfinalized, entries once, intact, only
+ * legacy ones with DEBUG_SAVEALL off, saved witnesses there and freed once
+ * released); no stack reference found freed (the pinned witnesses
+ * included), every stack empty at the end; the leavers did leave, and
+ * every object of theirs held afterwards was alive with a valid `ob_tid`
+ * (creator's, 0 with MERGED, or the reclaiming thread's).
  *
  * Controls (`control`; the collecting threads set the seams of
  * `collectSeams` in their own isolate, the main thread keeps the real
@@ -349,7 +357,7 @@ export interface CollectorResult extends GcWorkerResult {
   savedWitnesses: number;
   /** Saved witnesses not in gc.garbage after an own collection with DEBUG_SAVEALL on. */
   savedWitnessMissing: number;
-  /** Objects DEBUG_SAVEALL kept, checked after their release, and those not deallocated. */
+  /** DEBUG_SAVEALL witnesses checked after their release, and those not deallocated. */
   savedChecked: number;
   savedNotFreed: number;
   legacyWitnesses: number;
@@ -645,7 +653,7 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
       {
         name: 'DEBUG_SAVEALL: what collections found unreachable stays in gc.garbage (every witness), intact; once released, the next collection frees it',
         ok: c.savedWitnessMissing === 0 && c.savedNotFreed === 0 && c.garbageBad === 0 && c.ownCollectionTimeouts === 0,
-        detail: `${c.saveAllEpochs} epochs, ${c.savedWitnessMissing} of ${c.savedWitnesses} witnesses missing, ${c.savedNotFreed} of ${c.savedChecked} saved objects not freed after release, ${c.garbageBad} bad entries, ${c.ownCollectionTimeouts} own collections not obtained${problemText}`,
+        detail: `${c.saveAllEpochs} epochs, ${c.savedWitnessMissing} of ${c.savedWitnesses} witnesses missing, ${c.savedNotFreed} of ${c.savedChecked} not freed after release, ${c.garbageBad} bad entries, ${c.ownCollectionTimeouts} own collections not obtained${problemText}`,
       },
       {
         name: 'deferred reference counting: no reference held only on a thread\'s stack (uncounted) was freed; every stack empty at the end',
@@ -668,7 +676,7 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
       },
     ];
   },
-  metrics: ({ results, elapsedMs, state }): StressMetric[] => {
+  metrics: ({ results, elapsedMs, state, params }): StressMetric[] => {
     const r = results as GcWorkerResult[];
     const mutators = mutatorsOf(r);
     const collector = collectorOf(r);
@@ -727,14 +735,18 @@ export const gcStressScenario: StressScenario<GcStressParams, State> = {
       { name: 'uncollectable', value: stats.reduce((a, s) => a + s.uncollectable, 0), unit: '' },
       { name: 'freeze epochs', value: collector.freezeEpochs, unit: '' },
       { name: 'DEBUG_SAVEALL epochs', value: collector.saveAllEpochs, unit: '' },
-      { name: 'kept by DEBUG_SAVEALL, then freed', value: collector.savedChecked - collector.savedNotFreed, unit: '' },
-      { name: 'left mid-run', value: mutators.filter((m) => m.left).length, unit: '' },
-      { name: 'segments of an exited worker reclaimed', value: mutators.filter((m) => m.adopted).length, unit: '' },
-      { name: 'objects of exited workers checked afterwards', value: sum(r, (x) => x.exitedHeld), unit: '' },
-      { name: 'of them merged in abandoned segments', value: sum(r, (x) => x.exitedMerged), unit: '' },
-      { name: 'of them adopted by a reclaiming thread', value: sum(r, (x) => x.exitedAdopted), unit: '' },
-      { name: 'objects of exited workers freed after they left', value: ls((l) => l.exitedDeallocs), unit: '' },
-      { name: 'tp_clear in abandoned segments', value: ls((l) => l.abandonedClears), unit: '' },
+      { name: 'kept by DEBUG_SAVEALL', value: collector.garbageEntries - collector.legacyInGarbage, unit: '' },
+      ...(params.leavers.length === 0
+        ? []
+        : [
+            { name: 'left mid-run', value: mutators.filter((m) => m.left).length, unit: '' },
+            { name: 'segments of an exited worker reclaimed', value: mutators.filter((m) => m.adopted).length, unit: '' },
+            { name: 'objects of exited workers checked afterwards', value: sum(r, (x) => x.exitedHeld), unit: '' },
+            { name: 'of them merged in abandoned segments', value: sum(r, (x) => x.exitedMerged), unit: '' },
+            { name: 'of them adopted by a reclaiming thread', value: sum(r, (x) => x.exitedAdopted), unit: '' },
+            { name: 'objects of exited workers freed after they left', value: ls((l) => l.exitedDeallocs), unit: '' },
+            { name: 'tp_clear in abandoned segments', value: ls((l) => l.abandonedClears), unit: '' },
+          ]),
     ];
   },
   teardown: ({ heap, mainP, mainMi, mainT, mainGt, joined }) => {

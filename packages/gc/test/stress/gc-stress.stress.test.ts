@@ -58,7 +58,7 @@ function expectCoverage(result: RunResult, except: readonly string[] = []): void
     'legacy objects in gc.garbage',
     'freeze epochs',
     'DEBUG_SAVEALL epochs',
-    'kept by DEBUG_SAVEALL, then freed',
+    'kept by DEBUG_SAVEALL',
   ]) {
     if (except.includes(name)) continue;
     expect(metric(result, name), name).toBeGreaterThan(0);

@@ -54,7 +54,6 @@ import {
   newNode,
   newWeakref,
   onFatal,
-  PAYLOAD_OFFSET,
   OWNER_ADOPTED,
   OWNER_BAD,
   OWNER_MERGED,
@@ -219,11 +218,9 @@ function usable(th: Thread, r: GcWorkerResult, op: number, what: string): boolea
 /**
  * Walks what `op` (held by the caller) reaches, up to `limit` objects, each
  * checked before it is entered; returns false at the first object that is
- * not usable (the walk's own references are dropped either way). With
- * `into` (gc.garbage's walks) weakrefs' payloads are followed too, and the
- * serials of what it saw are added to `into`.
+ * not usable (the walk's own references are dropped either way).
  */
-function walk(th: Thread, r: GcWorkerResult, op: number, limit: number, what: string, into?: Set<number>): { ok: boolean; seen: number } {
+function walk(th: Thread, r: GcWorkerResult, op: number, limit: number, what: string): { ok: boolean; seen: number } {
   const t = th.t;
   const held: number[] = [];
   const seen = new Set<number>([op]);
@@ -231,23 +228,6 @@ function walk(th: Thread, r: GcWorkerResult, op: number, limit: number, what: st
   let ok = true;
   for (let k = 0; k < queue.length && seen.size < limit; k++) {
     const x = queue[k];
-    if (into !== undefined && isWeakref(t, x)) {
-      // The payload is a traversed reference too. SAFETY (read plainly after the Atomics load's hint): only
-      // gc.garbage's walks come here, whose weakrefs nobody else can reach, so nobody clears them meanwhile.
-      const payload = Atomics.load(t.u32, (x + PAYLOAD_OFFSET) >>> 2);
-      if (payload === 0) continue;
-      if (!usable(th, r, payload, what)) {
-        ok = false;
-        break;
-      }
-      incref(t, payload);
-      held.push(payload);
-      if (!seen.has(payload)) {
-        seen.add(payload);
-        queue.push(payload);
-      }
-      continue;
-    }
     if (!isNode(t, x)) continue;
     const n = slotCount(t, x);
     for (let i = 0; i < n; i++) {
@@ -265,8 +245,6 @@ function walk(th: Thread, r: GcWorkerResult, op: number, limit: number, what: st
     }
     if (!ok) break;
   }
-  // SAFETY: the serial words of objects held (by the caller or `held`) are immutable.
-  if (into !== undefined && ok) for (const x of seen) into.add(t.u32[(x + SERIAL_OFFSET) >>> 2]);
   for (const child of held) decref(t, child);
   return { ok, seen: seen.size };
 }
@@ -440,21 +418,16 @@ function collector(ctx: Ctx): CollectorResult {
 
   /**
    * Checks gc.garbage and empties it, as a program does: every entry once,
-   * alive and uncleared with all it reaches, only legacy objects unless
-   * `savingAll`, every `expectLegacy` there; the legacy objects' cycles
-   * broken by hand, then gcClearGarbage. Returns the serials of the
-   * entries without a legacy finalizer that no legacy entry reaches: those
-   * went through the collector's unreachable list, so their finalizers ran
-   * and nothing can resurrect them — the next collection must free them.
+   * alive and uncleared with all it reaches (a walk), only legacy objects
+   * unless `savingAll`, every `expectLegacy` there and the serials
+   * `expectUnfinalized` not finalized; the legacy objects' cycles broken by
+   * hand, then gcClearGarbage.
    */
-  const processGarbage = (savingAll: boolean, expectLegacy: readonly number[], expectUnfinalized: readonly number[] = []): number[] => {
+  const processGarbage = (savingAll: boolean, expectLegacy: readonly number[], expectUnfinalized: readonly number[] = []): void => {
     const entries = gcGarbage(th.gt);
     r.garbageEntries += entries.length;
     const seen = new Set<number>();
-    const saved: number[] = [];
     const legacy: number[] = [];
-    // What the legacy objects reach (serials): never finalized, so a finalizer may still resurrect it once released.
-    const legacyReach = new Set<number>();
     for (const op of entries) {
       if (seen.has(op)) {
         r.garbageDuplicates++;
@@ -462,19 +435,15 @@ function collector(ctx: Ctx): CollectorResult {
         continue;
       }
       seen.add(op);
-      const isLegacyEntry = usable(th, r, op, 'gc.garbage') && isNode(t, op) && isLegacy(t, op);
-      if (liveStatus(t, op) !== LIVE_OK || !walk(th, r, op, isLegacyEntry ? 1 << 20 : 256, 'gc.garbage walk', isLegacyEntry ? legacyReach : undefined).ok) {
+      if (!usable(th, r, op, 'gc.garbage') || !walk(th, r, op, 256, 'gc.garbage walk').ok) {
         r.garbageBad++;
         continue;
       }
-      if (isLegacyEntry) {
+      if (isNode(t, op) && isLegacy(t, op)) {
         legacy.push(op);
-      } else {
-        if (!savingAll) {
-          r.garbageNotLegacy++;
-          problem(`${op.toString(16)} (serial ${serialOf(op)}) is in gc.garbage without a legacy finalizer, DEBUG_SAVEALL off`);
-        }
-        saved.push(serialOf(op));
+      } else if (!savingAll) {
+        r.garbageNotLegacy++;
+        problem(`${op.toString(16)} (serial ${serialOf(op)}) is in gc.garbage without a legacy finalizer, DEBUG_SAVEALL off`);
       }
     }
     for (const op of expectLegacy) {
@@ -496,7 +465,6 @@ function collector(ctx: Ctx): CollectorResult {
     } catch (error) {
       onFatal(error, 'gc.garbage release');
     }
-    return saved.filter((serial) => !legacyReach.has(serial));
   };
 
   // --- the epochs: gc.freeze(), then DEBUG_SAVEALL -------------------------------
@@ -563,6 +531,7 @@ function collector(ctx: Ctx): CollectorResult {
     frozen = [];
   };
   let savedWitness: number[] = [];
+  let savedWitnessSerials: number[] = [];
   const saveAllStart = (): void => {
     // Legacy witnesses first, DEBUG_SAVEALL off: uncollectable, to gc.garbage with what they reach.
     const legacy = cycles(2, true);
@@ -581,6 +550,7 @@ function collector(ctx: Ctx): CollectorResult {
     r.saveAllEpochs++;
     ctx.setCounter(2, 2);
     savedWitness = cycles(2, false);
+    savedWitnessSerials = savedWitness.map(serialOf);
     r.savedWitnesses += savedWitness.length;
     for (const op of savedWitness) drop(op, 'saved witness');
     collectOwn();
@@ -598,13 +568,17 @@ function collector(ctx: Ctx): CollectorResult {
     ctx.setCounter(2, 0);
     // Past this collection no collection that read DEBUG_SAVEALL on can still be running.
     collectOwn();
-    const saved = processGarbage(true, []);
+    const witnesses = savedWitnessSerials;
+    processGarbage(true, []);
+    // Released, the witnesses are garbage again (nothing else ever referenced them): the next collection frees them.
+    // (Not so for everything saved: objects a legacy finalizer reaches were saved too, and other threads can reach
+    // them through weakrefs, which are not cleared for them.)
     collectOwn();
-    r.savedChecked += saved.length;
-    for (const serial of saved) {
+    r.savedChecked += witnesses.length;
+    for (const serial of witnesses) {
       if (Atomics.load(serials, serial) !== SERIAL_DEAD) {
         r.savedNotFreed++;
-        if (r.savedNotFreed <= 3) problem(`serial ${serial}, kept by DEBUG_SAVEALL, is ${Atomics.load(serials, serial)} after its release and a collection`);
+        problem(`serial ${serial}, a DEBUG_SAVEALL witness, is ${Atomics.load(serials, serial)} after its release and a collection`);
       }
     }
     savedWitness = [];
