@@ -62,20 +62,25 @@ export function gcGarbage(gt: GcThread): number[] {
 }
 
 /**
- * Empties gc.garbage (`del gc.garbage[:]`), releasing its references after
- * the mutex is dropped (a release may run a dealloc). Returns how many there were.
+ * Empties gc.garbage (`del gc.garbage[:]`): takes every entry and empties
+ * the list in one critical section, as CPython's list lock makes the
+ * deletion atomic, then releases the references with the mutex dropped (a
+ * release may run a dealloc). Returns how many there were.
  * @public
  */
 export function gcClearGarbage(gt: GcThread): number {
-  const taken = gcGarbage(gt);
-  mutexLock(gt.heap, gt.state + GC_GARBAGE_MUTEX_OFFSET);
   const u32 = gt.u32;
-  // SAFETY: under the mutex. Entries appended since the snapshot stay.
-  const vector = u32[(gt.state + GC_GARBAGE_OFFSET) >>> 2];
-  const length = u32[(gt.state + GC_GARBAGE_LENGTH_OFFSET) >>> 2];
-  gt.heap.copy(vector, vector + taken.length * 4, (length - taken.length) * 4);
-  u32[(gt.state + GC_GARBAGE_LENGTH_OFFSET) >>> 2] = length - taken.length;
-  mutexUnlock(gt.heap, gt.state + GC_GARBAGE_MUTEX_OFFSET);
+  let taken: number[];
+  mutexLock(gt.heap, gt.state + GC_GARBAGE_MUTEX_OFFSET);
+  try {
+    // SAFETY: the vector and its length under the mutex.
+    const vector = u32[(gt.state + GC_GARBAGE_OFFSET) >>> 2]!;
+    const length = u32[(gt.state + GC_GARBAGE_LENGTH_OFFSET) >>> 2]!;
+    taken = Array.from(u32.subarray(vector >>> 2, (vector >>> 2) + length));
+    u32[(gt.state + GC_GARBAGE_LENGTH_OFFSET) >>> 2] = 0;
+  } finally {
+    mutexUnlock(gt.heap, gt.state + GC_GARBAGE_MUTEX_OFFSET);
+  }
   for (const op of taken) decref(gt.rc, op);
   return taken.length;
 }

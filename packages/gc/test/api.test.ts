@@ -15,6 +15,7 @@ import {
   DEBUG_STATS,
   DEBUG_UNCOLLECTABLE,
   gcClearGarbage,
+  gcGarbage,
   gcCollect,
   gcDisable,
   gcEnable,
@@ -199,5 +200,20 @@ describe('gc API', () => {
     expect(gcGetCount(r.gt).slice(1)).toEqual([0, 1]);
     gcCollect(r.gt, 2);
     expect(gcGetCount(r.gt).slice(1)).toEqual([0, 0]);
+  });
+});
+
+describe('gc.garbage', () => {
+  it('clearing takes every entry at once, including ones appended by a finalizer-driven collection meanwhile', () => {
+    r = makeRuntime();
+    const legacy = [...ring(r, 1, r.types.legacy), ...ring(r, 1, r.types.legacy)];
+    release(r, ...legacy);
+    expect(gcCollect(r.gt)).toBe(2);
+    expect(gcGarbage(r.gt).length).toBe(2);
+    for (const op of legacy) setSlot(r, op, 0, 0);
+    expect(gcClearGarbage(r.gt)).toBe(2);
+    expect(gcGarbage(r.gt)).toEqual([]);
+    expect(new Set(r.deallocated)).toEqual(new Set(legacy));
+    expect(gcClearGarbage(r.gt), 'an empty list clears to nothing').toBe(0);
   });
 });
