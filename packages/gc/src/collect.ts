@@ -164,6 +164,7 @@ let rcThread: RcThread;
  * traverse.ts's traverseObject with the thread's table at hand.
  */
 function traverse(op: number, visit: (child: number) => number): number {
+  traverseParent = op;
   const id = u32[(u32[(op >>> 2) + TYPE]! >>> 2) + TRAVERSE]!;
   if (id === 0) return 0;
   const fn = traverseFns[id];
@@ -377,14 +378,25 @@ function push(op: number): void {
   stack[stackTop++] = op;
 }
 
-/** Notes a refused child (traverse.ts); the walk goes on without it. */
-function refuse(parent: number, child: number): void {
-  if (refused.length < 100) refused.push(`${formatAddress(child)} from ${typeNameOf(gt, u32[(parent >>> 2) + TYPE])} at ${formatAddress(parent)}`);
+/** The object whose traverse is running (0: a root or stack reference from a hook), for reports. */
+let traverseParent = 0;
+
+/**
+ * Whether a child handed to a visit is an object the collector may touch:
+ * not NULL, and a GC object (traverse.ts). A refused address is noted, with
+ * the object whose traverse handed it out, and the walk goes on without it.
+ */
+function acceptChild(child: number): boolean {
+  if (child === 0) return false;
+  if (isGcObject(gt, child)) return true;
+  if (refused.length < 100) {
+    const from = traverseParent === 0 ? 'a hook' : `${typeNameOf(gt, u32[(traverseParent >>> 2) + TYPE])} at ${formatAddress(traverseParent)}`;
+    refused.push(`${formatAddress(child)} from ${from}`);
+  }
+  return false;
 }
 
 // --- 2. the mark-alive pre-pass (3.14) --------------------------------------
-
-let aliveParent = 0;
 
 /** The thread's tuple-untracking hook, for the pre-pass (read once per collection). */
 let maybeUntrackHook: ((t: RcThread, op: number) => boolean) | undefined;
@@ -395,11 +407,7 @@ let maybeUntrackHook: ((t: RcThread, op: number) => boolean) | undefined;
  * bit is set plain.
  */
 function markAlivePush(op: number): number {
-  if (op === 0) return 0;
-  if (!isGcObject(gt, op)) {
-    refuse(aliveParent, op);
-    return 0;
-  }
+  if (!acceptChild(op)) return 0;
   const bits = u8[op + BITS]!;
   if ((bits & TRACKED) === 0 || (bits & (ALIVE | FROZEN)) !== 0) return 0;
   if (maybeUntrackHook !== undefined && maybeUntrackHook(rcThread, op)) return 0;
@@ -412,7 +420,7 @@ function markAliveFromRoots(): void {
   const { visitRoots, visitStacks } = gt.hooks;
   if (visitRoots === undefined && visitStacks === undefined) return;
   stackTop = 0;
-  aliveParent = 0;
+  traverseParent = 0;
   maybeUntrackHook = gt.hooks.maybeUntrack;
   const rootPush = (op: number): void => {
     markAlivePush(op);
@@ -420,23 +428,15 @@ function markAliveFromRoots(): void {
   visitRoots?.(gt.rc, rootPush);
   visitStacks?.(gt.rc, rootPush);
   while (stackTop > 0) {
-    const op = stack[--stackTop]!;
-    aliveParent = op;
-    traverse(op, markAlivePush);
+    traverse(stack[--stackTop]!, markAlivePush);
   }
 }
 
 // --- 3. update_refs ----------------------------------------------------------
 
-let decrefParent = 0;
-
 /** `visit_decref`: one internal reference less for a tracked, mortal, unfrozen, not-ALIVE child. */
 function visitDecref(child: number): number {
-  if (child === 0) return 0;
-  if (!isGcObject(gt, child)) {
-    refuse(decrefParent, child);
-    return 0;
-  }
+  if (!acceptChild(child)) return 0;
   const bits = u8[child + BITS];
   if ((bits & TRACKED) === 0 || (bits & (FROZEN | ALIVE)) !== 0 || u32[(child >>> 2) + LOCAL] === IMMORTAL) return 0;
   if ((bits & UNREACHABLE) === 0) {
@@ -494,7 +494,6 @@ function updateRefs(): void {
     // word holds this object's row index meanwhile (see `edges`).
     savedLocal[k] = local;
     u32[i + LOCAL] = k;
-    decrefParent = op;
     traverse(op, visitDecref);
   }
   edgeStart[count] = edgeCount;
@@ -504,22 +503,17 @@ function updateRefs(): void {
 function visitStackRefs(): void {
   const visitStacks = gt.hooks.visitStacks;
   if (visitStacks === undefined) return;
+  traverseParent = 0;
   visitStacks(gt.rc, (op) => {
-    if (op !== 0 && isGcObject(gt, op) && (u8[op + BITS] & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) i32[(op >>> 2) + TID]++;
+    if (acceptChild(op) && (u8[op + BITS] & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) i32[(op >>> 2) + TID]++;
   });
 }
 
 // --- 4. mark -------------------------------------------------------------------
 
-let markParent = 0;
-
 /** `visit_clear_unreachable`. */
 function visitClearUnreachable(child: number): number {
-  if (child === 0) return 0;
-  if (!isGcObject(gt, child)) {
-    refuse(markParent, child);
-    return 0;
-  }
+  if (!acceptChild(child)) return 0;
   const bits = u8[child + BITS];
   if ((bits & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) {
     u8[child + BITS] = bits & ~UNREACHABLE;
@@ -532,7 +526,6 @@ function visitClearUnreachable(child: number): number {
 function markReachable(op: number): void {
   stackTop = 0;
   for (;;) {
-    markParent = op;
     traverse(op, visitClearUnreachable);
     if (stackTop === 0) return;
     op = stack[--stackTop]!;
@@ -810,7 +803,7 @@ function finalizeGarbage(unreachable: WorkList): boolean {
 
 /** `visit_decref_unreachable`. */
 function visitDecrefUnreachable(child: number): number {
-  if (child === 0 || !isGcObject(gt, child)) return 0;
+  if (!acceptChild(child)) return 0;
   if ((u8[child + BITS] & (UNREACHABLE | TRACKED)) === (UNREACHABLE | TRACKED)) u32[(child >>> 2) + LOCAL]--;
   return 0;
 }

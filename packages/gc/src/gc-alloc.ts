@@ -5,9 +5,10 @@
  * adds the allocation counting that schedules them.
  */
 
-import { allocObject, freeObject, GC_BITS_TRACKED, OB_GC_BITS_OFFSET } from '@ft/refcount';
+import { allocObject, freeObject } from '@ft/refcount';
 import type { GcThread } from './gc-thread.js';
 import { recordAllocation, recordDeallocation } from './schedule.js';
+import { gcUntrack } from './tracking.js';
 
 /**
  * A new, untracked instance of the GC type `type` with one reference, or 0
@@ -35,9 +36,8 @@ export function gcNew(gt: GcThread, type: number, nitems = 0): number {
  * @public
  */
 export function gcDel(gt: GcThread, op: number): void {
-  // SAFETY: the object is being destroyed: nobody else touches its bits (tracking.ts).
-  const bits = gt.u8[op + OB_GC_BITS_OFFSET]!;
-  if ((bits & GC_BITS_TRACKED) !== 0) gt.u8[op + OB_GC_BITS_OFFSET] = bits & ~GC_BITS_TRACKED;
+  // The object is being destroyed: nobody else touches its bits (tracking.ts's contract).
+  gcUntrack(gt.rc, op);
   recordDeallocation(gt);
   freeObject(gt.rc, op);
 }

@@ -86,9 +86,8 @@ export function makeRuntime(options: { heapSize?: number; allocator?: 'mimalloc'
 
   const registry = new BehaviourRegistry();
   const slots = (t: RcThread, op: number): number => t.u32[(op + OB_SIZE_OFFSET) >>> 2]!;
-  const nodeDealloc = registry.add('dealloc', 'node', (t, op) => {
-    gcUntrack(t, op);
-    deallocated.push(op);
+  /** Empties every slot of `op`, releasing what it held (tp_clear, and the dealloc's releases). */
+  const releaseSlots = (t: RcThread, op: number): void => {
     const n = slots(t, op);
     for (let i = 0; i < n; i++) {
       const child = t.u32[(op + SLOT + 4 * i) >>> 2]!;
@@ -97,6 +96,11 @@ export function makeRuntime(options: { heapSize?: number; allocator?: 'mimalloc'
         decref(t, child);
       }
     }
+  };
+  const nodeDealloc = registry.add('dealloc', 'node', (t, op) => {
+    gcUntrack(t, op);
+    deallocated.push(op);
+    releaseSlots(t, op);
     gcDel(gt, op);
   });
   const weakrefDealloc = registry.add('dealloc', 'weakref', (t, op) => {
@@ -119,16 +123,7 @@ export function makeRuntime(options: { heapSize?: number; allocator?: 'mimalloc'
     }
     return 0;
   });
-  const nodeClear = registry.add('clear', 'node', (t, op) => {
-    const n = slots(t, op);
-    for (let i = 0; i < n; i++) {
-      const child = t.u32[(op + SLOT + 4 * i) >>> 2]!;
-      if (child !== 0) {
-        t.u32[(op + SLOT + 4 * i) >>> 2] = 0;
-        decref(t, child);
-      }
-    }
-  });
+  const nodeClear = registry.add('clear', 'node', releaseSlots);
   const finalize = registry.add('finalize', 'node', (_t, op) => {
     finalized.push(op);
     finalizers.get(op)?.(op);
