@@ -20,7 +20,7 @@ import { nextMessage, spawnTsWorker, stressScale } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
 import { MI_HEAP_GC, MI_HEAP_MEM, MI_HEAP_OBJECT, miCollect, miCreate, miFree, miHeapMalloc, miThreadExit, miThreadInit, miVisitBlocks } from '../src/index.js';
 import { visitSeams } from '../src/visit.js';
-import { CTL_ROUND, ctlDone, ctlFreed, type RemoteFreeData } from './workers/remote-free-protocol.js';
+import { controlWords, CTL_ROUND, ctlDone, ctlFreed, ctlMidpoint, ctlResume, type RemoteFreeData } from './workers/remote-free-protocol.js';
 import { exited, within } from './workers/worker-steps.js';
 
 const WORKER = new URL('./workers/remote-free.worker.ts', import.meta.url);
@@ -54,7 +54,7 @@ async function run(rounds: number, pushPending: boolean): Promise<Outcome> {
   const t = miThreadInit(heap, mi, null);
   const group = groupCreate(heap);
   const me = participantCreate(heap, group);
-  const control = new SharedArrayBuffer(4 * (1 + 2 * WORKERS));
+  const control = new SharedArrayBuffer(4 * controlWords(WORKERS));
   const ctl = new Int32Array(control);
   const itemsBuffer = new SharedArrayBuffer(4 * WORKERS * PER_WORKER);
   const items = new Int32Array(itemsBuffer);
@@ -109,7 +109,13 @@ async function run(rounds: number, pushPending: boolean): Promise<Outcome> {
       for (let w = 0; w < WORKERS; w++) Atomics.store(ctl, ctlFreed(w), 0);
       Atomics.store(ctl, CTL_ROUND, round);
       Atomics.notify(ctl, CTL_ROUND);
-      // Stop the world at random moments while the workers free.
+      // One stop with every worker waiting at its round's midpoint (half its
+      // blocks freed, batches pending), then stops at random moments.
+      for (let w = 0; w < WORKERS; w++) {
+        while (Atomics.load(ctl, ctlMidpoint(w, WORKERS)) !== round) Atomics.wait(ctl, ctlMidpoint(w, WORKERS), Atomics.load(ctl, ctlMidpoint(w, WORKERS)), 1);
+      }
+      check();
+      Atomics.store(ctl, ctlResume(WORKERS), round);
       for (;;) {
         let done = 0;
         for (let w = 0; w < WORKERS; w++) if (Atomics.load(ctl, ctlDone(w, WORKERS)) === round) done++;

@@ -5,6 +5,8 @@
  *   0 round          main → workers: the round to free (0 = none yet, -1 = finish)
  *   1 + w            worker w → main: blocks of this round freed so far
  *   1 + W + w        worker w → main: the last round finished
+ *   1 + 2W + w       worker w → main: the round whose midpoint it waits at
+ *   1 + 3W           main → workers: the round whose midpoint they may leave
  */
 
 import type { SharedHeapHandle } from '@ft/atomics';
@@ -25,4 +27,8 @@ export interface RemoteFreeData {
 export const CTL_ROUND = 0;
 export const ctlFreed = (w: number): number => 1 + w;
 export const ctlDone = (w: number, workers: number): number => 1 + workers + w;
+export const ctlMidpoint = (w: number, workers: number): number => 1 + 2 * workers + w;
+export const ctlResume = (workers: number): number => 1 + 3 * workers;
+/** Int32 words of the control buffer. */
+export const controlWords = (workers: number): number => 2 + 3 * workers;
 

@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { attach, detach, participantCreate, participantDelete, safePoint, SharedHeap } from '@ft/atomics';
 import { miFree, miThreadExit, miThreadInit } from '../../src/index.js';
-import { CTL_ROUND, ctlDone, ctlFreed, type RemoteFreeData } from './remote-free-protocol.js';
+import { CTL_ROUND, ctlDone, ctlFreed, ctlMidpoint, ctlResume, type RemoteFreeData } from './remote-free-protocol.js';
 
 const data = (workerData as { data: RemoteFreeData }).data;
 const heap = SharedHeap.attach(data.heap);
@@ -33,7 +33,15 @@ for (;;) {
   if (next < 0) break;
   attach(p);
   round = next;
+  const midpoint = data.perWorker >> 1;
   for (let i = 0; i < data.perWorker; i++) {
+    if (i === midpoint) {
+      // Half of the round freed: wait here, attached and polling safe
+      // points, so that the main thread stops the world mid-round at least
+      // once per round whatever the scheduling.
+      Atomics.store(ctl, ctlMidpoint(data.index, data.workers), round);
+      while (Atomics.load(ctl, ctlResume(data.workers)) !== round) safePoint(p);
+    }
     miFree(t, items[base + i]);
     Atomics.store(ctl, ctlFreed(data.index), i + 1);
     safePoint(p);
