@@ -590,10 +590,15 @@ function collector(ctx: Ctx): CollectorResult {
       if (freezing) checkFrozen();
       // Their own collections would wait for the hold to end: this epoch's step is skipped.
       if (collectionsHeld(th.ctrl)) return;
-      if (phase === EPOCH_FREEZE) freezeStart();
-      else if (phase === EPOCH_UNFREEZE && freezing) freezeEnd();
-      else if (phase === EPOCH_SAVEALL) saveAllStart();
-      else if (phase === EPOCH_SAVEALL_END && savingAll) saveAllEnd();
+      // An epoch ends at the first step outside its window, not only at its
+      // last phase: a step skipped while collections are held must not leave
+      // gc.freeze() or DEBUG_SAVEALL on into the next epoch.
+      const inFreeze = phase >= EPOCH_FREEZE && phase < EPOCH_UNFREEZE;
+      const inSaveAll = phase >= EPOCH_SAVEALL && phase < EPOCH_SAVEALL_END;
+      if (freezing && !inFreeze) freezeEnd();
+      else if (savingAll && !inSaveAll) saveAllEnd();
+      else if (phase === EPOCH_FREEZE && !freezing && !savingAll) freezeStart();
+      else if (phase === EPOCH_SAVEALL && !savingAll && !freezing) saveAllStart();
     } catch (error) {
       onFatal(error, 'epoch');
     }
@@ -837,6 +842,21 @@ function mutator(ctx: Ctx): MutatorResult {
       Atomics.store(th.ctrl, C_ADOPTED, 1);
       Atomics.notify(th.ctrl, C_ADOPTED);
     }
+    // Sees the adoption through: collections (this thread's, or another's
+    // that got there first) until one has given a pinned object of the
+    // leaver's, in the reclaimed segment, this thread's tid; then checks
+    // those objects, which counts them as adopted. Without this the run
+    // could end before any collection met them (a coverage check failed so).
+    if (!r.adopted) return;
+    const mine = theirs.filter((x) => miBlockOwner(mi, x) === t.tid);
+    const tidOf = (x: number): number => Atomics.load(t.u32, (x + OB_TID_OFFSET) >>> 2);
+    // Done once one carries this tid, or once none can any more (all merged: ob_tid 0).
+    const settled = (): boolean => mine.some((x) => tidOf(x) === t.tid) || mine.every((x) => tidOf(x) === 0);
+    for (let tries = 0; tries < 50 && !settled(); tries++) {
+      gatedCollect(th);
+      safePoint(th.participant);
+    }
+    for (const x of mine) usable(th, r, x, 'a pinned object in a reclaimed segment');
   };
 
   /** Stack slot `k`'s reference, checked (alive, the object pushed): false when it must not be touched. */
