@@ -337,9 +337,8 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   return result;
 }
 
-/** Grows a scratch array to hold at least one more entry past `used`. */
-function grow(array: Uint32Array, used: number): Uint32Array {
-  if (used < array.length) return array;
+/** A full scratch array, doubled (callers test for full inline: the hot loops stay call-free). */
+function grow(array: Uint32Array): Uint32Array {
   const bigger = new Uint32Array(array.length * 2);
   bigger.set(array);
   return bigger;
@@ -369,12 +368,12 @@ function collectObject(_block: number, _size: number, op: number): void {
     if ((bits & (TRACKED | FROZEN)) === (TRACKED | FROZEN)) extraLongLived++;
     return;
   }
-  objects = grow(objects, objectCount);
+  if (objectCount === objects.length) objects = grow(objects);
   objects[objectCount++] = op;
 }
 
 function push(op: number): void {
-  stack = grow(stack, stackTop);
+  if (stackTop === stack.length) stack = grow(stack);
   stack[stackTop++] = op;
 }
 
@@ -445,7 +444,7 @@ function visitDecref(child: number): number {
     i32[(child >>> 2) + TID] = 0;
   }
   i32[(child >>> 2) + TID]--;
-  edges = grow(edges, edgeCount);
+  if (edgeCount === edges.length) edges = grow(edges);
   edges[edgeCount++] = child;
   return 0;
 }
