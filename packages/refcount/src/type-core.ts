@@ -70,24 +70,39 @@ function writeCore(t: RcThread, type: number, spec: TypeSpec, flags: number): vo
 
 /**
  * Creates the metatype (`type`): a static, immortal GC type whose type is
- * itself and whose instances are heap types.
+ * itself and whose instances are heap types. A layer whose type objects
+ * extend the core passes their size as `spec.basicSize` (at least
+ * {@link TYPE_CORE_SIZE}) and its own behaviours; static types created with
+ * this metatype then have that size too.
  * @public
  */
-export function createMetatype(t: RcThread): number {
-  const type = createStaticType(t, 0, { basicSize: TYPE_CORE_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: TYPE_DEALLOC });
+export function createMetatype(t: RcThread, spec: Partial<TypeSpec> = {}): number {
+  const basicSize = spec.basicSize ?? TYPE_CORE_SIZE;
+  if (!Number.isInteger(basicSize) || basicSize < TYPE_CORE_SIZE) throw new Error(`createMetatype: basicSize must be an integer ≥ ${TYPE_CORE_SIZE} (got ${basicSize})`);
+  const type = allocStaticType(t, basicSize);
+  initStaticObject(t, type, 0);
+  writeCore(t, type, { dealloc: TYPE_DEALLOC, ...spec, basicSize }, (spec.flags ?? 0) | TYPE_FLAG_HAVE_GC | TYPE_FLAG_STATIC_BUILTIN);
   t.u32[(type >>> 2) + OB_TYPE_INDEX] = type; // SAFETY: not published yet
+  return type;
+}
+
+/** Zeroed memory for a static type object of `size` bytes (never freed). */
+function allocStaticType(t: RcThread, size: number): number {
+  if (t.mi === null) fatalError('creating a static type needs the thread\'s mimalloc state');
+  const type = miHeapZalloc(t.mi, MI_HEAP_MEM, size);
+  if (type === 0) throw new Error('creating a static type: out of memory');
   return type;
 }
 
 /**
  * Creates a static builtin type: immortal, never freed, counted by nobody.
- * `metatype` may be 0 while bootstrapping. Throws when memory is exhausted.
+ * The type object has the size of `metatype`'s instances (the core alone
+ * when `metatype` is 0, while bootstrapping). Throws when memory is exhausted.
  * @public
  */
 export function createStaticType(t: RcThread, metatype: number, spec: TypeSpec): number {
-  if (t.mi === null) fatalError('createStaticType needs the thread\'s mimalloc state');
-  const type = miHeapZalloc(t.mi, MI_HEAP_MEM, TYPE_CORE_SIZE);
-  if (type === 0) throw new Error('createStaticType: out of memory');
+  // SAFETY: a published type core never changes.
+  const type = allocStaticType(t, metatype === 0 ? TYPE_CORE_SIZE : t.u32[(metatype + TP_BASICSIZE_OFFSET) >>> 2]);
   initStaticObject(t, type, metatype);
   writeCore(t, type, spec, (spec.flags ?? 0) | TYPE_FLAG_STATIC_BUILTIN);
   return type;
