@@ -1,0 +1,203 @@
+/**
+ * The abstract object protocols (`Objects/abstract.c`, `object.c`):
+ * hashing, rich comparison, truth, repr, length, subscription, iteration
+ * and calls, each dispatched through the slot behaviours of the object's
+ * type. Comparison and hashing of objects written in Python come back
+ * into the VM through the slots the interpreter registers (its call hook).
+ */
+
+import { OB_TYPE_OFFSET } from '@ft/refcount';
+import { errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
+import { StaticType, TP_SLOTS_OFFSET } from './layout.js';
+import { SLOT_INDEX, type ObThread, type SlotKind, type SlotShapes } from './ob-thread.js';
+import { strToJs } from './str-read.js';
+import { typeIsSubtype, typeName, typeNameOf } from './subtype.js';
+import { decref } from '@ft/refcount';
+
+/** `Py_LT`. @public */ export const PY_LT = 0;
+/** `Py_LE`. @public */ export const PY_LE = 1;
+/** `Py_EQ`. @public */ export const PY_EQ = 2;
+/** `Py_NE`. @public */ export const PY_NE = 3;
+/** `Py_GT`. @public */ export const PY_GT = 4;
+/** `Py_GE`. @public */ export const PY_GE = 5;
+
+/** `_Py_SwappedOp`. */
+const SWAPPED = [PY_GT, PY_GE, PY_EQ, PY_NE, PY_LT, PY_LE];
+const OP_SYMBOL = ['<', '<=', '==', '!=', '>', '>='];
+
+/** The behaviour id of `kind` in `type` (0: none). @public */
+export function typeSlotId(t: ObThread, type: number, kind: SlotKind): number {
+  return t.u32[((type + TP_SLOTS_OFFSET) >>> 2) + SLOT_INDEX[kind]]!; // SAFETY: slots change only before publication or under the type lock with the version cleared; a reader sees the old or the new id, both valid
+}
+
+/** The behaviour of `kind` in `type`, or null. @public */
+export function typeSlot<K extends SlotKind>(t: ObThread, type: number, kind: K): SlotShapes[K] | null {
+  const id = typeSlotId(t, type, kind);
+  return id === 0 ? null : ((t.slots[kind][id] as SlotShapes[K] | null | undefined) ?? null);
+}
+
+/** `Py_TYPE(op)`, read where the protocols need it. */
+function typeOfOp(t: ObThread, op: number): number {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
+}
+
+/** `PyObject_Hash`: the hash, or -1 with TypeError for an unhashable object (or what the hash raised). @public */
+export function objectHash(t: ObThread, op: number): number {
+  const hash = typeSlot(t, typeOfOp(t, op), 'hash');
+  if (hash === null) return errUnhashable(t, op);
+  return hash(t, op);
+}
+
+/**
+ * `PyObject_RichCompare`: a new reference, or 0 with an exception.
+ * The reflected operation of a proper subclass of `a`'s type goes first
+ * (`do_richcompare`); `==` and `!=` fall back to identity; the others
+ * raise CPython's TypeError.
+ * @public
+ */
+export function objectRichCompare(t: ObThread, a: number, b: number, op: number): number {
+  const ta = typeOfOp(t, a);
+  const tb = typeOfOp(t, b);
+  const notImplemented = t.notImplemented;
+  let checkedReverse = false;
+  if (ta !== tb && typeIsSubtype(t, tb, ta)) {
+    const reflected = typeSlot(t, tb, 'richcompare');
+    if (reflected !== null) {
+      checkedReverse = true;
+      const r = reflected(t, b, a, SWAPPED[op]!);
+      if (r !== notImplemented) return r;
+    }
+  }
+  const forward = typeSlot(t, ta, 'richcompare');
+  if (forward !== null) {
+    const r = forward(t, a, b, op);
+    if (r !== notImplemented) return r;
+  }
+  if (!checkedReverse) {
+    const reflected = typeSlot(t, tb, 'richcompare');
+    if (reflected !== null) {
+      const r = reflected(t, b, a, SWAPPED[op]!);
+      if (r !== notImplemented) return r;
+    }
+  }
+  if (op === PY_EQ) return (a === b ? t.true : t.false);
+  if (op === PY_NE) return (a !== b ? t.true : t.false);
+  return errRaise(t, StaticType.TypeError, `'${OP_SYMBOL[op]}' not supported between instances of '${typeName(t, ta)}' and '${typeName(t, tb)}'`);
+}
+
+/**
+ * `PyObject_RichCompareBool`: 1, 0, or -1 with an exception. Identity
+ * implies equality for `==` and `!=` (CPython's shortcut, which containers
+ * rely on).
+ * @public
+ */
+export function objectRichCompareBool(t: ObThread, a: number, b: number, op: number): number {
+  if (a === b) {
+    if (op === PY_EQ) return 1;
+    if (op === PY_NE) return 0;
+  }
+  const r = objectRichCompare(t, a, b, op);
+  if (r === 0) return -1;
+  if (r === t.true) return 1;
+  if (r === t.false) return 0;
+  const truth = objectIsTrue(t, r);
+  decref(t.rc, r);
+  return truth;
+}
+
+/** `PyObject_IsTrue`: 1, 0, or -1 with an exception. @public */
+export function objectIsTrue(t: ObThread, op: number): number {
+  if (op === t.true) return 1;
+  if (op === t.false || op === t.none) return 0;
+  const type = typeOfOp(t, op);
+  const bool = typeSlot(t, type, 'bool');
+  if (bool !== null) return bool(t, op);
+  const length = typeSlot(t, type, 'length');
+  if (length !== null) {
+    const n = length(t, op);
+    return n < 0 ? -1 : n > 0 ? 1 : 0;
+  }
+  return 1;
+}
+
+/** `PyObject_Repr`: a new str, or 0 with an exception. @public */
+export function objectRepr(t: ObThread, op: number): number {
+  const repr = typeSlot(t, typeOfOp(t, op), 'repr');
+  if (repr === null) return errRaise(t, StaticType.SystemError, `type '${typeNameOf(t, op)}' has no repr slot`);
+  return repr(t, op);
+}
+
+/** `repr(op)` as JavaScript text for messages; null with the exception set when repr raised. @public */
+export function objectReprJs(t: ObThread, op: number): string | null {
+  const r = objectRepr(t, op);
+  if (r === 0) return null;
+  const text = strToJs(t, r);
+  decref(t.rc, r);
+  return text;
+}
+
+/** `PyObject_Size`: the length, or -1 with TypeError ("object of type 'int' has no len()"). @public */
+export function objectLength(t: ObThread, op: number): number {
+  const length = typeSlot(t, typeOfOp(t, op), 'length');
+  if (length === null) return errRaiseInt(t, StaticType.TypeError, `object of type '${typeNameOf(t, op)}' has no len()`);
+  return length(t, op);
+}
+
+/** `PyObject_GetItem`: a new reference, or 0 with an exception. @public */
+export function objectGetItem(t: ObThread, op: number, key: number): number {
+  const subscript = typeSlot(t, typeOfOp(t, op), 'subscript');
+  if (subscript === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not subscriptable`);
+  return subscript(t, op, key);
+}
+
+/** `PyObject_SetItem` (`value` 0: `PyObject_DelItem`): 0, or -1 with an exception. @public */
+export function objectSetItem(t: ObThread, op: number, key: number, value: number): number {
+  const assign = typeSlot(t, typeOfOp(t, op), 'assSubscript');
+  if (assign === null) {
+    return errRaiseInt(t, StaticType.TypeError, value === 0 ? `'${typeNameOf(t, op)}' object doesn't support item deletion` : `'${typeNameOf(t, op)}' object does not support item assignment`);
+  }
+  return assign(t, op, key, value);
+}
+
+/** `PySequence_Contains` (`x in op`): 1, 0, or -1 with an exception. @public */
+export function objectContains(t: ObThread, op: number, key: number): number {
+  const contains = typeSlot(t, typeOfOp(t, op), 'contains');
+  if (contains !== null) return contains(t, op, key);
+  // `_PySequence_IterSearch`: by iteration.
+  const it = objectGetIter(t, op);
+  if (it === 0) return -1;
+  for (;;) {
+    const item = iterNext(t, it);
+    if (item === 0) {
+      decref(t.rc, it);
+      return errOccurred(t) !== 0 ? -1 : 0;
+    }
+    const eq = objectRichCompareBool(t, item, key, PY_EQ);
+    decref(t.rc, item);
+    if (eq !== 0) {
+      decref(t.rc, it);
+      return eq;
+    }
+  }
+}
+
+/** `PyObject_GetIter`: a new iterator, or 0 with TypeError ("'int' object is not iterable"). @public */
+export function objectGetIter(t: ObThread, op: number): number {
+  const iter = typeSlot(t, typeOfOp(t, op), 'iter');
+  if (iter === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not iterable`);
+  return iter(t, op);
+}
+
+/** `PyIter_Next`: the next item (a new reference), or 0: exhausted (no exception) or an error (exception set). @public */
+export function iterNext(t: ObThread, it: number): number {
+  const next = typeSlot(t, typeOfOp(t, it), 'iternext');
+  if (next === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, it)}' object is not an iterator`);
+  return next(t, it);
+}
+
+/** `PyObject_Call`: a new reference, or 0 with an exception. @public */
+export function objectCall(t: ObThread, callable: number, args: number, kwargs: number): number {
+  const call = typeSlot(t, typeOfOp(t, callable), 'call');
+  if (call === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, callable)}' object is not callable`);
+  return call(t, callable, args, kwargs);
+}

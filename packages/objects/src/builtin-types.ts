@@ -1,0 +1,279 @@
+/**
+ * The builtin types' behaviours and their static type specs: which dealloc,
+ * traverse and clear (the refcount registry) and which slots (the slot
+ * registry) each has, registered in one fixed order so that ids agree on
+ * every thread, and the specs the runtime's static types are created from
+ * (`_PyTypes_InitTypes`), in {@link StaticType} order.
+ *
+ * Behaviours receive the thread's RcThread (the layers below call them);
+ * each registration closes over a box that the thread's ObThread fills
+ * when it joins (objects-lifecycle.ts).
+ */
+
+import { formatAddress } from '@ft/atomics';
+import { gcDel, gcUntrack } from '@ft/gc';
+import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
+import { errRaise, errRaiseInt } from './errors.js';
+import { intAsNumber, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
+import {
+  LIST_OBJECT_SIZE,
+  SEQITER_SIZE,
+  STR_DATA_OFFSET,
+  StaticType,
+  TPFLAGS_BASE_EXC_SUBCLASS,
+  TPFLAGS_LIST_SUBCLASS,
+  TPFLAGS_LONG_SUBCLASS,
+  TPFLAGS_TUPLE_SUBCLASS,
+  TPFLAGS_UNICODE_SUBCLASS,
+  TUPLE_ITEMS_OFFSET,
+  LONG_DIGITS_OFFSET,
+} from './layout.js';
+import {
+  listContains,
+  listDealloc,
+  listGetItemRef,
+  listIter,
+  listIterDealloc,
+  listIterNext,
+  listIterTraverse,
+  listReprJs,
+  listRichCompare,
+  listSetItem,
+  listSize,
+  listTraverse,
+  listClear,
+} from './list.js';
+import type { ObThread } from './ob-thread.js';
+import type { SlotRegistry } from './slot-registry.js';
+import { strEq, strCompare, strFromJs, strHash, strReprJs } from './str.js';
+import { strLength } from './str-read.js';
+import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
+import { compareLengths, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
+import type { StaticTypeSpec } from './type-object.js';
+
+/** The box a thread's behaviours read their ObThread from. @internal */
+export interface ObBox {
+  t: ObThread | null;
+}
+
+/** What the builtin registrations return: the specs of the static types, in {@link StaticType} order. @internal */
+export interface BuiltinTypes {
+  /** Spec of each static type; `base` holds a StaticType index (+1), resolved when created. */
+  readonly specs: readonly (Omit<StaticTypeSpec, 'base'> & { readonly baseIndex: number })[];
+  /** The metatype's behaviours. */
+  readonly typeDealloc: number;
+}
+
+/** A str result from JavaScript text (0 with the exception when `text` is null). */
+function reprResult(t: ObThread, text: string | null): number {
+  return text === null ? 0 : strFromJs(t, text);
+}
+
+/** `Py_RETURN_RICHCOMPARE(a, b, op)` on two numbers. */
+function richcompareNumbers(t: ObThread, a: number, b: number, op: number): number {
+  return compareLengths(t, a, b, op);
+}
+
+/**
+ * `PyNumber_AsSsize_t(key, IndexError)` for the index of a sequence: the
+ * int's value, or null with TypeError ("list indices must be integers or
+ * slices, not str").
+ */
+function indexOf(t: ObThread, key: number, what: string): number | null {
+  if (!typeHasFlag(t, typeOf(t, key), TPFLAGS_LONG_SUBCLASS)) {
+    errRaise(t, StaticType.TypeError, `${what} indices must be integers or slices, not ${typeNameOf(t, key)}`);
+    return null;
+  }
+  if (intIsCompact(t, key)) return intCompactValue(t, key);
+  const v = intAsNumber(t, key);
+  // Past any index: IndexError as CPython raises for a huge index ("cannot fit 'int' into an index-sized integer").
+  if (!Number.isSafeInteger(v)) {
+    errRaise(t, StaticType.IndexError, "cannot fit 'int' into an index-sized integer");
+    return null;
+  }
+  return v;
+}
+
+/**
+ * Registers every builtin behaviour and slot, in one fixed order, and
+ * returns the static types' specs. Every thread calls it with fresh
+ * registries before it joins.
+ * @internal
+ */
+export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotRegistry, box: ObBox): BuiltinTypes {
+  const ob = (): ObThread => box.t!;
+
+  // --- refcount behaviours -------------------------------------------------------
+  const gcObjectDealloc = registry.add('dealloc', 'objects/gc-object', (_t: RcThread, op: number) => {
+    const t = ob();
+    gcUntrack(t.rc, op);
+    gcDel(t.gc, op);
+  });
+  const tupleDealloc = registry.add('dealloc', 'objects/tuple', (rc, op) => {
+    const t = ob();
+    gcUntrack(rc, op);
+    tupleReleaseItems(rc, op);
+    gcDel(t.gc, op);
+  });
+  const tupleTraverseId = registry.add('traverse', 'objects/tuple', tupleTraverse);
+  const listDeallocId = registry.add('dealloc', 'objects/list', (_rc, op) => listDealloc(ob(), op));
+  const listTraverseId = registry.add('traverse', 'objects/list', listTraverse);
+  const listClearId = registry.add('clear', 'objects/list', (_rc, op) => listClear(ob(), op));
+  const seqIterDealloc = registry.add('dealloc', 'objects/seq-iter', (_rc, op) => listIterDealloc(ob(), op));
+  const seqIterTraverse = registry.add('traverse', 'objects/seq-iter', listIterTraverse);
+  const plainDealloc = registry.add('dealloc', 'objects/plain', (rc, op) => freeObject(rc, op));
+
+  // --- slots ---------------------------------------------------------------------------
+  const objectRepr = slots.add('repr', 'object', (t, op) => strFromJs(t, `<${typeNameOf(t, op)} object at ${formatAddress(op)}>`));
+  // `_Py_HashPointer`: the address rotated by 4 bits (its low bits are always 0).
+  const objectHashId = slots.add('hash', 'object', (_t, op) => {
+    const h = ((op >>> 4) | (op << 28)) | 0;
+    return h === -1 ? -2 : h;
+  });
+  const objectRichcompare = slots.add('richcompare', 'object', (t, a, b, op) => {
+    if (op === PY_EQ) return a === b ? t.true : t.notImplemented;
+    if (op === PY_NE) {
+      // `object_richcompare`: the inverse of __eq__ when it is defined.
+      if (a === b) return t.false;
+      return t.notImplemented;
+    }
+    return t.notImplemented;
+  });
+
+  const noneRepr = slots.add('repr', 'NoneType', (t) => strFromJs(t, 'None'));
+  const noneBool = slots.add('bool', 'NoneType', () => 0);
+  const noneHash = slots.add('hash', 'NoneType', () => 0xfca86420 | 0);
+  const notImplementedRepr = slots.add('repr', 'NotImplementedType', (t) => strFromJs(t, 'NotImplemented'));
+  const ellipsisRepr = slots.add('repr', 'ellipsis', (t) => strFromJs(t, 'Ellipsis'));
+
+  const intRepr = slots.add('repr', 'int', (t, op) => strFromJs(t, intReprJs(t, op)));
+  const intHashId = slots.add('hash', 'int', intHash);
+  const intRichcompare = slots.add('richcompare', 'int', (t, a, b, op) => {
+    if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_LONG_SUBCLASS)) return t.notImplemented;
+    return richcompareNumbers(t, intCompare(t, a, b), 0, op);
+  });
+  const intBool = slots.add('bool', 'int', (t, op) => (intSign(t, op) !== 0 ? 1 : 0));
+  const boolRepr = slots.add('repr', 'bool', (t, op) => strFromJs(t, op === t.true ? 'True' : 'False'));
+
+  const strRepr = slots.add('repr', 'str', (t, op) => strFromJs(t, strReprJs(t, op)));
+  const strStr = slots.add('str', 'str', newRef);
+  const strHashId = slots.add('hash', 'str', strHash);
+  const strRichcompare = slots.add('richcompare', 'str', (t, a, b, op) => {
+    if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_UNICODE_SUBCLASS)) return t.notImplemented;
+    if (op === PY_EQ || op === PY_NE) return (strEq(t, a, b) === (op === PY_EQ)) ? t.true : t.false;
+    return richcompareNumbers(t, strCompare(t, a, b), 0, op);
+  });
+  const strLengthId = slots.add('length', 'str', strLength);
+
+  const tupleRepr = slots.add('repr', 'tuple', (t, op) => reprResult(t, tupleReprJs(t, op)));
+  const tupleHashId = slots.add('hash', 'tuple', tupleHash);
+  const tupleRichcompareId = slots.add('richcompare', 'tuple', tupleRichCompare);
+  const tupleLength = slots.add('length', 'tuple', tupleSize);
+  const tupleSubscript = slots.add('subscript', 'tuple', (t, op, key) => {
+    const i = indexOf(t, key, 'tuple');
+    if (i === null) return 0;
+    const n = tupleSize(t, op);
+    const j = i < 0 ? i + n : i;
+    if (j < 0 || j >= n) return errRaise(t, StaticType.IndexError, 'tuple index out of range');
+    return newRef(t, tupleGetItem(t, op, j));
+  });
+  const tupleContains = slots.add('contains', 'tuple', (t, op, key) => {
+    const n = tupleSize(t, op);
+    for (let i = 0; i < n; i++) {
+      const eq = objectRichCompareBool(t, tupleGetItem(t, op, i), key, PY_EQ);
+      if (eq !== 0) return eq;
+    }
+    return 0;
+  });
+
+  const listRepr = slots.add('repr', 'list', (t, op) => reprResult(t, listReprJs(t, op)));
+  const listRichcompareId = slots.add('richcompare', 'list', listRichCompare);
+  const listLength = slots.add('length', 'list', listSize);
+  const listIterId = slots.add('iter', 'list', listIter);
+  const listSubscript = slots.add('subscript', 'list', (t, op, key) => {
+    const i = indexOf(t, key, 'list');
+    if (i === null) return 0;
+    return listGetItemRef(t, op, i < 0 ? i + listSize(t, op) : i);
+  });
+  const listAssSubscript = slots.add('assSubscript', 'list', (t, op, key, value) => {
+    const i = indexOf(t, key, 'list');
+    if (i === null) return -1;
+    if (value === 0) return errRaiseInt(t, StaticType.TypeError, 'list item deletion is not supported yet');
+    return listSetItem(t, op, i < 0 ? i + listSize(t, op) : i, value);
+  });
+  const listContainsId = slots.add('contains', 'list', listContains);
+  const seqIterIter = slots.add('iter', 'iterator', newRef);
+  const listIterNextId = slots.add('iternext', 'list_iterator', listIterNext);
+
+  const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
+
+  // --- the static types, in StaticType order -------------------------------------------
+  const NONE = 0;
+  const gcVar = (itemSize: number, basicSize: number, extra: number) => ({ basicSize, itemSize, flags: TYPE_FLAG_HAVE_GC | extra });
+  const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare };
+  const exception = (name: string, baseIndex: number) => ({ name, baseIndex, basicSize: 20, flags: TPFLAGS_BASE_EXC_SUBCLASS, dealloc: plainDealloc, slots: { repr: exceptionRepr } });
+  const specs = [
+    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0 }, // the metatype: created apart
+    { name: 'object', baseIndex: NONE, basicSize: 20, dealloc: plainDealloc, slots: objectSlots },
+    { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
+    { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
+    { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
+    { name: 'bool', baseIndex: StaticType.Int + 1, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr } },
+    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool } },
+    { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId } },
+    {
+      name: 'tuple',
+      baseIndex: StaticType.Object + 1,
+      ...gcVar(4, TUPLE_ITEMS_OFFSET, TPFLAGS_TUPLE_SUBCLASS),
+      dealloc: tupleDealloc,
+      traverse: tupleTraverseId,
+      slots: { repr: tupleRepr, hash: tupleHashId, richcompare: tupleRichcompareId, length: tupleLength, subscript: tupleSubscript, contains: tupleContains },
+    },
+    {
+      name: 'list',
+      baseIndex: StaticType.Object + 1,
+      basicSize: LIST_OBJECT_SIZE,
+      flags: TYPE_FLAG_HAVE_GC | TPFLAGS_LIST_SUBCLASS,
+      dealloc: listDeallocId,
+      traverse: listTraverseId,
+      clear: listClearId,
+      slots: { repr: listRepr, richcompare: listRichcompareId, length: listLength, iter: listIterId, subscript: listSubscript, assSubscript: listAssSubscript, contains: listContainsId, hash: 0 },
+    },
+    { name: 'dict', baseIndex: StaticType.Object + 1, basicSize: 20, flags: TYPE_FLAG_HAVE_GC, dealloc: gcObjectDealloc },
+    { name: 'list_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter, iternext: listIterNextId } },
+    { name: 'list_reverseiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
+    { name: 'tuple_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
+    { name: 'dict_keys', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
+    { name: 'dict_values', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
+    { name: 'dict_items', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
+    { name: 'dict_keyiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
+    { name: 'dict_valueiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
+    { name: 'dict_itemiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
+    exception('BaseException', StaticType.Object + 1),
+    exception('Exception', StaticType.BaseException + 1),
+    exception('TypeError', StaticType.Exception + 1),
+    exception('ValueError', StaticType.Exception + 1),
+    exception('LookupError', StaticType.Exception + 1),
+    exception('IndexError', StaticType.LookupError + 1),
+    exception('KeyError', StaticType.LookupError + 1),
+    exception('RuntimeError', StaticType.Exception + 1),
+    exception('ArithmeticError', StaticType.Exception + 1),
+    exception('OverflowError', StaticType.ArithmeticError + 1),
+    exception('ZeroDivisionError', StaticType.ArithmeticError + 1),
+    exception('MemoryError', StaticType.Exception + 1),
+    exception('AttributeError', StaticType.Exception + 1),
+    exception('StopIteration', StaticType.Exception + 1),
+    exception('SystemError', StaticType.Exception + 1),
+    exception('RecursionError', StaticType.RuntimeError + 1),
+    exception('NotImplementedError', StaticType.RuntimeError + 1),
+  ];
+  if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
+  return { specs, typeDealloc: plainDealloc };
+}
+
+/** `Py_NewRef(op)`. */
+function newRef(t: ObThread, op: number): number {
+  incref(t.rc, op);
+  return op;
+}

@@ -1,0 +1,130 @@
+/**
+ * `@ft/objects`: layer 7 of ft. Python objects in the shared heap that any
+ * worker can use at once, with CPython's free-threaded thread-safety
+ * contract: type objects, the builtin containers, and the abstract
+ * protocols dispatched through slot behaviours.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  HASH_BITS,
+  HASH_MODULUS,
+  LIST_MAX_SIZE,
+  LONG_SHIFT,
+  MAX_GLOBAL_TYPE_VERSION_TAG,
+  MAX_VERSIONS_PER_CLASS,
+  MCACHE_ENTRIES,
+  MCACHE_MAX_ATTR_SIZE,
+  MCACHE_SIZE_EXP,
+  OBJECTS_LAYOUT_VERSION,
+  OBJECTS_STATE_TAG,
+  SMALL_INT_MAX,
+  SMALL_INT_MIN,
+  StaticType,
+  TPFLAGS_BASE_EXC_SUBCLASS,
+  TPFLAGS_DICT_SUBCLASS,
+  TPFLAGS_LIST_SUBCLASS,
+  TPFLAGS_LONG_SUBCLASS,
+  TPFLAGS_TUPLE_SUBCLASS,
+  TPFLAGS_TYPE_SUBCLASS,
+  TPFLAGS_UNICODE_SUBCLASS,
+  TYPE_BASE_VERSION_TAG,
+  TYPE_OBJECT_SIZE,
+} from './layout.js';
+export {
+  ObThread,
+  SLOT_INDEX,
+  SLOT_KINDS,
+  type AssSubscriptFn,
+  type CallFn,
+  type DescrGetFn,
+  type DescrSetFn,
+  type ErrorState,
+  type GetAttroFn,
+  type HashFn,
+  type InitFn,
+  type ItemFn,
+  type LengthFn,
+  type NewFn,
+  type PredicateFn,
+  type RichCompareFn,
+  type SetAttroFn,
+  type SlotKind,
+  type SlotShapes,
+  type SlotTables,
+  type SubscriptFn,
+  type UnaryFn,
+} from './ob-thread.js';
+export { strCodePointAt, strLength, strToJs } from './str-read.js';
+export { objectTypeCheck, typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
+export {
+  errClear,
+  errExceptionMatches,
+  errFetch,
+  errNoMemory,
+  errOccurred,
+  errRaise,
+  errRaiseInt,
+  errRestore,
+  errSetString,
+  errToJs,
+  errUnhashable,
+  formatError,
+  PyError,
+  type FetchedError,
+} from './errors.js';
+export { STR_MAX_LENGTH, strCheckExact, strCompare, strEq, strFromJs, strHash, strReprJs } from './str.js';
+export { intAsNumber, intCheckExact, intCompactValue, intCompare, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
+export {
+  iterNext,
+  objectCall,
+  objectContains,
+  objectGetItem,
+  objectGetIter,
+  objectHash,
+  objectIsTrue,
+  objectLength,
+  objectRepr,
+  objectReprJs,
+  objectRichCompare,
+  objectRichCompareBool,
+  objectSetItem,
+  PY_EQ,
+  PY_GE,
+  PY_GT,
+  PY_LE,
+  PY_LT,
+  PY_NE,
+  typeSlot,
+  typeSlotId,
+} from './abstract.js';
+export { TUPLE_MAX_SIZE, tupleCheckExact, tupleFromArray, tupleGetItem, tupleHash, tupleNew, tupleReprJs, tupleRichCompare, tupleSetItemInit, tupleSize } from './tuple.js';
+export { reverseSlice, timsort, type LessThan } from './list-sort.js';
+export {
+  listAppend,
+  listAsTuple,
+  listCheckExact,
+  listClear,
+  listContains,
+  listCount,
+  listExtend,
+  listFromArray,
+  listFromIterable,
+  listGetItemRef,
+  listIndex,
+  listInsert,
+  listIter,
+  listIterNext,
+  listNew,
+  listPop,
+  listReprJs,
+  listRichCompare,
+  listSetItem,
+  listSetItemInit,
+  listSize,
+  listSort,
+} from './list.js';
+export { SlotRegistry } from './slot-registry.js';
+export { typeBase, typeMro, typeVersionTag, type StaticTypeSpec } from './type-object.js';
+export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';

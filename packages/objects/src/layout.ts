@@ -1,0 +1,282 @@
+/**
+ * Layouts and constants of `@ft/objects`, declared once.
+ *
+ * Every object starts with the free-threaded header of `@ft/refcount`
+ * (DESIGN.md §5: ob_tid, flags/mutex/gc bits, ob_ref_local, ob_ref_shared,
+ * ob_type; `ob_size` at 20 for variable-size objects). What follows is the
+ * body of each builtin type, in CPython's field order, with 32-bit words for
+ * pointers and sizes (addresses are u32), and the runtime-wide state of the
+ * object layer (CPython's `_PyRuntime.types` and `interp->types`).
+ *
+ * Hashes are 32-bit, as on CPython's 32-bit platforms (and in Pyodide):
+ * `sys.hash_info.width` 32, integer hashes modulo 2^31 - 1, the 32-bit
+ * xxHash primes in tuple hashing. Addresses are 32-bit here, so the hash of
+ * an object by identity fits as it does there.
+ *
+ * @packageDocumentation
+ */
+
+import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_SIZE } from '@ft/refcount';
+
+// ---------------------------------------------------------------------------
+// Objects state (one per runtime: static types, singletons, the type lock,
+// version counters, the method cache). regionAlloc, 64-byte aligned.
+//
+//  off   width   field                writer / reader, order
+//  0     u32     tag                  creator: OBJECTS_STATE_TAG, Atomics.store last (publishes)
+//  4     u32     version              creator: OBJECTS_LAYOUT_VERSION
+//  8     u32     fingerprint          creator: the slot registry's fingerprint; joiners compare
+//  12    u8      typeLock             PyMutex (`TYPE_LOCK`), taken as a critical section
+//  16    u32     nextStaticVersion    Atomics.add: static types' version tags (runtime counter, from 1)
+//  20    u32     nextHeapVersion      under typeLock: heap types' tags (from 2^17; 0 = exhausted)
+//  24    u32     methodCache          creator: address of the 4096 entries
+//  28    u32     internedCount        Atomics: strings interned (statistics)
+//  32    u32     interned             under internLock: address of the interned-strings dict
+//  36    u8      internLock           PyMutex
+//  40    u32×64  staticTypes          creator: type addresses by STATIC_TYPE_* index
+//  296   u32×262 smallInts            creator: immortal ints -5 .. 256
+//  1344  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, ...
+//  1408          end
+// ---------------------------------------------------------------------------
+
+/** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 1;
+/** @internal */ export const OS_TAG_OFFSET = 0;
+/** @internal */ export const OS_VERSION_OFFSET = 4;
+/** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
+/** @internal */ export const OS_TYPE_LOCK_OFFSET = 12;
+/** @internal */ export const OS_NEXT_STATIC_VERSION_OFFSET = 16;
+/** @internal */ export const OS_NEXT_HEAP_VERSION_OFFSET = 20;
+/** @internal */ export const OS_METHOD_CACHE_OFFSET = 24;
+/** @internal */ export const OS_INTERNED_COUNT_OFFSET = 28;
+/** @internal */ export const OS_INTERNED_OFFSET = 32;
+/** @internal */ export const OS_INTERN_LOCK_OFFSET = 36;
+/** @internal */ export const OS_STATIC_TYPES_OFFSET = 40;
+/** How many static types the state has room for. @internal */ export const OS_STATIC_TYPES_MAX = 64;
+/** @internal */ export const OS_SMALL_INTS_OFFSET = OS_STATIC_TYPES_OFFSET + 4 * OS_STATIC_TYPES_MAX;
+/** @internal */ export const OS_SINGLETONS_OFFSET = OS_SMALL_INTS_OFFSET + 4 * 262;
+/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_SINGLETONS_OFFSET + 4 * 16;
+
+/** `_PY_NSMALLNEGINTS`: ints from -5 are preallocated. @public */ export const SMALL_INT_MIN = -5;
+/** `_PY_NSMALLPOSINTS - 1`: ints up to 256 are preallocated. @public */ export const SMALL_INT_MAX = 256;
+
+/** Singleton indices in the state. @internal */
+export const SINGLETON_NONE = 0;
+/** @internal */ export const SINGLETON_TRUE = 1;
+/** @internal */ export const SINGLETON_FALSE = 2;
+/** @internal */ export const SINGLETON_EMPTY_TUPLE = 3;
+/** @internal */ export const SINGLETON_EMPTY_STR = 4;
+/** @internal */ export const SINGLETON_NOT_IMPLEMENTED = 5;
+/** @internal */ export const SINGLETON_ELLIPSIS = 6;
+
+/** Static builtin type indices: the order they are created in, the same in every runtime. @public */
+export const StaticType = {
+  Type: 0,
+  Object: 1,
+  None: 2,
+  NotImplemented: 3,
+  Ellipsis: 4,
+  Bool: 5,
+  Int: 6,
+  Str: 7,
+  Tuple: 8,
+  List: 9,
+  Dict: 10,
+  ListIter: 11,
+  ListRevIter: 12,
+  TupleIter: 13,
+  DictKeys: 14,
+  DictValues: 15,
+  DictItems: 16,
+  DictKeyIter: 17,
+  DictValueIter: 18,
+  DictItemIter: 19,
+  BaseException: 20,
+  Exception: 21,
+  TypeError: 22,
+  ValueError: 23,
+  LookupError: 24,
+  IndexError: 25,
+  KeyError: 26,
+  RuntimeError: 27,
+  ArithmeticError: 28,
+  OverflowError: 29,
+  ZeroDivisionError: 30,
+  MemoryError: 31,
+  AttributeError: 32,
+  StopIteration: 33,
+  SystemError: 34,
+  RecursionError: 35,
+  NotImplementedError: 36,
+  Count: 37,
+} as const;
+/** A static builtin type index. @public */
+export type StaticType = (typeof StaticType)[keyof typeof StaticType];
+
+// ---------------------------------------------------------------------------
+// Type objects: the refcount type core (0..63), then the object layer's part.
+//
+//  off  width  field              writer / reader, order
+//  0..55       refcount's core    creator (flags, sizes, dealloc/traverse/clear/finalize, unique id)
+//  56   u32    tp_version_tag     Atomics: assigned under the type lock, cleared by type_modified;
+//                                 method-cache readers load it (CPython: relaxed/acquire)
+//  60   u16    tp_versions_used   under the type lock (MAX_VERSIONS_PER_CLASS)
+//  62   u16    tp_flags2          creator: TYPE2_* bits of this layer (ready, immutable, ...)
+//  64   u32    tp_name            creator: str (immortal for static types, a strong ref for heap types)
+//  68   u32    tp_base            creator: the solid base (strong)
+//  72   u32    tp_bases           under the type lock: tuple (strong)
+//  76   u32    tp_mro             Atomics.store under the type lock, Atomics.load by readers (gh-117306:
+//                                 readers hold no lock; an old tuple stays valid until QSBR)
+//  80   u32    tp_dict            creator: dict (strong); its contents change under the type+dict lock
+//  84   u32    tp_subclasses      under the type lock: PyMem array [count, capacity, types...] (borrowed)
+//  88   i32    tp_dictoffset      creator: offset of the instance's __dict__ slot (0: none)
+//  92   i32    tp_weaklistoffset  creator: offset of the instance's weakref list (0: none)
+//  96   u32×40 slots              behaviour ids (SlotKind order), written before the type is published
+//                                 or under the type lock with the version cleared
+//  256         end
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const TP_VERSION_TAG_OFFSET = 56;
+/** @internal */ export const TP_VERSIONS_USED_OFFSET = 60;
+/** @internal */ export const TP_FLAGS2_OFFSET = 62;
+/** @internal */ export const TP_NAME_OFFSET = TYPE_CORE_SIZE;
+/** @internal */ export const TP_BASE_OFFSET = TYPE_CORE_SIZE + 4;
+/** @internal */ export const TP_BASES_OFFSET = TYPE_CORE_SIZE + 8;
+/** @internal */ export const TP_MRO_OFFSET = TYPE_CORE_SIZE + 12;
+/** @internal */ export const TP_DICT_OFFSET = TYPE_CORE_SIZE + 16;
+/** @internal */ export const TP_SUBCLASSES_OFFSET = TYPE_CORE_SIZE + 20;
+/** @internal */ export const TP_DICTOFFSET_OFFSET = TYPE_CORE_SIZE + 24;
+/** @internal */ export const TP_WEAKLISTOFFSET_OFFSET = TYPE_CORE_SIZE + 28;
+/** @internal */ export const TP_SLOTS_OFFSET = TYPE_CORE_SIZE + 32;
+/** Room for slot ids. @internal */ export const TP_SLOTS_MAX = 40;
+/** Bytes of a type object. @public */ export const TYPE_OBJECT_SIZE = TP_SLOTS_OFFSET + 4 * TP_SLOTS_MAX;
+
+/** `tp_flags2`: `PyType_Ready` has run. @internal */ export const TYPE2_READY = 1;
+/** `tp_flags2`: attributes cannot be set (`Py_TPFLAGS_IMMUTABLETYPE`). @internal */ export const TYPE2_IMMUTABLE = 2;
+/** `tp_flags2`: instances may not be subclassed (`!Py_TPFLAGS_BASETYPE`). @internal */ export const TYPE2_FINAL = 4;
+
+/** `_Py_MAX_GLOBAL_TYPE_VERSION_TAG`: static types' tags stay below. @public */ export const MAX_GLOBAL_TYPE_VERSION_TAG = (2 << 16) - 1;
+/** `_Py_TYPE_BASE_VERSION_TAG`: heap types' tags start here. @public */ export const TYPE_BASE_VERSION_TAG = 2 << 16;
+/** `MAX_VERSIONS_PER_CLASS`: a type that used this many tags gets no more. @public */ export const MAX_VERSIONS_PER_CLASS = 1000;
+
+// CPython's tp_flags bits this layer reads (Py_TPFLAGS_*; refcount defines HEAPTYPE and HAVE_GC).
+/** `Py_TPFLAGS_LONG_SUBCLASS`. @public */ export const TPFLAGS_LONG_SUBCLASS = 1 << 24;
+/** `Py_TPFLAGS_LIST_SUBCLASS`. @public */ export const TPFLAGS_LIST_SUBCLASS = 1 << 25;
+/** `Py_TPFLAGS_TUPLE_SUBCLASS`. @public */ export const TPFLAGS_TUPLE_SUBCLASS = 1 << 26;
+/** `Py_TPFLAGS_UNICODE_SUBCLASS`. @public */ export const TPFLAGS_UNICODE_SUBCLASS = 1 << 28;
+/** `Py_TPFLAGS_DICT_SUBCLASS`. @public */ export const TPFLAGS_DICT_SUBCLASS = 1 << 29;
+/** `Py_TPFLAGS_BASE_EXC_SUBCLASS`. @public */ export const TPFLAGS_BASE_EXC_SUBCLASS = 1 << 30;
+/** `Py_TPFLAGS_TYPE_SUBCLASS`. @public */ export const TPFLAGS_TYPE_SUBCLASS = 1 << 31;
+
+// ---------------------------------------------------------------------------
+// Method cache (`interp->types.type_cache`): 4096 entries of 16 bytes.
+//
+//  off  width  field     writer / reader, order
+//  0    u32    version   writer: Atomics.store LAST (release: a reader that matches it sees the
+//                        name and value stored before); readers Atomics.load (acquire)
+//  4    u32    sequence  seqlock (odd while written)
+//  8    u32    name      writer: Atomics.store, a strong ref to an exact str; readers Atomics.load
+//  12   u32    value     writer: Atomics.store, borrowed; readers try-incref it
+// ---------------------------------------------------------------------------
+
+/** `MCACHE_SIZE_EXP`. @public */ export const MCACHE_SIZE_EXP = 12;
+/** Entries of the method cache. @public */ export const MCACHE_ENTRIES = 1 << MCACHE_SIZE_EXP;
+/** `MCACHE_MAX_ATTR_SIZE`: longer names are not cached. @public */ export const MCACHE_MAX_ATTR_SIZE = 100;
+/** @internal */ export const MCACHE_ENTRY_SIZE = 16;
+/** @internal */ export const MC_VERSION_OFFSET = 0;
+/** @internal */ export const MC_SEQUENCE_OFFSET = 4;
+/** @internal */ export const MC_NAME_OFFSET = 8;
+/** @internal */ export const MC_VALUE_OFFSET = 12;
+
+// ---------------------------------------------------------------------------
+// int (`PyLongObject`, 3.12+): not variable-size by header; lv_tag says
+// the sign and digit count; 30-bit digits (`PYLONG_BITS_IN_DIGIT`).
+//
+//  20   u32    lv_tag    creator: ndigits << 3 | sign (0 positive, 1 zero, 2 negative)
+//  24   u32×n  ob_digit  creator; never changed (ints are immutable)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const LONG_TAG_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const LONG_DIGITS_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** `PyLong_SHIFT`. @public */ export const LONG_SHIFT = 30;
+/** `PyLong_BASE`. @internal */ export const LONG_BASE = 2 ** 30;
+/** `PyLong_MASK`. @internal */ export const LONG_MASK = LONG_BASE - 1;
+/** `NON_SIZE_BITS`. @internal */ export const LONG_NON_SIZE_BITS = 3;
+/** @internal */ export const LONG_SIGN_MASK = 3;
+/** @internal */ export const LONG_SIGN_ZERO = 1;
+/** @internal */ export const LONG_SIGN_NEGATIVE = 2;
+
+/** `_PyHASH_BITS` of a 32-bit build. @public */ export const HASH_BITS = 31;
+/** `_PyHASH_MODULUS`: 2^31 - 1. @public */ export const HASH_MODULUS = 2 ** 31 - 1;
+
+// ---------------------------------------------------------------------------
+// str (`PyUnicodeObject`, PEP 393 compact): length in code points, the
+// cached hash, the kind, then the data inline.
+//
+//  20   u32    length     creator
+//  24   i32    hash       -1 until computed; Atomics (CPython: relaxed; any thread may fill it)
+//  28   u8     kind       creator: 1 (latin-1), 2 (UCS-2), 4 (UCS-4)
+//  29   u8     ascii      creator: 1 when every code point < 128
+//  30   u8     interned   under the intern lock: 0 not, 1 interned, 2 interned immortal
+//  32   ...    data       creator: length × kind bytes, then a zero code unit
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const STR_LENGTH_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const STR_HASH_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const STR_KIND_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const STR_ASCII_OFFSET = OBJECT_HEADER_SIZE + 9;
+/** @internal */ export const STR_INTERNED_OFFSET = OBJECT_HEADER_SIZE + 10;
+/** @internal */ export const STR_DATA_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** `SSTATE_INTERNED_MORTAL`. @internal */ export const STR_INTERNED_MORTAL = 1;
+/** `SSTATE_INTERNED_IMMORTAL`. @internal */ export const STR_INTERNED_IMMORTAL = 2;
+
+// ---------------------------------------------------------------------------
+// tuple (`PyTupleObject`): ob_size items inline; immutable once published.
+//
+//  20   i32    ob_size    creator
+//  24   i32    ob_hash    -1 until computed (3.14 caches it; Atomics as str's)
+//  28   u32×n  ob_item    creator (strong refs)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const TUPLE_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** @internal */ export const TUPLE_HASH_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** @internal */ export const TUPLE_ITEMS_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+
+// ---------------------------------------------------------------------------
+// list (`PyListObject`) and its item array (`_PyListArray`).
+//
+//  20   i32    ob_size    writers under the list's critical section, Atomics.store;
+//                         lock-free readers Atomics.load (CPython: relaxed)
+//  24   u32    ob_item    writers: Atomics.store (release) after filling a new array; readers
+//                         Atomics.load; 0 = no array (empty, or being sorted)
+//  28   i32    allocated  under the critical section; -1 while sorting (the sort's "modified" check)
+//
+// The array: [capacity u32][item u32 × capacity]; ob_item points at the
+// first item, so a reader finds the capacity of the array it loaded at
+// ob_item - 4. Items are stored with Atomics.store (release) and loaded
+// with Atomics.load. An array replaced while the list is SHARED is freed
+// through QSBR; otherwise at once.
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const LIST_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** @internal */ export const LIST_ITEMS_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** @internal */ export const LIST_ALLOCATED_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+/** Bytes of a list object. @internal */ export const LIST_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 8;
+/** Bytes before the first item of an item array (its capacity). @internal */ export const LIST_ARRAY_HEADER_SIZE = 4;
+/**
+ * The largest list (`PY_SSIZE_T_MAX / 8 - 1` in CPython): here the item
+ * array must fit in a 4 GiB address space with its header.
+ * @public
+ */
+export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
+
+// ---------------------------------------------------------------------------
+// list iterator / tuple iterator.
+//
+//  20   u32    it_seq     the iterated object (strong; 0 once exhausted)
+//  24   i32    it_index   the next index (Atomics: iterators may be shared)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const SEQITER_SEQ_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const SEQITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const SEQITER_SIZE = OBJECT_HEADER_SIZE + 8;

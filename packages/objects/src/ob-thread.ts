@@ -1,0 +1,194 @@
+/**
+ * A thread's context in the object layer: its views of the heap, the
+ * layers below (reference counting, the collector, QSBR), the runtime's
+ * objects state and static types, the slot behaviours by id, and the
+ * thread's exception state (CPython's `PyThreadState.current_exception`).
+ *
+ * Everything here is thread-local (a JavaScript object of one worker); the
+ * shared parts are addresses into the heap. Object functions take it first,
+ * as CPython's take the thread state implicitly.
+ */
+
+import type { SharedHeap } from '@ft/atomics';
+import type { GcThread } from '@ft/gc';
+import type { AllocatorDomains, DelayedFreeIds } from '@ft/obmalloc';
+import type { QsbrThread } from '@ft/qsbr';
+import type { RcThread } from '@ft/refcount';
+import {
+  OS_SINGLETONS_OFFSET,
+  OS_SMALL_INTS_OFFSET,
+  OS_STATIC_TYPES_OFFSET,
+  SINGLETON_EMPTY_STR,
+  SINGLETON_EMPTY_TUPLE,
+  SINGLETON_FALSE,
+  SINGLETON_NONE,
+  SINGLETON_NOT_IMPLEMENTED,
+  SINGLETON_TRUE,
+  StaticType,
+} from './layout.js';
+
+/** `reprfunc`, `getiterfunc`, `iternextfunc`: one object in, a new reference or 0 (error, or exhaustion without an error for iternext). @public */
+export type UnaryFn = (t: ObThread, op: number) => number;
+/** `hashfunc`: the hash, or -1 with an exception set. @public */
+export type HashFn = (t: ObThread, op: number) => number;
+/** `richcmpfunc`: a new reference (NotImplemented when it does not know), or 0 with an exception set. @public */
+export type RichCompareFn = (t: ObThread, a: number, b: number, op: number) => number;
+/** `getattrofunc`: a new reference, or 0 with an exception set. @public */
+export type GetAttroFn = (t: ObThread, op: number, name: number) => number;
+/** `setattrofunc`: 0, or -1 with an exception set; `value` 0 deletes. @public */
+export type SetAttroFn = (t: ObThread, op: number, name: number, value: number) => number;
+/** `ternaryfunc` for calls: `args` a tuple, `kwargs` a dict or 0; a new reference or 0. @public */
+export type CallFn = (t: ObThread, callable: number, args: number, kwargs: number) => number;
+/** `descrgetfunc`: `obj` 0 for a lookup on the type; a new reference or 0. @public */
+export type DescrGetFn = (t: ObThread, descr: number, obj: number, type: number) => number;
+/** `descrsetfunc`: 0, or -1; `value` 0 deletes. @public */
+export type DescrSetFn = (t: ObThread, descr: number, obj: number, value: number) => number;
+/** `initproc`: 0, or -1. @public */
+export type InitFn = (t: ObThread, self: number, args: number, kwargs: number) => number;
+/** `newfunc`: a new reference or 0. @public */
+export type NewFn = (t: ObThread, type: number, args: number, kwargs: number) => number;
+/** `lenfunc`: the length, or -1. @public */
+export type LengthFn = (t: ObThread, op: number) => number;
+/** `binaryfunc` (mp_subscript): a new reference or 0. @public */
+export type SubscriptFn = (t: ObThread, op: number, key: number) => number;
+/** `objobjargproc` (mp_ass_subscript): 0, or -1; `value` 0 deletes. @public */
+export type AssSubscriptFn = (t: ObThread, op: number, key: number, value: number) => number;
+/** `objobjproc` (sq_contains), `inquiry` (nb_bool): 1, 0, or -1. @public */
+export type PredicateFn = (t: ObThread, op: number, key: number) => number;
+/** `ssizeargfunc` (sq_item): a new reference or 0. @public */
+export type ItemFn = (t: ObThread, op: number, index: number) => number;
+
+/**
+ * The slots a type names by behaviour id, in the order of their words in the
+ * type object (layout.ts `TP_SLOTS_OFFSET`), with the shape of each.
+ * @public
+ */
+export interface SlotShapes {
+  repr: UnaryFn;
+  str: UnaryFn;
+  hash: HashFn;
+  richcompare: RichCompareFn;
+  getattro: GetAttroFn;
+  setattro: SetAttroFn;
+  iter: UnaryFn;
+  iternext: UnaryFn;
+  call: CallFn;
+  descrGet: DescrGetFn;
+  descrSet: DescrSetFn;
+  init: InitFn;
+  new: NewFn;
+  length: LengthFn;
+  subscript: SubscriptFn;
+  assSubscript: AssSubscriptFn;
+  contains: PredicateFn;
+  bool: UnaryFn;
+  item: ItemFn;
+}
+
+/** A slot's name. @public */
+export type SlotKind = keyof SlotShapes;
+
+/** Slot kinds in type-object order: the index of a kind is its word in the slots. @public */
+export const SLOT_KINDS: readonly SlotKind[] = [
+  'repr',
+  'str',
+  'hash',
+  'richcompare',
+  'getattro',
+  'setattro',
+  'iter',
+  'iternext',
+  'call',
+  'descrGet',
+  'descrSet',
+  'init',
+  'new',
+  'length',
+  'subscript',
+  'assSubscript',
+  'contains',
+  'bool',
+  'item',
+];
+
+/** Word index of each slot kind in a type's slots (`TP_SLOTS_OFFSET`). @public */
+export const SLOT_INDEX: { readonly [K in SlotKind]: number } = Object.fromEntries(SLOT_KINDS.map((k, i) => [k, i])) as { [K in SlotKind]: number };
+
+/** The behaviours of every slot kind by id (index 0: none). @public */
+export type SlotTables = { readonly [K in SlotKind]: readonly (SlotShapes[K] | null)[] };
+
+/**
+ * The thread's exception state (`PyThreadState.current_exception`): the
+ * exception's type and, until `@ft/objects` (II) gives exceptions their
+ * objects, its message as a JavaScript string. `type` 0: no exception.
+ * @public
+ */
+export interface ErrorState {
+  type: number;
+  /** The exception instance when one exists (0 otherwise). */
+  value: number;
+  message: string;
+}
+
+/**
+ * One thread's context in the object layer.
+ * @public
+ */
+export class ObThread {
+  /** The shared heap. */ declare readonly heap: SharedHeap;
+  /** Byte view. */ declare readonly u8: Uint8Array;
+  /** Half-word view. */ declare readonly u16: Uint16Array;
+  /** Word view. */ declare readonly u32: Uint32Array;
+  /** Signed word view. */ declare readonly i32: Int32Array;
+  /** The thread's reference counting. */ declare readonly rc: RcThread;
+  /** The thread's collector. */ declare readonly gc: GcThread;
+  /** The thread's QSBR slot (delayed frees of replaced item arrays and key tables). */ declare readonly qsbr: QsbrThread;
+  /** Address of the runtime's objects state. */ declare readonly state: number;
+  /** The slot behaviours by id. */ declare readonly slots: SlotTables;
+  /** Static types by {@link StaticType} index (copied from the state: they never change). */ declare readonly types: Uint32Array;
+  /** `None`, `True`, `False`. */ declare readonly none: number;
+  /** @see none */ declare readonly true: number;
+  /** @see none */ declare readonly false: number;
+  /** `NotImplemented`. */ declare readonly notImplemented: number;
+  /** `()`. */ declare readonly emptyTuple: number;
+  /** `''`. */ declare readonly emptyStr: number;
+  /** `u32` index of the state's small-int table: the int `v` (-5 … 256) is at `u32[smallIntsIndex + v + 5]`. */ declare readonly smallIntsIndex: number;
+  /** The delayed-free callbacks of `@ft/obmalloc` (`_PyMem_FreeDelayed`), registered in the thread's QSBR registry. */ declare readonly freeIds: DelayedFreeIds;
+  /** The thread's allocator domains (`PyMem_*`). */ declare readonly domains: AllocatorDomains;
+  /** The current exception. */ readonly error: ErrorState = { type: 0, value: 0, message: '' };
+  /** How deep `repr` of containers is nested, and which containers are being printed (`Py_ReprEnter`). */ readonly reprStack: number[] = [];
+
+  /** @internal */
+  constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds) {
+    const heap = rc.heap;
+    if (rc.domains === null) throw new TypeError('ObThread: the thread has no allocator domains (rcThreadInit option domains)');
+    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, rc, gc, qsbr, state, slots, freeIds, domains: rc.domains });
+    this.bindRuntime();
+  }
+
+  /**
+   * Reads the static types and singletons from the state: once they exist
+   * (objects-lifecycle.ts creates them with this thread's context while
+   * the runtime is built), they never change.
+   * @internal
+   */
+  bindRuntime(): void {
+    const u32 = this.u32;
+    const singletons = (this.state + OS_SINGLETONS_OFFSET) >>> 2;
+    Object.assign(this, {
+      types: u32.slice((this.state + OS_STATIC_TYPES_OFFSET) >>> 2, ((this.state + OS_STATIC_TYPES_OFFSET) >>> 2) + StaticType.Count),
+      none: u32[singletons + SINGLETON_NONE],
+      true: u32[singletons + SINGLETON_TRUE],
+      false: u32[singletons + SINGLETON_FALSE],
+      emptyTuple: u32[singletons + SINGLETON_EMPTY_TUPLE],
+      emptyStr: u32[singletons + SINGLETON_EMPTY_STR],
+      notImplemented: u32[singletons + SINGLETON_NOT_IMPLEMENTED],
+      smallIntsIndex: (this.state + OS_SMALL_INTS_OFFSET) >>> 2,
+    });
+  }
+
+  /** The static type at `index`. */
+  type(index: StaticType): number {
+    return this.types[index]!;
+  }
+}

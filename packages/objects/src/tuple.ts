@@ -1,0 +1,189 @@
+/**
+ * `tuple` (`Objects/tupleobject.c`): an immutable array of references
+ * inline in the object. Once published nothing in it changes except the
+ * cached hash (3.14), so any thread reads its items plain. A tuple whose
+ * items are all untracked atomics (ints, str, None, other such tuples) is
+ * untracked by the collector (`_PyTuple_MaybeUntrack`); its hash is
+ * CPython's xxHash-based `tuplehash` with the 32-bit primes.
+ */
+
+import { gcTrack, gcNew } from '@ft/gc';
+import { decref, incref, GC_BITS_TRACKED, OB_GC_BITS_OFFSET, OB_TYPE_OFFSET, TP_FLAGS_OFFSET, type RcThread } from '@ft/refcount';
+import { objectHash, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_NE } from './abstract.js';
+import { errNoMemory } from './errors.js';
+import { StaticType, TPFLAGS_TUPLE_SUBCLASS, TUPLE_HASH_OFFSET, TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET } from './layout.js';
+import type { ObThread } from './ob-thread.js';
+
+/** The largest tuple the heap can hold. @public */
+export const TUPLE_MAX_SIZE = 2 ** 28;
+
+/**
+ * `PyTuple_New(n)`: a new tuple of `n` empty slots, tracked, to be filled
+ * with {@link tupleSetItemInit} before it is published; `()` for 0 (immortal).
+ * 0 with MemoryError.
+ * @public
+ */
+export function tupleNew(t: ObThread, n: number): number {
+  if (n === 0 && t.emptyTuple !== 0) return t.emptyTuple;
+  if (n > TUPLE_MAX_SIZE) return errNoMemory(t);
+  const op = gcNew(t.gc, t.types[StaticType.Tuple]!, n);
+  if (op === 0) return errNoMemory(t);
+  // SAFETY: not published yet.
+  t.i32[(op + TUPLE_SIZE_OFFSET) >>> 2] = n;
+  t.i32[(op + TUPLE_HASH_OFFSET) >>> 2] = -1;
+  gcTrack(t.rc, op);
+  return op;
+}
+
+/** `PyTuple_SET_ITEM` on a tuple not yet published: steals the reference `item`. @public */
+export function tupleSetItemInit(t: ObThread, op: number, i: number, item: number): void {
+  t.u32[((op + TUPLE_ITEMS_OFFSET) >>> 2) + i] = item; // SAFETY: not published yet
+}
+
+/** A new tuple holding new references to `items`; 0 with MemoryError. @public */
+export function tupleFromArray(t: ObThread, items: ArrayLike<number>): number {
+  const op = tupleNew(t, items.length);
+  if (op === 0) return 0;
+  const base = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  for (let i = 0; i < items.length; i++) {
+    incref(t.rc, items[i]!);
+    t.u32[base + i] = items[i]!; // SAFETY: not published yet
+  }
+  return op;
+}
+
+/** `PyTuple_GET_SIZE`. @public */
+export function tupleSize(t: ObThread, op: number): number {
+  return t.i32[(op + TUPLE_SIZE_OFFSET) >>> 2]!; // SAFETY: immutable once published
+}
+
+/** `PyTuple_GET_ITEM`: a borrowed reference (the tuple keeps it alive while the caller holds the tuple). @public */
+export function tupleGetItem(t: ObThread, op: number, i: number): number {
+  return t.u32[((op + TUPLE_ITEMS_OFFSET) >>> 2) + i]!; // SAFETY: immutable once published
+}
+
+/** Whether `op` is an exact tuple. @public */
+export function tupleCheckExact(t: ObThread, op: number): boolean {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Tuple];
+}
+
+// xxHash's 32-bit primes (`_PyHASH_XXPRIME_*` when Py_hash_t is 32 bits).
+const XXPRIME_1 = 2654435761 | 0;
+const XXPRIME_2 = 2246822519 | 0;
+const XXPRIME_5 = 374761393;
+
+/** `tuple_hash`: xxHash over the items' hashes, cached; -1 with the items' error. @public */
+export function tupleHash(t: ObThread, op: number): number {
+  const cached = Atomics.load(t.i32, (op + TUPLE_HASH_OFFSET) >>> 2);
+  if (cached !== -1) return cached;
+  const n = tupleSize(t, op);
+  const base = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  let acc = XXPRIME_5;
+  for (let i = 0; i < n; i++) {
+    const lane = objectHash(t, t.u32[base + i]!);
+    if (lane === -1) return -1;
+    acc = (acc + Math.imul(lane, XXPRIME_2)) | 0;
+    acc = (acc << 13) | (acc >>> 19);
+    acc = Math.imul(acc, XXPRIME_1);
+  }
+  acc = (acc + (n ^ (XXPRIME_5 ^ 3527539))) | 0;
+  if (acc === -1) acc = 1546275796;
+  Atomics.store(t.i32, (op + TUPLE_HASH_OFFSET) >>> 2, acc); // CPython 3.14: relaxed; every thread computes the same value
+  return acc;
+}
+
+/** `tuplerichcompare`: the first differing items decide; then the lengths. @public */
+export function tupleRichCompare(t: ObThread, a: number, b: number, op: number): number {
+  if (!tupleCheckExact(t, b) && !isTupleSubclass(t, b)) return t.notImplemented; // immortal
+  const na = tupleSize(t, a);
+  const nb = tupleSize(t, b);
+  let i = 0;
+  for (; i < na && i < nb; i++) {
+    const x = tupleGetItem(t, a, i);
+    const y = tupleGetItem(t, b, i);
+    const eq = objectRichCompareBool(t, x, y, PY_EQ);
+    if (eq < 0) return 0;
+    if (eq === 0) break;
+  }
+  if (i >= na || i >= nb) return compareLengths(t, na, nb, op);
+  if (op === PY_EQ) return t.false;
+  if (op === PY_NE) return t.true;
+  return objectRichCompare(t, tupleGetItem(t, a, i), tupleGetItem(t, b, i), op);
+}
+
+/** `Py_RETURN_RICHCOMPARE` on two lengths (or any two numbers). @internal */
+export function compareLengths(t: ObThread, na: number, nb: number, op: number): number {
+  const r = op === 0 ? na < nb : op === 1 ? na <= nb : op === 2 ? na === nb : op === 3 ? na !== nb : op === 4 ? na > nb : na >= nb;
+  return r ? t.true : t.false;
+}
+
+function isTupleSubclass(t: ObThread, op: number): boolean {
+  // SAFETY: tp_flags of a published type change only with Atomics in the layers above; a plain read of a bit set at creation is exact.
+  return (t.u32[(t.u32[(op + OB_TYPE_OFFSET) >>> 2]! + TP_FLAGS_OFFSET) >>> 2]! & TPFLAGS_TUPLE_SUBCLASS) !== 0;
+}
+
+/** `tuplerepr` as JavaScript text; null with the exception set. @public */
+export function tupleReprJs(t: ObThread, op: number): string | null {
+  const n = tupleSize(t, op);
+  if (n === 0) return '()';
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = objectReprJs(t, tupleGetItem(t, op, i));
+    if (r === null) return null;
+    parts.push(r);
+  }
+  return n === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
+}
+
+/** The tuple's traverse behaviour (`tupletraverse`). @internal */
+export function tupleTraverse(t: RcThread, op: number, visit: (child: number) => number): number {
+  const n = t.i32[(op + TUPLE_SIZE_OFFSET) >>> 2]!;
+  const base = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  for (let i = 0; i < n; i++) {
+    const item = t.u32[base + i]!;
+    if (item !== 0) {
+      const r = visit(item);
+      if (r !== 0) return r;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Releases a dying tuple's items (`tupledealloc`'s middle), last first as
+ * CPython does. The caller untracks it before and frees it after.
+ * @internal
+ */
+export function tupleReleaseItems(t: RcThread, op: number): void {
+  const n = t.i32[(op + TUPLE_SIZE_OFFSET) >>> 2]!;
+  const base = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  for (let i = n - 1; i >= 0; i--) {
+    const item = t.u32[base + i]!;
+    if (item !== 0) {
+      t.u32[base + i] = 0; // SAFETY: the tuple is dead: ours alone
+      decref(t, item);
+    }
+  }
+}
+
+/**
+ * `_PyTuple_MaybeUntrack`: untracks a tuple none of whose items can be part
+ * of a cycle (each untracked, or NULL while under construction). Returns
+ * whether it did. SAFETY: world stopped (the collector's hook) or the
+ * tuple not yet shared.
+ * @internal
+ */
+export function tupleMaybeUntrack(t: RcThread, tupleType: number, op: number): boolean {
+  const u8 = t.u8;
+  const u32 = t.u32;
+  if (u32[(op + OB_TYPE_OFFSET) >>> 2] !== tupleType) return false;
+  const n = t.i32[(op + TUPLE_SIZE_OFFSET) >>> 2]!;
+  const base = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  for (let i = 0; i < n; i++) {
+    const item = u32[base + i]!;
+    if (item === 0) return false;
+    if ((u8[item + OB_GC_BITS_OFFSET]! & GC_BITS_TRACKED) !== 0) return false;
+  }
+  u8[op + OB_GC_BITS_OFFSET] = u8[op + OB_GC_BITS_OFFSET]! & ~GC_BITS_TRACKED;
+  return true;
+}

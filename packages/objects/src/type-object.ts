@@ -1,0 +1,132 @@
+/**
+ * Type objects (`Objects/typeobject.c`): the static builtin types, created
+ * once per runtime and immortal, with their names, bases, MROs and slots,
+ * and the version tags the method cache and the VM's specializations key
+ * on.
+ *
+ * Slots are behaviour ids (slot-registry.ts). `PyType_Ready`'s
+ * `inherit_slots` copies every empty slot from the base, so a lookup reads
+ * one word of the type itself. Static types draw their version tags from
+ * the runtime-wide counter (1 … 2^17 - 1); heap types from the
+ * interpreter's (from 2^17).
+ */
+
+import { gcUntrack } from '@ft/gc';
+import { createStaticType, immortalize, TP_BASICSIZE_OFFSET } from '@ft/refcount';
+import {
+  MAX_GLOBAL_TYPE_VERSION_TAG,
+  OS_NEXT_STATIC_VERSION_OFFSET,
+  TP_BASE_OFFSET,
+  TP_BASES_OFFSET,
+  TP_FLAGS2_OFFSET,
+  TP_MRO_OFFSET,
+  TP_NAME_OFFSET,
+  TP_SLOTS_OFFSET,
+  TP_VERSION_TAG_OFFSET,
+  TYPE2_IMMUTABLE,
+  TYPE2_READY,
+  TUPLE_ITEMS_OFFSET,
+} from './layout.js';
+import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind } from './ob-thread.js';
+import { strFromJs } from './str.js';
+import { tupleFromArray, tupleSize } from './tuple.js';
+
+/** What a static builtin type is made of. @public */
+export interface StaticTypeSpec {
+  /** `tp_name`. */
+  readonly name: string;
+  /** `tp_base` (0: none — only `object` has none). */
+  readonly base: number;
+  /** Bytes of an instance without items; default the base's. */
+  readonly basicSize?: number;
+  /** Bytes per item of a variable-size instance. */
+  readonly itemSize?: number;
+  /** `tp_flags` bits (TYPE_FLAG_* of refcount, TPFLAGS_* of this package). */
+  readonly flags?: number;
+  /** Behaviour ids of the refcount registry. */
+  readonly dealloc?: number;
+  /** @see dealloc */ readonly traverse?: number;
+  /** @see dealloc */ readonly clear?: number;
+  /** @see dealloc */ readonly finalize?: number;
+  /** Slot behaviour ids by kind (SlotRegistry); the empty ones are inherited. */
+  readonly slots?: Partial<Record<SlotKind, number>>;
+}
+
+/**
+ * Allocates a static builtin type with its core, base and slots (own, then
+ * inherited); its name and MRO come with {@link finishStaticType} once str
+ * and tuple exist (bootstrap order).
+ * @internal
+ */
+export function createStaticBuiltinType(t: ObThread, metatype: number, spec: StaticTypeSpec): number {
+  const u32 = t.u32;
+  const base = spec.base;
+  const basicSize = spec.basicSize ?? (base === 0 ? 20 : u32[(base + TP_BASICSIZE_OFFSET) >>> 2]!);
+  const type = createStaticType(t.rc, metatype, {
+    basicSize,
+    itemSize: spec.itemSize ?? 0,
+    flags: spec.flags ?? 0,
+    dealloc: spec.dealloc ?? 0,
+    traverse: spec.traverse ?? 0,
+    clear: spec.clear ?? 0,
+    finalize: spec.finalize ?? 0,
+  });
+  // SAFETY: not published yet (every write below).
+  u32[(type + TP_BASE_OFFSET) >>> 2] = base;
+  t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] = TYPE2_IMMUTABLE;
+  const slots = (type + TP_SLOTS_OFFSET) >>> 2;
+  for (const kind of SLOT_KINDS) {
+    const own = spec.slots?.[kind] ?? 0;
+    u32[slots + SLOT_INDEX[kind]] = own !== 0 || base === 0 ? own : u32[((base + TP_SLOTS_OFFSET) >>> 2) + SLOT_INDEX[kind]]!;
+  }
+  return type;
+}
+
+/**
+ * Gives a static type its name, bases and MRO (immortal, untracked) and a
+ * version tag, and marks it ready. Returns false when memory ran out.
+ * @internal
+ */
+export function finishStaticType(t: ObThread, type: number, name: string): boolean {
+  const u32 = t.u32;
+  const nameStr = strFromJs(t, name);
+  if (nameStr === 0) return false;
+  immortalize(t.rc, nameStr);
+  const base = u32[(type + TP_BASE_OFFSET) >>> 2]!;
+  const mroItems = [type];
+  if (base !== 0) {
+    const baseMro = u32[(base + TP_MRO_OFFSET) >>> 2]!;
+    for (let i = 0; i < tupleSize(t, baseMro); i++) mroItems.push(u32[((baseMro + TUPLE_ITEMS_OFFSET) >>> 2) + i]!);
+  }
+  const mro = tupleFromArray(t, mroItems);
+  const bases = base === 0 ? t.emptyTuple : tupleFromArray(t, [base]);
+  if (mro === 0 || bases === 0) return false;
+  for (const tuple of [mro, bases]) {
+    if (tuple === t.emptyTuple) continue;
+    gcUntrack(t.rc, tuple);
+    immortalize(t.rc, tuple);
+  }
+  // SAFETY: not published yet (the runtime is being built).
+  u32[(type + TP_NAME_OFFSET) >>> 2] = nameStr;
+  u32[(type + TP_BASES_OFFSET) >>> 2] = bases;
+  Atomics.store(u32, (type + TP_MRO_OFFSET) >>> 2, mro);
+  const version = Atomics.add(u32, (t.state + OS_NEXT_STATIC_VERSION_OFFSET) >>> 2, 1);
+  if (version <= MAX_GLOBAL_TYPE_VERSION_TAG) Atomics.store(u32, (type + TP_VERSION_TAG_OFFSET) >>> 2, version);
+  t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] |= TYPE2_READY;
+  return true;
+}
+
+/** `tp_version_tag` (0: none; the type is not cacheable now). @public */
+export function typeVersionTag(t: ObThread, type: number): number {
+  return Atomics.load(t.u32, (type + TP_VERSION_TAG_OFFSET) >>> 2);
+}
+
+/** `tp_mro`, a borrowed tuple (valid while the caller is attached: replaced ones go through QSBR). @public */
+export function typeMro(t: ObThread, type: number): number {
+  return Atomics.load(t.u32, (type + TP_MRO_OFFSET) >>> 2);
+}
+
+/** `tp_base`. @public */
+export function typeBase(t: ObThread, type: number): number {
+  return t.u32[(type + TP_BASE_OFFSET) >>> 2]!; // SAFETY: set before publication
+}
