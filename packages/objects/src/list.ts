@@ -58,6 +58,13 @@ import { strCheckExact, strCompare } from './str.js';
 import { typeHasFlag, typeOf } from './subtype.js';
 import { compareLengths, tupleCheckExact, tupleFromArray, tupleSize } from './tuple.js';
 
+/**
+ * Test seams: the stress test's controls turn a safety step off to show
+ * that its checks catch a list without it. Never false otherwise.
+ * @internal
+ */
+export const listSeams = { capacityCheck: true, qsbrFree: true };
+
 const SIZE = LIST_SIZE_OFFSET >>> 2;
 const ITEMS = LIST_ITEMS_OFFSET >>> 2;
 const ALLOCATED = LIST_ALLOCATED_OFFSET >>> 2;
@@ -82,7 +89,7 @@ function allocateArray(t: ObThread, capacity: number): number {
 function freeItems(t: ObThread, items: number, useQsbr: boolean): void {
   if (items === 0) return;
   const array = items - LIST_ARRAY_HEADER_SIZE;
-  if (useQsbr) memFreeDelayed(t.qsbr, t.freeIds, array);
+  if (useQsbr && listSeams.qsbrFree) memFreeDelayed(t.qsbr, t.freeIds, array);
   else pyMemFree(t.domains, array);
 }
 
@@ -212,7 +219,7 @@ function getItemRef(t: ObThread, op: number, i: number): number {
   const items = Atomics.load(u32, base + ITEMS);
   if (items === 0) return 0;
   // The array may be older (smaller) or newer than the size read: its own capacity bounds the read.
-  if (i >= capacityOf(t, items)) return 0;
+  if (i >= capacityOf(t, items) && listSeams.capacityCheck) return 0;
   const slot = items + 4 * i;
   const item = Atomics.load(u32, slot >>> 2);
   if (item === 0) return itemSlow(t, op, i);

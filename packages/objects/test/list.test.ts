@@ -17,7 +17,7 @@ import {
   objectReprJs,
   strFromJs,
 } from '../src/index.js';
-import { check, makeRuntime, release, type Runtime } from './fixture.js';
+import { check, makeRuntime, release, type Runtime } from './runtime.js';
 
 let r: Runtime;
 afterEach(() => r?.close());
