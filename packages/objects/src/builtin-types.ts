@@ -14,14 +14,19 @@ import { formatAddress } from '@ft/atomics';
 import { gcDel, gcUntrack } from '@ft/gc';
 import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
-import { errRaise, errRaiseInt } from './errors.js';
+import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
+import { dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
 import { intAsNumber, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
+  DICT_OBJECT_SIZE,
+  DICTITER_DICT_OFFSET,
+  DICTITER_SIZE,
   LIST_OBJECT_SIZE,
   SEQITER_SIZE,
   STR_DATA_OFFSET,
   StaticType,
   TPFLAGS_BASE_EXC_SUBCLASS,
+  TPFLAGS_DICT_SUBCLASS,
   TPFLAGS_LIST_SUBCLASS,
   TPFLAGS_LONG_SUBCLASS,
   TPFLAGS_TUPLE_SUBCLASS,
@@ -105,11 +110,6 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const ob = (): ObThread => box.t!;
 
   // --- refcount behaviours -------------------------------------------------------
-  const gcObjectDealloc = registry.add('dealloc', 'objects/gc-object', (_t: RcThread, op: number) => {
-    const t = ob();
-    gcUntrack(t.rc, op);
-    gcDel(t.gc, op);
-  });
   const tupleDealloc = registry.add('dealloc', 'objects/tuple', (rc, op) => {
     const t = ob();
     gcUntrack(rc, op);
@@ -123,6 +123,14 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const seqIterDealloc = registry.add('dealloc', 'objects/seq-iter', (_rc, op) => listIterDealloc(ob(), op));
   const seqIterTraverse = registry.add('traverse', 'objects/seq-iter', listIterTraverse);
   const plainDealloc = registry.add('dealloc', 'objects/plain', (rc, op) => freeObject(rc, op));
+  const dictDeallocId = registry.add('dealloc', 'objects/dict', (_rc, op) => dictDealloc(ob(), op));
+  const dictTraverseId = registry.add('traverse', 'objects/dict', dictTraverse);
+  const dictClearId = registry.add('clear', 'objects/dict', (_rc, op) => dictTpClear(ob(), op));
+  const dictIterDeallocId = registry.add('dealloc', 'objects/dict-iter', (_rc, op) => dictIterDealloc(ob(), op));
+  const dictIterTraverse = registry.add('traverse', 'objects/dict-iter', (rc, op, visit) => {
+    const d = rc.u32[(op + DICTITER_DICT_OFFSET) >>> 2]!;
+    return d === 0 ? 0 : visit(d);
+  });
 
   // --- slots ---------------------------------------------------------------------------
   const objectRepr = slots.add('repr', 'object', (t, op) => strFromJs(t, `<${typeNameOf(t, op)} object at ${formatAddress(op)}>`));
@@ -206,6 +214,17 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const seqIterIter = slots.add('iter', 'iterator', newRef);
   const listIterNextId = slots.add('iternext', 'list_iterator', listIterNext);
 
+  // `PyObject_HashNotImplemented`: mutable containers are unhashable (an explicit slot, so that it is not inherited from object).
+  const unhashable = slots.add('hash', 'unhashable', errUnhashable);
+  const dictRepr = slots.add('repr', 'dict', (t, op) => reprResult(t, dictReprJs(t, op)));
+  const dictRichcompareId = slots.add('richcompare', 'dict', dictRichCompare);
+  const dictLength = slots.add('length', 'dict', dictSize);
+  const dictIterId = slots.add('iter', 'dict', (t, op) => dictIter(t, op, 0));
+  const dictSubscriptId = slots.add('subscript', 'dict', dictSubscript);
+  const dictAssSubscriptId = slots.add('assSubscript', 'dict', dictAssSubscript);
+  const dictContainsId = slots.add('contains', 'dict', dictContains);
+  const dictIterNextId = slots.add('iternext', 'dict_iterator', dictIterNext);
+
   const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
 
   // --- the static types, in StaticType order -------------------------------------------
@@ -238,18 +257,27 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       dealloc: listDeallocId,
       traverse: listTraverseId,
       clear: listClearId,
-      slots: { repr: listRepr, richcompare: listRichcompareId, length: listLength, iter: listIterId, subscript: listSubscript, assSubscript: listAssSubscript, contains: listContainsId, hash: 0 },
+      slots: { repr: listRepr, richcompare: listRichcompareId, length: listLength, iter: listIterId, subscript: listSubscript, assSubscript: listAssSubscript, contains: listContainsId, hash: unhashable },
     },
-    { name: 'dict', baseIndex: StaticType.Object + 1, basicSize: 20, flags: TYPE_FLAG_HAVE_GC, dealloc: gcObjectDealloc },
+    {
+      name: 'dict',
+      baseIndex: StaticType.Object + 1,
+      basicSize: DICT_OBJECT_SIZE,
+      flags: TYPE_FLAG_HAVE_GC | TPFLAGS_DICT_SUBCLASS,
+      dealloc: dictDeallocId,
+      traverse: dictTraverseId,
+      clear: dictClearId,
+      slots: { repr: dictRepr, richcompare: dictRichcompareId, length: dictLength, iter: dictIterId, subscript: dictSubscriptId, assSubscript: dictAssSubscriptId, contains: dictContainsId, hash: unhashable },
+    },
     { name: 'list_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter, iternext: listIterNextId } },
     { name: 'list_reverseiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
     { name: 'tuple_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
     { name: 'dict_keys', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
     { name: 'dict_values', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
     { name: 'dict_items', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
-    { name: 'dict_keyiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
-    { name: 'dict_valueiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
-    { name: 'dict_itemiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
+    { name: 'dict_keyiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
+    { name: 'dict_valueiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
+    { name: 'dict_itemiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
     exception('BaseException', StaticType.Object + 1),
     exception('Exception', StaticType.BaseException + 1),
     exception('TypeError', StaticType.Exception + 1),

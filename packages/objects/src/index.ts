@@ -17,6 +17,7 @@ export {
   MCACHE_ENTRIES,
   MCACHE_MAX_ATTR_SIZE,
   MCACHE_SIZE_EXP,
+  DICT_MIN_SIZE,
   OBJECTS_LAYOUT_VERSION,
   OBJECTS_STATE_TAG,
   SMALL_INT_MAX,
@@ -100,6 +101,27 @@ export {
   typeSlotId,
 } from './abstract.js';
 export { TUPLE_MAX_SIZE, tupleCheckExact, tupleFromArray, tupleGetItem, tupleHash, tupleNew, tupleReprJs, tupleRichCompare, tupleSetItemInit, tupleSize } from './tuple.js';
+export {
+  dictCheckExact,
+  dictClear,
+  dictContains,
+  dictCopy,
+  dictDelItem,
+  dictDelItemIf,
+  dictEqual,
+  dictGetItemRef,
+  dictIter,
+  dictIterNext,
+  dictMerge,
+  dictNew,
+  dictPop,
+  dictPopItem,
+  dictReprJs,
+  dictSetDefaultRef,
+  dictSetItem,
+  dictSize,
+  dictSubscript,
+} from './dict.js';
 export { reverseSlice, timsort, type LessThan } from './list-sort.js';
 export {
   listAppend,

@@ -280,3 +280,75 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const SEQITER_SEQ_OFFSET = OBJECT_HEADER_SIZE;
 /** @internal */ export const SEQITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** @internal */ export const SEQITER_SIZE = OBJECT_HEADER_SIZE + 8;
+
+// ---------------------------------------------------------------------------
+// dict (`PyDictObject`) and its keys table (`PyDictKeysObject`), combined
+// tables (keys and values in the entries). Split tables (shared keys of
+// instance dicts) are not built yet.
+//
+// dict object:
+//  20   i32    ma_used     writers under the dict's critical section, Atomics.store; len() Atomics.load
+//  24   u32    ma_version  writers under the critical section: +1 per mutation (iteration checks, watchers)
+//  28   u32    ma_keys     writers Atomics.store (release) after building the table; readers Atomics.load
+//  32   u32    ma_values   0 (split tables are not built yet)
+//
+// keys table (PyMem block, 8-byte aligned):
+//  0    i32    dk_refcnt   1 (combined tables have one owner; split ones would count sharers)
+//  4    u8     dk_log2_size
+//  5    u8     dk_log2_index_bytes
+//  6    u8     dk_kind     DICT_KEYS_GENERAL / DICT_KEYS_UNICODE (every key an exact str)
+//  7    u8     dk_mutex    PyMutex (split keys)
+//  8    u32    dk_version  0 after any change
+//  12   i32    dk_usable   under the critical section
+//  16   i32    dk_nentries under the critical section; Atomics.store (readers bound their scans by it)
+//  20   u32    pad
+//  24   ...    dk_indices  (1 << log2_size) slots of 1, 2 or 4 bytes; -1 empty, -2 dummy;
+//                          Atomics (CPython: relaxed loads and stores of the index width)
+//  then        dk_entries  general {hash i32, key u32, value u32}, unicode {key u32, value u32};
+//                          key and value written with Atomics.store (release), read with Atomics.load
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const DICT_USED_OFFSET = OB_SIZE_OFFSET;
+/** @internal */ export const DICT_VERSION_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** @internal */ export const DICT_KEYS_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const DICT_VALUES_OFFSET = VAR_OBJECT_HEADER_SIZE + 8;
+/** Bytes of a dict object. @internal */ export const DICT_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 12;
+
+/** @internal */ export const DK_REFCNT_OFFSET = 0;
+/** @internal */ export const DK_LOG2_SIZE_OFFSET = 4;
+/** @internal */ export const DK_LOG2_INDEX_BYTES_OFFSET = 5;
+/** @internal */ export const DK_KIND_OFFSET = 6;
+/** @internal */ export const DK_MUTEX_OFFSET = 7;
+/** @internal */ export const DK_VERSION_OFFSET = 8;
+/** @internal */ export const DK_USABLE_OFFSET = 12;
+/** @internal */ export const DK_NENTRIES_OFFSET = 16;
+/** @internal */ export const DK_INDICES_OFFSET = 24;
+/** `DICT_KEYS_GENERAL`. @internal */ export const DICT_KEYS_GENERAL = 0;
+/** `DICT_KEYS_UNICODE`: every key an exact str; entries have no hash word. @internal */ export const DICT_KEYS_UNICODE = 1;
+/** Bytes of a general entry: hash, key, value. @internal */ export const DK_GENERAL_ENTRY_SIZE = 12;
+/** Bytes of a unicode entry: key, value. @internal */ export const DK_UNICODE_ENTRY_SIZE = 8;
+/** `PyDict_MINSIZE`. @public */ export const DICT_MIN_SIZE = 8;
+/** `PERTURB_SHIFT`. @internal */ export const PERTURB_SHIFT = 5;
+/** `DKIX_EMPTY`. @internal */ export const DKIX_EMPTY = -1;
+/** `DKIX_DUMMY`. @internal */ export const DKIX_DUMMY = -2;
+/** `DKIX_ERROR`. @internal */ export const DKIX_ERROR = -3;
+/** `DKIX_KEY_CHANGED`: the entry changed under a lock-free reader (retry or lock). @internal */ export const DKIX_KEY_CHANGED = -4;
+/** The largest log2 table size (indices and entries must fit the heap). @internal */ export const DICT_MAX_LOG2_SIZE = 27;
+
+// ---------------------------------------------------------------------------
+// dict iterators and views.
+//
+//  20   u32    di_dict     the dict (strong; 0 once exhausted by its owner thread)
+//  24   i32    di_used     ma_used when the iteration began ("changed size during iteration")
+//  28   i32    di_pos      the next entry index (Atomics)
+//  32   i32    len         items left (length_hint)
+// views: 20 u32 dv_dict (strong)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const DICTITER_DICT_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const DICTITER_USED_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const DICTITER_POS_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const DICTITER_LEN_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const DICTITER_SIZE = OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const DICTVIEW_DICT_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const DICTVIEW_SIZE = OBJECT_HEADER_SIZE + 4;

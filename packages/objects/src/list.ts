@@ -38,6 +38,7 @@ import {
   type RcThread,
 } from '@ft/refcount';
 import { iterNext, objectGetIter, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_LT, PY_NE, objectCall } from './abstract.js';
+import { dictCheckExact, dictSnapshot } from './dict.js';
 import { errClear, errNoMemory, errOccurred, errRaise, errRaiseInt } from './errors.js';
 import { intCheckExact, intCompactValue, intIsCompact, intCompare } from './int.js';
 import {
@@ -413,19 +414,29 @@ export function listExtend(t: ObThread, op: number, iterable: number): number {
   const heap = t.heap;
   if (iterable === op) {
     criticalSectionBegin(heap, op + OB_MUTEX_OFFSET);
-    const r = extendFromItems(t, op, op, t.u32[(op >>> 2) + ITEMS]!, t.i32[(op >>> 2) + SIZE]!);
+    const r = extendFromItems(t, op, t.u32[(op >>> 2) + ITEMS]!, t.i32[(op >>> 2) + SIZE]!);
     criticalSectionEnd(heap);
     return r;
   }
   if (listCheckExact(t, iterable)) {
     criticalSectionBegin2(heap, op + OB_MUTEX_OFFSET, iterable + OB_MUTEX_OFFSET);
-    const r = extendFromItems(t, op, iterable, t.u32[(iterable >>> 2) + ITEMS]!, t.i32[(iterable >>> 2) + SIZE]!);
+    const r = extendFromItems(t, op, t.u32[(iterable >>> 2) + ITEMS]!, t.i32[(iterable >>> 2) + SIZE]!);
+    criticalSectionEnd(heap);
+    return r;
+  }
+  if (dictCheckExact(t, iterable)) {
+    // `list_extend_dict`: the keys as one snapshot taken under the dict's lock (multiprocessing relies on it).
+    const keys = dictSnapshot(t, iterable, 0);
+    if (keys === null) return -1;
+    const snapshot = Uint32Array.from(keys);
+    criticalSectionBegin(heap, op + OB_MUTEX_OFFSET);
+    const r = appendSnapshot(t, op, snapshot);
     criticalSectionEnd(heap);
     return r;
   }
   if (tupleCheckExact(t, iterable)) {
     criticalSectionBegin(heap, op + OB_MUTEX_OFFSET);
-    const r = extendFromItems(t, op, iterable, iterable + TUPLE_ITEMS_OFFSET, tupleSize(t, iterable));
+    const r = extendFromItems(t, op, iterable + TUPLE_ITEMS_OFFSET, tupleSize(t, iterable));
     criticalSectionEnd(heap);
     return r;
   }
@@ -433,11 +444,9 @@ export function listExtend(t: ObThread, op: number, iterable: number): number {
 }
 
 /** `list_extend_fast` with the locks held: appends `n` items read from `from` (possibly `op`'s own array). */
-function extendFromItems(t: ObThread, op: number, _source: number, from: number, n: number): number {
+function extendFromItems(t: ObThread, op: number, from: number, n: number): number {
   if (n === 0) return 0;
-  const base = op >>> 2;
-  const m = t.i32[base + SIZE]!;
-  if (m + n > LIST_MAX_SIZE) {
+  if (t.i32[(op >>> 2) + SIZE]! + n > LIST_MAX_SIZE) {
     errNoMemory(t);
     return -1;
   }
@@ -449,12 +458,20 @@ function extendFromItems(t: ObThread, op: number, _source: number, from: number,
     incref(t.rc, item);
     snapshot[i] = item;
   }
+  return appendSnapshot(t, op, snapshot);
+}
+
+/** Appends items whose references the caller hands over (released on failure). SAFETY: the list's lock is held. */
+function appendSnapshot(t: ObThread, op: number, snapshot: Uint32Array): number {
+  const n = snapshot.length;
+  const base = op >>> 2;
+  const m = t.i32[base + SIZE]!;
   if (listResize(t, op, m + n) < 0) {
     for (let i = 0; i < n; i++) decref(t.rc, snapshot[i]!);
     return -1;
   }
   const items = t.u32[base + ITEMS]! >>> 2;
-  for (let i = 0; i < n; i++) Atomics.store(t.u32, items + m + i, snapshot[i]!);
+  for (let i = 0; i < n; i++) Atomics.store(t.u32, items + m + i, snapshot[i]!); // CPython: release
   return 0;
 }
 

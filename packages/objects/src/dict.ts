@@ -1,0 +1,912 @@
+/**
+ * `dict` (`Objects/dictobject.c`): the compact ordered table (a sparse
+ * index array into a dense array of entries in insertion order) with
+ * CPython's free-threaded contract (`reference/threadsafety-contract.md`):
+ * mutations hold the dict's critical section; `d[k]`, `k in d`, `d.get(k)`
+ * and `len(d)` read without a lock.
+ *
+ * How a lock-free lookup stays safe (`_Py_dict_lookup_threadsafe`): the
+ * reader loads `ma_keys` once and probes that table; it takes its reference
+ * to a key it must compare and to the value with try-incref + re-check of
+ * the slot, and after a comparison (which may run Python code) it checks
+ * that `ma_keys` and the entry are unchanged, else it starts over under the
+ * lock. A table replaced while the dict is SHARED is freed through QSBR,
+ * so a reader can never hold a freed table. A non-owner's first read takes
+ * the lock once and marks the dict SHARED (`ensure_shared_on_read`).
+ *
+ * Here every entry stores its hash (CPython's unicode tables omit it);
+ * `dk_kind` still says whether every key is an exact str, which enables
+ * the lock-free str comparison. Split tables (shared instance keys) are not
+ * built yet.
+ */
+
+import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
+import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
+import { memFreeDelayed, pyMemFree, pyMemMalloc } from '@ft/obmalloc';
+import {
+  decref,
+  GC_BITS_SHARED,
+  incref,
+  IMMORTAL_REFCNT_LOCAL,
+  newRefWithLock,
+  OB_GC_BITS_OFFSET,
+  OB_MUTEX_OFFSET,
+  OB_REF_LOCAL_OFFSET,
+  OB_TID_OFFSET,
+  OB_TYPE_OFFSET,
+  tryIncrefCompare,
+  type RcThread,
+} from '@ft/refcount';
+import { objectHash, objectReprJs, objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
+import { errClear, errNoMemory, errRaise } from './errors.js';
+import {
+  DICT_KEYS_GENERAL,
+  DICT_KEYS_OFFSET,
+  DICT_KEYS_UNICODE,
+  DICT_MAX_LOG2_SIZE,
+  DICT_MIN_SIZE,
+  DICT_USED_OFFSET,
+  DICT_VERSION_OFFSET,
+  DICTITER_DICT_OFFSET,
+  DICTITER_LEN_OFFSET,
+  DICTITER_POS_OFFSET,
+  DICTITER_USED_OFFSET,
+  DK_GENERAL_ENTRY_SIZE,
+  DK_INDICES_OFFSET,
+  DK_KIND_OFFSET,
+  DK_LOG2_INDEX_BYTES_OFFSET,
+  DK_LOG2_SIZE_OFFSET,
+  DK_NENTRIES_OFFSET,
+  DK_REFCNT_OFFSET,
+  DK_USABLE_OFFSET,
+  DK_VERSION_OFFSET,
+  DKIX_DUMMY,
+  DKIX_EMPTY,
+  DKIX_ERROR,
+  DKIX_KEY_CHANGED,
+  PERTURB_SHIFT,
+  STR_HASH_OFFSET,
+  StaticType,
+} from './layout.js';
+import type { ObThread } from './ob-thread.js';
+import { strCheckExact, strEq, strHash } from './str.js';
+import { tupleFromArray, tupleGetItem } from './tuple.js';
+
+const USED = DICT_USED_OFFSET >>> 2;
+const KEYS = DICT_KEYS_OFFSET >>> 2;
+const VERSION = DICT_VERSION_OFFSET >>> 2;
+const ENTRY = DK_GENERAL_ENTRY_SIZE;
+
+/**
+ * Test seams for the stress test's controls. Never false otherwise.
+ * @internal
+ */
+export const dictSeams = { qsbrFree: true, recheckKeys: true };
+
+/** Whether `op` is an exact dict (`PyDict_CheckExact`). @public */
+export function dictCheckExact(t: ObThread, op: number): boolean {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Dict];
+}
+
+// --- the keys table ---------------------------------------------------------------
+
+/** `USABLE_FRACTION(n)`: a table of `n` slots holds at most 2n/3 entries. */
+function usableFraction(n: number): number {
+  return ((n << 1) / 3) | 0;
+}
+
+/** `calculate_log2_keysize(minsize)`: the smallest table of at least `minsize` slots (≥ 8). */
+function log2KeySize(minSize: number): number {
+  let log2 = 3;
+  while (1 << log2 < minSize) log2++;
+  return log2;
+}
+
+/** `new_keys_object`: an empty table of 2^log2Size slots, or 0. Its fields are unpublished until set_keys. */
+function keysNew(t: ObThread, log2Size: number, unicode: boolean): number {
+  if (log2Size > DICT_MAX_LOG2_SIZE) return 0;
+  const size = 1 << log2Size;
+  const log2IndexBytes = log2Size < 8 ? 0 : log2Size < 16 ? 1 : 2;
+  const usable = usableFraction(size);
+  const bytes = DK_INDICES_OFFSET + (size << log2IndexBytes) + usable * ENTRY;
+  const dk = pyMemMalloc(t.domains, bytes);
+  if (dk === 0) return 0;
+  const u8 = t.u8;
+  // SAFETY: not published yet.
+  t.i32[(dk + DK_REFCNT_OFFSET) >>> 2] = 1;
+  u8[dk + DK_LOG2_SIZE_OFFSET] = log2Size;
+  u8[dk + DK_LOG2_INDEX_BYTES_OFFSET] = log2IndexBytes;
+  u8[dk + DK_KIND_OFFSET] = unicode ? DICT_KEYS_UNICODE : DICT_KEYS_GENERAL;
+  u8[dk + DK_KIND_OFFSET + 1] = 0;
+  t.u32[(dk + DK_VERSION_OFFSET) >>> 2] = 0;
+  t.i32[(dk + DK_USABLE_OFFSET) >>> 2] = usable;
+  t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2] = 0;
+  t.heap.fill(dk + DK_INDICES_OFFSET, 0xff, size << log2IndexBytes); // every index DKIX_EMPTY (-1 in any width)
+  t.heap.fill(dk + DK_INDICES_OFFSET + (size << log2IndexBytes), 0, usable * ENTRY);
+  return dk;
+}
+
+/** Frees a table that is no longer published (`free_keys_object`), through QSBR when readers may hold it. */
+function keysFree(t: ObThread, dk: number, useQsbr: boolean): void {
+  if (useQsbr && dictSeams.qsbrFree) memFreeDelayed(t.qsbr, t.freeIds, dk);
+  else pyMemFree(t.domains, dk);
+}
+
+/** `DK_ENTRIES(dk)`: address of entry 0. */
+function entriesOf(t: ObThread, dk: number): number {
+  const u8 = t.u8;
+  return dk + DK_INDICES_OFFSET + ((1 << u8[dk + DK_LOG2_SIZE_OFFSET]!) << u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!);
+}
+
+/** `dictkeys_get_index`: the entry index in slot `i` (-1 empty, -2 dummy). Atomic (CPython: relaxed). */
+function getIndex(t: ObThread, dk: number, i: number): number {
+  const width = t.u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
+  const at = dk + DK_INDICES_OFFSET;
+  if (width === 0) return (Atomics.load(t.u8, at + i) << 24) >> 24;
+  if (width === 1) return (Atomics.load(t.u16, (at >>> 1) + i) << 16) >> 16;
+  return Atomics.load(t.i32, (at >>> 2) + i);
+}
+
+/** `dictkeys_set_index`. Atomic (CPython: relaxed). */
+function setIndex(t: ObThread, dk: number, i: number, ix: number): void {
+  const width = t.u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
+  const at = dk + DK_INDICES_OFFSET;
+  if (width === 0) Atomics.store(t.u8, at + i, ix & 0xff);
+  else if (width === 1) Atomics.store(t.u16, (at >>> 1) + i, ix & 0xffff);
+  else Atomics.store(t.i32, (at >>> 2) + i, ix);
+}
+
+/** `find_empty_slot`: the first index slot on `hash`'s probe sequence not holding an entry. */
+function findEmptySlot(t: ObThread, dk: number, hash: number): number {
+  const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
+  let perturb = hash >>> 0;
+  let i = perturb & mask;
+  while (getIndex(t, dk, i) >= 0) {
+    perturb >>>= PERTURB_SHIFT;
+    i = (i * 5 + perturb + 1) & mask;
+  }
+  return i;
+}
+
+function isShared(t: ObThread, op: number): boolean {
+  return (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_SHARED) !== 0;
+}
+
+/** `ensure_shared_on_resize`. SAFETY: the critical section is held. */
+function ensureSharedOnResize(t: ObThread, op: number): void {
+  if (Atomics.load(t.u32, (op + OB_TID_OFFSET) >>> 2) !== t.rc.tid && !isShared(t, op)) Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, GC_BITS_SHARED);
+}
+
+/** `Py_hash_t` of a key: the cached str hash or `PyObject_Hash`; -1 with an exception. */
+function hashOf(t: ObThread, key: number): number {
+  if (strCheckExact(t, key)) {
+    const h = Atomics.load(t.i32, (key + STR_HASH_OFFSET) >>> 2);
+    return h !== -1 ? h : strHash(t, key);
+  }
+  return objectHash(t, key);
+}
+
+// --- lookups ---------------------------------------------------------------------------
+
+/**
+ * `_Py_dict_lookup` with the lock held: the entry index of `key` in the
+ * dict's table, DKIX_EMPTY, or DKIX_ERROR with an exception. A comparison
+ * may run Python code that mutates the dict; the lookup then restarts on
+ * the new table, as CPython's does.
+ */
+function lookupLocked(t: ObThread, op: number, key: number, hash: number): number {
+  for (;;) {
+    const dk = t.u32[(op >>> 2) + KEYS]!;
+    const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
+    const entries = entriesOf(t, dk);
+    const strKey = t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+    let perturb = hash >>> 0;
+    let i = perturb & mask;
+    let restart = false;
+    for (;;) {
+      const ix = getIndex(t, dk, i);
+      if (ix === DKIX_EMPTY) return DKIX_EMPTY;
+      if (ix >= 0) {
+        const e = (entries + ix * ENTRY) >>> 2;
+        const k = t.u32[e + 1]!;
+        if (k === key) return ix;
+        if (k !== 0 && t.i32[e]! === hash) {
+          if (strKey) {
+            if (strEq(t, k, key)) return ix;
+          } else {
+            incref(t.rc, k);
+            const cmp = objectRichCompareBool(t, k, key, PY_EQ);
+            decref(t.rc, k);
+            if (cmp < 0) return DKIX_ERROR;
+            if (t.u32[(op >>> 2) + KEYS] !== dk || t.u32[e + 1] !== k) {
+              restart = true; // mutated by the comparison
+              break;
+            }
+            if (cmp > 0) return ix;
+          }
+        }
+      }
+      perturb >>>= PERTURB_SHIFT;
+      i = (i * 5 + perturb + 1) & mask;
+    }
+    if (!restart) return DKIX_EMPTY;
+  }
+}
+
+/**
+ * The lock-free probe (`unicodekeys_lookup_unicode_threadsafe` and
+ * `dictkeys_generic_lookup_threadsafe`) in table `dk` of dict `op`: the
+ * entry index, DKIX_EMPTY, DKIX_KEY_CHANGED (fall back to the lock) or
+ * DKIX_ERROR.
+ */
+function lookupThreadsafe(t: ObThread, op: number, dk: number, key: number, hash: number): number {
+  const u32 = t.u32;
+  const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
+  const entries = entriesOf(t, dk);
+  const strKey = t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+  const nentries = Atomics.load(t.i32, (dk + DK_NENTRIES_OFFSET) >>> 2);
+  let perturb = hash >>> 0;
+  let i = perturb & mask;
+  for (;;) {
+    const ix = getIndex(t, dk, i);
+    if (ix === DKIX_EMPTY) return DKIX_EMPTY;
+    if (ix >= 0) {
+      // An index past the entries this reader can trust: the table is being filled; lock.
+      if (ix >= nentries) return DKIX_KEY_CHANGED;
+      const e = entries + ix * ENTRY;
+      const start = Atomics.load(u32, (e + 4) >>> 2);
+      if (start === key) return ix;
+      if (start !== 0 && Atomics.load(t.i32, e >>> 2) === hash) {
+        if (strKey && u32[(start + OB_REF_LOCAL_OFFSET) >>> 2] === IMMORTAL_REFCNT_LOCAL) {
+          // An immortal str cannot be freed under us: compare without a reference.
+          if (strCheckExact(t, start) && strEq(t, start, key)) return ix;
+        } else {
+          if (!tryIncrefCompare(t.rc, e + 4, start)) return DKIX_KEY_CHANGED;
+          let cmp: number;
+          if (strKey && strCheckExact(t, start)) cmp = strEq(t, start, key) ? 1 : 0;
+          else cmp = objectRichCompareBool(t, start, key, PY_EQ);
+          decref(t.rc, start);
+          if (cmp < 0) return DKIX_ERROR;
+          // The comparison may have run code: the table and the entry must be the ones probed.
+          if (dictSeams.recheckKeys && (Atomics.load(u32, (op >>> 2) + KEYS) !== dk || Atomics.load(u32, (e + 4) >>> 2) !== start)) return DKIX_KEY_CHANGED;
+          if (cmp > 0) return ix;
+        }
+      }
+    }
+    perturb >>>= PERTURB_SHIFT;
+    i = (i * 5 + perturb + 1) & mask;
+  }
+}
+
+/**
+ * `ensure_shared_on_read`: a non-owner's first lock-free read marks the
+ * dict SHARED under its lock, so that a concurrent resize frees the old
+ * table through QSBR.
+ */
+function ensureSharedOnRead(t: ObThread, op: number): void {
+  if (Atomics.load(t.u32, (op + OB_TID_OFFSET) >>> 2) === t.rc.tid || isShared(t, op)) return;
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  if (!isShared(t, op)) Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, GC_BITS_SHARED);
+  criticalSectionEnd(t.heap);
+}
+
+/**
+ * The value of `key` with its hash, a new reference; 0 when missing (no
+ * exception) or on error (exception set). Lock-free first.
+ */
+function getItemRefKnownHash(t: ObThread, op: number, key: number, hash: number): number {
+  ensureSharedOnRead(t, op);
+  const u32 = t.u32;
+  const dk = Atomics.load(u32, (op >>> 2) + KEYS);
+  const ix = lookupThreadsafe(t, op, dk, key, hash);
+  if (ix === DKIX_ERROR) return 0;
+  if (ix === DKIX_EMPTY) {
+    // Missing in the table read: valid only if it is still the dict's table (a resize may have moved the key in).
+    if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return 0;
+  } else if (ix >= 0) {
+    const slot = entriesOf(t, dk) + ix * ENTRY + 8;
+    const value = Atomics.load(u32, slot >>> 2);
+    if (value !== 0 && tryIncrefCompare(t.rc, slot, value)) {
+      if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
+      decref(t.rc, value);
+    }
+  }
+  // `read_failed`: the locked lookup.
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const found = lookupLocked(t, op, key, hash);
+  let value = 0;
+  if (found >= 0) {
+    const v = u32[((entriesOf(t, u32[(op >>> 2) + KEYS]!) + found * ENTRY) >>> 2) + 2]!;
+    value = newRefWithLock(t.rc, v);
+  }
+  criticalSectionEnd(t.heap);
+  return value;
+}
+
+/**
+ * `PyDict_GetItemRef(d, key)`: a new reference to `d[key]`; 0 when the key
+ * is missing (no exception) or on error (the exception set: an unhashable
+ * key, a raising `__eq__`). Lock-free; sees a value that was there.
+ * @public
+ */
+export function dictGetItemRef(t: ObThread, op: number, key: number): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return 0;
+  return getItemRefKnownHash(t, op, key, hash);
+}
+
+/** `d[key]` (`dict_subscript`): a new reference, or 0 with KeyError(key) or the lookup's error. @public */
+export function dictSubscript(t: ObThread, op: number, key: number): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return 0;
+  const value = getItemRefKnownHash(t, op, key, hash);
+  if (value === 0 && t.error.type === 0) return raiseKeyError(t, key);
+  return value;
+}
+
+/** `_PyErr_SetKeyError(key)`: KeyError with the key's repr as its message. */
+function raiseKeyError(t: ObThread, key: number): 0 {
+  const repr = objectReprJs(t, key);
+  if (repr === null) return 0;
+  return errRaise(t, StaticType.KeyError, repr);
+}
+
+/** `PyDict_Contains` (`key in d`): 1, 0, or -1 with an exception. Lock-free. @public */
+export function dictContains(t: ObThread, op: number, key: number): number {
+  const value = dictGetItemRef(t, op, key);
+  if (value !== 0) {
+    decref(t.rc, value);
+    return 1;
+  }
+  return t.error.type !== 0 ? -1 : 0;
+}
+
+/** `len(d)`: lock-free (CPython: relaxed). @public */
+export function dictSize(t: ObThread, op: number): number {
+  return Atomics.load(t.i32, (op >>> 2) + USED);
+}
+
+// --- mutations (under the critical section) --------------------------------------------
+
+/**
+ * `dictresize`: a new table of 2^log2Size slots holding the entries in
+ * order (deleted ones dropped), published with a release store; the old
+ * table goes through QSBR when the dict is SHARED. -1 with MemoryError.
+ */
+function resize(t: ObThread, op: number, log2Size: number, unicode: boolean): number {
+  const u32 = t.u32;
+  const old = u32[(op >>> 2) + KEYS]!;
+  const fresh = keysNew(t, log2Size, unicode);
+  if (fresh === 0) {
+    errNoMemory(t);
+    return -1;
+  }
+  const n = t.i32[(old + DK_NENTRIES_OFFSET) >>> 2]!;
+  const from = entriesOf(t, old) >>> 2;
+  const to = entriesOf(t, fresh) >>> 2;
+  let k = 0;
+  for (let ix = 0; ix < n; ix++) {
+    const key = u32[from + ix * 3 + 1]!;
+    if (key === 0) continue;
+    const hash = t.i32[from + ix * 3]!;
+    // SAFETY: the new table is unpublished.
+    t.i32[to + k * 3] = hash;
+    u32[to + k * 3 + 1] = key;
+    u32[to + k * 3 + 2] = u32[from + ix * 3 + 2]!;
+    setIndex(t, fresh, findEmptySlot(t, fresh, hash), k);
+    k++;
+  }
+  t.i32[(fresh + DK_NENTRIES_OFFSET) >>> 2] = k;
+  t.i32[(fresh + DK_USABLE_OFFSET) >>> 2] -= k;
+  ensureSharedOnResize(t, op);
+  Atomics.store(u32, (op >>> 2) + KEYS, fresh); // CPython: release (set_keys)
+  keysFree(t, old, isShared(t, op));
+  return 0;
+}
+
+/** `insertion_resize`: room for one more entry (`GROWTH_RATE` = used × 3). */
+function insertionResize(t: ObThread, op: number, unicode: boolean): number {
+  return resize(t, op, log2KeySize(t.i32[(op >>> 2) + USED]! * 3), unicode);
+}
+
+/**
+ * `insertdict` with the lock held: `d[key] = value`, stealing both
+ * references. 0, or -1 with an exception (both references released).
+ */
+function insertLocked(t: ObThread, op: number, key: number, hash: number, value: number): number {
+  const u32 = t.u32;
+  let dk = u32[(op >>> 2) + KEYS]!;
+  if (t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && !strCheckExact(t, key)) {
+    // A key that is not an exact str turns the table general.
+    if (resize(t, op, t.u8[dk + DK_LOG2_SIZE_OFFSET]!, false) < 0) return insertFailed(t, key, value);
+  }
+  const ix = lookupLocked(t, op, key, hash);
+  if (ix === DKIX_ERROR) return insertFailed(t, key, value);
+  dk = u32[(op >>> 2) + KEYS]!;
+  if (ix === DKIX_EMPTY) {
+    if (t.i32[(dk + DK_USABLE_OFFSET) >>> 2]! <= 0) {
+      if (insertionResize(t, op, t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE) < 0) return insertFailed(t, key, value);
+      dk = u32[(op >>> 2) + KEYS]!;
+    }
+    const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+    const e = (entriesOf(t, dk) + n * ENTRY) >>> 2;
+    Atomics.store(t.i32, e, hash);
+    Atomics.store(u32, e + 2, value); // CPython: release
+    Atomics.store(u32, e + 1, key); // CPython: release
+    Atomics.store(t.i32, (dk + DK_NENTRIES_OFFSET) >>> 2, n + 1);
+    setIndex(t, dk, findEmptySlot(t, dk, hash), n);
+    t.i32[(dk + DK_USABLE_OFFSET) >>> 2]!--;
+    t.u32[(dk + DK_VERSION_OFFSET) >>> 2] = 0;
+    Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! + 1);
+    u32[(op >>> 2) + VERSION]!++;
+    return 0;
+  }
+  const slot = ((entriesOf(t, dk) + ix * ENTRY) >>> 2) + 2;
+  const old = u32[slot]!;
+  Atomics.store(u32, slot, value); // CPython: release
+  u32[(op >>> 2) + VERSION]!++;
+  decref(t.rc, old);
+  decref(t.rc, key);
+  return 0;
+}
+
+function insertFailed(t: ObThread, key: number, value: number): -1 {
+  decref(t.rc, key);
+  decref(t.rc, value);
+  return -1;
+}
+
+/** `PyDict_SetItem(d, key, value)` (`d[key] = value`): 0, or -1 with an exception (TypeError for an unhashable key). @public */
+export function dictSetItem(t: ObThread, op: number, key: number, value: number): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return -1;
+  incref(t.rc, key);
+  incref(t.rc, value);
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const r = insertLocked(t, op, key, hash, value);
+  criticalSectionEnd(t.heap);
+  return r;
+}
+
+/** Removes entry `ix` (`delitem_common`): index DUMMY, entry emptied; returns the key and value, whose references pass to the caller. */
+function removeEntry(t: ObThread, op: number, hash: number, ix: number): [number, number] {
+  const u32 = t.u32;
+  const dk = u32[(op >>> 2) + KEYS]!;
+  const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
+  let perturb = hash >>> 0;
+  let i = perturb & mask;
+  while (getIndex(t, dk, i) !== ix) {
+    perturb >>>= PERTURB_SHIFT;
+    i = (i * 5 + perturb + 1) & mask;
+  }
+  setIndex(t, dk, i, DKIX_DUMMY);
+  const e = (entriesOf(t, dk) + ix * ENTRY) >>> 2;
+  const key = u32[e + 1]!;
+  const value = u32[e + 2]!;
+  Atomics.store(u32, e + 1, 0);
+  Atomics.store(u32, e + 2, 0);
+  t.u32[(dk + DK_VERSION_OFFSET) >>> 2] = 0;
+  Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! - 1);
+  u32[(op >>> 2) + VERSION]!++;
+  return [key, value];
+}
+
+/**
+ * `dict.pop(key[, default])`: a new reference to the removed value; the
+ * default (a new reference) when missing and `dflt` is not 0; else 0 with
+ * KeyError(key).
+ * @public
+ */
+export function dictPop(t: ObThread, op: number, key: number, dflt = 0): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return 0;
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const ix = lookupLocked(t, op, key, hash);
+  let removed: [number, number] | null = null;
+  if (ix >= 0) removed = removeEntry(t, op, hash, ix);
+  criticalSectionEnd(t.heap);
+  if (ix === DKIX_ERROR) return 0;
+  if (removed === null) {
+    if (dflt !== 0) {
+      incref(t.rc, dflt);
+      return dflt;
+    }
+    return raiseKeyError(t, key);
+  }
+  decref(t.rc, removed[0]);
+  return removed[1];
+}
+
+/** `PyDict_DelItem` (`del d[key]`): 0, or -1 with KeyError(key). @public */
+export function dictDelItem(t: ObThread, op: number, key: number): number {
+  const value = dictPop(t, op, key);
+  if (value === 0) return -1;
+  decref(t.rc, value);
+  return 0;
+}
+
+/**
+ * `_PyDict_DelItemIf(d, key, predicate)`: deletes `key` only if
+ * `predicate(value)` says so, atomically under the dict's lock (the
+ * predicate must not suspend: it runs with the lock held). 1 deleted,
+ * 0 not, -1 with KeyError or the lookup's error.
+ * @public
+ */
+export function dictDelItemIf(t: ObThread, op: number, key: number, predicate: (value: number) => boolean): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return -1;
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const ix = lookupLocked(t, op, key, hash);
+  let removed: [number, number] | null = null;
+  if (ix >= 0) {
+    const value = t.u32[((entriesOf(t, t.u32[(op >>> 2) + KEYS]!) + ix * ENTRY) >>> 2) + 2]!;
+    if (predicate(value)) removed = removeEntry(t, op, hash, ix);
+  }
+  criticalSectionEnd(t.heap);
+  if (ix === DKIX_ERROR) return -1;
+  if (ix === DKIX_EMPTY) {
+    raiseKeyError(t, key);
+    return -1;
+  }
+  if (removed === null) return 0;
+  decref(t.rc, removed[0]);
+  decref(t.rc, removed[1]);
+  return 1;
+}
+
+/**
+ * `PyDict_SetDefaultRef(d, key, default)`: the value of `key` (a new
+ * reference), inserting `dflt` first when missing — one atomic step. 0
+ * with an exception.
+ * @public
+ */
+export function dictSetDefaultRef(t: ObThread, op: number, key: number, dflt: number): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return 0;
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  let result = 0;
+  const ix = lookupLocked(t, op, key, hash);
+  if (ix >= 0) {
+    result = t.u32[((entriesOf(t, t.u32[(op >>> 2) + KEYS]!) + ix * ENTRY) >>> 2) + 2]!;
+    incref(t.rc, result);
+  } else if (ix === DKIX_EMPTY) {
+    incref(t.rc, key);
+    incref(t.rc, dflt);
+    if (insertLocked(t, op, key, hash, dflt) === 0) {
+      incref(t.rc, dflt);
+      result = dflt;
+    }
+  }
+  criticalSectionEnd(t.heap);
+  return result;
+}
+
+/**
+ * `dict.popitem()`: a new (key, value) tuple of the last entry, removed;
+ * 0 with KeyError "popitem(): dictionary is empty".
+ * @public
+ */
+export function dictPopItem(t: ObThread, op: number): number {
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const u32 = t.u32;
+  const dk = u32[(op >>> 2) + KEYS]!;
+  let ix = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]! - 1;
+  const entries = entriesOf(t, dk) >>> 2;
+  while (ix >= 0 && u32[entries + ix * 3 + 1] === 0) ix--;
+  if (ix < 0) {
+    criticalSectionEnd(t.heap);
+    return errRaise(t, StaticType.KeyError, "'popitem(): dictionary is empty'");
+  }
+  const [key, value] = removeEntry(t, op, t.i32[entries + ix * 3]!, ix);
+  // The table's end moves back, as CPython's popitem does.
+  t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2] = ix;
+  criticalSectionEnd(t.heap);
+  const pair = tupleFromArray(t, [key, value]);
+  decref(t.rc, key);
+  decref(t.rc, value);
+  return pair;
+}
+
+/** `PyDict_Clear`: empties the dict at once (a fresh table), then releases the old entries outside the lock. @public */
+export function dictClear(t: ObThread, op: number): void {
+  const u32 = t.u32;
+  const fresh = keysNew(t, 3, true);
+  if (fresh === 0) {
+    // Without memory for a new table, empty the old one entry by entry.
+    for (;;) {
+      const pair = dictPopItem(t, op);
+      if (pair === 0) {
+        errClear(t); // the KeyError of an empty dict: done
+        return;
+      }
+      decref(t.rc, pair);
+    }
+  }
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const old = u32[(op >>> 2) + KEYS]!;
+  ensureSharedOnResize(t, op);
+  Atomics.store(u32, (op >>> 2) + KEYS, fresh); // CPython: release
+  Atomics.store(t.i32, (op >>> 2) + USED, 0);
+  u32[(op >>> 2) + VERSION]!++;
+  const shared = isShared(t, op);
+  criticalSectionEnd(t.heap);
+  releaseTable(t, old, shared);
+}
+
+/** Releases every key and value of a detached table, then frees it. */
+function releaseTable(t: ObThread, dk: number, shared: boolean): void {
+  const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  const entries = entriesOf(t, dk) >>> 2;
+  for (let ix = 0; ix < n; ix++) {
+    const key = t.u32[entries + ix * 3 + 1]!;
+    if (key === 0) continue;
+    decref(t.rc, key);
+    decref(t.rc, t.u32[entries + ix * 3 + 2]!);
+  }
+  keysFree(t, dk, shared);
+}
+
+// --- creation ---------------------------------------------------------------------------------
+
+/** `PyDict_New()`: a new empty dict, tracked; 0 with MemoryError. @public */
+export function dictNew(t: ObThread): number {
+  const dk = keysNew(t, 3, true);
+  if (dk === 0) return errNoMemory(t);
+  const op = gcNew(t.gc, t.types[StaticType.Dict]!);
+  if (op === 0) {
+    pyMemFree(t.domains, dk);
+    return errNoMemory(t);
+  }
+  // SAFETY: not published yet.
+  t.u32[(op >>> 2) + KEYS] = dk;
+  gcTrack(t.rc, op);
+  return op;
+}
+
+/**
+ * `PyDict_Next` under the caller's hold of the dict's lock: the entries
+ * in order, as [key, value] borrowed pairs.
+ */
+function* entriesLocked(t: ObThread, op: number): Generator<[number, number]> {
+  const dk = t.u32[(op >>> 2) + KEYS]!;
+  const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  const entries = entriesOf(t, dk) >>> 2;
+  for (let ix = 0; ix < n; ix++) {
+    const key = t.u32[entries + ix * 3 + 1]!;
+    if (key !== 0) yield [key, t.u32[entries + ix * 3 + 2]!];
+  }
+}
+
+/**
+ * The keys (`which` 0), values (1) or (key, value) tuples (2) of the dict
+ * as one consistent snapshot taken under its lock (what `list(d)`,
+ * `list.extend(d)`, `d.copy()` rely on), each a new reference; null with
+ * MemoryError.
+ * @internal
+ */
+export function dictSnapshot(t: ObThread, op: number, which: 0 | 1 | 2): number[] | null {
+  const out: number[] = [];
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  for (const [key, value] of entriesLocked(t, op)) {
+    if (which === 2) {
+      const pair = tupleFromArray(t, [key, value]);
+      if (pair === 0) {
+        criticalSectionEnd(t.heap);
+        for (const x of out) decref(t.rc, x);
+        return null;
+      }
+      out.push(pair);
+    } else {
+      const x = which === 0 ? key : value;
+      incref(t.rc, x);
+      out.push(x);
+    }
+  }
+  criticalSectionEnd(t.heap);
+  return out;
+}
+
+/** `PyDict_Copy`: a new dict with the same items, copied atomically; 0 with MemoryError. @public */
+export function dictCopy(t: ObThread, op: number): number {
+  const copy = dictNew(t);
+  if (copy === 0) return 0;
+  if (dictMerge(t, copy, op) < 0) {
+    decref(t.rc, copy);
+    return 0;
+  }
+  return copy;
+}
+
+/**
+ * `PyDict_Update(a, b)` for an exact dict `b`: `b`'s items, read as one
+ * snapshot under its lock, inserted into `a` under `a`'s. 0, or -1.
+ * @public
+ */
+export function dictMerge(t: ObThread, a: number, b: number): number {
+  const keys: number[] = [];
+  const values: number[] = [];
+  criticalSectionBegin(t.heap, b + OB_MUTEX_OFFSET);
+  for (const [key, value] of entriesLocked(t, b)) {
+    incref(t.rc, key);
+    incref(t.rc, value);
+    keys.push(key);
+    values.push(value);
+  }
+  criticalSectionEnd(t.heap);
+  let r = 0;
+  for (let i = 0; i < keys.length && r === 0; i++) r = dictSetItem(t, a, keys[i]!, values[i]!);
+  for (const x of keys) decref(t.rc, x);
+  for (const x of values) decref(t.rc, x);
+  return r;
+}
+
+// --- repr, equality --------------------------------------------------------------------------
+
+/** `dict_repr` as JavaScript text (`{...}` for a dict already being printed); null with the exception set. @public */
+export function dictReprJs(t: ObThread, op: number): string | null {
+  if (t.reprStack.includes(op)) return '{...}';
+  const items = dictSnapshot(t, op, 2);
+  if (items === null) return null;
+  t.reprStack.push(op);
+  try {
+    const parts: string[] = [];
+    for (const pair of items) {
+      const k = objectReprJs(t, tupleGetItem(t, pair, 0));
+      const v = k === null ? null : objectReprJs(t, tupleGetItem(t, pair, 1));
+      if (k === null || v === null) return null;
+      parts.push(`${k}: ${v}`);
+    }
+    return `{${parts.join(', ')}}`;
+  } finally {
+    t.reprStack.pop();
+    for (const pair of items) decref(t.rc, pair);
+  }
+}
+
+/** `dict_equal`: 1, 0, or -1 with an exception. @public */
+export function dictEqual(t: ObThread, a: number, b: number): number {
+  if (dictSize(t, a) !== dictSize(t, b)) return 0;
+  const keys = dictSnapshot(t, a, 0);
+  if (keys === null) return -1;
+  let r = 1;
+  for (const key of keys) {
+    if (r !== 1) break;
+    const va = dictGetItemRef(t, a, key);
+    const vb = va === 0 ? 0 : dictGetItemRef(t, b, key);
+    if (va === 0 || vb === 0) r = t.error.type !== 0 ? -1 : 0;
+    else r = objectRichCompareBool(t, va, vb, PY_EQ);
+    if (va !== 0) decref(t.rc, va);
+    if (vb !== 0) decref(t.rc, vb);
+  }
+  for (const key of keys) decref(t.rc, key);
+  return r;
+}
+
+// --- iteration ---------------------------------------------------------------------------------
+
+/**
+ * A new iterator over the dict's keys (`which` 0), values (1) or items (2),
+ * or 0 with MemoryError (`dictiter_new`).
+ * @public
+ */
+export function dictIter(t: ObThread, op: number, which: 0 | 1 | 2 = 0): number {
+  const type = t.types[which === 0 ? StaticType.DictKeyIter : which === 1 ? StaticType.DictValueIter : StaticType.DictItemIter]!;
+  const it = gcNew(t.gc, type);
+  if (it === 0) return errNoMemory(t);
+  incref(t.rc, op);
+  const used = dictSize(t, op);
+  // SAFETY: not published yet.
+  t.u32[(it + DICTITER_DICT_OFFSET) >>> 2] = op;
+  t.i32[(it + DICTITER_USED_OFFSET) >>> 2] = used;
+  t.i32[(it + DICTITER_POS_OFFSET) >>> 2] = 0;
+  t.i32[(it + DICTITER_LEN_OFFSET) >>> 2] = used;
+  gcTrack(t.rc, it);
+  return it;
+}
+
+/**
+ * `dictiter_iternext`: the next key, value or (key, value) tuple (a new
+ * reference); 0 when exhausted (no exception) or with RuntimeError
+ * ("dictionary changed size during iteration", "dictionary keys changed
+ * during iteration"). Each step holds the dict's lock, so a step sees one
+ * consistent table.
+ * @public
+ */
+export function dictIterNext(t: ObThread, it: number): number {
+  const op = t.u32[(it + DICTITER_DICT_OFFSET) >>> 2]!; // SAFETY: set before publication, cleared only by dealloc
+  if (op === 0) return 0;
+  const i32 = t.i32;
+  const which = t.u32[(it + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.DictKeyIter] ? 0 : t.u32[(it + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.DictValueIter] ? 1 : 2;
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const usedWord = (it + DICTITER_USED_OFFSET) >>> 2;
+  if (Atomics.load(i32, usedWord) !== i32[(op >>> 2) + USED]) {
+    Atomics.store(i32, usedWord, -1); // keeps raising
+    criticalSectionEnd(t.heap);
+    return errRaise(t, StaticType.RuntimeError, 'dictionary changed size during iteration');
+  }
+  const dk = t.u32[(op >>> 2) + KEYS]!;
+  const n = i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  const entries = entriesOf(t, dk) >>> 2;
+  const posWord = (it + DICTITER_POS_OFFSET) >>> 2;
+  let ix = Atomics.load(i32, posWord);
+  while (ix < n && t.u32[entries + ix * 3 + 1] === 0) ix++;
+  if (ix >= n) {
+    Atomics.store(i32, posWord, ix);
+    criticalSectionEnd(t.heap);
+    return 0;
+  }
+  const lenWord = (it + DICTITER_LEN_OFFSET) >>> 2;
+  if (Atomics.load(i32, lenWord) <= 0) {
+    Atomics.store(i32, posWord, n);
+    criticalSectionEnd(t.heap);
+    return errRaise(t, StaticType.RuntimeError, 'dictionary keys changed during iteration');
+  }
+  Atomics.store(i32, posWord, ix + 1);
+  Atomics.sub(i32, lenWord, 1);
+  const key = t.u32[entries + ix * 3 + 1]!;
+  const value = t.u32[entries + ix * 3 + 2]!;
+  let result: number;
+  if (which === 2) {
+    result = tupleFromArray(t, [key, value]);
+  } else {
+    result = which === 0 ? key : value;
+    incref(t.rc, result);
+  }
+  criticalSectionEnd(t.heap);
+  return result;
+}
+
+// --- behaviours ------------------------------------------------------------------------------------
+
+/** The dict's traverse (`dict_traverse`). SAFETY: world stopped. @internal */
+export function dictTraverse(t: RcThread, op: number, visit: (child: number) => number): number {
+  const dk = t.u32[(op >>> 2) + KEYS]!;
+  if (dk === 0) return 0;
+  const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  const entries = (dk + DK_INDICES_OFFSET + ((1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) << t.u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!)) >>> 2;
+  for (let ix = 0; ix < n; ix++) {
+    const key = t.u32[entries + ix * 3 + 1]!;
+    if (key === 0) continue;
+    let r = visit(key);
+    if (r !== 0) return r;
+    r = visit(t.u32[entries + ix * 3 + 2]!);
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+
+/** The dict's clear behaviour (`dict_tp_clear`). @internal */
+export function dictTpClear(t: ObThread, op: number): void {
+  dictClear(t, op);
+}
+
+/** The dict's dealloc. @internal */
+export function dictDealloc(t: ObThread, op: number): void {
+  gcUntrack(t.rc, op);
+  const dk = t.u32[(op >>> 2) + KEYS]!;
+  t.u32[(op >>> 2) + KEYS] = 0;
+  if (dk !== 0) releaseTable(t, dk, isShared(t, op));
+  gcDel(t.gc, op);
+}
+
+/** A dict iterator's dealloc. @internal */
+export function dictIterDealloc(t: ObThread, it: number): void {
+  gcUntrack(t.rc, it);
+  const op = t.u32[(it + DICTITER_DICT_OFFSET) >>> 2]!;
+  if (op !== 0) decref(t.rc, op);
+  gcDel(t.gc, it);
+}
+
+/** `Py_RETURN_RICHCOMPARE` for dicts: only `==` and `!=`. @internal */
+export function dictRichCompare(t: ObThread, a: number, b: number, op: number): number {
+  if (!dictCheckExact(t, b) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;
+  const eq = dictEqual(t, a, b);
+  if (eq < 0) return 0;
+  return (eq === 1) === (op === PY_EQ) ? t.true : t.false;
+}
+
+/** `dict_ass_sub`. @internal */
+export function dictAssSubscript(t: ObThread, op: number, key: number, value: number): number {
+  return value === 0 ? dictDelItem(t, op, key) : dictSetItem(t, op, key, value);
+}
+
