@@ -92,7 +92,7 @@ import {
   NUM_GENERATIONS,
 } from './layout.js';
 import { WorkList } from './worklist.js';
-import { GC_HEAPS_MASK, isGcObject, resetObjectCache, traverseObject } from './traverse.js';
+import { GC_HEAPS_MASK, isGcObject, isNonGcObject, resetObjectCache, traverseObject } from './traverse.js';
 import { reportUnraisable, typeNameOf, writeDebug } from './report.js';
 
 // Object header words, as indices from `op >>> 2`, and the bits byte.
@@ -382,12 +382,14 @@ let traverseParent = 0;
 
 /**
  * Whether a child handed to a visit is an object the collector may touch:
- * not NULL, and a GC object (traverse.ts). A refused address is noted, with
+ * not NULL, and a GC object (traverse.ts). Other objects (ints, strs,
+ * immortal statics) are skipped quietly; any other address is noted, with
  * the object whose traverse handed it out, and the walk goes on without it.
  */
 function acceptChild(child: number): boolean {
   if (child === 0) return false;
   if (isGcObject(gt, child)) return true;
+  if (isNonGcObject(gt, child)) return false;
   if (refused.length < 100) {
     const from = traverseParent === 0 ? 'a hook' : `${typeNameOf(gt, u32[(traverseParent >>> 2) + TYPE])} at ${formatAddress(traverseParent)}`;
     refused.push(`${formatAddress(child)} from ${from}`);

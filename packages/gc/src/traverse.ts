@@ -10,8 +10,8 @@
  */
 
 import { fatalError, formatAddress } from '@ft/atomics';
-import { MI_HEAP_GC, MI_HEAP_GC_PRE, miIsObjectAddress } from '@ft/mimalloc';
-import { OB_TYPE_OFFSET, TP_TRAVERSE_OFFSET } from '@ft/refcount';
+import { MI_HEAP_GC, MI_HEAP_GC_PRE, MI_HEAP_OBJECT, miIsObjectAddress } from '@ft/mimalloc';
+import { IMMORTAL_REFCNT_LOCAL, OB_REF_LOCAL_OFFSET, OB_TYPE_OFFSET, OBJECT_HEADER_SIZE, TP_TRAVERSE_OFFSET } from '@ft/refcount';
 import type { GcThread } from './gc-thread.js';
 
 /** The heaps GC objects live in (CPython's `_Py_MIMALLOC_HEAP_GC` and `_GC_PRE`). @internal */
@@ -47,6 +47,20 @@ let lastMask = -1;
 export function resetObjectCache(): void {
   lastPage[0] = 0;
   lastPage[1] = 0;
+}
+
+/**
+ * Whether `child`, refused as a GC object, is still an object a traverse
+ * may rightly visit: one of the object heap (an int, a str: not a container,
+ * so the collector skips it, as CPython's `_PyObject_IS_GC` test does), or
+ * an immortal static object (static types, small ints, singletons: never
+ * collected). Only an address that is neither is a faulty traverse's.
+ * SAFETY: plain reads of any heap address (readable memory), world stopped.
+ * @internal
+ */
+export function isNonGcObject(gt: GcThread, child: number): boolean {
+  if (miIsObjectAddress(gt.mi, child, 1 << MI_HEAP_OBJECT)) return true;
+  return (child & 3) === 0 && child > 0 && child + OBJECT_HEADER_SIZE <= gt.heap.size && gt.u32[(child + OB_REF_LOCAL_OFFSET) >>> 2] === IMMORTAL_REFCNT_LOCAL && gt.u32[(child + OB_TYPE_OFFSET) >>> 2] !== 0;
 }
 
 /** Whether `child`, handed to a visit by a traverse behaviour, is an object address in the GC heaps. @internal */

@@ -11,6 +11,8 @@ import { FreeCallbackRegistry, freeDelayed, processDelayed, qsbrAttach, qsbrCrea
 import { miCreate, miThreadExit, miThreadInit, miVisitBlocks, MI_HEAP_GC } from '@ft/mimalloc';
 import {
   allocObject,
+  createStaticType,
+  objectType,
   BehaviourRegistry,
   decref,
   enableDeferredRefcount,
@@ -243,6 +245,23 @@ describe('roots, stacks and faulty traverse behaviours', () => {
     expect(miVisitBlocksCount(r)).toBe(before - 2);
     for (let i = 0; i < 3; i++) r.t.u32[(bad + SLOT + 4 * i) >>> 2] = 0;
     release(r, bad, outside);
+    expect(gcCollect(r.gt)).toBe(0);
+  });
+
+  it('a traverse that visits objects outside the GC heaps (an int-like object, an immortal static): skipped quietly, as CPython skips non-GC objects', () => {
+    r = makeRuntime();
+    const plain = createStaticType(r.t, objectType(r.t, r.types.node), { basicSize: 24 });
+    const leaf = allocObject(r.t, plain);
+    const holder = newNode(r, 2);
+    r.t.u32[(holder + SLOT) >>> 2] = leaf; // the holder's reference
+    r.t.u32[(holder + SLOT + 4) >>> 2] = plain; // a static type: immortal
+    const [a, b] = ring(r, 2);
+    release(r, a!, b!);
+    expect(gcCollect(r.gt)).toBe(2);
+    expect(r.errors).toEqual([]);
+    expect(getRefcount(r.t, leaf)).toBe(1);
+    r.t.u32[(holder + SLOT + 4) >>> 2] = 0;
+    release(r, holder);
     expect(gcCollect(r.gt)).toBe(0);
   });
 });

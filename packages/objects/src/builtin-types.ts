@@ -33,6 +33,8 @@ import {
   TPFLAGS_UNICODE_SUBCLASS,
   TUPLE_ITEMS_OFFSET,
   LONG_DIGITS_OFFSET,
+  MEMBER_SIZE,
+  MEMBER_TYPE_OFFSET,
 } from './layout.js';
 import {
   listContains,
@@ -49,11 +51,13 @@ import {
   listTraverse,
   listClear,
 } from './list.js';
-import type { ObThread } from './ob-thread.js';
+import type { BuiltinBehaviourIds, ObThread } from './ob-thread.js';
+import { memberGet, memberSet, objectGenericGetAttr, objectGenericSetAttr, typeGetAttro, typeSetAttro } from './generic-attr.js';
+import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strEq, strCompare, strFromJs, strHash, strReprJs } from './str.js';
 import { strLength } from './str-read.js';
-import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
+import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { StaticTypeSpec } from './type-object.js';
 
@@ -66,8 +70,10 @@ export interface ObBox {
 export interface BuiltinTypes {
   /** Spec of each static type; `base` holds a StaticType index (+1), resolved when created. */
   readonly specs: readonly (Omit<StaticTypeSpec, 'base'> & { readonly baseIndex: number })[];
-  /** The metatype's behaviours. */
-  readonly typeDealloc: number;
+  /** The behaviours of heap types (the metatype's instances). */
+  readonly heapType: { readonly dealloc: number; readonly traverse: number; readonly clear: number };
+  /** Behaviour ids this layer's code names. */
+  readonly ids: BuiltinBehaviourIds;
 }
 
 /** A str result from JavaScript text (0 with the exception when `text` is null). */
@@ -123,6 +129,13 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const seqIterDealloc = registry.add('dealloc', 'objects/seq-iter', (_rc, op) => listIterDealloc(ob(), op));
   const seqIterTraverse = registry.add('traverse', 'objects/seq-iter', listIterTraverse);
   const plainDealloc = registry.add('dealloc', 'objects/plain', (rc, op) => freeObject(rc, op));
+  const instanceDeallocId = registry.add('dealloc', 'objects/instance', (_rc, op) => instanceDealloc(ob(), op));
+  const instanceTraverseId = registry.add('traverse', 'objects/instance', instanceTraverse);
+  const instanceClearId = registry.add('clear', 'objects/instance', instanceClear);
+  const heapTypeDeallocId = registry.add('dealloc', 'objects/heap-type', (_rc, op) => heapTypeDealloc(ob(), op));
+  const heapTypeTraverseId = registry.add('traverse', 'objects/heap-type', heapTypeTraverse);
+  const heapTypeClearId = registry.add('clear', 'objects/heap-type', (_rc, op) => heapTypeClear(ob(), op));
+  const memberDeallocId = registry.add('dealloc', 'objects/member', (_rc, op) => memberDealloc(ob(), op));
   const dictDeallocId = registry.add('dealloc', 'objects/dict', (_rc, op) => dictDealloc(ob(), op));
   const dictTraverseId = registry.add('traverse', 'objects/dict', dictTraverse);
   const dictClearId = registry.add('clear', 'objects/dict', (_rc, op) => dictTpClear(ob(), op));
@@ -133,6 +146,14 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   });
 
   // --- slots ---------------------------------------------------------------------------
+  const objectGetattro = slots.add('getattro', 'object', objectGenericGetAttr);
+  const objectSetattro = slots.add('setattro', 'object', objectGenericSetAttr);
+  const typeGetattroId = slots.add('getattro', 'type', typeGetAttro);
+  const typeSetattroId = slots.add('setattro', 'type', typeSetAttro);
+  const typeRepr = slots.add('repr', 'type', (t, op) => strFromJs(t, `<class '${typeName(t, op)}'>`));
+  const memberGetId = slots.add('descrGet', 'member_descriptor', memberGet);
+  const memberSetId = slots.add('descrSet', 'member_descriptor', memberSet);
+  const memberRepr = slots.add('repr', 'member_descriptor', (t, op) => strFromJs(t, `<member '${memberName(t, op)}' of '${typeName(t, t.u32[(op + MEMBER_TYPE_OFFSET) >>> 2]!)}' objects>`));
   const objectRepr = slots.add('repr', 'object', (t, op) => strFromJs(t, `<${typeNameOf(t, op)} object at ${formatAddress(op)}>`));
   // `_Py_HashPointer`: the address rotated by 4 bits (its low bits are always 0).
   const objectHashId = slots.add('hash', 'object', (_t, op) => {
@@ -230,10 +251,10 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
   const gcVar = (itemSize: number, basicSize: number, extra: number) => ({ basicSize, itemSize, flags: TYPE_FLAG_HAVE_GC | extra });
-  const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare };
+  const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare, getattro: objectGetattro, setattro: objectSetattro };
   const exception = (name: string, baseIndex: number) => ({ name, baseIndex, basicSize: 20, flags: TPFLAGS_BASE_EXC_SUBCLASS, dealloc: plainDealloc, slots: { repr: exceptionRepr } });
   const specs = [
-    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0 }, // the metatype: created apart
+    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr } }, // the metatype: created apart
     { name: 'object', baseIndex: NONE, basicSize: 20, dealloc: plainDealloc, slots: objectSlots },
     { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
@@ -295,9 +316,14 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     exception('SystemError', StaticType.Exception + 1),
     exception('RecursionError', StaticType.RuntimeError + 1),
     exception('NotImplementedError', StaticType.RuntimeError + 1),
+    { name: 'member_descriptor', baseIndex: StaticType.Object + 1, basicSize: MEMBER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: memberDeallocId, slots: { descrGet: memberGetId, descrSet: memberSetId, repr: memberRepr } },
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
-  return { specs, typeDealloc: plainDealloc };
+  return {
+    specs,
+    heapType: { dealloc: heapTypeDeallocId, traverse: heapTypeTraverseId, clear: heapTypeClearId },
+    ids: { instanceDealloc: instanceDeallocId, instanceTraverse: instanceTraverseId, instanceClear: instanceClearId },
+  };
 }
 
 /** `Py_NewRef(op)`. */

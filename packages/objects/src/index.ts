@@ -38,6 +38,7 @@ export {
   SLOT_INDEX,
   SLOT_KINDS,
   type AssSubscriptFn,
+  type BuiltinBehaviourIds,
   type CallFn,
   type DescrGetFn,
   type DescrSetFn,
@@ -148,5 +149,9 @@ export {
   listSort,
 } from './list.js';
 export { SlotRegistry } from './slot-registry.js';
+export { typeModified } from './type-version.js';
+export { typeLookupRef } from './method-cache.js';
+export { setTypeHooks, typeGenericAlloc, typeNew, type TypeHooks } from './heap-type.js';
+export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
 export { typeBase, typeMro, typeVersionTag, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';

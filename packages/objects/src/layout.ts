@@ -108,7 +108,8 @@ export const StaticType = {
   SystemError: 34,
   RecursionError: 35,
   NotImplementedError: 36,
-  Count: 37,
+  MemberDescriptor: 37,
+  Count: 38,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -352,3 +353,17 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const DICTITER_SIZE = OBJECT_HEADER_SIZE + 16;
 /** @internal */ export const DICTVIEW_DICT_OFFSET = OBJECT_HEADER_SIZE;
 /** @internal */ export const DICTVIEW_SIZE = OBJECT_HEADER_SIZE + 4;
+
+// ---------------------------------------------------------------------------
+// Member descriptor (`PyMemberDescrObject`): an instance slot declared by
+// `__slots__`, a reference at a fixed offset of the instance.
+//
+//  20   u32    d_type     creator: the owning type (borrowed: the type's dict holds the descriptor)
+//  24   u32    d_name     creator: str (strong)
+//  28   u32    offset     creator: byte offset of the slot in the instance
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const MEMBER_TYPE_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const MEMBER_NAME_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const MEMBER_SLOT_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const MEMBER_SIZE = OBJECT_HEADER_SIZE + 12;

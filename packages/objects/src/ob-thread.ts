@@ -117,6 +117,13 @@ export const SLOT_INDEX: { readonly [K in SlotKind]: number } = Object.fromEntri
 /** The behaviours of every slot kind by id (index 0: none). @public */
 export type SlotTables = { readonly [K in SlotKind]: readonly (SlotShapes[K] | null)[] };
 
+/** Behaviour ids of the refcount registry that the object layer's own code names (heap types' instances). @public */
+export interface BuiltinBehaviourIds {
+  readonly instanceDealloc: number;
+  readonly instanceTraverse: number;
+  readonly instanceClear: number;
+}
+
 /**
  * The thread's exception state (`PyThreadState.current_exception`): the
  * exception's type and, until `@ft/objects` (II) gives exceptions their
@@ -155,14 +162,15 @@ export class ObThread {
   /** `u32` index of the state's small-int table: the int `v` (-5 … 256) is at `u32[smallIntsIndex + v + 5]`. */ declare readonly smallIntsIndex: number;
   /** The delayed-free callbacks of `@ft/obmalloc` (`_PyMem_FreeDelayed`), registered in the thread's QSBR registry. */ declare readonly freeIds: DelayedFreeIds;
   /** The thread's allocator domains (`PyMem_*`). */ declare readonly domains: AllocatorDomains;
+  /** Behaviour ids this layer's code names. */ declare readonly builtinIds: BuiltinBehaviourIds;
   /** The current exception. */ readonly error: ErrorState = { type: 0, value: 0, message: '' };
   /** How deep `repr` of containers is nested, and which containers are being printed (`Py_ReprEnter`). */ readonly reprStack: number[] = [];
 
   /** @internal */
-  constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds) {
+  constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {
     const heap = rc.heap;
     if (rc.domains === null) throw new TypeError('ObThread: the thread has no allocator domains (rcThreadInit option domains)');
-    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, rc, gc, qsbr, state, slots, freeIds, domains: rc.domains });
+    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, rc, gc, qsbr, state, slots, freeIds, builtinIds, domains: rc.domains });
     this.bindRuntime();
   }
 

@@ -18,7 +18,7 @@ import type { GcHooks, GcThread } from '@ft/gc';
 import { MI_HEAP_MEM, miHeapZalloc } from '@ft/mimalloc';
 import type { DelayedFreeIds } from '@ft/obmalloc';
 import type { QsbrThread } from '@ft/qsbr';
-import { createMetatype, initStaticObject, TYPE_DEALLOC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { createMetatype, initStaticObject, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { registerBuiltinTypes, type BuiltinTypes, type ObBox } from './builtin-types.js';
 import {
   LONG_DIGITS_OFFSET,
@@ -55,14 +55,14 @@ import {
   STR_KIND_OFFSET,
   StaticType,
   TP_BASE_OFFSET,
+  TPFLAGS_TYPE_SUBCLASS,
   TP_SLOTS_OFFSET,
-  TP_SLOTS_MAX,
   TUPLE_HASH_OFFSET,
   TUPLE_ITEMS_OFFSET,
   TYPE_BASE_VERSION_TAG,
   TYPE_OBJECT_SIZE,
 } from './layout.js';
-import { ObThread } from './ob-thread.js';
+import { ObThread, SLOT_INDEX, SLOT_KINDS } from './ob-thread.js';
 import { SlotRegistry } from './slot-registry.js';
 import { tupleMaybeUntrack } from './tuple.js';
 import { typeName } from './subtype.js';
@@ -133,14 +133,15 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[(state + OS_NEXT_HEAP_VERSION_OFFSET) >>> 2] = TYPE_BASE_VERSION_TAG;
   u32[(state + OS_METHOD_CACHE_OFFSET) >>> 2] = cache;
 
-  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds);
+  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, registration.builtins.ids);
   registration.box.t = t;
   registration.slots.seal();
   const typesIndex = (state + OS_STATIC_TYPES_OFFSET) >>> 2;
 
   // The types, each after its base (bool after int).
   const specs = registration.builtins.specs;
-  const metatype = createMetatype(rc, { basicSize: TYPE_OBJECT_SIZE, dealloc: TYPE_DEALLOC });
+  const heapType = registration.builtins.heapType;
+  const metatype = createMetatype(rc, { basicSize: TYPE_OBJECT_SIZE, dealloc: heapType.dealloc, traverse: heapType.traverse, clear: heapType.clear, flags: TPFLAGS_TYPE_SUBCLASS });
   u32[typesIndex + StaticType.Type] = metatype;
   const order: number[] = [];
   const placed = new Set<number>([StaticType.Type]);
@@ -160,7 +161,11 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   // `type`'s base is object; it inherits object's slots.
   const object = u32[typesIndex + StaticType.Object]!;
   u32[(metatype + TP_BASE_OFFSET) >>> 2] = object;
-  for (let k = 0; k < TP_SLOTS_MAX; k++) u32[((metatype + TP_SLOTS_OFFSET) >>> 2) + k] = u32[((object + TP_SLOTS_OFFSET) >>> 2) + k]!;
+  const own = specs[StaticType.Type]!.slots ?? {};
+  for (const kind of SLOT_KINDS) {
+    const k = SLOT_INDEX[kind];
+    u32[((metatype + TP_SLOTS_OFFSET) >>> 2) + k] = own[kind] ?? u32[((object + TP_SLOTS_OFFSET) >>> 2) + k]!;
+  }
   t.bindRuntime();
 
   // The singletons.
@@ -207,7 +212,7 @@ export function objectsThreadInit(registration: ObjectsRegistration, rc: RcThrea
   const expected = u32[(state + OS_FINGERPRINT_OFFSET) >>> 2];
   const actual = registration.slots.fingerprint();
   if (expected !== actual) throw new TypeError(`objectsThreadInit: this thread's slot registry (fingerprint ${actual}) differs from the runtime's (${expected}); register the same slots in the same order on every thread`);
-  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds);
+  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, registration.builtins.ids);
   registration.box.t = t;
   registration.slots.seal();
   return t;

@@ -18,6 +18,7 @@ import {
   OS_NEXT_STATIC_VERSION_OFFSET,
   TP_BASE_OFFSET,
   TP_BASES_OFFSET,
+  TP_DICT_OFFSET,
   TP_FLAGS2_OFFSET,
   TP_MRO_OFFSET,
   TP_NAME_OFFSET,
@@ -28,6 +29,7 @@ import {
   TUPLE_ITEMS_OFFSET,
 } from './layout.js';
 import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind } from './ob-thread.js';
+import { dictNew } from './dict.js';
 import { strFromJs } from './str.js';
 import { tupleFromArray, tupleSize } from './tuple.js';
 
@@ -106,7 +108,13 @@ export function finishStaticType(t: ObThread, type: number, name: string): boole
     gcUntrack(t.rc, tuple);
     immortalize(t.rc, tuple);
   }
+  // The type's own dict, immortal as the type (its contents change under the type lock).
+  const dict = dictNew(t);
+  if (dict === 0) return false;
+  gcUntrack(t.rc, dict);
+  immortalize(t.rc, dict);
   // SAFETY: not published yet (the runtime is being built).
+  u32[(type + TP_DICT_OFFSET) >>> 2] = dict;
   u32[(type + TP_NAME_OFFSET) >>> 2] = nameStr;
   u32[(type + TP_BASES_OFFSET) >>> 2] = bases;
   Atomics.store(u32, (type + TP_MRO_OFFSET) >>> 2, mro);

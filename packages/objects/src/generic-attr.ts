@@ -1,0 +1,282 @@
+/**
+ * Attribute access (`PyObject_GenericGetAttr`, `PyObject_GenericSetAttr`,
+ * `type_getattro`, `type_setattro`, `object_set_class`): descriptors found
+ * along the type's MRO through the method cache, then the instance's
+ * `__dict__`. A data descriptor (one with `__set__`) wins over the instance
+ * dict; a non-data descriptor loses to it.
+ *
+ * Thread safety is the containers' own: the instance dict's lock-free
+ * lookups and locked stores, the method cache's protocol, and a type's
+ * attribute stores made under the type lock together with the version
+ * invalidation, so a cache hit never returns an attribute that was
+ * replaced before the hit began.
+ */
+
+import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
+import { decref, incref, xGetRef, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
+import { typeSlot } from './abstract.js';
+import { dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSnapshot } from './dict.js';
+import { errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
+import { memberName } from './heap-type.js';
+import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
+import { typeLookupRef } from './method-cache.js';
+import type { ObThread } from './ob-thread.js';
+import { strToJs } from './str-read.js';
+import { typeName, typeNameOf } from './subtype.js';
+import { typeModifiedLocked } from './type-version.js';
+
+/** The instance's `__dict__` slot address, or 0 when its type gives it none (`_PyObject_ComputedDictPointer`). */
+function dictSlot(t: ObThread, op: number): number {
+  const offset = t.u32[(t.u32[(op + OB_TYPE_OFFSET) >>> 2]! + TP_DICTOFFSET_OFFSET) >>> 2]!;
+  return offset === 0 ? 0 : op + offset;
+}
+
+/**
+ * The instance's `__dict__`, created on first need (`_PyObject_GetDictPtr`
+ * + lazy creation): a borrowed reference, or 0 (no slot, or MemoryError).
+ * The creating store is a compare-and-swap, so two threads creating it at
+ * once agree on one dict.
+ */
+function instanceDict(t: ObThread, op: number, create: boolean): number {
+  const slot = dictSlot(t, op);
+  if (slot === 0) return 0;
+  const current = Atomics.load(t.u32, slot >>> 2); // CPython: acquire (_PyObject_GetManagedDict)
+  if (current !== 0 || !create) return current;
+  const fresh = dictNew(t);
+  if (fresh === 0) return 0;
+  const seen = Atomics.compareExchange(t.u32, slot >>> 2, 0, fresh);
+  if (seen === 0) return fresh;
+  decref(t.rc, fresh);
+  return seen;
+}
+
+/** Whether `descr`'s type has `__set__` (a data descriptor). */
+function isDataDescriptor(t: ObThread, descr: number): boolean {
+  return typeSlot(t, t.u32[(descr + OB_TYPE_OFFSET) >>> 2]!, 'descrSet') !== null;
+}
+
+/**
+ * `PyObject_GenericGetAttr(obj, name)`: a new reference, or 0 with
+ * AttributeError ("'A' object has no attribute 'x'") or what a descriptor
+ * raised.
+ * @public
+ */
+export function objectGenericGetAttr(t: ObThread, obj: number, name: number): number {
+  const type = t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!;
+  const descr = typeLookupRef(t, type, name);
+  if (descr !== 0) {
+    const get = typeSlot(t, t.u32[(descr + OB_TYPE_OFFSET) >>> 2]!, 'descrGet');
+    if (get !== null && isDataDescriptor(t, descr)) {
+      const r = get(t, descr, obj, type);
+      decref(t.rc, descr);
+      return r;
+    }
+  }
+  const dict = instanceDict(t, obj, false);
+  if (dict !== 0) {
+    incref(t.rc, dict); // another thread may replace the instance's __dict__ meanwhile
+    const value = dictGetItemRef(t, dict, name);
+    decref(t.rc, dict);
+    if (value !== 0 || t.error.type !== 0) {
+      if (descr !== 0) decref(t.rc, descr);
+      return value;
+    }
+  }
+  if (descr !== 0) {
+    const get = typeSlot(t, t.u32[(descr + OB_TYPE_OFFSET) >>> 2]!, 'descrGet');
+    if (get !== null) {
+      const r = get(t, descr, obj, type);
+      decref(t.rc, descr);
+      return r;
+    }
+    return descr;
+  }
+  return errRaise(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${strToJs(t, name)}'`);
+}
+
+/**
+ * `PyObject_GenericSetAttr(obj, name, value)` (`value` 0 deletes): 0, or
+ * -1 with AttributeError (no such attribute; "… and no __dict__ for
+ * setting new attributes") or what a descriptor raised.
+ * @public
+ */
+export function objectGenericSetAttr(t: ObThread, obj: number, name: number, value: number): number {
+  const type = t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!;
+  const descr = typeLookupRef(t, type, name);
+  if (descr !== 0) {
+    const set = typeSlot(t, t.u32[(descr + OB_TYPE_OFFSET) >>> 2]!, 'descrSet');
+    if (set !== null) {
+      const r = set(t, descr, obj, value);
+      decref(t.rc, descr);
+      return r;
+    }
+    decref(t.rc, descr);
+  }
+  const dict = instanceDict(t, obj, value !== 0);
+  if (dict === 0) {
+    if (t.error.type !== 0) return -1;
+    const attr = strToJs(t, name);
+    if (value === 0 || descr !== 0) return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}'`);
+    return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}' and no __dict__ for setting new attributes`);
+  }
+  if (value !== 0) return dictSetItem(t, dict, name, value);
+  if (dictDelItem(t, dict, name) === 0) return 0;
+  if (errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
+    return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${strToJs(t, name)}'`);
+  }
+  return -1;
+}
+
+/**
+ * `type_getattro(type, name)`: a data descriptor of the metatype first,
+ * then the attribute along the type's own MRO (a descriptor there gets
+ * `__get__(None, type)`), then the metatype's other attributes; 0 with
+ * AttributeError ("type object 'A' has no attribute 'x'").
+ * @public
+ */
+export function typeGetAttro(t: ObThread, type: number, name: number): number {
+  const metatype = t.u32[(type + OB_TYPE_OFFSET) >>> 2]!;
+  const metaAttr = typeLookupRef(t, metatype, name);
+  if (metaAttr !== 0) {
+    const get = typeSlot(t, t.u32[(metaAttr + OB_TYPE_OFFSET) >>> 2]!, 'descrGet');
+    if (get !== null && isDataDescriptor(t, metaAttr)) {
+      const r = get(t, metaAttr, type, metatype);
+      decref(t.rc, metaAttr);
+      return r;
+    }
+  }
+  const attr = typeLookupRef(t, type, name);
+  if (attr !== 0) {
+    if (metaAttr !== 0) decref(t.rc, metaAttr);
+    const get = typeSlot(t, t.u32[(attr + OB_TYPE_OFFSET) >>> 2]!, 'descrGet');
+    if (get !== null) {
+      const r = get(t, attr, 0, type);
+      decref(t.rc, attr);
+      return r;
+    }
+    return attr;
+  }
+  if (metaAttr !== 0) {
+    const get = typeSlot(t, t.u32[(metaAttr + OB_TYPE_OFFSET) >>> 2]!, 'descrGet');
+    if (get !== null) {
+      const r = get(t, metaAttr, type, metatype);
+      decref(t.rc, metaAttr);
+      return r;
+    }
+    return metaAttr;
+  }
+  return errRaise(t, StaticType.AttributeError, `type object '${typeName(t, type)}' has no attribute '${strToJs(t, name)}'`);
+}
+
+/**
+ * `type_setattro(type, name, value)`: stores into the type's dict under
+ * the type lock and the dict's, and invalidates the version of the type
+ * and its subclasses in the same step; 0, or -1 with TypeError ("cannot
+ * set 'x' attribute of immutable type 'int'") or AttributeError (deleting
+ * a missing attribute).
+ * @public
+ */
+export function typeSetAttro(t: ObThread, type: number, name: number, value: number): number {
+  if ((t.u16[(type + TP_FLAGS2_OFFSET) >>> 1]! & TYPE2_IMMUTABLE) !== 0) {
+    return errRaiseInt(t, StaticType.TypeError, `cannot set '${strToJs(t, name)}' attribute of immutable type '${typeName(t, type)}'`);
+  }
+  const dict = t.u32[(type + TP_DICT_OFFSET) >>> 2]!;
+  // `BEGIN_TYPE_DICT_LOCK`: the type lock and the dict's, then the store, then the invalidation.
+  criticalSectionBegin(t.heap, t.state + OS_TYPE_LOCK_OFFSET);
+  let r: number;
+  if (value !== 0) {
+    r = dictSetItem(t, dict, name, value);
+  } else {
+    r = dictDelItem(t, dict, name);
+    if (r < 0 && errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
+      r = errRaiseInt(t, StaticType.AttributeError, `type object '${typeName(t, type)}' has no attribute '${strToJs(t, name)}'`);
+    }
+  }
+  if (r === 0) typeModifiedLocked(t, type);
+  criticalSectionEnd(t.heap);
+  return r;
+}
+
+/**
+ * `object_set_class` (`obj.__class__ = newType`): both types must be
+ * mutable (heap) types with the same instance layout; 0, or -1 with
+ * CPython's TypeError. The type word is swapped atomically; the new type
+ * gains a reference, the old one loses it.
+ * @public
+ */
+export function objectSetClass(t: ObThread, obj: number, newType: number): number {
+  const u32 = t.u32;
+  const oldType = Atomics.load(u32, (obj + OB_TYPE_OFFSET) >>> 2);
+  const heap = (x: number): boolean => (u32[(x + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) !== 0;
+  if (!heap(newType) || !heap(oldType)) return errRaiseInt(t, StaticType.TypeError, '__class__ assignment only supported for mutable types or ModuleType subclasses');
+  const same = (off: number): boolean => u32[(newType + off) >>> 2] === u32[(oldType + off) >>> 2];
+  const gcSame = ((u32[(newType + TP_FLAGS_OFFSET) >>> 2]! ^ u32[(oldType + TP_FLAGS_OFFSET) >>> 2]!) & TYPE_FLAG_HAVE_GC) === 0;
+  if (!same(TP_BASICSIZE_OFFSET) || !same(TP_ITEMSIZE_OFFSET) || !same(TP_DICTOFFSET_OFFSET) || !gcSame || !sameSlotLayout(t, newType, oldType)) {
+    return errRaiseInt(t, StaticType.TypeError, `__class__ assignment: '${typeName(t, newType)}' object layout differs from '${typeName(t, oldType)}'`);
+  }
+  incref(t.rc, newType);
+  const previous = Atomics.exchange(u32, (obj + OB_TYPE_OFFSET) >>> 2, newType);
+  decref(t.rc, previous);
+  return 0;
+}
+
+/**
+ * `same_slots_added`: the member slots along each type's chain of heap
+ * types, by offset, must have the same names (with equal sizes and dict
+ * offsets, that makes the layouts the same).
+ */
+function sameSlotLayout(t: ObThread, a: number, b: number): boolean {
+  const names = (type: number): string[] => {
+    const out: string[] = [];
+    const u32 = t.u32;
+    for (let x = type; (u32[(x + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) !== 0; x = u32[(x + TP_BASE_OFFSET) >>> 2]!) {
+      const members = dictSnapshot(t, u32[(x + TP_DICT_OFFSET) >>> 2]!, 1) ?? [];
+      for (const m of members) {
+        if (u32[(m + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.MemberDescriptor] && u32[(m + MEMBER_TYPE_OFFSET) >>> 2] === x) {
+          out.push(`${u32[(m + MEMBER_SLOT_OFFSET) >>> 2]}:${memberName(t, m)}`);
+        }
+        decref(t.rc, m);
+      }
+    }
+    return out.sort();
+  };
+  return names(a).join() === names(b).join();
+}
+
+/** `PyObject_GetAttr(obj, name)`: through the type's `getattro` slot. @public */
+export function objectGetAttr(t: ObThread, obj: number, name: number): number {
+  const getattro = typeSlot(t, t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!, 'getattro');
+  if (getattro === null) return errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '${strToJs(t, name)}'`);
+  return getattro(t, obj, name);
+}
+
+/** `PyObject_SetAttr(obj, name, value)` (`value` 0 deletes): through the type's `setattro` slot. @public */
+export function objectSetAttr(t: ObThread, obj: number, name: number, value: number): number {
+  const setattro = typeSlot(t, t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!, 'setattro');
+  if (setattro === null) {
+    return errRaiseInt(t, StaticType.TypeError, `'${typeNameOf(t, obj)}' object has no attributes (${value === 0 ? 'del' : 'assign to'} .${strToJs(t, name)})`);
+  }
+  return setattro(t, obj, name, value);
+}
+
+/** A member descriptor's `__get__` (`member_get`): the slot's object, or AttributeError when unset. @internal */
+export function memberGet(t: ObThread, member: number, obj: number, _type: number): number {
+  if (obj === 0) {
+    incref(t.rc, member);
+    return member;
+  }
+  // `_Py_XGetRef`: a concurrent store may release the old object: try-incref and re-check the slot.
+  const value = xGetRef(t.rc, obj + t.u32[(member + MEMBER_SLOT_OFFSET) >>> 2]!);
+  if (value === 0) return errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '${memberName(t, member)}'`);
+  return value;
+}
+
+/** A member descriptor's `__set__` / `__delete__` (`member_set`): the old object released after the swap. @internal */
+export function memberSet(t: ObThread, member: number, obj: number, value: number): number {
+  const at = (obj + t.u32[(member + MEMBER_SLOT_OFFSET) >>> 2]!) >>> 2;
+  if (value !== 0) incref(t.rc, value);
+  const old = Atomics.exchange(t.u32, at, value);
+  if (value === 0 && old === 0) return errRaiseInt(t, StaticType.AttributeError, memberName(t, member));
+  if (old !== 0) decref(t.rc, old);
+  return 0;
+}
