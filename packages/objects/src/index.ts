@@ -155,3 +155,4 @@ export { setTypeHooks, typeGenericAlloc, typeNew, type TypeHooks } from './heap-
 export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
 export { typeBase, typeMro, typeVersionTag, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
+export { createObjectsRuntime, joinObjectsRuntime, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';

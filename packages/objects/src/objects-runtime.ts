@@ -1,0 +1,153 @@
+/**
+ * A whole runtime for the object layer in one call, for users who want
+ * shared Python objects from JavaScript without the interpreter (and for
+ * this package's tests): one heap, the world, QSBR, the allocator domains,
+ * reference counting, the collector and the objects, built in the order
+ * objects-lifecycle.ts prescribes. {@link createObjectsRuntime} builds it
+ * on one thread; {@link joinObjectsRuntime} attaches another (a worker)
+ * from `runtime.handle`, which crosses `postMessage` / `workerData`.
+ */
+
+import { attach, detach, groupCreate, participantCreate, participantDelete, SharedHeap, type Participant, type SharedHeapHandle } from '@ft/atomics';
+import { gcCreate, gcThreadExit, gcThreadInit, type GcThread } from '@ft/gc';
+import { miCreate, miThreadExit, miThreadInit } from '@ft/mimalloc';
+import { createAllocatorDomains, registerDelayedFree } from '@ft/obmalloc';
+import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
+import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
+import type { ObThread } from './ob-thread.js';
+import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lifecycle.js';
+
+/** What a worker needs to join: addresses and the heap's handle (structured-clonable). @public */
+export interface ObjectsRuntimeHandle {
+  heap: SharedHeapHandle;
+  mi: number;
+  group: number;
+  gc: number;
+  qsbr: number;
+  rc: number;
+  objects: number;
+  allocator: 'mimalloc' | 'mimalloc_debug';
+}
+
+/** A thread's view of an objects runtime. @public */
+export interface ObjectsRuntime {
+  /** The shared heap. */
+  readonly heap: SharedHeap;
+  /** The thread's context for the object functions (`listAppend(rt.t, …)`). */
+  readonly t: ObThread;
+  /** The thread's reference counting. */
+  readonly rc: RcThread;
+  /** The thread's collector (`gcCollect(rt.gt)`). */
+  readonly gt: GcThread;
+  /** The thread's QSBR slot: report quiescent states (`qsbrQuiescentState`) and process delayed frees (`processDelayed`) between batches of work. */
+  readonly qsbr: QsbrThread;
+  /** The thread's participant in the world. */
+  readonly participant: Participant;
+  /** What another thread joins with. */
+  readonly handle: ObjectsRuntimeHandle;
+  /** The creating thread: frees the whole heap. A joined thread: leaves the runtime (its objects stay). */
+  close(): void;
+}
+
+/** One thread's layers below the objects. */
+interface Layers {
+  heap: SharedHeap;
+  participant: Participant;
+  rc: RcThread;
+  gt: GcThread;
+  qsbr: QsbrThread;
+  freeIds: ReturnType<typeof registerDelayedFree>;
+  registration: ReturnType<typeof objectsRegister>;
+}
+
+/** The layers below the objects, for one thread, in the prescribed order; `h.rc` 0: this thread creates the refcount state. */
+function openLayers(heap: SharedHeap, h: Omit<ObjectsRuntimeHandle, 'heap' | 'objects'>): Layers & { rcState: number } {
+  const participant = participantCreate(heap, h.group);
+  attach(participant);
+  const behaviours = new BehaviourRegistry();
+  const registration = objectsRegister(behaviours);
+  const rcState = h.rc === 0 ? rcCreate(heap, behaviours) : h.rc;
+  const miThread = miThreadInit(heap, h.mi, null);
+  const domains = createAllocatorDomains(heap, h.allocator, { mi: miThread });
+  const freeCallbacks = new FreeCallbackRegistry();
+  const freeIds = registerDelayedFree(freeCallbacks, domains);
+  const qsbr = qsbrRegister(heap, h.qsbr, freeCallbacks);
+  qsbrAttach(qsbr);
+  const rc = rcThreadInit(heap, rcState, behaviours, { mi: miThread, participant, domains });
+  const gt = gcThreadInit(rc, h.gc, behaviours, registration.gcHooks, qsbr);
+  return { heap, participant, rc, gt, qsbr, freeIds, registration, rcState };
+}
+
+/** Options of {@link createObjectsRuntime}. @public */
+export interface ObjectsRuntimeOptions {
+  /** Bytes of the shared heap (default 64 MiB). */
+  readonly heapSize?: number;
+  /** The object allocator: plain mimalloc, or with the debug hooks (freed memory poisoned, guard bytes checked). */
+  readonly allocator?: 'mimalloc' | 'mimalloc_debug';
+}
+
+/**
+ * Creates a runtime and this thread's place in it.
+ * @example
+ * ```ts
+ * const rt = createObjectsRuntime();
+ * const d = dictNew(rt.t);
+ * // new Worker(url, { workerData: rt.handle }) — the worker calls joinObjectsRuntime(workerData)
+ * ```
+ * @public
+ */
+export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): ObjectsRuntime {
+  const heap = SharedHeap.create({ size: options.heapSize ?? 64 << 20 });
+  const group = groupCreate(heap);
+  const mi = miCreate(heap);
+  const gc = gcCreate(heap, group);
+  const qsbrState = qsbrCreate(heap);
+  const allocator = options.allocator ?? 'mimalloc';
+  const { participant, rc, gt, qsbr, freeIds, registration, rcState } = openLayers(heap, { mi, group, gc, qsbr: qsbrState, rc: 0, allocator });
+  const t = objectsCreate(registration, rc, gt, qsbr, freeIds);
+  const handle: ObjectsRuntimeHandle = { heap: heap.handle(), mi, group, gc, qsbr: qsbrState, rc: rcState, objects: t.state, allocator };
+  return {
+    heap,
+    t,
+    rc,
+    gt,
+    qsbr,
+    participant,
+    handle,
+    close() {
+      detach(participant);
+      participantDelete(participant);
+      heap.close();
+    },
+  };
+}
+
+/**
+ * Attaches the calling thread (a worker) to the runtime of `handle`.
+ * @throws TypeError when `handle` is not a runtime's handle.
+ * @public
+ */
+export function joinObjectsRuntime(handle: ObjectsRuntimeHandle): ObjectsRuntime {
+  const heap = SharedHeap.attach(handle.heap);
+  const layers = openLayers(heap, handle);
+  const t = objectsThreadInit(layers.registration, layers.rc, layers.gt, layers.qsbr, layers.freeIds, handle.objects);
+  return {
+    heap,
+    t,
+    rc: layers.rc,
+    gt: layers.gt,
+    qsbr: layers.qsbr,
+    participant: layers.participant,
+    handle,
+    close() {
+      // A thread state's deletion, in CPython's order (the collector's count, the merge queue, QSBR, the heaps).
+      gcThreadExit(layers.gt);
+      rcThreadExit(layers.rc);
+      qsbrUnregister(layers.qsbr);
+      miThreadExit(layers.rc.mi!);
+      detach(layers.participant);
+      participantDelete(layers.participant);
+      heap.close();
+    },
+  };
+}
