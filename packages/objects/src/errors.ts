@@ -53,8 +53,11 @@ export function errExceptionMatches(t: ObThread, type: number): boolean {
 
 /** What {@link errFetch} hands back. @public */
 export interface FetchedError {
+  /** Address of the exception's type. */
   readonly type: number;
+  /** The exception instance, when one exists (0 otherwise). */
   readonly value: number;
+  /** Its message. */
   readonly message: string;
 }
 

@@ -64,24 +64,43 @@ export type ItemFn = (t: ObThread, op: number, index: number) => number;
  * @public
  */
 export interface SlotShapes {
+  /** `tp_repr`: `repr(op)`. */
   repr: UnaryFn;
+  /** `tp_str`: `str(op)`. */
   str: UnaryFn;
+  /** `tp_hash`: `hash(op)`. */
   hash: HashFn;
+  /** `tp_richcompare`: `a < b` and the rest. */
   richcompare: RichCompareFn;
+  /** `tp_getattro`: `op.name`. */
   getattro: GetAttroFn;
+  /** `tp_setattro`: `op.name = value`, `del op.name`. */
   setattro: SetAttroFn;
+  /** `tp_iter`: `iter(op)`. */
   iter: UnaryFn;
+  /** `tp_iternext`: `next(it)`. */
   iternext: UnaryFn;
+  /** `tp_call`: `op(*args, **kwargs)`. */
   call: CallFn;
+  /** `tp_descr_get`: `__get__`. */
   descrGet: DescrGetFn;
+  /** `tp_descr_set`: `__set__` / `__delete__`. */
   descrSet: DescrSetFn;
+  /** `tp_init`: `__init__`. */
   init: InitFn;
+  /** `tp_new`: `__new__`. */
   new: NewFn;
+  /** `mp_length` / `sq_length`: `len(op)`. */
   length: LengthFn;
+  /** `mp_subscript`: `op[key]`. */
   subscript: SubscriptFn;
+  /** `mp_ass_subscript`: `op[key] = value`, `del op[key]`. */
   assSubscript: AssSubscriptFn;
+  /** `sq_contains`: `key in op`. */
   contains: PredicateFn;
+  /** `nb_bool`: `bool(op)`. */
   bool: UnaryFn;
+  /** `sq_item`: `op[i]` for an int index. */
   item: ItemFn;
 }
 
@@ -119,8 +138,11 @@ export type SlotTables = { readonly [K in SlotKind]: readonly (SlotShapes[K] | n
 
 /** Behaviour ids of the refcount registry that the object layer's own code names (heap types' instances). @public */
 export interface BuiltinBehaviourIds {
+  /** `subtype_dealloc`: instances of heap types. */
   readonly instanceDealloc: number;
+  /** `subtype_traverse`. */
   readonly instanceTraverse: number;
+  /** `subtype_clear`. */
   readonly instanceClear: number;
 }
 
@@ -131,9 +153,11 @@ export interface BuiltinBehaviourIds {
  * @public
  */
 export interface ErrorState {
+  /** Address of the exception's type (0: none). */
   type: number;
   /** The exception instance when one exists (0 otherwise). */
   value: number;
+  /** The message `PyErr_SetString` received. */
   message: string;
 }
 
@@ -152,10 +176,10 @@ export class ObThread {
   /** The thread's QSBR slot (delayed frees of replaced item arrays and key tables). */ declare readonly qsbr: QsbrThread;
   /** Address of the runtime's objects state. */ declare readonly state: number;
   /** The slot behaviours by id. */ declare readonly slots: SlotTables;
-  /** Static types by {@link StaticType} index (copied from the state: they never change). */ declare readonly types: Uint32Array;
+  /** Static types by `StaticType` index (copied from the state: they never change). */ declare readonly types: Uint32Array;
   /** `None`, `True`, `False`. */ declare readonly none: number;
-  /** @see none */ declare readonly true: number;
-  /** @see none */ declare readonly false: number;
+  /** `True`. */ declare readonly true: number;
+  /** `False`. */ declare readonly false: number;
   /** `NotImplemented`. */ declare readonly notImplemented: number;
   /** `()`. */ declare readonly emptyTuple: number;
   /** `''`. */ declare readonly emptyStr: number;

@@ -74,8 +74,20 @@ export interface ObjectsRegistration {
   readonly slots: SlotRegistry;
   /** The hooks to give `gcThreadInit`: tuple untracking and type names. */
   readonly gcHooks: GcHooks;
-  /** @internal */ readonly box: ObBox;
-  /** @internal */ readonly builtins: BuiltinTypes;
+}
+
+/** What a registration keeps for the thread's join: the box its behaviours read their context from, the builtin specs. */
+interface RegistrationState {
+  readonly box: ObBox;
+  readonly builtins: BuiltinTypes;
+}
+
+const registrations = new WeakMap<ObjectsRegistration, RegistrationState>();
+
+function stateOf(registration: ObjectsRegistration): RegistrationState {
+  const state = registrations.get(registration);
+  if (state === undefined) throw new TypeError('objects: the registration must come from objectsRegister on this thread');
+  return state;
 }
 
 /**
@@ -92,7 +104,9 @@ export function objectsRegister(behaviours: BehaviourRegistry): ObjectsRegistrat
     maybeUntrack: (rc: RcThread, op: number) => box.t !== null && tupleMaybeUntrack(rc, box.t.types[StaticType.Tuple]!, op),
     typeName: (_rc: RcThread, type: number) => (box.t === null ? 'object' : typeName(box.t, type)),
   };
-  return { slots, gcHooks, box, builtins };
+  const registration: ObjectsRegistration = { slots, gcHooks };
+  registrations.set(registration, { box, builtins });
+  return registration;
 }
 
 /** An immortal object of `size` zeroed bytes outside the GC heaps (`_PyObject_HEAD_INIT` of a static). */
@@ -133,14 +147,15 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[(state + OS_NEXT_HEAP_VERSION_OFFSET) >>> 2] = TYPE_BASE_VERSION_TAG;
   u32[(state + OS_METHOD_CACHE_OFFSET) >>> 2] = cache;
 
-  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, registration.builtins.ids);
-  registration.box.t = t;
+  const { box, builtins } = stateOf(registration);
+  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, builtins.ids);
+  box.t = t;
   registration.slots.seal();
   const typesIndex = (state + OS_STATIC_TYPES_OFFSET) >>> 2;
 
   // The types, each after its base (bool after int).
-  const specs = registration.builtins.specs;
-  const heapType = registration.builtins.heapType;
+  const specs = builtins.specs;
+  const heapType = builtins.heapType;
   const metatype = createMetatype(rc, { basicSize: TYPE_OBJECT_SIZE, dealloc: heapType.dealloc, traverse: heapType.traverse, clear: heapType.clear, flags: TPFLAGS_TYPE_SUBCLASS });
   u32[typesIndex + StaticType.Type] = metatype;
   const order: number[] = [];
@@ -212,8 +227,9 @@ export function objectsThreadInit(registration: ObjectsRegistration, rc: RcThrea
   const expected = u32[(state + OS_FINGERPRINT_OFFSET) >>> 2];
   const actual = registration.slots.fingerprint();
   if (expected !== actual) throw new TypeError(`objectsThreadInit: this thread's slot registry (fingerprint ${actual}) differs from the runtime's (${expected}); register the same slots in the same order on every thread`);
-  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, registration.builtins.ids);
-  registration.box.t = t;
+  const { box, builtins } = stateOf(registration);
+  const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, builtins.ids);
+  box.t = t;
   registration.slots.seal();
   return t;
 }

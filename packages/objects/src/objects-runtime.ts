@@ -19,13 +19,21 @@ import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lif
 
 /** What a worker needs to join: addresses and the heap's handle (structured-clonable). @public */
 export interface ObjectsRuntimeHandle {
+  /** The shared heap's handle. */
   heap: SharedHeapHandle;
+  /** Address of the mimalloc state. */
   mi: number;
+  /** Address of the world group (the interpreter) the threads join. */
   group: number;
+  /** Address of the GC state. */
   gc: number;
+  /** Address of the QSBR state. */
   qsbr: number;
+  /** Address of the refcount state. */
   rc: number;
+  /** Address of the objects state. */
   objects: number;
+  /** The object allocator every thread uses. */
   allocator: 'mimalloc' | 'mimalloc_debug';
 }
 

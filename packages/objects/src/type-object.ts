@@ -47,9 +47,9 @@ export interface StaticTypeSpec {
   readonly flags?: number;
   /** Behaviour ids of the refcount registry. */
   readonly dealloc?: number;
-  /** @see dealloc */ readonly traverse?: number;
-  /** @see dealloc */ readonly clear?: number;
-  /** @see dealloc */ readonly finalize?: number;
+  /** Traverse behaviour id. */ readonly traverse?: number;
+  /** Clear behaviour id. */ readonly clear?: number;
+  /** Finalize behaviour id. */ readonly finalize?: number;
   /** Slot behaviour ids by kind (SlotRegistry); the empty ones are inherited. */
   readonly slots?: Partial<Record<SlotKind, number>>;
 }
