@@ -238,37 +238,49 @@ function lookupLocked(t: ObThread, op: number, key: number, hash: number): numbe
  * `dictkeys_generic_lookup_threadsafe`) in table `dk` of dict `op`: the
  * entry index, DKIX_EMPTY, DKIX_KEY_CHANGED (fall back to the lock) or
  * DKIX_ERROR.
+ *
+ * SAFETY: the indices, the entry count and the entries' keys and hashes are
+ * read plain, as hints (CPython reads them relaxed): the table's memory was
+ * filled before `ma_keys` published it and is not reused until QSBR says no
+ * reader holds it; each word is tear-free; entries are append-only within a
+ * table and a deleted entry's key becomes 0, never another key. So a key
+ * read from entry `ix` was that entry's key at some moment, and the caller
+ * validates the rest atomically: the value with try-incref + re-check of its
+ * slot, then `ma_keys` unchanged.
  */
 function lookupThreadsafe(t: ObThread, op: number, dk: number, key: number, hash: number): number {
   const u32 = t.u32;
-  const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
-  const entries = entriesOf(t, dk);
-  const strKey = t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
-  const nentries = Atomics.load(t.i32, (dk + DK_NENTRIES_OFFSET) >>> 2);
+  const u8 = t.u8;
+  const mask = (1 << u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
+  const width = u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
+  const indices = dk + DK_INDICES_OFFSET;
+  const entries = indices + ((mask + 1) << width);
+  const strKey = u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+  const nentries = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
   let perturb = hash >>> 0;
   let i = perturb & mask;
   for (;;) {
-    const ix = getIndex(t, dk, i);
+    const ix = width === 0 ? (u8[indices + i]! << 24) >> 24 : width === 1 ? (t.u16[(indices >>> 1) + i]! << 16) >> 16 : t.i32[(indices >>> 2) + i]!;
     if (ix === DKIX_EMPTY) return DKIX_EMPTY;
     if (ix >= 0) {
       // An index past the entries this reader can trust: the table is being filled; lock.
       if (ix >= nentries) return DKIX_KEY_CHANGED;
-      const e = entries + ix * ENTRY;
-      const start = Atomics.load(u32, (e + 4) >>> 2);
+      const e = (entries + ix * ENTRY) >>> 2;
+      const start = u32[e + 1]!;
       if (start === key) return ix;
-      if (start !== 0 && Atomics.load(t.i32, e >>> 2) === hash) {
+      if (start !== 0 && t.i32[e] === hash) {
         if (strKey && u32[(start + OB_REF_LOCAL_OFFSET) >>> 2] === IMMORTAL_REFCNT_LOCAL) {
           // An immortal str cannot be freed under us: compare without a reference.
           if (strCheckExact(t, start) && strEq(t, start, key)) return ix;
         } else {
-          if (!tryIncrefCompare(t.rc, e + 4, start)) return DKIX_KEY_CHANGED;
+          if (!tryIncrefCompare(t.rc, (e + 1) << 2, start)) return DKIX_KEY_CHANGED;
           let cmp: number;
           if (strKey && strCheckExact(t, start)) cmp = strEq(t, start, key) ? 1 : 0;
           else cmp = objectRichCompareBool(t, start, key, PY_EQ);
           decref(t.rc, start);
           if (cmp < 0) return DKIX_ERROR;
           // The comparison may have run code: the table and the entry must be the ones probed.
-          if (dictSeams.recheckKeys && (Atomics.load(u32, (op >>> 2) + KEYS) !== dk || Atomics.load(u32, (e + 4) >>> 2) !== start)) return DKIX_KEY_CHANGED;
+          if (dictSeams.recheckKeys && (Atomics.load(u32, (op >>> 2) + KEYS) !== dk || Atomics.load(u32, e + 1) !== start)) return DKIX_KEY_CHANGED;
           if (cmp > 0) return ix;
         }
       }
@@ -284,7 +296,8 @@ function lookupThreadsafe(t: ObThread, op: number, dk: number, key: number, hash
  * table through QSBR.
  */
 function ensureSharedOnRead(t: ObThread, op: number): void {
-  if (Atomics.load(t.u32, (op + OB_TID_OFFSET) >>> 2) === t.rc.tid || isShared(t, op)) return;
+  // SAFETY: the owner test reads ob_tid plain: only this thread writes its own tid there (biased-refcount.ts).
+  if (t.u32[(op + OB_TID_OFFSET) >>> 2] === t.rc.tid || isShared(t, op)) return;
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   if (!isShared(t, op)) Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, GC_BITS_SHARED);
   criticalSectionEnd(t.heap);
@@ -305,7 +318,7 @@ function getItemRefKnownHash(t: ObThread, op: number, key: number, hash: number)
     if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return 0;
   } else if (ix >= 0) {
     const slot = entriesOf(t, dk) + ix * ENTRY + 8;
-    const value = Atomics.load(u32, slot >>> 2);
+    const value = u32[slot >>> 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
     if (value !== 0 && tryIncrefCompare(t.rc, slot, value)) {
       if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
       decref(t.rc, value);

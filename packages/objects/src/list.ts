@@ -214,15 +214,17 @@ export function listSize(t: ObThread, op: number): number {
 function getItemRef(t: ObThread, op: number, i: number): number {
   const u32 = t.u32;
   const base = op >>> 2;
-  if (Atomics.load(u32, base) !== t.rc.tid && !isShared(t, op)) return itemSlow(t, op, i);
-  const size = Atomics.load(t.i32, base + SIZE);
+  // SAFETY: the owner test reads ob_tid plain (only this thread writes its own tid there); the size is
+  // read plain as a hint (CPython: relaxed): the array's own capacity bounds the read below.
+  if (u32[base] !== t.rc.tid && !isShared(t, op)) return itemSlow(t, op, i);
+  const size = t.i32[base + SIZE]!;
   if (i < 0 || i >= size) return 0;
-  const items = Atomics.load(u32, base + ITEMS);
+  const items = Atomics.load(u32, base + ITEMS); // CPython: acquire — the array's contents were stored before it was published
   if (items === 0) return 0;
   // The array may be older (smaller) or newer than the size read: its own capacity bounds the read.
   if (i >= capacityOf(t, items) && listSeams.capacityCheck) return 0;
   const slot = items + 4 * i;
-  const item = Atomics.load(u32, slot >>> 2);
+  const item = u32[slot >>> 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
   if (item === 0) return itemSlow(t, op, i);
   if (tryIncrefCompare(t.rc, slot, item)) return item;
   return itemSlow(t, op, i);

@@ -112,12 +112,13 @@ export function typeLookupRef(t: ObThread, type: number, name: number): number {
   const version = Atomics.load(u32, (type + TP_VERSION_TAG_OFFSET) >>> 2);
   if (version !== 0) {
     const entry = entryOf(t, version, name);
+    const e = entry >>> 2;
     for (;;) {
       const sequence = seqLockBeginRead(t.heap, entry + MC_SEQUENCE_OFFSET);
-      const entryVersion = Atomics.load(u32, (entry + MC_VERSION_OFFSET) >>> 2);
-      const typeVersion = Atomics.load(u32, (type + TP_VERSION_TAG_OFFSET) >>> 2);
-      if (entryVersion !== typeVersion || Atomics.load(u32, (entry + MC_NAME_OFFSET) >>> 2) !== name) break;
-      const value = Atomics.load(u32, (entry + MC_VALUE_OFFSET) >>> 2);
+      // SAFETY: the entry's words are read plain between the two sequence reads: a read that raced
+      // with a writer is thrown away by seqLockEndRead (CPython reads them acquire/relaxed).
+      if (u32[e + (MC_VERSION_OFFSET >>> 2)] !== version || u32[e + (MC_NAME_OFFSET >>> 2)] !== name) break;
+      const value = u32[e + (MC_VALUE_OFFSET >>> 2)]!;
       if (value === 0 || tryIncref(t.rc, value)) {
         if (seqLockEndRead(t.heap, entry + MC_SEQUENCE_OFFSET, sequence)) return value;
         if (value !== 0) decref(t.rc, value);
