@@ -10,7 +10,8 @@
  * peer, is not installable on these offline machines.)
  */
 
-import { timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
+import { runBenchWorkers, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
+import type { ReaderParams } from './readers.bench-worker.js';
 import { decref } from '@ft/refcount';
 import {
   createObjectsRuntime,
@@ -18,6 +19,7 @@ import {
   dictNew,
   dictSetItem,
   intFromNumber,
+  listAppend,
   listNew,
   listSetItemInit,
   listSort,
@@ -173,6 +175,35 @@ function ftSort(quick: boolean, shape: 'random' | 'descending-duplicates'): Benc
   }
 }
 
+const readerWorker = new URL('./readers.bench-worker.ts', import.meta.url);
+
+/**
+ * `lst[i]` / `d[k]` from `workers` workers, each on its own container or
+ * all on the main thread's: wall-clock ns per read of the whole group.
+ */
+async function readers(kind: 'list' | 'dict', mode: 'own' | 'shared', workers: number, quick: boolean): Promise<BenchSample> {
+  const rt = createObjectsRuntime({ heapSize: 128 << 20 });
+  try {
+    const t = rt.t;
+    const size = 1000;
+    const lst = listNew(t, 0);
+    const d = dictNew(t);
+    const keys: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const v = intFromNumber(t, 1000 + i);
+      keys.push(strFromJs(t, `key_${i}`));
+      listAppend(t, lst, v);
+      dictSetItem(t, d, keys[i]!, v);
+      decref(rt.rc, v);
+    }
+    const params: ReaderParams = { handle: rt.handle, kind, mode, list: lst, dict: d, keys, size, reads: quick ? 200_000 : 3_000_000 };
+    const r = await runBenchWorkers(readerWorker, workers, params);
+    return { nsPerOp: r.nsPerOp, note: `${workers} worker${workers > 1 ? 's' : ''}, ${mode} ${kind}, ${(r.totalOps / 1e6).toFixed(1)}M reads in ${r.elapsedMs.toFixed(0)} ms` };
+  } finally {
+    rt.close();
+  }
+}
+
 export const suites: BenchSuite[] = [
   {
     name: 'objects/dict-lookup',
@@ -200,6 +231,26 @@ export const suites: BenchSuite[] = [
       { name: 'V8 sort with a comparator (baseline)', baseline: true, run: ({ quick }) => v8Sort(quick) },
       { name: 'list.sort(), random', run: ({ quick }) => ftSort(quick, 'random') },
       { name: 'list.sort(), descending with duplicates', run: ({ quick }) => ftSort(quick, 'descending-duplicates') },
+    ],
+  },
+  {
+    name: 'objects/2-workers-list',
+    description: 'lst[i] (the reference taken and released) from workers: each on its own list, or both on one shared list (wall-clock ns per read of the group)',
+    target: 'own: 2 workers ≥ 1.8× the throughput of 1; shared ÷ own no worse than CPython 3.13t’s 5.3×',
+    cases: [
+      { name: '1 worker, own list (baseline)', baseline: true, run: ({ quick }) => readers('list', 'own', 1, quick) },
+      { name: '2 workers, own lists', run: ({ quick }) => readers('list', 'own', 2, quick) },
+      { name: '2 workers, one shared list', run: ({ quick }) => readers('list', 'shared', 2, quick) },
+    ],
+  },
+  {
+    name: 'objects/2-workers-dict',
+    description: 'd[k] (str keys, the reference taken and released) from workers: each on its own dict, or both on one shared dict (wall-clock ns per read of the group)',
+    target: 'own: 2 workers ≥ 1.8× the throughput of 1; shared ÷ own no worse than CPython 3.13t’s 5.3×',
+    cases: [
+      { name: '1 worker, own dict (baseline)', baseline: true, run: ({ quick }) => readers('dict', 'own', 1, quick) },
+      { name: '2 workers, own dicts', run: ({ quick }) => readers('dict', 'own', 2, quick) },
+      { name: '2 workers, one shared dict', run: ({ quick }) => readers('dict', 'shared', 2, quick) },
     ],
   },
 ];
