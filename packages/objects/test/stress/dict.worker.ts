@@ -38,7 +38,7 @@ import {
   tupleSize,
   type ObThread,
 } from '../../src/index.js';
-import { DICT_KEYS_OFFSET, DK_KIND_OFFSET, DK_LOG2_INDEX_BYTES_OFFSET, DK_LOG2_SIZE_OFFSET, DK_REFCNT_OFFSET, DK_USABLE_OFFSET } from '../../src/layout.js';
+import { DICT_KEYS_OFFSET, DK_KIND_OFFSET, DK_LOG2_INDEX_BYTES_OFFSET, DK_LOG2_SIZE_OFFSET, DK_NENTRIES_OFFSET, DK_REFCNT_OFFSET, DK_USABLE_OFFSET } from '../../src/layout.js';
 import { check, joinRuntime, type Runtime } from '../runtime.js';
 import {
   C_ABORT,
@@ -46,6 +46,8 @@ import {
   C_CONTINUE,
   C_DICT_A,
   C_DICT_B,
+  C_FOUND,
+  C_SHARED_KEY,
   C_NEXT_SERIAL,
   C_PROGRESS,
   C_QUIET,
@@ -67,10 +69,14 @@ import {
   F_WANT,
   KEY_BASE,
   VALUE_BASE,
+  VALUE_J,
+  VALUE_K,
   wordOf,
   type DictStressParams,
   type IterateIteratorResult,
   type IterateMutatorResult,
+  type PopItemReaderResult,
+  type PopItemWriterResult,
   type ResizeReaderResult,
   type ResizeWriterResult,
   type SetDefaultResult,
@@ -551,7 +557,9 @@ function resizeReader(ctx: Ctx, r: Runtime): ResizeReaderResult {
   };
 
   ctx.setCounter(0, 1);
-  while (Atomics.load(ctrl, C_WRITER_DONE) === 0 && !ctx.stopRequested()) {
+  // Until the writer is done (it stops at the runner's stop request, then checks its dicts): a reader
+  // that left at the stop request could leave the writer waiting in a handshake.
+  while (Atomics.load(ctrl, C_WRITER_DONE) === 0) {
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     lockFreeProbe();
     const p1 = Atomics.load(ctrl, C_PROGRESS);
@@ -618,7 +626,7 @@ function resizeReader(ctx: Ctx, r: Runtime): ResizeReaderResult {
   // Answer a handshake the writer may still be waiting for.
   holdForHandshake();
   lockFreeProbe();
-  if (!aggressive && !ctx.stopRequested()) {
+  if (!aggressive) {
     // The writer is done: every key of the last round is there with its value.
     ctx.setCounter(0, 3);
     for (let i = 0; i < perRound; i++) {
@@ -1008,7 +1016,7 @@ function iterateIterator(ctx: Ctx, r: Runtime): IterateIteratorResult {
   };
 
   ctx.setCounter(0, 1);
-  while (Atomics.load(ctrl, C_WRITER_DONE) === 0 && !ctx.stopRequested()) {
+  while (Atomics.load(ctrl, C_WRITER_DONE) === 0) {
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     const force = Atomics.load(ctrl, wordOf(w, F_FORCE));
     if (force > forcedDone) {
@@ -1086,6 +1094,117 @@ function iterateIterator(ctx: Ctx, r: Runtime): IterateIteratorResult {
   return res;
 }
 
+// --- scenario 4: popitem's reused entry ------------------------------------------------------
+
+/** Busy-waits `ms` (the writer must stay runnable: readers are preempted when the cores are oversubscribed). */
+function spin(ms: number): void {
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    // spin
+  }
+}
+
+function popitemWriter(ctx: Ctx, r: Runtime): PopItemWriterResult {
+  const { ctrl, keys: prefill, waitMs } = ctx.params;
+  const t = r.t;
+  const res: PopItemWriterResult = { role: 'writer', cycles: 0, sameTable: 0, entriesReused: 0, badPops: 0, elapsedMs: 0, problems: [] };
+  const flagged = (op: number): number => {
+    setMaybeWeakref(t.rc, op);
+    return op;
+  };
+  const d = check(t, dictNew(t));
+  for (let i = 0; i < prefill; i++) {
+    const k = check(t, strFromJs(t, `p${i}`));
+    const v = check(t, intFromNumber(t, VALUE_BASE + 10 + i));
+    check(t, dictSetItem(t, d, k, v));
+    decref(t.rc, k);
+    decref(t.rc, v);
+  }
+  const kK = flagged(check(t, strFromJs(t, 'K')));
+  const kJ = flagged(check(t, strFromJs(t, 'J')));
+  const put = (key: number, n: number): void => {
+    const v = flagged(check(t, intFromNumber(t, n)));
+    check(t, dictSetItem(t, d, key, v));
+    decref(t.rc, v);
+  };
+  const pop = (key: number, n: number): void => {
+    const pair = check(t, dictPopItem(t, d));
+    const pv = tupleGetItem(t, pair, 1);
+    if (tupleGetItem(t, pair, 0) !== key || valueStatus(t, pv, n) !== 0) {
+      res.badPops++;
+      note(res.problems, `popitem gave key 0x${tupleGetItem(t, pair, 0).toString(16)}, value ${describeValue(t, pv)}`);
+    }
+    decref(t.rc, pair);
+  };
+  put(kK, VALUE_K);
+  store(ctrl, C_SHARED_KEY, kK);
+  store(ctrl, C_DICT_A, d);
+  const start = Date.now();
+  const end = start + ctx.opsBudget * 100;
+  ctx.setCounter(0, 1);
+  while (Date.now() < end && Atomics.load(ctrl, C_FOUND) === 0 && !ctx.stopRequested()) {
+    const table = keysOf(t, d);
+    // SAFETY: this worker is the dict's only writer; dk_nentries changes only under its own calls.
+    const entries = t.i32[(table + DK_NENTRIES_OFFSET) >>> 2]!;
+    pop(kK, VALUE_K);
+    if (keysOf(t, d) === table && t.i32[(table + DK_NENTRIES_OFFSET) >>> 2]! < entries) res.entriesReused++;
+    put(kJ, VALUE_J); // into K's entry when popitem moved dk_nentries back
+    spin(0.02);
+    pop(kJ, VALUE_J);
+    put(kK, VALUE_K);
+    spin(0.02);
+    if (keysOf(t, d) === table) res.sameTable++;
+    res.cycles++;
+    if ((res.cycles & 63) === 0) {
+      qsbrQuiescentState(t.qsbr);
+      processDelayed(t.qsbr);
+      ctx.setCounter(1, res.cycles);
+      ctx.progress(res.cycles);
+    }
+  }
+  res.elapsedMs = Date.now() - start;
+  store(ctrl, C_WRITER_DONE, 1);
+  ctx.setCounter(0, 4);
+  if (!waitFor(ctx, C_READERS_DONE, ctx.workers - 1, Date.now() + waitMs, false)) throw new Error('the readers did not finish');
+  decref(t.rc, kK);
+  decref(t.rc, kJ);
+  decref(t.rc, d);
+  return res;
+}
+
+function popitemReader(ctx: Ctx, r: Runtime): PopItemReaderResult {
+  const { ctrl, waitMs } = ctx.params;
+  const t = r.t;
+  const res: PopItemReaderResult = { role: 'reader', lookups: 0, hits: 0, wrong: 0, problems: [] };
+  if (!waitFor(ctx, C_DICT_A, 1, Date.now() + waitMs)) throw new Error('the writer did not publish its dict');
+  const d = Atomics.load(ctrl, C_DICT_A);
+  // Reader 1 uses the writer's own key object (borrowed: the writer keeps it until every reader is done).
+  const identical = ctx.index === 1;
+  const key = identical ? Atomics.load(ctrl, C_SHARED_KEY) : check(t, strFromJs(t, 'K'));
+  ctx.setCounter(0, 1);
+  while (Atomics.load(ctrl, C_WRITER_DONE) === 0) {
+    if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
+    for (let n = 0; n < 1000; n++) {
+      const v = dictGetItemRef(t, d, key);
+      res.lookups++;
+      if (v === 0) continue;
+      res.hits++;
+      if (valueStatus(t, v, VALUE_K) !== 0) {
+        res.wrong++;
+        note(res.problems, `reader ${ctx.index}${identical ? ' (identical key)' : ''}: 'K' gave ${describeValue(t, v)}`);
+        store(ctrl, C_FOUND, 1);
+      }
+      decref(t.rc, v);
+    }
+    qsbrQuiescentState(t.qsbr);
+    ctx.progress(res.lookups);
+  }
+  if (!identical) decref(t.rc, key);
+  Atomics.add(ctrl, C_READERS_DONE, 1);
+  Atomics.notify(ctrl, C_READERS_DONE);
+  return res;
+}
+
 // --- entry ------------------------------------------------------------------------------------
 
 runStressWorker<DictStressParams>((ctx) => {
@@ -1094,6 +1213,7 @@ runStressWorker<DictStressParams>((ctx) => {
     const { kind } = ctx.params;
     if (kind === 'resize') return ctx.role === 'writer' ? resizeWriter(ctx, r) : resizeReader(ctx, r);
     if (kind === 'setdefault') return setDefaultRacer(ctx, r);
+    if (kind === 'popitem') return ctx.role === 'writer' ? popitemWriter(ctx, r) : popitemReader(ctx, r);
     return ctx.role === 'mutator' ? iterateMutator(ctx, r) : iterateIterator(ctx, r);
   } catch (error) {
     Atomics.store(ctx.params.ctrl, C_ABORT, 1);
