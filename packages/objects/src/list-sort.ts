@@ -93,6 +93,8 @@ let poolDepth = 0;
 
 /**
  * Reverses a[lo .. hi) in place (`reverse_slice`).
+ *
+ * SAFETY: plain accesses; the caller owns the range (as for {@link timsort}).
  * @beta
  */
 export function reverseSlice(a: Uint32Array, lo: number, hi: number): void {
