@@ -34,6 +34,7 @@ import {
   TUPLE_ITEMS_OFFSET,
   LONG_DIGITS_OFFSET,
   MEMBER_SIZE,
+  SET_OBJECT_SIZE,
   MEMBER_TYPE_OFFSET,
 } from './layout.js';
 import {
@@ -60,6 +61,7 @@ import { strLength } from './str-read.js';
 import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { StaticTypeSpec } from './type-object.js';
+import { anySetCheckExact, frozensetHash, setClear, setContains, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
 
 /** The box a thread's behaviours read their ObThread from. @internal */
 export interface ObBox {
@@ -136,6 +138,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const heapTypeTraverseId = registry.add('traverse', 'objects/heap-type', heapTypeTraverse);
   const heapTypeClearId = registry.add('clear', 'objects/heap-type', (_rc, op) => heapTypeClear(ob(), op));
   const memberDeallocId = registry.add('dealloc', 'objects/member', (_rc, op) => memberDealloc(ob(), op));
+  const setDeallocId = registry.add('dealloc', 'objects/set', (_rc, op) => setDealloc(ob(), op));
+  const setTraverseId = registry.add('traverse', 'objects/set', setTraverse);
+  const setClearId = registry.add('clear', 'objects/set', (_rc, op) => setClear(ob(), op));
   const dictDeallocId = registry.add('dealloc', 'objects/dict', (_rc, op) => dictDealloc(ob(), op));
   const dictTraverseId = registry.add('traverse', 'objects/dict', dictTraverse);
   const dictClearId = registry.add('clear', 'objects/dict', (_rc, op) => dictTpClear(ob(), op));
@@ -246,6 +251,19 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const dictContainsId = slots.add('contains', 'dict', dictContains);
   const dictIterNextId = slots.add('iternext', 'dict_iterator', dictIterNext);
 
+  const setRepr = slots.add('repr', 'set', (t, op) => reprResult(t, setReprJs(t, op)));
+  const setLength = slots.add('length', 'set', setSize);
+  const setIterId = slots.add('iter', 'set', setIter);
+  const setContainsId = slots.add('contains', 'set', setContains);
+  const setRichcompare = slots.add('richcompare', 'set', (t, a, b, op) => {
+    if (!anySetCheckExact(t, b) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;
+    const eq = setEqual(t, a, b);
+    if (eq < 0) return 0;
+    return (eq === 1) === (op === PY_EQ) ? t.true : t.false;
+  });
+  const frozensetHashId = slots.add('hash', 'frozenset', frozensetHash);
+  const setIterNextId = slots.add('iternext', 'set_iterator', setIterNext);
+
   const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
 
   // --- the static types, in StaticType order -------------------------------------------
@@ -317,6 +335,27 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     exception('RecursionError', StaticType.RuntimeError + 1),
     exception('NotImplementedError', StaticType.RuntimeError + 1),
     { name: 'member_descriptor', baseIndex: StaticType.Object + 1, basicSize: MEMBER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: memberDeallocId, slots: { descrGet: memberGetId, descrSet: memberSetId, repr: memberRepr } },
+    {
+      name: 'set',
+      baseIndex: StaticType.Object + 1,
+      basicSize: SET_OBJECT_SIZE,
+      flags: TYPE_FLAG_HAVE_GC,
+      dealloc: setDeallocId,
+      traverse: setTraverseId,
+      clear: setClearId,
+      slots: { repr: setRepr, length: setLength, iter: setIterId, contains: setContainsId, richcompare: setRichcompare, hash: unhashable },
+    },
+    {
+      name: 'frozenset',
+      baseIndex: StaticType.Object + 1,
+      basicSize: SET_OBJECT_SIZE,
+      flags: TYPE_FLAG_HAVE_GC,
+      dealloc: setDeallocId,
+      traverse: setTraverseId,
+      clear: setClearId,
+      slots: { repr: setRepr, length: setLength, iter: setIterId, contains: setContainsId, richcompare: setRichcompare, hash: frozensetHashId },
+    },
+    { name: 'set_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE + 4, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter, iternext: setIterNextId } },
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {

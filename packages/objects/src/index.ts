@@ -22,6 +22,7 @@ export {
   OBJECTS_STATE_TAG,
   SMALL_INT_MAX,
   SMALL_INT_MIN,
+  SET_MIN_SIZE,
   StaticType,
   TPFLAGS_BASE_EXC_SUBCLASS,
   TPFLAGS_DICT_SUBCLASS,
@@ -148,6 +149,7 @@ export {
   listSize,
   listSort,
 } from './list.js';
+export { anySetCheckExact, frozensetHash, setAdd, setClear, setContains, setDiscard, setEqual, setIter, setIterNext, setNew, setPop, setRemove, setReprJs, setSize } from './set.js';
 export { SlotRegistry } from './slot-registry.js';
 export { typeModified } from './type-version.js';
 export { typeLookupRef } from './method-cache.js';

@@ -35,7 +35,7 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 //  36    u8      internLock           PyMutex
 //  40    u32×64  staticTypes          creator: type addresses by STATIC_TYPE_* index
 //  296   u32×262 smallInts            creator: immortal ints -5 .. 256
-//  1344  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, ...
+//  1344  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
 //  1408          end
 // ---------------------------------------------------------------------------
 
@@ -68,6 +68,7 @@ export const SINGLETON_NONE = 0;
 /** @internal */ export const SINGLETON_EMPTY_STR = 4;
 /** @internal */ export const SINGLETON_NOT_IMPLEMENTED = 5;
 /** @internal */ export const SINGLETON_ELLIPSIS = 6;
+/** The key a deleted set entry holds (`_PySet_Dummy`). @internal */ export const SINGLETON_SET_DUMMY = 7;
 
 /** Static builtin type indices: the order they are created in, the same in every runtime. @public */
 export const StaticType = {
@@ -109,7 +110,10 @@ export const StaticType = {
   RecursionError: 35,
   NotImplementedError: 36,
   MemberDescriptor: 37,
-  Count: 38,
+  Set: 38,
+  FrozenSet: 39,
+  SetIter: 40,
+  Count: 41,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -367,3 +371,28 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const MEMBER_NAME_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** @internal */ export const MEMBER_SLOT_OFFSET = OBJECT_HEADER_SIZE + 8;
 /** @internal */ export const MEMBER_SIZE = OBJECT_HEADER_SIZE + 12;
+
+// ---------------------------------------------------------------------------
+// set / frozenset (`PySetObject`): open addressing with linear probes, the
+// table in a PyMem block of {key u32, hash i32} entries. In 3.13/3.14 every
+// read and write of the elements holds the set's critical section; `used`
+// (len) and a frozenset's cached hash are read without it.
+//
+//  20   i32    fill       under the critical section: active + dummy entries
+//  24   i32    used       under the critical section, Atomics.store; len() Atomics.load
+//  28   u32    mask       under the critical section: table size - 1
+//  32   u32    table      under the critical section: the entries
+//  36   i32    hash       frozenset: -1 until computed; Atomics (any thread may fill it)
+//  40   u32    finger     under the critical section: where pop() searches next
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const SET_FILL_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const SET_USED_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const SET_MASK_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const SET_TABLE_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const SET_HASH_OFFSET = OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const SET_FINGER_OFFSET = OBJECT_HEADER_SIZE + 20;
+/** @internal */ export const SET_OBJECT_SIZE = OBJECT_HEADER_SIZE + 24;
+/** `PySet_MINSIZE`. @public */ export const SET_MIN_SIZE = 8;
+/** `LINEAR_PROBES`. @internal */ export const SET_LINEAR_PROBES = 9;
+/** Bytes of a set entry: key, hash. @internal */ export const SET_ENTRY_SIZE = 8;

@@ -47,6 +47,7 @@ import {
   SINGLETON_NONE,
   SINGLETON_NOT_IMPLEMENTED,
   SINGLETON_TRUE,
+  SINGLETON_SET_DUMMY,
   SMALL_INT_MAX,
   SMALL_INT_MIN,
   STR_ASCII_OFFSET,
@@ -189,6 +190,7 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[singletons + SINGLETON_NONE] = staticObject(t, types[StaticType.None]!, 20);
   u32[singletons + SINGLETON_NOT_IMPLEMENTED] = staticObject(t, types[StaticType.NotImplemented]!, 20);
   u32[singletons + SINGLETON_ELLIPSIS] = staticObject(t, types[StaticType.Ellipsis]!, 20);
+  u32[singletons + SINGLETON_SET_DUMMY] = staticObject(t, types[StaticType.Object]!, 20);
   u32[singletons + SINGLETON_FALSE] = staticInt(t, types[StaticType.Bool]!, 0);
   u32[singletons + SINGLETON_TRUE] = staticInt(t, types[StaticType.Bool]!, 1);
   const emptyTuple = staticObject(t, types[StaticType.Tuple]!, TUPLE_ITEMS_OFFSET);
