@@ -261,8 +261,14 @@ export interface RwWriterResult extends ListWorkerResult {
   /** Handshakes whose replaced array QSBR freed once the readers went on. */
   freedAfterResume: number;
   handshakeTimeouts: number;
-  /** Scripted read windows made, by kind (index WINDOW_*), and planned; window B: QSBR held the old array while the reader was paused; window C: no int landed on the freed item's address (the window proved nothing). */
+  /**
+   * Scripted read windows made, attempted and planned, by kind (index
+   * WINDOW_*); window B: QSBR held the old array while the reader was
+   * paused; window C: attempts where no int landed on the freed item's
+   * address (they prove nothing and are made again later).
+   */
   windowsMade: number[];
+  windowsAttempted: number[];
   windowsPlanned: number[];
   windowHeld: number;
   windowReuseMissed: number;
@@ -542,13 +548,13 @@ export const listReadersWriterScenario: StressScenario<ListStressParams, State> 
       const bad = sum(readers, (x) => x.windowsBad[kind]!);
       checks.push({
         name,
-        ok: bad === 0 && ok === w.windowsMade[kind] && (!bounded || w.windowsMade[kind] === w.windowsPlanned[kind]) && extra,
-        detail: `${w.windowsMade[kind]} of ${w.windowsPlanned[kind]} windows made, ${ok} reads as they must, ${bad} not${extraDetail}${bad > 0 ? problems : ''}`,
+        ok: bad === 0 && ok === w.windowsAttempted[kind] && (!bounded || w.windowsMade[kind] === w.windowsPlanned[kind]) && extra,
+        detail: `${w.windowsMade[kind]} of ${w.windowsPlanned[kind]} windows made (${w.windowsAttempted[kind]} attempts), ${ok} reads as they must, ${bad} not${extraDetail}${bad > 0 ? problems : ''}`,
       });
     };
     windowCheck(WINDOW_CAPACITY, CHECK_WINDOW_CAPACITY, true, '');
     windowCheck(WINDOW_QSBR, CHECK_WINDOW_QSBR, w.windowHeld === w.windowsMade[WINDOW_QSBR], `; QSBR held the old array in ${w.windowHeld}`);
-    windowCheck(WINDOW_REUSE, CHECK_WINDOW_REUSE, w.windowReuseMissed === 0, `; in ${w.windowReuseMissed} no int landed on the freed item's address within 50,000 allocations`);
+    windowCheck(WINDOW_REUSE, CHECK_WINDOW_REUSE, true, `; in ${w.windowReuseMissed} attempts no int landed on the freed item's address within 50,000 allocations`);
     return checks;
   },
   metrics: ({ results, workers }): StressMetric[] => {
@@ -571,6 +577,7 @@ export const listReadersWriterScenario: StressScenario<ListStressParams, State> 
       { name: 'windows A (size, clear, array)', value: w.windowsMade[WINDOW_CAPACITY]!, unit: '' },
       { name: 'windows B (array, resize, slot)', value: w.windowsMade[WINDOW_QSBR]!, unit: '' },
       { name: 'windows C (array, clear and reuse, slot)', value: w.windowsMade[WINDOW_REUSE]!, unit: '' },
+      { name: 'windows C without reuse (tried again)', value: w.windowReuseMissed, unit: '' },
       { name: 'passes cut by a clear', value: sum(readers, (x) => x.passesCutByClear), unit: '' },
       { name: 'violations', value: sum([w, ...readers], (x) => x.violations), unit: '' },
     ];

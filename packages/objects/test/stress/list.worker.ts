@@ -224,6 +224,7 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
     freedAfterResume: 0,
     handshakeTimeouts: 0,
     windowsMade: [0, 0, 0, 0],
+    windowsAttempted: [0, 0, 0, 0],
     windowsPlanned: [0, 0, 0, 0],
     windowHeld: 0,
     windowReuseMissed: 0,
@@ -246,10 +247,20 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
   );
   const windowTotal = kinds.length === 0 ? 0 : bounded ? p.windows : Infinity;
   if (bounded) for (let w = 0; w < windowTotal; w++) res.windowsPlanned[kinds[w % kinds.length]!]!++;
-  // Over the first half of the budget: window B needs a resize ahead, and the one-round list resizes ever more rarely.
+  // Over the first half of the budget (window B needs a resize ahead, and the one-round list resizes ever more
+  // rarely); a window C whose int did not land on the freed address is tried again later.
   const windowSpacing = bounded ? Math.max(1, Math.floor(budget / (2 * windowTotal + 2))) : 20_000;
   let nextWindowAt = windowSpacing;
   let windowsTried = 0;
+  let kindCursor = 0;
+  /** The next kind due (round robin over the kinds not yet made as often as planned), or 0. */
+  const nextKind = (): number => {
+    for (let n = 0; n < kinds.length; n++) {
+      const k = kinds[(kindCursor + n) % kinds.length]!;
+      if (!bounded || res.windowsMade[k]! < res.windowsPlanned[k]!) return k;
+    }
+    return 0;
+  };
   // keepInts: the writer's own reference to every int it made, so that no int is freed before the end.
   const kept: number[] = [];
   const release = (x: number): void => {
@@ -379,6 +390,7 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
       if (!aborted(ctrl)) problem(res, `window ${id}: reader ${reader + 1} did not pause`);
       return false;
     }
+    res.windowsAttempted[kind]!++;
     if (Atomics.load(ctrl, W_WIN_STATE) === 3) return true; // the read did not pause: the reader reported it
     let made = true;
     if (kind === WINDOW_CAPACITY) {
@@ -394,6 +406,9 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
       if (pendingDelayed(rt.qsbr) > 0) res.windowHeld++;
     } else {
       clearList();
+      // A reader may hold the item for a moment: it is freed with that reader's release (its type word overwritten).
+      const intType = t.types[StaticType.Int]!;
+      for (let n = 0; n < 100 && t.u32[(victim + OB_TYPE_OFFSET) >>> 2] === intType; n++) nap(rt, ctrl); // SAFETY: a diagnostic read
       // Ints (of value LIST_BASE + 0) until one lands on the freed item's address; mimalloc hands freed blocks out again.
       const spare: number[] = [];
       let y = 0;
@@ -425,7 +440,7 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
       if (!aborted(ctrl)) problem(res, `window ${id}: reader ${reader + 1} did not finish its read`);
       return false;
     }
-    res.windowsMade[kind]!++;
+    if (made) res.windowsMade[kind]!++;
     if (kind === WINDOW_QSBR) drain();
     ctx.setCounter(0, PHASE_RUNNING);
     return true;
@@ -439,8 +454,10 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
       if (!handshake()) break;
       continue;
     }
-    if (windowsTried < windowTotal && done >= nextWindowAt && windowReady(kinds[windowsTried % kinds.length]!)) {
-      if (!window(kinds[windowsTried % kinds.length]!)) break;
+    const kind = done >= nextWindowAt ? nextKind() : 0;
+    if (kind !== 0 && windowReady(kind)) {
+      if (!window(kind)) break;
+      kindCursor = (kinds.indexOf(kind) + 1) % kinds.length;
       nextWindowAt += windowSpacing;
       continue;
     }
