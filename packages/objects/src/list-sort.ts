@@ -32,7 +32,7 @@
  */
 
 /**
- * What a comparison returns: 1 when a < b, 0 when not, -1 when it raised (the
+ * What a comparison returns: 1 when `a < b`, 0 when not, -1 when it raised (the
  * exception is set on the thread; the sort stops).
  * @beta
  */

@@ -225,8 +225,14 @@ function getItemRef(t: ObThread, op: number, i: number): number {
   if (i >= capacityOf(t, items) && listSeams.capacityCheck) return 0;
   const slot = items + 4 * i;
   const item = u32[slot >>> 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
-  if (item === 0) return itemSlow(t, op, i);
-  if (tryIncrefCompare(t.rc, slot, item)) return item;
+  if (item === 0 || !tryIncrefCompare(t.rc, slot, item)) return itemSlow(t, op, i);
+  // The list must still use the array the item was read from. An array the list has left keeps its old
+  // slots (QSBR keeps the array, not the items): a removed item may have been freed and its address
+  // reused by another object of the same size, which try-incref and the slot re-check would both accept.
+  // In the array the list uses, the slot's object is the list's, alive. (CPython 3.13 reads without this
+  // re-check; the stress test's window C shows the difference.)
+  if (Atomics.load(u32, base + ITEMS) === items) return item;
+  decref(t.rc, item);
   return itemSlow(t, op, i);
 }
 
