@@ -34,6 +34,9 @@ import {
   TUPLE_ITEMS_OFFSET,
   LONG_DIGITS_OFFSET,
   MEMBER_SIZE,
+  DEQUE_OBJECT_SIZE,
+  DEQUEITER_DEQUE_OFFSET,
+  DEQUEITER_SIZE,
   SET_OBJECT_SIZE,
   MEMBER_TYPE_OFFSET,
 } from './layout.js';
@@ -61,6 +64,7 @@ import { strLength } from './str-read.js';
 import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { StaticTypeSpec } from './type-object.js';
+import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
 import { anySetCheckExact, frozensetHash, setClear, setContains, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
 
 /** The box a thread's behaviours read their ObThread from. @internal */
@@ -141,6 +145,11 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const setDeallocId = registry.add('dealloc', 'objects/set', (_rc, op) => setDealloc(ob(), op));
   const setTraverseId = registry.add('traverse', 'objects/set', setTraverse);
   const setClearId = registry.add('clear', 'objects/set', (_rc, op) => setClear(ob(), op));
+  const dequeDeallocId = registry.add('dealloc', 'objects/deque', (_rc, op) => dequeDealloc(ob(), op));
+  const dequeTraverseId = registry.add('traverse', 'objects/deque', dequeTraverse);
+  const dequeClearId = registry.add('clear', 'objects/deque', (_rc, op) => dequeClear(ob(), op));
+  const dequeIterDeallocId = registry.add('dealloc', 'objects/deque-iter', (_rc, op) => dequeIterDealloc(ob(), op));
+  const dequeIterTraverse = registry.add('traverse', 'objects/deque-iter', (rc, op, visit) => visit(rc.u32[(op + DEQUEITER_DEQUE_OFFSET) >>> 2]!));
   const dictDeallocId = registry.add('dealloc', 'objects/dict', (_rc, op) => dictDealloc(ob(), op));
   const dictTraverseId = registry.add('traverse', 'objects/dict', dictTraverse);
   const dictClearId = registry.add('clear', 'objects/dict', (_rc, op) => dictTpClear(ob(), op));
@@ -264,6 +273,18 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const frozensetHashId = slots.add('hash', 'frozenset', frozensetHash);
   const setIterNextId = slots.add('iternext', 'set_iterator', setIterNext);
 
+  const dequeRepr = slots.add('repr', 'deque', (t, op) => reprResult(t, dequeReprJs(t, op)));
+  const dequeLength = slots.add('length', 'deque', dequeSize);
+  const dequeIterId = slots.add('iter', 'deque', dequeIter);
+  const dequeContainsId = slots.add('contains', 'deque', dequeContains);
+  const dequeSubscript = slots.add('subscript', 'deque', (t, op, key) => {
+    // A deque is a sequence without slices: `sq_item` through PyNumber_AsSsize_t, with its message.
+    if (!typeHasFlag(t, typeOf(t, key), TPFLAGS_LONG_SUBCLASS)) return errRaise(t, StaticType.TypeError, `sequence index must be integer, not '${typeNameOf(t, key)}'`);
+    const i = indexOf(t, key, 'deque');
+    return i === null ? 0 : dequeGetItem(t, op, i);
+  });
+  const dequeIterNextId = slots.add('iternext', 'deque_iterator', dequeIterNext);
+
   const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
 
   // --- the static types, in StaticType order -------------------------------------------
@@ -356,6 +377,17 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       slots: { repr: setRepr, length: setLength, iter: setIterId, contains: setContainsId, richcompare: setRichcompare, hash: frozensetHashId },
     },
     { name: 'set_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE + 4, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter, iternext: setIterNextId } },
+    {
+      name: 'collections.deque',
+      baseIndex: StaticType.Object + 1,
+      basicSize: DEQUE_OBJECT_SIZE,
+      flags: TYPE_FLAG_HAVE_GC,
+      dealloc: dequeDeallocId,
+      traverse: dequeTraverseId,
+      clear: dequeClearId,
+      slots: { repr: dequeRepr, length: dequeLength, iter: dequeIterId, contains: dequeContainsId, subscript: dequeSubscript, hash: unhashable },
+    },
+    { name: '_collections._deque_iterator', baseIndex: StaticType.Object + 1, basicSize: DEQUEITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dequeIterDeallocId, traverse: dequeIterTraverse, slots: { iter: seqIterIter, iternext: dequeIterNextId } },
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {

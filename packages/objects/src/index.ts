@@ -150,6 +150,22 @@ export {
   listSort,
 } from './list.js';
 export { anySetCheckExact, frozensetHash, setAdd, setClear, setContains, setDiscard, setEqual, setIter, setIterNext, setNew, setPop, setRemove, setReprJs, setSize } from './set.js';
+export {
+  dequeAppend,
+  dequeAppendLeft,
+  dequeClear,
+  dequeContains,
+  dequeExtend,
+  dequeGetItem,
+  dequeIter,
+  dequeIterNext,
+  dequeNew,
+  dequePop,
+  dequePopLeft,
+  dequeReprJs,
+  dequeRotate,
+  dequeSize,
+} from './deque.js';
 export { SlotRegistry } from './slot-registry.js';
 export { typeModified } from './type-version.js';
 export { typeLookupRef } from './method-cache.js';

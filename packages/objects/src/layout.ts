@@ -113,7 +113,9 @@ export const StaticType = {
   Set: 38,
   FrozenSet: 39,
   SetIter: 40,
-  Count: 41,
+  Deque: 41,
+  DequeIter: 42,
+  Count: 43,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -396,3 +398,37 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** `PySet_MINSIZE`. @public */ export const SET_MIN_SIZE = 8;
 /** `LINEAR_PROBES`. @internal */ export const SET_LINEAR_PROBES = 9;
 /** Bytes of a set entry: key, hash. @internal */ export const SET_ENTRY_SIZE = 8;
+
+// ---------------------------------------------------------------------------
+// deque (`Modules/_collectionsmodule.c`): a doubly linked list of blocks of
+// 64 references; every operation holds the deque's critical section (as
+// the free-threaded build's `@critical_section` clinic methods), `len()`
+// reads ob_size without it.
+//
+//  20   i32    ob_size      under the critical section, Atomics.store; len() Atomics.load
+//  24   u32    leftblock    under the critical section
+//  28   u32    rightblock   under the critical section
+//  32   i32    leftindex    under the critical section: first item's slot in leftblock
+//  36   i32    rightindex   under the critical section: last item's slot in rightblock
+//  40   i32    maxlen       creator: -1 unbounded
+//  44   u32    state        under the critical section: +1 per mutation (iterators check it)
+// block (PyMem): [leftlink u32][rightlink u32][data u32 × 64]
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const DEQUE_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** @internal */ export const DEQUE_LEFTBLOCK_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** @internal */ export const DEQUE_RIGHTBLOCK_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const DEQUE_LEFTINDEX_OFFSET = VAR_OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const DEQUE_RIGHTINDEX_OFFSET = VAR_OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const DEQUE_MAXLEN_OFFSET = VAR_OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const DEQUE_STATE_OFFSET = VAR_OBJECT_HEADER_SIZE + 20;
+/** @internal */ export const DEQUE_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 24;
+/** `BLOCKLEN`. @internal */ export const DEQUE_BLOCKLEN = 64;
+/** `CENTER`: where the first block's items start. @internal */ export const DEQUE_CENTER = (DEQUE_BLOCKLEN - 1) >> 1;
+/** Bytes of a block. @internal */ export const DEQUE_BLOCK_SIZE = 8 + 4 * DEQUE_BLOCKLEN;
+//
+// deque iterator: 20 u32 deque (strong), 24 i32 index, 28 u32 state at creation
+/** @internal */ export const DEQUEITER_DEQUE_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const DEQUEITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const DEQUEITER_STATE_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const DEQUEITER_SIZE = OBJECT_HEADER_SIZE + 12;
