@@ -167,7 +167,7 @@ export {
   dequeSize,
 } from './deque.js';
 export { SlotRegistry } from './slot-registry.js';
-export { typeModified } from './type-version.js';
+export { typeModified, typeSetSlot } from './type-version.js';
 export { typeLookupRef } from './method-cache.js';
 export { setTypeHooks, typeGenericAlloc, typeNew, type TypeHooks } from './heap-type.js';
 export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';

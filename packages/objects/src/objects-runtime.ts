@@ -16,6 +16,7 @@ import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrRegister, qsbrUnregis
 import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
 import type { ObThread } from './ob-thread.js';
 import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lifecycle.js';
+import type { SlotRegistry } from './slot-registry.js';
 
 /** What a worker needs to join: addresses and the heap's handle (structured-clonable). @public */
 export interface ObjectsRuntimeHandle {
@@ -69,11 +70,12 @@ interface Layers {
 }
 
 /** The layers below the objects, for one thread, in the prescribed order; `h.rc` 0: this thread creates the refcount state. */
-function openLayers(heap: SharedHeap, h: Omit<ObjectsRuntimeHandle, 'heap' | 'objects'>): Layers & { rcState: number } {
+function openLayers(heap: SharedHeap, h: Omit<ObjectsRuntimeHandle, 'heap' | 'objects'>, registerSlots: ((slots: SlotRegistry) => void) | undefined): Layers & { rcState: number } {
   const participant = participantCreate(heap, h.group);
   attach(participant);
   const behaviours = new BehaviourRegistry();
   const registration = objectsRegister(behaviours);
+  registerSlots?.(registration.slots);
   const rcState = h.rc === 0 ? rcCreate(heap, behaviours) : h.rc;
   const miThread = miThreadInit(heap, h.mi, null);
   const domains = createAllocatorDomains(heap, h.allocator, { mi: miThread });
@@ -92,6 +94,13 @@ export interface ObjectsRuntimeOptions {
   readonly heapSize?: number;
   /** The object allocator: plain mimalloc, or with the debug hooks (freed memory poisoned, guard bytes checked). */
   readonly allocator?: 'mimalloc' | 'mimalloc_debug';
+  /**
+   * Registers slot behaviours of your own (a `hash` or `richcompare` for a
+   * class, `typeSetSlot`), after the builtin ones. Every thread that joins
+   * must register the same ones in the same order (pass the same function
+   * to {@link joinObjectsRuntime}).
+   */
+  readonly registerSlots?: (slots: SlotRegistry) => void;
 }
 
 /**
@@ -111,7 +120,7 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
   const gc = gcCreate(heap, group);
   const qsbrState = qsbrCreate(heap);
   const allocator = options.allocator ?? 'mimalloc';
-  const { participant, rc, gt, qsbr, freeIds, registration, rcState } = openLayers(heap, { mi, group, gc, qsbr: qsbrState, rc: 0, allocator });
+  const { participant, rc, gt, qsbr, freeIds, registration, rcState } = openLayers(heap, { mi, group, gc, qsbr: qsbrState, rc: 0, allocator }, options.registerSlots);
   const t = objectsCreate(registration, rc, gt, qsbr, freeIds);
   const handle: ObjectsRuntimeHandle = { heap: heap.handle(), mi, group, gc, qsbr: qsbrState, rc: rcState, objects: t.state, allocator };
   return {
@@ -135,9 +144,9 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
  * @throws TypeError when `handle` is not a runtime's handle.
  * @public
  */
-export function joinObjectsRuntime(handle: ObjectsRuntimeHandle): ObjectsRuntime {
+export function joinObjectsRuntime(handle: ObjectsRuntimeHandle, registerSlots?: (slots: SlotRegistry) => void): ObjectsRuntime {
   const heap = SharedHeap.attach(handle.heap);
-  const layers = openLayers(heap, handle);
+  const layers = openLayers(heap, handle, registerSlots);
   const t = objectsThreadInit(layers.registration, layers.rc, layers.gt, layers.qsbr, layers.freeIds, handle.objects);
   return {
     heap,

@@ -26,11 +26,14 @@ import {
   TP_SUBCLASSES_OFFSET,
   TP_VERSION_TAG_OFFSET,
   TP_VERSIONS_USED_OFFSET,
+  TP_SLOTS_OFFSET,
+  StaticType,
   TUPLE_ITEMS_OFFSET,
   TUPLE_SIZE_OFFSET,
   TYPE2_READY,
 } from './layout.js';
-import type { ObThread } from './ob-thread.js';
+import { SLOT_INDEX, type ObThread, type SlotKind } from './ob-thread.js';
+import { typeName } from './subtype.js';
 
 /** `BEGIN_TYPE_LOCK()`. @internal */
 export function typeLock(t: ObThread): void {
@@ -98,4 +101,39 @@ export function typeModified(t: ObThread, type: number): void {
   typeLock(t);
   typeModifiedLocked(t, type);
   typeUnlock(t);
+}
+
+/**
+ * Sets slot `kind` of a heap type to behaviour `id` (what the VM does when
+ * a class defines `__hash__`, `__eq__`, …: `update_slot`), and the same slot
+ * of every subclass that inherited the old one; under the type lock, with
+ * the versions cleared. 0, or -1 with TypeError for a static type.
+ * @public
+ */
+export function typeSetSlot(t: ObThread, type: number, kind: SlotKind, id: number): number {
+  if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0) {
+    t.error.type = t.types[StaticType.TypeError]!;
+    t.error.value = 0;
+    t.error.message = `cannot set slots of immutable type '${typeName(t, type)}'`;
+    return -1;
+  }
+  if (id !== 0 && (t.slots[kind][id] ?? null) === null) throw new RangeError(`typeSetSlot: no ${kind} behaviour with id ${id} is registered`);
+  typeLock(t);
+  typeModifiedLocked(t, type);
+  setSlotDown(t, type, SLOT_INDEX[kind], t.u32[((type + TP_SLOTS_OFFSET) >>> 2) + SLOT_INDEX[kind]]!, id);
+  typeUnlock(t);
+  return 0;
+}
+
+/** Sets the slot in `type` and, depth first, in each subclass still holding the inherited `old`. SAFETY: the type lock is held. */
+function setSlotDown(t: ObThread, type: number, index: number, old: number, id: number): void {
+  const u32 = t.u32;
+  Atomics.store(u32, ((type + TP_SLOTS_OFFSET) >>> 2) + index, id);
+  const subclasses = u32[(type + TP_SUBCLASSES_OFFSET) >>> 2]!;
+  if (subclasses === 0) return;
+  const count = u32[subclasses >>> 2]!;
+  for (let i = 0; i < count; i++) {
+    const sub = u32[(subclasses >>> 2) + 2 + i]!;
+    if (u32[((sub + TP_SLOTS_OFFSET) >>> 2) + index] === old) setSlotDown(t, sub, index, old, id);
+  }
 }
