@@ -166,6 +166,7 @@ export {
   dequeRotate,
   dequeSize,
 } from './deque.js';
+export { strIntern, strInternFromJs } from './intern.js';
 export { SlotRegistry } from './slot-registry.js';
 export { typeModified, typeSetSlot } from './type-version.js';
 export { typeLookupRef } from './method-cache.js';

@@ -18,7 +18,9 @@ import type { GcHooks, GcThread } from '@ft/gc';
 import { MI_HEAP_MEM, miHeapZalloc } from '@ft/mimalloc';
 import type { DelayedFreeIds } from '@ft/obmalloc';
 import type { QsbrThread } from '@ft/qsbr';
-import { createMetatype, initStaticObject, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { gcUntrack } from '@ft/gc';
+import { createMetatype, immortalize, initStaticObject, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { dictNew } from './dict.js';
 import { registerBuiltinTypes, type BuiltinTypes, type ObBox } from './builtin-types.js';
 import {
   LONG_DIGITS_OFFSET,
@@ -32,6 +34,7 @@ import {
   OBJECTS_STATE_SIZE,
   OBJECTS_STATE_TAG,
   OS_FINGERPRINT_OFFSET,
+  OS_INTERNED_OFFSET,
   OS_METHOD_CACHE_OFFSET,
   OS_NEXT_HEAP_VERSION_OFFSET,
   OS_NEXT_STATIC_VERSION_OFFSET,
@@ -208,6 +211,12 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   // Names, bases and MROs, each type after its base.
   if (!finishStaticType(t, metatype, 'type')) throw new Error('objectsCreate: out of memory');
   for (const i of order) if (!finishStaticType(t, u32[typesIndex + i]!, specs[i]!.name)) throw new Error('objectsCreate: out of memory');
+  // The interned strings' table: immortal, untracked (its keys are immortal strs).
+  const interned = dictNew(t);
+  if (interned === 0) throw new Error('objectsCreate: out of memory');
+  gcUntrack(rc, interned);
+  immortalize(rc, interned);
+  u32[(state + OS_INTERNED_OFFSET) >>> 2] = interned;
   Atomics.store(u32, (state + OS_TAG_OFFSET) >>> 2, OBJECTS_STATE_TAG);
   return t;
 }

@@ -133,3 +133,18 @@ describe('tuple and the protocols', () => {
     release(r, single, withList, lst, none, ...one);
   });
 });
+
+describe('interning', () => {
+  it('one immortal str per text; an equal str interns to the first', async () => {
+    const { strIntern, strInternFromJs } = await import('../src/index.js');
+    r = makeRuntime();
+    const t = r.t;
+    const a = strInternFromJs(t, 'name');
+    const b = check(t, strFromJs(t, 'name'));
+    expect(b).not.toBe(a);
+    expect(strIntern(t, b)).toBe(a);
+    expect(strInternFromJs(t, 'name')).toBe(a);
+    expect(t.u32[(a + 8) >>> 2]).toBe(0xffffffff); // immortal
+    release(r, b);
+  });
+});

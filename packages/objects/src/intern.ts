@@ -1,0 +1,47 @@
+/**
+ * Interned strings (`PyUnicode_InternInPlace`, `_PyUnicode_InternImmortal`):
+ * one canonical str per text, so that names compare by address (attribute
+ * names, dict keys of namespaces, the method cache's names). As in
+ * CPython 3.13's free-threaded build, interned strings are immortal, and the
+ * table (a dict from each str to itself) is guarded by the runtime's intern
+ * lock.
+ */
+
+import { mutexLock, mutexUnlock } from '@ft/atomics';
+import { immortalize } from '@ft/refcount';
+import { dictGetItemRef, dictSetItem } from './dict.js';
+import { OS_INTERN_LOCK_OFFSET, OS_INTERNED_COUNT_OFFSET, OS_INTERNED_OFFSET, STR_INTERNED_IMMORTAL, STR_INTERNED_OFFSET } from './layout.js';
+import type { ObThread } from './ob-thread.js';
+import { strCheckExact, strFromJs } from './str.js';
+
+/**
+ * `PyUnicode_InternInPlace`: the canonical str equal to `s` (an exact str),
+ * made immortal — `s` itself if it becomes the canonical one. Never fails
+ * for lack of memory: `s` is then returned uninterned (CPython does the same).
+ * @public
+ */
+export function strIntern(t: ObThread, s: number): number {
+  if (t.u8[s + STR_INTERNED_OFFSET] !== 0) return s; // SAFETY: set once under the intern lock before the str is handed out as interned
+  if (!strCheckExact(t, s)) return s;
+  const heap = t.heap;
+  const table = t.u32[(t.state + OS_INTERNED_OFFSET) >>> 2]!;
+  mutexLock(heap, t.state + OS_INTERN_LOCK_OFFSET);
+  let result = dictGetItemRef(t, table, s);
+  if (result === 0 && t.error.type === 0) {
+    immortalize(t.rc, s);
+    if (dictSetItem(t, table, s, s) === 0) {
+      Atomics.store(t.u8, s + STR_INTERNED_OFFSET, STR_INTERNED_IMMORTAL);
+      Atomics.add(t.u32, (t.state + OS_INTERNED_COUNT_OFFSET) >>> 2, 1);
+    }
+    result = s;
+  }
+  mutexUnlock(heap, t.state + OS_INTERN_LOCK_OFFSET);
+  t.error.type = 0; // interning never raises
+  return result === 0 ? s : result;
+}
+
+/** `PyUnicode_InternFromString`: the interned str of `text` (immortal), or 0 with MemoryError. @public */
+export function strInternFromJs(t: ObThread, text: string): number {
+  const s = strFromJs(t, text);
+  return s === 0 ? 0 : strIntern(t, s);
+}
