@@ -103,7 +103,7 @@ import { DEAD_BYTE, FORBIDDEN_BYTE } from '@ft/obmalloc';
 import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, getRefcount, OB_TYPE_OFFSET } from '@ft/refcount';
 import { gcDisable } from '@ft/gc';
-import { errFetch, formatError, intCheckExact, intCompactValue, intFromNumber, listFromArray, listGetItemRef, listNew, listSize, StaticType, type ObThread } from '../../src/index.js';
+import { errFetch, intCheckExact, intCompactValue, intFromNumber, listFromArray, listGetItemRef, listNew, listSize, StaticType, type ObThread } from '../../src/index.js';
 import { makeRuntime, type Runtime, type RuntimeHandle } from '../runtime.js';
 
 export type ListStressKind = 'readers-writer' | 'mutators' | 'sort';
@@ -590,7 +590,7 @@ export const listRefillScenario: StressScenario<ListStressParams, State> = {
   ...listReadersWriterScenario,
   name: 'objects/list-refill',
   description:
-    'objects/list-readers-writer with the writer clearing the list every 48 items and filling it again: thousands of resizes (growing and shrinking arrays, each freed through QSBR) per second under the readers; the run the capacity-check and QSBR-free controls break',
+    'objects/list-readers-writer with the writer clearing the list every 48 items and filling it again: thousands of resizes (growing and shrinking arrays, each freed through QSBR) and freed items per second under the readers; scripted windows inside lst[i] (a clear between size and array, a resize between array and slot, a freed item whose address an int other readers use took); the run the capacity-check and QSBR-free controls break',
   defaultWorkers: 3,
   opsPerWorker: 60_000,
   async setup(ctx) {
@@ -612,7 +612,7 @@ export const listMutatorsScenario: StressScenario<ListStressParams, State> = {
   defaultWorkers: 3,
   opsPerWorker: 30_000,
   roles: (workers) => Array.from({ length: workers }, (_, w) => (w < Math.max(1, workers - 1) ? 'mutator' : 'reader')),
-  setup({ workers, roles, opsPerWorker }) {
+  setup({ roles, opsPerWorker }) {
     const mutators = roles.filter((x) => x === 'mutator').length;
     const r = makeRuntime({ heapSize: 256 << 20, allocator: 'mimalloc_debug' });
     const list = listNew(r.t, 0);
@@ -628,7 +628,6 @@ export const listMutatorsScenario: StressScenario<ListStressParams, State> = {
       popped: new Uint8Array(new SharedArrayBuffer(n)),
       added: new Uint8Array(new SharedArrayBuffer(n)),
     };
-    void workers;
     const state: State = { r, detached: false, ints: [] };
     leave(state);
     return { params, state };
@@ -830,9 +829,3 @@ export const listSortEmptyScenario: StressScenario<ListStressParams, State> = {
 };
 
 export const scenarios = [listReadersWriterScenario, listRefillScenario, listMutatorsScenario, listSortEmptyScenario];
-
-/** A fetched exception as text, for problem reports. */
-export function describeError(t: ObThread): string {
-  const e = errFetch(t);
-  return e === null ? 'no exception set' : formatError(t, e);
-}

@@ -8,9 +8,11 @@
  * handshake or for the others, 3 draining delayed frees, 4 done), and
  * counter 1: the role's main count (items appended, passes, operations).
  *
- * A reader never releases an item that failed its check (a garbage address
- * would have its "reference count" written to), and stops at the first one:
- * with the controls' seams off, the rest of the run is not trustworthy.
+ * A reader never releases a garbage item (an address that is not an int
+ * of the heap would have its "reference count" written to) and stops at
+ * the first one, raising the run's abort word: with the controls' seams
+ * off, the rest of the run is not trustworthy. A live int that is the wrong
+ * item is counted, released, and the readers-writer run goes on.
  */
 
 import { attach, detach, safePoint } from '@ft/atomics';
@@ -160,7 +162,7 @@ function badInt(t: ObThread, item: number, expected: number): string | null {
   if (item < 64 || item >= t.u32.length * 4 || (item & 3) !== 0) return `item address ${hex(item)} is not an object of the heap`;
   const type = t.u32[(item + OB_TYPE_OFFSET) >>> 2]!;
   if (type !== t.types[StaticType.Int]) {
-    return `item ${hex(item)} is not an int: type word ${hex(type)}${type === DEAD_WORD ? ' (the 0xDD fill of freed memory)' : (type & 0xffff) === 0xfdfd ? ' (0xFD guard bytes)' : ''}`;
+    return `item ${hex(item)} is not an int: type word ${hex(type)}${type === DEAD_WORD ? ' (the 0xDD fill of freed memory)' : type === FORBIDDEN_WORD ? ' (0xFD guard bytes)' : ''}`;
   }
   if (!intIsCompact(t, item)) return `item ${hex(item)}: an int with more than one digit`;
   const v = intCompactValue(t, item);
