@@ -452,7 +452,8 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
   while (!ctx.shouldStop(done) && !aborted(ctrl)) {
     if (i >= roundLength) clearList();
     const size = listSize(t, lst);
-    if (res.handshakes < handshakeTarget && size >= p.handshakeMinSize && size === Atomics.load(t.i32, allocatedWord) && resizesSinceHandshake >= 3) {
+    const handshakeDue = res.handshakes < handshakeTarget && size >= p.handshakeMinSize && resizesSinceHandshake >= 3;
+    if (handshakeDue && size === Atomics.load(t.i32, allocatedWord)) {
       if (!handshake()) break;
       continue;
     }
@@ -463,7 +464,9 @@ function rwWriter(ctx: Ctx, rt: Runtime): RwWriterResult {
       nextWindowAt += windowSpacing;
       continue;
     }
-    const room = Math.min(bounded ? budget - done : Infinity, roundLength - i);
+    // While a handshake or window B waits for the list to be full (the next append resizes), one append at a time:
+    // an extend could step over that point.
+    const room = handshakeDue || kind === WINDOW_QSBR ? 0 : Math.min(bounded ? budget - done : Infinity, roundLength - i);
     if (room > 1 && rng.nextInt(100) < p.extendPercent) {
       const c = 1 + rng.nextInt(Math.min(8, room));
       const ints: number[] = [];
