@@ -156,12 +156,17 @@ function setIndex(t: ObThread, dk: number, i: number, ix: number): void {
   else Atomics.store(t.i32, (at >>> 2) + i, ix);
 }
 
-/** `find_empty_slot`: the first index slot on `hash`'s probe sequence not holding an entry. */
+/**
+ * `find_empty_slot`: the first EMPTY index slot on `hash`'s probe sequence.
+ * A DUMMY slot (a deleted entry's) is not reused, as in CPython's
+ * free-threaded build (`is_unusable_slot`): a lock-free reader may still be
+ * probing through it. The usable fraction keeps a third of the slots EMPTY.
+ */
 function findEmptySlot(t: ObThread, dk: number, hash: number): number {
   const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
   let perturb = hash >>> 0;
   let i = perturb & mask;
-  while (getIndex(t, dk, i) >= 0) {
+  while (getIndex(t, dk, i) !== DKIX_EMPTY) {
     perturb >>>= PERTURB_SHIFT;
     i = (i * 5 + perturb + 1) & mask;
   }
@@ -611,8 +616,11 @@ export function dictPopItem(t: ObThread, op: number): number {
     return errRaise(t, StaticType.KeyError, "'popitem(): dictionary is empty'");
   }
   const [key, value] = removeEntry(t, op, t.i32[entries + ix * 3]!, ix);
-  // The table's end moves back, as CPython's popitem does.
-  t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2] = ix;
+  // CPython moves the table's end back so the next insert reuses the entry. Not while lock-free
+  // readers may be looking: one that matched the popped key at this entry and then read the value
+  // slot would get the next key's value (the dict stress test's popitem scenario). The hole stays
+  // until the next resize compacts it.
+  if (!isShared(t, op)) t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2] = ix;
   criticalSectionEnd(t.heap);
   const pair = tupleFromArray(t, [key, value]);
   decref(t.rc, key);

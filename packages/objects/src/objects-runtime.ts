@@ -8,11 +8,11 @@
  * from `runtime.handle`, which crosses `postMessage` / `workerData`.
  */
 
-import { attach, detach, groupCreate, participantCreate, participantDelete, SharedHeap, type Participant, type SharedHeapHandle } from '@ft/atomics';
+import { attach, detach, groupCreate, participantCreate, participantDelete, participantStatus, SharedHeap, STATUS_ATTACHED, type Participant, type SharedHeapHandle } from '@ft/atomics';
 import { gcCreate, gcThreadExit, gcThreadInit, type GcThread } from '@ft/gc';
 import { miCreate, miThreadExit, miThreadInit } from '@ft/mimalloc';
 import { createAllocatorDomains, registerDelayedFree } from '@ft/obmalloc';
-import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
+import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrDetach, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
 import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
 import type { ObThread } from './ob-thread.js';
 import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lifecycle.js';
@@ -56,6 +56,16 @@ export interface ObjectsRuntime {
   readonly handle: ObjectsRuntimeHandle;
   /** The creating thread: frees the whole heap. A joined thread: leaves the runtime (its objects stay). */
   close(): void;
+  /**
+   * Detaches the thread while it waits or idles (awaits workers, sleeps):
+   * a stop-the-world (a collection on another thread) does not wait for it,
+   * and QSBR does not wait for it to free replaced arrays (CPython's threads
+   * detach around every blocking call). Call {@link ObjectsRuntime.attach}
+   * before using objects again.
+   */
+  detach(): void;
+  /** Attaches the thread again after {@link ObjectsRuntime.detach}. */
+  attach(): void;
 }
 
 /** One thread's layers below the objects. */
@@ -131,8 +141,16 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
     qsbr,
     participant,
     handle,
-    close() {
+    detach() {
+      qsbrDetach(qsbr);
       detach(participant);
+    },
+    attach() {
+      attach(participant);
+      qsbrAttach(qsbr);
+    },
+    close() {
+      if (participantStatus(participant) === STATUS_ATTACHED) detach(participant);
       participantDelete(participant);
       heap.close();
     },
@@ -156,7 +174,19 @@ export function joinObjectsRuntime(handle: ObjectsRuntimeHandle, registerSlots?:
     qsbr: layers.qsbr,
     participant: layers.participant,
     handle,
+    detach() {
+      qsbrDetach(layers.qsbr);
+      detach(layers.participant);
+    },
+    attach() {
+      attach(layers.participant);
+      qsbrAttach(layers.qsbr);
+    },
     close() {
+      if (participantStatus(layers.participant) !== STATUS_ATTACHED) {
+        attach(layers.participant);
+        qsbrAttach(layers.qsbr);
+      }
       // A thread state's deletion, in CPython's order (the collector's count, the merge queue, QSBR, the heaps).
       gcThreadExit(layers.gt);
       rcThreadExit(layers.rc);

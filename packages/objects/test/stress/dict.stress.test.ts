@@ -9,7 +9,7 @@
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
-import { dictIterationScenario, dictPopItemReuseScenario, dictResizeScenario, dictSetDefaultScenario, FAULTS_CHECK, HELD_CHECK, VALUES_CHECK } from './dict-scenario.js';
+import { dictIterationScenario, dictPopItemReuseScenario, dictResizeScenario, dictSetDefaultScenario, FAULTS_CHECK, HELD_CHECK, VALUES_CHECK } from './dict.scenario.js';
 
 function metric(result: RunResult, name: string): number {
   const m = result.metrics.find((x) => x.name === name);

@@ -80,7 +80,7 @@ import {
   type ResizeReaderResult,
   type ResizeWriterResult,
   type SetDefaultResult,
-} from './dict-scenario.js';
+} from './dict.scenario.js';
 
 type Ctx = StressWorkerContext<DictStressParams>;
 

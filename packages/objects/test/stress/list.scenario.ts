@@ -578,6 +578,9 @@ export const listReadersWriterScenario: StressScenario<ListStressParams, State> 
       { name: 'windows B (array, resize, slot)', value: w.windowsMade[WINDOW_QSBR]!, unit: '' },
       { name: 'windows C (array, clear and reuse, slot)', value: w.windowsMade[WINDOW_REUSE]!, unit: '' },
       { name: 'windows C without reuse (tried again)', value: w.windowReuseMissed, unit: '' },
+      { name: 'window reads gone wrong (A)', value: sum(readers, (x) => x.windowsBad[WINDOW_CAPACITY]!), unit: '' },
+      { name: 'window reads gone wrong (B)', value: sum(readers, (x) => x.windowsBad[WINDOW_QSBR]!), unit: '' },
+      { name: 'window reads gone wrong (C)', value: sum(readers, (x) => x.windowsBad[WINDOW_REUSE]!), unit: '' },
       { name: 'passes cut by a clear', value: sum(readers, (x) => x.passesCutByClear), unit: '' },
       { name: 'violations', value: sum([w, ...readers], (x) => x.violations), unit: '' },
     ];

@@ -85,11 +85,13 @@ describe('list with real workers', () => {
     const result = await runScenario(listRefillScenario, CONTROL('no-capacity-check'));
     report(result, 'no-capacity-check control');
     expect(failedChecks(result)).toContain(CHECK_WINDOW_CAPACITY);
+    expect(metric(result, 'window reads gone wrong (A)')).toBeGreaterThan(0);
   }, TIMEOUT);
 
   it('control: a writer that frees replaced arrays at once although the list is shared lets the reader of window B read the freed (0xDD) array (caught)', async () => {
     const result = await runScenario(listRefillScenario, CONTROL('no-qsbr-free'));
     report(result, 'no-qsbr-free control');
     expect(failedChecks(result)).toContain(CHECK_WINDOW_QSBR);
+    expect(metric(result, 'window reads gone wrong (B)')).toBeGreaterThan(0);
   }, TIMEOUT);
 });
