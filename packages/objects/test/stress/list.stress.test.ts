@@ -52,9 +52,9 @@ describe('list with real workers', () => {
     expect(metric(result, 'extends (tuple)')).toBeGreaterThan(0);
   }, TIMEOUT);
 
-  // Window C fails until list_get_item_ref re-checks that the list still uses the array it read the item from
-  // (a clear freed the item, its address was reused by an int other readers use: try-incref and the re-check of the
-  // old array's slot both pass). Free-running reads hit the same race now and then.
+  // Window C failed every time before list_get_item_ref re-checked that the list still uses the array it read the
+  // item from (a clear freed the item, its address was reused by an int other readers use: try-incref and the re-check
+  // of the old array's slot both passed, as in CPython 3.13); free-running reads hit the same race now and then.
   it('the same with the list cleared and refilled every 48 items: arrays grow and shrink thousands of times under the readers; scripted windows A, B and C', async () => {
     const result = await runScenario(listRefillScenario, { timeoutMs: RUN_TIMEOUT });
     report(result, `${result.workers - 1} readers, refill`);
