@@ -11,7 +11,7 @@
 import { attach, detach, groupCreate, participantCreate, participantDelete, participantStatus, SharedHeap, STATUS_ATTACHED, type Participant, type SharedHeapHandle } from '@ft/atomics';
 import { gcCreate, gcThreadExit, gcThreadInit, type GcThread } from '@ft/gc';
 import { miCreate, miThreadExit, miThreadInit } from '@ft/mimalloc';
-import { createAllocatorDomains, registerDelayedFree } from '@ft/obmalloc';
+import { createAllocatorDomains, registerDelayedFree, type AllocatorDomains } from '@ft/obmalloc';
 import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrDetach, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
 import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
 import type { ObThread } from './ob-thread.js';
@@ -83,19 +83,29 @@ interface Layers {
 function openLayers(heap: SharedHeap, h: Omit<ObjectsRuntimeHandle, 'heap' | 'objects'>, registerSlots: ((slots: SlotRegistry) => void) | undefined): Layers & { rcState: number } {
   const participant = participantCreate(heap, h.group);
   attach(participant);
-  const behaviours = new BehaviourRegistry();
-  const registration = objectsRegister(behaviours);
-  registerSlots?.(registration.slots);
-  const rcState = h.rc === 0 ? rcCreate(heap, behaviours) : h.rc;
-  const miThread = miThreadInit(heap, h.mi, null);
-  const domains = createAllocatorDomains(heap, h.allocator, { mi: miThread });
-  const freeCallbacks = new FreeCallbackRegistry();
-  const freeIds = registerDelayedFree(freeCallbacks, domains);
-  const qsbr = qsbrRegister(heap, h.qsbr, freeCallbacks);
-  qsbrAttach(qsbr);
-  const rc = rcThreadInit(heap, rcState, behaviours, { mi: miThread, participant, domains });
-  const gt = gcThreadInit(rc, h.gc, behaviours, registration.gcHooks, qsbr);
-  return { heap, participant, rc, gt, qsbr, freeIds, registration, rcState };
+  try {
+    const behaviours = new BehaviourRegistry();
+    const registration = objectsRegister(behaviours);
+    registerSlots?.(registration.slots);
+    const rcState = h.rc === 0 ? rcCreate(heap, behaviours) : h.rc;
+    // QSBR first: mimalloc takes the thread's slot so that freed object pages are reused only for
+    // their size class until no lock-free reader can hold them (DESIGN.md §5).
+    const freeCallbacks = new FreeCallbackRegistry();
+    let domains: AllocatorDomains | null = null;
+    const freeIds = registerDelayedFree(freeCallbacks, () => domains!);
+    const qsbr = qsbrRegister(heap, h.qsbr, freeCallbacks);
+    qsbrAttach(qsbr);
+    const miThread = miThreadInit(heap, h.mi, qsbr);
+    domains = createAllocatorDomains(heap, h.allocator, { mi: miThread });
+    const rc = rcThreadInit(heap, rcState, behaviours, { mi: miThread, participant, domains });
+    const gt = gcThreadInit(rc, h.gc, behaviours, registration.gcHooks, qsbr);
+    return { heap, participant, rc, gt, qsbr, freeIds, registration, rcState };
+  } catch (error) {
+    // A failed setup leaves no participant behind (the thread could not join again).
+    detach(participant);
+    participantDelete(participant);
+    throw error;
+  }
 }
 
 /** Options of {@link createObjectsRuntime}. @public */
@@ -130,8 +140,23 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
   const gc = gcCreate(heap, group);
   const qsbrState = qsbrCreate(heap);
   const allocator = options.allocator ?? 'mimalloc';
-  const { participant, rc, gt, qsbr, freeIds, registration, rcState } = openLayers(heap, { mi, group, gc, qsbr: qsbrState, rc: 0, allocator }, options.registerSlots);
-  const t = objectsCreate(registration, rc, gt, qsbr, freeIds);
+  let layers: ReturnType<typeof openLayers>;
+  let t: ObThread;
+  try {
+    layers = openLayers(heap, { mi, group, gc, qsbr: qsbrState, rc: 0, allocator }, options.registerSlots);
+  } catch (error) {
+    heap.close();
+    throw error;
+  }
+  const { participant, rc, gt, qsbr, freeIds, registration, rcState } = layers;
+  try {
+    t = objectsCreate(registration, rc, gt, qsbr, freeIds);
+  } catch (error) {
+    detach(participant);
+    participantDelete(participant);
+    heap.close();
+    throw error;
+  }
   const handle: ObjectsRuntimeHandle = { heap: heap.handle(), mi, group, gc, qsbr: qsbrState, rc: rcState, objects: t.state, allocator };
   return {
     heap,

@@ -25,13 +25,17 @@ export interface DelayedFreeIds {
 
 /**
  * Registers the mem and object delayed-free callbacks in this thread's QSBR
- * registry (do it at the same point of setup on every thread).
+ * registry (do it at the same point of setup on every thread). `domains`
+ * may be a function that returns them, for a setup that registers with
+ * QSBR before it builds the domains (mimalloc wants the thread's QSBR slot
+ * first, so that it delays page reuse).
  * @public
  */
-export function registerDelayedFree(registry: FreeCallbackRegistry, domains: AllocatorDomains): DelayedFreeIds {
+export function registerDelayedFree(registry: FreeCallbackRegistry, domains: AllocatorDomains | (() => AllocatorDomains)): DelayedFreeIds {
+  const of = typeof domains === 'function' ? domains : () => domains;
   return {
-    mem: registry.register('obmalloc/mem-free', (_heap, address) => pyMemFree(domains, address)),
-    object: registry.register('obmalloc/object-free', (_heap, address) => pyObjectFree(domains, address)),
+    mem: registry.register('obmalloc/mem-free', (_heap, address) => pyMemFree(of(), address)),
+    object: registry.register('obmalloc/object-free', (_heap, address) => pyObjectFree(of(), address)),
   };
 }
 
