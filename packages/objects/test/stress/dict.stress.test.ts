@@ -1,5 +1,5 @@
 /**
- * The dict's free-threaded contract with real workers (dict-scenario.ts
+ * The dict's free-threaded contract with real workers (dict.scenario.ts
  * describes the runs, every check, the control and the finding), with
  * operation budgets scaled by FT_STRESS_SCALE: lookups during resizes,
  * racing setdefault and pop, iteration against mutation, popitem's reused
@@ -50,7 +50,7 @@ describe('dict with real workers (CPython free-threaded contract)', () => {
     assertRunPassed(result);
   }, TIMEOUT);
 
-  it("popitem reuses the popped entry: a lookup of 'K' never returns the value of 'J' inserted there (a finding: fails until src/dict.ts is fixed, see dict-scenario.ts)", async () => {
+  it("popitem reuses the popped entry: a lookup of 'K' never returns the value of 'J' inserted there (a finding of this test, fixed in src/dict.ts: popitem keeps the entry out of reuse while the dict is SHARED)", async () => {
     const result = await runScenario(dictPopItemReuseScenario, { timeoutMs: RUN_TIMEOUT });
     report(result, 'writer and 3 readers');
     assertRunPassed(result);

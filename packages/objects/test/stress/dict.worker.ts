@@ -1,5 +1,5 @@
 /**
- * A worker of the dict stress scenarios (dict-scenario.ts describes the
+ * A worker of the dict stress scenarios (dict.scenario.ts describes the
  * runs, the roles, the handshakes and the checks). Hang dumps show user
  * counter 0: the phase (1 running, 2 in a handshake or barrier, 3 final
  * checks, 4 waiting for the others to finish, 5 leaving) and counter 1:
