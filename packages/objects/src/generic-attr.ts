@@ -18,11 +18,11 @@ import { typeSlot } from './abstract.js';
 import { dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSnapshot } from './dict.js';
 import { errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
 import { memberName } from './heap-type.js';
-import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
+import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TPFLAGS_DICT_SUBCLASS, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
 import { typeLookupRef } from './method-cache.js';
 import type { ObThread } from './ob-thread.js';
 import { strToJs } from './str-read.js';
-import { typeName, typeNameOf } from './subtype.js';
+import { typeHasFlag, typeName, typeNameOf } from './subtype.js';
 import { typeModifiedLocked } from './type-version.js';
 
 /** The instance's `__dict__` slot address, or 0 when its type gives it none (`_PyObject_ComputedDictPointer`). */
@@ -32,22 +32,58 @@ function dictSlot(t: ObThread, op: number): number {
 }
 
 /**
- * The instance's `__dict__`, created on first need (`_PyObject_GetDictPtr`
- * + lazy creation): a borrowed reference, or 0 (no slot, or MemoryError).
- * The creating store is a compare-and-swap, so two threads creating it at
- * once agree on one dict.
+ * The instance's `__dict__` as a new reference, created on first need when
+ * `create` (`_PyObject_GetDictPtr` + lazy creation), or 0 (no slot, none
+ * yet, or MemoryError). Another thread may replace the dict at any moment
+ * (`obj.__dict__ = d` releases the old one), so the read takes its
+ * reference with try-incref and re-checks the slot (`_Py_XGetRef`); the
+ * creating store is a compare-and-swap, so two threads creating it at once
+ * agree on one dict.
  */
 function instanceDict(t: ObThread, op: number, create: boolean): number {
   const slot = dictSlot(t, op);
   if (slot === 0) return 0;
-  const current = Atomics.load(t.u32, slot >>> 2); // CPython: acquire (_PyObject_GetManagedDict)
-  if (current !== 0 || !create) return current;
-  const fresh = dictNew(t);
-  if (fresh === 0) return 0;
-  const seen = Atomics.compareExchange(t.u32, slot >>> 2, 0, fresh);
-  if (seen === 0) return fresh;
-  decref(t.rc, fresh);
-  return seen;
+  for (;;) {
+    const current = xGetRef(t.rc, slot);
+    if (current !== 0 || !create) return current;
+    const fresh = dictNew(t);
+    if (fresh === 0) return 0;
+    if (Atomics.compareExchange(t.u32, slot >>> 2, 0, fresh) === 0) {
+      incref(t.rc, fresh); // the slot's reference and ours
+      return fresh;
+    }
+    decref(t.rc, fresh);
+  }
+}
+
+/**
+ * `PyObject_GenericGetDict` (`obj.__dict__`): the instance's dict, created
+ * if it has none yet, a new reference; 0 with AttributeError when its type
+ * gives it no `__dict__`.
+ * @public
+ */
+export function objectGetDict(t: ObThread, obj: number): number {
+  if (dictSlot(t, obj) === 0) return errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '__dict__'`);
+  return instanceDict(t, obj, true);
+}
+
+/**
+ * `PyObject_GenericSetDict` (`obj.__dict__ = d`; `d` 0: `del obj.__dict__`):
+ * swaps the slot atomically and releases the old dict; 0, or -1 with
+ * TypeError ("__dict__ must be set to a dictionary, not a 'int'") or
+ * AttributeError (no `__dict__`).
+ * @public
+ */
+export function objectSetDict(t: ObThread, obj: number, dict: number): number {
+  const slot = dictSlot(t, obj);
+  if (slot === 0) return errRaiseInt(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '__dict__'`);
+  if (dict !== 0 && !typeHasFlag(t, t.u32[(dict + OB_TYPE_OFFSET) >>> 2]!, TPFLAGS_DICT_SUBCLASS)) {
+    return errRaiseInt(t, StaticType.TypeError, `__dict__ must be set to a dictionary, not a '${typeNameOf(t, dict)}'`);
+  }
+  if (dict !== 0) incref(t.rc, dict);
+  const old = Atomics.exchange(t.u32, slot >>> 2, dict);
+  if (old !== 0) decref(t.rc, old);
+  return 0;
 }
 
 /** Whether `descr`'s type has `__set__` (a data descriptor). */
@@ -74,7 +110,6 @@ export function objectGenericGetAttr(t: ObThread, obj: number, name: number): nu
   }
   const dict = instanceDict(t, obj, false);
   if (dict !== 0) {
-    incref(t.rc, dict); // another thread may replace the instance's __dict__ meanwhile
     const value = dictGetItemRef(t, dict, name);
     decref(t.rc, dict);
     if (value !== 0 || t.error.type !== 0) {
@@ -119,8 +154,9 @@ export function objectGenericSetAttr(t: ObThread, obj: number, name: number, val
     if (value === 0 || descr !== 0) return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}'`);
     return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}' and no __dict__ for setting new attributes`);
   }
-  if (value !== 0) return dictSetItem(t, dict, name, value);
-  if (dictDelItem(t, dict, name) === 0) return 0;
+  const r = value !== 0 ? dictSetItem(t, dict, name, value) : dictDelItem(t, dict, name);
+  decref(t.rc, dict);
+  if (r === 0 || value !== 0) return r;
   if (errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
     return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${strToJs(t, name)}'`);
   }

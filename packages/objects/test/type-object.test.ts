@@ -8,6 +8,8 @@ import {
   intAsNumber,
   intFromNumber,
   objectGetAttr,
+  objectGetDict,
+  objectSetDict,
   objectSetAttr,
   objectSetClass,
   StaticType,
@@ -179,6 +181,30 @@ describe('type objects', () => {
     expect(objectSetClass(t, p, t.types[StaticType.Int]!)).toBe(-1);
     expect(lastError(r)).toBe('TypeError: __class__ assignment only supported for mutable types or ModuleType subclasses');
     release(r, a, v, s, p, Q, P, T, S);
+  });
+
+  it('__dict__: read (created on demand), replaced, and CPython’s errors', () => {
+    r = makeRuntime();
+    const t = r.t;
+    const A = check(t, makeClass(t, 'A', []));
+    const a = check(t, typeGenericAlloc(t, A));
+    const v = check(t, intFromNumber(t, 7000));
+    check(t, setattr(t, a, 'x', v));
+    const d1 = check(t, objectGetDict(t, a));
+    const fresh = check(t, dictNew(t));
+    const key = check(t, strFromJs(t, 'y'));
+    check(t, dictSetItem(t, fresh, key, v));
+    check(t, objectSetDict(t, a, fresh));
+    expect(getattr(t, a, 'x')).toBe(0);
+    expect(lastError(r)).toBe("AttributeError: 'A' object has no attribute 'x'");
+    const y = check(t, getattr(t, a, 'y'));
+    expect(y).toBe(v);
+    expect(objectSetDict(t, a, v)).toBe(-1);
+    expect(lastError(r)).toBe("TypeError: __dict__ must be set to a dictionary, not a 'int'");
+    const o = check(t, typeGenericAlloc(t, t.types[StaticType.Object]!));
+    expect(objectGetDict(t, o)).toBe(0);
+    expect(lastError(r)).toBe("AttributeError: 'object' object has no attribute '__dict__'");
+    release(r, y, key, fresh, d1, v, a, o, A);
   });
 
   it('classes and instances in cycles are collected; the classes’ refcounts come back', () => {
