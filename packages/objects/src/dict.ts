@@ -185,7 +185,8 @@ function ensureSharedOnResize(t: ObThread, op: number): void {
 /** `Py_hash_t` of a key: the cached str hash or `PyObject_Hash`; -1 with an exception. */
 function hashOf(t: ObThread, key: number): number {
   if (strCheckExact(t, key)) {
-    const h = Atomics.load(t.i32, (key + STR_HASH_OFFSET) >>> 2);
+    // SAFETY: the cached hash read plain (CPython: relaxed): -1 or the one value every thread computes.
+    const h = t.i32[(key + STR_HASH_OFFSET) >>> 2]!;
     return h !== -1 ? h : strHash(t, key);
   }
   return objectHash(t, key);
