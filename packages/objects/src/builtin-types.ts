@@ -15,12 +15,13 @@ import { gcDel, gcUntrack } from '@ft/gc';
 import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
-import { dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
+import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
 import { intAsNumber, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
   DICT_OBJECT_SIZE,
   DICTITER_DICT_OFFSET,
   DICTITER_SIZE,
+  DICTVIEW_SIZE,
   LIST_OBJECT_SIZE,
   SEQITER_SIZE,
   STR_DATA_OFFSET,
@@ -258,6 +259,13 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const dictSubscriptId = slots.add('subscript', 'dict', dictSubscript);
   const dictAssSubscriptId = slots.add('assSubscript', 'dict', dictAssSubscript);
   const dictContainsId = slots.add('contains', 'dict', dictContains);
+  const viewRepr = slots.add('repr', 'dict_view', (t, op) => reprResult(t, dictViewReprJs(t, op)));
+  const viewLength = slots.add('length', 'dict_view', (t, op) => dictSize(t, dictViewOf(t, op)!.dict));
+  const viewIter = slots.add('iter', 'dict_view', (t, op) => {
+    const of = dictViewOf(t, op)!;
+    return dictIter(t, of.dict, of.which);
+  });
+  const keysContains = slots.add('contains', 'dict_keys', (t, op, key) => dictContains(t, dictViewOf(t, op)!.dict, key));
   const dictIterNextId = slots.add('iternext', 'dict_iterator', dictIterNext);
 
   const setRepr = slots.add('repr', 'set', (t, op) => reprResult(t, setReprJs(t, op)));
@@ -332,9 +340,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'list_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter, iternext: listIterNextId } },
     { name: 'list_reverseiterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
     { name: 'tuple_iterator', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { iter: seqIterIter } },
-    { name: 'dict_keys', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
-    { name: 'dict_values', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
-    { name: 'dict_items', baseIndex: StaticType.Object + 1, basicSize: SEQITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse },
+    { name: 'dict_keys', baseIndex: StaticType.Object + 1, basicSize: DICTVIEW_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { repr: viewRepr, length: viewLength, iter: viewIter, contains: keysContains, hash: unhashable } },
+    { name: 'dict_values', baseIndex: StaticType.Object + 1, basicSize: DICTVIEW_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { repr: viewRepr, length: viewLength, iter: viewIter, hash: unhashable } },
+    { name: 'dict_items', baseIndex: StaticType.Object + 1, basicSize: DICTVIEW_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: seqIterDealloc, traverse: seqIterTraverse, slots: { repr: viewRepr, length: viewLength, iter: viewIter, hash: unhashable } },
     { name: 'dict_keyiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
     { name: 'dict_valueiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
     { name: 'dict_itemiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },

@@ -48,6 +48,7 @@ import {
   DICT_USED_OFFSET,
   DICT_VERSION_OFFSET,
   DICTITER_DICT_OFFSET,
+  DICTVIEW_DICT_OFFSET,
   DICTITER_LEN_OFFSET,
   DICTITER_POS_OFFSET,
   DICTITER_USED_OFFSET,
@@ -932,3 +933,41 @@ export function dictAssSubscript(t: ObThread, op: number, key: number, value: nu
   return value === 0 ? dictDelItem(t, op, key) : dictSetItem(t, op, key, value);
 }
 
+
+// --- views -----------------------------------------------------------------------------------------
+
+/** `d.keys()` (0), `d.values()` (1), `d.items()` (2): a new view of the dict, or 0 with MemoryError. @public */
+export function dictView(t: ObThread, op: number, which: 0 | 1 | 2): number {
+  const view = gcNew(t.gc, t.types[which === 0 ? StaticType.DictKeys : which === 1 ? StaticType.DictValues : StaticType.DictItems]!);
+  if (view === 0) return errNoMemory(t);
+  incref(t.rc, op);
+  t.u32[(view + DICTVIEW_DICT_OFFSET) >>> 2] = op; // SAFETY: not published yet
+  gcTrack(t.rc, view);
+  return view;
+}
+
+/** What a view shows: its dict and which part (`0` keys, `1` values, `2` items); null when `op` is no view. @internal */
+export function dictViewOf(t: ObThread, op: number): { dict: number; which: 0 | 1 | 2 } | null {
+  const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2];
+  const which = type === t.types[StaticType.DictKeys] ? 0 : type === t.types[StaticType.DictValues] ? 1 : type === t.types[StaticType.DictItems] ? 2 : -1;
+  if (which < 0) return null;
+  return { dict: t.u32[(op + DICTVIEW_DICT_OFFSET) >>> 2]!, which: which as 0 | 1 | 2 };
+}
+
+/** `repr(view)`: `dict_keys(['a'])`, `dict_values([1])`, `dict_items([('a', 1)])`; null with the exception set. @internal */
+export function dictViewReprJs(t: ObThread, view: number): string | null {
+  const of = dictViewOf(t, view)!;
+  const items = dictSnapshot(t, of.dict, of.which);
+  if (items === null) return null;
+  try {
+    const parts: string[] = [];
+    for (const x of items) {
+      const r = objectReprJs(t, x);
+      if (r === null) return null;
+      parts.push(r);
+    }
+    return `${['dict_keys', 'dict_values', 'dict_items'][of.which]}([${parts.join(', ')}])`;
+  } finally {
+    for (const x of items) decref(t.rc, x);
+  }
+}

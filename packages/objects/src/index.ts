@@ -123,6 +123,7 @@ export {
   dictSetItem,
   dictSize,
   dictSubscript,
+  dictView,
 } from './dict.js';
 export { reverseSlice, timsort, type LessThan } from './list-sort.js';
 export {

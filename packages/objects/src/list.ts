@@ -38,7 +38,8 @@ import {
   type RcThread,
 } from '@ft/refcount';
 import { iterNext, objectGetIter, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_LT, PY_NE, objectCall } from './abstract.js';
-import { dictCheckExact, dictSnapshot } from './dict.js';
+import { dictCheckExact, dictSnapshot, dictViewOf } from './dict.js';
+import { anySetCheckExact, setSnapshot } from './set.js';
 import { errClear, errNoMemory, errOccurred, errRaise, errRaiseInt } from './errors.js';
 import { intCheckExact, intCompactValue, intIsCompact, intCompare } from './int.js';
 import {
@@ -414,8 +415,9 @@ function releaseArray(t: ObThread, items: number, n: number, shared: boolean): v
 
 /**
  * `list.extend(iterable)` / `lst += iterable`: 0, or -1 with an exception.
- * An exact list, tuple or the list itself is added as one snapshot under
- * the locks of both (`list_extend_fast`); anything else item by item.
+ * An exact list, tuple, set, frozenset or dict (its keys), or the list
+ * itself, is added as one snapshot taken under its lock (`list_extend_fast`,
+ * `list_extend_set`, `list_extend_dict`); anything else item by item.
  * @public
  */
 export function listExtend(t: ObThread, op: number, iterable: number): number {
@@ -432,9 +434,18 @@ export function listExtend(t: ObThread, op: number, iterable: number): number {
     criticalSectionEnd(heap);
     return r;
   }
-  if (dictCheckExact(t, iterable)) {
-    // `list_extend_dict`: the keys as one snapshot taken under the dict's lock (multiprocessing relies on it).
-    const keys = dictSnapshot(t, iterable, 0);
+  if (anySetCheckExact(t, iterable)) {
+    // `list_extend_set`: the elements as one snapshot under the set's lock.
+    const snapshot = Uint32Array.from(setSnapshot(t, iterable));
+    criticalSectionBegin(heap, op + OB_MUTEX_OFFSET);
+    const r = appendSnapshot(t, op, snapshot);
+    criticalSectionEnd(heap);
+    return r;
+  }
+  const view = dictCheckExact(t, iterable) ? { dict: iterable, which: 0 as const } : dictViewOf(t, iterable);
+  if (view !== null) {
+    // `list_extend_dict` / `list_extend_dictitems`: one snapshot taken under the dict's lock (multiprocessing relies on it).
+    const keys = dictSnapshot(t, view.dict, view.which);
     if (keys === null) return -1;
     const snapshot = Uint32Array.from(keys);
     criticalSectionBegin(heap, op + OB_MUTEX_OFFSET);

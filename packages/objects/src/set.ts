@@ -317,8 +317,8 @@ function releaseTable(t: ObThread, table: number, size: number): void {
   pyMemFree(t.domains, table);
 }
 
-/** The elements as new references, one snapshot under the set's lock (`set_iter` + copy). */
-function snapshot(t: ObThread, op: number): number[] {
+/** The elements as new references, one snapshot under the set's lock (`set_iter` + copy). @internal */
+export function setSnapshot(t: ObThread, op: number): number[] {
   const out: number[] = [];
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const table = t.u32[(op >>> 2) + TABLE]! >>> 2;
@@ -341,7 +341,7 @@ export function setNew(t: ObThread, iterable = 0, frozen = false): number {
   if (op === 0 || iterable === 0) return op;
   if (anySetCheckExact(t, iterable)) {
     // One snapshot of the other set's elements (its lock), then added under ours.
-    const keys = snapshot(t, iterable);
+    const keys = setSnapshot(t, iterable);
     let r = 0;
     for (const key of keys) {
       if (r === 0) r = setAdd(t, op, key);
@@ -406,7 +406,7 @@ export function frozensetHash(t: ObThread, op: number): number {
 /** `set_repr` as JavaScript text: `{1, 2}`, `set()`, `frozenset({1})`; null with the exception set. @public */
 export function setReprJs(t: ObThread, op: number): string | null {
   const frozen = t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.FrozenSet];
-  const keys = snapshot(t, op);
+  const keys = setSnapshot(t, op);
   try {
     if (keys.length === 0) return frozen ? 'frozenset()' : 'set()';
     const parts: string[] = [];
@@ -424,7 +424,7 @@ export function setReprJs(t: ObThread, op: number): string | null {
 /** `set_richcompare` for `==` / `!=`: the same elements. 1, 0, or -1. @public */
 export function setEqual(t: ObThread, a: number, b: number): number {
   if (setSize(t, a) !== setSize(t, b)) return 0;
-  const keys = snapshot(t, a);
+  const keys = setSnapshot(t, a);
   let r = 1;
   for (const key of keys) {
     if (r === 1) r = setContains(t, b, key);

@@ -15,6 +15,8 @@ import {
   dictSetItem,
   dictSize,
   dictSubscript,
+  dictView,
+  objectContains,
   errFetch,
   formatError,
   intAsNumber,
@@ -107,6 +109,24 @@ describe('dict', () => {
     expect(dictIterNext(t, it)).toBe(0);
     expect(lastError(r)).toBe('RuntimeError: dictionary changed size during iteration');
     release(r, it, first, lst, d, ...ks);
+  });
+
+  it('views: repr, len, iteration, `in`; list(d.items()) is one snapshot', () => {
+    r = makeRuntime();
+    const t = r.t;
+    const d = check(t, dictNew(t));
+    const k = check(t, strFromJs(t, 'a'));
+    const v = check(t, intFromNumber(t, 1));
+    check(t, dictSetItem(t, d, k, v));
+    const keys = check(t, dictView(t, d, 0));
+    const items = check(t, dictView(t, d, 2));
+    expect(objectReprJs(t, keys)).toBe("dict_keys(['a'])");
+    expect(objectReprJs(t, items)).toBe("dict_items([('a', 1)])");
+    expect(objectContains(t, keys, k)).toBe(1);
+    const lst = check(t, listNew(t, 0));
+    check(t, listExtend(t, lst, items));
+    expect(listReprJs(t, lst)).toBe("[('a', 1)]");
+    release(r, lst, keys, items, d, k, v);
   });
 
   it('setdefault inserts once; DelItemIf deletes only when the predicate says so', () => {
