@@ -1,0 +1,70 @@
+/**
+ * The set, frozenset and deque contracts with real workers (set.scenario.ts
+ * describes the runs, every check and the control), with operation budgets
+ * scaled by FT_STRESS_SCALE: set mutation vs contains, racing add and pop,
+ * a frozenset hashed from every worker at once with repr of a set being
+ * cleared, a deque's producer and consumers then a bounded deque appended
+ * at both ends (its lock-free len() check is a finding: it fails until
+ * src/deque.ts publishes a bounded append's size once), and the control
+ * whose readers walk the set's table without its critical section.
+ */
+
+import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
+import { describe, expect, it } from 'vitest';
+import { dequeScenario, frozensetHashScenario, GARBAGE_CHECK, setAddPopScenario, setContainsScenario, STABLE_CHECK } from './set.scenario.js';
+
+function metric(result: RunResult, name: string): number {
+  const m = result.metrics.find((x) => x.name === name);
+  if (m === undefined) throw new Error(`no metric '${name}'`);
+  return m.value;
+}
+
+function report(result: RunResult, label: string): void {
+  console.log(
+    `${result.name} [${label}]${result.ok ? '' : ' (failed checks)'}: seed ${result.seed} (FT_STRESS_SEED=${result.seed} replays it), ` +
+      `${result.workers} workers, ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.metrics.map((m) => `${m.name} ${Math.round(m.value)}${m.unit}`).join(', ')}`,
+  );
+}
+
+/** The run's own deadline comes first, so that a hang fails with the workers' progress dump. */
+const RUN_TIMEOUT = 40_000;
+const TIMEOUT = 60_000;
+
+describe('set, frozenset and deque with real workers (CPython 3.13/3.14 free-threaded contract)', () => {
+  it('set mutation vs contains: keys of S always found, never-added keys never, len in bounds, iteration completes or raises "Set changed size during iteration", exact accounting', async () => {
+    const result = await runScenario(setContainsScenario, { timeoutMs: RUN_TIMEOUT });
+    report(result, '2 writers and 2 readers');
+    assertRunPassed(result);
+    expect(metric(result, 'resizes')).toBeGreaterThan(0);
+    expect(metric(result, 'size errors')).toBeGreaterThan(0);
+  }, TIMEOUT);
+
+  it('racing add and pop: each element popped exactly once, "KeyError: \'pop from an empty set\'" only when empty, exact reference counts', async () => {
+    const result = await runScenario(setAddPopScenario, { timeoutMs: RUN_TIMEOUT });
+    report(result, '3 racers');
+    assertRunPassed(result);
+  }, TIMEOUT);
+
+  it('a frozenset hashed from every worker at once gives one value (the cached word); repr of a set being cleared is full or "set()"', async () => {
+    const result = await runScenario(frozensetHashScenario, { timeoutMs: RUN_TIMEOUT });
+    report(result, '4 hashers');
+    assertRunPassed(result);
+  }, TIMEOUT);
+
+  it('deque: producer and consumers (FIFO per consumer, each value once, "IndexError: pop from an empty deque" only when empty); a bounded deque appended at both ends (never above maxlen — lock-free len included, a finding of this test: fails until src/deque.ts publishes a bounded append\'s size once —, every dropped item released once)', async () => {
+    const result = await runScenario(dequeScenario, { timeoutMs: RUN_TIMEOUT });
+    report(result, 'producer and 3 consumers, then 4 appenders');
+    assertRunPassed(result);
+  }, TIMEOUT);
+
+  it('control: readers that walk the set\'s table without its critical section are caught (freed tables, keys of S missing)', async () => {
+    const result = await runScenario(setContainsScenario, { workers: 3, scale: 0.25, variant: { control: 'unlocked-walk' }, timeoutMs: RUN_TIMEOUT });
+    report(result, 'unlocked-walk control, 1 writer and 2 readers');
+    const failed = result.checks.filter((c) => !c.ok);
+    console.log(`${result.name} control: ${failed.map((c) => `${c.name}: ${c.detail ?? ''}`).join(' | ')}`);
+    const names = failed.map((c) => c.name);
+    expect(names).toContain(STABLE_CHECK);
+    expect(names).toContain(GARBAGE_CHECK);
+    expect(metric(result, 'held tables freed')).toBeGreaterThan(0);
+  }, TIMEOUT);
+});
