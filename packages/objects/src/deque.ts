@@ -86,15 +86,38 @@ export function dequeSize(t: ObThread, op: number): number {
   return Atomics.load(t.i32, (op >>> 2) + SIZE);
 }
 
-/** `deque_append_lock_held` / `deque_appendleft_lock_held`: steals `item`; returns an item a bounded deque dropped (to release after the lock), or 0; -1 without memory. */
+/**
+ * An item a full bounded deque dropped before a push that then failed for
+ * lack of memory: the caller releases it after the lock.
+ */
+let droppedBeforeFailure = 0;
+
+function pushFailed(dropped: number): -1 {
+  droppedBeforeFailure = dropped;
+  return -1;
+}
+
+/**
+ * `deque_append_lock_held` / `deque_appendleft_lock_held`: steals `item`;
+ * returns an item a bounded deque dropped (to release after the lock), or
+ * 0; -1 without memory (then `droppedBeforeFailure` holds any item dropped).
+ */
 function pushLocked(t: ObThread, op: number, item: number, left: boolean): number {
   const u32 = t.u32;
   const i32 = t.i32;
   const base = op >>> 2;
+  // A full bounded deque drops from the other end first (CPython trims after the append, so its
+  // lock-free len() can read maxlen + 1 for a moment; here the size never passes maxlen).
+  const maxlen = i32[base + MAXLEN]!;
+  let dropped = 0;
+  if (maxlen >= 0 && i32[base + SIZE]! >= maxlen) {
+    if (maxlen === 0) return item;
+    dropped = popLocked(t, op, !left);
+  }
   if (left) {
     if (i32[base + LEFTINDEX] === 0) {
       const b = newBlock(t);
-      if (b === 0) return -1;
+      if (b === 0) return pushFailed(dropped);
       u32[(b >>> 2) + RIGHTLINK] = u32[base + LEFTBLOCK]!;
       u32[(u32[base + LEFTBLOCK]! >>> 2) + LEFTLINK] = b;
       u32[base + LEFTBLOCK] = b;
@@ -105,7 +128,7 @@ function pushLocked(t: ObThread, op: number, item: number, left: boolean): numbe
   } else {
     if (i32[base + RIGHTINDEX] === DEQUE_BLOCKLEN - 1) {
       const b = newBlock(t);
-      if (b === 0) return -1;
+      if (b === 0) return pushFailed(dropped);
       u32[(b >>> 2) + LEFTLINK] = u32[base + RIGHTBLOCK]!;
       u32[(u32[base + RIGHTBLOCK]! >>> 2) + RIGHTLINK] = b;
       u32[base + RIGHTBLOCK] = b;
@@ -116,10 +139,7 @@ function pushLocked(t: ObThread, op: number, item: number, left: boolean): numbe
   }
   Atomics.store(i32, base + SIZE, i32[base + SIZE]! + 1);
   u32[base + STATE]!++;
-  // A bounded deque drops from the other end (`deque_trim_left` / `_right`).
-  const maxlen = i32[base + MAXLEN]!;
-  if (maxlen >= 0 && i32[base + SIZE]! > maxlen) return popLocked(t, op, !left);
-  return 0;
+  return dropped;
 }
 
 /** `deque_pop_impl` / `deque_popleft_impl` with the lock held: the item (its reference passes to the caller), or 0 when empty. */
@@ -169,6 +189,8 @@ function push(t: ObThread, op: number, item: number, left: boolean): number {
   criticalSectionEnd(t.heap);
   if (dropped === -1) {
     decref(t.rc, item);
+    if (droppedBeforeFailure !== 0) decref(t.rc, droppedBeforeFailure);
+    droppedBeforeFailure = 0;
     errNoMemory(t);
     return -1;
   }
@@ -300,6 +322,7 @@ export function dequeRotate(t: ObThread, op: number, n: number): void {
     for (let i = 0; i < k; i++) {
       const item = popLocked(t, op, false);
       if (pushLocked(t, op, item, true) === -1) {
+        // Back where it was: the right end has room for the item just popped from it.
         pushLocked(t, op, item, false);
         errNoMemory(t);
         break;
