@@ -4,14 +4,16 @@
  * scaled by FT_STRESS_SCALE: set mutation vs contains, racing add and pop,
  * a frozenset hashed from every worker at once with repr of a set being
  * cleared, a deque's producer and consumers then a bounded deque appended
- * at both ends (its lock-free len() check is a finding: it fails until
- * src/deque.ts publishes a bounded append's size once), and the control
- * whose readers walk the set's table without its critical section.
+ * at both ends (its lock-free len() check is a finding, reported as a test
+ * of its own: a run sees it when an appender is preempted inside a
+ * trimming append, until src/deque.ts publishes such an append's size
+ * once), and the control whose readers walk the set's table without its
+ * critical section.
  */
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
-import { dequeScenario, frozensetHashScenario, GARBAGE_CHECK, setAddPopScenario, setContainsScenario, STABLE_CHECK } from './set.scenario.js';
+import { dequeScenario, frozensetHashScenario, GARBAGE_CHECK, LOCKFREE_MAXLEN_CHECK, setAddPopScenario, setContainsScenario, STABLE_CHECK } from './set.scenario.js';
 
 function metric(result: RunResult, name: string): number {
   const m = result.metrics.find((x) => x.name === name);
@@ -29,6 +31,9 @@ function report(result: RunResult, label: string): void {
 /** The run's own deadline comes first, so that a hang fails with the workers' progress dump. */
 const RUN_TIMEOUT = 40_000;
 const TIMEOUT = 60_000;
+
+/** The deque run, which two tests read: the contract's checks, and the finding's. */
+let dequeResult: RunResult | undefined;
 
 describe('set, frozenset and deque with real workers (CPython 3.13/3.14 free-threaded contract)', () => {
   it('set mutation vs contains: keys of S always found, never-added keys never, len in bounds, iteration completes or raises "Set changed size during iteration", exact accounting', async () => {
@@ -51,11 +56,20 @@ describe('set, frozenset and deque with real workers (CPython 3.13/3.14 free-thr
     assertRunPassed(result);
   }, TIMEOUT);
 
-  it('deque: producer and consumers (FIFO per consumer, each value once, "IndexError: pop from an empty deque" only when empty); a bounded deque appended at both ends (never above maxlen — lock-free len included, a finding of this test: fails until src/deque.ts publishes a bounded append\'s size once —, every dropped item released once)', async () => {
+  it('deque: producer and consumers (FIFO per consumer, each value once, "IndexError: pop from an empty deque" only when empty); a bounded deque appended at both ends (never above maxlen under its lock, every dropped item released once)', async () => {
     const result = await runScenario(dequeScenario, { timeoutMs: RUN_TIMEOUT });
+    dequeResult = result;
     report(result, 'producer and 3 consumers, then 4 appenders');
-    assertRunPassed(result);
+    const failed = result.checks.filter((c) => !c.ok && c.name !== LOCKFREE_MAXLEN_CHECK);
+    expect(failed.map((c) => `${c.name}: ${c.detail ?? ''}`)).toEqual([]);
   }, TIMEOUT);
+
+  it("finding (the same run): lock-free len() of a bounded deque never above maxlen — fails in runs where an appender is preempted between pushLocked's size + 1 and the trim's size - 1, until src/deque.ts publishes a trimming append's size once", () => {
+    expect(dequeResult, 'the deque run did not complete').toBeDefined();
+    const finding = dequeResult!.checks.find((c) => c.name === LOCKFREE_MAXLEN_CHECK);
+    expect(finding, `no check '${LOCKFREE_MAXLEN_CHECK}'`).toBeDefined();
+    expect(finding!.ok, finding!.detail).toBe(true);
+  });
 
   it('control: readers that walk the set\'s table without its critical section are caught (freed tables, keys of S missing)', async () => {
     const result = await runScenario(setContainsScenario, { workers: 3, scale: 0.25, variant: { control: 'unlocked-walk' }, timeoutMs: RUN_TIMEOUT });

@@ -38,6 +38,7 @@ import {
   setPop,
   setReprJs,
   setSize,
+  smallInt,
   strCheckExact,
   strFromJs,
   strToJs,
@@ -54,6 +55,9 @@ import {
   C_MUTATED,
   C_OBJ,
   C_POPS_BEGUN,
+  C_PROBE,
+  C_PROBE_APPENDS,
+  C_PROBE_STOP,
   C_PRODUCER_DONE,
   C_QUIET,
   C_QUIET_READY,
@@ -1100,8 +1104,12 @@ function hashReprWorker(ctx: Ctx, r: Runtime): HashReprResult {
 const BOUNDED_BASE = VALUE_BASE + 500_000;
 /** Items each worker appends to the bounded deque per round. */
 const BOUNDED_PER_WORKER = 1024;
-/** Lock-free len() reads of the last worker after each of its bounded appends. */
-const LEN_READS = 64;
+/** The probe deque's maxlen. */
+const PROBE_MAXLEN = 8;
+/** len() bursts of the probe that must overlap worker 0's appends, per round. */
+const PROBE_OVERLAPS = 200;
+/** Longest a round's probe may take. */
+const PROBE_MS = 100;
 
 function dequeWorker(ctx: Ctx, r: Runtime): DequeResult {
   const { ctrl, size: n, size2: maxlen, tableBase, slotsBase, waitMs } = ctx.params;
@@ -1129,6 +1137,7 @@ function dequeWorker(ctx: Ctx, r: Runtime): DequeResult {
     boundedAppends: 0,
     lenReads: 0,
     lockFreeAbove: 0,
+    probeOverlaps: 0,
     lockedAbove: 0,
     passes: 0,
     completed: 0,
@@ -1142,14 +1151,26 @@ function dequeWorker(ctx: Ctx, r: Runtime): DequeResult {
   const barrier = makeBarrier(ctx);
   if (producer) {
     Atomics.store(ctrl, C_AUX, check(t, dequeNew(t, 0, maxlen)));
+    Atomics.store(ctrl, C_PROBE, check(t, dequeNew(t, 0, PROBE_MAXLEN)));
     store(ctrl, C_OBJ, check(t, dequeNew(t)));
   } else if (!waitFor(ctx, C_OBJ, 1, Date.now() + waitMs)) {
     throw new Error('the producer did not publish the deques');
   }
   const d = Atomics.load(ctrl, C_OBJ);
   const bd = Atomics.load(ctrl, C_AUX);
+  const pd = Atomics.load(ctrl, C_PROBE);
   const items: number[] = producer ? new Array(n) : [];
   const bounded: number[] = new Array(k);
+
+  /** A lock-free len() of the bounded deque `q`, checked against its maxlen. */
+  const readLen = (q: number, limit: number): void => {
+    const size = dequeSize(t, q);
+    res.lenReads++;
+    if (size > limit || size < 0) {
+      res.lockFreeAbove++;
+      note(res.problems, `worker ${w}: lock-free len ${size} of a deque with maxlen ${limit}`);
+    }
+  };
 
   /** Part A, a consumer: popleft until the deque is empty after the producer finished. */
   const consume = (round: number): void => {
@@ -1298,21 +1319,36 @@ function dequeWorker(ctx: Ctx, r: Runtime): DequeResult {
       }
     }
 
-    // Part B: everybody appends at random ends of the bounded deque, reading len() after each append (the
-    // last worker LEN_READS times: a bounded append's intermediate size lasts a few instructions).
-    const reads = w === ctx.workers - 1 ? LEN_READS : 1;
+    // Part B: everybody appends at random ends of the bounded deque, reading len() after each append.
     for (let i = 0; i < k; i++) {
       check(t, rng.nextInt(2) === 0 ? dequeAppend(t, bd, bounded[i]!) : dequeAppendLeft(t, bd, bounded[i]!));
       res.boundedAppends++;
-      for (let x = 0; x < reads; x++) {
-        const size = dequeSize(t, bd);
-        res.lenReads++;
-        if (size > maxlen || size < 0) {
-          res.lockFreeAbove++;
-          note(res.problems, `worker ${w}: lock-free len ${size} of the deque with maxlen ${maxlen}`);
-        }
-      }
+      readLen(bd, maxlen);
       if ((i & 127) === 64) boundedPass(false);
+    }
+    // The len() probe: the last worker reads len() of a small bounded deque in bursts of 64 while worker 0
+    // alone appends immortal small ints to it (no lock convoy: with several appenders the lock's hand-offs
+    // leave the append window nearly always empty). A bounded append's intermediate size shows while the
+    // two run at once, so the probe lasts until PROBE_OVERLAPS bursts overlapped appends (the append count
+    // moved during the burst), or PROBE_MS passed (a loaded machine may seldom run the two at once).
+    const watcher = ctx.workers - 1;
+    if (w === watcher) {
+      const deadline = Date.now() + PROBE_MS;
+      let overlaps = 0;
+      while (overlaps < PROBE_OVERLAPS && Date.now() < deadline) {
+        if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
+        const before = Atomics.load(ctrl, C_PROBE_APPENDS);
+        for (let x = 0; x < 64; x++) readLen(pd, PROBE_MAXLEN);
+        if (Atomics.load(ctrl, C_PROBE_APPENDS) !== before) overlaps++;
+      }
+      res.probeOverlaps += overlaps;
+      store(ctrl, C_PROBE_STOP, round + 1);
+    } else if (w === 0) {
+      for (let x = 0; Atomics.load(ctrl, C_PROBE_STOP) !== round + 1; x++) {
+        if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
+        check(t, (x & 1) === 0 ? dequeAppend(t, pd, smallInt(t, x & 63)) : dequeAppendLeft(t, pd, smallInt(t, x & 63)));
+        Atomics.add(ctrl, C_PROBE_APPENDS, 1);
+      }
     }
     barrier('appended');
     res.merged += processMergeQueue(t.rc);
@@ -1359,6 +1395,7 @@ function dequeWorker(ctx: Ctx, r: Runtime): DequeResult {
   if (producer) {
     decref(t.rc, d);
     decref(t.rc, bd);
+    decref(t.rc, pd);
   }
   return res;
 }
