@@ -117,30 +117,22 @@
  *    its `len()` in bursts of 64, until 200 bursts overlapped appends (the
  *    append count moved during the burst) or 100 ms passed; the others
  *    wait at the next barrier. Check: the lock-free `len()` of a bounded
- *    deque is never above its maxlen — the finding below
- *    (LOCKFREE_MAXLEN_CHECK; the vitest file reports it as a test of its
- *    own, since whether a run sees it depends on the scheduler).
+ *    deque is never above its maxlen (LOCKFREE_MAXLEN_CHECK, the finding
+ *    below; the vitest file reports it as a test of its own).
  *
- * Finding (src/deque.ts, `pushLocked` + `popLocked`): an append to a full
- * bounded deque stores the size ML + 1 (`Atomics.store`), then the trim's
- * `popLocked` stores ML. `dequeSize` (`len()`) reads the size without the
- * lock, so a reader between the two stores sees ML + 1. The window is a
- * few instructions — shorter than a cache line's trip between cores: a
- * reader running at the same time as the appender on the other core
- * practically never sees it (0 of 66 M reads against 1.8 M appends in a
- * separate experiment) — but an appender preempted inside it leaves ML + 1
- * visible for the rest of its time slice: then every read sees it (some
- * runs count millions of such reads, others none: it depends on the
- * machine's load). CPython 3.13t has the same order
- * (`deque_append_lock_held`: `Py_SET_SIZE(size + 1)` then
- * `deque_popleft_impl`, and `deque_len` is an `FT_ATOMIC_LOAD_SSIZE`), so
- * it can show `len(d) == maxlen + 1` too. Fix: when the append will trim
- * (0 ≤ maxlen ≤ size), leave the size word alone in both halves — push the
- * item and pop the other end with the size unchanged (a flag to
- * `popLocked`), so that `len()` only reads sizes that exist between
- * operations; `state` still counts the mutation. (Or, for maxlen > 0, trim
- * first and push after: `len()` then reads ML - 1 for a moment, within
- * bounds.)
+ * Finding (fixed in src/deque.ts): an append to a full bounded deque
+ * stored the size ML + 1 (`Atomics.store`), then the trim's `popLocked`
+ * stored ML, so a lock-free `len()` between the two read ML + 1. The window
+ * is a few instructions — shorter than a cache line's trip between cores: a
+ * reader running at the same time as the appender practically never sees
+ * it (0 of 66 M reads against 1.8 M appends in a separate experiment) — but
+ * an appender preempted inside it leaves ML + 1 visible for the rest of its
+ * time slice, and then every read sees it: runs counted from none to
+ * millions of such reads, depending on the machine's load. CPython 3.13t
+ * has the same order (`deque_append_lock_held`: `Py_SET_SIZE(size + 1)`
+ * then `deque_popleft_impl`, with `deque_len` an `FT_ATOMIC_LOAD_SSIZE`).
+ * src/deque.ts now drops from the other end before the push, so the size
+ * never passes maxlen.
  */
 
 import { gcDisable } from '@ft/gc';
@@ -567,7 +559,7 @@ export const frozensetHashScenario: StressScenario<SetStressParams, SetStressSta
 
 // --- 4. deque -----------------------------------------------------------------------------------
 
-/** The finding's check (see "Finding" at the top of this file; it fails until src/deque.ts publishes a bounded append's size once). */
+/** The finding's check (see "Finding" at the top of this file; fixed in src/deque.ts). */
 export const LOCKFREE_MAXLEN_CHECK = 'lock-free len(d) of the bounded deque never above maxlen';
 
 export const dequeScenario: StressScenario<SetStressParams, SetStressState> = {

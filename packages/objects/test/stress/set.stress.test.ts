@@ -4,11 +4,9 @@
  * scaled by FT_STRESS_SCALE: set mutation vs contains, racing add and pop,
  * a frozenset hashed from every worker at once with repr of a set being
  * cleared, a deque's producer and consumers then a bounded deque appended
- * at both ends (its lock-free len() check is a finding, reported as a test
- * of its own: a run sees it when an appender is preempted inside a
- * trimming append, until src/deque.ts publishes such an append's size
- * once), and the control whose readers walk the set's table without its
- * critical section.
+ * at both ends (its lock-free len() check, a finding fixed in src/deque.ts,
+ * is reported as a test of its own), and the control whose readers walk
+ * the set's table without its critical section.
  */
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
@@ -64,7 +62,7 @@ describe('set, frozenset and deque with real workers (CPython 3.13/3.14 free-thr
     expect(failed.map((c) => `${c.name}: ${c.detail ?? ''}`)).toEqual([]);
   }, TIMEOUT);
 
-  it("finding (the same run): lock-free len() of a bounded deque never above maxlen — fails in runs where an appender is preempted between pushLocked's size + 1 and the trim's size - 1, until src/deque.ts publishes a trimming append's size once", () => {
+  it("the same run: lock-free len() of a bounded deque never above maxlen (a finding of this test, fixed in src/deque.ts: a full bounded deque drops from the other end before the push; before, runs where an appender was preempted between its size + 1 and the trim saw maxlen + 1)", () => {
     expect(dequeResult, 'the deque run did not complete').toBeDefined();
     const finding = dequeResult!.checks.find((c) => c.name === LOCKFREE_MAXLEN_CHECK);
     expect(finding, `no check '${LOCKFREE_MAXLEN_CHECK}'`).toBeDefined();

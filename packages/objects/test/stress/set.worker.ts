@@ -119,17 +119,17 @@ function note(list: string[], message: string): void {
 }
 
 /**
- * Waits until `ctrl[index] >= value`; false past `deadline`, or at once
- * when `honourStop` and the runner asked every worker to stop. Throws when
- * another worker failed.
+ * Waits until `ctrl[index] >= value`; false past `deadline`. Throws when
+ * another worker failed. (Handshakes never give up on the runner's stop
+ * flag: the other side always answers, and timed runs end at a round.)
  */
-function waitFor(ctx: Ctx, index: number, value: number, deadline: number, honourStop = false): boolean {
+function waitFor(ctx: Ctx, index: number, value: number, deadline: number): boolean {
   const ctrl = ctx.params.ctrl;
   for (let spins = 0; ; spins++) {
     const seen = Atomics.load(ctrl, index);
     if (seen >= value) return true;
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
-    if (Date.now() > deadline || (honourStop && ctx.stopRequested())) return false;
+    if (Date.now() > deadline) return false;
     // A short spin first, so that a barrier lets everybody go at nearly the same time.
     if (spins > 200) Atomics.wait(ctrl, index, seen, 1);
   }
@@ -160,10 +160,16 @@ function takeError(t: ObThread): string {
   return e === null ? 'no exception' : formatError(t, e);
 }
 
+/**
+ * Whether `op` was freed (its type word 0xDDDDDDDD). SAFETY: plain read of
+ * the type word of an object the caller holds a reference to (or got from
+ * a container that should have held one): immutable while alive.
+ */
 function isPoisoned(t: ObThread, op: number): boolean {
   return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === POISON_WORD;
 }
 
+/** `op` for a problem note. SAFETY: as {@link isPoisoned}; a live int or str is immutable. */
 function describe(t: ObThread, op: number): string {
   const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
   if (type === POISON_WORD) return `0x${op.toString(16)} (freed: type word 0xdddddddd)`;
