@@ -1,18 +1,18 @@
 /**
- * The type machinery with real workers (types-scenario.ts describes every
+ * The type machinery with real workers (types.scenario.ts describes every
  * run, check and control), with operation budgets scaled by
  * FT_STRESS_SCALE: the method cache against class attribute changes (and
  * one cache entry changing hands under probes), `__class__` swaps, racing
  * class creation with lazily created instance dicts; and the control that
  * stores the cache entry's version first, which must fail. The swap and
- * creation scenarios fail until src/ fixes the findings types-scenario.ts
+ * creation scenarios fail until src/ fixes the findings types.scenario.ts
  * describes (xGetRef spinning on another thread's objects; the metatype's
  * MRO); their hangs end at SHORT_RUN_TIMEOUT with the workers' dump.
  */
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
-import { GARBAGE_CHECK, PQ_CHECK, PROBE_CHECK, STALE_CHECK, typesCacheScenario, typesCreateScenario, typesSwapScenario } from './types-scenario.js';
+import { GARBAGE_CHECK, PQ_CHECK, PROBE_CHECK, STALE_CHECK, typesCacheScenario, typesCreateScenario, typesSwapScenario } from './types.scenario.js';
 
 function metric(result: RunResult, name: string): number {
   const m = result.metrics.find((x) => x.name === name);
@@ -60,7 +60,7 @@ describe('type machinery with real workers (CPython free-threaded contract)', ()
     const names = failed.map((c) => c.name);
     expect(names).toContain(PROBE_CHECK);
     expect(metric(result, 'new version, previous value')).toBeGreaterThan(0);
-    // What the real lookups returned: the hit path's sequence re-check discards every torn read (see types-scenario.ts).
+    // What the real lookups returned: the hit path's sequence re-check discards every torn read (see types.scenario.ts).
     console.log(`  real lookups: ${names.includes(STALE_CHECK) ? 'stale values' : 'no stale value'}, ${names.includes(GARBAGE_CHECK) ? 'garbage' : 'no garbage'}, ${names.includes(PQ_CHECK) ? 'wrong P.x / Q.x' : 'P.x and Q.x right'}`);
   }, TIMEOUT);
 });

@@ -1,5 +1,5 @@
 /**
- * A worker of the type-machinery stress scenarios (types-scenario.ts
+ * A worker of the type-machinery stress scenarios (types.scenario.ts
  * describes the runs, the roles, the handshakes and the checks). Hang dumps
  * show user counter 0: the phase (1 running, 2 in a handshake or barrier,
  * 4 waiting for the others, 5 leaving), counter 1: the write, round or
@@ -97,7 +97,7 @@ import {
   type SwapperResult,
   type SwapReaderResult,
   type TypesStressParams,
-} from './types-scenario.js';
+} from './types.scenario.js';
 
 type Ctx = StressWorkerContext<TypesStressParams>;
 
@@ -117,9 +117,10 @@ function note(list: string[], message: string): void {
 }
 
 /**
- * Waits until `ctrl[index] >= value`; false past `deadline`, or at once
- * when the runner asked every worker to stop. Throws when another worker
- * failed.
+ * Waits until `ctrl[index] >= value`; false past `deadline`. Throws when
+ * another worker failed. Handshakes and barriers do not give up when the
+ * runner asks to stop (timed mode): every party finishes the one it is in,
+ * and the loops stop between them.
  */
 function waitFor(ctx: Ctx, index: number, value: number, deadline: number): boolean {
   const ctrl = ctx.params.ctrl;
@@ -127,7 +128,7 @@ function waitFor(ctx: Ctx, index: number, value: number, deadline: number): bool
     const seen = Atomics.load(ctrl, index);
     if (seen >= value) return true;
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
-    if (Date.now() > deadline || ctx.stopRequested()) return false;
+    if (Date.now() > deadline) return false;
     Atomics.wait(ctrl, index, seen, 1);
   }
 }
@@ -247,7 +248,8 @@ function rewriter(ctx: Ctx, r: Runtime): RewriterResult {
   const seqIndex = (Atomics.load(ctrl, C_ENTRY_PQ) + MC_SEQUENCE_OFFSET) >>> 2;
   const start = Atomics.load(t.u32, seqIndex);
   ctx.setCounter(0, 1);
-  while (Atomics.load(ctrl, C_DONE) === 0 && !ctx.stopRequested()) {
+  // Until the setter is done (it is the one that honours a stop request).
+  while (Atomics.load(ctrl, C_DONE) === 0) {
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     for (let n = 0; n < 256; n++) {
       // Each lookup misses (the entry holds the other class's version) and rewrites the entry.
@@ -370,10 +372,7 @@ function cacheReader(ctx: Ctx, r: Runtime): CacheReaderResult {
   const quietTurn = (window: number): void => {
     ctx.setCounter(0, 2);
     store(ctrl, wordOf(w, F_PAUSED), window);
-    if (!waitFor(ctx, wordOf(w, F_GO), window, Date.now() + waitMs)) {
-      if (ctx.stopRequested()) return;
-      throw new Error(`quiet window ${window}: no turn`);
-    }
+    if (!waitFor(ctx, wordOf(w, F_GO), window, Date.now() + waitMs)) throw new Error(`quiet window ${window}: no turn`);
     res.quietTurns++;
     const k = Atomics.load(ctrl, C_PUBLISHED);
     const tri = Math.floor(k / PER_TRIPLE);
@@ -409,7 +408,7 @@ function cacheReader(ctx: Ctx, r: Runtime): CacheReaderResult {
    * Reads entry E as the hit path does (the sequence, then version, name
    * and value), sampling it again and again after one sequence read, as
    * readers preempted for different times after it would; classifies a
-   * torn sample by the entry the write left (types-scenario.ts).
+   * torn sample by the entry the write left (types.scenario.ts).
    */
   const seqIndex = (entryPQ + MC_SEQUENCE_OFFSET) >>> 2;
   const versionIndex = (entryPQ + MC_VERSION_OFFSET) >>> 2;
@@ -460,7 +459,8 @@ function cacheReader(ctx: Ctx, r: Runtime): CacheReaderResult {
 
   ctx.setCounter(0, 1);
   let batches = 0;
-  while (Atomics.load(ctrl, C_DONE) === 0 && !ctx.stopRequested()) {
+  // Until the setter is done (it is the one that honours a stop request, and never in a quiet window).
+  while (Atomics.load(ctrl, C_DONE) === 0) {
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     const quiet = Atomics.load(ctrl, C_QUIET);
     if (quiet > quietSeen) {
@@ -558,7 +558,7 @@ function swapReader(ctx: Ctx, r: Runtime): SwapReaderResult {
     if (t.u32[(x + OB_TYPE_OFFSET) >>> 2] !== POISON_WORD) decref(t.rc, x);
   };
   ctx.setCounter(0, 1);
-  while (Atomics.load(ctrl, C_DONE) < swappers && !ctx.stopRequested()) {
+  while (Atomics.load(ctrl, C_DONE) < swappers) {
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     for (let i = 0; i < 64; i++) {
       const j = rng.nextInt(n);
@@ -619,10 +619,7 @@ function creator(ctx: Ctx, r: Runtime): CreatorResult {
     // Spin a little first, so that the workers leave the barrier together (then sleep: 2 cores, 3 workers).
     const target = generation * W;
     for (let spins = 0; spins < BARRIER_SPINS && Atomics.load(ctrl, C_BARRIER) < target; spins++) delay(8);
-    if (!waitFor(ctx, C_BARRIER, generation * W, Date.now() + waitMs)) {
-      if (ctx.stopRequested()) throw new Error('stopped in a barrier');
-      throw new Error(`barrier ${generation}: the others did not arrive`);
-    }
+    if (!waitFor(ctx, C_BARRIER, generation * W, Date.now() + waitMs)) throw new Error(`barrier ${generation}: the others did not arrive`);
     ctx.setCounter(0, 1);
   };
   const intIs = (v: number, n: number): boolean => v !== 0 && intCheckExact(t, v) && intAsNumber(t, v) === n;

@@ -296,8 +296,8 @@ export const EXTRA_BASE = 6_000_000;
 /** Scenario 3: class attribute values `kv` = KV_BASE + w·1000000 + round; instance attributes ATTR_BASE + …. */
 export const KV_BASE = 100_000_000;
 /** Scenario 3 runs past its rounds until this many instances had their dict raced for (at most ROUND_CAP × its rounds). */
-export const MIN_OVERLAPS = 10;
-export const ROUND_CAP = 5;
+export const MIN_OVERLAPS = 5;
+export const ROUND_CAP = 3;
 export const ATTR_BASE = 200_000_000;
 export const BASE_ATTR = 5_000_000;
 
@@ -526,7 +526,10 @@ export const typesCacheScenario: StressScenario<TypesStressParams, TypesStressSt
   description: 'a setter changes A.x while readers look x up on C(B(A)) through the method cache (never stale, never garbage), and a rewriter makes one cache entry change hands between P.x and Q.x under probes',
   worker: WORKER,
   defaultWorkers: 4,
-  roles: (n) => Array.from({ length: n }, (_, i) => (i === 0 ? 'setter' : i === 1 ? 'rewriter' : 'reader')),
+  roles: (n) => {
+    if (n < 3) throw new Error('objects/types-method-cache needs at least 3 workers (a setter, the rewriter, readers)');
+    return Array.from({ length: n }, (_, i) => (i === 0 ? 'setter' : i === 1 ? 'rewriter' : 'reader'));
+  },
   /** Writes of A.x at FT_STRESS_SCALE=1. */
   opsPerWorker: 4000,
   setup: ({ workers, opsPerWorker }) => {
@@ -614,6 +617,7 @@ export const typesCacheScenario: StressScenario<TypesStressParams, TypesStressSt
     return [
       { name: 'writes', value: S('writes'), unit: '' },
       { name: 'quiet windows', value: S('windows'), unit: '' },
+      { name: 'triples', value: S('triplesUsed'), unit: '' },
       { name: 'lookups', value: R('lookups'), unit: '' },
       { name: 'misses seen', value: R('missesSeen'), unit: '' },
       { name: 'hits seen', value: R('hitsSeen'), unit: '' },
@@ -741,7 +745,7 @@ export const typesCreateScenario: StressScenario<TypesStressParams, TypesStressS
     const metaMro = typeMro(t, t.types[StaticType.Type]!);
     if (tupleSize(t, metaMro) !== 2 || tupleGetItem(t, metaMro, 1) !== t.types[StaticType.Object]) {
       r.close();
-      throw new Error(`types stress: the metatype's MRO has ${tupleSize(t, metaMro)} items, not (type, object): objectsCreate finishes 'type' before 'object', so it copied a base MRO that did not exist yet (see types-scenario.ts, "Findings")`);
+      throw new Error(`types stress: the metatype's MRO has ${tupleSize(t, metaMro)} items, not (type, object): objectsCreate finishes 'type' before 'object', so it copied a base MRO that did not exist yet (see types.scenario.ts, "Findings")`);
     }
     const held = state.held;
     const kv = check(t, strFromJs(t, 'kv'));
@@ -789,7 +793,7 @@ export const typesCreateScenario: StressScenario<TypesStressParams, TypesStressS
       ok('no attribute store raised', C('setErrors') === 0, `${C('setErrors')} errors of ${C('sets')} stores${p}`),
       ok('each instance ended with one __dict__, the one every worker saw after its store, holding every worker’s attribute with its value', C('dictBad') === 0 && C('attrBad') === 0, `${C('dictBad')} instances with a wrong dict, ${C('attrBad')} wrong attributes${p}`),
       ok('after gcCollect no class over Base and no instance of one is left, Base’s subclass list is empty, and the GC objects are back to their number before the run', leftClasses === 0 && leftInstances === 0 && subclassCount === 0 && after === ctx.state.gcObjects && collected >= C('classes'), `${leftClasses} classes and ${leftInstances} instances left, ${subclassCount} subclasses listed, ${after} GC objects (${ctx.state.gcObjects} before), ${collected} collected for ${C('classes')} classes`),
-      ok('coverage: the rounds ran, and first stores of several workers met an instance still without a dict', C('rounds') >= W * Math.min(ctx.opsPerWorker, 1_000_000) && C('overlaps') > 0, `${C('rounds') / W} rounds, ${C('overlaps')} instances whose dict was raced for (the rounds go on until ${MIN_OVERLAPS})`),
+      ok('coverage: the rounds ran, and first stores of several workers met an instance still without a dict', C('rounds') >= W * (ctx.opsPerWorker === Infinity ? 1 : ctx.opsPerWorker) && C('overlaps') > 0, `${C('rounds') / W} rounds, ${C('overlaps')} instances whose dict was raced for (the rounds go on until ${MIN_OVERLAPS})`),
     ];
   },
   metrics: ({ results }) => [
