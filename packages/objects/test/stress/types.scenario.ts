@@ -453,7 +453,7 @@ export function makeClass(t: ObThread, name: string, bases: number[], attrs: [nu
 
 /** The method-cache entry (version, name) hashes to (`MCACHE_HASH_METHOD`). */
 export function cacheEntryOf(t: ObThread, version: number, name: number): number {
-  const cache = t.u32[(t.state + OS_METHOD_CACHE_OFFSET) >>> 2]!;
+  const cache = t.u32[(t.state + OS_METHOD_CACHE_OFFSET) >>> 2]!; // SAFETY: set when the runtime was created
   return cache + (((version ^ (name >>> 3)) & ((1 << MCACHE_SIZE_EXP) - 1)) * MCACHE_ENTRY_SIZE);
 }
 
@@ -778,6 +778,7 @@ export const typesCreateScenario: StressScenario<TypesStressParams, TypesStressS
     const typeType = t.types[StaticType.Type]!;
     let leftClasses = 0;
     let leftInstances = 0;
+    // SAFETY: plain reads below: the workers are gone and the collector's visit stops the world.
     gcVisitObjects(r.gt, (op) => {
       const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
       if (type === typeType && op !== Base && typeBase(t, op) === Base) leftClasses++;

@@ -156,6 +156,7 @@ function delay(steps: number): void {
   sink = s;
 }
 
+/** What `v` is, for a problem note. SAFETY: plain reads of an object this thread holds (or one freed under it: the point is to see 0xDD). */
 function describe(t: ObThread, v: number): string {
   const type = t.u32[(v + OB_TYPE_OFFSET) >>> 2]!;
   if (type === POISON_WORD) return `0x${v.toString(16)} (freed: type word 0xdddddddd)`;
@@ -353,6 +354,7 @@ function cacheReader(ctx: Ctx, r: Runtime): CacheReaderResult {
       return -1;
     }
     const published = Atomics.load(ctrl, C_PUBLISHED);
+    // SAFETY: the type word of a value this thread holds a reference to never changes (a freed one reads 0xDD).
     const type = u32[(v + OB_TYPE_OFFSET) >>> 2]!;
     const refcount = type === POISON_WORD ? 0 : getRefcount(t.rc, v);
     const k = type === intType ? intAsNumber(t, v) - VALUE_BASE : -1;
@@ -555,6 +557,7 @@ function swapReader(ctx: Ctx, r: Runtime): SwapReaderResult {
       res.wrongOwn++;
       note(res.problems, `${what === 2 ? 'own' : 'extra'} of instance ${j} gave ${describe(t, x)}`);
     }
+    // SAFETY: a held int's type word never changes (0xDD: freed under us, never touch its count).
     if (t.u32[(x + OB_TYPE_OFFSET) >>> 2] !== POISON_WORD) decref(t.rc, x);
   };
   ctx.setCounter(0, 1);
@@ -584,6 +587,7 @@ function swapReader(ctx: Ctx, r: Runtime): SwapReaderResult {
         }
         if (last[j] !== 0 && last[j] !== tag) res.tagChanges++;
         last[j] = tag;
+        // SAFETY: as in readOwn.
         if (t.u32[(tag + OB_TYPE_OFFSET) >>> 2] !== POISON_WORD) decref(t.rc, tag);
       }
       readOwn(obj, j, ownName, Atomics.load(ctrl, objectWord(W, j, 1)), 2);
@@ -623,6 +627,7 @@ function creator(ctx: Ctx, r: Runtime): CreatorResult {
     ctx.setCounter(0, 1);
   };
   const intIs = (v: number, n: number): boolean => v !== 0 && intCheckExact(t, v) && intAsNumber(t, v) === n;
+  // SAFETY: the instances' classes never change here (published before the barrier), nor does tp_dictoffset.
   const dictSlot = (obj: number): number => obj + u32[(u32[(obj + OB_TYPE_OFFSET) >>> 2]! + TP_DICTOFFSET_OFFSET) >>> 2]!;
 
   for (let round = 0; ; round++) {
