@@ -13,7 +13,7 @@
  */
 
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
-import { decref, incref, xGetRef, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
+import { decref, incref, setMaybeWeakref, xGetRef, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
 import { dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSnapshot } from './dict.js';
 import { errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
@@ -48,6 +48,7 @@ function instanceDict(t: ObThread, op: number, create: boolean): number {
     if (current !== 0 || !create) return current;
     const fresh = dictNew(t);
     if (fresh === 0) return 0;
+    setMaybeWeakref(t.rc, fresh); // other threads take their reference with try-incref
     if (Atomics.compareExchange(t.u32, slot >>> 2, 0, fresh) === 0) {
       incref(t.rc, fresh); // the slot's reference and ours
       return fresh;
@@ -80,7 +81,10 @@ export function objectSetDict(t: ObThread, obj: number, dict: number): number {
   if (dict !== 0 && !typeHasFlag(t, t.u32[(dict + OB_TYPE_OFFSET) >>> 2]!, TPFLAGS_DICT_SUBCLASS)) {
     return errRaiseInt(t, StaticType.TypeError, `__dict__ must be set to a dictionary, not a '${typeNameOf(t, dict)}'`);
   }
-  if (dict !== 0) incref(t.rc, dict);
+  if (dict !== 0) {
+    setMaybeWeakref(t.rc, dict);
+    incref(t.rc, dict);
+  }
   const old = Atomics.exchange(t.u32, slot >>> 2, dict);
   if (old !== 0) decref(t.rc, old);
   return 0;
@@ -219,6 +223,9 @@ export function typeSetAttro(t: ObThread, type: number, name: number, value: num
   const dict = t.u32[(type + TP_DICT_OFFSET) >>> 2]!;
   // `BEGIN_TYPE_DICT_LOCK`: the type lock and the dict's, then the store, then the invalidation.
   criticalSectionBegin(t.heap, t.state + OS_TYPE_LOCK_OFFSET);
+  // Invalidate before the store (`type_update_dict`): the old value's dealloc, which the store may
+  // run, must not find the cache still naming it.
+  typeModifiedLocked(t, type);
   let r: number;
   if (value !== 0) {
     r = dictSetItem(t, dict, name, value);
@@ -228,7 +235,6 @@ export function typeSetAttro(t: ObThread, type: number, name: number, value: num
       r = errRaiseInt(t, StaticType.AttributeError, `type object '${typeName(t, type)}' has no attribute '${strToJs(t, name)}'`);
     }
   }
-  if (r === 0) typeModifiedLocked(t, type);
   criticalSectionEnd(t.heap);
   return r;
 }
@@ -310,7 +316,10 @@ export function memberGet(t: ObThread, member: number, obj: number, _type: numbe
 /** A member descriptor's `__set__` / `__delete__` (`member_set`): the old object released after the swap. @internal */
 export function memberSet(t: ObThread, member: number, obj: number, value: number): number {
   const at = (obj + t.u32[(member + MEMBER_SLOT_OFFSET) >>> 2]!) >>> 2;
-  if (value !== 0) incref(t.rc, value);
+  if (value !== 0) {
+    setMaybeWeakref(t.rc, value); // readers take their reference with try-incref (memberGet)
+    incref(t.rc, value);
+  }
   const old = Atomics.exchange(t.u32, at, value);
   if (value === 0 && old === 0) return errRaiseInt(t, StaticType.AttributeError, memberName(t, member));
   if (old !== 0) decref(t.rc, old);

@@ -209,8 +209,11 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   t.bindRuntime();
 
   // Names, bases and MROs, each type after its base.
+  // object first: the metatype's MRO is built from its base's.
+  const first = order[0]!;
+  if (!finishStaticType(t, u32[typesIndex + first]!, specs[first]!.name)) throw new Error('objectsCreate: out of memory');
   if (!finishStaticType(t, metatype, 'type')) throw new Error('objectsCreate: out of memory');
-  for (const i of order) if (!finishStaticType(t, u32[typesIndex + i]!, specs[i]!.name)) throw new Error('objectsCreate: out of memory');
+  for (const i of order.slice(1)) if (!finishStaticType(t, u32[typesIndex + i]!, specs[i]!.name)) throw new Error('objectsCreate: out of memory');
   // The interned strings' table: immortal, untracked (its keys are immortal strs).
   const interned = dictNew(t);
   if (interned === 0) throw new Error('objectsCreate: out of memory');

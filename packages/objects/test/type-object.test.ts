@@ -76,6 +76,7 @@ describe('type objects', () => {
     r = makeRuntime();
     const t = r.t;
     expect(mroNames(t, t.types[StaticType.Bool]!)).toEqual(['bool', 'int', 'object']);
+    expect(mroNames(t, t.types[StaticType.Type]!)).toEqual(['type', 'object']);
     expect(mroNames(t, t.types[StaticType.KeyError]!)).toEqual(['KeyError', 'LookupError', 'Exception', 'BaseException', 'object']);
     expect(typeIsSubtype(t, t.types[StaticType.IndexError]!, t.types[StaticType.LookupError]!)).toBe(true);
     expect(typeIsSubtype(t, t.types[StaticType.IndexError]!, t.types[StaticType.KeyError]!)).toBe(false);
