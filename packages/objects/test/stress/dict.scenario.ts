@@ -548,7 +548,7 @@ export const dictIterationScenario: StressScenario<DictStressParams, DictStressS
 /** The value of 'K' and of 'J' in the popitem scenario. */
 export const VALUE_K = VALUE_BASE + 1;
 export const VALUE_J = VALUE_BASE + 2;
-/** The popitem check (the finding: it fails until src/dict.ts stops reusing popped entries under lock-free readers). */
+/** The popitem check (the finding, fixed in src/dict.ts: popped entries are not reused under lock-free readers). */
 export const POPITEM_CHECK = "a lookup of 'K' never returned the value of 'J', the key that reused K's popped entry in the same table";
 
 export const dictPopItemReuseScenario: StressScenario<DictStressParams, DictStressState> = {

@@ -6,7 +6,7 @@
  * run uses `mimalloc_debug` (an object freed under a reader reads type word
  * 0xDDDDDDDD) and keeps automatic collections off (`gcDisable`: no worker
  * polls safe points). The main thread builds the objects, then leaves QSBR
- * and detaches its participant until the check (dict-scenario.ts explains
+ * and detaches its participant until the check (dict.scenario.ts explains
  * why). Attribute names are str objects made once by the main thread and
  * shared by address: the method cache compares names by identity, as
  * CPython's interned names are.
@@ -117,7 +117,7 @@
  *    Base subclass is left, Base's subclass list is empty, and the number
  *    of GC objects is back to what it was before the run.
  *
- * Findings (src/, to be fixed there; the scenarios fail until then):
+ * Findings (src/, fixed there in 8d92590):
  * - generic-attr.ts, `instanceDict` (since 9cf0311) and `memberGet`: they
  *   take their reference with `xGetRef`, which retries try-incref until
  *   it succeeds; try-incref of an object owned by another thread with an

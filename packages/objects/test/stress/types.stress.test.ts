@@ -5,9 +5,9 @@
  * one cache entry changing hands under probes), `__class__` swaps, racing
  * class creation with lazily created instance dicts; and the control that
  * stores the cache entry's version first, which must fail. The swap and
- * creation scenarios fail until src/ fixes the findings types.scenario.ts
- * describes (xGetRef spinning on another thread's objects; the metatype's
- * MRO); their hangs end at SHORT_RUN_TIMEOUT with the workers' dump.
+ * creation scenarios found the bugs types.scenario.ts describes (xGetRef
+ * spinning on another thread's objects; the metatype's MRO), fixed in src/;
+ * a hang would end at SHORT_RUN_TIMEOUT with the workers' dump.
  */
 
 import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
@@ -40,13 +40,13 @@ describe('type machinery with real workers (CPython free-threaded contract)', ()
     assertRunPassed(result);
   }, TIMEOUT);
 
-  it('__class__ swaps: tag is always one of the two classes’, own (member slot) and extra (instance dict) always the instance’s; class refcounts account for their instances (hangs until instanceDict / memberGet stop spinning in xGetRef)', async () => {
+  it('__class__ swaps: tag is always one of the two classes’, own (member slot) and extra (instance dict) always the instance’s; class refcounts account for their instances (a finding, fixed: stored dicts and slot values are flagged MAYBE_WEAKREF so xGetRef succeeds)', async () => {
     const result = await runScenario(typesSwapScenario, { timeoutMs: SHORT_RUN_TIMEOUT });
     report(result, '2 swappers, 2 readers');
     assertRunPassed(result);
   }, TIMEOUT);
 
-  it('racing class creation and instance dicts: one __dict__ with every worker’s attribute; everything dropped is collected (fails until the metatype’s MRO is (type, object) and instanceDict stops spinning)', async () => {
+  it('racing class creation and instance dicts: one __dict__ with every worker’s attribute; everything dropped is collected (findings, fixed: the metatype’s MRO is (type, object); instanceDict no longer spins)', async () => {
     const result = await runScenario(typesCreateScenario, { timeoutMs: SHORT_RUN_TIMEOUT });
     report(result, '3 creators');
     assertRunPassed(result);
