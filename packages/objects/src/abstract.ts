@@ -6,13 +6,12 @@
  * into the VM through the slots the interpreter registers (its call hook).
  */
 
-import { OB_TYPE_OFFSET } from '@ft/refcount';
+import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { StaticType, TP_SLOTS_OFFSET } from './layout.js';
 import { SLOT_INDEX, type ObThread, type SlotKind, type SlotShapes } from './ob-thread.js';
 import { strToJs } from './str-read.js';
 import { typeIsSubtype, typeName, typeNameOf } from './subtype.js';
-import { decref } from '@ft/refcount';
 
 /** `Py_LT`. @public */ export const PY_LT = 0;
 /** `Py_LE`. @public */ export const PY_LE = 1;

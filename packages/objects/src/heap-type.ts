@@ -61,7 +61,7 @@ import { c3Linearize } from './mro.js';
 import type { ObThread } from './ob-thread.js';
 import { strFromJs } from './str.js';
 import { strToJs } from './str-read.js';
-import { typeName } from './subtype.js';
+import { typeIsSubtype, typeName } from './subtype.js';
 import { tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
 import { typeLock, typeModifiedLocked, typeUnlock } from './type-version.js';
 
@@ -178,9 +178,7 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   for (let i = 0; i < tupleSize(t, bases); i++) baseList.push(tupleGetItem(t, bases, i));
   if (baseList.length === 0) baseList.push(t.types[StaticType.Object]!);
   for (const b of baseList) {
-    if (u32[(b + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Type] && u32[(u32[(b + OB_TYPE_OFFSET) >>> 2]! + TP_FLAGS_OFFSET) >>> 2] !== u32[(t.types[StaticType.Type]! + TP_FLAGS_OFFSET) >>> 2]) {
-      return errRaise(t, StaticType.TypeError, 'bases must be types');
-    }
+    if (!typeIsSubtype(t, u32[(b + OB_TYPE_OFFSET) >>> 2]!, t.types[StaticType.Type]!)) return errRaise(t, StaticType.TypeError, 'bases must be types');
     if ((t.u16[(b + TP_FLAGS2_OFFSET) >>> 1]! & TYPE2_FINAL) !== 0) return errRaise(t, StaticType.TypeError, `type '${typeName(t, b)}' is not an acceptable base type`);
   }
   const base = bestBase(t, baseList);
