@@ -85,13 +85,15 @@ describe('list with real workers', () => {
     const result = await runScenario(listRefillScenario, CONTROL('no-capacity-check'));
     report(result, 'no-capacity-check control');
     expect(failedChecks(result)).toContain(CHECK_WINDOW_CAPACITY);
-    expect(metric(result, 'window reads gone wrong (A)')).toBeGreaterThan(0);
+    // Caught in window A, or earlier by a free-running read past the end of a shorter array.
+    expect(metric(result, 'window reads gone wrong (A)') + metric(result, 'violations')).toBeGreaterThan(0);
   }, TIMEOUT);
 
   it('control: a writer that frees replaced arrays at once although the list is shared lets the reader of window B read the freed (0xDD) array (caught)', async () => {
     const result = await runScenario(listRefillScenario, CONTROL('no-qsbr-free'));
     report(result, 'no-qsbr-free control');
     expect(failedChecks(result)).toContain(CHECK_WINDOW_QSBR);
-    expect(metric(result, 'window reads gone wrong (B)')).toBeGreaterThan(0);
+    // Caught in window B, or earlier by a free-running read of a freed array (CI saw that end the run before window B).
+    expect(metric(result, 'window reads gone wrong (B)') + metric(result, 'violations')).toBeGreaterThan(0);
   }, TIMEOUT);
 });
