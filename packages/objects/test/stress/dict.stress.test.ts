@@ -7,22 +7,10 @@
  * dict), and the control that frees replaced tables at once.
  */
 
-import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
+import { assertRunPassed, runScenario } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
+import { metric, report } from './run-report.js';
 import { dictIterationScenario, dictPopItemReuseScenario, dictResizeScenario, dictSetDefaultScenario, FAULTS_CHECK, HELD_CHECK, VALUES_CHECK } from './dict.scenario.js';
-
-function metric(result: RunResult, name: string): number {
-  const m = result.metrics.find((x) => x.name === name);
-  if (m === undefined) throw new Error(`no metric '${name}'`);
-  return m.value;
-}
-
-function report(result: RunResult, label: string): void {
-  console.log(
-    `${result.name} [${label}]${result.ok ? '' : ' (failed checks)'}: seed ${result.seed} (FT_STRESS_SEED=${result.seed} replays it), ` +
-      `${result.workers} workers, ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.metrics.map((m) => `${m.name} ${Math.round(m.value)}${m.unit}`).join(', ')}`,
-  );
-}
 
 /** The run's own deadline comes first, so that a hang fails with the workers' progress dump. */
 const RUN_TIMEOUT = 40_000;

@@ -7,28 +7,10 @@
  * workers (each loads the TypeScript sources through tsx, ~1 s).
  */
 
-import { assertRunPassed, runScenario, type RunResult } from '@ft/harness';
+import { assertRunPassed, runScenario } from '@ft/harness';
 import { describe, expect, it } from 'vitest';
+import { metric, report, failedChecks } from './run-report.js';
 import { CHECK_WINDOW_CAPACITY, CHECK_WINDOW_QSBR, listMutatorsScenario, listReadersWriterScenario, listRefillScenario, listSortEmptyScenario } from './list.scenario.js';
-
-function metric(result: RunResult, name: string): number {
-  const m = result.metrics.find((x) => x.name === name);
-  if (m === undefined) throw new Error(`no metric '${name}'`);
-  return m.value;
-}
-
-function report(result: RunResult, label: string): void {
-  console.log(
-    `${result.name} [${label}]${result.ok ? '' : ' (failed checks)'}: seed ${result.seed} (FT_STRESS_SEED=${result.seed} replays it), ` +
-      `${result.workers} workers, ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.metrics.map((m) => `${m.name} ${Math.round(m.value)}`).join(', ')}`,
-  );
-}
-
-function failedChecks(result: RunResult): string[] {
-  const failed = result.checks.filter((c) => !c.ok);
-  console.log(`${result.name} control: ${failed.map((c) => `${c.name}: ${c.detail ?? ''}`).join(' | ')}`);
-  return failed.map((c) => c.name);
-}
 
 /** The run's own deadline comes first, so that a hang fails with the workers' progress dump. */
 const RUN_TIMEOUT = 30_000;
