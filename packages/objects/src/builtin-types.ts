@@ -88,11 +88,6 @@ function reprResult(t: ObThread, text: string | null): number {
   return text === null ? 0 : strFromJs(t, text);
 }
 
-/** `Py_RETURN_RICHCOMPARE(a, b, op)` on two numbers. */
-function richcompareNumbers(t: ObThread, a: number, b: number, op: number): number {
-  return compareLengths(t, a, b, op);
-}
-
 /**
  * `PyNumber_AsSsize_t(key, IndexError)` for the index of a sequence: the
  * int's value, or null with TypeError ("list indices must be integers or
@@ -195,7 +190,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const intHashId = slots.add('hash', 'int', intHash);
   const intRichcompare = slots.add('richcompare', 'int', (t, a, b, op) => {
     if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_LONG_SUBCLASS)) return t.notImplemented;
-    return richcompareNumbers(t, intCompare(t, a, b), 0, op);
+    return compareLengths(t, intCompare(t, a, b), 0, op);
   });
   const intBool = slots.add('bool', 'int', (t, op) => (intSign(t, op) !== 0 ? 1 : 0));
   const boolRepr = slots.add('repr', 'bool', (t, op) => strFromJs(t, op === t.true ? 'True' : 'False'));
@@ -206,7 +201,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const strRichcompare = slots.add('richcompare', 'str', (t, a, b, op) => {
     if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_UNICODE_SUBCLASS)) return t.notImplemented;
     if (op === PY_EQ || op === PY_NE) return (strEq(t, a, b) === (op === PY_EQ)) ? t.true : t.false;
-    return richcompareNumbers(t, strCompare(t, a, b), 0, op);
+    return compareLengths(t, strCompare(t, a, b), 0, op);
   });
   const strLengthId = slots.add('length', 'str', strLength);
 

@@ -8,11 +8,12 @@
  */
 
 import { gcTrack, gcNew } from '@ft/gc';
-import { decref, incref, GC_BITS_TRACKED, OB_GC_BITS_OFFSET, OB_TYPE_OFFSET, TP_FLAGS_OFFSET, type RcThread } from '@ft/refcount';
+import { decref, incref, GC_BITS_TRACKED, OB_GC_BITS_OFFSET, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { objectHash, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_NE } from './abstract.js';
 import { errNoMemory } from './errors.js';
 import { StaticType, TPFLAGS_TUPLE_SUBCLASS, TUPLE_HASH_OFFSET, TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
+import { typeHasFlag, typeOf } from './subtype.js';
 
 /** The largest tuple the heap can hold. @public */
 export const TUPLE_MAX_SIZE = 2 ** 28;
@@ -94,7 +95,7 @@ export function tupleHash(t: ObThread, op: number): number {
 
 /** `tuplerichcompare`: the first differing items decide; then the lengths. @public */
 export function tupleRichCompare(t: ObThread, a: number, b: number, op: number): number {
-  if (!tupleCheckExact(t, b) && !isTupleSubclass(t, b)) return t.notImplemented; // immortal
+  if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_TUPLE_SUBCLASS)) return t.notImplemented; // immortal
   const na = tupleSize(t, a);
   const nb = tupleSize(t, b);
   let i = 0;
@@ -117,10 +118,6 @@ export function compareLengths(t: ObThread, na: number, nb: number, op: number):
   return r ? t.true : t.false;
 }
 
-function isTupleSubclass(t: ObThread, op: number): boolean {
-  // SAFETY: tp_flags of a published type change only with Atomics in the layers above; a plain read of a bit set at creation is exact.
-  return (t.u32[(t.u32[(op + OB_TYPE_OFFSET) >>> 2]! + TP_FLAGS_OFFSET) >>> 2]! & TPFLAGS_TUPLE_SUBCLASS) !== 0;
-}
 
 /** `tuplerepr` as JavaScript text; null with the exception set. @public */
 export function tupleReprJs(t: ObThread, op: number): string | null {
