@@ -178,6 +178,15 @@ function isShared(t: ObThread, op: number): boolean {
   return (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_SHARED) !== 0;
 }
 
+/**
+ * {@link isShared} read plain, as a hint (CPython reads `ob_gc_bits` plain
+ * here too): SHARED is never cleared, so "shared" is exact, and a stale
+ * "not shared" sends the reader to the lock, which re-checks.
+ */
+function isSharedHint(t: ObThread, op: number): boolean {
+  return (t.u8[op + OB_GC_BITS_OFFSET]! & GC_BITS_SHARED) !== 0;
+}
+
 /** `ensure_shared_on_resize`. SAFETY: the critical section is held. */
 function ensureSharedOnResize(t: ObThread, op: number): void {
   if (Atomics.load(t.u32, (op + OB_TID_OFFSET) >>> 2) !== t.rc.tid && !isShared(t, op)) Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, GC_BITS_SHARED);
@@ -188,9 +197,14 @@ function hashOf(t: ObThread, key: number): number {
   if (strCheckExact(t, key)) {
     // SAFETY: the cached hash read plain (CPython: relaxed): -1 or the one value every thread computes.
     const h = t.i32[(key + STR_HASH_OFFSET) >>> 2]!;
-    return h !== -1 ? h : strHash(t, key);
+    if (h !== -1) return h;
   }
-  return objectHash(t, key);
+  return hashOfSlow(t, key);
+}
+
+/** {@link hashOf} computing the hash (out of line, so that the lookups' fast paths stay small enough to inline). */
+function hashOfSlow(t: ObThread, key: number): number {
+  return strCheckExact(t, key) ? strHash(t, key) : objectHash(t, key);
 }
 
 // --- lookups ---------------------------------------------------------------------------
@@ -243,8 +257,8 @@ function lookupLocked(t: ObThread, op: number, key: number, hash: number): numbe
 /**
  * The lock-free probe (`unicodekeys_lookup_unicode_threadsafe` and
  * `dictkeys_generic_lookup_threadsafe`) in table `dk` of dict `op`: the
- * entry index, DKIX_EMPTY, DKIX_KEY_CHANGED (fall back to the lock) or
- * DKIX_ERROR.
+ * entry's word index in the heap (what the caller needs to read its value),
+ * DKIX_EMPTY, DKIX_KEY_CHANGED (fall back to the lock) or DKIX_ERROR.
  *
  * SAFETY: the indices, the entry count and the entries' keys and hashes are
  * read plain, as hints (CPython reads them relaxed): the table's memory was
@@ -256,45 +270,54 @@ function lookupLocked(t: ObThread, op: number, key: number, hash: number): numbe
  * slot, then `ma_keys` unchanged.
  */
 function lookupThreadsafe(t: ObThread, op: number, dk: number, key: number, hash: number): number {
-  const u32 = t.u32;
   const u8 = t.u8;
+  const u32 = t.u32;
   const mask = (1 << u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
   const width = u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
   const indices = dk + DK_INDICES_OFFSET;
-  const entries = indices + ((mask + 1) << width);
-  const strKey = u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+  const entries = (indices + ((mask + 1) << width)) >>> 2;
   const nentries = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
   let perturb = hash >>> 0;
   let i = perturb & mask;
   for (;;) {
-    const ix = width === 0 ? (u8[indices + i]! << 24) >> 24 : width === 1 ? (t.u16[(indices >>> 1) + i]! << 16) >> 16 : t.i32[(indices >>> 2) + i]!;
+    const ix = width === 1 ? (t.u16[(indices >>> 1) + i]! << 16) >> 16 : width === 0 ? (u8[indices + i]! << 24) >> 24 : t.i32[(indices >>> 2) + i]!;
     if (ix === DKIX_EMPTY) return DKIX_EMPTY;
     if (ix >= 0) {
       // An index past the entries this reader can trust: the table is being filled; lock.
       if (ix >= nentries) return DKIX_KEY_CHANGED;
-      const e = (entries + ix * ENTRY) >>> 2;
+      const e = entries + ix * (ENTRY >>> 2);
       const start = u32[e + 1]!;
-      if (start === key) return ix;
+      if (start === key) return e;
       if (start !== 0 && t.i32[e] === hash) {
-        if (strKey && u32[(start + OB_REF_LOCAL_OFFSET) >>> 2] === IMMORTAL_REFCNT_LOCAL) {
-          // An immortal str cannot be freed under us: compare without a reference.
-          if (strCheckExact(t, start) && strEq(t, start, key)) return ix;
-        } else {
-          if (!tryIncrefCompare(t.rc, (e + 1) << 2, start)) return DKIX_KEY_CHANGED;
-          let cmp: number;
-          if (strKey && strCheckExact(t, start)) cmp = strEq(t, start, key) ? 1 : 0;
-          else cmp = objectRichCompareBool(t, start, key, PY_EQ);
-          decref(t.rc, start);
-          if (cmp < 0) return DKIX_ERROR;
-          // The comparison may have run code: the table and the entry must be the ones probed.
-          if (dictSeams.recheckKeys && (Atomics.load(u32, (op >>> 2) + KEYS) !== dk || Atomics.load(u32, e + 1) !== start)) return DKIX_KEY_CHANGED;
-          if (cmp > 0) return ix;
-        }
+        const found = compareThreadsafe(t, op, dk, e, start, key);
+        if (found !== 0) return found > 0 ? e : found;
       }
     }
     perturb >>>= PERTURB_SHIFT;
     i = (i * 5 + perturb + 1) & mask;
   }
+}
+
+/**
+ * {@link lookupThreadsafe}'s comparison of a different key object with an
+ * equal hash in entry word `e` (out of line: identity hits are the common
+ * case): 1 equal, 0 not, or DKIX_KEY_CHANGED / DKIX_ERROR.
+ */
+function compareThreadsafe(t: ObThread, op: number, dk: number, e: number, start: number, key: number): number {
+  const strKey = t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+  if (strKey && t.u32[(start + OB_REF_LOCAL_OFFSET) >>> 2] === IMMORTAL_REFCNT_LOCAL) {
+    // An immortal str cannot be freed under us: compare without a reference.
+    return strCheckExact(t, start) && strEq(t, start, key) ? 1 : 0;
+  }
+  if (!tryIncrefCompare(t.rc, (e + 1) << 2, start)) return DKIX_KEY_CHANGED;
+  let cmp: number;
+  if (strKey && strCheckExact(t, start)) cmp = strEq(t, start, key) ? 1 : 0;
+  else cmp = objectRichCompareBool(t, start, key, PY_EQ);
+  decref(t.rc, start);
+  if (cmp < 0) return DKIX_ERROR;
+  // The comparison may have run code: the table and the entry must be the ones probed.
+  if (dictSeams.recheckKeys && (Atomics.load(t.u32, (op >>> 2) + KEYS) !== dk || Atomics.load(t.u32, e + 1) !== start)) return DKIX_KEY_CHANGED;
+  return cmp;
 }
 
 /**
@@ -304,7 +327,7 @@ function lookupThreadsafe(t: ObThread, op: number, dk: number, key: number, hash
  */
 function ensureSharedOnRead(t: ObThread, op: number): void {
   // SAFETY: the owner test reads ob_tid plain: only this thread writes its own tid there (biased-refcount.ts).
-  if (t.u32[(op + OB_TID_OFFSET) >>> 2] === t.rc.tid || isShared(t, op)) return;
+  if (t.u32[(op + OB_TID_OFFSET) >>> 2] === t.rc.tid || isSharedHint(t, op)) return;
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   if (!isShared(t, op)) Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, GC_BITS_SHARED);
   criticalSectionEnd(t.heap);
@@ -318,20 +341,25 @@ function getItemRefKnownHash(t: ObThread, op: number, key: number, hash: number)
   ensureSharedOnRead(t, op);
   const u32 = t.u32;
   const dk = Atomics.load(u32, (op >>> 2) + KEYS);
-  const ix = lookupThreadsafe(t, op, dk, key, hash);
-  if (ix === DKIX_ERROR) return 0;
-  if (ix === DKIX_EMPTY) {
+  const e = lookupThreadsafe(t, op, dk, key, hash);
+  if (e === DKIX_ERROR) return 0;
+  if (e === DKIX_EMPTY) {
     // Missing in the table read: valid only if it is still the dict's table (a resize may have moved the key in).
     if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return 0;
-  } else if (ix >= 0) {
-    const slot = entriesOf(t, dk) + ix * ENTRY + 8;
-    const value = u32[slot >>> 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
+  } else if (e >= 0) {
+    const slot = (e + 2) << 2;
+    const value = u32[e + 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
     if (value !== 0 && tryIncrefCompare(t.rc, slot, value)) {
       if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
       decref(t.rc, value);
     }
   }
-  // `read_failed`: the locked lookup.
+  return getItemRefLocked(t, op, key, hash);
+}
+
+/** `read_failed` of {@link getItemRefKnownHash}: the lookup under the dict's lock (out of line: rare). */
+function getItemRefLocked(t: ObThread, op: number, key: number, hash: number): number {
+  const u32 = t.u32;
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const found = lookupLocked(t, op, key, hash);
   let value = 0;

@@ -12,6 +12,19 @@
  * type lock, remembering the version BEFORE the walk: the walk may suspend
  * the lock (a dict lookup can block), letting the type change meanwhile,
  * and a stale entry must then carry the stale version.
+ *
+ * Departure from CPython: a private first level per thread. A hit in the
+ * shared cache costs four `Atomics` calls here (the type's version, the
+ * sequence before, the acquire fence, the sequence after: about 35–45 ns),
+ * where C's relaxed and acquire loads are plain moves. But a version tag is
+ * never reused — the counters only grow and stop at exhaustion — so the
+ * answer for (version, name) never changes, and a copy of it in the
+ * thread's own memory needs no sequence lock: a hit there is one atomic
+ * load of the type's version plus the try-incref the shared cache does
+ * too. The first level is filled from the shared cache or the slow path and
+ * holds its names strongly, as the shared entries do (a freed name's address
+ * could otherwise come back as another str); the thread releases them when
+ * it leaves ({@link typeCacheRelease}).
  */
 
 import { seqLockAbandonWrite, seqLockBeginRead, seqLockEndRead, seqLockLockWrite, seqLockUnlockWrite } from '@ft/atomics';
@@ -108,24 +121,40 @@ function updateCache(t: ObThread, entry: number, name: number, version: number, 
  * @public
  */
 export function typeLookupRef(t: ObThread, type: number, name: number): number {
-  const u32 = t.u32;
-  const version = Atomics.load(u32, (type + TP_VERSION_TAG_OFFSET) >>> 2);
+  const version = Atomics.load(t.u32, (type + TP_VERSION_TAG_OFFSET) >>> 2);
   if (version !== 0) {
-    const entry = entryOf(t, version, name);
-    const e = entry >>> 2;
-    for (;;) {
-      const sequence = seqLockBeginRead(t.heap, entry + MC_SEQUENCE_OFFSET);
-      // SAFETY: the entry's words are read plain between the two sequence reads: a read that raced
-      // with a writer is thrown away by seqLockEndRead (CPython reads them acquire/relaxed).
-      if (u32[e + (MC_VERSION_OFFSET >>> 2)] !== version || u32[e + (MC_NAME_OFFSET >>> 2)] !== name) break;
-      const value = u32[e + (MC_VALUE_OFFSET >>> 2)]!;
-      if (value === 0 || tryIncref(t.rc, value)) {
-        if (seqLockEndRead(t.heap, entry + MC_SEQUENCE_OFFSET, sequence)) return value;
-        if (value !== 0) decref(t.rc, value);
-        continue;
-      }
-      break; // the value is dying: the slow path
+    // The thread's first level (file comment): thread-local memory, read plain.
+    const private3 = t.typeCache;
+    const p = ((version ^ (name >>> 3)) & MASK) * 3;
+    if (private3[p] === version && private3[p + 1] === name) {
+      const value = private3[p + 2]!;
+      if (value === 0 || tryIncref(t.rc, value)) return value;
     }
+    return typeLookupShared(t, type, name, version);
+  }
+  return typeLookupSlow(t, type, name);
+}
+
+/** The shared cache's read (`_PyType_LookupRef`'s sequence-locked probe); the slow path when it misses. */
+function typeLookupShared(t: ObThread, type: number, name: number, version: number): number {
+  const u32 = t.u32;
+  const entry = entryOf(t, version, name);
+  const e = entry >>> 2;
+  for (;;) {
+    const sequence = seqLockBeginRead(t.heap, entry + MC_SEQUENCE_OFFSET);
+    // SAFETY: the entry's words are read plain between the two sequence reads: a read that raced
+    // with a writer is thrown away by seqLockEndRead (CPython reads them acquire/relaxed).
+    if (u32[e + (MC_VERSION_OFFSET >>> 2)] !== version || u32[e + (MC_NAME_OFFSET >>> 2)] !== name) break;
+    const value = u32[e + (MC_VALUE_OFFSET >>> 2)]!;
+    if (value === 0 || tryIncref(t.rc, value)) {
+      if (seqLockEndRead(t.heap, entry + MC_SEQUENCE_OFFSET, sequence)) {
+        fillPrivate(t, version, name, value);
+        return value;
+      }
+      if (value !== 0) decref(t.rc, value);
+      continue;
+    }
+    break; // the value is dying: the slow path
   }
   return typeLookupSlow(t, type, name);
 }
@@ -137,6 +166,38 @@ function typeLookupSlow(t: ObThread, type: number, name: number): number {
   const version = cacheable(t, name) ? assignVersionTag(t, type) : 0;
   const value = findNameInMro(t, type, name);
   typeUnlock(t);
-  if (version !== 0) updateCache(t, entryOf(t, version, name), name, version, value);
+  if (version !== 0) {
+    updateCache(t, entryOf(t, version, name), name, version, value);
+    fillPrivate(t, version, name, value);
+  }
   return value;
+}
+
+/** Stores (version, name, value) in the thread's first level, the name held strongly. */
+function fillPrivate(t: ObThread, version: number, name: number, value: number): void {
+  const private3 = t.typeCache;
+  const p = ((version ^ (name >>> 3)) & MASK) * 3;
+  const oldName = private3[p + 1]!;
+  if (oldName !== name) incref(t.rc, name);
+  private3[p] = version;
+  private3[p + 1] = name;
+  private3[p + 2] = value;
+  if (oldName !== 0 && oldName !== name) decref(t.rc, oldName);
+}
+
+/**
+ * Empties the thread's first level of the method cache, releasing its
+ * names: when the thread leaves the runtime (its references must go before
+ * its reference counting does).
+ * @internal
+ */
+export function typeCacheRelease(t: ObThread): void {
+  const private3 = t.typeCache;
+  for (let p = 0; p < private3.length; p += 3) {
+    const name = private3[p + 1]!;
+    private3[p] = 0;
+    private3[p + 1] = 0;
+    private3[p + 2] = 0;
+    if (name !== 0) decref(t.rc, name);
+  }
 }

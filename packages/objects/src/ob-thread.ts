@@ -15,6 +15,7 @@ import type { AllocatorDomains, DelayedFreeIds } from '@ft/obmalloc';
 import type { QsbrThread } from '@ft/qsbr';
 import type { RcThread } from '@ft/refcount';
 import {
+  MCACHE_ENTRIES,
   OS_SINGLETONS_OFFSET,
   OS_SMALL_INTS_OFFSET,
   OS_STATIC_TYPES_OFFSET,
@@ -189,6 +190,12 @@ export class ObThread {
   /** Behaviour ids this layer's code names. */ declare readonly builtinIds: BuiltinBehaviourIds;
   /** The current exception. */ readonly error: ErrorState = { type: 0, value: 0, message: '' };
   /** How deep `repr` of containers is nested, and which containers are being printed (`Py_ReprEnter`). */ readonly reprStack: number[] = [];
+  /**
+   * The thread's private first level of the method cache (method-cache.ts):
+   * (version, name, value) words per entry, thread-local memory.
+   * @internal
+   */
+  readonly typeCache = new Uint32Array(3 * MCACHE_ENTRIES);
 
   /** @internal */
   constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {
