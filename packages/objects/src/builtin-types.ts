@@ -62,7 +62,7 @@ import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instan
 import type { SlotRegistry } from './slot-registry.js';
 import { strEq, strCompare, strFromJs, strHash, strReprJs } from './str.js';
 import { strLength } from './str-read.js';
-import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
+import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { StaticTypeSpec } from './type-object.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
@@ -132,8 +132,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const seqIterTraverse = registry.add('traverse', 'objects/seq-iter', listIterTraverse);
   const plainDealloc = registry.add('dealloc', 'objects/plain', (rc, op) => freeObject(rc, op));
   const instanceDeallocId = registry.add('dealloc', 'objects/instance', (_rc, op) => instanceDealloc(ob(), op));
-  const instanceTraverseId = registry.add('traverse', 'objects/instance', instanceTraverse);
-  const instanceClearId = registry.add('clear', 'objects/instance', instanceClear);
+  // Instances of heap types hand their static base's part to its behaviours, found by id in this registry's tables.
+  const instanceTraverseId = registry.add('traverse', 'objects/instance', (rc, op, visit) => instanceTraverse(rc, op, visit, registry.traverse));
+  const instanceClearId = registry.add('clear', 'objects/instance', (rc, op) => instanceClear(rc, op, registry.clear));
   const heapTypeDeallocId = registry.add('dealloc', 'objects/heap-type', (_rc, op) => heapTypeDealloc(ob(), op));
   const heapTypeTraverseId = registry.add('traverse', 'objects/heap-type', heapTypeTraverse);
   const heapTypeClearId = registry.add('clear', 'objects/heap-type', (_rc, op) => heapTypeClear(ob(), op));
@@ -268,7 +269,8 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const setIterId = slots.add('iter', 'set', setIter);
   const setContainsId = slots.add('contains', 'set', setContains);
   const setRichcompare = slots.add('richcompare', 'set', (t, a, b, op) => {
-    if (!anySetCheckExact(t, b) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;
+    // `PyAnySet_Check(w)`: subclasses of set and frozenset compare as their bases.
+    if (!anySetCheck(t, b) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;
     const eq = setEqual(t, a, b);
     if (eq < 0) return 0;
     return (eq === 1) === (op === PY_EQ) ? t.true : t.false;
@@ -398,6 +400,13 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     heapType: { dealloc: heapTypeDeallocId, traverse: heapTypeTraverseId, clear: heapTypeClearId },
     ids: { instanceDealloc: instanceDeallocId, instanceTraverse: instanceTraverseId, instanceClear: instanceClearId },
   };
+}
+
+/** `PyAnySet_Check(op)`: a set, a frozenset, or an instance of a subclass of either. */
+function anySetCheck(t: ObThread, op: number): boolean {
+  if (anySetCheckExact(t, op)) return true;
+  const type = typeOf(t, op);
+  return typeIsSubtype(t, type, t.types[StaticType.Set]!) || typeIsSubtype(t, type, t.types[StaticType.FrozenSet]!);
 }
 
 /** `Py_NewRef(op)`. */

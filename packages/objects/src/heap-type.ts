@@ -3,17 +3,42 @@
  * created at run time, ordinary refcounted GC objects. A heap type has its
  * bases, a C3 MRO, its own dict (a copy of the namespace it was created
  * from), member slots for `__slots__` names and a `__dict__` slot in its
- * instances unless `__slots__` says otherwise; its empty slot behaviours
- * are inherited along the MRO. Its version tag comes from the
- * interpreter's counter when a lookup first needs one.
+ * instances unless `__slots__` says otherwise; each empty slot behaviour
+ * is inherited from the first class along the MRO that defines it. Its
+ * version tag comes from the interpreter's counter when a lookup first
+ * needs one.
+ *
+ * A heap type may subclass `object`, the builtin containers (`list`,
+ * `tuple`, `dict`, `set`, `frozenset`, `collections.deque`) or heap types
+ * over them, with mixins over `object` beside them (`class M(Mixin,
+ * list)`), as CPython allows. Its instances start with the container's
+ * layout, so every container function works on them unchanged; the
+ * subclass adds its words after it:
+ *
+ * - a fixed-size base (list, dict, set, frozenset, deque, object): the
+ *   `__slots__` words, then the `__dict__` word, at positive offsets past
+ *   the base's `tp_basicsize` (CPython 3.13 keeps the dict before the
+ *   header instead, the "managed dict"; here the header has nothing in
+ *   front of it, so the dict lives in the body as in CPython before 3.11);
+ * - a variable-size base (tuple): the items follow the fixed part, so the
+ *   `__dict__` word comes after the last item, and `tp_dictoffset` is -4:
+ *   "4 bytes before the end of the instance", the end computed from
+ *   `ob_size` (CPython's negative `tp_dictoffset`). A tuple's `ob_size`
+ *   never changes, so the slot never moves. `__slots__` words would have
+ *   no fixed place either, so a nonempty `__slots__` is refused there, as
+ *   CPython refuses it.
  *
  * Instances count their references to their heap type per thread (the
  * type's unique id, `@ft/refcount`), so that creating objects of one class
- * from many threads does not contend on the type's count.
+ * from many threads does not contend on the type's count. Their dealloc,
+ * traverse and clear (`subtype_dealloc`, `subtype_traverse`,
+ * `subtype_clear`) handle the words the heap types added and then hand the
+ * object to its static base's behaviours (the list's items, the dict's
+ * table), which free the memory.
  *
- * Limits for now: the solid base must be `object` (or another heap type
- * over it) — subclassing list, dict, int, str or tuple comes with their
- * subclass support.
+ * Not yet: `int` and `str` subclasses (their layouts are variable-size
+ * with data the subclass cannot follow without a computed offset in their
+ * own code).
  */
 
 import { gcNew, gcTrack, gcUntrack, gcDel } from '@ft/gc';
@@ -25,25 +50,35 @@ import {
   decrefType,
   freeObject,
   incref,
+  OB_SIZE_OFFSET,
   OB_TYPE_OFFSET,
+  OBJECT_HEADER_SIZE,
   releaseUniqueId,
   setTypeUniqueId,
   TP_BASICSIZE_OFFSET,
+  TP_CLEAR_OFFSET,
+  TP_DEALLOC_OFFSET,
   TP_FLAGS_OFFSET,
   TP_ITEMSIZE_OFFSET,
+  TP_TRAVERSE_OFFSET,
   TP_UNIQUE_ID_OFFSET,
   TYPE_FLAG_HAVE_GC,
   TYPE_FLAG_HEAPTYPE,
   TYPE_FLAG_STATIC_BUILTIN,
+  type ClearFn,
   type RcThread,
+  type TraverseFn,
 } from '@ft/refcount';
-import { dictClear, dictCopy, dictSetItem, dictSnapshot } from './dict.js';
+import { dequeNew } from './deque.js';
+import { dictClear, dictCopy, dictNew, dictSetItem, dictSnapshot } from './dict.js';
 import { errNoMemory, errRaise } from './errors.js';
 import {
   MEMBER_NAME_OFFSET,
   MEMBER_SLOT_OFFSET,
   MEMBER_TYPE_OFFSET,
   StaticType,
+  TPFLAGS_DICT_SUBCLASS,
+  TPFLAGS_TUPLE_SUBCLASS,
   TP_BASE_OFFSET,
   TP_BASES_OFFSET,
   TP_DICT_OFFSET,
@@ -54,16 +89,22 @@ import {
   TP_SLOTS_MAX,
   TP_SLOTS_OFFSET,
   TP_SUBCLASSES_OFFSET,
+  TUPLE_HASH_OFFSET,
   TYPE2_FINAL,
   TYPE2_READY,
 } from './layout.js';
+import { listAsTuple, listFromIterable } from './list.js';
 import { c3Linearize } from './mro.js';
 import type { ObThread } from './ob-thread.js';
+import { setNew } from './set.js';
 import { strFromJs } from './str.js';
 import { strToJs } from './str-read.js';
-import { typeIsSubtype, typeName } from './subtype.js';
-import { tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
+import { typeHasFlag, typeIsSubtype, typeName, typeOf } from './subtype.js';
+import { TUPLE_MAX_SIZE, tupleFromArray, tupleGetItem, tupleSetItemInit, tupleSize } from './tuple.js';
 import { typeLock, typeModifiedLocked, typeUnlock } from './type-version.js';
+
+/** Where a variable-size instance keeps its `__dict__`: this many bytes before its end (`tp_dictoffset` < 0). */
+const VAR_DICT_OFFSET = -4;
 
 /**
  * The VM's hooks into class creation (`__set_name__`, `__init_subclass__`):
@@ -85,19 +126,45 @@ export function setTypeHooks(t: ObThread, hooks: TypeHooks): void {
   hooksByThread.set(t, hooks);
 }
 
-/** The solid base (`solid_base`): the nearest ancestor that adds instance layout, here the one whose instances differ in size. */
-function solidBase(t: ObThread, type: number): number {
+function isHeapType(u32: Uint32Array, type: number): boolean {
+  return (u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) !== 0;
+}
+
+/**
+ * The first static type along `type`'s chain of bases (`type` itself when
+ * static): the builtin whose layout and behaviours an instance's body
+ * starts with. SAFETY: `tp_base` is written before a type is published.
+ */
+function staticBaseOf(u32: Uint32Array, type: number): number {
+  let x = type;
+  while (isHeapType(u32, x)) x = u32[(x + TP_BASE_OFFSET) >>> 2]!;
+  return x;
+}
+
+/**
+ * `extra_ivars(type, base)` (3.12's rule, before managed dicts): whether
+ * instances of `type` have more layout than those of `base` — other than a
+ * `__dict__` word that a heap type added at the end (at -4 of a
+ * variable-size instance). Adding only a `__dict__` does not make a class
+ * solid, so `class M(Mixin, list)` with a plain `Mixin` is allowed.
+ */
+function extraIvars(t: ObThread, type: number, base: number): boolean {
   const u32 = t.u32;
-  let solid = type;
-  for (;;) {
-    const base = u32[(solid + TP_BASE_OFFSET) >>> 2]!;
-    if (base === 0) return solid;
-    if (u32[(base + TP_BASICSIZE_OFFSET) >>> 2] !== u32[(solid + TP_BASICSIZE_OFFSET) >>> 2] || u32[(solid + TP_DICTOFFSET_OFFSET) >>> 2] !== u32[(base + TP_DICTOFFSET_OFFSET) >>> 2]) {
-      // Heap types add slots or a dict: they are solid themselves.
-      return solid;
-    }
-    solid = base;
-  }
+  const i32 = t.i32;
+  const itemSize = u32[(type + TP_ITEMSIZE_OFFSET) >>> 2]!;
+  if (itemSize !== u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]) return true;
+  let size = u32[(type + TP_BASICSIZE_OFFSET) >>> 2]!;
+  const dictOffset = i32[(type + TP_DICTOFFSET_OFFSET) >>> 2]!;
+  const trailingDict = itemSize !== 0 ? dictOffset === VAR_DICT_OFFSET : dictOffset !== 0 && dictOffset + 4 === size;
+  if (trailingDict && i32[(base + TP_DICTOFFSET_OFFSET) >>> 2] === 0 && isHeapType(u32, type)) size -= 4;
+  return size !== u32[(base + TP_BASICSIZE_OFFSET) >>> 2];
+}
+
+/** The solid base (`solid_base`): the nearest ancestor whose instances add layout beyond its own solid base's. */
+function solidBase(t: ObThread, type: number): number {
+  const base = t.u32[(type + TP_BASE_OFFSET) >>> 2]!;
+  const solid = base === 0 ? t.types[StaticType.Object]! : solidBase(t, base);
+  return extraIvars(t, type, solid) ? type : solid;
 }
 
 /** `best_base`: the base whose solid base extends every other's, or 0 with TypeError ("multiple bases have instance lay-out conflict"). */
@@ -119,6 +186,25 @@ function bestBase(t: ObThread, bases: readonly number[]): number {
     }
   }
   return base;
+}
+
+/**
+ * Whether instances of heap types over `staticBase` can be built here: the
+ * object-shaped types (object, the exceptions) and the containers whose
+ * subclass instances {@link subtypeNew} makes.
+ */
+function subclassableBase(t: ObThread, staticBase: number): boolean {
+  const u32 = t.u32;
+  if (u32[(staticBase + TP_BASICSIZE_OFFSET) >>> 2] === OBJECT_HEADER_SIZE && u32[(staticBase + TP_ITEMSIZE_OFFSET) >>> 2] === 0) return true;
+  const types = t.types;
+  return (
+    staticBase === types[StaticType.List] ||
+    staticBase === types[StaticType.Tuple] ||
+    staticBase === types[StaticType.Dict] ||
+    staticBase === types[StaticType.Set] ||
+    staticBase === types[StaticType.FrozenSet] ||
+    staticBase === types[StaticType.Deque]
+  );
 }
 
 function isSubtypeChain(t: ObThread, a: number, b: number): boolean {
@@ -183,21 +269,24 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   }
   const base = bestBase(t, baseList);
   if (base === 0) return 0;
-  const solid = solidBase(t, base);
-  if (solid !== t.types[StaticType.Object] && (u32[(solid + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0 && u32[(solid + TP_BASICSIZE_OFFSET) >>> 2] !== 20) {
-    return errRaise(t, StaticType.TypeError, `type '${typeName(t, solid)}' cannot be subclassed in ft yet (only classes over object are)`);
+  const staticBase = staticBaseOf(u32, base);
+  if (!subclassableBase(t, staticBase)) {
+    return errRaise(t, StaticType.TypeError, `type '${typeName(t, staticBase)}' cannot be subclassed in ft yet (object, list, tuple, dict, set, frozenset and deque can)`);
   }
+  const itemSize = u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]!;
+  if (itemSize !== 0 && (slotNames?.length ?? 0) > 0) return errRaise(t, StaticType.TypeError, `nonempty __slots__ not supported for subtype of '${typeName(t, base)}'`);
 
-  // Instance layout: the base's, then one word per __slots__ name, then __dict__ unless __slots__ was given.
+  // Instance layout: the base's, then one word per __slots__ name, then __dict__ unless __slots__
+  // was given (after the items for a variable-size base: file comment).
   let size = u32[(base + TP_BASICSIZE_OFFSET) >>> 2]!;
   const slotOffsets: number[] = [];
   for (let i = 0; i < (slotNames?.length ?? 0); i++) {
     slotOffsets.push(size);
     size += 4;
   }
-  let dictOffset = u32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!;
+  let dictOffset = t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!;
   if (slotNames === null && dictOffset === 0) {
-    dictOffset = size;
+    dictOffset = itemSize !== 0 ? VAR_DICT_OFFSET : size;
     size += 4;
   }
 
@@ -212,7 +301,8 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   try {
     type = createHeapType(t.rc, metatype, {
       basicSize: size,
-      itemSize: u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]!,
+      itemSize,
+      // `inherit_special`: the base's flags, its *_SUBCLASS bit among them (PyList_Check and the rest).
       flags: TYPE_FLAG_HAVE_GC | (u32[(base + TP_FLAGS_OFFSET) >>> 2]! & ~(TYPE_FLAG_HEAPTYPE | TYPE_FLAG_STATIC_BUILTIN)),
       dealloc: t.builtinIds.instanceDealloc,
       traverse: t.builtinIds.instanceTraverse,
@@ -228,7 +318,7 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   incref(t.rc, base);
   u32[(type + TP_BASE_OFFSET) >>> 2] = base;
   u32[(type + TP_DICT_OFFSET) >>> 2] = dict;
-  u32[(type + TP_DICTOFFSET_OFFSET) >>> 2] = dictOffset;
+  t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2] = dictOffset;
   const basesTuple = tupleFromArray(t, baseList);
   if (basesTuple === 0) return abandonType(t, type);
   u32[(type + TP_BASES_OFFSET) >>> 2] = basesTuple;
@@ -236,15 +326,20 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   if (mroList === null) return abandonType(t, type);
   const mro = tupleFromArray(t, mroList);
   if (mro === 0) return abandonType(t, type);
-  // Slots: the type's own are empty; each is inherited from the first class along the MRO that has it.
+  // Slots: the type's own are empty; each is inherited from the first class along the MRO that
+  // defines it (`inherit_slots`' SLOTDEFINED: set, and not just inherited from its own base), so
+  // that in `class M(Mixin, list)` list's repr, iter and unhashable hash win over the ones `Mixin`
+  // only inherited from object.
   const slots = (type + TP_SLOTS_OFFSET) >>> 2;
   for (let k = 0; k < TP_SLOTS_MAX; k++) {
     for (let i = 1; i < mroList.length; i++) {
-      const id = u32[((mroList[i]! + TP_SLOTS_OFFSET) >>> 2) + k]!;
-      if (id !== 0) {
-        u32[slots + k] = id;
-        break;
-      }
+      const from = mroList[i]!;
+      const id = u32[((from + TP_SLOTS_OFFSET) >>> 2) + k]!;
+      if (id === 0) continue;
+      const fromBase = u32[(from + TP_BASE_OFFSET) >>> 2]!;
+      if (fromBase !== 0 && u32[((fromBase + TP_SLOTS_OFFSET) >>> 2) + k] === id) continue;
+      u32[slots + k] = id;
+      break;
     }
   }
   // Member descriptors for __slots__.
@@ -320,15 +415,99 @@ function releasePairs(t: ObThread, pairs: [number, number][]): void {
 }
 
 /**
- * `PyType_GenericAlloc(type, 0)`: a new instance of `type` with every slot
- * empty, tracked when its type is a GC type; 0 with MemoryError.
+ * `PyType_GenericAlloc(type, nitems)`: a new instance of `type` with every
+ * word after the header zero (`nitems` items for a variable-size type),
+ * tracked when its type is a GC type; 0 with MemoryError. A zeroed list
+ * body is an empty list, so this makes a working instance of a list
+ * subclass too; the other containers need {@link subtypeNew}.
  * @public
  */
-export function typeGenericAlloc(t: ObThread, type: number): number {
-  const op = allocObject(t.rc, type, 0);
+export function typeGenericAlloc(t: ObThread, type: number, nitems = 0): number {
+  const gc = (t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HAVE_GC) !== 0;
+  const op = gc ? gcNew(t.gc, type, nitems) : allocObject(t.rc, type, nitems);
   if (op === 0) return errNoMemory(t);
-  if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HAVE_GC) !== 0) gcTrack(t.rc, op);
+  if (gc) gcTrack(t.rc, op);
   return op;
+}
+
+/**
+ * `type(iterable)` for a heap type without a `__new__` or `__init__` of its
+ * own: the static base's `tp_new` (`PyType_GenericAlloc` for object and
+ * list, `tuple_subtype_new`, `dict_new`, `make_new_set`, `deque_new`) with
+ * the base's `__init__` for the mutable containers. The new instance holds
+ * the items of `iterable` (0: none; for a dict base, a dict whose items are
+ * copied); `maxlen` bounds a deque (-1: unbounded). A new reference, or 0
+ * with an exception (what iterating raised, TypeError for arguments to a
+ * class over object, MemoryError).
+ *
+ * Every other container is first built exact by its own constructor, and
+ * its body (the words after the header) then moves into the new instance,
+ * leaving the exact one empty to be released: so the container files keep
+ * the only code that knows how an empty table or block looks. (One
+ * allocation more than CPython per instance.)
+ * @public
+ */
+export function subtypeNew(t: ObThread, type: number, iterable = 0, maxlen = -1): number {
+  const u32 = t.u32;
+  const types = t.types;
+  const base = staticBaseOf(u32, type);
+  if (base === types[StaticType.Tuple]) return tupleSubtypeNew(t, type, iterable);
+  let exact: number;
+  if (base === types[StaticType.List]) {
+    if (iterable === 0) return typeGenericAlloc(t, type);
+    exact = listFromIterable(t, iterable);
+  } else if (base === types[StaticType.Dict]) {
+    if (iterable !== 0 && !typeHasFlag(t, typeOf(t, iterable), TPFLAGS_DICT_SUBCLASS)) return errRaise(t, StaticType.SystemError, 'bad argument to internal function');
+    exact = iterable === 0 ? dictNew(t) : dictCopy(t, iterable);
+  } else if (base === types[StaticType.Set] || base === types[StaticType.FrozenSet]) {
+    exact = setNew(t, iterable, base === types[StaticType.FrozenSet]);
+  } else if (base === types[StaticType.Deque]) {
+    exact = dequeNew(t, iterable, maxlen);
+  } else {
+    if (iterable !== 0) return errRaise(t, StaticType.TypeError, `${typeName(t, type)}() takes no arguments`);
+    return typeGenericAlloc(t, type);
+  }
+  if (exact === 0) return 0;
+  const op = gcNew(t.gc, type);
+  if (op === 0) {
+    decref(t.rc, exact);
+    return errNoMemory(t);
+  }
+  // SAFETY: `exact` is fresh on this thread and `op` unpublished: nobody else can see either body.
+  // Bodies hold no pointer to their own object, so they move as they are; each container's dealloc
+  // takes a zeroed body for an empty one (no items, no table or block to free).
+  const bodySize = u32[(base + TP_BASICSIZE_OFFSET) >>> 2]! - OBJECT_HEADER_SIZE;
+  t.heap.copy(op + OBJECT_HEADER_SIZE, exact + OBJECT_HEADER_SIZE, bodySize);
+  t.heap.fill(exact + OBJECT_HEADER_SIZE, 0, bodySize);
+  decref(t.rc, exact);
+  gcTrack(t.rc, op);
+  return op;
+}
+
+/** `tuple_subtype_new`: the items of `iterable` (a tuple's as they are, anything else's through a list) in a new instance of `type`. */
+function tupleSubtypeNew(t: ObThread, type: number, iterable: number): number {
+  let items = iterable === 0 ? t.emptyTuple : iterable;
+  const ownItems = iterable !== 0 && !typeHasFlag(t, typeOf(t, iterable), TPFLAGS_TUPLE_SUBCLASS);
+  if (ownItems) {
+    const list = listFromIterable(t, iterable);
+    if (list === 0) return 0;
+    items = listAsTuple(t, list);
+    decref(t.rc, list);
+    if (items === 0) return 0;
+  }
+  const n = tupleSize(t, items);
+  const op = n > TUPLE_MAX_SIZE ? 0 : gcNew(t.gc, type, n);
+  if (op !== 0) {
+    for (let i = 0; i < n; i++) {
+      const item = tupleGetItem(t, items, i);
+      incref(t.rc, item);
+      tupleSetItemInit(t, op, i, item);
+    }
+    t.i32[(op + TUPLE_HASH_OFFSET) >>> 2] = -1; // SAFETY: not published yet; -1: not computed
+    gcTrack(t.rc, op);
+  }
+  if (ownItems) decref(t.rc, items);
+  return op === 0 ? errNoMemory(t) : op;
 }
 
 /** Frees a heap type that failed before it was published (its fields so far released); returns 0. */
@@ -361,47 +540,101 @@ export function memberName(t: ObThread, member: number): string {
 // --- behaviours ---------------------------------------------------------------------------
 
 /**
- * Calls `visit` with the byte offset of each reference an instance of
- * `type` holds in its body: every heap type along its chain of bases adds
- * the words between its base's size and its own (its __slots__, then its
- * __dict__ slot if it added one).
+ * The address of the instance's `__dict__` word, or 0 when its type gives
+ * it none (`_PyObject_ComputedDictPointer`): `tp_dictoffset` bytes into a
+ * fixed-size instance; for a negative offset, that many bytes before the
+ * end of a variable-size one (file comment). SAFETY: `tp_dictoffset`,
+ * `tp_basicsize` and `tp_itemsize` are written before the type is
+ * published, and `ob_size` of the only variable-size base that has a dict
+ * (tuple) before the instance is.
+ * @internal
  */
-function instanceSlots(t: RcThread, type: number, visit: (offset: number) => void): void {
+export function instanceDictSlot(t: Pick<RcThread, 'u32' | 'i32'>, op: number): number {
+  const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
+  const offset = t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2]!;
+  if (offset >= 0) return offset === 0 ? 0 : op + offset;
+  return op + t.u32[(type + TP_BASICSIZE_OFFSET) >>> 2]! + t.i32[(op + OB_SIZE_OFFSET) >>> 2]! * t.u32[(type + TP_ITEMSIZE_OFFSET) >>> 2]! + offset;
+}
+
+/**
+ * Visits the references the heap types along `type`'s chain added to
+ * `op` (each its __slots__ words, then its __dict__ word, between its
+ * base's size and its own; the __dict__ word alone after a variable-size
+ * instance's items) and returns the first nonzero result of `visit`, or 0.
+ * `visit` null clears them instead: each word swapped to 0 and its object
+ * released. SAFETY: the world is stopped (traverse), or the caller is
+ * the collector's clear or the dealloc; the swaps are atomic because a
+ * member store of another thread may race a clear.
+ */
+function visitAddedRefs(t: RcThread, op: number, type: number, visit: ((child: number) => number) | null): number {
   const u32 = t.u32;
-  for (let x = type; (u32[(x + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) !== 0; x = u32[(x + TP_BASE_OFFSET) >>> 2]!) {
+  if (u32[(type + TP_ITEMSIZE_OFFSET) >>> 2] !== 0) {
+    const slot = instanceDictSlot(t, op);
+    return slot === 0 ? 0 : visitWord(t, slot, visit);
+  }
+  for (let x = type; isHeapType(u32, x); x = u32[(x + TP_BASE_OFFSET) >>> 2]!) {
     const from = u32[(u32[(x + TP_BASE_OFFSET) >>> 2]! + TP_BASICSIZE_OFFSET) >>> 2]!;
     const to = u32[(x + TP_BASICSIZE_OFFSET) >>> 2]!;
-    for (let off = from; off < to; off += 4) visit(off);
+    for (let off = from; off < to; off += 4) {
+      const r = visitWord(t, op + off, visit);
+      if (r !== 0) return r;
+    }
   }
+  return 0;
 }
 
-/** `subtype_traverse`: the type (a heap type counts as a reference), the slots and the __dict__. @internal */
-export function instanceTraverse(t: RcThread, op: number, visit: (child: number) => number): number {
+function visitWord(t: RcThread, at: number, visit: ((child: number) => number) | null): number {
+  if (visit === null) {
+    const child = Atomics.exchange(t.u32, at >>> 2, 0);
+    if (child !== 0) decref(t, child);
+    return 0;
+  }
+  const child = t.u32[at >>> 2]!;
+  return child === 0 ? 0 : visit(child);
+}
+
+/**
+ * `subtype_traverse`: the type (a heap type counts as a reference), the
+ * slots and the __dict__, then the static base's traverse (a list's items,
+ * a dict's keys and values); `traverses` is the registry's table of
+ * traverse behaviours by id. @internal
+ */
+export function instanceTraverse(t: RcThread, op: number, visit: (child: number) => number, traverses: readonly (TraverseFn | null)[]): number {
   const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
   let r = visit(type);
-  instanceSlots(t, type, (off) => {
-    if (r !== 0) return;
-    const child = t.u32[(op + off) >>> 2]!;
-    if (child !== 0) r = visit(child);
-  });
-  return r;
+  if (r === 0) r = visitAddedRefs(t, op, type, visit);
+  if (r !== 0) return r;
+  const id = t.u32[(staticBaseOf(t.u32, type) + TP_TRAVERSE_OFFSET) >>> 2]!;
+  return id === 0 ? 0 : traverses[id]!(t, op, visit);
 }
 
-/** `subtype_clear`: empties the slots and the __dict__ (the collector's tp_clear). @internal */
-export function instanceClear(t: RcThread, op: number): void {
+/**
+ * `subtype_clear` (the collector's tp_clear): empties the slots and the
+ * __dict__, then runs the static base's clear (a list's items, a dict's
+ * table); `clears` is the registry's table of clear behaviours by id.
+ * @internal
+ */
+export function instanceClear(t: RcThread, op: number, clears: readonly (ClearFn | null)[]): void {
   const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
-  instanceSlots(t, type, (off) => {
-    const child = Atomics.exchange(t.u32, (op + off) >>> 2, 0);
-    if (child !== 0) decref(t, child);
-  });
+  visitAddedRefs(t, op, type, null);
+  const id = t.u32[(staticBaseOf(t.u32, type) + TP_CLEAR_OFFSET) >>> 2]!;
+  if (id !== 0) clears[id]!(t, op);
 }
 
-/** `subtype_dealloc`: untrack, release the slots and __dict__, free, release the type. @internal */
+/**
+ * `subtype_dealloc`: untrack, release the slots and __dict__, then the
+ * static base's dealloc frees the base's part and the memory (a GC base:
+ * list, dict, …), or the memory is freed here (object); the type is
+ * released last, after the free, as CPython does. @internal
+ */
 export function instanceDealloc(t: ObThread, op: number): void {
+  const u32 = t.u32;
   gcUntrack(t.rc, op);
-  const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
-  instanceClear(t.rc, op);
-  gcDel(t.gc, op);
+  const type = u32[(op + OB_TYPE_OFFSET) >>> 2]!;
+  visitAddedRefs(t.rc, op, type, null);
+  const base = staticBaseOf(u32, type);
+  if ((u32[(base + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HAVE_GC) !== 0) t.rc.deallocs[u32[(base + TP_DEALLOC_OFFSET) >>> 2]!]!(t.rc, op);
+  else gcDel(t.gc, op);
   decrefType(t.rc, type);
 }
 

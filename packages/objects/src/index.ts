@@ -171,7 +171,7 @@ export { strIntern, strInternFromJs } from './intern.js';
 export { SlotRegistry } from './slot-registry.js';
 export { typeModified, typeSetSlot } from './type-version.js';
 export { typeCacheRelease, typeLookupRef } from './method-cache.js';
-export { setTypeHooks, typeGenericAlloc, typeNew, type TypeHooks } from './heap-type.js';
+export { setTypeHooks, subtypeNew, typeGenericAlloc, typeNew, type TypeHooks } from './heap-type.js';
 export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectGetDict, objectSetDict, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
 export { typeBase, typeMro, typeVersionTag, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
