@@ -150,6 +150,19 @@ export {
   listSize,
   listSort,
 } from './list.js';
+export {
+  listCopy,
+  listDelSlice,
+  listGetSlice,
+  listIndexRange,
+  listRemove,
+  listReverse,
+  listSetSlice,
+  sliceAdjustIndices,
+  sliceUnpackCheck,
+  type SliceIndices,
+} from './list-slice.js';
+export { listConcat, listInplaceConcat, listInplaceRepeat, listRepeat } from './list-arith.js';
 export { anySetCheckExact, frozensetHash, setAdd, setClear, setContains, setDiscard, setEqual, setIter, setIterNext, setNew, setPop, setRemove, setReprJs, setSize } from './set.js';
 export {
   dequeAppend,

@@ -87,8 +87,8 @@ function allocateArray(t: ObThread, capacity: number): number {
   return array + LIST_ARRAY_HEADER_SIZE;
 }
 
-/** `free_list_items`: frees an item array, through QSBR when lock-free readers may hold it. */
-function freeItems(t: ObThread, items: number, useQsbr: boolean): void {
+/** `free_list_items`: frees an item array, through QSBR when lock-free readers may hold it. @internal */
+export function freeItems(t: ObThread, items: number, useQsbr: boolean): void {
   if (items === 0) return;
   const array = items - LIST_ARRAY_HEADER_SIZE;
   if (useQsbr && listSeams.qsbrFree) memFreeDelayed(t.qsbr, t.freeIds, array);
@@ -100,7 +100,8 @@ function capacityOf(t: ObThread, items: number): number {
   return t.u32[(items - LIST_ARRAY_HEADER_SIZE) >>> 2]!; // SAFETY: written before the array was published, never changed
 }
 
-function isShared(t: ObThread, op: number): boolean {
+/** Whether the list is SHARED (`_PyObject_GC_IS_SHARED`): a non-owner has touched it. @internal */
+export function isShared(t: ObThread, op: number): boolean {
   return (Atomics.load(t.u8, op + OB_GC_BITS_OFFSET) & GC_BITS_SHARED) !== 0;
 }
 
@@ -108,8 +109,9 @@ function isShared(t: ObThread, op: number): boolean {
  * `ensure_shared_on_resize`: a non-owner that replaces the array marks the
  * list SHARED first, so that the old array goes through QSBR (a reader on
  * the owner's side may hold it). SAFETY: the critical section is held.
+ * @internal
  */
-function ensureSharedOnResize(t: ObThread, op: number): void {
+export function ensureSharedOnResize(t: ObThread, op: number): void {
   if (Atomics.load(t.u32, (op + OB_TID_OFFSET) >>> 2) !== t.rc.tid && !isShared(t, op)) Atomics.or(t.u8, op + OB_GC_BITS_OFFSET, GC_BITS_SHARED);
 }
 
@@ -118,8 +120,9 @@ function ensureSharedOnResize(t: ObThread, op: number): void {
  * pattern (0, 4, 8, 16, 24, 32, 40, 52, 64, 76, …) and sets the size;
  * -1 with MemoryError. Items past the old size are NULL; the caller fills
  * them. SAFETY: the list's critical section is held (or it is unshared).
+ * @internal
  */
-function listResize(t: ObThread, op: number, newSize: number): number {
+export function listResize(t: ObThread, op: number, newSize: number): number {
   const i32 = t.i32;
   const base = op >>> 2;
   const allocated = i32[base + ALLOCATED]!;
@@ -211,8 +214,9 @@ export function listSize(t: ObThread, op: number): number {
  * `list_get_item_ref`: a new reference to item `i`, or 0 when `i` is out
  * of range (no exception set: the caller raises IndexError). Lock-free for
  * the owner and once the list is SHARED (file comment).
+ * @internal
  */
-function getItemRef(t: ObThread, op: number, i: number): number {
+export function getItemRef(t: ObThread, op: number, i: number): number {
   const u32 = t.u32;
   const base = op >>> 2;
   // SAFETY: the owner test reads ob_tid plain (only this thread writes its own tid there); the size is
