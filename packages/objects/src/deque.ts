@@ -33,6 +33,7 @@ import {
   DEQUEITER_STATE_OFFSET,
   StaticType,
 } from './layout.js';
+import { typeNameOf } from './subtype.js';
 import type { ObThread } from './ob-thread.js';
 
 const SIZE = DEQUE_SIZE_OFFSET >>> 2;
@@ -345,7 +346,9 @@ export function dequeReprJs(t: ObThread, op: number): string | null {
       parts.push(r);
     }
     const maxlen = t.i32[(op >>> 2) + MAXLEN]!;
-    return maxlen >= 0 ? `deque([${parts.join(', ')}], maxlen=${maxlen})` : `deque([${parts.join(', ')}])`;
+    const fullName = typeNameOf(t, op); // a subclass prints its own name (`_PyType_Name`: after the last dot)
+    const name = fullName.slice(fullName.lastIndexOf('.') + 1);
+    return maxlen >= 0 ? `${name}([${parts.join(', ')}], maxlen=${maxlen})` : `${name}([${parts.join(', ')}])`;
   } finally {
     t.reprStack.pop();
     for (const item of items) decref(t.rc, item);

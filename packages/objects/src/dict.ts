@@ -42,10 +42,12 @@ import { errClear, errNoMemory, errRaise } from './errors.js';
 import {
   DICT_KEYS_GENERAL,
   DICT_KEYS_OFFSET,
+  DICT_KEYS_SPLIT,
   DICT_KEYS_UNICODE,
   DICT_MAX_LOG2_SIZE,
   DICT_MIN_SIZE,
   DICT_USED_OFFSET,
+  DICT_VALUES_OFFSET,
   DICT_VERSION_OFFSET,
   DICTITER_DICT_OFFSET,
   DICTVIEW_DICT_OFFSET,
@@ -68,7 +70,35 @@ import {
   PERTURB_SHIFT,
   STR_HASH_OFFSET,
   StaticType,
+  TPFLAGS_DICT_SUBCLASS,
+  VALUES_CAPACITY_OFFSET,
+  VALUES_ITEMS_OFFSET,
 } from './layout.js';
+import {
+  appendEntry,
+  dictSeams,
+  ENTRY,
+  entriesOf,
+  findEmptySlot,
+  getIndex,
+  isSplitKeys,
+  keysFree,
+  keysNew,
+  log2KeySize,
+  setIndex,
+  sharedKeysDecref,
+  sharedKeysIncref,
+  sharedKeysOf,
+  splitKeyIndex,
+  valuesFree,
+  valuesNew,
+  valuesOrderAppend,
+  valuesOrderAt,
+  valuesOrderRemove,
+  valuesSize,
+  valueWord,
+} from './dict-keys.js';
+import { typeHasFlag, typeOf } from './subtype.js';
 import type { ObThread } from './ob-thread.js';
 import { strCheckExact, strEq, strHash } from './str.js';
 import { tupleFromArray, tupleGetItem } from './tuple.js';
@@ -76,102 +106,13 @@ import { tupleFromArray, tupleGetItem } from './tuple.js';
 const USED = DICT_USED_OFFSET >>> 2;
 const KEYS = DICT_KEYS_OFFSET >>> 2;
 const VERSION = DICT_VERSION_OFFSET >>> 2;
-const ENTRY = DK_GENERAL_ENTRY_SIZE;
+const VALUES = DICT_VALUES_OFFSET >>> 2;
 
-/**
- * Test seams for the stress test's controls. Never false otherwise.
- * @internal
- */
-export const dictSeams = { qsbrFree: true, recheckKeys: true };
+export { dictSeams } from './dict-keys.js';
 
 /** Whether `op` is an exact dict (`PyDict_CheckExact`). @public */
 export function dictCheckExact(t: ObThread, op: number): boolean {
   return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Dict];
-}
-
-// --- the keys table ---------------------------------------------------------------
-
-/** `USABLE_FRACTION(n)`: a table of `n` slots holds at most 2n/3 entries. */
-function usableFraction(n: number): number {
-  return ((n << 1) / 3) | 0;
-}
-
-/** `calculate_log2_keysize(minsize)`: the smallest table of at least `minsize` slots (≥ 8). */
-function log2KeySize(minSize: number): number {
-  let log2 = 3;
-  while (1 << log2 < minSize) log2++;
-  return log2;
-}
-
-/** `new_keys_object`: an empty table of 2^log2Size slots, or 0. Its fields are unpublished until set_keys. */
-function keysNew(t: ObThread, log2Size: number, unicode: boolean): number {
-  if (log2Size > DICT_MAX_LOG2_SIZE) return 0;
-  const size = 1 << log2Size;
-  const log2IndexBytes = log2Size < 8 ? 0 : log2Size < 16 ? 1 : 2;
-  const usable = usableFraction(size);
-  const bytes = DK_INDICES_OFFSET + (size << log2IndexBytes) + usable * ENTRY;
-  const dk = pyMemMalloc(t.domains, bytes);
-  if (dk === 0) return 0;
-  const u8 = t.u8;
-  // SAFETY: not published yet.
-  t.i32[(dk + DK_REFCNT_OFFSET) >>> 2] = 1;
-  u8[dk + DK_LOG2_SIZE_OFFSET] = log2Size;
-  u8[dk + DK_LOG2_INDEX_BYTES_OFFSET] = log2IndexBytes;
-  u8[dk + DK_KIND_OFFSET] = unicode ? DICT_KEYS_UNICODE : DICT_KEYS_GENERAL;
-  u8[dk + DK_KIND_OFFSET + 1] = 0;
-  t.u32[(dk + DK_VERSION_OFFSET) >>> 2] = 0;
-  t.i32[(dk + DK_USABLE_OFFSET) >>> 2] = usable;
-  t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2] = 0;
-  t.heap.fill(dk + DK_INDICES_OFFSET, 0xff, size << log2IndexBytes); // every index DKIX_EMPTY (-1 in any width)
-  t.heap.fill(dk + DK_INDICES_OFFSET + (size << log2IndexBytes), 0, usable * ENTRY);
-  return dk;
-}
-
-/** Frees a table that is no longer published (`free_keys_object`), through QSBR when readers may hold it. */
-function keysFree(t: ObThread, dk: number, useQsbr: boolean): void {
-  if (useQsbr && dictSeams.qsbrFree) memFreeDelayed(t.qsbr, t.freeIds, dk);
-  else pyMemFree(t.domains, dk);
-}
-
-/** `DK_ENTRIES(dk)`: address of entry 0. */
-function entriesOf(t: ObThread, dk: number): number {
-  const u8 = t.u8;
-  return dk + DK_INDICES_OFFSET + ((1 << u8[dk + DK_LOG2_SIZE_OFFSET]!) << u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!);
-}
-
-/** `dictkeys_get_index`: the entry index in slot `i` (-1 empty, -2 dummy). Atomic (CPython: relaxed). */
-function getIndex(t: ObThread, dk: number, i: number): number {
-  const width = t.u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
-  const at = dk + DK_INDICES_OFFSET;
-  if (width === 0) return (Atomics.load(t.u8, at + i) << 24) >> 24;
-  if (width === 1) return (Atomics.load(t.u16, (at >>> 1) + i) << 16) >> 16;
-  return Atomics.load(t.i32, (at >>> 2) + i);
-}
-
-/** `dictkeys_set_index`. Atomic (CPython: relaxed). */
-function setIndex(t: ObThread, dk: number, i: number, ix: number): void {
-  const width = t.u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
-  const at = dk + DK_INDICES_OFFSET;
-  if (width === 0) Atomics.store(t.u8, at + i, ix & 0xff);
-  else if (width === 1) Atomics.store(t.u16, (at >>> 1) + i, ix & 0xffff);
-  else Atomics.store(t.i32, (at >>> 2) + i, ix);
-}
-
-/**
- * `find_empty_slot`: the first EMPTY index slot on `hash`'s probe sequence.
- * A DUMMY slot (a deleted entry's) is not reused, as in CPython's
- * free-threaded build (`is_unusable_slot`): a lock-free reader may still be
- * probing through it. The usable fraction keeps a third of the slots EMPTY.
- */
-function findEmptySlot(t: ObThread, dk: number, hash: number): number {
-  const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
-  let perturb = hash >>> 0;
-  let i = perturb & mask;
-  while (getIndex(t, dk, i) !== DKIX_EMPTY) {
-    perturb >>>= PERTURB_SHIFT;
-    i = (i * 5 + perturb + 1) & mask;
-  }
-  return i;
 }
 
 function isShared(t: ObThread, op: number): boolean {
@@ -216,11 +157,20 @@ function hashOfSlow(t: ObThread, key: number): number {
  * the new table, as CPython's does.
  */
 function lookupLocked(t: ObThread, op: number, key: number, hash: number): number {
+  const ix = probeLocked(t, op, key, hash);
+  // A split table holds every instance's keys: this dict has the key only if it has a value for it.
+  if (ix >= 0 && isSplitKeys(t, t.u32[(op >>> 2) + KEYS]!) && t.u32[valueWord(t.u32[(op >>> 2) + VALUES]!, ix) >>> 2] === 0) return DKIX_EMPTY;
+  return ix;
+}
+
+/** {@link lookupLocked}'s probe of the dict's table. */
+function probeLocked(t: ObThread, op: number, key: number, hash: number): number {
   for (;;) {
     const dk = t.u32[(op >>> 2) + KEYS]!;
     const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
     const entries = entriesOf(t, dk);
-    const strKey = t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+    // Unicode and split tables hold exact strs only.
+    const strKey = t.u8[dk + DK_KIND_OFFSET] !== DICT_KEYS_GENERAL && strCheckExact(t, key);
     let perturb = hash >>> 0;
     let i = perturb & mask;
     let restart = false;
@@ -304,7 +254,7 @@ function lookupThreadsafe(t: ObThread, op: number, dk: number, key: number, hash
  * case): 1 equal, 0 not, or DKIX_KEY_CHANGED / DKIX_ERROR.
  */
 function compareThreadsafe(t: ObThread, op: number, dk: number, e: number, start: number, key: number): number {
-  const strKey = t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && strCheckExact(t, key);
+  const strKey = t.u8[dk + DK_KIND_OFFSET] !== DICT_KEYS_GENERAL && strCheckExact(t, key);
   if (strKey && t.u32[(start + OB_REF_LOCAL_OFFSET) >>> 2] === IMMORTAL_REFCNT_LOCAL) {
     // An immortal str cannot be freed under us: compare without a reference.
     return strCheckExact(t, start) && strEq(t, start, key) ? 1 : 0;
@@ -347,14 +297,46 @@ function getItemRefKnownHash(t: ObThread, op: number, key: number, hash: number)
     // Missing in the table read: valid only if it is still the dict's table (a resize may have moved the key in).
     if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return 0;
   } else if (e >= 0) {
-    const slot = (e + 2) << 2;
-    const value = u32[e + 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
-    if (value !== 0 && tryIncrefCompare(t.rc, slot, value)) {
-      if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
-      decref(t.rc, value);
+    if (t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_SPLIT) {
+      const value = splitValueRef(t, op, dk, e);
+      if (value >= 0) return value;
+    } else {
+      const slot = (e + 2) << 2;
+      const value = u32[e + 2]!; // SAFETY: a hint; tryIncrefCompare re-reads the slot atomically
+      if (value !== 0 && tryIncrefCompare(t.rc, slot, value)) {
+        if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
+        decref(t.rc, value);
+      }
     }
   }
   return getItemRefLocked(t, op, key, hash);
+}
+
+/**
+ * The value of the key in entry word `e` of split table `dk`, read from the
+ * dict's own values (`_Py_TryXGetRef(&values[ix])`, then `ma_values`
+ * re-checked: a dict that turned combined meanwhile has none): a new
+ * reference, 0 when this dict has no value for that key, -1 to take the
+ * lock.
+ */
+function splitValueRef(t: ObThread, op: number, dk: number, e: number): number {
+  const u32 = t.u32;
+  const values = Atomics.load(u32, (op >>> 2) + VALUES);
+  if (values === 0) return -1;
+  const ix = (e - (entriesOf(t, dk) >>> 2)) / 3;
+  // SAFETY: the capacity is written before the array is published and never changes.
+  if (ix >= u32[(values + VALUES_CAPACITY_OFFSET) >>> 2]!) return -1;
+  const slot = valueWord(values, ix);
+  const value = Atomics.load(u32, slot >>> 2);
+  if (value !== 0 && !tryIncrefCompare(t.rc, slot, value)) return -1;
+  if (Atomics.load(u32, (op >>> 2) + VALUES) === values) return value;
+  if (value !== 0) decref(t.rc, value);
+  return -1;
+}
+
+/** Address of the value word of entry `ix` in the dict's table `dk`. SAFETY: the critical section is held. */
+function valueSlot(t: ObThread, op: number, dk: number, ix: number): number {
+  return isSplitKeys(t, dk) ? valueWord(t.u32[(op >>> 2) + VALUES]!, ix) : entriesOf(t, dk) + ix * ENTRY + 8;
 }
 
 /** `read_failed` of {@link getItemRefKnownHash}: the lookup under the dict's lock (out of line: rare). */
@@ -363,10 +345,7 @@ function getItemRefLocked(t: ObThread, op: number, key: number, hash: number): n
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const found = lookupLocked(t, op, key, hash);
   let value = 0;
-  if (found >= 0) {
-    const v = u32[((entriesOf(t, u32[(op >>> 2) + KEYS]!) + found * ENTRY) >>> 2) + 2]!;
-    value = newRefWithLock(t.rc, v);
-  }
+  if (found >= 0) value = newRefWithLock(t.rc, u32[valueSlot(t, op, u32[(op >>> 2) + KEYS]!, found) >>> 2]!);
   criticalSectionEnd(t.heap);
   return value;
 }
@@ -429,6 +408,10 @@ function resize(t: ObThread, op: number, log2Size: number, unicode: boolean): nu
     errNoMemory(t);
     return -1;
   }
+  if (isSplitKeys(t, old)) {
+    splitToCombined(t, op, fresh);
+    return 0;
+  }
   const n = t.i32[(old + DK_NENTRIES_OFFSET) >>> 2]!;
   const from = entriesOf(t, old) >>> 2;
   const to = entriesOf(t, fresh) >>> 2;
@@ -452,6 +435,41 @@ function resize(t: ObThread, op: number, log2Size: number, unicode: boolean): nu
   return 0;
 }
 
+/**
+ * `dictresize` of a split dict: the combined table `fresh` gets the dict's
+ * keys and values in the dict's own insertion order; it is published
+ * before `ma_values` is cleared, so a lock-free reader of the split table
+ * either finds the values still there (and current: the lock is held) or
+ * fails its `ma_values` re-check. The values array and the dict's count on
+ * the shared keys are released (through QSBR when SHARED).
+ */
+function splitToCombined(t: ObThread, op: number, fresh: number): void {
+  const u32 = t.u32;
+  const dk = u32[(op >>> 2) + KEYS]!;
+  const values = u32[(op >>> 2) + VALUES]!;
+  const from = entriesOf(t, dk) >>> 2;
+  const to = entriesOf(t, fresh) >>> 2;
+  const n = valuesSize(t, values);
+  for (let k = 0; k < n; k++) {
+    const ix = valuesOrderAt(t, values, k);
+    const hash = t.i32[from + ix * 3]!;
+    const key = u32[from + ix * 3 + 1]!;
+    incref(t.rc, key); // the combined table's own reference
+    // SAFETY: the new table is unpublished.
+    t.i32[to + k * 3] = hash;
+    u32[to + k * 3 + 1] = key;
+    u32[to + k * 3 + 2] = u32[valueWord(values, ix) >>> 2]!; // the reference moves
+    setIndex(t, fresh, findEmptySlot(t, fresh, hash), k);
+  }
+  t.i32[(fresh + DK_NENTRIES_OFFSET) >>> 2] = n;
+  t.i32[(fresh + DK_USABLE_OFFSET) >>> 2] -= n;
+  ensureSharedOnResize(t, op);
+  Atomics.store(u32, (op >>> 2) + KEYS, fresh); // CPython: release (set_keys)
+  Atomics.store(u32, (op >>> 2) + VALUES, 0);
+  valuesFree(t, values, isShared(t, op));
+  sharedKeysDecref(t, dk);
+}
+
 /** `insertion_resize`: room for one more entry (`GROWTH_RATE` = used × 3). */
 function insertionResize(t: ObThread, op: number, unicode: boolean): number {
   return resize(t, op, log2KeySize(t.i32[(op >>> 2) + USED]! * 3), unicode);
@@ -464,6 +482,12 @@ function insertionResize(t: ObThread, op: number, unicode: boolean): number {
 function insertLocked(t: ObThread, op: number, key: number, hash: number, value: number): number {
   const u32 = t.u32;
   let dk = u32[(op >>> 2) + KEYS]!;
+  if (t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_SPLIT) {
+    if (strCheckExact(t, key) && insertSplit(t, op, dk, key, hash, value)) return 0;
+    // A key the shared table cannot take (not an exact str, or the table is full): the dict turns combined.
+    if (resize(t, op, log2KeySize(t.i32[(op >>> 2) + USED]! * 3), strCheckExact(t, key)) < 0) return insertFailed(t, key, value);
+    dk = u32[(op >>> 2) + KEYS]!;
+  }
   if (t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE && !strCheckExact(t, key)) {
     // A key that is not an exact str turns the table general.
     if (resize(t, op, t.u8[dk + DK_LOG2_SIZE_OFFSET]!, false) < 0) return insertFailed(t, key, value);
@@ -476,15 +500,7 @@ function insertLocked(t: ObThread, op: number, key: number, hash: number, value:
       if (insertionResize(t, op, t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_UNICODE) < 0) return insertFailed(t, key, value);
       dk = u32[(op >>> 2) + KEYS]!;
     }
-    const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
-    const e = (entriesOf(t, dk) + n * ENTRY) >>> 2;
-    Atomics.store(t.i32, e, hash);
-    Atomics.store(u32, e + 2, value); // CPython: release
-    Atomics.store(u32, e + 1, key); // CPython: release
-    Atomics.store(t.i32, (dk + DK_NENTRIES_OFFSET) >>> 2, n + 1);
-    setIndex(t, dk, findEmptySlot(t, dk, hash), n);
-    t.i32[(dk + DK_USABLE_OFFSET) >>> 2]!--;
-    t.u32[(dk + DK_VERSION_OFFSET) >>> 2] = 0;
+    appendEntry(t, dk, hash, key, value);
     Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! + 1);
     u32[(op >>> 2) + VERSION]!++;
     return 0;
@@ -496,6 +512,29 @@ function insertLocked(t: ObThread, op: number, key: number, hash: number, value:
   decref(t.rc, old);
   decref(t.rc, key);
   return 0;
+}
+
+/**
+ * `insertdict` on a split table for an exact str key (`insert_split_key` +
+ * `insert_split_value`), stealing both references: false when the shared
+ * table is full (nothing taken; the dict must turn combined).
+ */
+function insertSplit(t: ObThread, op: number, dk: number, key: number, hash: number, value: number): boolean {
+  const u32 = t.u32;
+  const ix = splitKeyIndex(t, dk, key, hash);
+  const values = u32[(op >>> 2) + VALUES]!;
+  if (ix < 0 || ix >= u32[(values + VALUES_CAPACITY_OFFSET) >>> 2]!) return false;
+  const slot = valueWord(values, ix) >>> 2;
+  const old = u32[slot]!;
+  Atomics.store(u32, slot, value); // CPython: release
+  if (old === 0) {
+    valuesOrderAppend(t, values, ix);
+    Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! + 1);
+  }
+  u32[(op >>> 2) + VERSION]!++;
+  if (old !== 0) decref(t.rc, old);
+  decref(t.rc, key); // the shared table holds its own
+  return true;
 }
 
 function insertFailed(t: ObThread, key: number, value: number): -1 {
@@ -520,6 +559,7 @@ export function dictSetItem(t: ObThread, op: number, key: number, value: number)
 function removeEntry(t: ObThread, op: number, hash: number, ix: number): [number, number] {
   const u32 = t.u32;
   const dk = u32[(op >>> 2) + KEYS]!;
+  if (isSplitKeys(t, dk)) return removeSplitValue(t, op, dk, ix);
   const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
   let perturb = hash >>> 0;
   let i = perturb & mask;
@@ -536,6 +576,25 @@ function removeEntry(t: ObThread, op: number, hash: number, ix: number): [number
   t.u32[(dk + DK_VERSION_OFFSET) >>> 2] = 0;
   Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! - 1);
   u32[(op >>> 2) + VERSION]!++;
+  return [key, value];
+}
+
+/**
+ * `delitem_common` on a split table: the dict's value of entry `ix` goes
+ * (the shared table keeps the key); returns a new reference to the key and
+ * the value's reference.
+ */
+function removeSplitValue(t: ObThread, op: number, dk: number, ix: number): [number, number] {
+  const u32 = t.u32;
+  const values = u32[(op >>> 2) + VALUES]!;
+  const slot = valueWord(values, ix) >>> 2;
+  const value = u32[slot]!;
+  Atomics.store(u32, slot, 0);
+  valuesOrderRemove(t, values, ix);
+  Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! - 1);
+  u32[(op >>> 2) + VERSION]!++;
+  const key = u32[(entriesOf(t, dk) >>> 2) + ix * 3 + 1]!;
+  incref(t.rc, key);
   return [key, value];
 }
 
@@ -587,7 +646,7 @@ export function dictDelItemIf(t: ObThread, op: number, key: number, predicate: (
   const ix = lookupLocked(t, op, key, hash);
   let removed: [number, number] | null = null;
   if (ix >= 0) {
-    const value = t.u32[((entriesOf(t, t.u32[(op >>> 2) + KEYS]!) + ix * ENTRY) >>> 2) + 2]!;
+    const value = t.u32[valueSlot(t, op, t.u32[(op >>> 2) + KEYS]!, ix) >>> 2]!;
     if (predicate(value)) removed = removeEntry(t, op, hash, ix);
   }
   criticalSectionEnd(t.heap);
@@ -615,7 +674,7 @@ export function dictSetDefaultRef(t: ObThread, op: number, key: number, dflt: nu
   let result = 0;
   const ix = lookupLocked(t, op, key, hash);
   if (ix >= 0) {
-    result = t.u32[((entriesOf(t, t.u32[(op >>> 2) + KEYS]!) + ix * ENTRY) >>> 2) + 2]!;
+    result = t.u32[valueSlot(t, op, t.u32[(op >>> 2) + KEYS]!, ix) >>> 2]!;
     incref(t.rc, result);
   } else if (ix === DKIX_EMPTY) {
     incref(t.rc, key);
@@ -637,6 +696,11 @@ export function dictSetDefaultRef(t: ObThread, op: number, key: number, dflt: nu
 export function dictPopItem(t: ObThread, op: number): number {
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const u32 = t.u32;
+  // A split dict turns combined first, as CPython's does.
+  if (isSplitKeys(t, u32[(op >>> 2) + KEYS]!) && resize(t, op, log2KeySize(t.i32[(op >>> 2) + USED]! * 3), true) < 0) {
+    criticalSectionEnd(t.heap);
+    return 0;
+  }
   const dk = u32[(op >>> 2) + KEYS]!;
   let ix = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]! - 1;
   const entries = entriesOf(t, dk) >>> 2;
@@ -675,17 +739,29 @@ export function dictClear(t: ObThread, op: number): void {
   }
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const old = u32[(op >>> 2) + KEYS]!;
+  const oldValues = u32[(op >>> 2) + VALUES]!;
   ensureSharedOnResize(t, op);
   Atomics.store(u32, (op >>> 2) + KEYS, fresh); // CPython: release
+  if (oldValues !== 0) Atomics.store(u32, (op >>> 2) + VALUES, 0);
   Atomics.store(t.i32, (op >>> 2) + USED, 0);
   u32[(op >>> 2) + VERSION]!++;
   const shared = isShared(t, op);
   criticalSectionEnd(t.heap);
-  releaseTable(t, old, shared);
+  releaseTable(t, old, oldValues, shared);
 }
 
-/** Releases every key and value of a detached table, then frees it. */
-function releaseTable(t: ObThread, dk: number, shared: boolean): void {
+/**
+ * Releases every key and value of a detached table (and values array, for
+ * a split dict), then frees it (a split table: lets go of it).
+ */
+function releaseTable(t: ObThread, dk: number, values: number, shared: boolean): void {
+  if (values !== 0) {
+    const n = valuesSize(t, values);
+    for (let k = 0; k < n; k++) decref(t.rc, t.u32[valueWord(values, valuesOrderAt(t, values, k)) >>> 2]!);
+    valuesFree(t, values, shared);
+    sharedKeysDecref(t, dk);
+    return;
+  }
   const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
   const entries = entriesOf(t, dk) >>> 2;
   for (let ix = 0; ix < n; ix++) {
@@ -715,17 +791,74 @@ export function dictNew(t: ObThread): number {
 }
 
 /**
+ * A new empty dict for an instance of `type` (`_PyObjectDict_InitValues`
+ * / `new_dict_with_shared_keys`): split over the class's shared keys when
+ * the class has them (heap types), else combined; 0 with MemoryError.
+ * @public
+ */
+export function dictNewForType(t: ObThread, type: number): number {
+  const dk = sharedKeysOf(t, type);
+  if (dk === 0) return dictNew(t);
+  const values = valuesNew(t);
+  if (values === 0) return errNoMemory(t);
+  const op = gcNew(t.gc, t.types[StaticType.Dict]!);
+  if (op === 0) {
+    pyMemFree(t.domains, values);
+    return errNoMemory(t);
+  }
+  sharedKeysIncref(t, dk);
+  // SAFETY: not published yet.
+  t.u32[(op >>> 2) + KEYS] = dk;
+  t.u32[(op >>> 2) + VALUES] = values;
+  gcTrack(t.rc, op);
+  return op;
+}
+
+/** Whether the dict uses a split table (`_PyDict_HasSplitTable`). @public */
+export function dictHasSplitTable(t: ObThread, op: number): boolean {
+  return Atomics.load(t.u32, (op >>> 2) + VALUES) !== 0;
+}
+
+/**
  * `PyDict_Next` under the caller's hold of the dict's lock: the entries
  * in order, as [key, value] borrowed pairs.
  */
 function* entriesLocked(t: ObThread, op: number): Generator<[number, number]> {
-  const dk = t.u32[(op >>> 2) + KEYS]!;
-  const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  for (let pos = nextEntryLocked(t, op, 0); pos >= 0; pos = nextEntryLocked(t, op, pos + 1)) yield [foundKey, foundValue];
+}
+
+/** The key and value {@link nextEntryLocked} found (borrowed). Module scope is thread-local. */
+let foundKey = 0;
+let foundValue = 0;
+
+/**
+ * The first position ≥ `pos` of the dict's insertion order that holds an
+ * entry, its key and value left in `foundKey` / `foundValue`; -1 past the
+ * end. A combined table's positions are its entries (deleted ones empty); a
+ * split dict's are its order array's, all live. SAFETY: the critical
+ * section is held.
+ */
+function nextEntryLocked(t: ObThread, op: number, pos: number): number {
+  const u32 = t.u32;
+  const dk = u32[(op >>> 2) + KEYS]!;
   const entries = entriesOf(t, dk) >>> 2;
-  for (let ix = 0; ix < n; ix++) {
-    const key = t.u32[entries + ix * 3 + 1]!;
-    if (key !== 0) yield [key, t.u32[entries + ix * 3 + 2]!];
+  const values = u32[(op >>> 2) + VALUES]!;
+  if (values !== 0) {
+    if (pos >= valuesSize(t, values)) return -1;
+    const ix = valuesOrderAt(t, values, pos);
+    foundKey = u32[entries + ix * 3 + 1]!;
+    foundValue = u32[valueWord(values, ix) >>> 2]!;
+    return pos;
   }
+  const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  for (let ix = pos; ix < n; ix++) {
+    const key = u32[entries + ix * 3 + 1]!;
+    if (key === 0) continue;
+    foundKey = key;
+    foundValue = u32[entries + ix * 3 + 2]!;
+    return ix;
+  }
+  return -1;
 }
 
 /**
@@ -875,27 +1008,23 @@ export function dictIterNext(t: ObThread, it: number): number {
     criticalSectionEnd(t.heap);
     return errRaise(t, StaticType.RuntimeError, 'dictionary changed size during iteration');
   }
-  const dk = t.u32[(op >>> 2) + KEYS]!;
-  const n = i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
-  const entries = entriesOf(t, dk) >>> 2;
   const posWord = (it + DICTITER_POS_OFFSET) >>> 2;
-  let ix = Atomics.load(i32, posWord);
-  while (ix < n && t.u32[entries + ix * 3 + 1] === 0) ix++;
-  if (ix >= n) {
-    Atomics.store(i32, posWord, ix);
+  const ix = nextEntryLocked(t, op, Atomics.load(i32, posWord));
+  if (ix < 0) {
+    Atomics.store(i32, posWord, 0x7fffffff);
     criticalSectionEnd(t.heap);
     return 0;
   }
   const lenWord = (it + DICTITER_LEN_OFFSET) >>> 2;
   if (Atomics.load(i32, lenWord) <= 0) {
-    Atomics.store(i32, posWord, n);
+    Atomics.store(i32, posWord, 0x7fffffff);
     criticalSectionEnd(t.heap);
     return errRaise(t, StaticType.RuntimeError, 'dictionary keys changed during iteration');
   }
   Atomics.store(i32, posWord, ix + 1);
   Atomics.sub(i32, lenWord, 1);
-  const key = t.u32[entries + ix * 3 + 1]!;
-  const value = t.u32[entries + ix * 3 + 2]!;
+  const key = foundKey;
+  const value = foundValue;
   let result: number;
   if (which === 2) {
     result = tupleFromArray(t, [key, value]);
@@ -913,6 +1042,18 @@ export function dictIterNext(t: ObThread, it: number): number {
 export function dictTraverse(t: RcThread, op: number, visit: (child: number) => number): number {
   const dk = t.u32[(op >>> 2) + KEYS]!;
   if (dk === 0) return 0;
+  const values = t.u32[(op >>> 2) + VALUES]!;
+  if (values !== 0) {
+    // A split dict owns its values only: the shared table's keys are strs.
+    const n = t.u32[(values + VALUES_CAPACITY_OFFSET) >>> 2]!;
+    for (let ix = 0; ix < n; ix++) {
+      const value = t.u32[((values + VALUES_ITEMS_OFFSET) >>> 2) + ix]!;
+      if (value === 0) continue;
+      const r = visit(value);
+      if (r !== 0) return r;
+    }
+    return 0;
+  }
   const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
   const entries = (dk + DK_INDICES_OFFSET + ((1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) << t.u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!)) >>> 2;
   for (let ix = 0; ix < n; ix++) {
@@ -935,8 +1076,10 @@ export function dictTpClear(t: ObThread, op: number): void {
 export function dictDealloc(t: ObThread, op: number): void {
   gcUntrack(t.rc, op);
   const dk = t.u32[(op >>> 2) + KEYS]!;
+  const values = t.u32[(op >>> 2) + VALUES]!;
   t.u32[(op >>> 2) + KEYS] = 0;
-  if (dk !== 0) releaseTable(t, dk, isShared(t, op));
+  t.u32[(op >>> 2) + VALUES] = 0;
+  if (dk !== 0) releaseTable(t, dk, values, isShared(t, op));
   gcDel(t.gc, op);
 }
 
@@ -950,7 +1093,7 @@ export function dictIterDealloc(t: ObThread, it: number): void {
 
 /** `Py_RETURN_RICHCOMPARE` for dicts: only `==` and `!=`. @internal */
 export function dictRichCompare(t: ObThread, a: number, b: number, op: number): number {
-  if (!dictCheckExact(t, b) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;
+  if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_DICT_SUBCLASS) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;
   const eq = dictEqual(t, a, b);
   if (eq < 0) return 0;
   return (eq === 1) === (op === PY_EQ) ? t.true : t.false;

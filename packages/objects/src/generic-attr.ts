@@ -15,7 +15,8 @@
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
 import { decref, incref, setMaybeWeakref, xGetRef, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
-import { dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSnapshot } from './dict.js';
+import { instanceDictSlot } from './heap-type.js';
+import { dictDelItem, dictGetItemRef, dictNewForType, dictSetItem, dictSnapshot } from './dict.js';
 import { errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
 import { memberName } from './heap-type.js';
 import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TPFLAGS_DICT_SUBCLASS, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
@@ -27,8 +28,7 @@ import { typeModifiedLocked } from './type-version.js';
 
 /** The instance's `__dict__` slot address, or 0 when its type gives it none (`_PyObject_ComputedDictPointer`). */
 function dictSlot(t: ObThread, op: number): number {
-  const offset = t.u32[(t.u32[(op + OB_TYPE_OFFSET) >>> 2]! + TP_DICTOFFSET_OFFSET) >>> 2]!;
-  return offset === 0 ? 0 : op + offset;
+  return instanceDictSlot(t, op);
 }
 
 /**
@@ -38,7 +38,8 @@ function dictSlot(t: ObThread, op: number): number {
  * (`obj.__dict__ = d` releases the old one), so the read takes its
  * reference with try-incref and re-checks the slot (`_Py_XGetRef`); the
  * creating store is a compare-and-swap, so two threads creating it at once
- * agree on one dict.
+ * agree on one dict. A new dict shares its class's keys (a split table), so
+ * instances store their attribute names once.
  */
 function instanceDict(t: ObThread, op: number, create: boolean): number {
   const slot = dictSlot(t, op);
@@ -46,7 +47,7 @@ function instanceDict(t: ObThread, op: number, create: boolean): number {
   for (;;) {
     const current = xGetRef(t.rc, slot);
     if (current !== 0 || !create) return current;
-    const fresh = dictNew(t);
+    const fresh = dictNewForType(t, t.u32[(op + OB_TYPE_OFFSET) >>> 2]!); // split over the class's shared keys
     if (fresh === 0) return 0;
     setMaybeWeakref(t.rc, fresh); // other threads take their reference with try-incref
     if (Atomics.compareExchange(t.u32, slot >>> 2, 0, fresh) === 0) {

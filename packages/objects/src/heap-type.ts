@@ -71,6 +71,7 @@ import {
 } from '@ft/refcount';
 import { dequeNew } from './deque.js';
 import { dictClear, dictCopy, dictNew, dictSetItem, dictSnapshot } from './dict.js';
+import { typeReleaseCachedKeys } from './dict-keys.js';
 import { errNoMemory, errRaise } from './errors.js';
 import {
   MEMBER_NAME_OFFSET,
@@ -662,7 +663,7 @@ export function heapTypeClear(t: ObThread, type: number): void {
   if (mro !== 0) decref(t.rc, mro);
 }
 
-/** `type_dealloc` of a heap type: out of its bases' subclasses, its references released, its unique id returned. @internal */
+/** `type_dealloc` of a heap type: out of its bases' subclasses, its references (and its instances' shared keys) released, its unique id returned. @internal */
 export function heapTypeDealloc(t: ObThread, type: number): void {
   gcUntrack(t.rc, type);
   const u32 = t.u32;
@@ -673,6 +674,7 @@ export function heapTypeDealloc(t: ObThread, type: number): void {
   typeUnlock(t);
   const subclasses = u32[(type + TP_SUBCLASSES_OFFSET) >>> 2]!;
   if (subclasses !== 0) pyMemFree(t.domains, subclasses);
+  typeReleaseCachedKeys(t, type);
   for (const off of [TP_MRO_OFFSET, TP_BASES_OFFSET, TP_DICT_OFFSET, TP_NAME_OFFSET, TP_BASE_OFFSET]) {
     const child = u32[(type + off) >>> 2]!;
     u32[(type + off) >>> 2] = 0;

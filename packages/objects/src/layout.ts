@@ -138,8 +138,10 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  84   u32    tp_subclasses      under the type lock: PyMem array [count, capacity, types...] (borrowed)
 //  88   i32    tp_dictoffset      creator: offset of the instance's __dict__ slot (0: none)
 //  92   i32    tp_weaklistoffset  creator: offset of the instance's weakref list (0: none)
-//  96   u32×40 slots              behaviour ids (SlotKind order), written before the type is published
+//  96   u32×39 slots              behaviour ids (SlotKind order), written before the type is published
 //                                 or under the type lock with the version cleared
+//  252  u32    ht_cached_keys     heap types: the shared keys of their instances' dicts (a counted
+//                                 reference), 0 until the first instance dict; set by CAS, read Atomics.load
 //  256         end
 // ---------------------------------------------------------------------------
 
@@ -155,8 +157,9 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 /** @internal */ export const TP_DICTOFFSET_OFFSET = TYPE_CORE_SIZE + 24;
 /** @internal */ export const TP_WEAKLISTOFFSET_OFFSET = TYPE_CORE_SIZE + 28;
 /** @internal */ export const TP_SLOTS_OFFSET = TYPE_CORE_SIZE + 32;
-/** Room for slot ids. @internal */ export const TP_SLOTS_MAX = 40;
-/** Bytes of a type object. @public */ export const TYPE_OBJECT_SIZE = TP_SLOTS_OFFSET + 4 * TP_SLOTS_MAX;
+/** Room for slot ids. @internal */ export const TP_SLOTS_MAX = 39;
+/** `ht_cached_keys`. @internal */ export const TP_CACHED_KEYS_OFFSET = TP_SLOTS_OFFSET + 4 * TP_SLOTS_MAX;
+/** Bytes of a type object. @public */ export const TYPE_OBJECT_SIZE = TP_CACHED_KEYS_OFFSET + 4;
 
 /** `tp_flags2`: `PyType_Ready` has run. @internal */ export const TYPE2_READY = 1;
 /** `tp_flags2`: attributes cannot be set (`Py_TPFLAGS_IMMUTABLETYPE`). @internal */ export const TYPE2_IMMUTABLE = 2;
@@ -289,22 +292,25 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const SEQITER_SIZE = OBJECT_HEADER_SIZE + 8;
 
 // ---------------------------------------------------------------------------
-// dict (`PyDictObject`) and its keys table (`PyDictKeysObject`), combined
-// tables (keys and values in the entries). Split tables (shared keys of
-// instance dicts) are not built yet.
+// dict (`PyDictObject`) and its keys table (`PyDictKeysObject`): combined
+// tables (keys and values in the entries), and split tables for instance
+// dicts — the keys shared by every instance of a class (the type's
+// `ht_cached_keys`), the values in an array of each dict's own.
 //
 // dict object:
 //  20   i32    ma_used     writers under the dict's critical section, Atomics.store; len() Atomics.load
 //  24   u32    ma_version  writers under the critical section: +1 per mutation (iteration checks, watchers)
 //  28   u32    ma_keys     writers Atomics.store (release) after building the table; readers Atomics.load
-//  32   u32    ma_values   0 (split tables are not built yet)
+//  32   u32    ma_values   split tables: the values array (PyMem block), Atomics.store (release) / Atomics.load;
+//                          0 for a combined table
 //
 // keys table (PyMem block, 8-byte aligned):
-//  0    i32    dk_refcnt   1 (combined tables have one owner; split ones would count sharers)
+//  0    i32    dk_refcnt   1 for a combined table (one owner); a split table counts its type and its
+//                          dicts (Atomics.add/sub)
 //  4    u8     dk_log2_size
 //  5    u8     dk_log2_index_bytes
-//  6    u8     dk_kind     DICT_KEYS_GENERAL / DICT_KEYS_UNICODE (every key an exact str)
-//  7    u8     dk_mutex    PyMutex (split keys)
+//  6    u8     dk_kind     DICT_KEYS_GENERAL / DICT_KEYS_UNICODE (every key an exact str) / DICT_KEYS_SPLIT
+//  7    u8     dk_mutex    PyMutex of a split table (`LOCK_KEYS`): appending a key, from any of its dicts
 //  8    u32    dk_version  0 after any change
 //  12   i32    dk_usable   under the critical section
 //  16   i32    dk_nentries under the critical section; Atomics.store (readers bound their scans by it)
@@ -312,7 +318,14 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 //  24   ...    dk_indices  (1 << log2_size) slots of 1, 2 or 4 bytes; -1 empty, -2 dummy;
 //                          Atomics (CPython: relaxed loads and stores of the index width)
 //  then        dk_entries  general {hash i32, key u32, value u32}, unicode {key u32, value u32};
-//                          key and value written with Atomics.store (release), read with Atomics.load
+//                          key and value written with Atomics.store (release), read with Atomics.load;
+//                          a split table's entries are append-only and their value words unused
+//
+// values array of a split dict (`PyDictValues`, PyMem block):
+//  0    u32    capacity    fixed at creation (the shared table's usable size): bounds lock-free reads
+//  4    u32    size        entries in the insertion order (under the dict's critical section)
+//  8    u32×capacity       values by the shared table's entry index (Atomics.store / try-incref + re-check)
+//  then u8×capacity        insertion order: entry indices (under the critical section)
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const DICT_USED_OFFSET = OB_SIZE_OFFSET;
@@ -333,6 +346,12 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** `DICT_KEYS_GENERAL`. @internal */ export const DICT_KEYS_GENERAL = 0;
 /** `DICT_KEYS_UNICODE`: every key an exact str; entries have no hash word. @internal */ export const DICT_KEYS_UNICODE = 1;
 /** Bytes of a general entry: hash, key, value. @internal */ export const DK_GENERAL_ENTRY_SIZE = 12;
+/** `DICT_KEYS_SPLIT`: a class's shared instance keys, every key an exact str; values live in each dict. @internal */ export const DICT_KEYS_SPLIT = 2;
+/** `SHARED_KEYS_MAX_SIZE`: entries a split table takes before its dicts turn combined. @internal */ export const SHARED_KEYS_MAX_SIZE = 30;
+/** `NEXT_LOG2_SHARED_KEYS_MAX_SIZE`: a split table's log2 size. @internal */ export const SHARED_KEYS_LOG2_SIZE = 6;
+/** @internal */ export const VALUES_CAPACITY_OFFSET = 0;
+/** @internal */ export const VALUES_SIZE_OFFSET = 4;
+/** @internal */ export const VALUES_ITEMS_OFFSET = 8;
 /** Bytes of a unicode entry: key, value. @internal */ export const DK_UNICODE_ENTRY_SIZE = 8;
 /** `PyDict_MINSIZE`. @public */ export const DICT_MIN_SIZE = 8;
 /** `PERTURB_SHIFT`. @internal */ export const PERTURB_SHIFT = 5;

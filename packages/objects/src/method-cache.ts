@@ -188,8 +188,9 @@ function fillPrivate(t: ObThread, version: number, name: number, value: number):
 /**
  * Empties the thread's first level of the method cache, releasing its
  * names: when the thread leaves the runtime (its references must go before
- * its reference counting does).
- * @internal
+ * its reference counting does). `joinObjectsRuntime`'s `close` calls it; a
+ * thread set up with `objectsThreadInit` calls it before `rcThreadExit`.
+ * @public
  */
 export function typeCacheRelease(t: ObThread): void {
   const private3 = t.typeCache;

@@ -33,6 +33,7 @@ import {
   SINGLETON_SET_DUMMY,
   StaticType,
 } from './layout.js';
+import { typeNameOf } from './subtype.js';
 import type { ObThread } from './ob-thread.js';
 
 const FILL = SET_FILL_OFFSET >>> 2;
@@ -405,17 +406,18 @@ export function frozensetHash(t: ObThread, op: number): number {
 
 /** `set_repr` as JavaScript text: `{1, 2}`, `set()`, `frozenset({1})`; null with the exception set. @public */
 export function setReprJs(t: ObThread, op: number): string | null {
-  const frozen = t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.FrozenSet];
+  // `set_repr`: an exact set prints as a display; frozenset and every subclass by their type's name.
+  const name = t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Set] ? null : typeNameOf(t, op);
   const keys = setSnapshot(t, op);
   try {
-    if (keys.length === 0) return frozen ? 'frozenset()' : 'set()';
+    if (keys.length === 0) return `${name ?? 'set'}()`;
     const parts: string[] = [];
     for (const key of keys) {
       const r = objectReprJs(t, key);
       if (r === null) return null;
       parts.push(r);
     }
-    return frozen ? `frozenset({${parts.join(', ')}})` : `{${parts.join(', ')}}`;
+    return name === null ? `{${parts.join(', ')}}` : `${name}({${parts.join(', ')}})`;
   } finally {
     for (const key of keys) decref(t.rc, key);
   }

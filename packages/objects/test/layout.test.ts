@@ -40,6 +40,7 @@ describe('layout', () => {
       ['tp_dictoffset', L.TP_DICTOFFSET_OFFSET, 4],
       ['tp_weaklistoffset', L.TP_WEAKLISTOFFSET_OFFSET, 4],
       ['slots', L.TP_SLOTS_OFFSET, 4 * L.TP_SLOTS_MAX],
+      ['ht_cached_keys', L.TP_CACHED_KEYS_OFFSET, 4],
     ];
     expectLayout(fields, L.TYPE_OBJECT_SIZE);
     expect(L.TP_NAME_OFFSET).toBe(TYPE_CORE_SIZE);

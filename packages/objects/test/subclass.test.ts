@@ -524,10 +524,9 @@ describe('subclasses of the builtin containers', () => {
   });
 });
 
-// Behaviour that needs changes in files others own (listed in the helper's report): each skipped
-// test names the change it waits for; remove `.skip` once it is made.
-describe('subclasses: waiting for changes outside heap-type.ts', () => {
-  it.skip('dict.ts dictRichCompare: PyDict_Check(b), not dictCheckExact — D(a=1) == D2(a=1) is True', () => {
+// Behaviour of the subclasses that lives outside heap-type.ts.
+describe('subclasses: comparison, repr and the __dict__ word outside heap-type.ts', () => {
+  it('dict.ts dictRichCompare: PyDict_Check(b), not dictCheckExact — D(a=1) == D2(a=1) is True', () => {
     r = makeRuntime();
     const t = r.t;
     const D = check(t, makeClass(t, 'D', [t.types[StaticType.Dict]!]));
@@ -542,7 +541,7 @@ describe('subclasses: waiting for changes outside heap-type.ts', () => {
     release(r, a, b, key, one!, D2, D);
   });
 
-  it.skip("set.ts setReprJs: a subclass prints its name — S() and S({1}), F() and F({1})", () => {
+  it("set.ts setReprJs: a subclass prints its name — S() and S({1}), F() and F({1})", () => {
     r = makeRuntime();
     const t = r.t;
     const S = check(t, makeClass(t, 'S', [t.types[StaticType.Set]!]));
@@ -557,7 +556,7 @@ describe('subclasses: waiting for changes outside heap-type.ts', () => {
     release(r, s0, s1, f0, f1, items, one!, F, S);
   });
 
-  it.skip('deque.ts dequeReprJs: a subclass prints its name — Q([1], maxlen=2)', () => {
+  it('deque.ts dequeReprJs: a subclass prints its name — Q([1], maxlen=2)', () => {
     r = makeRuntime();
     const t = r.t;
     const Q = check(t, makeClass(t, 'Q', [t.types[StaticType.Deque]!]));
@@ -568,7 +567,7 @@ describe('subclasses: waiting for changes outside heap-type.ts', () => {
     release(r, q, items, one!, Q);
   });
 
-  it.skip('generic-attr.ts dictSlot: the __dict__ word of a tuple subclass through instanceDictSlot (tp_dictoffset < 0)', () => {
+  it('generic-attr.ts dictSlot: the __dict__ word of a tuple subclass through instanceDictSlot (tp_dictoffset < 0)', () => {
     r = makeRuntime();
     const t = r.t;
     const T = check(t, makeClass(t, 'T', [t.types[StaticType.Tuple]!]));
