@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { gcCollect } from '@ft/gc';
+import { getRefcount } from '@ft/refcount';
 import {
   dictEqual,
   dictGetItemRef,
@@ -26,6 +27,7 @@ import {
   objectReprJs,
   strFromJs,
   strToJs,
+  typeCacheRelease,
   typeGenericAlloc,
   type ObThread,
 } from '../src/index.js';
@@ -184,5 +186,25 @@ describe('split dicts', () => {
     release(r, me, da, a, b);
     expect(gcCollect(r.gt)).toBe(2); // a and the dict (b went with its last reference)
     release(r, C);
+  });
+
+  it('the shared keys go with the class: their names are released', () => {
+    r = makeRuntime();
+    const t = r.t;
+    const name = check(t, strFromJs(t, 'not_interned_attribute'));
+    const before = getRefcount(r.rc, name);
+    const C = makeClass(t, 'C', []);
+    const a = check(t, typeGenericAlloc(t, C));
+    const v = check(t, intFromNumber(t, 1));
+    check(t, objectSetAttr(t, a, name, v));
+    // The shared table's reference, and the method cache's two (the lookup of a descriptor on C).
+    expect(getRefcount(r.rc, name)).toBe(before + 3);
+    release(r, a, v);
+    release(r, C); // its MRO refers back to it: the collector frees it
+    gcCollect(r.gt);
+    expect(getRefcount(r.rc, name)).toBe(before + 2);
+    typeCacheRelease(t);
+    expect(getRefcount(r.rc, name)).toBe(before + 1); // the shared cache's entry keeps its name until rewritten
+    release(r, name);
   });
 });
