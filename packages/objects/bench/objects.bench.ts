@@ -6,10 +6,13 @@
  * `Array.prototype.sort` with a comparator on the same numbers, and the
  * descending-with-duplicates list vs the random one.
  *
- * (The npm `multithreading` package's `SharedJsonBuffer`, the issue's other
- * peer, is not installable on these offline machines.)
+ * The other peer of the dict lookup is the npm `multithreading` package's
+ * `SharedJsonBuffer` (a dev dependency of this package, for this benchmark
+ * only): its documented thread-safe read holds its `Mutex`, and its bare
+ * proxy read (no lock: safe only while no thread writes) is shown too.
  */
 
+import { availableParallelism } from 'node:os';
 import { runBenchWorkers, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
 import type { ReaderParams } from './readers.bench-worker.js';
 import { decref } from '@ft/refcount';
@@ -49,6 +52,42 @@ function makeDict(rt: ObjectsRuntime): { d: number; keys: Uint32Array } {
     decref(rt.rc, v);
   }
   return { d, keys };
+}
+
+/** The `multithreading` package, whose Node 20 entry expects the `navigator` global of Node 21+. */
+async function importMultithreading(): Promise<typeof import('multithreading')> {
+  (globalThis as { navigator?: unknown }).navigator ??= { hardwareConcurrency: availableParallelism() };
+  return import('multithreading');
+}
+
+/** `SharedJsonBuffer` property reads of an object with the same 1000 keys: under its Mutex (`locked`), or bare. */
+async function sharedJsonBufferRead(locked: boolean): Promise<BenchSample> {
+  const { Mutex, SharedJsonBuffer } = await importMultithreading();
+  const init: Record<string, number> = {};
+  const names: string[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    names.push(keyText(i));
+    init[names[i]!] = i + 1000;
+  }
+  const buffer = new SharedJsonBuffer(init);
+  if (!locked) {
+    const view = buffer as unknown as Record<string, number>;
+    return timeLoop((n) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += view[names[i % KEYS]!]!;
+      return sum;
+    });
+  }
+  const mutex = new Mutex(buffer);
+  return timeLoop((n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const guard = mutex.blockingLock();
+      sum += (guard.value as unknown as Record<string, number>)[names[i % KEYS]!]!;
+      guard[Symbol.dispose]();
+    }
+    return sum;
+  });
 }
 
 function mapLookup(): BenchSample {
@@ -211,6 +250,16 @@ export const suites: BenchSuite[] = [
     target: '≤ 2× JavaScript Map.get with string keys',
     cases: [
       { name: 'Map.get, string keys (baseline)', baseline: true, run: () => mapLookup() },
+      { name: 'dictGetItemRef + decref', run: () => dictLookup() },
+    ],
+  },
+  {
+    name: 'objects/dict-vs-shared-json-buffer',
+    description: 'the same d[k] vs a property read of the npm multithreading package’s SharedJsonBuffer holding the same 1000 keys: under its Mutex (its thread-safe read), and bare (no lock: safe only while nobody writes) (ns per read)',
+    target: 'd[k] ≥ 10× faster than the SharedJsonBuffer read',
+    cases: [
+      { name: 'SharedJsonBuffer read under its Mutex (baseline)', baseline: true, run: () => sharedJsonBufferRead(true) },
+      { name: 'SharedJsonBuffer bare proxy read (no lock)', run: () => sharedJsonBufferRead(false) },
       { name: 'dictGetItemRef + decref', run: () => dictLookup() },
     ],
   },
