@@ -235,7 +235,7 @@ async function readers(kind: 'list' | 'dict', mode: 'own' | 'shared', workers: n
       dictSetItem(t, d, keys[i]!, v);
       decref(rt.rc, v);
     }
-    const params: ReaderParams = { handle: rt.handle, kind, mode, list: lst, dict: d, keys, size, reads: quick ? 200_000 : 3_000_000 };
+    const params: ReaderParams = { handle: rt.handle, kind, mode, list: lst, dict: d, keys, size, reads: quick ? 200_000 : 15_000_000 };
     const r = await runBenchWorkers(readerWorker, workers, params);
     return { nsPerOp: r.nsPerOp, note: `${workers} worker${workers > 1 ? 's' : ''}, ${mode} ${kind}, ${(r.totalOps / 1e6).toFixed(1)}M reads in ${r.elapsedMs.toFixed(0)} ms` };
   } finally {

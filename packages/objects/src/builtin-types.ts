@@ -16,7 +16,7 @@ import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcT
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
-import { intAsNumber, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
+import { intAsNumber, intCopy, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
   DICT_OBJECT_SIZE,
   DICTITER_DICT_OFFSET,
@@ -56,6 +56,8 @@ import {
   listTraverse,
   listClear,
 } from './list.js';
+import { listConcat, listInplaceConcat, listInplaceRepeat, listRepeat } from './list-arith.js';
+import { listDelSlice } from './list-slice.js';
 import type { BuiltinBehaviourIds, ObThread } from './ob-thread.js';
 import { memberGet, memberSet, objectGenericGetAttr, objectGenericSetAttr, typeGetAttro, typeSetAttro } from './generic-attr.js';
 import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
@@ -194,6 +196,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     return compareLengths(t, intCompare(t, a, b), 0, op);
   });
   const intBool = slots.add('bool', 'int', (t, op) => (intSign(t, op) !== 0 ? 1 : 0));
+  const intIndex = slots.add('index', 'int', intCopy);
   const boolRepr = slots.add('repr', 'bool', (t, op) => strFromJs(t, op === t.true ? 'True' : 'False'));
 
   const strRepr = slots.add('repr', 'str', (t, op) => strFromJs(t, strReprJs(t, op)));
@@ -239,9 +242,16 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const listAssSubscript = slots.add('assSubscript', 'list', (t, op, key, value) => {
     const i = indexOf(t, key, 'list');
     if (i === null) return -1;
-    if (value === 0) return errRaiseInt(t, StaticType.TypeError, 'list item deletion is not supported yet');
-    return listSetItem(t, op, i < 0 ? i + listSize(t, op) : i, value);
+    const j = i < 0 ? i + listSize(t, op) : i;
+    if (value !== 0) return listSetItem(t, op, j, value);
+    // `del lst[i]`: the one-item slice, after the index check `list_ass_item` makes.
+    if (j < 0 || j >= listSize(t, op)) return errRaiseInt(t, StaticType.IndexError, 'list assignment index out of range');
+    return listDelSlice(t, op, j, j + 1);
   });
+  const listConcatId = slots.add('concat', 'list', listConcat);
+  const listRepeatId = slots.add('repeat', 'list', listRepeat);
+  const listInplaceConcatId = slots.add('inplaceConcat', 'list', listInplaceConcat);
+  const listInplaceRepeatId = slots.add('inplaceRepeat', 'list', listInplaceRepeat);
   const listContainsId = slots.add('contains', 'list', listContains);
   const seqIterIter = slots.add('iter', 'iterator', newRef);
   const listIterNextId = slots.add('iternext', 'list_iterator', listIterNext);
@@ -304,7 +314,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
     { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
     { name: 'bool', baseIndex: StaticType.Int + 1, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr } },
-    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool } },
+    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex } },
     { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId } },
     {
       name: 'tuple',
@@ -322,7 +332,20 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       dealloc: listDeallocId,
       traverse: listTraverseId,
       clear: listClearId,
-      slots: { repr: listRepr, richcompare: listRichcompareId, length: listLength, iter: listIterId, subscript: listSubscript, assSubscript: listAssSubscript, contains: listContainsId, hash: unhashable },
+      slots: {
+        repr: listRepr,
+        richcompare: listRichcompareId,
+        length: listLength,
+        iter: listIterId,
+        subscript: listSubscript,
+        assSubscript: listAssSubscript,
+        contains: listContainsId,
+        hash: unhashable,
+        concat: listConcatId,
+        repeat: listRepeatId,
+        inplaceConcat: listInplaceConcatId,
+        inplaceRepeat: listInplaceRepeatId,
+      },
     },
     {
       name: 'dict',

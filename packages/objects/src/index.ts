@@ -56,6 +56,8 @@ export {
   type SlotKind,
   type SlotShapes,
   type SlotTables,
+  type BinaryFn,
+  type TernaryFn,
   type SubscriptFn,
   type UnaryFn,
 } from './ob-thread.js';
@@ -78,7 +80,7 @@ export {
   type FetchedError,
 } from './errors.js';
 export { STR_MAX_LENGTH, strCheckExact, strCompare, strEq, strFromJs, strHash, strReprJs } from './str.js';
-export { intAsNumber, intCheckExact, intCompactValue, intCompare, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
+export { intAsBigInt, intAsNumber, intCheckExact, intCompactValue, intCompare, intCopy, intFromBigInt, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
 export {
   iterNext,
   objectCall,
@@ -102,6 +104,7 @@ export {
   typeSlot,
   typeSlotId,
 } from './abstract.js';
+export { indexCheck, numberAsSsize, numberBinaryOp, numberIndex, numberInPlaceOp, numberPower, numberUnaryOp, type NumberBinarySlot, type NumberUnarySlot } from './abstract-number.js';
 export { TUPLE_MAX_SIZE, tupleCheckExact, tupleFromArray, tupleGetItem, tupleHash, tupleNew, tupleReprJs, tupleRichCompare, tupleSetItemInit, tupleSize } from './tuple.js';
 export {
   dictCheckExact,

@@ -9,13 +9,15 @@
  * An int is immutable once published: every field is read plain.
  */
 
-import { allocObject, OB_TYPE_OFFSET } from '@ft/refcount';
+import { allocObject, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errNoMemory, errRaise } from './errors.js';
 import {
   HASH_MODULUS,
   LONG_BASE,
   LONG_DIGITS_OFFSET,
+  LONG_MASK,
   LONG_NON_SIZE_BITS,
+  LONG_SHIFT,
   LONG_SIGN_MASK,
   LONG_SIGN_NEGATIVE,
   LONG_TAG_OFFSET,
@@ -66,6 +68,51 @@ export function intFromNumber(t: ObThread, v: number): number {
   t.u32[d] = magnitude % LONG_BASE;
   if (ndigits === 2) t.u32[d + 1] = Math.floor(magnitude / LONG_BASE);
   return op;
+}
+
+/**
+ * `PyLong_FromString`'s result for a JavaScript bigint: a new reference
+ * (a small int is immortal), or 0 with MemoryError.
+ * @public
+ */
+export function intFromBigInt(t: ObThread, v: bigint): number {
+  if (v >= BigInt(SMALL_INT_MIN) && v <= BigInt(SMALL_INT_MAX)) return smallInt(t, Number(v));
+  const negative = v < 0n;
+  let magnitude = negative ? -v : v;
+  const digits: number[] = [];
+  while (magnitude > 0n) {
+    digits.push(Number(magnitude & BigInt(LONG_MASK)));
+    magnitude >>= BigInt(LONG_SHIFT);
+  }
+  const op = longAlloc(t, digits.length, negative ? LONG_SIGN_NEGATIVE : 0);
+  if (op === 0) return 0;
+  const d = (op + LONG_DIGITS_OFFSET) >>> 2;
+  for (let i = 0; i < digits.length; i++) t.u32[d + i] = digits[i]!; // SAFETY: not published yet
+  return op;
+}
+
+/** The int `op` (any int subclass, bool too) as a JavaScript bigint, exactly. @public */
+export function intAsBigInt(t: ObThread, op: number): bigint {
+  const tag = t.u32[(op + LONG_TAG_OFFSET) >>> 2]!;
+  const n = tag >>> LONG_NON_SIZE_BITS;
+  const d = (op + LONG_DIGITS_OFFSET) >>> 2;
+  let v = 0n;
+  for (let i = n - 1; i >= 0; i--) v = (v << BigInt(LONG_SHIFT)) | BigInt(t.u32[d + i]!);
+  return (tag & LONG_SIGN_MASK) === LONG_SIGN_NEGATIVE ? -v : v;
+}
+
+/**
+ * `_PyLong_Copy` (`int.__index__` / `long_long` of a subclass or bool):
+ * a new exact int with `op`'s value; 0 with MemoryError.
+ * @public
+ */
+export function intCopy(t: ObThread, op: number): number {
+  if (intCheckExact(t, op)) {
+    incref(t.rc, op);
+    return op;
+  }
+  if (intIsCompact(t, op)) return intFromNumber(t, intCompactValue(t, op));
+  return intFromBigInt(t, intAsBigInt(t, op));
 }
 
 /** Whether `op` is an exact int (`PyLong_CheckExact`). @public */

@@ -138,11 +138,12 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  84   u32    tp_subclasses      under the type lock: PyMem array [count, capacity, types...] (borrowed)
 //  88   i32    tp_dictoffset      creator: offset of the instance's __dict__ slot (0: none)
 //  92   i32    tp_weaklistoffset  creator: offset of the instance's weakref list (0: none)
-//  96   u32×39 slots              behaviour ids (SlotKind order), written before the type is published
-//                                 or under the type lock with the version cleared
-//  252  u32    ht_cached_keys     heap types: the shared keys of their instances' dicts (a counted
+//  96   u32×71 slots              behaviour ids (SlotKind order: the type's own, then the sequence and
+//                                 number protocols'), written before the type is published or under the
+//                                 type lock with the version cleared
+//  380  u32    ht_cached_keys     heap types: the shared keys of their instances' dicts (a counted
 //                                 reference), 0 until the first instance dict; set by CAS, read Atomics.load
-//  256         end
+//  384         end
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const TP_VERSION_TAG_OFFSET = 56;
@@ -157,7 +158,7 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 /** @internal */ export const TP_DICTOFFSET_OFFSET = TYPE_CORE_SIZE + 24;
 /** @internal */ export const TP_WEAKLISTOFFSET_OFFSET = TYPE_CORE_SIZE + 28;
 /** @internal */ export const TP_SLOTS_OFFSET = TYPE_CORE_SIZE + 32;
-/** Room for slot ids. @internal */ export const TP_SLOTS_MAX = 39;
+/** Room for slot ids. @internal */ export const TP_SLOTS_MAX = 71;
 /** `ht_cached_keys`. @internal */ export const TP_CACHED_KEYS_OFFSET = TP_SLOTS_OFFSET + 4 * TP_SLOTS_MAX;
 /** Bytes of a type object. @public */ export const TYPE_OBJECT_SIZE = TP_CACHED_KEYS_OFFSET + 4;
 

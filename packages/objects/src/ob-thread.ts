@@ -56,8 +56,12 @@ export type SubscriptFn = (t: ObThread, op: number, key: number) => number;
 export type AssSubscriptFn = (t: ObThread, op: number, key: number, value: number) => number;
 /** `objobjproc` (sq_contains), `inquiry` (nb_bool): 1, 0, or -1. @public */
 export type PredicateFn = (t: ObThread, op: number, key: number) => number;
-/** `ssizeargfunc` (sq_item): a new reference or 0. @public */
+/** `ssizeargfunc` (sq_item, sq_repeat): a new reference or 0. @public */
 export type ItemFn = (t: ObThread, op: number, index: number) => number;
+/** `binaryfunc` of the number protocol (nb_add …): a new reference, `NotImplemented` (a new reference) when it does not know the operands, or 0 with an exception. @public */
+export type BinaryFn = (t: ObThread, a: number, b: number) => number;
+/** `ternaryfunc` (nb_power): `c` is the modulus or None; as {@link BinaryFn}. @public */
+export type TernaryFn = (t: ObThread, a: number, b: number, c: number) => number;
 
 /**
  * The slots a type names by behaviour id, in the order of their words in the
@@ -103,6 +107,48 @@ export interface SlotShapes {
   bool: UnaryFn;
   /** `sq_item`: `op[i]` for an int index. */
   item: ItemFn;
+  /** `sq_concat`: `a + b` of sequences (after nb_add). */
+  concat: BinaryFn;
+  /** `sq_repeat`: `seq * n`. */
+  repeat: ItemFn;
+  /** `sq_inplace_concat`: `a += b`. */
+  inplaceConcat: BinaryFn;
+  /** `sq_inplace_repeat`: `seq *= n`. */
+  inplaceRepeat: ItemFn;
+  /** `nb_add`. */ add: BinaryFn;
+  /** `nb_subtract`. */ subtract: BinaryFn;
+  /** `nb_multiply`. */ multiply: BinaryFn;
+  /** `nb_remainder`. */ remainder: BinaryFn;
+  /** `nb_divmod`. */ divmod: BinaryFn;
+  /** `nb_power`. */ power: TernaryFn;
+  /** `nb_negative`. */ negative: UnaryFn;
+  /** `nb_positive`. */ positive: UnaryFn;
+  /** `nb_absolute`. */ absolute: UnaryFn;
+  /** `nb_invert`. */ invert: UnaryFn;
+  /** `nb_lshift`. */ lshift: BinaryFn;
+  /** `nb_rshift`. */ rshift: BinaryFn;
+  /** `nb_and`. */ and: BinaryFn;
+  /** `nb_xor`. */ xor: BinaryFn;
+  /** `nb_or`. */ or: BinaryFn;
+  /** `nb_int`: `int(op)`. */ int: UnaryFn;
+  /** `nb_float`: `float(op)`. */ float: UnaryFn;
+  /** `nb_floor_divide`. */ floorDivide: BinaryFn;
+  /** `nb_true_divide`. */ trueDivide: BinaryFn;
+  /** `nb_index`: `operator.index(op)`. */ index: UnaryFn;
+  /** `nb_matrix_multiply`. */ matrixMultiply: BinaryFn;
+  /** `nb_inplace_add`. */ inplaceAdd: BinaryFn;
+  /** `nb_inplace_subtract`. */ inplaceSubtract: BinaryFn;
+  /** `nb_inplace_multiply`. */ inplaceMultiply: BinaryFn;
+  /** `nb_inplace_remainder`. */ inplaceRemainder: BinaryFn;
+  /** `nb_inplace_power`. */ inplacePower: TernaryFn;
+  /** `nb_inplace_lshift`. */ inplaceLshift: BinaryFn;
+  /** `nb_inplace_rshift`. */ inplaceRshift: BinaryFn;
+  /** `nb_inplace_and`. */ inplaceAnd: BinaryFn;
+  /** `nb_inplace_xor`. */ inplaceXor: BinaryFn;
+  /** `nb_inplace_or`. */ inplaceOr: BinaryFn;
+  /** `nb_inplace_floor_divide`. */ inplaceFloorDivide: BinaryFn;
+  /** `nb_inplace_true_divide`. */ inplaceTrueDivide: BinaryFn;
+  /** `nb_inplace_matrix_multiply`. */ inplaceMatrixMultiply: BinaryFn;
 }
 
 /** A slot's name. @public */
@@ -129,6 +175,44 @@ export const SLOT_KINDS: readonly SlotKind[] = [
   'contains',
   'bool',
   'item',
+  'concat',
+  'repeat',
+  'inplaceConcat',
+  'inplaceRepeat',
+  'add',
+  'subtract',
+  'multiply',
+  'remainder',
+  'divmod',
+  'power',
+  'negative',
+  'positive',
+  'absolute',
+  'invert',
+  'lshift',
+  'rshift',
+  'and',
+  'xor',
+  'or',
+  'int',
+  'float',
+  'floorDivide',
+  'trueDivide',
+  'index',
+  'matrixMultiply',
+  'inplaceAdd',
+  'inplaceSubtract',
+  'inplaceMultiply',
+  'inplaceRemainder',
+  'inplacePower',
+  'inplaceLshift',
+  'inplaceRshift',
+  'inplaceAnd',
+  'inplaceXor',
+  'inplaceOr',
+  'inplaceFloorDivide',
+  'inplaceTrueDivide',
+  'inplaceMatrixMultiply',
 ];
 
 /** Word index of each slot kind in a type's slots (`TP_SLOTS_OFFSET`). @public */
