@@ -16,10 +16,13 @@ import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcT
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
+import { floatAsDouble, floatReprJs } from './float.js';
 import { intAsNumber, intCopy, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
+  COMPLEX_OBJECT_SIZE,
   DICT_OBJECT_SIZE,
   DICTITER_DICT_OFFSET,
+  FLOAT_OBJECT_SIZE,
   DICTITER_SIZE,
   DICTVIEW_SIZE,
   LIST_OBJECT_SIZE,
@@ -300,6 +303,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   });
   const dequeIterNextId = slots.add('iternext', 'deque_iterator', dequeIterNext);
 
+  const floatRepr = slots.add('repr', 'float', (t, op) => strFromJs(t, floatReprJs(floatAsDouble(t, op))));
+  const floatBool = slots.add('bool', 'float', (t, op) => (floatAsDouble(t, op) !== 0 ? 1 : 0));
+
   const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
 
   // --- the static types, in StaticType order -------------------------------------------
@@ -416,6 +422,8 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       slots: { repr: dequeRepr, length: dequeLength, iter: dequeIterId, contains: dequeContainsId, subscript: dequeSubscript, hash: unhashable },
     },
     { name: '_collections._deque_iterator', baseIndex: StaticType.Object + 1, basicSize: DEQUEITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dequeIterDeallocId, traverse: dequeIterTraverse, slots: { iter: seqIterIter, iternext: dequeIterNextId } },
+    { name: 'float', baseIndex: StaticType.Object + 1, basicSize: FLOAT_OBJECT_SIZE, dealloc: plainDealloc, slots: { repr: floatRepr, bool: floatBool } },
+    { name: 'complex', baseIndex: StaticType.Object + 1, basicSize: COMPLEX_OBJECT_SIZE, dealloc: plainDealloc },
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {

@@ -80,6 +80,7 @@ export {
   type FetchedError,
 } from './errors.js';
 export { STR_MAX_LENGTH, strCheckExact, strCompare, strEq, strFromJs, strHash, strReprJs } from './str.js';
+export { floatAsDouble, floatCheckExact, floatFromDouble, floatReprJs } from './float.js';
 export { intAsBigInt, intAsNumber, intCheckExact, intCompactValue, intCompare, intCopy, intFromBigInt, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
 export {
   iterNext,

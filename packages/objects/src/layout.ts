@@ -115,7 +115,9 @@ export const StaticType = {
   SetIter: 40,
   Deque: 41,
   DequeIter: 42,
-  Count: 43,
+  Float: 43,
+  Complex: 44,
+  Count: 45,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -219,6 +221,20 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 
 /** `_PyHASH_BITS` of a 32-bit build. @public */ export const HASH_BITS = 31;
 /** `_PyHASH_MODULUS`: 2^31 - 1. @public */ export const HASH_MODULUS = 2 ** 31 - 1;
+
+// ---------------------------------------------------------------------------
+// float (`PyFloatObject`) and complex (`PyComplexObject`): immutable IEEE
+// doubles, 8-aligned after the header.
+//
+//  24   f64    ob_fval / cval.real   creator; never changed
+//  32   f64    cval.imag (complex)   creator; never changed
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const FLOAT_VALUE_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** Bytes of a float object. @internal */ export const FLOAT_OBJECT_SIZE = FLOAT_VALUE_OFFSET + 8;
+/** @internal */ export const COMPLEX_REAL_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const COMPLEX_IMAG_OFFSET = COMPLEX_REAL_OFFSET + 8;
+/** Bytes of a complex object. @internal */ export const COMPLEX_OBJECT_SIZE = COMPLEX_IMAG_OFFSET + 8;
 
 // ---------------------------------------------------------------------------
 // str (`PyUnicodeObject`, PEP 393 compact): length in code points, the

@@ -256,6 +256,7 @@ export class ObThread {
   /** Half-word view. */ declare readonly u16: Uint16Array;
   /** Word view. */ declare readonly u32: Uint32Array;
   /** Signed word view. */ declare readonly i32: Int32Array;
+  /** Double view (floats). */ declare readonly f64: Float64Array;
   /** The thread's reference counting. */ declare readonly rc: RcThread;
   /** The thread's collector. */ declare readonly gc: GcThread;
   /** The thread's QSBR slot (delayed frees of replaced item arrays and key tables). */ declare readonly qsbr: QsbrThread;
@@ -285,7 +286,7 @@ export class ObThread {
   constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {
     const heap = rc.heap;
     if (rc.domains === null) throw new TypeError('ObThread: the thread has no allocator domains (rcThreadInit option domains)');
-    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, rc, gc, qsbr, state, slots, freeIds, builtinIds, domains: rc.domains });
+    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, f64: heap.f64, rc, gc, qsbr, state, slots, freeIds, builtinIds, domains: rc.domains });
     this.bindRuntime();
   }
 
