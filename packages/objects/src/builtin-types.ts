@@ -17,6 +17,8 @@ import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
 import { floatAsDouble, floatReprJs } from './float.js';
+import { registerFloatSlots } from './float-arith.js';
+import { registerIntNumberSlots } from './int-arith.js';
 import { intAsNumber, intCopy, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
   COMPLEX_OBJECT_SIZE,
@@ -305,6 +307,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
 
   const floatRepr = slots.add('repr', 'float', (t, op) => strFromJs(t, floatReprJs(floatAsDouble(t, op))));
   const floatBool = slots.add('bool', 'float', (t, op) => (floatAsDouble(t, op) !== 0 ? 1 : 0));
+  // The number protocols of int, bool, float and complex (their own files).
+  const intNumber = registerIntNumberSlots(slots);
+  const floatNumber = registerFloatSlots(slots);
 
   const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
 
@@ -319,8 +324,8 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
     { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
-    { name: 'bool', baseIndex: StaticType.Int + 1, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr } },
-    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex } },
+    { name: 'bool', baseIndex: StaticType.Int + 1, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr, ...intNumber.bool } },
+    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex, ...intNumber.int } },
     { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId } },
     {
       name: 'tuple',
@@ -422,8 +427,8 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       slots: { repr: dequeRepr, length: dequeLength, iter: dequeIterId, contains: dequeContainsId, subscript: dequeSubscript, hash: unhashable },
     },
     { name: '_collections._deque_iterator', baseIndex: StaticType.Object + 1, basicSize: DEQUEITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dequeIterDeallocId, traverse: dequeIterTraverse, slots: { iter: seqIterIter, iternext: dequeIterNextId } },
-    { name: 'float', baseIndex: StaticType.Object + 1, basicSize: FLOAT_OBJECT_SIZE, dealloc: plainDealloc, slots: { repr: floatRepr, bool: floatBool } },
-    { name: 'complex', baseIndex: StaticType.Object + 1, basicSize: COMPLEX_OBJECT_SIZE, dealloc: plainDealloc },
+    { name: 'float', baseIndex: StaticType.Object + 1, basicSize: FLOAT_OBJECT_SIZE, dealloc: plainDealloc, slots: { repr: floatRepr, bool: floatBool, ...floatNumber.float } },
+    { name: 'complex', baseIndex: StaticType.Object + 1, basicSize: COMPLEX_OBJECT_SIZE, dealloc: plainDealloc, slots: { ...floatNumber.complex } },
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {
