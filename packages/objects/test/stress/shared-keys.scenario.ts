@@ -17,7 +17,7 @@
  * so that the workers leave them together):
  * 1. Worker 0 makes a fresh class `K(Base)` (its shared table not created
  *    yet) and publishes it; every worker makes an instance of it. At the
- *    next barrier all set the same N names (`params.names`, default 10) on
+ *    next barrier all set the same N names (`params.names`, default 12) on
  *    their own instance at once (`objectSetAttr`), each in an order of its
  *    own: by round, rotated (worker w starts at name w·N/W: different names
  *    appended at once), one permutation for all (every worker starts with
@@ -27,7 +27,11 @@
  *    at once. Values are fresh ints ATTR_BASE + ((round·W + w)·NAME_SPAN +
  *    i) (worker, round, name), those of even names flagged MAYBE_WEAKREF
  *    (a lock-free reader's try-incref of them succeeds; the others' reads
- *    fall back to the lock, as for CPython's plain objects).
+ *    fall back to the lock, as for CPython's plain objects). After each of
+ *    its sets a worker reads the name it just set from the next worker's
+ *    dict (once it exists), lock-free, while that dict is being filled and
+ *    the table grows: absent (no exception) or that worker's value object
+ *    (ATTRS_CHECK).
  *    After the next barrier (nobody writes the table until the round ends):
  *    - worker 0 walks the table (TABLE_CHECK): it is K's `ht_cached_keys`,
  *      split, every worker's dict uses it, its entry count is N and its
@@ -52,17 +56,22 @@
  *    (`objectSetDict`) GENERATIONS times with a fresh dict holding all N
  *    names with new values REPL_BASE + ((w·GEN_SPAN + g)·NAME_SPAN + i)
  *    (generation g counts per worker over the run; even generations a
- *    split dict from `dictNewForType(K)`, odd ones a combined `dictNew`),
+ *    split dict from `dictNewForType(K)`, odd ones a combined `dictNew`;
+ *    every fourth, from the second, is a split dict that gets an int key
+ *    EXTRA_KEY once installed, so it turns combined under its readers),
  *    publishing g after each; between its replacements it reads the
  *    attributes of the previous worker's instance, alternately through
  *    `objectGetAttr` and through `objectGetDict` + `dictGetItemRef`, and
- *    goes on reading until that worker's last generation is in. Check
+ *    goes on reading until that worker's last generation is in (sleeping
+ *    a millisecond whenever no new generation came in meanwhile, so that
+ *    the replacer gets a core: 2 cores, 3 workers). Check
  *    (REPLACE_CHECK): every read gave an exact int of that worker and name,
  *    of a generation between the one published before the read and the
  *    one after it plus one (the replacement in flight): the old dict's or
  *    the new one's, never garbage, never a freed object, never an error;
  *    after the next barrier each worker's instance holds its last
- *    generation's dict (split or combined as made) with every value.
+ *    generation's dict (split, combined, or turned combined, as made)
+ *    with every value.
  * Each worker then drops its instance, worker 0 its class (the class's MRO
  * refers back to it: the collector frees it, and with it the shared table).
  * At the end the main thread collects (`gcCollect`): no class over Base
@@ -74,10 +83,16 @@
  * not serialized: two appends that read the same entry count write the
  * same entry (a name lost: its index slot points at another name's
  * entry), two stores that both missed a name append it twice, two appends
- * take the same index slot. TABLE_CHECK must fail. Part 2 is off (the
- * rounds are shorter), the names are CONTROL_NAMES, and the rounds go on
- * until CONTROL_FOUND rounds were caught broken (at most CONTROL_CAP_MS),
- * so the control does not hang on one round hitting the window.
+ * take the same index slot. TABLE_CHECK must fail. The window is one
+ * append (a few atomic stores) and 3 workers share 2 cores, so the test
+ * widens it where it can, in the test only: part 2 is off (shorter rounds,
+ * more of them), there are CONTROL_NAMES names (longer bursts of appends)
+ * and every worker sets them in the same order (`orders: 'same'`: all
+ * race for the same name at once, the probe-miss-append window); and the
+ * rounds go on until CONTROL_FOUND rounds were caught broken (at most
+ * CONTROL_CAP_MS), so that the control does not depend on one round
+ * hitting the window. Measured here: 3 broken rounds in 6 to 40 rounds on
+ * 2 idle cores, in 70 to 550 rounds (under 3.1 s) with a busy loop on one.
  */
 
 import { attach, detach } from '@ft/atomics';
@@ -165,15 +180,15 @@ export const EXTRA_KEY = 7;
 /** Part 2: reads of the other instance between two replacements. */
 export const READS_PER_GEN = 6;
 /** Past its rounds the run goes on until this many sets overlapped another worker's append… */
-export const MIN_OVERLAPPED = 30;
+export const MIN_OVERLAPPED = 10;
 /** …and this many rounds raced for the shared table's creation… */
 export const MIN_RACED_CREATIONS = 5;
 /** …and part 2's readers saw this many swaps land mid-read… */
 export const MIN_SWAP_READS = 10;
 /** …at most this many times its rounds. */
-export const ROUND_CAP = 4;
+export const ROUND_CAP = 3;
 /** The control: names per round (more names, more appends at once). */
-export const CONTROL_NAMES = 16;
+export const CONTROL_NAMES = 24;
 /** The control runs until this many rounds were caught broken… */
 export const CONTROL_FOUND = 3;
 /** …or this long. */
@@ -190,6 +205,8 @@ export interface SharedKeysParams {
   readonly names: number;
   /** Part 2 runs every this many rounds (0: never). */
   readonly replaceEvery: number;
+  /** 'mixed': the orders change by round (rotated, one permutation for all, one per worker); 'same': one permutation for all, always. */
+  readonly orders: 'mixed' | 'same';
   /** Longest any barrier may wait, in ms (then the run fails). */
   readonly waitMs: number;
   /** The run's seed: every worker derives the round's shared name order from it. */
@@ -317,7 +334,7 @@ export const sharedKeysScenario: StressScenario<SharedKeysParams, SharedKeysStat
     gcDisable(r.gt);
     const t = r.t;
     const ctrl = new Int32Array(new SharedArrayBuffer((areaBase(workers) + (2 + workers) * MAX_NAMES) * 4));
-    const params: SharedKeysParams = { runtime: r.handle, ctrl, control: 'none', names: 16, replaceEvery: 2, waitMs: 20_000, seed };
+    const params: SharedKeysParams = { runtime: r.handle, ctrl, control: 'none', names: 12, replaceEvery: 2, orders: 'mixed', waitMs: 20_000, seed };
     const state: SharedKeysState = { r, detached: false, held: [], gcObjects: 0 };
     for (let i = 0; i < MAX_NAMES; i++) {
       const name = check(t, strFromJs(t, `attr_${i}`));

@@ -25,7 +25,7 @@ describe('split instance dicts with real workers (CPython free-threaded contract
   }, TIMEOUT);
 
   it('control: appends to a shared table without its dk_mutex (dictSeams.lockKeys = false) lose or duplicate names, and the table check catches it', async () => {
-    const result = await runScenario(sharedKeysScenario, { variant: { control: 'no-keys-lock', names: CONTROL_NAMES, replaceEvery: 0 }, timeoutMs: RUN_TIMEOUT });
+    const result = await runScenario(sharedKeysScenario, { variant: { control: 'no-keys-lock', names: CONTROL_NAMES, replaceEvery: 0, orders: 'same' }, timeoutMs: RUN_TIMEOUT });
     report(result, 'no-keys-lock control');
     expect(failedChecks(result)).toContain(TABLE_CHECK);
     expect(metric(result, 'broken tables')).toBeGreaterThan(0);

@@ -159,9 +159,9 @@ function isConverted(g: number): boolean {
 }
 
 /** Worker w's order of the N names in `round` (see the scenario file: rotated, one permutation for all, one per worker). */
-function roundOrder(seed: number, round: number, w: number, workers: number, n: number): number[] {
+function roundOrder(seed: number, round: number, w: number, workers: number, n: number, orders: 'mixed' | 'same'): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const mode = round % 3;
+  const mode = orders === 'same' ? 1 : round % 3;
   if (mode === 0) {
     const start = Math.floor((w * n) / workers);
     return order.map((i) => (i + start) % n);
@@ -368,7 +368,7 @@ function sharedKeysWorker(ctx: Ctx, r: Runtime): KeysWorkerResult {
     const slot = instanceDictSlot(t, inst) >>> 2;
     Atomics.store(ctrl, wordOf(w, F_INSTANCE), inst);
     // The run's seed (ctx.seed differs per worker): every worker computes the same shared permutation.
-    const order = roundOrder(ctx.params.seed, round, w, W, N);
+    const order = roundOrder(ctx.params.seed, round, w, W, N, ctx.params.orders);
     const phase2 = replaceEvery > 0 && round % replaceEvery === replaceEvery - 1;
     if (phase2) Atomics.store(ctrl, wordOf(w, F_GEN_TARGET), gen + GENERATIONS);
     barrier();
@@ -425,7 +425,7 @@ function sharedKeysWorker(ctx: Ctx, r: Runtime): KeysWorkerResult {
       if (found.length > 0) {
         res.tableBad++;
         bad = true;
-        note(res.problems, `round ${round} (order mode ${round % 3}): the shared table: ${found.slice(0, 6).join('; ')}`);
+        note(res.problems, `round ${round} (order mode ${ctx.params.orders === 'same' ? 1 : round % 3}): the shared table: ${found.slice(0, 6).join('; ')}`);
       }
     }
     {
