@@ -282,8 +282,8 @@ export function dequeGetItem(t: ObThread, op: number, index: number): number {
   return item;
 }
 
-/** The items as new references, one snapshot under the lock. */
-function snapshot(t: ObThread, op: number): number[] {
+/** The items as new references, one snapshot under the lock. @internal */
+export function dequeSnapshot(t: ObThread, op: number): number[] {
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const n = t.i32[(op >>> 2) + SIZE]!;
   const out: number[] = [];
@@ -299,7 +299,7 @@ function snapshot(t: ObThread, op: number): number[] {
 /** `x in d`: 1, 0, or -1; a deque changed by a comparison raises "deque mutated during iteration". @public */
 export function dequeContains(t: ObThread, op: number, value: number): number {
   const state = Atomics.load(t.u32, (op >>> 2) + STATE);
-  const items = snapshot(t, op);
+  const items = dequeSnapshot(t, op);
   let r = 0;
   for (const item of items) {
     if (r === 0) {
@@ -336,7 +336,7 @@ export function dequeRotate(t: ObThread, op: number, n: number): void {
 /** `deque_repr` as JavaScript text: `deque([1, 2])`, `deque([1], maxlen=3)`; null with the exception set. @public */
 export function dequeReprJs(t: ObThread, op: number): string | null {
   if (t.reprStack.includes(op)) return '[...]';
-  const items = snapshot(t, op);
+  const items = dequeSnapshot(t, op);
   t.reprStack.push(op);
   try {
     const parts: string[] = [];

@@ -195,3 +195,5 @@ export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectGetDic
 export { typeBase, typeMro, typeVersionTag, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
 export { createObjectsRuntime, joinObjectsRuntime, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';
+export { toJS, toPython, type ToJSOptions } from './interop.js';
+export { SharedDict, SharedList, SharedView, type SharedObjectHandle } from './shared-objects.js';

@@ -1,0 +1,425 @@
+/**
+ * The JavaScript façade: a dict and a list in the shared heap that plain
+ * JavaScript uses like a `Map` and an array, from any worker, without
+ * Python code. One thread creates them; it hands their {@link
+ * SharedObjectHandle} (a small plain object) to workers, which open their
+ * own views on it. Every operation is the object layer's, with its
+ * free-threaded contract: `get`, `has`, `length` read lock-free; `set`,
+ * `delete`, `push` are atomic; iteration walks one consistent snapshot.
+ *
+ * Values cross with {@link toPython} / {@link toJS}; a dict or list stored
+ * inside comes back as a view of that same shared container (so
+ * `outer.get('inner').set(…)` changes what every worker sees), anything
+ * else as a JavaScript value. A Python error is thrown as a
+ * {@link PyError} whose `name` is the Python type's (`KeyError`).
+ *
+ * A view holds a reference to its container: `release()` (or `using`)
+ * gives it back; a view dropped without it is released by the thread
+ * later (a FinalizationRegistry queues it and the thread's next façade
+ * call releases it — never from the finalizer itself, which may run while
+ * the thread is detached).
+ */
+
+import { decref, incref } from '@ft/refcount';
+import { dictClear, dictContains, dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSize, dictSnapshot } from './dict.js';
+import { errExceptionMatches, errClear, errToJs, type PyError } from './errors.js';
+import { toJS, toPython } from './interop.js';
+import { StaticType, TPFLAGS_DICT_SUBCLASS, TPFLAGS_LIST_SUBCLASS } from './layout.js';
+import { listAppend, listAsTuple, listContains, listGetItemRef, listNew, listPop, listSetItem, listSize } from './list.js';
+import { listDelSlice } from './list-slice.js';
+import type { ObjectsRuntime } from './objects-runtime.js';
+import type { ObThread } from './ob-thread.js';
+import { strFromJs } from './str.js';
+import { typeHasFlag, typeName, typeOf } from './subtype.js';
+import { tupleGetItem, tupleSize } from './tuple.js';
+
+/** What a worker opens a shared dict or list with (structured-cloneable). @public */
+export interface SharedObjectHandle {
+  /** What the container is. */
+  readonly kind: 'dict' | 'list';
+  /** The container's address in the heap. */
+  readonly address: number;
+}
+
+/** Per thread (module scope is thread-local): references that dropped views left to release. */
+const pendingReleases: { rt: ObjectsRuntime; address: number }[] = [];
+const finalizer = new FinalizationRegistry<{ rt: ObjectsRuntime; address: number }>((held) => {
+  pendingReleases.push(held);
+});
+
+/** Releases what dropped views left behind. The thread is attached: it is using the façade. */
+function drainPending(): void {
+  while (pendingReleases.length > 0) {
+    const { rt, address } = pendingReleases.pop()!;
+    decref(rt.rc, address);
+  }
+}
+
+/** Str keys made from JavaScript strings, per thread (a hot key costs no allocation); cleared when full. */
+const keyCache = new WeakMap<ObThread, Map<string, number>>();
+const KEY_CACHE_MAX = 1024;
+
+/** The Python key of a JavaScript key: a cached str for a string (borrowed: `owned` false), else a new object. */
+function keyToPython(t: ObThread, key: unknown): { op: number; owned: boolean } {
+  if (typeof key !== 'string') return { op: toPython(t, key), owned: true };
+  let cache = keyCache.get(t);
+  if (cache === undefined) keyCache.set(t, (cache = new Map()));
+  const known = cache.get(key);
+  if (known !== undefined) return { op: known, owned: false };
+  const op = strFromJs(t, key);
+  if (op === 0) throwPython(t);
+  if (cache.size >= KEY_CACHE_MAX) {
+    for (const old of cache.values()) decref(t.rc, old);
+    cache.clear();
+  }
+  cache.set(key, op);
+  return { op, owned: false };
+}
+
+/** Throws the thread's Python exception as a PyError named after its type. */
+function throwPython(t: ObThread): never {
+  const error: PyError = errToJs(t);
+  error.name = typeName(t, error.pyType);
+  throw error;
+}
+
+/** A new reference `op` as what a façade call returns: a view for a dict or list (which takes the reference), else its JavaScript value. */
+function valueToJS(rt: ObjectsRuntime, op: number): unknown {
+  const t = rt.t;
+  const type = typeOf(t, op);
+  if (typeHasFlag(t, type, TPFLAGS_DICT_SUBCLASS)) return new SharedDict(rt, op);
+  if (typeHasFlag(t, type, TPFLAGS_LIST_SUBCLASS)) return new SharedList(rt, op);
+  try {
+    return toJS(t, op);
+  } finally {
+    decref(t.rc, op);
+  }
+}
+
+/** A JavaScript value as a new Python reference: a view stores its own container, anything else converts. */
+function valueToPython(t: ObThread, value: unknown): number {
+  if (value instanceof SharedView) {
+    const address = value.address;
+    incref(t.rc, address);
+    return address;
+  }
+  return toPython(t, value);
+}
+
+/** What the views have in common: the thread's runtime and a counted reference to the container. @public */
+export abstract class SharedView {
+  /** The thread's runtime this view works in. */
+  protected readonly rt: ObjectsRuntime;
+  private held: boolean;
+  /** The container's address in the heap. */
+  readonly address: number;
+
+  /** @internal (takes over the reference `address`) */
+  constructor(rt: ObjectsRuntime, address: number) {
+    this.rt = rt;
+    this.address = address;
+    this.held = true;
+    finalizer.register(this, { rt, address }, this);
+  }
+
+  /** What another worker opens this container with. */
+  abstract get handle(): SharedObjectHandle;
+
+  /** Gives the view's reference back; the view is unusable afterwards. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    finalizer.unregister(this);
+    decref(this.rt.rc, this.address);
+  }
+
+  /** `using view = …`: {@link SharedView.release}. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** The thread's context, after releasing what dropped views left; throws once released. */
+  protected ob(): ObThread {
+    if (!this.held) throw new TypeError(`${this.constructor.name}: the view was released`);
+    if (pendingReleases.length > 0) drainPending();
+    return this.rt.t;
+  }
+}
+
+/**
+ * A dict in the shared heap, used like a `Map` from any worker.
+ * @example
+ * ```ts
+ * const scores = SharedDict.create(rt, { alice: 1 });
+ * worker.postMessage(scores.handle);
+ * // in the worker:
+ * const scores = SharedDict.open(rt, handle);
+ * scores.set('bob', 2);
+ * ```
+ * @public
+ */
+export class SharedDict extends SharedView implements Iterable<[unknown, unknown]> {
+  /** A new shared dict, filled from a plain object or a Map when given. */
+  static create(rt: ObjectsRuntime, init?: Record<string, unknown> | Map<unknown, unknown>): SharedDict {
+    const t = rt.t;
+    const op = init === undefined ? dictNew(t) : toPython(t, init);
+    if (op === 0) throwPython(t);
+    if (!typeHasFlag(t, typeOf(t, op), TPFLAGS_DICT_SUBCLASS)) {
+      decref(t.rc, op);
+      throw new TypeError('SharedDict.create: init must be a plain object or a Map');
+    }
+    return new SharedDict(rt, op);
+  }
+
+  /** A view of the dict another thread shared (its {@link SharedView.handle}). */
+  static open(rt: ObjectsRuntime, handle: SharedObjectHandle): SharedDict {
+    return new SharedDict(rt, openHandle(rt, handle, 'dict'));
+  }
+
+  /** What another worker opens this dict with ({@link SharedDict.open}). */
+  get handle(): SharedObjectHandle {
+    return { kind: 'dict', address: this.address };
+  }
+
+  /** `d[key]` as a JavaScript value (a view for a dict or list), or undefined when missing. */
+  get(key: unknown): unknown {
+    const t = this.ob();
+    const k = keyToPython(t, key);
+    const value = dictGetItemRef(t, this.address, k.op);
+    if (k.owned) decref(t.rc, k.op);
+    if (value === 0) {
+      if (t.error.type !== 0) throwPython(t);
+      return undefined;
+    }
+    return valueToJS(this.rt, value);
+  }
+
+  /** `d[key] = value`; atomic. */
+  set(key: unknown, value: unknown): this {
+    const t = this.ob();
+    const k = keyToPython(t, key);
+    let v = 0;
+    try {
+      v = valueToPython(t, value);
+      if (dictSetItem(t, this.address, k.op, v) < 0) throwPython(t);
+    } finally {
+      if (k.owned) decref(t.rc, k.op);
+      if (v !== 0) decref(t.rc, v);
+    }
+    return this;
+  }
+
+  /** `key in d`. */
+  has(key: unknown): boolean {
+    const t = this.ob();
+    const k = keyToPython(t, key);
+    const r = dictContains(t, this.address, k.op);
+    if (k.owned) decref(t.rc, k.op);
+    if (r < 0) throwPython(t);
+    return r === 1;
+  }
+
+  /** `del d[key]`: true, or false when it was missing; atomic. */
+  delete(key: unknown): boolean {
+    const t = this.ob();
+    const k = keyToPython(t, key);
+    const r = dictDelItem(t, this.address, k.op);
+    if (k.owned) decref(t.rc, k.op);
+    if (r === 0) return true;
+    if (errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
+      errClear(t);
+      return false;
+    }
+    return throwPython(t);
+  }
+
+  /** `d.clear()`. */
+  clear(): void {
+    dictClear(this.ob(), this.address);
+  }
+
+  /** `len(d)`, lock-free. */
+  get length(): number {
+    return dictSize(this.ob(), this.address);
+  }
+
+  /** `len(d)` (as a Map names it). */
+  get size(): number {
+    return this.length;
+  }
+
+  /** The (key, value) pairs of one snapshot taken under the dict's lock. */
+  *entries(): IterableIterator<[unknown, unknown]> {
+    const t = this.ob();
+    const pairs = dictSnapshot(t, this.address, 2);
+    if (pairs === null) throwPython(t);
+    try {
+      for (let i = 0; i < pairs.length; i++) {
+        const pair = pairs[i]!;
+        const key = tupleGetItem(t, pair, 0);
+        const value = tupleGetItem(t, pair, 1);
+        incref(t.rc, value);
+        yield [toJS(t, key), valueToJS(this.rt, value)];
+      }
+    } finally {
+      for (const pair of pairs) decref(t.rc, pair);
+    }
+  }
+
+  /** The keys of one snapshot. */
+  *keys(): IterableIterator<unknown> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  /** The values of one snapshot. */
+  *values(): IterableIterator<unknown> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  /** `for (const [key, value] of d)`: {@link SharedDict.entries}. */
+  [Symbol.iterator](): IterableIterator<[unknown, unknown]> {
+    return this.entries();
+  }
+
+  /** A deep JavaScript copy (a plain object when every key is a str, else a Map). */
+  toJS(): unknown {
+    return toJS(this.ob(), this.address);
+  }
+}
+
+/**
+ * A list in the shared heap, used like an array from any worker.
+ * @public
+ */
+export class SharedList extends SharedView implements Iterable<unknown> {
+  /** A new shared list, filled from an array when given. */
+  static create(rt: ObjectsRuntime, init: readonly unknown[] = []): SharedList {
+    const t = rt.t;
+    const op = init.length === 0 ? listNew(t, 0) : toPython(t, init);
+    if (op === 0) throwPython(t);
+    return new SharedList(rt, op);
+  }
+
+  /** A view of the list another thread shared. */
+  static open(rt: ObjectsRuntime, handle: SharedObjectHandle): SharedList {
+    return new SharedList(rt, openHandle(rt, handle, 'list'));
+  }
+
+  /** What another worker opens this list with ({@link SharedList.open}). */
+  get handle(): SharedObjectHandle {
+    return { kind: 'list', address: this.address };
+  }
+
+  /** `lst[i]` (a negative `i` counts from the end) as a JavaScript value, or undefined out of range. */
+  get(i: number): unknown {
+    const t = this.ob();
+    const index = checkIndex(i, 'get');
+    const n = listSize(t, this.address);
+    const value = listGetItemRef(t, this.address, index < 0 ? index + n : index);
+    if (value === 0) {
+      errClear(t); // IndexError: out of range reads as undefined, as an array's do
+      return undefined;
+    }
+    return valueToJS(this.rt, value);
+  }
+
+  /** `lst[i] = value`; throws IndexError (a PyError) out of range. */
+  set(i: number, value: unknown): this {
+    const t = this.ob();
+    const index = checkIndex(i, 'set');
+    const v = valueToPython(t, value);
+    const n = listSize(t, this.address);
+    // listSetItem steals the reference.
+    if (listSetItem(t, this.address, index < 0 ? index + n : index, v) < 0) throwPython(t);
+    return this;
+  }
+
+  /** `lst.append(v)` for each value, atomically each; returns the new length. */
+  push(...values: unknown[]): number {
+    const t = this.ob();
+    for (const value of values) {
+      const v = valueToPython(t, value);
+      const r = listAppend(t, this.address, v);
+      decref(t.rc, v);
+      if (r < 0) throwPython(t);
+    }
+    return listSize(t, this.address);
+  }
+
+  /** `lst.pop()`: the last item, or undefined when empty; atomic. */
+  pop(): unknown {
+    const t = this.ob();
+    const value = listPop(t, this.address);
+    if (value === 0) {
+      errClear(t); // IndexError: pop from empty list
+      return undefined;
+    }
+    return valueToJS(this.rt, value);
+  }
+
+  /** `del lst[i]`: true, or false out of range; atomic. */
+  delete(i: number): boolean {
+    const t = this.ob();
+    const index = checkIndex(i, 'delete');
+    const n = listSize(t, this.address);
+    const j = index < 0 ? index + n : index;
+    if (j < 0 || j >= n) return false;
+    if (listDelSlice(t, this.address, j, j + 1) < 0) throwPython(t);
+    return true;
+  }
+
+  /** `value in lst`. */
+  includes(value: unknown): boolean {
+    const t = this.ob();
+    const v = valueToPython(t, value);
+    const r = listContains(t, this.address, v);
+    decref(t.rc, v);
+    if (r < 0) throwPython(t);
+    return r === 1;
+  }
+
+  /** `len(lst)`, lock-free. */
+  get length(): number {
+    return listSize(this.ob(), this.address);
+  }
+
+  /** The items of one snapshot taken under the list's lock. */
+  *[Symbol.iterator](): IterableIterator<unknown> {
+    const t = this.ob();
+    const tuple = listAsTuple(t, this.address);
+    if (tuple === 0) throwPython(t);
+    try {
+      for (let i = 0; i < tupleSize(t, tuple); i++) {
+        const item = tupleGetItem(t, tuple, i);
+        incref(t.rc, item);
+        yield valueToJS(this.rt, item);
+      }
+    } finally {
+      decref(t.rc, tuple);
+    }
+  }
+
+  /** A deep JavaScript copy. */
+  toJS(): unknown {
+    return toJS(this.ob(), this.address);
+  }
+}
+
+/** An index argument: an integer, else RangeError. */
+function checkIndex(i: number, what: string): number {
+  if (!Number.isSafeInteger(i)) throw new RangeError(`SharedList.${what}: the index must be an integer, got ${String(i)}`);
+  return i;
+}
+
+/** A new reference to the container a handle names, after checking it is what the handle says. */
+function openHandle(rt: ObjectsRuntime, handle: SharedObjectHandle, kind: 'dict' | 'list'): number {
+  const t = rt.t;
+  if (typeof handle !== 'object' || handle === null || handle.kind !== kind || !Number.isInteger(handle.address) || handle.address <= 0 || handle.address % 4 !== 0 || handle.address >= t.heap.size) {
+    throw new TypeError(`Shared${kind === 'dict' ? 'Dict' : 'List'}.open: not a shared ${kind}'s handle`);
+  }
+  const op = handle.address;
+  const flag = kind === 'dict' ? TPFLAGS_DICT_SUBCLASS : TPFLAGS_LIST_SUBCLASS;
+  if (!typeHasFlag(t, typeOf(t, op), flag)) throw new TypeError(`Shared${kind === 'dict' ? 'Dict' : 'List'}.open: the handle's object is not a ${kind}`);
+  incref(t.rc, op);
+  return op;
+}
