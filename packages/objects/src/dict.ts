@@ -29,6 +29,7 @@ import {
   incref,
   IMMORTAL_REFCNT_LOCAL,
   newRefWithLock,
+  setMaybeWeakref,
   OB_GC_BITS_OFFSET,
   OB_MUTEX_OFFSET,
   OB_REF_LOCAL_OFFSET,
@@ -345,7 +346,15 @@ function getItemRefLocked(t: ObThread, op: number, key: number, hash: number): n
   criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
   const found = lookupLocked(t, op, key, hash);
   let value = 0;
-  if (found >= 0) value = newRefWithLock(t.rc, u32[valueSlot(t, op, u32[(op >>> 2) + KEYS]!, found) >>> 2]!);
+  if (found >= 0) {
+    const dk = u32[(op >>> 2) + KEYS]!;
+    value = newRefWithLock(t.rc, u32[valueSlot(t, op, dk, found) >>> 2]!);
+    // The entry's key too, when another thread found it by an equal key: let the next lock-free
+    // probe take it with try-incref (an empty shared count refuses it: the lookup would lock every
+    // time). Departure: CPython leaves such keys alone (its keys are mostly immortal interned strs).
+    const start = u32[((entriesOf(t, dk) + found * ENTRY) >>> 2) + 1]!;
+    if (start !== key && u32[(start + OB_TID_OFFSET) >>> 2] !== t.rc.tid) setMaybeWeakref(t.rc, start);
+  }
   criticalSectionEnd(t.heap);
   return value;
 }

@@ -29,7 +29,9 @@ import { listAppend, listAsTuple, listContains, listGetItemRef, listNew, listPop
 import { listDelSlice } from './list-slice.js';
 import type { ObjectsRuntime } from './objects-runtime.js';
 import type { ObThread } from './ob-thread.js';
+import { intCompactValue, intIsCompact } from './int.js';
 import { strFromJs } from './str.js';
+import { strToJs } from './str-read.js';
 import { typeHasFlag, typeName, typeOf } from './subtype.js';
 import { tupleGetItem, tupleSize } from './tuple.js';
 
@@ -59,13 +61,17 @@ function drainPending(): void {
 const keyCache = new WeakMap<ObThread, Map<string, number>>();
 const KEY_CACHE_MAX = 1024;
 
-/** The Python key of a JavaScript key: a cached str for a string (borrowed: `owned` false), else a new object. */
-function keyToPython(t: ObThread, key: unknown): { op: number; owned: boolean } {
-  if (typeof key !== 'string') return { op: toPython(t, key), owned: true };
+/** The thread's key cache. */
+function keyCacheOf(t: ObThread): Map<string, number> {
   let cache = keyCache.get(t);
   if (cache === undefined) keyCache.set(t, (cache = new Map()));
+  return cache;
+}
+
+/** The str for a JavaScript string key, from the view's cache (borrowed: the cache holds it). */
+function strKey(t: ObThread, cache: Map<string, number>, key: string): number {
   const known = cache.get(key);
-  if (known !== undefined) return { op: known, owned: false };
+  if (known !== undefined) return known;
   const op = strFromJs(t, key);
   if (op === 0) throwPython(t);
   if (cache.size >= KEY_CACHE_MAX) {
@@ -73,7 +79,7 @@ function keyToPython(t: ObThread, key: unknown): { op: number; owned: boolean } 
     cache.clear();
   }
   cache.set(key, op);
-  return { op, owned: false };
+  return op;
 }
 
 /** Throws the thread's Python exception as a PyError named after its type. */
@@ -87,6 +93,17 @@ function throwPython(t: ObThread): never {
 function valueToJS(rt: ObjectsRuntime, op: number): unknown {
   const t = rt.t;
   const type = typeOf(t, op);
+  // The common values first, by exact type (a plain read: these objects never change type).
+  if (type === t.types[StaticType.Int] && intIsCompact(t, op)) {
+    const value = intCompactValue(t, op);
+    decref(t.rc, op);
+    return value;
+  }
+  if (type === t.types[StaticType.Str]) {
+    const value = strToJs(t, op);
+    decref(t.rc, op);
+    return value;
+  }
   if (typeHasFlag(t, type, TPFLAGS_DICT_SUBCLASS)) return new SharedDict(rt, op);
   if (typeHasFlag(t, type, TPFLAGS_LIST_SUBCLASS)) return new SharedList(rt, op);
   try {
@@ -176,6 +193,27 @@ export class SharedDict extends SharedView implements Iterable<[unknown, unknown
     return new SharedDict(rt, openHandle(rt, handle, 'dict'));
   }
 
+  /** The thread's cache of str keys. */
+  private readonly strKeys = keyCacheOf(this.rt.t);
+  /** Whether the key {@link SharedDict.pyKey} returned last is the caller's to release. */
+  private keyOwned = false;
+
+  /** The Python key of `key`: a cached str for a string (borrowed), else a new object. */
+  private pyKey(t: ObThread, key: unknown): number {
+    if (typeof key === 'string') {
+      this.keyOwned = false;
+      return strKey(t, this.strKeys, key);
+    }
+    const op = toPython(t, key);
+    this.keyOwned = true;
+    return op;
+  }
+
+  /** Releases a key from {@link SharedDict.pyKey} if it is the caller's. */
+  private dropKey(t: ObThread, k: number): void {
+    if (this.keyOwned) decref(t.rc, k);
+  }
+
   /** What another worker opens this dict with ({@link SharedDict.open}). */
   get handle(): SharedObjectHandle {
     return { kind: 'dict', address: this.address };
@@ -184,9 +222,9 @@ export class SharedDict extends SharedView implements Iterable<[unknown, unknown
   /** `d[key]` as a JavaScript value (a view for a dict or list), or undefined when missing. */
   get(key: unknown): unknown {
     const t = this.ob();
-    const k = keyToPython(t, key);
-    const value = dictGetItemRef(t, this.address, k.op);
-    if (k.owned) decref(t.rc, k.op);
+    const k = this.pyKey(t, key);
+    const value = dictGetItemRef(t, this.address, k);
+    this.dropKey(t, k);
     if (value === 0) {
       if (t.error.type !== 0) throwPython(t);
       return undefined;
@@ -197,13 +235,14 @@ export class SharedDict extends SharedView implements Iterable<[unknown, unknown
   /** `d[key] = value`; atomic. */
   set(key: unknown, value: unknown): this {
     const t = this.ob();
-    const k = keyToPython(t, key);
+    const k = this.pyKey(t, key);
+    const owned = this.keyOwned;
     let v = 0;
     try {
       v = valueToPython(t, value);
-      if (dictSetItem(t, this.address, k.op, v) < 0) throwPython(t);
+      if (dictSetItem(t, this.address, k, v) < 0) throwPython(t);
     } finally {
-      if (k.owned) decref(t.rc, k.op);
+      if (owned) decref(t.rc, k);
       if (v !== 0) decref(t.rc, v);
     }
     return this;
@@ -212,9 +251,9 @@ export class SharedDict extends SharedView implements Iterable<[unknown, unknown
   /** `key in d`. */
   has(key: unknown): boolean {
     const t = this.ob();
-    const k = keyToPython(t, key);
-    const r = dictContains(t, this.address, k.op);
-    if (k.owned) decref(t.rc, k.op);
+    const k = this.pyKey(t, key);
+    const r = dictContains(t, this.address, k);
+    this.dropKey(t, k);
     if (r < 0) throwPython(t);
     return r === 1;
   }
@@ -222,9 +261,9 @@ export class SharedDict extends SharedView implements Iterable<[unknown, unknown
   /** `del d[key]`: true, or false when it was missing; atomic. */
   delete(key: unknown): boolean {
     const t = this.ob();
-    const k = keyToPython(t, key);
-    const r = dictDelItem(t, this.address, k.op);
-    if (k.owned) decref(t.rc, k.op);
+    const k = this.pyKey(t, key);
+    const r = dictDelItem(t, this.address, k);
+    this.dropKey(t, k);
     if (r === 0) return true;
     if (errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
       errClear(t);
