@@ -19,6 +19,7 @@ import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc
 import { floatAsDouble, floatReprJs } from './float.js';
 import { registerFloatSlots } from './float-arith.js';
 import { registerIntNumberSlots } from './int-arith.js';
+import { registerExceptionTypes } from './exception-types.js';
 import { intAsNumber, intCopy, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
   COMPLEX_OBJECT_SIZE,
@@ -31,7 +32,6 @@ import {
   SEQITER_SIZE,
   STR_DATA_OFFSET,
   StaticType,
-  TPFLAGS_BASE_EXC_SUBCLASS,
   TPFLAGS_DICT_SUBCLASS,
   TPFLAGS_LIST_SUBCLASS,
   TPFLAGS_LONG_SUBCLASS,
@@ -311,13 +311,14 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const intNumber = registerIntNumberSlots(slots);
   const floatNumber = registerFloatSlots(slots);
 
-  const exceptionRepr = slots.add('repr', 'BaseException', (t, op) => strFromJs(t, `${typeNameOf(t, op)}()`));
+  // The exceptions' behaviours and slots (exception-types.ts).
+  const exceptions = registerExceptionTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
   const gcVar = (itemSize: number, basicSize: number, extra: number) => ({ basicSize, itemSize, flags: TYPE_FLAG_HAVE_GC | extra });
   const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare, getattro: objectGetattro, setattro: objectSetattro };
-  const exception = (name: string, baseIndex: number) => ({ name, baseIndex, basicSize: 20, flags: TPFLAGS_BASE_EXC_SUBCLASS, dealloc: plainDealloc, slots: { repr: exceptionRepr } });
+  const exception = (index: StaticType) => exceptions.spec(index);
   const specs = [
     { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr } }, // the metatype: created apart
     { name: 'object', baseIndex: NONE, basicSize: 20, dealloc: plainDealloc, slots: objectSlots },
@@ -377,23 +378,23 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'dict_keyiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
     { name: 'dict_valueiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
     { name: 'dict_itemiterator', baseIndex: StaticType.Object + 1, basicSize: DICTITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dictIterDeallocId, traverse: dictIterTraverse, slots: { iter: seqIterIter, iternext: dictIterNextId } },
-    exception('BaseException', StaticType.Object + 1),
-    exception('Exception', StaticType.BaseException + 1),
-    exception('TypeError', StaticType.Exception + 1),
-    exception('ValueError', StaticType.Exception + 1),
-    exception('LookupError', StaticType.Exception + 1),
-    exception('IndexError', StaticType.LookupError + 1),
-    exception('KeyError', StaticType.LookupError + 1),
-    exception('RuntimeError', StaticType.Exception + 1),
-    exception('ArithmeticError', StaticType.Exception + 1),
-    exception('OverflowError', StaticType.ArithmeticError + 1),
-    exception('ZeroDivisionError', StaticType.ArithmeticError + 1),
-    exception('MemoryError', StaticType.Exception + 1),
-    exception('AttributeError', StaticType.Exception + 1),
-    exception('StopIteration', StaticType.Exception + 1),
-    exception('SystemError', StaticType.Exception + 1),
-    exception('RecursionError', StaticType.RuntimeError + 1),
-    exception('NotImplementedError', StaticType.RuntimeError + 1),
+    exception(StaticType.BaseException),
+    exception(StaticType.Exception),
+    exception(StaticType.TypeError),
+    exception(StaticType.ValueError),
+    exception(StaticType.LookupError),
+    exception(StaticType.IndexError),
+    exception(StaticType.KeyError),
+    exception(StaticType.RuntimeError),
+    exception(StaticType.ArithmeticError),
+    exception(StaticType.OverflowError),
+    exception(StaticType.ZeroDivisionError),
+    exception(StaticType.MemoryError),
+    exception(StaticType.AttributeError),
+    exception(StaticType.StopIteration),
+    exception(StaticType.SystemError),
+    exception(StaticType.RecursionError),
+    exception(StaticType.NotImplementedError),
     { name: 'member_descriptor', baseIndex: StaticType.Object + 1, basicSize: MEMBER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: memberDeallocId, slots: { descrGet: memberGetId, descrSet: memberSetId, repr: memberRepr } },
     {
       name: 'set',
@@ -429,6 +430,58 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: '_collections._deque_iterator', baseIndex: StaticType.Object + 1, basicSize: DEQUEITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dequeIterDeallocId, traverse: dequeIterTraverse, slots: { iter: seqIterIter, iternext: dequeIterNextId } },
     { name: 'float', baseIndex: StaticType.Object + 1, basicSize: FLOAT_OBJECT_SIZE, dealloc: plainDealloc, slots: { repr: floatRepr, bool: floatBool, ...floatNumber.float } },
     { name: 'complex', baseIndex: StaticType.Object + 1, basicSize: COMPLEX_OBJECT_SIZE, dealloc: plainDealloc, slots: { ...floatNumber.complex } },
+    exception(StaticType.GeneratorExit),
+    exception(StaticType.KeyboardInterrupt),
+    exception(StaticType.SystemExit),
+    exception(StaticType.AssertionError),
+    exception(StaticType.BufferError),
+    exception(StaticType.EOFError),
+    exception(StaticType.ImportError),
+    exception(StaticType.ModuleNotFoundError),
+    exception(StaticType.NameError),
+    exception(StaticType.UnboundLocalError),
+    exception(StaticType.OSError),
+    exception(StaticType.BlockingIOError),
+    exception(StaticType.ChildProcessError),
+    exception(StaticType.ConnectionError),
+    exception(StaticType.BrokenPipeError),
+    exception(StaticType.ConnectionAbortedError),
+    exception(StaticType.ConnectionRefusedError),
+    exception(StaticType.ConnectionResetError),
+    exception(StaticType.FileExistsError),
+    exception(StaticType.FileNotFoundError),
+    exception(StaticType.InterruptedError),
+    exception(StaticType.IsADirectoryError),
+    exception(StaticType.NotADirectoryError),
+    exception(StaticType.PermissionError),
+    exception(StaticType.ProcessLookupError),
+    exception(StaticType.TimeoutError),
+    exception(StaticType.ReferenceError),
+    exception(StaticType.StopAsyncIteration),
+    exception(StaticType.SyntaxError),
+    exception(StaticType.IndentationError),
+    exception(StaticType.TabError),
+    exception(StaticType.IncompleteInputError),
+    exception(StaticType.FloatingPointError),
+    exception(StaticType.PythonFinalizationError),
+    exception(StaticType.UnicodeError),
+    exception(StaticType.UnicodeDecodeError),
+    exception(StaticType.UnicodeEncodeError),
+    exception(StaticType.UnicodeTranslateError),
+    exception(StaticType.Warning),
+    exception(StaticType.UserWarning),
+    exception(StaticType.DeprecationWarning),
+    exception(StaticType.PendingDeprecationWarning),
+    exception(StaticType.SyntaxWarning),
+    exception(StaticType.RuntimeWarning),
+    exception(StaticType.FutureWarning),
+    exception(StaticType.ImportWarning),
+    exception(StaticType.UnicodeWarning),
+    exception(StaticType.BytesWarning),
+    exception(StaticType.EncodingWarning),
+    exception(StaticType.ResourceWarning),
+    exception(StaticType.InterpreterError),
+    exception(StaticType.InterpreterNotFoundError),
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {

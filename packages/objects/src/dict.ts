@@ -39,7 +39,7 @@ import {
   type RcThread,
 } from '@ft/refcount';
 import { objectHash, objectReprJs, objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
-import { errClear, errNoMemory, errRaise } from './errors.js';
+import { errClear, errNoMemory, errRaise, errSetObject } from './errors.js';
 import {
   DICT_KEYS_GENERAL,
   DICT_KEYS_OFFSET,
@@ -380,11 +380,13 @@ export function dictSubscript(t: ObThread, op: number, key: number): number {
   return value;
 }
 
-/** `_PyErr_SetKeyError(key)`: KeyError with the key's repr as its message. */
+/** `_PyErr_SetKeyError(key)`: `KeyError(key)`, the key in a 1-tuple so that a tuple key is the one argument. */
 function raiseKeyError(t: ObThread, key: number): 0 {
-  const repr = objectReprJs(t, key);
-  if (repr === null) return 0;
-  return errRaise(t, StaticType.KeyError, repr);
+  const args = tupleFromArray(t, [key]);
+  if (args === 0) return 0;
+  errSetObject(t, t.types[StaticType.KeyError]!, args);
+  decref(t.rc, args);
+  return 0;
 }
 
 /** `PyDict_Contains` (`key in d`): 1, 0, or -1 with an exception. Lock-free. @public */

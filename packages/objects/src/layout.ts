@@ -33,14 +33,14 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 //  28    u32     internedCount        Atomics: strings interned (statistics)
 //  32    u32     interned             under internLock: address of the interned-strings dict
 //  36    u8      internLock           PyMutex
-//  40    u32×64  staticTypes          creator: type addresses by STATIC_TYPE_* index
-//  296   u32×262 smallInts            creator: immortal ints -5 .. 256
-//  1344  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
-//  1408          end
+//  40    u32×128 staticTypes          creator: type addresses by STATIC_TYPE_* index
+//  552   u32×262 smallInts            creator: immortal ints -5 .. 256
+//  1600  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
+//  1664          end
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
-/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 1;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 2;
 /** @internal */ export const OS_TAG_OFFSET = 0;
 /** @internal */ export const OS_VERSION_OFFSET = 4;
 /** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
@@ -52,7 +52,7 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 /** @internal */ export const OS_INTERNED_OFFSET = 32;
 /** @internal */ export const OS_INTERN_LOCK_OFFSET = 36;
 /** @internal */ export const OS_STATIC_TYPES_OFFSET = 40;
-/** How many static types the state has room for. @internal */ export const OS_STATIC_TYPES_MAX = 64;
+/** How many static types the state has room for. @internal */ export const OS_STATIC_TYPES_MAX = 128;
 /** @internal */ export const OS_SMALL_INTS_OFFSET = OS_STATIC_TYPES_OFFSET + 4 * OS_STATIC_TYPES_MAX;
 /** @internal */ export const OS_SINGLETONS_OFFSET = OS_SMALL_INTS_OFFSET + 4 * 262;
 /** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_SINGLETONS_OFFSET + 4 * 16;
@@ -117,7 +117,60 @@ export const StaticType = {
   DequeIter: 42,
   Float: 43,
   Complex: 44,
-  Count: 45,
+  // The rest of CPython 3.13's builtin exceptions, and 3.13's `_interpreters` exceptions (exception-types.ts).
+  GeneratorExit: 45,
+  KeyboardInterrupt: 46,
+  SystemExit: 47,
+  AssertionError: 48,
+  BufferError: 49,
+  EOFError: 50,
+  ImportError: 51,
+  ModuleNotFoundError: 52,
+  NameError: 53,
+  UnboundLocalError: 54,
+  OSError: 55,
+  BlockingIOError: 56,
+  ChildProcessError: 57,
+  ConnectionError: 58,
+  BrokenPipeError: 59,
+  ConnectionAbortedError: 60,
+  ConnectionRefusedError: 61,
+  ConnectionResetError: 62,
+  FileExistsError: 63,
+  FileNotFoundError: 64,
+  InterruptedError: 65,
+  IsADirectoryError: 66,
+  NotADirectoryError: 67,
+  PermissionError: 68,
+  ProcessLookupError: 69,
+  TimeoutError: 70,
+  ReferenceError: 71,
+  StopAsyncIteration: 72,
+  SyntaxError: 73,
+  IndentationError: 74,
+  TabError: 75,
+  IncompleteInputError: 76,
+  FloatingPointError: 77,
+  PythonFinalizationError: 78,
+  UnicodeError: 79,
+  UnicodeDecodeError: 80,
+  UnicodeEncodeError: 81,
+  UnicodeTranslateError: 82,
+  Warning: 83,
+  UserWarning: 84,
+  DeprecationWarning: 85,
+  PendingDeprecationWarning: 86,
+  SyntaxWarning: 87,
+  RuntimeWarning: 88,
+  FutureWarning: 89,
+  ImportWarning: 90,
+  UnicodeWarning: 91,
+  BytesWarning: 92,
+  EncodingWarning: 93,
+  ResourceWarning: 94,
+  InterpreterError: 95,
+  InterpreterNotFoundError: 96,
+  Count: 97,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -468,3 +521,73 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const DEQUEITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** @internal */ export const DEQUEITER_STATE_OFFSET = OBJECT_HEADER_SIZE + 8;
 /** @internal */ export const DEQUEITER_SIZE = OBJECT_HEADER_SIZE + 12;
+
+// ---------------------------------------------------------------------------
+// Exceptions (`PyBaseExceptionObject` and the larger layouts of
+// `Include/cpython/pyerrors.h`), exceptions.ts and exception-types.ts.
+// Every reference field is read and replaced under the exception's critical
+// section (as CPython 3.14's getters and setters); a new exception's fields
+// are written plain before it is published. 0 is NULL (read as None).
+//
+//  20   u32    dict              the instance __dict__ (tp_dictoffset): generic-attr.ts's protocol
+//  24   u32    args              tuple (strong; never 0 once created)
+//  28   u32    notes             unused, as in CPython 3.12+ (`add_note` keeps `__notes__` in the dict)
+//  32   u32    traceback         any object for now (tracebacks come with the VM)
+//  36   u32    context           an exception or 0
+//  40   u32    cause             an exception or 0
+//  44   u8     suppress_context  0 / 1
+//  48          BaseException's end; the extensions follow:
+//
+//  StopIteration       48 value
+//  SystemExit          48 code
+//  ImportError         48 msg, 52 name, 56 path, 60 name_from
+//  AttributeError      48 obj, 52 name
+//  NameError           48 name
+//  OSError             48 errno, 52 strerror, 56 filename, 60 filename2, 64 f64 written (-1: unset)
+//  SyntaxError         48 msg, 52 filename, 56 lineno, 60 offset, 64 end_lineno, 68 end_offset,
+//                      72 text, 76 print_file_and_line
+//  Unicode*Error       48 encoding, 52 object, 56 reason, 64 f64 start, 72 f64 end
+//                      (Py_ssize_t as a double: every index a JavaScript number can hold exactly)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const EXC_DICT_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const EXC_ARGS_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const EXC_NOTES_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const EXC_TRACEBACK_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const EXC_CONTEXT_OFFSET = OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const EXC_CAUSE_OFFSET = OBJECT_HEADER_SIZE + 20;
+/** @internal */ export const EXC_SUPPRESS_CONTEXT_OFFSET = OBJECT_HEADER_SIZE + 24;
+/** Bytes of a BaseException (`sizeof(PyBaseExceptionObject)`). @internal */ export const BASE_EXCEPTION_SIZE = OBJECT_HEADER_SIZE + 28;
+/** @internal */ export const STOPITERATION_VALUE_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const SYSTEMEXIT_CODE_OFFSET = BASE_EXCEPTION_SIZE;
+/** Bytes of StopIteration and SystemExit (one more reference). @internal */ export const EXC_ONE_FIELD_SIZE = BASE_EXCEPTION_SIZE + 4;
+/** @internal */ export const IMPORTERROR_MSG_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const IMPORTERROR_NAME_OFFSET = BASE_EXCEPTION_SIZE + 4;
+/** @internal */ export const IMPORTERROR_PATH_OFFSET = BASE_EXCEPTION_SIZE + 8;
+/** @internal */ export const IMPORTERROR_NAME_FROM_OFFSET = BASE_EXCEPTION_SIZE + 12;
+/** @internal */ export const IMPORTERROR_SIZE = BASE_EXCEPTION_SIZE + 16;
+/** @internal */ export const ATTRIBUTEERROR_OBJ_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const ATTRIBUTEERROR_NAME_OFFSET = BASE_EXCEPTION_SIZE + 4;
+/** @internal */ export const ATTRIBUTEERROR_SIZE = BASE_EXCEPTION_SIZE + 8;
+/** @internal */ export const NAMEERROR_NAME_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const OSERROR_ERRNO_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const OSERROR_STRERROR_OFFSET = BASE_EXCEPTION_SIZE + 4;
+/** @internal */ export const OSERROR_FILENAME_OFFSET = BASE_EXCEPTION_SIZE + 8;
+/** @internal */ export const OSERROR_FILENAME2_OFFSET = BASE_EXCEPTION_SIZE + 12;
+/** @internal */ export const OSERROR_WRITTEN_OFFSET = BASE_EXCEPTION_SIZE + 16;
+/** @internal */ export const OSERROR_SIZE = BASE_EXCEPTION_SIZE + 24;
+/** @internal */ export const SYNTAXERROR_MSG_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const SYNTAXERROR_FILENAME_OFFSET = BASE_EXCEPTION_SIZE + 4;
+/** @internal */ export const SYNTAXERROR_LINENO_OFFSET = BASE_EXCEPTION_SIZE + 8;
+/** @internal */ export const SYNTAXERROR_OFFSET_OFFSET = BASE_EXCEPTION_SIZE + 12;
+/** @internal */ export const SYNTAXERROR_END_LINENO_OFFSET = BASE_EXCEPTION_SIZE + 16;
+/** @internal */ export const SYNTAXERROR_END_OFFSET_OFFSET = BASE_EXCEPTION_SIZE + 20;
+/** @internal */ export const SYNTAXERROR_TEXT_OFFSET = BASE_EXCEPTION_SIZE + 24;
+/** @internal */ export const SYNTAXERROR_PRINT_FILE_AND_LINE_OFFSET = BASE_EXCEPTION_SIZE + 28;
+/** @internal */ export const SYNTAXERROR_SIZE = BASE_EXCEPTION_SIZE + 32;
+/** @internal */ export const UNICODEERROR_ENCODING_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const UNICODEERROR_OBJECT_OFFSET = BASE_EXCEPTION_SIZE + 4;
+/** @internal */ export const UNICODEERROR_REASON_OFFSET = BASE_EXCEPTION_SIZE + 8;
+/** @internal */ export const UNICODEERROR_START_OFFSET = BASE_EXCEPTION_SIZE + 16;
+/** @internal */ export const UNICODEERROR_END_OFFSET = BASE_EXCEPTION_SIZE + 24;
+/** @internal */ export const UNICODEERROR_SIZE = BASE_EXCEPTION_SIZE + 32;
