@@ -78,6 +78,7 @@ import {
   MEMBER_SLOT_OFFSET,
   MEMBER_TYPE_OFFSET,
   StaticType,
+  TPFLAGS_BASE_EXC_SUBCLASS,
   TPFLAGS_DICT_SUBCLASS,
   TPFLAGS_TUPLE_SUBCLASS,
   TP_BASE_OFFSET,
@@ -197,6 +198,8 @@ function bestBase(t: ObThread, bases: readonly number[]): number {
 function subclassableBase(t: ObThread, staticBase: number): boolean {
   const u32 = t.u32;
   if (u32[(staticBase + TP_BASICSIZE_OFFSET) >>> 2] === OBJECT_HEADER_SIZE && u32[(staticBase + TP_ITEMSIZE_OFFSET) >>> 2] === 0) return true;
+  // The exceptions: instances keep the base's layout, __dict__ included (its tp_dictoffset).
+  if (typeHasFlag(t, staticBase, TPFLAGS_BASE_EXC_SUBCLASS)) return true;
   const types = t.types;
   return (
     staticBase === types[StaticType.List] ||
@@ -272,7 +275,7 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   if (base === 0) return 0;
   const staticBase = staticBaseOf(u32, base);
   if (!subclassableBase(t, staticBase)) {
-    return errRaise(t, StaticType.TypeError, `type '${typeName(t, staticBase)}' cannot be subclassed in ft yet (object, list, tuple, dict, set, frozenset and deque can)`);
+    return errRaise(t, StaticType.TypeError, `type '${typeName(t, staticBase)}' cannot be subclassed in ft yet (object, list, tuple, dict, set, frozenset, deque and the exceptions can)`);
   }
   const itemSize = u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]!;
   if (itemSize !== 0 && (slotNames?.length ?? 0) > 0) return errRaise(t, StaticType.TypeError, `nonempty __slots__ not supported for subtype of '${typeName(t, base)}'`);

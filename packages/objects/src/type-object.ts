@@ -19,6 +19,7 @@ import {
   TP_BASE_OFFSET,
   TP_BASES_OFFSET,
   TP_DICT_OFFSET,
+  TP_DICTOFFSET_OFFSET,
   TP_FLAGS2_OFFSET,
   TP_MRO_OFFSET,
   TP_NAME_OFFSET,
@@ -43,6 +44,8 @@ export interface StaticTypeSpec {
   readonly basicSize?: number;
   /** Bytes per item of a variable-size instance. */
   readonly itemSize?: number;
+  /** `tp_dictoffset`: where an instance keeps its `__dict__` (0: none); default the base's. */
+  readonly dictOffset?: number;
   /** `tp_flags` bits (TYPE_FLAG_* of refcount, TPFLAGS_* of this package). */
   readonly flags?: number;
   /** Behaviour ids of the refcount registry. */
@@ -75,6 +78,7 @@ export function createStaticBuiltinType(t: ObThread, metatype: number, spec: Sta
   });
   // SAFETY: not published yet (every write below).
   u32[(type + TP_BASE_OFFSET) >>> 2] = base;
+  t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2] = spec.dictOffset ?? (base === 0 ? 0 : t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!);
   t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] = TYPE2_IMMUTABLE;
   const slots = (type + TP_SLOTS_OFFSET) >>> 2;
   for (const kind of SLOT_KINDS) {
