@@ -67,11 +67,18 @@ export {
   errClear,
   errExceptionMatches,
   errFetch,
+  errGetHandledException,
+  errGetRaisedException,
+  errGivenExceptionMatches,
   errNoMemory,
   errOccurred,
   errRaise,
   errRaiseInt,
   errRestore,
+  errSetHandledException,
+  errSetNone,
+  errSetObject,
+  errSetRaisedException,
   errSetString,
   errToJs,
   errUnhashable,
@@ -79,6 +86,21 @@ export {
   PyError,
   type FetchedError,
 } from './errors.js';
+export {
+  exceptionClassCheck,
+  exceptionGetArgs,
+  exceptionGetCause,
+  exceptionGetContext,
+  exceptionGetSuppressContext,
+  exceptionGetTraceback,
+  exceptionInstanceCheck,
+  exceptionSetArgs,
+  exceptionSetCause,
+  exceptionSetContext,
+  exceptionSetSuppressContext,
+  exceptionSetTraceback,
+} from './exception-object.js';
+export { exceptionAddNote, exceptionCall, exceptionWithTraceback } from './exceptions.js';
 export { STR_MAX_LENGTH, strCheckExact, strCompare, strEq, strFromJs, strHash, strReprJs } from './str.js';
 export { floatAsDouble, floatCheckExact, floatFromDouble, floatReprJs } from './float.js';
 export { intAsBigInt, intAsNumber, intCheckExact, intCompactValue, intCompare, intCopy, intFromBigInt, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
