@@ -787,6 +787,8 @@ function setDefaultRacer(ctx: Ctx, r: Runtime): SetDefaultResult {
       }
       const e = errFetch(t);
       const message = e === null ? 'no exception' : formatError(t, e);
+      // The KeyError object holds the key (`KeyError(key)`): released with it.
+      if (e !== null && e.value !== 0) decref(t.rc, e.value);
       if (message === `KeyError: ${roundKeyRepr(round, i)}`) {
         res.keyErrors++;
       } else {
