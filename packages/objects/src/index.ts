@@ -102,7 +102,23 @@ export {
 } from './exception-object.js';
 export { exceptionAddNote, exceptionCall, exceptionWithTraceback } from './exceptions.js';
 export { STR_MAX_LENGTH, strCheckExact, strCompare, strEq, strFromJs, strHash, strReprJs } from './str.js';
-export { floatAsDouble, floatCheckExact, floatFromDouble, floatReprJs } from './float.js';
+export { floatAsDouble, floatCheck, floatCheckExact, floatFromDouble, floatReprJs, hashDouble, longAsDouble, numberAsDouble } from './float.js';
+export { floatAsIntegerRatio, floatIsInteger, floatRound, numberFloat } from './float-arith.js';
+export { doubleToString, DTSF_ADD_DOT_0, DTSF_ALT, DTSF_NO_NEG_0, DTSF_SIGN, floatFormat, floatFormatJs, floatFromString, parseFormatSpec, type FormatSpec } from './float-format.js';
+export {
+  complexCheck,
+  complexCheckExact,
+  complexFromDoubles,
+  complexHash,
+  complexImag,
+  complexImagAsDouble,
+  complexPow,
+  complexReal,
+  complexRealAsDouble,
+  complexReprJs,
+  setComplexHooks,
+  type ComplexHooks,
+} from './complex.js';
 export { intAsBigInt, intAsNumber, intCheckExact, intCompactValue, intCompare, intCopy, intFromBigInt, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
 export {
   iterNext,
