@@ -335,31 +335,39 @@ function chainHandledSlow(t: ObThread): void {
  * `exc.__context__ = handled` unless they are the same, after cutting `exc`
  * out of `handled`'s context chain so that no new cycle is made (a cycle
  * already there is walked once, with Floyd's tortoise and hare, as
- * `_PyErr_SetObject` does).
+ * `_PyErr_SetObject` does). The walk holds a reference to each exception
+ * it stands on: another thread may replace a `__context__` meanwhile and
+ * release the exception that was there (CPython borrows them, under the
+ * GIL's protection).
  */
 function chainContext(t: ObThread, exc: number, handled: number): void {
   if (exc === handled) return;
+  incref(t.rc, handled);
+  incref(t.rc, handled);
   let o = handled;
   let slow = handled;
   let toggle = false;
   for (;;) {
     const context = exceptionGetContext(t, o);
     if (context === 0) break;
-    // Borrowed from here on: `o` keeps it alive (CPython reasons the same way).
-    decref(t.rc, context);
     if (context === exc) {
       exceptionSetContext(t, o, 0);
+      decref(t.rc, context);
       break;
     }
+    decref(t.rc, o);
     o = context;
     if (o === slow) break; // a cycle that was there before
     if (toggle) {
       const next = exceptionGetContext(t, slow);
-      decref(t.rc, next);
+      decref(t.rc, slow);
       slow = next;
+      if (slow === 0) break; // the chain changed under the walk: it ends
     }
     toggle = !toggle;
   }
+  decref(t.rc, o);
+  if (slow !== 0) decref(t.rc, slow);
   incref(t.rc, handled);
   exceptionSetContext(t, exc, handled);
 }

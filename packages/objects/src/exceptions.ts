@@ -27,7 +27,8 @@
  */
 
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
-import { decref, incref, type RcThread } from '@ft/refcount';
+import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
+import { decref, incref, OB_MUTEX_OFFSET, type RcThread } from '@ft/refcount';
 import { objectRepr, objectReprJs, typeSlot } from './abstract.js';
 import { dictSize } from './dict.js';
 import {
@@ -374,6 +375,15 @@ export const exceptionFactory: ExceptionFactory = {
  */
 export function exceptionAddNote(t: ObThread, exc: number, note: number): number {
   if (!typeHasFlag(t, typeOf(t, note), TPFLAGS_UNICODE_SUBCLASS)) return errRaiseInt(t, StaticType.TypeError, `note must be a str, not '${typeNameOf(t, note)}'`);
+  // Under the exception's critical section, as CPython 3.14: two threads adding the first notes at
+  // once make one list (unless one of them blocks inside, which suspends the section).
+  criticalSectionBegin(t.heap, exc + OB_MUTEX_OFFSET);
+  const r = addNoteLocked(t, exc, note);
+  criticalSectionEnd(t.heap);
+  return r;
+}
+
+function addNoteLocked(t: ObThread, exc: number, note: number): number {
   const name = strFromJs(t, '__notes__');
   if (name === 0) return -1;
   let notes = objectGetAttr(t, exc, name);
