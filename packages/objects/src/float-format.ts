@@ -322,10 +322,9 @@ function readInteger(t: ObThread, cps: readonly number[], pos: number): { value:
 }
 
 /**
- * `parse_internal_render_format_spec(obj, spec, …, default_type '',
- * default_align '>')` for a number: the parsed spec, or null with
- * ValueError (CPython's messages). `typeName` names the object's type in
- * them.
+ * `parse_internal_render_format_spec` for a number (no default type,
+ * right-aligned by default): the parsed spec, or null with ValueError
+ * (CPython's messages). `typeName` names the object's type in them.
  * @public
  */
 export function parseFormatSpec(t: ObThread, spec: string, typeName: string): FormatSpec | null {
