@@ -19,7 +19,7 @@ import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc
 import { floatAsDouble, floatReprJs } from './float.js';
 import { registerFloatSlots } from './float-arith.js';
 import { registerIntNumberSlots } from './int-arith.js';
-import { registerExceptionTypes } from './exception-types.js';
+import { registerExceptionTypes } from './exception-hierarchy.js';
 import { intAsNumber, intCopy, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
   COMPLEX_OBJECT_SIZE,
@@ -311,7 +311,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const intNumber = registerIntNumberSlots(slots);
   const floatNumber = registerFloatSlots(slots);
 
-  // The exceptions' behaviours and slots (exception-types.ts).
+  // The exceptions' behaviours and slots (exception-hierarchy.ts).
   const exceptions = registerExceptionTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------

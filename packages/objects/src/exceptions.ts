@@ -6,7 +6,8 @@
  * construction (`BaseException_new`, `BaseException_init`), `str()`,
  * `repr()`, its collector behaviours, and how the thread's exception state
  * creates exception objects (errors.ts's factory). exception-types.ts adds
- * the larger layouts and each builtin class's own `__init__` and `__str__`.
+ * each builtin class's own `__init__` and `__str__`, exception-hierarchy.ts
+ * makes the static classes with their layouts.
  *
  * Attributes: CPython describes them with member and getset descriptors in
  * the type's dict. Here the static types' dicts stay empty (their getset

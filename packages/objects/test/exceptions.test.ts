@@ -67,7 +67,7 @@ import {
   type ObThread,
 } from '../src/index.js';
 import { objectStrJs } from '../src/exceptions.js';
-import { exceptionHierarchy } from '../src/exception-types.js';
+import { exceptionHierarchy } from '../src/exception-hierarchy.js';
 import fixture from './fixtures/exceptions-cpython.json' with { type: 'json' };
 import { check, makeRuntime, release, type Runtime } from './runtime.js';
 
