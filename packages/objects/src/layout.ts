@@ -33,14 +33,15 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 //  28    u32     internedCount        Atomics: strings interned (statistics)
 //  32    u32     interned             under internLock: address of the interned-strings dict
 //  36    u8      internLock           PyMutex
-//  40    u32×128 staticTypes          creator: type addresses by STATIC_TYPE_* index
-//  552   u32×262 smallInts            creator: immortal ints -5 .. 256
-//  1600  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
-//  1664          end
+//  40    u32×256 staticTypes          creator: type addresses by STATIC_TYPE_* index
+//  1064  u32×262 smallInts            creator: immortal ints -5 .. 256
+//  2112  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
+//  2176  u32×4   hashKey              creator: the SipHash key of str and bytes hashes (PYTHONHASHSEED)
+//  2192          end
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
-/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 2;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 3;
 /** @internal */ export const OS_TAG_OFFSET = 0;
 /** @internal */ export const OS_VERSION_OFFSET = 4;
 /** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
@@ -52,10 +53,11 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 /** @internal */ export const OS_INTERNED_OFFSET = 32;
 /** @internal */ export const OS_INTERN_LOCK_OFFSET = 36;
 /** @internal */ export const OS_STATIC_TYPES_OFFSET = 40;
-/** How many static types the state has room for. @internal */ export const OS_STATIC_TYPES_MAX = 128;
+/** How many static types the state has room for. @internal */ export const OS_STATIC_TYPES_MAX = 256;
 /** @internal */ export const OS_SMALL_INTS_OFFSET = OS_STATIC_TYPES_OFFSET + 4 * OS_STATIC_TYPES_MAX;
 /** @internal */ export const OS_SINGLETONS_OFFSET = OS_SMALL_INTS_OFFSET + 4 * 262;
-/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_SINGLETONS_OFFSET + 4 * 16;
+/** `_Py_HashSecret`'s SipHash key (k0, k1 as little-endian 32-bit halves), written once at creation. @internal */ export const OS_HASH_KEY_OFFSET = OS_SINGLETONS_OFFSET + 4 * 16;
+/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_HASH_KEY_OFFSET + 16;
 
 /** `_PY_NSMALLNEGINTS`: ints from -5 are preallocated. @public */ export const SMALL_INT_MIN = -5;
 /** `_PY_NSMALLPOSINTS - 1`: ints up to 256 are preallocated. @public */ export const SMALL_INT_MAX = 256;

@@ -14,8 +14,10 @@ import type { GcThread } from '@ft/gc';
 import type { AllocatorDomains, DelayedFreeIds } from '@ft/obmalloc';
 import type { QsbrThread } from '@ft/qsbr';
 import type { RcThread } from '@ft/refcount';
+import type { HashKey } from './siphash.js';
 import {
   MCACHE_ENTRIES,
+  OS_HASH_KEY_OFFSET,
   OS_SINGLETONS_OFFSET,
   OS_SMALL_INTS_OFFSET,
   OS_STATIC_TYPES_OFFSET,
@@ -269,6 +271,7 @@ export class ObThread {
   /** `NotImplemented`. */ declare readonly notImplemented: number;
   /** `()`. */ declare readonly emptyTuple: number;
   /** `''`. */ declare readonly emptyStr: number;
+  /** The SipHash key of str and bytes hashes (the state's, copied: it never changes). */ declare readonly hashKey: HashKey;
   /** `u32` index of the state's small-int table: the int `v` (-5 … 256) is at `u32[smallIntsIndex + v + 5]`. */ declare readonly smallIntsIndex: number;
   /** The delayed-free callbacks of `@ft/obmalloc` (`_PyMem_FreeDelayed`), registered in the thread's QSBR registry. */ declare readonly freeIds: DelayedFreeIds;
   /** The thread's allocator domains (`PyMem_*`). */ declare readonly domains: AllocatorDomains;
@@ -308,6 +311,7 @@ export class ObThread {
       emptyStr: u32[singletons + SINGLETON_EMPTY_STR],
       notImplemented: u32[singletons + SINGLETON_NOT_IMPLEMENTED],
       smallIntsIndex: (this.state + OS_SMALL_INTS_OFFSET) >>> 2,
+      hashKey: { k0lo: u32[(this.state + OS_HASH_KEY_OFFSET) >>> 2]!, k0hi: u32[((this.state + OS_HASH_KEY_OFFSET) >>> 2) + 1]!, k1lo: u32[((this.state + OS_HASH_KEY_OFFSET) >>> 2) + 2]!, k1hi: u32[((this.state + OS_HASH_KEY_OFFSET) >>> 2) + 3]! },
     });
   }
 

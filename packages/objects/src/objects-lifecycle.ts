@@ -39,6 +39,7 @@ import {
   OS_NEXT_HEAP_VERSION_OFFSET,
   OS_NEXT_STATIC_VERSION_OFFSET,
   OS_SINGLETONS_OFFSET,
+  OS_HASH_KEY_OFFSET,
   OS_SMALL_INTS_OFFSET,
   OS_STATIC_TYPES_OFFSET,
   OS_TAG_OFFSET,
@@ -66,6 +67,7 @@ import {
   TYPE_BASE_VERSION_TAG,
   TYPE_OBJECT_SIZE,
 } from './layout.js';
+import { hashKeyFromSeed, randomHashKey } from './siphash.js';
 import { ObThread, SLOT_INDEX, SLOT_KINDS } from './ob-thread.js';
 import { SlotRegistry } from './slot-registry.js';
 import { tupleMaybeUntrack } from './tuple.js';
@@ -135,10 +137,13 @@ function staticInt(t: ObThread, type: number, v: number): number {
  * Creates the runtime's object layer with the first thread's layers:
  * the objects state, the static builtin types and singletons. Returns this
  * thread's context; `ctx.state` is what other threads join with.
+ * `hashSeed` is `PYTHONHASHSEED`: 'random' (the default) or an integer, 0
+ * turning randomization off.
  * @throws Error when the heap has no room for them.
  * @public
  */
-export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, gc: GcThread, qsbr: QsbrThread, freeIds: DelayedFreeIds): ObThread {
+export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, gc: GcThread, qsbr: QsbrThread, freeIds: DelayedFreeIds, hashSeed: number | 'random' = 'random'): ObThread {
+  const hashKey = hashSeed === 'random' ? randomHashKey() : hashKeyFromSeed(hashSeed);
   const heap = rc.heap;
   const state = regionAlloc(heap, OBJECTS_STATE_SIZE, 64);
   const cache = regionAlloc(heap, MCACHE_ENTRIES * MCACHE_ENTRY_SIZE, 64);
@@ -150,6 +155,11 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[(state + OS_NEXT_STATIC_VERSION_OFFSET) >>> 2] = 1;
   u32[(state + OS_NEXT_HEAP_VERSION_OFFSET) >>> 2] = TYPE_BASE_VERSION_TAG;
   u32[(state + OS_METHOD_CACHE_OFFSET) >>> 2] = cache;
+  const key = (state + OS_HASH_KEY_OFFSET) >>> 2;
+  u32[key] = hashKey.k0lo;
+  u32[key + 1] = hashKey.k0hi;
+  u32[key + 2] = hashKey.k1lo;
+  u32[key + 3] = hashKey.k1hi;
 
   const { box, builtins } = stateOf(registration);
   const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, builtins.ids);

@@ -122,6 +122,12 @@ export interface ObjectsRuntimeOptions {
    * to {@link joinObjectsRuntime}).
    */
   readonly registerSlots?: (slots: SlotRegistry) => void;
+  /**
+   * `PYTHONHASHSEED`: 'random' (default: str hashes differ from run to run,
+   * as CPython's) or an integer in [0, 2^32 − 1] — the same seed gives the
+   * low half of CPython's hashes, 0 turns randomization off.
+   */
+  readonly hashSeed?: number | 'random';
 }
 
 /**
@@ -151,7 +157,7 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
   }
   const { participant, rc, gt, qsbr, freeIds, registration, rcState } = layers;
   try {
-    t = objectsCreate(registration, rc, gt, qsbr, freeIds);
+    t = objectsCreate(registration, rc, gt, qsbr, freeIds, options.hashSeed ?? 'random');
   } catch (error) {
     detach(participant);
     participantDelete(participant);

@@ -7,13 +7,15 @@
  * A str is immutable once published; only its cached hash is written
  * later, by whichever thread computes it first, with `Atomics` (CPython:
  * relaxed) — every thread computes the same value, so the race is benign.
- * The hash is 32-bit (layout.ts) and not randomized per process.
+ * The hash is 32-bit (layout.ts): SipHash-1-3 with the runtime's key, as
+ * CPython's, cut to its low half.
  */
 
 import { allocObject, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errNoMemory } from './errors.js';
 import { STR_ASCII_OFFSET, STR_DATA_OFFSET, STR_HASH_OFFSET, STR_KIND_OFFSET, STR_LENGTH_OFFSET, StaticType } from './layout.js';
 import type { ObThread } from './ob-thread.js';
+import { siphash13 } from './siphash.js';
 import { strCodePointAt } from './str-read.js';
 
 /** Code points a str may hold (its data must fit a block of the heap). @public */
@@ -86,8 +88,9 @@ export function strCheckExact(t: ObThread, op: number): boolean {
 }
 
 /**
- * `unicode_hash`: the cached hash, computed on first use (FNV-1a over the
- * code points with a final avalanche; never -1).
+ * `unicode_hash`: the cached hash, computed on first use — SipHash-1-3 of
+ * the PEP 393 data with the runtime's key (`_Py_HashBytes`; the empty str
+ * hashes to 0; never -1).
  * @public
  */
 export function strHash(t: ObThread, op: number): number {
@@ -95,14 +98,9 @@ export function strHash(t: ObThread, op: number): number {
   const index = (op + STR_HASH_OFFSET) >>> 2;
   const cached = Atomics.load(i32, index);
   if (cached !== -1) return cached;
+  // SAFETY: the length, kind and data are immutable once published.
   const length = t.u32[(op + STR_LENGTH_OFFSET) >>> 2]!;
-  let h = 0x811c9dc5 ^ length;
-  for (let i = 0; i < length; i++) h = Math.imul(h ^ strCodePointAt(t, op, i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
+  let h = length === 0 ? 0 : siphash13(t.u8, op + STR_DATA_OFFSET, length * t.u8[op + STR_KIND_OFFSET]!, t.hashKey);
   if (h === -1) h = -2;
   Atomics.store(i32, index, h); // CPython: relaxed; every thread computes the same value
   return h;

@@ -41,3 +41,29 @@ describe('str hash (SipHash-1-3)', () => {
     expect(() => hashKeyFromSeed(2 ** 32)).toThrow(RangeError);
   });
 });
+
+describe('str hash in a runtime', () => {
+  it('strHash uses the runtime\'s PYTHONHASHSEED: seed 1234 gives CPython\'s values; two random runtimes differ', async () => {
+    const { createObjectsRuntime, strFromJs, strHash } = await import('../src/index.js');
+    const seeded = createObjectsRuntime({ hashSeed: 1234 });
+    try {
+      const t = seeded.t;
+      fixture.texts.forEach((text, i) => {
+        const op = strFromJs(t, text);
+        expect(strHash(t, op) >>> 0).toBe(fixture.hashes['1234']![i]);
+      });
+    } finally {
+      seeded.close();
+    }
+    // A thread works in one runtime at a time: one after the other.
+    const hashInFreshRuntime = (): number => {
+      const rt = createObjectsRuntime();
+      try {
+        return strHash(rt.t, strFromJs(rt.t, 'hello world'));
+      } finally {
+        rt.close();
+      }
+    };
+    expect(hashInFreshRuntime()).not.toBe(hashInFreshRuntime());
+  });
+});
