@@ -16,7 +16,7 @@ import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcT
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
-import { floatAsDouble, floatReprJs } from './float.js';
+import { floatAsDouble, floatDealloc, floatReprJs } from './float.js';
 import { registerFloatSlots } from './float-arith.js';
 import { registerIntNumberSlots } from './int-arith.js';
 import { registerExceptionTypes } from './exception-hierarchy.js';
@@ -154,6 +154,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const dequeClearId = registry.add('clear', 'objects/deque', (_rc, op) => dequeClear(ob(), op));
   const dequeIterDeallocId = registry.add('dealloc', 'objects/deque-iter', (_rc, op) => dequeIterDealloc(ob(), op));
   const dequeIterTraverse = registry.add('traverse', 'objects/deque-iter', (rc, op, visit) => visit(rc.u32[(op + DEQUEITER_DEQUE_OFFSET) >>> 2]!));
+  const floatDeallocId = registry.add('dealloc', 'objects/float', (_rc, op) => floatDealloc(ob(), op));
   const dictDeallocId = registry.add('dealloc', 'objects/dict', (_rc, op) => dictDealloc(ob(), op));
   const dictTraverseId = registry.add('traverse', 'objects/dict', dictTraverse);
   const dictClearId = registry.add('clear', 'objects/dict', (_rc, op) => dictTpClear(ob(), op));
@@ -428,7 +429,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       slots: { repr: dequeRepr, length: dequeLength, iter: dequeIterId, contains: dequeContainsId, subscript: dequeSubscript, hash: unhashable },
     },
     { name: '_collections._deque_iterator', baseIndex: StaticType.Object + 1, basicSize: DEQUEITER_SIZE, flags: TYPE_FLAG_HAVE_GC, dealloc: dequeIterDeallocId, traverse: dequeIterTraverse, slots: { iter: seqIterIter, iternext: dequeIterNextId } },
-    { name: 'float', baseIndex: StaticType.Object + 1, basicSize: FLOAT_OBJECT_SIZE, dealloc: plainDealloc, slots: { repr: floatRepr, bool: floatBool, ...floatNumber.float } },
+    { name: 'float', baseIndex: StaticType.Object + 1, basicSize: FLOAT_OBJECT_SIZE, dealloc: floatDeallocId, slots: { repr: floatRepr, bool: floatBool, ...floatNumber.float } },
     { name: 'complex', baseIndex: StaticType.Object + 1, basicSize: COMPLEX_OBJECT_SIZE, dealloc: plainDealloc, slots: { ...floatNumber.complex } },
     exception(StaticType.GeneratorExit),
     exception(StaticType.KeyboardInterrupt),

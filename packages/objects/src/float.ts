@@ -6,7 +6,7 @@
  * build on it.
  */
 
-import { allocObject, decref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { allocObject, decref, freeObject, initObject, OB_TYPE_OFFSET } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
 import { numberIndex } from './abstract-number.js';
 import { errNoMemory, errRaise } from './errors.js';
@@ -27,12 +27,45 @@ export function floatCheck(t: ObThread, op: number): boolean {
   return type === float || typeIsSubtype(t, type, float);
 }
 
-/** `PyFloat_FromDouble(v)`: a new float, or 0 with MemoryError. @public */
+/** Floats a thread keeps for reuse (`Py_floats_MAXFREELIST`). @public */
+export const FLOAT_FREELIST_MAX = 100;
+
+/**
+ * `PyFloat_FromDouble(v)`: a new float, or 0 with MemoryError. A float the
+ * thread freed before is reused first (CPython's per-thread free list):
+ * only its header is written again.
+ * @public
+ */
 export function floatFromDouble(t: ObThread, v: number): number {
-  const op = allocObject(t.rc, t.types[StaticType.Float]!);
-  if (op === 0) return errNoMemory(t);
+  const free = t.floatFreeList;
+  let op: number;
+  if (free.length > 0) {
+    op = free.pop()!;
+    initObject(t.rc, op, t.types[StaticType.Float]!);
+  } else {
+    op = allocObject(t.rc, t.types[StaticType.Float]!);
+    if (op === 0) return errNoMemory(t);
+  }
   t.f64[(op + FLOAT_VALUE_OFFSET) >>> 3] = v; // SAFETY: not published yet; never changed after
   return op;
+}
+
+/**
+ * `float_dealloc`: an exact float goes to the thread's free list while it
+ * has room (the block stays allocated, for {@link floatFromDouble}); a
+ * subclass's instance and the overflow are freed.
+ * @internal
+ */
+export function floatDealloc(t: ObThread, op: number): void {
+  const free = t.floatFreeList;
+  if (free.length < FLOAT_FREELIST_MAX && t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Float]) free.push(op);
+  else freeObject(t.rc, op);
+}
+
+/** Frees the thread's free-listed floats (`_PyObject_ClearFreeLists`): when it leaves the runtime. @internal */
+export function floatClearFreeList(t: ObThread): void {
+  const free = t.floatFreeList;
+  while (free.length > 0) freeObject(t.rc, free.pop()!);
 }
 
 /** `PyFloat_AS_DOUBLE(op)` of a float (or a float subclass's instance). @public */

@@ -15,6 +15,7 @@ import { createAllocatorDomains, registerDelayedFree, type AllocatorDomains } fr
 import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrDetach, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
 import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
 import type { ObThread } from './ob-thread.js';
+import { floatClearFreeList } from './float.js';
 import { typeCacheRelease } from './method-cache.js';
 import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lifecycle.js';
 import type { SlotRegistry } from './slot-registry.js';
@@ -221,6 +222,7 @@ export function joinObjectsRuntime(handle: ObjectsRuntimeHandle, registerSlots?:
       }
       // A thread state's deletion, in CPython's order (the thread's own references, the collector's count, the merge queue, QSBR, the heaps).
       typeCacheRelease(t);
+      floatClearFreeList(t);
       gcThreadExit(layers.gt);
       rcThreadExit(layers.rc);
       qsbrUnregister(layers.qsbr);

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { floatAsDouble, floatCheckExact, floatFromDouble, floatReprJs, objectIsTrue, objectReprJs } from '../src/index.js';
+import { getRefcount } from '@ft/refcount';
+import { FLOAT_FREELIST_MAX } from '../src/float.js';
 import { check, makeRuntime, release, type Runtime } from './runtime.js';
 
 let r: Runtime;
@@ -39,5 +41,23 @@ describe('float', () => {
     expect(objectIsTrue(t, x)).toBe(0);
     expect(objectIsTrue(t, y)).toBe(1);
     release(r, x, y);
+  });
+
+  it('a freed float is reused by the next one (the per-thread free list, at most FLOAT_FREELIST_MAX)', () => {
+    r = makeRuntime();
+    const t = r.t;
+    const a = check(t, floatFromDouble(t, 1.5));
+    release(r, a);
+    const b = check(t, floatFromDouble(t, 2.5));
+    expect(b).toBe(a);
+    expect(floatAsDouble(t, b)).toBe(2.5);
+    expect(getRefcount(r.rc, b)).toBe(1);
+    const many = Array.from({ length: FLOAT_FREELIST_MAX + 50 }, (_, i) => check(t, floatFromDouble(t, i)));
+    release(r, b, ...many);
+    expect(t.floatFreeList.length).toBe(FLOAT_FREELIST_MAX);
+    const again = Array.from({ length: FLOAT_FREELIST_MAX }, (_, i) => check(t, floatFromDouble(t, -i)));
+    expect(t.floatFreeList.length).toBe(0);
+    expect(new Set(again).size).toBe(FLOAT_FREELIST_MAX);
+    release(r, ...again);
   });
 });
