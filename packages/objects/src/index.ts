@@ -121,6 +121,18 @@ export {
 } from './complex.js';
 export { intAsBigInt, intAsNumber, intCheckExact, intCompactValue, intCompare, intCopy, intFromBigInt, intFromNumber, intHash, intIsCompact, intReprJs, intSign, smallInt } from './int.js';
 export {
+  INT_DEFAULT_MAX_STR_DIGITS,
+  INT_MAX_STR_DIGITS_THRESHOLD,
+  intBitLength,
+  intFormatJs,
+  intFromBytes,
+  intFromString,
+  intGetMaxStrDigits,
+  intSetMaxStrDigits,
+  intToBytes,
+  intToString,
+} from './int-format.js';
+export {
   iterNext,
   objectCall,
   objectContains,
