@@ -45,6 +45,9 @@ import {
   DEQUEITER_SIZE,
   SET_OBJECT_SIZE,
   MEMBER_TYPE_OFFSET,
+  RANGE_SIZE,
+  RANGEITER_SIZE,
+  SLICE_SIZE,
 } from './layout.js';
 import {
   listContains,
@@ -62,7 +65,9 @@ import {
   listClear,
 } from './list.js';
 import { listConcat, listInplaceConcat, listInplaceRepeat, listRepeat } from './list-arith.js';
-import { listDelSlice } from './list-slice.js';
+import { listDelSlice, listGetSlice, listSetSlice } from './list-slice.js';
+import { rangeBool, rangeContains, rangeDealloc, rangeHash, rangeIter, rangeIterDealloc, rangeIterNext, rangeLength, rangeReprJs, rangeRichCompare, rangeSubscript } from './range.js';
+import { sliceCheck, sliceDealloc, sliceHash, sliceReprJs, sliceRichCompare, sliceTraverse, sliceUnpack } from './slice.js';
 import type { BuiltinBehaviourIds, ObThread } from './ob-thread.js';
 import { memberGet, memberSet, objectGenericGetAttr, objectGenericSetAttr, typeGetAttro, typeSetAttro } from './generic-attr.js';
 import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
@@ -70,7 +75,7 @@ import type { SlotRegistry } from './slot-registry.js';
 import { strEq, strCompare, strFromJs, strHash, strReprJs } from './str.js';
 import { strLength } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
-import { compareLengths, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
+import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { StaticTypeSpec } from './type-object.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
 import { anySetCheckExact, frozensetHash, setClear, setContains, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
@@ -89,6 +94,9 @@ export interface BuiltinTypes {
   /** Behaviour ids this layer's code names. */
   readonly ids: BuiltinBehaviourIds;
 }
+
+/** This thread's scratch for a slice's unpacked bounds (module scope is per thread). */
+const unpacked: { start: number | null; stop: number | null; step: number | null } = { start: null, stop: null, step: null };
 
 /** A str result from JavaScript text (0 with the exception when `text` is null). */
 function reprResult(t: ObThread, text: string | null): number {
@@ -220,6 +228,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const tupleRichcompareId = slots.add('richcompare', 'tuple', tupleRichCompare);
   const tupleLength = slots.add('length', 'tuple', tupleSize);
   const tupleSubscript = slots.add('subscript', 'tuple', (t, op, key) => {
+    if (sliceCheck(t, key)) return sliceUnpack(t, key, unpacked) < 0 ? 0 : tupleGetSlice(t, op, unpacked.start, unpacked.stop, unpacked.step);
     const i = indexOf(t, key, 'tuple');
     if (i === null) return 0;
     const n = tupleSize(t, op);
@@ -241,11 +250,16 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const listLength = slots.add('length', 'list', listSize);
   const listIterId = slots.add('iter', 'list', listIter);
   const listSubscript = slots.add('subscript', 'list', (t, op, key) => {
+    if (sliceCheck(t, key)) return sliceUnpack(t, key, unpacked) < 0 ? 0 : listGetSlice(t, op, unpacked.start, unpacked.stop, unpacked.step);
     const i = indexOf(t, key, 'list');
     if (i === null) return 0;
     return listGetItemRef(t, op, i < 0 ? i + listSize(t, op) : i);
   });
   const listAssSubscript = slots.add('assSubscript', 'list', (t, op, key, value) => {
+    if (sliceCheck(t, key)) {
+      if (sliceUnpack(t, key, unpacked) < 0) return -1;
+      return value === 0 ? listDelSlice(t, op, unpacked.start, unpacked.stop, unpacked.step) : listSetSlice(t, op, unpacked.start, unpacked.stop, unpacked.step, value);
+    }
     const i = indexOf(t, key, 'list');
     if (i === null) return -1;
     const j = i < 0 ? i + listSize(t, op) : i;
@@ -313,6 +327,23 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const floatNumber = registerFloatSlots(slots);
 
   // The exceptions' behaviours and slots (exception-hierarchy.ts).
+  const sliceDeallocId = registry.add('dealloc', 'objects/slice', (_rc, op) => sliceDealloc(ob(), op));
+  const sliceTraverseId = registry.add('traverse', 'objects/slice', sliceTraverse);
+  const sliceRepr = slots.add('repr', 'slice', (t, op) => reprResult(t, sliceReprJs(t, op)));
+  const sliceRichcompareId = slots.add('richcompare', 'slice', sliceRichCompare);
+  const sliceHashId = slots.add('hash', 'slice', sliceHash);
+  const rangeDeallocId = registry.add('dealloc', 'objects/range', (_rc, op) => rangeDealloc(ob(), op));
+  const rangeIterDeallocId = registry.add('dealloc', 'objects/range-iter', (_rc, op) => rangeIterDealloc(ob(), op));
+  const rangeRepr = slots.add('repr', 'range', (t, op) => strFromJs(t, rangeReprJs(t, op)));
+  const rangeRichcompareId = slots.add('richcompare', 'range', rangeRichCompare);
+  const rangeHashId = slots.add('hash', 'range', rangeHash);
+  const rangeLengthId = slots.add('length', 'range', rangeLength);
+  const rangeSubscriptId = slots.add('subscript', 'range', rangeSubscript);
+  const rangeContainsId = slots.add('contains', 'range', rangeContains);
+  const rangeIterId = slots.add('iter', 'range', rangeIter);
+  const rangeBoolId = slots.add('bool', 'range', rangeBool);
+  const rangeIterNextId = slots.add('iternext', 'range_iterator', rangeIterNext);
+
   const exceptions = registerExceptionTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
@@ -326,7 +357,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
     { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
-    { name: 'bool', baseIndex: StaticType.Int + 1, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr, ...intNumber.bool } },
+    { name: 'bool', baseIndex: StaticType.Int + 1, final: true, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr, ...intNumber.bool } },
     { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex, ...intNumber.int } },
     { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId } },
     {
@@ -483,6 +514,16 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     exception(StaticType.ResourceWarning),
     exception(StaticType.InterpreterError),
     exception(StaticType.InterpreterNotFoundError),
+    { name: 'slice', baseIndex: StaticType.Object + 1, basicSize: SLICE_SIZE, flags: TYPE_FLAG_HAVE_GC, final: true, dealloc: sliceDeallocId, traverse: sliceTraverseId, slots: { repr: sliceRepr, richcompare: sliceRichcompareId, hash: sliceHashId } },
+    {
+      name: 'range',
+      baseIndex: StaticType.Object + 1,
+      basicSize: RANGE_SIZE,
+      final: true,
+      dealloc: rangeDeallocId,
+      slots: { repr: rangeRepr, richcompare: rangeRichcompareId, hash: rangeHashId, length: rangeLengthId, subscript: rangeSubscriptId, contains: rangeContainsId, iter: rangeIterId, bool: rangeBoolId },
+    },
+    { name: 'range_iterator', baseIndex: StaticType.Object + 1, basicSize: RANGEITER_SIZE, final: true, dealloc: rangeIterDeallocId, slots: { iter: seqIterIter, iternext: rangeIterNextId } },
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {

@@ -172,7 +172,10 @@ export const StaticType = {
   ResourceWarning: 94,
   InterpreterError: 95,
   InterpreterNotFoundError: 96,
-  Count: 97,
+  Slice: 97,
+  Range: 98,
+  RangeIter: 99,
+  Count: 100,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -593,3 +596,25 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const UNICODEERROR_START_OFFSET = BASE_EXCEPTION_SIZE + 16;
 /** @internal */ export const UNICODEERROR_END_OFFSET = BASE_EXCEPTION_SIZE + 24;
 /** @internal */ export const UNICODEERROR_SIZE = BASE_EXCEPTION_SIZE + 32;
+
+// ---------------------------------------------------------------------------
+// slice (`PySliceObject`, GC) and range (`rangeobject`): immutable; every
+// field written before publication, never changed after.
+//
+// slice:  20 start, 24 stop, 28 step (objects; None when not given — consecutive: hashed as one run)
+// range:  20 start, 24 stop, 28 step, 32 length (ints)
+// range_iterator: 20 the range, 24 f64 the next index
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const SLICE_START_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const SLICE_STOP_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const SLICE_STEP_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** Bytes of a slice. @internal */ export const SLICE_SIZE = OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const RANGE_START_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const RANGE_STOP_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const RANGE_STEP_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const RANGE_LENGTH_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** Bytes of a range. @internal */ export const RANGE_SIZE = OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const RANGEITER_RANGE_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const RANGEITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** Bytes of a range iterator. @internal */ export const RANGEITER_SIZE = OBJECT_HEADER_SIZE + 12;

@@ -13,6 +13,7 @@ import { objectHash, objectRichCompare, objectRichCompareBool, objectReprJs, PY_
 import { errNoMemory } from './errors.js';
 import { StaticType, TPFLAGS_TUPLE_SUBCLASS, TUPLE_HASH_OFFSET, TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
+import { sliceAdjustIndices, sliceUnpackCheck, type SliceIndices } from './slice-indices.js';
 import { typeHasFlag, typeOf } from './subtype.js';
 
 /** The largest tuple the heap can hold. @public */
@@ -73,12 +74,13 @@ const XXPRIME_1 = 2654435761 | 0;
 const XXPRIME_2 = 2246822519 | 0;
 const XXPRIME_5 = 374761393;
 
-/** `tuple_hash`: xxHash over the items' hashes, cached; -1 with the items' error. @public */
-export function tupleHash(t: ObThread, op: number): number {
-  const cached = Atomics.load(t.i32, (op + TUPLE_HASH_OFFSET) >>> 2);
-  if (cached !== -1) return cached;
-  const n = tupleSize(t, op);
-  const base = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+/**
+ * xxHash's mixing of the hashes of `n` objects read from the words at `base`
+ * (tuple_hash's loop; `slice_hash` uses it without the length term): the
+ * accumulator, or -1 with the first object's hash error.
+ * @internal
+ */
+export function xxHashItems(t: ObThread, base: number, n: number, withLength: boolean): number {
   let acc = XXPRIME_5;
   for (let i = 0; i < n; i++) {
     const lane = objectHash(t, t.u32[base + i]!);
@@ -87,10 +89,43 @@ export function tupleHash(t: ObThread, op: number): number {
     acc = (acc << 13) | (acc >>> 19);
     acc = Math.imul(acc, XXPRIME_1);
   }
-  acc = (acc + (n ^ (XXPRIME_5 ^ 3527539))) | 0;
-  if (acc === -1) acc = 1546275796;
+  if (withLength) acc = (acc + (n ^ (XXPRIME_5 ^ 3527539))) | 0;
+  return acc === -1 ? 1546275796 : acc;
+}
+
+/** `tuple_hash`: xxHash over the items' hashes, cached; -1 with the items' error. @public */
+export function tupleHash(t: ObThread, op: number): number {
+  const cached = Atomics.load(t.i32, (op + TUPLE_HASH_OFFSET) >>> 2);
+  if (cached !== -1) return cached;
+  const acc = xxHashItems(t, (op + TUPLE_ITEMS_OFFSET) >>> 2, tupleSize(t, op), true);
+  if (acc === -1) return -1;
   Atomics.store(t.i32, (op + TUPLE_HASH_OFFSET) >>> 2, acc); // CPython 3.14: relaxed; every thread computes the same value
   return acc;
+}
+
+/** This thread's scratch for adjusted slice bounds. */
+const bounds: SliceIndices = { start: 0, stop: 0, step: 0 };
+
+/**
+ * `tuple[start:stop:step]` (`tuplesubscript` with a slice; bounds as
+ * {@link sliceAdjustIndices} takes them): a new tuple — the tuple itself
+ * for an exact tuple's whole slice, `()` when empty — or 0 with an
+ * exception (ValueError for a step of 0, MemoryError).
+ * @public
+ */
+export function tupleGetSlice(t: ObThread, op: number, start: number | null, stop: number | null, step: number | null): number {
+  if (sliceUnpackCheck(t, start, stop, step) < 0) return 0;
+  const n = tupleSize(t, op);
+  const count = sliceAdjustIndices(n, start, stop, step, bounds);
+  const first = bounds.start;
+  const by = bounds.step;
+  if (count === n && by === 1 && tupleCheckExact(t, op)) {
+    incref(t.rc, op);
+    return op;
+  }
+  const items: number[] = [];
+  for (let i = 0, k = first; i < count; i++, k += by) items.push(tupleGetItem(t, op, k));
+  return tupleFromArray(t, items);
 }
 
 /** `tuplerichcompare`: the first differing items decide; then the lengths. @public */

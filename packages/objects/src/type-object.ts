@@ -25,6 +25,7 @@ import {
   TP_NAME_OFFSET,
   TP_SLOTS_OFFSET,
   TP_VERSION_TAG_OFFSET,
+  TYPE2_FINAL,
   TYPE2_IMMUTABLE,
   TYPE2_READY,
   TUPLE_ITEMS_OFFSET,
@@ -55,6 +56,8 @@ export interface StaticTypeSpec {
   /** Finalize behaviour id. */ readonly finalize?: number;
   /** Slot behaviour ids by kind (SlotRegistry); the empty ones are inherited. */
   readonly slots?: Partial<Record<SlotKind, number>>;
+  /** Classes may not subclass it (no `Py_TPFLAGS_BASETYPE`: bool, slice, range, …). */
+  readonly final?: boolean;
 }
 
 /**
@@ -79,7 +82,7 @@ export function createStaticBuiltinType(t: ObThread, metatype: number, spec: Sta
   // SAFETY: not published yet (every write below).
   u32[(type + TP_BASE_OFFSET) >>> 2] = base;
   t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2] = spec.dictOffset ?? (base === 0 ? 0 : t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!);
-  t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] = TYPE2_IMMUTABLE;
+  t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] = TYPE2_IMMUTABLE | (spec.final === true ? TYPE2_FINAL : 0);
   const slots = (type + TP_SLOTS_OFFSET) >>> 2;
   for (const kind of SLOT_KINDS) {
     const own = spec.slots?.[kind] ?? 0;
