@@ -116,8 +116,8 @@ function protocolCompare(): BenchSample {
   });
 }
 
-/** Two odd bigints of about `bits` bits (deterministic). */
-function bigOperands(bits: number): [bigint, bigint] {
+/** Three odd bigints of `bits` bits (deterministic). */
+function bigOperands(bits: number): [bigint, bigint, bigint] {
   const make = (seed: number) => {
     let v = 1n;
     let x = seed;
@@ -127,15 +127,16 @@ function bigOperands(bits: number): [bigint, bigint] {
     }
     return BigInt.asUintN(bits, v) | (1n << BigInt(bits - 1)) | 1n;
   };
-  return [make(7), make(11)];
+  return [make(7), make(11), make(13)];
 }
 
+/** a * b and c * b in turn (two left operands, so that no product is loop-invariant). */
 function bigintMultiply(bits: number): BenchSample {
-  const [a, b] = bigOperands(bits);
+  const [a, b, c] = bigOperands(bits);
   return timeLoop((n) => {
     let low = 0n;
-    for (let i = 0; i < n; i++) low ^= (a * b) & 0xffn;
-    return low;
+    for (let i = 0; i < n; i++) low ^= ((i & 1) === 0 ? a : c) * b;
+    return low & 0xffn;
   });
 }
 
@@ -144,13 +145,14 @@ function intMultiply(bits: number): BenchSample {
   try {
     const t = rt.t;
     const rc = rt.rc;
-    const [x, y] = bigOperands(bits);
+    const [x, y, z] = bigOperands(bits);
     const a = intFromBigInt(t, x);
     const b = intFromBigInt(t, y);
+    const c = intFromBigInt(t, z);
     return timeLoop((n) => {
       let sum = 0;
       for (let i = 0; i < n; i++) {
-        const r = numberBinaryOp(t, a, b, 'multiply');
+        const r = numberBinaryOp(t, (i & 1) === 0 ? a : c, b, 'multiply');
         sum += r;
         decref(rc, r);
       }
