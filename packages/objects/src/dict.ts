@@ -39,7 +39,7 @@ import {
   type RcThread,
 } from '@ft/refcount';
 import { objectHash, objectReprJs, objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
-import { errClear, errNoMemory, errRaise, errSetObject } from './errors.js';
+import { errClear, errNoMemory, errRaise } from './errors.js';
 import {
   DICT_KEYS_GENERAL,
   DICT_KEYS_OFFSET,
@@ -100,6 +100,7 @@ import {
   valueWord,
 } from './dict-keys.js';
 import { typeHasFlag, typeOf } from './subtype.js';
+import { errSetKeyError, errSetKeyErrorText } from './key-error.js';
 import type { ObThread } from './ob-thread.js';
 import { strCheckExact, strEq, strHash } from './str.js';
 import { tupleFromArray, tupleGetItem } from './tuple.js';
@@ -380,13 +381,9 @@ export function dictSubscript(t: ObThread, op: number, key: number): number {
   return value;
 }
 
-/** `_PyErr_SetKeyError(key)`: `KeyError(key)`, the key in a 1-tuple so that a tuple key is the one argument. */
+/** `_PyErr_SetKeyError(key)`. */
 function raiseKeyError(t: ObThread, key: number): 0 {
-  const args = tupleFromArray(t, [key]);
-  if (args === 0) return 0;
-  errSetObject(t, t.types[StaticType.KeyError]!, args);
-  decref(t.rc, args);
-  return 0;
+  return errSetKeyError(t, key);
 }
 
 /** `PyDict_Contains` (`key in d`): 1, 0, or -1 with an exception. Lock-free. @public */
@@ -718,7 +715,7 @@ export function dictPopItem(t: ObThread, op: number): number {
   while (ix >= 0 && u32[entries + ix * 3 + 1] === 0) ix--;
   if (ix < 0) {
     criticalSectionEnd(t.heap);
-    return errRaise(t, StaticType.KeyError, "'popitem(): dictionary is empty'");
+    return errSetKeyErrorText(t, 'popitem(): dictionary is empty');
   }
   const [key, value] = removeEntry(t, op, t.i32[entries + ix * 3]!, ix);
   // CPython moves the table's end back so the next insert reuses the entry. Not while lock-free

@@ -30,7 +30,7 @@
 import { seqLockAbandonWrite, seqLockBeginRead, seqLockEndRead, seqLockLockWrite, seqLockUnlockWrite } from '@ft/atomics';
 import { decref, incref, tryIncref } from '@ft/refcount';
 import { dictGetItemRef } from './dict.js';
-import { errFetch, errRestore } from './errors.js';
+import { errClear, errFetch, errRestore } from './errors.js';
 import {
   MC_NAME_OFFSET,
   MC_SEQUENCE_OFFSET,
@@ -89,7 +89,7 @@ function findNameInMro(t: ObThread, type: number, name: number): number {
     const dict = u32[(base + TP_DICT_OFFSET) >>> 2]!;
     if (dict === 0) continue;
     result = dictGetItemRef(t, dict, name);
-    if (result === 0) errFetch(t); // swallowed
+    if (result === 0) errClear(t); // swallowed (and its exception object released)
   }
   errRestore(t, saved);
   decref(t.rc, mro);

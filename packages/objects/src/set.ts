@@ -34,6 +34,7 @@ import {
   StaticType,
 } from './layout.js';
 import { typeNameOf } from './subtype.js';
+import { errSetKeyError, errSetKeyErrorText } from './key-error.js';
 import type { ObThread } from './ob-thread.js';
 
 const FILL = SET_FILL_OFFSET >>> 2;
@@ -253,8 +254,7 @@ export function setDiscard(t: ObThread, op: number, key: number): number {
 export function setRemove(t: ObThread, op: number, key: number): number {
   const r = setDiscard(t, op, key);
   if (r !== 0) return r > 0 ? 0 : -1;
-  const repr = objectReprJs(t, key);
-  if (repr !== null) errRaise(t, StaticType.KeyError, repr);
+  errSetKeyError(t, key);
   return -1;
 }
 
@@ -264,7 +264,7 @@ export function setPop(t: ObThread, op: number): number {
   const base = op >>> 2;
   if (t.i32[base + USED] === 0) {
     criticalSectionEnd(t.heap);
-    return errRaise(t, StaticType.KeyError, "'pop from an empty set'");
+    return errSetKeyErrorText(t, 'pop from an empty set');
   }
   const table = t.u32[base + TABLE]! >>> 2;
   const mask = t.u32[base + MASK]!;

@@ -13,6 +13,7 @@
  * often to be worth caching).
  */
 
+import { errRaiseInt } from './errors.js';
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
 import { TYPE_FLAG_HEAPTYPE, TP_FLAGS_OFFSET } from '@ft/refcount';
 import {
@@ -112,10 +113,7 @@ export function typeModified(t: ObThread, type: number): void {
  */
 export function typeSetSlot(t: ObThread, type: number, kind: SlotKind, id: number): number {
   if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0) {
-    t.error.type = t.types[StaticType.TypeError]!;
-    t.error.value = 0;
-    t.error.message = `cannot set slots of immutable type '${typeName(t, type)}'`;
-    return -1;
+    return errRaiseInt(t, StaticType.TypeError, `cannot set slots of immutable type '${typeName(t, type)}'`);
   }
   if (id !== 0 && (t.slots[kind][id] ?? null) === null) throw new RangeError(`typeSetSlot: no ${kind} behaviour with id ${id} is registered`);
   typeLock(t);
