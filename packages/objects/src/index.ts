@@ -102,6 +102,62 @@ export {
 } from './exception-object.js';
 export { exceptionAddNote, exceptionCall, exceptionWithTraceback } from './exceptions.js';
 export { STR_MAX_LENGTH, strCheckExact, strCompare, strEq, strFromJs, strHash, strReprJs } from './str.js';
+export {
+  strCenter,
+  strCheck,
+  strConcat,
+  strContains,
+  strCount,
+  strEndsWith,
+  strExpandtabs,
+  strFind,
+  strFromCodePoints,
+  strGetItem,
+  strGetSlice,
+  strIndex,
+  strJoin,
+  strLjust,
+  strLstrip,
+  strNew,
+  strPartition,
+  strRepeat,
+  strReplace,
+  strRfind,
+  strRindex,
+  strRjust,
+  strRpartition,
+  strRsplit,
+  strRstrip,
+  strSplit,
+  strSplitlines,
+  strStartsWith,
+  strStrip,
+  strSubstring,
+  strZfill,
+  unicodeIsLinebreak,
+  unicodeIsSpace,
+} from './str-methods.js';
+export {
+  strCapitalize,
+  strCasefold,
+  strIsAlnum,
+  strIsAlpha,
+  strIsAscii,
+  strIsDecimal,
+  strIsDigit,
+  strIsIdentifier,
+  strIsLower,
+  strIsNumeric,
+  strIsPrintable,
+  strIsSpace,
+  strIsTitle,
+  strIsUpper,
+  strLower,
+  strSwapcase,
+  strTitle,
+  strUpper,
+  unicodeIsPrintable,
+} from './str-case.js';
 export { floatAsDouble, floatCheck, floatCheckExact, floatFromDouble, floatReprJs, hashDouble, longAsDouble, numberAsDouble } from './float.js';
 export { floatAsIntegerRatio, floatIsInteger, floatRound, numberFloat } from './float-arith.js';
 export { doubleToString, DTSF_ADD_DOT_0, DTSF_ALT, DTSF_NO_NEG_0, DTSF_SIGN, floatFormat, floatFormatJs, floatFromString, parseFormatSpec, type FormatSpec } from './float-format.js';
@@ -247,3 +303,8 @@ export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistra
 export { createObjectsRuntime, joinObjectsRuntime, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';
 export { toJS, toPython, type ToJSOptions } from './interop.js';
 export { SharedDict, SharedList, SharedView, type SharedObjectHandle } from './shared-objects.js';
+export { rangeCheck, rangeContains, rangeIndex, rangeItem, rangeIter, rangeIterNext, rangeLength, rangeNew, rangeReprJs, rangeStart, rangeStep, rangeStop, rangeSubscript } from './range.js';
+export { sliceCheck, sliceIndices, sliceNew, sliceReprJs, sliceStart, sliceStep, sliceStop, sliceUnpack } from './slice.js';
+export { errSetKeyError, errSetKeyErrorText } from './key-error.js';
+export { hashKeyFromSeed, randomHashKey, siphash13, type HashKey } from './siphash.js';
+export { FLOAT_FREELIST_MAX } from './float.js';

@@ -11,10 +11,10 @@
 
 /** The SipHash key: k0 and k1 as little-endian 32-bit halves (low first). @public */
 export interface HashKey {
-  readonly k0lo: number;
-  readonly k0hi: number;
-  readonly k1lo: number;
-  readonly k1hi: number;
+  /** k0's low 32 bits. */ readonly k0lo: number;
+  /** k0's high 32 bits. */ readonly k0hi: number;
+  /** k1's low 32 bits. */ readonly k1lo: number;
+  /** k1's high 32 bits. */ readonly k1hi: number;
 }
 
 /**
