@@ -154,7 +154,7 @@ function invalidLiteral(t: ObThread, text: string, base: number): 0 {
  * or 2 the same prefix optional, single underscores between digits (and
  * one after a prefix), Unicode decimal digits and whitespace. A new
  * reference, or 0 with ValueError ("invalid literal for int() with base
- * 10: '12a'", "int() base must be >= 2 and <= 36, or 0", or the limit
+ * 10: '12a'", "int() base must be \>= 2 and \<= 36, or 0", or the limit
  * on decimal digits: "Exceeds the limit (4300 digits) for integer string
  * conversion: value has 5000 digits; use sys.set_int_max_str_digits() to
  * increase the limit").
