@@ -23,7 +23,7 @@
 import { decref, incref } from '@ft/refcount';
 import { dequeSnapshot } from './deque.js';
 import { dictNew, dictSetItem, dictSnapshot } from './dict.js';
-import { errToJs, type PyError } from './errors.js';
+import { errToJs } from './errors.js';
 import { floatAsDouble, floatCheckExact, floatFromDouble } from './float.js';
 import { intAsBigInt, intCompactValue, intFromBigInt, intFromNumber, intIsCompact } from './int.js';
 import { StaticType, TPFLAGS_DICT_SUBCLASS, TPFLAGS_LIST_SUBCLASS, TPFLAGS_LONG_SUBCLASS, TPFLAGS_TUPLE_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
@@ -47,7 +47,7 @@ export interface ToJSOptions {
 
 /** A thrown {@link PyError} for the thread's current exception. */
 function fail(t: ObThread): never {
-  throw errToJs(t) satisfies PyError;
+  throw errToJs(t);
 }
 
 /** What `value` is, for a TypeError. */
