@@ -106,8 +106,8 @@ export function unicodeIsLinebreak(c: number): boolean {
  * the narrowest kind that holds `maxChar` (ASCII when below 0x80), to be
  * filled before it is published; `''` (immortal) for 0; 0 with MemoryError.
  * `maxChar` must be the largest code point written: the kind is then
- * canonical. Fill it through the heap view of its kind at `(op +
- * STR_DATA_OFFSET) / kind`.
+ * canonical. Fill it through the heap view of its kind, from the
+ * index `(op + STR_DATA_OFFSET) / kind`.
  * @public
  */
 export function strNew(t: ObThread, length: number, maxChar: number): number {
@@ -339,8 +339,8 @@ function mustBeStr(t: ObThread, name: string, position: number, op: number): 0 {
 }
 
 /**
- * `str.find(sub[, start[, end]])` (`PyUnicode_Find(s, sub, start, end,
- * 1)`): the lowest index of `sub` in `s[start:end]` (CPython's bounds:
+ * `str.find(sub[, start[, end]])` (`PyUnicode_Find` forwards): the
+ * lowest index of `sub` in `s[start:end]` (CPython's bounds:
  * negatives from the end, null for None; an empty `sub` is found at
  * `start` unless `start` is past the end), -1 when absent, or -2 with
  * TypeError "find() argument 1 must be str, not int".
