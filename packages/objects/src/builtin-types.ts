@@ -12,7 +12,7 @@
 
 import { formatAddress } from '@ft/atomics';
 import { gcDel, gcUntrack } from '@ft/gc';
-import { freeObject, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { freeObject, incref, OB_TYPE_OFFSET, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
@@ -20,7 +20,7 @@ import { floatAsDouble, floatDealloc, floatReprJs } from './float.js';
 import { registerFloatSlots } from './float-arith.js';
 import { registerIntNumberSlots } from './int-arith.js';
 import { registerExceptionTypes } from './exception-hierarchy.js';
-import { intAsNumber, intCopy, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
+import { intAsNumber, intCopy, intDealloc, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
 import {
   COMPLEX_OBJECT_SIZE,
   DICT_OBJECT_SIZE,
@@ -163,6 +163,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const dequeIterDeallocId = registry.add('dealloc', 'objects/deque-iter', (_rc, op) => dequeIterDealloc(ob(), op));
   const dequeIterTraverse = registry.add('traverse', 'objects/deque-iter', (rc, op, visit) => visit(rc.u32[(op + DEQUEITER_DEQUE_OFFSET) >>> 2]!));
   const floatDeallocId = registry.add('dealloc', 'objects/float', (_rc, op) => floatDealloc(ob(), op));
+  const intDeallocId = registry.add('dealloc', 'objects/int', (_rc, op) => intDealloc(ob(), op));
   const dictDeallocId = registry.add('dealloc', 'objects/dict', (_rc, op) => dictDealloc(ob(), op));
   const dictTraverseId = registry.add('traverse', 'objects/dict', dictTraverse);
   const dictClearId = registry.add('clear', 'objects/dict', (_rc, op) => dictTpClear(ob(), op));
@@ -203,10 +204,10 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const notImplementedRepr = slots.add('repr', 'NotImplementedType', (t) => strFromJs(t, 'NotImplemented'));
   const ellipsisRepr = slots.add('repr', 'ellipsis', (t) => strFromJs(t, 'Ellipsis'));
 
-  const intRepr = slots.add('repr', 'int', (t, op) => strFromJs(t, intReprJs(t, op)));
   const intHashId = slots.add('hash', 'int', intHash);
   const intRichcompare = slots.add('richcompare', 'int', (t, a, b, op) => {
-    if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_LONG_SUBCLASS)) return t.notImplemented;
+    // An exact int needs no flag read (a plain type-word compare); else `PyLong_Check`.
+    if (t.u32[(b + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Int] && !typeHasFlag(t, typeOf(t, b), TPFLAGS_LONG_SUBCLASS)) return t.notImplemented;
     return compareLengths(t, intCompare(t, a, b), 0, op);
   });
   const intBool = slots.add('bool', 'int', (t, op) => (intSign(t, op) !== 0 ? 1 : 0));
@@ -358,7 +359,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
     { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
     { name: 'bool', baseIndex: StaticType.Int + 1, final: true, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr, ...intNumber.bool } },
-    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: plainDealloc, slots: { repr: intRepr, hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex, ...intNumber.int } },
+    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: intDeallocId, slots: { hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex, ...intNumber.int } },
     { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId } },
     {
       name: 'tuple',

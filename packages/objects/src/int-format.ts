@@ -17,7 +17,7 @@
 import { decref } from '@ft/refcount';
 import { errRaise, errRaiseInt } from './errors.js';
 import { digitsToBigInt, intFromBigInt, longAlloc, longFromSafe, longNormalize } from './int.js';
-import { LONG_DIGITS_OFFSET, LONG_MASK, LONG_NON_SIZE_BITS, LONG_SHIFT, LONG_SIGN_MASK, LONG_SIGN_NEGATIVE, LONG_TAG_OFFSET, StaticType } from './layout.js';
+import { LONG_DIGITS_OFFSET, LONG_MASK, LONG_NON_SIZE_BITS, LONG_SHIFT, LONG_SIGN_MASK, LONG_SIGN_NEGATIVE, LONG_TAG_OFFSET, StaticType, OS_INT_MAX_STR_DIGITS_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { strFromJs, strReprJs } from './str.js';
 
@@ -26,30 +26,22 @@ export const INT_DEFAULT_MAX_STR_DIGITS = 4300;
 /** `_PY_LONG_MAX_STR_DIGITS_THRESHOLD`: the smallest limit one can set (0 aside), and the size below which no limit is checked. @public */
 export const INT_MAX_STR_DIGITS_THRESHOLD = 640;
 
-/**
- * The limit each thread context applies (`interp->long_state.max_str_digits`).
- * Module scope, so per worker: until the objects state (or the
- * interpreter, `@ft/interp`) has a shared word for it, a thread that
- * changes it changes it for itself.
- */
-const maxStrDigits = new WeakMap<ObThread, number>();
-
-/** The limit on the digits of decimal conversions, 0 for none (`sys.get_int_max_str_digits()`). @public */
+/** The limit on the digits of decimal conversions, 0 for none (`sys.get_int_max_str_digits()`): the interpreter's, in the objects state. @public */
 export function intGetMaxStrDigits(t: ObThread): number {
-  return maxStrDigits.get(t) ?? INT_DEFAULT_MAX_STR_DIGITS;
+  return Atomics.load(t.u32, (t.state + OS_INT_MAX_STR_DIGITS_OFFSET) >>> 2);
 }
 
 /**
- * `sys.set_int_max_str_digits(n)`: 0 (no limit) or at least 640; 0, or -1
- * with ValueError "maxdigits must be 0 or larger than 640". The limit
- * belongs to this thread context (see the note on its storage).
+ * `sys.set_int_max_str_digits(n)`: 0 (no limit) or at least 640, for every
+ * thread of the interpreter; 0, or -1 with ValueError "maxdigits must be 0
+ * or larger than 640".
  * @public
  */
 export function intSetMaxStrDigits(t: ObThread, n: number): number {
   if (!Number.isInteger(n) || (n !== 0 && n < INT_MAX_STR_DIGITS_THRESHOLD) || n > 2 ** 31 - 1) {
     return errRaiseInt(t, StaticType.ValueError, `maxdigits must be 0 or larger than ${INT_MAX_STR_DIGITS_THRESHOLD}`);
   }
-  maxStrDigits.set(t, n);
+  Atomics.store(t.u32, (t.state + OS_INT_MAX_STR_DIGITS_OFFSET) >>> 2, n);
   return 0;
 }
 

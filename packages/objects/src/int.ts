@@ -12,7 +12,7 @@
  * returns it zeroed and unpublished).
  */
 
-import { allocObject, decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { allocObject, decref, freeObject, incref, initObject, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errNoMemory, errRaise } from './errors.js';
 import {
   HASH_MODULUS,
@@ -47,11 +47,41 @@ export const LONG_MAX_DIGITS = 2 ** 29 - 1;
  */
 export function longAlloc(t: ObThread, ndigits: number, sign: number): number {
   if (ndigits > LONG_MAX_DIGITS) return errNoMemory(t);
-  // The type's item size is one digit; a zero has one digit too (CPython allocates it).
-  const op = allocObject(t.rc, t.types[StaticType.Int]!, ndigits === 0 ? 1 : ndigits);
-  if (op === 0) return errNoMemory(t);
+  let op: number;
+  const free = t.intFreeList;
+  if (ndigits <= 1 && free.length > 0) {
+    // A one-digit int the thread freed before (3.14's free list of compact ints): a fresh header.
+    op = free.pop()!;
+    initObject(t.rc, op, t.types[StaticType.Int]!);
+  } else {
+    // The type's item size is one digit; a zero has one digit too (CPython allocates it).
+    op = allocObject(t.rc, t.types[StaticType.Int]!, ndigits === 0 ? 1 : ndigits);
+    if (op === 0) return errNoMemory(t);
+  }
   t.u32[(op + LONG_TAG_OFFSET) >>> 2] = (ndigits << LONG_NON_SIZE_BITS) | sign; // SAFETY: not published yet
   return op;
+}
+
+/** One-digit ints a thread keeps for reuse (3.14's `Py_ints_MAXFREELIST`). @public */
+export const INT_FREELIST_MAX = 100;
+
+/**
+ * `long_dealloc`: an exact one-digit int goes to the thread's free list
+ * while it has room (its block stays allocated, for {@link longAlloc});
+ * others are freed.
+ * @internal
+ */
+export function intDealloc(t: ObThread, op: number): void {
+  const free = t.intFreeList;
+  // SAFETY: op is dead: its header and tag are this thread's to read.
+  if (free.length < INT_FREELIST_MAX && t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Int] && t.u32[(op + LONG_TAG_OFFSET) >>> 2]! >>> LONG_NON_SIZE_BITS <= 1) free.push(op);
+  else freeObject(t.rc, op);
+}
+
+/** Frees the thread's free-listed ints: when it leaves the runtime. @internal */
+export function intClearFreeList(t: ObThread): void {
+  const free = t.intFreeList;
+  while (free.length > 0) freeObject(t.rc, free.pop()!);
 }
 
 /**

@@ -37,7 +37,8 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 //  1064  u32×262 smallInts            creator: immortal ints -5 .. 256
 //  2112  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
 //  2176  u32×4   hashKey              creator: the SipHash key of str and bytes hashes (PYTHONHASHSEED)
-//  2192          end
+//  2192  u32     intMaxStrDigits      Atomics: sys.set_int_max_str_digits (0: no limit), 4300 at creation
+//  2196          end
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
@@ -57,7 +58,8 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 /** @internal */ export const OS_SMALL_INTS_OFFSET = OS_STATIC_TYPES_OFFSET + 4 * OS_STATIC_TYPES_MAX;
 /** @internal */ export const OS_SINGLETONS_OFFSET = OS_SMALL_INTS_OFFSET + 4 * 262;
 /** `_Py_HashSecret`'s SipHash key (k0, k1 as little-endian 32-bit halves), written once at creation. @internal */ export const OS_HASH_KEY_OFFSET = OS_SINGLETONS_OFFSET + 4 * 16;
-/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_HASH_KEY_OFFSET + 16;
+/** `long_state.max_str_digits`: the interpreter's limit on decimal int conversions (0: none); Atomics. @internal */ export const OS_INT_MAX_STR_DIGITS_OFFSET = OS_HASH_KEY_OFFSET + 16;
+/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_INT_MAX_STR_DIGITS_OFFSET + 4;
 
 /** `_PY_NSMALLNEGINTS`: ints from -5 are preallocated. @public */ export const SMALL_INT_MIN = -5;
 /** `_PY_NSMALLPOSINTS - 1`: ints up to 256 are preallocated. @public */ export const SMALL_INT_MAX = 256;

@@ -286,6 +286,8 @@ export class ObThread {
   readonly typeCache = new Uint32Array(3 * MCACHE_ENTRIES);
   /** Freed floats kept for reuse (float.ts), this thread's: addresses of blocks still allocated. @internal */
   readonly floatFreeList: number[] = [];
+  /** Freed one-digit ints kept for reuse (int.ts). @internal */
+  readonly intFreeList: number[] = [];
 
   /** @internal */
   constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {

@@ -40,6 +40,7 @@ import {
   OS_NEXT_STATIC_VERSION_OFFSET,
   OS_SINGLETONS_OFFSET,
   OS_HASH_KEY_OFFSET,
+  OS_INT_MAX_STR_DIGITS_OFFSET,
   OS_SMALL_INTS_OFFSET,
   OS_STATIC_TYPES_OFFSET,
   OS_TAG_OFFSET,
@@ -67,6 +68,7 @@ import {
   TYPE_BASE_VERSION_TAG,
   TYPE_OBJECT_SIZE,
 } from './layout.js';
+import { INT_DEFAULT_MAX_STR_DIGITS } from './int-format.js';
 import { hashKeyFromSeed, randomHashKey } from './siphash.js';
 import { ObThread, SLOT_INDEX, SLOT_KINDS } from './ob-thread.js';
 import { SlotRegistry } from './slot-registry.js';
@@ -160,6 +162,7 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[key + 1] = hashKey.k0hi;
   u32[key + 2] = hashKey.k1lo;
   u32[key + 3] = hashKey.k1hi;
+  u32[(state + OS_INT_MAX_STR_DIGITS_OFFSET) >>> 2] = INT_DEFAULT_MAX_STR_DIGITS;
 
   const { box, builtins } = stateOf(registration);
   const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, builtins.ids);

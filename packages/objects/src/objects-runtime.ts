@@ -16,6 +16,7 @@ import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrDetach, qsbrRegister,
 import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
 import type { ObThread } from './ob-thread.js';
 import { floatClearFreeList } from './float.js';
+import { intClearFreeList } from './int.js';
 import { typeCacheRelease } from './method-cache.js';
 import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lifecycle.js';
 import type { SlotRegistry } from './slot-registry.js';
@@ -223,6 +224,7 @@ export function joinObjectsRuntime(handle: ObjectsRuntimeHandle, registerSlots?:
       // A thread state's deletion, in CPython's order (the thread's own references, the collector's count, the merge queue, QSBR, the heaps).
       typeCacheRelease(t);
       floatClearFreeList(t);
+      intClearFreeList(t);
       gcThreadExit(layers.gt);
       rcThreadExit(layers.rc);
       qsbrUnregister(layers.qsbr);

@@ -89,8 +89,9 @@ function lastError(t: ObThread): string {
   return `!${formatError(t, errFetch(t)!)}`;
 }
 
+/** The heap's live blocks, less those the thread's free lists keep for reuse (allocated, but no object's). */
 function liveBlocks(): number {
-  return miStats(r.rc.mi!).liveBlocks;
+  return miStats(r.rc.mi!).liveBlocks - r.t.floatFreeList.length - r.t.intFreeList.length;
 }
 
 /**
