@@ -21,6 +21,7 @@ describe('layout', () => {
       ['smallInts', L.OS_SMALL_INTS_OFFSET, 4 * (L.SMALL_INT_MAX - L.SMALL_INT_MIN + 1)],
       ['singletons', L.OS_SINGLETONS_OFFSET, 4 * 16],
       ['hashKey', L.OS_HASH_KEY_OFFSET, 16],
+      ['intMaxStrDigits', L.OS_INT_MAX_STR_DIGITS_OFFSET, 4],
     ];
     expectLayout(fields, L.OBJECTS_STATE_SIZE);
     expect(L.StaticType.Count).toBeLessThanOrEqual(L.OS_STATIC_TYPES_MAX);
