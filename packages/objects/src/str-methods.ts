@@ -139,7 +139,8 @@ export function strFromCodePoints(t: ObThread, codePoints: ArrayLike<number>, st
 
 /** Copies `n` code points between views (`from` and `to` are indices in the views of their kinds); a narrower target must hold them. */
 function copyUnits(t: ObThread, toKind: number, to: number, fromKind: number, from: number, n: number): void {
-  if (toKind === fromKind) {
+  if (toKind === fromKind && n > 16) {
+    // A native copy pays for its call only past a few code points.
     t.u8.copyWithin(to * toKind, from * fromKind, (from + n) * fromKind);
     return;
   }
