@@ -69,6 +69,7 @@ import { listDelSlice, listGetSlice, listSetSlice } from './list-slice.js';
 import { rangeBool, rangeContains, rangeDealloc, rangeHash, rangeIter, rangeIterDealloc, rangeIterNext, rangeLength, rangeReprJs, rangeRichCompare, rangeSubscript } from './range.js';
 import { sliceCheck, sliceDealloc, sliceHash, sliceReprJs, sliceRichCompare, sliceTraverse, sliceUnpack } from './slice.js';
 import type { BuiltinBehaviourIds, ObThread } from './ob-thread.js';
+import { strConcat, strContains, strGetItem, strGetSlice, strRepeat } from './str-methods.js';
 import { memberGet, memberSet, objectGenericGetAttr, objectGenericSetAttr, typeGetAttro, typeSetAttro } from './generic-attr.js';
 import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
 import type { SlotRegistry } from './slot-registry.js';
@@ -223,6 +224,16 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     return compareLengths(t, strCompare(t, a, b), 0, op);
   });
   const strLengthId = slots.add('length', 'str', strLength);
+  const strConcatId = slots.add('concat', 'str', strConcat);
+  const strRepeatId = slots.add('repeat', 'str', strRepeat);
+  const strContainsId = slots.add('contains', 'str', strContains);
+  const strItemId = slots.add('item', 'str', strGetItem);
+  const strSubscript = slots.add('subscript', 'str', (t, op, key) => {
+    if (sliceCheck(t, key)) return sliceUnpack(t, key, unpacked) < 0 ? 0 : strGetSlice(t, op, unpacked.start, unpacked.stop, unpacked.step);
+    if (!typeHasFlag(t, typeOf(t, key), TPFLAGS_LONG_SUBCLASS)) return errRaise(t, StaticType.TypeError, `string indices must be integers, not '${typeNameOf(t, key)}'`);
+    const i = indexOf(t, key, 'string');
+    return i === null ? 0 : strGetItem(t, op, i);
+  });
 
   const tupleRepr = slots.add('repr', 'tuple', (t, op) => reprResult(t, tupleReprJs(t, op)));
   const tupleHashId = slots.add('hash', 'tuple', tupleHash);
@@ -360,7 +371,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
     { name: 'bool', baseIndex: StaticType.Int + 1, final: true, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr, ...intNumber.bool } },
     { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: intDeallocId, slots: { hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex, ...intNumber.int } },
-    { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId } },
+    { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId, concat: strConcatId, repeat: strRepeatId, contains: strContainsId, item: strItemId, subscript: strSubscript } },
     {
       name: 'tuple',
       baseIndex: StaticType.Object + 1,

@@ -221,3 +221,33 @@ describe('number protocol', () => {
     release(r, empty, a, b, B, A);
   });
 });
+
+describe('str through the protocols', () => {
+  it("'ab' + 'cd', 'ab' * 3, 'b' in 'abc', s[1], s[::-1], and CPython's TypeErrors", async () => {
+    const { objectContains, objectGetItem } = await import('../src/index.js');
+    const { sliceNew } = await import('../src/slice.js');
+    r = makeRuntime();
+    const t = r.t;
+    const ab = check(t, strFromJs(t, 'ab'));
+    const cd = check(t, strFromJs(t, 'cd'));
+    const three = check(t, intFromNumber(t, 3));
+    const one = check(t, intFromNumber(t, 1));
+    const minus = check(t, intFromNumber(t, -1));
+    const joined = check(t, numberBinaryOp(t, ab, cd, 'add'));
+    expect(objectReprJs(t, joined)).toBe("'abcd'");
+    const repeated = check(t, numberBinaryOp(t, three, ab, 'multiply'));
+    expect(objectReprJs(t, repeated)).toBe("'ababab'");
+    expect(objectContains(t, joined, cd)).toBe(1);
+    const item = check(t, objectGetItem(t, joined, one));
+    expect(objectReprJs(t, item)).toBe("'b'");
+    const backwards = check(t, sliceNew(t, 0, 0, minus));
+    const reversed = check(t, objectGetItem(t, joined, backwards));
+    expect(objectReprJs(t, reversed)).toBe("'dcba'");
+    // 'a'['x'];  1 in 'abc'
+    expect(objectGetItem(t, ab, cd)).toBe(0);
+    expect(lastError()).toBe("TypeError: string indices must be integers, not 'str'");
+    expect(objectContains(t, ab, one)).toBe(-1);
+    expect(lastError()).toBe("TypeError: 'in <string>' requires string as left operand, not int");
+    release(r, ab, cd, three, one, minus, joined, repeated, item, backwards, reversed);
+  });
+});
