@@ -369,7 +369,49 @@ function getItemRefLocked(t: ObThread, op: number, key: number, hash: number): n
 export function dictGetItemRef(t: ObThread, op: number, key: number): number {
   const hash = hashOf(t, key);
   if (hash === -1) return 0;
+  if (t.u32[(key + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Str]) {
+    const value = getItemRefByIdentity(t, op, key, hash);
+    if (value !== 0) return value;
+  }
   return getItemRefKnownHash(t, op, key, hash);
+}
+
+/**
+ * The hot case of a lock-free lookup, kept small enough for V8 to inline
+ * into its callers: a str key found by identity (interned names, the key
+ * objects a dict was filled with) in a combined table. A new reference,
+ * or 0 to take the general path (which also decides a miss).
+ */
+function getItemRefByIdentity(t: ObThread, op: number, key: number, hash: number): number {
+  const u32 = t.u32;
+  const u8 = t.u8;
+  // SAFETY: the owner test reads ob_tid plain (only this thread writes its own tid there).
+  if (u32[(op + OB_TID_OFFSET) >>> 2] !== t.rc.tid && !isSharedHint(t, op)) return 0;
+  const dk = Atomics.load(u32, (op >>> 2) + KEYS);
+  if (u8[dk + DK_KIND_OFFSET] === DICT_KEYS_SPLIT) return 0;
+  // SAFETY: the table's words read plain, as hints (lookupThreadsafe's comment): the value is taken
+  // with try-incref and its slot re-checked, then ma_keys re-checked.
+  const mask = (1 << u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
+  const width = u8[dk + DK_LOG2_INDEX_BYTES_OFFSET]!;
+  const indices = dk + DK_INDICES_OFFSET;
+  const entries = (indices + ((mask + 1) << width)) >>> 2;
+  const nentries = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
+  let perturb = hash >>> 0;
+  let i = perturb & mask;
+  for (;;) {
+    const ix = width === 1 ? (t.u16[(indices >>> 1) + i]! << 16) >> 16 : width === 0 ? (u8[indices + i]! << 24) >> 24 : t.i32[(indices >>> 2) + i]!;
+    if (ix === DKIX_EMPTY || ix >= nentries) return 0;
+    if (ix >= 0 && u32[entries + ix * 3 + 1] === key) {
+      const slot = entries + ix * 3 + 2;
+      const value = u32[slot]!;
+      if (value === 0 || !tryIncrefCompare(t.rc, slot << 2, value)) return 0;
+      if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
+      decref(t.rc, value);
+      return 0;
+    }
+    perturb >>>= PERTURB_SHIFT;
+    i = (i * 5 + perturb + 1) & mask;
+  }
 }
 
 /** `d[key]` (`dict_subscript`): a new reference, or 0 with KeyError(key) or the lookup's error. @public */

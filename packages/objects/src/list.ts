@@ -221,7 +221,9 @@ export function getItemRef(t: ObThread, op: number, i: number): number {
   const base = op >>> 2;
   // SAFETY: the owner test reads ob_tid plain (only this thread writes its own tid there); the size is
   // read plain as a hint (CPython: relaxed): the array's own capacity bounds the read below.
-  if (u32[base] !== t.rc.tid && !isShared(t, op)) return itemSlow(t, op, i);
+  // SHARED is never cleared: read plain as a hint (CPython reads ob_gc_bits plain here); a stale
+  // "not shared" only sends this read to the lock, which re-checks.
+  if (u32[base] !== t.rc.tid && (t.u8[op + OB_GC_BITS_OFFSET]! & GC_BITS_SHARED) === 0) return itemSlow(t, op, i);
   const size = t.i32[base + SIZE]!;
   if (i < 0 || i >= size) return 0;
   const items = Atomics.load(u32, base + ITEMS); // CPython: acquire — the array's contents were stored before it was published

@@ -104,6 +104,7 @@ import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, getRefcount, OB_TYPE_OFFSET } from '@ft/refcount';
 import { gcDisable } from '@ft/gc';
 import { errFetch, intCheckExact, intCompactValue, intFromNumber, listFromArray, listGetItemRef, listNew, listSize, StaticType, type ObThread } from '../../src/index.js';
+import { intClearFreeList } from '../../src/int.js';
 import { makeRuntime, type Runtime, type RuntimeHandle } from '../runtime.js';
 
 export type ListStressKind = 'readers-writer' | 'mutators' | 'sort';
@@ -406,12 +407,15 @@ function typeWord(t: ObThread, op: number): number {
  * ints of `watch` still alive: whose type word is still the int type. A
  * freed int's type word is overwritten — by the debug hooks' 0xDD fill, or
  * by the words mimalloc keeps in a block freed from another thread (a
- * batched remote free) — and nothing is allocated here afterwards.
+ * batched remote free) — and nothing is allocated here afterwards. The
+ * ints the thread's free list kept are freed first.
  */
 function releaseAndCountSurvivors(state: State, lst: number, watch: readonly number[], extra: readonly number[] = []): number {
   const t = state.r.t;
   for (const op of extra) decref(t.rc, op);
   decref(t.rc, lst);
+  // The thread's free lists keep some freed ints' blocks for reuse: free them, so that every freed int shows it.
+  intClearFreeList(t);
   const intType = t.types[StaticType.Int]!;
   let survivors = 0;
   for (const op of watch) if (typeWord(t, op) === intType) survivors++;
