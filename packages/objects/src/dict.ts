@@ -414,6 +414,23 @@ function getItemRefByIdentity(t: ObThread, op: number, key: number, hash: number
   }
 }
 
+/**
+ * The key object stored in `d` that equals `key` (a new reference), or 0
+ * when there is none or on error (the exception set): what a caller keeps
+ * to look the entry up by identity from then on (the façade's key cache).
+ * Under the dict's lock. @internal
+ */
+export function dictStoredKeyRef(t: ObThread, op: number, key: number): number {
+  const hash = hashOf(t, key);
+  if (hash === -1) return 0;
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  const ix = lookupLocked(t, op, key, hash);
+  let stored = 0;
+  if (ix >= 0) stored = newRefWithLock(t.rc, t.u32[((entriesOf(t, t.u32[(op >>> 2) + KEYS]!) + ix * ENTRY) >>> 2) + 1]!);
+  criticalSectionEnd(t.heap);
+  return stored;
+}
+
 /** `d[key]` (`dict_subscript`): a new reference, or 0 with KeyError(key) or the lookup's error. @public */
 export function dictSubscript(t: ObThread, op: number, key: number): number {
   const hash = hashOf(t, key);

@@ -21,7 +21,7 @@
  */
 
 import { decref, incref } from '@ft/refcount';
-import { dictClear, dictContains, dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSize, dictSnapshot } from './dict.js';
+import { dictClear, dictContains, dictDelItem, dictGetItemRef, dictNew, dictSetItem, dictSize, dictSnapshot, dictStoredKeyRef } from './dict.js';
 import { errExceptionMatches, errClear, errToJs, type PyError } from './errors.js';
 import { toJS, toPython } from './interop.js';
 import { StaticType, TPFLAGS_DICT_SUBCLASS, TPFLAGS_LIST_SUBCLASS } from './layout.js';
@@ -57,28 +57,37 @@ function drainPending(): void {
   }
 }
 
-/** Str keys made from JavaScript strings, per thread (a hot key costs no allocation); cleared when full. */
-const keyCache = new WeakMap<ObThread, Map<string, number>>();
+/**
+ * Str keys made from JavaScript strings, per thread (a hot key costs no
+ * allocation), and which of them are a dict's own key objects (adopted
+ * after a hit, so that lookups match by identity); cleared when full.
+ */
+interface KeyCache {
+  readonly strs: Map<string, number>;
+  readonly adopted: Set<number>;
+}
+const keyCache = new WeakMap<ObThread, KeyCache>();
 const KEY_CACHE_MAX = 1024;
 
 /** The thread's key cache. */
-function keyCacheOf(t: ObThread): Map<string, number> {
+function keyCacheOf(t: ObThread): KeyCache {
   let cache = keyCache.get(t);
-  if (cache === undefined) keyCache.set(t, (cache = new Map()));
+  if (cache === undefined) keyCache.set(t, (cache = { strs: new Map(), adopted: new Set() }));
   return cache;
 }
 
-/** The str for a JavaScript string key, from the view's cache (borrowed: the cache holds it). */
-function strKey(t: ObThread, cache: Map<string, number>, key: string): number {
-  const known = cache.get(key);
+/** The str for a JavaScript string key, from the cache (borrowed: the cache holds it). */
+function strKey(t: ObThread, cache: KeyCache, key: string): number {
+  const known = cache.strs.get(key);
   if (known !== undefined) return known;
   const op = strFromJs(t, key);
   if (op === 0) throwPython(t);
-  if (cache.size >= KEY_CACHE_MAX) {
-    for (const old of cache.values()) decref(t.rc, old);
-    cache.clear();
+  if (cache.strs.size >= KEY_CACHE_MAX) {
+    for (const old of cache.strs.values()) decref(t.rc, old);
+    cache.strs.clear();
+    cache.adopted.clear();
   }
-  cache.set(key, op);
+  cache.strs.set(key, op);
   return op;
 }
 
@@ -224,12 +233,36 @@ export class SharedDict extends SharedView implements Iterable<[unknown, unknown
     const t = this.ob();
     const k = this.pyKey(t, key);
     const value = dictGetItemRef(t, this.address, k);
+    if (value !== 0 && typeof key === 'string') this.adoptStoredKey(t, key, k);
     this.dropKey(t, k);
     if (value === 0) {
       if (t.error.type !== 0) throwPython(t);
       return undefined;
     }
     return valueToJS(this.rt, value);
+  }
+
+  /**
+   * After a hit by the cached str `k` for `key`: when the dict stores a
+   * different (equal) key object, the cache keeps that one instead, so that
+   * the next lookups match by identity (no comparison and no reference to
+   * take on the key: the lookups' fast path).
+   */
+  private adoptStoredKey(t: ObThread, key: string, k: number): void {
+    const cache = this.strKeys;
+    if (cache.adopted.has(k) || cache.strs.get(key) !== k) return;
+    const stored = dictStoredKeyRef(t, this.address, k);
+    if (stored === 0) {
+      errClear(t);
+      return;
+    }
+    cache.adopted.add(stored);
+    if (stored === k) {
+      decref(t.rc, stored); // already the dict's own
+      return;
+    }
+    cache.strs.set(key, stored); // the cache's reference moves to the stored key
+    decref(t.rc, k);
   }
 
   /** `d[key] = value`; atomic. */
