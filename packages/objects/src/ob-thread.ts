@@ -235,16 +235,17 @@ export interface BuiltinBehaviourIds {
 
 /**
  * The thread's exception state (`PyThreadState.current_exception`): the
- * exception's type and, until `@ft/objects` (II) gives exceptions their
- * objects, its message as a JavaScript string. `type` 0: no exception.
+ * exception's type and either its object or — for an exception raised
+ * with a message and not yet asked for as an object (errors.ts keeps that
+ * path cheap) — the message as a JavaScript string. `type` 0: no exception.
  * @public
  */
 export interface ErrorState {
   /** Address of the exception's type (0: none). */
   type: number;
-  /** The exception instance when one exists (0 otherwise). */
+  /** The exception instance once it exists (0 while only the type and message are known). */
   value: number;
-  /** The message `PyErr_SetString` received. */
+  /** The message `PyErr_SetString` received (used until the instance is made). */
   message: string;
 }
 
