@@ -12,9 +12,11 @@
 import { decref, incref } from '@ft/refcount';
 import { typeSlot, typeSlotId } from './abstract.js';
 import { errOccurred, errRaise } from './errors.js';
-import { intAsNumber, intCheckExact, intCompactValue, intIsCompact } from './int.js';
-import { StaticType, TPFLAGS_LONG_SUBCLASS } from './layout.js';
+import { intAsNumber, intCheckExact, intCompactValue, intCopy, intIsCompact } from './int.js';
+import { intFromString } from './int-format.js';
+import { StaticType, TPFLAGS_LONG_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import type { BinaryFn, ObThread, SlotKind, TernaryFn } from './ob-thread.js';
+import { strToJs } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeNameOf, typeOf } from './subtype.js';
 
 /** The binary number slots, for {@link numberBinaryOp}. @public */
@@ -269,4 +271,43 @@ export function numberAsSsize(t: ObThread, op: number, exc: StaticType | null): 
   if (exc === null || Math.abs(n) < 2 ** 63) return n < 0 ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
   errRaise(t, exc, `cannot fit '${typeNameOf(t, op)}' into an index-sized integer`);
   return -1;
+}
+
+/**
+ * `PyNumber_Long(op)` (`int(op)`): an exact int (a new reference) — `op`
+ * itself, a copy of an int subclass's value, what its `__int__` or
+ * `__index__` returns, or a str parsed in base 10 — or 0 with CPython's
+ * errors ("__int__ returned non-int (type str)", "int() argument must be a
+ * string, a bytes-like object or a real number, not 'NoneType'", the
+ * parser's ValueError).
+ * @public
+ */
+export function numberLong(t: ObThread, op: number): number {
+  if (intCheckExact(t, op)) {
+    incref(t.rc, op);
+    return op;
+  }
+  const type = typeOf(t, op);
+  const toInt = typeSlot(t, type, 'int');
+  if (toInt !== null) {
+    const result = toInt(t, op);
+    if (result === 0 || intCheckExact(t, result)) return result;
+    if (!typeHasFlag(t, typeOf(t, result), TPFLAGS_LONG_SUBCLASS)) {
+      const name = typeNameOf(t, result);
+      decref(t.rc, result);
+      return errRaise(t, StaticType.TypeError, `__int__ returned non-int (type ${name})`);
+    }
+    const copy = intCopy(t, result);
+    decref(t.rc, result);
+    return copy;
+  }
+  if (typeSlot(t, type, 'index') !== null) {
+    const index = numberIndex(t, op);
+    if (index === 0 || intCheckExact(t, index)) return index;
+    const copy = intCopy(t, index);
+    decref(t.rc, index);
+    return copy;
+  }
+  if (typeHasFlag(t, type, TPFLAGS_UNICODE_SUBCLASS)) return intFromString(t, strToJs(t, op), 10);
+  return errRaise(t, StaticType.TypeError, `int() argument must be a string, a bytes-like object or a real number, not '${typeNameOf(t, op)}'`);
 }

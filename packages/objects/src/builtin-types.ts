@@ -213,6 +213,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   });
   const intBool = slots.add('bool', 'int', (t, op) => (intSign(t, op) !== 0 ? 1 : 0));
   const intIndex = slots.add('index', 'int', intCopy);
+  const intInt = slots.add('int', 'int', intCopy);
   const boolRepr = slots.add('repr', 'bool', (t, op) => strFromJs(t, op === t.true ? 'True' : 'False'));
 
   const strRepr = slots.add('repr', 'str', (t, op) => strFromJs(t, strReprJs(t, op)));
@@ -370,7 +371,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
     { name: 'ellipsis', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: ellipsisRepr } },
     { name: 'bool', baseIndex: StaticType.Int + 1, final: true, dealloc: plainDealloc, flags: TPFLAGS_LONG_SUBCLASS, slots: { repr: boolRepr, ...intNumber.bool } },
-    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: intDeallocId, slots: { hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intIndex, ...intNumber.int } },
+    { name: 'int', baseIndex: StaticType.Object + 1, basicSize: LONG_DIGITS_OFFSET, itemSize: 4, flags: TPFLAGS_LONG_SUBCLASS, dealloc: intDeallocId, slots: { hash: intHashId, richcompare: intRichcompare, bool: intBool, index: intIndex, int: intInt, ...intNumber.int } },
     { name: 'str', baseIndex: StaticType.Object + 1, basicSize: STR_DATA_OFFSET, itemSize: 1, flags: TPFLAGS_UNICODE_SUBCLASS, dealloc: plainDealloc, slots: { repr: strRepr, str: strStr, hash: strHashId, richcompare: strRichcompare, length: strLengthId, concat: strConcatId, repeat: strRepeatId, contains: strContainsId, item: strItemId, subscript: strSubscript } },
     {
       name: 'tuple',

@@ -211,7 +211,7 @@ export {
   typeSlot,
   typeSlotId,
 } from './abstract.js';
-export { indexCheck, numberAsSsize, numberBinaryOp, numberIndex, numberInPlaceOp, numberPower, numberUnaryOp, type NumberBinarySlot, type NumberUnarySlot } from './abstract-number.js';
+export { indexCheck, numberAsSsize, numberBinaryOp, numberIndex, numberInPlaceOp, numberLong, numberPower, numberUnaryOp, type NumberBinarySlot, type NumberUnarySlot } from './abstract-number.js';
 export { TUPLE_MAX_SIZE, tupleCheckExact, tupleFromArray, tupleGetItem, tupleHash, tupleNew, tupleReprJs, tupleRichCompare, tupleSetItemInit, tupleSize } from './tuple.js';
 export {
   dictCheckExact,

@@ -43,7 +43,7 @@ function lastError(): string {
 const calls: string[] = [];
 /** Whether each class's slot answers or says NotImplemented. */
 const answers = { A: true, B: true };
-const ids = { addA: 0, addB: 0, powA: 0, inplaceA: 0, neg: 0, index: 0, badIndex: 0 };
+const ids = { addA: 0, addB: 0, powA: 0, inplaceA: 0, neg: 0, index: 0, badIndex: 0, badInt: 0 };
 let marks: { A: number; B: number } = { A: 0, B: 0 };
 
 function register(slots: SlotRegistry): void {
@@ -67,6 +67,7 @@ function register(slots: SlotRegistry): void {
   });
   ids.index = slots.add('index', 'test/A', (t) => intFromNumber(t, 7));
   ids.badIndex = slots.add('index', 'test/B', (t) => strFromJs(t, 'x'));
+  ids.badInt = slots.add('int', 'test/C', (t) => strFromJs(t, 'x'));
 }
 
 /** Classes A and B(A) whose slots are the test's, and one instance of each. */
@@ -249,5 +250,37 @@ describe('str through the protocols', () => {
     expect(objectContains(t, ab, one)).toBe(-1);
     expect(lastError()).toBe("TypeError: 'in <string>' requires string as left operand, not int");
     release(r, ab, cd, three, one, minus, joined, repeated, item, backwards, reversed);
+  });
+});
+
+describe('int(x) (PyNumber_Long)', () => {
+  it("CPython 3.13's results and errors", async () => {
+    const { floatFromDouble, numberLong, intCheckExact, typeSetSlot: setSlot } = await import('../src/index.js');
+    r = makeRuntime({ registerSlots: register });
+    const t = r.t;
+    const { A, B, a, b } = classes(t);
+    const show = (op: number): string => {
+      const v = numberLong(t, op);
+      if (v === 0) return lastError();
+      const out = `${objectReprJs(t, v)}${intCheckExact(t, v) ? '' : ' (not an exact int)'}`;
+      release(r, v);
+      return out;
+    };
+    const values: [number, string][] = [
+      [t.none, "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"],
+      [check(t, strFromJs(t, ' 12 ')), '12'],
+      [check(t, strFromJs(t, '1.5')), "ValueError: invalid literal for int() with base 10: '1.5'"],
+      [check(t, floatFromDouble(t, 2.9)), '2'],
+      [check(t, floatFromDouble(t, -2.9)), '-2'],
+      [check(t, floatFromDouble(t, Infinity)), 'OverflowError: cannot convert float infinity to integer'],
+      [t.true, '1'],
+      [check(t, listFromArray(t, [])), "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'list'"],
+      [a, '7'], // __index__ only
+    ];
+    for (const [op, expected] of values) expect(show(op)).toBe(expected);
+    // __int__ returning a str: class C(A) with such an __int__ slot.
+    check(t, setSlot(t, B, 'int', ids.badInt));
+    expect(show(b)).toBe('TypeError: __int__ returned non-int (type str)');
+    release(r, ...values.map(([op]) => op).filter((op) => op !== t.none && op !== t.true && op !== a), a, b, B, A);
   });
 });
