@@ -116,8 +116,9 @@ export function longAsDouble(t: ObThread, op: number): number {
   // Two 30-bit digits: hi * 2^30 is exact, so adding lo rounds once.
   if (n <= 2) return n <= 1 ? intCompactValue(t, op) : intAsNumber(t, op);
   // Number(bigint) rounds to nearest, ties to even, and gives ±Infinity
-  // exactly when CPython's _PyLong_Frexp overflows (a value that rounds up to 2^1024).
-  const v = Number(intAsBigInt(t, op));
+  // exactly when CPython's _PyLong_Frexp overflows (a value that rounds up to
+  // 2^1024); 36 digits are past 2^1050, so those need no conversion to know it.
+  const v = n >= 36 ? Infinity : Number(intAsBigInt(t, op));
   if (v === Infinity || v === -Infinity) {
     errRaise(t, StaticType.OverflowError, 'int too large to convert to float');
     return -1;

@@ -26,11 +26,6 @@ import { strToJs } from './str-read.js';
 import { typeHasFlag, typeName, typeNameOf } from './subtype.js';
 import { typeModifiedLocked } from './type-version.js';
 
-/** The instance's `__dict__` slot address, or 0 when its type gives it none (`_PyObject_ComputedDictPointer`). */
-function dictSlot(t: ObThread, op: number): number {
-  return instanceDictSlot(t, op);
-}
-
 /**
  * The instance's `__dict__` as a new reference, created on first need when
  * `create` (`_PyObject_GetDictPtr` + lazy creation), or 0 (no slot, none
@@ -42,7 +37,7 @@ function dictSlot(t: ObThread, op: number): number {
  * instances store their attribute names once.
  */
 function instanceDict(t: ObThread, op: number, create: boolean): number {
-  const slot = dictSlot(t, op);
+  const slot = instanceDictSlot(t, op);
   if (slot === 0) return 0;
   for (;;) {
     const current = xGetRef(t.rc, slot);
@@ -65,7 +60,7 @@ function instanceDict(t: ObThread, op: number, create: boolean): number {
  * @public
  */
 export function objectGetDict(t: ObThread, obj: number): number {
-  if (dictSlot(t, obj) === 0) return errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '__dict__'`);
+  if (instanceDictSlot(t, obj) === 0) return errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '__dict__'`);
   return instanceDict(t, obj, true);
 }
 
@@ -77,7 +72,7 @@ export function objectGetDict(t: ObThread, obj: number): number {
  * @public
  */
 export function objectSetDict(t: ObThread, obj: number, dict: number): number {
-  const slot = dictSlot(t, obj);
+  const slot = instanceDictSlot(t, obj);
   if (slot === 0) return errRaiseInt(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '__dict__'`);
   if (dict !== 0 && !typeHasFlag(t, t.u32[(dict + OB_TYPE_OFFSET) >>> 2]!, TPFLAGS_DICT_SUBCLASS)) {
     return errRaiseInt(t, StaticType.TypeError, `__dict__ must be set to a dictionary, not a '${typeNameOf(t, dict)}'`);

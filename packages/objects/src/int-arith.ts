@@ -31,7 +31,7 @@
 
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errNoMemory, errRaise } from './errors.js';
-import { floatFromDouble } from './float.js';
+import { floatFromDouble, longAsDouble } from './float.js';
 import { intToString } from './int-format.js';
 import { digitsToBigInt, intAsBigInt, intCopy, intFromBigInt, longAlloc, longFromSafe, longNormalize, smallInt } from './int.js';
 import {
@@ -614,30 +614,9 @@ function trueDivideSlow(t: ObThread, a: number, ta: number, b: number, tb: numbe
 
 // --- float(int) ----------------------------------------------------------------------------
 
-/**
- * `PyLong_AsDouble` of an int: the nearest double (ties to even), or -1
- * with OverflowError "int too large to convert to float".
- */
-function longToDouble(t: ObThread, op: number): number {
-  const tag = tagOf(t, op);
-  const n = tag >>> LONG_NON_SIZE_BITS;
-  const u32 = t.u32;
-  const d = (op + LONG_DIGITS_OFFSET) >>> 2;
-  if (n <= 1) return compactValue(t, op, tag);
-  // Two digits: hi·2^30 is exact, adding lo rounds once.
-  if (n === 2) return (1 - (tag & LONG_SIGN_MASK)) * (u32[d + 1]! * LONG_BASE + u32[d]!);
-  // 36 digits are past 2^1050; Number(bigint) rounds once, half to even.
-  const v = n >= 36 ? Infinity : Number(digitsToBigInt(u32, d, n));
-  if (v === Infinity) {
-    errRaise(t, StaticType.OverflowError, 'int too large to convert to float');
-    return -1;
-  }
-  return isNegativeTag(tag) ? -v : v;
-}
-
 /** `long_float` (`float(n)`). */
 function longFloat(t: ObThread, op: number): number {
-  const v = longToDouble(t, op);
+  const v = longAsDouble(t, op);
   if (v === -1 && t.error.type !== 0) return 0;
   return floatFromDouble(t, v);
 }
@@ -754,9 +733,9 @@ function powSlow(t: ObThread, a: number, ta: number, b: number, tb: number): num
  * these).
  */
 function powNegative(t: ObThread, a: number, b: number): number {
-  const x = longToDouble(t, a);
+  const x = longAsDouble(t, a);
   if (x === -1 && t.error.type !== 0) return 0;
-  const y = longToDouble(t, b);
+  const y = longAsDouble(t, b);
   if (y === -1 && t.error.type !== 0) return 0;
   if (x === 0) return errRaise(t, StaticType.ZeroDivisionError, '0.0 cannot be raised to a negative power');
   const n = -y;
