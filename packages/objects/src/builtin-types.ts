@@ -77,7 +77,10 @@ import { strEq, strCompare, strFromJs, strHash, strReprJs } from './str.js';
 import { strLength } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
-import type { StaticTypeSpec } from './type-object.js';
+import type { BuiltinTypeSpec } from './type-object.js';
+import { registerBytesTypes } from './bytes-types.js';
+import { registerCallableTypes } from './callable-types.js';
+import { registerWeakrefTypes } from './weakref-types.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
 import { anySetCheckExact, frozensetHash, setClear, setContains, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
 
@@ -89,7 +92,7 @@ export interface ObBox {
 /** What the builtin registrations return: the specs of the static types, in {@link StaticType} order. @internal */
 export interface BuiltinTypes {
   /** Spec of each static type; `base` holds a StaticType index (+1), resolved when created. */
-  readonly specs: readonly (Omit<StaticTypeSpec, 'base'> & { readonly baseIndex: number })[];
+  readonly specs: readonly BuiltinTypeSpec[];
   /** The behaviours of heap types (the metatype's instances). */
   readonly heapType: { readonly dealloc: number; readonly traverse: number; readonly clear: number };
   /** Behaviour ids this layer's code names. */
@@ -358,6 +361,10 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const rangeIterNextId = slots.add('iternext', 'range_iterator', rangeIterNext);
 
   const exceptions = registerExceptionTypes(registry, slots, box);
+  // Each group's behaviours, slots and specs (its own file), in StaticType order.
+  const bytesSpecs = registerBytesTypes(registry, slots, box);
+  const weakrefSpecs = registerWeakrefTypes(registry, slots, box);
+  const callableSpecs = registerCallableTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -537,6 +544,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       slots: { repr: rangeRepr, richcompare: rangeRichcompareId, hash: rangeHashId, length: rangeLengthId, subscript: rangeSubscriptId, contains: rangeContainsId, iter: rangeIterId, bool: rangeBoolId },
     },
     { name: 'range_iterator', baseIndex: StaticType.Object + 1, basicSize: RANGEITER_SIZE, final: true, dealloc: rangeIterDeallocId, slots: { iter: seqIterIter, iternext: rangeIterNextId } },
+    ...bytesSpecs,
+    ...weakrefSpecs,
+    ...callableSpecs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   return {

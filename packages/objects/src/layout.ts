@@ -177,7 +177,32 @@ export const StaticType = {
   Slice: 97,
   Range: 98,
   RangeIter: 99,
-  Count: 100,
+  // bytes.ts, bytearray.ts (bytes-types.ts registers them).
+  Bytes: 100,
+  ByteArray: 101,
+  BytesIter: 102,
+  ByteArrayIter: 103,
+  // weakref.ts (weakref-types.ts).
+  WeakRef: 104,
+  WeakProxy: 105,
+  WeakCallableProxy: 106,
+  // Code, functions, methods, descriptors, modules (callable-types.ts).
+  Code: 107,
+  Function: 108,
+  Cell: 109,
+  Method: 110,
+  BuiltinFunction: 111,
+  MethodDescriptor: 112,
+  ClassMethodDescriptor: 113,
+  WrapperDescriptor: 114,
+  MethodWrapper: 115,
+  GetSetDescriptor: 116,
+  Module: 117,
+  StaticMethod: 118,
+  ClassMethod: 119,
+  Property: 120,
+  Super: 121,
+  Count: 122,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];

@@ -61,6 +61,14 @@ export interface StaticTypeSpec {
 }
 
 /**
+ * A static type's spec as the registrations return it: `baseIndex` names
+ * the base by its {@link StaticType} index + 1 (0: none), resolved when the
+ * types are created.
+ * @internal
+ */
+export type BuiltinTypeSpec = Omit<StaticTypeSpec, 'base'> & { readonly baseIndex: number };
+
+/**
  * Allocates a static builtin type with its core, base and slots (own, then
  * inherited); its name and MRO come with {@link finishStaticType} once str
  * and tuple exist (bootstrap order).
