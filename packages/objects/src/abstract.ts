@@ -194,9 +194,3 @@ export function iterNext(t: ObThread, it: number): number {
   return next(t, it);
 }
 
-/** `PyObject_Call`: a new reference, or 0 with an exception. @public */
-export function objectCall(t: ObThread, callable: number, args: number, kwargs: number): number {
-  const call = typeSlot(t, typeOfOp(t, callable), 'call');
-  if (call === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, callable)}' object is not callable`);
-  return call(t, callable, args, kwargs);
-}

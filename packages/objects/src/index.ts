@@ -59,6 +59,9 @@ export {
   type BinaryFn,
   type TernaryFn,
   type SubscriptFn,
+  type VectorcallFn,
+  type GetterFn,
+  type SetterFn,
   type UnaryFn,
 } from './ob-thread.js';
 export { strCodePointAt, strLength, strToJs } from './str-read.js';
@@ -188,9 +191,9 @@ export {
   intToBytes,
   intToString,
 } from './int-format.js';
+export { argsPop, argsPush, callArgs, callNoArgs, callOneArg, objectCall, objectVectorcall } from './call.js';
 export {
   iterNext,
-  objectCall,
   objectContains,
   objectGetItem,
   objectGetIter,

@@ -42,7 +42,7 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
-/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 3;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 4;
 /** @internal */ export const OS_TAG_OFFSET = 0;
 /** @internal */ export const OS_VERSION_OFFSET = 4;
 /** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
@@ -59,7 +59,12 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 /** @internal */ export const OS_SINGLETONS_OFFSET = OS_SMALL_INTS_OFFSET + 4 * 262;
 /** `_Py_HashSecret`'s SipHash key (k0, k1 as little-endian 32-bit halves), written once at creation. @internal */ export const OS_HASH_KEY_OFFSET = OS_SINGLETONS_OFFSET + 4 * 16;
 /** `long_state.max_str_digits`: the interpreter's limit on decimal int conversions (0: none); Atomics. @internal */ export const OS_INT_MAX_STR_DIGITS_OFFSET = OS_HASH_KEY_OFFSET + 16;
-/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_INT_MAX_STR_DIGITS_OFFSET + 4;
+/** `func_state.next_version`: the interpreter's one counter of code (and so function) versions, from 2; Atomics (0 forever once it overflows). @internal */ export const OS_FUNC_NEXT_VERSION_OFFSET = OS_INT_MAX_STR_DIGITS_OFFSET + 4;
+/** `func_state.mutex`: a PyMutex over the function version cache's entries. @internal */ export const OS_FUNC_CACHE_LOCK_OFFSET = OS_FUNC_NEXT_VERSION_OFFSET + 4;
+/** `func_state.func_version_cache`: address of its (func, code) word pairs (function.ts). @internal */ export const OS_FUNC_CACHE_OFFSET = OS_FUNC_CACHE_LOCK_OFFSET + 4;
+/** `FUNC_VERSION_CACHE_SIZE`: entries of the function version cache (a power of 2). @public */ export const FUNC_VERSION_CACHE_SIZE = 4096;
+/** `FUNC_VERSION_FIRST_VALID`: versions 0 (unset) and 1 (cleared) are never valid. @public */ export const FUNC_VERSION_FIRST_VALID = 2;
+/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_FUNC_CACHE_OFFSET + 4;
 
 /** `_PY_NSMALLNEGINTS`: ints from -5 are preallocated. @public */ export const SMALL_INT_MIN = -5;
 /** `_PY_NSMALLPOSINTS - 1`: ints up to 256 are preallocated. @public */ export const SMALL_INT_MAX = 256;

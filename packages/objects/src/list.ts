@@ -37,7 +37,8 @@ import {
   tryIncrefCompare,
   type RcThread,
 } from '@ft/refcount';
-import { iterNext, objectGetIter, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_LT, PY_NE, objectCall } from './abstract.js';
+import { iterNext, objectGetIter, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_LT, PY_NE } from './abstract.js';
+import { objectCall } from './call.js';
 import { dictCheckExact, dictSnapshot, dictViewOf } from './dict.js';
 import { anySetCheckExact, setSnapshot } from './set.js';
 import { errClear, errNoMemory, errOccurred, errRaise, errRaiseInt } from './errors.js';

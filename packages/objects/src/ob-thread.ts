@@ -64,6 +64,20 @@ export type ItemFn = (t: ObThread, op: number, index: number) => number;
 export type BinaryFn = (t: ObThread, a: number, b: number) => number;
 /** `ternaryfunc` (nb_power): `c` is the modulus or None; as {@link BinaryFn}. @public */
 export type TernaryFn = (t: ObThread, a: number, b: number, c: number) => number;
+/**
+ * `vectorcallfunc`: `callable(*args, **kw)` with `nargs` positional
+ * arguments at `args` (the byte address of a word array of borrowed
+ * references in the heap, CPython's `PyObject *const *args`), followed by
+ * one value per name of `kwnames` (a tuple of str, or 0 for none). A new
+ * reference, or 0 with an exception. Builtin functions and methods are
+ * registered in this shape with `callable` their `self` (call.ts).
+ * @public
+ */
+export type VectorcallFn = (t: ObThread, callable: number, args: number, nargs: number, kwnames: number) => number;
+/** `getter` of a getset descriptor (`PyGetSetDef.get`): a new reference, or 0 with an exception. @public */
+export type GetterFn = (t: ObThread, op: number) => number;
+/** `setter` of a getset descriptor (`value` 0 deletes): 0, or -1 with an exception. @public */
+export type SetterFn = (t: ObThread, op: number, value: number) => number;
 
 /**
  * The slots a type names by behaviour id, in the order of their words in the
@@ -151,6 +165,9 @@ export interface SlotShapes {
   /** `nb_inplace_floor_divide`. */ inplaceFloorDivide: BinaryFn;
   /** `nb_inplace_true_divide`. */ inplaceTrueDivide: BinaryFn;
   /** `nb_inplace_matrix_multiply`. */ inplaceMatrixMultiply: BinaryFn;
+  /** `tp_vectorcall` of a type (calling the type), and the functions of builtin functions and methods (call.ts). */ vectorcall: VectorcallFn;
+  /** Getters of getset descriptors (never set in a type's words). */ getter: GetterFn;
+  /** Setters of getset descriptors (never set in a type's words). */ setter: SetterFn;
 }
 
 /** A slot's name. @public */
@@ -215,6 +232,9 @@ export const SLOT_KINDS: readonly SlotKind[] = [
   'inplaceFloorDivide',
   'inplaceTrueDivide',
   'inplaceMatrixMultiply',
+  'vectorcall',
+  'getter',
+  'setter',
 ];
 
 /** Word index of each slot kind in a type's slots (`TP_SLOTS_OFFSET`). @public */
@@ -289,6 +309,21 @@ export class ObThread {
   readonly floatFreeList: number[] = [];
   /** Freed one-digit ints kept for reuse (int.ts). @internal */
   readonly intFreeList: number[] = [];
+  /**
+   * The VM's entry for calling a Python function (`_PyFunction_Vectorcall`
+   * → `_PyEval_Vector`), installed by the interpreter on each of its
+   * threads; null: no evaluation loop on this thread (function.ts raises).
+   * @internal
+   */
+  evalFunction: VectorcallFn | null = null;
+  /**
+   * The argument stack of calls made from TypeScript (call.ts): a PyMem
+   * block (0 until first used) and the word index of its top and end.
+   * @internal
+   */
+  argStack = 0;
+  /** @internal */ argTop = 0;
+  /** @internal */ argEnd = 0;
 
   /** @internal */
   constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {

@@ -22,6 +22,7 @@ import { gcUntrack } from '@ft/gc';
 import { createMetatype, immortalize, initStaticObject, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { dictNew } from './dict.js';
 import { registerBuiltinTypes, type BuiltinTypes, type ObBox } from './builtin-types.js';
+import { addTypeAttributes } from './type-attributes.js';
 import {
   LONG_DIGITS_OFFSET,
   LONG_NON_SIZE_BITS,
@@ -41,6 +42,10 @@ import {
   OS_SINGLETONS_OFFSET,
   OS_HASH_KEY_OFFSET,
   OS_INT_MAX_STR_DIGITS_OFFSET,
+  OS_FUNC_NEXT_VERSION_OFFSET,
+  OS_FUNC_CACHE_OFFSET,
+  FUNC_VERSION_CACHE_SIZE,
+  FUNC_VERSION_FIRST_VALID,
   OS_SMALL_INTS_OFFSET,
   OS_STATIC_TYPES_OFFSET,
   OS_TAG_OFFSET,
@@ -149,7 +154,8 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   const heap = rc.heap;
   const state = regionAlloc(heap, OBJECTS_STATE_SIZE, 64);
   const cache = regionAlloc(heap, MCACHE_ENTRIES * MCACHE_ENTRY_SIZE, 64);
-  if (state === 0 || cache === 0) throw new Error('objectsCreate: out of shared memory for the objects state');
+  const funcCache = regionAlloc(heap, FUNC_VERSION_CACHE_SIZE * 8, 64);
+  if (state === 0 || cache === 0 || funcCache === 0) throw new Error('objectsCreate: out of shared memory for the objects state');
   const u32 = heap.u32;
   // SAFETY: unpublished until the tag is stored; regions come zeroed.
   u32[(state + OS_VERSION_OFFSET) >>> 2] = OBJECTS_LAYOUT_VERSION;
@@ -163,6 +169,8 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[key + 2] = hashKey.k1lo;
   u32[key + 3] = hashKey.k1hi;
   u32[(state + OS_INT_MAX_STR_DIGITS_OFFSET) >>> 2] = INT_DEFAULT_MAX_STR_DIGITS;
+  u32[(state + OS_FUNC_NEXT_VERSION_OFFSET) >>> 2] = FUNC_VERSION_FIRST_VALID;
+  u32[(state + OS_FUNC_CACHE_OFFSET) >>> 2] = funcCache;
 
   const { box, builtins } = stateOf(registration);
   const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, builtins.ids);
@@ -233,6 +241,8 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   gcUntrack(rc, interned);
   immortalize(rc, interned);
   u32[(state + OS_INTERNED_OFFSET) >>> 2] = interned;
+  // The builtin methods and attributes in the types' dicts (their names are interned).
+  for (let i = 0; i < specs.length; i++) if (!addTypeAttributes(t, u32[typesIndex + i]!, specs[i]!)) throw new Error('objectsCreate: out of memory');
   Atomics.store(u32, (state + OS_TAG_OFFSET) >>> 2, OBJECTS_STATE_TAG);
   return t;
 }

@@ -58,6 +58,30 @@ export interface StaticTypeSpec {
   readonly slots?: Partial<Record<SlotKind, number>>;
   /** Classes may not subclass it (no `Py_TPFLAGS_BASETYPE`: bool, slice, range, …). */
   readonly final?: boolean;
+  /** `tp_methods`: the builtin methods its dict gets as method descriptors (type-attributes.ts). */
+  readonly methods?: readonly MethodSpec[];
+  /** `tp_getset`: the attributes its dict gets as getset descriptors. */
+  readonly getsets?: readonly GetSetSpec[];
+}
+
+/** `PyMethodDef`: a builtin method of a static type. @public */
+export interface MethodSpec {
+  /** `ml_name`. */
+  readonly name: string;
+  /** `ml_meth`: a `vectorcall` slot id, called with the instance as `self`. */
+  readonly fn: number;
+  /** `ml_flags` (METH_*). */
+  readonly flags: number;
+}
+
+/** `PyGetSetDef`: a computed attribute of a static type. @public */
+export interface GetSetSpec {
+  /** The attribute's name. */
+  readonly name: string;
+  /** A `getter` slot id. */
+  readonly get: number;
+  /** A `setter` slot id (0: read-only). */
+  readonly set?: number;
 }
 
 /**
