@@ -78,6 +78,7 @@ import { strLength } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { BuiltinTypeSpec } from './type-object.js';
+import { objectInit, objectNew, typeCall, type ObjectSlotIds } from './type-call.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
@@ -178,6 +179,11 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   });
 
   // --- slots ---------------------------------------------------------------------------
+  // `object.__new__`, `object.__init__` and `type.__call__` (type-call.ts): each of the first two names the other's id.
+  const objectIds: ObjectSlotIds = { new: 0, init: 0 };
+  objectIds.new = slots.add('new', 'object', (t, type, args, kwargs) => objectNew(t, type, args, kwargs, objectIds));
+  objectIds.init = slots.add('init', 'object', (t, self, args, kwargs) => objectInit(t, self, args, kwargs, objectIds));
+  const typeCallId = slots.add('call', 'type', typeCall);
   const objectGetattro = slots.add('getattro', 'object', objectGenericGetAttr);
   const objectSetattro = slots.add('setattro', 'object', objectGenericSetAttr);
   const typeGetattroId = slots.add('getattro', 'type', typeGetAttro);
@@ -369,10 +375,10 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
   const gcVar = (itemSize: number, basicSize: number, extra: number) => ({ basicSize, itemSize, flags: TYPE_FLAG_HAVE_GC | extra });
-  const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare, getattro: objectGetattro, setattro: objectSetattro };
+  const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare, getattro: objectGetattro, setattro: objectSetattro, new: objectIds.new, init: objectIds.init };
   const exception = (index: StaticType) => exceptions.spec(index);
   const specs = [
-    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr } }, // the metatype: created apart
+    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr, call: typeCallId } }, // the metatype: created apart
     { name: 'object', baseIndex: NONE, basicSize: 20, dealloc: plainDealloc, slots: objectSlots },
     { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },

@@ -1,0 +1,240 @@
+/**
+ * Code objects (`Objects/codeobject.c`): what the compiler makes of a
+ * function body — its code units (16-bit: opcode + oparg, inline caches),
+ * constants, names, the names and kinds of its locals, cells and free
+ * variables, its line table and exception table, sizes and flags.
+ * Immutable once made, except for the VM's per-thread copies of the
+ * bytecode (`co_tlbc`, owned by @ft/interp) whose array's address sits in
+ * a word here.
+ *
+ * Code objects are GC-tracked and use deferred reference counting (CPython
+ * 3.13t: every function and frame references its code object, and
+ * counting those references from every thread would bounce one cache
+ * line). Each gets `co_version` from the interpreter's counter
+ * (function.ts's version cache keys on it).
+ */
+
+import { enableDeferredRefcount, incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
+import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
+import { errNoMemory, errRaise } from './errors.js';
+import { fieldsClear, fieldsTraverse } from './field-object.js';
+import { clearCodeByVersion, CODE_VERSION_OFFSET } from './function-version.js';
+
+export { CODE_VERSION_OFFSET };
+import { OS_FUNC_NEXT_VERSION_OFFSET, StaticType, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
+import type { ObThread } from './ob-thread.js';
+import { strToJs } from './str-read.js';
+import { typeHasFlag, typeOf } from './subtype.js';
+import { tupleCheckExact, tupleSize } from './tuple.js';
+import { formatAddress } from '@ft/atomics';
+
+/** `co_consts`: a tuple. @internal */ export const CODE_CONSTS_OFFSET = 20;
+/** `co_names`: a tuple of str (globals, attributes). @internal */ export const CODE_NAMES_OFFSET = 24;
+/** `co_localsplusnames`: a tuple of str (locals, then cells, then free variables). @internal */ export const CODE_LOCALSPLUSNAMES_OFFSET = 28;
+/** `co_localspluskinds`: the CO_FAST_* kind of each (a bytes-like object). @internal */ export const CODE_LOCALSPLUSKINDS_OFFSET = 32;
+/** `co_filename`: a str. @internal */ export const CODE_FILENAME_OFFSET = 36;
+/** `co_name`: a str. @internal */ export const CODE_NAME_OFFSET = 40;
+/** `co_qualname`: a str. @internal */ export const CODE_QUALNAME_OFFSET = 44;
+/** `co_linetable` (bytes). @internal */ export const CODE_LINETABLE_OFFSET = 48;
+/** `co_exceptiontable` (bytes). @internal */ export const CODE_EXCEPTIONTABLE_OFFSET = 52;
+/** `co_weakreflist`. @internal */ export const CODE_WEAKREFLIST_OFFSET = 56;
+/** `co_tlbc`: address of the VM's array of per-thread bytecode copies (0: none yet); owned by @ft/interp, Atomics. @internal */ export const CODE_TLBC_OFFSET = 60;
+/** `co_argcount`. @internal */ export const CODE_ARGCOUNT_OFFSET = 64;
+/** `co_posonlyargcount`. @internal */ export const CODE_POSONLYARGCOUNT_OFFSET = 68;
+/** `co_kwonlyargcount`. @internal */ export const CODE_KWONLYARGCOUNT_OFFSET = 72;
+/** `co_stacksize`. @internal */ export const CODE_STACKSIZE_OFFSET = 76;
+/** `co_firstlineno`. @internal */ export const CODE_FIRSTLINENO_OFFSET = 80;
+/** `co_nlocalsplus`. @internal */ export const CODE_NLOCALSPLUS_OFFSET = 84;
+/** `co_flags` (CO_*). @internal */ export const CODE_FLAGS_OFFSET = 88;
+/** `co_framesize`: words of a frame (locals plus stack plus the frame's header). @internal */ export const CODE_FRAMESIZE_OFFSET = 92;
+/** `co_nlocals`. @internal */ export const CODE_NLOCALS_OFFSET = 96;
+/** `co_ncellvars`. @internal */ export const CODE_NCELLVARS_OFFSET = 100;
+/** `co_nfreevars`. @internal */ export const CODE_NFREEVARS_OFFSET = 104;
+/** Number of code units. @internal */ export const CODE_SIZE_OFFSET = 112;
+/** The code units (`co_code_adaptive`), u16 each. @internal */ export const CODE_UNITS_OFFSET = 116;
+
+/** The object fields, for the collector. */
+const OBJECT_FIELDS = [
+  CODE_CONSTS_OFFSET,
+  CODE_NAMES_OFFSET,
+  CODE_LOCALSPLUSNAMES_OFFSET,
+  CODE_LOCALSPLUSKINDS_OFFSET,
+  CODE_FILENAME_OFFSET,
+  CODE_NAME_OFFSET,
+  CODE_QUALNAME_OFFSET,
+  CODE_LINETABLE_OFFSET,
+  CODE_EXCEPTIONTABLE_OFFSET,
+] as const;
+
+/** `CO_OPTIMIZED`. @public */ export const CO_OPTIMIZED = 0x0001;
+/** `CO_NEWLOCALS`. @public */ export const CO_NEWLOCALS = 0x0002;
+/** `CO_VARARGS`: takes `*args`. @public */ export const CO_VARARGS = 0x0004;
+/** `CO_VARKEYWORDS`: takes `**kwargs`. @public */ export const CO_VARKEYWORDS = 0x0008;
+/** `CO_NESTED`: defined inside another function. @public */ export const CO_NESTED = 0x0010;
+/** `CO_GENERATOR`. @public */ export const CO_GENERATOR = 0x0020;
+/** `CO_COROUTINE`. @public */ export const CO_COROUTINE = 0x0080;
+/** `CO_ITERABLE_COROUTINE`. @public */ export const CO_ITERABLE_COROUTINE = 0x0100;
+/** `CO_ASYNC_GENERATOR`. @public */ export const CO_ASYNC_GENERATOR = 0x0200;
+
+/** What a code object is made of (`PyUnstable_Code_NewWithPosOnlyArgs` + `co_qualname`, `co_exceptiontable`). @public */
+export interface CodeSpec {
+  readonly argcount: number;
+  readonly posonlyargcount: number;
+  readonly kwonlyargcount: number;
+  /** Locals that are plain fast locals (not cells or free variables). */
+  readonly nlocals: number;
+  readonly ncellvars: number;
+  readonly nfreevars: number;
+  readonly stacksize: number;
+  readonly flags: number;
+  readonly firstlineno: number;
+  /** The code units (opcode | oparg << 8, CPython's little-endian order). */
+  readonly code: Uint16Array;
+  /** Tuple of constants (borrowed). */
+  readonly consts: number;
+  /** Tuple of names (borrowed). */
+  readonly names: number;
+  /** Tuple of the names of locals, cells and free variables (borrowed). */
+  readonly localsplusnames: number;
+  /** Their CO_FAST_* kinds (bytes; borrowed). */
+  readonly localspluskinds: number;
+  readonly filename: number;
+  readonly name: number;
+  readonly qualname: number;
+  /** The line table (bytes; borrowed). */
+  readonly linetable: number;
+  /** The exception table (bytes; borrowed). */
+  readonly exceptiontable: number;
+}
+
+/** Words a frame of this code needs besides its locals and stack (`FRAME_SPECIALS_SIZE` of the VM). @internal */
+export const FRAME_SPECIALS_WORDS = 10;
+
+/** Whether `op` is a str (exact or subclass). */
+function isStr(t: ObThread, op: number): boolean {
+  return op !== 0 && typeHasFlag(t, typeOf(t, op), TPFLAGS_UNICODE_SUBCLASS);
+}
+
+/**
+ * `PyUnstable_Code_New…`: a new code object, or 0 with SystemError ("bad
+ * argument to internal function" for inconsistent counts or wrong field
+ * types, as `_PyCode_Validate`) or MemoryError.
+ * @public
+ */
+export function codeNew(t: ObThread, spec: CodeSpec): number {
+  const nlocalsplus = spec.localsplusnames !== 0 && tupleCheckExact(t, spec.localsplusnames) ? tupleSize(t, spec.localsplusnames) : -1;
+  const ok =
+    spec.argcount >= spec.posonlyargcount &&
+    spec.posonlyargcount >= 0 &&
+    spec.kwonlyargcount >= 0 &&
+    spec.stacksize >= 0 &&
+    spec.flags >= 0 &&
+    spec.nlocals >= 0 &&
+    spec.ncellvars >= 0 &&
+    spec.nfreevars >= 0 &&
+    nlocalsplus === spec.nlocals + spec.ncellvars + spec.nfreevars &&
+    spec.argcount + spec.kwonlyargcount + ((spec.flags & CO_VARARGS) !== 0 ? 1 : 0) + ((spec.flags & CO_VARKEYWORDS) !== 0 ? 1 : 0) <= nlocalsplus &&
+    spec.consts !== 0 &&
+    tupleCheckExact(t, spec.consts) &&
+    spec.names !== 0 &&
+    tupleCheckExact(t, spec.names) &&
+    isStr(t, spec.filename) &&
+    isStr(t, spec.name) &&
+    isStr(t, spec.qualname) &&
+    spec.localspluskinds !== 0 &&
+    spec.linetable !== 0 &&
+    spec.exceptiontable !== 0;
+  if (!ok) return errRaise(t, StaticType.SystemError, 'bad argument to internal function');
+  const n = spec.code.length;
+  const op = gcNew(t.gc, t.types[StaticType.Code]!, n);
+  if (op === 0) return errNoMemory(t);
+  const u32 = t.u32;
+  const values = [spec.consts, spec.names, spec.localsplusnames, spec.localspluskinds, spec.filename, spec.name, spec.qualname, spec.linetable, spec.exceptiontable];
+  // SAFETY: not published yet.
+  for (let i = 0; i < OBJECT_FIELDS.length; i++) {
+    incref(t.rc, values[i]!);
+    u32[(op + OBJECT_FIELDS[i]!) >>> 2] = values[i]!;
+  }
+  u32[(op + CODE_WEAKREFLIST_OFFSET) >>> 2] = 0;
+  u32[(op + CODE_TLBC_OFFSET) >>> 2] = 0;
+  const i32 = t.i32;
+  i32[(op + CODE_ARGCOUNT_OFFSET) >>> 2] = spec.argcount;
+  i32[(op + CODE_POSONLYARGCOUNT_OFFSET) >>> 2] = spec.posonlyargcount;
+  i32[(op + CODE_KWONLYARGCOUNT_OFFSET) >>> 2] = spec.kwonlyargcount;
+  i32[(op + CODE_STACKSIZE_OFFSET) >>> 2] = spec.stacksize;
+  i32[(op + CODE_FIRSTLINENO_OFFSET) >>> 2] = spec.firstlineno;
+  i32[(op + CODE_NLOCALSPLUS_OFFSET) >>> 2] = nlocalsplus;
+  i32[(op + CODE_FLAGS_OFFSET) >>> 2] = spec.flags;
+  i32[(op + CODE_FRAMESIZE_OFFSET) >>> 2] = nlocalsplus + spec.stacksize + FRAME_SPECIALS_WORDS;
+  i32[(op + CODE_NLOCALS_OFFSET) >>> 2] = spec.nlocals;
+  i32[(op + CODE_NCELLVARS_OFFSET) >>> 2] = spec.ncellvars;
+  i32[(op + CODE_NFREEVARS_OFFSET) >>> 2] = spec.nfreevars;
+  u32[(op + CODE_VERSION_OFFSET) >>> 2] = nextVersion(t);
+  u32[(op + CODE_SIZE_OFFSET) >>> 2] = n;
+  t.u16.set(spec.code, (op + CODE_UNITS_OFFSET) >>> 1);
+  gcTrack(t.rc, op);
+  enableDeferredRefcount(t.rc, op);
+  return op;
+}
+
+/**
+ * `interp->func_state.next_version++`: 0 forever once the counter has
+ * passed 2^32 - 1 (CPython: "when this counter overflows, it remains zero
+ * and the specializer loses the ability to specialize calls to new
+ * functions"). A CAS loop so that the counter never wraps to small values.
+ */
+function nextVersion(t: ObThread): number {
+  const index = (t.state + OS_FUNC_NEXT_VERSION_OFFSET) >>> 2;
+  for (;;) {
+    const v = Atomics.load(t.u32, index);
+    if (v === 0) return 0;
+    const next = v === 0xffffffff ? 0 : v + 1;
+    if (Atomics.compareExchange(t.u32, index, v, next) === v) return v;
+  }
+}
+
+/** Whether `op` is a code object (`PyCode_Check`). @public */
+export function codeCheck(t: ObThread, op: number): boolean {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Code];
+}
+
+/** A word of the code object (see the CODE_* offsets). @internal */
+export function codeField(t: ObThread, op: number, offset: number): number {
+  return t.i32[(op + offset) >>> 2]!;
+}
+
+/** `co_version`. @public */
+export function codeVersion(t: ObThread, op: number): number {
+  return t.u32[(op + CODE_VERSION_OFFSET) >>> 2]!;
+}
+
+/** The code units, a copy. @public */
+export function codeUnits(t: ObThread, op: number): Uint16Array {
+  const start = (op + CODE_UNITS_OFFSET) >>> 1;
+  return t.u16.slice(start, start + t.u32[(op + CODE_SIZE_OFFSET) >>> 2]!);
+}
+
+/** `code_repr`: `<code object f at 0x…, file "x.py", line 1>`. @internal */
+export function codeReprJs(t: ObThread, op: number): string {
+  const name = strToJs(t, t.u32[(op + CODE_NAME_OFFSET) >>> 2]!);
+  const file = strToJs(t, t.u32[(op + CODE_FILENAME_OFFSET) >>> 2]!);
+  return `<code object ${name} at ${formatAddress(op)}, file "${file}", line ${codeField(t, op, CODE_FIRSTLINENO_OFFSET)}>`;
+}
+
+/** `tp_traverse`. @internal */
+export function codeTraverse(rc: RcThread, op: number, visit: (child: number) => number): number {
+  return fieldsTraverse(rc, op, visit, OBJECT_FIELDS);
+}
+
+/**
+ * `code_dealloc`: its version leaves the function version cache first
+ * (`_PyFunction_ClearCodeByVersion`), then the fields go. The VM's TLBC
+ * array is the VM's to free (its dealloc hook runs before this one).
+ * @internal
+ */
+export function codeDealloc(t: ObThread, op: number): void {
+  gcUntrack(t.rc, op);
+  clearCodeByVersion(t, codeVersion(t, op));
+  fieldsClear(t.rc, op, OBJECT_FIELDS);
+  gcDel(t.gc, op);
+}
