@@ -79,6 +79,7 @@ import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subt
 import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { BuiltinTypeSpec } from './type-object.js';
 import { objectInit, objectNew, typeCall, type ObjectSlotIds } from './type-call.js';
+import { registerBuiltinMethods } from './builtin-methods.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
@@ -555,8 +556,15 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     ...callableSpecs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
+  // The Python-visible methods and constructors of these types (builtin-methods.ts).
+  const additions = registerBuiltinMethods(slots);
+  const merged = (specs as BuiltinTypeSpec[]).map((spec, i): BuiltinTypeSpec => {
+    const extra = additions.get(i as StaticType);
+    if (extra === undefined) return spec;
+    return { ...spec, methods: [...(spec.methods ?? []), ...(extra.methods ?? [])], getsets: [...(spec.getsets ?? []), ...(extra.getsets ?? [])], slots: { ...spec.slots, ...extra.slots } };
+  });
   return {
-    specs,
+    specs: merged,
     heapType: { dealloc: heapTypeDeallocId, traverse: heapTypeTraverseId, clear: heapTypeClearId },
     ids: { instanceDealloc: instanceDeallocId, instanceTraverse: instanceTraverseId, instanceClear: instanceClearId },
   };
