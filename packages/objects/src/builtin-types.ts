@@ -44,6 +44,8 @@ import {
   DEQUEITER_DEQUE_OFFSET,
   DEQUEITER_SIZE,
   SET_OBJECT_SIZE,
+  SET_WEAKLIST_OFFSET,
+  TP_WEAKLIST_OFFSET,
   MEMBER_TYPE_OFFSET,
   RANGE_SIZE,
   RANGEITER_SIZE,
@@ -83,6 +85,7 @@ import { registerBuiltinMethods } from './builtin-methods.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
+import { clearWeakRefs } from './weakref-clear.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
 import { anySetCheckExact, frozensetHash, setClear, setContains, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
 
@@ -160,7 +163,12 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const heapTypeTraverseId = registry.add('traverse', 'objects/heap-type', heapTypeTraverse);
   const heapTypeClearId = registry.add('clear', 'objects/heap-type', (_rc, op) => heapTypeClear(ob(), op));
   const memberDeallocId = registry.add('dealloc', 'objects/member', (_rc, op) => memberDealloc(ob(), op));
-  const setDeallocId = registry.add('dealloc', 'objects/set', (_rc, op) => setDealloc(ob(), op));
+  const setDeallocId = registry.add('dealloc', 'objects/set', (rc, op) => {
+    // `set_dealloc`: untracked, then its weakrefs cleared (their callbacks may run) before anything is released.
+    gcUntrack(rc, op);
+    clearWeakRefs(ob(), op);
+    setDealloc(ob(), op);
+  });
   const setTraverseId = registry.add('traverse', 'objects/set', setTraverse);
   const setClearId = registry.add('clear', 'objects/set', (_rc, op) => setClear(ob(), op));
   const dequeDeallocId = registry.add('dealloc', 'objects/deque', (_rc, op) => dequeDealloc(ob(), op));
@@ -379,7 +387,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare, getattro: objectGetattro, setattro: objectSetattro, new: objectIds.new, init: objectIds.init };
   const exception = (index: StaticType) => exceptions.spec(index);
   const specs = [
-    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr, call: typeCallId } }, // the metatype: created apart
+    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, weaklistOffset: TP_WEAKLIST_OFFSET, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr, call: typeCallId } }, // the metatype: created apart
     { name: 'object', baseIndex: NONE, basicSize: 20, dealloc: plainDealloc, slots: objectSlots },
     { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
@@ -459,6 +467,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       name: 'set',
       baseIndex: StaticType.Object + 1,
       basicSize: SET_OBJECT_SIZE,
+      weaklistOffset: SET_WEAKLIST_OFFSET,
       flags: TYPE_FLAG_HAVE_GC,
       dealloc: setDeallocId,
       traverse: setTraverseId,
@@ -469,6 +478,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       name: 'frozenset',
       baseIndex: StaticType.Object + 1,
       basicSize: SET_OBJECT_SIZE,
+      weaklistOffset: SET_WEAKLIST_OFFSET,
       flags: TYPE_FLAG_HAVE_GC,
       dealloc: setDeallocId,
       traverse: setTraverseId,

@@ -19,7 +19,7 @@ import { instanceDictSlot } from './heap-type.js';
 import { dictDelItem, dictGetItemRef, dictNewForType, dictSetItem, dictSnapshot } from './dict.js';
 import { errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
 import { memberName } from './heap-type.js';
-import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TPFLAGS_DICT_SUBCLASS, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
+import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TPFLAGS_DICT_SUBCLASS, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TP_WEAKLISTOFFSET_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
 import { typeLookupRef } from './method-cache.js';
 import type { ObThread } from './ob-thread.js';
 import { strToJs } from './str-read.js';
@@ -249,7 +249,7 @@ export function objectSetClass(t: ObThread, obj: number, newType: number): numbe
   if (!heap(newType) || !heap(oldType)) return errRaiseInt(t, StaticType.TypeError, '__class__ assignment only supported for mutable types or ModuleType subclasses');
   const same = (off: number): boolean => u32[(newType + off) >>> 2] === u32[(oldType + off) >>> 2];
   const gcSame = ((u32[(newType + TP_FLAGS_OFFSET) >>> 2]! ^ u32[(oldType + TP_FLAGS_OFFSET) >>> 2]!) & TYPE_FLAG_HAVE_GC) === 0;
-  if (!same(TP_BASICSIZE_OFFSET) || !same(TP_ITEMSIZE_OFFSET) || !same(TP_DICTOFFSET_OFFSET) || !gcSame || !sameSlotLayout(t, newType, oldType)) {
+  if (!same(TP_BASICSIZE_OFFSET) || !same(TP_ITEMSIZE_OFFSET) || !same(TP_DICTOFFSET_OFFSET) || !same(TP_WEAKLISTOFFSET_OFFSET) || !gcSame || !sameSlotLayout(t, newType, oldType)) {
     return errRaiseInt(t, StaticType.TypeError, `__class__ assignment: '${typeName(t, newType)}' object layout differs from '${typeName(t, oldType)}'`);
   }
   incref(t.rc, newType);

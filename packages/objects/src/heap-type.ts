@@ -91,6 +91,7 @@ import {
   TP_SLOTS_MAX,
   TP_SLOTS_OFFSET,
   TP_SUBCLASSES_OFFSET,
+  TP_WEAKLISTOFFSET_OFFSET,
   TUPLE_HASH_OFFSET,
   TYPE2_FINAL,
   TYPE2_READY,
@@ -104,6 +105,7 @@ import { strToJs } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeOf } from './subtype.js';
 import { TUPLE_MAX_SIZE, tupleFromArray, tupleGetItem, tupleSetItemInit, tupleSize } from './tuple.js';
 import { typeLock, typeModifiedLocked, typeUnlock } from './type-version.js';
+import { clearWeakRefs } from './weakref-clear.js';
 
 /** Where a variable-size instance keeps its `__dict__`: this many bytes before its end (`tp_dictoffset` < 0). */
 const VAR_DICT_OFFSET = -4;
@@ -147,8 +149,9 @@ function staticBaseOf(u32: Uint32Array, type: number): number {
  * `extra_ivars(type, base)` (3.12's rule, before managed dicts): whether
  * instances of `type` have more layout than those of `base` — other than a
  * `__dict__` word that a heap type added at the end (at -4 of a
- * variable-size instance). Adding only a `__dict__` does not make a class
- * solid, so `class M(Mixin, list)` with a plain `Mixin` is allowed.
+ * variable-size instance) and a `__weakref__` word it added after that.
+ * Adding only those does not make a class solid, so `class M(Mixin, list)`
+ * with a plain `Mixin` is allowed.
  */
 function extraIvars(t: ObThread, type: number, base: number): boolean {
   const u32 = t.u32;
@@ -156,6 +159,9 @@ function extraIvars(t: ObThread, type: number, base: number): boolean {
   const itemSize = u32[(type + TP_ITEMSIZE_OFFSET) >>> 2]!;
   if (itemSize !== u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]) return true;
   let size = u32[(type + TP_BASICSIZE_OFFSET) >>> 2]!;
+  // A `__weakref__` word a heap type added last (after its `__dict__`) does not count either.
+  const weaklistOffset = i32[(type + TP_WEAKLISTOFFSET_OFFSET) >>> 2]!;
+  if (itemSize === 0 && weaklistOffset !== 0 && weaklistOffset + 4 === size && i32[(base + TP_WEAKLISTOFFSET_OFFSET) >>> 2] === 0 && isHeapType(u32, type)) size -= 4;
   const dictOffset = i32[(type + TP_DICTOFFSET_OFFSET) >>> 2]!;
   const trailingDict = itemSize !== 0 ? dictOffset === VAR_DICT_OFFSET : dictOffset !== 0 && dictOffset + 4 === size;
   if (trailingDict && i32[(base + TP_DICTOFFSET_OFFSET) >>> 2] === 0 && isHeapType(u32, type)) size -= 4;
@@ -279,6 +285,15 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   }
   const itemSize = u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]!;
   if (itemSize !== 0 && (slotNames?.length ?? 0) > 0) return errRaise(t, StaticType.TypeError, `nonempty __slots__ not supported for subtype of '${typeName(t, base)}'`);
+  // `__weakref__` in `__slots__` asks for the weakref list word rather than a member (`type_new_visit_slots`).
+  let weaklistOffset = t.i32[(base + TP_WEAKLISTOFFSET_OFFSET) >>> 2]!;
+  const mayAddWeak = weaklistOffset === 0 && itemSize === 0;
+  let addWeak = slotNames === null && mayAddWeak;
+  if (slotNames !== null && slotNames.includes('__weakref__')) {
+    if (!mayAddWeak || slotNames.indexOf('__weakref__') !== slotNames.lastIndexOf('__weakref__')) return errRaise(t, StaticType.TypeError, '__weakref__ slot disallowed: we already got one');
+    addWeak = true;
+    slotNames = slotNames.filter((n) => n !== '__weakref__');
+  }
 
   // Instance layout: the base's, then one word per __slots__ name, then __dict__ unless __slots__
   // was given (after the items for a variable-size base: file comment).
@@ -291,6 +306,11 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   let dictOffset = t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!;
   if (slotNames === null && dictOffset === 0) {
     dictOffset = itemSize !== 0 ? VAR_DICT_OFFSET : size;
+    size += 4;
+  }
+  // The weakref list word last (never for a variable-size base: CPython 3.13's `may_add_weak`).
+  if (addWeak) {
+    weaklistOffset = size;
     size += 4;
   }
 
@@ -323,6 +343,7 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   u32[(type + TP_BASE_OFFSET) >>> 2] = base;
   u32[(type + TP_DICT_OFFSET) >>> 2] = dict;
   t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2] = dictOffset;
+  t.i32[(type + TP_WEAKLISTOFFSET_OFFSET) >>> 2] = weaklistOffset;
   const basesTuple = tupleFromArray(t, baseList);
   if (basesTuple === 0) return abandonType(t, type);
   u32[(type + TP_BASES_OFFSET) >>> 2] = basesTuple;
@@ -579,7 +600,10 @@ function visitAddedRefs(t: RcThread, op: number, type: number, visit: ((child: n
   for (let x = type; isHeapType(u32, x); x = u32[(x + TP_BASE_OFFSET) >>> 2]!) {
     const from = u32[(u32[(x + TP_BASE_OFFSET) >>> 2]! + TP_BASICSIZE_OFFSET) >>> 2]!;
     const to = u32[(x + TP_BASICSIZE_OFFSET) >>> 2]!;
+    // The weakref list word holds no reference (weakref.ts).
+    const weaklist = t.i32[(x + TP_WEAKLISTOFFSET_OFFSET) >>> 2]!;
     for (let off = from; off < to; off += 4) {
+      if (off === weaklist) continue;
       const r = visitWord(t, op + off, visit);
       if (r !== 0) return r;
     }
@@ -635,8 +659,10 @@ export function instanceDealloc(t: ObThread, op: number): void {
   const u32 = t.u32;
   gcUntrack(t.rc, op);
   const type = u32[(op + OB_TYPE_OFFSET) >>> 2]!;
-  visitAddedRefs(t.rc, op, type, null);
   const base = staticBaseOf(u32, type);
+  // A weakref list a heap type added is cleared first, before the slots and the dict go (a static base's own list is its dealloc's).
+  if (t.i32[(type + TP_WEAKLISTOFFSET_OFFSET) >>> 2] !== 0 && t.i32[(base + TP_WEAKLISTOFFSET_OFFSET) >>> 2] === 0) clearWeakRefs(t, op);
+  visitAddedRefs(t.rc, op, type, null);
   if ((u32[(base + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HAVE_GC) !== 0) t.rc.deallocs[u32[(base + TP_DEALLOC_OFFSET) >>> 2]!]!(t.rc, op);
   else gcDel(t.gc, op);
   decrefType(t.rc, type);
@@ -669,6 +695,7 @@ export function heapTypeClear(t: ObThread, type: number): void {
 /** `type_dealloc` of a heap type: out of its bases' subclasses, its references (and its instances' shared keys) released, its unique id returned. @internal */
 export function heapTypeDealloc(t: ObThread, type: number): void {
   gcUntrack(t.rc, type);
+  clearWeakRefs(t, type);
   const u32 = t.u32;
   const bases = u32[(type + TP_BASES_OFFSET) >>> 2]!;
   typeLock(t);

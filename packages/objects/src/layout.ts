@@ -38,11 +38,13 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 //  2112  u32×16  singletons           creator: None, True, False, (), '', NotImplemented, Ellipsis, the set dummy, ...
 //  2176  u32×4   hashKey              creator: the SipHash key of str and bytes hashes (PYTHONHASHSEED)
 //  2192  u32     intMaxStrDigits      Atomics: sys.set_int_max_str_digits (0: no limit), 4300 at creation
-//  2196          end
+//  ...           weakrefLocks         u8×128 PyMutex bytes (`interp->weakref_locks`): the weakref list of the object at
+//                                     address a is guarded by byte a % 127 (weakref.ts), taken without detaching
+//                end
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
-/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 4;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 5;
 /** @internal */ export const OS_TAG_OFFSET = 0;
 /** @internal */ export const OS_VERSION_OFFSET = 4;
 /** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
@@ -64,7 +66,9 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 /** `func_state.func_version_cache`: address of its (func, code) word pairs (function.ts). @internal */ export const OS_FUNC_CACHE_OFFSET = OS_FUNC_CACHE_LOCK_OFFSET + 4;
 /** `FUNC_VERSION_CACHE_SIZE`: entries of the function version cache (a power of 2). @public */ export const FUNC_VERSION_CACHE_SIZE = 4096;
 /** `FUNC_VERSION_FIRST_VALID`: versions 0 (unset) and 1 (cleared) are never valid. @public */ export const FUNC_VERSION_FIRST_VALID = 2;
-/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_FUNC_CACHE_OFFSET + 4;
+/** `interp->weakref_locks`: {@link NUM_WEAKREF_LIST_LOCKS} PyMutex bytes (weakref.ts), padded to 128. @internal */ export const OS_WEAKREF_LOCKS_OFFSET = OS_FUNC_CACHE_OFFSET + 4;
+/** `NUM_WEAKREF_LIST_LOCKS`: stripes guarding the weakref lists, keyed by the referent's address. @internal */ export const NUM_WEAKREF_LIST_LOCKS = 127;
+/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_WEAKREF_LOCKS_OFFSET + 128;
 
 /** `_PY_NSMALLNEGINTS`: ints from -5 are preallocated. @public */ export const SMALL_INT_MIN = -5;
 /** `_PY_NSMALLPOSINTS - 1`: ints up to 256 are preallocated. @public */ export const SMALL_INT_MAX = 256;
@@ -235,7 +239,9 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //                                 type lock with the version cleared
 //  380  u32    ht_cached_keys     heap types: the shared keys of their instances' dicts (a counted
 //                                 reference), 0 until the first instance dict; set by CAS, read Atomics.load
-//  384         end
+//  384  u32    tp_weaklist        the weakrefs to the type itself (types are weakly referenceable: the
+//                                 metatype's tp_weaklistoffset names this word); under its weakref stripe
+//  388         end
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const TP_VERSION_TAG_OFFSET = 56;
@@ -252,7 +258,8 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 /** @internal */ export const TP_SLOTS_OFFSET = TYPE_CORE_SIZE + 32;
 /** Room for slot ids. @internal */ export const TP_SLOTS_MAX = 71;
 /** `ht_cached_keys`. @internal */ export const TP_CACHED_KEYS_OFFSET = TP_SLOTS_OFFSET + 4 * TP_SLOTS_MAX;
-/** Bytes of a type object. @public */ export const TYPE_OBJECT_SIZE = TP_CACHED_KEYS_OFFSET + 4;
+/** `tp_weaklist`: the head of the weakrefs to the type itself (weakref.ts). @internal */ export const TP_WEAKLIST_OFFSET = TP_CACHED_KEYS_OFFSET + 4;
+/** Bytes of a type object. @public */ export const TYPE_OBJECT_SIZE = TP_WEAKLIST_OFFSET + 4;
 
 /** `tp_flags2`: `PyType_Ready` has run. @internal */ export const TYPE2_READY = 1;
 /** `tp_flags2`: attributes cannot be set (`Py_TPFLAGS_IMMUTABLETYPE`). @internal */ export const TYPE2_IMMUTABLE = 2;
@@ -512,6 +519,7 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 //  32   u32    table      under the critical section: the entries
 //  36   i32    hash       frozenset: -1 until computed; Atomics (any thread may fill it)
 //  40   u32    finger     under the critical section: where pop() searches next
+//  44   u32    weakreflist the weakrefs to the set (tp_weaklistoffset): under its weakref stripe (weakref.ts)
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const SET_FILL_OFFSET = OBJECT_HEADER_SIZE;
@@ -520,7 +528,8 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const SET_TABLE_OFFSET = OBJECT_HEADER_SIZE + 12;
 /** @internal */ export const SET_HASH_OFFSET = OBJECT_HEADER_SIZE + 16;
 /** @internal */ export const SET_FINGER_OFFSET = OBJECT_HEADER_SIZE + 20;
-/** @internal */ export const SET_OBJECT_SIZE = OBJECT_HEADER_SIZE + 24;
+/** `weakreflist` (weakref.ts). @internal */ export const SET_WEAKLIST_OFFSET = OBJECT_HEADER_SIZE + 24;
+/** @internal */ export const SET_OBJECT_SIZE = OBJECT_HEADER_SIZE + 28;
 /** `PySet_MINSIZE`. @public */ export const SET_MIN_SIZE = 8;
 /** `LINEAR_PROBES`. @internal */ export const SET_LINEAR_PROBES = 9;
 /** Bytes of a set entry: key, hash. @internal */ export const SET_ENTRY_SIZE = 8;
@@ -650,3 +659,29 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const RANGEITER_RANGE_OFFSET = OBJECT_HEADER_SIZE;
 /** @internal */ export const RANGEITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** Bytes of a range iterator. @internal */ export const RANGEITER_SIZE = OBJECT_HEADER_SIZE + 12;
+
+// ---------------------------------------------------------------------------
+// Weak references (`PyWeakReference`, weakref.ts): ref, proxy and callable
+// proxy share one layout. A referent whose type has a `tp_weaklistoffset`
+// keeps the head of its doubly linked list of weakrefs in that word of its
+// own (0: none). The list, its head, `wr_object` and `wr_callback` are
+// guarded by the stripe lock of the referent's address (the objects state's
+// weakrefLocks); the hash by the weakref's own critical section.
+//
+//  20   u32    wr_object    the referent (borrowed), None once cleared: written under the stripe
+//                           with Atomics.store, read with Atomics.load (lock-free first look)
+//  24   u32    wr_callback  under the stripe: a strong reference, 0 for none
+//  28   i32    hash         under the weakref's critical section: -1 until computed
+//  32   u32    wr_prev      under the stripe
+//  36   u32    wr_next      under the stripe
+//  40   u32    lock key     creator: the referent's address, whose stripe guards this weakref for
+//                           its whole life (`weakrefs_lock`: still known once wr_object is None)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const WR_OBJECT_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const WR_CALLBACK_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const WR_HASH_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const WR_PREV_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const WR_NEXT_OFFSET = OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const WR_LOCK_KEY_OFFSET = OBJECT_HEADER_SIZE + 20;
+/** Bytes of a weakref or proxy. @internal */ export const WEAKREF_OBJECT_SIZE = OBJECT_HEADER_SIZE + 24;

@@ -68,6 +68,7 @@ import {
   TP_BASE_OFFSET,
   TPFLAGS_TYPE_SUBCLASS,
   TP_SLOTS_OFFSET,
+  TP_WEAKLISTOFFSET_OFFSET,
   TUPLE_HASH_OFFSET,
   TUPLE_ITEMS_OFFSET,
   TYPE_BASE_VERSION_TAG,
@@ -80,12 +81,13 @@ import { SlotRegistry } from './slot-registry.js';
 import { tupleMaybeUntrack } from './tuple.js';
 import { typeName } from './subtype.js';
 import { createStaticBuiltinType, finishStaticType } from './type-object.js';
+import { weakrefGcHooks } from './weakref-clear.js';
 
 /** What {@link objectsRegister} hands back, for the thread's setup. @public */
 export interface ObjectsRegistration {
   /** The slot registry (add the layers above's slots to it before joining). */
   readonly slots: SlotRegistry;
-  /** The hooks to give `gcThreadInit`: tuple untracking and type names. */
+  /** The hooks to give `gcThreadInit`: tuple untracking, type names and weak references. */
   readonly gcHooks: GcHooks;
 }
 
@@ -116,6 +118,7 @@ export function objectsRegister(behaviours: BehaviourRegistry): ObjectsRegistrat
   const gcHooks: GcHooks = {
     maybeUntrack: (rc: RcThread, op: number) => box.t !== null && tupleMaybeUntrack(rc, box.t.types[StaticType.Tuple]!, op),
     typeName: (_rc: RcThread, type: number) => (box.t === null ? 'object' : typeName(box.t, type)),
+    weakrefs: weakrefGcHooks(box),
   };
   const registration: ObjectsRegistration = { slots, gcHooks };
   registrations.set(registration, { box, builtins });
@@ -183,6 +186,8 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   const heapType = builtins.heapType;
   const metatype = createMetatype(rc, { basicSize: TYPE_OBJECT_SIZE, dealloc: heapType.dealloc, traverse: heapType.traverse, clear: heapType.clear, flags: TPFLAGS_TYPE_SUBCLASS });
   u32[typesIndex + StaticType.Type] = metatype;
+  // Type objects can be weakly referenced (the word is in every type, static or heap).
+  heap.i32[(metatype + TP_WEAKLISTOFFSET_OFFSET) >>> 2] = specs[StaticType.Type]!.weaklistOffset ?? 0;
   const order: number[] = [];
   const placed = new Set<number>([StaticType.Type]);
   while (order.length < specs.length - 1) {

@@ -25,6 +25,7 @@ import {
   TP_NAME_OFFSET,
   TP_SLOTS_OFFSET,
   TP_VERSION_TAG_OFFSET,
+  TP_WEAKLISTOFFSET_OFFSET,
   TYPE2_FINAL,
   TYPE2_IMMUTABLE,
   TYPE2_READY,
@@ -47,6 +48,8 @@ export interface StaticTypeSpec {
   readonly itemSize?: number;
   /** `tp_dictoffset`: where an instance keeps its `__dict__` (0: none); default the base's. */
   readonly dictOffset?: number;
+  /** `tp_weaklistoffset`: where an instance keeps the head of its weakref list (0: it cannot be weakly referenced); default the base's. Its dealloc calls `clearWeakRefs` (weakref-clear.ts). */
+  readonly weaklistOffset?: number;
   /** `tp_flags` bits (TYPE_FLAG_* of refcount, TPFLAGS_* of this package). */
   readonly flags?: number;
   /** Behaviour ids of the refcount registry. */
@@ -114,6 +117,7 @@ export function createStaticBuiltinType(t: ObThread, metatype: number, spec: Sta
   // SAFETY: not published yet (every write below).
   u32[(type + TP_BASE_OFFSET) >>> 2] = base;
   t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2] = spec.dictOffset ?? (base === 0 ? 0 : t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!);
+  t.i32[(type + TP_WEAKLISTOFFSET_OFFSET) >>> 2] = spec.weaklistOffset ?? (base === 0 ? 0 : t.i32[(base + TP_WEAKLISTOFFSET_OFFSET) >>> 2]!);
   t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] = TYPE2_IMMUTABLE | (spec.final === true ? TYPE2_FINAL : 0);
   const slots = (type + TP_SLOTS_OFFSET) >>> 2;
   for (const kind of SLOT_KINDS) {
