@@ -159,8 +159,13 @@ function unknownHandler(t: ObThread, errors: string): null {
   return null;
 }
 
-/** Raises `type(encoding, object, start, end, reason)` (borrowed `object`); null. */
-function raiseUnicodeError(t: ObThread, type: StaticType, encoding: string, object: number, start: number, end: number, reason: string): null {
+/**
+ * Raises `type(encoding, object, start, end, reason)` — a
+ * UnicodeEncodeError (`object` the str) or UnicodeDecodeError (`object`
+ * the bytes), `object` borrowed; returns null.
+ * @internal
+ */
+export function raiseUnicodeError(t: ObThread, type: StaticType, encoding: string, object: number, start: number, end: number, reason: string): null {
   const enc = strFromJs(t, encoding);
   const why = enc === 0 ? 0 : strFromJs(t, reason);
   const from = why === 0 ? 0 : intFromNumber(t, start);
