@@ -685,3 +685,42 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const WR_NEXT_OFFSET = OBJECT_HEADER_SIZE + 16;
 /** @internal */ export const WR_LOCK_KEY_OFFSET = OBJECT_HEADER_SIZE + 20;
 /** Bytes of a weakref or proxy. @internal */ export const WEAKREF_OBJECT_SIZE = OBJECT_HEADER_SIZE + 24;
+
+// ---------------------------------------------------------------------------
+// bytes (`PyBytesObject`) and bytearray (`PyByteArrayObject`), bytes.ts and
+// bytearray.ts; their iterators have the list iterator's layout
+// (SEQITER_*: the sequence, then the next index).
+//
+// bytes: immutable once published (only the cached hash is written later).
+//  20   i32    ob_size     creator
+//  24   i32    ob_shash    -1 until computed; Atomics (any thread may fill it: every one computes the same)
+//  28   u8×n+1 ob_sval     creator: the bytes, then a 0 (C's trailing NUL)
+//
+// bytearray: every field changes under the object's critical section (as
+// CPython 3.14's bytearray); len() reads ob_size without it.
+//  20   i32    ob_size     under the critical section, Atomics.store; len() Atomics.load
+//  24   i32    ob_alloc    under the critical section: bytes of the buffer (0: no buffer)
+//  28   u32    ob_bytes    under the critical section: the PyMem buffer (0: none)
+//  32   u32    ob_start    under the critical section: the first byte (ob_bytes + the logical offset
+//                          that `del b[:n]` advances)
+//  36   i32    ob_exports  buffers exported (PyObject_GetBuffer): Atomics.add/sub under the critical
+//                          section; a resize while it is not 0 raises BufferError
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const BYTES_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** @internal */ export const BYTES_HASH_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** @internal */ export const BYTES_DATA_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+/** `PyBytesObject_SIZE`: the header and the trailing NUL (the type's basic size; one item per byte). @internal */ export const BYTES_BASIC_SIZE = BYTES_DATA_OFFSET + 1;
+/** @internal */ export const BYTEARRAY_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** @internal */ export const BYTEARRAY_ALLOC_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** @internal */ export const BYTEARRAY_BYTES_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const BYTEARRAY_START_OFFSET = VAR_OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const BYTEARRAY_EXPORTS_OFFSET = VAR_OBJECT_HEADER_SIZE + 12;
+/** Bytes of a bytearray object. @internal */ export const BYTEARRAY_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 16;
+/** `Py_TPFLAGS_BYTES_SUBCLASS`. @public */ export const TPFLAGS_BYTES_SUBCLASS = 1 << 27;
+/**
+ * The largest bytes or bytearray: one block of the heap holds it (CPython's
+ * bound is `PY_SSIZE_T_MAX`; past this, MemoryError as an allocation failure).
+ * @public
+ */
+export const BYTES_MAX_SIZE = 0x7fff0000 - 64;
