@@ -772,12 +772,12 @@ export function byteArrayRichCompare(t: ObThread, a: number, b: number, op: numb
   return r;
 }
 
-/** `bytearray_repr` as JavaScript text: `bytearray(b'...')` (a subclass's own name in front). @public */
+/** `bytearray_repr` as JavaScript text: `bytearray(b'...')` (a subclass's own name in front; a `'` always escaped). @public */
 export function byteArrayReprJs(t: ObThread, op: number): string {
   const full = typeName(t, typeOf(t, op));
   const name = full.slice(full.lastIndexOf('.') + 1);
   lock(t, op);
-  const text = bytesReprOfHeap(t.u8, t.u32[(op >>> 2) + START]!, t.i32[(op >>> 2) + SIZE]!);
+  const text = bytesReprOfHeap(t.u8, t.u32[(op >>> 2) + START]!, t.i32[(op >>> 2) + SIZE]!, true);
   unlock(t);
   return `${name}(${text})`;
 }

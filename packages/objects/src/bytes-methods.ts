@@ -542,6 +542,12 @@ function rsplitWhitespace(u8: Uint8Array, addr: number, len: number, max: number
 /** The items of a list (a snapshot under its critical section), a tuple, or any iterable (through list()): new references; null with TypeError "can only join an iterable". */
 function itemsOf(t: ObThread, iterable: number): number[] | null {
   const items: number[] = [];
+  if (strCheck(t, iterable)) {
+    // Every item of a str is a str: the first one fails (items are counted, not made).
+    if (strLength(t, iterable) === 0) return items;
+    errRaise(t, StaticType.TypeError, 'sequence item 0: expected a bytes-like object, str found');
+    return null;
+  }
   if (listCheckExact(t, iterable)) {
     const heap = t.heap;
     criticalSectionBegin(heap, iterable + OB_MUTEX_OFFSET);

@@ -149,9 +149,10 @@ export function bytesRichCompare(t: ObThread, a: number, b: number, op: number):
  * `PyBytes_Repr(op, smartquotes=1)` of the `size` bytes at `addr`, as
  * JavaScript text: `b'…'`, or `b"…"` when the bytes hold a `'` and no
  * `"`; `\\`, the quote, `\t`, `\n`, `\r` escaped, other bytes below 0x20
- * or from 0x7f as `\xhh`. @internal
+ * or from 0x7f as `\xhh`. `escapeSingle`: a `'` is escaped inside `"…"`
+ * too (`bytearray_repr`'s rule). @internal
  */
-export function bytesReprOfHeap(u8: Uint8Array, addr: number, size: number): string {
+export function bytesReprOfHeap(u8: Uint8Array, addr: number, size: number, escapeSingle = false): string {
   let single = false;
   let double = false;
   for (let i = 0; i < size; i++) {
@@ -164,7 +165,7 @@ export function bytesReprOfHeap(u8: Uint8Array, addr: number, size: number): str
   let run = '';
   for (let i = 0; i < size; i++) {
     const c = u8[addr + i]!;
-    if (c === quote || c === 0x5c) run += '\\' + String.fromCharCode(c);
+    if (c === quote || c === 0x5c || (escapeSingle && c === 0x27)) run += '\\' + String.fromCharCode(c);
     else if (c === 0x09) run += '\\t';
     else if (c === 0x0a) run += '\\n';
     else if (c === 0x0d) run += '\\r';
