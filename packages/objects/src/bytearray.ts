@@ -626,7 +626,7 @@ export function byteArrayAssSubscript(t: ObThread, op: number, key: number, valu
       t.u8[t.u32[(op >>> 2) + START]! + j] = v;
       r = 0;
     } else {
-      r = extendedSliceLocked(t, op, j, j + 1, 1, null);
+      r = setSliceLinearLocked(t, op, j, j + 1, null, 0); // `del b[i]`: the one-byte slice
     }
     unlock(t);
     return r;
