@@ -82,6 +82,8 @@ import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseIte
 import type { BuiltinTypeSpec } from './type-object.js';
 import { objectInit, objectNew, typeCall, type ObjectSlotIds } from './type-call.js';
 import { registerBuiltinMethods } from './builtin-methods.js';
+import { fixupSlots } from './slot-dispatch.js';
+import { wrapperSlotId } from './slot-wrappers.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
@@ -379,7 +381,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   // Each group's behaviours, slots and specs (its own file), in StaticType order.
   const bytesSpecs = registerBytesTypes(registry, slots, box);
   const weakrefSpecs = registerWeakrefTypes(registry, slots, box);
-  const callableSpecs = registerCallableTypes(registry, slots, box);
+  const callables = registerCallableTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -563,7 +565,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     { name: 'range_iterator', baseIndex: StaticType.Object + 1, basicSize: RANGEITER_SIZE, final: true, dealloc: rangeIterDeallocId, slots: { iter: seqIterIter, iternext: rangeIterNextId } },
     ...bytesSpecs,
     ...weakrefSpecs,
-    ...callableSpecs,
+    ...callables.specs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).
@@ -576,7 +578,14 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   return {
     specs: merged,
     heapType: { dealloc: heapTypeDeallocId, traverse: heapTypeTraverseId, clear: heapTypeClearId },
-    ids: { instanceDealloc: instanceDeallocId, instanceTraverse: instanceTraverseId, instanceClear: instanceClearId },
+    ids: {
+      instanceDealloc: instanceDeallocId,
+      instanceTraverse: instanceTraverseId,
+      instanceClear: instanceClearId,
+      slotDispatch: callables.slotDispatch,
+      newWrapper: callables.newWrapper,
+      fixupSlots: (t, type, name) => fixupSlots(t, type, callables.slotDispatch, wrapperSlotId, name),
+    },
   };
 }
 

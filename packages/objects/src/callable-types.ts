@@ -79,7 +79,20 @@ import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
 import { METHOD_SIZE, methodDealloc, methodGetAttro, methodGetFunc, methodGetSelf, methodHash, methodReprJs, methodRichCompare, methodTraverse, methodVectorcall } from './method.js';
 import { MODULE_DICT_OFFSET, MODULE_SIZE, moduleClear, moduleDealloc, moduleGetAttro, moduleNew, moduleReprJs, moduleTraverse } from './module.js';
-import type { GetterFn, ObThread, SetterFn } from './ob-thread.js';
+import type { GetterFn, ObThread, SetterFn, SlotDispatchIds } from './ob-thread.js';
+import { registerSlotDispatchers } from './slot-dispatch.js';
+import {
+  METHOD_WRAPPER_SIZE,
+  methodWrapperDealloc,
+  methodWrapperReprJs,
+  methodWrapperSelf,
+  methodWrapperTraverse,
+  methodWrapperVectorcall,
+  registerWrapperBehaviours,
+  wrapperDescrGet,
+  wrapperDescrReprJs,
+  wrapperDescrVectorcall,
+} from './slot-wrappers.js';
 import {
   PROPERTY_DOC_OFFSET,
   PROPERTY_FDEL_OFFSET,
@@ -114,9 +127,18 @@ function newRef(t: ObThread, op: number): number {
   return op;
 }
 
-/** Registers the group's behaviours and slots; returns its specs in StaticType order. @internal */
-export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRegistry, box: { readonly t: ObThread | null }): BuiltinTypeSpec[] {
+/** What {@link registerCallableTypes} returns: the specs in StaticType order and the ids the type machinery needs. @internal */
+export interface CallableTypes {
+  readonly specs: BuiltinTypeSpec[];
+  readonly slotDispatch: SlotDispatchIds;
+  readonly newWrapper: number;
+}
+
+/** Registers the group's behaviours and slots (and the special-method slots of classes); returns its specs in StaticType order. @internal */
+export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRegistry, box: { readonly t: ObThread | null }): CallableTypes {
   const ob = (): ObThread => box.t!;
+  const slotDispatch = registerSlotDispatchers(slots);
+  const { newWrapper } = registerWrapperBehaviours(slots);
   const getsets = (owner: string, table: Record<string, { get: GetterFn; set?: SetterFn }>): GetSetSpec[] =>
     Object.entries(table).map(([name, { get, set }]) => ({ name, get: slots.add('getter', `${owner}.${name}`, get), set: set === undefined ? 0 : slots.add('setter', `${owner}.${name}`, set) }));
   const method = (owner: string, name: string, flags: number, fn: (t: ObThread, self: number, args: number, nargs: number, kwnames: number) => number): MethodSpec => ({
@@ -278,9 +300,28 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     descrGet: slots.add('descrGet', 'classmethod_descriptor', classMethodDescrGet),
     vectorcall: slots.add('vectorcall', 'classmethod_descriptor', classMethodDescrVectorcall),
   });
-  // Slot wrappers (`int.__add__`) come with the slot-wrapper file; until then these two types have no instances.
-  const wrapperDescriptor = descriptor('wrapper_descriptor', {});
-  const methodWrapper = descriptor('method-wrapper', {});
+  const wrapperDescriptorBase = descriptor('wrapper_descriptor', {
+    descrGet: slots.add('descrGet', 'wrapper_descriptor', wrapperDescrGet),
+    vectorcall: slots.add('vectorcall', 'wrapper_descriptor', wrapperDescrVectorcall),
+  });
+  const wrapperDescriptor: BuiltinTypeSpec = {
+    ...wrapperDescriptorBase,
+    slots: { ...wrapperDescriptorBase.slots, repr: slots.add('repr', 'wrapper_descriptor', (t, op) => strFromJs(t, wrapperDescrReprJs(t, op))) },
+  };
+  const methodWrapper: BuiltinTypeSpec = {
+    name: 'method-wrapper',
+    baseIndex: StaticType.Object + 1,
+    basicSize: METHOD_WRAPPER_SIZE,
+    flags: TYPE_FLAG_HAVE_GC,
+    final,
+    dealloc: registry.add('dealloc', 'objects/method-wrapper', (_rc, op) => methodWrapperDealloc(ob(), op)),
+    traverse: registry.add('traverse', 'objects/method-wrapper', methodWrapperTraverse),
+    slots: {
+      repr: slots.add('repr', 'method-wrapper', (t, op) => strFromJs(t, methodWrapperReprJs(t, op))),
+      vectorcall: slots.add('vectorcall', 'method-wrapper', methodWrapperVectorcall),
+    },
+    getsets: getsets('method-wrapper', { __self__: { get: methodWrapperSelf } }),
+  };
   const getSetDescriptor = descriptor('getset_descriptor', {
     descrGet: slots.add('descrGet', 'getset_descriptor', getSetDescrGet),
     descrSet: slots.add('descrSet', 'getset_descriptor', getSetDescrSet),
@@ -417,5 +458,5 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     superSpec,
   ];
   if (specs.length !== StaticType.Super - StaticType.Code + 1) throw new Error('callable-types: wrong number of specs');
-  return specs;
+  return { specs, slotDispatch, newWrapper };
 }

@@ -231,6 +231,11 @@ export function typeSetAttro(t: ObThread, type: number, name: number, value: num
       r = errRaiseInt(t, StaticType.AttributeError, `type object '${typeName(t, type)}' has no attribute '${strToJs(t, name)}'`);
     }
   }
+  // `update_slot`: a special method set on a class changes its slot (and its subclasses').
+  if (r === 0) {
+    const text = strToJs(t, name);
+    if (text.length > 4 && text.startsWith('__') && text.endsWith('__')) r = t.builtinIds.fixupSlots(t, type, text);
+  }
   criticalSectionEnd(t.heap);
   return r;
 }

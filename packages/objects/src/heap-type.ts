@@ -367,6 +367,11 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
       break;
     }
   }
+  // `fixup_slot_dispatchers`: the special methods the class defines fill their slots.
+  if (t.builtinIds.fixupSlots(t, type) < 0) {
+    decref(t.rc, mro);
+    return abandonType(t, type);
+  }
   // Member descriptors for __slots__.
   for (let i = 0; i < slotOffsets.length; i++) {
     const member = memberNew(t, type, slotNames![i]!, slotOffsets[i]!);

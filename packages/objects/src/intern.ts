@@ -8,7 +8,7 @@
  */
 
 import { mutexLock, mutexUnlock } from '@ft/atomics';
-import { immortalize } from '@ft/refcount';
+import { decref, immortalize } from '@ft/refcount';
 import { dictGetItemRef, dictSetItem } from './dict.js';
 import { OS_INTERN_LOCK_OFFSET, OS_INTERNED_COUNT_OFFSET, OS_INTERNED_OFFSET, STR_INTERNED_IMMORTAL, STR_INTERNED_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
@@ -43,5 +43,9 @@ export function strIntern(t: ObThread, s: number): number {
 /** `PyUnicode_InternFromString`: the interned str of `text` (immortal), or 0 with MemoryError. @public */
 export function strInternFromJs(t: ObThread, text: string): number {
   const s = strFromJs(t, text);
-  return s === 0 ? 0 : strIntern(t, s);
+  if (s === 0) return 0;
+  const interned = strIntern(t, s);
+  // The text was interned already: the str made for the lookup is not needed.
+  if (interned !== s) decref(t.rc, s);
+  return interned;
 }

@@ -251,7 +251,21 @@ export interface BuiltinBehaviourIds {
   readonly instanceTraverse: number;
   /** `subtype_clear`. */
   readonly instanceClear: number;
+  /** The slots that call a class's special methods (slot-dispatch.ts), by kind; `unhashable` for `__hash__ = None`. */
+  readonly slotDispatch: SlotDispatchIds;
+  /** `tp_new_wrapper`: the `vectorcall` behaviour of builtin types' `__new__`. */
+  readonly newWrapper: number;
+  /**
+   * `fixup_slot_dispatchers` / `update_slot`: fills a new class's slots
+   * from the special methods in its dict (only `name`'s slot when given);
+   * 0, or -1 with an exception. A function, not an id: heap-type.ts calls
+   * it below the files that implement it.
+   */
+  readonly fixupSlots: (t: ObThread, type: number, name?: string) => number;
 }
+
+/** The ids of slot-dispatch.ts's slots by kind, and `unhashable`. @public */
+export type SlotDispatchIds = Readonly<Partial<Record<SlotKind | 'unhashable', number>>>;
 
 /**
  * The thread's exception state (`PyThreadState.current_exception`): the
