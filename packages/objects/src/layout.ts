@@ -82,6 +82,7 @@ export const SINGLETON_NONE = 0;
 /** @internal */ export const SINGLETON_NOT_IMPLEMENTED = 5;
 /** @internal */ export const SINGLETON_ELLIPSIS = 6;
 /** The key a deleted set entry holds (`_PySet_Dummy`). @internal */ export const SINGLETON_SET_DUMMY = 7;
+/** The empty bytes of `Py_GetConstant(Py_CONSTANT_EMPTY_BYTES)`: made on first use (CAS), immortal. @internal */ export const SINGLETON_EMPTY_BYTES = 8;
 
 /** Static builtin type indices: the order they are created in, the same in every runtime. @public */
 export const StaticType = {
@@ -547,6 +548,7 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 //  36   i32    rightindex   under the critical section: last item's slot in rightblock
 //  40   i32    maxlen       creator: -1 unbounded
 //  44   u32    state        under the critical section: +1 per mutation (iterators check it)
+//  48   u32    weakreflist  the weakrefs to the deque (tp_weaklistoffset): under its weakref stripe (weakref.ts)
 // block (PyMem): [leftlink u32][rightlink u32][data u32 × 64]
 // ---------------------------------------------------------------------------
 
@@ -557,7 +559,8 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const DEQUE_RIGHTINDEX_OFFSET = VAR_OBJECT_HEADER_SIZE + 12;
 /** @internal */ export const DEQUE_MAXLEN_OFFSET = VAR_OBJECT_HEADER_SIZE + 16;
 /** @internal */ export const DEQUE_STATE_OFFSET = VAR_OBJECT_HEADER_SIZE + 20;
-/** @internal */ export const DEQUE_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 24;
+/** `weakreflist` (weakref.ts). @internal */ export const DEQUE_WEAKLIST_OFFSET = VAR_OBJECT_HEADER_SIZE + 24;
+/** @internal */ export const DEQUE_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 28;
 /** `BLOCKLEN`. @internal */ export const DEQUE_BLOCKLEN = 64;
 /** `CENTER`: where the first block's items start. @internal */ export const DEQUE_CENTER = (DEQUE_BLOCKLEN - 1) >> 1;
 /** Bytes of a block. @internal */ export const DEQUE_BLOCK_SIZE = 8 + 4 * DEQUE_BLOCKLEN;
