@@ -41,6 +41,7 @@ import {
   LONG_DIGITS_OFFSET,
   MEMBER_SIZE,
   DEQUE_OBJECT_SIZE,
+  DEQUE_WEAKLIST_OFFSET,
   DEQUEITER_DEQUE_OFFSET,
   DEQUEITER_SIZE,
   SET_OBJECT_SIZE,
@@ -173,7 +174,12 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   });
   const setTraverseId = registry.add('traverse', 'objects/set', setTraverse);
   const setClearId = registry.add('clear', 'objects/set', (_rc, op) => setClear(ob(), op));
-  const dequeDeallocId = registry.add('dealloc', 'objects/deque', (_rc, op) => dequeDealloc(ob(), op));
+  const dequeDeallocId = registry.add('dealloc', 'objects/deque', (rc, op) => {
+    // `deque_dealloc`: untracked, its weakrefs cleared, then emptied.
+    gcUntrack(rc, op);
+    clearWeakRefs(ob(), op);
+    dequeDealloc(ob(), op);
+  });
   const dequeTraverseId = registry.add('traverse', 'objects/deque', dequeTraverse);
   const dequeClearId = registry.add('clear', 'objects/deque', (_rc, op) => dequeClear(ob(), op));
   const dequeIterDeallocId = registry.add('dealloc', 'objects/deque-iter', (_rc, op) => dequeIterDealloc(ob(), op));
@@ -492,6 +498,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       name: 'collections.deque',
       baseIndex: StaticType.Object + 1,
       basicSize: DEQUE_OBJECT_SIZE,
+      weaklistOffset: DEQUE_WEAKLIST_OFFSET,
       flags: TYPE_FLAG_HAVE_GC,
       dealloc: dequeDeallocId,
       traverse: dequeTraverseId,

@@ -23,7 +23,7 @@ import type { ObThread, SlotKind } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strFromJs } from './str.js';
 import { typeNameOf, typeOf } from './subtype.js';
-import { weakrefCheckProxy, weakrefGetRef } from './weakref.js';
+import { typeFullyQualifiedNameJs, weakrefCheckProxy, weakrefGetRef } from './weakref.js';
 
 /** `proxy_check_ref`: ReferenceError for a dead referent (`obj` 0). */
 function deadProxy(t: ObThread): 0 {
@@ -76,11 +76,11 @@ function ternary(t: ObThread, x: number, y: number, z: number, inplace: boolean)
   return r;
 }
 
-/** `proxy_repr`: `<weakproxy at 0x…; to 'Foo' at 0x…>`, or `<weakproxy at 0x…; dead>` (never raises for a dead one). @internal */
+/** `proxy_repr`: `<weakproxy at 0x…; to 'Foo' at 0x…>` (the type's fully qualified name), or `<weakproxy at 0x…; dead>` (never raises for a dead one). @internal */
 export function proxyReprJs(t: ObThread, proxy: number): string {
   const obj = weakrefGetRef(t, proxy);
   if (obj === 0) return `<weakproxy at ${formatAddress(proxy)}; dead>`;
-  const text = `<weakproxy at ${formatAddress(proxy)}; to '${typeNameOf(t, obj)}' at ${formatAddress(obj)}>`;
+  const text = `<weakproxy at ${formatAddress(proxy)}; to '${typeFullyQualifiedNameJs(t, typeOf(t, obj))}' at ${formatAddress(obj)}>`;
   decref(t.rc, obj);
   return text;
 }

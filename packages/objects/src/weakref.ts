@@ -28,14 +28,16 @@
 
 import { LOCK_DONT_DETACH, criticalSectionBegin, criticalSectionEnd, formatAddress, mutexLockFlags, mutexUnlock } from '@ft/atomics';
 import { gcNew, gcTrack, gcUntrack, gcDel } from '@ft/gc';
-import { decref, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, setMaybeWeakref, tryIncref, type RcThread } from '@ft/refcount';
+import { decref, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, setMaybeWeakref, TP_FLAGS_OFFSET, tryIncref, TYPE_FLAG_HEAPTYPE, type RcThread } from '@ft/refcount';
 import { objectHash, objectRichCompare, PY_EQ, PY_NE, typeSlotId } from './abstract.js';
+import { dictGetItemRef } from './dict.js';
 import { errClear, errNoMemory, errRaise, errRaiseInt } from './errors.js';
 import {
   DICT_USED_OFFSET,
   NUM_WEAKREF_LIST_LOCKS,
   OS_WEAKREF_LOCKS_OFFSET,
   StaticType,
+  TP_DICT_OFFSET,
   TP_WEAKLISTOFFSET_OFFSET,
   TPFLAGS_TYPE_SUBCLASS,
   TPFLAGS_UNICODE_SUBCLASS,
@@ -178,6 +180,26 @@ export function weakrefsOf(t: ObThread, op: number): number[] {
   for (let wr = weaklistHead(t, list); wr !== 0; wr = weakrefNext(t, wr)) if (tryIncref(t.rc, wr)) out.push(wr);
   weakrefsUnlock(t, op);
   return out;
+}
+
+/**
+ * `subtype_getweakref` (an instance's `__weakref__`): the first weakref to
+ * `op` (a new reference), or None when it has none (or its type keeps no
+ * list); one being destroyed counts as none.
+ * @public
+ */
+export function weakrefFirst(t: ObThread, op: number): number {
+  const list = weaklistPtr(t, op);
+  let first = 0;
+  if (list !== 0) {
+    weakrefsLock(t, op);
+    const head = weaklistHead(t, list);
+    if (head !== 0 && tryIncref(t.rc, head)) first = head;
+    weakrefsUnlock(t, op);
+  }
+  if (first !== 0) return first;
+  incref(t.rc, t.none);
+  return t.none;
 }
 
 // --- reading the referent -------------------------------------------------------------------------
@@ -485,12 +507,40 @@ function descrValue(t: ObThread, descr: number, obj: number, type: number): numb
   return t.slots.descrGet[id]!(t, descr, obj, type);
 }
 
-/** `weakref_repr`: `<weakref at 0x…; to 'Foo' at 0x…>`, with ` (name)` for a referent with a `__name__`; `<weakref at 0x…; dead>`. @internal */
+/** `type.__dict__[key]` as JavaScript text when it is a str, else null (no exception). */
+function typeDictText(t: ObThread, type: number, key: string): string | null {
+  const name = strFromJs(t, key);
+  const value = name === 0 ? 0 : dictGetItemRef(t, t.u32[(type + TP_DICT_OFFSET) >>> 2]!, name);
+  if (name !== 0) decref(t.rc, name);
+  if (value === 0) {
+    errClear(t);
+    return null;
+  }
+  const text = typeHasFlag(t, typeOf(t, value), TPFLAGS_UNICODE_SUBCLASS) ? strToJs(t, value) : null;
+  decref(t.rc, value);
+  return text;
+}
+
+/**
+ * `PyType_GetFullyQualifiedName(type)` (the `%T` of the reprs): a static
+ * type's `tp_name` (`collections.deque`); a heap type's `__qualname__`,
+ * after its `__module__` unless that is `builtins` or `__main__` (or not a
+ * str): `mymod.C.Inner`, `Foo`.
+ * @internal
+ */
+export function typeFullyQualifiedNameJs(t: ObThread, type: number): string {
+  if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0) return typeName(t, type);
+  const qualname = typeDictText(t, type, '__qualname__') ?? typeName(t, type);
+  const module = typeDictText(t, type, '__module__');
+  return module === null || module === 'builtins' || module === '__main__' ? qualname : `${module}.${qualname}`;
+}
+
+/** `weakref_repr`: `<weakref at 0x…; to 'Foo' at 0x…>` (the type's fully qualified name), with ` (name)` for a referent with a `__name__`; `<weakref at 0x…; dead>`. @internal */
 export function weakrefReprJs(t: ObThread, wr: number): string {
   const obj = weakrefGetRef(t, wr);
   if (obj === 0) return `<weakref at ${formatAddress(wr)}; dead>`;
   const name = specialName(t, obj);
-  const text = `<weakref at ${formatAddress(wr)}; to '${typeNameOf(t, obj)}' at ${formatAddress(obj)}${name === null ? '' : ` (${name})`}>`;
+  const text = `<weakref at ${formatAddress(wr)}; to '${typeFullyQualifiedNameJs(t, typeOf(t, obj))}' at ${formatAddress(obj)}${name === null ? '' : ` (${name})`}>`;
   decref(t.rc, obj);
   return text;
 }

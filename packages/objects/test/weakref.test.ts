@@ -16,6 +16,7 @@ import { miStats } from '@ft/mimalloc';
 import { decref, incref } from '@ft/refcount';
 import {
   complexFromDoubles,
+  dequeNew,
   dictNew,
   dictSetItem,
   errFetch,
@@ -65,7 +66,7 @@ import {
 import { objectCall } from '../src/call.js';
 import { objectStr } from '../src/exceptions.js';
 import * as L from '../src/layout.js';
-import { weakrefCallback, weakrefCount, weakrefGetObject, weakrefGetRef, weakrefNewProxy, weakrefNewRef, weakrefsOf } from '../src/weakref.js';
+import { weakrefCallback, weakrefCount, weakrefFirst, weakrefGetObject, weakrefGetRef, weakrefNewProxy, weakrefNewRef, weakrefsOf } from '../src/weakref.js';
 import { clearWeakRefs, setUnraisableHook } from '../src/weakref-clear.js';
 import { check, makeRuntime, release, type Runtime } from './runtime.js';
 
@@ -106,9 +107,15 @@ function start(options: { allocator?: 'mimalloc' | 'mimalloc_debug' } = {}): ObT
   return t;
 }
 
-/** `class name(*bases)` (`__slots__` when given). */
-function makeClass(t: ObThread, name: string, bases: number[] = [], slots: string[] | null = null): number {
+/** `class name(*bases)` (`__slots__` when given; `attrs` in the namespace: str values, or int ones). */
+function makeClass(t: ObThread, name: string, bases: number[] = [], slots: string[] | null = null, attrs: Record<string, string | number> = {}): number {
   const ns = check(t, dictNew(t));
+  for (const [k, v] of Object.entries(attrs)) {
+    const key = str(t, k);
+    const value = typeof v === 'string' ? str(t, v) : check(t, intFromNumber(t, v));
+    check(t, dictSetItem(t, ns, key, value));
+    release(r, key, value);
+  }
   const basesTuple = check(t, tupleFromArray(t, bases));
   const type = typeNew(t, t.types[StaticType.Type]!, name, basesTuple, ns, slots);
   release(r, ns, basesTuple);
@@ -265,6 +272,7 @@ describe('which objects can be weakly referenced', () => {
       'slice(1)': check(t, sliceNew(t, t.none, one, t.none)),
       '1j': check(t, complexFromDoubles(t, 0, 1)),
       True: t.true,
+      'deque()': check(t, dequeNew(t, 0, -1)),
     };
     const ref = check(t, weakrefNewRef(t, foo));
     const proxy = check(t, weakrefNewProxy(t, foo));
@@ -462,6 +470,11 @@ describe('ref: hash, equality, canonical refs, __callback__, calls, repr', () =>
     release(r, k1, k2, k3);
     const k7 = check(t, weakrefNewRef(t, o));
     expect(weakrefsOf(t, o).map((w) => (decref(t.rc, w), w))).toEqual([k7, k5, k4]);
+    // `o.__weakref__`: the first one; None for an object without weakrefs.
+    const first = weakrefFirst(t, o);
+    const other = check(t, typeGenericAlloc(t, Foo));
+    expect([first, weakrefFirst(t, other)]).toEqual([k7, t.none]);
+    release(r, first, other);
     release(r, k4, k5, k6, k7, o, c, Foo);
   });
 
@@ -523,6 +536,26 @@ describe('ref: hash, equality, canonical refs, __callback__, calls, repr', () =>
     release(r, o);
     expect([wr, proxy].map((w) => norm(objectReprJs(t, w)!))).toEqual(F.repr_dead);
     release(r, wr, proxy, classRef, intRef, Foo);
+  });
+
+  it('repr names the type fully qualified (`%T`): __module__ (not builtins or __main__) and __qualname__ of a class, tp_name of a builtin', () => {
+    const t = start();
+    const classes = [
+      check(t, makeClass(t, 'Inner', [], null, { __module__: 'mymod', __qualname__: 'C.Inner' })),
+      check(t, makeClass(t, 'M', [], null, { __module__: '__main__' })),
+      check(t, makeClass(t, 'Bi', [], null, { __module__: 'builtins' })),
+      check(t, makeClass(t, 'N', [], null, { __module__: 5 })),
+    ];
+    const kept = [...classes.map((c) => check(t, typeGenericAlloc(t, c))), check(t, dequeNew(t, 0, -1))];
+    const got = kept.map((x) => {
+      const w = check(t, weakrefNewRef(t, x));
+      const p = check(t, weakrefNewProxy(t, x));
+      const texts = [norm(objectReprJs(t, w)!), norm(objectReprJs(t, p)!)];
+      release(r, w, p);
+      return texts;
+    });
+    expect(got).toEqual(F.repr_qualified);
+    release(r, ...kept, ...classes);
   });
 });
 
