@@ -20,8 +20,8 @@
  * `@critical_section` methods), with every bytes-like argument exported
  * first (buffer.ts) — never while holding the receiver's section, which a
  * blocking export could suspend. Results are built under the section (a
- * snapshot of the receiver); nothing inside it blocks or releases a
- * reference.
+ * snapshot of the receiver); nothing inside it blocks, and only a
+ * half-built result is released there (when memory runs out).
  */
 
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';

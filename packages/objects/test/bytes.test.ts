@@ -522,6 +522,14 @@ describe('bytes: identity, iteration, and the methods as Python calls', () => {
     expect(call([five, five])).toBe("TypeError: bytes() argument 'encoding' must be str, not int");
     expect(call([five], ['x'])).toBe("TypeError: bytes() got an unexpected keyword argument 'x'");
     expect(call([five, enc, enc, enc])).toBe('TypeError: bytes() takes at most 3 arguments (4 given)');
+    // fromhex is a class method: bound to the type it is read from.
+    const hex = obj({ str: '41 42' });
+    for (const [type, expected] of [[StaticType.Bytes, '{"b":"4142"}'], [StaticType.ByteArray, '{"ba":"4142"}']] as const) {
+      const fromhex = objectGetAttr(t, t.types[type]!, nameOf('fromhex'));
+      const res = callArgs(t, fromhex, [hex]);
+      expect(JSON.stringify(encode(res, 0))).toBe(expected);
+      release(r, res, fromhex);
+    }
     release(r, ...made.splice(0));
     }
     expect(liveBlocks()).toBe(before);
