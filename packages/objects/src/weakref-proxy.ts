@@ -137,8 +137,8 @@ export function registerProxySlots(slots: SlotRegistry): { proxy: Partial<Record
   const own: Partial<Record<SlotKind, number>> = {
     repr: slots.add('repr', 'weakproxy', (t, op) => strFromJs(t, proxyReprJs(t, op))),
     str: slots.add('str', 'weakproxy', (t, op) => unary(t, op, objectStr)),
-    // No `tp_hash`, but a `tp_richcompare`: `__hash__` is None (PyType_Ready).
-    hash: slots.add('hash', 'weakproxy', (t, op) => errUnhashable(t, op)),
+    // No `tp_hash`, but a `tp_richcompare`: `__hash__` is None (PyType_Ready; slot-wrappers.ts knows errUnhashable).
+    hash: slots.add('hash', 'weakproxy', errUnhashable),
     richcompare: slots.add('richcompare', 'weakproxy', (t, a, b, op) => binary(t, a, b, (t2, x, y) => objectRichCompare(t2, x, y, op))),
     getattro: slots.add('getattro', 'weakproxy', (t, op, name) => unary(t, op, (t2, obj) => objectGetAttr(t2, obj, name))),
     setattro: slots.add('setattro', 'weakproxy', (t, op, name, value) => intResult(t, op, (t2, obj) => objectSetAttr(t2, obj, name, value))),

@@ -716,6 +716,28 @@ describe('the collector', () => {
     release(r, callbackKept, plain, ...wrs, ca, cb, cInner, Foo);
   });
 
+  it('a callback that raises during a collection is reported as unraisable; the others still run; the thread’s exception is kept', () => {
+    const t = start();
+    const Foo = check(t, makeClass(t, 'Foo'));
+    const reports: string[] = [];
+    setUnraisableHook(t, (text) => reports.push(text));
+    const [a, b] = [check(t, typeGenericAlloc(t, Foo)), check(t, typeGenericAlloc(t, Foo))];
+    check(t, setattr(t, a!, 'other', b!));
+    check(t, setattr(t, b!, 'other', a!));
+    let ran = 0;
+    const bad = callable(t, (t2) => errRaise(t2, StaticType.ValueError, 'in a collection'));
+    const good = callable(t, () => void ran++);
+    const w1 = check(t, weakrefNewRef(t, a!, bad));
+    const w2 = check(t, weakrefNewRef(t, b!, good));
+    release(r, a!, b!);
+    errRaise(t, StaticType.KeyError, 'pending');
+    gcCollect(r.gt);
+    expect(lastError(t)).toBe('KeyError: pending');
+    expect(ran).toBe(1);
+    expect(reports.map((x) => x.trim().split('\n').pop())).toEqual(['ValueError: in a collection']);
+    release(r, w1, w2, bad, good, Foo);
+  });
+
   it('weakrefs to reachable objects are left alone; the class of a cycle is weakly referenceable too', () => {
     const t = start();
     const Foo = check(t, makeClass(t, 'Foo'));
