@@ -10,7 +10,7 @@
  * on the PATH), its loop overhead (`pass`) subtracted.
  */
 
-import { spawnSync } from 'node:child_process';
+import { cpythonTimeit } from './cpython-timeit.js';
 import { timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
 import { decref } from '@ft/refcount';
 import { createObjectsRuntime, floatAsDouble, floatFromDouble, numberBinaryOp } from '../src/index.js';
@@ -76,36 +76,8 @@ function specialized(): BenchSample {
   }
 }
 
-/** A python3.13 to compare with, or null. */
-function findPython(): string | null {
-  const candidates: string[] = [];
-  if (process.env.FT_PYTHON) candidates.push(process.env.FT_PYTHON);
-  const root = spawnSync('pyenv', ['root'], { encoding: 'utf8' });
-  if (root.status === 0) candidates.push(`${root.stdout.trim()}/versions/3.13.0/bin/python3`);
-  candidates.push('python3.13');
-  for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import sys; print(sys.version_info[:2] == (3, 13))'], { encoding: 'utf8' });
-    if (probe.status === 0 && probe.stdout.trim() === 'True') return python;
-  }
-  return null;
-}
-
-/** Best-of-five ns per loop of `timeit` for `statement`. */
-function timeit(python: string, setup: string, statement: string, quick: boolean): number {
-  const number = quick ? 200_000 : 2_000_000;
-  const script = `import timeit; print(min(timeit.repeat(${JSON.stringify(statement)}, ${JSON.stringify(setup)}, number=${number}, repeat=${quick ? 3 : 5})) / ${number} * 1e9)`;
-  const run = spawnSync(python, ['-c', script], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`timeit failed: ${run.stderr}`);
-  return Number(run.stdout.trim());
-}
-
 function cpython(quick: boolean): BenchSample {
-  const python = findPython();
-  if (python === null) throw new Error('no python3.13 found (set FT_PYTHON)');
-  const setup = `x = 1.0; a = ${A}; b = ${B}`;
-  const statement = timeit(python, setup, 'x = x * a + b', quick);
-  const overhead = timeit(python, setup, 'pass', quick);
-  return { nsPerOp: statement - overhead, note: `timeit, loop overhead ${overhead.toFixed(1)} ns subtracted (${python})` };
+  return cpythonTimeit(`x = 1.0; a = ${A}; b = ${B}`, 'x = x * a + b', quick);
 }
 
 export const suites: BenchSuite[] = [

@@ -11,7 +11,7 @@
  * conversions) vs the same product of JavaScript bigints.
  */
 
-import { spawnSync } from 'node:child_process';
+import { cpythonTimeit } from './cpython-timeit.js';
 import { timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
 import { decref } from '@ft/refcount';
 import { createObjectsRuntime, intCompare, intFromBigInt, intFromNumber, numberBinaryOp, objectRichCompareBool, PY_LT, StaticType, typeSlotId, type ObjectsRuntime } from '../src/index.js';
@@ -163,35 +163,9 @@ function intMultiply(bits: number): BenchSample {
   }
 }
 
-/** A python3.13 to compare with, or null. */
-function findPython(): string | null {
-  const candidates: string[] = [];
-  if (process.env.FT_PYTHON) candidates.push(process.env.FT_PYTHON);
-  const root = spawnSync('pyenv', ['root'], { encoding: 'utf8' });
-  if (root.status === 0) candidates.push(`${root.stdout.trim()}/versions/3.13.0/bin/python3`);
-  candidates.push('python3.13');
-  for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import sys; print(sys.version_info[:2] == (3, 13))'], { encoding: 'utf8' });
-    if (probe.status === 0 && probe.stdout.trim() === 'True') return python;
-  }
-  return null;
-}
-
-/** Best-of-repeats ns per loop of `timeit` for `statement`. */
-function timeit(python: string, setup: string, statement: string, number: number, quick: boolean): number {
-  const script = `import timeit; print(min(timeit.repeat(${JSON.stringify(statement)}, ${JSON.stringify(setup)}, number=${number}, repeat=${quick ? 3 : 5})) / ${number} * 1e9)`;
-  const run = spawnSync(python, ['-c', script], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`timeit failed: ${run.stderr}`);
-  return Number(run.stdout.trim());
-}
-
-/** CPython 3.13's ns for `statement` on `setup`'s variables, the loop overhead (`pass`) subtracted. */
+/** CPython 3.13's ns for `statement` on `setup`'s variables, the loop overhead subtracted. */
 function cpython(setup: string, statement: string, quick: boolean, number = quick ? 200_000 : 2_000_000): BenchSample {
-  const python = findPython();
-  if (python === null) throw new Error('no python3.13 found (set FT_PYTHON)');
-  const time = timeit(python, setup, statement, number, quick);
-  const overhead = timeit(python, setup, 'pass', number, quick);
-  return { nsPerOp: time - overhead, note: `timeit, loop overhead ${overhead.toFixed(1)} ns subtracted (${python})` };
+  return cpythonTimeit(setup, statement, quick, number);
 }
 
 const [A, B] = [VALUES[0]!, VALUES[1]!];

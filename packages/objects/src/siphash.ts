@@ -43,102 +43,89 @@ export function randomHashKey(): HashKey {
   return { k0lo: words[0]!, k0hi: words[1]!, k1lo: words[2]!, k1hi: words[3]! };
 }
 
-// The state, as module variables (this module is a leaf; the calls below are not re-entrant).
-let v0l = 0;
-let v0h = 0;
-let v1l = 0;
-let v1h = 0;
-let v2l = 0;
-let v2h = 0;
-let v3l = 0;
-let v3h = 0;
-
-/** One SipRound. */
-function sipRound(): void {
-  let lo: number;
-  // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
-  lo = (v0l + v1l) >>> 0;
-  v0h = (v0h + v1h + (lo < v0l ? 1 : 0)) >>> 0;
-  v0l = lo;
-  let hl = ((v1l << 13) | (v1h >>> 19)) >>> 0;
-  let hh = ((v1h << 13) | (v1l >>> 19)) >>> 0;
-  v1l = (hl ^ v0l) >>> 0;
-  v1h = (hh ^ v0h) >>> 0;
-  let swap = v0l;
-  v0l = v0h;
-  v0h = swap;
-  // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
-  lo = (v2l + v3l) >>> 0;
-  v2h = (v2h + v3h + (lo < v2l ? 1 : 0)) >>> 0;
-  v2l = lo;
-  hl = ((v3l << 16) | (v3h >>> 16)) >>> 0;
-  hh = ((v3h << 16) | (v3l >>> 16)) >>> 0;
-  v3l = (hl ^ v2l) >>> 0;
-  v3h = (hh ^ v2h) >>> 0;
-  // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
-  lo = (v0l + v3l) >>> 0;
-  v0h = (v0h + v3h + (lo < v0l ? 1 : 0)) >>> 0;
-  v0l = lo;
-  hl = ((v3l << 21) | (v3h >>> 11)) >>> 0;
-  hh = ((v3h << 21) | (v3l >>> 11)) >>> 0;
-  v3l = (hl ^ v0l) >>> 0;
-  v3h = (hh ^ v0h) >>> 0;
-  // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
-  lo = (v2l + v1l) >>> 0;
-  v2h = (v2h + v1h + (lo < v2l ? 1 : 0)) >>> 0;
-  v2l = lo;
-  hl = ((v1l << 17) | (v1h >>> 15)) >>> 0;
-  hh = ((v1h << 17) | (v1l >>> 15)) >>> 0;
-  v1l = (hl ^ v2l) >>> 0;
-  v1h = (hh ^ v2h) >>> 0;
-  swap = v2l;
-  v2l = v2h;
-  v2h = swap;
-}
-
 /**
  * SipHash-1-3 of the `length` bytes at `start` of `u8` with `key`: the low
  * 32 bits of the 64-bit hash, as a signed 32-bit integer.
+ *
+ * The 64-bit state words are (low, high) pairs of int32 locals, and the
+ * SipRound is written once inside the one loop that feeds every block,
+ * the last block and the three finalization rounds: V8 keeps the locals
+ * in registers (module-level state cost a HeapNumber per store, 35× slower).
  * @public
  */
 export function siphash13(u8: Uint8Array, start: number, length: number, key: HashKey): number {
-  v0l = (key.k0lo ^ 0x70736575) >>> 0;
-  v0h = (key.k0hi ^ 0x736f6d65) >>> 0;
-  v1l = (key.k1lo ^ 0x6e646f6d) >>> 0;
-  v1h = (key.k1hi ^ 0x646f7261) >>> 0;
-  v2l = (key.k0lo ^ 0x6e657261) >>> 0;
-  v2h = (key.k0hi ^ 0x6c796765) >>> 0;
-  v3l = (key.k1lo ^ 0x79746573) >>> 0;
-  v3h = (key.k1hi ^ 0x74656462) >>> 0;
-  const end = start + (length & ~7);
-  for (let p = start; p < end; p += 8) {
-    const ml = (u8[p]! | (u8[p + 1]! << 8) | (u8[p + 2]! << 16) | (u8[p + 3]! << 24)) >>> 0;
-    const mh = (u8[p + 4]! | (u8[p + 5]! << 8) | (u8[p + 6]! << 16) | (u8[p + 7]! << 24)) >>> 0;
-    v3l = (v3l ^ ml) >>> 0;
-    v3h = (v3h ^ mh) >>> 0;
-    sipRound();
-    v0l = (v0l ^ ml) >>> 0;
-    v0h = (v0h ^ mh) >>> 0;
+  let v0l = key.k0lo ^ 0x70736575;
+  let v0h = key.k0hi ^ 0x736f6d65;
+  let v1l = key.k1lo ^ 0x6e646f6d;
+  let v1h = key.k1hi ^ 0x646f7261;
+  let v2l = key.k0lo ^ 0x6e657261;
+  let v2h = key.k0hi ^ 0x6c796765;
+  let v3l = key.k1lo ^ 0x79746573;
+  let v3h = key.k1hi ^ 0x74656462;
+  const nblocks = length >>> 3;
+  const tail = start + 8 * nblocks;
+  // Iterations 0 … nblocks-1: the 8-byte blocks; nblocks: the last block (the remaining bytes and the
+  // length's low byte on top); then v2 ^= 0xff and three rounds.
+  for (let b = 0; b <= nblocks + 3; b++) {
+    let ml = 0;
+    let mh = 0;
+    if (b < nblocks) {
+      const p = start + 8 * b;
+      ml = u8[p]! | (u8[p + 1]! << 8) | (u8[p + 2]! << 16) | (u8[p + 3]! << 24);
+      mh = u8[p + 4]! | (u8[p + 5]! << 8) | (u8[p + 6]! << 16) | (u8[p + 7]! << 24);
+    } else if (b === nblocks) {
+      mh = (length & 0xff) << 24;
+      const rest = length & 7;
+      for (let k = 0; k < rest; k++) {
+        const byte = u8[tail + k]!;
+        if (k < 4) ml |= byte << (8 * k);
+        else mh |= byte << (8 * (k - 4));
+      }
+    } else if (b === nblocks + 1) {
+      v2l ^= 0xff;
+    }
+    v3l ^= ml;
+    v3h ^= mh;
+    // SipRound. v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
+    let lo = (v0l + v1l) | 0;
+    v0h = (v0h + v1h + ((lo >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0;
+    v0l = lo;
+    let hl = (v1l << 13) | (v1h >>> 19);
+    let hh = (v1h << 13) | (v1l >>> 19);
+    v1l = hl ^ v0l;
+    v1h = hh ^ v0h;
+    let swap = v0l;
+    v0l = v0h;
+    v0h = swap;
+    // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
+    lo = (v2l + v3l) | 0;
+    v2h = (v2h + v3h + ((lo >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0;
+    v2l = lo;
+    hl = (v3l << 16) | (v3h >>> 16);
+    hh = (v3h << 16) | (v3l >>> 16);
+    v3l = hl ^ v2l;
+    v3h = hh ^ v2h;
+    // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
+    lo = (v0l + v3l) | 0;
+    v0h = (v0h + v3h + ((lo >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0;
+    v0l = lo;
+    hl = (v3l << 21) | (v3h >>> 11);
+    hh = (v3h << 21) | (v3l >>> 11);
+    v3l = hl ^ v0l;
+    v3h = hh ^ v0h;
+    // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
+    lo = (v2l + v1l) | 0;
+    v2h = (v2h + v1h + ((lo >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0;
+    v2l = lo;
+    hl = (v1l << 17) | (v1h >>> 15);
+    hh = (v1h << 17) | (v1l >>> 15);
+    v1l = hl ^ v2l;
+    v1h = hh ^ v2h;
+    swap = v2l;
+    v2l = v2h;
+    v2h = swap;
+    v0l ^= ml;
+    v0h ^= mh;
   }
-  // The last block: the remaining bytes, and the length's low byte on top.
-  let bl = 0;
-  let bh = (length & 0xff) << 24;
-  const rest = length & 7;
-  for (let i = 0; i < rest; i++) {
-    const byte = u8[end + i]!;
-    if (i < 4) bl |= byte << (8 * i);
-    else bh |= byte << (8 * (i - 4));
-  }
-  bl >>>= 0;
-  bh >>>= 0;
-  v3l = (v3l ^ bl) >>> 0;
-  v3h = (v3h ^ bh) >>> 0;
-  sipRound();
-  v0l = (v0l ^ bl) >>> 0;
-  v0h = (v0h ^ bh) >>> 0;
-  v2l = (v2l ^ 0xff) >>> 0;
-  sipRound();
-  sipRound();
-  sipRound();
-  return (v0l ^ v1l ^ v2l ^ v3l) | 0;
+  return v0l ^ v1l ^ v2l ^ v3l;
 }
