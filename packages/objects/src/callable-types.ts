@@ -51,6 +51,7 @@ import {
   CODE_QUALNAME_OFFSET,
   CODE_STACKSIZE_OFFSET,
   CODE_UNITS_OFFSET,
+  CODE_WEAKREFLIST_OFFSET,
   codeDealloc,
   codeField,
   codeReprJs,
@@ -73,12 +74,12 @@ import {
 } from './descr.js';
 import { errRaise, errUnhashable } from './errors.js';
 import { fieldGetRef } from './field-object.js';
-import { FUNC_DICT_OFFSET, FUNCTION_SIZE, functionAttributes, functionClear, functionDealloc, functionDescrGet, functionReprJs, functionTraverse, functionVectorcall } from './function.js';
+import { FUNC_DICT_OFFSET, FUNC_WEAKREFLIST_OFFSET, FUNCTION_SIZE, functionAttributes, functionClear, functionDealloc, functionDescrGet, functionReprJs, functionTraverse, functionVectorcall } from './function.js';
 import { objectGenericGetAttr } from './generic-attr.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
 import { METHOD_SIZE, methodDealloc, methodGetAttro, methodGetFunc, methodGetSelf, methodHash, methodReprJs, methodRichCompare, methodTraverse, methodVectorcall } from './method.js';
-import { MODULE_DICT_OFFSET, MODULE_SIZE, moduleClear, moduleDealloc, moduleGetAttro, moduleNew, moduleReprJs, moduleTraverse } from './module.js';
+import { MODULE_DICT_OFFSET, MODULE_SIZE, MODULE_WEAKLIST_OFFSET, moduleClear, moduleDealloc, moduleGetAttro, moduleNew, moduleReprJs, moduleTraverse } from './module.js';
 import type { GetterFn, ObThread, SetterFn, SlotDispatchIds } from './ob-thread.js';
 import { registerSlotDispatchers } from './slot-dispatch.js';
 import {
@@ -157,6 +158,7 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     baseIndex: StaticType.Object + 1,
     basicSize: CODE_UNITS_OFFSET,
     itemSize: 2,
+    weaklistOffset: CODE_WEAKREFLIST_OFFSET,
     final,
     flags: TYPE_FLAG_HAVE_GC,
     dealloc: registry.add('dealloc', 'objects/code', (_rc, op) => codeDealloc(ob(), op)),
@@ -185,6 +187,7 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     basicSize: FUNCTION_SIZE,
     flags: TYPE_FLAG_HAVE_GC,
     dictOffset: FUNC_DICT_OFFSET,
+    weaklistOffset: FUNC_WEAKREFLIST_OFFSET,
     final,
     dealloc: registry.add('dealloc', 'objects/function', (_rc, op) => functionDealloc(ob(), op)),
     traverse: registry.add('traverse', 'objects/function', functionTraverse),
@@ -334,6 +337,7 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     basicSize: MODULE_SIZE,
     flags: TYPE_FLAG_HAVE_GC,
     dictOffset: MODULE_DICT_OFFSET,
+    weaklistOffset: MODULE_WEAKLIST_OFFSET,
     dealloc: registry.add('dealloc', 'objects/module', (_rc, op) => moduleDealloc(ob(), op)),
     traverse: registry.add('traverse', 'objects/module', moduleTraverse),
     clear: registry.add('clear', 'objects/module', moduleClear),

@@ -18,6 +18,7 @@ import { enableDeferredRefcount, incref, OB_TYPE_OFFSET, type RcThread } from '@
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { errNoMemory, errRaise } from './errors.js';
 import { fieldsClear, fieldsTraverse } from './field-object.js';
+import { clearWeakRefs } from './weakref-clear.js';
 import { clearCodeByVersion, CODE_VERSION_OFFSET } from './function-version.js';
 
 export { CODE_VERSION_OFFSET };
@@ -78,17 +79,25 @@ const OBJECT_FIELDS = [
 
 /** What a code object is made of (`PyUnstable_Code_NewWithPosOnlyArgs` + `co_qualname`, `co_exceptiontable`). @public */
 export interface CodeSpec {
+  /** `co_argcount`: positional parameters, the positional-only ones included. */
   readonly argcount: number;
+  /** `co_posonlyargcount`. */
   readonly posonlyargcount: number;
+  /** `co_kwonlyargcount`. */
   readonly kwonlyargcount: number;
   /** Locals that are plain fast locals (not cells or free variables). */
   readonly nlocals: number;
+  /** Cell variables (locals captured by inner functions). */
   readonly ncellvars: number;
+  /** Free variables (captured from outer functions). */
   readonly nfreevars: number;
+  /** `co_stacksize`: the deepest the value stack gets. */
   readonly stacksize: number;
+  /** `co_flags` (CO_*). */
   readonly flags: number;
+  /** `co_firstlineno`. */
   readonly firstlineno: number;
-  /** The code units (opcode | oparg << 8, CPython's little-endian order). */
+  /** The code units: each opcode in the low byte and its oparg in the high byte, as CPython's little-endian layout. */
   readonly code: Uint16Array;
   /** Tuple of constants (borrowed). */
   readonly consts: number;
@@ -98,8 +107,11 @@ export interface CodeSpec {
   readonly localsplusnames: number;
   /** Their CO_FAST_* kinds (bytes; borrowed). */
   readonly localspluskinds: number;
+  /** `co_filename` (str; borrowed). */
   readonly filename: number;
+  /** `co_name` (str; borrowed). */
   readonly name: number;
+  /** `co_qualname` (str; borrowed). */
   readonly qualname: number;
   /** The line table (bytes; borrowed). */
   readonly linetable: number;
@@ -234,6 +246,7 @@ export function codeTraverse(rc: RcThread, op: number, visit: (child: number) =>
  */
 export function codeDealloc(t: ObThread, op: number): void {
   gcUntrack(t.rc, op);
+  clearWeakRefs(t, op);
   clearCodeByVersion(t, codeVersion(t, op));
   fieldsClear(t.rc, op, OBJECT_FIELDS);
   gcDel(t.gc, op);

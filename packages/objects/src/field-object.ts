@@ -16,6 +16,7 @@ import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { decref, incref, setMaybeWeakref, xGetRef, type RcThread } from '@ft/refcount';
 import { errNoMemory } from './errors.js';
 import type { ObThread } from './ob-thread.js';
+import { clearWeakRefs } from './weakref-clear.js';
 
 /**
  * A new GC-tracked object of `type` with `values[i]` stored at
@@ -81,9 +82,15 @@ export function fieldsClear(rc: RcThread, op: number, offsets: readonly number[]
   }
 }
 
-/** `tp_dealloc` of a fixed-field object: untrack, release the fields, free. @internal */
-export function fieldsDealloc(t: ObThread, op: number, offsets: readonly number[]): void {
+/**
+ * `tp_dealloc` of a fixed-field object: untrack, clear the weak references
+ * to it when its type keeps them (`weakrefs`; their callbacks run while the
+ * fields are still there, as CPython's order), release the fields, free.
+ * @internal
+ */
+export function fieldsDealloc(t: ObThread, op: number, offsets: readonly number[], weakrefs = false): void {
   gcUntrack(t.rc, op);
+  if (weakrefs) clearWeakRefs(t, op);
   fieldsClear(t.rc, op, offsets);
   gcDel(t.gc, op);
 }

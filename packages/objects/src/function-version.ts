@@ -84,7 +84,9 @@ export function clearCodeByVersion(t: ObThread, version: number): void {
 
 /** What {@link functionLookupByVersion} found: new references, 0 for none. @public */
 export interface VersionLookup {
+  /** The live function with the version (a new reference), or 0. */
   func: number;
+  /** Its code object (a new reference), or 0. */
   code: number;
 }
 

@@ -148,13 +148,14 @@ export function functionCode(t: ObThread, func: number): number {
 }
 
 /**
- * `PyFunction_SetDefaults` and the other setters of the critical
- * attributes (`__defaults__` a tuple or None, `__kwdefaults__` a dict or
- * None, `__closure__` a tuple): the version goes to 0 for good, then the
- * field is replaced. 0, or -1 with SystemError for a wrong type.
- * @public
+ * The setters of the critical attributes (`PyFunction_SetDefaults`,
+ * `…SetKwDefaults`, `…SetClosure`): the version goes to 0 for good, then
+ * the field at `offset` is replaced (None empties it). 0, or -1 with
+ * SystemError for a wrong type ("non-tuple default args").
+ * @internal
  */
-export function functionSetCritical(t: ObThread, func: number, offset: typeof FUNC_DEFAULTS_OFFSET | typeof FUNC_KWDEFAULTS_OFFSET | typeof FUNC_CLOSURE_OFFSET, value: number): number {
+export function functionSetCritical(t: ObThread, func: number, offset: number, value: number): number {
+  if (offset !== FUNC_DEFAULTS_OFFSET && offset !== FUNC_KWDEFAULTS_OFFSET && offset !== FUNC_CLOSURE_OFFSET) throw new RangeError(`functionSetCritical: ${offset} is not the offset of __defaults__, __kwdefaults__ or __closure__`);
   const v = value === t.none ? 0 : value;
   if (v !== 0) {
     const ok = offset === FUNC_KWDEFAULTS_OFFSET ? isInstance(t, v, TPFLAGS_DICT_SUBCLASS) : isInstance(t, v, TPFLAGS_TUPLE_SUBCLASS);
@@ -166,6 +167,21 @@ export function functionSetCritical(t: ObThread, func: number, offset: typeof FU
   functionSetVersion(t, func, 0);
   fieldSet(t, func, offset, v);
   return 0;
+}
+
+/** `PyFunction_SetDefaults(func, defaults)`: a tuple or None. @public */
+export function functionSetDefaults(t: ObThread, func: number, defaults: number): number {
+  return functionSetCritical(t, func, FUNC_DEFAULTS_OFFSET, defaults);
+}
+
+/** `PyFunction_SetKwDefaults(func, kwdefaults)`: a dict or None. @public */
+export function functionSetKwDefaults(t: ObThread, func: number, kwdefaults: number): number {
+  return functionSetCritical(t, func, FUNC_KWDEFAULTS_OFFSET, kwdefaults);
+}
+
+/** `PyFunction_SetClosure(func, closure)`: a tuple of cells or None. @public */
+export function functionSetClosure(t: ObThread, func: number, closure: number): number {
+  return functionSetCritical(t, func, FUNC_CLOSURE_OFFSET, closure);
 }
 
 /**
@@ -309,8 +325,8 @@ export function functionClear(rc: RcThread, op: number): void {
   fieldsClear(rc, op, [FUNC_GLOBALS_OFFSET, FUNC_BUILTINS_OFFSET, FUNC_MODULE_OFFSET, FUNC_DEFAULTS_OFFSET, FUNC_KWDEFAULTS_OFFSET, FUNC_DOC_OFFSET, FUNC_DICT_OFFSET, FUNC_CLOSURE_OFFSET, FUNC_ANNOTATIONS_OFFSET, FUNC_TYPEPARAMS_OFFSET]);
 }
 
-/** `func_dealloc`: out of the version cache, then the fields. @internal */
+/** `func_dealloc`: out of the version cache, its weak references cleared, then the fields. @internal */
 export function functionDealloc(t: ObThread, op: number): void {
   functionSetVersion(t, op, 0);
-  fieldsDealloc(t, op, OBJECT_FIELDS);
+  fieldsDealloc(t, op, OBJECT_FIELDS, true);
 }

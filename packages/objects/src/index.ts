@@ -8,6 +8,10 @@
  */
 
 export {
+  BYTES_MAX_SIZE,
+  FUNC_VERSION_CACHE_SIZE,
+  FUNC_VERSION_FIRST_VALID,
+  TPFLAGS_BYTES_SUBCLASS,
   HASH_BITS,
   HASH_MODULUS,
   LIST_MAX_SIZE,
@@ -60,6 +64,7 @@ export {
   type TernaryFn,
   type SubscriptFn,
   type VectorcallFn,
+  type SlotDispatchIds,
   type GetterFn,
   type SetterFn,
   type UnaryFn,
@@ -191,7 +196,6 @@ export {
   intToBytes,
   intToString,
 } from './int-format.js';
-export { argsPop, argsPush, callArgs, callNoArgs, callOneArg, objectCall, objectVectorcall } from './call.js';
 export {
   iterNext,
   objectContains,
@@ -301,7 +305,7 @@ export { typeModified, typeSetSlot } from './type-version.js';
 export { typeCacheRelease, typeLookupRef } from './method-cache.js';
 export { setTypeHooks, subtypeNew, typeGenericAlloc, typeNew, type TypeHooks } from './heap-type.js';
 export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectGetDict, objectSetDict, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
-export { typeBase, typeMro, typeVersionTag, type StaticTypeSpec } from './type-object.js';
+export { typeBase, typeMro, typeVersionTag, type GetSetSpec, type MethodSpec, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
 export { createObjectsRuntime, joinObjectsRuntime, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';
 export { toJS, toPython, type ToJSOptions } from './interop.js';
@@ -311,3 +315,27 @@ export { sliceCheck, sliceIndices, sliceNew, sliceReprJs, sliceStart, sliceStep,
 export { errSetKeyError, errSetKeyErrorText } from './key-error.js';
 export { hashKeyFromSeed, randomHashKey, siphash13, type HashKey } from './siphash.js';
 export { FLOAT_FREELIST_MAX } from './float.js';
+export { argsPop, argsPush, callArgs, callNoArgs, callOneArg, objectCall, objectVectorcall } from './call.js';
+export { METH_CLASS, METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, METH_STATIC, METH_VARARGS, builtinFunctionCheck, builtinFunctionFromJs, builtinFunctionNew } from './builtin-function.js';
+export { getSetDescrNew, methodDescrNew } from './descr.js';
+export { CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_ITERABLE_COROUTINE, CO_NESTED, CO_NEWLOCALS, CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS, type CodeSpec, codeCheck, codeNew, codeUnits, codeVersion } from './code.js';
+export { functionCheck, functionCode, functionField, functionNew, functionSetAnnotations, functionSetClosure, functionSetDefaults, functionSetKwDefaults } from './function.js';
+export { type VersionLookup, functionLookupByVersion, functionVersion } from './function-version.js';
+export { cellCheck, cellGetRef, cellNew, cellSet } from './cell.js';
+export { methodCheck, methodFunction, methodNew, methodSelf } from './method.js';
+export { moduleCheck, moduleDict, moduleFromJs, moduleNew, moduleSetState, moduleState } from './module.js';
+export { classMethodNew, staticMethodNew, wrappedCallable } from './classmethod.js';
+export { propertyNew } from './property.js';
+export { superCheck, superLookup, superNew } from './super.js';
+export { PY_CONSTANT_ELLIPSIS, PY_CONSTANT_EMPTY_BYTES, PY_CONSTANT_EMPTY_STR, PY_CONSTANT_EMPTY_TUPLE, PY_CONSTANT_FALSE, PY_CONSTANT_NONE, PY_CONSTANT_NOT_IMPLEMENTED, PY_CONSTANT_ONE, PY_CONSTANT_TRUE, PY_CONSTANT_ZERO, getConstant, getConstantBorrowed } from './constants.js';
+export { PYBUF_READ, PYBUF_SIMPLE, PYBUF_WRITABLE, PYBUF_WRITE, type PyBuffer, bufferRelease, objectCheckBuffer, objectGetBuffer } from './buffer.js';
+export { bytesAlloc, bytesAsUint8Array, bytesCheck, bytesCheckExact, bytesConcat, bytesData, bytesFromBytes, bytesFromHeap, bytesFromObject, bytesGetSlice, bytesHash, bytesItem, bytesIter, bytesIterNext, bytesNew, bytesRepeat, bytesReprJs, bytesRichCompare, bytesSize, bytesSubscript, bytesToJs } from './bytes.js';
+export { byteArrayAlloc, byteArrayAppend, byteArrayAssSubscript, byteArrayCheck, byteArrayCheckExact, byteArrayClear, byteArrayConcat, byteArrayExports, byteArrayExtend, byteArrayFromBytes, byteArrayFromHeap, byteArrayGetItem, byteArrayGetSlice, byteArrayInit, byteArrayInplaceConcat, byteArrayInplaceRepeat, byteArrayInsert, byteArrayIter, byteArrayIterNext, byteArrayNew, byteArrayPop, byteArrayRemove, byteArrayRepeat, byteArrayReprJs, byteArrayResize, byteArrayRichCompare, byteArraySize, byteArraySubscript, byteArrayToJs } from './bytearray.js';
+export { bytesCapitalize, bytesContains, bytesCount, bytesDecode, bytesEndsWith, bytesFind, bytesFromHex, bytesHex, bytesIndex, bytesIsAlnum, bytesIsAlpha, bytesIsAscii, bytesIsDigit, bytesIsLower, bytesIsSpace, bytesIsTitle, bytesIsUpper, bytesJoin, bytesLower, bytesLstrip, bytesReplace, bytesRfind, bytesRindex, bytesRsplit, bytesRstrip, bytesSplit, bytesStartsWith, bytesStrip, bytesSwapcase, bytesTitle, bytesUpper } from './bytes-methods.js';
+export { GROUP_COMMA, GROUP_NONE, GROUP_UNDERSCORE, GROUP_UNDERSCORE_FOUR, type InternalFormatSpec, parseInternalFormatSpec } from './format-spec.js';
+export { complexFormat, intFormat, objectAscii, objectConvert, objectDefaultFormat, objectFormat, strFormat } from './format-builtin.js';
+export { strFormatArgs, strFormatMap } from './str-format.js';
+export { strPercentFormat } from './str-percent.js';
+export { type CodecName, codecLookup, strEncodeJs, unicodeDecode } from './codecs.js';
+export { typeSupportsWeakrefs, weakrefCallback, weakrefCheck, weakrefCheckProxy, weakrefCheckRef, weakrefCheckRefExact, weakrefCount, weakrefFirst, weakrefGetObject, weakrefGetRef, weakrefIsDead, weakrefNewProxy, weakrefNewRef, weakrefsOf } from './weakref.js';
+export { clearWeakRefs, errWriteUnraisable, setUnraisableHook } from './weakref-clear.js';

@@ -164,6 +164,6 @@ export function moduleClear(rc: RcThread, op: number): void {
 
 /** `tp_dealloc`. @internal */
 export function moduleDealloc(t: ObThread, op: number): void {
-  fieldsDealloc(t, op, OBJECT_FIELDS);
+  fieldsDealloc(t, op, OBJECT_FIELDS, true);
 }
 

@@ -336,8 +336,8 @@ export class ObThread {
    * @internal
    */
   argStack = 0;
-  /** @internal */ argTop = 0;
-  /** @internal */ argEnd = 0;
+  /** Word index of the argument stack's top. @internal */ argTop = 0;
+  /** Word index of the argument stack's end. @internal */ argEnd = 0;
 
   /** @internal */
   constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {

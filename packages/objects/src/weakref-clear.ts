@@ -48,7 +48,7 @@ export function setUnraisableHook(t: ObThread, hook: ((text: string) => void) | 
 
 /**
  * `PyErr_WriteUnraisable(obj)`: reports the current exception as
- * "Exception ignored in: <repr of obj>" and the exception's line, and
+ * "Exception ignored in: " and the repr of `obj` and the exception's line, and
  * clears it.
  * @public
  */

@@ -86,7 +86,7 @@ export function weakrefsUnlock(t: ObThread, key: number): void {
 // --- checks and fields ------------------------------------------------------------------------
 
 /** `_PyType_SUPPORTS_WEAKREFS(type)`: whether its instances keep a weakref list. @public */
-export function typeSupportsWeakrefs(t: Views, type: number): boolean {
+export function typeSupportsWeakrefs(t: Pick<ObThread, 'i32'>, type: number): boolean {
   return t.i32[(type + TP_WEAKLISTOFFSET_OFFSET) >>> 2]! > 0; // SAFETY: written before the type is published
 }
 

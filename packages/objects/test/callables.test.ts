@@ -43,6 +43,7 @@ import { methodCheck, methodFunction, methodSelf } from '../src/method.js';
 import { moduleDict, moduleFromJs } from '../src/module.js';
 import { propertyNew, propertySetName } from '../src/property.js';
 import { superLookup } from '../src/super.js';
+import { weakrefIsDead, weakrefNewRef } from '../src/weakref.js';
 import { check, makeRuntime, release, type Runtime } from './runtime.js';
 
 let r: Runtime;
@@ -244,8 +245,13 @@ describe('functions', () => {
     const first = functionLookupByVersion(t, version);
     expect(first).toEqual({ func: f, code });
     release(r, first.func, first.code); // the lookup's references
+    // Functions and code objects can be weakly referenced; the function's weakref dies with it.
+    const wf = check(t, weakrefNewRef(t, f));
+    const wc = check(t, weakrefNewRef(t, code));
     decref(t.rc, code);
     decref(t.rc, f);
+    expect(weakrefIsDead(t, wf)).toBe(true);
+    expect(weakrefIsDead(t, wc)).toBe(false);
     const left = functionLookupByVersion(t, version);
     expect(left.func).toBe(0);
     expect(left.code).toBe(code);
@@ -254,7 +260,8 @@ describe('functions', () => {
     gcCollect(r.gt);
     const none = functionLookupByVersion(t, version);
     expect(none).toEqual({ func: 0, code: 0 });
-    release(r, g);
+    expect(weakrefIsDead(t, wc)).toBe(true);
+    release(r, wf, wc, g);
   });
 
   it('are called through the thread\'s evaluation loop, as methods with self first', () => {
@@ -370,8 +377,9 @@ describe('builtin methods and the descriptors of builtin types', () => {
     expect(fget).toBe(p);
     // getset descriptors of a builtin type.
     const functionType = t.types[StaticType.Function]!;
-    const nameDescr = getattr(t, functionType, '__name__') as number;
-    expect(repr(t, nameDescr)).toBe("<attribute '__name__' of 'function' objects>");
+    // (`function.__name__` is type.__name__'s answer, 'function'; `__code__` is the function type's own getset.)
+    const nameDescr = getattr(t, functionType, '__code__') as number;
+    expect(repr(t, nameDescr)).toBe("<attribute '__code__' of 'function' objects>");
     const objclass = getattr(t, nameDescr, '__objclass__') as number;
     expect(objclass).toBe(functionType);
     release(r, objclass, nameDescr, fget, p2, kwnames, self, bound, p, qual, getter);
