@@ -87,6 +87,7 @@ import { fixupSlots } from './slot-dispatch.js';
 import { wrapperSlotId } from './slot-wrappers.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
+import { registerExceptionGroupTypes } from './exception-group-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
 import { clearWeakRefs } from './weakref-clear.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
@@ -388,6 +389,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const bytesSpecs = registerBytesTypes(registry, slots, box);
   const weakrefSpecs = registerWeakrefTypes(registry, slots, box);
   const callables = registerCallableTypes(registry, slots, box);
+  const exceptionGroupSpecs = registerExceptionGroupTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -573,6 +575,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     ...bytesSpecs,
     ...weakrefSpecs,
     ...callables.specs,
+    ...exceptionGroupSpecs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).

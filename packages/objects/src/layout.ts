@@ -212,7 +212,10 @@ export const StaticType = {
   ClassMethod: 119,
   Property: 120,
   Super: 121,
-  Count: 122,
+  // BaseExceptionGroup, ExceptionGroup (exception-group.ts).
+  BaseExceptionGroup: 122,
+  ExceptionGroup: 123,
+  Count: 124,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
