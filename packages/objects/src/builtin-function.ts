@@ -16,11 +16,12 @@ import { decref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { formatAddress } from '@ft/atomics';
 import { errRaise } from './errors.js';
 import { fieldGet, fieldsDealloc, fieldsNew, fieldsTraverse } from './field-object.js';
-import { StaticType } from './layout.js';
+import { StaticType, TPFLAGS_TYPE_SUBCLASS } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { strFromJs } from './str.js';
 import { strToJs } from './str-read.js';
-import { typeName, typeNameOf } from './subtype.js';
+import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
+import { typeQualNameJs } from './type-names.js';
 import { tupleSize } from './tuple.js';
 
 /** `METH_VARARGS` (not used: every builtin takes vectorcall arguments). @public */ export const METH_VARARGS = 0x1;
@@ -34,7 +35,7 @@ import { tupleSize } from './tuple.js';
 /** `m_ml->ml_name`: a str. @internal */ export const BUILTIN_NAME_OFFSET = 20;
 /** `m_self`: the bound object, or 0 for a module-level function. @internal */ export const BUILTIN_SELF_OFFSET = 24;
 /** `m_module`: the module's name (a str), or 0. @internal */ export const BUILTIN_MODULE_OFFSET = 28;
-/** `mm_class`: the type that defines a method (for its qualified name), or 0. @internal */ export const BUILTIN_CLASS_OFFSET = 32;
+/** `mm_class`: the type that defines a method, or 0. @internal */ export const BUILTIN_CLASS_OFFSET = 32;
 /** `m_ml->ml_meth`: the behaviour id (a `vectorcall` slot id); not an object. @internal */ export const BUILTIN_FN_OFFSET = 36;
 /** `m_ml->ml_flags` (METH_*); not an object. @internal */ export const BUILTIN_FLAGS_OFFSET = 40;
 /** Bytes of a builtin function object. @internal */ export const BUILTIN_SIZE = 44;
@@ -102,11 +103,20 @@ export function builtinSelf(t: ObThread, op: number): number {
   return fieldGet(t, op, BUILTIN_SELF_OFFSET);
 }
 
-/** The qualified name the errors and `__qualname__` use: `list.append`, `len`. @internal */
+/**
+ * The qualified name the errors and `__qualname__` use
+ * (`meth_get__qualname__`): `len` for a function of a module; for a method
+ * its receiver's type's `__qualname__` — `list.append`, `deque.pop`,
+ * `L.append` bound to an instance of a subclass `L` — or, for a class
+ * method, the class's (`dict.fromkeys`).
+ * @internal
+ */
 export function builtinQualNameJs(t: ObThread, op: number): string {
   const name = strToJs(t, builtinName(t, op));
-  const cls = fieldGet(t, op, BUILTIN_CLASS_OFFSET);
-  return cls === 0 ? name : `${typeName(t, cls)}.${name}`;
+  const self = builtinSelf(t, op);
+  if (self === 0 || typeOf(t, self) === t.types[StaticType.Module]) return name;
+  const type = typeHasFlag(t, typeOf(t, self), TPFLAGS_TYPE_SUBCLASS) ? self : typeOf(t, self);
+  return `${typeQualNameJs(t, type)}.${name}`;
 }
 
 /** `cfunction_vectorcall`: the `tp_vectorcall` of builtin functions. @internal */

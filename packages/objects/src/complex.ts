@@ -83,8 +83,9 @@ export function setComplexHooks(t: ObThread, hooks: ComplexHooks): void {
  * one — a new reference to a complex — else 0 with no exception; 0 with
  * TypeError "__complex__ returned non-complex (type float)" or the call's
  * exception. A complex subclass is accepted (CPython warns first).
+ * @internal
  */
-function tryComplexSpecial(t: ObThread, op: number): number {
+export function tryComplexSpecial(t: ObThread, op: number): number {
   const hooks = hooksByThread.get(t);
   if (hooks === undefined) return 0;
   const res = hooks.callComplex(t, op);

@@ -333,6 +333,147 @@ export function dequeRotate(t: ObThread, op: number, n: number): void {
   criticalSectionEnd(t.heap);
 }
 
+/** `d.extendleft(iterable)`: item by item on the left (so the items end up reversed), each append atomic. 0, or -1. @public */
+export function dequeExtendLeft(t: ObThread, op: number, iterable: number): number {
+  const it = objectGetIter(t, iterable);
+  if (it === 0) return -1;
+  for (;;) {
+    const item = iterNext(t, it);
+    if (item === 0) break;
+    const r = push(t, op, item, true);
+    decref(t.rc, item);
+    if (r < 0) break;
+  }
+  decref(t.rc, it);
+  return t.error.type !== 0 ? -1 : 0;
+}
+
+/** `d.maxlen`: the bound, or -1 for an unbounded deque. @public */
+export function dequeMaxlen(t: ObThread, op: number): number {
+  return Atomics.load(t.i32, (op >>> 2) + MAXLEN);
+}
+
+/**
+ * `deque_init`: bounds the deque by `maxlen` (-1: unbounded), empties it
+ * and extends it with `iterable` (0: nothing). 0, or -1.
+ * @public
+ */
+export function dequeInit(t: ObThread, op: number, iterable: number, maxlen: number): number {
+  if (maxlen < -1 || !Number.isInteger(maxlen)) return errRaiseInt(t, StaticType.ValueError, 'maxlen must be non-negative');
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  Atomics.store(t.i32, (op >>> 2) + MAXLEN, maxlen);
+  criticalSectionEnd(t.heap);
+  if (dequeSize(t, op) > 0) dequeClear(t, op);
+  return iterable === 0 ? 0 : dequeExtend(t, op, iterable);
+}
+
+/**
+ * Compares the items of a snapshot with `value` in order from `start`
+ * until `stop`, `each` deciding after every comparison: -2 to go on, else
+ * the result. A deque changed by a comparison raises `mutated` ("deque
+ * mutated during iteration").
+ */
+function scan(t: ObThread, op: number, value: number, start: number, stop: number, mutated: StaticType, each: (i: number, eq: number) => number): number {
+  const state = Atomics.load(t.u32, (op >>> 2) + STATE);
+  const items = dequeSnapshot(t, op);
+  let r = -2;
+  for (let i = start; i < stop && i < items.length && r === -2; i++) {
+    const eq = objectRichCompareBool(t, items[i]!, value, PY_EQ);
+    if (eq < 0) r = -1;
+    else if (Atomics.load(t.u32, (op >>> 2) + STATE) !== state) r = errRaiseInt(t, mutated, 'deque mutated during iteration');
+    else r = each(i, eq);
+  }
+  for (const item of items) decref(t.rc, item);
+  return r;
+}
+
+/** `d.count(value)`: how many items equal `value`; -1 with an exception (RuntimeError "deque mutated during iteration"). @public */
+export function dequeCount(t: ObThread, op: number, value: number): number {
+  let count = 0;
+  const r = scan(t, op, value, 0, dequeSize(t, op), StaticType.RuntimeError, (_i, eq) => {
+    count += eq;
+    return -2;
+  });
+  return r === -1 ? -1 : count;
+}
+
+/**
+ * `d.index(value, start, stop)` (`deque_index_impl`): the first index in
+ * `[start, stop)` (negative bounds count from the end) of an item equal
+ * to `value`; -1 with ValueError "1 is not in deque", RuntimeError "deque
+ * mutated during iteration", or what a comparison raised.
+ * @public
+ */
+export function dequeIndex(t: ObThread, op: number, value: number, start = 0, stop = Number.MAX_SAFE_INTEGER): number {
+  const n = dequeSize(t, op);
+  if (start < 0) start = Math.max(0, start + n);
+  if (stop < 0) stop = Math.max(0, stop + n);
+  if (stop > n) stop = n;
+  if (start > stop) start = stop;
+  const r = scan(t, op, value, start, stop, StaticType.RuntimeError, (i, eq) => (eq > 0 ? i : -2));
+  if (r !== -2) return r;
+  const repr = objectReprJs(t, value);
+  return repr === null ? -1 : errRaiseInt(t, StaticType.ValueError, `${repr} is not in deque`);
+}
+
+/**
+ * `d.remove(value)`: removes the first item equal to `value`; 0, or -1
+ * with ValueError "2 is not in deque", IndexError "deque mutated during
+ * iteration", or what a comparison raised. The removed item is released
+ * after the lock.
+ * @public
+ */
+export function dequeRemove(t: ObThread, op: number, value: number): number {
+  const state = Atomics.load(t.u32, (op >>> 2) + STATE);
+  const i = scan(t, op, value, 0, dequeSize(t, op), StaticType.IndexError, (k, eq) => (eq > 0 ? k : -2));
+  if (i === -1) return -1;
+  if (i === -2) {
+    const repr = objectReprJs(t, value);
+    return repr === null ? -1 : errRaiseInt(t, StaticType.ValueError, `${repr} is not in deque`);
+  }
+  criticalSectionBegin(t.heap, op + OB_MUTEX_OFFSET);
+  if (t.u32[(op >>> 2) + STATE] !== state) {
+    criticalSectionEnd(t.heap);
+    return errRaiseInt(t, StaticType.IndexError, 'deque mutated during iteration');
+  }
+  const removed = delItemLocked(t, op, i);
+  criticalSectionEnd(t.heap);
+  if (removed === 0) {
+    errNoMemory(t);
+    return -1;
+  }
+  decref(t.rc, removed);
+  return 0;
+}
+
+/**
+ * `deque_del_item` with the lock held: item `i` taken out by rotating it
+ * to the left end, popping it and rotating back (each step moves one item
+ * between ends and needs at most a block). The item (its reference), or
+ * 0 without memory (the deque then as it was).
+ */
+function delItemLocked(t: ObThread, op: number, i: number): number {
+  let moved = 0;
+  for (; moved < i; moved++) {
+    const item = popLocked(t, op, true);
+    if (pushLocked(t, op, item, false) === -1) {
+      pushLocked(t, op, item, true); // back where it was: the left end has room for it
+      break;
+    }
+  }
+  let removed = 0;
+  if (moved === i) removed = popLocked(t, op, true);
+  for (; moved > 0; moved--) {
+    const item = popLocked(t, op, false);
+    if (pushLocked(t, op, item, true) === -1) {
+      // Out of memory: the item goes back where it was (the deque stays rotated, nothing is lost).
+      pushLocked(t, op, item, false);
+      break;
+    }
+  }
+  return removed;
+}
+
 /** `deque_repr` as JavaScript text: `deque([1, 2])`, `deque([1], maxlen=3)`; null with the exception set. @public */
 export function dequeReprJs(t: ObThread, op: number): string | null {
   if (t.reprStack.includes(op)) return '[...]';

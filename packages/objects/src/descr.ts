@@ -20,6 +20,7 @@ import type { ObThread } from './ob-thread.js';
 import { strFromJs } from './str.js';
 import { strToJs } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
+import { typeQualNameJs } from './type-names.js';
 
 /** `d_type`: the type that defines the descriptor (a strong reference). @internal */ export const DESCR_TYPE_OFFSET = 20;
 /** `d_name`: a str. @internal */ export const DESCR_NAME_OFFSET = 24;
@@ -66,8 +67,9 @@ function descrCheck(t: ObThread, descr: number, obj: number): boolean {
   return false;
 }
 
+/** `descr_get_qualname`: the defining type's `__qualname__` and the name (`list.append`, `deque.pop`). */
 function qualName(t: ObThread, descr: number): () => string {
-  return () => `${typeName(t, descrType(t, descr))}.${descrNameJs(t, descr)}`;
+  return () => `${typeQualNameJs(t, descrType(t, descr))}.${descrNameJs(t, descr)}`;
 }
 
 /**

@@ -1093,6 +1093,30 @@ function boolXor(t: ObThread, a: number, b: number): number {
   return longXor(t, a, b);
 }
 
+/**
+ * `int.__round__(ndigits)` (`_PyLong_DivmodNear` of `long_round`): `op`
+ * itself (an exact copy) for `ndigits` ≥ 0; else rounded to a multiple of
+ * 10^-ndigits, halves to even. `ndigits` is an int (a JavaScript integer
+ * or a bigint for a huge one). A new reference, or 0 with MemoryError.
+ * @public
+ */
+export function intRound(t: ObThread, op: number, ndigits: bigint): number {
+  if (ndigits >= 0n) return intCopy(t, op);
+  const v = intAsBigInt(t, op);
+  // |v| < 10^k for every k past its digit count: the result is 0 (a half rounds to even 0 too).
+  if (-ndigits > BigInt(v.toString().length + 1)) return smallInt(t, 0);
+  const pow = 10n ** -ndigits;
+  let q = v / pow;
+  let r = v % pow;
+  if (r < 0n) {
+    q -= 1n;
+    r += pow;
+  }
+  // Round half to even: past the half, or at it with an odd quotient.
+  if (2n * r > pow || (2n * r === pow && (q & 1n) === 1n)) q += 1n;
+  return intFromBigInt(t, q * pow);
+}
+
 /** `long_to_decimal_string` for `repr`, with CPython's limit on the digits. */
 function longRepr(t: ObThread, op: number): number {
   return intToString(t, op, 10);

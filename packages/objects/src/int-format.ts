@@ -349,6 +349,20 @@ export function intBitLength(t: ObThread, op: number): number {
   return (n - 1) * LONG_SHIFT + (32 - Math.clz32(t.u32[((op + LONG_DIGITS_OFFSET) >>> 2) + n - 1]!));
 }
 
+/** `int.bit_count()`: the number of one bits of |op| (the population count of its digits). @public */
+export function intBitCount(t: ObThread, op: number): number {
+  const n = t.u32[(op + LONG_TAG_OFFSET) >>> 2]! >>> LONG_NON_SIZE_BITS;
+  const d = (op + LONG_DIGITS_OFFSET) >>> 2;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    let x = t.u32[d + i]!;
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    count += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+  return count;
+}
+
 /** Whether `byteorder` is 'little' (true) or 'big' (false); null with ValueError otherwise. */
 function littleEndian(t: ObThread, byteorder: string): boolean | null {
   if (byteorder === 'little') return true;

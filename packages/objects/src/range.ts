@@ -295,15 +295,18 @@ export function rangeIterDealloc(t: ObThread, it: number): void {
   freeObject(t.rc, it);
 }
 
-/** `range.index(x)` and `range.count(x)` for ints: CPython's arithmetic answers. @public */
+/**
+ * `range.index(x)`: for an int or a bool CPython's arithmetic answer
+ * (ValueError "5 is not in range"); anything else is compared with each
+ * item ("sequence.index(x): x not in sequence").
+ * @public
+ */
 export function rangeIndex(t: ObThread, op: number, value: number): number {
-  const found = rangeContains(t, op, value);
+  const isInt = intCheckExact(t, value) || value === t.true || value === t.false;
+  const found = isInt ? rangeContains(t, op, value) : 1;
   if (found < 0) return 0;
-  if (found === 0) {
-    const repr = intCheckExact(t, value) ? intReprJs(t, value) : typeNameOf(t, value);
-    return errRaise(t, StaticType.ValueError, `${repr} is not in range`);
-  }
-  if (intCheckExact(t, value)) {
+  if (found === 0) return errRaise(t, StaticType.ValueError, `${value === t.true ? 'True' : value === t.false ? 'False' : intReprJs(t, value)} is not in range`);
+  if (isInt) {
     const start = big(t, field(t, op, RANGE_START_OFFSET));
     const step = big(t, field(t, op, RANGE_STEP_OFFSET));
     return intFromBigInt(t, (big(t, value) - start) / step);
@@ -319,4 +322,25 @@ export function rangeIndex(t: ObThread, op: number, value: number): number {
     if (eq > 0) return intFromBigInt(t, i);
   }
   return errRaise(t, StaticType.ValueError, 'sequence.index(x): x not in sequence');
+}
+
+/**
+ * `range.count(x)`: 1 or 0 for an int or a bool (whether it is in the
+ * range), else the number of items equal to `x`; -1 with what a
+ * comparison raised.
+ * @public
+ */
+export function rangeCount(t: ObThread, op: number, value: number): number {
+  if (intCheckExact(t, value) || value === t.true || value === t.false) return rangeContains(t, op, value);
+  const length = lengthBig(t, op);
+  let count = 0;
+  for (let i = 0n; i < length; i++) {
+    const item = itemAt(t, op, i);
+    if (item === 0) return -1;
+    const eq = objectRichCompareBool(t, item, value, PY_EQ);
+    decref(t.rc, item);
+    if (eq < 0) return -1;
+    count += eq;
+  }
+  return count;
 }

@@ -33,7 +33,7 @@ import {
   SINGLETON_SET_DUMMY,
   StaticType,
 } from './layout.js';
-import { typeNameOf } from './subtype.js';
+import { typeIsSubtype, typeNameOf, typeOf } from './subtype.js';
 import { errSetKeyError, errSetKeyErrorText } from './key-error.js';
 import type { ObThread } from './ob-thread.js';
 
@@ -433,6 +433,204 @@ export function setEqual(t: ObThread, a: number, b: number): number {
     decref(t.rc, key);
   }
   return r;
+}
+
+// --- set algebra (`set_union`, `set_intersection`, … of setobject.c) ------------------------
+//
+// The other operand's elements are read as one snapshot under its lock (or by
+// iteration, for anything but a set), then looked up in or added to this set
+// under this set's lock, one element at a time: each step is atomic, as in
+// CPython, though a whole operation is not (CPython holds both locks only while
+// it merges one set into another).
+
+/** `PyAnySet_Check(op)`: a set, a frozenset, or an instance of a subclass of either. @public */
+export function anySetCheck(t: ObThread, op: number): boolean {
+  if (anySetCheckExact(t, op)) return true;
+  const type = typeOf(t, op);
+  return typeIsSubtype(t, type, t.types[StaticType.Set]!) || typeIsSubtype(t, type, t.types[StaticType.FrozenSet]!);
+}
+
+/**
+ * `make_new_set_basetype(Py_TYPE(so), iterable)`: a new set when `so` is
+ * a set (or an instance of a subclass of set), else a new frozenset,
+ * holding the elements of `iterable` (0: none); 0 with an exception.
+ * @public
+ */
+export function setNewBaseType(t: ObThread, so: number, iterable = 0): number {
+  return setNew(t, iterable, !typeIsSubtype(t, typeOf(t, so), t.types[StaticType.Set]!));
+}
+
+/** Calls `each` with every element of `iterable` (borrowed) until it returns non-zero; 0, or -1 with an exception. */
+function forEach(t: ObThread, iterable: number, each: (key: number) => number): number {
+  if (anySetCheck(t, iterable)) {
+    const keys = setSnapshot(t, iterable);
+    let r = 0;
+    for (const key of keys) {
+      if (r === 0) r = each(key);
+      decref(t.rc, key);
+    }
+    return r < 0 ? -1 : 0;
+  }
+  const it = objectGetIter(t, iterable);
+  if (it === 0) return -1;
+  let r = 0;
+  for (;;) {
+    const key = iterNext(t, it);
+    if (key === 0) {
+      if (t.error.type !== 0) r = -1;
+      break;
+    }
+    r = each(key);
+    decref(t.rc, key);
+    if (r !== 0) break;
+  }
+  decref(t.rc, it);
+  return r < 0 ? -1 : 0;
+}
+
+/** `set_update_internal` (`s.update(iterable)`, `s |= other`): adds every element of `iterable`. 0, or -1. @public */
+export function setUpdate(t: ObThread, op: number, iterable: number): number {
+  return forEach(t, iterable, (key) => setAdd(t, op, key));
+}
+
+/**
+ * `set_intersection(so, other)`: a new set (of `so`'s base type) of the
+ * elements of `other` that are in `so` (for two sets, those of the
+ * smaller found in the larger); 0 with an exception.
+ * @public
+ */
+export function setIntersection(t: ObThread, so: number, other: number): number {
+  if (so === other) return setNewBaseType(t, so, so);
+  const result = setNewBaseType(t, so);
+  if (result === 0) return 0;
+  let a = so;
+  let b = other;
+  if (anySetCheck(t, other) && setSize(t, other) > setSize(t, so)) [a, b] = [other, so];
+  const r = forEach(t, b, (key) => {
+    const found = setContains(t, a, key);
+    return found <= 0 ? found : setAdd(t, result, key);
+  });
+  if (r < 0) {
+    decref(t.rc, result);
+    return 0;
+  }
+  return result;
+}
+
+/**
+ * `set_difference_update_internal(so, other)` (`s -= other`): removes
+ * every element of `other`; all of them when `other` is `so`. 0, or -1.
+ * @public
+ */
+export function setDifferenceUpdate(t: ObThread, so: number, other: number): number {
+  if (so === other) {
+    setClear(t, so);
+    return 0;
+  }
+  return forEach(t, other, (key) => (setDiscard(t, so, key) < 0 ? -1 : 0));
+}
+
+/** `set_difference(so, other)`: a new set (of `so`'s base type) of `so`'s elements not in `other`; 0 with an exception. @public */
+export function setDifference(t: ObThread, so: number, other: number): number {
+  if (!anySetCheck(t, other)) {
+    const result = setNewBaseType(t, so, so);
+    if (result === 0) return 0;
+    if (setDifferenceUpdate(t, result, other) < 0) {
+      decref(t.rc, result);
+      return 0;
+    }
+    return result;
+  }
+  const result = setNewBaseType(t, so);
+  if (result === 0) return 0;
+  const r = forEach(t, so, (key) => {
+    const found = setContains(t, other, key);
+    return found < 0 ? -1 : found === 1 ? 0 : setAdd(t, result, key);
+  });
+  if (r < 0) {
+    decref(t.rc, result);
+    return 0;
+  }
+  return result;
+}
+
+/**
+ * `set_symmetric_difference_update(so, other)` (`s ^= other`): each
+ * element of `other` removed from `so` when there, added when not; `so`
+ * emptied when `other` is `so`. 0, or -1.
+ * @public
+ */
+export function setSymmetricDifferenceUpdate(t: ObThread, so: number, other: number): number {
+  if (so === other) {
+    setClear(t, so);
+    return 0;
+  }
+  // A set as it is; anything else as a set of its elements first (duplicates count once).
+  const otherSet = anySetCheck(t, other) ? other : setNewBaseType(t, so, other);
+  if (otherSet === 0) return -1;
+  const r = forEach(t, otherSet, (key) => {
+    const removed = setDiscard(t, so, key);
+    return removed < 0 ? -1 : removed === 1 ? 0 : setAdd(t, so, key);
+  });
+  if (otherSet !== other) decref(t.rc, otherSet);
+  return r;
+}
+
+/** `set_symmetric_difference(so, other)`: a new set (of `so`'s base type) of the elements in exactly one of them; 0 with an exception. @public */
+export function setSymmetricDifference(t: ObThread, so: number, other: number): number {
+  const result = setNewBaseType(t, so, other);
+  if (result === 0) return 0;
+  if (setSymmetricDifferenceUpdate(t, result, so) < 0) {
+    decref(t.rc, result);
+    return 0;
+  }
+  return result;
+}
+
+/** `set_issubset(so, other)`: 1 when every element of `so` is in `other` (any iterable), 0 when not, -1 with an exception. @public */
+export function setIsSubset(t: ObThread, so: number, other: number): number {
+  if (!anySetCheck(t, other)) {
+    const tmp = setNew(t, other);
+    if (tmp === 0) return -1;
+    const r = setIsSubset(t, so, tmp);
+    decref(t.rc, tmp);
+    return r;
+  }
+  if (setSize(t, so) > setSize(t, other)) return 0;
+  let result = 1;
+  const r = forEach(t, so, (key) => {
+    const found = setContains(t, other, key);
+    if (found === 0) result = 0;
+    return found < 0 ? -1 : found === 0 ? 1 : 0;
+  });
+  return r < 0 ? -1 : result;
+}
+
+/** `set_issuperset(so, other)`: 1 when every element of `other` (any iterable) is in `so`, 0 when not, -1 with an exception. @public */
+export function setIsSuperset(t: ObThread, so: number, other: number): number {
+  if (anySetCheck(t, other)) return setIsSubset(t, other, so);
+  let result = 1;
+  const r = forEach(t, other, (key) => {
+    const found = setContains(t, so, key);
+    if (found === 0) result = 0;
+    return found < 0 ? -1 : found === 0 ? 1 : 0;
+  });
+  return r < 0 ? -1 : result;
+}
+
+/** `set_isdisjoint(so, other)`: 1 when no element of `other` (any iterable) is in `so`, 0 when one is, -1 with an exception. @public */
+export function setIsDisjoint(t: ObThread, so: number, other: number): number {
+  if (so === other) return setSize(t, so) === 0 ? 1 : 0;
+  let a = so;
+  let b = other;
+  if (anySetCheck(t, other) && setSize(t, other) > setSize(t, so)) [a, b] = [other, so];
+  let result = 1;
+  const r = forEach(t, b, (key) => {
+    const found = setContains(t, a, key);
+    if (found === 1) result = 0;
+    return found;
+  });
+  return r < 0 ? -1 : result;
 }
 
 // --- iteration ----------------------------------------------------------------------------

@@ -10,8 +10,8 @@
 import { gcTrack, gcNew } from '@ft/gc';
 import { decref, incref, GC_BITS_TRACKED, OB_GC_BITS_OFFSET, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { objectHash, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_NE } from './abstract.js';
-import { errNoMemory } from './errors.js';
-import { StaticType, TPFLAGS_TUPLE_SUBCLASS, TUPLE_HASH_OFFSET, TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET } from './layout.js';
+import { errNoMemory, errRaiseInt } from './errors.js';
+import { SEQITER_INDEX_OFFSET, SEQITER_SEQ_OFFSET, StaticType, TPFLAGS_TUPLE_SUBCLASS, TUPLE_HASH_OFFSET, TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { sliceAdjustIndices, sliceUnpackCheck, type SliceIndices } from './slice-indices.js';
 import { typeHasFlag, typeOf } from './subtype.js';
@@ -145,6 +145,75 @@ export function tupleRichCompare(t: ObThread, a: number, b: number, op: number):
   if (op === PY_EQ) return t.false;
   if (op === PY_NE) return t.true;
   return objectRichCompare(t, tupleGetItem(t, a, i), tupleGetItem(t, b, i), op);
+}
+
+/**
+ * `tuple.index(value, start, stop)` (`tuple_index_impl`): the first index
+ * in `[start, stop)` (negative bounds count from the end) whose item
+ * equals `value`; -1 with ValueError "tuple.index(x): x not in tuple" or
+ * what a comparison raised.
+ * @public
+ */
+export function tupleIndex(t: ObThread, op: number, value: number, start = 0, stop = Number.MAX_SAFE_INTEGER): number {
+  const n = tupleSize(t, op);
+  if (start < 0) start = Math.max(0, start + n);
+  if (stop < 0) stop += n;
+  else if (stop > n) stop = n;
+  for (let i = start; i < stop; i++) {
+    const eq = objectRichCompareBool(t, tupleGetItem(t, op, i), value, PY_EQ);
+    if (eq > 0) return i;
+    if (eq < 0) return -1;
+  }
+  return errRaiseInt(t, StaticType.ValueError, 'tuple.index(x): x not in tuple');
+}
+
+/** `tuple.count(value)`: how many items equal `value`; -1 with what a comparison raised. @public */
+export function tupleCount(t: ObThread, op: number, value: number): number {
+  let count = 0;
+  const n = tupleSize(t, op);
+  for (let i = 0; i < n; i++) {
+    const eq = objectRichCompareBool(t, tupleGetItem(t, op, i), value, PY_EQ);
+    if (eq < 0) return -1;
+    count += eq;
+  }
+  return count;
+}
+
+/**
+ * `tuple_iter`: a new iterator over `op`, or 0 with MemoryError. Its
+ * `next` reads the immutable items plain; the index advances by
+ * compare-and-swap, so an iterator shared by threads hands each item to
+ * one of them at most once.
+ * @public
+ */
+export function tupleIter(t: ObThread, op: number): number {
+  const it = gcNew(t.gc, t.types[StaticType.TupleIter]!);
+  if (it === 0) return errNoMemory(t);
+  incref(t.rc, op);
+  // SAFETY: not published yet.
+  t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2] = op;
+  t.i32[(it + SEQITER_INDEX_OFFSET) >>> 2] = 0;
+  gcTrack(t.rc, it);
+  return it;
+}
+
+/** `tupleiter_next`: the next item (a new reference), or 0 when exhausted (no exception). Lock-free. @public */
+export function tupleIterNext(t: ObThread, it: number): number {
+  const seq = t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2]!; // SAFETY: set before publication, cleared only by dealloc
+  const indexWord = (it + SEQITER_INDEX_OFFSET) >>> 2;
+  for (;;) {
+    const index = Atomics.load(t.i32, indexWord);
+    if (index < 0) return 0;
+    if (index >= tupleSize(t, seq)) {
+      Atomics.compareExchange(t.i32, indexWord, index, -1);
+      return 0;
+    }
+    if (Atomics.compareExchange(t.i32, indexWord, index, index + 1) === index) {
+      const item = tupleGetItem(t, seq, index);
+      incref(t.rc, item);
+      return item;
+    }
+  }
 }
 
 /** `Py_RETURN_RICHCOMPARE` on two lengths (or any two numbers). @internal */
