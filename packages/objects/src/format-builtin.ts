@@ -19,7 +19,7 @@
  * (str-format.ts) formats its fields without a str object per spec.
  */
 
-import { decref, incref } from '@ft/refcount';
+import { decref, incref, TP_FLAGS_OFFSET, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
 import { objectRepr } from './abstract.js';
 import { complexCheck, complexImag, complexReal } from './complex.js';
 import { errRaise, errNoMemory } from './errors.js';
@@ -35,6 +35,7 @@ import { STR_MAX_LENGTH, strCheckExact } from './str.js';
 import { strLength } from './str-read.js';
 import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
 import { strCodePoints, UnicodeWriter } from './unicode-writer.js';
+import { callSpecial, MISSING } from './slot-dispatch.js';
 
 /** `INT_MAX`: the largest precision the float formatters take ("precision too big"). */
 const INT_MAX = 2147483647;
@@ -324,6 +325,17 @@ export function objectFormat(t: ObThread, obj: number, spec: number): number {
       return obj;
     }
     if (intCheckExact(t, obj)) return intToString(t, obj, 10);
+  }
+  // A class's own `__format__` (or the one it inherits from a builtin base): `_PyObject_LookupSpecial`.
+  const type = typeOf(t, obj);
+  if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) !== 0) {
+    const r = callSpecial(t, obj, '__format__', [spec === 0 ? t.emptyStr : spec]);
+    if (r !== MISSING) {
+      if (r === 0 || typeHasFlag(t, typeOf(t, r), TPFLAGS_UNICODE_SUBCLASS)) return r;
+      const what = typeNameOf(t, r);
+      decref(t.rc, r);
+      return errRaise(t, StaticType.TypeError, `__format__ must return a str, not ${what}`);
+    }
   }
   const cps = spec === 0 ? [] : strCodePoints(t, spec);
   const w = new UnicodeWriter();

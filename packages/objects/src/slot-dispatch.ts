@@ -30,8 +30,8 @@ import type { SlotRegistry } from './slot-registry.js';
 import { typeHasFlag, typeIsSubtype, typeNameOf, typeOf } from './subtype.js';
 import { tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
 
-/** What a lookup finds when the type has no such method (a value no object address has). */
-const MISSING = -1;
+/** What a lookup finds when the type has no such method (a value no object address has). @internal */
+export const MISSING = -1;
 
 /** Interned names of the special methods, per thread context (interned strs are immortal and shared). */
 const internedNames = new WeakMap<ObThread, Map<string, number>>();
@@ -54,8 +54,9 @@ function dunder(t: ObThread, name: string): number {
  * *args)`: a new reference, 0 with an exception, or {@link MISSING} when
  * the type has no such attribute (no exception). A plain function is
  * called with `self` first without binding a method.
+ * @internal
  */
-function callSpecial(t: ObThread, self: number, name: string, args: readonly number[]): number {
+export function callSpecial(t: ObThread, self: number, name: string, args: readonly number[]): number {
   const key = dunder(t, name);
   if (key === 0) return 0;
   const type = typeOf(t, self);

@@ -41,6 +41,7 @@ import { callArgs, objectCall } from '../src/call.js';
 import { codeNew } from '../src/code.js';
 import { functionNew } from '../src/function.js';
 import { superLookup } from '../src/super.js';
+import { objectFormat } from '../src/format-builtin.js';
 import { check, makeRuntime, release, type Runtime } from './runtime.js';
 
 let r: Runtime;
@@ -215,7 +216,17 @@ describe('classes with special methods', () => {
     }
     expect(t.error.type).toBe(0);
     expect(got).toEqual([1, 2]);
-    release(r, iter, it, It, Q, viaGetattr, p, P);
+    // format(obj, spec) calls the class's __format__, which must return a str.
+    const formatFn = fns.def('__format__', (t2, [, spec]) => (strToJs(t2, spec!) === 'int' ? intFromNumber(t2, 1) : strFromJs(t2, `<${strToJs(t2, spec!)}>`)));
+    const F = makeClass(t, 'F', [], { __format__: formatFn });
+    const f = instance(t, F);
+    const spec = str(t, '>10');
+    const formatted = check(t, objectFormat(t, f, spec));
+    expect(strToJs(t, formatted)).toBe('<>10>');
+    const intSpec = str(t, 'int');
+    expect(objectFormat(t, f, intSpec)).toBe(0);
+    expect(lastError(t)).toBe('TypeError: __format__ must return a str, not int');
+    release(r, intSpec, formatted, spec, f, F, iter, it, It, Q, viaGetattr, p, P);
     fns.release();
   });
 
