@@ -594,6 +594,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       instanceClear: instanceClearId,
       slotDispatch: callables.slotDispatch,
       newWrapper: callables.newWrapper,
+      subtypeGetSets: callables.subtypeGetSets,
       fixupSlots: (t, type, name) => fixupSlots(t, type, callables.slotDispatch, wrapperSlotId, name),
     },
   };

@@ -72,10 +72,11 @@ import {
   methodDescrGet,
   methodDescrVectorcall,
 } from './descr.js';
-import { errRaise, errUnhashable } from './errors.js';
+import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { fieldGetRef } from './field-object.js';
 import { FUNC_DICT_OFFSET, FUNC_WEAKREFLIST_OFFSET, FUNCTION_SIZE, functionAttributes, functionClear, functionDealloc, functionDescrGet, functionReprJs, functionTraverse, functionVectorcall } from './function.js';
-import { objectGenericGetAttr } from './generic-attr.js';
+import { objectGenericGetAttr, objectGetDict, objectSetDict } from './generic-attr.js';
+import { weakrefFirst } from './weakref.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
 import { METHOD_SIZE, methodDealloc, methodGetAttro, methodGetFunc, methodGetSelf, methodHash, methodReprJs, methodRichCompare, methodTraverse, methodVectorcall } from './method.js';
@@ -133,6 +134,7 @@ export interface CallableTypes {
   readonly specs: BuiltinTypeSpec[];
   readonly slotDispatch: SlotDispatchIds;
   readonly newWrapper: number;
+  readonly subtypeGetSets: { readonly dictGet: number; readonly dictSet: number; readonly weakrefGet: number };
 }
 
 /** Registers the group's behaviours and slots (and the special-method slots of classes); returns its specs in StaticType order. @internal */
@@ -140,6 +142,12 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
   const ob = (): ObThread => box.t!;
   const slotDispatch = registerSlotDispatchers(slots);
   const { newWrapper } = registerWrapperBehaviours(slots);
+  // A class's `__dict__` and `__weakref__` (heap-type.ts puts the descriptors in its dict).
+  const subtypeGetSets = {
+    dictGet: slots.add('getter', 'subtype.__dict__', objectGetDict),
+    dictSet: slots.add('setter', 'subtype.__dict__', (t, op, value) => (value === 0 ? errRaiseInt(t, StaticType.TypeError, 'cannot delete __dict__') : objectSetDict(t, op, value))),
+    weakrefGet: slots.add('getter', 'subtype.__weakref__', (t, op) => newRef(t, weakrefFirst(t, op) || t.none)),
+  };
   const getsets = (owner: string, table: Record<string, { get: GetterFn; set?: SetterFn }>): GetSetSpec[] =>
     Object.entries(table).map(([name, { get, set }]) => ({ name, get: slots.add('getter', `${owner}.${name}`, get), set: set === undefined ? 0 : slots.add('setter', `${owner}.${name}`, set) }));
   const method = (owner: string, name: string, flags: number, fn: (t: ObThread, self: number, args: number, nargs: number, kwnames: number) => number): MethodSpec => ({
@@ -462,5 +470,5 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     superSpec,
   ];
   if (specs.length !== StaticType.Super - StaticType.Code + 1) throw new Error('callable-types: wrong number of specs');
-  return { specs, slotDispatch, newWrapper };
+  return { specs, slotDispatch, newWrapper, subtypeGetSets };
 }

@@ -70,7 +70,7 @@ import {
   type TraverseFn,
 } from '@ft/refcount';
 import { dequeNew } from './deque.js';
-import { dictClear, dictCopy, dictNew, dictSetItem, dictSnapshot } from './dict.js';
+import { dictClear, dictCopy, dictGetItemRef, dictNew, dictSetItem, dictSnapshot } from './dict.js';
 import { typeReleaseCachedKeys } from './dict-keys.js';
 import { errNoMemory, errRaise } from './errors.js';
 import {
@@ -98,6 +98,7 @@ import {
 } from './layout.js';
 import { listAsTuple, listFromIterable } from './list.js';
 import { c3Linearize } from './mro.js';
+import { getSetDescrNew } from './descr.js';
 import type { ObThread } from './ob-thread.js';
 import { setNew } from './set.js';
 import { strFromJs } from './str.js';
@@ -304,7 +305,8 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
     size += 4;
   }
   let dictOffset = t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!;
-  if (slotNames === null && dictOffset === 0) {
+  const addDict = slotNames === null && dictOffset === 0;
+  if (addDict) {
     dictOffset = itemSize !== 0 ? VAR_DICT_OFFSET : size;
     size += 4;
   }
@@ -371,6 +373,23 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   if (t.builtinIds.fixupSlots(t, type) < 0) {
     decref(t.rc, mro);
     return abandonType(t, type);
+  }
+  // `__dict__` and `__weakref__` for the words this class adds (`subtype_getsets_full` and the rest).
+  const getsets: [string, number, number][] = [];
+  if (addDict) getsets.push(['__dict__', t.builtinIds.subtypeGetSets.dictGet, t.builtinIds.subtypeGetSets.dictSet]);
+  if (addWeak) getsets.push(['__weakref__', t.builtinIds.subtypeGetSets.weakrefGet, 0]);
+  for (const [attr, get, set] of getsets) {
+    const key = strFromJs(t, attr);
+    const descr = key === 0 ? 0 : getSetDescrNew(t, type, key, get, set);
+    const present = descr === 0 ? 0 : dictGetItemRef(t, dict, key);
+    if (present !== 0) decref(t.rc, present);
+    const r = descr === 0 || present !== 0 ? 0 : dictSetItem(t, dict, key, descr);
+    if (key !== 0) decref(t.rc, key);
+    if (descr !== 0) decref(t.rc, descr);
+    if (descr === 0 || r < 0 || t.error.type !== 0) {
+      decref(t.rc, mro);
+      return abandonType(t, type);
+    }
   }
   // Member descriptors for __slots__.
   for (let i = 0; i < slotOffsets.length; i++) {

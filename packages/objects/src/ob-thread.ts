@@ -255,6 +255,8 @@ export interface BuiltinBehaviourIds {
   readonly slotDispatch: SlotDispatchIds;
   /** `tp_new_wrapper`: the `vectorcall` behaviour of builtin types' `__new__`. */
   readonly newWrapper: number;
+  /** `subtype_dict` / `subtype_setdict` and `subtype_getweakref`: the getter and setter ids of a class's `__dict__` and `__weakref__` descriptors. */
+  readonly subtypeGetSets: { readonly dictGet: number; readonly dictSet: number; readonly weakrefGet: number };
   /**
    * `fixup_slot_dispatchers` / `update_slot`: fills a new class's slots
    * from the special methods in its dict (only `name`'s slot when given);

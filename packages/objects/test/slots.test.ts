@@ -261,6 +261,20 @@ describe('classes with special methods', () => {
     expect(repr(t, objectInit)).toMatch(/^<method-wrapper '__init__' of A object at 0x[0-9a-f]+>$/);
     const none = check(t, callArgs(t, objectInit, []));
     expect(none).toBe(t.none);
+    // Instances' __dict__ and __weakref__ through the class's descriptors.
+    const dictDescr = getattr(t, A, '__dict__') as number;
+    expect(repr(t, dictDescr)).toBe("<attribute '__dict__' of 'A' objects>");
+    const seven = intFromNumber(t, 7);
+    const xKey = str(t, 'x');
+    expect(objectSetAttr(t, a, xKey, seven)).toBe(0);
+    const instanceDict = getattr(t, a, '__dict__') as number;
+    expect(repr(t, instanceDict)).toBe('{\'x\': 7}');
+    expect(getattr(t, a, '__weakref__')).toBe(t.none);
+    const notDict = str(t, 'nope');
+    const dictKey = str(t, '__dict__');
+    expect(objectSetAttr(t, a, dictKey, notDict)).toBe(-1);
+    expect(lastError(t)).toBe("TypeError: __dict__ must be set to a dictionary, not a 'str'");
+    release(r, dictKey, notDict, instanceDict, xKey, seven, dictDescr);
     release(r, none, objectInit, initKey, superRepr, viaSuper, key, ba, ab, b, a, B, A);
     fns.release();
   });
