@@ -730,3 +730,16 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
  * @public
  */
 export const BYTES_MAX_SIZE = 0x7fff0000 - 64;
+
+// ---------------------------------------------------------------------------
+// BaseExceptionGroup and ExceptionGroup (`PyBaseExceptionGroupObject`),
+// exception-group.ts: BaseException's fields, then two references, both set
+// by `__new__` before the group is published and never replaced (read-only
+// members); only the collector's clear empties them, with the world stopped.
+//  48   u32    msg     the message (a str)
+//  52   u32    excs    the exceptions (a non-empty tuple of exceptions)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const EXCGROUP_MSG_OFFSET = BASE_EXCEPTION_SIZE;
+/** @internal */ export const EXCGROUP_EXCS_OFFSET = BASE_EXCEPTION_SIZE + 4;
+/** Bytes of a BaseExceptionGroup. @internal */ export const EXCGROUP_SIZE = BASE_EXCEPTION_SIZE + 8;

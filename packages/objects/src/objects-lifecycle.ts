@@ -194,6 +194,7 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
     for (let i = 1; i < specs.length; i++) {
       const baseIndex = specs[i]!.baseIndex;
       if (placed.has(i) || (baseIndex !== 0 && !placed.has(baseIndex - 1))) continue;
+      if (specs[i]!.extraBaseIndices?.some((b) => !placed.has(b - 1)) === true) continue;
       placed.add(i);
       order.push(i);
     }
@@ -239,7 +240,10 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   const first = order[0]!;
   if (!finishStaticType(t, u32[typesIndex + first]!, specs[first]!.name)) throw new Error('objectsCreate: out of memory');
   if (!finishStaticType(t, metatype, 'type')) throw new Error('objectsCreate: out of memory');
-  for (const i of order.slice(1)) if (!finishStaticType(t, u32[typesIndex + i]!, specs[i]!.name)) throw new Error('objectsCreate: out of memory');
+  for (const i of order.slice(1)) {
+    const extraBases = (specs[i]!.extraBaseIndices ?? []).map((b) => u32[typesIndex + b - 1]!);
+    if (!finishStaticType(t, u32[typesIndex + i]!, specs[i]!.name, extraBases)) throw new Error('objectsCreate: out of memory');
+  }
   // The interned strings' table: immortal, untracked (its keys are immortal strs).
   const interned = dictNew(t);
   if (interned === 0) throw new Error('objectsCreate: out of memory');

@@ -33,6 +33,7 @@ import {
 } from './layout.js';
 import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind } from './ob-thread.js';
 import { dictNew } from './dict.js';
+import { c3Linearize } from './mro.js';
 import { strFromJs } from './str.js';
 import { tupleFromArray, tupleSize } from './tuple.js';
 
@@ -90,10 +91,13 @@ export interface GetSetSpec {
 /**
  * A static type's spec as the registrations return it: `baseIndex` names
  * the base by its {@link StaticType} index + 1 (0: none), resolved when the
- * types are created.
+ * types are created; `extraBaseIndices` the bases after it in `__bases__`
+ * (the same way), for a static type with several (CPython's
+ * `ExceptionGroup(BaseExceptionGroup, Exception)`): its MRO is their C3
+ * linearization, its slots and layout come from `tp_base` alone.
  * @internal
  */
-export type BuiltinTypeSpec = Omit<StaticTypeSpec, 'base'> & { readonly baseIndex: number };
+export type BuiltinTypeSpec = Omit<StaticTypeSpec, 'base'> & { readonly baseIndex: number; readonly extraBaseIndices?: readonly number[] };
 
 /**
  * Allocates a static builtin type with its core, base and slots (own, then
@@ -129,22 +133,28 @@ export function createStaticBuiltinType(t: ObThread, metatype: number, spec: Sta
 
 /**
  * Gives a static type its name, bases and MRO (immortal, untracked) and a
- * version tag, and marks it ready. Returns false when memory ran out.
+ * version tag, and marks it ready. `extraBases`: the bases after `tp_base`
+ * (finished already); the MRO is then the C3 linearization. Returns false
+ * when memory ran out (or the bases admit no MRO).
  * @internal
  */
-export function finishStaticType(t: ObThread, type: number, name: string): boolean {
+export function finishStaticType(t: ObThread, type: number, name: string, extraBases: readonly number[] = []): boolean {
   const u32 = t.u32;
   const nameStr = strFromJs(t, name);
   if (nameStr === 0) return false;
   immortalize(t.rc, nameStr);
   const base = u32[(type + TP_BASE_OFFSET) >>> 2]!;
-  const mroItems = [type];
-  if (base !== 0) {
+  let mroItems = [type];
+  if (extraBases.length > 0) {
+    const linearized = c3Linearize(t, type, [base, ...extraBases]);
+    if (linearized === null) return false;
+    mroItems = linearized;
+  } else if (base !== 0) {
     const baseMro = u32[(base + TP_MRO_OFFSET) >>> 2]!;
     for (let i = 0; i < tupleSize(t, baseMro); i++) mroItems.push(u32[((baseMro + TUPLE_ITEMS_OFFSET) >>> 2) + i]!);
   }
   const mro = tupleFromArray(t, mroItems);
-  const bases = base === 0 ? t.emptyTuple : tupleFromArray(t, [base]);
+  const bases = base === 0 ? t.emptyTuple : tupleFromArray(t, [base, ...extraBases]);
   if (mro === 0 || bases === 0) return false;
   for (const tuple of [mro, bases]) {
     if (tuple === t.emptyTuple) continue;
