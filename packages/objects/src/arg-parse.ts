@@ -319,3 +319,24 @@ export function boolArg(t: ObThread, op: number, dflt: boolean): boolean | undef
 export function isStr(t: ObThread, op: number): boolean {
   return typeHasFlag(t, typeOf(t, op), TPFLAGS_UNICODE_SUBCLASS);
 }
+
+/**
+ * The clinic `str` converter of a `const char *` parameter (`encoding`,
+ * `errors`): null when not given (0), the text, or undefined with
+ * TypeError "encode() argument 'encoding' must be str, not int" /
+ * ValueError "embedded null character".
+ * @public
+ */
+export function cStringArg(t: ObThread, fname: string, which: string | number, op: number): string | null | undefined {
+  if (op === 0) return null;
+  if (!isStr(t, op)) {
+    badArgument(t, fname, which, 'str', op);
+    return undefined;
+  }
+  const text = strToJs(t, op);
+  if (text.includes('\0')) {
+    errRaise(t, StaticType.ValueError, 'embedded null character');
+    return undefined;
+  }
+  return text;
+}

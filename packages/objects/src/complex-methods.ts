@@ -11,13 +11,14 @@
 
 import { decref } from '@ft/refcount';
 import { typeSlotId } from './abstract.js';
-import { isStr, unpackKeywordsTuple, type ArgSpec } from './arg-parse.js';
+import { badArgument, isStr, unpackKeywordsTuple, type ArgSpec } from './arg-parse.js';
+import { complexFormat } from './format-builtin.js';
 import { complexCheck, complexCheckExact, complexFromDoubles, complexImag, complexReal, tryComplexSpecial } from './complex.js';
 import { errOccurred, errRaise } from './errors.js';
 import { numberFloat } from './float-arith.js';
 import { floatAsDouble, floatFromDouble } from './float.js';
 import { StaticType } from './layout.js';
-import { MethodTable, newRef, NOARGS, type BuiltinTypeAdditions } from './method-table.js';
+import { arg, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { typeNameOf, typeOf } from './subtype.js';
@@ -111,6 +112,10 @@ export function registerComplexMethods(slots: SlotRegistry): BuiltinTypeAddition
       decref(t.rc, re);
       decref(t.rc, im);
       return r;
+    })
+    .method('__format__', ONE_ARG, (t, self, args) => {
+      const spec = arg(t, args, 0);
+      return isStr(t, spec) ? complexFormat(t, self, spec) : badArgument(t, '__format__', null, 'str', spec);
     })
     .getset('real', (t, self) => floatFromDouble(t, complexReal(t, self)))
     .getset('imag', (t, self) => floatFromDouble(t, complexImag(t, self)));

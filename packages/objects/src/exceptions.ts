@@ -47,6 +47,7 @@ import { EXC_ARGS_OFFSET, EXC_CAUSE_OFFSET, EXC_CONTEXT_OFFSET, EXC_DICT_OFFSET,
 import { listAppend, listAsTuple, listFromIterable, listNew } from './list.js';
 import { typeLookupRef } from './method-cache.js';
 import type { ObThread } from './ob-thread.js';
+import { strInternFromJs } from './intern.js';
 import { strCheckExact, strFromJs } from './str.js';
 import { strToJs } from './str-read.js';
 import { objectTypeCheck, typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
@@ -385,7 +386,7 @@ export function exceptionAddNote(t: ObThread, exc: number, note: number): number
 }
 
 function addNoteLocked(t: ObThread, exc: number, note: number): number {
-  const name = strFromJs(t, '__notes__');
+  const name = strInternFromJs(t, '__notes__'); // interned: the method cache keeps the names it looks up
   if (name === 0) return -1;
   let notes = objectGetAttr(t, exc, name);
   if (notes === 0) {

@@ -12,8 +12,9 @@ import { decref } from '@ft/refcount';
 import { numberLong } from './abstract-number.js';
 import { badArgument, checkPositional, isStr, noKeywords } from './arg-parse.js';
 import { floatAsIntegerRatio, floatIsInteger, floatRound, numberFloat } from './float-arith.js';
-import { floatFormat } from './float-format.js';
+import { floatFormat, floatFromString } from './float-format.js';
 import { floatAsDouble, floatCheckExact, floatFromDouble } from './float.js';
+import { bytesNumberText, parseQuoting } from './int-methods.js';
 import { arg, FASTCALL, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
@@ -68,7 +69,12 @@ export function registerFloatMethods(slots: SlotRegistry): BuiltinTypeAdditions 
     if (!noKeywords(t, 'float', kwargs)) return 0;
     const n = tupleSize(t, args);
     if (!checkPositional(t, 'float', n, 0, 1)) return 0;
-    return n === 0 ? floatFromDouble(t, 0) : numberFloat(t, tupleGetItem(t, args, 0));
+    if (n === 0) return floatFromDouble(t, 0);
+    // `PyFloat_FromString` reads bytes and bytearrays as text.
+    const x = tupleGetItem(t, args, 0);
+    const bytesText = bytesNumberText(t, x);
+    if (bytesText === null) return numberFloat(t, x);
+    return parseQuoting(t, () => floatFromString(t, bytesText.text), 'could not convert string to float: ', bytesText.repr);
   });
   return table.done({ new: newId });
 }

@@ -4,8 +4,9 @@
  * `Objects/typeobject.c`):
  *
  * - `object.__class__` (read: the type; assigned through
- *   `objectSetClass`), the class methods `object.__init_subclass__` (does
- *   nothing) and `object.__subclasshook__` (NotImplemented);
+ *   `objectSetClass`), `object.__format__` (format-builtin.ts), the class
+ *   methods `object.__init_subclass__` (does nothing) and
+ *   `object.__subclasshook__` (NotImplemented);
  * - `type.__name__`, `__qualname__`, `__module__`, `__doc__` (the last
  *   three assignable on a class), `__mro__`, `__bases__`, `__base__`,
  *   `type.mro()`, and a class's repr with its module (`<class
@@ -18,12 +19,14 @@
 
 import { decref } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
+import { badArgument, isStr } from './arg-parse.js';
 import { dictGetItemRef } from './dict.js';
+import { objectDefaultFormat } from './format-builtin.js';
 import { errClear, errRaise, errRaiseInt } from './errors.js';
 import { objectSetClass, typeSetAttro } from './generic-attr.js';
 import { StaticType, TP_BASE_OFFSET, TP_BASES_OFFSET, TP_DICT_OFFSET, TP_FLAGS2_OFFSET, TP_MRO_OFFSET, TPFLAGS_TYPE_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS, TYPE2_IMMUTABLE } from './layout.js';
 import { listFromArray } from './list.js';
-import { CLASS, MethodTable, newRef, NOARGS, noneResult, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
+import { arg, CLASS, MethodTable, newRef, NOARGS, noneResult, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strFromJs } from './str.js';
@@ -92,6 +95,10 @@ export function registerObjectMethods(slots: SlotRegistry): BuiltinTypeAdditions
   return new MethodTable(slots, 'object')
     .method('__init_subclass__', CLASS | NOARGS, (t) => noneResult(t))
     .method('__subclasshook__', CLASS | ONE_ARG, (t) => newRef(t, t.notImplemented))
+    .method('__format__', ONE_ARG, (t, self, args) => {
+      const spec = arg(t, args, 0);
+      return isStr(t, spec) ? objectDefaultFormat(t, self, spec) : badArgument(t, '__format__', null, 'str', spec);
+    })
     .getset(
       '__class__',
       (t, op) => newRef(t, typeOf(t, op)),

@@ -7,9 +7,10 @@
  * themselves with CPython's messages.
  *
  * `str(object='', encoding, errors)`: without an encoding or errors,
- * `PyObject_Str(object)`; with them, the object must be bytes-like ("decoding
- * to str: need a bytes-like object, int found") — decoding bytes waits for
- * the bytes type.
+ * `PyObject_Str(object)`; with them, bytes or a bytearray decoded
+ * (codecs.ts). `format`, `format_map`, `__format__` and `%` are
+ * str-format.ts's, format-builtin.ts's and str-percent.ts's; `encode` is
+ * codecs.ts's.
  *
  * Iteration (`iter('ab')`) is a stopgap until str gets its own iterator
  * type (there is no static type id for `str_ascii_iterator` yet): an
@@ -17,8 +18,16 @@
  */
 
 import { decref } from '@ft/refcount';
-import { boolArg, checkPositional, cIntArg, badArgument, isStr, sliceIndexArg, ssizeArg, unpackKeywords, unpackKeywordsTuple, type ArgSpec } from './arg-parse.js';
-import { dictSize } from './dict.js';
+import { boolArg, checkPositional, cIntArg, cStringArg, badArgument, isStr, sliceIndexArg, ssizeArg, unpackKeywords, unpackKeywordsTuple, type ArgSpec } from './arg-parse.js';
+import { objectLength } from './abstract.js';
+import { objectCheckBuffer } from './buffer.js';
+import { bytesFromBytes } from './bytes.js';
+import { bytesDecode } from './bytes-methods.js';
+import { strEncodeJs } from './codecs.js';
+import { dictNew, dictSetItem, dictSize } from './dict.js';
+import { strFormat } from './format-builtin.js';
+import { strFormatArgs, strFormatMap } from './str-format.js';
+import { strPercentFormat } from './str-percent.js';
 import { errRaise } from './errors.js';
 import { objectStr } from './exceptions.js';
 import { intFromNumber } from './int.js';
@@ -74,7 +83,7 @@ import {
 } from './str-methods.js';
 import { strLength } from './str-read.js';
 import { typeNameOf } from './subtype.js';
-import { tupleGetItem, tupleIter, tupleNew, tupleSetItemInit, tupleSize } from './tuple.js';
+import { tupleFromArray, tupleGetItem, tupleIter, tupleNew, tupleSetItemInit, tupleSize } from './tuple.js';
 
 const SPLIT: ArgSpec = { fname: 'split', posonly: 0, names: ['sep', 'maxsplit'], minpos: 0, maxpos: 2 };
 const RSPLIT: ArgSpec = { ...SPLIT, fname: 'rsplit' };
@@ -82,6 +91,7 @@ const SPLITLINES: ArgSpec = { fname: 'splitlines', posonly: 0, names: ['keepends
 const REPLACE: ArgSpec = { fname: 'replace', posonly: 2, names: ['count'], minpos: 2, maxpos: 3 };
 const EXPANDTABS: ArgSpec = { fname: 'expandtabs', posonly: 0, names: ['tabsize'], minpos: 0, maxpos: 1 };
 const STR: ArgSpec = { fname: 'str', posonly: 0, names: ['object', 'encoding', 'errors'], minpos: 0, maxpos: 3 };
+const ENCODE: ArgSpec = { fname: 'encode', posonly: 0, names: ['encoding', 'errors'], minpos: 0, maxpos: 2 };
 
 /** This thread's scratch for parsed arguments (module scope is per thread; no call nests inside a parse). */
 const parsed: number[] = [];
@@ -144,6 +154,21 @@ function removeAffixMethod(name: string, atEnd: boolean): MethodFn {
   };
 }
 
+/** The keyword arguments of a vectorcall as a new dict, or 0 when there are none (or with MemoryError). */
+function keywordsDict(t: ObThread, args: number, nargs: number, kwnames: number): number {
+  const n = kwnames === 0 ? 0 : tupleSize(t, kwnames);
+  if (n === 0) return 0;
+  const d = dictNew(t);
+  if (d === 0) return 0;
+  for (let k = 0; k < n; k++) {
+    if (dictSetItem(t, d, tupleGetItem(t, kwnames, k), arg(t, args, nargs + k)) < 0) {
+      decref(t.rc, d);
+      return 0;
+    }
+  }
+  return d;
+}
+
 /**
  * A stopgap `tp_iter` for str (file comment): an iterator over a tuple of
  * `s`'s code points as one-code-point strs; 0 with MemoryError.
@@ -174,11 +199,15 @@ export function strIterStopgap(t: ObThread, s: number): number {
 function strNewImpl(t: ObThread, x: number, encoding: number, errors: number): number {
   if (x === 0) return newRef(t, t.emptyStr);
   if (encoding === 0 && errors === 0) return objectStr(t, x);
-  if (encoding !== 0 && !isStr(t, encoding)) return badArgument(t, 'str', 'encoding', 'str', encoding);
-  if (errors !== 0 && !isStr(t, errors)) return badArgument(t, 'str', 'errors', 'str', errors);
-  // `PyUnicode_FromEncodedObject`: a str cannot be decoded; bytes-like objects come with the bytes type.
+  const enc = cStringArg(t, 'str', 'encoding', encoding);
+  if (enc === undefined) return 0;
+  const err = cStringArg(t, 'str', 'errors', errors);
+  if (err === undefined) return 0;
+  // `PyUnicode_FromEncodedObject`: bytes or a buffer decoded (an empty one without looking the codec up); never a str.
   if (isStr(t, x)) return errRaise(t, StaticType.TypeError, 'decoding str is not supported');
-  return errRaise(t, StaticType.TypeError, `decoding to str: need a bytes-like object, ${typeNameOf(t, x)} found`);
+  if (!objectCheckBuffer(t, x)) return errRaise(t, StaticType.TypeError, `decoding to str: need a bytes-like object, ${typeNameOf(t, x)} found`);
+  if (objectLength(t, x) === 0) return newRef(t, t.emptyStr);
+  return bytesDecode(t, x, enc ?? 'utf-8', err ?? 'strict');
 }
 
 /** Registers str's methods and constructor; returns them for str's spec. @internal */
@@ -226,6 +255,29 @@ export function registerStrMethods(slots: SlotRegistry): BuiltinTypeAdditions {
       const tabsize = parsed[0] === 0 ? 8 : cIntArg(t, parsed[0]!);
       return tabsize === undefined ? 0 : strExpandtabs(t, self, tabsize);
     })
+    .method('encode', FASTCALL_KEYWORDS, (t, self, args, nargs, kwnames) => {
+      if (!unpackKeywords(t, ENCODE, args, nargs, kwnames, parsed)) return 0;
+      const encoding = cStringArg(t, 'encode', 'encoding', parsed[0]!);
+      if (encoding === undefined) return 0;
+      const errors = cStringArg(t, 'encode', 'errors', parsed[1]!);
+      if (errors === undefined) return 0;
+      const data = strEncodeJs(t, self, encoding ?? 'utf-8', errors ?? 'strict');
+      return data === null ? 0 : bytesFromBytes(t, data);
+    })
+    .method('format', FASTCALL_KEYWORDS, (t, self, args, nargs, kwnames) => {
+      const tuple = tupleFromArray(t, t.u32.subarray(args >>> 2, (args >>> 2) + nargs));
+      if (tuple === 0) return 0;
+      const kwargs = keywordsDict(t, args, nargs, kwnames);
+      const r = kwargs === 0 && t.error.type !== 0 ? 0 : strFormatArgs(t, self, tuple, kwargs);
+      decref(t.rc, tuple);
+      if (kwargs !== 0) decref(t.rc, kwargs);
+      return r;
+    })
+    .method('format_map', ONE_ARG, (t, self, args) => strFormatMap(t, self, arg(t, args, 0)))
+    .method('__format__', ONE_ARG, (t, self, args) => {
+      const spec = arg(t, args, 0);
+      return isStr(t, spec) ? strFormat(t, self, spec) : badArgument(t, '__format__', null, 'str', spec);
+    })
     .method('removeprefix', ONE_ARG, removeAffixMethod('removeprefix', false))
     .method('removesuffix', ONE_ARG, removeAffixMethod('removesuffix', true));
   unary('upper', strUpper);
@@ -257,5 +309,10 @@ export function registerStrMethods(slots: SlotRegistry): BuiltinTypeAdditions {
     if (!unpackKeywordsTuple(t, STR, args, kwargs, parsed)) return 0;
     return strNewImpl(t, parsed[0]!, parsed[1]!, parsed[2]!);
   });
-  return table.done({ new: newId, iter: slots.add('iter', 'str', strIterStopgap) });
+  return table.done({
+    new: newId,
+    iter: slots.add('iter', 'str', strIterStopgap),
+    // `unicode_mod`: `format % args` when the left operand is a str.
+    remainder: slots.add('remainder', 'str', (t, v, w) => (isStr(t, v) ? strPercentFormat(t, v, w) : newRef(t, t.notImplemented))),
+  });
 }

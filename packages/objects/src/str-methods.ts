@@ -336,7 +336,7 @@ function findSlice(t: ObThread, s: number, sub: number, start: number | null, en
 
 /** The argument-clinic TypeError "find() argument 1 must be str, not int" (0/-1 as the caller needs, via errRaise). */
 function mustBeStr(t: ObThread, name: string, position: number, op: number): 0 {
-  return errRaise(t, StaticType.TypeError, `${name}() argument ${position} must be str, not ${typeNameOf(t, op)}`);
+  return errRaise(t, StaticType.TypeError, `${name}() argument ${position} must be str, not ${op === t.none ? 'None' : typeNameOf(t, op)}`);
 }
 
 /**
