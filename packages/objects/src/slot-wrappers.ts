@@ -20,7 +20,8 @@ import { DESCR_FLAGS_OFFSET, DESCR_FN_OFFSET, DESCR_NAME_OFFSET, DESCR_TYPE_OFFS
 import { dictGetItemRef, dictNew, dictSetItem } from './dict.js';
 import { errRaise, errUnhashable } from './errors.js';
 import { fieldGet, fieldsDealloc, fieldsNew, fieldsTraverse } from './field-object.js';
-import { intFromNumber } from './int.js';
+import { hashBySlot } from './hash64.js';
+import { intFromBigInt, intFromNumber } from './int.js';
 import { strInternFromJs } from './intern.js';
 import { StaticType, TP_DICT_OFFSET, TPFLAGS_TYPE_SUBCLASS } from './layout.js';
 import type { ObThread, SlotKind } from './ob-thread.js';
@@ -91,8 +92,9 @@ function callWrapped(t: ObThread, def: SlotDef, id: number, self: number, args: 
       return checkArgs(t, 1, nargs) ? slots.richcompare[id]!(t, self, arg(0), def.op!) : 0;
     case 'hash': {
       if (!checkArgs(t, 0, nargs)) return 0;
-      const h = slots.hash[id]!(t, self);
-      return h === -1 ? 0 : intFromNumber(t, h);
+      // `int.__hash__(2**61)` is 1, as `hash()` says: the 64-bit hash of this slot (hash64.ts).
+      const h = hashBySlot(t, self, id);
+      return h === null ? 0 : intFromBigInt(t, h);
     }
     case 'len': {
       if (!checkArgs(t, 0, nargs)) return 0;

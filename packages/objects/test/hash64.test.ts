@@ -20,6 +20,7 @@ import {
   intAsBigInt,
   intFromBigInt,
   listFromArray,
+  objectGetAttr,
   objectHash,
   setNew,
   StaticType,
@@ -245,6 +246,39 @@ describe('hash() of the builtin hashable types, 64-bit, as CPython 3.13', () => 
     for (let i = 0; i < 3; i++) for (const op of [item, fs, range]) expect(objectHashValue(t, op)).not.toBeNull();
     expect([item, fs, range].map((op) => getRefcount(t.rc, op))).toEqual(before);
     release(r, range, fs, item);
+  });
+});
+
+describe("the builtin types' __hash__ slot wrappers", () => {
+  it('int.__hash__(2**61) is 1, (2**64).__hash__() is 8, str.__hash__ and tuple.__hash__ as hash(); list.__hash__ is None', () => {
+    r = makeRuntime({ hashSeed: 1234 });
+    const t = r.t;
+    const attr = (op: number, name: string): number => {
+      const key = check(t, strFromJs(t, name));
+      const v = check(t, objectGetAttr(t, op, key));
+      decref(t.rc, key);
+      return v;
+    };
+    const callHash = (wrapper: number, args: number[]): bigint => {
+      const h = check(t, callArgs(t, wrapper, args));
+      const v = intAsBigInt(t, h);
+      decref(t.rc, h);
+      return v;
+    };
+    const intHashWrapper = attr(t.types[StaticType.Int]!, '__hash__');
+    const big = build(t, ['int', String(2n ** 61n)]);
+    expect(callHash(intHashWrapper, [big])).toBe(1n);
+    const big64 = build(t, ['int', String(2n ** 64n)]);
+    const bound = attr(big64, '__hash__');
+    expect(callHash(bound, [])).toBe(8n);
+    for (const spec of fixture.values.filter((v) => v[0] === 'str' || v[0] === 'tuple' || v[0] === 'float').slice(0, 40)) {
+      const op = build(t, spec);
+      const m = attr(op, '__hash__');
+      expect(callHash(m, [])).toBe(objectHashValue(t, op));
+      release(r, m, op);
+    }
+    expect(attr(t.types[StaticType.List]!, '__hash__')).toBe(t.none);
+    release(r, bound, big64, big, intHashWrapper);
   });
 });
 
