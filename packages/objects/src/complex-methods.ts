@@ -5,15 +5,15 @@
  *
  * `complex(real=0, imag=0)` from numbers as CPython 3.13 combines them
  * (`complex(1+2j, 3j)` is `(-2+2j)`: each part may itself be complex, and
- * the result is `real + imag*1j`). Parsing a str (`complex('1+2j')`)
- * is not there yet: it raises NotImplementedError.
+ * the result is `real + imag*1j`), or from a str (`complex('1+2j')`,
+ * complex.ts's parser).
  */
 
 import { decref } from '@ft/refcount';
 import { typeSlotId } from './abstract.js';
 import { badArgument, isStr, unpackKeywordsTuple, type ArgSpec } from './arg-parse.js';
 import { complexFormat } from './format-builtin.js';
-import { complexCheck, complexCheckExact, complexFromDoubles, complexImag, complexReal, tryComplexSpecial } from './complex.js';
+import { complexCheck, complexCheckExact, complexFromDoubles, complexFromString, complexImag, complexReal, tryComplexSpecial } from './complex.js';
 import { errOccurred, errRaise } from './errors.js';
 import { numberFloat } from './float-arith.js';
 import { floatAsDouble, floatFromDouble } from './float.js';
@@ -50,7 +50,7 @@ function complexNewImpl(t: ObThread, r: number, i: number): number {
   if (complexCheckExact(t, r) && i === 0) return newRef(t, r);
   if (isStr(t, r)) {
     if (i !== 0) return errRaise(t, StaticType.TypeError, "complex() can't take second arg if first is a string");
-    return errRaise(t, StaticType.NotImplementedError, 'complex() from a string is not supported yet');
+    return complexFromString(t, r);
   }
   if (i !== 0 && isStr(t, i)) return errRaise(t, StaticType.TypeError, "complex() second arg can't be a string");
   let own = 0;

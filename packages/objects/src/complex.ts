@@ -11,12 +11,14 @@ import { allocObject, decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { objectRichCompare, PY_EQ, PY_NE } from './abstract.js';
 import { errOccurred, errNoMemory, errRaise } from './errors.js';
 import { floatAsDouble, floatFromDouble, hashDouble, longAsDouble, numberAsDouble } from './float.js';
-import { doubleToString, DTSF_SIGN } from './float-format.js';
+import { doubleToString, DTSF_SIGN, unicodeDecimal } from './float-format.js';
 import { libmHypot, libmPow } from './float-math.js';
 import { COMPLEX_IMAG_OFFSET, COMPLEX_REAL_OFFSET, StaticType, TPFLAGS_LONG_SUBCLASS } from './layout.js';
 import type { ObThread, SlotKind } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
-import { strFromJs } from './str.js';
+import { strFromJs, strReprJs } from './str.js';
+import { strToJs } from './str-read.js';
+import { unicodeIsSpace } from './str-methods.js';
 import { typeHasFlag, typeIsSubtype, typeNameOf, typeOf } from './subtype.js';
 
 /** Whether `op` is an exact complex (`PyComplex_CheckExact`). @public */
@@ -131,6 +133,124 @@ export function complexImagAsDouble(t: ObThread, op: number): number {
   if (errOccurred(t) !== 0) return -1;
   numberAsDouble(t, op);
   return errOccurred(t) !== 0 ? -1 : 0;
+}
+
+// ---------------------------------------------------------------------------
+// complex(str) (`complex_subtype_from_string`, `complex_from_string_inner`).
+// ---------------------------------------------------------------------------
+
+/** What `PyOS_string_to_double` reads at the start of the text: a decimal number, or inf/infinity/nan, with a sign. */
+const FLOAT_PREFIX = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan)/i;
+
+/** The float at the start of `s` from `i`: its value and where it ends, or null when none is there. */
+function floatPrefix(s: string, i: number): [number, number] | null {
+  const m = FLOAT_PREFIX.exec(s.slice(i));
+  if (m === null) return null;
+  const text = m[0].toLowerCase();
+  const sign = text.startsWith('-') ? -1 : 1;
+  const body = text.replace(/^[+-]/, '');
+  // Past the double range the parse gives an infinity (no overflow error here).
+  const v = body.startsWith('inf') ? sign * Infinity : body === 'nan' ? NaN : Number(text);
+  return [v, i + m[0].length];
+}
+
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+
+/**
+ * `complex(text)` (`complex_subtype_from_string`): `1+2j`, `(1-2.5e3J)`,
+ * `j`, `-infj`, `nan`, with surrounding whitespace, Unicode decimal digits
+ * and single underscores between digits; a new complex, or 0 with
+ * ValueError "complex() arg is a malformed string" (or, for misplaced
+ * underscores, "could not convert string to complex: '1__0'").
+ * @public
+ */
+export function complexFromString(t: ObThread, str: number): number {
+  // `_PyUnicode_TransformDecimalAndSpaceToASCII`: decimal digits to ASCII, spaces to ' ', anything else past ASCII to '?'.
+  let s = '';
+  for (const ch of strToJs(t, str)) {
+    const c = ch.codePointAt(0)!;
+    if (c < 128) s += ch;
+    else if (unicodeIsSpace(c)) s += ' ';
+    else {
+      const d = unicodeDecimal(c);
+      s += d >= 0 ? String.fromCharCode(48 + d) : '?';
+    }
+  }
+  // `_Py_string_to_number_with_underscores`: an underscore only between two digits, then dropped.
+  if (s.includes('_')) {
+    let out = '';
+    let prev = '';
+    let ok = true;
+    for (const c of s) {
+      const digit = (x: string): boolean => x >= '0' && x <= '9';
+      if (c === '_') {
+        if (!digit(prev)) ok = false;
+      } else {
+        if (prev === '_' && !digit(c)) ok = false;
+        out += c;
+      }
+      prev = c;
+    }
+    if (!ok || prev === '_') return errRaise(t, StaticType.ValueError, `could not convert string to complex: ${strReprJs(t, str)}`);
+    s = out;
+  }
+  const parsed = parseComplex(s);
+  if (parsed === null) return errRaise(t, StaticType.ValueError, 'complex() arg is a malformed string');
+  return complexFromDoubles(t, parsed[0], parsed[1]);
+}
+
+/** `complex_from_string_inner` on ASCII text: [real, imag], or null when malformed. */
+function parseComplex(s: string): [number, number] | null {
+  let i = 0;
+  let x = 0;
+  let y = 0;
+  while (isSpace(s[i])) i++;
+  const bracket = s[i] === '(';
+  if (bracket) {
+    i++;
+    while (isSpace(s[i])) i++;
+  }
+  const first = floatPrefix(s, i);
+  const isJ = (c: string | undefined): boolean => c === 'j' || c === 'J';
+  if (first !== null) {
+    // <float>, <float>j, <float><signed-float>j, <float><sign>j
+    i = first[1];
+    if (s[i] === '+' || s[i] === '-') {
+      x = first[0];
+      const second = floatPrefix(s, i);
+      if (second !== null) {
+        y = second[0];
+        i = second[1];
+      } else {
+        y = s[i] === '+' ? 1 : -1;
+        i++;
+      }
+      if (!isJ(s[i])) return null;
+      i++;
+    } else if (isJ(s[i])) {
+      y = first[0];
+      i++;
+    } else {
+      x = first[0];
+    }
+  } else {
+    // <sign>j or j
+    if (s[i] === '+' || s[i] === '-') {
+      y = s[i] === '+' ? 1 : -1;
+      i++;
+    } else {
+      y = 1;
+    }
+    if (!isJ(s[i])) return null;
+    i++;
+  }
+  while (isSpace(s[i])) i++;
+  if (bracket) {
+    if (s[i] !== ')') return null;
+    i++;
+    while (isSpace(s[i])) i++;
+  }
+  return i === s.length ? [x, y] : null;
 }
 
 // ---------------------------------------------------------------------------
