@@ -205,17 +205,42 @@ export function typeGetAttro(t: ObThread, type: number, name: number): number {
 }
 
 /**
- * `type_setattro(type, name, value)`: stores into the type's dict under
- * the type lock and the dict's, and invalidates the version of the type
- * and its subclasses in the same step; 0, or -1 with TypeError ("cannot
- * set 'x' attribute of immutable type 'int'") or AttributeError (deleting
- * a missing attribute).
+ * `type_setattro(type, name, value)`: a data descriptor of the metatype
+ * (`A.__name__ = 'B'`, `A.__doc__ = …`) does the assignment; otherwise
+ * {@link typeDictStore} stores into the type's dict under the type lock
+ * and the dict's, and invalidates the version of the type and its
+ * subclasses in the same step; 0, or -1 with TypeError ("cannot set 'x'
+ * attribute of immutable type 'int'") or AttributeError (deleting a
+ * missing attribute).
  * @public
  */
 export function typeSetAttro(t: ObThread, type: number, name: number, value: number): number {
   if ((t.u16[(type + TP_FLAGS2_OFFSET) >>> 1]! & TYPE2_IMMUTABLE) !== 0) {
     return errRaiseInt(t, StaticType.TypeError, `cannot set '${strToJs(t, name)}' attribute of immutable type '${typeName(t, type)}'`);
   }
+  // A data descriptor of the metatype (`__name__`, `__module__`, `__doc__` …) takes the assignment.
+  const descr = typeLookupRef(t, t.u32[(type + OB_TYPE_OFFSET) >>> 2]!, name);
+  if (descr !== 0) {
+    const set = typeSlot(t, t.u32[(descr + OB_TYPE_OFFSET) >>> 2]!, 'descrSet');
+    if (set !== null) {
+      const r = set(t, descr, type, value);
+      decref(t.rc, descr);
+      return r;
+    }
+    decref(t.rc, descr);
+  }
+  return typeDictStore(t, type, name, value);
+}
+
+/**
+ * `type_update_dict` (the store part of `type_setattro`): `value` stored
+ * in the class's dict under `name` (0 deletes: AttributeError "type object
+ * 'A' has no attribute 'x'" when missing) under the type lock, the
+ * version of the class and its subclasses invalidated in the same step,
+ * and a special method's slot updated. 0, or -1.
+ * @internal
+ */
+export function typeDictStore(t: ObThread, type: number, name: number, value: number): number {
   const dict = t.u32[(type + TP_DICT_OFFSET) >>> 2]!;
   // `BEGIN_TYPE_DICT_LOCK`: the type lock and the dict's, then the store, then the invalidation.
   criticalSectionBegin(t.heap, t.state + OS_TYPE_LOCK_OFFSET);

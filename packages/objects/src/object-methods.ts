@@ -7,8 +7,8 @@
  *   `objectSetClass`), `object.__format__` (format-builtin.ts), the class
  *   methods `object.__init_subclass__` (does nothing) and
  *   `object.__subclasshook__` (NotImplemented);
- * - `type.__name__`, `__qualname__`, `__module__`, `__doc__` (the last
- *   three assignable on a class), `__mro__`, `__bases__`, `__base__`,
+ * - `type.__name__`, `__qualname__`, `__module__`, `__doc__` (assignable
+ *   on a class), `__mro__`, `__bases__`, `__base__`,
  *   `type.mro()`, and a class's repr with its module (`<class
  *   '__main__.A'>`, `<class 'collections.deque'>`).
  *
@@ -17,14 +17,14 @@
  * keeps borrowed pointers to its subclasses).
  */
 
-import { decref } from '@ft/refcount';
+import { decref, immortalize, incref } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
 import { badArgument, isStr } from './arg-parse.js';
 import { dictGetItemRef } from './dict.js';
 import { objectDefaultFormat } from './format-builtin.js';
 import { errClear, errRaise, errRaiseInt } from './errors.js';
-import { objectSetClass, typeSetAttro } from './generic-attr.js';
-import { StaticType, TP_BASE_OFFSET, TP_BASES_OFFSET, TP_DICT_OFFSET, TP_FLAGS2_OFFSET, TP_MRO_OFFSET, TPFLAGS_TYPE_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS, TYPE2_IMMUTABLE } from './layout.js';
+import { objectSetClass, typeDictStore } from './generic-attr.js';
+import { StaticType, TP_BASE_OFFSET, TP_BASES_OFFSET, TP_DICT_OFFSET, TP_FLAGS2_OFFSET, TP_MRO_OFFSET, TP_NAME_OFFSET, TPFLAGS_TYPE_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS, TYPE2_IMMUTABLE } from './layout.js';
 import { listFromArray } from './list.js';
 import { arg, CLASS, MethodTable, newRef, NOARGS, noneResult, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
@@ -74,7 +74,23 @@ function setSpecial(t: ObThread, type: number, name: string, value: number): num
     return errRaiseInt(t, StaticType.TypeError, `can only assign string to ${typeName(t, type)}.__qualname__, not '${typeNameOf(t, value)}'`);
   }
   const key = internedName(t, name);
-  return key === 0 ? -1 : typeSetAttro(t, type, key, value);
+  return key === 0 ? -1 : typeDictStore(t, type, key, value);
+}
+
+/**
+ * `type_set_name` (`A.__name__ = 'B'`): a class's name (a str without NUL)
+ * replaced. The old name str is kept alive for good: other threads read
+ * `tp_name` without a lock (messages, reprs) and may still be reading it.
+ */
+function setName(t: ObThread, type: number, value: number): number {
+  if ((t.u16[(type + TP_FLAGS2_OFFSET) >>> 1]! & TYPE2_IMMUTABLE) !== 0) return errRaiseInt(t, StaticType.TypeError, `cannot set '__name__' attribute of immutable type '${typeName(t, type)}'`);
+  if (value === 0) return errRaiseInt(t, StaticType.TypeError, `cannot delete '__name__' attribute of immutable type '${typeName(t, type)}'`);
+  if (!typeHasFlag(t, typeOf(t, value), TPFLAGS_UNICODE_SUBCLASS)) return errRaiseInt(t, StaticType.TypeError, `can only assign string to ${typeName(t, type)}.__name__, not '${typeNameOf(t, value)}'`);
+  if (strToJs(t, value).includes('\0')) return errRaiseInt(t, StaticType.ValueError, 'type name must not contain null characters');
+  incref(t.rc, value);
+  const old = Atomics.exchange(t.u32, (type + TP_NAME_OFFSET) >>> 2, value);
+  if (old !== 0) immortalize(t.rc, old);
+  return 0;
 }
 
 /** `type_repr`: `<class 'module.qualname'>`, or `<class 'tp_name'>` for a builtin or a type without a str module. */
@@ -121,10 +137,14 @@ export function registerTypeMethods(slots: SlotRegistry): BuiltinTypeAdditions {
       for (let i = 0; i < tupleSize(t, mro); i++) items.push(tupleGetItem(t, mro, i));
       return listFromArray(t, items);
     })
-    .getset('__name__', (t, type) => {
-      const name = typeName(t, type);
-      return strFromJs(t, isHeapType(t, type) ? name : name.slice(name.lastIndexOf('.') + 1));
-    })
+    .getset(
+      '__name__',
+      (t, type) => {
+        const name = typeName(t, type);
+        return strFromJs(t, isHeapType(t, type) ? name : name.slice(name.lastIndexOf('.') + 1));
+      },
+      setName,
+    )
     .getset(
       '__qualname__',
       (t, type) => strFromJs(t, typeQualNameJs(t, type)),

@@ -32,6 +32,7 @@ import {
   listGetItemRef,
   listSize,
   objectGetAttr,
+  objectSetAttr,
   objectReprJs,
   setAdd,
   setNew,
@@ -418,5 +419,60 @@ describe('builtin methods against CPython 3.13', () => {
     const before = liveBlocks();
     runAll(fixture);
     expect(liveBlocks()).toBe(before);
+  });
+});
+
+describe('attributes assigned through the getsets', () => {
+  /** `setattr(op, name, value)` (`value` 0 deletes): null, or the error line. */
+  function setattr(op: number, attr: string, value: number): string | null {
+    return objectSetAttr(t, op, name(attr), value) < 0 ? lastError() : null;
+  }
+  /** The canonical repr of `getattr(op, name)`, or the error line. */
+  function getattr(op: number, attr: string): string {
+    const v = objectGetAttr(t, op, name(attr));
+    if (v === 0) return lastError();
+    const text = canon(v);
+    decref(t.rc, v);
+    return text;
+  }
+
+  it("of a class: __module__, __qualname__ and __doc__ (a builtin type's are immutable), as CPython 3.13", () => {
+    const ns = dictNew(t);
+    const bases = tupleFromArray(t, [t.types[StaticType.List]!]);
+    const cls = must(typeNew(t, t.types[StaticType.Type]!, 'K', bases, ns), 'a class');
+    const other = must(typeNew(t, t.types[StaticType.Type]!, 'M', bases, ns), 'a class');
+    decref(t.rc, ns);
+    decref(t.rc, bases);
+    const m = must(strFromJs(t, 'm'), 'a str');
+    const qual = must(strFromJs(t, 'Q.K'), 'a str');
+    const five = must(intFromBigInt(t, 5n), 'an int');
+    expect(getattr(cls, '__doc__')).toBe('None');
+    expect(getattr(cls, '__module__')).toBe('AttributeError: __module__');
+    expect(setattr(cls, '__module__', m)).toBeNull();
+    expect(canon(cls)).toBe("<class 'm.K'>");
+    expect(setattr(t.types[StaticType.List]!, '__module__', m)).toBe("TypeError: cannot set '__module__' attribute of immutable type 'list'");
+    expect(setattr(cls, '__module__', 0)).toBe("TypeError: cannot delete '__module__' attribute of immutable type 'K'");
+    expect(setattr(cls, '__qualname__', five)).toBe("TypeError: can only assign string to K.__qualname__, not 'int'");
+    expect(setattr(cls, '__qualname__', qual)).toBeNull();
+    expect(canon(cls)).toBe("<class 'm.Q.K'>");
+    expect(getattr(cls, '__name__')).toBe("'K'");
+    expect(setattr(cls, '__name__', five)).toBe("TypeError: can only assign string to K.__name__, not 'int'");
+    expect(setattr(t.types[StaticType.Int]!, '__name__', m)).toBe("TypeError: cannot set '__name__' attribute of immutable type 'int'");
+    const renamed = must(strFromJs(t, 'K2'), 'a str');
+    expect(setattr(cls, '__name__', renamed)).toBeNull();
+    expect(getattr(cls, '__name__')).toBe("'K2'");
+    expect(getattr(cls, '__qualname__')).toBe("'Q.K'");
+    decref(t.rc, renamed);
+    expect(setattr(cls, '__doc__', m)).toBeNull();
+    expect(getattr(cls, '__doc__')).toBe("'m'");
+    expect(setattr(cls, '__doc__', 0)).toBe("TypeError: cannot delete '__doc__' attribute of immutable type 'K2'");
+    // __class__: between classes of the same layout only.
+    const x = must(callArgs(t, cls, []), 'an instance');
+    expect(setattr(x, '__class__', other)).toBeNull();
+    expect(typeOf(t, x)).toBe(other);
+    expect(setattr(x, '__class__', five)).toBe("TypeError: __class__ must be set to a class, not 'int' object");
+    expect(setattr(x, '__class__', t.types[StaticType.Dict]!)).toBe('TypeError: __class__ assignment only supported for mutable types or ModuleType subclasses');
+    expect(setattr(x, '__class__', 0)).toBe("TypeError: can't delete __class__ attribute");
+    for (const op of [x, m, qual, five, cls, other]) decref(t.rc, op);
   });
 });
