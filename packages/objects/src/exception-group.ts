@@ -19,9 +19,10 @@
  * Recursion: CPython counts the nesting of `exceptiongroup_split_recursive`
  * and `collect_exception_group_leaf_ids` against its C recursion limit
  * (`Py_C_RECURSION_LIMIT`, 10000 in a release build) and raises
- * RecursionError past it; here a counter of this file's own recursion,
- * with the same limit and message (CPython's counter also holds the C
- * frames below the call, so its exact threshold is a few levels lower).
+ * RecursionError past it. Here both walk the nesting with stacks of their
+ * own (no JavaScript recursion) and count it with the same limit and
+ * message (CPython's counter also holds the C frames below the call, so
+ * its exact threshold is a few levels lower: 9,997 levels split there, 10,000 here).
  * Not built: `__class_getitem__` (no `types.GenericAlias` yet).
  *
  * Concurrency: `message` and `exceptions` are written by `__new__` before
@@ -60,17 +61,18 @@ import { tupleCheckExact, tupleFromArray, tupleGetItem, tupleSize } from './tupl
 
 /** `Py_C_RECURSION_LIMIT` of a CPython 3.13 release build (file comment). */
 const RECURSION_LIMIT = 10000;
-/** How deep this thread is in {@link splitRecursive} / {@link collectLeafIds} (module scope is per thread). */
+/**
+ * How many nested calls of `exceptiongroup_split_recursive` /
+ * `collect_exception_group_leaf_ids` this thread is in (module scope is per
+ * thread): the walks below keep their own stacks, and count their frames
+ * here so that a walk started from inside another one (a predicate or a
+ * `derive` calling `split`) sees the depth CPython's counter would.
+ */
 let depth = 0;
 
-/** `_Py_EnterRecursiveCall(where)`: false with RecursionError past the limit; else the caller leaves with `depth--`. */
-function enterRecursiveCall(t: ObThread, where: string): boolean {
-  if (depth >= RECURSION_LIMIT) {
-    errRaise(t, StaticType.RecursionError, `maximum recursion depth exceeded${where}`);
-    return false;
-  }
-  depth++;
-  return true;
+/** `_Py_EnterRecursiveCall(where)` failing: RecursionError ("maximum recursion depth exceeded in …"). */
+function recursionError(t: ObThread, where: string): void {
+  errRaise(t, StaticType.RecursionError, `maximum recursion depth exceeded${where}`);
 }
 
 // --- checks ---------------------------------------------------------------------------------------
@@ -348,63 +350,105 @@ function checkMatch(t: ObThread, exc: number, matcher: Matcher): number {
   }
 }
 
+/** A group being split: its exceptions, the next one to visit, the parts of those visited. */
+interface SplitFrame {
+  readonly exc: number;
+  readonly excs: number;
+  next: number;
+  readonly matched: number[];
+  readonly rest: number[];
+}
+
 /**
- * `exceptiongroup_split_recursive`: the part of `exc` that matches
+ * `exceptiongroup_split_recursive`: the part of `top` that matches
  * (`result[0]`) and, with `constructRest`, the part that does not
  * (`result[1]`), each a new reference or 0 for none. A node that matches
  * is taken whole; a leaf that does not goes to the rest; a group that does
  * not is split child by child and each side rebuilt with {@link subset}.
- * 0, or -1 with the exception set (and no parts).
+ * CPython recurses; this walk keeps its own stack of groups (a group nested
+ * 10,000 deep would overflow JavaScript's), with CPython's order of calls
+ * and its depth limit. 0, or -1 with the exception set (and no parts).
  */
-function splitRecursive(t: ObThread, exc: number, matcher: Matcher, constructRest: boolean, result: number[]): number {
+function splitRecursive(t: ObThread, top: number, matcher: Matcher, constructRest: boolean, result: number[]): number {
   result[0] = 0;
   result[1] = 0;
-  const isMatch = checkMatch(t, exc, matcher);
-  if (isMatch < 0) return -1;
-  if (isMatch > 0) {
-    incref(t.rc, exc);
-    result[0] = exc;
-    return 0;
-  }
-  if (!exceptionGroupCheck(t, exc)) {
-    if (constructRest) {
-      incref(t.rc, exc);
-      result[1] = exc;
+  const stack: SplitFrame[] = [];
+  const fail = (): number => {
+    depth -= stack.length;
+    for (const frame of stack) {
+      for (const part of frame.matched) decref(t.rc, part);
+      for (const part of frame.rest) decref(t.rc, part);
     }
-    return 0;
-  }
-  const excs = groupExceptions(t, exc);
-  if (excs === 0) return -1;
-  const matched: number[] = [];
-  const rest: number[] = [];
-  let failed = false;
-  const child = [0, 0];
-  for (let i = 0, n = tupleSize(t, excs); i < n && !failed; i++) {
-    if (!enterRecursiveCall(t, ' in exceptiongroup_split_recursive')) {
-      failed = true;
-      break;
+    return -1;
+  };
+  const parts = [0, 0];
+  let node = top;
+  for (;;) {
+    // Visit `node`: its parts now (a match, a leaf), or a frame for its exceptions.
+    let done = true;
+    const isMatch = checkMatch(t, node, matcher);
+    if (isMatch < 0) return fail();
+    if (isMatch > 0) {
+      incref(t.rc, node);
+      parts[0] = node;
+      parts[1] = 0;
+    } else if (!exceptionGroupCheck(t, node)) {
+      if (constructRest) incref(t.rc, node);
+      parts[0] = 0;
+      parts[1] = constructRest ? node : 0;
+    } else {
+      const excs = groupExceptions(t, node);
+      if (excs === 0) return fail();
+      stack.push({ exc: node, excs, next: 0, matched: [], rest: [] });
+      depth++;
+      done = false;
     }
-    failed = splitRecursive(t, tupleGetItem(t, excs, i), matcher, constructRest, child) < 0;
-    depth--;
-    if (child[0] !== 0) matched.push(child[0]!);
-    if (child[1] !== 0) rest.push(child[1]!);
-  }
-  if (!failed) failed = subset(t, exc, matched, child) < 0;
-  if (!failed) {
-    result[0] = child[0]!;
-    if (constructRest) {
-      failed = subset(t, exc, rest, child) < 0;
-      if (failed) {
-        decref(t.rc, result[0]!);
-        result[0] = 0;
-      } else {
-        result[1] = child[0]!;
+    // Hand finished parts to the group above; rebuild the groups whose exceptions are all visited; or go down.
+    for (;;) {
+      const frame = stack[stack.length - 1];
+      if (frame === undefined) {
+        result[0] = parts[0]!;
+        result[1] = parts[1]!;
+        return 0;
       }
+      if (done) {
+        if (parts[0] !== 0) frame.matched.push(parts[0]!);
+        if (parts[1] !== 0) frame.rest.push(parts[1]!);
+        done = false;
+      }
+      if (frame.next < tupleSize(t, frame.excs)) {
+        if (depth > RECURSION_LIMIT) {
+          recursionError(t, ' in exceptiongroup_split_recursive');
+          return fail();
+        }
+        node = tupleGetItem(t, frame.excs, frame.next++);
+        break;
+      }
+      stack.pop();
+      depth--;
+      const ok = rebuild(t, frame, constructRest, parts);
+      for (const part of frame.matched) decref(t.rc, part);
+      for (const part of frame.rest) decref(t.rc, part);
+      if (!ok) return fail();
+      done = true;
     }
   }
-  for (const part of matched) decref(t.rc, part);
-  for (const part of rest) decref(t.rc, part);
-  return failed ? -1 : 0;
+}
+
+/** The end of a group's split: its matching and its other parts rebuilt with {@link subset} into `parts`; false with the exception set. */
+function rebuild(t: ObThread, frame: SplitFrame, constructRest: boolean, parts: number[]): boolean {
+  const out = [0];
+  if (subset(t, frame.exc, frame.matched, out) < 0) return false;
+  parts[0] = out[0]!;
+  parts[1] = 0;
+  if (!constructRest) return true;
+  if (subset(t, frame.exc, frame.rest, out) < 0) {
+    if (parts[0] !== 0) decref(t.rc, parts[0]!);
+    parts[0] = 0;
+    return false;
+  }
+  parts[1] = out[0]!;
+  return true;
 }
 
 /**
@@ -513,22 +557,50 @@ export function exceptionGroupMatch(t: ObThread, excValue: number, matchType: nu
   return 0;
 }
 
-/** `collect_exception_group_leaf_ids`: the addresses of `exc`'s leaves (None has none) into `ids`; 0, or -1 with RecursionError. */
-function collectLeafIds(t: ObThread, exc: number, ids: Set<number>): number {
-  if (exc === t.none) return 0;
-  if (!exceptionGroupCheck(t, exc)) {
-    ids.add(exc);
+/**
+ * `collect_exception_group_leaf_ids`: the addresses of `top`'s leaves (None
+ * has none) into `ids`, walking the nesting with a stack of its own (as
+ * {@link splitRecursive}); 0, or -1 with RecursionError.
+ */
+function collectLeafIds(t: ObThread, top: number, ids: Set<number>): number {
+  if (top === t.none) return 0;
+  if (!exceptionGroupCheck(t, top)) {
+    ids.add(top);
     return 0;
   }
-  const excs = groupExceptions(t, exc);
+  const stack: { excs: number; next: number }[] = [];
+  const excs = groupExceptions(t, top);
   if (excs === 0) return -1;
-  for (let i = 0, n = tupleSize(t, excs); i < n; i++) {
-    if (!enterRecursiveCall(t, ' in collect_exception_group_leaf_ids')) return -1;
-    const r = collectLeafIds(t, tupleGetItem(t, excs, i), ids);
-    depth--;
-    if (r < 0) return -1;
+  stack.push({ excs, next: 0 });
+  depth++;
+  let r = 0;
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next >= tupleSize(t, frame.excs)) {
+      stack.pop();
+      depth--;
+      continue;
+    }
+    if (depth > RECURSION_LIMIT) {
+      recursionError(t, ' in collect_exception_group_leaf_ids');
+      r = -1;
+      break;
+    }
+    const exc = tupleGetItem(t, frame.excs, frame.next++);
+    if (!exceptionGroupCheck(t, exc)) {
+      ids.add(exc);
+      continue;
+    }
+    const inner = groupExceptions(t, exc);
+    if (inner === 0) {
+      r = -1;
+      break;
+    }
+    stack.push({ excs: inner, next: 0 });
+    depth++;
   }
-  return 0;
+  depth -= stack.length;
+  return r;
 }
 
 /**
