@@ -22,7 +22,8 @@
  * RecursionError past it. Here both walk the nesting with stacks of their
  * own (no JavaScript recursion) and count it with the same limit and
  * message (CPython's counter also holds the C frames below the call, so
- * its exact threshold is a few levels lower: 9,997 levels split there, 10,000 here).
+ * its threshold is a few levels lower: 9,997 levels split there, 10,000
+ * here).
  * Not built: `__class_getitem__` (no `types.GenericAlias` yet).
  *
  * Concurrency: `message` and `exceptions` are written by `__new__` before
@@ -494,8 +495,8 @@ export interface ExceptionGroupMatchResult {
  * `_PyEval_ExceptionGroupMatch`: how `except* matchType` splits the
  * exception being handled `excValue` (None: nothing is). A match of the
  * whole is the match (a naked exception wrapped in `ExceptionGroup('',
- * (exc,))`, given the traceback `tb` of the handling frame when it is not
- * 0); a group is split with its own `split` (which must return a tuple of
+ * (exc,))`, with no traceback as in CPython 3.13.0, or `tb` when it is not
+ * 0: later CPythons give it one of the handling frame); a group is split with its own `split` (which must return a tuple of
  * at least 2: "MyGroup.split must return a tuple, not int", "… a 2-tuple,
  * got tuple of size 1"); anything else is the rest. `matchType` is checked
  * by the VM first (`_PyEval_CheckExceptStarTypeValid`). 0 with `out`
