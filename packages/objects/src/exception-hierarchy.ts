@@ -7,9 +7,9 @@
  * spec: its layout and behaviours are those of its nearest ancestor that
  * has its own (exception-types.ts), every class has the `__dict__` word.
  *
- * Not built: `BaseExceptionGroup` and `ExceptionGroup` (CPython makes
- * ExceptionGroup a class with two bases, which static types here cannot
- * have yet).
+ * `BaseExceptionGroup` and `ExceptionGroup` (a layout of their own, and a
+ * second base for ExceptionGroup) are registered apart:
+ * exception-group-types.ts.
  */
 
 import { decref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry } from '@ft/refcount';
