@@ -90,7 +90,7 @@ function maxlenArg(t: ObThread, op: number): number | undefined {
  */
 function rotateArg(t: ObThread, self: number, op: number): number | undefined {
   const n = ssizeArg(t, op);
-  if (n === undefined || Number.isSafeInteger(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER) return n;
+  if (n === undefined || Math.abs(n) < Number.MAX_SAFE_INTEGER) return n;
   const index = numberIndex(t, op);
   if (index === 0) return undefined;
   const v = intAsBigInt(t, index);

@@ -5,7 +5,8 @@
  * float-format.ts.
  *
  * `float(x=0.0, /)` is `PyNumber_Float(x)` (a str parsed, `__float__`,
- * `__index__`). `float.hex` and `float.fromhex` are not there yet.
+ * `__index__`; bytes and bytearrays read as text). `float.hex` and
+ * `float.fromhex` are not there yet.
  */
 
 import { decref } from '@ft/refcount';

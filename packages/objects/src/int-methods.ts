@@ -58,7 +58,7 @@ export function bytesNumberText(t: ObThread, x: number): { text: string; repr: s
   return { text, repr: exact ? bytesReprJs(t, x) : byteArrayReprJs(t, x) };
 }
 
-/** Runs `parse` on `text`; a ValueError it raises quotes `repr` instead of the text (after `prefix`). */
+/** Runs `parse`; a ValueError it raises is replaced by one quoting `repr` after `prefix` (CPython quotes the bytes object). @internal */
 export function parseQuoting(t: ObThread, parse: () => number, prefix: string, repr: string): number {
   const r = parse();
   if (r === 0 && errExceptionMatches(t, t.types[StaticType.ValueError]!)) {

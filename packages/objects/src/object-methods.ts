@@ -93,7 +93,7 @@ function setName(t: ObThread, type: number, value: number): number {
   return 0;
 }
 
-/** `type_repr`: `<class 'module.qualname'>`, or `<class 'tp_name'>` for a builtin or a type without a str module. */
+/** `type_repr`: `<class 'module.qualname'>`, or `<class 'tp_name'>` for a builtin or a type without a str module. @internal */
 export function typeReprJs(t: ObThread, type: number): string {
   let mod: string | null = null;
   const m = typeModule(t, type);
