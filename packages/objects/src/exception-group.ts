@@ -219,8 +219,8 @@ export function exceptionGroupStr(t: ObThread, op: number): number {
 }
 
 /**
- * `BaseExceptionGroup.derive(excs)`: `BaseExceptionGroup(self.message,
- * excs)` — a group of the class `excs` calls for, whatever `self`'s class
+ * `BaseExceptionGroup.derive(excs)`: `BaseExceptionGroup(self.message, excs)`
+ * — a group of the class `excs` calls for, whatever `self`'s class
  * (subclasses override `derive` to keep theirs); nothing else is copied.
  * A new reference, or 0.
  * @public
@@ -487,15 +487,17 @@ export function exceptionGroupSubgroup(t: ObThread, self: number, condition: num
 
 /** The match and the rest {@link exceptionGroupMatch} gives, each a new reference (None for none). @public */
 export interface ExceptionGroupMatchResult {
+  /** What `except*` handles (None: nothing). */
   match: number;
+  /** What stays to be raised on (None: nothing). */
   rest: number;
 }
 
 /**
  * `_PyEval_ExceptionGroupMatch`: how `except* matchType` splits the
  * exception being handled `excValue` (None: nothing is). A match of the
- * whole is the match (a naked exception wrapped in `ExceptionGroup('',
- * (exc,))`, with no traceback as in CPython 3.13.0, or `tb` when it is not
+ * whole is the match (a naked exception wrapped in
+ * `ExceptionGroup('', (exc,))`, with no traceback as in CPython 3.13.0, or `tb` when it is not
  * 0: later CPythons give it one of the handling frame); a group is split with its own `split` (which must return a tuple of
  * at least 2: "MyGroup.split must return a tuple, not int", "… a 2-tuple,
  * got tuple of size 1"); anything else is the rest. `matchType` is checked

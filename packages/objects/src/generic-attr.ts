@@ -207,7 +207,7 @@ export function typeGetAttro(t: ObThread, type: number, name: number): number {
 /**
  * `type_setattro(type, name, value)`: a data descriptor of the metatype
  * (`A.__name__ = 'B'`, `A.__doc__ = …`) does the assignment; otherwise
- * {@link typeDictStore} stores into the type's dict under the type lock
+ * `typeDictStore` stores into the type's dict under the type lock
  * and the dict's, and invalidates the version of the type and its
  * subclasses in the same step; 0, or -1 with TypeError ("cannot set 'x'
  * attribute of immutable type 'int'") or AttributeError (deleting a

@@ -16,6 +16,7 @@
  * the second run as after the first — nothing leaked, nothing freed twice.
  */
 
+import { getConstantBorrowed, PY_CONSTANT_ELLIPSIS } from '../src/constants.js';
 import { readFileSync } from 'node:fs';
 import { miStats } from '@ft/mimalloc';
 import { decref } from '@ft/refcount';
@@ -244,7 +245,7 @@ function build(v: Encoded): number {
       return op;
     }
     case 'const':
-      return body === 'Ellipsis' ? t.ellipsis : t.notImplemented;
+      return body === 'Ellipsis' ? getConstantBorrowed(t, PY_CONSTANT_ELLIPSIS) : t.notImplemented;
     case 'exc': {
       const args = many((v as { args: Encoded[] }).args);
       const op = must(callArgs(t, t.types[TYPES[body as string]!]!, args), `an exception ${String(body)}`);
