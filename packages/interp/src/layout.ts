@@ -1,0 +1,106 @@
+/**
+ * Layouts and constants of `@ft/interp`, declared once: the interpreter
+ * state every thread of a runtime shares, and one record per Python
+ * thread (CPython's `PyThreadState` fields that other threads read: the
+ * join event, the daemon flag, the state).
+ *
+ * @packageDocumentation
+ */
+
+/** Layout version of this package's structures. @public */
+export const INTERP_LAYOUT_VERSION = 1;
+/** Tag of a published interpreter state ("INTP"). @internal */
+export const INTERP_STATE_TAG = 0x494e5450;
+
+// ---------------------------------------------------------------------------
+// Interpreter state (one per interpreter; regionAlloc, 64-byte aligned).
+//
+//  off  width  field            writer / reader, order
+//  0    u32    tag              creator: INTERP_STATE_TAG, Atomics.store last (publishes)
+//  4    u32    version          creator: INTERP_LAYOUT_VERSION
+//  8    i32    finalizing       Atomics: 0 running; 1 once finalization started (`_PyInterpreterState_SetFinalizing`):
+//                               starting a thread then raises PythonFinalizationError
+//  12   u32    nextThreadId     Atomics.add: thread ids (`threads.next_unique_id`; the main thread is 1)
+//  16   i32    nonDaemon        Atomics: non-daemon threads started and not finished; `waitForThreads` waits for 0
+//  20   i32    nonDaemonFutex   Atomics.notify word bumped when nonDaemon reaches 0
+//  24   u32    threads          creator: address of the thread records
+//  28   u32    maxThreads       creator: their number
+//  32   i32    gil              creator: 1 with PYTHON_GIL=1, else 0
+//  36   u32    records lock     PyMutex byte: allocation of records
+//  40   u32    workers          creator: address of the pooled workers' mailboxes
+//  44   u32    maxWorkers       creator
+//  48   u32    seams            creator: test seams (IS_SEAM_*), 0 in every real run
+//  52        end
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const IS_TAG_OFFSET = 0;
+/** @internal */ export const IS_VERSION_OFFSET = 4;
+/** @internal */ export const IS_FINALIZING_OFFSET = 8;
+/** @internal */ export const IS_NEXT_THREAD_ID_OFFSET = 12;
+/** @internal */ export const IS_NON_DAEMON_OFFSET = 16;
+/** @internal */ export const IS_NON_DAEMON_FUTEX_OFFSET = 20;
+/** @internal */ export const IS_THREADS_OFFSET = 24;
+/** @internal */ export const IS_MAX_THREADS_OFFSET = 28;
+/** @internal */ export const IS_GIL_OFFSET = 32;
+/** @internal */ export const IS_RECORDS_LOCK_OFFSET = 36;
+/** @internal */ export const IS_WORKERS_OFFSET = 40;
+/** @internal */ export const IS_MAX_WORKERS_OFFSET = 44;
+/** @internal */ export const IS_SEAMS_OFFSET = 48;
+/** Bytes of the interpreter state. @internal */ export const INTERP_STATE_SIZE = 52;
+/** Seam for the stress test's control: workers set `done` before the body runs (the join race CPython fixed). @internal */ export const IS_SEAM_DONE_BEFORE_BODY = 1;
+
+// ---------------------------------------------------------------------------
+// Thread record (one per Python thread while it runs and until it is
+// joined or, for a daemon, finished). 32 bytes.
+//
+//  off  width  field      writer / reader, order
+//  0    u32    id         starter: the thread id (0: the record is free), Atomics
+//  4    i32    state      Atomics: THREAD_STARTING → THREAD_RUNNING → THREAD_DONE
+//  8    u8     done       PyEvent: set by the worker after the body returned and the thread's
+//                         state is cleared (the seed's join-race fix: not before)
+//  10   u8     daemon     starter
+//  12   u32    body       starter: the body's index in the bodies module
+//  16   u32    arg        starter: a borrowed object address (the starter holds it until done) or 0
+//  20   i32    status     worker: 0 returned, 1 raised (the error went to the thread's excepthook)
+//  24   u32    worker     the pooled worker running it (its index)
+//  28   u32    joinState  Atomics: the id's low 30 bits << 2 | JOIN_* (not joined, joining, joined):
+//                         the first joiner moves it to JOINING with a CAS, waits for `done`,
+//                         publishes JOINED (waking the other joiners) and frees the record;
+//                         a CAS that fails on another id means the thread was joined and its
+//                         record reused: that join returns at once
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const TR_ID_OFFSET = 0;
+/** @internal */ export const TR_STATE_OFFSET = 4;
+/** @internal */ export const TR_DONE_OFFSET = 8;
+/** @internal */ export const TR_DAEMON_OFFSET = 10;
+/** @internal */ export const TR_BODY_OFFSET = 12;
+/** @internal */ export const TR_ARG_OFFSET = 16;
+/** @internal */ export const TR_STATUS_OFFSET = 20;
+/** @internal */ export const TR_WORKER_OFFSET = 24;
+/** @internal */ export const TR_JOIN_STATE_OFFSET = 28;
+/** Not joined yet. @internal */ export const JOIN_NONE = 0;
+/** A joiner waits for the thread. @internal */ export const JOIN_JOINING = 1;
+/** Joined: the record is freed (or about to be). @internal */ export const JOIN_DONE = 2;
+/** Bytes of a thread record. @internal */ export const THREAD_RECORD_SIZE = 32;
+
+/** A record waiting for its worker. @internal */ export const THREAD_STARTING = 1;
+/** A record whose body runs. @internal */ export const THREAD_RUNNING = 2;
+/** A record whose body returned. @internal */ export const THREAD_DONE = 3;
+
+// ---------------------------------------------------------------------------
+// Worker mailbox (one per pooled worker). 8 bytes.
+//
+//  0    i32    task    Atomics: 0 idle; a record address to run; -1 exit. The starter stores it
+//                      and notifies; the worker waits on it and stores 0 when the body is done.
+//  4    i32    busy    Atomics: 1 from hand-out until the worker is idle again (starters claim an
+//                      idle worker with a CAS 0 → 1)
+// ---------------------------------------------------------------------------
+
+/** @internal */ export const WM_TASK_OFFSET = 0;
+/** @internal */ export const WM_BUSY_OFFSET = 4;
+/** Bytes of a worker mailbox. @internal */ export const WORKER_MAILBOX_SIZE = 8;
+/** The task word's value that asks a worker to exit. @internal */ export const WM_EXIT = -1;
+
+/** Default number of thread records (threads alive at once). @public */ export const DEFAULT_MAX_THREADS = 256;
+/** Default number of pooled workers. @public */ export const DEFAULT_MAX_WORKERS = 64;

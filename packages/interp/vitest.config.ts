@@ -1,0 +1,1 @@
+export { default } from '../../tools/harness/src/vitest-config.js';
