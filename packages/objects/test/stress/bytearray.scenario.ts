@@ -43,7 +43,7 @@ export const CONTROL_WORDS = 4;
 /** The byte the control's pre-sized bytearray is filled with (no worker's marker). */
 export const PREFILL = 0x7e;
 /** Bytes the control's bytearray starts with: its allocation then leaves room for PREFILL_SIZE / 8 appends without a reallocation. */
-export const PREFILL_SIZE = 400_000;
+export const PREFILL_SIZE = 1_600_000;
 
 export type BytearrayControl = 'none' | 'no-critical-section';
 

@@ -25,8 +25,15 @@ describe('bytearray with real workers (CPython 3.14 free-threaded contract)', ()
   }, TIMEOUT);
 
   it('control: appends without the critical section lose bytes (caught by the conservation check)', async () => {
-    const result = await runScenario(bytearrayControlScenario, { workers: 2, scale: 0.25, seed: 1234, timeoutMs: RUN_TIMEOUT });
-    report(result, 'no-critical-section control');
-    expect(failedChecks(result)).toContain(CONSERVATION_CHECK);
-  }, TIMEOUT);
+    // Two workers that happen not to overlap lose nothing (a CI run saw it at a quarter of this budget):
+    // up to four runs (the pre-sized bytearray holds all 160,000 appends of one without reallocating).
+    const seen: string[][] = [];
+    for (const seed of [1234, 1235, 1236, 1237]) {
+      const result = await runScenario(bytearrayControlScenario, { workers: 2, scale: 4, seed, timeoutMs: RUN_TIMEOUT });
+      report(result, 'no-critical-section control');
+      seen.push(failedChecks(result));
+      if (seen.at(-1)!.includes(CONSERVATION_CHECK)) break;
+    }
+    expect(seen.at(-1)).toContain(CONSERVATION_CHECK);
+  }, 4 * TIMEOUT);
 });
