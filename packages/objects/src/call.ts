@@ -52,12 +52,18 @@ export function argsPush(t: ObThread, values: ArrayLike<number>): number {
   return base << 2;
 }
 
-/** Releases what {@link argsPush} returned (`args`, for `n` values). @public */
+/**
+ * Releases what {@link argsPush} returned (`args`, for `n` values): the
+ * most recent push first.
+ * @throws Error when `args` is not the top of the stack (pops out of order: a bug of the caller).
+ * @public
+ */
 export function argsPop(t: ObThread, args: number, n: number): void {
   const base = args >>> 2;
-  if (base >= t.argStack >>> 2 && base < t.argEnd) t.argTop = base;
-  else pyMemFree(t.domains, args);
-  void n;
+  if (base >= t.argStack >>> 2 && base < t.argEnd) {
+    if (t.argTop !== base + n) throw new Error(`argsPop: ${n} values at ${args} are not the top of the argument stack`);
+    t.argTop = base;
+  } else pyMemFree(t.domains, args);
 }
 
 /** Frees the thread's argument stack (a thread state's deletion). @internal */

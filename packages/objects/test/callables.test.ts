@@ -317,6 +317,7 @@ describe('the argument stack', () => {
     expect(w < t.argStack || w >= t.argEnd * 4).toBe(true);
     expect(t.u32[(w >>> 2) + 19999]).toBe(20000);
     argsPop(t, w, wide.length);
+    expect(() => argsPop(t, a, 1)).toThrow(/not the top of the argument stack/);
     argsPop(t, a, 3);
     expect(argsPush(t, [9])).toBe(a);
     argsPop(t, a, 1);
