@@ -36,6 +36,7 @@ import { unicodeDecode } from './codecs.js';
 import { errClear, errExceptionMatches, errOccurred, errRaise, errRaiseInt } from './errors.js';
 import { BYTES_DATA_OFFSET, LIST_ITEMS_OFFSET, LIST_SIZE_OFFSET, StaticType, STR_ASCII_OFFSET, STR_KIND_OFFSET, TPFLAGS_TUPLE_SUBCLASS } from './layout.js';
 import { listCheckExact, listFromIterable, listNew, listSetItemInit } from './list.js';
+import { adjustEnd, adjustStart, searchBackward, searchForward } from './fastsearch.js';
 import type { ObThread } from './ob-thread.js';
 import { strFromJs } from './str.js';
 import { strCheck } from './str-methods.js';
@@ -134,103 +135,6 @@ function viewOf(t: ObThread, op: number): PyBuffer | null {
 }
 
 // --- searching ----------------------------------------------------------------------------------
-
-/**
- * The first index in `h[from:to]` where `n[nf:nf+m]` occurs (`m ≥ 1`), or
- * -1; with `maxCount > 0`, the number of non-overlapping occurrences (at
- * most `maxCount`) instead. The last byte of the needle is compared first
- * and a skip table of its bytes (fastsearch's Bloom mask) jumps ahead.
- */
-function searchForward(h: Uint8Array, from: number, to: number, n: Uint8Array, nf: number, m: number, maxCount: number): number {
-  let count = 0;
-  if (m === 1) {
-    const c = n[nf]!;
-    if (maxCount === 0) {
-      const i = h.indexOf(c, from);
-      return i < 0 || i >= to ? -1 : i;
-    }
-    for (let i = from; i < to; i++) if (h[i] === c && ++count === maxCount) return count;
-    return count;
-  }
-  const mlast = m - 1;
-  const last = n[nf + mlast]!;
-  let gap = mlast;
-  let mask = 0;
-  for (let i = 0; i < mlast; i++) {
-    const c = n[nf + i]!;
-    mask |= 1 << (c & 31);
-    if (c === last) gap = mlast - i - 1;
-  }
-  mask |= 1 << (last & 31);
-  const w = to - m;
-  for (let i = from; i <= w; i++) {
-    if (h[i + mlast] === last) {
-      let j = 0;
-      while (j < mlast && h[i + j] === n[nf + j]) j++;
-      if (j === mlast) {
-        if (maxCount === 0) return i;
-        if (++count === maxCount) return count;
-        i += mlast;
-        continue;
-      }
-      if (i + m < to && (mask & (1 << (h[i + m]! & 31))) === 0) i += m;
-      else i += gap;
-    } else if (i + m < to && (mask & (1 << (h[i + m]! & 31))) === 0) {
-      i += m;
-    }
-  }
-  return maxCount === 0 ? -1 : count;
-}
-
-/** The last index in `h[from:to]` where `n[nf:nf+m]` occurs (`m ≥ 1`), or -1. */
-function searchBackward(h: Uint8Array, from: number, to: number, n: Uint8Array, nf: number, m: number): number {
-  if (m === 1) {
-    const c = n[nf]!;
-    for (let i = to - 1; i >= from; i--) if (h[i] === c) return i;
-    return -1;
-  }
-  const first = n[nf]!;
-  const mlast = m - 1;
-  let mask = 1 << (first & 31);
-  let skip = mlast;
-  for (let i = mlast; i > 0; i--) {
-    const c = n[nf + i]!;
-    mask |= 1 << (c & 31);
-    if (c === first) skip = i - 1;
-  }
-  for (let i = to - m; i >= from; i--) {
-    if (h[i] === first) {
-      let j = mlast;
-      while (j > 0 && h[i + j] === n[nf + j]) j--;
-      if (j === 0) return i;
-      if (i > from && (mask & (1 << (h[i - 1]! & 31))) === 0) i -= m;
-      else i -= skip;
-    } else if (i > from && (mask & (1 << (h[i - 1]! & 31))) === 0) {
-      i -= m;
-    }
-  }
-  return -1;
-}
-
-/** `ADJUST_INDICES`' start: None is 0, a negative counts from the end (floored at 0); not clamped to the length. */
-function adjustStart(length: number, start: number | null): number {
-  if (start === null) return 0;
-  if (start < 0) {
-    start += length;
-    return start < 0 ? 0 : start;
-  }
-  return start;
-}
-
-/** `ADJUST_INDICES`' end: None or past the end is the length, a negative counts from the end (floored at 0). */
-function adjustEnd(length: number, end: number | null): number {
-  if (end === null || end > length) return length;
-  if (end < 0) {
-    end += length;
-    return end < 0 ? 0 : end;
-  }
-  return end;
-}
 
 /** `find_internal`: the index (first, or last when `!forward`), -1 when absent, -2 with the argument's error. */
 function findInternal(t: ObThread, self: number, sub: number, start: number | null, end: number | null, forward: boolean): number {
