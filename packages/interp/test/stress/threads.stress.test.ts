@@ -98,6 +98,8 @@ describe('threads stress', () => {
         if (seen < CONTROL_PER) caught = true;
       }
     } finally {
+      // The early joins leave appenders running: wait for all of them before freeing what they append to.
+      rt.waitForThreads();
       for (const op of [arg, per, list]) decref(rc, op);
       await rt.close();
     }
