@@ -8,9 +8,10 @@
  * current participant for the duration of the wait and attach it again after.
  *
  * Detach order, as CPython's: suspend the critical sections, run the layers'
- * detach hooks (QSBR offline, GIL release), publish the new status. Attach
- * order: win the status CAS (parking while SUSPENDED until the world
- * restarts), run the layers' attach hooks, resume the top critical section.
+ * detach hooks (QSBR offline), publish the new status, release the gate (the
+ * GIL). Attach order: pass the gate (take the GIL), win the status CAS
+ * (parking while SUSPENDED until the world restarts, without the GIL), run
+ * the layers' attach hooks, resume the top critical section.
  */
 
 import { criticalSectionResumeOnAttach, criticalSectionSuspendAll } from './critical-section.js';
@@ -18,7 +19,7 @@ import { fatalError, formatAddress } from './fatal.js';
 import type { HeapContext } from './heap-context.js';
 import { PARTICIPANT_TAG, PARTICIPANT_TAG_OFFSET, STATUS_ATTACHED, STATUS_DETACHED, STATUS_SHUTTING_DOWN, STATUS_SUSPENDED } from './layout.js';
 import { park } from './parking-lot.js';
-import { activeStop, checkParticipant, countDown, currentParticipant, headLock, headUnlock, type Participant } from './world-state.js';
+import { activeStop, checkParticipant, countDown, currentParticipant, headLock, headUnlock, type AttachGate, type Participant } from './world-state.js';
 
 const STATUS_NAMES = ['DETACHED', 'ATTACHED', 'SUSPENDED', 'SHUTTING_DOWN'];
 
@@ -39,8 +40,53 @@ export function attach(p: Participant): void {
   // SAFETY: the tag is written before the record is published and cleared
   // only by its owner, this thread, at delete.
   if (currentParticipant() !== p || heap.u32[(p.address + PARTICIPANT_TAG_OFFSET) >>> 2] !== PARTICIPANT_TAG) checkOwnParticipant(p);
-  if (Atomics.compareExchange(heap.i32, p.statusIndex, STATUS_DETACHED, STATUS_ATTACHED) !== STATUS_DETACHED) attachSlow(p);
+  const gate = p.gate;
+  if (gate !== null) attachGated(p, gate);
+  else if (Atomics.compareExchange(heap.i32, p.statusIndex, STATUS_DETACHED, STATUS_ATTACHED) !== STATUS_DETACHED) attachSlow(p);
   afterAttach(p);
+}
+
+/**
+ * `_PyThreadState_Attach`'s loop with a gate (the GIL): acquire, then CAS to
+ * ATTACHED; retry if the gate does not admit the attached participant
+ * (the GIL was enabled meanwhile). A stop is waited out without the gate:
+ * before acquiring if it is already under way, and by releasing it if the
+ * CAS finds the participant SUSPENDED after acquiring — so that a thread
+ * parked by a stop never holds the GIL, and the requester (or whoever runs
+ * during the pause) can take it.
+ */
+function attachGated(p: Participant, gate: AttachGate): void {
+  const i32 = p.heap.i32;
+  const index = p.statusIndex;
+  for (;;) {
+    waitWhileSuspended(p);
+    gate.acquire(p);
+    const status = Atomics.compareExchange(i32, index, STATUS_DETACHED, STATUS_ATTACHED);
+    if (status === STATUS_DETACHED) {
+      if (gate.admitted(p)) return;
+      // CPython: `tstate_set_detached(tstate, _Py_THREAD_DETACHED)` and retry.
+      // Only we change an ATTACHED status, and a stop that saw us attached
+      // parks us at its next re-scan.
+      Atomics.store(i32, index, STATUS_DETACHED);
+    }
+    gate.release(p);
+    if (status !== STATUS_DETACHED && status !== STATUS_SUSPENDED) cannotAttach(p, status);
+  }
+}
+
+/** Parks while the participant is SUSPENDED (`tstate_wait_attach`'s wait); fatal unless it ends DETACHED. */
+function waitWhileSuspended(p: Participant): void {
+  const index = p.statusIndex;
+  for (;;) {
+    const status = Atomics.load(p.heap.i32, index);
+    if (status === STATUS_DETACHED) return;
+    if (status !== STATUS_SUSPENDED) cannotAttach(p, status);
+    park(p.heap, index << 2, STATUS_SUSPENDED, 4, -1, 0, false);
+  }
+}
+
+function cannotAttach(p: Participant, status: number): never {
+  fatalError(`participant ${p.id} (thread ${p.heap.tid}) cannot attach: it is ${statusName(status)}`);
 }
 
 function attachSlow(p: Participant): void {
@@ -50,9 +96,7 @@ function attachSlow(p: Participant): void {
   for (;;) {
     const status = Atomics.compareExchange(i32, index, STATUS_DETACHED, STATUS_ATTACHED);
     if (status === STATUS_DETACHED) return;
-    if (status !== STATUS_SUSPENDED) {
-      fatalError(`participant ${p.id} (thread ${heap.tid}) cannot attach: it is ${statusName(status)}`);
-    }
+    if (status !== STATUS_SUSPENDED) cannotAttach(p, status);
     // `tstate_wait_attach`: sleep until start-the-world stores DETACHED and
     // unparks us. Not detaching: we are not attached.
     park(heap, index << 2, STATUS_SUSPENDED, 4, -1, 0, false);
@@ -70,13 +114,15 @@ function afterAttach(p: Participant): void {
 /**
  * Detaches the calling thread's participant (`_PyThreadState_Detach`):
  * suspends its critical sections, runs the layers' detach hooks and
- * publishes DETACHED, after which a stop-the-world no longer waits for it.
- * Fatal if it is not attached.
+ * publishes DETACHED, after which a stop-the-world no longer waits for it;
+ * then releases its gate (drops the GIL). Fatal if it is not attached.
  * @public
  */
 export function detach(p: Participant): void {
   beforeDetach(p);
   Atomics.store(p.heap.i32, p.statusIndex, STATUS_DETACHED);
+  const gate = p.gate;
+  if (gate !== null) gate.release(p);
 }
 
 function beforeDetach(p: Participant): void {
@@ -105,7 +151,9 @@ function detachMisuse(p: Participant): never {
  * Departure from CPython, which looks for the stop and detaches in two
  * steps: the status is published under HEAD_LOCK together with the
  * countdown, so that a stop abandoned on its timeout in between cannot leave
- * this participant SUSPENDED with nobody to restart it.
+ * this participant SUSPENDED with nobody to restart it. The gate (the GIL)
+ * is released after HEAD_LOCK, as the status is already published; CPython
+ * drops the GIL just before counting down.
  * @public
  */
 export function suspend(p: Participant): void {
@@ -117,6 +165,8 @@ export function suspend(p: Participant): void {
   Atomics.store(heap.i32, p.statusIndex, stw === 0 ? STATUS_DETACHED : STATUS_SUSPENDED);
   if (stw !== 0) countDown(heap, stw, 1);
   headUnlock(heap, world);
+  const gate = p.gate;
+  if (gate !== null) gate.release(p);
 }
 
 /**

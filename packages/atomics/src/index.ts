@@ -143,6 +143,7 @@ export {
   participantCreate,
   participantDelete,
   worldOf,
+  type AttachGate,
   type EvalBreakerHandler,
   type ParticipantHooks,
 } from './world-state.js';

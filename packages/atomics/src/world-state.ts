@@ -58,8 +58,8 @@ import { regionAlloc, regionFree } from './region-allocator.js';
 
 /**
  * What a participant's thread runs around each detach and attach, added by
- * the layers above (QSBR going offline and online, the GIL's release and
- * take): `detach` runs after the critical sections are suspended and before
+ * the layers above (QSBR going offline and online; the GIL, which must be
+ * taken before ATTACHED, is an {@link AttachGate} instead): `detach` runs after the critical sections are suspended and before
  * the status says DETACHED; `attach` runs after the status says ATTACHED and
  * before the top critical section is resumed.
  * @beta
@@ -69,6 +69,40 @@ export interface ParticipantHooks {
   readonly detach: (p: Participant) => void;
   /** Called as it attaches again. */
   readonly attach: (p: Participant) => void;
+}
+
+/**
+ * What a participant passes on its way in and out of ATTACHED, for a lock
+ * that decides who may be attached at all: the GIL (CPython
+ * `_PyEval_AcquireLock` / `_PyEval_ReleaseLock` in `_PyThreadState_Attach`
+ * and `detach_thread`). Unlike {@link ParticipantHooks}, the gate is passed
+ * while the status is not ATTACHED: `acquire` runs before the status CAS to
+ * ATTACHED, `release` after the status left it. So a stop-the-world never
+ * waits for a thread blocked in `acquire` (it is DETACHED, and is simply
+ * parked as SUSPENDED), and a thread parked by a stop never holds the gate.
+ * Null on a participant (the default, and the free-threaded build) costs
+ * attach and detach one null check.
+ * @beta
+ */
+export interface AttachGate {
+  /**
+   * Called before the participant becomes ATTACHED (`take_gil`); may block
+   * (parking without the detach hook: the participant is not attached).
+   */
+  acquire(p: Participant): void;
+  /**
+   * Called after the participant stopped being ATTACHED (`drop_gil`), and
+   * when `attach` finds it SUSPENDED after `acquire` (it releases, waits for
+   * the world to restart without holding the gate, and acquires again).
+   */
+  release(p: Participant): void;
+  /**
+   * Called once the participant is ATTACHED: false when it must not stay
+   * attached and `attach` has to detach, release and try again (CPython:
+   * the GIL was enabled between `_PyEval_AcquireLock`, which found it
+   * disabled, and the attach).
+   */
+  admitted(p: Participant): boolean;
 }
 
 /**
@@ -102,6 +136,8 @@ export class Participant {
   pollCountdown: number;
   /** Hooks of the layers above, in the order they were added. @beta */
   readonly hooks: ParticipantHooks[] = [];
+  /** The attach gate (the GIL), or null: see {@link AttachGate}. Set by its owner thread only, while detached. @beta */
+  gate: AttachGate | null = null;
   /** Handlers by event bit number (0–7); null where none is registered. @beta */
   readonly handlers: (EvalBreakerHandler | null)[] = [null, null, null, null, null, null, null, null];
   /** Set while a blocking wait has detached this participant through the heap's hooks. @internal */
