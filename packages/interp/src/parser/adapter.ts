@@ -1,0 +1,498 @@
+/**
+ * Source text to our AST (the front end of CPython's `_PyParser_ASTFromString`).
+ *
+ * Parsing is done by the `py-ast` package, pinned to one version; this is the
+ * only module that imports it. Writing and maintaining a PEG parser for the
+ * whole 3.13 grammar, with CPython's error rules, is months of work that
+ * py-ast has done; what it gets wrong is fixed here, where it is contained:
+ *
+ * - constants are re-read from the source text: py-ast gives `1.0` and `1`
+ *   the same JavaScript number, `...` as a string, and bytes as strings;
+ *   str and bytes literals are decoded again (py-ast leaves `\N{...}`
+ *   undecoded, and cannot tell it from an escaped backslash);
+ * - syntax py-ast accepts but CPython 3.13 rejects (see `syntax-checks.ts`:
+ *   PEP 758 `except A, B:`, t-strings, an unparenthesized generator argument
+ *   among others, walrus targets that are not names) is rejected with
+ *   CPython's message;
+ * - errors get CPython's type, message and position (`syntax-errors.ts`
+ *   pre-scans the tokens for the tokenizer's errors and classifies the rest).
+ */
+
+import * as pyAst from 'py-ast';
+import {
+  BoolOperator,
+  CmpOperator,
+  ConstantType,
+  ExprContext,
+  NodeType,
+  Operator,
+  UnaryOperator,
+  type Alias,
+  type Arg,
+  type Arguments,
+  type Comprehension,
+  type Constant,
+  type ExprNode,
+  type Expression,
+  type Interactive,
+  type Keyword,
+  type Module,
+  type PatternNode,
+  type StmtNode,
+  type TypeParamNode,
+} from './ast.js';
+import { parseNumberLiteral } from './number-literal.js';
+import { SourceText } from './source-text.js';
+import { decodeBytesBody, decodeNamedEscapesInFStringPart, decodeStrBody, LiteralDecodeError } from './string-literal.js';
+import { readStringTokens } from './string-tokens.js';
+import { checkTree } from './syntax-checks.js';
+import { PySyntaxError } from './syntax-error.js';
+import { syntaxErrorFromParser, scanTokens } from './syntax-errors.js';
+
+/** The parse modes of `compile()`. @public */
+export type ParseMode = 'exec' | 'eval' | 'single';
+
+/** A py-ast node as it comes: any fields, named by `nodeType`. */
+type Raw = { nodeType: string; [field: string]: any };
+
+/** The root node for each mode. @public */
+export interface ParseResult {
+  exec: Module;
+  eval: Expression;
+  single: Interactive;
+}
+
+/**
+ * Parses `source` as CPython 3.13's `compile(source, filename, mode,
+ * PyCF_ONLY_AST)` does, or throws a {@link PySyntaxError}.
+ * @public
+ */
+export function parse<M extends ParseMode>(source: string, filename: string, mode: M): ParseResult[M] {
+  const text = new SourceText(source);
+  // The tokenizer's own errors (indentation, tabs, unterminated strings,
+  // brackets, nesting) come from a scan of our own; CPython reports the
+  // first error in token order, so the scan also tells which wins.
+  const scan = scanTokens(text, filename);
+  let raw: Raw;
+  try {
+    raw = pyAst.parse(text.text, { filename }) as unknown as Raw;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw scan.error ?? new PySyntaxError('SyntaxError', 'too many nested parentheses', filename, 1, 1, 1, 1, text.line(1));
+    }
+    throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error);
+  }
+  if (scan.error !== null) throw scan.error;
+  const converter = new Converter(text, filename);
+  let body: StmtNode[];
+  try {
+    body = converter.stmts(raw.body);
+  } catch (error) {
+    if (error instanceof RangeError) throw new PySyntaxError('SyntaxError', 'too many nested parentheses', filename, 1, 1, 1, 1, text.line(1));
+    throw error;
+  }
+  checkTree(text, filename, body);
+  if (mode === 'exec') return { _type: NodeType.Module, body, type_ignores: [] } as Module as ParseResult[M];
+  if (mode === 'single') {
+    if (body.length > 1) {
+      const second = body[1];
+      throw new PySyntaxError('SyntaxError', 'multiple statements found while compiling a single statement', filename, second.lineno, second.col_offset + 1, second.end_lineno, second.end_col_offset + 1, text.line(second.lineno));
+    }
+    return { _type: NodeType.Interactive, body } as Interactive as ParseResult[M];
+  }
+  if (body.length !== 1 || body[0]._type !== NodeType.Expr) {
+    const where = body.length === 0 ? { lineno: text.lineCount, col_offset: 0, end_lineno: text.lineCount, end_col_offset: 0 } : body[body.length > 1 && body[0]._type === NodeType.Expr ? 1 : 0];
+    throw new PySyntaxError('SyntaxError', 'invalid syntax', filename, where.lineno, where.col_offset + 1, where.end_lineno, where.end_col_offset + 1, text.line(where.lineno));
+  }
+  return { _type: NodeType.Expression, body: body[0].value } as Expression as ParseResult[M];
+}
+
+/** CPython normalizes a non-ASCII identifier to NFKC (`_PyPegen_new_identifier`). */
+function identifier(name: string): string {
+  return /^[\x00-\x7f]*$/.test(name) ? name : name.normalize('NFKC');
+}
+
+function optIdentifier(name: string | null | undefined): string | null {
+  return name === undefined || name === null ? null : identifier(name);
+}
+
+function contextOf(raw: Raw | undefined): ExprContext {
+  return raw === undefined ? ExprContext.Load : ExprContext[raw.nodeType as keyof typeof ExprContext];
+}
+
+/** Converts py-ast's tree, node by node, re-reading constants from the source. */
+class Converter {
+  constructor(
+    private readonly text: SourceText,
+    private readonly filename: string,
+  ) {}
+
+  private loc(raw: Raw): { lineno: number; col_offset: number; end_lineno: number; end_col_offset: number } {
+    return { lineno: raw.lineno, col_offset: raw.col_offset, end_lineno: raw.end_lineno ?? raw.lineno, end_col_offset: raw.end_col_offset ?? raw.col_offset };
+  }
+
+  private sourceOf(raw: Raw): string {
+    return this.text.text.slice(this.text.index(raw.lineno, raw.col_offset), this.text.index(raw.end_lineno, raw.end_col_offset));
+  }
+
+  stmts(list: Raw[] | undefined): StmtNode[] {
+    const out: StmtNode[] = [];
+    if (list === undefined) return out;
+    for (const raw of list) if (raw.nodeType !== 'Comment') out.push(this.stmt(raw));
+    return out;
+  }
+
+  exprs(list: Raw[] | undefined): ExprNode[] {
+    return list === undefined ? [] : list.map((raw) => this.expr(raw));
+  }
+
+  optExpr(raw: Raw | undefined | null): ExprNode | null {
+    return raw === undefined || raw === null ? null : this.expr(raw);
+  }
+
+  stmt(raw: Raw): StmtNode {
+    const loc = this.loc(raw);
+    switch (raw.nodeType) {
+      case 'FunctionDef':
+      case 'AsyncFunctionDef':
+        return {
+          _type: raw.nodeType === 'FunctionDef' ? NodeType.FunctionDef : NodeType.AsyncFunctionDef,
+          name: identifier(raw.name),
+          args: this.arguments(raw.args),
+          body: this.stmts(raw.body),
+          decorator_list: this.exprs(raw.decorator_list),
+          returns: this.optExpr(raw.returns),
+          type_comment: raw.type_comment ?? null,
+          type_params: (raw.type_params ?? []).map((p: Raw) => this.typeParam(p)),
+          ...loc,
+        } as StmtNode;
+      case 'ClassDef':
+        return {
+          _type: NodeType.ClassDef,
+          name: identifier(raw.name),
+          bases: this.exprs(raw.bases),
+          keywords: (raw.keywords ?? []).map((k: Raw) => this.keyword(k)),
+          body: this.stmts(raw.body),
+          decorator_list: this.exprs(raw.decorator_list),
+          type_params: (raw.type_params ?? []).map((p: Raw) => this.typeParam(p)),
+          ...loc,
+        };
+      case 'Return':
+        return { _type: NodeType.Return, value: this.optExpr(raw.value), ...loc };
+      case 'Delete':
+        return { _type: NodeType.Delete, targets: this.exprs(raw.targets), ...loc };
+      case 'Assign':
+        return { _type: NodeType.Assign, targets: this.exprs(raw.targets), value: this.expr(raw.value), type_comment: raw.type_comment ?? null, ...loc };
+      case 'TypeAlias':
+        return { _type: NodeType.TypeAlias, name: this.expr(raw.name), type_params: (raw.type_params ?? []).map((p: Raw) => this.typeParam(p)), value: this.expr(raw.value), ...loc };
+      case 'AugAssign':
+        return { _type: NodeType.AugAssign, target: this.expr(raw.target), op: Operator[raw.op.nodeType as keyof typeof Operator], value: this.expr(raw.value), ...loc };
+      case 'AnnAssign':
+        return {
+          _type: NodeType.AnnAssign,
+          target: this.expr(raw.target),
+          annotation: this.expr(raw.annotation),
+          value: this.optExpr(raw.value),
+          // 1 only for a bare name: py-ast also says 1 for `(x): int`.
+          simple: raw.target.nodeType === 'Name' && this.text.text[this.text.index(raw.lineno, raw.col_offset)] !== '(' ? 1 : 0,
+          ...loc,
+        };
+      case 'For':
+      case 'AsyncFor':
+        return {
+          _type: raw.nodeType === 'For' ? NodeType.For : NodeType.AsyncFor,
+          target: this.expr(raw.target),
+          iter: this.expr(raw.iter),
+          body: this.stmts(raw.body),
+          orelse: this.stmts(raw.orelse),
+          type_comment: raw.type_comment ?? null,
+          ...loc,
+        } as StmtNode;
+      case 'While':
+        return { _type: NodeType.While, test: this.expr(raw.test), body: this.stmts(raw.body), orelse: this.stmts(raw.orelse), ...loc };
+      case 'If':
+        return { _type: NodeType.If, test: this.expr(raw.test), body: this.stmts(raw.body), orelse: this.stmts(raw.orelse), ...loc };
+      case 'With':
+      case 'AsyncWith':
+        return {
+          _type: raw.nodeType === 'With' ? NodeType.With : NodeType.AsyncWith,
+          items: (raw.items as Raw[]).map((item) => ({ _type: NodeType.withitem, context_expr: this.expr(item.context_expr), optional_vars: this.optExpr(item.optional_vars) })),
+          body: this.stmts(raw.body),
+          type_comment: raw.type_comment ?? null,
+          ...loc,
+        } as StmtNode;
+      case 'Match':
+        return {
+          _type: NodeType.Match,
+          subject: this.expr(raw.subject),
+          cases: (raw.cases as Raw[]).map((c) => ({ _type: NodeType.match_case, pattern: this.pattern(c.pattern), guard: this.optExpr(c.guard), body: this.stmts(c.body) })),
+          ...loc,
+        };
+      case 'Raise':
+        return { _type: NodeType.Raise, exc: this.optExpr(raw.exc), cause: this.optExpr(raw.cause), ...loc };
+      case 'Try':
+      case 'TryStar':
+        return {
+          _type: raw.nodeType === 'Try' ? NodeType.Try : NodeType.TryStar,
+          body: this.stmts(raw.body),
+          handlers: (raw.handlers as Raw[]).map((h) => ({ _type: NodeType.ExceptHandler, type: this.optExpr(h.type), name: optIdentifier(h.name), body: this.stmts(h.body), ...this.loc(h) })),
+          orelse: this.stmts(raw.orelse),
+          finalbody: this.stmts(raw.finalbody),
+          ...loc,
+        } as StmtNode;
+      case 'Assert':
+        return { _type: NodeType.Assert, test: this.expr(raw.test), msg: this.optExpr(raw.msg), ...loc };
+      case 'Import':
+        return { _type: NodeType.Import, names: (raw.names as Raw[]).map((a) => this.alias(a)), ...loc };
+      case 'ImportFrom':
+        return { _type: NodeType.ImportFrom, module: optIdentifier(raw.module), names: (raw.names as Raw[]).map((a) => this.alias(a)), level: raw.level ?? 0, ...loc };
+      case 'Global':
+        return { _type: NodeType.Global, names: (raw.names as string[]).map(identifier), ...loc };
+      case 'Nonlocal':
+        return { _type: NodeType.Nonlocal, names: (raw.names as string[]).map(identifier), ...loc };
+      case 'Expr':
+        return { _type: NodeType.Expr, value: this.expr(raw.value), ...loc };
+      case 'Pass':
+        return { _type: NodeType.Pass, ...loc };
+      case 'Break':
+        return { _type: NodeType.Break, ...loc };
+      case 'Continue':
+        return { _type: NodeType.Continue, ...loc };
+    }
+    throw new Error(`py-ast adapter: unknown statement node ${raw.nodeType}`);
+  }
+
+  expr(raw: Raw): ExprNode {
+    const loc = this.loc(raw);
+    switch (raw.nodeType) {
+      case 'BoolOp':
+        return { _type: NodeType.BoolOp, op: BoolOperator[raw.op.nodeType as keyof typeof BoolOperator], values: this.exprs(raw.values), ...loc };
+      case 'NamedExpr':
+        return { _type: NodeType.NamedExpr, target: this.expr(raw.target), value: this.expr(raw.value), ...loc };
+      case 'BinOp':
+        return this.binOp(raw);
+      case 'UnaryOp':
+        return { _type: NodeType.UnaryOp, op: UnaryOperator[raw.op.nodeType as keyof typeof UnaryOperator], operand: this.expr(raw.operand), ...loc };
+      case 'Lambda':
+        return { _type: NodeType.Lambda, args: this.arguments(raw.args), body: this.expr(raw.body), ...loc };
+      case 'IfExp':
+        return { _type: NodeType.IfExp, test: this.expr(raw.test), body: this.expr(raw.body), orelse: this.expr(raw.orelse), ...loc };
+      case 'Dict':
+        return { _type: NodeType.Dict, keys: (raw.keys as (Raw | null)[]).map((k) => this.optExpr(k)), values: this.exprs(raw.values), ...loc };
+      case 'Set':
+        return { _type: NodeType.Set, elts: this.exprs(raw.elts), ...loc };
+      case 'ListComp':
+        return { _type: NodeType.ListComp, elt: this.expr(raw.elt), generators: this.comprehensions(raw.generators), ...loc };
+      case 'SetComp':
+        return { _type: NodeType.SetComp, elt: this.expr(raw.elt), generators: this.comprehensions(raw.generators), ...loc };
+      case 'DictComp':
+        return { _type: NodeType.DictComp, key: this.expr(raw.key), value: this.expr(raw.value), generators: this.comprehensions(raw.generators), ...loc };
+      case 'GeneratorExp':
+        return { _type: NodeType.GeneratorExp, elt: this.expr(raw.elt), generators: this.comprehensions(raw.generators), ...loc };
+      case 'Await':
+        return { _type: NodeType.Await, value: this.expr(raw.value), ...loc };
+      case 'Yield':
+        return { _type: NodeType.Yield, value: this.optExpr(raw.value), ...loc };
+      case 'YieldFrom':
+        return { _type: NodeType.YieldFrom, value: this.expr(raw.value), ...loc };
+      case 'Compare':
+        return {
+          _type: NodeType.Compare,
+          left: this.expr(raw.left),
+          ops: (raw.ops as Raw[]).map((op) => CmpOperator[op.nodeType as keyof typeof CmpOperator]),
+          comparators: this.exprs(raw.comparators),
+          ...loc,
+        };
+      case 'Call':
+        return { _type: NodeType.Call, func: this.expr(raw.func), args: this.exprs(raw.args), keywords: (raw.keywords ?? []).map((k: Raw) => this.keyword(k)), ...loc };
+      case 'FormattedValue':
+        return { _type: NodeType.FormattedValue, value: this.expr(raw.value), conversion: raw.conversion ?? -1, format_spec: raw.format_spec ? this.joinedStr(raw.format_spec) : null, ...loc };
+      case 'JoinedStr':
+        return this.joinedStr(raw);
+      case 'Constant':
+        return this.constant(raw);
+      case 'Attribute':
+        return { _type: NodeType.Attribute, value: this.expr(raw.value), attr: identifier(raw.attr), ctx: contextOf(raw.ctx), ...loc };
+      case 'Subscript':
+        return { _type: NodeType.Subscript, value: this.expr(raw.value), slice: this.subscriptSlice(raw.slice), ctx: contextOf(raw.ctx), ...loc };
+      case 'Starred':
+        return { _type: NodeType.Starred, value: this.expr(raw.value), ctx: contextOf(raw.ctx), ...loc };
+      case 'Name':
+        return { _type: NodeType.Name, id: identifier(raw.id), ctx: contextOf(raw.ctx), ...loc };
+      case 'List':
+        return { _type: NodeType.List, elts: this.exprs(raw.elts), ctx: contextOf(raw.ctx), ...loc };
+      case 'Tuple':
+        return { _type: NodeType.Tuple, elts: this.exprs(raw.elts), ctx: contextOf(raw.ctx), ...loc };
+      case 'Slice':
+        return { _type: NodeType.Slice, lower: this.optExpr(raw.lower), upper: this.optExpr(raw.upper), step: this.optExpr(raw.step), ...loc };
+      case 'TemplateStr':
+      case 'Interpolation':
+        // PEP 750 t-strings are 3.14: in 3.13 `t"…"` is a name followed by a string.
+        throw this.invalidSyntaxAt(raw, 1);
+    }
+    throw new Error(`py-ast adapter: unknown expression node ${raw.nodeType}`);
+  }
+
+  /** `x[*a]`: CPython's slice is a one-element Tuple around the Starred (py-ast gives the Starred). */
+  private subscriptSlice(raw: Raw): ExprNode {
+    const slice = this.expr(raw);
+    if (slice._type !== NodeType.Starred) return slice;
+    return { _type: NodeType.Tuple, elts: [slice], ctx: ExprContext.Load, lineno: slice.lineno, col_offset: slice.col_offset, end_lineno: slice.end_lineno, end_col_offset: slice.end_col_offset };
+  }
+
+  /** A chain `a + b + c …` is left-nested: walk its left spine with a loop, not recursion. */
+  private binOp(raw: Raw): ExprNode {
+    const spine: Raw[] = [];
+    let node = raw;
+    while (node.nodeType === 'BinOp') {
+      spine.push(node);
+      node = node.left;
+    }
+    let left = this.expr(node);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const op = spine[i];
+      left = { _type: NodeType.BinOp, left, op: Operator[op.op.nodeType as keyof typeof Operator], right: this.expr(op.right), ...this.loc(op) };
+    }
+    return left;
+  }
+
+  private invalidSyntaxAt(raw: Raw, width: number): PySyntaxError {
+    return new PySyntaxError('SyntaxError', 'invalid syntax', this.filename, raw.lineno, raw.col_offset + 1 + width, raw.lineno, raw.col_offset + 1 + width, this.text.line(raw.lineno));
+  }
+
+  private joinedStr(raw: Raw): ExprNode {
+    const values: ExprNode[] = [];
+    for (const part of (raw.values ?? []) as Raw[]) {
+      if (part.nodeType === 'Constant') {
+        values.push({ _type: NodeType.Constant, valueType: ConstantType.Str, value: this.fStringPart(part), kind: null, ...this.loc(part) });
+      } else values.push(this.expr(part));
+    }
+    return { _type: NodeType.JoinedStr, values, ...this.loc(raw) };
+  }
+
+  /** A literal part of an f-string: py-ast's value with its `\N{...}` escapes decoded. */
+  private fStringPart(part: Raw): string {
+    const value = part.value as string;
+    if (!value.includes('\\N{')) return value;
+    try {
+      return decodeNamedEscapesInFStringPart(value, this.sourceOf(part));
+    } catch (error) {
+      if (error instanceof LiteralDecodeError) throw this.literalError(part, error);
+      throw error;
+    }
+  }
+
+  private literalError(raw: Raw, error: LiteralDecodeError): PySyntaxError {
+    return new PySyntaxError('SyntaxError', error.message, this.filename, raw.lineno, raw.col_offset + 1, raw.end_lineno, raw.end_col_offset + 1, this.text.line(raw.lineno));
+  }
+
+  private constant(raw: Raw): Constant {
+    const loc = this.loc(raw);
+    const value = raw.value;
+    if (value === null || value === undefined) return { _type: NodeType.Constant, valueType: ConstantType.None, value: null, kind: null, ...loc };
+    if (typeof value === 'boolean') return { _type: NodeType.Constant, valueType: ConstantType.Bool, value, kind: null, ...loc };
+    if (typeof value === 'string' && raw.quote_style === undefined) return { _type: NodeType.Constant, valueType: ConstantType.Ellipsis, value: null, kind: null, ...loc };
+    if (typeof value !== 'string') {
+      const literal = parseNumberLiteral(this.sourceOf(raw));
+      return { _type: NodeType.Constant, kind: null, ...literal, ...loc } as Constant;
+    }
+    return this.stringConstant(raw);
+  }
+
+  /** A str or bytes constant: every literal of an implicit concatenation, decoded from the source. */
+  private stringConstant(raw: Raw): Constant {
+    const loc = this.loc(raw);
+    const text = this.text;
+    const tokens = readStringTokens(text.text, text.index(raw.lineno, raw.col_offset), text.index(raw.end_lineno, raw.end_col_offset));
+    const isBytes = tokens[0].prefix.toLowerCase().includes('b');
+    // CPython sets kind 'u' for a lower-case u prefix only.
+    const kind = tokens[0].prefix === 'u' ? 'u' : null;
+    try {
+      if (isBytes) {
+        const parts = tokens.map((t) => decodeBytesBody(t.body, t.prefix.toLowerCase().includes('r')));
+        const total = parts.reduce((n, p) => n + p.length, 0);
+        const bytes = new Uint8Array(total);
+        let at = 0;
+        for (const part of parts) {
+          bytes.set(part, at);
+          at += part.length;
+        }
+        return { _type: NodeType.Constant, valueType: ConstantType.Bytes, value: bytes, kind: null, ...loc };
+      }
+      let value = '';
+      for (const t of tokens) value += decodeStrBody(t.body, t.prefix.toLowerCase().includes('r'));
+      return { _type: NodeType.Constant, valueType: ConstantType.Str, value, kind, ...loc };
+    } catch (error) {
+      if (error instanceof LiteralDecodeError) throw this.literalError(raw, error);
+      throw error;
+    }
+  }
+
+  private comprehensions(list: Raw[]): Comprehension[] {
+    return list.map((c) => ({ _type: NodeType.comprehension, target: this.expr(c.target), iter: this.expr(c.iter), ifs: this.exprs(c.ifs), is_async: c.is_async ? 1 : 0 }));
+  }
+
+  private arg(raw: Raw): Arg {
+    return { _type: NodeType.arg, arg: identifier(raw.arg), annotation: this.optExpr(raw.annotation), type_comment: raw.type_comment ?? null, ...this.loc(raw) };
+  }
+
+  private arguments(raw: Raw | undefined): Arguments {
+    if (raw === undefined) return { _type: NodeType.arguments, posonlyargs: [], args: [], vararg: null, kwonlyargs: [], kw_defaults: [], kwarg: null, defaults: [] };
+    return {
+      _type: NodeType.arguments,
+      posonlyargs: (raw.posonlyargs ?? []).map((a: Raw) => this.arg(a)),
+      args: (raw.args ?? []).map((a: Raw) => this.arg(a)),
+      vararg: raw.vararg ? this.arg(raw.vararg) : null,
+      kwonlyargs: (raw.kwonlyargs ?? []).map((a: Raw) => this.arg(a)),
+      kw_defaults: (raw.kw_defaults ?? []).map((d: Raw | null) => this.optExpr(d)),
+      kwarg: raw.kwarg ? this.arg(raw.kwarg) : null,
+      defaults: this.exprs(raw.defaults),
+    };
+  }
+
+  private keyword(raw: Raw): Keyword {
+    return { _type: NodeType.keyword, arg: optIdentifier(raw.arg), value: this.expr(raw.value), ...this.loc(raw) };
+  }
+
+  private alias(raw: Raw): Alias {
+    return { _type: NodeType.alias, name: identifier(raw.name), asname: optIdentifier(raw.asname), ...this.loc(raw) };
+  }
+
+  private typeParam(raw: Raw): TypeParamNode {
+    const loc = this.loc(raw);
+    const default_value = this.optExpr(raw.default_value);
+    if (raw.nodeType === 'TypeVar') return { _type: NodeType.TypeVar, name: identifier(raw.name), bound: this.optExpr(raw.bound), default_value, ...loc };
+    if (raw.nodeType === 'ParamSpec') return { _type: NodeType.ParamSpec, name: identifier(raw.name), default_value, ...loc };
+    return { _type: NodeType.TypeVarTuple, name: identifier(raw.name), default_value, ...loc };
+  }
+
+  private pattern(raw: Raw): PatternNode {
+    const loc = this.loc(raw);
+    switch (raw.nodeType) {
+      case 'MatchValue':
+        return { _type: NodeType.MatchValue, value: this.expr(raw.value), ...loc };
+      case 'MatchSingleton':
+        return { _type: NodeType.MatchSingleton, value: raw.value ?? null, ...loc };
+      case 'MatchSequence':
+        return { _type: NodeType.MatchSequence, patterns: (raw.patterns as Raw[]).map((p) => this.pattern(p)), ...loc };
+      case 'MatchMapping':
+        return { _type: NodeType.MatchMapping, keys: this.exprs(raw.keys), patterns: (raw.patterns as Raw[]).map((p) => this.pattern(p)), rest: optIdentifier(raw.rest), ...loc };
+      case 'MatchClass':
+        return {
+          _type: NodeType.MatchClass,
+          cls: this.expr(raw.cls),
+          patterns: (raw.patterns as Raw[]).map((p) => this.pattern(p)),
+          kwd_attrs: ((raw.kwd_attrs ?? []) as string[]).map(identifier),
+          kwd_patterns: (raw.kwd_patterns as Raw[]).map((p) => this.pattern(p)),
+          ...loc,
+        };
+      case 'MatchStar':
+        return { _type: NodeType.MatchStar, name: optIdentifier(raw.name), ...loc };
+      case 'MatchAs':
+        return { _type: NodeType.MatchAs, pattern: raw.pattern ? this.pattern(raw.pattern) : null, name: optIdentifier(raw.name), ...loc };
+      case 'MatchOr':
+        return { _type: NodeType.MatchOr, patterns: (raw.patterns as Raw[]).map((p) => this.pattern(p)), ...loc };
+    }
+    throw new Error(`py-ast adapter: unknown pattern node ${raw.nodeType}`);
+  }
+}
