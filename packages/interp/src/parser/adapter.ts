@@ -47,7 +47,7 @@ import { decodeBytesBody, decodeNamedEscapesInFStringPart, decodeStrBody, Litera
 import { readStringTokens } from './string-tokens.js';
 import { checkTree } from './syntax-checks.js';
 import { PySyntaxError } from './syntax-error.js';
-import { syntaxErrorFromParser, scanTokens } from './syntax-errors.js';
+import { errorAtTokenAfter, scanTokens, syntaxErrorFromParser, type ExprNode as ErrorExpr } from './syntax-errors.js';
 
 /** The parse modes of `compile()`. @public */
 export type ParseMode = 'exec' | 'eval' | 'single';
@@ -80,7 +80,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
     if (error instanceof RangeError) {
       throw scan.error ?? new PySyntaxError('SyntaxError', 'too many nested parentheses', filename, 1, 1, 1, 1, text.line(1));
     }
-    throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error);
+    throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error, parseExpressionForErrors);
   }
   if (scan.error !== null) throw scan.error;
   const converter = new Converter(text, filename);
@@ -95,14 +95,21 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
   if (mode === 'exec') return { _type: NodeType.Module, body, type_ignores: [] } as Module as ParseResult[M];
   if (mode === 'single') {
     if (body.length > 1) {
-      const second = body[1];
-      throw new PySyntaxError('SyntaxError', 'multiple statements found while compiling a single statement', filename, second.lineno, second.col_offset + 1, second.end_lineno, second.end_col_offset + 1, text.line(second.lineno));
+      const end = text.index(body[0].end_lineno, body[0].end_col_offset);
+      throw errorAtTokenAfter(text, filename, scan.tokens, end, 'multiple statements found while compiling a single statement');
     }
     return { _type: NodeType.Interactive, body } as Interactive as ParseResult[M];
   }
   if (body.length !== 1 || body[0]._type !== NodeType.Expr) {
-    const where = body.length === 0 ? { lineno: text.lineCount, col_offset: 0, end_lineno: text.lineCount, end_col_offset: 0 } : body[body.length > 1 && body[0]._type === NodeType.Expr ? 1 : 0];
-    throw new PySyntaxError('SyntaxError', 'invalid syntax', filename, where.lineno, where.col_offset + 1, where.end_lineno, where.end_col_offset + 1, text.line(where.lineno));
+    // Where CPython's `eval` rule (`expressions NEWLINE* ENDMARKER`) stops:
+    // after the leading expression, or at a statement keyword.
+    const first = body[0];
+    let at = text.text.length;
+    if (first !== undefined) {
+      const leading = first._type === NodeType.Expr ? first : first._type === NodeType.Assign ? first.targets[0] : first._type === NodeType.AugAssign || first._type === NodeType.AnnAssign ? first.target : null;
+      at = leading === null ? text.index(first.lineno, first.col_offset) : text.index(leading.end_lineno, leading.end_col_offset);
+    }
+    throw errorAtTokenAfter(text, filename, scan.tokens, at, 'invalid syntax');
   }
   return { _type: NodeType.Expression, body: body[0].value } as Expression as ParseResult[M];
 }
@@ -114,6 +121,37 @@ function identifier(name: string): string {
 
 function optIdentifier(name: string | null | undefined): string | null {
   return name === undefined || name === null ? null : identifier(name);
+}
+
+/** One expression through py-ast, in the small form the error rules read (see syntax-errors.ts). */
+function parseExpressionForErrors(source: string): ErrorExpr | null {
+  let raw: Raw;
+  try {
+    raw = pyAst.parse(source) as unknown as Raw;
+  } catch {
+    return null;
+  }
+  const statement = raw.body?.[0] as Raw | undefined;
+  if (raw.body.length !== 1 || statement?.nodeType !== 'Expr') return null;
+  const text = new SourceText(source);
+  const simplify = (node: Raw): ErrorExpr => {
+    const children: Raw[] = node.nodeType === 'Tuple' || node.nodeType === 'List' ? node.elts : node.nodeType === 'Starred' ? [node.value] : [];
+    let constantName: string | undefined;
+    if (node.nodeType === 'Constant') {
+      if (node.value === null) constantName = 'None';
+      else if (node.value === true) constantName = 'True';
+      else if (node.value === false) constantName = 'False';
+      else if (node.value === '...' && node.quote_style === undefined) constantName = 'ellipsis';
+    }
+    return {
+      kind: node.nodeType,
+      start: text.index(node.lineno, node.col_offset),
+      end: text.index(node.end_lineno ?? node.lineno, node.end_col_offset ?? node.col_offset),
+      children: children.map(simplify),
+      constantName,
+    };
+  };
+  return simplify(statement.value);
 }
 
 function contextOf(raw: Raw | undefined): ExprContext {
@@ -328,7 +366,7 @@ class Converter {
       case 'TemplateStr':
       case 'Interpolation':
         // PEP 750 t-strings are 3.14: in 3.13 `t"…"` is a name followed by a string.
-        throw this.invalidSyntaxAt(raw, 1);
+        throw this.tStringError(raw);
     }
     throw new Error(`py-ast adapter: unknown expression node ${raw.nodeType}`);
   }
@@ -356,8 +394,12 @@ class Converter {
     return left;
   }
 
-  private invalidSyntaxAt(raw: Raw, width: number): PySyntaxError {
-    return new PySyntaxError('SyntaxError', 'invalid syntax', this.filename, raw.lineno, raw.col_offset + 1 + width, raw.lineno, raw.col_offset + 1 + width, this.text.line(raw.lineno));
+  /** CPython 3.13 reads `t"…"` as the name `t` then a string: invalid syntax at the string. */
+  private tStringError(raw: Raw): PySyntaxError {
+    const start = this.text.index(raw.lineno, raw.col_offset) + 1;
+    const end = this.text.index(raw.end_lineno, raw.end_col_offset);
+    const lineStart = this.text.lineStart(raw.lineno);
+    return new PySyntaxError('SyntaxError', 'invalid syntax', this.filename, raw.lineno, start - lineStart + 1, raw.end_lineno, end - this.text.lineStart(raw.end_lineno) + 1, this.text.line(raw.lineno));
   }
 
   private joinedStr(raw: Raw): ExprNode {
@@ -409,6 +451,14 @@ class Converter {
     const kind = tokens[0].prefix === 'u' ? 'u' : null;
     try {
       if (isBytes) {
+        for (const t of tokens) {
+          if (/[^\x00-\x7f]/.test(t.body)) {
+            const start = this.text.position(t.start);
+            const end = this.text.position(t.end);
+            const lineStart = this.text.lineStart(start.lineno);
+            throw new PySyntaxError('SyntaxError', 'bytes can only contain ASCII literal characters', this.filename, start.lineno, t.start - lineStart + 1, end.lineno, t.end - this.text.lineStart(end.lineno) + 1, this.text.line(start.lineno));
+          }
+        }
         const parts = tokens.map((t) => decodeBytesBody(t.body, t.prefix.toLowerCase().includes('r')));
         const total = parts.reduce((n, p) => n + p.length, 0);
         const bytes = new Uint8Array(total);
