@@ -46,8 +46,10 @@ import { SourceText } from './source-text.js';
 import { decodeBytesBody, decodeNamedEscapesInFStringPart, decodeStrBody, LiteralDecodeError } from './string-literal.js';
 import { readStringTokens } from './string-tokens.js';
 import { checkTree } from './syntax-checks.js';
+import { PyParserOverflowError } from './parser-overflow-error.js';
 import { PySyntaxError } from './syntax-error.js';
 import { errorAtTokenAfter, scanTokens, syntaxErrorFromParser, type ExprNode as ErrorExpr } from './syntax-errors.js';
+import { TokenKind, type Token } from './tokenizer.js';
 
 /** The parse modes of `compile()`. @public */
 export type ParseMode = 'exec' | 'eval' | 'single';
@@ -74,13 +76,20 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
   // first error in token order, so the scan also tells which wins.
   const scan = scanTokens(text, filename);
   let raw: Raw;
-  try {
-    raw = pyAst.parse(text.text, { filename }) as unknown as Raw;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      throw scan.error ?? new PySyntaxError('SyntaxError', 'too many nested parentheses', filename, 1, 1, 1, 1, text.line(1));
+  let input = text.text;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      raw = pyAst.parse(input, { filename }) as unknown as Raw;
+      break;
+    } catch (error) {
+      if (error instanceof RangeError) throw scan.error ?? new PyParserOverflowError(filename);
+      const patched = attempt < 100 ? mergeCaseStrings(text, input, scan.tokens, error as Error) : null;
+      if (patched !== null) {
+        input = patched;
+        continue;
+      }
+      throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error, parseExpressionForErrors);
     }
-    throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error, parseExpressionForErrors);
   }
   if (scan.error !== null) throw scan.error;
   const converter = new Converter(text, filename);
@@ -88,7 +97,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
   try {
     body = converter.stmts(raw.body);
   } catch (error) {
-    if (error instanceof RangeError) throw new PySyntaxError('SyntaxError', 'too many nested parentheses', filename, 1, 1, 1, 1, text.line(1));
+    if (error instanceof RangeError) throw new PyParserOverflowError(filename);
     throw error;
   }
   checkTree(text, filename, body);
@@ -121,6 +130,42 @@ function identifier(name: string): string {
 
 function optIdentifier(name: string | null | undefined): string | null {
   return name === undefined || name === null ? null : identifier(name);
+}
+
+/**
+ * py-ast rejects implicitly concatenated strings in a `case` pattern
+ * (`case 'a' 'b':`). When it fails at the second string of such a run, the
+ * run is replaced, in py-ast's input only, by one string literal of the same
+ * UTF-8 length (so every position stays), and the parse is retried; the
+ * `Constant` then spans the run, and its value is decoded from the real
+ * source. Returns the patched input, or null if the failure is something else.
+ */
+function mergeCaseStrings(text: SourceText, input: string, tokens: Token[], error: Error): string | null {
+  const e = error as Error & { lineno?: number; col_offset?: number };
+  if (typeof e.lineno !== 'number' || typeof e.col_offset !== 'number') return null;
+  const at = text.index(e.lineno, e.col_offset);
+  const k = tokens.findIndex((t) => t.start === at);
+  if (k < 1 || tokens[k].kind !== TokenKind.String || tokens[k - 1].kind !== TokenKind.String) return null;
+  let first = k - 1;
+  while (first > 0 && tokens[first - 1].kind === TokenKind.String) first--;
+  let last = k;
+  while (last + 1 < tokens.length && tokens[last + 1].kind === TokenKind.String) last++;
+  const a = tokens[first];
+  const b = tokens[last];
+  if (a.lineno !== b.endLineno) return null;
+  const lineStart = text.lineStart(a.lineno);
+  if (!/^\s*case\b/.test(text.text.slice(lineStart, a.start))) return null;
+  const run = text.text.slice(a.start, b.end);
+  const prefix = /^[a-zA-Z]*/.exec(run)![0];
+  const bytes = Buffer.byteLength(run, 'utf8');
+  const filler = 'x'.repeat(bytes - prefix.length - 2);
+  if (filler.length < 0) return null;
+  const placeholder = `${prefix}'${filler}'`;
+  // Replace in py-ast's input: same line structure, same bytes before and after.
+  const inputText = new SourceText(input);
+  const start = inputText.index(a.lineno, text.byteColumn(a.lineno, a.start));
+  const end = inputText.index(b.endLineno, text.byteColumn(b.endLineno, b.end));
+  return input.slice(0, start) + placeholder + input.slice(end);
 }
 
 /** One expression through py-ast, in the small form the error rules read (see syntax-errors.ts). */
@@ -433,7 +478,8 @@ class Converter {
     const value = raw.value;
     if (value === null || value === undefined) return { _type: NodeType.Constant, valueType: ConstantType.None, value: null, kind: null, ...loc };
     if (typeof value === 'boolean') return { _type: NodeType.Constant, valueType: ConstantType.Bool, value, kind: null, ...loc };
-    if (typeof value === 'string' && raw.quote_style === undefined) return { _type: NodeType.Constant, valueType: ConstantType.Ellipsis, value: null, kind: null, ...loc };
+    // py-ast gives `...` as the string '...': the source tells them apart.
+    if (typeof value === 'string' && this.sourceOf(raw) === '...') return { _type: NodeType.Constant, valueType: ConstantType.Ellipsis, value: null, kind: null, ...loc };
     if (typeof value !== 'string') {
       const literal = parseNumberLiteral(this.sourceOf(raw));
       return { _type: NodeType.Constant, kind: null, ...literal, ...loc } as Constant;

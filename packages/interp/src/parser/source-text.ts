@@ -9,8 +9,8 @@
 interface LineInfo {
   readonly start: number;
   readonly end: number;
-  /** byteToIndex[b] = string index of the character at byte column b (undefined: ASCII line). */
-  byteToIndex?: Int32Array;
+  /** byteToIndex[b] = string index of the character at byte column b; null for an ASCII line; undefined until first needed. */
+  byteToIndex?: Int32Array | null;
 }
 
 /** The normalized source with a line index. */
@@ -88,7 +88,10 @@ export class SourceText {
         break;
       }
     }
-    if (ascii) return null;
+    if (ascii) {
+      info.byteToIndex = null;
+      return null;
+    }
     const bytes: number[] = [];
     for (let i = info.start; i < info.end; ) {
       const pair = i + 1 < info.end && isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1));
