@@ -59,7 +59,9 @@ function attachGated(p: Participant, gate: AttachGate): void {
   const i32 = p.heap.i32;
   const index = p.statusIndex;
   for (;;) {
-    waitWhileSuspended(p);
+    // SAFETY: a plain read as a hint (a stop may change the status at any
+    // time): the CAS below re-validates it, and the wait reads it with Atomics.
+    if (i32[index] !== STATUS_DETACHED) waitWhileSuspended(p);
     gate.acquire(p);
     const status = Atomics.compareExchange(i32, index, STATUS_DETACHED, STATUS_ATTACHED);
     if (status === STATUS_DETACHED) {
