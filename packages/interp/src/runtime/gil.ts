@@ -75,9 +75,11 @@ import {
 //  16   i32    next          Atomics.add by takers: the next ticket
 //  20   i32    serving       Atomics: the ticket that holds the GIL, or will get it next when it is
 //                            free (`gil->locked` is next ≠ serving); bumped by each drop; waiters park on it
-//  24   u32    holder        Atomics: the holding participant's address, 0 while none runs with it
-//  28   u32    lastHolder    Atomics: the last participant that took it (`gil->last_holder`)
-//  32   u32    switchNumber  Atomics.add: takes by a participant other than the last holder (`gil->switch_number`)
+//  24   u32    holder        the holder (plain, under the GIL): the holding participant's address, 0 while
+//                            none runs with it; others read it with Atomics as a hint (drop requests) or a statistic
+//  28   u32    lastHolder    the holder (plain, under the GIL): the last participant that took it (`gil->last_holder`)
+//  32   u32    switchNumber  the holder (plain, under the GIL): takes by a participant other than the last
+//                            holder (`gil->switch_number`); a statistic for others
 //  36   u32    dropRequests  Atomics.add: drop requests sent by waiters (a statistic)
 //  40        end (the record is 64 bytes: a cache line of its own)
 // ---------------------------------------------------------------------------
@@ -232,15 +234,23 @@ function takeGil(gate: GilGate, p: Participant): void {
   }
   const u32 = gate.heap.u32;
   const address = p.address;
-  Atomics.store(u32, gate.holderIndex, address);
+  // SAFETY: holder, lastHolder and switchNumber are written only by the GIL's
+  // holder, which we are now (our turn came through the Atomics on
+  // `serving`, and our drop publishes them through the Atomics.add on it).
+  // Other threads read them only as a hint (the target of a drop request: a
+  // stale one costs a spurious switch, as with CPython's relaxed
+  // `last_holder`) or for statistics. Plain, because each Atomics call costs
+  // ~8 ns on the uncontended path (DESIGN.md §3).
+  u32[gate.holderIndex] = address;
   const last = (gate.gil + GIL_LAST_HOLDER_OFFSET) >>> 2;
-  if (Atomics.load(u32, last) !== address) {
-    Atomics.store(u32, last, address);
-    Atomics.add(u32, (gate.gil + GIL_SWITCH_NUMBER_OFFSET) >>> 2, 1);
+  if (u32[last] !== address) {
+    u32[last] = address;
+    u32[(gate.gil + GIL_SWITCH_NUMBER_OFFSET) >>> 2]++;
   }
   gate.holds = true;
-  // A request aimed at us before we got here is answered.
-  if ((Atomics.load(i32, p.breakerIndex) & EVAL_GIL_DROP_REQUEST_BIT) !== 0) clearEvalBreakerBits(gate.heap, address, EVAL_GIL_DROP_REQUEST_BIT);
+  // A request aimed at us before we got here is answered. SAFETY: a plain
+  // read as a hint; one set after it makes us switch once more, harmlessly.
+  if ((i32[p.breakerIndex] & EVAL_GIL_DROP_REQUEST_BIT) !== 0) clearEvalBreakerBits(gate.heap, address, EVAL_GIL_DROP_REQUEST_BIT);
 }
 
 /**
@@ -273,7 +283,8 @@ function waitForTurn(gate: GilGate, p: Participant, ticket: number): void {
 /** `drop_gil`: the turn goes to the next ticket (the oldest waiter), woken if it waits. */
 function dropGil(gate: GilGate, _p: Participant): void {
   gate.holds = false;
-  Atomics.store(gate.heap.u32, gate.holderIndex, 0);
+  // SAFETY: as in takeGil; published by handOn's Atomics.add.
+  gate.heap.u32[gate.holderIndex] = 0;
   handOn(gate);
 }
 
