@@ -45,6 +45,8 @@ export interface GilSwitchParams {
 }
 
 const now = (): number => Number(process.hrtime.bigint());
+/** Keeps the drop-request loop's work alive. */
+let sink = 0;
 
 runBenchWorker<GilSwitchParams>(({ params, index }) => {
   const heap = SharedHeap.attach(params.heap);
@@ -124,7 +126,7 @@ runBenchWorker<GilSwitchParams>(({ params, index }) => {
         if (recorded >= params.rounds) Atomics.store(i32, stop, 1);
       }
       detach(p);
-      if (acc === 42) console.log('');
+      sink = acc;
     }
     gilUninstall(p);
     participantDelete(p);
@@ -132,5 +134,5 @@ runBenchWorker<GilSwitchParams>(({ params, index }) => {
   const elapsedMs = performance.now() - start;
   Atomics.store(i32, ((w + 20) >>> 2) + index, recorded);
   heap.close();
-  return { ops: Math.max(1, recorded), elapsedMs };
+  return { ops: Math.max(1, recorded) + (sink & 0), elapsedMs };
 });
