@@ -45,6 +45,7 @@ import { MI_SEGMENT_SIZE, miBlockOwner, miVisitBlocks } from '@ft/mimalloc';
 import { processAllDelayedStopped } from '@ft/qsbr';
 import {
   deallocate,
+  decref,
   decrefSharedIsDead,
   drainMergeQueuesStopped,
   GC_BITS_ALIVE,
@@ -182,6 +183,20 @@ let refused: string[] = [];
  */
 export const collectSeams = { drainMergeQueues: true, restoreTid: true };
 
+/**
+ * Milliseconds spent in each phase of this thread's last collection, for the
+ * benchmarks' breakdowns (a dozen clock reads per collection).
+ * @internal
+ */
+export const lastPhaseMs = { stop: 0, find: 0, markAlive: 0, updateRefs: 0, mark: 0, scan: 0, weakrefs: 0, finalize: 0, second: 0, delete: 0 };
+
+/**
+ * The clock of {@link lastPhaseMs}, in milliseconds: wall time by default; a
+ * benchmark on a shared machine may set the process's CPU time instead.
+ * @internal
+ */
+export const phaseClock = { now: (): number => performance.now() };
+
 /** The worklists, reused by every collection on this thread (worklist.ts). */
 const unreachableList = new WorkList();
 const legacyList = new WorkList();
@@ -263,6 +278,15 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   let garbageHasWeakrefs = false;
 
   let failure: unknown = null;
+  const phases = lastPhaseMs;
+  const now = phaseClock.now;
+  let clock = now();
+  const lap = (): number => {
+    const time = now();
+    const ms = time - clock;
+    clock = time;
+    return ms;
+  };
   stopTheWorld(thread.heap, group);
   resetObjectCache();
   scanned = 0;
@@ -277,14 +301,20 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     if (collectSeams.drainMergeQueues) for (const op of drainMergeQueuesStopped(rc)) objsToDecref.push(op);
     // process_delayed_frees: every stopped thread is quiescent.
     if (thread.qsbr !== null) processAllDelayedStopped(thread.qsbr);
+    phases.stop = lap();
 
     findObjects();
+    phases.find = lap();
     if (Atomics.load(i32, gcWord(state, GC_FREEZE_ACTIVE_OFFSET)) === 0) markAliveFromRoots();
+    phases.markAlive = lap();
     updateRefs();
     visitStackRefs();
+    phases.updateRefs = lap();
     markHeap();
+    phases.mark = lap();
     longLived = scanHeap(reason, unreachable, legacy) + extraLongLived;
     if (legacy.length !== 0) moveLegacyFinalizerReachable(unreachable, legacy);
+    phases.scan = lap();
 
     const debug = Atomics.load(i32, gcWord(state, GC_DEBUG_OFFSET));
     if ((debug & DEBUG_COLLECTABLE) !== 0) for (let i = unreachable.length - 1; i >= 0; i--) debugCycle('collectable', unreachable.get(i));
@@ -302,10 +332,14 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     throw failure;
   }
 
+  phases.weakrefs = lap();
   // With the world running: what the merge drained, the weakref callbacks, the finalizers.
   cleanupWorklist(objsToDecref);
+  // A weakref callback runs Python code: it could give garbage a type with a finalizer.
+  const mayFinalize = garbageHasFinalizers || wrcbToCall.length !== 0;
   callWeakrefCallbacks(wrcbToCall);
-  const finalizersRan = finalizeGarbage(unreachable);
+  const finalizersRan = mayFinalize && finalizeGarbage(unreachable);
+  phases.finalize = lap();
 
   stopTheWorld(thread.heap, group);
   resetObjectCache();
@@ -316,6 +350,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     if (finalizersRan || garbageHasWeakrefs) handleResurrectedObjects(unreachable, objsToDecref);
     // Weakrefs without callbacks, to classes, and any a finalizer created (gh-135552, GH-91636).
     clearWeakrefs(unreachable, wrcbToCall, false);
+    if ((Atomics.load(i32, gcWord(state, GC_DEBUG_OFFSET)) & DEBUG_SAVEALL) === 0) adoptGarbage(unreachable);
   } catch (error) {
     failure = error;
     abortSecondPause(unreachable);
@@ -323,6 +358,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     startTheWorld(thread.heap, group);
   }
 
+  phases.second = lap();
   const result: CollectionResult = { collected: 0, uncollectable: 0 };
   cleanupWorklist(objsToDecref);
   if (failure !== null) {
@@ -331,6 +367,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   }
   deleteGarbage(unreachable, result);
   handleLegacyFinalizers(legacy, result);
+  phases.delete = lap();
   if (refused.length !== 0) {
     reportUnraisable(thread, 'in garbage collection', new Error(`a traverse behaviour visited addresses that are not GC objects (skipped): ${refused.slice(0, 8).join('; ')}${refused.length > 8 ? ` and ${refused.length - 8} more` : ''}`));
   }
@@ -586,6 +623,15 @@ function mergeStopped(op: number, extra: number): number {
   return refcount;
 }
 
+/**
+ * Whether some garbage the scan listed has a type with a finalizer: if not,
+ * the finalize pass over the garbage is skipped (nothing could run). The
+ * last type looked up, and whether it has one, for the scan's loop.
+ */
+let garbageHasFinalizers = false;
+let finalizeType = 0;
+let finalizeTypeHas = false;
+
 /** The owner of the last segment looked up (objects are visited page by page). */
 let ownerSegment = 0;
 let ownerOfSegment = 0;
@@ -617,6 +663,8 @@ function restoreTid(op: number): void {
  * every object are written plain, as CPython's `merge_refcount` does.
  */
 function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): number {
+  garbageHasFinalizers = false;
+  finalizeType = 0;
   const hasLegacy = gt.hooks.hasLegacyFinalizer;
   const rc = gt.rc;
   const shutdown = reason === GC_REASON_SHUTDOWN;
@@ -647,6 +695,13 @@ function scanHeap(reason: number, unreachable: WorkList, legacy: WorkList): numb
         legacy.push(op);
       } else {
         unreachable.push(op);
+        // Whether finalize_garbage has anything to do (runs of one type are common).
+        const type = u32[(op >>> 2) + TYPE]!;
+        if (type !== finalizeType) {
+          finalizeType = type;
+          finalizeTypeHas = u32[(type + TP_FINALIZE_OFFSET) >>> 2] !== 0;
+        }
+        if (finalizeTypeHas) garbageHasFinalizers = true;
       }
       continue;
     }
@@ -882,6 +937,40 @@ function cleanupWorklist(list: WorkList): void {
   }
 }
 
+/**
+ * Makes this thread the owner of the garbage, for `delete_garbage`: both
+ * counts (the collector merged them into the shared word) move to
+ * `ob_ref_local`, and `ob_tid` is this thread. Then every decref the
+ * garbage's `tp_clear` behaviours and the worklist make is an owner's
+ * decref (a plain decrement, and one `Atomics.load` when the count reaches
+ * zero) instead of an `Atomics.sub` on the shared word: two atomic
+ * read-modify-writes per object less.
+ *
+ * SAFETY: world stopped, so plain writes of the three words. It is the
+ * biased protocol's own state (an object owned by a thread, nothing shared),
+ * valid whatever happens next: after this pause every weakref to the
+ * garbage is cleared and nothing outside it refers to it, but any thread
+ * that did get a reference (a `gc.get_objects` racing the delete) counts it
+ * in the shared word, as for any object it does not own, and this thread's
+ * last decref sees that count before it deallocates. A surviving object (a
+ * `tp_clear` that does not break its cycle) simply stays owned by this
+ * thread, as an object it allocated would.
+ */
+function adoptGarbage(unreachable: WorkList): void {
+  const tid = rcThread.tid;
+  const u32 = gt.u32;
+  const i32 = gt.i32;
+  for (let k = unreachable.length - 1; k >= 0; k--) {
+    const i = unreachable.get(k) >>> 2;
+    const shared = i32[i + SHARED]!;
+    // Merged by the scan; a finalizer may have made one immortal.
+    if ((shared & REF_SHARED_FLAG_MASK) !== REF_MERGED || u32[i + LOCAL] === IMMORTAL) continue;
+    u32[i + LOCAL] = shared >> SHIFT;
+    i32[i + SHARED] = 0;
+    u32[i + TID] = tid;
+  }
+}
+
 /** `delete_garbage`: `tp_clear` breaks the cycles (or DEBUG_SAVEALL keeps them in gc.garbage). */
 function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
   const saveAll = (Atomics.load(i32, gcWord(gt.state, GC_DEBUG_OFFSET)) & DEBUG_SAVEALL) !== 0;
@@ -896,7 +985,7 @@ function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
     u8[op + BITS] = bits & ~UNREACHABLE;
     if ((bits & TRACKED) === 0) {
       // Untracked by some other object's tp_clear meanwhile.
-      releaseWorklistRef(op);
+      decref(rcThread, op);
       continue;
     }
     result.collected++;
@@ -917,7 +1006,8 @@ function deleteGarbage(unreachable: WorkList, result: CollectionResult): void {
         }
       }
     }
-    releaseWorklistRef(op);
+    // The worklist's reference: an owner's decref (adoptGarbage), or a merged object's with DEBUG_SAVEALL.
+    decref(rcThread, op);
   }
 }
 
