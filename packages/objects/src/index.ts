@@ -307,7 +307,8 @@ export { setTypeHooks, subtypeNew, typeGenericAlloc, typeNew, type TypeHooks } f
 export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectGetDict, objectSetDict, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
 export { typeBase, typeMro, typeVersionTag, type GetSetSpec, type MethodSpec, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
-export { createObjectsRuntime, joinObjectsRuntime, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';
+export { createObjectsRuntime, hostObjectsRuntime, joinObjectsRuntime, type ObjectsHost, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';
+export type { ObjectsThreadState } from './thread-state.js';
 export { toJS, toPython, type ToJSOptions } from './interop.js';
 export { SharedDict, SharedList, SharedView, type SharedObjectHandle } from './shared-objects.js';
 export { rangeCheck, rangeContains, rangeIndex, rangeItem, rangeIter, rangeIterNext, rangeLength, rangeNew, rangeReprJs, rangeStart, rangeStep, rangeStop, rangeSubscript } from './range.js';

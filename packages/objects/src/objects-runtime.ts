@@ -8,18 +8,15 @@
  * from `runtime.handle`, which crosses `postMessage` / `workerData`.
  */
 
-import { attach, detach, groupCreate, participantCreate, participantDelete, participantStatus, SharedHeap, STATUS_ATTACHED, type Participant, type SharedHeapHandle } from '@ft/atomics';
-import { gcCreate, gcThreadExit, gcThreadInit, type GcThread } from '@ft/gc';
-import { miCreate, miThreadExit, miThreadInit } from '@ft/mimalloc';
-import { createAllocatorDomains, registerDelayedFree, type AllocatorDomains } from '@ft/obmalloc';
-import { FreeCallbackRegistry, qsbrAttach, qsbrCreate, qsbrDetach, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
-import { BehaviourRegistry, rcCreate, rcThreadExit, rcThreadInit, type RcThread } from '@ft/refcount';
+import { detach, groupCreate, participantDelete, participantStatus, SharedHeap, STATUS_ATTACHED, type Participant, type SharedHeapHandle } from '@ft/atomics';
+import { gcCreate, type GcThread } from '@ft/gc';
+import { miCreate } from '@ft/mimalloc';
+import { qsbrCreate, type QsbrThread } from '@ft/qsbr';
+import { BehaviourRegistry, rcCreate, type RcThread } from '@ft/refcount';
 import type { ObThread } from './ob-thread.js';
-import { floatClearFreeList } from './float.js';
-import { intClearFreeList } from './int.js';
-import { typeCacheRelease } from './method-cache.js';
-import { objectsCreate, objectsRegister, objectsThreadInit } from './objects-lifecycle.js';
+import { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
 import type { SlotRegistry } from './slot-registry.js';
+import { threadLayersOpen, threadStateOf, type ObjectsThreadState, type ThreadLayers, type ThreadStateRoots } from './thread-state.js';
 
 /** What a worker needs to join: addresses and the heap's handle (structured-clonable). @public */
 export interface ObjectsRuntimeHandle {
@@ -71,46 +68,6 @@ export interface ObjectsRuntime {
   attach(): void;
 }
 
-/** One thread's layers below the objects. */
-interface Layers {
-  heap: SharedHeap;
-  participant: Participant;
-  rc: RcThread;
-  gt: GcThread;
-  qsbr: QsbrThread;
-  freeIds: ReturnType<typeof registerDelayedFree>;
-  registration: ReturnType<typeof objectsRegister>;
-}
-
-/** The layers below the objects, for one thread, in the prescribed order; `h.rc` 0: this thread creates the refcount state. */
-function openLayers(heap: SharedHeap, h: Omit<ObjectsRuntimeHandle, 'heap' | 'objects'>, registerSlots: ((slots: SlotRegistry) => void) | undefined): Layers & { rcState: number } {
-  const participant = participantCreate(heap, h.group);
-  attach(participant);
-  try {
-    const behaviours = new BehaviourRegistry();
-    const registration = objectsRegister(behaviours);
-    registerSlots?.(registration.slots);
-    const rcState = h.rc === 0 ? rcCreate(heap, behaviours) : h.rc;
-    // QSBR first: mimalloc takes the thread's slot so that freed object pages are reused only for
-    // their size class until no lock-free reader can hold them (DESIGN.md §5).
-    const freeCallbacks = new FreeCallbackRegistry();
-    let domains: AllocatorDomains | null = null;
-    const freeIds = registerDelayedFree(freeCallbacks, () => domains!);
-    const qsbr = qsbrRegister(heap, h.qsbr, freeCallbacks);
-    qsbrAttach(qsbr);
-    const miThread = miThreadInit(heap, h.mi, qsbr);
-    domains = createAllocatorDomains(heap, h.allocator, { mi: miThread });
-    const rc = rcThreadInit(heap, rcState, behaviours, { mi: miThread, participant, domains });
-    const gt = gcThreadInit(rc, h.gc, behaviours, registration.gcHooks, qsbr);
-    return { heap, participant, rc, gt, qsbr, freeIds, registration, rcState };
-  } catch (error) {
-    // A failed setup leaves no participant behind (the thread could not join again).
-    detach(participant);
-    participantDelete(participant);
-    throw error;
-  }
-}
-
 /** Options of {@link createObjectsRuntime}. @public */
 export interface ObjectsRuntimeOptions {
   /** Bytes of the shared heap (default 64 MiB). */
@@ -133,6 +90,86 @@ export interface ObjectsRuntimeOptions {
 }
 
 /**
+ * A JavaScript thread's place in a runtime that holds no thread state yet
+ * (a pooled worker between Python threads): the heap and the registries
+ * every thread state made on this thread shares. Make thread states with
+ * {@link ObjectsHost.newThreadState}, one at a time.
+ * @public
+ */
+export interface ObjectsHost {
+  /** The shared heap. */
+  readonly heap: SharedHeap;
+  /** The runtime's handle. */
+  readonly handle: ObjectsRuntimeHandle;
+  /**
+   * Makes a thread state on this thread, attached (`PyThreadState_New`,
+   * `_PyThreadState_Bind`, then attach).
+   * @throws TypeError while another thread state of this host is alive.
+   */
+  newThreadState(): ObjectsThreadState;
+  /**
+   * Leaves the runtime (its objects stay).
+   * @throws TypeError while a thread state of this host is alive.
+   */
+  close(): void;
+}
+
+/** The roots a thread state joins, from a handle. */
+function rootsOf(handle: ObjectsRuntimeHandle): ThreadStateRoots {
+  return { mi: handle.mi, group: handle.group, gc: handle.gc, qsbr: handle.qsbr, allocator: handle.allocator };
+}
+
+/** The registries of one JavaScript thread: behaviours, then the objects' registration, then the caller's slots. */
+function registries(registerSlots: ((slots: SlotRegistry) => void) | undefined): { behaviours: BehaviourRegistry; registration: ObjectsRegistration } {
+  const behaviours = new BehaviourRegistry();
+  const registration = objectsRegister(behaviours);
+  registerSlots?.(registration.slots);
+  return { behaviours, registration };
+}
+
+/**
+ * Attaches the calling thread (a worker) to the runtime of `handle`
+ * without a thread state: {@link ObjectsHost.newThreadState} makes them.
+ * `registerSlots` as for {@link createObjectsRuntime}.
+ * @throws TypeError when `handle` is not a runtime's handle.
+ * @public
+ */
+export function hostObjectsRuntime(handle: ObjectsRuntimeHandle, registerSlots?: (slots: SlotRegistry) => void): ObjectsHost {
+  const heap = SharedHeap.attach(handle.heap);
+  const { behaviours, registration } = registries(registerSlots);
+  const roots = rootsOf(handle);
+  let live: ObjectsThreadState | null = null;
+  let closed = false;
+  return {
+    heap,
+    handle,
+    newThreadState() {
+      if (closed) throw new TypeError('ObjectsHost.newThreadState: the host was closed');
+      if (live !== null) throw new TypeError('ObjectsHost.newThreadState: this thread already has a thread state; delete it first');
+      const layers = threadLayersOpen(heap, roots, handle.rc, behaviours, registration);
+      const t = objectsThreadInit(registration, layers.rc, layers.gt, layers.qsbr, layers.freeIds, handle.objects);
+      const state = threadStateOf(layers, t);
+      const remove = state.delete;
+      const tracked: ObjectsThreadState = {
+        ...state,
+        delete() {
+          remove();
+          live = null;
+        },
+      };
+      live = tracked;
+      return tracked;
+    },
+    close() {
+      if (live !== null) throw new TypeError('ObjectsHost.close: a thread state of this host is alive; delete it first');
+      if (closed) return;
+      closed = true;
+      heap.close();
+    },
+  };
+}
+
+/**
  * Creates a runtime and this thread's place in it.
  * @example
  * ```ts
@@ -144,45 +181,44 @@ export interface ObjectsRuntimeOptions {
  */
 export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): ObjectsRuntime {
   const heap = SharedHeap.create({ size: options.heapSize ?? 64 << 20 });
-  const group = groupCreate(heap);
-  const mi = miCreate(heap);
-  const gc = gcCreate(heap, group);
-  const qsbrState = qsbrCreate(heap);
   const allocator = options.allocator ?? 'mimalloc';
-  let layers: ReturnType<typeof openLayers>;
+  let layers: ThreadLayers;
   let t: ObThread;
+  let handle: ObjectsRuntimeHandle;
   try {
-    layers = openLayers(heap, { mi, group, gc, qsbr: qsbrState, rc: 0, allocator }, options.registerSlots);
+    const group = groupCreate(heap);
+    const mi = miCreate(heap);
+    const gc = gcCreate(heap, group);
+    const qsbrState = qsbrCreate(heap);
+    const { behaviours, registration } = registries(options.registerSlots);
+    const rcState = rcCreate(heap, behaviours);
+    const roots: ThreadStateRoots = { mi, group, gc, qsbr: qsbrState, allocator };
+    layers = threadLayersOpen(heap, roots, rcState, behaviours, registration);
+    try {
+      t = objectsCreate(registration, layers.rc, layers.gt, layers.qsbr, layers.freeIds, options.hashSeed ?? 'random');
+    } catch (error) {
+      detach(layers.participant);
+      participantDelete(layers.participant);
+      throw error;
+    }
+    handle = { heap: heap.handle(), ...roots, rc: rcState, objects: t.state };
   } catch (error) {
     heap.close();
     throw error;
   }
-  const { participant, rc, gt, qsbr, freeIds, registration, rcState } = layers;
-  try {
-    t = objectsCreate(registration, rc, gt, qsbr, freeIds, options.hashSeed ?? 'random');
-  } catch (error) {
-    detach(participant);
-    participantDelete(participant);
-    heap.close();
-    throw error;
-  }
-  const handle: ObjectsRuntimeHandle = { heap: heap.handle(), mi, group, gc, qsbr: qsbrState, rc: rcState, objects: t.state, allocator };
+  const state = threadStateOf(layers, t);
+  const participant = layers.participant;
   return {
     heap,
     t,
-    rc,
-    gt,
-    qsbr,
+    rc: layers.rc,
+    gt: layers.gt,
+    qsbr: layers.qsbr,
     participant,
     handle,
-    detach() {
-      qsbrDetach(qsbr);
-      detach(participant);
-    },
-    attach() {
-      attach(participant);
-      qsbrAttach(qsbr);
-    },
+    detach: state.detach,
+    attach: state.attach,
+    // The whole heap goes: the main thread's state needs no clearing.
     close() {
       if (participantStatus(participant) === STATUS_ATTACHED) detach(participant);
       participantDelete(participant);
@@ -192,46 +228,33 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
 }
 
 /**
- * Attaches the calling thread (a worker) to the runtime of `handle`.
+ * Attaches the calling thread (a worker) to the runtime of `handle`, with
+ * a thread state.
  * @throws TypeError when `handle` is not a runtime's handle.
  * @public
  */
 export function joinObjectsRuntime(handle: ObjectsRuntimeHandle, registerSlots?: (slots: SlotRegistry) => void): ObjectsRuntime {
-  const heap = SharedHeap.attach(handle.heap);
-  const layers = openLayers(heap, handle, registerSlots);
-  const t = objectsThreadInit(layers.registration, layers.rc, layers.gt, layers.qsbr, layers.freeIds, handle.objects);
+  const host = hostObjectsRuntime(handle, registerSlots);
+  let state: ObjectsThreadState;
+  try {
+    state = host.newThreadState();
+  } catch (error) {
+    host.close();
+    throw error;
+  }
   return {
-    heap,
-    t,
-    rc: layers.rc,
-    gt: layers.gt,
-    qsbr: layers.qsbr,
-    participant: layers.participant,
+    heap: host.heap,
+    t: state.t,
+    rc: state.rc,
+    gt: state.gt,
+    qsbr: state.qsbr,
+    participant: state.participant,
     handle,
-    detach() {
-      qsbrDetach(layers.qsbr);
-      detach(layers.participant);
-    },
-    attach() {
-      attach(layers.participant);
-      qsbrAttach(layers.qsbr);
-    },
+    detach: state.detach,
+    attach: state.attach,
     close() {
-      if (participantStatus(layers.participant) !== STATUS_ATTACHED) {
-        attach(layers.participant);
-        qsbrAttach(layers.qsbr);
-      }
-      // A thread state's deletion, in CPython's order (the thread's own references, the collector's count, the merge queue, QSBR, the heaps).
-      typeCacheRelease(t);
-      floatClearFreeList(t);
-      intClearFreeList(t);
-      gcThreadExit(layers.gt);
-      rcThreadExit(layers.rc);
-      qsbrUnregister(layers.qsbr);
-      miThreadExit(layers.rc.mi!);
-      detach(layers.participant);
-      participantDelete(layers.participant);
-      heap.close();
+      state.delete();
+      host.close();
     },
   };
 }
