@@ -28,7 +28,7 @@ async function median(n: number, fn: () => Promise<void> | void): Promise<BenchS
 }
 
 async function pooled(quick: boolean): Promise<BenchSample> {
-  const rt = await createRuntime({ threadBodies: BODIES, spawnWorker: spawn, maxWorkers: 2 });
+  const rt = await createRuntime({ threadBodies: BODIES, workerLoader: BOOT, workerExecArgv: ['--conditions=source'], maxWorkers: 2 });
   try {
     rt.startThread('empty').join(); // the worker started and warm
     return await median(quick ? 200 : 2000, () => rt.startThread('empty').join());

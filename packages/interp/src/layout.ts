@@ -62,7 +62,7 @@ export const INTERP_STATE_TAG = 0x494e5450;
 //  12   u32    body       starter: the body's index in the bodies module
 //  16   u32    arg        starter: a borrowed object address (the starter holds it until done) or 0
 //  20   i32    status     worker: 0 returned, 1 raised (the error went to the thread's excepthook)
-//  24   u32    worker     the pooled worker running it (its index)
+//  24   u32    worker     the mailbox of the pooled worker running it
 //  28   u32    joinState  Atomics: the id's low 30 bits << 2 | JOIN_* (not joined, joining, joined):
 //                         the first joiner moves it to JOINING with a CAS, waits for `done`,
 //                         publishes JOINED (waking the other joiners) and frees the record;
@@ -89,17 +89,22 @@ export const INTERP_STATE_TAG = 0x494e5450;
 /** A record whose body returned. @internal */ export const THREAD_DONE = 3;
 
 // ---------------------------------------------------------------------------
-// Worker mailbox (one per pooled worker). 8 bytes.
+// Worker mailbox (one per pooled worker). 16 bytes.
 //
-//  0    i32    task    Atomics: 0 idle; a record address to run; -1 exit. The starter stores it
-//                      and notifies; the worker waits on it and stores 0 when the body is done.
-//  4    i32    busy    Atomics: 1 from hand-out until the worker is idle again (starters claim an
-//                      idle worker with a CAS 0 → 1)
+//  0    i32    task     Atomics: 0 idle; a record address to run; -1 exit. The starter stores it
+//                       and notifies; the worker waits on it and stores 0 when the body is done.
+//  4    i32    busy     Atomics: 1 from hand-out until the worker is idle again (starters claim an
+//                       idle worker with a CAS 0 → 1)
+//  8    i32    spawned  Atomics: 0 no worker yet; 1 once a thread claimed the slot (CAS 0 → 1) to
+//                       start its worker — that thread (main or a worker) is the worker's parent,
+//                       which asks it to exit (or stops it) when the parent itself ends
+//  12   u32    reserved
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const WM_TASK_OFFSET = 0;
 /** @internal */ export const WM_BUSY_OFFSET = 4;
-/** Bytes of a worker mailbox. @internal */ export const WORKER_MAILBOX_SIZE = 8;
+/** @internal */ export const WM_SPAWNED_OFFSET = 8;
+/** Bytes of a worker mailbox. @internal */ export const WORKER_MAILBOX_SIZE = 16;
 /** The task word's value that asks a worker to exit. @internal */ export const WM_EXIT = -1;
 
 /** Default number of thread records (threads alive at once). @public */ export const DEFAULT_MAX_THREADS = 256;

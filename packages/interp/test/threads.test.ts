@@ -5,7 +5,7 @@
  * many threads, and the configuration's errors with CPython's messages.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnWorker } from './spawn.js';
+import { workerLoader } from './spawn.js';
 import { decref } from '@ft/refcount';
 import { intAsNumber, intFromNumber, listGetItemRef, listNew, listSize, tupleFromArray } from '@ft/objects';
 import { ConfigError, createRuntime, readConfig, type Runtime } from '../src/index.js';
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function makeRuntime(options: { maxThreads?: number; maxWorkers?: number } = {}): Promise<Runtime> {
-  rt = await createRuntime({ threadBodies: BODIES, spawnWorker, ...options });
+  rt = await createRuntime({ threadBodies: BODIES, workerLoader, ...options });
   return rt;
 }
 

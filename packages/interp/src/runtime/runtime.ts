@@ -14,9 +14,8 @@
  * workers, never to run Python again.
  */
 
-import { Worker } from 'node:worker_threads';
 import { regionAlloc } from '@ft/atomics';
-import { createObjectsRuntime, errRaise, errToJs, StaticType, type ObjectsRuntime, type ObThread } from '@ft/objects';
+import { createObjectsRuntime, type ObjectsRuntime, type ObThread } from '@ft/objects';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_MAX_WORKERS,
@@ -35,26 +34,14 @@ import {
   IS_THREADS_OFFSET,
   IS_VERSION_OFFSET,
   IS_WORKERS_OFFSET,
-  THREAD_DONE,
   THREAD_RECORD_SIZE,
-  THREAD_STARTING,
-  TR_ARG_OFFSET,
-  TR_BODY_OFFSET,
-  TR_DAEMON_OFFSET,
-  TR_STATE_OFFSET,
-  TR_STATUS_OFFSET,
-  TR_WORKER_OFFSET,
-  WM_BUSY_OFFSET,
-  WM_EXIT,
-  WM_TASK_OFFSET,
   WORKER_MAILBOX_SIZE,
 } from '../layout.js';
 import { readConfig, type RuntimeConfig, type RuntimeConfigInput } from './options.js';
 import { loadThreadBodies, type ThreadBodies } from './thread-bodies.js';
-import { recordAlloc, recordId, recordJoin } from './thread-record.js';
-
-/** How a pooled worker is started: `entry` is the worker module, `boot` its workerData. @public */
-export type SpawnWorker = (entry: URL, boot: unknown) => Worker;
+import type { StartThreadOptions, ThreadHandle } from './thread-handle.js';
+import { threadStart } from './thread-start.js';
+import { WorkerPool, type WorkerLaunch } from './worker-pool.js';
 
 /** Options of {@link createRuntime}. @public */
 export interface RuntimeOptions extends RuntimeConfigInput {
@@ -66,55 +53,16 @@ export interface RuntimeOptions extends RuntimeConfigInput {
   readonly maxWorkers?: number;
   /** The module whose exported functions are the thread bodies ({@link ThreadBody}), as a URL. */
   readonly threadBodies?: URL | string;
-  /** Starts a pooled worker (default `new Worker(entry, { workerData: boot })`; tests that run from TypeScript sources pass a loader's). */
-  readonly spawnWorker?: SpawnWorker;
+  /**
+   * A module run as each pooled worker's entry, which imports the worker
+   * module (see {@link WorkerLaunch.loader}); tests that run from
+   * TypeScript sources pass one that installs a loader. Default: none.
+   */
+  readonly workerLoader?: URL | string;
+  /** `execArgv` of the pooled workers (default: inherited). */
+  readonly workerExecArgv?: readonly string[];
   /** Test seams (IS_SEAM_* bits; the stress test's control). @internal */
   readonly seams?: number;
-}
-
-/** Options of {@link Runtime.startThread}. @public */
-export interface StartThreadOptions {
-  /** A daemon thread is not waited for at shutdown (`daemon=True`). */
-  readonly daemon?: boolean;
-}
-
-/** A started thread (`_thread._ThreadHandle`). @public */
-export class ThreadHandle {
-  /** @internal */
-  constructor(
-    private readonly rt: Runtime,
-    /** Address of the thread's record. */
-    readonly record: number,
-    /** The thread id. */
-    readonly ident: number,
-    /** Whether it is a daemon thread. */
-    readonly daemon: boolean,
-  ) {}
-
-  /** Whether the thread's body has returned (`ThreadHandle.is_done()`). */
-  get isDone(): boolean {
-    const heap = this.rt.objects.heap;
-    return recordId(heap, this.record) !== this.ident || Atomics.load(heap.i32, (this.record + TR_STATE_OFFSET) >>> 2) === THREAD_DONE;
-  }
-
-  /**
-   * Waits until the thread is done (`ThreadHandle.join()`), detached.
-   * Concurrent joins from several threads all return once it is done;
-   * joining again returns at once.
-   */
-  join(): void {
-    recordJoin(this.rt.objects.heap, this.record, this.ident);
-  }
-}
-
-/**
- * Joins thread `ident` whose record is `record` from any thread (a thread
- * body joining another): as {@link ThreadHandle.join}. Returns false when
- * it had been joined already.
- * @public
- */
-export function joinThread(rt: ObjectsRuntime, record: number, ident: number): boolean {
-  return recordJoin(rt.heap, record, ident);
 }
 
 /** A runtime with its main interpreter and this (the main) thread. @public */
@@ -126,20 +74,16 @@ export class Runtime {
   /** Address of the interpreter state. */
   readonly interp: number;
   private readonly bodies: ThreadBodies;
-  private readonly bodiesHref: string | null;
-  private readonly spawn: SpawnWorker;
-  private readonly workers: (Worker | null)[];
+  private readonly pool: WorkerPool;
   private closed = false;
 
   /** @internal */
-  constructor(config: RuntimeConfig, objects: ObjectsRuntime, interp: number, bodies: ThreadBodies, bodiesHref: string | null, spawn: SpawnWorker, maxWorkers: number) {
+  constructor(config: RuntimeConfig, objects: ObjectsRuntime, interp: number, bodies: ThreadBodies, pool: WorkerPool) {
     this.config = config;
     this.objects = objects;
     this.interp = interp;
     this.bodies = bodies;
-    this.bodiesHref = bodiesHref;
-    this.spawn = spawn;
-    this.workers = new Array<Worker | null>(maxWorkers).fill(null);
+    this.pool = pool;
   }
 
   /** This thread's context for the object functions. */
@@ -162,60 +106,7 @@ export class Runtime {
    * an unknown body.
    */
   startThread(body: string, arg = 0, options: StartThreadOptions = {}): ThreadHandle {
-    const t = this.objects.t;
-    const heap = this.objects.heap;
-    const index = this.bodies.indexOf(body);
-    if (index < 0) throw new TypeError(`startThread: no thread body '${body}' (the bodies are ${this.bodies.names.join(', ') || 'none: pass threadBodies to createRuntime'})`);
-    if (this.closed || this.finalizing) {
-      errRaise(t, StaticType.PythonFinalizationError, "can't create new thread at interpreter shutdown");
-      throw errToJs(t);
-    }
-    const rec = recordAlloc(heap, this.interp);
-    const worker = rec === 0 ? -1 : this.claimWorker();
-    if (rec === 0 || worker < 0) {
-      if (rec !== 0) Atomics.store(heap.u32, rec >>> 2, 0);
-      errRaise(t, StaticType.RuntimeError, "can't start new thread");
-      throw errToJs(t);
-    }
-    const daemon = options.daemon === true;
-    const u32 = heap.u32;
-    u32[(rec + TR_BODY_OFFSET) >>> 2] = index;
-    u32[(rec + TR_ARG_OFFSET) >>> 2] = arg;
-    u32[(rec + TR_WORKER_OFFSET) >>> 2] = worker;
-    heap.u8[rec + TR_DAEMON_OFFSET] = daemon ? 1 : 0;
-    Atomics.store(heap.i32, (rec + TR_STATUS_OFFSET) >>> 2, 0);
-    Atomics.store(heap.i32, (rec + TR_STATE_OFFSET) >>> 2, THREAD_STARTING);
-    if (!daemon) Atomics.add(heap.i32, (this.interp + IS_NON_DAEMON_OFFSET) >>> 2, 1);
-    const handle = new ThreadHandle(this, rec, recordId(heap, rec), daemon);
-    const mailbox = this.mailbox(worker);
-    // The hand-over: the record's fields above are published by this store (seq_cst).
-    Atomics.store(heap.i32, (mailbox + WM_TASK_OFFSET) >>> 2, rec);
-    Atomics.notify(heap.i32, (mailbox + WM_TASK_OFFSET) >>> 2);
-    return handle;
-  }
-
-  /** An idle pooled worker, claimed (busy 0 → 1), started now if none is idle; -1 when all are busy. */
-  private claimWorker(): number {
-    const i32 = this.objects.heap.i32;
-    let free = -1;
-    for (let w = 0; w < this.workers.length; w++) {
-      if (this.workers[w] === null) {
-        if (free < 0) free = w;
-        continue;
-      }
-      if (Atomics.compareExchange(i32, (this.mailbox(w) + WM_BUSY_OFFSET) >>> 2, 0, 1) === 0) return w;
-    }
-    if (free < 0) return -1;
-    Atomics.store(i32, (this.mailbox(free) + WM_BUSY_OFFSET) >>> 2, 1);
-    const boot = { handle: this.objects.handle, interp: this.interp, mailbox: this.mailbox(free), bodies: this.bodiesHref };
-    const worker = this.spawn(new URL('./worker-main.js', import.meta.url), boot);
-    worker.unref(); // idle workers do not keep the process alive; finalization waits for the threads
-    this.workers[free] = worker;
-    return free;
-  }
-
-  private mailbox(w: number): number {
-    return this.objects.heap.u32[(this.interp + IS_WORKERS_OFFSET) >>> 2]! + w * WORKER_MAILBOX_SIZE;
+    return threadStart(this.objects.t, this.interp, this.pool, this.bodies, body, arg, options);
   }
 
   /** Non-daemon threads running or not yet started. */
@@ -247,28 +138,10 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.waitForThreads();
-    const heap = this.objects.heap;
-    Atomics.store(heap.i32, (this.interp + IS_FINALIZING_OFFSET) >>> 2, 1);
+    Atomics.store(this.objects.heap.i32, (this.interp + IS_FINALIZING_OFFSET) >>> 2, 1);
     this.closed = true;
-    const exits: Promise<unknown>[] = [];
-    for (let w = 0; w < this.workers.length; w++) {
-      const worker = this.workers[w];
-      if (worker === null || worker === undefined) continue;
-      // Keep the process alive until it is gone (idle workers are unref'd).
-      worker.ref();
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      exits.push(exited);
-      const mailbox = this.mailbox(w);
-      if (Atomics.compareExchange(heap.i32, (mailbox + WM_BUSY_OFFSET) >>> 2, 0, 1) === 0) {
-        Atomics.store(heap.i32, (mailbox + WM_TASK_OFFSET) >>> 2, WM_EXIT);
-        Atomics.notify(heap.i32, (mailbox + WM_TASK_OFFSET) >>> 2);
-      } else {
-        // A daemon thread still runs there: it never runs again (3.14's SHUTTING_DOWN).
-        void worker.terminate();
-      }
-    }
     this.objects.detach();
-    await Promise.all(exits);
+    await this.pool.shutdown();
     this.objects.attach();
     this.objects.close();
   }
@@ -309,6 +182,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   u32[(interp + IS_GIL_OFFSET) >>> 2] = config.gil ? 1 : 0;
   u32[(interp + IS_SEAMS_OFFSET) >>> 2] = options.seams ?? 0;
   Atomics.store(u32, (interp + IS_TAG_OFFSET) >>> 2, INTERP_STATE_TAG);
-  const spawn: SpawnWorker = options.spawnWorker ?? ((entry, boot) => new Worker(entry, { workerData: boot }));
-  return new Runtime(config, objects, interp, bodies, href, spawn, maxWorkers);
+  const launch: WorkerLaunch = { loader: options.workerLoader === undefined ? null : String(options.workerLoader), execArgv: options.workerExecArgv === undefined ? null : [...options.workerExecArgv] };
+  const pool = new WorkerPool(heap, interp, { handle: objects.handle, interp, bodies: href, launch });
+  return new Runtime(config, objects, interp, bodies, pool);
 }

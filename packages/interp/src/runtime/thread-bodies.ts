@@ -6,12 +6,16 @@
  * shared heap (DESIGN.md §2: behaviours by id).
  */
 
-import type { ObjectsRuntime, ObThread } from '@ft/objects';
+import type { SharedHeap } from '@ft/atomics';
+import type { ObjectsThreadState, ObThread } from '@ft/objects';
+import type { StartThreadOptions, ThreadHandle } from './thread-handle.js';
 
 /** What a thread body gets. @public */
 export interface ThreadContext {
-  /** The thread's runtime (its heap, reference counting, `detach` around blocking waits). */
-  readonly rt: ObjectsRuntime;
+  /** The shared heap. */
+  readonly heap: SharedHeap;
+  /** The thread's state (its reference counting, `detach`/`attach` around blocking waits), made for this thread and deleted when it ends. */
+  readonly ts: ObjectsThreadState;
   /** The thread's context for the object functions. */
   readonly t: ObThread;
   /** The thread id (`threading.get_ident()`'s counterpart; the main thread is 1). */
@@ -20,6 +24,8 @@ export interface ThreadContext {
   readonly arg: number;
   /** Address of the interpreter state. */
   readonly interp: number;
+  /** Starts another thread from this one (`_thread.start_new_thread`), as {@link Runtime.startThread}. */
+  startThread(body: string, arg?: number, options?: StartThreadOptions): ThreadHandle;
 }
 
 /** A thread body: runs on a pooled worker; a thrown error or a Python exception left set is reported. @public */

@@ -1,20 +1,21 @@
 /**
- * A pooled worker thread (runtime.ts starts them): it joins the runtime,
- * loads the thread bodies, and then runs one Python thread after another —
- * each handed over in its mailbox by whichever thread started it — parked
- * and detached in between, so that a stop-the-world or QSBR never waits
- * for an idle worker.
+ * A pooled worker thread (worker-pool.ts starts them): it joins the
+ * runtime without a thread state, loads the thread bodies, and then runs
+ * one Python thread after another — each handed over in its mailbox by
+ * whichever thread started it — each with a thread state of its own made
+ * for it, parked with none in between (a stop-the-world or QSBR never
+ * waits for an idle worker).
  *
  * A thread's end, in CPython's order (the seed's join-race fix): the body
  * returns (a JavaScript exception or a Python one left set is reported as
- * `threading.excepthook` does), the thread detaches and its record says
- * DONE, the non-daemon count drops, the worker is idle again, and only
- * then is the `done` event set that joiners wait for.
+ * `threading.excepthook` does), the thread state is cleared and deleted,
+ * the record says DONE, the non-daemon count drops, the worker is idle
+ * again, and only then is the `done` event set that joiners wait for.
  */
 
 import { workerData } from 'node:worker_threads';
 import { eventNotify } from '@ft/atomics';
-import { errToJs, joinObjectsRuntime, type ObjectsRuntimeHandle } from '@ft/objects';
+import { errToJs, hostObjectsRuntime } from '@ft/objects';
 import {
   IS_NON_DAEMON_FUTEX_OFFSET,
   IS_NON_DAEMON_OFFSET,
@@ -33,26 +34,21 @@ import {
   WM_EXIT,
   WM_TASK_OFFSET,
 } from '../layout.js';
-import { loadThreadBodies } from './thread-bodies.js';
-
-/** What runtime.ts hands a pooled worker. */
-interface WorkerBoot {
-  readonly handle: ObjectsRuntimeHandle;
-  readonly interp: number;
-  readonly mailbox: number;
-  readonly bodies: string | null;
-}
+import { loadThreadBodies, type ThreadBody } from './thread-bodies.js';
+import { threadStart } from './thread-start.js';
+import { WorkerPool, type WorkerBoot } from './worker-pool.js';
 
 const boot = (workerData as { data?: WorkerBoot }).data ?? (workerData as WorkerBoot);
-const rt = joinObjectsRuntime(boot.handle);
+const host = hostObjectsRuntime(boot.handle);
 const bodies = await loadThreadBodies(boot.bodies);
-const heap = rt.heap;
+const heap = host.heap;
 const i32 = heap.i32;
 const u32 = heap.u32;
 const task = (boot.mailbox + WM_TASK_OFFSET) >>> 2;
 const interp = boot.interp;
+// The workers this one starts for threads its threads start: its children, ended with it.
+const pool = new WorkerPool(heap, interp, { handle: boot.handle, interp, bodies: boot.bodies, launch: boot.launch });
 
-rt.detach();
 for (;;) {
   const rec = Atomics.load(i32, task);
   if (rec === 0) {
@@ -60,7 +56,6 @@ for (;;) {
     continue;
   }
   if (rec === WM_EXIT) break;
-  rt.attach();
   Atomics.store(i32, (rec + TR_STATE_OFFSET) >>> 2, THREAD_RUNNING);
   const id = u32[(rec + TR_ID_OFFSET) >>> 2]!;
   const body = bodies.byIndex(u32[(rec + TR_BODY_OFFSET) >>> 2]!);
@@ -68,16 +63,13 @@ for (;;) {
   // The stress test's control: the join race CPython fixed (joiners released before the body ran).
   if ((u32[(interp + IS_SEAMS_OFFSET) >>> 2]! & IS_SEAM_DONE_BEFORE_BODY) !== 0) eventNotify(heap, rec + TR_DONE_OFFSET);
   try {
-    body.fn({ rt, t: rt.t, id, arg: u32[(rec + TR_ARG_OFFSET) >>> 2]!, interp });
-    if (rt.t.error.type !== 0) {
-      status = 1;
-      report(id, body.name, errToJs(rt.t));
-    }
+    if (!runThread(rec, id, body)) status = 1;
   } catch (error) {
+    // The thread state could not be made or taken apart (the heap is full, or a runtime bug): the
+    // thread still ends — its joiners must never wait for a worker that died.
     status = 1;
     report(id, body.name, error);
   }
-  rt.detach();
   const daemon = heap.u8[rec + TR_DAEMON_OFFSET] !== 0;
   Atomics.store(i32, (rec + TR_STATUS_OFFSET) >>> 2, status);
   Atomics.store(i32, (rec + TR_STATE_OFFSET) >>> 2, THREAD_DONE);
@@ -90,10 +82,33 @@ for (;;) {
   Atomics.store(i32, (boot.mailbox + WM_BUSY_OFFSET) >>> 2, 0);
   eventNotify(heap, rec + TR_DONE_OFFSET);
 }
-rt.attach();
-rt.close();
+await pool.shutdown();
+host.close();
 // The TypeScript loader of tests keeps a port open in the worker: leave explicitly.
 process.exit(0);
+
+/**
+ * One Python thread on this worker, with a thread state of its own
+ * (`thread_run`: new_threadstate + bind, the body, `PyThreadState_Clear` +
+ * `_PyThreadState_DeleteCurrent`): false when the body raised (reported).
+ */
+function runThread(rec: number, id: number, body: { readonly name: string; readonly fn: ThreadBody }): boolean {
+  const ts = host.newThreadState();
+  let ok = true;
+  try {
+    const t = ts.t;
+    body.fn({ heap, ts, t, id, arg: u32[(rec + TR_ARG_OFFSET) >>> 2]!, interp, startThread: (name, arg = 0, options = {}) => threadStart(t, interp, pool, bodies, name, arg, options) });
+    if (t.error.type !== 0) {
+      ok = false;
+      report(id, body.name, errToJs(t));
+    }
+  } catch (error) {
+    ok = false;
+    report(id, body.name, error);
+  }
+  ts.delete();
+  return ok;
+}
 
 /** `threading.excepthook`'s default output, on stderr. */
 function report(id: number, name: string, error: unknown): void {

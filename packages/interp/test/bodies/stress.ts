@@ -11,33 +11,33 @@ import { intAsNumber, intFromNumber, listAppend, listGetItemRef, listSize, tuple
 import { joinThread, type ThreadContext } from '../../src/index.js';
 
 export function appender(ctx: ThreadContext): void {
-  const { t, arg, rt } = ctx;
+  const { t, arg, ts } = ctx;
   const list = tupleGetItem(t, arg, 0);
   const n = intAsNumber(t, tupleGetItem(t, arg, 1));
   const me = intFromNumber(t, ctx.id);
   for (let i = 0; i < n; i++) listAppend(t, list, me);
-  decref(rt.rc, me);
+  decref(ts.rc, me);
 }
 
 export function joiner(ctx: ThreadContext): void {
-  const { t, arg, rt } = ctx;
+  const { t, arg, ts } = ctx;
   const list = tupleGetItem(t, arg, 0);
   const targets = tupleGetItem(t, arg, 1);
   const per = intAsNumber(t, tupleGetItem(t, arg, 3));
   for (let k = 0; k < tupleSize(t, targets); k += 2) {
     const record = intAsNumber(t, tupleGetItem(t, targets, k));
     const ident = intAsNumber(t, tupleGetItem(t, targets, k + 1));
-    joinThread(rt, record, ident);
+    joinThread(ctx.heap, record, ident);
     let seen = 0;
     for (let i = 0; i < listSize(t, list); i++) {
       const v = listGetItemRef(t, list, i);
       if (v !== 0) {
         if (intAsNumber(t, v) === ident) seen++;
-        decref(rt.rc, v);
+        decref(ts.rc, v);
       }
     }
     const shortfall = intFromNumber(t, per - seen);
     listAppend(t, tupleGetItem(t, arg, 2), shortfall);
-    decref(rt.rc, shortfall);
+    decref(ts.rc, shortfall);
   }
 }

@@ -14,7 +14,7 @@ import { decref } from '@ft/refcount';
 import { intAsNumber, intFromNumber, listGetItemRef, listNew, listSize, tupleFromArray } from '@ft/objects';
 import { createRuntime, type ThreadHandle } from '../../src/index.js';
 import { IS_SEAM_DONE_BEFORE_BODY } from '../../src/layout.js';
-import { spawnWorker } from '../spawn.js';
+import { workerLoader } from '../spawn.js';
 
 const SCALE = Number(process.env.FT_STRESS_SCALE ?? '1') || 1;
 const ROUNDS = Math.max(4, Math.round(12 * SCALE));
@@ -24,7 +24,7 @@ const PER = 2000;
 async function run(): Promise<{ shortfalls: number[]; items: number; expected: number; ids: number }> {
   const rt = await createRuntime({
     threadBodies: new URL('../bodies/stress.ts', import.meta.url),
-    spawnWorker,
+    workerLoader,
     maxThreads: 16,
     maxWorkers: 6,
   });
@@ -77,7 +77,7 @@ describe('threads stress', () => {
 
   it('control: with the join race (done set before the body), a join returns before the thread is done', async () => {
     // The main thread alone joins here: with joins returning early, threads of several rounds overlap.
-    const rt = await createRuntime({ threadBodies: new URL('../bodies/stress.ts', import.meta.url), spawnWorker, maxThreads: 256, maxWorkers: 4, seams: IS_SEAM_DONE_BEFORE_BODY });
+    const rt = await createRuntime({ threadBodies: new URL('../bodies/stress.ts', import.meta.url), workerLoader, maxThreads: 256, maxWorkers: 4, seams: IS_SEAM_DONE_BEFORE_BODY });
     const t = rt.t;
     const rc = rt.objects.rc;
     const list = listNew(t, 0);
