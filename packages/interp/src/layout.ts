@@ -25,12 +25,14 @@ export const INTERP_STATE_TAG = 0x494e5450;
 //  20   i32    nonDaemonFutex   Atomics.notify word bumped when nonDaemon reaches 0
 //  24   u32    threads          creator: address of the thread records
 //  28   u32    maxThreads       creator: their number
-//  32   i32    gil              creator: 1 with PYTHON_GIL=1, else 0
+//  32   u32    gil              creator: the GIL's record (gil.ts), made whatever the mode
 //  36   u32    records lock     PyMutex byte: allocation of records
 //  40   u32    workers          creator: address of the pooled workers' mailboxes
 //  44   u32    maxWorkers       creator
 //  48   u32    seams            creator: test seams (IS_SEAM_*), 0 in every real run
-//  52        end
+//  52   u32    gilGates         creator: 1 when every thread state gets the GIL's gate (PYTHON_GIL unset
+//                               or 1), 0 when it is off for good (PYTHON_GIL=0: attach costs nothing more)
+//  56        end
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const IS_TAG_OFFSET = 0;
@@ -46,7 +48,8 @@ export const INTERP_STATE_TAG = 0x494e5450;
 /** @internal */ export const IS_WORKERS_OFFSET = 40;
 /** @internal */ export const IS_MAX_WORKERS_OFFSET = 44;
 /** @internal */ export const IS_SEAMS_OFFSET = 48;
-/** Bytes of the interpreter state. @internal */ export const INTERP_STATE_SIZE = 52;
+/** @internal */ export const IS_GIL_GATES_OFFSET = 52;
+/** Bytes of the interpreter state. @internal */ export const INTERP_STATE_SIZE = 56;
 /** Seam for the stress test's control: workers set `done` before the body runs (the join race CPython fixed). @internal */ export const IS_SEAM_DONE_BEFORE_BODY = 1;
 
 // ---------------------------------------------------------------------------

@@ -31,8 +31,10 @@ export interface RuntimeConfigInput {
 
 /** The configuration the runtime runs with. @public */
 export interface RuntimeConfig {
-  /** `PYTHON_GIL` / `-X gil`: true with a real GIL (`1`), false free-threaded (`0`, the default). */
+  /** `PYTHON_GIL` / `-X gil`: true with a real GIL (`1`), false free-threaded (`0`, or unset: the default). */
   readonly gil: boolean;
+  /** `config->enable_gil`: `'enable'` (`1`), `'disable'` (`0`), or `'default'` (unset: off, though it could be turned on at run time). */
+  readonly gilMode: 'default' | 'enable' | 'disable';
   /** The object allocator (`PYTHONMALLOC`): `mimalloc`, or `mimalloc_debug` (`debug`, `mimalloc_debug`). */
   readonly allocator: 'mimalloc' | 'mimalloc_debug';
   /** `PYTHONHASHSEED`: 'random' or the seed. */
@@ -60,6 +62,7 @@ export function readConfig(input: RuntimeConfigInput = {}): RuntimeConfig {
   const gilText = xoptions.gil !== undefined ? (xoptions.gil === true ? '' : xoptions.gil) : env.PYTHON_GIL === '' ? undefined : env.PYTHON_GIL;
   if (gilText !== undefined && gilText !== '0' && gilText !== '1') throw new ConfigError('config_read_gil', 'PYTHON_GIL / -X gil must be "0" or "1"');
   const gil = gilText === '1';
+  const gilMode = gilText === undefined ? 'default' : gil ? 'enable' : 'disable';
 
   // `PYTHONMALLOC`: ft's objects live in mimalloc's heaps; the other allocators' names are refused.
   const mallocText = env.PYTHONMALLOC;
@@ -81,5 +84,5 @@ export function readConfig(input: RuntimeConfigInput = {}): RuntimeConfig {
     if (!(n >= 0 && n <= 4294967295)) throw new ConfigError('config_init_hash_seed', 'PYTHONHASHSEED must be "random" or an integer in range [0; 4294967295]');
     hashSeed = n;
   }
-  return { gil, allocator, hashSeed, xoptions };
+  return { gil, gilMode, allocator, hashSeed, xoptions };
 }

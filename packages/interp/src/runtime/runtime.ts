@@ -23,6 +23,7 @@ import {
   INTERP_STATE_SIZE,
   INTERP_STATE_TAG,
   IS_FINALIZING_OFFSET,
+  IS_GIL_GATES_OFFSET,
   IS_GIL_OFFSET,
   IS_MAX_THREADS_OFFSET,
   IS_MAX_WORKERS_OFFSET,
@@ -37,6 +38,7 @@ import {
   THREAD_RECORD_SIZE,
   WORKER_MAILBOX_SIZE,
 } from '../layout.js';
+import { gilCreate, gilEnabled, gilGetSwitchInterval, gilInstall, gilSetSwitchInterval } from './gil.js';
 import { readConfig, type RuntimeConfig, type RuntimeConfigInput } from './options.js';
 import { loadThreadBodies, type ThreadBodies } from './thread-bodies.js';
 import type { StartThreadOptions, ThreadHandle } from './thread-handle.js';
@@ -74,11 +76,11 @@ export class Runtime {
   /** Address of the interpreter state. */
   readonly interp: number;
   private readonly bodies: ThreadBodies;
-  private readonly pool: WorkerPool;
+  private readonly pool: { claim(): number; shutdown(): Promise<void> }; // a WorkerPool
   private closed = false;
 
   /** @internal */
-  constructor(config: RuntimeConfig, objects: ObjectsRuntime, interp: number, bodies: ThreadBodies, pool: WorkerPool) {
+  constructor(config: RuntimeConfig, objects: ObjectsRuntime, interp: number, bodies: ThreadBodies, pool: { claim(): number; shutdown(): Promise<void> }) {
     this.config = config;
     this.objects = objects;
     this.interp = interp;
@@ -89,6 +91,28 @@ export class Runtime {
   /** This thread's context for the object functions. */
   get t(): ObThread {
     return this.objects.t;
+  }
+
+  /** Whether the GIL is on (`sys._is_gil_enabled()`): with `PYTHON_GIL=1` / `-X gil=1`. */
+  get gilEnabled(): boolean {
+    const heap = this.objects.heap;
+    return gilEnabled(heap, heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!);
+  }
+
+  /**
+   * The GIL's switch interval in seconds (`sys.getswitchinterval()` /
+   * `sys.setswitchinterval()`): how long a thread waiting for the GIL lets
+   * the holder run before it asks it to drop the GIL.
+   * @throws RangeError "switch interval must be strictly positive" (CPython's ValueError).
+   */
+  get switchInterval(): number {
+    const heap = this.objects.heap;
+    return gilGetSwitchInterval(heap, heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!);
+  }
+
+  set switchInterval(seconds: number) {
+    const heap = this.objects.heap;
+    gilSetSwitchInterval(heap, heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!, seconds);
   }
 
   /** Whether finalization has started (`_PyInterpreterState_GetFinalizing`). */
@@ -155,7 +179,6 @@ export class Runtime {
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const config = readConfig(options);
-  if (config.gil) throw new RangeError('createRuntime: PYTHON_GIL=1 / -X gil=1 (a real GIL) is not available in this version of ft yet; run free-threaded (the default, PYTHON_GIL=0)');
   const maxThreads = options.maxThreads ?? DEFAULT_MAX_THREADS;
   const maxWorkers = options.maxWorkers ?? DEFAULT_MAX_WORKERS;
   if (!Number.isInteger(maxThreads) || maxThreads < 1 || maxThreads > 65536) throw new RangeError(`createRuntime: maxThreads must be an integer in [1, 65536], not ${String(maxThreads)}`);
@@ -179,9 +202,24 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   u32[(interp + IS_MAX_THREADS_OFFSET) >>> 2] = maxThreads;
   u32[(interp + IS_WORKERS_OFFSET) >>> 2] = mailboxes;
   u32[(interp + IS_MAX_WORKERS_OFFSET) >>> 2] = maxWorkers;
-  u32[(interp + IS_GIL_OFFSET) >>> 2] = config.gil ? 1 : 0;
+  let gil: number;
+  try {
+    gil = gilCreate(heap, { mode: config.gilMode });
+  } catch (error) {
+    objects.close();
+    throw error;
+  }
+  const gates = config.gilMode !== 'disable';
+  u32[(interp + IS_GIL_OFFSET) >>> 2] = gil;
+  u32[(interp + IS_GIL_GATES_OFFSET) >>> 2] = gates ? 1 : 0;
   u32[(interp + IS_SEAMS_OFFSET) >>> 2] = options.seams ?? 0;
   Atomics.store(u32, (interp + IS_TAG_OFFSET) >>> 2, INTERP_STATE_TAG);
+  if (gates) {
+    // The main thread's state takes the GIL's gate like every other (installed while detached).
+    objects.detach();
+    gilInstall(objects.participant, gil);
+    objects.attach();
+  }
   const launch: WorkerLaunch = { loader: options.workerLoader === undefined ? null : String(options.workerLoader), execArgv: options.workerExecArgv === undefined ? null : [...options.workerExecArgv] };
   const pool = new WorkerPool(heap, interp, { handle: objects.handle, interp, bodies: href, launch });
   return new Runtime(config, objects, interp, bodies, pool);

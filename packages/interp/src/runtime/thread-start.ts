@@ -10,19 +10,18 @@ import { IS_FINALIZING_OFFSET, IS_NON_DAEMON_OFFSET, THREAD_STARTING, TR_ARG_OFF
 import type { ThreadBodies } from './thread-bodies.js';
 import { ThreadHandle, type StartThreadOptions } from './thread-handle.js';
 import { recordAlloc, recordId } from './thread-record.js';
-import type { WorkerPool } from './worker-pool.js';
 
 /**
  * Starts thread body `body` with `arg` (an object's address, borrowed: the
  * starter keeps it alive until the thread is done; or 0) on a pooled
- * worker, from the thread of `t` and its `pool`.
+ * worker, from the thread of `t` and its `pool` (a WorkerPool).
  * @throws PyError PythonFinalizationError ("can't create new thread at
  * interpreter shutdown") once finalization started; RuntimeError ("can't
  * start new thread") when every record or worker is in use; TypeError for
  * an unknown body.
  * @internal
  */
-export function threadStart(t: ObThread, interp: number, pool: WorkerPool, bodies: ThreadBodies, body: string, arg: number, options: StartThreadOptions): ThreadHandle {
+export function threadStart(t: ObThread, interp: number, pool: { claim(): number }, bodies: ThreadBodies, body: string, arg: number, options: StartThreadOptions): ThreadHandle {
   const heap = t.heap;
   const index = bodies.indexOf(body);
   if (index < 0) throw new TypeError(`startThread: no thread body '${body}' (the bodies are ${bodies.names.join(', ') || 'none: pass threadBodies to createRuntime'})`);

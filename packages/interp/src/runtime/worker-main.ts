@@ -17,6 +17,8 @@ import { workerData } from 'node:worker_threads';
 import { eventNotify } from '@ft/atomics';
 import { errToJs, hostObjectsRuntime } from '@ft/objects';
 import {
+  IS_GIL_GATES_OFFSET,
+  IS_GIL_OFFSET,
   IS_NON_DAEMON_FUTEX_OFFSET,
   IS_NON_DAEMON_OFFSET,
   IS_SEAM_DONE_BEFORE_BODY,
@@ -34,6 +36,7 @@ import {
   WM_EXIT,
   WM_TASK_OFFSET,
 } from '../layout.js';
+import { gilInstall } from './gil.js';
 import { loadThreadBodies, type ThreadBody } from './thread-bodies.js';
 import { threadStart } from './thread-start.js';
 import { WorkerPool, type WorkerBoot } from './worker-pool.js';
@@ -94,6 +97,13 @@ process.exit(0);
  */
 function runThread(rec: number, id: number, body: { readonly name: string; readonly fn: ThreadBody }): boolean {
   const ts = host.newThreadState();
+  if (u32[(interp + IS_GIL_GATES_OFFSET) >>> 2] !== 0) {
+    // The GIL's gate goes on while the state is detached; from the attach on, the thread holds the
+    // GIL whenever it runs (and the state's deletion drops it with its participant).
+    ts.detach();
+    gilInstall(ts.participant, u32[(interp + IS_GIL_OFFSET) >>> 2]!);
+    ts.attach();
+  }
   let ok = true;
   try {
     const t = ts.t;

@@ -2,6 +2,7 @@
  * Thread bodies of the tests (exported functions, numbered by name): each
  * reads its argument, a tuple of ints or a list, from the shared heap.
  */
+import { pollSafePoint } from '@ft/atomics';
 import { decref } from '@ft/refcount';
 import { dictNew, dictSetItem, intAsNumber, intFromNumber, listAppend, listNew, tupleGetItem, tupleSize } from '@ft/objects';
 import { joinThread, type ThreadContext } from '../../src/index.js';
@@ -99,4 +100,21 @@ export function churn(ctx: ThreadContext): void {
   const kept = intFromNumber(t, 1_000_000 + ctx.id);
   listAppend(t, ctx.arg, kept);
   decref(ts.rc, kept);
+}
+
+/**
+ * Adds 1 to the plain (non-atomic) u32 at heap address `arg[0]`, `arg[1]`
+ * times: a read, then a write, with a safe point between increments — where
+ * a thread may be switched out, as between bytecodes. Only the GIL makes
+ * the total exact when threads do this at once.
+ */
+export function plainIncrements(ctx: ThreadContext): void {
+  const { t, arg, heap, ts } = ctx;
+  const index = intAsNumber(t, tupleGetItem(t, arg, 0)) >>> 2;
+  const n = intAsNumber(t, tupleGetItem(t, arg, 1));
+  const u32 = heap.u32;
+  for (let i = 0; i < n; i++) {
+    pollSafePoint(ts.participant);
+    u32[index] = u32[index]! + 1;
+  }
 }
