@@ -3,8 +3,9 @@
  * tools/compiler/gen_symtable_fixtures.py with the pinned CPython):
  * - for every corpus file, our table dumped as the generator dumps
  *   `symtable.symtable()` — every block's type, name, line, nesting,
- *   parameters and children in order, every symbol's raw flags, scope and
- *   `symtable.Symbol` predicates — equals CPython's;
+ *   parameters and children in order, the order its names were met, every
+ *   symbol's raw flags, scope and `symtable.Symbol` predicates — equals
+ *   CPython's;
  * - for every bad snippet, the SyntaxError has CPython's message and span;
  * - the nesting depth where CPython raises RecursionError is ours too.
  * Plus what `symtable.symtable()` does not show: the flags of blocks and of
@@ -69,6 +70,7 @@ interface DumpedTable {
   lineno: number;
   nested: boolean;
   varnames: string[];
+  order: string[];
   symbols: Record<string, DumpedSymbol>;
   children: DumpedTable[];
 }
@@ -96,7 +98,8 @@ function dumpSymbol(value: number, moduleScope: boolean): DumpedSymbol {
 function dumpTable(ste: SymtableEntry): DumpedTable {
   const symbols: Record<string, DumpedSymbol> = {};
   for (const name of [...ste.symbols.keys()].sort()) symbols[name] = dumpSymbol(ste.symbols.get(name)!, ste.name === 'top');
-  return { type: ste.type, name: ste.name, lineno: ste.lineno, nested: ste.nested, varnames: [...ste.varnames], symbols, children: ste.children.map(dumpTable) };
+  const order = [...ste.symbols].filter(([, value]) => flagsOfSymbol(value) !== 0).map(([name]) => name);
+  return { type: ste.type, name: ste.name, lineno: ste.lineno, nested: ste.nested, varnames: [...ste.varnames], order, symbols, children: ste.children.map(dumpTable) };
 }
 
 const corpus = readdirSync(new URL('symtable-corpus/', FIXTURES))
@@ -268,6 +271,11 @@ describe('block facts the compiler needs', () => {
     expect(c.needsClassClosure).toBe(false);
     expect(scopeOfSymbol(c.symbols.get('__class__')!)).toBe(Scope.GlobalImplicit);
     expect(a.needsClassdict || b.needsClassdict || c.needsClassdict).toBe(false);
+    // The inlined comprehension gave up its __class__ (it reads the global).
+    const comp = [...st.blocks.values()].find((block) => block.name === 'listcomp')!;
+    expect(comp.compInlined).toBe(true);
+    expect(comp.symbols.has('__class__')).toBe(false);
+    expect(comp.symbols.has('_')).toBe(true);
   });
 
   it('tracks free variables of blocks and children (ste_free, ste_child_free)', () => {
@@ -279,6 +287,9 @@ describe('block facts the compiler needs', () => {
     expect(scopeOfSymbol(outer.symbols.get('v')!)).toBe(Scope.Cell);
     expect([lone.free, lone.childFree]).toEqual([false, false]);
     expect(st.top.childFree).toBe(true);
+    // A nested block that reads a global counts as having free variables.
+    const nestedGlobal = symtableOf('def f():\n    def g():\n        return some_global\n    return g\n').top.children[0];
+    expect([nestedGlobal.free, nestedGlobal.childFree, nestedGlobal.children[0].free]).toEqual([false, true, true]);
   });
 
   it('marks cells of inlined comprehensions on the enclosing symbol (DEF_COMP_CELL)', () => {

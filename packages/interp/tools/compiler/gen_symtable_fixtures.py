@@ -4,8 +4,8 @@
   test/fixtures/compiler/symtable-corpus/<name>.py, CPython's symbol table
   (`symtable.symtable(source, name, 'exec')`) dumped recursively: each
   block's type, name, lineno, nested flag, parameters and children in order,
-  and every symbol with its raw flags, its scope and the answers of the
-  `symtable.Symbol` predicates;
+  the order in which the visit met its names, and every symbol with its raw
+  flags, its scope and the answers of the `symtable.Symbol` predicates;
 - test/fixtures/compiler/symtable-errors.json: for each bad snippet below, the
   SyntaxError that building the symbol table raises (class, msg, lineno,
   offset, end_lineno, end_offset; CPython's `None` is written as null), and
@@ -43,12 +43,17 @@ def dump_table(table):
         for predicate in PREDICATES:
             entry[predicate] = getattr(symbol, predicate)()
         symbols[name] = entry
+    # Insertion order tells the order of the visit. Names added by the
+    # analysis with no flag of their own (free in a child, passing through)
+    # come from a set, in hash order: left out.
+    order = [name for name, value in raw.symbols.items() if value & ((1 << SCOPE_OFF) - 1)]
     return {
         'type': raw.type,
         'name': raw.name,
         'lineno': raw.lineno,
         'nested': bool(raw.nested),
         'varnames': list(raw.varnames),
+        'order': order,
         'symbols': symbols,
         'children': [dump_table(child) for child in table.get_children()],
     }
@@ -134,6 +139,7 @@ SNIPPETS = [
     ('future-undefined', 'from __future__ import spam\n'),
     ('future-undefined-second', '"""doc"""\nfrom __future__ import annotations, spam\n'),
     ('future-undefined-after-future', 'from __future__ import division\nfrom __future__ import nope\n'),
+    ('dictcomp-value-visited-before-key', 'def f():\n    return {(x := 0): (yield) for x in y}\n'),
     # the first error wins
     ('first-error-in-source-order', 'def f(a, a):\n    pass\ndef g():\n    from os import *\n'),
     ('collect-error-before-analysis-error', 'def f():\n    nonlocal x\ndef g(b, b):\n    pass\n'),
