@@ -88,7 +88,18 @@ function waitWhileSuspended(p: Participant): void {
 }
 
 function cannotAttach(p: Participant, status: number): never {
+  if (status === STATUS_SHUTTING_DOWN) hangThread(p);
   fatalError(`participant ${p.id} (thread ${p.heap.tid}) cannot attach: it is ${statusName(status)}`);
+}
+
+/**
+ * A thread of a finalizing interpreter that tries to attach
+ * (`_PyThreadState_MustExit` → `PyThread_hang_thread`, CPython 3.14): it
+ * never runs runtime code again, and sleeps (parked, no CPU) until its
+ * worker is terminated.
+ */
+function hangThread(p: Participant): never {
+  for (;;) park(p.heap, p.statusIndex << 2, STATUS_SHUTTING_DOWN, 4, -1, 0, false);
 }
 
 function attachSlow(p: Participant): void {

@@ -129,6 +129,7 @@ export {
 export {
   assertWorldStopped,
   isWorldStopped,
+  shutDownOthers,
   startTheWorld,
   startTheWorldAll,
   stopTheWorld,

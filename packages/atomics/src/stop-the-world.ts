@@ -140,6 +140,36 @@ export function startTheWorldAll(heap: HeapContext): void {
 }
 
 /**
+ * Marks every participant of `group` but the calling thread's SHUTTING_DOWN
+ * (`Py_FinalizeEx` in CPython 3.14: the other thread states of a finalizing
+ * interpreter — its daemon threads — may never attach again; one that
+ * tries hangs, `PyThread_hang_thread`). The calling thread must hold a stop
+ * of the group (or of all groups): every other participant is then
+ * SUSPENDED or DETACHED, and stays parked when the world restarts. Returns
+ * how many it marked.
+ * @public
+ */
+export function shutDownOthers(heap: HeapContext, group: number): number {
+  assertWorldStopped(heap, group);
+  const world = checkGroup(heap, group);
+  const me = currentParticipant();
+  const requester = me !== null && me.heap === heap ? me.address : 0;
+  const i32 = heap.i32;
+  let marked = 0;
+  headLock(heap, world);
+  // SAFETY: the list under HEAD_LOCK; each status word with a CAS (a
+  // SUSPENDED one is parked on it: start-the-world then leaves it alone, as
+  // it restarts only SUSPENDED ones).
+  forEachInScope(heap, world, group, requester, (p) => {
+    const status = (p + PARTICIPANT_STATUS_OFFSET) >>> 2;
+    if (Atomics.compareExchange(i32, status, STATUS_SUSPENDED, STATUS_SHUTTING_DOWN) === STATUS_SUSPENDED) marked++;
+    else if (Atomics.compareExchange(i32, status, STATUS_DETACHED, STATUS_SHUTTING_DOWN) === STATUS_DETACHED) marked++;
+  });
+  headUnlock(heap, world);
+  return marked;
+}
+
+/**
  * Whether the world is stopped for `group` (by a stop of the group or a
  * global one) — a snapshot, exact for the thread that holds the stop.
  * @public

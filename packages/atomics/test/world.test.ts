@@ -37,6 +37,7 @@ import {
   setEvalBreakerHandler,
   setInstrumentationVersion,
   SharedHeap,
+  shutDownOthers,
   startTheWorld,
   startTheWorldAll,
   STATUS_ATTACHED,
@@ -327,7 +328,36 @@ describe('stop-the-world', () => {
     expect(await run(a, CMD_SHUTDOWN)).toBe(STATUS_SHUTTING_DOWN);
     stopTheWorld(heap, group, { timeoutMs: 5000 });
     startTheWorld(heap, group);
-    await expect(run(a, CMD_ATTACH)).rejects.toThrow(/cannot attach: it is SHUTTING_DOWN/);
+    // It tries to attach and hangs there (`PyThread_hang_thread`), parked: never attached, never acknowledged.
+    const ap = onlyParticipant();
+    const attaching = send(a, CMD_ATTACH);
+    await until(() => parkedInBucket(heap, statusAddressOf(ap)) === 1, 'the actor to hang in attach');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(acked(a, attaching.seq)).toBe(false);
+    expect(Atomics.load(heap.i32, statusAddressOf(ap) >>> 2)).toBe(STATUS_SHUTTING_DOWN);
+  });
+
+  it('shutDownOthers at finalization: a running participant never runs again after the restart', async () => {
+    const a = actor();
+    await run(a, CMD_CREATE);
+    await run(a, CMD_ATTACH);
+    const ap = onlyParticipant();
+    void send(a, CMD_RUN);
+    await until(() => word(a, MB_COUNTER) > 1000, 'the actor to run');
+    expect(() => shutDownOthers(heap, group)).toThrow(/needs the world stopped/);
+    const me = participantCreate(heap, group);
+    attach(me);
+    stopTheWorld(heap, group);
+    expect(shutDownOthers(heap, group)).toBe(1); // not the caller's own
+    startTheWorld(heap, group);
+    expect(participantStatus(me)).toBe(STATUS_ATTACHED);
+    const frozen = word(a, MB_COUNTER);
+    await until(() => parkedInBucket(heap, statusAddressOf(ap)) === 1, 'the actor to hang in attach');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(word(a, MB_COUNTER)).toBe(frozen);
+    expect(Atomics.load(heap.i32, statusAddressOf(ap) >>> 2)).toBe(STATUS_SHUTTING_DOWN);
+    detach(me);
+    participantDelete(me);
   });
 
   it('is not re-entrant', () => {

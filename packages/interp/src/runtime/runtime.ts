@@ -14,7 +14,8 @@
  * workers, never to run Python again.
  */
 
-import { regionAlloc } from '@ft/atomics';
+import { regionAlloc, shutDownOthers, startTheWorld, stopTheWorld } from '@ft/atomics';
+import { gcCollect } from '@ft/gc';
 import { createObjectsRuntime, type ObjectsRuntime, type ObThread } from '@ft/objects';
 import {
   DEFAULT_MAX_THREADS,
@@ -76,6 +77,9 @@ export class Runtime {
   /** Address of the interpreter state. */
   readonly interp: number;
   private readonly bodies: ThreadBodies;
+  private readonly exitCallbacks: (() => void)[] = [];
+  /** Test seam: runs in close() after the final collection, before the heap is freed. @internal */
+  onFinalized: (() => void) | null = null;
   private readonly pool: { claim(): number; shutdown(): Promise<void> }; // a WorkerPool
   private closed = false;
 
@@ -155,15 +159,48 @@ export class Runtime {
   }
 
   /**
-   * `Py_FinalizeEx`: waits for the non-daemon threads, sets the finalizing
-   * flag, asks every idle worker to exit and stops the ones still running a
-   * daemon thread, then frees the heap. Resolves when the workers are gone.
+   * Registers `callback` to run at {@link Runtime.close} (`atexit.register`,
+   * `_Py_AtExit`): after the non-daemon threads are done and before
+   * finalization starts, the last registered first. One that throws is
+   * reported on stderr ("Exception ignored in atexit callback") and the
+   * others still run.
+   */
+  atexit(callback: () => void): void {
+    if (typeof callback !== 'function') throw new TypeError(`atexit: the callback must be a function, not ${typeof callback}`);
+    if (this.closed) throw new RangeError('atexit: the runtime is finalized');
+    this.exitCallbacks.push(callback);
+  }
+
+  /**
+   * `Py_FinalizeEx`, in its order: waits for the non-daemon threads
+   * (`threading._shutdown`), runs the atexit callbacks, sets the finalizing
+   * flag (starting a thread raises PythonFinalizationError from then on),
+   * stops the world and marks every other thread state — the daemon
+   * threads' — SHUTTING_DOWN, so that they never run again (3.14), runs the
+   * final collection, asks every idle worker to exit and stops the ones
+   * still running a daemon thread, then frees the heap. Resolves when the
+   * workers are gone.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.waitForThreads();
-    Atomics.store(this.objects.heap.i32, (this.interp + IS_FINALIZING_OFFSET) >>> 2, 1);
+    const heap = this.objects.heap;
+    while (this.exitCallbacks.length > 0) {
+      const callback = this.exitCallbacks.pop()!;
+      try {
+        callback();
+      } catch (error) {
+        process.stderr.write(`Exception ignored in atexit callback ${callback.name || '<anonymous>'}:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      }
+    }
+    Atomics.store(heap.i32, (this.interp + IS_FINALIZING_OFFSET) >>> 2, 1);
     this.closed = true;
+    const group = this.objects.handle.group;
+    stopTheWorld(heap, group);
+    shutDownOthers(heap, group);
+    startTheWorld(heap, group);
+    gcCollect(this.objects.gt, 2);
+    this.onFinalized?.();
     this.objects.detach();
     await this.pool.shutdown();
     this.objects.attach();

@@ -118,3 +118,13 @@ export function plainIncrements(ctx: ThreadContext): void {
     u32[index] = u32[index]! + 1;
   }
 }
+
+/** Never returns: adds 1 to the u32 at heap address `arg[0]` forever, with a safe point each time (a daemon thread at exit). */
+export function spinForever(ctx: ThreadContext): void {
+  const { t, arg, heap, ts } = ctx;
+  const index = intAsNumber(t, tupleGetItem(t, arg, 0)) >>> 2;
+  for (;;) {
+    pollSafePoint(ts.participant);
+    Atomics.add(heap.u32, index, 1);
+  }
+}
