@@ -20,6 +20,7 @@ import {
   HEAP_INITIALIZED_OFFSET,
   HEAP_PAGE_COUNT_OFFSET,
   MI_HEAPS_PER_THREAD,
+  MI_MEDIUM_OBJ_SIZE_MAX,
   PAGE_BLOCK_SIZE_OFFSET,
   PAGE_CAPACITY_OFFSET,
   PAGE_FLAG_IN_FULL,
@@ -154,10 +155,7 @@ function segmentCheckFree(t: MiThread, segment: number, needed: number, blockSiz
       const last = u32[(segment + SEGMENT_USED_OFFSET) >>> 2] === 1;
       segmentPageFree(t, page);
       if (last) return { room: false, freed: true };
-    } else if (
-      u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2] === blockSize &&
-      (u32[(page + PAGE_FREE_OFFSET) >>> 2] !== 0 || t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] < t.heap.u16[(page + PAGE_RESERVED_OFFSET) >>> 1])
-    ) {
+    } else if (u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2] === blockSize && pageHasRoom(t, page)) {
       room = true;
     }
   }
@@ -167,52 +165,75 @@ function segmentCheckFree(t: MiThread, segment: number, needed: number, blockSiz
   return { room, freed: false };
 }
 
+/**
+ * Whether a page can hand out a block without new slices (`mi_page_has_any_available`):
+ * free blocks, or capacity left to extend into.
+ * SAFETY: `free`, capacity and reserved are read by the page's owner or the
+ * exclusive holder of its abandoned segment.
+ */
+function pageHasRoom(t: MiThread, page: number): boolean {
+  return t.u32[(page + PAGE_FREE_OFFSET) >>> 2] !== 0 || t.heap.u16[(page + PAGE_CAPACITY_OFFSET) >>> 1] < t.heap.u16[(page + PAGE_RESERVED_OFFSET) >>> 1];
+}
+
 function pagesOf(t: MiThread, segment: number): number[] {
   const pages: number[] = [];
   forEachPage(t, segment, (page) => pages.push(page));
   return pages;
 }
 
+/** {@link tryReclaim}: nothing adopted with room. @internal */
+export const RECLAIMED_NONE = 0;
+/** {@link tryReclaim}: a page of the requested block size with free space joined the requesting heap. @internal */
+export const RECLAIMED_PAGE = 1;
+/** {@link tryReclaim}: a segment with room was adopted, its free spans now in the thread's queues. @internal */
+export const RECLAIMED_SEGMENT = 2;
+
 /**
  * Tries to adopt an abandoned segment with room for `needed` slices or a page
  * of `blockSize` (`mi_segment_try_reclaim`): examines up to `maxSegments`.
- * Returns whether a segment was reclaimed.
+ * A segment examined for the fourth time is adopted even without room, to
+ * bound the pool, and the search goes on: adopting it answers nothing about
+ * the request. Returns {@link RECLAIMED_PAGE} when a page of `blockSize`
+ * with free space joined `heap` (CPython's `right_page_reclaimed`: the
+ * caller looks at its queue again rather than carving a new page),
+ * {@link RECLAIMED_SEGMENT} when a segment with room was adopted otherwise,
+ * {@link RECLAIMED_NONE} when none was found.
  * SAFETY: each popped segment is held exclusively (see segmentCheckFree).
  * @internal
  */
-export function tryReclaim(t: MiThread, needed: number, blockSize: number, maxSegments: number): boolean {
+export function tryReclaim(t: MiThread, heap: number, needed: number, blockSize: number, maxSegments: number): number {
   const u32 = t.u32;
   for (let i = 0; i < maxSegments; i++) {
     const segment = poolPop(t);
-    if (segment === 0) return false;
+    if (segment === 0) return RECLAIMED_NONE;
     const visits = ++u32[(segment + SEGMENT_ABANDONED_VISITS_OFFSET) >>> 2];
     const { room, freed } = segmentCheckFree(t, segment, needed, blockSize);
     if (freed) continue;
-    if (room || visits > 3) {
-      segmentReclaim(t, segment);
-      return true;
-    }
-    poolPush(t, segment, SHARED_VISITED_OFFSET, SHARED_VISITED_COUNT_OFFSET);
+    if (room) return segmentReclaim(t, segment, heap, blockSize) ? RECLAIMED_PAGE : RECLAIMED_SEGMENT;
+    if (visits > 3) segmentReclaim(t, segment, heap, 0);
+    else poolPush(t, segment, SHARED_VISITED_OFFSET, SHARED_VISITED_COUNT_OFFSET);
   }
-  return false;
+  return RECLAIMED_NONE;
 }
 
 /**
  * Adopts an abandoned segment (`mi_segment_reclaim`): each page joins the
  * heap of `t` whose tag is the page's tag (never another tag's heap), empty
  * safe pages are freed, free spans join `t`'s queues. Row 13 of the
- * delayed-free table.
+ * delayed-free table. Returns whether a page of `blockSize` blocks (small or
+ * medium) with free space joined `requester` (`right_page_reclaimed`).
  * SAFETY: the segment is held exclusively (popped from the pool) until the
  * Atomics.store of our tid makes it ours; its records and `t`'s heaps are
  * then owner-only fields of `t`.
  */
-function segmentReclaim(t: MiThread, segment: number): void {
+function segmentReclaim(t: MiThread, segment: number, requester: number, blockSize: number): boolean {
   const u32 = t.u32;
   Atomics.store(u32, (segment + SEGMENT_THREAD_ID_OFFSET) >>> 2, t.tid);
   u32[(segment + SEGMENT_ABANDONED_VISITS_OFFSET) >>> 2] = 0;
   u32[(t.record + THREAD_SEGMENTS_OFFSET) >>> 2]++;
   Atomics.add(u32, (t.shared + SHARED_RECLAIMED_OFFSET) >>> 2, 1);
   queueFreeSpans(t, segment);
+  let rightPage = false;
   for (const page of pagesOf(t, segment)) {
     u32[(segment + SEGMENT_ABANDONED_OFFSET) >>> 2]--;
     const heap = heapOfTag(t, t.u8[page + PAGE_TAG_OFFSET]);
@@ -222,13 +243,16 @@ function segmentReclaim(t: MiThread, segment: number): void {
     if (u32[(page + PAGE_USED_OFFSET) >>> 2] === 0 && pageIsSafeToFree(t, page)) {
       const last = u32[(segment + SEGMENT_USED_OFFSET) >>> 2] === 1;
       segmentPageFree(t, page);
-      if (last) return;
+      if (last) return false;
       continue;
     }
     queuePush(t, heap, pageBin(t, page), page);
     u32[(heap + HEAP_PAGE_COUNT_OFFSET) >>> 2]++;
     pageReclaimedQsbr(t, page);
+    // Large pages are never looked up in a queue (each allocation makes one): only small and medium count.
+    if (heap === requester && blockSize <= MI_MEDIUM_OBJ_SIZE_MAX && u32[(page + PAGE_BLOCK_SIZE_OFFSET) >>> 2] === blockSize && pageHasRoom(t, page)) rightPage = true;
   }
+  return rightPage;
 }
 
 /**

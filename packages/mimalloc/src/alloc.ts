@@ -29,7 +29,7 @@ import {
   PAGE_USED_OFFSET,
   PAGE_XALIGNED_OFFSET,
 } from './layout.js';
-import { tryReclaim } from './abandon.js';
+import { RECLAIMED_NONE, RECLAIMED_PAGE, tryReclaim } from './abandon.js';
 import { checkSize, rejectAddress } from './argument-checks.js';
 import { miCollect } from './collect.js';
 import { heapDelayedFreeAll, miFree } from './free.js';
@@ -134,16 +134,18 @@ function findPage(t: MiThread, heap: number, size: number): number {
       return page;
     }
   }
-  return findFreePage(t, heap, bin);
+  return findFreePage(t, heap, bin, true);
 }
 
 /**
  * Walks the size class's queue for a page with free blocks, extending or
  * retiring pages to the full queue on the way, then makes a fresh page
- * (`mi_page_queue_find_free_ex`).
+ * (`mi_page_queue_find_free_ex`). When no fresh page comes on the first try,
+ * the queue is walked once more: making it may have reclaimed an abandoned
+ * page of this size class with free blocks into the queue instead.
  * SAFETY: the queue links, `free`, capacity and retire counter are owner-only fields.
  */
-function findFreePage(t: MiThread, heap: number, bin: number): number {
+function findFreePage(t: MiThread, heap: number, bin: number, firstTry: boolean): number {
   const u32 = t.u32;
   const u16 = t.heap.u16;
   let page = queueFirst(t, heap, bin);
@@ -166,18 +168,28 @@ function findFreePage(t: MiThread, heap: number, bin: number): number {
   // Before carving new memory, let pages whose QSBR goal passed go back.
   collectQsbrPages(t);
   collectRetired(t, heap, false);
-  return freshPage(t, heap, bin, binBlockSize(bin));
+  const fresh = freshPage(t, heap, bin, binBlockSize(bin));
+  if (fresh === 0 && firstTry) return findFreePage(t, heap, bin, false);
+  return fresh;
 }
 
-/** Slices for a page: from free spans, else a reclaimed abandoned segment, else a new segment. */
-function allocatePage(t: MiThread, slices: number, blockSize: number): number {
-  let page = allocatePageSlices(t, slices);
-  if (page !== 0) return page;
-  for (let attempt = 0; attempt < 2 && page === 0; attempt++) {
-    if (attempt === 0 ? !tryReclaim(t, slices, blockSize, MI_MAX_SEGMENT_RECLAIM) : !segmentAllocNormal(t)) continue;
-    page = allocatePageSlices(t, slices);
+/**
+ * Slices for a page of `heap` (`mi_segments_page_alloc` with
+ * `mi_segment_reclaim_or_alloc`): from the thread's free spans, else from an
+ * abandoned segment with room, else from a new segment. Returns 0 when out
+ * of memory, and also when the reclaim brought a page of `blockSize` with
+ * free blocks into `heap` (the caller finds it in its queue). A reclaimed
+ * segment whose room was for another heap's page leaves the spans short:
+ * the search goes on in the pool, which that reclaim made smaller.
+ */
+function allocatePage(t: MiThread, heap: number, slices: number, blockSize: number): number {
+  for (;;) {
+    const page = allocatePageSlices(t, slices);
+    if (page !== 0) return page;
+    const reclaimed = tryReclaim(t, heap, slices, blockSize, MI_MAX_SEGMENT_RECLAIM);
+    if (reclaimed === RECLAIMED_PAGE) return 0;
+    if (reclaimed === RECLAIMED_NONE && !segmentAllocNormal(t)) return 0;
   }
-  return page;
 }
 
 /**
@@ -185,7 +197,7 @@ function allocatePage(t: MiThread, slices: number, blockSize: number): number {
  * SAFETY: the heap's page count is an owner-only field.
  */
 function freshPage(t: MiThread, heap: number, bin: number, blockSize: number): number {
-  const page = allocatePage(t, pageSlicesFor(blockSize), blockSize);
+  const page = allocatePage(t, heap, pageSlicesFor(blockSize), blockSize);
   if (page === 0) return 0;
   pageInit(t, heap, page, blockSize);
   queuePush(t, heap, bin, page);
@@ -202,7 +214,7 @@ function largeOrHugePage(t: MiThread, heap: number, size: number): number {
   collectQsbrPages(t);
   const blockSize = Math.ceil(size / 16) * 16;
   const slices = pageSlicesFor(blockSize);
-  const page = slices === 0 ? segmentAllocHuge(t, blockSize) : allocatePage(t, slices, blockSize);
+  const page = slices === 0 ? segmentAllocHuge(t, blockSize) : allocatePage(t, heap, slices, blockSize);
   if (page === 0) return 0;
   pageInit(t, heap, page, blockSize);
   queuePush(t, heap, MI_BIN_HUGE, page);
