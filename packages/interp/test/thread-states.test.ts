@@ -9,8 +9,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { gcCollect } from '@ft/gc';
-import { decref } from '@ft/refcount';
-import { intAsNumber, intFromNumber, listClear, listGetItemRef, listNew, listSize, tupleFromArray } from '@ft/objects';
+import { decref, enableDeferredRefcount, isImmortal } from '@ft/refcount';
+import { dictNew, intAsNumber, intFromNumber, listClear, listGetItemRef, listNew, listSize, tupleFromArray } from '@ft/objects';
 import { createRuntime, runtimeStats, type Runtime, type RuntimeStats } from '../src/index.js';
 import { workerLoader } from './spawn.js';
 
@@ -89,10 +89,27 @@ describe('thread states', () => {
     const baseline = runtimeStats(rt);
     churnThreads(rt, Math.round(10_000 * SCALE), kept);
     const after = runtimeStats(rt);
-    const exact = (s: RuntimeStats) => ({ threadStates: s.threadStates, qsbrThreads: s.qsbrThreads, miThreads: s.miThreads, regionBytesInUse: s.regionBytesInUse, regionsInUse: s.regionsInUse, liveBlocks: s.liveBlocks });
+    // Records (regions other than mimalloc's segments) and live blocks exactly as before.
+    const exact = (s: RuntimeStats) => ({ threadStates: s.threadStates, qsbrThreads: s.qsbrThreads, miThreads: s.miThreads, records: s.regionsInUse - s.segments - s.hugeSegments, liveBlocks: s.liveBlocks });
     expect(exact(after)).toEqual(exact(baseline));
     // Pages of ended threads are reused, not piled up.
     expect(after.segments).toBeLessThanOrEqual(baseline.segments + 1);
+    expect(after.hugeSegments).toBe(baseline.hugeSegments);
     decref(rt.objects.rc, kept);
   }, 120_000);
+});
+
+describe('the 3.13 deferred-refcount measure', () => {
+  for (const on of [true, false]) {
+    it(`${on ? 'on: deferred objects become immortal when the first thread starts' : 'off (3.14, the default): they keep deferred counts'}`, async () => {
+      rt = await createRuntime({ threadBodies: BODIES, workerLoader, maxWorkers: 1, immortalizeDeferredOnThreadStart: on });
+      const rc = rt.objects.rc;
+      const d = dictNew(rt.t); // a GC type's instance, as functions and classes are
+      expect(enableDeferredRefcount(rc, d)).toBe(true);
+      expect(isImmortal(rc, d)).toBe(false);
+      rt.startThread('empty').join();
+      expect(isImmortal(rc, d)).toBe(on);
+      if (!on) decref(rc, d);
+    });
+  }
 });

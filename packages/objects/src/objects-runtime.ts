@@ -87,6 +87,13 @@ export interface ObjectsRuntimeOptions {
    * low half of CPython's hashes, 0 turns randomization off.
    */
   readonly hashSeed?: number | 'random';
+  /**
+   * CPython 3.13's measure for objects with deferred reference counting
+   * (functions, code, classes, modules): made immortal when the first
+   * thread other than the main one starts. Default false: 3.14's
+   * behaviour (they keep deferred counts, and stacks are scanned).
+   */
+  readonly immortalizeDeferredOnThreadStart?: boolean;
 }
 
 /**
@@ -191,7 +198,7 @@ export function createObjectsRuntime(options: ObjectsRuntimeOptions = {}): Objec
     const gc = gcCreate(heap, group);
     const qsbrState = qsbrCreate(heap);
     const { behaviours, registration } = registries(options.registerSlots);
-    const rcState = rcCreate(heap, behaviours);
+    const rcState = rcCreate(heap, behaviours, { immortalizeDeferredOnThreadStart: options.immortalizeDeferredOnThreadStart === true });
     const roots: ThreadStateRoots = { mi, group, gc, qsbr: qsbrState, allocator };
     layers = threadLayersOpen(heap, roots, rcState, behaviours, registration);
     try {

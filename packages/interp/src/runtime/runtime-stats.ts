@@ -29,7 +29,9 @@ export interface RuntimeStats {
   readonly regionsInUse: number;
   /** mimalloc segments alive (4 MiB each). */
   readonly segments: number;
-  /** Of them, abandoned by threads that ended and not reclaimed yet. */
+  /** Huge segments alive (one block each, larger than 4 MiB). */
+  readonly hugeSegments: number;
+  /** Of the segments, abandoned by threads that ended and not reclaimed yet. */
   readonly abandonedSegments: number;
   /** Blocks allocated and not freed, in every heap. */
   readonly liveBlocks: number;
@@ -57,6 +59,7 @@ export function runtimeStats(rt: Runtime): RuntimeStats {
     regionBytesInUse: region.bytesInUse,
     regionsInUse: region.regionsInUse,
     segments: mi.segments,
+    hugeSegments: mi.hugeSegments,
     abandonedSegments: mi.abandonedSegments,
     liveBlocks: mi.liveBlocks,
     liveBytes: mi.liveBytes,

@@ -64,6 +64,12 @@ export interface RuntimeOptions extends RuntimeConfigInput {
   readonly workerLoader?: URL | string;
   /** `execArgv` of the pooled workers (default: inherited). */
   readonly workerExecArgv?: readonly string[];
+  /**
+   * CPython 3.13's measure: objects with deferred reference counting
+   * (functions, code, classes, modules) are made immortal when the first
+   * thread other than the main one starts. Default false: 3.14's behaviour.
+   */
+  readonly immortalizeDeferredOnThreadStart?: boolean;
   /** Test seams (IS_SEAM_* bits; the stress test's control). @internal */
   readonly seams?: number;
 }
@@ -222,7 +228,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (!Number.isInteger(maxWorkers) || maxWorkers < 1 || maxWorkers > 1024) throw new RangeError(`createRuntime: maxWorkers must be an integer in [1, 1024], not ${String(maxWorkers)}`);
   const href = options.threadBodies === undefined ? null : String(options.threadBodies);
   const bodies = await loadThreadBodies(href);
-  const objects = createObjectsRuntime({ heapSize: options.heapSize, allocator: config.allocator, hashSeed: config.hashSeed });
+  const objects = createObjectsRuntime({ heapSize: options.heapSize, allocator: config.allocator, hashSeed: config.hashSeed, immortalizeDeferredOnThreadStart: options.immortalizeDeferredOnThreadStart });
   const heap = objects.heap;
   const interp = regionAlloc(heap, INTERP_STATE_SIZE, 64);
   const threads = regionAlloc(heap, maxThreads * THREAD_RECORD_SIZE, 64);
