@@ -16,3 +16,4 @@ export { type WorkerLaunch } from './runtime/worker-pool.js';
 export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.js';
 export { runtimeStats, type RuntimeStats } from './runtime/runtime-stats.js';
 export { GIL_DEFAULT_SWITCH_INTERVAL } from './runtime/gil.js';
+export { setAsyncExc } from './runtime/async-exc.js';

@@ -8,7 +8,7 @@
  */
 
 /** Layout version of this package's structures. @public */
-export const INTERP_LAYOUT_VERSION = 1;
+export const INTERP_LAYOUT_VERSION = 2;
 /** Tag of a published interpreter state ("INTP"). @internal */
 export const INTERP_STATE_TAG = 0x494e5450;
 
@@ -54,7 +54,7 @@ export const INTERP_STATE_TAG = 0x494e5450;
 
 // ---------------------------------------------------------------------------
 // Thread record (one per Python thread while it runs and until it is
-// joined or, for a daemon, finished). 32 bytes.
+// joined or, for a daemon, finished). 48 bytes.
 //
 //  off  width  field      writer / reader, order
 //  0    u32    id         starter: the thread id (0: the record is free), Atomics
@@ -71,6 +71,14 @@ export const INTERP_STATE_TAG = 0x494e5450;
 //                         publishes JOINED (waking the other joiners) and frees the record;
 //                         a CAS that fails on another id means the thread was joined and its
 //                         record reused: that join returns at once
+//  32   u32    participant  worker: the running thread state's participant (0 before and after:
+//                         stored before the body runs, cleared before the state is deleted), under
+//                         the record's async lock
+//  36   u32    asyncExc   the pending async exception (`tstate->async_exc`, a strong reference) or 0,
+//                         set by PyThreadState_SetAsyncExc under the async lock, taken by the thread's
+//                         handler of eval-breaker bit 3 (Atomics.exchange)
+//  40   u32    asyncLock  PyMutex byte: participant and asyncExc's writers
+//  44   u32    reserved
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const TR_ID_OFFSET = 0;
@@ -82,10 +90,13 @@ export const INTERP_STATE_TAG = 0x494e5450;
 /** @internal */ export const TR_STATUS_OFFSET = 20;
 /** @internal */ export const TR_WORKER_OFFSET = 24;
 /** @internal */ export const TR_JOIN_STATE_OFFSET = 28;
+/** @internal */ export const TR_PARTICIPANT_OFFSET = 32;
+/** @internal */ export const TR_ASYNC_EXC_OFFSET = 36;
+/** @internal */ export const TR_ASYNC_LOCK_OFFSET = 40;
 /** Not joined yet. @internal */ export const JOIN_NONE = 0;
 /** A joiner waits for the thread. @internal */ export const JOIN_JOINING = 1;
 /** Joined: the record is freed (or about to be). @internal */ export const JOIN_DONE = 2;
-/** Bytes of a thread record. @internal */ export const THREAD_RECORD_SIZE = 32;
+/** Bytes of a thread record. @internal */ export const THREAD_RECORD_SIZE = 48;
 
 /** A record waiting for its worker. @internal */ export const THREAD_STARTING = 1;
 /** A record whose body runs. @internal */ export const THREAD_RUNNING = 2;

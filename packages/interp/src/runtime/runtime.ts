@@ -39,6 +39,7 @@ import {
   THREAD_RECORD_SIZE,
   WORKER_MAILBOX_SIZE,
 } from '../layout.js';
+import { setAsyncExc } from './async-exc.js';
 import { gilCreate, gilEnabled, gilGetSwitchInterval, gilInstall, gilSetSwitchInterval } from './gil.js';
 import { readConfig, type RuntimeConfig, type RuntimeConfigInput } from './options.js';
 import { loadThreadBodies, type ThreadBodies } from './thread-bodies.js';
@@ -141,6 +142,15 @@ export class Runtime {
    */
   startThread(body: string, arg = 0, options: StartThreadOptions = {}): ThreadHandle {
     return threadStart(this.objects.t, this.interp, this.pool, this.bodies, body, arg, options);
+  }
+
+  /**
+   * `PyThreadState_SetAsyncExc`: thread `ident` raises the exception class
+   * `exc` at its next safe point (0 clears a pending one). Returns 1, or 0
+   * when no running thread has that id.
+   */
+  setAsyncExc(ident: number, exc: number): number {
+    return setAsyncExc(this.objects.t, this.interp, ident, exc);
   }
 
   /** Non-daemon threads running or not yet started. */

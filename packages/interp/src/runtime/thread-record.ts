@@ -22,6 +22,7 @@ import {
   JOIN_JOINING,
   JOIN_NONE,
   THREAD_RECORD_SIZE,
+  TR_ASYNC_LOCK_OFFSET,
   TR_DONE_OFFSET,
   TR_ID_OFFSET,
   TR_JOIN_STATE_OFFSET,
@@ -56,7 +57,8 @@ export function recordAlloc(heap: HeapContext, interp: number): number {
   if (found !== 0) {
     const id = Atomics.add(u32, (interp + IS_NEXT_THREAD_ID_OFFSET) >>> 2, 1);
     // A fresh record: the other fields zeroed, the join state keyed to the new id, then the id published.
-    for (let off = 4; off < THREAD_RECORD_SIZE; off += 4) Atomics.store(u32, (found + off) >>> 2, 0);
+    // (Not the async lock: a late PyThreadState_SetAsyncExc may hold it to find that the id changed.)
+    for (let off = 4; off < THREAD_RECORD_SIZE; off += 4) if (off !== TR_ASYNC_LOCK_OFFSET) Atomics.store(u32, (found + off) >>> 2, 0);
     Atomics.store(u32, (found + TR_JOIN_STATE_OFFSET) >>> 2, joinKey(id) | JOIN_NONE);
     Atomics.store(u32, (found + TR_ID_OFFSET) >>> 2, id);
   }

@@ -36,6 +36,7 @@ import {
   WM_EXIT,
   WM_TASK_OFFSET,
 } from '../layout.js';
+import { asyncExcClose, asyncExcOpen } from './async-exc.js';
 import { gilInstall } from './gil.js';
 import { loadThreadBodies, type ThreadBody } from './thread-bodies.js';
 import { threadStart } from './thread-start.js';
@@ -104,6 +105,7 @@ function runThread(rec: number, id: number, body: { readonly name: string; reado
     gilInstall(ts.participant, u32[(interp + IS_GIL_OFFSET) >>> 2]!);
     ts.attach();
   }
+  asyncExcOpen(ts, rec);
   let ok = true;
   try {
     const t = ts.t;
@@ -116,6 +118,7 @@ function runThread(rec: number, id: number, body: { readonly name: string; reado
     ok = false;
     report(id, body.name, error);
   }
+  asyncExcClose(ts, rec);
   ts.delete();
   return ok;
 }

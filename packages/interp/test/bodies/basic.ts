@@ -4,7 +4,7 @@
  */
 import { pollSafePoint } from '@ft/atomics';
 import { decref } from '@ft/refcount';
-import { dictNew, dictSetItem, intAsNumber, intFromNumber, listAppend, listNew, tupleGetItem, tupleSize } from '@ft/objects';
+import { dictNew, dictSetItem, errFetch, errRestore, intAsNumber, intFromNumber, listAppend, listNew, tupleGetItem, tupleSize } from '@ft/objects';
 import { joinThread, type ThreadContext } from '../../src/index.js';
 
 /** Appends 0 … n-1 to the list `arg[0]`, n = `arg[1]`. */
@@ -127,4 +127,20 @@ export function spinForever(ctx: ThreadContext): void {
     pollSafePoint(ts.participant);
     Atomics.add(heap.u32, index, 1);
   }
+}
+
+/**
+ * Spins with a safe point each round until an exception is set on the
+ * thread (an async exception arrives there), then returns with it set —
+ * the thread ends reporting it, as the VM's loop would.
+ */
+export function spinUntilRaised(ctx: ThreadContext): void {
+  const { t, ts } = ctx;
+  while (t.error.type === 0) pollSafePoint(ts.participant);
+  // What was raised, for the test to see (the list `arg`): the class's address.
+  const fetched = errFetch(t);
+  const v = intFromNumber(t, fetched?.type ?? 0);
+  listAppend(t, ctx.arg, v);
+  decref(ts.rc, v);
+  errRestore(t, fetched);
 }
