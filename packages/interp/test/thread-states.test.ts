@@ -49,7 +49,7 @@ describe('thread states', () => {
     const sleeperArg = tupleFromArray(rt.t, [intFromNumber(rt.t, 300), list]);
     const sleeper = rt.startThread('sleepThenRecord', sleeperArg);
     // While it sleeps (detached), it has a state in every layer.
-    for (let i = 0; i < 200 && runtimeStats(rt).threadStates < 2; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    for (let i = 0; i < 2000 && runtimeStats(rt).threadStates < 2; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     const during = runtimeStats(rt);
     expect([during.threadStates, during.qsbrThreads, during.miThreads]).toEqual([2, 2, 2]);
     sleeper.join();

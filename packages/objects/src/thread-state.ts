@@ -13,11 +13,11 @@
  * argument stack) outlives it.
  */
 
-import { attach, detach, participantCreate, participantDelete, participantStatus, STATUS_ATTACHED, type Participant, type SharedHeap } from '@ft/atomics';
+import { attach, detach, participantCreate, participantDelete, participantStatus, STATUS_ATTACHED, type Participant, type ParticipantHooks, type SharedHeap } from '@ft/atomics';
 import { gcThreadExit, gcThreadInit, type GcThread } from '@ft/gc';
 import { miThreadExit, miThreadInit } from '@ft/mimalloc';
 import { createAllocatorDomains, registerDelayedFree, type AllocatorDomains, type DelayedFreeIds } from '@ft/obmalloc';
-import { FreeCallbackRegistry, qsbrAttach, qsbrDetach, qsbrIsAttached, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
+import { FreeCallbackRegistry, qsbrAttach, qsbrDetach, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
 import { rcThreadExit, rcThreadInit, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { argsRelease } from './call.js';
 import { errClear } from './errors.js';
@@ -67,6 +67,8 @@ export interface ThreadLayers {
   readonly gt: GcThread;
   readonly qsbr: QsbrThread;
   readonly freeIds: DelayedFreeIds;
+  /** The participant hooks that keep QSBR's online state with the attach state. */
+  readonly qsbrHooks: ParticipantHooks;
 }
 
 /**
@@ -88,16 +90,28 @@ export function threadLayersOpen(heap: SharedHeap, roots: ThreadStateRoots, rcSt
     const freeIds = registerDelayedFree(freeCallbacks, () => domains!);
     const qsbr = qsbrRegister(heap, roots.qsbr, freeCallbacks);
     qsbrAttach(qsbr);
+    // Every detach takes the thread off QSBR (`_PyThreadState_Detach` → `_Py_qsbr_detach`), the
+    // blocking waits' too (a join, a lock): a thread parked for long never holds back reclamation.
+    const hooks = qsbrHooks(qsbr);
+    participant.hooks.push(hooks);
     const miThread = miThreadInit(heap, roots.mi, qsbr);
     domains = createAllocatorDomains(heap, roots.allocator, { mi: miThread });
     const rc = rcThreadInit(heap, rcState, behaviours, { mi: miThread, participant, domains });
     const gt = gcThreadInit(rc, roots.gc, behaviours, registration.gcHooks, qsbr);
-    return { participant, rc, gt, qsbr, freeIds };
+    return { participant, rc, gt, qsbr, freeIds, qsbrHooks: hooks };
   } catch (error) {
     detach(participant);
     participantDelete(participant);
     throw error;
   }
+}
+
+/** The participant hooks that take a thread off QSBR while it is detached, and back on after. */
+function qsbrHooks(qsbr: QsbrThread): ParticipantHooks {
+  return {
+    detach: () => qsbrDetach(qsbr),
+    attach: () => qsbrAttach(qsbr),
+  };
 }
 
 /**
@@ -114,12 +128,10 @@ export function threadStateOf(layers: ThreadLayers, t: ObThread): ObjectsThreadS
     qsbr,
     participant,
     detach() {
-      qsbrDetach(qsbr);
       detach(participant);
     },
     attach() {
       attach(participant);
-      qsbrAttach(qsbr);
     },
     delete() {
       if (deleted) throw new TypeError('ObjectsThreadState.delete: the thread state was deleted already');
@@ -146,10 +158,7 @@ export function threadStateOf(layers: ThreadLayers, t: ObThread): ObjectsThreadS
  */
 function threadStateClear(layers: ThreadLayers, t: ObThread): void {
   const { participant, rc, gt, qsbr } = layers;
-  if (participantStatus(participant) !== STATUS_ATTACHED) {
-    attach(participant);
-    if (!qsbrIsAttached(qsbr)) qsbrAttach(qsbr);
-  }
+  if (participantStatus(participant) !== STATUS_ATTACHED) attach(participant);
   errClear(t);
   typeCacheRelease(t);
   argsRelease(t);
@@ -157,6 +166,8 @@ function threadStateClear(layers: ThreadLayers, t: ObThread): void {
   intClearFreeList(t);
   gcThreadExit(gt);
   rcThreadExit(rc);
+  // The slot goes: the detach below must not take it offline again.
+  participant.hooks.splice(participant.hooks.indexOf(layers.qsbrHooks), 1);
   qsbrUnregister(qsbr);
   miThreadExit(rc.mi!);
   detach(participant);

@@ -14,9 +14,10 @@
  */
 
 import { workerData } from 'node:worker_threads';
-import { eventNotify } from '@ft/atomics';
+import { eventNotify, shutDown } from '@ft/atomics';
 import { errToJs, hostObjectsRuntime } from '@ft/objects';
 import {
+  IS_FINALIZING_OFFSET,
   IS_GIL_GATES_OFFSET,
   IS_GIL_OFFSET,
   IS_NON_DAEMON_FUTEX_OFFSET,
@@ -103,6 +104,14 @@ function runThread(rec: number, id: number, body: { readonly name: string; reado
     // GIL whenever it runs (and the state's deletion drops it with its participant).
     ts.detach();
     gilInstall(ts.participant, u32[(interp + IS_GIL_OFFSET) >>> 2]!);
+    ts.attach();
+  }
+  if (Atomics.load(i32, (interp + IS_FINALIZING_OFFSET) >>> 2) !== 0) {
+    // A (daemon) thread that gets here after finalization began never runs: CPython's attach checks
+    // `_PyThreadState_MustExit` and hangs the thread. Finalization marked the states that existed
+    // then SHUTTING_DOWN; this one marks itself, and its attach hangs until the worker is stopped.
+    ts.detach();
+    shutDown(ts.participant);
     ts.attach();
   }
   asyncExcOpen(ts, rec);

@@ -29,7 +29,6 @@
 
 import { attach, detach } from '@ft/atomics';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, getRefcount } from '@ft/refcount';
 import { byteArrayAppend, byteArrayExports, byteArrayNew, byteArrayRead, byteArraySize, byteArrayToJs } from '../../src/bytearray.js';
 import { intFromBigInt } from '../../src/index.js';
@@ -103,7 +102,6 @@ function problems(results: readonly unknown[]): string {
 function reattach(state: BytearrayState): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 
@@ -131,7 +129,6 @@ function setup(control: BytearrayControl): { params: BytearrayParams; state: Byt
   }
   Atomics.store(ctrl, C_BYTEARRAY, ba);
   const state: BytearrayState = { r, detached: false, ba, prefill };
-  qsbrDetach(r.qsbr);
   detach(r.participant);
   state.detached = true;
   return { params: { runtime: r.handle, ctrl, control }, state };

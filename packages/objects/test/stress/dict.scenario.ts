@@ -10,7 +10,7 @@
  * automatic collections off (`gcDisable`: no worker polls safe points, and
  * none must stop the world), a control block of its own (`ctrl`, Int32
  * words: dict addresses, progress, handshakes, barriers, scenario 2's
- * result tables). The main thread then leaves QSBR (`qsbrDetach`) and
+ * result tables). The main thread then leaves QSBR (its detach does) and
  * detaches its participant until the check, so that QSBR goals depend only
  * on the workers (an online main thread that never reports a quiescent
  * state would hold back every delayed free). Workers join with
@@ -135,7 +135,6 @@
 import { attach, detach } from '@ft/atomics';
 import { gcDisable } from '@ft/gc';
 import type { CheckContext, StressCheck, StressMetric, StressScenario } from '@ft/harness';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { makeRuntime, type Runtime, type RuntimeHandle } from '../runtime.js';
 
 // --- control block words --------------------------------------------------------------
@@ -365,7 +364,6 @@ function setup(kind: DictKind, keys: number, base: number, workers: number): { p
   const ctrl = new Int32Array(new SharedArrayBuffer(words * 4));
   const params: DictStressParams = { runtime: r.handle, ctrl, kind, control: 'none', keys, base, resultsBase, popsBase, waitMs: 20_000 };
   // Until the check: no QSBR goal waits for the main thread, no stop-the-world for its participant.
-  qsbrDetach(r.qsbr);
   detach(r.participant);
   return { params, state: { r, detached: true } };
 }
@@ -373,7 +371,6 @@ function setup(kind: DictKind, keys: number, base: number, workers: number): { p
 function reattach(state: DictStressState): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 

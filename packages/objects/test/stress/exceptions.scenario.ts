@@ -32,7 +32,6 @@
 import { attach, detach } from '@ft/atomics';
 import { gcCollect, gcDisable, gcVisitObjects } from '@ft/gc';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, OB_TYPE_OFFSET, processMergeQueue } from '@ft/refcount';
 import { exceptionAddNote, exceptionCall, listSize, objectGetAttr, StaticType, strFromJs, TPFLAGS_BASE_EXC_SUBCLASS, typeHasFlag } from '../../src/index.js';
 import { check, makeRuntime, type Runtime, type RuntimeHandle } from '../runtime.js';
@@ -100,7 +99,6 @@ function problems(results: readonly unknown[]): string {
 function reattach(state: ExceptionState): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 
@@ -129,7 +127,6 @@ export const exceptionScenario: StressScenario<ExceptionParams, ExceptionState> 
     check(t, exceptionAddNote(t, e, note)); // the list exists before the workers add to it
     Atomics.store(ctrl, C_EXC, e);
     Atomics.store(ctrl, C_NOTE, note);
-    qsbrDetach(r.qsbr);
     detach(r.participant);
     state.detached = true;
     return { params: { runtime: r.handle, ctrl }, state };

@@ -100,7 +100,6 @@
 import { attach, detach } from '@ft/atomics';
 import type { StressCheck, StressMetric, StressScenario } from '@ft/harness';
 import { DEAD_BYTE, FORBIDDEN_BYTE } from '@ft/obmalloc';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, getRefcount, OB_TYPE_OFFSET } from '@ft/refcount';
 import { gcDisable } from '@ft/gc';
 import { errFetch, intCheckExact, intCompactValue, intFromNumber, listFromArray, listGetItemRef, listNew, listSize, StaticType, type ObThread } from '../../src/index.js';
@@ -369,7 +368,6 @@ function emptyTable(): { addrs: Uint32Array; popped: Uint8Array; added: Uint8Arr
 
 /** The main thread steps out of the world and QSBR while the workers run. */
 function leave(state: State): void {
-  qsbrDetach(state.r.qsbr);
   detach(state.r.participant);
   state.detached = true;
 }
@@ -378,7 +376,6 @@ function leave(state: State): void {
 function rejoin(state: State): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 

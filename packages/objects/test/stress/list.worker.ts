@@ -17,7 +17,7 @@
 
 import { attach, detach, safePoint } from '@ft/atomics';
 import { runStressWorker, type StressWorkerContext } from '@ft/harness';
-import { pendingDelayed, processDelayed, qsbrAdvance, qsbrQuiescentState, qsbrStats } from '@ft/qsbr';
+import { pendingDelayed, processDelayed, qsbrAdvance, qsbrAttach, qsbrDetach, qsbrQuiescentState, qsbrStats } from '@ft/qsbr';
 import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
 import {
   errFetch,
@@ -134,13 +134,17 @@ function abortAll(ctrl: Int32Array): void {
  * while it sleeps (a stop-the-world never waits for it); false on abort or
  * past the deadline.
  */
-function waitWord(rt: Runtime, ctrl: Int32Array, index: number, ready: (v: number) => boolean, deadline: number): boolean {
+function waitWord(rt: Runtime, ctrl: Int32Array, index: number, ready: (v: number) => boolean, deadline: number, online = false): boolean {
   for (;;) {
     const v = Atomics.load(ctrl, index);
     if (ready(v)) return true;
     if (aborted(ctrl) || Date.now() > deadline) return false;
     detach(rt.participant);
+    // A reader stalled mid-read (preempted, as QSBR must allow for): out of the world, so that a
+    // stop does not wait for it, but still online for QSBR, which its detach took it off.
+    if (online) qsbrAttach(rt.qsbr);
     Atomics.wait(ctrl, index, v, 5);
+    if (online) qsbrDetach(rt.qsbr);
     attach(rt.participant);
   }
 }
@@ -575,7 +579,7 @@ function rwReader(ctx: Ctx, rt: Runtime): RwReaderResult {
         if (++calls === pauseAt) {
           Atomics.store(ctrl, W_WIN_STATE, 1);
           Atomics.notify(ctrl, W_WIN_STATE);
-          waitWord(rt, ctrl, W_WIN_STATE, (v) => v === 2, deadline);
+          waitWord(rt, ctrl, W_WIN_STATE, (v) => v === 2, deadline, true);
         }
         return index;
       },
@@ -692,7 +696,7 @@ function rwReader(ctx: Ctx, rt: Runtime): RwReaderResult {
           ctx.setCounter(0, PHASE_WAITING);
           Atomics.add(ctrl, W_PAUSED, 1);
           Atomics.notify(ctrl, W_PAUSED);
-          if (!waitWord(rt, ctrl, W_RESUME, (v) => v >= req, deadline)) {
+          if (!waitWord(rt, ctrl, W_RESUME, (v) => v >= req, deadline, true)) {
             if (!aborted(ctrl)) problem(res, `handshake ${req}: not resumed before the deadline`);
             consistent = false;
             break;

@@ -98,7 +98,6 @@
 import { attach, detach } from '@ft/atomics';
 import { gcCollect, gcDisable, gcVisitObjects } from '@ft/gc';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, OB_TYPE_OFFSET, processMergeQueue } from '@ft/refcount';
 import { dictNew, dictSetItem, StaticType, strFromJs, tupleFromArray, typeBase, typeNew, type ObThread } from '../../src/index.js';
 import { strHash } from '../../src/str.js';
@@ -348,7 +347,6 @@ export const sharedKeysScenario: StressScenario<SharedKeysParams, SharedKeysStat
     gcCollect(r.gt);
     state.gcObjects = gcObjectCount(r);
     // Until the check: no QSBR goal waits for the main thread, no stop-the-world for its participant.
-    qsbrDetach(r.qsbr);
     detach(r.participant);
     state.detached = true;
     return { params, state };
@@ -439,7 +437,6 @@ export const sharedKeysScenario: StressScenario<SharedKeysParams, SharedKeysStat
 function reattach(state: SharedKeysState): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 

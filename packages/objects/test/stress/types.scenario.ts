@@ -150,7 +150,6 @@
 import { attach, detach } from '@ft/atomics';
 import { gcCollect, gcDisable, gcVisitObjects } from '@ft/gc';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { decref, getRefcount, OB_TYPE_OFFSET, processMergeQueue, setMaybeWeakref } from '@ft/refcount';
 import {
   dictNew,
@@ -474,7 +473,6 @@ function setup(kind: TypesKind, workers: number, areaWords: number, count: numbe
 
 /** Until the check: no QSBR goal waits for the main thread, no stop-the-world for its participant. */
 function detachMain(state: TypesStressState): void {
-  qsbrDetach(state.r.qsbr);
   detach(state.r.participant);
   state.detached = true;
 }
@@ -482,7 +480,6 @@ function detachMain(state: TypesStressState): void {
 function reattach(state: TypesStressState): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 

@@ -43,7 +43,6 @@
 import { attach, detach } from '@ft/atomics';
 import { gcCollect, gcDisable, gcVisitObjects } from '@ft/gc';
 import type { CheckContext, StressCheck, StressScenario } from '@ft/harness';
-import { qsbrAttach, qsbrDetach } from '@ft/qsbr';
 import { incref, OB_TYPE_OFFSET, OBJECT_HEADER_SIZE, processMergeQueue } from '@ft/refcount';
 import { dictNew, errRaise, intAsNumber, StaticType, tupleFromArray, tupleGetItem, typeNew, typeSetSlot, type ObThread, type SlotRegistry } from '../../src/index.js';
 import { weakrefGetRef } from '../../src/weakref.js';
@@ -199,7 +198,6 @@ function problems(results: readonly unknown[]): string {
 function reattach(state: WeakrefState): void {
   if (!state.detached) return;
   attach(state.r.participant);
-  qsbrAttach(state.r.qsbr);
   state.detached = false;
 }
 
@@ -241,7 +239,6 @@ export const weakrefScenario: StressScenario<WeakrefStressParams, WeakrefState> 
     const state: WeakrefState = { r, detached: false, gcObjects: 0 };
     gcCollect(r.gt);
     state.gcObjects = gcObjects(r);
-    qsbrDetach(r.qsbr);
     detach(r.participant);
     state.detached = true;
     return { params, state };
