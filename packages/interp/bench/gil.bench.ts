@@ -12,7 +12,7 @@
  */
 
 import { runBenchWorkers, timeLoop, type BenchSample, type BenchSuite } from '@ft/harness';
-import { attach, detach, groupCreate, mutexLock, mutexUnlock, participantCreate, regionAlloc, SharedHeap } from '@ft/atomics';
+import { attach, detach, groupCreate, mutexLock, mutexUnlock, participantCreate, participantDelete, regionAlloc, SharedHeap, type Participant } from '@ft/atomics';
 import { gilCreate, gilInstall, gilUninstall } from '../src/runtime/gil.js';
 import type { GilSwitchParams } from './gil.bench-worker.js';
 
@@ -21,8 +21,9 @@ const group = groupCreate(heap);
 const MUTEX = regionAlloc(heap, 64, 64);
 const gilOn = gilCreate(heap, { mode: 'enable', switchInterval: 0.001 });
 const gilOff = gilCreate(heap, { mode: 'default' });
-// This thread's participant, detached between cases; its gate is set per case.
-const me = participantCreate(heap, group);
+// This thread's participant, made for each case that needs it and deleted after (so that the other
+// suites run in this process can give the thread a participant of their own); its gate is set per case.
+let me: Participant = null!;
 const worker = new URL('./gil.bench-worker.ts', import.meta.url);
 
 interface Latencies {
@@ -99,11 +100,13 @@ function attachDetach(n: number): number {
 
 /** Runs `fn` with the calling thread's participant gated by `gil` (0: no gate). */
 function withGate<T>(gil: number, fn: () => T): T {
+  me = participantCreate(heap, group);
   if (gil !== 0) gilInstall(me, gil);
   try {
     return fn();
   } finally {
     if (gil !== 0) gilUninstall(me);
+    participantDelete(me);
   }
 }
 
