@@ -182,7 +182,8 @@ function fillPrivate(t: ObThread, version: number, name: number, value: number):
   private3[p] = version;
   private3[p + 1] = name;
   private3[p + 2] = value;
-  if (oldName !== 0 && oldName !== name) decref(t.rc, oldName);
+  if (oldName === 0) t.typeCacheFilled++;
+  else if (oldName !== name) decref(t.rc, oldName);
 }
 
 /**
@@ -193,12 +194,12 @@ function fillPrivate(t: ObThread, version: number, name: number, value: number):
  * @public
  */
 export function typeCacheRelease(t: ObThread): void {
+  if (t.typeCacheFilled === 0) return; // a thread that looked nothing up (most short threads)
+  t.typeCacheFilled = 0;
   const private3 = t.typeCache;
-  for (let p = 0; p < private3.length; p += 3) {
-    const name = private3[p + 1]!;
-    private3[p] = 0;
-    private3[p + 1] = 0;
-    private3[p + 2] = 0;
+  for (let p = 1; p < private3.length; p += 3) {
+    const name = private3[p]!;
     if (name !== 0) decref(t.rc, name);
   }
+  private3.fill(0);
 }

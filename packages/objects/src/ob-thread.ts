@@ -286,6 +286,30 @@ export interface ErrorState {
 }
 
 /**
+ * A zeroed first level of the method cache left by this JavaScript
+ * thread's last thread state (48 KiB): a pooled worker makes a thread
+ * state per Python thread, and zeroing a used one costs less than a new
+ * allocation. Module scope is per JavaScript thread.
+ */
+let spareTypeCache: Uint32Array | null = null;
+
+function takeTypeCache(): Uint32Array {
+  const cache = spareTypeCache ?? new Uint32Array(3 * MCACHE_ENTRIES);
+  spareTypeCache = null;
+  return cache;
+}
+
+/**
+ * Gives a deleted thread state's method-cache array (emptied by
+ * `typeCacheRelease`) to the next thread state of this JavaScript thread.
+ * @internal
+ */
+export function recycleTypeCache(t: ObThread): void {
+  if (t.typeCacheFilled !== 0) throw new Error('recycleTypeCache: release the type cache first');
+  spareTypeCache = t.typeCache;
+}
+
+/**
  * One thread's context in the object layer.
  * @public
  */
@@ -320,7 +344,9 @@ export class ObThread {
    * (version, name, value) words per entry, thread-local memory.
    * @internal
    */
-  readonly typeCache = new Uint32Array(3 * MCACHE_ENTRIES);
+  readonly typeCache = takeTypeCache();
+  /** Entries of {@link ObThread.typeCache} that hold a name (released at the thread's end). @internal */
+  typeCacheFilled = 0;
   /** Freed floats kept for reuse (float.ts), this thread's: addresses of blocks still allocated. @internal */
   readonly floatFreeList: number[] = [];
   /** Freed one-digit ints kept for reuse (int.ts). @internal */

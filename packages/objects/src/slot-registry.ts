@@ -18,6 +18,7 @@ export class SlotRegistry {
   private readonly tables: { [K in SlotKind]: (SlotShapes[K] | null)[] };
   private readonly names: string[] = [];
   private sealed = false;
+  private sealedFingerprint = 0;
 
   constructor() {
     this.tables = Object.fromEntries(SLOT_KINDS.map((k) => [k, [null]])) as unknown as { [K in SlotKind]: (SlotShapes[K] | null)[] };
@@ -41,12 +42,16 @@ export class SlotRegistry {
 
   /** FNV-1a over the registered names in order (never 0). */
   fingerprint(): number {
+    // Sealed, the names never change: hashed once (every thread state a worker makes checks it).
+    if (this.sealedFingerprint !== 0) return this.sealedFingerprint;
     let h = 0x811c9dc5;
     for (const key of this.names) {
       for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
       h = Math.imul(h ^ 0x0a, 0x01000193);
     }
-    return h >>> 0 || 1;
+    const fingerprint = h >>> 0 || 1;
+    if (this.sealed) this.sealedFingerprint = fingerprint;
+    return fingerprint;
   }
 
   /** Forbids further additions (a thread joined with this registry). */

@@ -24,7 +24,7 @@ import { errClear } from './errors.js';
 import { floatClearFreeList } from './float.js';
 import { intClearFreeList } from './int.js';
 import { typeCacheRelease } from './method-cache.js';
-import type { ObThread } from './ob-thread.js';
+import { recycleTypeCache, type ObThread } from './ob-thread.js';
 import type { ObjectsRegistration } from './objects-lifecycle.js';
 
 /** One thread state of a runtime, on the JavaScript thread that made it. @public */
@@ -172,4 +172,5 @@ function threadStateClear(layers: ThreadLayers, t: ObThread): void {
   miThreadExit(rc.mi!);
   detach(participant);
   participantDelete(participant);
+  recycleTypeCache(t);
 }

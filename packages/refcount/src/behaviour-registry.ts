@@ -47,6 +47,7 @@ export class BehaviourRegistry {
   readonly finalize: (FinalizeFn | null)[] = [null];
   private readonly names: string[] = [];
   private sealed = false;
+  private sealedFingerprint = 0;
 
   /**
    * Registers a dealloc behaviour under a name unique among deallocs and
@@ -75,12 +76,16 @@ export class BehaviourRegistry {
    * names, same order) have equal fingerprints.
    */
   fingerprint(): number {
+    // Sealed, the names never change: hashed once (every thread state a worker makes checks it).
+    if (this.sealedFingerprint !== 0) return this.sealedFingerprint;
     let h = 0x811c9dc5;
     for (const key of this.names) {
       for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
       h = Math.imul(h ^ 0x0a, 0x01000193);
     }
-    return h >>> 0;
+    const fingerprint = h >>> 0;
+    if (this.sealed) this.sealedFingerprint = fingerprint;
+    return fingerprint;
   }
 
   /** Forbids further additions (called when a thread joins with this registry). */
