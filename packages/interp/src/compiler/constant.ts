@@ -1,0 +1,175 @@
+/**
+ * Constants as the compiler handles them: making them from literals, the
+ * key that tells which constants are the same (`_PyCode_ConstantKey`,
+ * `Objects/codeobject.c`), and their Python `repr`.
+ *
+ * The key matters for the bytecode: `co_consts` holds each distinct
+ * constant once, and "distinct" is CPython's: `1`, `1.0` and `True` are three
+ * constants although they compare equal, `0.0` and `-0.0` are two, tuples
+ * are the same when their items' keys are.
+ */
+
+import type { CodeUnit, ConstValue } from './code-unit.js';
+
+export const NONE: ConstValue = { type: 'None' };
+export const ELLIPSIS: ConstValue = { type: 'Ellipsis' };
+export const TRUE: ConstValue = { type: 'bool', value: true };
+export const FALSE: ConstValue = { type: 'bool', value: false };
+
+export function intConst(value: number | bigint): ConstValue {
+  return { type: 'int', value: BigInt(value) };
+}
+
+export function strConst(value: string): ConstValue {
+  return { type: 'str', value };
+}
+
+export function tupleConst(items: readonly ConstValue[]): ConstValue {
+  return { type: 'tuple', items };
+}
+
+/** Distinct codes get distinct keys (CPython keys them by identity). */
+const codeIds = new WeakMap<CodeUnit, number>();
+let nextCodeId = 0;
+
+function floatKey(x: number): string {
+  if (Object.is(x, -0)) return '-0';
+  return String(x);
+}
+
+/** `_PyCode_ConstantKey` as a string: equal keys are the same constant. */
+export function constKey(c: ConstValue): string {
+  switch (c.type) {
+    case 'None':
+      return 'N';
+    case 'Ellipsis':
+      return 'E';
+    case 'bool':
+      return c.value ? 'T' : 'F';
+    case 'int':
+      return `i${c.value}`;
+    case 'float':
+      return `f${floatKey(c.value)}`;
+    case 'complex':
+      return `c${floatKey(c.real)},${floatKey(c.imag)}`;
+    case 'str':
+      return `s${c.value.length}:${c.value}`;
+    case 'bytes':
+      return `b${Array.from(c.value).join(',')};`;
+    case 'tuple':
+      return `(${c.items.map(constKey).join('|')})`;
+    case 'frozenset':
+      return `{${c.items.map(constKey).sort().join('|')}}`;
+    case 'code': {
+      let id = codeIds.get(c.code);
+      if (id === undefined) codeIds.set(c.code, (id = nextCodeId++));
+      return `@${id}`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- repr
+
+/** `float.__repr__` digits (`'r'` format): shortest round-trip, Python's switch to exponent notation. */
+export function floatRepr(x: number, addDot0 = true): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? (addDot0 ? '-0.0' : '-0') : addDot0 ? '0.0' : '0';
+  const [mantissa, expText] = Math.abs(x).toExponential().split('e');
+  const exp = Number(expText);
+  const digits = mantissa.replace('.', '');
+  const sign = x < 0 ? '-' : '';
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  let text: string;
+  if (exp < 0) text = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  else if (digits.length <= exp + 1) text = digits + '0'.repeat(exp + 1 - digits.length) + (addDot0 ? '.0' : '');
+  else text = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return sign + text;
+}
+
+function complexRepr(real: number, imag: number): string {
+  const im = floatRepr(imag, false);
+  if (real === 0 && !Object.is(real, -0)) return `${im}j`;
+  const re = floatRepr(real, false);
+  const signed = im.startsWith('-') || Number.isNaN(imag) ? im : `+${im}`;
+  return `(${re}${signed}j)`;
+}
+
+const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+/** `str.__repr__`: Python's choice of quotes and escapes. */
+export function strRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`;
+    else if (cp < 0x7f) out += ch;
+    else if (cp !== 0x20 && NON_PRINTABLE.test(ch)) {
+      out += cp <= 0xff ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+    } else out += ch;
+  }
+  return out + quote;
+}
+
+/** `bytes.__repr__`. */
+export function bytesRepr(b: Uint8Array): string {
+  let hasSingle = false;
+  let hasDouble = false;
+  for (const x of b) {
+    if (x === 0x27) hasSingle = true;
+    else if (x === 0x22) hasDouble = true;
+  }
+  const quote = hasSingle && !hasDouble ? '"' : "'";
+  let out = `b${quote}`;
+  for (const x of b) {
+    const ch = String.fromCharCode(x);
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (x < 0x20 || x >= 0x7f) out += `\\x${hex(x, 2)}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python's `repr` of a constant (a code object as `<code object NAME>`). */
+export function constRepr(c: ConstValue): string {
+  switch (c.type) {
+    case 'None':
+      return 'None';
+    case 'Ellipsis':
+      return 'Ellipsis';
+    case 'bool':
+      return c.value ? 'True' : 'False';
+    case 'int':
+      return c.value.toString();
+    case 'float':
+      return floatRepr(c.value);
+    case 'complex':
+      return complexRepr(c.real, c.imag);
+    case 'str':
+      return strRepr(c.value);
+    case 'bytes':
+      return bytesRepr(c.value);
+    case 'tuple':
+      return c.items.length === 1 ? `(${constRepr(c.items[0])},)` : `(${c.items.map(constRepr).join(', ')})`;
+    case 'frozenset':
+      return c.items.length === 0 ? 'frozenset()' : `frozenset({${c.items.map(constRepr).join(', ')}})`;
+    case 'code':
+      return `<code object ${c.code.co_name}>`;
+  }
+}

@@ -1,0 +1,143 @@
+"""Writes the fixtures of the bytecode compiler test (test/compiler/codegen.test.ts):
+
+- test/fixtures/compiler/codegen/<name>.json: for every
+  test/fixtures/compiler/codegen-corpus/<name>.py, the code object CPython
+  compiles it to (`compile(source, '<name>.py', 'exec')`), dumped
+  recursively: co_code, co_exceptiontable and co_linetable as hex; co_consts
+  as repr (nested code objects dumped the same way; a frozenset's items as a
+  sorted list of reprs, since their order follows string hashes);
+  co_names, co_varnames, co_cellvars, co_freevars, the argument counts,
+  co_flags, co_stacksize, co_firstlineno, co_name and co_qualname;
+- test/fixtures/compiler/codegen-errors.json: for each bad snippet below,
+  the SyntaxError compile() raises from the compiler proper (class, msg,
+  lineno, offset, end_lineno, end_offset; None as null).
+
+CPython never runs in CI. Run with the pinned interpreter after editing the
+corpus, from packages/interp:
+
+    $(pyenv root)/versions/3.13.0/bin/python3 tools/compiler/gen_codegen_fixtures.py
+"""
+
+import glob
+import json
+import os
+import sys
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, '..', '..', 'test', 'fixtures', 'compiler')
+
+assert sys.version_info[:3] == (3, 13, 0), 'run with the pinned CPython 3.13.0'
+
+
+def dump_const(value):
+    if isinstance(value, types.CodeType):
+        return {'code': dump_code(value)}
+    if type(value) is frozenset:
+        return {'frozenset': sorted(repr(v) for v in value)}
+    if type(value) is tuple and any(isinstance(v, (types.CodeType, frozenset)) for v in value):
+        return {'tuple': [dump_const(v) for v in value]}
+    return repr(value)
+
+
+def dump_code(co):
+    return {
+        'name': co.co_name,
+        'qualname': co.co_qualname,
+        'firstlineno': co.co_firstlineno,
+        'argcount': co.co_argcount,
+        'posonlyargcount': co.co_posonlyargcount,
+        'kwonlyargcount': co.co_kwonlyargcount,
+        'flags': co.co_flags,
+        'stacksize': co.co_stacksize,
+        'code': co.co_code.hex(),
+        'consts': [dump_const(c) for c in co.co_consts],
+        'names': list(co.co_names),
+        'varnames': list(co.co_varnames),
+        'cellvars': list(co.co_cellvars),
+        'freevars': list(co.co_freevars),
+        'exceptiontable': co.co_exceptiontable.hex(),
+        'linetable': co.co_linetable.hex(),
+    }
+
+
+def write_json(path, value):
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(value, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+
+
+# (name, source): compile() must raise SyntaxError from the compiler (the
+# symbol table accepts each of them).
+SNIPPETS = [
+    ('return-at-module-level', 'x = 1\nreturn x\n'),
+    ('return-in-class-body', 'class C:\n    return 1\n'),
+    ('break-at-module-level', 'x = 1\nbreak\n'),
+    ('break-in-function', 'def f():\n    break\n'),
+    ('break-in-loop-else', 'for x in y:\n    pass\nelse:\n    break\n'),
+    ('break-in-nested-def', 'while x:\n    def f():\n        break\n'),
+    ('continue-at-module-level', 'continue\n'),
+    ('continue-in-if', 'if x:\n    continue\n'),
+    ('continue-in-class-in-loop', 'for x in y:\n    class C:\n        continue\n'),
+    ('yield-at-module-level', 'x = 1\nyield x\n'),
+    ('yield-in-class-body', 'class C:\n    yield 1\n'),
+    ('yield-from-at-module-level', 'yield from x\n'),
+    ('yield-in-module-expression', 'print((yield))\n'),
+    ('await-at-module-level', 'await x\n'),
+    ('await-in-class-body', 'class C:\n    await x\n'),
+    ('await-in-sync-function', 'def f():\n    await x\n'),
+    ('assign-debug', '__debug__ = 1\n'),
+    ('augassign-debug', '__debug__ += 1\n'),
+    ('assign-debug-in-tuple', 'a, __debug__ = 1, 2\n'),
+    ('del-debug', 'del __debug__\n'),
+    ('assign-debug-attribute', 'x.__debug__ = 1\n'),
+    ('debug-parameter', 'def f(__debug__):\n    pass\n'),
+    ('debug-keyword-argument', 'f(__debug__=1)\n'),
+    ('debug-import-as', 'import os as __debug__\n'),
+    ('debug-for-target', 'for __debug__ in x:\n    pass\n'),
+    ('debug-function-name', 'def __debug__():\n    pass\n'),
+    ('future-after-statement', 'import os\nfrom __future__ import annotations\n'),
+    ('future-after-docstring-and-statement', '"""doc"""\nx = 1\nfrom __future__ import annotations\n'),
+    ('future-in-function', 'def f():\n    from __future__ import annotations\n'),
+    ('break-in-finally-ok-then-return-outside', 'for x in y:\n    try:\n        pass\n    finally:\n        break\nreturn 1\n'),
+]
+
+
+def error_case(name, source):
+    try:
+        compile(source, '<string>', 'exec')
+    except SyntaxError as e:
+        error = e
+    else:
+        raise SystemExit(f'{name}: compile() accepts it')
+    return {
+        'name': name,
+        'source': source,
+        'type': type(error).__name__,
+        'msg': error.msg,
+        'lineno': error.lineno,
+        'offset': error.offset,
+        'end_lineno': error.end_lineno,
+        'end_offset': error.end_offset,
+    }
+
+
+def main():
+    corpus = sorted(glob.glob(os.path.join(FIXTURES, 'codegen-corpus', '*.py')))
+    out_dir = os.path.join(FIXTURES, 'codegen')
+    os.makedirs(out_dir, exist_ok=True)
+    wanted = set()
+    for path in corpus:
+        name = os.path.splitext(os.path.basename(path))[0]
+        with open(path, encoding='utf-8') as f:
+            source = f.read()
+        code = compile(source, name + '.py', 'exec')
+        write_json(os.path.join(out_dir, name + '.json'), dump_code(code))
+        wanted.add(name + '.json')
+    for stale in set(os.listdir(out_dir)) - wanted:
+        os.remove(os.path.join(out_dir, stale))
+    write_json(os.path.join(FIXTURES, 'codegen-errors.json'), [error_case(n, s) for n, s in SNIPPETS])
+    print(f'{len(corpus)} programs, {len(SNIPPETS)} errors')
+
+
+main()
