@@ -561,10 +561,7 @@ export class Codegen {
       case FBlockType.AsyncWith:
         loc = info.loc;
         this.addOp(op.POP_BLOCK, loc);
-        if (preserveTos) {
-          this.addOpI(op.SWAP, 3, loc);
-          this.addOpI(op.SWAP, 2, loc);
-        }
+        if (preserveTos) this.addOpI(op.SWAP, 2, loc);
         this.callExitWithNones(loc);
         if (info.type === FBlockType.AsyncWith) {
           this.addOpI(op.GET_AWAITABLE, 2, loc);
@@ -1071,7 +1068,7 @@ export class Codegen {
     this.addOp(op.POP_BLOCK, NO_LOCATION);
     this.popFBlock();
     this.visitStmts(s.finalbody);
-    this.addJump(op.JUMP, exit, NO_LOCATION);
+    this.addJump(op.JUMP_NO_INTERRUPT, exit, NO_LOCATION);
     this.useLabel(end);
     loc = NO_LOCATION;
     this.addJump(op.SETUP_CLEANUP, cleanup, loc);
@@ -1099,7 +1096,7 @@ export class Codegen {
     this.popFBlock();
     this.addOp(op.POP_BLOCK, NO_LOCATION);
     this.visitStmts(s.orelse);
-    this.addJump(op.JUMP, end, NO_LOCATION);
+    this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
     const n = s.handlers.length;
     this.useLabel(except);
     this.addJump(op.SETUP_CLEANUP, cleanup, NO_LOCATION);
@@ -1130,7 +1127,7 @@ export class Codegen {
         this.loadConst(NONE, NO_LOCATION);
         this.nameop(NO_LOCATION, handler.name, ExprContext.Store);
         this.nameop(NO_LOCATION, handler.name, ExprContext.Del);
-        this.addJump(op.JUMP, end, NO_LOCATION);
+        this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
         this.useLabel(cleanupEnd);
         this.loadConst(NONE, NO_LOCATION);
         this.nameop(NO_LOCATION, handler.name, ExprContext.Store);
@@ -1145,7 +1142,7 @@ export class Codegen {
         this.popFBlock();
         this.addOp(op.POP_BLOCK, NO_LOCATION);
         this.addOp(op.POP_EXCEPT, NO_LOCATION);
-        this.addJump(op.JUMP, end, NO_LOCATION);
+        this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
       }
       this.useLabel(except);
     }
@@ -1187,9 +1184,8 @@ export class Codegen {
     this.addOp(op.POP_EXCEPT, NO_LOCATION);
     this.addOp(op.POP_TOP, NO_LOCATION);
     this.addOp(op.POP_TOP, NO_LOCATION);
-    this.addOp(op.POP_TOP, NO_LOCATION);
     const exit = this.newLabel();
-    this.addJump(op.JUMP, exit, NO_LOCATION);
+    this.addJump(op.JUMP_NO_INTERRUPT, exit, NO_LOCATION);
     this.useLabel(cleanup);
     this.popExceptAndReraise(NO_LOCATION);
     this.useLabel(exit);
