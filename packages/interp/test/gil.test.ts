@@ -332,7 +332,9 @@ describe('the GIL with real threads', () => {
     const [a, b] = [actor(), actor()];
     await run(a, CMD_CREATE);
     await run(b, CMD_CREATE);
+    // a takes its ticket first, so that it is served first (the order the checks below follow).
     const aAttach = send(a, CMD_ATTACH);
+    await until(() => gilStats(heap, gil).waiting === 1, 'a to wait for the GIL');
     const bAttach = send(b, CMD_ATTACH);
     await until(() => gilStats(heap, gil).waiting === 2, 'both actors to wait for the GIL');
     // The holder stops the world: the waiters are DETACHED, so it does not wait for them.
