@@ -825,7 +825,7 @@ export class Codegen {
     const except = this.newLabel();
     const end = this.newLabel();
     this.visitExpr(s.iter);
-    this.addOp(op.GET_AITER, loc);
+    this.addOp(op.GET_AITER, LOC(s.iter));
     this.useLabel(start);
     this.pushFBlock(loc, FBlockType.ForLoop, start, end, null);
     this.addJump(op.SETUP_FINALLY, except, loc);
@@ -1246,7 +1246,7 @@ export class Codegen {
     if (pos === s.items.length) this.visitStmts(s.body);
     else this.asyncWith(s, pos);
     this.popFBlock();
-    this.addOp(op.POP_BLOCK, NO_LOCATION);
+    this.addOp(op.POP_BLOCK, loc);
     this.callExitWithNones(loc);
     this.addOpI(op.GET_AWAITABLE, 2, loc);
     this.loadConst(NONE, loc);
