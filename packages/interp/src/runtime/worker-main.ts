@@ -101,7 +101,9 @@ function runThread(rec: number, id: number, body: { readonly name: string; reado
   const ts = host.newThreadState();
   if (u32[(interp + IS_GIL_GATES_OFFSET) >>> 2] !== 0) {
     // The GIL's gate goes on while the state is detached; from the attach on, the thread holds the
-    // GIL whenever it runs (and the state's deletion drops it with its participant).
+    // GIL whenever it runs (and the state's deletion drops it with its participant). Departure: the
+    // state was made attached without the GIL — it touched only its own new records and the shared
+    // ones under their own locks, no Python object (CPython's starter makes it holding its GIL).
     ts.detach();
     gilInstall(ts.participant, u32[(interp + IS_GIL_OFFSET) >>> 2]!);
     ts.attach();
