@@ -106,8 +106,7 @@ export class Runtime {
 
   /** Whether the GIL is on (`sys._is_gil_enabled()`): with `PYTHON_GIL=1` / `-X gil=1`. */
   get gilEnabled(): boolean {
-    const heap = this.objects.heap;
-    return gilEnabled(heap, heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!);
+    return gilEnabled(this.objects.heap, this.gilRecord);
   }
 
   /**
@@ -117,13 +116,16 @@ export class Runtime {
    * @throws RangeError "switch interval must be strictly positive" (CPython's ValueError).
    */
   get switchInterval(): number {
-    const heap = this.objects.heap;
-    return gilGetSwitchInterval(heap, heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!);
+    return gilGetSwitchInterval(this.objects.heap, this.gilRecord);
   }
 
   set switchInterval(seconds: number) {
-    const heap = this.objects.heap;
-    gilSetSwitchInterval(heap, heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!, seconds);
+    gilSetSwitchInterval(this.objects.heap, this.gilRecord, seconds);
+  }
+
+  /** The GIL's record (made whatever the mode; the creator wrote it before publishing the state). */
+  private get gilRecord(): number {
+    return this.objects.heap.u32[(this.interp + IS_GIL_OFFSET) >>> 2]!;
   }
 
   /** Whether finalization has started (`_PyInterpreterState_GetFinalizing`). */

@@ -6,7 +6,7 @@
  */
 
 import { errRaise, errToJs, StaticType, type ObThread } from '@ft/objects';
-import { IS_FINALIZING_OFFSET, IS_NON_DAEMON_OFFSET, THREAD_STARTING, TR_ARG_OFFSET, TR_BODY_OFFSET, TR_DAEMON_OFFSET, TR_STATE_OFFSET, TR_STATUS_OFFSET, TR_WORKER_OFFSET, WM_TASK_OFFSET } from '../layout.js';
+import { IS_FINALIZING_OFFSET, IS_NON_DAEMON_OFFSET, THREAD_STARTING, TR_ARG_OFFSET, TR_BODY_OFFSET, TR_DAEMON_OFFSET, TR_ID_OFFSET, TR_STATE_OFFSET, TR_STATUS_OFFSET, TR_WORKER_OFFSET, WM_TASK_OFFSET } from '../layout.js';
 import type { ThreadBodies } from './thread-bodies.js';
 import { ThreadHandle, type StartThreadOptions } from './thread-handle.js';
 import { recordAlloc, recordId } from './thread-record.js';
@@ -32,7 +32,7 @@ export function threadStart(t: ObThread, interp: number, pool: { claim(): number
   const rec = recordAlloc(heap, interp);
   const mailbox = rec === 0 ? 0 : pool.claim();
   if (rec === 0 || mailbox === 0) {
-    if (rec !== 0) Atomics.store(heap.u32, rec >>> 2, 0);
+    if (rec !== 0) Atomics.store(heap.u32, (rec + TR_ID_OFFSET) >>> 2, 0); // the record is free again
     errRaise(t, StaticType.RuntimeError, "can't start new thread");
     throw errToJs(t);
   }

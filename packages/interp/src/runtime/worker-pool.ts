@@ -42,8 +42,8 @@ export interface WorkerBoot {
 
 const WORKER_MAIN = new URL('./worker-main.js', import.meta.url);
 
-/** The address of mailbox `w`. @internal */
-export function mailboxAddress(heap: HeapContext, interp: number, w: number): number {
+/** The address of mailbox `w`. */
+function mailboxAddress(heap: HeapContext, interp: number, w: number): number {
   return heap.u32[(interp + IS_WORKERS_OFFSET) >>> 2]! + w * WORKER_MAILBOX_SIZE;
 }
 
@@ -75,7 +75,7 @@ export class WorkerPool {
       if (Atomics.compareExchange(i32, (mailbox + WM_BUSY_OFFSET) >>> 2, 0, 1) === 0) return mailbox;
     }
     // No idle worker: take a free slot (another thread may take it first; then try the next).
-    for (let w = Math.max(free, 0); free >= 0 && w < count; w++) {
+    for (let w = free; free >= 0 && w < count; w++) {
       const mailbox = mailboxAddress(this.heap, this.interp, w);
       if (Atomics.compareExchange(i32, (mailbox + WM_SPAWNED_OFFSET) >>> 2, 0, 1) !== 0) continue;
       Atomics.store(i32, (mailbox + WM_BUSY_OFFSET) >>> 2, 1);
