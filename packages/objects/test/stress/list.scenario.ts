@@ -283,7 +283,7 @@ export interface RwReaderResult extends ListWorkerResult {
   indexMissesAfterClear: number;
   /** Passes that ended before the size read at their start because a clear came in between. */
   passesCutByClear: number;
-  /** Passes paused at a handshake that then ended consistent. */
+  /** Pauses at a handshake inside passes that then ended consistent (one pass can straddle several). */
   straddled: number;
   finalPassItems: number;
   finalPassOk: boolean;
@@ -535,7 +535,7 @@ export const listReadersWriterScenario: StressScenario<ListStressParams, State> 
           w.freedAfterResume === w.handshakes &&
           w.handshakeTimeouts === 0 &&
           sum(readers, (x) => x.straddled) === w.handshakes * readers.length,
-        detail: `${w.handshakes} of ${expectHandshakes} handshakes with ${readers.length} readers; array held while paused ${w.heldWhilePaused}, freed after resume ${w.freedAfterResume}, timeouts ${w.handshakeTimeouts}; paused passes that ended consistent ${sum(readers, (x) => x.straddled)}`,
+        detail: `${w.handshakes} of ${expectHandshakes} handshakes with ${readers.length} readers; array held while paused ${w.heldWhilePaused}, freed after resume ${w.freedAfterResume}, timeouts ${w.handshakeTimeouts}; pauses in passes that ended consistent ${sum(readers, (x) => x.straddled)}`,
       },
       {
         name: 'no leak: every int the list held at the end was freed with the list',

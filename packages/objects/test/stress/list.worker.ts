@@ -663,7 +663,8 @@ function rwReader(ctx: Ctx, rt: Runtime): RwReaderResult {
     }
     Atomics.store(ctrl, stateWord, res.passes + 1);
     let k = 0;
-    let paused = false;
+    // A pass can straddle more than one handshake (a slow pass, frequent resizes): count each.
+    let pauses = 0;
     let consistent = true;
     for (;;) {
       let item = 0;
@@ -702,7 +703,7 @@ function rwReader(ctx: Ctx, rt: Runtime): RwReaderResult {
             break;
           }
           ctx.setCounter(0, PHASE_RUNNING);
-          paused = true;
+          pauses++;
         }
       }
     }
@@ -718,7 +719,7 @@ function rwReader(ctx: Ctx, rt: Runtime): RwReaderResult {
         consistent = false;
       }
     }
-    if (paused && consistent) res.straddled++;
+    if (consistent) res.straddled += pauses;
     if (writerDone) {
       res.finalPassItems = k;
       res.finalPassOk = consistent && k === finalCount;
