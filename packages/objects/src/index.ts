@@ -354,3 +354,4 @@ export { intBitCount } from './int-format.js';
 export { intRound } from './int-arith.js';
 export { complexFromString } from './complex.js';
 export { siphash13x64 } from './siphash.js';
+export * from './vm-layout.js';

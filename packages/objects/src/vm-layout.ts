@@ -1,0 +1,48 @@
+/**
+ * The object layouts the interpreter's eval loop reads directly (CPython's
+ * `ceval.c` reads `PyCodeObject`, `PyFunctionObject`, tuples and cells
+ * through their structs): re-exported in one place so that the VM copies
+ * them into constants of its own scope and checks them at start-up.
+ * Nothing else above this package should need them.
+ */
+
+export { TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET, LIST_ITEMS_OFFSET, LIST_SIZE_OFFSET, LONG_TAG_OFFSET, LONG_DIGITS_OFFSET, FLOAT_VALUE_OFFSET } from './layout.js';
+export {
+  CODE_ARGCOUNT_OFFSET,
+  CODE_CONSTS_OFFSET,
+  CODE_EXCEPTIONTABLE_OFFSET,
+  CODE_FILENAME_OFFSET,
+  CODE_FIRSTLINENO_OFFSET,
+  CODE_FLAGS_OFFSET,
+  CODE_FRAMESIZE_OFFSET,
+  CODE_KWONLYARGCOUNT_OFFSET,
+  CODE_LINETABLE_OFFSET,
+  CODE_LOCALSPLUSKINDS_OFFSET,
+  CODE_LOCALSPLUSNAMES_OFFSET,
+  CODE_NAME_OFFSET,
+  CODE_NAMES_OFFSET,
+  CODE_NCELLVARS_OFFSET,
+  CODE_NFREEVARS_OFFSET,
+  CODE_NLOCALS_OFFSET,
+  CODE_NLOCALSPLUS_OFFSET,
+  CODE_POSONLYARGCOUNT_OFFSET,
+  CODE_QUALNAME_OFFSET,
+  CODE_SIZE_OFFSET,
+  CODE_STACKSIZE_OFFSET,
+  CODE_TLBC_OFFSET,
+  CODE_UNITS_OFFSET,
+  FRAME_SPECIALS_WORDS,
+} from './code.js';
+export {
+  FUNC_BUILTINS_OFFSET,
+  FUNC_CLOSURE_OFFSET,
+  FUNC_CODE_OFFSET,
+  FUNC_DEFAULTS_OFFSET,
+  FUNC_GLOBALS_OFFSET,
+  FUNC_KWDEFAULTS_OFFSET,
+  FUNC_NAME_OFFSET,
+  FUNC_QUALNAME_OFFSET,
+  FUNC_VERSION_OFFSET,
+} from './function.js';
+export { CELL_REF_OFFSET } from './cell.js';
+export { METHOD_FUNC_OFFSET, METHOD_SELF_OFFSET } from './method.js';
