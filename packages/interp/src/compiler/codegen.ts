@@ -33,6 +33,8 @@ import {
   type Located,
   type ModNode,
   type StmtNode,
+  type Match,
+  type PatternNode,
   type Try,
   type TryStar,
   type With,
@@ -56,7 +58,7 @@ import {
 } from './code-unit.js';
 import { cleanDoc } from './cleandoc.js';
 import { CompilerUnit, FBlockType, IndexedNames, ScopeType, type FBlockInfo } from './compiler-unit.js';
-import { intConst, NONE, strConst, tupleConst } from './constant.js';
+import { constRepr, FALSE, intConst, NONE, strConst, TRUE, tupleConst } from './constant.js';
 import { valueOfConstantNode } from './constant-node.js';
 import { CO_FUTURE_ANNOTATIONS, type FutureFeatures } from './future.js';
 import { NO_LABEL, NO_LOCATION, type Label, type Location } from './instruction-sequence.js';
@@ -181,6 +183,23 @@ function dictByType(ste: SymtableEntry, scope: Scope, flag: number, offset: numb
   }
   names.sort(codePointCompare);
   return new IndexedNames(names, offset);
+}
+
+/** `pattern_context`: the state of one pattern's compilation. */
+interface PatternContext {
+  /** The names captured so far, in the order their values sit on the stack. */
+  stores: string[];
+  /** Whether an irrefutable pattern is allowed here. */
+  allowIrrefutable: boolean;
+  /** `fail_pop`: label n pops n items, then falls into label n - 1. */
+  failPop: Label[];
+  /** Items on top of the stack the pattern still needs (above the captures). */
+  onTop: number;
+}
+
+/** `WILDCARD_CHECK`: `_` as a pattern. */
+function isWildcard(p: PatternNode): boolean {
+  return p._type === NodeType.MatchAs && p.pattern === null && p.name === null;
 }
 
 /** Saved state of an inlined comprehension (`inlined_comprehension_state`). */
@@ -650,7 +669,7 @@ export class Codegen {
       case NodeType.If:
         return this.ifStmt(s);
       case NodeType.Match:
-        throw this.error(LOC(s), 'match statements are not supported yet');
+        return this.matchStmt(s);
       case NodeType.Raise: {
         let n = 0;
         if (s.exc !== null) {
@@ -1262,6 +1281,405 @@ export class Codegen {
     this.addYieldFrom(loc, true);
     this.withExceptFinish(cleanup);
     this.useLabel(exit);
+  }
+
+  // ---------------------------------------------------------------- match
+
+  /** `compiler_match` / `compiler_match_inner`. */
+  private matchStmt(s: Match): void {
+    this.visitExpr(s.subject);
+    const end = this.newLabel();
+    const cases = s.cases.length;
+    const last = s.cases[cases - 1];
+    // A trailing `case _:` (not the only case) needs no copy of the subject and no test.
+    const hasDefault = isWildcard(last.pattern) && cases > 1 ? 1 : 0;
+    for (let i = 0; i < cases - hasDefault; i++) {
+      const m = s.cases[i];
+      const ploc = LOC(m.pattern);
+      const lastTested = i === cases - hasDefault - 1;
+      // Every case but the last tested one works on a copy of the subject.
+      if (!lastTested) this.addOpI(op.COPY, 1, ploc);
+      // Irrefutable cases must be either guarded, last, or both.
+      const pc: PatternContext = { stores: [], allowIrrefutable: m.guard !== null || i === cases - 1, failPop: [], onTop: 0 };
+      this.pattern(m.pattern, pc);
+      // It's a match: store the captured names (they are on the stack, in order).
+      for (const name of pc.stores) this.nameop(ploc, name, ExprContext.Store);
+      if (m.guard !== null) {
+        this.ensureFailPop(pc, 0);
+        this.jumpIf(ploc, m.guard, pc.failPop[0], false);
+      }
+      if (!lastTested) this.addOp(op.POP_TOP, ploc);
+      this.visitStmts(m.body);
+      this.addJump(op.JUMP, end, NO_LOCATION);
+      // A failed match cleans up on the pattern's line, not the body's last one.
+      this.emitAndResetFailPop(ploc, pc);
+    }
+    if (hasDefault) {
+      const m = last;
+      const ploc = LOC(m.pattern);
+      // cases === 1 cannot happen here (hasDefault needs two cases): the
+      // default's NOP gives its line a trace event.
+      this.addOp(op.NOP, ploc);
+      if (m.guard !== null) this.jumpIf(ploc, m.guard, end, false);
+      this.visitStmts(m.body);
+    }
+    this.useLabel(end);
+  }
+
+  /** `ensure_fail_pop`: labels for failing with up to `n` items to pop. */
+  private ensureFailPop(pc: PatternContext, n: number): void {
+    while (pc.failPop.length < n + 1) pc.failPop.push(this.newLabel());
+  }
+
+  /** `jump_to_fail_pop`: on failure, pop what is on top and every capture made so far. */
+  private jumpToFailPop(loc: Location, pc: PatternContext, opcode: number): void {
+    const pops = pc.onTop + pc.stores.length;
+    this.ensureFailPop(pc, pops);
+    this.addJump(opcode, pc.failPop[pops], loc);
+  }
+
+  /** `emit_and_reset_fail_pop`: the chain of POP_TOPs the failure jumps land in. */
+  private emitAndResetFailPop(loc: Location, pc: PatternContext): void {
+    if (pc.failPop.length === 0) return;
+    for (let n = pc.failPop.length - 1; n > 0; n--) {
+      this.useLabel(pc.failPop[n]);
+      this.addOp(op.POP_TOP, loc);
+    }
+    this.useLabel(pc.failPop[0]);
+    pc.failPop = [];
+  }
+
+  /** `pattern_helper_rotate`: 3.10's ROT_N as SWAPs. */
+  private patternRotate(loc: Location, count: number): void {
+    while (count > 1) this.addOpI(op.SWAP, count--, loc);
+  }
+
+  /** `pattern_helper_store_name`: the value on top becomes a capture, below what the pattern still needs. */
+  private patternStoreName(loc: Location, name: string | null, pc: PatternContext): void {
+    if (name === null) {
+      this.addOp(op.POP_TOP, loc);
+      return;
+    }
+    this.checkForbiddenName(loc, name, ExprContext.Store);
+    if (pc.stores.includes(name)) throw this.error(loc, `multiple assignments to name ${constRepr(strConst(name))} in pattern`);
+    this.patternRotate(loc, pc.onTop + pc.stores.length + 1);
+    pc.stores.push(name);
+  }
+
+  /** `pattern_unpack_helper`. */
+  private patternUnpackHelper(loc: Location, elts: PatternNode[]): void {
+    const n = elts.length;
+    let seenStar = false;
+    for (let i = 0; i < n; i++) {
+      if (elts[i]._type !== NodeType.MatchStar) continue;
+      if (seenStar) throw this.error(loc, 'multiple starred expressions in sequence pattern');
+      if (i >= 1 << 8 || n - i - 1 >= 0x7fffffff >> 8) throw this.error(loc, 'too many expressions in star-unpacking sequence pattern');
+      this.addOpI(op.UNPACK_EX, i + ((n - i - 1) << 8), loc);
+      seenStar = true;
+    }
+    if (!seenStar) this.addOpI(op.UNPACK_SEQUENCE, n, loc);
+  }
+
+  /** `pattern_helper_sequence_unpack`: unpack the subject, match each item. */
+  private patternSequenceUnpack(loc: Location, patterns: PatternNode[], pc: PatternContext): void {
+    this.patternUnpackHelper(loc, patterns);
+    const size = patterns.length;
+    // The items stay on the stack while the ones before them are matched.
+    pc.onTop += size;
+    for (const p of patterns) {
+      pc.onTop--;
+      this.patternSubpattern(p, pc);
+    }
+  }
+
+  /**
+   * `pattern_helper_sequence_subscr`: with a `*_`, index the subject instead
+   * of unpacking it (negative positions as `len - k`: the subject may not
+   * take negative indexes).
+   */
+  private patternSequenceSubscr(loc: Location, patterns: PatternNode[], star: number, pc: PatternContext): void {
+    pc.onTop++;
+    const size = patterns.length;
+    for (let i = 0; i < size; i++) {
+      const p = patterns[i];
+      if (isWildcard(p) || i === star) continue;
+      this.addOpI(op.COPY, 1, loc);
+      if (i < star) {
+        this.loadConst(intConst(i), loc);
+      } else {
+        this.addOp(op.GET_LEN, loc);
+        this.loadConst(intConst(size - i), loc);
+        this.addOpI(op.BINARY_OP, op.NB_SUBTRACT, loc);
+      }
+      this.addOp(op.BINARY_SUBSCR, loc);
+      this.patternSubpattern(p, pc);
+    }
+    pc.onTop--;
+    this.addOp(op.POP_TOP, loc);
+  }
+
+  /** `compiler_pattern_subpattern`: a sub-pattern may be irrefutable. */
+  private patternSubpattern(p: PatternNode, pc: PatternContext): void {
+    const allow = pc.allowIrrefutable;
+    pc.allowIrrefutable = true;
+    this.pattern(p, pc);
+    pc.allowIrrefutable = allow;
+  }
+
+  /** `compiler_pattern`. */
+  private pattern(p: PatternNode, pc: PatternContext): void {
+    const loc = LOC(p);
+    switch (p._type) {
+      case NodeType.MatchValue: {
+        const v = p.value;
+        if (v._type !== NodeType.Constant && v._type !== NodeType.Attribute) throw this.error(loc, 'patterns may only match literals and attribute lookups');
+        this.visitExpr(v);
+        this.addCompare(loc, CmpOperator.Eq);
+        this.addOp(op.TO_BOOL, loc);
+        this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+        return;
+      }
+      case NodeType.MatchSingleton:
+        this.loadConst(p.value === null ? NONE : p.value ? TRUE : FALSE, loc);
+        this.addCompare(loc, CmpOperator.Is);
+        this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+        return;
+      case NodeType.MatchSequence:
+        return this.patternSequence(p, pc);
+      case NodeType.MatchMapping:
+        return this.patternMapping(p, pc);
+      case NodeType.MatchClass:
+        return this.patternClass(p, pc);
+      case NodeType.MatchStar:
+        return this.patternStoreName(loc, p.name, pc);
+      case NodeType.MatchAs:
+        if (p.pattern === null) {
+          if (!pc.allowIrrefutable) {
+            if (p.name !== null) throw this.error(loc, `name capture ${constRepr(strConst(p.name))} makes remaining patterns unreachable`);
+            throw this.error(loc, 'wildcard makes remaining patterns unreachable');
+          }
+          return this.patternStoreName(loc, p.name, pc);
+        }
+        // A copy to store if the sub-pattern matches.
+        pc.onTop++;
+        this.addOpI(op.COPY, 1, loc);
+        this.pattern(p.pattern, pc);
+        pc.onTop--;
+        return this.patternStoreName(loc, p.name, pc);
+      case NodeType.MatchOr:
+        return this.patternOr(p, pc);
+    }
+  }
+
+  /** `compiler_pattern_sequence`. */
+  private patternSequence(p: PatternNode & { _type: NodeType.MatchSequence }, pc: PatternContext): void {
+    const loc = LOC(p);
+    const patterns = p.patterns;
+    const size = patterns.length;
+    let star = -1;
+    let onlyWildcard = true;
+    let starWildcard = false;
+    for (let i = 0; i < size; i++) {
+      const q = patterns[i];
+      if (q._type === NodeType.MatchStar) {
+        if (star >= 0) throw this.error(loc, 'multiple starred names in sequence pattern');
+        starWildcard = q.name === null;
+        onlyWildcard &&= starWildcard;
+        star = i;
+        continue;
+      }
+      onlyWildcard &&= isWildcard(q);
+    }
+    // The subject stays on top during the type and length checks.
+    pc.onTop++;
+    this.addOp(op.MATCH_SEQUENCE, loc);
+    this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    if (star < 0) {
+      this.addOp(op.GET_LEN, loc);
+      this.loadConst(intConst(size), loc);
+      this.addCompare(loc, CmpOperator.Eq);
+      this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    } else if (size > 1) {
+      this.addOp(op.GET_LEN, loc);
+      this.loadConst(intConst(size - 1), loc);
+      this.addCompare(loc, CmpOperator.GtE);
+      this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    }
+    pc.onTop--;
+    if (onlyWildcard) this.addOp(op.POP_TOP, loc);
+    else if (starWildcard) this.patternSequenceSubscr(loc, patterns, star, pc);
+    else this.patternSequenceUnpack(loc, patterns, pc);
+  }
+
+  /** `compiler_pattern_mapping`. */
+  private patternMapping(p: PatternNode & { _type: NodeType.MatchMapping }, pc: PatternContext): void {
+    const loc = LOC(p);
+    const keys = p.keys;
+    const size = keys.length;
+    const starTarget = p.rest;
+    pc.onTop++;
+    this.addOp(op.MATCH_MAPPING, loc);
+    this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    if (size === 0 && starTarget === null) {
+      // `{}`: done, pop the subject.
+      pc.onTop--;
+      this.addOp(op.POP_TOP, loc);
+      return;
+    }
+    if (size > 0) {
+      this.addOp(op.GET_LEN, loc);
+      this.loadConst(intConst(size), loc);
+      this.addCompare(loc, CmpOperator.GtE);
+      this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    }
+    // The keys, literals or dotted names, into one tuple for MATCH_KEYS;
+    // a literal key twice is an error.
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (key._type === NodeType.Constant) {
+        const value = valueOfConstantNode(key);
+        const k = setKey(value);
+        if (seen.has(k)) throw this.error(loc, `mapping pattern checks duplicate key (${constRepr(value)})`);
+        seen.add(k);
+      } else if (key._type !== NodeType.Attribute) {
+        throw this.error(loc, 'mapping pattern keys may only match literals and attribute lookups');
+      }
+      this.visitExpr(key);
+    }
+    this.addOpI(op.BUILD_TUPLE, size, loc);
+    this.addOp(op.MATCH_KEYS, loc);
+    // The keys tuple and the values tuple (or None) are on top of the subject.
+    pc.onTop += 2;
+    this.addOpI(op.COPY, 1, loc);
+    this.loadConst(NONE, loc);
+    this.addOpI(op.IS_OP, 1, loc);
+    this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    this.addOpI(op.UNPACK_SEQUENCE, size, loc);
+    pc.onTop += size - 1;
+    for (const q of p.patterns) {
+      pc.onTop--;
+      this.patternSubpattern(q, pc);
+    }
+    // A match: what follows consumes the keys tuple and the subject.
+    pc.onTop -= 2;
+    if (starTarget !== null) {
+      // rest = dict(subject); del rest[key] for each key.
+      this.addOpI(op.BUILD_MAP, 0, loc);
+      this.addOpI(op.SWAP, 3, loc);
+      this.addOpI(op.DICT_UPDATE, 2, loc);
+      this.addOpI(op.UNPACK_SEQUENCE, size, loc);
+      for (let n = size; n > 0; n--) {
+        this.addOpI(op.COPY, 1 + n, loc);
+        this.addOpI(op.SWAP, 2, loc);
+        this.addOp(op.DELETE_SUBSCR, loc);
+      }
+      this.patternStoreName(loc, starTarget, pc);
+    } else {
+      this.addOp(op.POP_TOP, loc);
+      this.addOp(op.POP_TOP, loc);
+    }
+  }
+
+  /** `compiler_pattern_class`. */
+  private patternClass(p: PatternNode & { _type: NodeType.MatchClass }, pc: PatternContext): void {
+    const loc = LOC(p);
+    const patterns = p.patterns;
+    const kwdAttrs = p.kwd_attrs;
+    const kwdPatterns = p.kwd_patterns;
+    const nargs = patterns.length;
+    const nattrs = kwdAttrs.length;
+    // validate_kwd_attrs: the errors point at the sub-patterns (the parser keeps no node for the names).
+    for (let i = 0; i < nattrs; i++) {
+      const attr = kwdAttrs[i];
+      this.checkForbiddenName(LOC(kwdPatterns[i]), attr, ExprContext.Store);
+      for (let j = i + 1; j < nattrs; j++) {
+        if (kwdAttrs[j] === attr) throw this.error(LOC(kwdPatterns[j]), `attribute name repeated in class pattern: ${attr}`);
+      }
+    }
+    this.visitExpr(p.cls);
+    this.loadConst(tupleConst(kwdAttrs.map(strConst)), loc);
+    this.addOpI(op.MATCH_CLASS, nargs, loc);
+    this.addOpI(op.COPY, 1, loc);
+    this.loadConst(NONE, loc);
+    this.addOpI(op.IS_OP, 1, loc);
+    // On top: the tuple of the nargs + nattrs attributes, or None.
+    pc.onTop++;
+    this.jumpToFailPop(loc, pc, op.POP_JUMP_IF_FALSE);
+    this.addOpI(op.UNPACK_SEQUENCE, nargs + nattrs, loc);
+    pc.onTop += nargs + nattrs - 1;
+    for (let i = 0; i < nargs + nattrs; i++) {
+      pc.onTop--;
+      const q = i < nargs ? patterns[i] : kwdPatterns[i - nargs];
+      if (isWildcard(q)) {
+        this.addOp(op.POP_TOP, loc);
+        continue;
+      }
+      this.patternSubpattern(q, pc);
+    }
+  }
+
+  /**
+   * `compiler_pattern_or`: each alternative on its own copy of the subject,
+   * with its own captures; every alternative must bind the first one's names,
+   * and its captures are reordered on the stack to the first one's order.
+   */
+  private patternOr(p: PatternNode & { _type: NodeType.MatchOr }, pc: PatternContext): void {
+    const loc = LOC(p);
+    const end = this.newLabel();
+    const size = p.patterns.length;
+    const old = { stores: pc.stores, allowIrrefutable: pc.allowIrrefutable, failPop: pc.failPop, onTop: pc.onTop };
+    let control: string[] | null = null;
+    for (let i = 0; i < size; i++) {
+      const alt = p.patterns[i];
+      const aloc = LOC(alt);
+      pc.stores = [];
+      // An irrefutable alternative must be last, if it is allowed at all.
+      pc.allowIrrefutable = i === size - 1 && old.allowIrrefutable;
+      pc.failPop = [];
+      pc.onTop = 0;
+      this.addOpI(op.COPY, 1, aloc);
+      this.pattern(alt, pc);
+      const nstores = pc.stores.length;
+      if (i === 0) {
+        control = pc.stores;
+      } else if (nstores !== control!.length) {
+        throw this.error(loc, 'alternative patterns bind different names');
+      } else if (nstores > 0) {
+        for (let icontrol = nstores - 1; icontrol >= 0; icontrol--) {
+          const name = control![icontrol];
+          const istores = pc.stores.indexOf(name);
+          if (istores < 0) throw this.error(loc, 'alternative patterns bind different names');
+          if (icontrol !== istores) {
+            // Move the first istores + 1 captures up to icontrol, on the stack as in the list.
+            let rotations = istores + 1;
+            const rotated = pc.stores.splice(0, rotations);
+            pc.stores.splice(icontrol - istores, 0, ...rotated);
+            while (rotations--) this.patternRotate(aloc, icontrol + 1);
+          }
+        }
+      }
+      this.addJump(op.JUMP, end, aloc);
+      this.emitAndResetFailPop(aloc, pc);
+    }
+    pc.stores = old.stores;
+    pc.allowIrrefutable = old.allowIrrefutable;
+    pc.failPop = old.failPop;
+    pc.onTop = old.onTop;
+    // No alternative matched: pop the subject's copy and fail.
+    this.addOp(op.POP_TOP, loc);
+    this.jumpToFailPop(loc, pc, op.JUMP);
+    this.useLabel(end);
+    const names = control!;
+    // Between the new captures and their place: the other new captures, the
+    // subject's copy, what the enclosing pattern keeps on top, and the captures made before.
+    const nrots = names.length + 1 + pc.onTop + pc.stores.length;
+    for (const name of names) {
+      this.patternRotate(loc, nrots);
+      if (pc.stores.includes(name)) throw this.error(loc, `multiple assignments to name ${constRepr(strConst(name))} in pattern`);
+      pc.stores.push(name);
+    }
+    // Pop the subject's copy.
+    this.addOp(op.POP_TOP, loc);
   }
 
   // ---------------------------------------------------------------- functions and classes
