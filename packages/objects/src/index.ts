@@ -355,3 +355,4 @@ export { intRound } from './int-arith.js';
 export { complexFromString } from './complex.js';
 export { siphash13x64 } from './siphash.js';
 export * from './vm-layout.js';
+export { objectStr, objectStrJs, sequenceTuple } from './exceptions.js';
