@@ -48,12 +48,17 @@ class Rec:
         self.me = [self]
     def __repr__(self):
         return f'Rec({self.me!r})'
-import reprlib
 class Safe:
-    @reprlib.recursive_repr()
+    active = False
     def __repr__(self):
-        return f'Safe({self.inner!r})'
+        if Safe.active:
+            return '...'
+        Safe.active = True
+        try:
+            return f'Safe({self.inner!r})'
+        finally:
+            Safe.active = False
 s = Safe()
-s.inner = [s]
+s.inner = [s, {'k': s}]
 print(s)
 print(repr(Both.__repr__)[:29], str(Both.__str__)[:28])
