@@ -1178,9 +1178,110 @@ export class Codegen {
     else this.tryStarExcept(s);
   }
 
-  /** `compiler_try_star_except`. */
+  /**
+   * `compiler_try_star_except`: every handler sees what the ones before left
+   * unmatched (CHECK_EG_MATCH splits the group); what the handlers raise or
+   * leave is collected in a list that PREP_RERAISE_STAR turns into the
+   * exception to re-raise, or None.
+   */
   private tryStarExcept(s: TryStar): void {
-    throw this.error(LOC(s), 'except* is not supported yet');
+    const loc = LOC(s);
+    const body = this.newLabel();
+    let except = this.newLabel();
+    const orelse = this.newLabel();
+    const end = this.newLabel();
+    const cleanup = this.newLabel();
+    const reraiseStar = this.newLabel();
+    this.addJump(op.SETUP_FINALLY, except, loc);
+    this.useLabel(body);
+    this.pushFBlock(loc, FBlockType.TryExcept, body, NO_LABEL, null);
+    this.visitStmts(s.body);
+    this.popFBlock();
+    this.addOp(op.POP_BLOCK, NO_LOCATION);
+    this.addJump(op.JUMP, orelse, NO_LOCATION);
+    const n = s.handlers.length;
+    this.useLabel(except);
+    this.addJump(op.SETUP_CLEANUP, cleanup, NO_LOCATION);
+    this.addOp(op.PUSH_EXC_INFO, NO_LOCATION);
+    // The runtime pushes a block here.
+    this.pushFBlock(loc, FBlockType.ExceptionGroupHandler, NO_LABEL, NO_LABEL, null);
+    for (let i = 0; i < n; i++) {
+      const handler = s.handlers[i];
+      const hloc = LOC(handler);
+      except = this.newLabel();
+      const exceptWithError = this.newLabel();
+      const noMatch = this.newLabel();
+      if (i === 0) {
+        // [orig] → [orig, [], orig]: the list of raised exceptions and the group to split.
+        this.addOpI(op.BUILD_LIST, 0, hloc);
+        this.addOpI(op.COPY, 2, hloc);
+      }
+      if (handler.type !== null) {
+        this.visitExpr(handler.type);
+        this.addOp(op.CHECK_EG_MATCH, hloc);
+        this.addOpI(op.COPY, 1, hloc);
+        this.addJump(op.POP_JUMP_IF_NONE, noMatch, hloc);
+      }
+      const cleanupEnd = this.newLabel();
+      const cleanupBody = this.newLabel();
+      if (handler.name !== null) this.nameop(hloc, handler.name, ExprContext.Store);
+      else this.addOp(op.POP_TOP, hloc);
+      this.addJump(op.SETUP_CLEANUP, cleanupEnd, hloc);
+      this.useLabel(cleanupBody);
+      this.pushFBlock(hloc, FBlockType.HandlerCleanup, cleanupBody, NO_LABEL, handler.name);
+      this.visitStmts(handler.body);
+      this.popFBlock();
+      this.addOp(op.POP_BLOCK, NO_LOCATION);
+      if (handler.name !== null) {
+        this.loadConst(NONE, NO_LOCATION);
+        this.nameop(NO_LOCATION, handler.name, ExprContext.Store);
+        this.nameop(NO_LOCATION, handler.name, ExprContext.Del);
+      }
+      this.addJump(op.JUMP, except, NO_LOCATION);
+      // The handler raised: add its exception to the list.
+      this.useLabel(cleanupEnd);
+      if (handler.name !== null) {
+        this.loadConst(NONE, NO_LOCATION);
+        this.nameop(NO_LOCATION, handler.name, ExprContext.Store);
+        this.nameop(NO_LOCATION, handler.name, ExprContext.Del);
+      }
+      this.addOpI(op.LIST_APPEND, 3, NO_LOCATION);
+      this.addOp(op.POP_TOP, NO_LOCATION);
+      this.addJump(op.JUMP, exceptWithError, NO_LOCATION);
+      this.useLabel(except);
+      // Holds a propagated location.
+      this.addOp(op.NOP, NO_LOCATION);
+      this.addJump(op.JUMP, exceptWithError, NO_LOCATION);
+      this.useLabel(noMatch);
+      this.addOp(op.POP_TOP, hloc);
+      this.useLabel(exceptWithError);
+      if (i === n - 1) {
+        // The unhandled rest of the group (or None) joins the list.
+        this.addOpI(op.LIST_APPEND, 1, NO_LOCATION);
+        this.addJump(op.JUMP, reraiseStar, NO_LOCATION);
+      }
+    }
+    this.popFBlock();
+    const reraise = this.newLabel();
+    this.useLabel(reraiseStar);
+    this.addOpI(op.CALL_INTRINSIC_2, op.INTRINSIC_PREP_RERAISE_STAR, NO_LOCATION);
+    this.addOpI(op.COPY, 1, NO_LOCATION);
+    this.addJump(op.POP_JUMP_IF_NOT_NONE, reraise, NO_LOCATION);
+    // Nothing to re-raise.
+    this.addOp(op.POP_TOP, NO_LOCATION);
+    this.addOp(op.POP_BLOCK, NO_LOCATION);
+    this.addOp(op.POP_EXCEPT, NO_LOCATION);
+    this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
+    this.useLabel(reraise);
+    this.addOp(op.POP_BLOCK, NO_LOCATION);
+    this.addOpI(op.SWAP, 2, NO_LOCATION);
+    this.addOp(op.POP_EXCEPT, NO_LOCATION);
+    this.addOpI(op.RERAISE, 0, NO_LOCATION);
+    this.useLabel(cleanup);
+    this.popExceptAndReraise(NO_LOCATION);
+    this.useLabel(orelse);
+    this.visitStmts(s.orelse);
+    this.useLabel(end);
   }
 
   /** `compiler_call_exit_with_nones`. */

@@ -119,6 +119,11 @@ SNIPPETS = [
     ('match-rest-debug', 'match x:\n    case {**__debug__}: pass\n'),
     ('match-keyword-debug', 'match x:\n    case C(__debug__=1): pass\n'),
     ('match-guarded-capture-then-default-ok-then-bad', 'match x:\n    case a if a: pass\n    case b: pass\n    case 1: pass\n'),
+    ('except-star-continue', 'for x in y:\n    try:\n        pass\n    except* E:\n        continue\n'),
+    ('except-star-break', 'for x in y:\n    try:\n        pass\n    except* E:\n        break\n'),
+    ('except-star-return', 'def f():\n    try:\n        pass\n    except* E:\n        return 1\n'),
+    ('except-star-return-in-loop', 'def f():\n    try:\n        pass\n    except* E:\n        for x in y:\n            return 1\n'),
+    ('except-star-continue-in-inner-loop-else', 'for x in y:\n    try:\n        pass\n    except* E:\n        for z in x:\n            pass\n        else:\n            continue\n'),
     ('break-in-finally-ok-then-return-outside', 'for x in y:\n    try:\n        pass\n    finally:\n        break\nreturn 1\n'),
 ]
 
