@@ -1,0 +1,133 @@
+/**
+ * The iteration builtins of `Python/bltinmodule.c`: `iter` (and its
+ * two-argument form, the callable iterator), `next` with a default,
+ * `sorted` (a new list sorted by `list.sort`, which parses `key` and
+ * `reverse` as CPython does), `all` and `any`.
+ */
+
+import {
+  callIterNew,
+  checkPositional,
+  errClear,
+  errExceptionMatches,
+  errOccurred,
+  errRaise,
+  errSetNone,
+  iterNext,
+  listFromIterable,
+  METH_FASTCALL,
+  METH_KEYWORDS,
+  METH_O,
+  objectGetIter,
+  objectIsTrue,
+  objectVectorcall,
+  StaticType,
+  typeNameOf,
+  typeOf,
+  typeSlot,
+  typeSlotId,
+  type ObThread,
+} from '@ft/objects';
+import { decref, incref } from '@ft/refcount';
+import type { FunctionDef } from '../modules/module-def.js';
+import { argAt, getAttrJs } from './special-lookup.js';
+
+/** `builtin_iter` (`iter(iterable)`, `iter(callable, sentinel)`). */
+export function builtinIter(t: ObThread, _self: number, args: number, nargs: number): number {
+  if (!checkPositional(t, 'iter', nargs, 1, 2)) return 0;
+  const v = argAt(t, args, 0);
+  if (nargs === 1) return objectGetIter(t, v);
+  if (typeSlotId(t, typeOf(t, v), 'call') === 0) return errRaise(t, StaticType.TypeError, 'iter(v, w): v must be callable');
+  return callIterNew(t, v, argAt(t, args, 1));
+}
+
+/**
+ * `builtin_next` (`next(iterator[, default])`): the default replaces
+ * StopIteration (raised or signalled by exhaustion), never another error.
+ */
+export function builtinNext(t: ObThread, _self: number, args: number, nargs: number): number {
+  if (!checkPositional(t, 'next', nargs, 1, 2)) return 0;
+  const it = argAt(t, args, 0);
+  const next = typeSlot(t, typeOf(t, it), 'iternext');
+  if (next === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, it)}' object is not an iterator`);
+  const item = next(t, it);
+  if (item !== 0) return item;
+  if (nargs > 1) {
+    if (errOccurred(t) !== 0) {
+      if (!errExceptionMatches(t, t.types[StaticType.StopIteration]!)) return 0;
+      errClear(t);
+    }
+    const dflt = argAt(t, args, 1);
+    incref(t.rc, dflt);
+    return dflt;
+  }
+  if (errOccurred(t) === 0) errSetNone(t, t.types[StaticType.StopIteration]!);
+  return 0;
+}
+
+/**
+ * `builtin_sorted` (`sorted(iterable, /, *, key=None, reverse=False)`):
+ * the keywords go to the new list's own `sort` method as they came, so
+ * that its messages ("sort() got an unexpected keyword argument 'cmp'")
+ * are CPython's.
+ */
+export function builtinSorted(t: ObThread, _self: number, args: number, nargs: number, kwnames: number): number {
+  if (!checkPositional(t, 'sorted', nargs, 1, 1)) return 0;
+  const list = listFromIterable(t, argAt(t, args, 0));
+  if (list === 0) return 0;
+  const sort = getAttrJs(t, list, 'sort');
+  if (sort === 0) {
+    decref(t.rc, list);
+    return 0;
+  }
+  const r = objectVectorcall(t, sort, args + 4, 0, kwnames);
+  decref(t.rc, sort);
+  if (r === 0) {
+    decref(t.rc, list);
+    return 0;
+  }
+  decref(t.rc, r);
+  return list;
+}
+
+/** `all` and `any`: the first item whose truth is `stopOn` decides; exhaustion gives `!stopOn`. */
+function allAny(t: ObThread, iterable: number, stopOn: boolean): number {
+  const it = objectGetIter(t, iterable);
+  if (it === 0) return 0;
+  for (;;) {
+    const item = iterNext(t, it);
+    if (item === 0) break;
+    const truth = objectIsTrue(t, item);
+    decref(t.rc, item);
+    if (truth < 0) {
+      decref(t.rc, it);
+      return 0;
+    }
+    if (truth === 1 === stopOn) {
+      decref(t.rc, it);
+      return stopOn ? t.true : t.false;
+    }
+  }
+  decref(t.rc, it);
+  if (errOccurred(t) !== 0) return 0;
+  return stopOn ? t.false : t.true;
+}
+
+/** `builtin_all` (METH_O): whether every item is true. */
+export function builtinAll(t: ObThread, _self: number, args: number): number {
+  return allAny(t, argAt(t, args, 0), false);
+}
+
+/** `builtin_any` (METH_O): whether some item is true. */
+export function builtinAny(t: ObThread, _self: number, args: number): number {
+  return allAny(t, argAt(t, args, 0), true);
+}
+
+/** The `PyMethodDef`s of this file, in `builtin_methods` order. */
+export const ITER_FUNCTIONS: readonly FunctionDef[] = [
+  { name: 'all', flags: METH_O, fn: builtinAll },
+  { name: 'any', flags: METH_O, fn: builtinAny },
+  { name: 'iter', flags: METH_FASTCALL, fn: builtinIter },
+  { name: 'next', flags: METH_FASTCALL, fn: builtinNext },
+  { name: 'sorted', flags: METH_FASTCALL | METH_KEYWORDS, fn: builtinSorted },
+];

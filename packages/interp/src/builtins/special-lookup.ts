@@ -1,0 +1,73 @@
+/**
+ * The lookups the builtin functions share (`Objects/typeobject.c`'s
+ * `_PyObject_LookupSpecial`, `Objects/object.c`'s
+ * `PyObject_GetOptionalAttr`, `PyType_Check`): a special method is looked
+ * up on the type, never on the instance, and bound through its
+ * descriptor; an optional attribute turns AttributeError into "absent".
+ */
+
+import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeLookupRef, typeOf, typeSlot, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
+import { decref } from '@ft/refcount';
+
+/**
+ * `_PyObject_LookupSpecial(self, name)`: `name` found on `type(self)`'s
+ * MRO and bound to `self` (its `__get__`), a new reference; 0 when the
+ * type has none (no exception) or when binding raised (exception set).
+ */
+export function lookupSpecial(t: ObThread, self: number, name: string): number {
+  const key = strInternFromJs(t, name);
+  if (key === 0) return 0;
+  const type = typeOf(t, self);
+  const found = typeLookupRef(t, type, key);
+  decref(t.rc, key);
+  if (found === 0) return 0;
+  const get = typeSlot(t, typeOf(t, found), 'descrGet');
+  if (get === null) return found;
+  const bound = get(t, found, self, type);
+  decref(t.rc, found);
+  return bound;
+}
+
+/**
+ * `PyObject_GetOptionalAttr(obj, name)`: the attribute (a new
+ * reference), or 0 — absent when no exception is set (AttributeError is
+ * swallowed), an error when one is.
+ */
+export function getOptionalAttr(t: ObThread, obj: number, name: number): number {
+  const value = objectGetAttr(t, obj, name);
+  if (value === 0 && errExceptionMatches(t, t.types[StaticType.AttributeError]!)) errClear(t);
+  return value;
+}
+
+/** {@link getOptionalAttr} by JavaScript name. */
+export function getOptionalAttrJs(t: ObThread, obj: number, name: string): number {
+  const key = strInternFromJs(t, name);
+  if (key === 0) return 0;
+  const value = getOptionalAttr(t, obj, key);
+  decref(t.rc, key);
+  return value;
+}
+
+/** `PyObject_GetAttr` by JavaScript name: a new reference, or 0 with the exception set. */
+export function getAttrJs(t: ObThread, obj: number, name: string): number {
+  const key = strInternFromJs(t, name);
+  if (key === 0) return 0;
+  const value = objectGetAttr(t, obj, key);
+  decref(t.rc, key);
+  return value;
+}
+
+/** `PyType_Check(op)`: a type, or an instance of a metaclass. */
+export function isType(t: ObThread, op: number): boolean {
+  return typeHasFlag(t, typeOf(t, op), TPFLAGS_TYPE_SUBCLASS);
+}
+
+/** `PyType_CheckExact(op)`. */
+export function isTypeExact(t: ObThread, op: number): boolean {
+  return typeOf(t, op) === t.types[StaticType.Type];
+}
+
+/** The word `i` of a vectorcall's arguments (borrowed). */
+export function argAt(t: ObThread, args: number, i: number): number {
+  return t.u32[(args >>> 2) + i]!;
+}
