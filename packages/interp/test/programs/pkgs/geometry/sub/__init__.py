@@ -1,0 +1,1 @@
+print('geometry.sub executing', __name__, __package__)
