@@ -44,6 +44,7 @@ import {
 } from '../parser/ast.js';
 import { PySyntaxError } from '../parser/syntax-error.js';
 import { assembleCodeUnit } from './assemble.js';
+import { exprAsUnicode } from './ast-unparse.js';
 import {
   CO_ASYNC_GENERATOR,
   CO_COROUTINE,
@@ -957,8 +958,8 @@ export class Codegen {
       case NodeType.Name:
         this.checkForbiddenName(loc, targ.id, ExprContext.Store);
         if (s.simple && (this.u.scopeType === ScopeType.Module || this.u.scopeType === ScopeType.Class)) {
-          if (futureAnnotations) throw this.error(loc, 'from __future__ import annotations is not supported yet');
-          this.visitExpr(s.annotation);
+          if (futureAnnotations) this.visitAnnExpr(s.annotation);
+          else this.visitExpr(s.annotation);
           this.addOpName(op.LOAD_NAME, '__annotations__', loc);
           this.loadConst(strConst(this.mangle(targ.id)), loc);
           this.addOp(op.STORE_SUBSCR, loc);
@@ -1817,12 +1818,18 @@ export class Codegen {
     return flags;
   }
 
+  /** `compiler_visit_annexpr`: under `from __future__ import annotations`, the annotation's source text. */
+  private visitAnnExpr(annotation: ExprNode): void {
+    this.loadConst(strConst(exprAsUnicode(annotation)), LOC(annotation));
+  }
+
   /** `compiler_visit_argannotation`. */
   private argAnnotation(id: string, annotation: ExprNode | null, loc: Location, count: { n: number }): void {
     if (annotation === null) return;
     this.loadConst(strConst(this.mangle(id)), loc);
-    if (this.future.features & CO_FUTURE_ANNOTATIONS) throw this.error(loc, 'from __future__ import annotations is not supported yet');
-    if (annotation._type === NodeType.Starred) {
+    if (this.future.features & CO_FUTURE_ANNOTATIONS) {
+      this.visitAnnExpr(annotation);
+    } else if (annotation._type === NodeType.Starred) {
       this.visitExpr(annotation.value);
       this.addOpI(op.UNPACK_SEQUENCE, 1, loc);
     } else {
