@@ -88,6 +88,7 @@ import { wrapperSlotId } from './slot-wrappers.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerExceptionGroupTypes } from './exception-group-types.js';
+import { registerIteratorTypes } from './iterator-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
 import { clearWeakRefs } from './weakref-clear.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
@@ -390,6 +391,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const weakrefSpecs = registerWeakrefTypes(registry, slots, box);
   const callables = registerCallableTypes(registry, slots, box);
   const exceptionGroupSpecs = registerExceptionGroupTypes(registry, slots, box);
+  const iteratorSpecs = registerIteratorTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -576,6 +578,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     ...weakrefSpecs,
     ...callables.specs,
     ...exceptionGroupSpecs,
+    ...iteratorSpecs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).

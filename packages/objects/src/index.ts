@@ -356,3 +356,7 @@ export { complexFromString } from './complex.js';
 export { siphash13x64 } from './siphash.js';
 export * from './vm-layout.js';
 export { objectStr, objectStrJs, sequenceTuple } from './exceptions.js';
+export { sequenceCheck, seqIterNew, callIterNew } from './seq-iterator.js';
+export { enumerateNew, filterNew, mapNew, reversedNew, zipNew } from './builtin-iterators.js';
+export { tracebackCheck, tracebackFrame, tracebackLasti, tracebackLineno, tracebackNew, tracebackNext } from './traceback.js';
+export { frameCheck, frameGetBack, frameGetCode, frameLasti, frameLineno, frameObjectNew, frameSetBack, frameSetLasti, frameSetLineno, frameSetLocals } from './frame-object.js';

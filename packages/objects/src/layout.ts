@@ -215,7 +215,17 @@ export const StaticType = {
   // BaseExceptionGroup, ExceptionGroup (exception-group.ts).
   BaseExceptionGroup: 122,
   ExceptionGroup: 123,
-  Count: 124,
+  // The iterators of the builtins (builtin-iterators.ts, seq-iterator.ts), tracebacks and frames (iterator-types.ts).
+  Enumerate: 124,
+  Reversed: 125,
+  Zip: 126,
+  Map: 127,
+  Filter: 128,
+  SeqIter: 129,
+  CallIter: 130,
+  Traceback: 131,
+  Frame: 132,
+  Count: 133,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
