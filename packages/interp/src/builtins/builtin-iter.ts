@@ -25,19 +25,18 @@ import {
   typeNameOf,
   typeOf,
   typeSlot,
-  typeSlotId,
   type ObThread,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
 import type { FunctionDef } from '../modules/module-def.js';
-import { argAt, getAttrJs } from './special-lookup.js';
+import { argAt, callableCheck, getAttrJs } from './special-lookup.js';
 
 /** `builtin_iter` (`iter(iterable)`, `iter(callable, sentinel)`). */
 export function builtinIter(t: ObThread, _self: number, args: number, nargs: number): number {
   if (!checkPositional(t, 'iter', nargs, 1, 2)) return 0;
   const v = argAt(t, args, 0);
   if (nargs === 1) return objectGetIter(t, v);
-  if (typeSlotId(t, typeOf(t, v), 'call') === 0) return errRaise(t, StaticType.TypeError, 'iter(v, w): v must be callable');
+  if (!callableCheck(t, v)) return errRaise(t, StaticType.TypeError, 'iter(v, w): v must be callable');
   return callIterNew(t, v, argAt(t, args, 1));
 }
 

@@ -25,14 +25,12 @@ import {
   StaticType,
   strIntern,
   typeNameOf,
-  typeOf,
-  typeSlotId,
   type ObThread,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
 import type { FunctionDef } from '../modules/module-def.js';
 import { currentFrameLocals } from './frame-locals-hook.js';
-import { argAt, getOptionalAttr, getOptionalAttrJs } from './special-lookup.js';
+import { argAt, callableCheck, getOptionalAttr, getOptionalAttrJs } from './special-lookup.js';
 
 /** `builtin_repr` (METH_O): `PyObject_Repr`. */
 export function builtinRepr(t: ObThread, _self: number, args: number): number {
@@ -68,9 +66,9 @@ export function builtinLen(t: ObThread, _self: number, args: number): number {
   return n < 0 ? 0 : intFromNumber(t, n);
 }
 
-/** `builtin_callable` (METH_O): `PyCallable_Check`, whether the type has `tp_call`. */
+/** `builtin_callable` (METH_O): `PyCallable_Check`. */
 export function builtinCallable(t: ObThread, _self: number, args: number): number {
-  return typeSlotId(t, typeOf(t, argAt(t, args, 0)), 'call') !== 0 ? t.true : t.false;
+  return callableCheck(t, argAt(t, args, 0)) ? t.true : t.false;
 }
 
 /** The check of `PyObject_GetAttr` and friends: the name must be a str. */

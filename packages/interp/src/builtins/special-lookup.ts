@@ -6,7 +6,7 @@
  * descriptor; an optional attribute turns AttributeError into "absent".
  */
 
-import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeLookupRef, typeOf, typeSlot, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
+import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeLookupRef, typeOf, typeSlot, typeSlotId, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 
 /**
@@ -70,4 +70,13 @@ export function isTypeExact(t: ObThread, op: number): boolean {
 /** The word `i` of a vectorcall's arguments (borrowed). */
 export function argAt(t: ObThread, args: number, i: number): number {
   return t.u32[(args >>> 2) + i]!;
+}
+
+/**
+ * `PyCallable_Check(op)`: whether the type can call its instances — a
+ * `tp_call`, or (ft's builtin functions, types) a vectorcall behaviour.
+ */
+export function callableCheck(t: ObThread, op: number): boolean {
+  const type = typeOf(t, op);
+  return typeSlotId(t, type, 'call') !== 0 || typeSlotId(t, type, 'vectorcall') !== 0 || isType(t, op);
 }
