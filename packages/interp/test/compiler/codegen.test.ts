@@ -7,6 +7,9 @@
  *   counts, co_flags, co_stacksize, co_firstlineno, co_qualname,
  *   co_exceptiontable and co_linetable (a mismatch prints both
  *   disassemblies);
+ * - every snippet of codegen-modes.json compiles, in its mode ('eval' or
+ *   'single', where top-level expression statements are printed), to the
+ *   same code objects;
  * - every snippet of codegen-errors.json fails with CPython's SyntaxError
  *   (message, line and offsets).
  */
@@ -68,6 +71,28 @@ describe('codegen: programs compile to CPython 3.13.0 bytecode', () => {
       const mismatch = describeMismatch(ours, expected);
       if (mismatch !== null) expect.fail(mismatch);
       expect(ours).toEqual(expected);
+    });
+  }
+});
+
+interface ModeCase {
+  name: string;
+  mode: 'eval' | 'single';
+  source: string;
+  code: FullDump;
+}
+
+describe("codegen: compile()'s 'eval' and 'single' modes", () => {
+  const cases = JSON.parse(readFileSync(new URL('codegen-modes.json', FIXTURES), 'utf8')) as ModeCase[];
+  it('has both modes', () => {
+    expect(new Set(cases.map((c) => c.mode))).toEqual(new Set(['eval', 'single']));
+  });
+  for (const c of cases) {
+    it(c.name, () => {
+      const ours = dumpCode(compileSource(c.source, `<${c.name}>`, c.mode));
+      const mismatch = describeMismatch(ours, c.code);
+      if (mismatch !== null) expect.fail(mismatch);
+      expect(ours).toEqual(c.code);
     });
   }
 });

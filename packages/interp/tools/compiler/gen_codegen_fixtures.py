@@ -8,6 +8,9 @@
   sorted list of reprs, since their order follows string hashes);
   co_names, co_varnames, co_cellvars, co_freevars, the argument counts,
   co_flags, co_stacksize, co_firstlineno, co_name and co_qualname;
+- test/fixtures/compiler/codegen-modes.json: for each (name, mode, source)
+  of MODE_SNIPPETS below, the code object of `compile(source, '<name>',
+  mode)` in the 'eval' and 'single' modes, dumped the same way;
 - test/fixtures/compiler/codegen-errors.json: for each bad snippet below,
   the SyntaxError compile() raises from the compiler proper (class, msg,
   lineno, offset, end_lineno, end_offset; None as null).
@@ -128,6 +131,50 @@ SNIPPETS = [
 ]
 
 
+# (name, mode, source): compile() in 'eval' or 'single' mode (the
+# interactive prompt's: each expression statement of the top level is
+# printed through CALL_INTRINSIC_1 INTRINSIC_PRINT).
+MODE_SNIPPETS = [
+    ('eval-name', 'eval', 'x'),
+    ('eval-constant', 'eval', '42'),
+    ('eval-expression', 'eval', 'a + b * f(c, *d, k=1)'),
+    ('eval-lambda', 'eval', 'lambda x, y=2: x + y'),
+    ('eval-comprehension', 'eval', '[x * y for x in range(3) for y in z if x]'),
+    ('eval-generator', 'eval', '(x for x in y)'),
+    ('eval-walrus', 'eval', '(n := 10) + n'),
+    ('eval-conditional', 'eval', 'a if b else c'),
+    ('eval-folded', 'eval', '(1, 2) + (3,)'),
+    ('eval-multiline', 'eval', '(a\n + b)\n'),
+    ('eval-fstring', 'eval', 'f"{a!r:>{w}}"'),
+    ('eval-chained-compare', 'eval', 'a < b < c'),
+    ('eval-dict-set', 'eval', '{1: a, **b}, {c, *d}'),
+    ('single-expression', 'single', '1 + 2\n'),
+    ('single-name', 'single', 'x\n'),
+    ('single-constant', 'single', '"text"\n'),
+    ('single-none', 'single', 'None\n'),
+    ('single-assignment', 'single', 'x = 1\n'),
+    ('single-call', 'single', 'print(x)\n'),
+    ('single-if', 'single', 'if x:\n    y\nelse:\n    z\n\n'),
+    ('single-for', 'single', 'for i in range(3):\n    i\n\n'),
+    ('single-while', 'single', 'while x:\n    x -= 1\n    x\n\n'),
+    ('single-with', 'single', 'with open(p) as f:\n    f.read()\n\n'),
+    ('single-try', 'single', 'try:\n    a\nexcept E as e:\n    e\nfinally:\n    b\n\n'),
+    ('single-def', 'single', 'def f(x):\n    x\n    return x\n\n'),
+    ('single-class', 'single', 'class C:\n    x = 1\n    x\n\n'),
+    ('single-lambda', 'single', 'lambda: 1\n'),
+    ('single-comprehension', 'single', '[x for x in y]\n'),
+    ('single-annotation', 'single', 'x: int = 1\n'),
+    ('single-annotation-in-if', 'single', 'if a:\n    x: int\n\n'),
+    ('single-import', 'single', 'import os\n'),
+    ('single-match', 'single', 'match x:\n    case [a]:\n        a\n    case _:\n        x\n\n'),
+    ('single-pass', 'single', 'pass\n'),
+    ('single-del', 'single', 'del x\n'),
+    ('single-global', 'single', 'global x\n'),
+    ('single-await-free-walrus', 'single', '(y := 5)\n'),
+    ('single-yield-free-genexp', 'single', '(x for x in y)\n'),
+]
+
+
 def error_case(name, source):
     try:
         compile(source, '<string>', 'exec')
@@ -162,7 +209,9 @@ def main():
     for stale in set(os.listdir(out_dir)) - wanted:
         os.remove(os.path.join(out_dir, stale))
     write_json(os.path.join(FIXTURES, 'codegen-errors.json'), [error_case(n, s) for n, s in SNIPPETS])
-    print(f'{len(corpus)} programs, {len(SNIPPETS)} errors')
+    modes = [{'name': n, 'mode': m, 'source': s, 'code': dump_code(compile(s, '<' + n + '>', m))} for n, m, s in MODE_SNIPPETS]
+    write_json(os.path.join(FIXTURES, 'codegen-modes.json'), modes)
+    print(f'{len(corpus)} programs, {len(MODE_SNIPPETS)} eval/single snippets, {len(SNIPPETS)} errors')
 
 
 main()
