@@ -9,6 +9,7 @@
 import { callOneArg, errRaiseInt, moduleDict, objectGetAttr, StaticType, strFromJs, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 import { dictGetItemStrRef } from '../modules/dict-util.js';
+import type { RegisteredModule } from '../modules/module-def.js';
 
 /** Where a standard stream's text goes (a file descriptor, a test's buffer). */
 export interface OutputSink {
@@ -27,6 +28,8 @@ export interface Interp {
   /** The objects `sys.stdout` and `sys.stderr` start as: writing to them goes straight to the sinks. */
   stdoutObject: number;
   stderrObject: number;
+  /** The built-in modules written in TypeScript, by name (registered on every thread). */
+  readonly registered: ReadonlyMap<string, RegisteredModule>;
   /** Standard output and error of this thread. */
   readonly stdout: OutputSink;
   readonly stderr: OutputSink;

@@ -1,0 +1,1296 @@
+/**
+ * The eval loop (`_PyEval_EvalFrameDefault`, `Python/ceval.c` with the
+ * instruction bodies of `Python/bytecodes.c`): one function, one `switch`
+ * over CPython 3.13's code units, running frames on the thread's data
+ * stack. A Python-to-Python call pushes a frame and goes on in the same
+ * loop (no JavaScript recursion); TypeScript that calls back into Python
+ * (a key function, `__eq__`) enters it again through {@link evalFunction}.
+ *
+ * The loop keeps the heap views and the frame's registers (code units,
+ * instruction index, locals, stack pointer, constants, names) in local
+ * variables (vm-speed-facts.md rule 6); cold work is out of line, in
+ * functions named after the CPython functions they mirror.
+ *
+ * Exceptions: an instruction that fails leaves the exception set and
+ * breaks to the unwinder, which adds a traceback entry for the frame
+ * (`PyTraceBack_Here`), finds the innermost handler in the exception
+ * table (`get_exception_handler`), pops the stack to its depth, pushes the
+ * exception and jumps — or pops the frame and unwinds into the caller.
+ */
+
+import {
+  CODE_CONSTS_OFFSET,
+  CODE_FLAGS_OFFSET,
+  CODE_FRAMESIZE_OFFSET,
+  CODE_NAMES_OFFSET,
+  CODE_NLOCALSPLUS_OFFSET,
+  CODE_UNITS_OFFSET,
+  CODE_ARGCOUNT_OFFSET,
+  CODE_KWONLYARGCOUNT_OFFSET,
+  CO_VARARGS,
+  CO_VARKEYWORDS,
+  FUNC_BUILTINS_OFFSET,
+  FUNC_CLOSURE_OFFSET,
+  FUNC_CODE_OFFSET,
+  FUNC_GLOBALS_OFFSET,
+  METHOD_FUNC_OFFSET,
+  METHOD_SELF_OFFSET,
+  StaticType,
+  TUPLE_ITEMS_OFFSET,
+  TUPLE_SIZE_OFFSET,
+  CELL_REF_OFFSET,
+  cellNew,
+  dictGetItemRef,
+  dictNew,
+  dictSetItem,
+  dictDelItem,
+  errClear,
+  errExceptionMatches,
+  intFromNumber,
+  iterNext,
+  errGetRaisedException,
+  errRaise,
+  errSetRaisedException,
+  errGetHandledException,
+  errSetHandledException,
+  exceptionSetTraceback,
+  listAppend,
+  listExtend,
+  listNew,
+  numberBinaryOp,
+  numberInPlaceOp,
+  numberPower,
+  numberUnaryOp,
+  objectContains,
+  objectGetAttr,
+  objectGetItem,
+  objectGetIter,
+  objectIsTrue,
+  objectRichCompare,
+  objectSetAttr,
+  objectSetItem,
+  objectVectorcall,
+  setAdd,
+  setNew,
+  setUpdate,
+  sliceNew,
+  tupleFromArray,
+  typeOf,
+  type NumberBinarySlot,
+  type ObThread,
+} from '@ft/objects';
+import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { initializeLocals } from './call-bind.js';
+import { findHandler } from './code-info.js';
+import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_THREAD } from './frame.js';
+import * as op from '../compiler/opcodes.js';
+import {
+  beforeWith,
+  buildConstKeyMap,
+  buildString,
+  callFunctionEx,
+  checkExcMatch,
+  checkEgMatch,
+  deleteFast,
+  deleteGlobal,
+  deleteName,
+  dictMergeForCall,
+  dictUpdateForDisplay,
+  exitInitCheck,
+  formatSimple,
+  formatWithSpec,
+  convertValue,
+  importFrom,
+  importName,
+  intrinsic1,
+  intrinsic2,
+  loadBuildClass,
+  loadDerefError,
+  loadFastError,
+  loadFromDictOrDeref,
+  loadFromDictOrGlobals,
+  loadGlobal,
+  loadName,
+  loadSuperAttr,
+  loadLocals,
+  makeFunction,
+  matchClass,
+  matchKeys,
+  matchMapping,
+  matchSequence,
+  getLen,
+  mapAdd,
+  raiseVarargs,
+  setFunctionAttribute,
+  setupAnnotations,
+  storeGlobal,
+  storeName,
+  unpackEx,
+  unpackSequence,
+  withExceptStart,
+  recursionError,
+  listExtendError,
+  compareOpBool,
+} from './ceval-ops.js';
+import { tracebackHere } from './traceback.js';
+import type { VmThread } from './vm-thread.js';
+
+/** `BINARY_OP`'s oparg → the number slot (NB_* order). */
+const BINARY_SLOTS: readonly (NumberBinarySlot | 'power')[] = [
+  'add', 'and', 'floorDivide', 'lshift', 'matrixMultiply', 'multiply', 'remainder', 'or', 'power', 'rshift', 'subtract', 'trueDivide', 'xor',
+];
+
+/** Inline cache units after each opcode (`_PyOpcode_Caches`), for the return address of a call. */
+const CACHES = new Uint8Array(256);
+CACHES[op.BINARY_SUBSCR] = 1;
+CACHES[op.STORE_SUBSCR] = 1;
+CACHES[op.TO_BOOL] = 3;
+CACHES[op.BINARY_OP] = 1;
+CACHES[op.CALL] = 3;
+CACHES[op.COMPARE_OP] = 1;
+CACHES[op.CONTAINS_OP] = 1;
+CACHES[op.FOR_ITER] = 1;
+CACHES[op.JUMP_BACKWARD] = 1;
+CACHES[op.LOAD_ATTR] = 9;
+CACHES[op.LOAD_GLOBAL] = 4;
+CACHES[op.LOAD_SUPER_ATTR] = 1;
+CACHES[op.POP_JUMP_IF_FALSE] = 1;
+CACHES[op.POP_JUMP_IF_TRUE] = 1;
+CACHES[op.POP_JUMP_IF_NONE] = 1;
+CACHES[op.POP_JUMP_IF_NOT_NONE] = 1;
+CACHES[op.SEND] = 1;
+CACHES[op.STORE_ATTR] = 4;
+CACHES[op.UNPACK_SEQUENCE] = 1;
+
+/** How the loop (re)enters a frame. */
+const ENTER = 0;
+/** Back from a call: push the result and go on after the calling instruction. */
+const RETURN = 1;
+/** An exception came out of a call: unwind from the calling instruction. */
+const UNWIND = 2;
+
+/**
+ * Pushes a frame for `code` on the thread's data stack with its header
+ * set (references taken for code, function, globals, builtins and
+ * locals) and every slot 0: the frame's word index, or 0 with MemoryError.
+ */
+export function pushFrame(vm: VmThread, code: number, func: number, globals: number, builtins: number, locals: number, previous: number): number {
+  const t = vm.t;
+  const u32 = t.u32;
+  const words = t.i32[(code + CODE_FRAMESIZE_OFFSET) >>> 2]!;
+  const ds = vm.ds;
+  let fw = ds.top;
+  if (fw + words > ds.limit) {
+    fw = ds.pushSlow(words);
+    if (fw === 0) {
+      errRaise(t, StaticType.MemoryError, '');
+      return 0;
+    }
+  } else ds.top = fw + words;
+  incref(t.rc, code);
+  if (func !== 0) incref(t.rc, func);
+  incref(t.rc, globals);
+  incref(t.rc, builtins);
+  if (locals !== 0) incref(t.rc, locals);
+  u32[fw + F_CODE] = code;
+  u32[fw + F_FUNC] = func;
+  u32[fw + F_GLOBALS] = globals;
+  u32[fw + F_BUILTINS] = builtins;
+  u32[fw + F_LOCALS] = locals;
+  u32[fw + F_PREVIOUS] = previous;
+  u32[fw + F_INSTR] = 0;
+  u32[fw + F_STACKTOP] = t.i32[(code + CODE_NLOCALSPLUS_OFFSET) >>> 2]!;
+  u32[fw + F_OWNER] = OWNED_BY_THREAD;
+  u32[fw + F_FRAME_OBJECT] = 0;
+  u32.fill(0, fw + F_LOCALSPLUS, fw + words);
+  return fw;
+}
+
+/** `_PyFrame_ClearExceptCode` + pop: releases every slot and the header's references, then frees the frame's words. */
+export function clearFrame(vm: VmThread, fw: number): void {
+  const t = vm.t;
+  const u32 = t.u32;
+  const rc = t.rc;
+  const top = fw + F_LOCALSPLUS + u32[fw + F_STACKTOP]!;
+  for (let i = fw + F_LOCALSPLUS; i < top; i++) {
+    const v = u32[i]!;
+    if (v !== 0) {
+      u32[i] = 0;
+      decref(rc, v);
+    }
+  }
+  const frameObject = u32[fw + F_FRAME_OBJECT]!;
+  if (frameObject !== 0) decref(rc, frameObject);
+  if (u32[fw + F_LOCALS] !== 0) decref(rc, u32[fw + F_LOCALS]!);
+  decref(rc, u32[fw + F_BUILTINS]!);
+  decref(rc, u32[fw + F_GLOBALS]!);
+  if (u32[fw + F_FUNC] !== 0) decref(rc, u32[fw + F_FUNC]!);
+  decref(rc, u32[fw + F_CODE]!);
+  vm.ds.pop(fw);
+}
+
+/**
+ * `_PyEval_Vector` for a Python function called from TypeScript (the
+ * thread's `evalFunction`): binds the arguments (borrowed words at byte
+ * address `args`) in a new frame and runs it to its return.
+ */
+export function evalFunction(vm: VmThread, func: number, args: number, nargs: number, kwnames: number): number {
+  const t = vm.t;
+  const u32 = t.u32;
+  const code = u32[(func + FUNC_CODE_OFFSET) >>> 2]!;
+  const fw = pushFrame(vm, code, func, u32[(func + FUNC_GLOBALS_OFFSET) >>> 2]!, u32[(func + FUNC_BUILTINS_OFFSET) >>> 2]!, 0, vm.currentFrame);
+  if (fw === 0) return 0;
+  // The arguments are borrowed here: the frame takes references of its own.
+  const nkw = kwnames === 0 ? 0 : u32[(kwnames + TUPLE_SIZE_OFFSET) >>> 2]!;
+  const aw = args >>> 2;
+  for (let i = 0; i < nargs + nkw; i++) incref(t.rc, u32[aw + i]!);
+  if (!initializeLocalsFast(t, func, code, fw + F_LOCALSPLUS, aw, nargs, kwnames)) {
+    clearFrame(vm, fw);
+    return 0;
+  }
+  return evalFrame(vm, fw);
+}
+
+/** {@link initializeLocals} with the common case inline: exactly the positional parameters, nothing else. */
+function initializeLocalsFast(t: ObThread, func: number, code: number, lw: number, aw: number, nargs: number, kwnames: number): boolean {
+  const i32 = t.i32;
+  if (kwnames === 0 && (i32[(code + CODE_FLAGS_OFFSET) >>> 2]! & (CO_VARARGS | CO_VARKEYWORDS)) === 0 && i32[(code + CODE_ARGCOUNT_OFFSET) >>> 2] === nargs && i32[(code + CODE_KWONLYARGCOUNT_OFFSET) >>> 2] === 0) {
+    t.u32.copyWithin(lw, aw, aw + nargs);
+    return true;
+  }
+  return initializeLocals(t, func, code, lw, aw, nargs, kwnames);
+}
+
+/**
+ * Runs the frame at word index `entry` (already pushed and bound) until it
+ * returns: the return value (a new reference), or 0 with the exception
+ * set. The frame is popped either way.
+ */
+export function evalFrame(vm: VmThread, entry: number): number {
+  const t = vm.t;
+  const u32 = t.u32;
+  const i32 = t.i32;
+  const u16 = t.u16;
+  const rc = t.rc;
+  const none = t.none;
+  const types = t.types;
+  const functionType = types[StaticType.Function]!;
+  const methodType = types[StaticType.Method]!;
+  const boolTrue = t.true;
+  const boolFalse = t.false;
+
+  if (vm.jsDepth > 200) {
+    recursionError(t);
+    clearFrame(vm, entry);
+    return 0;
+  }
+  vm.jsDepth++;
+  vm.depth++;
+  if (vm.depth > vm.recursionLimit) {
+    vm.depth--;
+    vm.jsDepth--;
+    recursionError(t);
+    clearFrame(vm, entry);
+    return 0;
+  }
+  const savedCurrent = vm.currentFrame;
+
+  let fw = entry;
+  let mode = ENTER;
+  /** Set by a re-raise: the exception already has this frame's traceback entry. */
+  let skipTraceback = false;
+  let retval = 0;
+  try {
+    reload: for (;;) {
+      vm.currentFrame = fw << 2;
+      const code = u32[fw + F_CODE]!;
+      const cu = (code + CODE_UNITS_OFFSET) >>> 1;
+      const lp = fw + F_LOCALSPLUS;
+      const consts = (u32[(code + CODE_CONSTS_OFFSET) >>> 2]! + TUPLE_ITEMS_OFFSET) >>> 2;
+      const names = (u32[(code + CODE_NAMES_OFFSET) >>> 2]! + TUPLE_ITEMS_OFFSET) >>> 2;
+      let sp = lp + i32[fw + F_STACKTOP]!;
+      let ip = i32[fw + F_INSTR]!;
+      let here = ip;
+      let oparg = 0;
+      let unwinding = false;
+      if (mode === RETURN) {
+        u32[sp++] = retval;
+        retval = 0;
+        ip = here + 1 + CACHES[u16[cu + here]! & 0xff]!;
+      } else if (mode === UNWIND) {
+        unwinding = true;
+      }
+      mode = ENTER;
+
+      dispatch: for (;;) {
+        body: {
+          if (unwinding) {
+            unwinding = false;
+            break body;
+          }
+          here = ip;
+          let word = u16[cu + ip++]!;
+          let opcode = word & 0xff;
+          oparg = word >>> 8;
+          while (opcode === op.EXTENDED_ARG) {
+            word = u16[cu + ip++]!;
+            opcode = word & 0xff;
+            oparg = (oparg << 8) | (word >>> 8);
+            here = ip - 1;
+          }
+          switch (opcode) {
+            case op.NOP:
+            case op.RESUME:
+              continue;
+
+            case op.LOAD_FAST: {
+              const v = u32[lp + oparg]!;
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.LOAD_FAST_CHECK: {
+              const v = u32[lp + oparg]!;
+              if (v === 0) {
+                loadFastError(t, code, oparg);
+                break body;
+              }
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.LOAD_FAST_AND_CLEAR: {
+              u32[sp++] = u32[lp + oparg]!;
+              u32[lp + oparg] = 0;
+              continue;
+            }
+            case op.LOAD_FAST_LOAD_FAST: {
+              const a = u32[lp + (oparg >>> 4)]!;
+              const b = u32[lp + (oparg & 15)]!;
+              incref(rc, a);
+              incref(rc, b);
+              u32[sp++] = a;
+              u32[sp++] = b;
+              continue;
+            }
+            case op.LOAD_CONST: {
+              const v = u32[consts + oparg]!;
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.STORE_FAST: {
+              const old = u32[lp + oparg]!;
+              u32[lp + oparg] = u32[--sp]!;
+              if (old !== 0) decref(rc, old);
+              continue;
+            }
+            case op.STORE_FAST_LOAD_FAST: {
+              const old = u32[lp + (oparg >>> 4)]!;
+              u32[lp + (oparg >>> 4)] = u32[--sp]!;
+              if (old !== 0) decref(rc, old);
+              const v = u32[lp + (oparg & 15)]!;
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.STORE_FAST_STORE_FAST: {
+              const v1 = u32[--sp]!;
+              const v2 = u32[--sp]!;
+              const old1 = u32[lp + (oparg >>> 4)]!;
+              u32[lp + (oparg >>> 4)] = v1;
+              if (old1 !== 0) decref(rc, old1);
+              const old2 = u32[lp + (oparg & 15)]!;
+              u32[lp + (oparg & 15)] = v2;
+              if (old2 !== 0) decref(rc, old2);
+              continue;
+            }
+            case op.DELETE_FAST: {
+              if (!deleteFast(t, code, lp, oparg)) break body;
+              continue;
+            }
+            case op.POP_TOP:
+            case op.END_FOR: {
+              const v = u32[--sp]!;
+              if (v !== 0) decref(rc, v);
+              continue;
+            }
+            case op.PUSH_NULL:
+              u32[sp++] = 0;
+              continue;
+            case op.END_SEND: {
+              const value = u32[--sp]!;
+              decref(rc, u32[sp - 1]!);
+              u32[sp - 1] = value;
+              continue;
+            }
+            case op.COPY: {
+              const v = u32[sp - oparg]!;
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.SWAP: {
+              const top = u32[sp - 1]!;
+              u32[sp - 1] = u32[sp - oparg]!;
+              u32[sp - oparg] = top;
+              continue;
+            }
+
+            case op.UNARY_NEGATIVE:
+            case op.UNARY_INVERT: {
+              const v = u32[sp - 1]!;
+              const res = numberUnaryOp(t, v, opcode === op.UNARY_NEGATIVE ? 'negative' : 'invert');
+              if (res === 0) break body;
+              decref(rc, v);
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.UNARY_NOT: {
+              const v = u32[sp - 1]!;
+              u32[sp - 1] = v === boolFalse ? boolTrue : boolFalse;
+              continue;
+            }
+            case op.TO_BOOL: {
+              const v = u32[sp - 1]!;
+              if (v !== boolTrue && v !== boolFalse) {
+                const b = objectIsTrue(t, v);
+                if (b < 0) break body;
+                decref(rc, v);
+                u32[sp - 1] = b ? boolTrue : boolFalse;
+              }
+              ip += 3;
+              continue;
+            }
+            case op.BINARY_OP: {
+              const rhs = u32[sp - 1]!;
+              const lhs = u32[sp - 2]!;
+              let res: number;
+              if (oparg < 13) {
+                const kind = BINARY_SLOTS[oparg]!;
+                res = kind === 'power' ? numberPower(t, lhs, rhs, none) : numberBinaryOp(t, lhs, rhs, kind);
+              } else {
+                const kind = BINARY_SLOTS[oparg - 13]!;
+                res = kind === 'power' ? numberPower(t, lhs, rhs, none, true) : numberInPlaceOp(t, lhs, rhs, kind);
+              }
+              if (res === 0) break body;
+              decref(rc, rhs);
+              decref(rc, lhs);
+              u32[sp - 2] = res;
+              sp--;
+              ip += 1;
+              continue;
+            }
+            case op.COMPARE_OP: {
+              const rhs = u32[sp - 1]!;
+              const lhs = u32[sp - 2]!;
+              let res = objectRichCompare(t, lhs, rhs, oparg >>> 5);
+              if (res === 0) break body;
+              if (oparg & 16) {
+                res = compareOpBool(t, res);
+                if (res === 0) break body;
+              }
+              decref(rc, rhs);
+              decref(rc, lhs);
+              u32[sp - 2] = res;
+              sp--;
+              ip += 1;
+              continue;
+            }
+            case op.IS_OP: {
+              const rhs = u32[sp - 1]!;
+              const lhs = u32[sp - 2]!;
+              const res = (lhs === rhs) !== (oparg === 1) ? boolTrue : boolFalse;
+              decref(rc, rhs);
+              decref(rc, lhs);
+              u32[sp - 2] = res;
+              sp--;
+              continue;
+            }
+            case op.CONTAINS_OP: {
+              const rhs = u32[sp - 1]!;
+              const lhs = u32[sp - 2]!;
+              const r = objectContains(t, rhs, lhs);
+              if (r < 0) break body;
+              decref(rc, rhs);
+              decref(rc, lhs);
+              u32[sp - 2] = (r === 1) !== (oparg === 1) ? boolTrue : boolFalse;
+              sp--;
+              ip += 1;
+              continue;
+            }
+            case op.BINARY_SUBSCR: {
+              const sub = u32[sp - 1]!;
+              const container = u32[sp - 2]!;
+              const res = objectGetItem(t, container, sub);
+              if (res === 0) break body;
+              decref(rc, sub);
+              decref(rc, container);
+              u32[sp - 2] = res;
+              sp--;
+              ip += 1;
+              continue;
+            }
+            case op.BINARY_SLICE: {
+              const stop = u32[sp - 1]!;
+              const start = u32[sp - 2]!;
+              const container = u32[sp - 3]!;
+              const slice = sliceNew(t, start, stop, 0);
+              if (slice === 0) break body;
+              const res = objectGetItem(t, container, slice);
+              decref(rc, slice);
+              if (res === 0) break body;
+              decref(rc, stop);
+              decref(rc, start);
+              decref(rc, container);
+              sp -= 2;
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.STORE_SLICE: {
+              const stop = u32[sp - 1]!;
+              const start = u32[sp - 2]!;
+              const container = u32[sp - 3]!;
+              const v = u32[sp - 4]!;
+              const slice = sliceNew(t, start, stop, 0);
+              if (slice === 0) break body;
+              const r = objectSetItem(t, container, slice, v);
+              decref(rc, slice);
+              if (r < 0) break body;
+              decref(rc, stop);
+              decref(rc, start);
+              decref(rc, container);
+              decref(rc, v);
+              sp -= 4;
+              continue;
+            }
+            case op.STORE_SUBSCR: {
+              const sub = u32[sp - 1]!;
+              const container = u32[sp - 2]!;
+              const v = u32[sp - 3]!;
+              if (objectSetItem(t, container, sub, v) < 0) break body;
+              decref(rc, sub);
+              decref(rc, container);
+              decref(rc, v);
+              sp -= 3;
+              ip += 1;
+              continue;
+            }
+            case op.DELETE_SUBSCR: {
+              const sub = u32[sp - 1]!;
+              const container = u32[sp - 2]!;
+              if (objectSetItem(t, container, sub, 0) < 0) break body;
+              decref(rc, sub);
+              decref(rc, container);
+              sp -= 2;
+              continue;
+            }
+            case op.BUILD_SLICE: {
+              const step = oparg === 3 ? u32[--sp]! : 0;
+              const stop = u32[sp - 1]!;
+              const start = u32[sp - 2]!;
+              const slice = sliceNew(t, start, stop, step);
+              if (step !== 0) decref(rc, step);
+              decref(rc, stop);
+              decref(rc, start);
+              sp -= 2;
+              if (slice === 0) break body;
+              u32[sp++] = slice;
+              continue;
+            }
+
+            case op.BUILD_TUPLE: {
+              const tuple = tupleFromArray(t, u32.subarray(sp - oparg, sp));
+              if (tuple === 0) break body;
+              for (let i = sp - oparg; i < sp; i++) decref(rc, u32[i]!);
+              sp -= oparg;
+              u32[sp++] = tuple;
+              continue;
+            }
+            case op.BUILD_LIST: {
+              const list = listNew(t, 0);
+              if (list === 0) break body;
+              for (let i = sp - oparg; i < sp; i++) {
+                if (listAppend(t, list, u32[i]!) < 0) {
+                  decref(rc, list);
+                  break body;
+                }
+              }
+              for (let i = sp - oparg; i < sp; i++) decref(rc, u32[i]!);
+              sp -= oparg;
+              u32[sp++] = list;
+              continue;
+            }
+            case op.BUILD_SET: {
+              const set = setNew(t);
+              if (set === 0) break body;
+              for (let i = sp - oparg; i < sp; i++) {
+                if (setAdd(t, set, u32[i]!) < 0) {
+                  decref(rc, set);
+                  break body;
+                }
+              }
+              for (let i = sp - oparg; i < sp; i++) decref(rc, u32[i]!);
+              sp -= oparg;
+              u32[sp++] = set;
+              continue;
+            }
+            case op.BUILD_MAP: {
+              const dict = dictNew(t);
+              if (dict === 0) break body;
+              for (let i = sp - 2 * oparg; i < sp; i += 2) {
+                if (dictSetItem(t, dict, u32[i]!, u32[i + 1]!) < 0) {
+                  decref(rc, dict);
+                  break body;
+                }
+              }
+              for (let i = sp - 2 * oparg; i < sp; i++) decref(rc, u32[i]!);
+              sp -= 2 * oparg;
+              u32[sp++] = dict;
+              continue;
+            }
+            case op.BUILD_CONST_KEY_MAP: {
+              const dict = buildConstKeyMap(t, u32[sp - 1]!, sp - 1 - oparg, oparg);
+              if (dict === 0) break body;
+              for (let i = sp - 1 - oparg; i < sp; i++) decref(rc, u32[i]!);
+              sp -= oparg + 1;
+              u32[sp++] = dict;
+              continue;
+            }
+            case op.BUILD_STRING: {
+              const s = buildString(t, sp - oparg, oparg);
+              if (s === 0) break body;
+              for (let i = sp - oparg; i < sp; i++) decref(rc, u32[i]!);
+              sp -= oparg;
+              u32[sp++] = s;
+              continue;
+            }
+            case op.LIST_APPEND: {
+              const v = u32[sp - 1]!;
+              if (listAppend(t, u32[sp - 1 - oparg]!, v) < 0) break body;
+              decref(rc, v);
+              sp--;
+              continue;
+            }
+            case op.SET_ADD: {
+              const v = u32[sp - 1]!;
+              if (setAdd(t, u32[sp - 1 - oparg]!, v) < 0) break body;
+              decref(rc, v);
+              sp--;
+              continue;
+            }
+            case op.MAP_ADD: {
+              const value = u32[sp - 1]!;
+              const key = u32[sp - 2]!;
+              if (mapAdd(t, u32[sp - 2 - oparg]!, key, value) < 0) break body;
+              decref(rc, value);
+              decref(rc, key);
+              sp -= 2;
+              continue;
+            }
+            case op.LIST_EXTEND: {
+              const iterable = u32[sp - 1]!;
+              if (listExtend(t, u32[sp - 1 - oparg]!, iterable) < 0) {
+                listExtendError(t, iterable);
+                break body;
+              }
+              decref(rc, iterable);
+              sp--;
+              continue;
+            }
+            case op.SET_UPDATE: {
+              const iterable = u32[sp - 1]!;
+              if (setUpdate(t, u32[sp - 1 - oparg]!, iterable) < 0) break body;
+              decref(rc, iterable);
+              sp--;
+              continue;
+            }
+            case op.DICT_UPDATE: {
+              const update = u32[sp - 1]!;
+              if (dictUpdateForDisplay(t, u32[sp - 1 - oparg]!, update) < 0) break body;
+              decref(rc, update);
+              sp--;
+              continue;
+            }
+            case op.DICT_MERGE: {
+              const update = u32[sp - 1]!;
+              if (dictMergeForCall(t, u32[sp - 4 - oparg]!, u32[sp - 1 - oparg]!, update) < 0) break body;
+              decref(rc, update);
+              sp--;
+              continue;
+            }
+
+            case op.GET_ITER: {
+              const v = u32[sp - 1]!;
+              const it = objectGetIter(t, v);
+              if (it === 0) break body;
+              decref(rc, v);
+              u32[sp - 1] = it;
+              continue;
+            }
+            case op.FOR_ITER: {
+              const it = u32[sp - 1]!;
+              const next = iterNext(t, it);
+              if (next === 0) {
+                if (t.error.type !== 0) {
+                  if (!errExceptionMatches(t, types[StaticType.StopIteration]!)) break body;
+                  errClear(t);
+                }
+                // Exhausted: skip the END_FOR and POP_TOP at the target, and drop the iterator.
+                decref(rc, it);
+                sp--;
+                ip += 1 + oparg + 2;
+                continue;
+              }
+              u32[sp++] = next;
+              ip += 1;
+              continue;
+            }
+            case op.GET_LEN: {
+              const len = getLen(t, u32[sp - 1]!);
+              if (len === 0) break body;
+              u32[sp++] = len;
+              continue;
+            }
+
+            case op.JUMP_FORWARD:
+              ip += oparg;
+              continue;
+            case op.JUMP_BACKWARD:
+              ip += 1 - oparg;
+              continue;
+            case op.JUMP_BACKWARD_NO_INTERRUPT:
+              ip -= oparg;
+              continue;
+            case op.POP_JUMP_IF_FALSE: {
+              const v = u32[--sp]!;
+              ip += 1;
+              if (v === boolFalse) ip += oparg;
+              else if (v !== boolTrue) {
+                const b = objectIsTrue(t, v);
+                decref(rc, v);
+                if (b < 0) break body;
+                if (b === 0) ip += oparg;
+              }
+              continue;
+            }
+            case op.POP_JUMP_IF_TRUE: {
+              const v = u32[--sp]!;
+              ip += 1;
+              if (v === boolTrue) ip += oparg;
+              else if (v !== boolFalse) {
+                const b = objectIsTrue(t, v);
+                decref(rc, v);
+                if (b < 0) break body;
+                if (b === 1) ip += oparg;
+              }
+              continue;
+            }
+            case op.POP_JUMP_IF_NONE: {
+              const v = u32[--sp]!;
+              ip += 1;
+              if (v === none) ip += oparg;
+              else decref(rc, v);
+              continue;
+            }
+            case op.POP_JUMP_IF_NOT_NONE: {
+              const v = u32[--sp]!;
+              ip += 1;
+              if (v !== none) {
+                decref(rc, v);
+                ip += oparg;
+              }
+              continue;
+            }
+
+            case op.LOAD_GLOBAL: {
+              const v = loadGlobal(t, u32[fw + F_GLOBALS]!, u32[fw + F_BUILTINS]!, u32[names + (oparg >>> 1)]!);
+              if (v === 0) break body;
+              u32[sp++] = v;
+              if (oparg & 1) u32[sp++] = 0;
+              ip += 4;
+              continue;
+            }
+            case op.STORE_GLOBAL: {
+              const v = u32[sp - 1]!;
+              if (storeGlobal(t, u32[fw + F_GLOBALS]!, u32[names + oparg]!, v) < 0) break body;
+              decref(rc, v);
+              sp--;
+              continue;
+            }
+            case op.DELETE_GLOBAL:
+              if (deleteGlobal(t, u32[fw + F_GLOBALS]!, u32[names + oparg]!) < 0) break body;
+              continue;
+            case op.LOAD_NAME: {
+              const v = loadName(t, fw, u32[names + oparg]!);
+              if (v === 0) break body;
+              u32[sp++] = v;
+              continue;
+            }
+            case op.STORE_NAME: {
+              const v = u32[sp - 1]!;
+              if (storeName(t, fw, u32[names + oparg]!, v) < 0) break body;
+              decref(rc, v);
+              sp--;
+              continue;
+            }
+            case op.DELETE_NAME:
+              if (deleteName(t, fw, u32[names + oparg]!) < 0) break body;
+              continue;
+            case op.LOAD_LOCALS: {
+              const v = loadLocals(t, fw);
+              if (v === 0) break body;
+              u32[sp++] = v;
+              continue;
+            }
+            case op.LOAD_FROM_DICT_OR_GLOBALS: {
+              const mapping = u32[sp - 1]!;
+              const v = loadFromDictOrGlobals(t, fw, mapping, u32[names + oparg]!);
+              if (v === 0) break body;
+              decref(rc, mapping);
+              u32[sp - 1] = v;
+              continue;
+            }
+            case op.LOAD_FROM_DICT_OR_DEREF: {
+              const mapping = u32[sp - 1]!;
+              const v = loadFromDictOrDeref(t, code, lp, mapping, oparg);
+              if (v === 0) break body;
+              decref(rc, mapping);
+              u32[sp - 1] = v;
+              continue;
+            }
+            case op.SETUP_ANNOTATIONS:
+              if (setupAnnotations(t, fw) < 0) break body;
+              continue;
+
+            case op.MAKE_CELL: {
+              const cell = cellNew(t, u32[lp + oparg]!);
+              if (cell === 0) break body;
+              const old = u32[lp + oparg]!;
+              u32[lp + oparg] = cell;
+              if (old !== 0) decref(rc, old);
+              continue;
+            }
+            case op.COPY_FREE_VARS: {
+              const closure = u32[(u32[fw + F_FUNC]! + FUNC_CLOSURE_OFFSET) >>> 2]!;
+              const cw = (closure + TUPLE_ITEMS_OFFSET) >>> 2;
+              const first = i32[(code + CODE_NLOCALSPLUS_OFFSET) >>> 2]! - oparg;
+              for (let i = 0; i < oparg; i++) {
+                const cell = u32[cw + i]!;
+                incref(rc, cell);
+                u32[lp + first + i] = cell;
+              }
+              continue;
+            }
+            case op.LOAD_DEREF: {
+              const cell = u32[lp + oparg]!;
+              const v = Atomics.load(u32, (cell + CELL_REF_OFFSET) >>> 2);
+              if (v === 0) {
+                loadDerefError(t, code, oparg);
+                break body;
+              }
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.STORE_DEREF: {
+              const cell = u32[lp + oparg]!;
+              const old = Atomics.exchange(u32, (cell + CELL_REF_OFFSET) >>> 2, u32[--sp]!);
+              if (old !== 0) decref(rc, old);
+              continue;
+            }
+            case op.DELETE_DEREF: {
+              const cell = u32[lp + oparg]!;
+              const old = Atomics.exchange(u32, (cell + CELL_REF_OFFSET) >>> 2, 0);
+              if (old === 0) {
+                loadDerefError(t, code, oparg);
+                break body;
+              }
+              decref(rc, old);
+              continue;
+            }
+
+            case op.LOAD_ATTR: {
+              const owner = u32[sp - 1]!;
+              const attr = objectGetAttr(t, owner, u32[names + (oparg >>> 1)]!);
+              if (attr === 0) break body;
+              decref(rc, owner);
+              u32[sp - 1] = attr;
+              if (oparg & 1) u32[sp++] = 0;
+              ip += 9;
+              continue;
+            }
+            case op.STORE_ATTR: {
+              const owner = u32[sp - 1]!;
+              const v = u32[sp - 2]!;
+              if (objectSetAttr(t, owner, u32[names + oparg]!, v) < 0) break body;
+              decref(rc, owner);
+              decref(rc, v);
+              sp -= 2;
+              ip += 4;
+              continue;
+            }
+            case op.DELETE_ATTR: {
+              const owner = u32[sp - 1]!;
+              if (objectSetAttr(t, owner, u32[names + oparg]!, 0) < 0) break body;
+              decref(rc, owner);
+              sp--;
+              continue;
+            }
+            case op.LOAD_SUPER_ATTR: {
+              const attr = loadSuperAttr(t, u32[sp - 3]!, u32[sp - 2]!, u32[sp - 1]!, u32[names + (oparg >>> 2)]!, oparg);
+              if (attr === 0) break body;
+              decref(rc, u32[sp - 1]!);
+              decref(rc, u32[sp - 2]!);
+              decref(rc, u32[sp - 3]!);
+              sp -= 3;
+              u32[sp++] = attr;
+              if (oparg & 1) u32[sp++] = 0;
+              ip += 1;
+              continue;
+            }
+
+            case op.CALL:
+            case op.CALL_KW: {
+              const kwnames = opcode === op.CALL_KW ? u32[--sp]! : 0;
+              const nkw = kwnames === 0 ? 0 : u32[(kwnames + TUPLE_SIZE_OFFSET) >>> 2]!;
+              const base = sp - 2 - oparg;
+              let callable = u32[base]!;
+              let aw = base + 1;
+              let nargs = oparg - nkw;
+              if (u32[base + 1] !== 0) nargs++;
+              else {
+                aw = base + 2;
+                if (u32[(callable + OB_TYPE_OFFSET) >>> 2] === methodType) {
+                  // A bound method: call its function with its self first (no method object per call).
+                  const self = u32[(callable + METHOD_SELF_OFFSET) >>> 2]!;
+                  const func = u32[(callable + METHOD_FUNC_OFFSET) >>> 2]!;
+                  incref(rc, self);
+                  incref(rc, func);
+                  u32[base + 1] = self;
+                  u32[base] = func;
+                  decref(rc, callable);
+                  callable = func;
+                  aw = base + 1;
+                  nargs++;
+                }
+              }
+              if (u32[(callable + OB_TYPE_OFFSET) >>> 2] === functionType) {
+                // `_PyEvalFramePushAndInit`: a new frame, the arguments moved into it.
+                const fcode = u32[(callable + FUNC_CODE_OFFSET) >>> 2]!;
+                i32[fw + F_INSTR] = here;
+                i32[fw + F_STACKTOP] = base - lp;
+                const nfw = pushFrame(vm, fcode, callable, u32[(callable + FUNC_GLOBALS_OFFSET) >>> 2]!, u32[(callable + FUNC_BUILTINS_OFFSET) >>> 2]!, 0, fw << 2);
+                if (nfw === 0) {
+                  i32[fw + F_STACKTOP] = sp - lp;
+                  if (kwnames !== 0) decref(rc, kwnames);
+                  break body;
+                }
+                const ok = initializeLocalsFast(t, callable, fcode, nfw + F_LOCALSPLUS, aw, nargs, kwnames);
+                if (kwnames !== 0) decref(rc, kwnames);
+                // The arguments now belong to the new frame; the callable too (the frame took its own reference).
+                decref(rc, callable);
+                u32.fill(0, base, sp);
+                if (!ok) {
+                  clearFrame(vm, nfw);
+                  sp = base;
+                  break body;
+                }
+                if (++vm.depth > vm.recursionLimit) {
+                  vm.depth--;
+                  clearFrame(vm, nfw);
+                  recursionError(t);
+                  sp = base;
+                  break body;
+                }
+                fw = nfw;
+                mode = ENTER;
+                continue reload;
+              }
+              const res = objectVectorcall(t, callable, aw << 2, nargs, kwnames);
+              if (kwnames !== 0) decref(rc, kwnames);
+              for (let i = base; i < sp; i++) {
+                const v = u32[i]!;
+                if (v !== 0) decref(rc, v);
+              }
+              sp = base;
+              if (res === 0) break body;
+              u32[sp++] = res;
+              ip += 3 * (opcode === op.CALL ? 1 : 0);
+              continue;
+            }
+            case op.CALL_FUNCTION_EX: {
+              const kwargs = oparg & 1 ? u32[--sp]! : 0;
+              const callargs = u32[sp - 1]!;
+              const func = u32[sp - 3]!;
+              const res = callFunctionEx(t, func, callargs, kwargs);
+              if (kwargs !== 0) decref(rc, kwargs);
+              decref(rc, callargs);
+              decref(rc, func);
+              if (u32[sp - 2] !== 0) decref(rc, u32[sp - 2]!);
+              sp -= 3;
+              if (res === 0) break body;
+              u32[sp++] = res;
+              continue;
+            }
+            case op.CALL_INTRINSIC_1: {
+              const v = u32[sp - 1]!;
+              const res = intrinsic1(t, fw, oparg, v);
+              if (res === 0) break body;
+              decref(rc, v);
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.CALL_INTRINSIC_2: {
+              const v1 = u32[sp - 1]!;
+              const v2 = u32[sp - 2]!;
+              const res = intrinsic2(t, oparg, v2, v1);
+              if (res === 0) break body;
+              decref(rc, v1);
+              decref(rc, v2);
+              sp--;
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.MAKE_FUNCTION: {
+              const codeObj = u32[sp - 1]!;
+              const func = makeFunction(t, codeObj, u32[fw + F_GLOBALS]!, u32[fw + F_BUILTINS]!);
+              if (func === 0) break body;
+              decref(rc, codeObj);
+              u32[sp - 1] = func;
+              continue;
+            }
+            case op.SET_FUNCTION_ATTRIBUTE: {
+              const func = u32[sp - 1]!;
+              const attr = u32[sp - 2]!;
+              setFunctionAttribute(t, func, oparg, attr);
+              decref(rc, attr);
+              sp--;
+              u32[sp - 1] = func;
+              continue;
+            }
+            case op.EXIT_INIT_CHECK: {
+              const v = u32[sp - 1]!;
+              if (v !== none) {
+                exitInitCheck(t, v);
+                break body;
+              }
+              decref(rc, v);
+              sp--;
+              continue;
+            }
+
+            case op.RETURN_VALUE:
+            case op.RETURN_CONST: {
+              let res: number;
+              if (opcode === op.RETURN_CONST) {
+                res = u32[consts + oparg]!;
+                incref(rc, res);
+              } else res = u32[--sp]!;
+              i32[fw + F_STACKTOP] = sp - lp;
+              const previous = u32[fw + F_PREVIOUS]!;
+              const done = fw === entry;
+              clearFrame(vm, fw);
+              if (done) return res;
+              vm.depth--;
+              fw = previous >>> 2;
+              retval = res;
+              mode = RETURN;
+              continue reload;
+            }
+
+            case op.FORMAT_SIMPLE: {
+              const v = u32[sp - 1]!;
+              const res = formatSimple(t, v);
+              if (res === 0) break body;
+              decref(rc, v);
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.FORMAT_WITH_SPEC: {
+              const spec = u32[sp - 1]!;
+              const v = u32[sp - 2]!;
+              const res = formatWithSpec(t, v, spec);
+              if (res === 0) break body;
+              decref(rc, spec);
+              decref(rc, v);
+              sp--;
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.CONVERT_VALUE: {
+              const v = u32[sp - 1]!;
+              const res = convertValue(t, v, oparg);
+              if (res === 0) break body;
+              decref(rc, v);
+              u32[sp - 1] = res;
+              continue;
+            }
+
+            case op.UNPACK_SEQUENCE: {
+              const seq = u32[sp - 1]!;
+              if (!unpackSequence(t, seq, oparg, sp - 1)) break body;
+              decref(rc, seq);
+              sp += oparg - 1;
+              ip += 1;
+              continue;
+            }
+            case op.UNPACK_EX: {
+              const seq = u32[sp - 1]!;
+              const total = (oparg & 0xff) + 1 + (oparg >>> 8);
+              if (!unpackEx(t, seq, oparg & 0xff, oparg >>> 8, sp - 1)) break body;
+              decref(rc, seq);
+              sp += total - 1;
+              continue;
+            }
+
+            case op.RAISE_VARARGS: {
+              const cause = oparg === 2 ? u32[--sp]! : 0;
+              const exc = oparg >= 1 ? u32[--sp]! : 0;
+              // A bare `raise` re-raises the handled exception as it is (`do_raise` returning 1): no traceback entry here.
+              if (raiseVarargs(t, exc, cause)) skipTraceback = true;
+              break body;
+            }
+            case op.RERAISE: {
+              // The exception goes on as it is (the handler's lasti, if any, is popped by the unwinder).
+              errSetRaisedException(t, u32[--sp]!);
+              skipTraceback = true;
+              break body;
+            }
+            case op.PUSH_EXC_INFO: {
+              const exc = u32[sp - 1]!;
+              const prev = errGetHandledException(t);
+              u32[sp - 1] = prev === 0 ? (incref(rc, none), none) : prev;
+              errSetHandledException(t, exc);
+              u32[sp++] = exc;
+              continue;
+            }
+            case op.POP_EXCEPT: {
+              const prev = u32[--sp]!;
+              errSetHandledException(t, prev);
+              decref(rc, prev);
+              continue;
+            }
+            case op.CHECK_EXC_MATCH: {
+              const r = checkExcMatch(t, u32[sp - 2]!, u32[sp - 1]!);
+              if (r < 0) break body;
+              decref(rc, u32[sp - 1]!);
+              u32[sp - 1] = r ? boolTrue : boolFalse;
+              continue;
+            }
+            case op.CHECK_EG_MATCH: {
+              if (!checkEgMatch(t, sp - 2)) break body;
+              continue;
+            }
+            case op.LOAD_ASSERTION_ERROR: {
+              const v = types[StaticType.AssertionError]!;
+              incref(rc, v);
+              u32[sp++] = v;
+              continue;
+            }
+            case op.LOAD_BUILD_CLASS: {
+              const v = loadBuildClass(t, u32[fw + F_BUILTINS]!);
+              if (v === 0) break body;
+              u32[sp++] = v;
+              continue;
+            }
+            case op.BEFORE_WITH: {
+              if (!beforeWith(t, sp - 1)) break body;
+              sp++;
+              continue;
+            }
+            case op.WITH_EXCEPT_START: {
+              const res = withExceptStart(t, u32[sp - 4]!, u32[sp - 1]!);
+              if (res === 0) break body;
+              u32[sp++] = res;
+              continue;
+            }
+
+            case op.IMPORT_NAME: {
+              const fromlist = u32[sp - 1]!;
+              const level = u32[sp - 2]!;
+              const res = importName(t, fw, u32[names + oparg]!, fromlist, level);
+              if (res === 0) break body;
+              decref(rc, fromlist);
+              decref(rc, level);
+              sp--;
+              u32[sp - 1] = res;
+              continue;
+            }
+            case op.IMPORT_FROM: {
+              const res = importFrom(t, u32[sp - 1]!, u32[names + oparg]!);
+              if (res === 0) break body;
+              u32[sp++] = res;
+              continue;
+            }
+
+            case op.MATCH_MAPPING:
+            case op.MATCH_SEQUENCE: {
+              const r = opcode === op.MATCH_MAPPING ? matchMapping(t, u32[sp - 1]!) : matchSequence(t, u32[sp - 1]!);
+              u32[sp++] = r ? boolTrue : boolFalse;
+              continue;
+            }
+            case op.MATCH_KEYS: {
+              const res = matchKeys(t, u32[sp - 2]!, u32[sp - 1]!);
+              if (res === 0) break body;
+              u32[sp++] = res;
+              continue;
+            }
+            case op.MATCH_CLASS: {
+              const names_ = u32[sp - 1]!;
+              const type = u32[sp - 2]!;
+              const subject = u32[sp - 3]!;
+              const res = matchClass(t, subject, type, oparg, names_);
+              if (res === 0) break body;
+              decref(rc, names_);
+              decref(rc, type);
+              decref(rc, subject);
+              sp -= 2;
+              u32[sp - 1] = res;
+              continue;
+            }
+
+            default:
+              errRaise(t, StaticType.SystemError, `unknown opcode ${opcode} at code unit ${here}`);
+              break body;
+          }
+        }
+        // --- error: the exception is set ------------------------------------------------
+        if (!skipTraceback) tracebackHere(vm, fw << 2, here);
+        skipTraceback = false;
+        const handler = findHandler(t, code, here);
+        if (handler !== null) {
+          const level = lp + i32[(code + CODE_NLOCALSPLUS_OFFSET) >>> 2]! + handler.depth;
+          while (sp > level) {
+            const v = u32[--sp]!;
+            if (v !== 0) decref(rc, v);
+          }
+          if (handler.lasti) {
+            const lasti = intFromNumber(t, here);
+            if (lasti === 0) throw new Error('evalFrame: no memory for an exception handler\'s lasti');
+            u32[sp++] = lasti;
+          }
+          const exc = errGetRaisedException(t);
+          if (exc === 0) throw new Error('evalFrame: an error without an exception');
+          u32[sp++] = exc;
+          ip = handler.target;
+          continue dispatch;
+        }
+        // No handler: the frame is done, the exception goes to the caller.
+        i32[fw + F_STACKTOP] = sp - lp;
+        const previous = u32[fw + F_PREVIOUS]!;
+        const done = fw === entry;
+        clearFrame(vm, fw);
+        if (done) return 0;
+        vm.depth--;
+        fw = previous >>> 2;
+        mode = UNWIND;
+        continue reload;
+      }
+    }
+  } finally {
+    vm.depth--;
+    vm.jsDepth--;
+    vm.currentFrame = savedCurrent;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The VM's side of a thread state (`PyThreadState`'s `current_frame`,
+ * `py_recursion_remaining`, `datastack_*`): the data stack, the frame
+ * running now, the recursion depth, and the interpreter it belongs to.
+ */
+
+import type { ObThread } from '@ft/objects';
+import { DataStack } from './frame.js';
+import type { Interp } from './interp-state.js';
+
+/** CPython's default `sys.getrecursionlimit()`. */
+export const DEFAULT_RECURSION_LIMIT = 1000;
+
+export class VmThread {
+  readonly ds: DataStack;
+  /** Byte address of the innermost frame being executed (0: none): `tstate->current_frame`. */
+  currentFrame = 0;
+  /** Python frames on this thread now. */
+  depth = 0;
+  /** `sys.getrecursionlimit()`. */
+  recursionLimit = DEFAULT_RECURSION_LIMIT;
+  /** Re-entrant `evalFrame` calls on the JavaScript stack (bounded apart from Python's depth). */
+  jsDepth = 0;
+
+  constructor(
+    readonly t: ObThread,
+    readonly interp: Interp,
+  ) {
+    this.ds = new DataStack(t.domains);
+  }
+}
+
+const vms = new WeakMap<ObThread, VmThread>();
+
+/** Binds `vm` to its thread context. */
+export function setVmThread(t: ObThread, vm: VmThread): void {
+  vms.set(t, vm);
+}
+
+/** The VM thread of `t`. @throws TypeError on a thread without one. */
+export function vmOf(t: ObThread): VmThread {
+  const vm = vms.get(t);
+  if (vm === undefined) throw new TypeError('vmOf: this thread runs no Python VM');
+  return vm;
+}
