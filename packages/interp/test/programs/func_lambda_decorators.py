@@ -74,6 +74,8 @@ def triple(x):
     return 3 * x
 print(triple(2), triple(3), triple.count)
 class Service:
+    def __repr__(self):
+        return 'Service()'
     @staticmethod
     @trace
     def ping(x):

@@ -1,0 +1,2 @@
+print('before import')
+import definitely_not_a_module

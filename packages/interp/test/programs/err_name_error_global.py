@@ -1,0 +1,5 @@
+import math
+maximum_value = 10
+def f():
+    return maximum_valu * 2
+f()

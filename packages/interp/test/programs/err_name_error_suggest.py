@@ -1,0 +1,4 @@
+def compute():
+    counter = 5
+    return countr + 1
+compute()

@@ -1,0 +1,4 @@
+handlers = {'a': 5}
+def dispatch(name):
+    return handlers[name]()
+dispatch('a')

@@ -1,0 +1,5 @@
+def forever(n):
+    return forever(n + 1)
+def start():
+    return forever(0)
+start()

@@ -1,0 +1,3 @@
+def first(it):
+    return next(iter(it))
+first([])

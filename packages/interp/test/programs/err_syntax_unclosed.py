@@ -1,0 +1,4 @@
+print('never runs')
+values = [1, 2,
+          3, 4
+print(values)

@@ -1,0 +1,5 @@
+class C:
+    pass
+c = C()
+if (c.attr := 5):
+    pass

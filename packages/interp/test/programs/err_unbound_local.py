@@ -1,0 +1,5 @@
+total = 0
+def add(v):
+    total += v
+    return total
+add(1)

@@ -1,0 +1,22 @@
+# itertools.
+import itertools as it
+print(list(it.islice(it.count(5, 3), 4)), list(it.islice(it.cycle('ab'), 5)), list(it.repeat('x', 3)))
+print(list(it.accumulate([1, 2, 3, 4])), list(it.accumulate([1, 2, 3], lambda a, b: a * b)), list(it.accumulate([1, 2], initial=100)))
+print(list(it.chain('ab', [1, 2])), list(it.chain.from_iterable(['xy', 'z'])))
+print(list(it.compress('abcdef', [1, 0, 1, 0, 1, 1])), list(it.dropwhile(lambda v: v < 3, [1, 2, 3, 1])), list(it.takewhile(lambda v: v < 3, [1, 2, 3, 1])))
+print(list(it.filterfalse(lambda v: v % 2, range(8))), list(it.starmap(pow, [(2, 3), (3, 2)])))
+print([(k, list(g)) for k, g in it.groupby('aaabbcaa')], [(k, len(list(g))) for k, g in it.groupby(sorted([3, 1, 3, 2, 1]))])
+print(list(it.islice('abcdefg', 2, None, 2)), list(it.islice(range(100), 3, 9, 2)))
+a, b = it.tee([1, 2, 3])
+print(list(a), list(b))
+print(list(it.zip_longest('ab', [1, 2, 3], fillvalue='-')), list(it.pairwise('abcd')), list(it.batched(range(7), 3)))
+print(list(it.product('ab', repeat=2)), list(it.product([1, 2], 'xy')))
+print(list(it.permutations('abc', 2)), len(list(it.permutations(range(5)))))
+print(list(it.combinations('abcd', 2)), list(it.combinations_with_replacement('ab', 2)))
+print(sum(1 for _ in it.combinations(range(10), 3)), next(it.count()), list(it.islice(it.count(0.5, 0.25), 3)))
+groups = {k: list(v) for k, v in it.groupby(['apple', 'avocado', 'banana', 'blueberry', 'cherry'], key=lambda w: w[0])}
+print(groups)
+print(list(it.accumulate(range(6), max)), list(it.chain(*[[1], [2, 3]])))
+counter = it.count()
+print(next(counter), next(counter), repr(counter))
+print(repr(it.repeat(1, 2)), list(it.starmap(lambda *a: sum(a), [(1, 2, 3)])))

@@ -1,0 +1,25 @@
+# random with a fixed seed: the Mersenne Twister sequences equal CPython's.
+import random
+random.seed(12345)
+print([random.random() for _ in range(5)])
+print([random.randint(1, 100) for _ in range(10)])
+print([random.randrange(0, 50, 5) for _ in range(8)], random.randrange(10), random.randrange(-5, 5))
+print([random.choice('abcdefg') for _ in range(10)], random.choice([10, 20, 30]))
+deck = list(range(20))
+random.shuffle(deck)
+print(deck)
+print(random.sample(range(100), 10), random.sample('abcdefgh', 3))
+print([round(random.uniform(-1, 1), 12) for _ in range(4)], random.getrandbits(64), random.getrandbits(7))
+random.seed(0)
+a = [random.random() for _ in range(3)]
+random.seed(0)
+b = [random.random() for _ in range(3)]
+print(a == b, a)
+r = random.Random(42)
+print(r.random(), r.randint(0, 10), r.choice('xyz'), r.sample([1, 2, 3, 4], 2))
+r2 = random.Random(42)
+print(r2.random() == random.Random(42).random())
+state = r.getstate()
+v1 = r.random()
+r.setstate(state)
+print(v1 == r.random())
