@@ -58,7 +58,7 @@ export class CollectingSink implements OutputSink {
 }
 
 /** What the `fakefile` module's functions saw and will answer (reset by each harness). */
-export const fakeFile = { written: [] as string[], flushes: 0, lines: [] as string[], failWrite: false };
+export const fakeFile = { written: [] as string[], flushes: 0, lines: [] as (string | Uint8Array | number)[], failWrite: false };
 
 const FAKE_FILE_MODULE: ModuleDef = {
   name: 'fakefile',
@@ -80,7 +80,14 @@ const FAKE_FILE_MODULE: ModuleDef = {
         return t.none;
       },
     },
-    { name: 'readline', flags: METH_NOARGS, fn: (t) => strFromJs(t, fakeFile.lines.shift() ?? '') },
+    {
+      name: 'readline',
+      flags: METH_NOARGS,
+      fn: (t) => {
+        const line = fakeFile.lines.shift() ?? '';
+        return typeof line === 'string' ? strFromJs(t, line) : typeof line === 'number' ? intFromBigInt(t, BigInt(line)) : bytesFromBytes(t, line);
+      },
+    },
     { name: 'always_true', flags: METH_FASTCALL, fn: (t) => t.true },
     { name: 'always_false', flags: METH_FASTCALL, fn: (t) => t.false },
     { name: 'boom', flags: METH_FASTCALL, fn: (t) => errRaise(t, StaticType.ValueError, 'boom') },

@@ -19,6 +19,7 @@ assert sys.version_info[:2] == (3, 13), "generate the fixtures with CPython 3.13
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "builtins", "calls.json")
+MODULE_OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "builtins", "module.json")
 
 
 def encode_value(v):
@@ -374,6 +375,21 @@ def main():
         json.dump({"python": sys.version.split()[0], "cases": cases}, f, indent=1, ensure_ascii=False)
         f.write("\n")
     print(f"wrote {len(cases)} cases to {os.path.relpath(OUT)}")
+    names = list(vars(builtins))
+    kinds = {}
+    for name, v in vars(builtins).items():
+        if isinstance(v, type):
+            kinds[name] = "exception" if issubclass(v, BaseException) else "type"
+            if v.__name__ != name:
+                kinds[name] += ":" + v.__name__
+        elif callable(v) and type(v).__name__ == "builtin_function_or_method":
+            kinds[name] = "function"
+        else:
+            kinds[name] = "value:" + repr(v)[:40]
+    with open(MODULE_OUT, "w", encoding="utf-8") as f:
+        json.dump({"python": sys.version.split()[0], "names": names, "kinds": kinds}, f, indent=1)
+        f.write("\n")
+    print(f"wrote {len(names)} names to {os.path.relpath(MODULE_OUT)}")
 
 
 if __name__ == "__main__":
