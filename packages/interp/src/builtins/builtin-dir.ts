@@ -16,14 +16,13 @@ import {
   dictGetItemRef,
   dictNew,
   errOccurred,
-  errRaise,
   iterNext,
   listFromIterable,
   listSort,
   METH_FASTCALL,
   moduleCheck,
+  moduleDict,
   objectGetIter,
-  StaticType,
   strInternFromJs,
   typeHasFlag,
   typeOf,
@@ -33,7 +32,7 @@ import {
 import { decref } from '@ft/refcount';
 import type { FunctionDef } from '../modules/module-def.js';
 import { currentFrameLocals } from './frame-locals-hook.js';
-import { argAt, getAttrJs, getOptionalAttrJs, isType, lookupSpecial } from './special-lookup.js';
+import { argAt, getOptionalAttrJs, isType, lookupSpecial } from './special-lookup.js';
 
 function isDict(t: ObThread, op: number): boolean {
   return typeHasFlag(t, typeOf(t, op), TPFLAGS_DICT_SUBCLASS);
@@ -112,28 +111,24 @@ export function typeDirDefault(t: ObThread, self: number): number {
   return keysConsuming(t, dict);
 }
 
-/** `module.__dir__(self)`: the module dict's `__dir__()` when it defines one, else its keys. */
+/**
+ * `module.__dir__(self)`: the module dict's `__dir__()` when it defines
+ * one, else its keys. The dict is read directly (CPython reads
+ * `self.__dict__`, which is that dict: a module cannot replace it).
+ */
 export function moduleDirDefault(t: ObThread, self: number): number {
-  const dict = getAttrJs(t, self, '__dict__');
-  if (dict === 0) return 0;
-  if (!isDict(t, dict)) {
-    decref(t.rc, dict);
-    return errRaise(t, StaticType.TypeError, '<module>.__dict__ is not a dictionary');
-  }
+  const dict = moduleDict(t, self);
   const key = strInternFromJs(t, '__dir__');
-  const dirfunc = key === 0 ? 0 : dictGetItemRef(t, dict, key);
-  if (key !== 0) decref(t.rc, key);
+  if (key === 0) return 0;
+  const dirfunc = dictGetItemRef(t, dict, key);
+  decref(t.rc, key);
   if (dirfunc !== 0) {
-    decref(t.rc, dict);
     const r = callNoArgs(t, dirfunc);
     decref(t.rc, dirfunc);
     return r;
   }
-  if (errOccurred(t) !== 0) {
-    decref(t.rc, dict);
-    return 0;
-  }
-  return keysConsuming(t, dict);
+  if (errOccurred(t) !== 0) return 0;
+  return listFromIterable(t, dict);
 }
 
 /** `_dir_object(obj)`: `sorted(type(obj).__dir__(obj))`. */
