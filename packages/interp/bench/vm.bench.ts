@@ -211,10 +211,23 @@ function pyodide(): ChildInterpreter {
   return pyodideChild;
 }
 
+/** Why ft could not load, once a child has said so: the other kernels then skip starting one. */
+let ftUnavailable: string | null = null;
+
 async function ready(child: ChildInterpreter): Promise<{ loadMs: number; version: string }> {
   const hello = await child.hello;
-  if (hello.kind === 'unavailable') throw new Error(`${child.which}: not available yet (${hello.error})`);
+  if (hello.kind === 'unavailable') {
+    if (child.which === 'pyodide') throw new Error(`Pyodide: could not load (${hello.error})`);
+    ftUnavailable = `ft: not available yet (${hello.error})`;
+    throw new Error(ftUnavailable);
+  }
   return hello;
+}
+
+/** A child running ft, unless an earlier one already showed that ft cannot run yet. */
+function ftChild(): ChildInterpreter {
+  if (ftUnavailable !== null) throw new Error(ftUnavailable);
+  return new ChildInterpreter('ft');
 }
 
 // ---------------------------------------------------------------------------
@@ -259,13 +272,13 @@ async function runKernel(impl: Implementation, kernel: Kernel, quick: boolean): 
     for (let i = 0; i < RUNS; i++) record((await runProcess(python, [path, ...argv])).stdout);
   } else {
     // ft gets a fresh child per kernel, as `ft run kernel.py` would; Pyodide is loaded once.
-    const child = impl === 'pyodide' ? pyodide() : new ChildInterpreter('ft');
+    const child = impl === 'pyodide' ? pyodide() : ftChild();
     try {
       version = (await ready(child)).version;
       const xoptions = impl === 'ft-notlbc' ? ['tlbc=0'] : [];
       for (let i = 0; i < RUNS; i++) {
         const reply = await child.request({ kind: 'run', path, argv, xoptions });
-        if (!reply.ok) throw new Error(impl === 'pyodide' ? `Pyodide: ${reply.error}` : `ft: not available yet (${reply.error})`);
+        if (!reply.ok) throw new Error(`${who}: ${kernel.name} made the runner throw: ${reply.error}`);
         if (reply.exitCode !== 0) throw new Error(`${who}: ${kernel.name} exited with code ${reply.exitCode}:\n${reply.stderr.slice(-2000)}`);
         record(reply.stdout);
       }
@@ -321,7 +334,7 @@ function kernelCase(impl: Implementation, kernel: Kernel): BenchCase {
       }
       if (impl === 'ft-notlbc') {
         const ftMs = await medianOf('ft', kernel, quick);
-        if (ftMs !== null) notes.push(`specialization on is ${(r.medianMs / ftMs).toFixed(2)}× faster`);
+        if (ftMs !== null) notes.push(`specialization off/on ${(r.medianMs / ftMs).toFixed(2)}×`);
       }
       notes.push(`checksum ${r.checksum}`);
       return { nsPerOp: r.medianMs * 1e6, note: notes.join('; ') };
@@ -369,19 +382,19 @@ async function pyodideLoad(quick: boolean): Promise<BenchSample> {
 }
 
 async function ftPassInProcess(quick: boolean): Promise<BenchSample> {
-  const child = new ChildInterpreter('ft');
+  const child = ftChild();
   try {
     const hello = await ready(child);
     const times = quick ? 3 : 10;
     const walls: number[] = [];
     for (let i = 0; i < times; i++) {
       const reply = await child.request({ kind: 'pass' });
-      if (!reply.ok) throw new Error(`ft: not available yet (${reply.error})`);
+      if (!reply.ok) throw new Error(`ft: runProgram({ code: 'pass' }) threw: ${reply.error}`);
       walls.push(reply.wallMs);
     }
     const first = walls[0];
     walls.sort((a, b) => a - b);
-    return { nsPerOp: walls[times >> 1] * 1e6, note: `runProgram({ code: 'pass' }) in a started Node, median of ${times} (first ${first.toFixed(1)} ms; importing ft took ${hello.loadMs.toFixed(0)} ms)` };
+    return { nsPerOp: walls[times >> 1] * 1e6, note: `runProgram({ code: 'pass' }) in a started Node, median of ${times} (first ${first.toFixed(1)} ms; importing ft and a first pass took ${hello.loadMs.toFixed(0)} ms)` };
   } finally {
     child.close();
   }
