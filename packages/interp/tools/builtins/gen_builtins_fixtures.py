@@ -1,11 +1,14 @@
-"""Writes test/fixtures/builtins/calls.json: builtin calls run by CPython 3.13.
+"""Writes test/fixtures/builtins/calls.json and module.json from CPython 3.13.
 
 Each case is one call of a builtin, written as Python source in CASES. The
 call and its arguments are encoded as a tree the test rebuilds on ft (calls
 of builtins by name, attributes, literal values); the expected outcome is
 the repr of the result, or the exception's type name and message.
+module.json lists the names of the builtins module in order, with the kind
+of object each is bound to.
 
-Run with the pinned CPython:  $(pyenv root)/versions/3.13.0/bin/python3 \
+Run with the pinned CPython and string hashing unrandomized (the tests use
+hashSeed 0):  PYTHONHASHSEED=0 $(pyenv root)/versions/3.13.0/bin/python3 \
     tools/builtins/gen_builtins_fixtures.py
 """
 
@@ -16,6 +19,7 @@ import os
 import sys
 
 assert sys.version_info[:2] == (3, 13), "generate the fixtures with CPython 3.13"
+assert os.environ.get("PYTHONHASHSEED") == "0", "run with PYTHONHASHSEED=0 (the str hashes of the fixtures)"
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "test", "fixtures", "builtins", "calls.json")
@@ -237,6 +241,11 @@ hash(float('inf'))
 hash(1j)
 hash()
 hash(True)
+hash('abc')
+hash('')
+hash(b'xyz')
+hash(('a', 1))
+hash(frozenset())
 callable()
 callable(len)
 callable(1)
