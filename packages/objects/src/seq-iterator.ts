@@ -73,9 +73,9 @@ export function seqIterNew(t: ObThread, seq: number): number {
 }
 
 /**
- * `PyCallIter_New(callable, sentinel)`: the iterator of `iter(callable,
- * sentinel)` (no check that `callable` is callable: `iter()` makes it);
- * 0 with MemoryError.
+ * `PyCallIter_New(callable, sentinel)`: the iterator of
+ * `iter(callable, sentinel)` (no check that `callable` is callable:
+ * `iter()` makes it); 0 with MemoryError.
  * @public
  */
 export function callIterNew(t: ObThread, callable: number, sentinel: number): number {
