@@ -17,6 +17,7 @@
  *  40  u32  f_trace     the trace function (strong) or 0: the `f_trace` setter
  *  44  i32  f_lineno    the current line (-1: unknown): frameSetLineno
  *  48  i32  f_lasti     the last instruction as a byte offset (CPython's `f_lasti`: code units × 2; -1: none yet): frameSetLasti
+ *  52  u32  trace flags bit 0 `f_trace_lines` (1 at creation), bit 1 `f_trace_opcodes`: their setters, Atomics
  *
  * Reference words are replaced with an atomic exchange and read lock-free
  * (field-object.ts), so that a frame shown to another thread (through a
@@ -45,7 +46,13 @@ import { strToJs } from './str-read.js';
 /** @internal */ export const FRAME_TRACE_OFFSET = 40;
 /** @internal */ export const FRAME_LINENO_OFFSET = 44;
 /** @internal */ export const FRAME_LASTI_OFFSET = 48;
-/** Bytes of a frame object. @internal */ export const FRAME_OBJECT_SIZE = 52;
+/** @internal */ export const FRAME_TRACE_FLAGS_OFFSET = 52;
+/** Bytes of a frame object. @internal */ export const FRAME_OBJECT_SIZE = 56;
+
+/** `f_trace_lines` in the trace flags. */
+const TRACE_LINES = 1;
+/** `f_trace_opcodes` in the trace flags. */
+const TRACE_OPCODES = 2;
 
 /** The reference words (traverse, clear, dealloc). */
 const OBJECT_FIELDS = [FRAME_BACK_OFFSET, FRAME_CODE_OFFSET, FRAME_GLOBALS_OFFSET, FRAME_BUILTINS_OFFSET, FRAME_LOCALS_OFFSET, FRAME_TRACE_OFFSET] as const;
@@ -75,6 +82,7 @@ export function frameObjectNew(t: ObThread, code: number, globals: number, built
   }
   t.i32[(f + FRAME_LINENO_OFFSET) >>> 2] = lineno | 0;
   t.i32[(f + FRAME_LASTI_OFFSET) >>> 2] = lasti | 0;
+  t.u32[(f + FRAME_TRACE_FLAGS_OFFSET) >>> 2] = TRACE_LINES;
   gcTrack(t.rc, f);
   return f;
 }
@@ -127,7 +135,21 @@ function fieldOrNone(t: ObThread, f: number, offset: number): number {
   return t.none;
 }
 
-/** The Python attributes of frames, by name: getter and (for `f_trace` and `f_lineno`) setter. @internal */
+/** A trace flag as a Python bool; its setter takes only a bool ("attribute value type must be bool"; `f_trace_lines` cannot be deleted). */
+function traceFlag(bit: number, deletable: boolean): { get: (t: ObThread, f: number) => number; set: (t: ObThread, f: number, value: number) => number } {
+  return {
+    get: (t, f) => ((Atomics.load(t.u32, (f + FRAME_TRACE_FLAGS_OFFSET) >>> 2) & bit) !== 0 ? t.true : t.false),
+    set: (t, f, value) => {
+      if (value === 0 && !deletable) return errRaiseInt(t, StaticType.TypeError, "can't delete numeric/char attribute");
+      if (value !== t.true && value !== t.false) return errRaiseInt(t, StaticType.TypeError, 'attribute value type must be bool');
+      if (value === t.true) Atomics.or(t.u32, (f + FRAME_TRACE_FLAGS_OFFSET) >>> 2, bit);
+      else Atomics.and(t.u32, (f + FRAME_TRACE_FLAGS_OFFSET) >>> 2, ~bit);
+      return 0;
+    },
+  };
+}
+
+/** The Python attributes of frames, by name: getter and (for `f_trace`, `f_lineno` and the trace flags) setter. @internal */
 export const FRAME_ATTRIBUTES: Record<string, { get: (t: ObThread, f: number) => number; set?: (t: ObThread, f: number, value: number) => number }> = {
   f_back: { get: (t, f) => fieldOrNone(t, f, FRAME_BACK_OFFSET) },
   f_code: { get: (t, f) => fieldOrNone(t, f, FRAME_CODE_OFFSET) },
@@ -155,6 +177,9 @@ export const FRAME_ATTRIBUTES: Record<string, { get: (t: ObThread, f: number) =>
       return 0;
     },
   },
+  // A member (`Py_T_BOOL`) in CPython; a getset there too for opcodes, whose delete crashes 3.13.0: a TypeError here.
+  f_trace_lines: traceFlag(TRACE_LINES, false),
+  f_trace_opcodes: traceFlag(TRACE_OPCODES, true),
 };
 
 /** `frame_repr`: `<frame at 0x…, file 'x.py', line 3, code f>`. @internal */

@@ -261,6 +261,21 @@ function cases(w: World): Record<string, () => number> {
         () => w.set(f, 'f_trace', none),
         () => w.get(f, 'f_trace'),
       ),
+    '(f.f_trace_lines, f.f_trace_opcodes)': () => w.tuple([w.get(f, 'f_trace_lines'), w.get(f, 'f_trace_opcodes')]),
+    '!f.f_trace_lines = 1': () => w.set(f, 'f_trace_lines', w.int(1)),
+    '!f.f_trace_opcodes = 1': () => w.set(f, 'f_trace_opcodes', w.int(1)),
+    '!del f.f_trace_lines': () => w.set(f, 'f_trace_lines', 0),
+    '!f.f_trace_lines = False; f.f_trace_opcodes = True; result = (f.f_trace_lines, f.f_trace_opcodes); f.f_trace_lines = True; f.f_trace_opcodes = False': () => {
+      let result = 0;
+      w.run(
+        () => w.set(f, 'f_trace_lines', t.false),
+        () => w.set(f, 'f_trace_opcodes', t.true),
+        () => (result = w.tuple([w.get(f, 'f_trace_lines'), w.get(f, 'f_trace_opcodes')])),
+        () => w.set(f, 'f_trace_lines', t.true),
+        () => w.set(f, 'f_trace_opcodes', t.false),
+      );
+      return result;
+    },
   };
 }
 
