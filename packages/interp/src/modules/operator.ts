@@ -14,7 +14,6 @@ import {
   errOccurred,
   errRaise,
   intAsBigInt,
-  intCheckExact,
   intFromNumber,
   iterNext,
   METH_FASTCALL,
@@ -38,6 +37,7 @@ import {
   PY_LE,
   PY_LT,
   PY_NE,
+  ssizeArg,
   StaticType,
   TPFLAGS_LONG_SUBCLASS,
   typeHasFlag,
@@ -244,11 +244,9 @@ const FUNCTIONS: FunctionDef[] = [
       if (!checkPositional(t, 'length_hint', nargs, 1, 2)) return 0;
       let dflt = 0;
       if (nargs === 2) {
-        const d = arg(t, args, 1);
-        if (!intCheckExact(t, d)) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, d)}' object cannot be interpreted as an integer`);
-        const v = intAsBigInt(t, d);
-        if (v >= 2n ** 63n || v < -(2n ** 63n)) return errRaise(t, StaticType.OverflowError, 'Python int too large to convert to C ssize_t');
-        dflt = Number(v);
+        const d = ssizeArg(t, arg(t, args, 1));
+        if (d === undefined) return 0;
+        dflt = d;
       }
       const n = lengthHint(t, arg(t, args, 0), dflt);
       return n === -1 && errOccurred(t) !== 0 ? 0 : intFromNumber(t, n);

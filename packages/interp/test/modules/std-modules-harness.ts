@@ -18,6 +18,8 @@ import {
   intAsBigInt,
   intFromBigInt,
   listFromArray,
+  listGetItemRef,
+  listSize,
   moduleDict,
   objectReprJs,
   StaticType,
@@ -47,7 +49,8 @@ export type Encoded =
   | { s: string }
   | { n: null }
   | { t: Encoded[] }
-  | { l: Encoded[] };
+  | { l: Encoded[] }
+  | { r: string };
 
 /** A call's outcome: a value, or an exception. */
 export type Outcome = Encoded | { err: string; msg: string };
@@ -109,6 +112,7 @@ export function makeStdModules(): StdModules {
     if ('b' in v) return v.b ? t.true : t.false;
     if ('s' in v) return strFromJs(t, v.s);
     if ('n' in v) return t.none;
+    if ('r' in v) throw new TypeError(`cannot make an argument of ${v.r}`);
     const items = (('t' in v) ? v.t : v.l).map(encode);
     const r = 't' in v ? tupleFromArray(t, items) : listFromArray(t, items);
     for (const item of items) decref(t.rc, item);
@@ -126,7 +130,16 @@ export function makeStdModules(): StdModules {
       return { t: items };
     }
     if (type === t.types[StaticType.Str]) return { s: strToJs(t, op) };
-    return { s: `<${typeNameOf(t, op)} ${objectReprJs(t, op)}>` };
+    if (type === t.types[StaticType.List]) {
+      const items: Encoded[] = [];
+      for (let i = 0; i < listSize(t, op); i++) {
+        const item = listGetItemRef(t, op, i);
+        items.push(decode(item));
+        decref(t.rc, item);
+      }
+      return { l: items };
+    }
+    return { r: `<${typeNameOf(t, op)} ${objectReprJs(t, op)}>` };
   };
   const takeError = (): { err: string; msg: string } => {
     const e = errFetch(t);
