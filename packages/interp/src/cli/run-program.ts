@@ -4,6 +4,13 @@
  * benchmarks call.
  */
 
+import { createObjectsRuntime } from '@ft/objects';
+import { createInterpreter, registerInterpreter } from '../vm/interpreter.js';
+import type { OutputSink } from '../vm/interp-state.js';
+import type { RegisteredModule } from '../modules/module-def.js';
+import { mainPathEntry, runMain } from '../vm/run-main.js';
+import { resolveConfig } from './config.js';
+
 /** What to run. */
 export interface RunProgramOptions {
   /** The script (its directory goes first on `sys.path`); exactly one of `path` and `code`. */
@@ -26,8 +33,47 @@ export interface ProgramResult {
   readonly exitCode: number;
 }
 
+/** A sink collecting text in memory. */
+function collector(): OutputSink & { text(): string } {
+  const parts: string[] = [];
+  return {
+    write(text: string) {
+      parts.push(text);
+    },
+    flush() {},
+    text: () => parts.join(''),
+  };
+}
+
+/** Runs a program to its end with the given sinks; returns its exit code. */
+export function runProgramWith(options: RunProgramOptions, stdout: OutputSink, stderr: OutputSink): number {
+  if ((options.path === undefined) === (options.code === undefined)) throw new TypeError('runProgram: give exactly one of path and code');
+  const config = resolveConfig(options.xoptions ?? [], options.env ?? {});
+  let registered: Map<string, RegisteredModule> | null = null;
+  const rt = createObjectsRuntime({
+    heapSize: 512 << 20,
+    hashSeed: config.hashSeed,
+    registerSlots: (slots) => {
+      registered = registerInterpreter(slots);
+    },
+  });
+  try {
+    const source = options.path !== undefined ? { path: options.path } : { code: options.code! };
+    const argv = options.path !== undefined ? [options.path, ...(options.argv ?? [])] : ['-c', ...(options.argv ?? [])];
+    const vm = createInterpreter(rt.t, registered!, { argv, path: [mainPathEntry(source)], stdout, stderr, gil: config.gil, xoptions: options.xoptions ?? [] });
+    const code = runMain(vm, source);
+    stdout.flush();
+    stderr.flush();
+    return code;
+  } finally {
+    rt.close();
+  }
+}
+
 /** Runs a program to its end and returns its output and exit code. */
 export async function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
-  void options;
-  throw new Error('runProgram: the VM is being built in this session');
+  const out = collector();
+  const err = collector();
+  const exitCode = runProgramWith(options, out, err);
+  return { stdout: out.text(), stderr: err.text(), exitCode };
 }

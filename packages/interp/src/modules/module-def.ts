@@ -97,6 +97,28 @@ export function moduleCreate(t: ObThread, registered: RegisteredModule): number 
   return module;
 }
 
+/** Adds the functions of `registered` to an existing module (the VM's own builtins go into `builtins`). 0, or -1 with an exception set. */
+export function moduleAddFunctions(t: ObThread, module: number, registered: RegisteredModule): number {
+  const dict = moduleDict(t, module);
+  const { def, ids } = registered;
+  const moduleName = strFromJs(t, 'builtins');
+  if (moduleName === 0) return -1;
+  try {
+    for (let i = 0; i < def.functions.length; i++) {
+      const f = def.functions[i]!;
+      const name = strInternFromJs(t, f.name);
+      const fn = name === 0 ? 0 : builtinFunctionNew(t, name, ids[i]!, f.flags, module, moduleName);
+      if (name !== 0) decref(t.rc, name);
+      const ok = fn !== 0 && dictSetItemStr(t, dict, f.name, fn) === 0;
+      if (fn !== 0) decref(t.rc, fn);
+      if (!ok) return -1;
+    }
+    return 0;
+  } finally {
+    decref(t.rc, moduleName);
+  }
+}
+
 function setStr(t: ObThread, dict: number, key: string, text: string): boolean {
   const value = strFromJs(t, text);
   if (value === 0) return false;

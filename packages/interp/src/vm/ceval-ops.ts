@@ -632,8 +632,8 @@ export function raiseVarargs(t: ObThread, exc: number, cause: number): boolean {
       errRaise(t, StaticType.TypeError, 'exception causes must derive from BaseException');
       return false;
     }
-    exceptionSetCause(t, value, fixed === 0 ? t.none : fixed);
-    if (fixed !== 0) decref(t.rc, fixed);
+    // Steals `fixed`; 0 (`from None`) leaves no cause but still suppresses the context.
+    exceptionSetCause(t, value, fixed);
   }
   chainAndRaise(t, value);
   return false;
@@ -644,9 +644,11 @@ function chainAndRaise(t: ObThread, value: number): void {
   const handled = errGetHandledException(t);
   if (handled !== 0 && handled !== value) {
     // Break a cycle the new context would close (CPython's loop over `__context__`).
+    // The contexts are walked with borrowed reads: each is kept alive by the one before it.
     let o = handled;
     for (let guard = 0; guard < 10000; guard++) {
       const ctx = exceptionGetContext(t, o);
+      if (ctx !== 0) decref(t.rc, ctx);
       if (ctx === 0 || ctx === t.none) break;
       if (ctx === value) {
         exceptionSetContext(t, o, 0);
@@ -654,9 +656,8 @@ function chainAndRaise(t: ObThread, value: number): void {
       }
       o = ctx;
     }
-    exceptionSetContext(t, value, handled);
-  }
-  if (handled !== 0) decref(t.rc, handled);
+    exceptionSetContext(t, value, handled); // steals it
+  } else if (handled !== 0) decref(t.rc, handled);
   errSetRaisedException(t, value);
 }
 
@@ -687,7 +688,10 @@ export function checkEgMatch(t: ObThread, w: number): boolean {
     return false;
   }
   const out: ExceptionGroupMatchResult = { match: 0, rest: 0 };
-  if (exceptionGroupMatch(t, exc, type, out, exceptionGetTraceback(t, exc)) < 0) return false;
+  const tb = exceptionGetTraceback(t, exc);
+  const r = exceptionGroupMatch(t, exc, type, out, tb);
+  if (tb !== 0) decref(t.rc, tb);
+  if (r < 0) return false;
   decref(t.rc, exc);
   decref(t.rc, type);
   t.u32[w] = out.rest;
@@ -724,7 +728,9 @@ export function beforeWith(t: ObThread, w: number): boolean {
 /** `WITH_EXCEPT_START`: `exit(type(val), val, tb)`. */
 export function withExceptStart(t: ObThread, exit: number, val: number): number {
   const tb = exceptionGetTraceback(t, val);
-  return callArgs(t, exit, [typeOf(t, val), val, tb === 0 ? t.none : tb]);
+  const r = callArgs(t, exit, [typeOf(t, val), val, tb === 0 ? t.none : tb]);
+  if (tb !== 0) decref(t.rc, tb);
+  return r;
 }
 
 /** `EXIT_INIT_CHECK`'s TypeError. */
@@ -859,10 +865,11 @@ function stopIterationError(t: ObThread, v: number): number {
   errRaise(t, StaticType.RuntimeError, message);
   const err = errGetRaisedException(t);
   if (err === 0) return 0;
+  // Both setters steal a reference; `v` itself stays the stack's.
   incref(t.rc, v);
   exceptionSetCause(t, err, v);
+  incref(t.rc, v);
   exceptionSetContext(t, err, v);
-  decref(t.rc, v);
   return err;
 }
 
@@ -1070,6 +1077,3 @@ export function loadSuperAttr(t: ObThread, globalSuper: number, cls: number, sel
   decref(t.rc, sup);
   return v;
 }
-
-/** `IMPORT_NAME` and `IMPORT_FROM` are in import.ts. */
-export { importFrom, importName } from './import.js';

@@ -100,8 +100,6 @@ import {
   formatSimple,
   formatWithSpec,
   convertValue,
-  importFrom,
-  importName,
   intrinsic1,
   intrinsic2,
   loadBuildClass,
@@ -132,6 +130,7 @@ import {
   listExtendError,
   compareOpBool,
 } from './ceval-ops.js';
+import { importFrom, importName } from './import.js';
 import { tracebackHere } from './traceback.js';
 import type { VmThread } from './vm-thread.js';
 

@@ -37,7 +37,7 @@ import {
 import { decref, incref } from '@ft/refcount';
 import { moduleCreate } from '../modules/module-def.js';
 import { F_GLOBALS } from './frame.js';
-import { compileToCode, evalCode } from './exec.js';
+import { compileToCode } from './compile-code.js';
 import { interpOf } from './interp-state.js';
 import { vmOf } from './vm-thread.js';
 
@@ -248,7 +248,7 @@ function loadModule(t: ObThread, fullName: string, parent: number): number {
     return 0;
   }
   const code = compileToCode(t, source, found.file, 'exec');
-  const result = code === 0 ? 0 : evalCode(vmOf(t), code, dict);
+  const result = code === 0 ? 0 : vmOf(t).execModule(code, dict);
   if (code !== 0) decref(t.rc, code);
   if (result === 0) {
     // `remove_module`: a failed import leaves nothing behind.

@@ -30,6 +30,8 @@ export interface Interp {
   stderrObject: number;
   /** The built-in modules written in TypeScript, by name (registered on every thread). */
   readonly registered: ReadonlyMap<string, RegisteredModule>;
+  /** `sys._is_gil_enabled()`. */
+  readonly gilEnabled: boolean;
   /** Standard output and error of this thread. */
   readonly stdout: OutputSink;
   readonly stderr: OutputSink;

@@ -21,6 +21,14 @@ export class VmThread {
   recursionLimit = DEFAULT_RECURSION_LIMIT;
   /** Re-entrant `evalFrame` calls on the JavaScript stack (bounded apart from Python's depth). */
   jsDepth = 0;
+  /**
+   * `PyEval_EvalCode(code, globals)` for the import system, which sits
+   * below the eval loop (the loop imports through it): installed by the
+   * interpreter.
+   */
+  execModule: (code: number, globals: number) => number = () => {
+    throw new Error('VmThread.execModule: the interpreter did not install it');
+  };
 
   constructor(
     readonly t: ObThread,
