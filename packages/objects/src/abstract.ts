@@ -10,6 +10,7 @@ import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { StaticType, TP_SLOTS_OFFSET } from './layout.js';
 import { SLOT_INDEX, type ObThread, type SlotKind, type SlotShapes } from './ob-thread.js';
+import { sequenceCheck, seqIterNew } from './seq-iterator.js';
 import { strToJs } from './str-read.js';
 import { typeIsSubtype, typeName, typeNameOf } from './subtype.js';
 
@@ -183,7 +184,8 @@ export function objectContains(t: ObThread, op: number, key: number): number {
 /** `PyObject_GetIter`: a new iterator, or 0 with TypeError ("'int' object is not iterable"). @public */
 export function objectGetIter(t: ObThread, op: number): number {
   const iter = typeSlot(t, typeOfOp(t, op), 'iter');
-  if (iter === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not iterable`);
+  // Without `__iter__`, an object with `__getitem__` iterates as a sequence (CPython's `PySeqIter_New`).
+  if (iter === null) return sequenceCheck(t, op) ? seqIterNew(t, op) : errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not iterable`);
   return iter(t, op);
 }
 

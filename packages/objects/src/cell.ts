@@ -15,7 +15,7 @@ import { StaticType } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { typeNameOf } from './subtype.js';
 
-/** `ob_ref`: the contents, or 0 when empty. @internal */ export const CELL_REF_OFFSET = 20;
+/** `ob_ref`: the contents, or 0 when empty. @public */ export const CELL_REF_OFFSET = 20;
 /** Bytes of a cell. @internal */ export const CELL_SIZE = 24;
 
 const OBJECT_FIELDS = [CELL_REF_OFFSET] as const;

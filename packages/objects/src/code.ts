@@ -29,30 +29,30 @@ import { typeHasFlag, typeOf } from './subtype.js';
 import { tupleCheckExact, tupleSize } from './tuple.js';
 import { formatAddress } from '@ft/atomics';
 
-/** `co_consts`: a tuple. @internal */ export const CODE_CONSTS_OFFSET = 20;
-/** `co_names`: a tuple of str (globals, attributes). @internal */ export const CODE_NAMES_OFFSET = 24;
-/** `co_localsplusnames`: a tuple of str (locals, then cells, then free variables). @internal */ export const CODE_LOCALSPLUSNAMES_OFFSET = 28;
-/** `co_localspluskinds`: the CO_FAST_* kind of each (a bytes-like object). @internal */ export const CODE_LOCALSPLUSKINDS_OFFSET = 32;
-/** `co_filename`: a str. @internal */ export const CODE_FILENAME_OFFSET = 36;
-/** `co_name`: a str. @internal */ export const CODE_NAME_OFFSET = 40;
-/** `co_qualname`: a str. @internal */ export const CODE_QUALNAME_OFFSET = 44;
-/** `co_linetable` (bytes). @internal */ export const CODE_LINETABLE_OFFSET = 48;
-/** `co_exceptiontable` (bytes). @internal */ export const CODE_EXCEPTIONTABLE_OFFSET = 52;
+/** `co_consts`: a tuple. @public */ export const CODE_CONSTS_OFFSET = 20;
+/** `co_names`: a tuple of str (globals, attributes). @public */ export const CODE_NAMES_OFFSET = 24;
+/** `co_localsplusnames`: a tuple of str (locals, then cells, then free variables). @public */ export const CODE_LOCALSPLUSNAMES_OFFSET = 28;
+/** `co_localspluskinds`: the CO_FAST_* kind of each (a bytes-like object). @public */ export const CODE_LOCALSPLUSKINDS_OFFSET = 32;
+/** `co_filename`: a str. @public */ export const CODE_FILENAME_OFFSET = 36;
+/** `co_name`: a str. @public */ export const CODE_NAME_OFFSET = 40;
+/** `co_qualname`: a str. @public */ export const CODE_QUALNAME_OFFSET = 44;
+/** `co_linetable` (bytes). @public */ export const CODE_LINETABLE_OFFSET = 48;
+/** `co_exceptiontable` (bytes). @public */ export const CODE_EXCEPTIONTABLE_OFFSET = 52;
 /** `co_weakreflist`. @internal */ export const CODE_WEAKREFLIST_OFFSET = 56;
-/** `co_tlbc`: address of the VM's array of per-thread bytecode copies (0: none yet); owned by @ft/interp, Atomics. @internal */ export const CODE_TLBC_OFFSET = 60;
-/** `co_argcount`. @internal */ export const CODE_ARGCOUNT_OFFSET = 64;
-/** `co_posonlyargcount`. @internal */ export const CODE_POSONLYARGCOUNT_OFFSET = 68;
-/** `co_kwonlyargcount`. @internal */ export const CODE_KWONLYARGCOUNT_OFFSET = 72;
-/** `co_stacksize`. @internal */ export const CODE_STACKSIZE_OFFSET = 76;
-/** `co_firstlineno`. @internal */ export const CODE_FIRSTLINENO_OFFSET = 80;
-/** `co_nlocalsplus`. @internal */ export const CODE_NLOCALSPLUS_OFFSET = 84;
-/** `co_flags` (CO_*). @internal */ export const CODE_FLAGS_OFFSET = 88;
-/** `co_framesize`: words of a frame (locals plus stack plus the frame's header). @internal */ export const CODE_FRAMESIZE_OFFSET = 92;
-/** `co_nlocals`. @internal */ export const CODE_NLOCALS_OFFSET = 96;
-/** `co_ncellvars`. @internal */ export const CODE_NCELLVARS_OFFSET = 100;
-/** `co_nfreevars`. @internal */ export const CODE_NFREEVARS_OFFSET = 104;
-/** Number of code units. @internal */ export const CODE_SIZE_OFFSET = 112;
-/** The code units (`co_code_adaptive`), u16 each. @internal */ export const CODE_UNITS_OFFSET = 116;
+/** `co_tlbc`: address of the VM's array of per-thread bytecode copies (0: none yet); owned by the interpreter package, Atomics. @public */ export const CODE_TLBC_OFFSET = 60;
+/** `co_argcount`. @public */ export const CODE_ARGCOUNT_OFFSET = 64;
+/** `co_posonlyargcount`. @public */ export const CODE_POSONLYARGCOUNT_OFFSET = 68;
+/** `co_kwonlyargcount`. @public */ export const CODE_KWONLYARGCOUNT_OFFSET = 72;
+/** `co_stacksize`. @public */ export const CODE_STACKSIZE_OFFSET = 76;
+/** `co_firstlineno`. @public */ export const CODE_FIRSTLINENO_OFFSET = 80;
+/** `co_nlocalsplus`. @public */ export const CODE_NLOCALSPLUS_OFFSET = 84;
+/** `co_flags` (CO_*). @public */ export const CODE_FLAGS_OFFSET = 88;
+/** `co_framesize`: words of a frame (locals plus stack plus the frame's header). @public */ export const CODE_FRAMESIZE_OFFSET = 92;
+/** `co_nlocals`. @public */ export const CODE_NLOCALS_OFFSET = 96;
+/** `co_ncellvars`. @public */ export const CODE_NCELLVARS_OFFSET = 100;
+/** `co_nfreevars`. @public */ export const CODE_NFREEVARS_OFFSET = 104;
+/** Number of code units. @public */ export const CODE_SIZE_OFFSET = 112;
+/** The code units (`co_code_adaptive`), u16 each. @public */ export const CODE_UNITS_OFFSET = 116;
 
 /** The object fields, for the collector. */
 const OBJECT_FIELDS = [
@@ -119,7 +119,7 @@ export interface CodeSpec {
   readonly exceptiontable: number;
 }
 
-/** Words a frame of this code needs besides its locals and stack (`FRAME_SPECIALS_SIZE` of the VM). @internal */
+/** Words a frame of this code needs besides its locals and stack (`FRAME_SPECIALS_SIZE` of the VM). @public */
 export const FRAME_SPECIALS_WORDS = 10;
 
 /** Whether `op` is a str (exact or subclass). */

@@ -58,7 +58,7 @@ const BASE_WORDS = [EXC_DICT_OFFSET, EXC_ARGS_OFFSET, EXC_NOTES_OFFSET, EXC_TRAC
 
 // --- helpers the types share ----------------------------------------------------------------
 
-/** `PyObject_Str(op)`: a new str, or 0 with the exception set. @internal */
+/** `PyObject_Str(op)`: a new str, or 0 with the exception set. @public */
 export function objectStr(t: ObThread, op: number): number {
   if (strCheckExact(t, op)) {
     incref(t.rc, op);
@@ -68,7 +68,7 @@ export function objectStr(t: ObThread, op: number): number {
   return str !== null ? str(t, op) : objectRepr(t, op);
 }
 
-/** `str(op)` as JavaScript text; null with the exception set. @internal */
+/** `str(op)` as JavaScript text; null with the exception set. @public */
 export function objectStrJs(t: ObThread, op: number): string | null {
   const s = objectStr(t, op);
   if (s === 0) return null;
@@ -89,7 +89,7 @@ function shortTypeName(t: ObThread, type: number): string {
   return name.slice(name.lastIndexOf('.') + 1);
 }
 
-/** `PySequence_Tuple(op)`: a tuple of `op`'s items (itself when it is an exact tuple), a new reference, or 0. @internal */
+/** `PySequence_Tuple(op)`: a tuple of `op`'s items (itself when it is an exact tuple), a new reference, or 0. @public */
 export function sequenceTuple(t: ObThread, op: number): number {
   if (tupleCheckExact(t, op)) {
     incref(t.rc, op);

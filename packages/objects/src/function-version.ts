@@ -28,9 +28,9 @@ import { FUNC_VERSION_CACHE_SIZE, FUNC_VERSION_FIRST_VALID, OS_FUNC_CACHE_LOCK_O
 import type { ObThread } from './ob-thread.js';
 
 // The three words the cache reads, defined here (below code.ts and function.ts, which use them in their layouts).
-/** `func_version` of a function object. @internal */
+/** `func_version` of a function object. @public */
 export const FUNC_VERSION_OFFSET = 76;
-/** `func_code` of a function object. @internal */
+/** `func_code` of a function object. @public */
 export const FUNC_CODE_OFFSET = 36;
 /** `co_version` of a code object. @internal */
 export const CODE_VERSION_OFFSET = 108;

@@ -320,8 +320,8 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  24   u32×n  ob_digit  creator; never changed (ints are immutable)
 // ---------------------------------------------------------------------------
 
-/** @internal */ export const LONG_TAG_OFFSET = OBJECT_HEADER_SIZE;
-/** @internal */ export const LONG_DIGITS_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** `lv_tag`: sign and digit count of an int. @public */ export const LONG_TAG_OFFSET = OBJECT_HEADER_SIZE;
+/** `ob_digit`: the first of an int's 30-bit digits. @public */ export const LONG_DIGITS_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** `PyLong_SHIFT`. @public */ export const LONG_SHIFT = 30;
 /** `PyLong_BASE`. @internal */ export const LONG_BASE = 2 ** 30;
 /** `PyLong_MASK`. @internal */ export const LONG_MASK = LONG_BASE - 1;
@@ -341,7 +341,7 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  32   f64    cval.imag (complex)   creator; never changed
 // ---------------------------------------------------------------------------
 
-/** @internal */ export const FLOAT_VALUE_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** `ob_fval`: a float's double. @public */ export const FLOAT_VALUE_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** Bytes of a float object. @internal */ export const FLOAT_OBJECT_SIZE = FLOAT_VALUE_OFFSET + 8;
 /** @internal */ export const COMPLEX_REAL_OFFSET = OBJECT_HEADER_SIZE + 4;
 /** @internal */ export const COMPLEX_IMAG_OFFSET = COMPLEX_REAL_OFFSET + 8;
@@ -376,9 +376,9 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  28   u32×n  ob_item    creator (strong refs)
 // ---------------------------------------------------------------------------
 
-/** @internal */ export const TUPLE_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** `ob_size` of a tuple. @public */ export const TUPLE_SIZE_OFFSET = OB_SIZE_OFFSET;
 /** @internal */ export const TUPLE_HASH_OFFSET = VAR_OBJECT_HEADER_SIZE;
-/** @internal */ export const TUPLE_ITEMS_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
+/** `ob_item`: the first of a tuple's items. @public */ export const TUPLE_ITEMS_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
 
 // ---------------------------------------------------------------------------
 // list (`PyListObject`) and its item array (`_PyListArray`).
@@ -396,8 +396,8 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 // through QSBR; otherwise at once.
 // ---------------------------------------------------------------------------
 
-/** @internal */ export const LIST_SIZE_OFFSET = OB_SIZE_OFFSET;
-/** @internal */ export const LIST_ITEMS_OFFSET = VAR_OBJECT_HEADER_SIZE;
+/** `ob_size` of a list. @public */ export const LIST_SIZE_OFFSET = OB_SIZE_OFFSET;
+/** `ob_item`: the address of a list's item array. @public */ export const LIST_ITEMS_OFFSET = VAR_OBJECT_HEADER_SIZE;
 /** @internal */ export const LIST_ALLOCATED_OFFSET = VAR_OBJECT_HEADER_SIZE + 4;
 /** Bytes of a list object. @internal */ export const LIST_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 8;
 /** Bytes before the first item of an item array (its capacity). @internal */ export const LIST_ARRAY_HEADER_SIZE = 4;

@@ -23,8 +23,8 @@ function strCheck(t: ObThread, op: number): boolean {
   return typeHasFlag(t, typeOf(t, op), TPFLAGS_UNICODE_SUBCLASS);
 }
 
-/** `im_func`. @internal */ export const METHOD_FUNC_OFFSET = 20;
-/** `im_self`. @internal */ export const METHOD_SELF_OFFSET = 24;
+/** `im_func`. @public */ export const METHOD_FUNC_OFFSET = 20;
+/** `im_self`. @public */ export const METHOD_SELF_OFFSET = 24;
 /** Bytes of a bound method. @internal */ export const METHOD_SIZE = 28;
 
 const OBJECT_FIELDS = [METHOD_FUNC_OFFSET, METHOD_SELF_OFFSET] as const;
