@@ -77,6 +77,13 @@ export const RANDOM_STATE_BYTES = MT_STATE_WORDS * 4;
 const TWO_64 = 1n << 64n;
 const TWO_63 = 1n << 63n;
 
+/**
+ * Test seam: the stress test's control turns the critical section off to
+ * show that its checks catch draws without it. Never false otherwise.
+ * @internal
+ */
+export const randomSeams = { criticalSection: true };
+
 /** `PyLong_Check`. */
 function longCheck(t: ObThread, op: number): boolean {
   return typeHasFlag(t, typeOf(t, op), TPFLAGS_LONG_SUBCLASS);
@@ -100,6 +107,7 @@ function withState<R>(t: ObThread, state: number, fname: string, body: (u32: Uin
       errRaise(t, StaticType.TypeError, `${fname}() argument 1 must be a state from _random.new_state()`);
       return undefined;
     }
+    if (!randomSeams.criticalSection) return body(t.u32, view.buf >>> 2);
     criticalSectionBegin(t.heap, state + OB_MUTEX_OFFSET);
     try {
       return body(t.u32, view.buf >>> 2);
