@@ -1,5 +1,6 @@
 /**
- * `@ft/interp`: layer 8 of ft, the interpreter. This first part is the
+ * `@ft/interp`: layer 8 of ft, the interpreter: the compiler and the VM
+ * ({@link runProgram} runs a Python program in-process), and the
  * runtime (`pylifecycle.c`, `pystate.c`): configuration, the interpreter
  * state, and Python threads on pooled worker threads that run at the same
  * time, each with a thread state of its own, joined and finalized as
@@ -17,3 +18,4 @@ export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.j
 export { runtimeStats, type RuntimeStats } from './runtime/runtime-stats.js';
 export { GIL_DEFAULT_SWITCH_INTERVAL } from './runtime/gil.js';
 export { setAsyncExc } from './runtime/async-exc.js';
+export { runProgram, type ProgramResult, type RunProgramOptions } from './cli/run-program.js';

@@ -11,7 +11,7 @@ import type { RegisteredModule } from '../modules/module-def.js';
 import { mainPathEntry, runMain } from '../vm/run-main.js';
 import { resolveConfig } from './config.js';
 
-/** What to run. */
+/** What to run. @public */
 export interface RunProgramOptions {
   /** The script (its directory goes first on `sys.path`); exactly one of `path` and `code`. */
   readonly path?: string;
@@ -25,9 +25,11 @@ export interface RunProgramOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** What a run produced. */
+/** What a run produced. @public */
 export interface ProgramResult {
+  /** Everything the program wrote to `sys.stdout`. */
   readonly stdout: string;
+  /** Everything written to `sys.stderr`, tracebacks included. */
   readonly stderr: string;
   /** The process exit code `ft` would exit with (0, 1 for an uncaught exception, `SystemExit`'s code). */
   readonly exitCode: number;
@@ -70,7 +72,14 @@ export function runProgramWith(options: RunProgramOptions, stdout: OutputSink, s
   }
 }
 
-/** Runs a program to its end and returns its output and exit code. */
+/**
+ * Runs a program to its end and returns its output and exit code.
+ * @example
+ * ```ts
+ * const { stdout } = await runProgram({ code: 'print(sum([i * i for i in range(10)]))' });
+ * ```
+ * @public
+ */
 export async function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
   const out = collector();
   const err = collector();
