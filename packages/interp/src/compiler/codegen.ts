@@ -781,7 +781,9 @@ export class Codegen {
     this.jumpIf(LOC(s), s.test, next, false);
     this.visitStmts(s.body);
     if (s.orelse.length > 0) {
-      this.addJump(op.JUMP, end, NO_LOCATION);
+      // No eval-breaker check on this forward jump: the flow-graph passes
+      // neither thread a conditional jump through it nor copy it per predecessor.
+      this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
       this.useLabel(next);
       this.visitStmts(s.orelse);
     }

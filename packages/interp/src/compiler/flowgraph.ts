@@ -548,7 +548,7 @@ export class CfgBuilder {
   }
 
   /** `optimize_basic_block`: the peephole optimizer. */
-  private static optimizeBasicBlock(bb: BasicBlock, consts: ConstValue[], order: Map<BasicBlock, number>): void {
+  private static optimizeBasicBlock(bb: BasicBlock, consts: ConstValue[]): void {
     const nop: CfgInstr = { opcode: op.NOP, oparg: 0, loc: NO_LOCATION, target: null, except: null };
     const instrs = bb.instrs;
     for (let i = 0; i < instrs.length; i++) {
@@ -618,7 +618,7 @@ export class CfgBuilder {
         case op.POP_JUMP_IF_NONE:
         case op.POP_JUMP_IF_FALSE:
         case op.POP_JUMP_IF_TRUE:
-          if (target.opcode === op.JUMP && (process.env.HBACK !== '1' || (order.get(target.target!) ?? 0) <= (order.get(bb) ?? 0))) i -= CfgBuilder.jumpThread(bb, inst, target, opcode) ? 1 : 0;
+          if (target.opcode === op.JUMP) i -= CfgBuilder.jumpThread(bb, inst, target, opcode) ? 1 : 0;
           break;
         case op.JUMP:
         case op.JUMP_NO_INTERRUPT:
@@ -704,9 +704,7 @@ export class CfgBuilder {
     this.inlineSmallOrNoLinenoBlocks();
     this.removeUnreachable();
     this.resolveLineNumbers(firstlineno);
-    const order = new Map<BasicBlock, number>();
-    for (const b of this.blocks()) order.set(b, order.size);
-    for (const b of this.blocks()) CfgBuilder.optimizeBasicBlock(b, consts, order);
+    for (const b of this.blocks()) CfgBuilder.optimizeBasicBlock(b, consts);
     this.removeRedundantNopsAndPairs();
     this.removeUnreachable();
     this.removeRedundantNopsAndJumps();
@@ -1191,7 +1189,7 @@ function hasNoLineno(b: BasicBlock): boolean {
 
 /** `is_exit_or_eval_check_without_lineno`. */
 function isExitOrEvalCheckWithoutLineno(b: BasicBlock): boolean {
-  if (exitsScope(b) || (process.env.NOEVAL !== '1' && hasEvalBreak(b))) return hasNoLineno(b);
+  if (exitsScope(b) || hasEvalBreak(b)) return hasNoLineno(b);
   return false;
 }
 
