@@ -121,7 +121,7 @@ export function makeHarness(): Harness {
   const t = rt.t;
   const stdout = new CollectingSink();
   const stderr = new CollectingSink();
-  const interp: Interp = { modules: 0, builtins: 0, sys: 0, stdoutObject: 0, stderrObject: 0, stdout, stderr };
+  const interp: Interp = { modules: 0, builtins: 0, sys: 0, stdoutObject: 0, stderrObject: 0, registered: modules!, gilEnabled: false, stdout, stderr };
   setInterp(t, interp);
   const builtins = moduleCreate(t, modules!.get('builtins')!);
   if (builtins === 0) throw errToJs(t);
