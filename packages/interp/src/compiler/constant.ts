@@ -28,9 +28,38 @@ export function tupleConst(items: readonly ConstValue[]): ConstValue {
   return { type: 'tuple', items };
 }
 
-/** Distinct codes get distinct keys (CPython keys them by identity). */
-const codeIds = new WeakMap<CodeUnit, number>();
-let nextCodeId = 0;
+/**
+ * A code object is its own key: equal codes (`code_richcompare`: name,
+ * argument counts, flags, first line, bytecode, constants, names, local
+ * names, line and exception tables; not the qualified name) are one
+ * constant. Two equal codes arise when a block is compiled twice — a
+ * `while` test (at the top and at the bottom) or a `finally` body (normal
+ * and exceptional exit) holding a lambda or a generator expression.
+ */
+const codeKeys = new WeakMap<CodeUnit, string>();
+
+function codeKey(code: CodeUnit): string {
+  let key = codeKeys.get(code);
+  if (key === undefined) {
+    const bytes = (b: Uint8Array): string => Array.from(b).join(',');
+    key = `@(${JSON.stringify([
+      code.co_name,
+      code.co_argcount,
+      code.co_posonlyargcount,
+      code.co_kwonlyargcount,
+      code.co_flags,
+      code.co_firstlineno,
+      bytes(code.co_code),
+      code.co_consts.map(constKey),
+      code.co_names,
+      code.co_localsplusnames,
+      bytes(code.co_linetable),
+      bytes(code.co_exceptiontable),
+    ])})`;
+    codeKeys.set(code, key);
+  }
+  return key;
+}
 
 function floatKey(x: number): string {
   if (Object.is(x, -0)) return '-0';
@@ -60,11 +89,8 @@ export function constKey(c: ConstValue): string {
       return `(${c.items.map(constKey).join('|')})`;
     case 'frozenset':
       return `{${c.items.map(constKey).sort().join('|')}}`;
-    case 'code': {
-      let id = codeIds.get(c.code);
-      if (id === undefined) codeIds.set(c.code, (id = nextCodeId++));
-      return `@${id}`;
-    }
+    case 'code':
+      return codeKey(c.code);
   }
 }
 
