@@ -3,31 +3,34 @@
  * `random.Random` (lib/random.py). CPython's `_random.Random` is a type
  * whose instances carry the 624-word state; here the state is a plain
  * object that `lib/random.py`'s `Random` keeps in `self._state` and hands
- * to these functions — a 2500-byte bytearray made by `new_state()`
- * (624 words of `mt[]` then the index, host byte order) — so no new type
- * is needed and the generator runs in place on the bytearray's buffer in
- * the shared heap (random-mt.ts).
+ * to these functions — a bytes object made by `new_state()`: the 624 words
+ * of `mt[]`, the index, and a tag word telling it from other bytes (host
+ * byte order) — so no new type is needed and the generator runs in place
+ * on the object's data in the shared heap (random-mt.ts).
+ *
+ * Why bytes, which Python code treats as immutable: its data sits inside
+ * the object at a fixed place and size, so a call finds it with no buffer
+ * export (a bytearray's buffer can move, and exporting it costs more than
+ * the draw). The object stays private to its `Random`; Python code that
+ * digs it out sees it change, and its cached hash is not renewed.
  *
  * Threads: CPython 3.13's free-threaded build runs every method of a
  * `Random` under the object's critical section, so two threads sharing a
  * generator each get whole draws; here each function holds the state
- * object's critical section while it reads or writes the words (the same
- * section Python-level bytearray operations take) and a buffer export
- * that forbids resizing the bytearray meanwhile.
+ * object's critical section while it reads or writes the words.
  */
 
 import { randomFillSync } from 'node:crypto';
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
 import {
-  bufferRelease,
   byteArrayCheck,
-  byteArrayCheckExact,
-  byteArrayFromBytes,
-  byteArraySize,
   byteArrayToJs,
   bytesAlloc,
   bytesCheck,
+  bytesCheckExact,
   bytesData,
+  bytesFromBytes,
+  bytesSize,
   bytesToJs,
   checkPositional,
   cIntArg,
@@ -40,9 +43,7 @@ import {
   METH_NOARGS,
   METH_O,
   numberIndex,
-  objectGetBuffer,
   objectHashValue,
-  PYBUF_WRITABLE,
   ssizeArg,
   StaticType,
   strCheck,
@@ -71,8 +72,10 @@ import {
   wordsToBigInt,
 } from './random-mt.js';
 
-/** Bytes of a state object: 624 words and the index. */
-export const RANDOM_STATE_BYTES = MT_STATE_WORDS * 4;
+/** The word after the state that marks a bytes object as one (`MT19`). */
+const STATE_TAG = 0x3931544d;
+/** Bytes of a state object: 624 words, the index and the tag. */
+export const RANDOM_STATE_BYTES = (MT_STATE_WORDS + 1) * 4;
 
 const TWO_64 = 1n << 64n;
 const TWO_63 = 1n << 63n;
@@ -90,40 +93,32 @@ function longCheck(t: ObThread, op: number): boolean {
 }
 
 /**
- * Runs `body` on the state words of `state` (a `new_state()` bytearray)
+ * Runs `body` on the state words of `state` (a `new_state()` object)
  * under its critical section; `body` must not allocate objects or raise.
  * undefined with TypeError when `state` is not a state object.
  */
 function withState<R>(t: ObThread, state: number, fname: string, body: (u32: Uint32Array, base: number) => R): R | undefined {
-  if (!byteArrayCheckExact(t, state) || byteArraySize(t, state) !== RANDOM_STATE_BYTES) {
+  const data = bytesData(t, state);
+  // The size and the tag never change: they are read without the lock.
+  if (!bytesCheckExact(t, state) || bytesSize(t, state) !== RANDOM_STATE_BYTES || (data & 3) !== 0 || t.u32[(data >>> 2) + MT_STATE_WORDS] !== STATE_TAG) {
     errRaise(t, StaticType.TypeError, `${fname}() argument 1 must be a state from _random.new_state()`);
     return undefined;
   }
-  const view = objectGetBuffer(t, state, PYBUF_WRITABLE);
-  if (view === null) return undefined;
+  if (!randomSeams.criticalSection) return body(t.u32, data >>> 2);
+  criticalSectionBegin(t.heap, state + OB_MUTEX_OFFSET);
   try {
-    // The size was checked before the export; between, another thread may have resized it.
-    if (view.len !== RANDOM_STATE_BYTES || (view.buf & 3) !== 0) {
-      errRaise(t, StaticType.TypeError, `${fname}() argument 1 must be a state from _random.new_state()`);
-      return undefined;
-    }
-    if (!randomSeams.criticalSection) return body(t.u32, view.buf >>> 2);
-    criticalSectionBegin(t.heap, state + OB_MUTEX_OFFSET);
-    try {
-      return body(t.u32, view.buf >>> 2);
-    } finally {
-      criticalSectionEnd(t.heap);
-    }
+    return body(t.u32, data >>> 2);
   } finally {
-    bufferRelease(t, view);
+    criticalSectionEnd(t.heap);
   }
 }
 
 /** `_random.new_state()`: a new state object seeded from the OS's entropy (as `_random.Random()` is). */
 function newState(t: ObThread): number {
-  const words = new Uint32Array(MT_STATE_WORDS);
+  const words = new Uint32Array(MT_STATE_WORDS + 1);
   seedFromEntropy(words, 0);
-  return byteArrayFromBytes(t, new Uint8Array(words.buffer));
+  words[MT_STATE_WORDS] = STATE_TAG;
+  return bytesFromBytes(t, new Uint8Array(words.buffer));
 }
 
 /**

@@ -5,7 +5,7 @@
  * same seeds (fixtures/random-cpython.json, made by fixtures/gen_random.py):
  * the state after seeding with an int, str, bytes, bytearray or float, the
  * random() and getrandbits() values, getstate() / setstate(), and the C
- * type's exceptions with their messages.
+ * type's exceptions with their messages; and what is no state object.
  */
 
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { decref } from '@ft/refcount';
 import {
   byteArrayFromBytes,
   bytesFromBytes,
+  bytesToJs,
   callArgs,
   createObjectsRuntime,
   errToJs,
@@ -136,10 +137,10 @@ function intObj(v: number | bigint): number {
 }
 
 describe('_random on state objects, against CPython 3.13', () => {
-  it('new_state() is a 2500-byte state, seeded from entropy (two differ)', () => {
+  it('new_state() is a state of 624 words, the index and a tag, seeded from entropy (two differ)', () => {
     const a = call('new_state');
     const b = call('new_state');
-    expect(RANDOM_STATE_BYTES).toBe(2500);
+    expect(RANDOM_STATE_BYTES).toBe(2504);
     const wa = stateWords(a);
     expect(wa.length).toBe(625);
     expect(wa[0]).toBe(0x80000000);
@@ -278,14 +279,32 @@ describe('_random on state objects, against CPython 3.13', () => {
     });
   });
 
-  it('refuses what is not a state object', () => {
-    const notState = ok(byteArrayFromBytes(t, [1, 2, 3]));
-    const bytesState = ok(bytesFromBytes(t, new Uint8Array(RANDOM_STATE_BYTES)));
-    expect(raises('random', notState)).toMatch(/^TypeError: random\(\) argument 1 must be a state/);
-    expect(raises('getstate', bytesState)).toMatch(/^TypeError: getstate\(\) argument 1 must be a state/);
-    expect(raises('seed', notState, t.none)).toMatch(/^TypeError: seed\(\) argument 1 must be a state/);
+  it('refuses what is not a state object (other bytes, a bytearray copy of a state, an int)', () => {
+    const state = call('new_state');
+    const copy = ok(byteArrayFromBytes(t, bytesToJs(t, state)));
+    const untagged = ok(bytesFromBytes(t, new Uint8Array(RANDOM_STATE_BYTES)));
+    const short = ok(bytesFromBytes(t, [1, 2, 3]));
+    const one = intObj(1);
+    expect(raises('random', copy)).toMatch(/^TypeError: random\(\) argument 1 must be a state/);
+    expect(raises('getstate', untagged)).toMatch(/^TypeError: getstate\(\) argument 1 must be a state/);
+    expect(raises('seed', short, t.none)).toMatch(/^TypeError: seed\(\) argument 1 must be a state/);
+    expect(raises('getrandbits', one, one)).toMatch(/^TypeError: getrandbits\(\) argument 1 must be a state/);
     expect(raises('random')).toMatch(/^TypeError: random\(\) takes exactly one argument \(0 given\)/);
-    decref(t.rc, notState);
-    decref(t.rc, bytesState);
+    expect(raises('random', state)).toBe('no exception');
+    for (const op of [state, copy, untagged, short, one]) decref(t.rc, op);
+  });
+
+  it('urandom(n): n bytes, ValueError for n < 0', () => {
+    const n = intObj(16);
+    const a = call('urandom', n);
+    const b = call('urandom', n);
+    expect(bytesToJs(t, a).length).toBe(16);
+    expect(Array.from(bytesToJs(t, a))).not.toEqual(Array.from(bytesToJs(t, b)));
+    const zero = intObj(0);
+    const empty = call('urandom', zero);
+    expect(bytesToJs(t, empty).length).toBe(0);
+    const minus = intObj(-1);
+    expect(raises('urandom', minus)).toBe('ValueError: negative argument not allowed');
+    for (const op of [n, a, b, zero, empty, minus]) decref(t.rc, op);
   });
 });

@@ -18,8 +18,8 @@
  * Control (`control: 'no-critical-section'`, the seam
  * `randomSeams.criticalSection` off in the workers): two threads read the
  * same index, or one reads words the other is twisting, so words repeat
- * or go missing — WORDS_CHECK must fail. The state's buffer stays
- * exported during every call, so the run stays memory-safe.
+ * or go missing — WORDS_CHECK must fail. The state is a bytes object of a
+ * fixed size, so the races corrupt words, never memory.
  */
 
 import { attach, detach } from '@ft/atomics';
