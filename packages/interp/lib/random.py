@@ -12,12 +12,14 @@ so that a seeded program prints what CPython prints.
 
 import _random
 from math import (acos as _acos, ceil as _ceil, cos as _cos, e as _e,
-                  exp as _exp, floor as _floor, isfinite as _isfinite,
-                  log as _log, pi as _pi, sin as _sin, sqrt as _sqrt,
+                  exp as _exp, fabs as _fabs, floor as _floor,
+                  isfinite as _isfinite, lgamma as _lgamma, log as _log,
+                  log2 as _log2, pi as _pi, sin as _sin, sqrt as _sqrt,
                   tau as _TWOPI)
 from operator import index as _index
 
-__all__ = ['Random', 'SystemRandom', 'betavariate', 'choice', 'choices',
+__all__ = ['Random', 'SystemRandom', 'betavariate', 'binomialvariate',
+           'choice', 'choices',
            'expovariate', 'gammavariate', 'gauss', 'getrandbits',
            'getstate', 'lognormvariate', 'normalvariate', 'paretovariate',
            'randbytes', 'randint', 'random', 'randrange', 'sample', 'seed',
@@ -473,6 +475,64 @@ class Random:
         u = 1.0 - self.random()
         return alpha * (-_log(u)) ** (1.0 / beta)
 
+    # --- discrete distributions -------------------------------------------------
+
+    def binomialvariate(self, n=1, p=0.5):
+        """Successes in n independent trials of probability p each: an int
+        in [0, n], distributed as sum(random() < p for i in range(n))."""
+        if n < 0:
+            raise ValueError("n must be non-negative")
+        if p <= 0.0 or p >= 1.0:
+            if p == 0.0:
+                return 0
+            if p == 1.0:
+                return n
+            raise ValueError("p must be in the range 0.0 <= p <= 1.0")
+        random = self.random
+        if n == 1:
+            return _index(random() < p)
+        if p > 0.5:
+            # Count the failures instead, so that p <= 0.5 below.
+            return n - self.binomialvariate(n, 1.0 - p)
+        if n * p < 10.0:
+            # Few successes expected: skip over the failures between them,
+            # each gap a geometric variate (Devroye), O(n*p) draws.
+            successes = trials = 0
+            c = _log2(1.0 - p)
+            if not c:
+                return successes
+            while True:
+                trials += _floor(_log2(random()) / c) + 1
+                if trials > n:
+                    return successes
+                successes += 1
+        # Many successes expected: Hoermann's BTRS, transformed rejection
+        # with a squeeze; the log-likelihood setup is made on first need.
+        spq = _sqrt(n * p * (1.0 - p))
+        b = 1.15 + 2.53 * spq
+        a = -0.0873 + 0.0248 * b + 0.01 * p
+        c = n * p + 0.5
+        vr = 0.92 - 4.2 / b
+        ready = False
+        while True:
+            u = random() - 0.5
+            us = 0.5 - _fabs(u)
+            k = _floor((2.0 * a / us + b) * u + c)
+            if k < 0 or k > n:
+                continue
+            v = random()
+            if us >= 0.07 and v <= vr:
+                return k
+            if not ready:
+                alpha = (2.83 + 5.1 / b) * spq
+                lpq = _log(p / (1.0 - p))
+                mode = _floor((n + 1) * p)
+                h = _lgamma(mode + 1) + _lgamma(n - mode + 1)
+                ready = True
+            v *= alpha / (a / (us * us) + b)
+            if _log(v) <= h - _lgamma(k + 1) - _lgamma(n - k + 1) + (k - mode) * lpq:
+                return k
+
 
 class SystemRandom(Random):
     """Random numbers from the operating system's randomness
@@ -525,6 +585,7 @@ vonmisesvariate = _inst.vonmisesvariate
 gammavariate = _inst.gammavariate
 gauss = _inst.gauss
 betavariate = _inst.betavariate
+binomialvariate = _inst.binomialvariate
 paretovariate = _inst.paretovariate
 weibullvariate = _inst.weibullvariate
 getstate = _inst.getstate

@@ -130,6 +130,8 @@ for s in SEEDS:
         f"r = m.Random({s}); st = r.getstate(); a = [r.random() for _ in range(3)]; r.setstate(st); out = (a, [r.random() for _ in range(3)], st[0], len(st[1]), st[2])",
         f"r = m.Random({s}); r.gauss(); st = r.getstate(); a = r.gauss(); r.setstate(st); out = (a, r.gauss(), st[2])",
         f"r = m.Random({s}); out = [r.random() for _ in range(700)][-3:]",
+        f"r = m.Random({s}); out = [r.binomialvariate(), r.binomialvariate(1, 0.3), r.binomialvariate(20, 0.1), r.binomialvariate(20, 0.9), r.binomialvariate(1000, 0.3), r.binomialvariate(10**6, 0.5), r.binomialvariate(5, 0.0), r.binomialvariate(5, 1.0), r.binomialvariate(0, 0.5), r.binomialvariate(10, 1e-300)]",
+        f"r = m.Random({s}); out = [r.binomialvariate(100, 0.2) for _ in range(30)]",
     ]
 
 CASES += [
@@ -228,6 +230,10 @@ out = [r.x, r.random()]
     "import copy; r = m.Random(3); r.random(); c = copy.copy(r); out = (c.random(), r.random(), type(c).__name__)",
     "import pickle; r = m.Random(3); r.random(); c = pickle.loads(pickle.dumps(r)) if m is not None else None; out = (c.random(), r.random())",
     "out = sorted(m.__all__) == sorted(n for n in m.__all__ if hasattr(m, n))",
+    "out = sorted(m.__all__)",
+    "m.Random(1).binomialvariate(-1)",
+    "m.Random(1).binomialvariate(5, 1.5)",
+    "m.Random(1).binomialvariate(5, -0.5)",
     "s = m.SystemRandom(); x = s.random(); out = (0 <= x < 1, s.getrandbits(0), s.getrandbits(8) < 256, len(s.randbytes(5)), s.seed(1))",
     "m.SystemRandom().getstate()",
     "m.SystemRandom().getrandbits(-1)",
