@@ -63,12 +63,13 @@ import type { ModuleDef } from './module-def.js';
 import {
   genrandUint32,
   getrandbitsWords,
+  initByArray,
   MT_N,
   MT_STATE_WORDS,
   randomDouble,
-  seedFromBigInt,
-  seedFromBytes,
   seedFromEntropy,
+  seedIntOfBytes,
+  seedKeyOfBigInt,
   wordsToBigInt,
 } from './random-mt.js';
 
@@ -122,39 +123,44 @@ function newState(t: ObThread): number {
 }
 
 /**
- * The seed `random_seed` takes from `a`, or undefined with an exception
- * set: null for None (the OS's entropy), bytes for a str (UTF-8), bytes or
- * bytearray (`Random.seed`'s version 2: hashed with sha512 in
- * random-mt.ts), a bigint for an int (its absolute value is used) and, for
- * anything else, CPython's `(size_t)PyObject_Hash(a)` — a float seeds
- * from its hash, the same on every 64-bit build.
+ * The `init_by_array` key `Random.seed(a)` (version 2) seeds from, or
+ * undefined with an exception set: for None 624 words of the OS's entropy;
+ * for an int the words of its absolute value; for a str (UTF-8), bytes or
+ * bytearray the words of the int made from its bytes and their sha512
+ * (random-mt.ts); for anything else, CPython's `(size_t)PyObject_Hash(a)`
+ * — a float seeds from its hash, the same on every 64-bit build. Made
+ * before the state is locked: only `init_by_array` runs under the lock.
  */
-function seedArgument(t: ObThread, a: number): bigint | Uint8Array | null | undefined {
-  if (a === 0 || a === t.none) return null;
-  if (longCheck(t, a)) return intAsBigInt(t, a);
-  if (strCheck(t, a)) return strEncodeJs(t, a, 'utf-8', 'strict') ?? undefined;
-  if (bytesCheck(t, a)) return bytesToJs(t, a);
-  if (byteArrayCheck(t, a)) return byteArrayToJs(t, a);
+function seedKey(t: ObThread, a: number): Uint32Array | undefined {
+  if (a === 0 || a === t.none) {
+    const key = new Uint32Array(MT_N);
+    randomFillSync(key);
+    return key;
+  }
+  if (longCheck(t, a)) return seedKeyOfBigInt(intAsBigInt(t, a));
+  let data: Uint8Array | null = null;
+  if (strCheck(t, a)) {
+    data = strEncodeJs(t, a, 'utf-8', 'strict');
+    if (data === null) return undefined;
+  } else if (bytesCheck(t, a)) data = bytesToJs(t, a);
+  else if (byteArrayCheck(t, a)) data = byteArrayToJs(t, a);
+  if (data !== null) return seedKeyOfBigInt(seedIntOfBytes(data));
   const hash = objectHashValue(t, a);
   if (hash === null) return undefined;
-  return hash < 0n ? hash + TWO_64 : hash;
+  return seedKeyOfBigInt(hash < 0n ? hash + TWO_64 : hash);
 }
 
 /** `_random.seed(state, a=None)`: `Random.seed(a)` of CPython (version 2). */
 function seed(t: ObThread, _self: number, args: number, nargs: number): number {
   if (!checkPositional(t, 'seed', nargs, 1, 2)) return 0;
   const base = args >>> 2;
-  const state = t.u32[base]!;
-  const a = seedArgument(t, nargs > 1 ? t.u32[base + 1]! : 0);
-  if (a === undefined) return 0;
-  const done = withState(t, state, 'seed', (u32, at) => {
-    if (a === null) seedFromEntropy(u32, at);
-    else if (typeof a === 'bigint') seedFromBigInt(u32, at, a);
-    else seedFromBytes(u32, at, a);
+  const key = seedKey(t, nargs > 1 ? t.u32[base + 1]! : 0);
+  if (key === undefined) return 0;
+  const done = withState(t, t.u32[base]!, 'seed', (u32, at) => {
+    initByArray(u32, at, key);
     return true;
   });
-  if (done === undefined) return 0;
-  return t.none;
+  return done === undefined ? 0 : t.none;
 }
 
 /** `_random.random(state)`: `Random.random()`, 53 bits in [0, 1). */
