@@ -87,6 +87,78 @@ function toComplex(v: Value): [number, number] {
   return [toFloat(v), 0];
 }
 
+type Complex = [number, number];
+
+/** `_Py_c_prod`. */
+function complexProduct(a: Complex, b: Complex): Complex {
+  return [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
+}
+
+/** `_Py_c_quot` (Smith's algorithm: scale by the divisor's larger part); null for a zero divisor (ZeroDivisionError). */
+function complexQuotient(a: Complex, b: Complex): Complex | null {
+  const absReal = Math.abs(b[0]);
+  const absImag = Math.abs(b[1]);
+  if (absReal >= absImag) {
+    if (absReal === 0) return null;
+    const ratio = b[1] / b[0];
+    const denom = b[0] + b[1] * ratio;
+    return [(a[0] + a[1] * ratio) / denom, (a[1] - a[0] * ratio) / denom];
+  }
+  if (absImag >= absReal) {
+    const ratio = b[0] / b[1];
+    const denom = b[0] * ratio + b[1];
+    return [(a[0] * ratio + a[1]) / denom, (a[1] * ratio - a[0]) / denom];
+  }
+  // A NaN in the divisor.
+  return [NaN, NaN];
+}
+
+/**
+ * `complex_pow`: an integral exponent of at most 100 in magnitude by
+ * `c_powi` (binary powering, the reciprocal for a negative one), any other
+ * by `_Py_c_pow` (polar form; JavaScript's `Math` functions stand for libm's,
+ * which may differ in the last bit); null when Python raises (zero to a
+ * negative or complex power, an infinite result).
+ */
+function complexPower(a: Complex, b: Complex): Complex | null {
+  if (b[1] !== 0 || b[0] !== Math.floor(b[0]) || Math.abs(b[0]) > 100) {
+    if (b[0] === 0 && b[1] === 0) return [1, 0];
+    if (a[0] === 0 && a[1] === 0) return b[1] !== 0 || b[0] < 0 ? null : [0, 0];
+    const vabs = Math.hypot(a[0], a[1]);
+    let len = Math.pow(vabs, b[0]);
+    const at = Math.atan2(a[1], a[0]);
+    let phase = at * b[0];
+    if (b[1] !== 0) {
+      len /= Math.exp(at * b[1]);
+      phase += b[1] * Math.log(vabs);
+    }
+    const r: Complex = [len * Math.cos(phase), len * Math.sin(phase)];
+    if (Math.abs(r[0]) === Infinity || Math.abs(r[1]) === Infinity) return null;
+    return r;
+  }
+  const n = b[0];
+  const powu = (x: Complex, m: number): Complex => {
+    let r: Complex = [1, 0];
+    let p = x;
+    for (let mask = 1; mask > 0 && m >= mask; mask *= 2) {
+      if (Math.floor(m / mask) % 2 === 1) r = complexProduct(r, p);
+      p = complexProduct(p, p);
+    }
+    return r;
+  };
+  let r: Complex;
+  if (n > 0) {
+    r = powu(a, n);
+  } else {
+    const q = complexQuotient([1, 0], powu(a, -n));
+    if (q === null) return null;
+    r = q;
+  }
+  // _Py_ADJUST_ERANGE2: an infinite part is an OverflowError.
+  if (Math.abs(r[0]) === Infinity || Math.abs(r[1]) === Infinity) return null;
+  return r;
+}
+
 /** Python's floor division and modulo of ints. */
 function intDivmod(a: bigint, b: bigint): [bigint, bigint] {
   let q = a / b;
@@ -230,6 +302,14 @@ function arith(opr: Operator, a: Value, b: Value): Value | null {
         return complex(ar - br, ai - bi);
       case Operator.Mult:
         return complex(ar * br - ai * bi, ar * bi + ai * br);
+      case Operator.Div: {
+        const q = complexQuotient([ar, ai], [br, bi]);
+        return q === null ? NO : complex(q[0], q[1]);
+      }
+      case Operator.Pow: {
+        const p = complexPower([ar, ai], [br, bi]);
+        return p === null ? NO : complex(p[0], p[1]);
+      }
       default:
         return NO;
     }

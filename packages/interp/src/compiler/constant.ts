@@ -66,6 +66,21 @@ function floatKey(x: number): string {
   return String(x);
 }
 
+/**
+ * A NaN equals nothing, not even itself; CPython's key holds the float
+ * object, so one NaN object is one constant and two NaN objects (two folded
+ * `inf * 0`) are two. Here the constant's object stands for CPython's: a
+ * folded node keeps its one value, however often it is compiled.
+ */
+const nanIds = new WeakMap<ConstValue, number>();
+let nextNanId = 0;
+
+function nanKey(c: ConstValue): string {
+  let id = nanIds.get(c);
+  if (id === undefined) nanIds.set(c, (id = nextNanId++));
+  return `nan#${id}`;
+}
+
 /** `_PyCode_ConstantKey` as a string: equal keys are the same constant. */
 export function constKey(c: ConstValue): string {
   switch (c.type) {
@@ -78,9 +93,9 @@ export function constKey(c: ConstValue): string {
     case 'int':
       return `i${c.value}`;
     case 'float':
-      return `f${floatKey(c.value)}`;
+      return Number.isNaN(c.value) ? nanKey(c) : `f${floatKey(c.value)}`;
     case 'complex':
-      return `c${floatKey(c.real)},${floatKey(c.imag)}`;
+      return Number.isNaN(c.real) || Number.isNaN(c.imag) ? nanKey(c) : `c${floatKey(c.real)},${floatKey(c.imag)}`;
     case 'str':
       return `s${c.value.length}:${c.value}`;
     case 'bytes':
@@ -121,7 +136,8 @@ function complexRepr(real: number, imag: number): string {
   const im = floatRepr(imag, false);
   if (real === 0 && !Object.is(real, -0)) return `${im}j`;
   const re = floatRepr(real, false);
-  const signed = im.startsWith('-') || Number.isNaN(imag) ? im : `+${im}`;
+  // Py_DTSF_SIGN: the imaginary part always has a sign (a NaN's is '+').
+  const signed = im.startsWith('-') ? im : `+${im}`;
   return `(${re}${signed}j)`;
 }
 

@@ -684,10 +684,8 @@ export class CfgBuilder {
             continue;
           }
           break;
-        case op.CALL_INTRINSIC_1:
-          // `for _ in (*a, *b)` iterates over the list.
-          if (oparg === op.INTRINSIC_LIST_TO_TUPLE && nextop === op.GET_ITER) setOp0(inst, op.NOP);
-          break;
+        // 3.13.0 keeps `CALL_INTRINSIC_1 INTRINSIC_LIST_TO_TUPLE` before GET_ITER
+        // (`for _ in (*a, *b)`): dropping it came later.
       }
     }
     for (let i = 0; i < instrs.length; i++) {
