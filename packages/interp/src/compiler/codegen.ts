@@ -1201,7 +1201,7 @@ export class Codegen {
     this.visitStmts(s.body);
     this.popFBlock();
     this.addOp(op.POP_BLOCK, NO_LOCATION);
-    this.addJump(op.JUMP, orelse, NO_LOCATION);
+    this.addJump(op.JUMP_NO_INTERRUPT, orelse, NO_LOCATION);
     const n = s.handlers.length;
     this.useLabel(except);
     this.addJump(op.SETUP_CLEANUP, cleanup, NO_LOCATION);
