@@ -1240,7 +1240,7 @@ export class Codegen {
         this.nameop(NO_LOCATION, handler.name, ExprContext.Store);
         this.nameop(NO_LOCATION, handler.name, ExprContext.Del);
       }
-      this.addJump(op.JUMP, except, NO_LOCATION);
+      this.addJump(op.JUMP_NO_INTERRUPT, except, NO_LOCATION);
       // The handler raised: add its exception to the list.
       this.useLabel(cleanupEnd);
       if (handler.name !== null) {
@@ -1250,18 +1250,18 @@ export class Codegen {
       }
       this.addOpI(op.LIST_APPEND, 3, NO_LOCATION);
       this.addOp(op.POP_TOP, NO_LOCATION);
-      this.addJump(op.JUMP, exceptWithError, NO_LOCATION);
+      this.addJump(op.JUMP_NO_INTERRUPT, exceptWithError, NO_LOCATION);
       this.useLabel(except);
       // Holds a propagated location.
       this.addOp(op.NOP, NO_LOCATION);
-      this.addJump(op.JUMP, exceptWithError, NO_LOCATION);
+      this.addJump(op.JUMP_NO_INTERRUPT, exceptWithError, NO_LOCATION);
       this.useLabel(noMatch);
       this.addOp(op.POP_TOP, hloc);
       this.useLabel(exceptWithError);
       if (i === n - 1) {
         // The unhandled rest of the group (or None) joins the list.
         this.addOpI(op.LIST_APPEND, 1, NO_LOCATION);
-        this.addJump(op.JUMP, reraiseStar, NO_LOCATION);
+        this.addJump(op.JUMP_NO_INTERRUPT, reraiseStar, NO_LOCATION);
       }
     }
     this.popFBlock();
@@ -2074,7 +2074,8 @@ export class Codegen {
         const next = this.newLabel();
         this.jumpIf(loc, e.test, next, false);
         this.visitExpr(e.body);
-        this.addJump(op.JUMP, end, NO_LOCATION);
+        // As an if statement's: a forward jump without eval-breaker check.
+        this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
         this.useLabel(next);
         this.visitExpr(e.orelse);
         this.useLabel(end);
@@ -2302,7 +2303,7 @@ export class Codegen {
         const next2 = this.newLabel();
         this.jumpIf(loc, e.test, next2, false);
         this.jumpIf(loc, e.body, next, cond);
-        this.addJump(op.JUMP, end, NO_LOCATION);
+        this.addJump(op.JUMP_NO_INTERRUPT, end, NO_LOCATION);
         this.useLabel(next2);
         this.jumpIf(loc, e.orelse, next, cond);
         this.useLabel(end);
