@@ -7,7 +7,7 @@
  */
 
 import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
-import { errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
+import { errClear, errExceptionMatches, errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { StaticType, TP_SLOTS_OFFSET } from './layout.js';
 import { SLOT_INDEX, type ObThread, type SlotKind, type SlotShapes } from './ob-thread.js';
 import { sequenceCheck, seqIterNew } from './seq-iterator.js';
@@ -193,6 +193,9 @@ export function objectGetIter(t: ObThread, op: number): number {
 export function iterNext(t: ObThread, it: number): number {
   const next = typeSlot(t, typeOfOp(t, it), 'iternext');
   if (next === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, it)}' object is not an iterator`);
-  return next(t, it);
+  const item = next(t, it);
+  // A generator's end carries its return value in a StopIteration: the protocol's end all the same.
+  if (item === 0 && t.error.type !== 0 && errExceptionMatches(t, t.types[StaticType.StopIteration]!)) errClear(t);
+  return item;
 }
 

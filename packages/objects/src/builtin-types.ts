@@ -89,6 +89,7 @@ import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerExceptionGroupTypes } from './exception-group-types.js';
 import { registerIteratorTypes } from './iterator-types.js';
+import { registerGeneratorType } from './generator-types.js';
 import { registerWeakrefTypes } from './weakref-types.js';
 import { clearWeakRefs } from './weakref-clear.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
@@ -392,6 +393,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const callables = registerCallableTypes(registry, slots, box);
   const exceptionGroupSpecs = registerExceptionGroupTypes(registry, slots, box);
   const iteratorSpecs = registerIteratorTypes(registry, slots, box);
+  const generatorSpec = registerGeneratorType(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -579,6 +581,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     ...callables.specs,
     ...exceptionGroupSpecs,
     ...iteratorSpecs,
+    generatorSpec,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).

@@ -360,3 +360,23 @@ export { sequenceCheck, seqIterNew, callIterNew } from './seq-iterator.js';
 export { enumerateNew, filterNew, mapNew, reversedNew, zipNew } from './builtin-iterators.js';
 export { tracebackCheck, tracebackFrame, tracebackLasti, tracebackLineno, tracebackNew, tracebackNext } from './traceback.js';
 export { frameCheck, frameGetBack, frameGetCode, frameLasti, frameLineno, frameObjectNew, frameSetBack, frameSetLasti, frameSetLineno, frameSetLocals } from './frame-object.js';
+export {
+  FrameWord,
+  GEN_CLEARED,
+  GEN_COMPLETED,
+  GEN_CREATED,
+  GEN_EXC_STATE_OFFSET,
+  GEN_EXECUTING,
+  GEN_FRAME_OFFSET,
+  GEN_NAME_OFFSET,
+  GEN_QUALNAME_OFFSET,
+  GEN_STATE_OFFSET,
+  GEN_SUSPENDED,
+  GEN_SUSPENDED_YIELD_FROM,
+  GEN_WEAKREFLIST_OFFSET,
+  generatorCheck,
+  generatorClearSlots,
+  generatorNew,
+  generatorState,
+  type GeneratorOps,
+} from './generator.js';

@@ -225,7 +225,8 @@ export const StaticType = {
   CallIter: 130,
   Traceback: 131,
   Frame: 132,
-  Count: 133,
+  Generator: 133,
+  Count: 134,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];

@@ -310,6 +310,28 @@ export function recycleTypeCache(t: ObThread): void {
 }
 
 /**
+ * What resuming a generator does, installed by the VM on each of its
+ * threads (`ObThread.genOps`; generator.ts calls it). Each returns what
+ * the method returns: a new reference, or 0 with the exception set
+ * (`iternext`: 0 without one when the generator is exhausted).
+ * @public
+ */
+export interface GeneratorOps {
+  /** `gen.send(value)`. */
+  send(t: ObThread, gen: number, value: number): number;
+  /** `gen.throw(typ[, val[, tb]])`, the arguments as a vectorcall's. */
+  throw(t: ObThread, gen: number, args: number, nargs: number): number;
+  /** `gen.close()`. */
+  close(t: ObThread, gen: number): number;
+  /** `next(gen)` (`gen_iternext`). */
+  iternext(t: ObThread, gen: number): number;
+  /** `gi_frame`: the frame object (a new reference), None when finished. */
+  frame(t: ObThread, gen: number): number;
+  /** `gi_yieldfrom`: the iterator a `yield from` delegates to (a new reference), None. */
+  yieldFrom(t: ObThread, gen: number): number;
+}
+
+/**
  * One thread's context in the object layer.
  * @public
  */
@@ -358,6 +380,13 @@ export class ObThread {
    * @internal
    */
   evalFunction: VectorcallFn | null = null;
+  /**
+   * What resuming a generator does (generator.ts), installed by the
+   * interpreter on each of its threads; null: generators raise
+   * SystemError here.
+   * @internal
+   */
+  genOps: GeneratorOps | null = null;
   /**
    * The argument stack of calls made from TypeScript (call.ts): a PyMem
    * block (0 until first used) and the word index of its top and end.

@@ -40,7 +40,8 @@ function getRecursionLimit(t: ObThread): number {
 }
 
 /** `sys.setrecursionlimit(limit)`. */
-function setRecursionLimit(t: ObThread, _self: number, arg: number): number {
+function setRecursionLimit(t: ObThread, _self: number, args: number): number {
+  const arg = t.u32[args >>> 2]!;
   if (typeOf(t, arg) === t.types[StaticType.Float]) return errRaise(t, StaticType.TypeError, "'float' object cannot be interpreted as an integer");
   const limit = numberAsSsize(t, arg, StaticType.OverflowError);
   if (limit === -1 && t.error.type !== 0) return 0;
@@ -52,13 +53,15 @@ function setRecursionLimit(t: ObThread, _self: number, arg: number): number {
   return t.none;
 }
 
-/** `sys.getrefcount(obj)`: its count, plus the argument's own reference as CPython counts it. */
-function getRefcountFn(t: ObThread, _self: number, arg: number): number {
+/** `sys.getrefcount(obj)`: its count, plus the argument's own reference as CPython counts it (METH_O functions get the argument words). */
+function getRefcountFn(t: ObThread, _self: number, args: number): number {
+  const arg = t.u32[args >>> 2]!;
   return intFromNumber(t, getRefcount(t.rc, arg) + 1);
 }
 
 /** `sys.intern(s)`. */
-function intern(t: ObThread, _self: number, arg: number): number {
+function intern(t: ObThread, _self: number, args: number): number {
+  const arg = t.u32[args >>> 2]!;
   if (typeOf(t, arg) !== t.types[StaticType.Str]) {
     if (typeHasFlag(t, typeOf(t, arg), TPFLAGS_UNICODE_SUBCLASS)) return errRaise(t, StaticType.TypeError, `can't intern ${typeNameOf(t, arg)}`);
     return errRaise(t, StaticType.TypeError, `intern() argument must be str, not ${typeNameOf(t, arg)}`);

@@ -40,12 +40,19 @@ import {
   TUPLE_SIZE_OFFSET,
   CELL_REF_OFFSET,
   cellNew,
-  dictGetItemRef,
   dictNew,
   dictSetItem,
-  dictDelItem,
   errClear,
   errExceptionMatches,
+  errGivenExceptionMatches,
+  generatorCheck,
+  GEN_COMPLETED,
+  GEN_CREATED,
+  GEN_EXC_STATE_OFFSET,
+  GEN_EXECUTING,
+  GEN_FRAME_OFFSET,
+  GEN_STATE_OFFSET,
+  GEN_SUSPENDED,
   intFromNumber,
   iterNext,
   errGetRaisedException,
@@ -53,7 +60,6 @@ import {
   errSetRaisedException,
   errGetHandledException,
   errSetHandledException,
-  exceptionSetTraceback,
   listAppend,
   listExtend,
   listNew,
@@ -75,14 +81,14 @@ import {
   setUpdate,
   sliceNew,
   tupleFromArray,
-  typeOf,
   type NumberBinarySlot,
   type ObThread,
 } from '@ft/objects';
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
 import { findHandler } from './code-info.js';
-import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_THREAD } from './frame.js';
+import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD } from './frame.js';
+import { callMethodOneArg, clearGeneratorFrame, fetchStopIterationValue, makeGenerator, stopIterationValue } from './generator-frame.js';
 import * as op from '../compiler/opcodes.js';
 import {
   beforeWith,
@@ -167,6 +173,8 @@ const ENTER = 0;
 const RETURN = 1;
 /** An exception came out of a call: unwind from the calling instruction. */
 const UNWIND = 2;
+/** `throwflag`: a generator resumed with an exception raised at its `yield`. */
+const THROW = 3;
 
 /**
  * Pushes a frame for `code` on the thread's data stack with its header
@@ -210,6 +218,10 @@ export function clearFrame(vm: VmThread, fw: number): void {
   const t = vm.t;
   const u32 = t.u32;
   const rc = t.rc;
+  if (u32[fw + F_OWNER] === OWNED_BY_GENERATOR) {
+    clearGeneratorFrame(t, fw);
+    return;
+  }
   const top = fw + F_LOCALSPLUS + u32[fw + F_STACKTOP]!;
   for (let i = fw + F_LOCALSPLUS; i < top; i++) {
     const v = u32[i]!;
@@ -265,7 +277,7 @@ function initializeLocalsFast(t: ObThread, func: number, code: number, lw: numbe
  * returns: the return value (a new reference), or 0 with the exception
  * set. The frame is popped either way.
  */
-export function evalFrame(vm: VmThread, entry: number): number {
+export function evalFrame(vm: VmThread, entry: number, throwflag = false): number {
   const t = vm.t;
   const u32 = t.u32;
   const i32 = t.i32;
@@ -295,7 +307,7 @@ export function evalFrame(vm: VmThread, entry: number): number {
   const savedCurrent = vm.currentFrame;
 
   let fw = entry;
-  let mode = ENTER;
+  let mode = throwflag ? THROW : ENTER;
   /** Set by a re-raise: the exception already has this frame's traceback entry. */
   let skipTraceback = false;
   let retval = 0;
@@ -317,6 +329,10 @@ export function evalFrame(vm: VmThread, entry: number): number {
         retval = 0;
         ip = here + 1 + CACHES[u16[cu + here]! & 0xff]!;
       } else if (mode === UNWIND) {
+        unwinding = true;
+      } else if (mode === THROW) {
+        // Raised at the `yield` the generator is suspended at (the instruction before its RESUME).
+        here = ip - 1;
         unwinding = true;
       }
       mode = ENTER;
@@ -1249,6 +1265,97 @@ export function evalFrame(vm: VmThread, entry: number): number {
               continue;
             }
 
+            case op.RETURN_GENERATOR: {
+              // The frame moves into a new generator object; the caller gets the generator.
+              i32[fw + F_STACKTOP] = sp - lp;
+              const previous = u32[fw + F_PREVIOUS]!;
+              const done = fw === entry;
+              const gen = makeGenerator(t, fw, ip);
+              if (gen === 0) break body;
+              vm.ds.pop(fw);
+              if (done) return gen;
+              vm.depth--;
+              fw = previous >>> 2;
+              retval = gen;
+              mode = RETURN;
+              continue reload;
+            }
+            case op.YIELD_VALUE: {
+              if (fw !== entry) {
+                errRaise(t, StaticType.SystemError, 'YIELD_VALUE outside a resumed generator frame');
+                break body;
+              }
+              const v = u32[--sp]!;
+              i32[fw + F_INSTR] = ip;
+              i32[fw + F_STACKTOP] = sp - lp;
+              vm.yielded = true;
+              vm.yieldOparg = oparg & 1;
+              return v;
+            }
+            case op.GET_YIELD_FROM_ITER: {
+              const v = u32[sp - 1]!;
+              if (!generatorCheck(t, v)) {
+                const it = objectGetIter(t, v);
+                if (it === 0) break body;
+                decref(rc, v);
+                u32[sp - 1] = it;
+              }
+              continue;
+            }
+            case op.SEND: {
+              const v = u32[sp - 1]!;
+              const receiver = u32[sp - 2]!;
+              let res: number;
+              let returned = false;
+              if (generatorCheck(t, receiver)) {
+                i32[fw + F_INSTR] = here;
+                i32[fw + F_STACKTOP] = sp - lp;
+                res = genSendEx(vm, receiver, v, false);
+                returned = vm.genReturned;
+                vm.currentFrame = fw << 2;
+              } else if (v === none) {
+                res = iterNext(t, receiver);
+                if (res === 0) {
+                  if (t.error.type === 0) {
+                    incref(rc, none);
+                    res = none;
+                    returned = true;
+                  }
+                }
+              } else {
+                res = callMethodOneArg(t, receiver, 'send', v);
+              }
+              if (res === 0) {
+                // `_PyGen_FetchStopIterationValue`: StopIteration(value) ends the `yield from` with value.
+                res = fetchStopIterationValue(t);
+                if (res === 0) break body;
+                returned = true;
+              }
+              decref(rc, v);
+              u32[sp - 1] = res;
+              ip += 1;
+              if (returned) ip += oparg;
+              continue;
+            }
+            case op.CLEANUP_THROW: {
+              const exc = u32[sp - 1]!;
+              if (!errGivenExceptionMatches(t, exc, types[StaticType.StopIteration]!)) {
+                incref(rc, exc);
+                errSetRaisedException(t, exc);
+                skipTraceback = true;
+                break body;
+              }
+              const value = stopIterationValue(t, exc);
+              decref(rc, u32[sp - 1]!);
+              decref(rc, u32[sp - 2]!);
+              decref(rc, u32[sp - 3]!);
+              sp -= 3;
+              incref(rc, none);
+              u32[sp++] = none;
+              u32[sp++] = value;
+              continue;
+            }
+
             default:
               errRaise(t, StaticType.SystemError, `unknown opcode ${opcode} at code unit ${here}`);
               break body;
@@ -1293,3 +1400,65 @@ export function evalFrame(vm: VmThread, entry: number): number {
     vm.currentFrame = savedCurrent;
   }
 }
+
+/**
+ * `gen_send_ex2`: resumes `gen` with `arg` pushed as the value of its
+ * `yield` (or, `exc` true, with the exception already set raised there).
+ * The value yielded or returned (a new reference; `vm.genReturned` tells
+ * which), or 0 with the exception set.
+ */
+export function genSendEx(vm: VmThread, gen: number, arg: number, exc: boolean): number {
+  const t = vm.t;
+  const i32 = t.i32;
+  const u32 = t.u32;
+  const si = (gen + GEN_STATE_OFFSET) >>> 2;
+  vm.genReturned = false;
+  for (;;) {
+    const state = Atomics.load(i32, si);
+    if (state === GEN_CREATED && arg !== t.none && !exc) {
+      errRaise(t, StaticType.TypeError, "can't send non-None value to a just-started generator");
+      return 0;
+    }
+    if (state === GEN_EXECUTING) {
+      errRaise(t, StaticType.ValueError, 'generator already executing');
+      return 0;
+    }
+    if (state >= GEN_COMPLETED) {
+      if (exc) return 0; // the thrown exception stays set
+      vm.genReturned = true;
+      incref(t.rc, t.none);
+      return t.none;
+    }
+    if (Atomics.compareExchange(i32, si, state, GEN_EXECUTING) === state) break;
+  }
+  const fw = (gen + GEN_FRAME_OFFSET) >>> 2;
+  // The sent value is what the `yield` evaluates to (a created generator's first POP_TOP drops it).
+  incref(t.rc, arg);
+  u32[fw + F_LOCALSPLUS + u32[fw + F_STACKTOP]!] = arg;
+  u32[fw + F_STACKTOP]++;
+  u32[fw + F_PREVIOUS] = vm.currentFrame;
+  // The generator's handled exception goes on top while it runs (`gi_exc_state` linked into `exc_info`).
+  const outer = errGetHandledException(t);
+  const saved = u32[(gen + GEN_EXC_STATE_OFFSET) >>> 2]!;
+  if (saved !== 0) errSetHandledException(t, saved);
+  vm.yielded = false;
+  const result = evalFrame(vm, fw, exc);
+  const inner = errGetHandledException(t);
+  u32[(gen + GEN_EXC_STATE_OFFSET) >>> 2] = vm.yielded && inner !== outer ? inner : 0;
+  if (!(vm.yielded && inner !== outer) && inner !== 0) decref(t.rc, inner);
+  if (saved !== 0) decref(t.rc, saved);
+  errSetHandledException(t, outer);
+  if (outer !== 0) decref(t.rc, outer);
+  u32[fw + F_PREVIOUS] = 0;
+  // A generator resumed inside this one (`yield from`) may have left these set: they are this one's now.
+  if (vm.yielded) {
+    Atomics.store(i32, si, GEN_SUSPENDED + vm.yieldOparg);
+    vm.yielded = false;
+    vm.genReturned = false;
+    return result;
+  }
+  Atomics.store(i32, si, GEN_COMPLETED);
+  vm.genReturned = result !== 0;
+  return result;
+}
+

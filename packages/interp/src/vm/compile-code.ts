@@ -5,7 +5,7 @@
  * `(filename, lineno, offset, text, end_lineno, end_offset)`.
  */
 
-import { callArgs, dictGetItemRef, errRaise, errSetRaisedException, dictSetItem, intFromNumber, moduleCheck, moduleDict, StaticType, strFromJs, strInternFromJs, tupleFromArray, type ObThread } from '@ft/objects';
+import { callArgs, errRaise, errSetRaisedException, intFromNumber, StaticType, strFromJs, tupleFromArray, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 import { compileSource } from '../compiler/compile.js';
 import { PyCompilerRecursionError } from '../compiler/compiler-recursion-error.js';

@@ -36,6 +36,7 @@ import { RANDOM_MODULE } from '../modules/random.js';
 import { SYS_MODULE } from '../modules/sys.js';
 import { VM_BUILTINS, VM_TYPE_HOOKS, frameLocals } from './builtins-vm.js';
 import { evalFunction } from './ceval.js';
+import { GENERATOR_OPS } from './generator-vm.js';
 import { compileToCode, evalCode } from './exec.js';
 import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
@@ -101,6 +102,7 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
   setVmThread(t, vm);
   vm.execModule = (code, globals) => evalCode(vm, code, globals);
   t.evalFunction = (_t, func, args, nargs, kwnames) => evalFunction(vm, func, args, nargs, kwnames);
+  t.genOps = GENERATOR_OPS;
   setTypeHooks(t, VM_TYPE_HOOKS);
   setFrameLocalsHook(frameLocals);
 

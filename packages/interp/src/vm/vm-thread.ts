@@ -21,6 +21,12 @@ export class VmThread {
   recursionLimit = DEFAULT_RECURSION_LIMIT;
   /** Re-entrant `evalFrame` calls on the JavaScript stack (bounded apart from Python's depth). */
   jsDepth = 0;
+  /** Set by YIELD_VALUE: the value `evalFrame` returned was yielded, not returned. */
+  yielded = false;
+  /** YIELD_VALUE's oparg (1 inside `yield from`): the suspended state's offset. */
+  yieldOparg = 0;
+  /** Set by `genSendEx`: the generator returned (its value is the result), rather than yielding. */
+  genReturned = false;
   /**
    * `PyEval_EvalCode(code, globals)` for the import system, which sits
    * below the eval loop (the loop imports through it): installed by the

@@ -1,0 +1,109 @@
+/**
+ * The eval loop's generator work that needs no loop (`RETURN_GENERATOR`'s
+ * `_Py_MakeCoro` + `_PyFrame_Copy`, `clear_gen_frame`, and StopIteration's
+ * value for `yield from`): moving a frame from the data stack into a new
+ * generator, releasing a finished generator's frame.
+ */
+
+import {
+  callArgs,
+  CODE_FRAMESIZE_OFFSET,
+  CODE_NAME_OFFSET,
+  CODE_QUALNAME_OFFSET,
+  errClear,
+  errExceptionMatches,
+  errGetRaisedException,
+  FUNC_NAME_OFFSET,
+  FUNC_QUALNAME_OFFSET,
+  GEN_FRAME_OFFSET,
+  generatorNew,
+  StaticType,
+  strInternFromJs,
+  objectGetAttr,
+  type ObThread,
+} from '@ft/objects';
+import { decref, incref } from '@ft/refcount';
+import { getAttrJs } from './ceval-ops.js';
+import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR } from './frame.js';
+
+/**
+ * `RETURN_GENERATOR`: a new generator holding the frame at word `fw`
+ * (its words moved, references and all, to resume at code unit `ip`); the
+ * data-stack frame is left empty for the caller to pop. 0 with MemoryError.
+ */
+export function makeGenerator(t: ObThread, fw: number, ip: number): number {
+  const u32 = t.u32;
+  const code = u32[fw + F_CODE]!;
+  const func = u32[fw + F_FUNC]!;
+  const words = t.i32[(code + CODE_FRAMESIZE_OFFSET) >>> 2]!;
+  const name = func !== 0 ? u32[(func + FUNC_NAME_OFFSET) >>> 2]! : u32[(code + CODE_NAME_OFFSET) >>> 2]!;
+  const qualname = func !== 0 ? u32[(func + FUNC_QUALNAME_OFFSET) >>> 2]! : u32[(code + CODE_QUALNAME_OFFSET) >>> 2]!;
+  const gen = generatorNew(t, words, name, qualname);
+  if (gen === 0) return 0;
+  const gw = (gen + GEN_FRAME_OFFSET) >>> 2;
+  const used = F_LOCALSPLUS + u32[fw + F_STACKTOP]!;
+  u32.copyWithin(gw, fw, fw + used);
+  u32.fill(0, fw, fw + used);
+  u32[gw + F_PREVIOUS] = 0;
+  u32[gw + F_INSTR] = ip;
+  u32[gw + F_OWNER] = OWNED_BY_GENERATOR;
+  return gen;
+}
+
+/**
+ * `clear_gen_frame`: a generator's frame has finished: its slots and its
+ * header's references go (the code stays, for `gi_code`); the generator
+ * owns the memory.
+ */
+export function clearGeneratorFrame(t: ObThread, fw: number): void {
+  const u32 = t.u32;
+  const top = fw + F_LOCALSPLUS + u32[fw + F_STACKTOP]!;
+  for (let i = fw + F_LOCALSPLUS; i < top; i++) {
+    const v = u32[i]!;
+    if (v !== 0) {
+      u32[i] = 0;
+      decref(t.rc, v);
+    }
+  }
+  u32[fw + F_STACKTOP] = 0;
+  for (const w of [F_FRAME_OBJECT, F_LOCALS, F_BUILTINS, F_GLOBALS, F_FUNC]) {
+    const v = u32[fw + w]!;
+    if (v !== 0) {
+      u32[fw + w] = 0;
+      decref(t.rc, v);
+    }
+  }
+}
+
+/** `StopIteration.value` of `exc` (a new reference; None when it has none). */
+export function stopIterationValue(t: ObThread, exc: number): number {
+  const v = getAttrJs(t, exc, 'value');
+  if (v !== 0) return v;
+  errClear(t);
+  incref(t.rc, t.none);
+  return t.none;
+}
+
+/**
+ * `_PyGen_FetchStopIterationValue`: when the exception set is a
+ * StopIteration, clears it and returns its value (a new reference);
+ * otherwise 0 with the exception left set.
+ */
+export function fetchStopIterationValue(t: ObThread): number {
+  if (!errExceptionMatches(t, t.types[StaticType.StopIteration]!)) return 0;
+  const exc = errGetRaisedException(t);
+  const v = stopIterationValue(t, exc);
+  decref(t.rc, exc);
+  return v;
+}
+
+/** `obj.name(arg)`: a new reference or 0. */
+export function callMethodOneArg(t: ObThread, obj: number, name: string, arg: number): number {
+  const key = strInternFromJs(t, name);
+  const meth = objectGetAttr(t, obj, key);
+  decref(t.rc, key);
+  if (meth === 0) return 0;
+  const r = callArgs(t, meth, [arg]);
+  decref(t.rc, meth);
+  return r;
+}
