@@ -58,6 +58,7 @@ import {
   type ConstValue,
 } from './code-unit.js';
 import { cleanDoc } from './cleandoc.js';
+import type { CompileWarningHandler } from './compile-warning.js';
 import { CompilerUnit, FBlockType, IndexedNames, ScopeType, type FBlockInfo } from './compiler-unit.js';
 import { constRepr, FALSE, intConst, NONE, strConst, TRUE, tupleConst } from './constant.js';
 import { valueOfConstantNode } from './constant-node.js';
@@ -198,6 +199,48 @@ interface PatternContext {
   onTop: number;
 }
 
+function isNonEmptyTupleConstant(e: ExprNode): boolean {
+  const v = valueOfConstantNode(e);
+  return v.type === 'tuple' && v.items.length > 0;
+}
+
+/** `check_is_arg`: an operand `is` may take without warning (not a literal, or a named singleton). */
+function isIdentityOperand(e: ExprNode): boolean {
+  if (e._type !== NodeType.Constant) return true;
+  const t = valueOfConstantNode(e).type;
+  return t === 'None' || t === 'bool' || t === 'Ellipsis';
+}
+
+/** `infer_type(e)->tp_name`: the type a display or literal evaluates to, null if not known at compile time. */
+function inferTypeName(e: ExprNode): string | null {
+  switch (e._type) {
+    case NodeType.Tuple:
+      return 'tuple';
+    case NodeType.List:
+    case NodeType.ListComp:
+      return 'list';
+    case NodeType.Dict:
+    case NodeType.DictComp:
+      return 'dict';
+    case NodeType.Set:
+    case NodeType.SetComp:
+      return 'set';
+    case NodeType.GeneratorExp:
+      return 'generator';
+    case NodeType.Lambda:
+      return 'function';
+    case NodeType.JoinedStr:
+    case NodeType.FormattedValue:
+      return 'str';
+    case NodeType.Constant: {
+      const t = valueOfConstantNode(e).type;
+      return t === 'None' ? 'NoneType' : t === 'Ellipsis' ? 'ellipsis' : t;
+    }
+    default:
+      return null;
+  }
+}
+
 /** `WILDCARD_CHECK`: `_` as a pattern. */
 function isWildcard(p: PatternNode): boolean {
   return p._type === NodeType.MatchAs && p.pattern === null && p.name === null;
@@ -217,6 +260,8 @@ export interface CodegenOptions {
   readonly filename: string;
   /** `c_optimize` (`-O` level): 0 keeps asserts and docstrings. */
   readonly optimize: number;
+  /** Receives the SyntaxWarnings (`compiler_warn`). */
+  readonly warn?: CompileWarningHandler;
 }
 
 /** `struct compiler`: compiles a module with its symbol table into a code unit. */
@@ -237,6 +282,94 @@ export class Codegen {
   /** `compiler_error`: a SyntaxError at `loc` (offsets are the UTF-8 columns plus one, as CPython reports them). */
   private error(loc: Location, msg: string): PySyntaxError {
     return new PySyntaxError('SyntaxError', msg, this.options.filename, loc.lineno, loc.col_offset + 1, loc.end_lineno, loc.end_col_offset + 1, null);
+  }
+
+  /**
+   * `compiler_warn`: a SyntaxWarning at `loc`'s line; a SyntaxError at `loc`
+   * when the handler makes the warning an error.
+   */
+  private warn(loc: Location, message: string): void {
+    const handler = this.options.warn;
+    if (handler === undefined) return;
+    if (handler({ category: 'SyntaxWarning', message, filename: this.options.filename, lineno: loc.lineno })) throw this.error(loc, message);
+  }
+
+  /** `check_compare`: `is` or `is not` with a literal other than None, True, False or `...`. */
+  private checkCompare(e: ExprNode & { _type: NodeType.Compare }): void {
+    let left = isIdentityOperand(e.left);
+    let leftExpr = e.left;
+    for (let i = 0; i < e.ops.length; i++) {
+      const cmp = e.ops[i];
+      const rightExpr = e.comparators[i];
+      const right = isIdentityOperand(rightExpr);
+      if ((cmp === CmpOperator.Is || cmp === CmpOperator.IsNot) && (!right || !left)) {
+        const literal = !left ? leftExpr : rightExpr;
+        const name = inferTypeName(literal)!;
+        this.warn(LOC(e), cmp === CmpOperator.Is ? `"is" with '${name}' literal. Did you mean "=="?` : `"is not" with '${name}' literal. Did you mean "!="?`);
+        return;
+      }
+      left = right;
+      leftExpr = rightExpr;
+    }
+  }
+
+  /** `check_caller`: calling a literal or display. */
+  private checkCaller(e: ExprNode): void {
+    switch (e._type) {
+      case NodeType.Constant:
+      case NodeType.Tuple:
+      case NodeType.List:
+      case NodeType.ListComp:
+      case NodeType.Dict:
+      case NodeType.DictComp:
+      case NodeType.Set:
+      case NodeType.SetComp:
+      case NodeType.GeneratorExp:
+      case NodeType.JoinedStr:
+      case NodeType.FormattedValue:
+        this.warn(LOC(e), `'${inferTypeName(e)}' object is not callable; perhaps you missed a comma?`);
+    }
+  }
+
+  /** `check_subscripter`: subscripting something that has no `__getitem__` (None, a number, a set, a generator, a function). */
+  private checkSubscripter(e: ExprNode): void {
+    switch (e._type) {
+      case NodeType.Constant: {
+        const t = valueOfConstantNode(e).type;
+        if (!(t === 'None' || t === 'Ellipsis' || t === 'int' || t === 'bool' || t === 'float' || t === 'complex' || t === 'frozenset')) return;
+        break;
+      }
+      case NodeType.Set:
+      case NodeType.SetComp:
+      case NodeType.GeneratorExp:
+      case NodeType.Lambda:
+        break;
+      default:
+        return;
+    }
+    this.warn(LOC(e), `'${inferTypeName(e)}' object is not subscriptable; perhaps you missed a comma?`);
+  }
+
+  /** `check_index`: a sequence literal indexed by something that is not an int or a slice. */
+  private checkIndex(e: ExprNode, s: ExprNode): void {
+    const indexType = inferTypeName(s);
+    if (indexType === null || indexType === 'int' || indexType === 'bool') return;
+    switch (e._type) {
+      case NodeType.Constant: {
+        const t = valueOfConstantNode(e).type;
+        if (!(t === 'str' || t === 'bytes' || t === 'tuple')) return;
+        break;
+      }
+      case NodeType.Tuple:
+      case NodeType.List:
+      case NodeType.ListComp:
+      case NodeType.JoinedStr:
+      case NodeType.FormattedValue:
+        break;
+      default:
+        return;
+    }
+    this.warn(LOC(e), `${inferTypeName(e)} indices must be integers or slices, not ${indexType}; perhaps you missed a comma?`);
   }
 
   // ---------------------------------------------------------------- emitting
@@ -988,6 +1121,11 @@ export class Codegen {
 
   /** `compiler_assert`. */
   private assertStmt(s: StmtNode & { _type: NodeType.Assert }): void {
+    // A non-empty tuple is always true: the message was meant to be the second operand.
+    const test = s.test;
+    if ((test._type === NodeType.Tuple && test.elts.length > 0) || (test._type === NodeType.Constant && isNonEmptyTupleConstant(test))) {
+      this.warn(LOC(s), 'assertion is always true, perhaps remove parentheses?');
+    }
     if (this.options.optimize) return;
     const end = this.newLabel();
     this.jumpIf(LOC(s), s.test, end, true);
@@ -2253,6 +2391,7 @@ export class Codegen {
   /** `compiler_compare`. */
   private compare(e: ExprNode & { _type: NodeType.Compare }): void {
     const loc = LOC(e);
+    this.checkCompare(e);
     this.visitExpr(e.left);
     const n = e.ops.length - 1;
     if (n === 0) {
@@ -2312,6 +2451,7 @@ export class Codegen {
       case NodeType.Compare: {
         const n = e.ops.length - 1;
         if (n > 0) {
+          this.checkCompare(e);
           const eloc = LOC(e);
           const cleanup = this.newLabel();
           this.visitExpr(e.left);
@@ -2484,6 +2624,10 @@ export class Codegen {
   private subscript(e: ExprNode & { _type: NodeType.Subscript }): void {
     const loc = LOC(e);
     const ctx = e.ctx;
+    if (ctx === ExprContext.Load) {
+      this.checkSubscripter(e.value);
+      this.checkIndex(e.value, e.slice);
+    }
     this.visitExpr(e.value);
     if (isTwoElementSlice(e.slice) && ctx !== ExprContext.Del) {
       this.slice(e.slice);
@@ -2594,6 +2738,7 @@ export class Codegen {
   private call(e: Call): void {
     this.validateKeywords(e.keywords);
     if (this.maybeOptimizeMethodCall(e)) return;
+    this.checkCaller(e.func);
     this.visitExpr(e.func);
     this.addOp(op.PUSH_NULL, LOC(e.func));
     this.callHelper(LOC(e), 0, e.args, e.keywords);

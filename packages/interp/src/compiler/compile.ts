@@ -10,6 +10,7 @@ import type { ModNode } from '../parser/ast.js';
 import { optimizeAst } from './ast-optimize.js';
 import type { CodeUnit } from './code-unit.js';
 import { Codegen } from './codegen.js';
+import type { CompileWarningHandler } from './compile-warning.js';
 import { futureFeaturesOf } from './future.js';
 import { buildSymtable } from './symtable.js';
 
@@ -17,6 +18,8 @@ import { buildSymtable } from './symtable.js';
 export interface CompileOptions {
   /** The `-O` level: 0 (the default) keeps asserts, `__debug__` is True; 2 also drops docstrings. */
   readonly optimize?: number;
+  /** Where the compiler's SyntaxWarnings go (none are issued without it); see {@link CompileWarningHandler}. */
+  readonly warn?: CompileWarningHandler;
 }
 
 /** Compiles a parsed module (the tree is folded in place). */
@@ -25,7 +28,7 @@ export function compileAst(mod: ModNode, filename: string, options: CompileOptio
   const future = futureFeaturesOf(mod, filename);
   optimizeAst(mod, optimize, future.features);
   const st = buildSymtable(mod, filename, future);
-  return new Codegen(st, future, { filename, optimize }).compileModule(mod);
+  return new Codegen(st, future, { filename, optimize, warn: options.warn }).compileModule(mod);
 }
 
 /**

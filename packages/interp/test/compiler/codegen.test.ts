@@ -10,6 +10,9 @@
  * - every snippet of codegen-modes.json compiles, in its mode ('eval' or
  *   'single', where top-level expression statements are printed), to the
  *   same code objects;
+ * - every snippet of codegen-warnings.json issues CPython's SyntaxWarnings
+ *   (message and line, in order) and, when the handler makes them errors,
+ *   fails with CPython's SyntaxError at the offending node;
  * - every snippet of codegen-errors.json fails with CPython's SyntaxError
  *   (message, line and offsets).
  */
@@ -17,6 +20,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileSource } from '../../src/compiler/compile.js';
+import type { CompileWarning } from '../../src/compiler/compile-warning.js';
 import { PySyntaxError } from '../../src/parser/syntax-error.js';
 import { allCodes, dumpCode, type FullDump } from './code-dump.js';
 import { disassemble } from './disassemble.js';
@@ -95,6 +99,46 @@ describe("codegen: compile()'s 'eval' and 'single' modes", () => {
       expect(ours).toEqual(c.code);
     });
   }
+});
+
+interface WarningCase {
+  name: string;
+  source: string;
+  warnings: { category: string; message: string; lineno: number }[];
+  error: { type: string; msg: string; lineno: number; offset: number; end_lineno: number; end_offset: number } | null;
+}
+
+describe("codegen: the compiler's SyntaxWarnings", () => {
+  const cases = JSON.parse(readFileSync(new URL('codegen-warnings.json', FIXTURES), 'utf8')) as WarningCase[];
+  for (const c of cases) {
+    it(c.name, () => {
+      const issued: CompileWarning[] = [];
+      compileSource(c.source, '<string>', 'exec', {
+        warn: (w) => {
+          issued.push(w);
+          return false;
+        },
+      });
+      expect(issued.map((w) => ({ category: w.category, message: w.message, lineno: w.lineno }))).toEqual(c.warnings);
+      expect(issued.every((w) => w.filename === '<string>')).toBe(true);
+      let error: unknown = null;
+      try {
+        compileSource(c.source, '<string>', 'exec', { warn: () => true });
+      } catch (e) {
+        error = e;
+      }
+      if (c.error === null) {
+        expect(error).toBeNull();
+        return;
+      }
+      expect(error).toBeInstanceOf(PySyntaxError);
+      const e = error as PySyntaxError;
+      expect({ type: e.type, msg: e.msg, lineno: e.lineno, offset: e.offset, end_lineno: e.end_lineno, end_offset: e.end_offset }).toEqual(c.error);
+    });
+  }
+  it('issues nothing without a handler', () => {
+    expect(() => compileSource('x is 1\n(1)()\nassert (x, 1)\n', '<string>')).not.toThrow();
+  });
 });
 
 interface ErrorCase {

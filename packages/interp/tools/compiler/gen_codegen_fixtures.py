@@ -11,6 +11,10 @@
 - test/fixtures/compiler/codegen-modes.json: for each (name, mode, source)
   of MODE_SNIPPETS below, the code object of `compile(source, '<name>',
   mode)` in the 'eval' and 'single' modes, dumped the same way;
+- test/fixtures/compiler/codegen-warnings.json: for each snippet of
+  WARNING_SNIPPETS, the SyntaxWarnings compile() issues (message, lineno;
+  the `always` filter) and the SyntaxError it raises instead under the
+  `error` filter (or null when there is no warning);
 - test/fixtures/compiler/codegen-errors.json: for each bad snippet below,
   the SyntaxError compile() raises from the compiler proper (class, msg,
   lineno, offset, end_lineno, end_offset; None as null).
@@ -175,6 +179,70 @@ MODE_SNIPPETS = [
 ]
 
 
+# (name, source): compiles, with SyntaxWarnings from the compiler proper.
+WARNING_SNIPPETS = [
+    ('is-int', 'x is 1\n'),
+    ('is-not-str', 'if x is not "a":\n    pass\n'),
+    ('is-left-literal', '() is x\n'),
+    ('is-chain', 'a is b is 1.5\n'),
+    ('is-chain-in-if', 'if a < b is ():\n    pass\n'),
+    ('is-singletons-ok', 'x is None or x is True or x is ... or x is not False\n'),
+    ('is-folded-tuple', 'x is (1, 2)\n'),
+    ('is-list', 'x is []\n'),
+    ('is-bytes', 'x is not b"a"\n'),
+    ('is-fstring-no-warning', 'x is f"{y}"\n'),
+    ('is-in-finally-twice', 'try:\n    pass\nfinally:\n    x is 0\n'),
+    ('call-tuple', '(1, 2)(3)\n'),
+    ('call-folded-tuple', '[(1, 2) (3, 4)]\n'),
+    ('call-list', '[1, 2](3)\n'),
+    ('call-str', '"abc"()\n'),
+    ('call-fstring', 'f"{x}"()\n'),
+    ('call-genexp', '(x for x in y)()\n'),
+    ('call-dict-comp', '{k: v for k, v in y}()\n'),
+    ('call-set', '{1, 2}()\n'),
+    ('call-int', '1()\n'),
+    ('call-none', 'None()\n'),
+    ('call-name-ok', 'f()\n'),
+    ('call-method-no-warning', '"a".join(x)\n'),
+    ('subscript-int', '1[0]\n'),
+    ('subscript-none', 'None[0]\n'),
+    ('subscript-set', '{1, 2}[0]\n'),
+    ('subscript-genexp', '(x for x in y)[0]\n'),
+    ('subscript-lambda', '(lambda: 1)[0]\n'),
+    ('subscript-float', '1.5[0]\n'),
+    ('subscript-store-no-warning', '1[0] = 2\n'),
+    ('index-list-by-float', '[1, 2][1.5]\n'),
+    ('index-tuple-by-tuple', '[(1, 2) [3, 4]]\n'),
+    ('index-str-by-str', '"abc"["a"]\n'),
+    ('index-list-by-list', '[1][[0]]\n'),
+    ('index-by-int-ok', '[1, 2][True]\n'),
+    ('index-by-slice-ok', '[1, 2][1:]\n'),
+    ('index-fstring-by-none', 'f"{x}"[None]\n'),
+    ('index-listcomp-by-dict', '[x for x in y][{}]\n'),
+    ('assert-tuple', 'assert (x, "message")\n'),
+    ('assert-constant-tuple', 'assert (1, 2)\n'),
+    ('assert-empty-tuple-ok', 'assert ()\n'),
+    ('assert-in-function', 'def f():\n    assert (x, y)\n'),
+    ('multiple-warnings', 'def f():\n    x is 1\n    (1)()\n    2[0]\n'),
+]
+
+
+def warning_case(name, source):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        compile(source, '<string>', 'exec')
+    issued = [{'category': w.category.__name__, 'message': str(w.message), 'lineno': w.lineno} for w in caught]
+    error = None
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        try:
+            compile(source, '<string>', 'exec')
+        except SyntaxError as e:
+            error = {'type': type(e).__name__, 'msg': e.msg, 'lineno': e.lineno, 'offset': e.offset, 'end_lineno': e.end_lineno, 'end_offset': e.end_offset}
+    return {'name': name, 'source': source, 'warnings': issued, 'error': error}
+
+
 def error_case(name, source):
     try:
         compile(source, '<string>', 'exec')
@@ -211,6 +279,7 @@ def main():
     write_json(os.path.join(FIXTURES, 'codegen-errors.json'), [error_case(n, s) for n, s in SNIPPETS])
     modes = [{'name': n, 'mode': m, 'source': s, 'code': dump_code(compile(s, '<' + n + '>', m))} for n, m, s in MODE_SNIPPETS]
     write_json(os.path.join(FIXTURES, 'codegen-modes.json'), modes)
+    write_json(os.path.join(FIXTURES, 'codegen-warnings.json'), [warning_case(n, s) for n, s in WARNING_SNIPPETS])
     print(f'{len(corpus)} programs, {len(MODE_SNIPPETS)} eval/single snippets, {len(SNIPPETS)} errors')
 
 
