@@ -10,6 +10,7 @@
 import { mutexLock, mutexUnlock } from '@ft/atomics';
 import { decref, immortalize } from '@ft/refcount';
 import { dictGetItemRef, dictSetItem } from './dict.js';
+import { errClear } from './errors.js';
 import { OS_INTERN_LOCK_OFFSET, OS_INTERNED_COUNT_OFFSET, OS_INTERNED_OFFSET, STR_INTERNED_IMMORTAL, STR_INTERNED_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { strCheckExact, strFromJs } from './str.js';
@@ -25,9 +26,11 @@ export function strIntern(t: ObThread, s: number): number {
   if (!strCheckExact(t, s)) return s;
   const heap = t.heap;
   const table = t.u32[(t.state + OS_INTERNED_OFFSET) >>> 2]!;
+  // An exception already pending (a caller interning a name while it unwinds) must survive.
+  const pending = t.error.type !== 0;
   mutexLock(heap, t.state + OS_INTERN_LOCK_OFFSET);
   let result = dictGetItemRef(t, table, s);
-  if (result === 0 && t.error.type === 0) {
+  if (result === 0 && (pending || t.error.type === 0)) {
     immortalize(t.rc, s);
     if (dictSetItem(t, table, s, s) === 0) {
       Atomics.store(t.u8, s + STR_INTERNED_OFFSET, STR_INTERNED_IMMORTAL);
@@ -36,7 +39,7 @@ export function strIntern(t: ObThread, s: number): number {
     result = s;
   }
   mutexUnlock(heap, t.state + OS_INTERN_LOCK_OFFSET);
-  t.error.type = 0; // interning never raises
+  if (!pending && t.error.type !== 0) errClear(t); // interning never raises
   return result === 0 ? s : result;
 }
 
