@@ -8,8 +8,8 @@
  *   co_exceptiontable and co_linetable (a mismatch prints both
  *   disassemblies);
  * - every snippet of codegen-modes.json compiles, in its mode ('eval' or
- *   'single', where top-level expression statements are printed), to the
- *   same code objects;
+ *   'single', where top-level expression statements are printed) and at its
+ *   optimize level, to the same code objects;
  * - every snippet of codegen-warnings.json issues CPython's SyntaxWarnings
  *   (message and line, in order) and, when the handler makes them errors,
  *   fails with CPython's SyntaxError at the offending node;
@@ -81,19 +81,21 @@ describe('codegen: programs compile to CPython 3.13.0 bytecode', () => {
 
 interface ModeCase {
   name: string;
-  mode: 'eval' | 'single';
+  mode: 'exec' | 'eval' | 'single';
   source: string;
+  /** compile()'s `optimize` (the -O level), 0 when absent. */
+  optimize?: number;
   code: FullDump;
 }
 
-describe("codegen: compile()'s 'eval' and 'single' modes", () => {
+describe("codegen: compile()'s 'eval' and 'single' modes and optimize levels", () => {
   const cases = JSON.parse(readFileSync(new URL('codegen-modes.json', FIXTURES), 'utf8')) as ModeCase[];
   it('has both modes', () => {
-    expect(new Set(cases.map((c) => c.mode))).toEqual(new Set(['eval', 'single']));
+    expect(new Set(cases.map((c) => c.mode))).toEqual(new Set(['exec', 'eval', 'single']));
   });
   for (const c of cases) {
     it(c.name, () => {
-      const ours = dumpCode(compileSource(c.source, `<${c.name}>`, c.mode));
+      const ours = dumpCode(compileSource(c.source, `<${c.name}>`, c.mode, { optimize: c.optimize ?? 0 }));
       const mismatch = describeMismatch(ours, c.code);
       if (mismatch !== null) expect.fail(mismatch);
       expect(ours).toEqual(c.code);

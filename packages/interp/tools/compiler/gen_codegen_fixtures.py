@@ -176,6 +176,12 @@ MODE_SNIPPETS = [
     ('single-global', 'single', 'global x\n'),
     ('single-await-free-walrus', 'single', '(y := 5)\n'),
     ('single-yield-free-genexp', 'single', '(x for x in y)\n'),
+    # (name, mode, source, optimize): compile(..., optimize=N), the -O levels.
+    ('exec-optimize-1', 'exec', '"doc"\nassert x, "m"\nif __debug__:\n    y = 1\ndef f():\n    "fdoc"\n    assert f\n    return __debug__\nclass C:\n    "cdoc"\n', 1),
+    ('exec-optimize-2', 'exec', '"doc"\nassert x, "m"\nif __debug__:\n    y = 1\ndef f():\n    "fdoc"\n    assert f\n    return __debug__\nclass C:\n    "cdoc"\n', 2),
+    ('exec-optimize-2-docstring-only-body', 'exec', 'def f():\n    "only a docstring"\nclass C:\n    "doc"\nlambda: "not a doc"\n', 2),
+    ('eval-optimize-1-debug', 'eval', '__debug__ and x', 1),
+    ('single-optimize-1-assert', 'single', 'assert False\n', 1),
 ]
 
 
@@ -277,7 +283,14 @@ def main():
     for stale in set(os.listdir(out_dir)) - wanted:
         os.remove(os.path.join(out_dir, stale))
     write_json(os.path.join(FIXTURES, 'codegen-errors.json'), [error_case(n, s) for n, s in SNIPPETS])
-    modes = [{'name': n, 'mode': m, 'source': s, 'code': dump_code(compile(s, '<' + n + '>', m))} for n, m, s in MODE_SNIPPETS]
+    modes = []
+    for n, m, s, *rest in MODE_SNIPPETS:
+        optimize = rest[0] if rest else 0
+        case = {'name': n, 'mode': m, 'source': s}
+        if optimize:
+            case['optimize'] = optimize
+        case['code'] = dump_code(compile(s, '<' + n + '>', m, optimize=optimize))
+        modes.append(case)
     write_json(os.path.join(FIXTURES, 'codegen-modes.json'), modes)
     write_json(os.path.join(FIXTURES, 'codegen-warnings.json'), [warning_case(n, s) for n, s in WARNING_SNIPPETS])
     print(f'{len(corpus)} programs, {len(MODE_SNIPPETS)} eval/single snippets, {len(SNIPPETS)} errors')
