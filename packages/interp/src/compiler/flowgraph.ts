@@ -551,10 +551,17 @@ export class CfgBuilder {
   private static optimizeBasicBlock(bb: BasicBlock, consts: ConstValue[]): void {
     const nop: CfgInstr = { opcode: op.NOP, oparg: 0, loc: NO_LOCATION, target: null, except: null };
     const instrs = bb.instrs;
+    let opcode = 0;
+    let oparg = 0;
     for (let i = 0; i < instrs.length; i++) {
       const inst = instrs[i];
-      const opcode = inst.opcode;
-      const oparg = inst.oparg;
+      // `COPY 1` right after a `LOAD_CONST` is one more load of that
+      // constant (`False and x` folds as `False`).
+      const isCopyOfLoadConst = opcode === op.LOAD_CONST && inst.opcode === op.COPY && inst.oparg === 1;
+      if (!isCopyOfLoadConst) {
+        opcode = inst.opcode;
+        oparg = inst.oparg;
+      }
       const target = (hasTarget(opcode) ? inst.target!.instrs[0] : undefined) ?? nop;
       const nextop = i + 1 < instrs.length ? instrs[i + 1].opcode : 0;
       switch (opcode) {
