@@ -85,6 +85,7 @@ import { objectInit, objectNew, typeCall, type ObjectSlotIds } from './type-call
 import { registerBuiltinMethods } from './builtin-methods.js';
 import { fixupSlots } from './slot-dispatch.js';
 import { wrapperSlotId } from './slot-wrappers.js';
+import { typeModuleJs, typeQualNameJs } from './type-names.js';
 import { registerBytesTypes } from './bytes-types.js';
 import { registerCallableTypes } from './callable-types.js';
 import { registerExceptionGroupTypes } from './exception-group-types.js';
@@ -212,7 +213,12 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const memberGetId = slots.add('descrGet', 'member_descriptor', memberGet);
   const memberSetId = slots.add('descrSet', 'member_descriptor', memberSet);
   const memberRepr = slots.add('repr', 'member_descriptor', (t, op) => strFromJs(t, `<member '${memberName(t, op)}' of '${typeName(t, t.u32[(op + MEMBER_TYPE_OFFSET) >>> 2]!)}' objects>`));
-  const objectRepr = slots.add('repr', 'object', (t, op) => strFromJs(t, `<${typeNameOf(t, op)} object at ${formatAddress(op)}>`));
+  // `object_repr`: `<module.Qualname object at 0x…>`, the module left out for builtins.
+  const objectRepr = slots.add('repr', 'object', (t, op) => {
+    const type = typeOf(t, op);
+    const module = typeModuleJs(t, type);
+    return strFromJs(t, module !== null && module !== 'builtins' ? `<${module}.${typeQualNameJs(t, type)} object at ${formatAddress(op)}>` : `<${typeNameOf(t, op)} object at ${formatAddress(op)}>`);
+  });
   // `_Py_HashPointer`: the address rotated by 4 bits (its low bits are always 0).
   const objectHashId = slots.add('hash', 'object', (_t, op) => {
     const h = ((op >>> 4) | (op << 28)) | 0;

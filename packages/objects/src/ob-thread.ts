@@ -388,6 +388,13 @@ export class ObThread {
    */
   genOps: GeneratorOps | null = null;
   /**
+   * `super()` without arguments (`super_init_without_args`): the running
+   * Python frame's `__class__` and first argument, from the VM (null with
+   * RuntimeError set when the frame has none); null: no VM here.
+   * @internal
+   */
+  superArgs: ((t: ObThread) => { type: number; obj: number } | null) | null = null;
+  /**
    * The argument stack of calls made from TypeScript (call.ts): a PyMem
    * block (0 until first used) and the word index of its top and end.
    * @internal

@@ -90,8 +90,15 @@ export function superLookup(t: ObThread, type: number, obj: number, objType: num
 export function superNew(t: ObThread, cls: number, args: number, kwargs: number): number {
   if (kwargs !== 0 && dictSize(t, kwargs) > 0) return errRaise(t, StaticType.TypeError, 'super() takes no keyword arguments');
   const n = tupleSize(t, args);
-  if (n === 0) return errRaise(t, StaticType.RuntimeError, 'super(): no arguments');
   if (n > 2) return errRaise(t, StaticType.TypeError, `super() takes at most 2 arguments (${n} given)`);
+  if (n === 0) {
+    // `super_init_without_args`: the running frame's `__class__` cell and first argument, from the VM.
+    const found = t.superArgs === null ? null : t.superArgs(t);
+    if (found === null) return t.error.type !== 0 ? 0 : errRaise(t, StaticType.RuntimeError, 'super(): no arguments');
+    const objType = superCheck(t, found.type, found.obj);
+    if (objType === 0) return 0;
+    return fieldsNew(t, cls, OBJECT_FIELDS, [found.type, found.obj, objType]);
+  }
   const type = tupleGetItem(t, args, 0);
   if (!isType(t, type)) return errRaise(t, StaticType.TypeError, `super() argument 1 must be a type, not ${typeNameOf(t, type)}`);
   let obj = n === 2 ? tupleGetItem(t, args, 1) : 0;

@@ -82,3 +82,8 @@ export function staticTypeModuleJs(t: ObThread, type: number): string | null {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? 'builtins' : name.slice(0, dot);
 }
+
+/** `type.__module__` as JavaScript text (`type_module`): a static type's from `tp_name`, a heap type's from its dict; null when that is not a str. @public */
+export function typeModuleJs(t: ObThread, type: number): string | null {
+  return staticTypeModuleJs(t, type) ?? dictText(t, type, '__module__');
+}

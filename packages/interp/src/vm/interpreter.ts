@@ -37,6 +37,7 @@ import { SYS_MODULE } from '../modules/sys.js';
 import { VM_BUILTINS, VM_TYPE_HOOKS, frameLocals } from './builtins-vm.js';
 import { evalFunction } from './ceval.js';
 import { GENERATOR_OPS } from './generator-vm.js';
+import { superArgs } from './super-args.js';
 import { compileToCode, evalCode } from './exec.js';
 import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
@@ -103,6 +104,7 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
   vm.execModule = (code, globals) => evalCode(vm, code, globals);
   t.evalFunction = (_t, func, args, nargs, kwnames) => evalFunction(vm, func, args, nargs, kwnames);
   t.genOps = GENERATOR_OPS;
+  t.superArgs = superArgs;
   setTypeHooks(t, VM_TYPE_HOOKS);
   setFrameLocalsHook(frameLocals);
 

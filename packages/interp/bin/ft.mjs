@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `ft` command: runs a Python program on ft (see @ft/interp's README).
+import { main } from '../dist/cli/ft.js';
+
+process.exitCode = main(process.argv.slice(2));

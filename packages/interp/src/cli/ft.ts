@@ -1,0 +1,127 @@
+/**
+ * The `ft` command (`Modules/main.c`'s `pymain_main` in spirit): `ft run
+ * prog.py [args]`, `ft prog.py [args]`, `ft -c code [args]`, `-X gil=0|1`,
+ * `-X tlbc=0|1` and the `PYTHON*` environment variables; the program's
+ * output goes to the process's stdout and stderr, its exit code is the
+ * process's (CPython's: 1 for an uncaught exception, 2 for a bad command
+ * line or a missing script, SystemExit's code).
+ */
+
+import { existsSync, writeSync } from 'node:fs';
+import { runProgramWith, type RunProgramOptions } from './run-program.js';
+import type { OutputSink } from '../vm/interp-state.js';
+
+const USAGE = `usage: ft [option] ... [-c cmd | run file | file] [arg] ...
+Options:
+  -c cmd   : program passed in as string (terminates option list)
+  -X opt   : set implementation-specific option (gil=0|1, tlbc=0|1)
+  -h       : print this help message and exit
+  -V       : print the Python version number and exit
+  run file : run the program in file (terminates option list)
+Environment: PYTHON_GIL, PYTHON_TLBC, PYTHONHASHSEED
+`;
+
+/** A sink writing to file descriptor `fd`, buffered up to a line end (stderr: unbuffered, as CPython's). */
+function fdSink(fd: number, lineBuffered: boolean): OutputSink {
+  let buffer = '';
+  const flush = (): void => {
+    if (buffer === '') return;
+    const text = buffer;
+    buffer = '';
+    writeSync(fd, text);
+  };
+  return {
+    write(text: string) {
+      buffer += text;
+      if (!lineBuffered || buffer.length > 1 << 16 || (process.stdout.isTTY && text.includes('\n'))) flush();
+    },
+    flush,
+  };
+}
+
+/** Parses the command line: what to run, or an exit code after printing usage/version/an error. */
+export function parseCommandLine(argv: readonly string[], stderr: (s: string) => void, stdout: (s: string) => void): RunProgramOptions | number {
+  const xoptions: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') {
+      stdout(USAGE);
+      return 0;
+    }
+    if (a === '-V' || a === '--version') {
+      stdout('Python 3.13.0 (ft)\n');
+      return 0;
+    }
+    if (a === '-X') {
+      const v = argv[i + 1];
+      if (v === undefined) {
+        stderr('Argument expected for the -X option\n' + USAGE);
+        return 2;
+      }
+      xoptions.push(v);
+      i += 2;
+      continue;
+    }
+    if (a.startsWith('-X')) {
+      xoptions.push(a.slice(2));
+      i++;
+      continue;
+    }
+    if (a === '-c') {
+      const code = argv[i + 1];
+      if (code === undefined) {
+        stderr('Argument expected for the -c option\n' + USAGE);
+        return 2;
+      }
+      return { code, argv: argv.slice(i + 2), xoptions, env: environment() };
+    }
+    if (a === 'run' || !a.startsWith('-')) {
+      const path = a === 'run' ? argv[i + 1] : a;
+      if (path === undefined) {
+        stderr('ft run: a file to run is expected\n' + USAGE);
+        return 2;
+      }
+      return { path, argv: argv.slice(a === 'run' ? i + 2 : i + 1), xoptions, env: environment() };
+    }
+    stderr(`Unknown option: ${a}\n${USAGE}`);
+    return 2;
+  }
+  stderr('ft: the interactive prompt is not there yet; give a file or -c code\n' + USAGE);
+  return 2;
+}
+
+/** The environment variables the runtime reads. */
+function environment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PYTHON_GIL', 'PYTHON_TLBC', 'PYTHONHASHSEED', 'PYTHONMALLOC', 'PYTHONMALLOCSTATS']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `ft` with `argv` (the arguments after the command); returns the exit code. */
+export function main(argv: readonly string[]): number {
+  const out = fdSink(1, true);
+  const err = fdSink(2, false);
+  const parsed = parseCommandLine(argv, (s) => err.write(s), (s) => out.write(s));
+  if (typeof parsed === 'number') {
+    out.flush();
+    return parsed;
+  }
+  if (parsed.path !== undefined && !existsSync(parsed.path)) {
+    err.write(`ft: can't open file '${parsed.path}': [Errno 2] No such file or directory\n`);
+    return 2;
+  }
+  try {
+    return runProgramWith(parsed, out, err);
+  } catch (e) {
+    out.flush();
+    // A configuration error (a bad -X value, PYTHONHASHSEED) is CPython's "Fatal Python error" at start-up.
+    err.write(`Fatal Python error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    out.flush();
+  }
+}
