@@ -39,6 +39,10 @@ import {
   TUPLE_ITEMS_OFFSET,
   TUPLE_SIZE_OFFSET,
   CELL_REF_OFFSET,
+  FLOAT_VALUE_OFFSET as FLOAT_VALUE,
+  LONG_DIGITS_OFFSET as LONG_DIGITS,
+  LONG_TAG_OFFSET as LONG_TAG,
+  floatFromDouble,
   cellNew,
   dictNew,
   dictSetItem,
@@ -84,6 +88,7 @@ import {
   type NumberBinarySlot,
   type ObThread,
 } from '@ft/objects';
+import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/atomics';
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
 import { findHandler } from './code-info.js';
@@ -286,9 +291,16 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   const none = t.none;
   const types = t.types;
   const functionType = types[StaticType.Function]!;
+  const intType = types[StaticType.Int]!;
+  const floatType = types[StaticType.Float]!;
+  const f64 = t.f64;
   const methodType = types[StaticType.Method]!;
   const boolTrue = t.true;
   const boolFalse = t.false;
+  // The eval breaker (vm-speed-facts.md rule 1): one Atomics.load every SAFE_POINT_POLL_INTERVAL backward jumps and RESUMEs.
+  const participant = vm.participant;
+  const breakerIndex = participant === null ? -1 : participant.breakerIndex;
+  let poll = SAFE_POINT_POLL_INTERVAL;
 
   if (vm.jsDepth > 200) {
     recursionError(t);
@@ -355,8 +367,22 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
           }
           switch (opcode) {
             case op.NOP:
-            case op.RESUME:
               continue;
+            case op.RESUME:
+            case op.JUMP_BACKWARD: {
+              if (opcode === op.JUMP_BACKWARD) ip += 1 - oparg;
+              if (--poll === 0) {
+                poll = SAFE_POINT_POLL_INTERVAL;
+                if (breakerIndex >= 0 && (Atomics.load(i32, breakerIndex) & EVAL_EVENTS_MASK) !== 0) {
+                  // `_Py_HandlePending`: a stop-the-world parks here; an async exception is raised here.
+                  i32[fw + F_INSTR] = ip;
+                  i32[fw + F_STACKTOP] = sp - lp;
+                  handlePending(participant!);
+                  if (t.error.type !== 0) break body;
+                }
+              }
+              continue;
+            }
 
             case op.LOAD_FAST: {
               const v = u32[lp + oparg]!;
@@ -481,6 +507,36 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
               let res: number;
+              const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
+              const rt = u32[(rhs + OB_TYPE_OFFSET) >>> 2]!;
+              if (lt === intType && rt === intType && u32[(lhs + LONG_TAG) >>> 2]! < 16 && u32[(rhs + LONG_TAG) >>> 2]! < 16) {
+                // Compact ints (`_PyLong_IsCompact`): the operation in doubles, exact below 2**53.
+                const a = (1 - (u32[(lhs + LONG_TAG) >>> 2]! & 3)) * u32[(lhs + LONG_DIGITS) >>> 2]!;
+                const b = (1 - (u32[(rhs + LONG_TAG) >>> 2]! & 3)) * u32[(rhs + LONG_DIGITS) >>> 2]!;
+                const r = compactIntOp(oparg, a, b);
+                if (r === r) {
+                  res = intFromNumber(t, r);
+                  if (res === 0) break body;
+                  decref(rc, rhs);
+                  decref(rc, lhs);
+                  u32[sp - 2] = res;
+                  sp--;
+                  ip += 1;
+                  continue;
+                }
+              } else if (lt === floatType && rt === floatType) {
+                const r = floatOp(oparg, f64[(lhs + FLOAT_VALUE) >>> 3]!, f64[(rhs + FLOAT_VALUE) >>> 3]!);
+                if (r === r || oparg === 0 || oparg === 13 || oparg === 5 || oparg === 18 || oparg === 10 || oparg === 23) {
+                  res = floatFromDouble(t, r);
+                  if (res === 0) break body;
+                  decref(rc, rhs);
+                  decref(rc, lhs);
+                  u32[sp - 2] = res;
+                  sp--;
+                  ip += 1;
+                  continue;
+                }
+              }
               if (oparg < 13) {
                 const kind = BINARY_SLOTS[oparg]!;
                 res = kind === 'power' ? numberPower(t, lhs, rhs, none) : numberBinaryOp(t, lhs, rhs, kind);
@@ -499,6 +555,27 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             case op.COMPARE_OP: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
+              const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
+              const rt = u32[(rhs + OB_TYPE_OFFSET) >>> 2]!;
+              if (lt === intType && rt === intType && u32[(lhs + LONG_TAG) >>> 2]! < 16 && u32[(rhs + LONG_TAG) >>> 2]! < 16) {
+                const a = (1 - (u32[(lhs + LONG_TAG) >>> 2]! & 3)) * u32[(lhs + LONG_DIGITS) >>> 2]!;
+                const b = (1 - (u32[(rhs + LONG_TAG) >>> 2]! & 3)) * u32[(rhs + LONG_DIGITS) >>> 2]!;
+                decref(rc, rhs);
+                decref(rc, lhs);
+                u32[sp - 2] = compareNumbers(oparg >>> 5, a, b) ? boolTrue : boolFalse;
+                sp--;
+                ip += 1;
+                continue;
+              }
+              if (lt === floatType && rt === floatType) {
+                const r = compareNumbers(oparg >>> 5, f64[(lhs + FLOAT_VALUE) >>> 3]!, f64[(rhs + FLOAT_VALUE) >>> 3]!);
+                decref(rc, rhs);
+                decref(rc, lhs);
+                u32[sp - 2] = r ? boolTrue : boolFalse;
+                sp--;
+                ip += 1;
+                continue;
+              }
               let res = objectRichCompare(t, lhs, rhs, oparg >>> 5);
               if (res === 0) break body;
               if (oparg & 16) {
@@ -770,9 +847,6 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
 
             case op.JUMP_FORWARD:
               ip += oparg;
-              continue;
-            case op.JUMP_BACKWARD:
-              ip += 1 - oparg;
               continue;
             case op.JUMP_BACKWARD_NO_INTERRUPT:
               ip -= oparg;
@@ -1462,3 +1536,78 @@ export function genSendEx(vm: VmThread, gen: number, arg: number, exc: boolean):
   return result;
 }
 
+/**
+ * `BINARY_OP` on two compact ints (|value| < 2**30) as doubles: the result,
+ * or NaN when the operation is not done here (division, shifts, powers and
+ * results past 2**53 take the general path).
+ */
+function compactIntOp(oparg: number, a: number, b: number): number {
+  switch (oparg) {
+    case 0: // +
+    case 13:
+      return a + b;
+    case 10: // -
+    case 23:
+      return a - b;
+    case 5: // *
+    case 18: {
+      const r = a * b;
+      return r <= 9007199254740991 && r >= -9007199254740991 ? r : NaN;
+    }
+    case 1: // &
+    case 14:
+      return a & b;
+    case 7: // |
+    case 20:
+      return a | b;
+    case 12: // ^
+    case 25:
+      return a ^ b;
+    case 2: // //
+    case 15:
+      return b === 0 ? NaN : Math.floor(a / b);
+    case 6: // %
+    case 19:
+      return b === 0 ? NaN : a - Math.floor(a / b) * b;
+    default:
+      return NaN;
+  }
+}
+
+/** `BINARY_OP` on two floats for + - * (NaN from others: the general path, with its ZeroDivisionError and pow rules). */
+function floatOp(oparg: number, a: number, b: number): number {
+  switch (oparg) {
+    case 0:
+    case 13:
+      return a + b;
+    case 10:
+    case 23:
+      return a - b;
+    case 5:
+    case 18:
+      return a * b;
+    case 11: // /
+    case 24:
+      return b === 0 ? NaN : a / b;
+    default:
+      return NaN;
+  }
+}
+
+/** A rich comparison of two numbers (Py_LT … Py_GE). */
+function compareNumbers(cmp: number, a: number, b: number): boolean {
+  switch (cmp) {
+    case 0:
+      return a < b;
+    case 1:
+      return a <= b;
+    case 2:
+      return a === b;
+    case 3:
+      return a !== b;
+    case 4:
+      return a > b;
+    default:
+      return a >= b;
+  }
+}

@@ -22,6 +22,7 @@ import {
   type ObThread,
   type SlotRegistry,
 } from '@ft/objects';
+import type { Participant } from '@ft/atomics';
 import { decref } from '@ft/refcount';
 import { BUILTINS_MODULE } from '../builtins/builtins-module.js';
 import { COLLECTIONS_MODULE } from '../modules/collections.js';
@@ -68,6 +69,8 @@ export interface InterpreterOptions {
   readonly gil?: boolean;
   /** `-X` options as given (`sys._xoptions`). */
   readonly xoptions?: readonly string[];
+  /** The thread's participant in the world (its eval breaker is polled by the VM). */
+  readonly participant?: Participant;
 }
 
 /** A list of strs from JavaScript strings. */
@@ -99,7 +102,7 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
     stderr: options.stderr,
   };
   setInterp(t, interp);
-  const vm = new VmThread(t, interp);
+  const vm = new VmThread(t, interp, options.participant ?? null);
   setVmThread(t, vm);
   vm.execModule = (code, globals) => evalCode(vm, code, globals);
   t.evalFunction = (_t, func, args, nargs, kwnames) => evalFunction(vm, func, args, nargs, kwnames);

@@ -4,6 +4,7 @@
  * running now, the recursion depth, and the interpreter it belongs to.
  */
 
+import type { Participant } from '@ft/atomics';
 import type { ObThread } from '@ft/objects';
 import { DataStack } from './frame.js';
 import type { Interp } from './interp-state.js';
@@ -39,6 +40,8 @@ export class VmThread {
   constructor(
     readonly t: ObThread,
     readonly interp: Interp,
+    /** The thread's place in the world: its eval breaker is polled at backward jumps and RESUME (null: never polled). */
+    readonly participant: Participant | null = null,
   ) {
     this.ds = new DataStack(t.domains);
   }
