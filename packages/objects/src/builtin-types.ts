@@ -81,8 +81,8 @@ import { strLength } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
 import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseItems, tupleReprJs, tupleRichCompare, tupleSize, tupleTraverse } from './tuple.js';
 import type { BuiltinTypeSpec } from './type-object.js';
-import { objectInit, objectNew, typeCall, type ObjectSlotIds } from './type-call.js';
-import { registerBuiltinMethods } from './builtin-methods.js';
+import { objectInit, objectNew, typeCall, typeTpInit, typeTpNew, type ObjectSlotIds } from './type-call.js';
+import { registerBuiltinMethods, type BuiltinTypeAdditions } from './builtin-methods.js';
 import { fixupSlots } from './slot-dispatch.js';
 import { wrapperSlotId } from './slot-wrappers.js';
 import { typeModuleJs, typeQualNameJs } from './type-names.js';
@@ -91,6 +91,8 @@ import { registerCallableTypes } from './callable-types.js';
 import { registerExceptionGroupTypes } from './exception-group-types.js';
 import { registerIteratorTypes } from './iterator-types.js';
 import { registerGeneratorType } from './generator-types.js';
+import { registerMappingProxyType } from './mappingproxy.js';
+import { registerTypeIntrospection } from './type-introspection.js';
 import { registerWeakrefTypes } from './weakref-types.js';
 import { clearWeakRefs } from './weakref-clear.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
@@ -205,6 +207,10 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   objectIds.new = slots.add('new', 'object', (t, type, args, kwargs) => objectNew(t, type, args, kwargs, objectIds));
   objectIds.init = slots.add('init', 'object', (t, self, args, kwargs) => objectInit(t, self, args, kwargs, objectIds));
   const typeCallId = slots.add('call', 'type', typeCall);
+  // `type_new` / `type_init` (type-call.ts): `type.__new__`, `type.__init__`, and what metaclasses inherit.
+  const typeNewIds = { new: 0 };
+  typeNewIds.new = slots.add('new', 'type', (t, metatype, args, kwargs) => typeTpNew(t, metatype, args, kwargs, typeNewIds.new));
+  const typeInitId = slots.add('init', 'type', typeTpInit);
   const objectGetattro = slots.add('getattro', 'object', objectGenericGetAttr);
   const objectSetattro = slots.add('setattro', 'object', objectGenericSetAttr);
   const typeGetattroId = slots.add('getattro', 'type', typeGetAttro);
@@ -400,6 +406,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const exceptionGroupSpecs = registerExceptionGroupTypes(registry, slots, box);
   const iteratorSpecs = registerIteratorTypes(registry, slots, box);
   const generatorSpec = registerGeneratorType(registry, slots, box);
+  const mappingProxySpec = registerMappingProxyType(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -407,7 +414,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const objectSlots = { repr: objectRepr, hash: objectHashId, richcompare: objectRichcompare, getattro: objectGetattro, setattro: objectSetattro, new: objectIds.new, init: objectIds.init };
   const exception = (index: StaticType) => exceptions.spec(index);
   const specs = [
-    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, weaklistOffset: TP_WEAKLIST_OFFSET, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr, call: typeCallId } }, // the metatype: created apart
+    { name: 'type', baseIndex: StaticType.Object + 1, dealloc: 0, weaklistOffset: TP_WEAKLIST_OFFSET, slots: { getattro: typeGetattroId, setattro: typeSetattroId, repr: typeRepr, call: typeCallId, new: typeNewIds.new, init: typeInitId } }, // the metatype: created apart
     { name: 'object', baseIndex: NONE, basicSize: 20, dealloc: plainDealloc, slots: objectSlots },
     { name: 'NoneType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: noneRepr, bool: noneBool, hash: noneHash } },
     { name: 'NotImplementedType', baseIndex: StaticType.Object + 1, dealloc: plainDealloc, slots: { repr: notImplementedRepr } },
@@ -588,14 +595,18 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     ...exceptionGroupSpecs,
     ...iteratorSpecs,
     generatorSpec,
+    mappingProxySpec,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).
   const additions = registerBuiltinMethods(slots);
+  // type's `__dict__`, `__subclasses__` and `__prepare__` (type-introspection.ts), after object-methods.ts's table.
+  const typeIntrospection = registerTypeIntrospection(slots);
+  const merge = (spec: BuiltinTypeSpec, extra: BuiltinTypeAdditions | undefined): BuiltinTypeSpec =>
+    extra === undefined ? spec : { ...spec, methods: [...(spec.methods ?? []), ...(extra.methods ?? [])], getsets: [...(spec.getsets ?? []), ...(extra.getsets ?? [])], slots: { ...spec.slots, ...extra.slots } };
   const merged = (specs as BuiltinTypeSpec[]).map((spec, i): BuiltinTypeSpec => {
-    const extra = additions.get(i as StaticType);
-    if (extra === undefined) return spec;
-    return { ...spec, methods: [...(spec.methods ?? []), ...(extra.methods ?? [])], getsets: [...(spec.getsets ?? []), ...(extra.getsets ?? [])], slots: { ...spec.slots, ...extra.slots } };
+    const withTable = merge(spec, additions.get(i as StaticType));
+    return i === StaticType.Type ? merge(withTable, typeIntrospection) : withTable;
   });
   return {
     specs: merged,

@@ -80,7 +80,7 @@ import { weakrefFirst } from './weakref.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
 import { METHOD_SIZE, methodDealloc, methodGetAttro, methodGetFunc, methodGetSelf, methodHash, methodReprJs, methodRichCompare, methodTraverse, methodVectorcall } from './method.js';
-import { MODULE_DICT_OFFSET, MODULE_SIZE, MODULE_WEAKLIST_OFFSET, moduleClear, moduleDealloc, moduleGetAttro, moduleNew, moduleReprJs, moduleTraverse } from './module.js';
+import { MODULE_DICT_OFFSET, MODULE_SIZE, MODULE_WEAKLIST_OFFSET, moduleClear, moduleDealloc, moduleDict, moduleGetAttro, moduleNew, moduleReprJs, moduleTraverse } from './module.js';
 import type { GetterFn, ObThread, SetterFn, SlotDispatchIds } from './ob-thread.js';
 import { registerSlotDispatchers } from './slot-dispatch.js';
 import {
@@ -205,7 +205,11 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
       vectorcall: slots.add('vectorcall', 'function', functionVectorcall),
       descrGet: slots.add('descrGet', 'function', functionDescrGet),
     },
-    getsets: getsets('function', functionAttributes),
+    getsets: getsets('function', {
+      ...functionAttributes,
+      // `PyObject_GenericGetDict` / `PyObject_GenericSetDict`: the attribute dict, made on first use.
+      __dict__: { get: objectGetDict, set: (t, op, value) => (value === 0 ? errRaiseInt(t, StaticType.TypeError, 'cannot delete __dict__') : objectSetDict(t, op, value)) },
+    }),
   };
 
   // cell
@@ -360,6 +364,10 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
         return moduleNew(t, tupleGetItem(t, args, 0), n === 2 ? tupleGetItem(t, args, 1) : 0);
       }),
     },
+    // `module_members`' read-only `__dict__`: the module's namespace itself (`vars(m)`).
+    getsets: getsets('module', {
+      __dict__: { get: (t, op) => newRef(t, moduleDict(t, op) || t.none), set: (t) => errRaiseInt(t, StaticType.AttributeError, 'readonly attribute') },
+    }),
   };
 
   // staticmethod, classmethod

@@ -54,6 +54,7 @@ import {
   OB_TYPE_OFFSET,
   OBJECT_HEADER_SIZE,
   releaseUniqueId,
+  setMaybeWeakref,
   setTypeUniqueId,
   TP_BASICSIZE_OFFSET,
   TP_CLEAR_OFFSET,
@@ -65,6 +66,7 @@ import {
   TYPE_FLAG_HAVE_GC,
   TYPE_FLAG_HEAPTYPE,
   TYPE_FLAG_STATIC_BUILTIN,
+  tryIncref,
   type ClearFn,
   type RcThread,
   type TraverseFn,
@@ -81,6 +83,7 @@ import {
   TPFLAGS_BASE_EXC_SUBCLASS,
   TPFLAGS_DICT_SUBCLASS,
   TPFLAGS_TUPLE_SUBCLASS,
+  TPFLAGS_UNICODE_SUBCLASS,
   TP_BASE_OFFSET,
   TP_BASES_OFFSET,
   TP_DICT_OFFSET,
@@ -99,11 +102,12 @@ import {
 import { listAsTuple, listFromIterable } from './list.js';
 import { c3Linearize } from './mro.js';
 import { getSetDescrNew } from './descr.js';
+import { classMethodNew, staticMethodNew } from './classmethod.js';
 import type { ObThread } from './ob-thread.js';
 import { setNew } from './set.js';
 import { strFromJs } from './str.js';
 import { strToJs } from './str-read.js';
-import { typeHasFlag, typeIsSubtype, typeName, typeOf } from './subtype.js';
+import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
 import { TUPLE_MAX_SIZE, tupleFromArray, tupleGetItem, tupleSetItemInit, tupleSize } from './tuple.js';
 import { typeLock, typeModifiedLocked, typeUnlock } from './type-version.js';
 import { clearWeakRefs } from './weakref-clear.js';
@@ -119,8 +123,12 @@ const VAR_DICT_OFFSET = -4;
 export interface TypeHooks {
   /** `value.__set_name__(owner, name)`, for every namespace value whose type has one. */
   setName?: (t: ObThread, value: number, owner: number, name: number) => number;
-  /** `super(type, type).__init_subclass__(**kwargs)`. */
-  initSubclass?: (t: ObThread, type: number) => number;
+  /**
+   * `super(type, type).__init_subclass__(**kwargs)` (`type_new_init_subclass`):
+   * `kwargs` is the class statement's keywords (a dict, borrowed), 0 when
+   * there were none.
+   */
+  initSubclass?: (t: ObThread, type: number, kwargs: number) => number;
 }
 
 /** The hooks of each thread's VM (one per thread: module scope is thread-local). */
@@ -209,6 +217,8 @@ function subclassableBase(t: ObThread, staticBase: number): boolean {
   if (typeHasFlag(t, staticBase, TPFLAGS_BASE_EXC_SUBCLASS)) return true;
   const types = t.types;
   return (
+    // Metaclasses: their instances are heap types, made by typeNew with the type object's layout.
+    staticBase === types[StaticType.Type] ||
     staticBase === types[StaticType.List] ||
     staticBase === types[StaticType.Tuple] ||
     staticBase === types[StaticType.Dict] ||
@@ -242,6 +252,8 @@ function addSubclass(t: ObThread, base: number, type: number): boolean {
   }
   u32[(array >>> 2) + 2 + count] = type;
   u32[array >>> 2] = count + 1;
+  // Readers of the array take their reference with try-incref (typeSubclassesRefs).
+  setMaybeWeakref(t.rc, type);
   return true;
 }
 
@@ -251,13 +263,40 @@ function removeSubclass(t: ObThread, base: number, type: number): void {
   const array = u32[(base + TP_SUBCLASSES_OFFSET) >>> 2]!;
   if (array === 0) return;
   const count = u32[array >>> 2]!;
+  const items = (array >>> 2) + 2;
   for (let i = 0; i < count; i++) {
-    if (u32[(array >>> 2) + 2 + i] === type) {
-      u32[(array >>> 2) + 2 + i] = u32[(array >>> 2) + 2 + count - 1]!;
+    if (u32[items + i] === type) {
+      // Shifted, not swapped: `__subclasses__()` lists them in the order they were made, as CPython's dict does.
+      u32.copyWithin(items + i, items + i + 1, items + count);
       u32[array >>> 2] = count - 1;
       return;
     }
   }
+}
+
+/**
+ * `type.__subclasses__()` (`_PyType_GetSubclasses`): the live subclasses
+ * of `type`, each a new reference, in the order they were made. The base
+ * holds borrowed pointers; a subclass leaves the array under the type lock
+ * in its dealloc, so under the lock every pointer read is still allocated,
+ * and a subclass already dying (its count at zero, its dealloc waiting
+ * for the lock) is skipped: `tryIncref` fails for it, as CPython's weak
+ * references to subclasses are dead by then. {@link addSubclass} marked
+ * each one for such readers.
+ * @internal
+ */
+export function typeSubclassesRefs(t: ObThread, type: number): number[] {
+  const u32 = t.u32;
+  const out: number[] = [];
+  typeLock(t);
+  const array = u32[(type + TP_SUBCLASSES_OFFSET) >>> 2]!;
+  const count = array === 0 ? 0 : u32[array >>> 2]!;
+  for (let i = 0; i < count; i++) {
+    const sub = u32[(array >>> 2) + 2 + i]!;
+    if (tryIncref(t.rc, sub)) out.push(sub);
+  }
+  typeUnlock(t);
+  return out;
 }
 
 /**
@@ -269,8 +308,18 @@ function removeSubclass(t: ObThread, base: number, type: number): void {
  * copied; `slotNames` the `__slots__` (null: instances get a `__dict__`).
  * @public
  */
-export function typeNew(t: ObThread, metatype: number, name: string, bases: number, namespace: number, slotNames: readonly string[] | null = null): number {
+export function typeNew(t: ObThread, metatype: number, name: string, bases: number, namespace: number, slotNames: readonly string[] | null = null, kwargs = 0): number {
   const u32 = t.u32;
+  // `__slots__` of the namespace when the caller gave none (`type_new_slots`), and whether it names `__dict__`.
+  let slotsAddDict = false;
+  if (slotNames === null) {
+    const parsed = namespaceSlots(t, name, namespace);
+    if (parsed === undefined) return 0;
+    if (parsed !== null) {
+      slotsAddDict = parsed.includes('__dict__');
+      slotNames = parsed.filter((n) => n !== '__dict__');
+    }
+  }
   const baseList: number[] = [];
   for (let i = 0; i < tupleSize(t, bases); i++) baseList.push(tupleGetItem(t, bases, i));
   if (baseList.length === 0) baseList.push(t.types[StaticType.Object]!);
@@ -285,7 +334,9 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
     return errRaise(t, StaticType.TypeError, `type '${typeName(t, staticBase)}' cannot be subclassed in ft yet (object, list, tuple, dict, set, frozenset, deque and the exceptions can)`);
   }
   const itemSize = u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]!;
-  if (itemSize !== 0 && (slotNames?.length ?? 0) > 0) return errRaise(t, StaticType.TypeError, `nonempty __slots__ not supported for subtype of '${typeName(t, base)}'`);
+  // A metaclass's instances are type objects: nothing can follow their fixed layout (CPython's type is variable-size).
+  const metaclassBase = staticBase === t.types[StaticType.Type];
+  if ((itemSize !== 0 || metaclassBase) && ((slotNames?.length ?? 0) > 0 || slotsAddDict)) return errRaise(t, StaticType.TypeError, `nonempty __slots__ not supported for subtype of '${typeName(t, base)}'`);
   // `__weakref__` in `__slots__` asks for the weakref list word rather than a member (`type_new_visit_slots`).
   let weaklistOffset = t.i32[(base + TP_WEAKLISTOFFSET_OFFSET) >>> 2]!;
   const mayAddWeak = weaklistOffset === 0 && itemSize === 0;
@@ -305,7 +356,9 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
     size += 4;
   }
   let dictOffset = t.i32[(base + TP_DICTOFFSET_OFFSET) >>> 2]!;
-  const addDict = slotNames === null && dictOffset === 0;
+  if (slotsAddDict && dictOffset !== 0) return errRaise(t, StaticType.TypeError, '__dict__ slot disallowed: we already got one');
+  // A class keeps its attributes in its own tp_dict (type_setattro), so a metaclass adds no `__dict__` word.
+  const addDict = (slotNames === null || slotsAddDict) && dictOffset === 0 && !metaclassBase;
   if (addDict) {
     dictOffset = itemSize !== 0 ? VAR_DICT_OFFSET : size;
     size += 4;
@@ -319,8 +372,9 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   const nameStr = strFromJs(t, name);
   if (nameStr === 0) return 0;
   const dict = dictCopy(t, namespace);
-  if (dict === 0) {
+  if (dict === 0 || implicitMethodWrappers(t, dict) < 0) {
     decref(t.rc, nameStr);
+    if (dict !== 0) decref(t.rc, dict);
     return 0;
   }
   let type: number;
@@ -417,15 +471,145 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
     decref(t.rc, type);
     return errNoMemory(t);
   }
-  if (runClassHooks(t, type, dict) < 0) {
+  if (runClassHooks(t, type, dict, kwargs) < 0) {
     decref(t.rc, type);
     return 0;
   }
   return type;
 }
 
+/**
+ * `_Py_Mangle(class name, ident)`: a private name (`__x`, not ending in
+ * `__`, no dot) becomes `_Class__x`, with the class name's leading
+ * underscores dropped; a class named only with underscores mangles nothing.
+ */
+function mangle(className: string, ident: string): string {
+  if (!ident.startsWith('__') || ident.endsWith('__') || ident.includes('.')) return ident;
+  const stripped = className.replace(/^_+/, '');
+  return stripped === '' ? ident : `_${stripped}${ident}`;
+}
+
+/** `str.isidentifier()` for a slot name (`valid_identifier`). */
+function isIdentifier(text: string): boolean {
+  return /^[\p{XID_Start}_]\p{XID_Continue}*$/u.test(text);
+}
+
+/**
+ * `type_new_slots` / `type_new_copy_slots`: the names of the namespace's
+ * `__slots__` (a str is one name; anything else is iterated), private ones
+ * mangled, sorted as CPython sorts them (that order gives the member
+ * offsets); `__dict__` and `__weakref__` stay in the list for the caller.
+ * null when the namespace has no `__slots__`; undefined with TypeError
+ * ("__slots__ items must be strings, not 'int'", "__slots__ must be
+ * identifiers", "__dict__ slot disallowed: we already got one") or
+ * ValueError ("'x' in __slots__ conflicts with class variable").
+ */
+function namespaceSlots(t: ObThread, className: string, namespace: number): string[] | null | undefined {
+  const key = strFromJs(t, '__slots__');
+  if (key === 0) return undefined;
+  const slots = dictGetItemRef(t, namespace, key);
+  decref(t.rc, key);
+  if (slots === 0) return t.error.type !== 0 ? undefined : null;
+  let items: number[];
+  if (typeHasFlag(t, typeOf(t, slots), TPFLAGS_UNICODE_SUBCLASS)) {
+    items = [slots];
+  } else {
+    const list = listFromIterable(t, slots);
+    decref(t.rc, slots);
+    if (list === 0) return undefined;
+    const tuple = listAsTuple(t, list);
+    decref(t.rc, list);
+    if (tuple === 0) return undefined;
+    items = [];
+    for (let i = 0; i < tupleSize(t, tuple); i++) items.push(tupleGetItem(t, tuple, i));
+    const names = slotTexts(t, items);
+    decref(t.rc, tuple);
+    return names === undefined ? undefined : checkSlotNames(t, className, namespace, names);
+  }
+  const names = slotTexts(t, items);
+  decref(t.rc, slots);
+  return names === undefined ? undefined : checkSlotNames(t, className, namespace, names);
+}
+
+/** Each `__slots__` item as text: TypeError for one that is not a str or not an identifier. */
+function slotTexts(t: ObThread, items: readonly number[]): string[] | undefined {
+  const out: string[] = [];
+  for (const item of items) {
+    if (!typeHasFlag(t, typeOf(t, item), TPFLAGS_UNICODE_SUBCLASS)) {
+      errRaise(t, StaticType.TypeError, `__slots__ items must be strings, not '${typeNameOf(t, item)}'`);
+      return undefined;
+    }
+    const text = strToJs(t, item);
+    if (!isIdentifier(text)) {
+      errRaise(t, StaticType.TypeError, '__slots__ must be identifiers');
+      return undefined;
+    }
+    out.push(text);
+  }
+  return out;
+}
+
+/** Duplicate `__dict__`, mangling, conflicts with class variables, sorting (`type_new_copy_slots`). */
+function checkSlotNames(t: ObThread, className: string, namespace: number, names: readonly string[]): string[] | undefined {
+  if (names.indexOf('__dict__') !== names.lastIndexOf('__dict__')) {
+    errRaise(t, StaticType.TypeError, '__dict__ slot disallowed: we already got one');
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const name of names) {
+    if (name === '__dict__' || name === '__weakref__') {
+      out.push(name);
+      continue;
+    }
+    const mangled = mangle(className, name);
+    const key = strFromJs(t, mangled);
+    if (key === 0) return undefined;
+    const present = dictGetItemRef(t, namespace, key);
+    decref(t.rc, key);
+    if (present !== 0) {
+      decref(t.rc, present);
+      errRaise(t, StaticType.ValueError, `'${mangled}' in __slots__ conflicts with class variable`);
+      return undefined;
+    }
+    if (t.error.type !== 0) return undefined;
+    out.push(mangled);
+  }
+  // CPython sorts the list of str objects: by code point (these are identifiers, so UTF-16 order agrees except past the BMP).
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * `type_new_set_classcell`'s neighbours in `type_new_set_attrs`: a plain
+ * function under `__new__` becomes a staticmethod, under
+ * `__init_subclass__` or `__class_getitem__` a classmethod, in the class's
+ * own dict (the namespace is not changed). 0, or -1 with MemoryError.
+ */
+function implicitMethodWrappers(t: ObThread, dict: number): number {
+  for (const [name, wrap] of [
+    ['__new__', staticMethodNew],
+    ['__init_subclass__', classMethodNew],
+    ['__class_getitem__', classMethodNew],
+  ] as const) {
+    const key = strFromJs(t, name);
+    if (key === 0) return -1;
+    const value = dictGetItemRef(t, dict, key);
+    let r = 0;
+    if (value !== 0 && typeOf(t, value) === t.types[StaticType.Function]) {
+      const wrapped = wrap(t, value);
+      r = wrapped === 0 ? -1 : dictSetItem(t, dict, key, wrapped);
+      if (wrapped !== 0) decref(t.rc, wrapped);
+    } else if (value === 0 && t.error.type !== 0) {
+      r = -1;
+    }
+    if (value !== 0) decref(t.rc, value);
+    decref(t.rc, key);
+    if (r < 0) return -1;
+  }
+  return 0;
+}
+
 /** `__set_name__` for each namespace value, then `__init_subclass__` (`type_new_set_names`, `type_new_init_subclass`). */
-function runClassHooks(t: ObThread, type: number, dict: number): number {
+function runClassHooks(t: ObThread, type: number, dict: number, kwargs: number): number {
   const hooks = hooksByThread.get(t);
   if (hooks === undefined) return 0;
   if (hooks.setName !== undefined) {
@@ -438,7 +622,7 @@ function runClassHooks(t: ObThread, type: number, dict: number): number {
     }
     releasePairs(t, items);
   }
-  if (hooks.initSubclass !== undefined && hooks.initSubclass(t, type) < 0) return -1;
+  if (hooks.initSubclass !== undefined && hooks.initSubclass(t, type, kwargs) < 0) return -1;
   return 0;
 }
 

@@ -226,7 +226,9 @@ export const StaticType = {
   Traceback: 131,
   Frame: 132,
   Generator: 133,
-  Count: 134,
+  // The read-only view of a class's dict (mappingproxy.ts).
+  MappingProxy: 134,
+  Count: 135,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];

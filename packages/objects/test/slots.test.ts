@@ -22,6 +22,7 @@ import {
   iterNext,
   numberBinaryOp,
   objectGetAttr,
+  objectGetItem,
   objectGetIter,
   objectHash,
   objectIsTrue,
@@ -261,8 +262,12 @@ describe('classes with special methods', () => {
     expect(repr(t, objectInit)).toMatch(/^<method-wrapper '__init__' of A object at 0x[0-9a-f]+>$/);
     const none = check(t, callArgs(t, objectInit, []));
     expect(none).toBe(t.none);
-    // Instances' __dict__ and __weakref__ through the class's descriptors.
-    const dictDescr = getattr(t, A, '__dict__') as number;
+    // Instances' __dict__ and __weakref__ through the class's descriptors (A.__dict__ is type's: the class's mappingproxy).
+    const classDict = getattr(t, A, '__dict__') as number;
+    expect(repr(t, classDict)).toMatch(/^mappingproxy\(\{'__add__': <function __add__ at 0x[0-9a-f]+>, '__dict__': <attribute '__dict__' of 'A' objects>, /);
+    const dictKeyForDescr = str(t, '__dict__');
+    const dictDescr = check(t, objectGetItem(t, classDict, dictKeyForDescr));
+    release(r, dictKeyForDescr, classDict);
     expect(repr(t, dictDescr)).toBe("<attribute '__dict__' of 'A' objects>");
     const seven = intFromNumber(t, 7);
     const xKey = str(t, 'x');

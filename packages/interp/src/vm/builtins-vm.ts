@@ -30,6 +30,7 @@ import {
   METH_FASTCALL,
   METH_KEYWORDS,
   METH_NOARGS,
+  objectCall,
   StaticType,
   strInternFromJs,
   strToJs,
@@ -363,12 +364,13 @@ export const VM_TYPE_HOOKS: TypeHooks = {
     decref(t.rc, r);
     return 0;
   },
-  initSubclass(t, type) {
+  initSubclass(t, type, kwargs) {
     const key = strInternFromJs(t, '__init_subclass__');
     const fn = superLookup(t, type, type, type, key);
     decref(t.rc, key);
     if (fn === 0) return t.error.type !== 0 ? -1 : 0;
-    const r = callNoArgs(t, fn);
+    // The class statement's keywords (`class A(B, flag=True)`) go on as `**kwargs`.
+    const r = kwargs === 0 ? callNoArgs(t, fn) : objectCall(t, fn, t.emptyTuple, kwargs);
     decref(t.rc, fn);
     if (r === 0) return -1;
     decref(t.rc, r);
