@@ -283,6 +283,18 @@ export function rangeIter(t: ObThread, op: number): number {
 export function rangeIterNext(t: ObThread, it: number): number {
   const op = t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2]!;
   const index = t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3]!;
+  const length = field(t, op, RANGE_LENGTH_OFFSET);
+  const start = field(t, op, RANGE_START_OFFSET);
+  const step = field(t, op, RANGE_STEP_OFFSET);
+  if (intIsCompact(t, length) && intIsCompact(t, start) && intIsCompact(t, step)) {
+    // CPython's `rangeiterobject` case (bounds in C longs): plain numbers, exact below 2**53.
+    if (index >= intCompactValue(t, length)) return 0;
+    const v = intCompactValue(t, start) + index * intCompactValue(t, step);
+    if (Number.isSafeInteger(v)) {
+      t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3] = index + 1;
+      return intFromNumber(t, v);
+    }
+  }
   if (BigInt(index) >= lengthBig(t, op)) return 0;
   t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3] = index + 1;
   return itemAt(t, op, BigInt(index));
