@@ -1,0 +1,7 @@
+try:
+    {}[('a', 1)]
+except KeyError:
+    try:
+        raise ValueError
+    except ValueError:
+        raise KeyError('')
