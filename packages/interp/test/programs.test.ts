@@ -77,8 +77,6 @@ const KNOWN_FAILING = new Set<string>([
   'stdlib_operator',
   'stdlib_random',
   'stdlib_random_extras',
-  'stdlib_time',
-  'stdlib_weakref',
   'str_methods',
   'tuple_basic',
   'unpack_starred',

@@ -1,13 +1,34 @@
 /**
- * The `time` module's clocks and `sleep` (CPython's `Modules/timemodule.c`
- * and `Python/pytime.c`): `time`/`time_ns` (the wall clock, since the
- * epoch), `perf_counter`/`monotonic` (one monotonic clock, as on Linux
- * where both read CLOCK_MONOTONIC), `process_time` (the process's CPU
- * time), each with its `_ns` form, and `sleep` with CPython's errors.
+ * `_time`, the part of the `time` module written in TypeScript (CPython's
+ * `Modules/timemodule.c` and `Python/pytime.c`); lib/time.py re-exports
+ * it and adds `struct_time` and the calendar functions. Here:
+ * `time`/`time_ns` (the wall clock, since the epoch),
+ * `perf_counter`/`monotonic` (one monotonic clock, as on Linux where both
+ * read CLOCK_MONOTONIC), `process_time` (the process's CPU time),
+ * `thread_time`, each with its `_ns` form, `sleep` with CPython's errors,
+ * and `_localtz(seconds)`: the local zone at an instant as JavaScript's
+ * `Date` knows it (what `localtime_r` gives C: UTC offset, DST flag, zone
+ * abbreviation).
  */
 
 import { performance } from 'node:perf_hooks';
-import { errOccurred, errRaise, floatAsDouble, floatCheck, floatFromDouble, intAsBigInt, intFromBigInt, METH_NOARGS, METH_O, numberIndex, StaticType, type ObThread } from '@ft/objects';
+import {
+  errOccurred,
+  errRaise,
+  floatAsDouble,
+  floatCheck,
+  floatFromDouble,
+  intAsBigInt,
+  intFromBigInt,
+  intFromNumber,
+  METH_NOARGS,
+  METH_O,
+  numberIndex,
+  StaticType,
+  strFromJs,
+  tupleFromArray,
+  type ObThread,
+} from '@ft/objects';
 import { decref } from '@ft/refcount';
 import type { FunctionDef, ModuleDef } from './module-def.js';
 
@@ -29,6 +50,57 @@ function monotonicNs(): bigint {
 function processNs(): bigint {
   const { user, system } = process.cpuUsage();
   return BigInt(user + system) * 1000n;
+}
+
+/**
+ * The thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`). Node 20 has no
+ * per-thread CPU clock, so this is the process's, which bounds it: it
+ * never goes back and grows only while the process computes.
+ */
+function threadNs(): bigint {
+  return processNs();
+}
+
+/** The span `Date` represents: ±8.64e15 ms around the epoch. */
+const DATE_LIMIT_S = 8.64e12;
+
+/** The zone abbreviation JavaScript gives for `date` (`UTC`, `CET`, `GMT+1`…). */
+function zoneName(date: Date): string {
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? 'UTC';
+}
+
+/** Seconds east of UTC at `date` (`tm_gmtoff`). */
+function gmtoff(date: Date): number {
+  // getTimezoneOffset is minutes west of UTC; `0 -` keeps a UTC zone's offset +0 rather than -0.
+  return 0 - date.getTimezoneOffset() * 60;
+}
+
+/**
+ * `_time._localtz(seconds)`: `(tm_gmtoff, tm_isdst, tm_zone)` of the local
+ * zone at `seconds` since the epoch (clamped to the range `Date` covers).
+ * DST is on when the offset is larger than the smaller of January's and
+ * July's offsets that year (the zone's standard time).
+ */
+function localtz(t: ObThread, _module: number, args: number): number {
+  const arg = t.u32[args >>> 2]!;
+  let secs: number;
+  if (floatCheck(t, arg)) secs = floatAsDouble(t, arg);
+  else {
+    const index = numberIndex(t, arg);
+    if (index === 0) return 0;
+    secs = Number(intAsBigInt(t, index));
+    decref(t.rc, index);
+  }
+  if (Number.isNaN(secs)) secs = 0;
+  const date = new Date(Math.max(-DATE_LIMIT_S, Math.min(DATE_LIMIT_S, secs)) * 1000);
+  const off = gmtoff(date);
+  const year = date.getFullYear();
+  const standard = Math.min(gmtoff(new Date(year, 0, 1)), gmtoff(new Date(year, 6, 1)));
+  const items = [intFromNumber(t, off), intFromNumber(t, off > standard ? 1 : 0), strFromJs(t, zoneName(date))];
+  const tuple = items.includes(0) ? 0 : tupleFromArray(t, items);
+  for (const item of items) if (item !== 0) decref(t.rc, item);
+  return tuple;
 }
 
 function seconds(t: ObThread, ns: bigint): number {
@@ -99,6 +171,8 @@ const FUNCTIONS: FunctionDef[] = [
   ...clock('perf_counter', monotonicNs),
   ...clock('monotonic', monotonicNs),
   ...clock('process_time', processNs),
+  ...clock('thread_time', threadNs),
+  { name: '_localtz', flags: METH_O, fn: localtz },
   {
     name: 'sleep',
     flags: METH_O,
@@ -112,9 +186,9 @@ const FUNCTIONS: FunctionDef[] = [
   },
 ];
 
-/** `time`: the clocks and `sleep` (gmtime, localtime and strftime are not provided). */
+/** `_time`: the clocks, `sleep` and the local zone; lib/time.py is the `time` module. */
 export const TIME_MODULE: ModuleDef = {
-  name: 'time',
+  name: '_time',
   doc: 'This module provides various functions to manipulate time values.',
   functions: FUNCTIONS,
 };

@@ -27,6 +27,8 @@ import { decref } from '@ft/refcount';
 import { BUILTINS_MODULE } from '../builtins/builtins-module.js';
 import { COLLECTIONS_MODULE } from '../modules/collections.js';
 import { TIME_MODULE } from '../modules/time.js';
+import { GC_MODULE } from '../modules/gc.js';
+import { WEAKREF_MODULE } from '../modules/weakref.js';
 import { setFrameLocalsHook } from '../builtins/frame-locals-hook.js';
 import { dictGetItemStrRef, dictSetItemStr } from '../modules/dict-util.js';
 import { FTIO_MODULE, STREAM_CLASS_SOURCE } from '../modules/ftio.js';
@@ -44,7 +46,7 @@ import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
 
 /** Every built-in module written in TypeScript, in registration order (the same on every thread). */
-export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE];
+export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE];
 
 /** The package's `lib/` (modules we write in Python), on `sys.path`. */
 export const LIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../lib');

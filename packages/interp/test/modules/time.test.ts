@@ -20,14 +20,14 @@ beforeAll(() => {
 afterAll(() => m.close());
 
 function callFloat(fn: string): number {
-  const r = m.callRaw('time', fn, []);
+  const r = m.callRaw('_time', fn, []);
   const v = floatAsDouble(t, r);
   decref(t.rc, r);
   return v;
 }
 
 function callNs(fn: string): bigint {
-  const r = m.callRaw('time', fn, []);
+  const r = m.callRaw('_time', fn, []);
   const v = intAsBigInt(t, r);
   decref(t.rc, r);
   return v;
@@ -72,7 +72,7 @@ describe('time.sleep', () => {
   it('blocks for the time asked (at least, and not much more)', () => {
     for (const secs of [{ f: '3f947ae147ae147b' } /* 0.02 */, { i: '0' }]) {
       const start = performance.now();
-      expect(m.call('time', 'sleep', [secs])).toEqual({ n: null });
+      expect(m.call('_time', 'sleep', [secs])).toEqual({ n: null });
       const elapsed = (performance.now() - start) / 1000;
       const want = 'f' in secs && secs.f !== undefined ? bitsToDouble(secs.f) : 0;
       expect(elapsed).toBeGreaterThanOrEqual(want - 0.001);
@@ -90,7 +90,7 @@ describe('time.sleep', () => {
       [{ f: '7e37e43c8800759c' }, 'OverflowError', 'timestamp out of range for platform time_t'], // 1e300
       [{ n: null }, 'TypeError', "'NoneType' object cannot be interpreted as an integer"],
     ];
-    for (const [arg, err, msg] of cases) expect(m.call('time', 'sleep', [arg]), JSON.stringify(arg)).toEqual({ err, msg });
-    expect(m.call('time', 'sleep', [{ f: '8000000000000000' }])).toEqual({ n: null }); // -0.0 is fine
+    for (const [arg, err, msg] of cases) expect(m.call('_time', 'sleep', [arg]), JSON.stringify(arg)).toEqual({ err, msg });
+    expect(m.call('_time', 'sleep', [{ f: '8000000000000000' }])).toEqual({ n: null }); // -0.0 is fine
   });
 });
