@@ -22,11 +22,12 @@ import { clearWeakRefs } from './weakref-clear.js';
 import { clearCodeByVersion, CODE_VERSION_OFFSET } from './function-version.js';
 
 export { CODE_VERSION_OFFSET };
-import { OS_FUNC_NEXT_VERSION_OFFSET, StaticType, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
+import { BYTES_DATA_OFFSET, OS_FUNC_NEXT_VERSION_OFFSET, StaticType, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { strToJs } from './str-read.js';
 import { typeHasFlag, typeOf } from './subtype.js';
-import { tupleCheckExact, tupleSize } from './tuple.js';
+import { tupleCheckExact, tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
+import { bytesFromHeap } from './bytes.js';
 import { formatAddress } from '@ft/atomics';
 
 /** `co_consts`: a tuple. @public */ export const CODE_CONSTS_OFFSET = 20;
@@ -250,4 +251,48 @@ export function codeDealloc(t: ObThread, op: number): void {
   clearCodeByVersion(t, codeVersion(t, op));
   fieldsClear(t.rc, op, OBJECT_FIELDS);
   gcDel(t.gc, op);
+}
+
+/** `CO_FAST_HIDDEN`: a comprehension's inlined local (PEP 709). @public */ export const CO_FAST_HIDDEN = 0x10;
+/** `CO_FAST_LOCAL`: a fast local (parameters included). @public */ export const CO_FAST_LOCAL = 0x20;
+/** `CO_FAST_CELL`: a cell variable (a local that inner functions capture). @public */ export const CO_FAST_CELL = 0x40;
+/** `CO_FAST_FREE`: a free variable (captured from an outer function). @public */ export const CO_FAST_FREE = 0x80;
+
+/**
+ * `get_localsplus_names(co, kind)` (`co_varnames`, `co_cellvars`,
+ * `co_freevars`): a new tuple of the names of `co_localsplusnames` whose
+ * kind has a bit of `kind`, in their order (an argument that is also a
+ * cell is in both `co_varnames` and `co_cellvars`); 0 with MemoryError.
+ * @internal
+ */
+export function codeNamesOfKind(t: ObThread, code: number, kind: number): number {
+  const names = t.u32[(code + CODE_LOCALSPLUSNAMES_OFFSET) >>> 2]!; // SAFETY: immutable once made
+  const kinds = t.u32[(code + CODE_LOCALSPLUSKINDS_OFFSET) >>> 2]!;
+  const picked: number[] = [];
+  for (let i = 0; i < tupleSize(t, names); i++) {
+    if ((t.u8[kinds + BYTES_DATA_OFFSET + i]! & kind) !== 0) picked.push(tupleGetItem(t, names, i));
+  }
+  return tupleFromArray(t, picked);
+}
+
+/** `co_nlocals`: how many names are fast locals (CO_FAST_LOCAL; an argument that is a cell counts). @internal */
+export function codeLocalsCount(t: ObThread, code: number): number {
+  const names = t.u32[(code + CODE_LOCALSPLUSNAMES_OFFSET) >>> 2]!;
+  const kinds = t.u32[(code + CODE_LOCALSPLUSKINDS_OFFSET) >>> 2]!;
+  let n = 0;
+  for (let i = 0; i < tupleSize(t, names); i++) if ((t.u8[kinds + BYTES_DATA_OFFSET + i]! & CO_FAST_LOCAL) !== 0) n++;
+  return n;
+}
+
+/**
+ * `co_code`: the code units as bytes (each opcode then its oparg,
+ * little-endian as CPython's), with the inline caches as they are in the
+ * code object (its units are never specialized in place: the VM
+ * specializes its per-thread copies). A new bytes object, or 0 with
+ * MemoryError.
+ * @internal
+ */
+export function codeBytes(t: ObThread, code: number): number {
+  const n = t.u32[(code + CODE_SIZE_OFFSET) >>> 2]!;
+  return bytesFromHeap(t, code + CODE_UNITS_OFFSET, 2 * n);
 }
