@@ -62,7 +62,6 @@ const KNOWN_FAILING = new Set<string>([
   'err_syntax_nonlocal',
   'err_syntax_return_outside',
   'func_args',
-  'func_closures',
   'gen_basic',
   'iter_protocol',
   'mod_cycles_errors',
