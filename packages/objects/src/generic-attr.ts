@@ -17,13 +17,14 @@ import { decref, incref, setMaybeWeakref, xGetRef, OB_TYPE_OFFSET, TP_BASICSIZE_
 import { typeSlot } from './abstract.js';
 import { instanceDictSlot } from './heap-type.js';
 import { dictDelItem, dictGetItemRef, dictNewForType, dictSetItem, dictSnapshot } from './dict.js';
-import { errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
+import { errExceptionMatches, errGetRaisedException, errRaise, errRaiseInt, errSetRaisedException } from './errors.js';
 import { memberName } from './heap-type.js';
-import { MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TPFLAGS_DICT_SUBCLASS, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TP_WEAKLISTOFFSET_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
+import { ATTRIBUTEERROR_NAME_OFFSET, ATTRIBUTEERROR_OBJ_OFFSET, MEMBER_SLOT_OFFSET, MEMBER_TYPE_OFFSET, OS_TYPE_LOCK_OFFSET, StaticType, TPFLAGS_DICT_SUBCLASS, TP_BASE_OFFSET, TP_DICT_OFFSET, TP_DICTOFFSET_OFFSET, TP_FLAGS2_OFFSET, TP_WEAKLISTOFFSET_OFFSET, TYPE2_IMMUTABLE } from './layout.js';
 import { typeLookupRef } from './method-cache.js';
 import type { ObThread } from './ob-thread.js';
 import { strToJs } from './str-read.js';
-import { typeHasFlag, typeName, typeNameOf } from './subtype.js';
+import { typeHasFlag, typeIsSubtype, typeName, typeNameOf, typeOf } from './subtype.js';
+import { internedName } from './type-names.js';
 import { typeModifiedLocked } from './type-version.js';
 
 /**
@@ -311,11 +312,39 @@ function sameSlotLayout(t: ObThread, a: number, b: number): boolean {
   return names(a).join() === names(b).join();
 }
 
-/** `PyObject_GetAttr(obj, name)`: through the type's `getattro` slot. @public */
+/**
+ * `PyObject_GetAttr(obj, name)`: through the type's `getattro` slot. An
+ * AttributeError it raises learns its `name` and `obj` here when it has
+ * neither (`set_attribute_error_context`), for the "Did you mean" hint
+ * and for `except AttributeError as e: e.name`.
+ * @public
+ */
 export function objectGetAttr(t: ObThread, obj: number, name: number): number {
   const getattro = typeSlot(t, t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!, 'getattro');
-  if (getattro === null) return errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '${strToJs(t, name)}'`);
-  return getattro(t, obj, name);
+  const r = getattro === null ? errRaise(t, StaticType.AttributeError, `'${typeNameOf(t, obj)}' object has no attribute '${strToJs(t, name)}'`) : getattro(t, obj, name);
+  if (r === 0) setAttributeErrorContext(t, obj, name);
+  return r;
+}
+
+/**
+ * `set_attribute_error_context(v, name)`: the raised AttributeError (the
+ * lazy one made an object now) gets `name` and `obj` unless it has either
+ * already; a failure to set them replaces it, as in CPython.
+ */
+function setAttributeErrorContext(t: ObThread, obj: number, name: number): void {
+  const attributeError = t.types[StaticType.AttributeError]!;
+  if (t.error.type === 0 || !errExceptionMatches(t, attributeError)) return;
+  const exc = errGetRaisedException(t);
+  if (exc === 0) return;
+  if (typeIsSubtype(t, typeOf(t, exc), attributeError) && t.u32[(exc + ATTRIBUTEERROR_NAME_OFFSET) >>> 2] === 0 && t.u32[(exc + ATTRIBUTEERROR_OBJ_OFFSET) >>> 2] === 0) {
+    const nameKey = internedName(t, 'name');
+    const objKey = internedName(t, 'obj');
+    if (nameKey === 0 || objKey === 0 || objectSetAttr(t, exc, nameKey, name) < 0 || objectSetAttr(t, exc, objKey, obj) < 0) {
+      decref(t.rc, exc);
+      return;
+    }
+  }
+  errSetRaisedException(t, exc);
 }
 
 /** `PyObject_SetAttr(obj, name, value)` (`value` 0 deletes): through the type's `setattro` slot. @public */
