@@ -40,6 +40,7 @@ import {
   StaticType,
   strCheck,
   strToJs,
+  tracebackCheck,
   tracebackFrame,
   tracebackLasti,
   tracebackLineno,
@@ -258,7 +259,8 @@ function captureOne(t: ObThread, exc: number, seen: Set<number>, limit: number |
   seen.add(exc);
   const tb = exceptionGetTraceback(t, exc);
   try {
-    const stack = tb === 0 ? [] : extractStack(t, tb, limit);
+    // `__traceback__` holds only tracebacks once set from Python; anything else shows no entries.
+    const stack = tb === 0 || !tracebackCheck(t, tb) ? [] : extractStack(t, tb, limit);
     let str = safeString(t, exc, 'exception');
     const notes = captureNotes(t, exc);
     const isSyntax = typeIsSubtype(t, typeOf(t, exc), t.types[StaticType.SyntaxError]!);

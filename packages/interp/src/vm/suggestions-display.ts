@@ -31,6 +31,7 @@ import {
   strCheck,
   strFromJs,
   strToJs,
+  tracebackCheck,
   tracebackFrame,
   tracebackNext,
   typeIsSubtype,
@@ -231,6 +232,7 @@ function strAttr(t: ObThread, exc: number, name: string): string | null {
  * 'x'?".
  */
 export function suggestionSuffix(t: ObThread, exc: number, tb: number): string {
+  if (tb !== 0 && !tracebackCheck(t, tb)) tb = 0;
   const type = typeOf(t, exc);
   const isA = (st: StaticType): boolean => typeIsSubtype(t, type, t.types[st]!);
   const nameFrom = isA(StaticType.ImportError) ? strAttr(t, exc, 'name_from') : null;
