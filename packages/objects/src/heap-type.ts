@@ -129,6 +129,8 @@ export interface TypeHooks {
    * there were none.
    */
   initSubclass?: (t: ObThread, type: number, kwargs: number) => number;
+  /** `PyEval_GetGlobals()`: the running frame's globals (borrowed), 0 when no frame runs; a class made without `__module__` takes their `__name__`. */
+  currentGlobals?: (t: ObThread) => number;
 }
 
 /** The hooks of each thread's VM (one per thread: module scope is thread-local). */
@@ -372,7 +374,7 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   const nameStr = strFromJs(t, name);
   if (nameStr === 0) return 0;
   const dict = dictCopy(t, namespace);
-  if (dict === 0 || implicitMethodWrappers(t, dict) < 0) {
+  if (dict === 0 || implicitMethodWrappers(t, dict) < 0 || setModuleFromGlobals(t, dict) < 0) {
     decref(t.rc, nameStr);
     if (dict !== 0) decref(t.rc, dict);
     return 0;
@@ -606,6 +608,32 @@ function implicitMethodWrappers(t: ObThread, dict: number): number {
     if (r < 0) return -1;
   }
   return 0;
+}
+
+/**
+ * `type_new_set_module`: a class whose namespace has no `__module__` (one
+ * made by calling a metaclass) takes the `__name__` of the running frame's
+ * globals, as a class statement's body sets it. 0, or -1 with the exception.
+ */
+function setModuleFromGlobals(t: ObThread, dict: number): number {
+  const key = strFromJs(t, '__module__');
+  if (key === 0) return -1;
+  let r = 0;
+  const present = dictGetItemRef(t, dict, key);
+  if (present !== 0) decref(t.rc, present);
+  else if (t.error.type !== 0) r = -1;
+  else {
+    const globals = hooksByThread.get(t)?.currentGlobals?.(t) ?? 0;
+    const nameKey = globals === 0 ? 0 : strFromJs(t, '__name__');
+    const module = nameKey === 0 ? 0 : dictGetItemRef(t, globals, nameKey);
+    if (nameKey !== 0) decref(t.rc, nameKey);
+    if (module !== 0) {
+      r = dictSetItem(t, dict, key, module);
+      decref(t.rc, module);
+    } else if (t.error.type !== 0) r = -1;
+  }
+  decref(t.rc, key);
+  return r;
 }
 
 /** `__set_name__` for each namespace value, then `__init_subclass__` (`type_new_set_names`, `type_new_init_subclass`). */

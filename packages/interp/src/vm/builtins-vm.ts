@@ -376,4 +376,8 @@ export const VM_TYPE_HOOKS: TypeHooks = {
     decref(t.rc, r);
     return 0;
   },
+  currentGlobals(t) {
+    const fw = vmOf(t).currentFrame >>> 2;
+    return fw === 0 ? 0 : t.u32[fw + F_GLOBALS]!;
+  },
 };
