@@ -42,14 +42,9 @@ _INT_MAX = (1 << 31) - 1
 # ---------------------------------------------------------------------------
 
 class struct_time(tuple):
-    """The time value as returned by gmtime(), localtime(), and strptime(), and
-    accepted by asctime(), mktime() and strftime().  May be considered as a
-    sequence of 9 integers.
-
-    Note that several fields' values are not the same as those defined by
-    the C language standard for struct tm.  For example, the value of the
-    field tm_year is the actual year, not year - 1900.  See individual
-    fields' descriptions for details."""
+    """A time as nine fields (year, month, day, hour, minute, second,
+    weekday with Monday 0, day of the year, DST flag), a tuple of them; the
+    zone name and UTC offset are attributes only."""
 
     n_sequence_fields = 9
     n_fields = 11
@@ -79,17 +74,17 @@ class struct_time(tuple):
         self._extra = tuple(extra)
         return self
 
-    tm_year = property(lambda self: self[0], doc='year, for example, 1993')
-    tm_mon = property(lambda self: self[1], doc='month of year, range [1, 12]')
-    tm_mday = property(lambda self: self[2], doc='day of month, range [1, 31]')
-    tm_hour = property(lambda self: self[3], doc='hours, range [0, 23]')
-    tm_min = property(lambda self: self[4], doc='minutes, range [0, 59]')
-    tm_sec = property(lambda self: self[5], doc='seconds, range [0, 61])')
-    tm_wday = property(lambda self: self[6], doc='day of week, range [0, 6], Monday is 0')
-    tm_yday = property(lambda self: self[7], doc='day of year, range [1, 366]')
-    tm_isdst = property(lambda self: self[8], doc='1 if summer time is in effect, 0 if not, and -1 if unknown')
-    tm_zone = property(lambda self: self._extra[0], doc='abbreviation of timezone name')
-    tm_gmtoff = property(lambda self: self._extra[1], doc='offset from UTC in seconds')
+    tm_year = property(lambda self: self[0])
+    tm_mon = property(lambda self: self[1])
+    tm_mday = property(lambda self: self[2])
+    tm_hour = property(lambda self: self[3])
+    tm_min = property(lambda self: self[4])
+    tm_sec = property(lambda self: self[5])
+    tm_wday = property(lambda self: self[6])
+    tm_yday = property(lambda self: self[7])
+    tm_isdst = property(lambda self: self[8])
+    tm_zone = property(lambda self: self._extra[0])
+    tm_gmtoff = property(lambda self: self._extra[1])
 
     def __repr__(self):
         return 'time.struct_time(%s)' % ', '.join(
@@ -177,23 +172,12 @@ def _fields(seconds, isdst, zone, gmtoff):
 
 
 def gmtime(seconds=None, /):
-    """gmtime([seconds]) -> (tm_year, tm_mon, tm_mday, tm_hour, tm_min,
-                          tm_sec, tm_wday, tm_yday, tm_isdst)
-
-Convert seconds since the Epoch to a time tuple expressing UTC (a.k.a.
-GMT).  When 'seconds' is not passed in, convert the current time instead.
-
-If the platform supports the tm_gmtoff and tm_zone, they are available as
-attributes only."""
+    """The UTC struct_time of seconds since the epoch (default: now)."""
     return _fields(_seconds_arg(seconds), 0, 'GMT', 0)
 
 
 def localtime(seconds=None, /):
-    """localtime([seconds]) -> (tm_year,tm_mon,tm_mday,tm_hour,tm_min,
-                          tm_sec,tm_wday,tm_yday,tm_isdst)
-
-Convert seconds since the Epoch to a time tuple expressing local time.
-When 'seconds' is not passed in, convert the current time instead."""
+    """The local struct_time of seconds since the epoch (default: now)."""
     secs = _seconds_arg(seconds)
     gmtoff, isdst, zone = _localtz(secs)
     return _fields(secs + gmtoff, isdst, zone, gmtoff)
@@ -278,12 +262,7 @@ def _mktime_tm(tm):
 
 
 def mktime(t, /):
-    """mktime(tuple) -> floating-point number
-
-Convert a time tuple in local time to seconds since the Epoch.
-Note that mktime(gmtime(0)) will not generally return zero for most
-time zones; instead the returned value will either be equal to that
-of the timezone or altzone attributes on the time module."""
+    """Seconds since the epoch (a float) of a local time tuple."""
     return float(_mktime_tm(_tm(t, 'mktime')))
 
 
@@ -293,22 +272,14 @@ def _asctime_tm(tm):
 
 
 def asctime(t=None, /):
-    """asctime([tuple]) -> string
-
-Convert a time tuple to a string, e.g. 'Sat Jun 06 16:26:11 1998'.
-When the time tuple is not present, current time as returned by localtime()
-is used."""
+    """A time tuple (default: localtime()) as 'Sat Jun  6 16:26:11 1998'."""
     tm = _tm(localtime() if t is None else t, 'asctime')
     _checktm(tm)
     return _asctime_tm(tm)
 
 
 def ctime(seconds=None, /):
-    """ctime(seconds) -> string
-
-Convert a time in seconds since the Epoch to a string in local time.
-This is equivalent to asctime(localtime(seconds)). When the time tuple is
-not present, current time as returned by localtime() is used."""
+    """asctime(localtime(seconds))."""
     return asctime(localtime(seconds))
 
 
@@ -489,32 +460,9 @@ def _format(fmt, tm):
 
 
 def strftime(format, t=None, /):
-    """strftime(format[, tuple]) -> string
-
-Convert a time tuple to a string according to a format specification.
-See the library reference manual for formatting codes. When the time tuple
-is not present, current time as returned by localtime() is used.
-
-Commonly used format codes:
-
-%Y  Year with century as a decimal number.
-%m  Month as a decimal number [01,12].
-%d  Day of the month as a decimal number [01,31].
-%H  Hour (24-hour clock) as a decimal number [00,23].
-%M  Minute as a decimal number [00,59].
-%S  Second as a decimal number [00,61].
-%z  Time zone offset from UTC.
-%a  Locale's abbreviated weekday name.
-%A  Locale's full weekday name.
-%b  Locale's abbreviated month name.
-%B  Locale's full month name.
-%c  Locale's appropriate date and time representation.
-%I  Hour (12-hour clock) as a decimal number [01,12].
-%p  Locale's equivalent of either AM or PM.
-
-Other codes may be available on your platform.  See documentation for
-the C library strftime function.
-"""
+    """A time tuple (default: localtime()) formatted by the %-directives of
+C's strftime: %Y %m %d %H %M %S %a %A %b %B %c %x %X %p %I %j %U %W %w
+%y %z %Z %G %V %u %e %F %T and the rest of glibc's C locale."""
     if not isinstance(format, str):
         raise TypeError('strftime() argument 1 must be str, not %s' % type(format).__name__)
     tm = _tm(localtime() if t is None else t, 'strftime')

@@ -97,11 +97,8 @@ class WeakMethod:
 # ---------------------------------------------------------------------------
 
 class WeakValueDictionary:
-    """Mapping class that references values weakly.
-
-    Entries in the dictionary will be discarded when no strong
-    reference to the value exists anymore
-    """
+    """A mapping whose values are weakly referenced: an entry leaves the
+    mapping when its value dies."""
 
     def __init__(self, other=(), /, **kw):
         self_ref = ref(self)
@@ -182,11 +179,11 @@ class WeakValueDictionary:
     __iter__ = keys
 
     def itervaluerefs(self):
-        """Return an iterator that yields the weak references to the values."""
+        """The weak references to the values, one by one."""
         yield from list(self.data.values())
 
     def valuerefs(self):
-        """Return a list of weak references to the values."""
+        """A list of the weak references to the values."""
         return list(self.data.values())
 
     def values(self):
@@ -266,11 +263,8 @@ class WeakValueDictionary:
 # ---------------------------------------------------------------------------
 
 class WeakKeyDictionary:
-    """Mapping class that references keys weakly.
-
-    Entries in the dictionary will be discarded when there is no
-    longer a strong reference to the key.
-    """
+    """A mapping whose keys are weakly referenced: an entry leaves the
+    mapping when its key dies."""
 
     def __init__(self, dict=None):
         self.data = {}
@@ -346,7 +340,7 @@ class WeakKeyDictionary:
                 yield value
 
     def keyrefs(self):
-        """Return a list of weak references to the keys."""
+        """A list of the weak references to the keys."""
         return list(self.data)
 
     def popitem(self):
@@ -558,18 +552,10 @@ class WeakSet:
 # ---------------------------------------------------------------------------
 
 class finalize:
-    """Class for finalization of weakrefable objects
-
-    finalize(obj, func, *args, **kwargs) returns a callable finalizer
-    object which will be called when obj is garbage collected. The
-    first time the finalizer is called it evaluates func(*arg, **kwargs)
-    and returns the result. After this the finalizer is dead, and
-    calling it just returns None.
-
-    When the program exits any remaining finalizers for which the
-    atexit attribute is true will be run in reverse order of creation.
-    By default atexit is true.
-    """
+    """finalize(obj, func, /, *args, **kwargs): calls func(*args, **kwargs)
+    once, when obj dies, when the finalizer is called, or at exit (while
+    its atexit attribute is true, newest first); a finalizer that has run
+    or was detached is dead."""
 
     # Every live finalizer -> [weakref, func, args, kwargs, atexit, index].
     _registry = {}
@@ -593,23 +579,20 @@ class finalize:
         finalize._registry[self] = [ref(obj, self), func, args, kwargs or None, True, finalize._index]
 
     def __call__(self, _=None):
-        """If alive then mark as dead and return func(*args, **kwargs);
-        otherwise return None"""
+        """Runs the callback once if alive (its result), else None."""
         info = self._registry.pop(self, None)
         if info and not self._shutdown:
             return info[1](*info[2], **(info[3] or {}))
 
     def detach(self):
-        """If alive then mark as dead and return (obj, func, args, kwargs);
-        otherwise return None"""
+        """Kills the finalizer; (obj, func, args, kwargs) if it was alive."""
         info = self._registry.get(self)
         obj = info and info[0]()
         if obj is not None and self._registry.pop(self, None):
             return (obj, info[1], info[2], info[3] or {})
 
     def peek(self):
-        """If alive then return (obj, func, args, kwargs);
-        otherwise return None"""
+        """(obj, func, args, kwargs) if alive, else None."""
         info = self._registry.get(self)
         obj = info and info[0]()
         if obj is not None:
@@ -617,12 +600,12 @@ class finalize:
 
     @property
     def alive(self):
-        """Whether finalizer is alive"""
+        """Whether the finalizer has neither run nor been detached."""
         return self in self._registry
 
     @property
     def atexit(self):
-        """Whether finalizer should be called at exit"""
+        """Whether the finalizer runs at exit if still alive."""
         info = self._registry.get(self)
         return bool(info) and info[4]
 

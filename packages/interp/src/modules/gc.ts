@@ -356,26 +356,7 @@ function exec(t: ObThread, module: number): number {
 /** `gc`. */
 export const GC_MODULE: ModuleDef = {
   name: 'gc',
-  doc:
-    'This module provides access to the garbage collector for reference cycles.\n\n' +
-    'enable() -- Enable automatic garbage collection.\n' +
-    'disable() -- Disable automatic garbage collection.\n' +
-    'isenabled() -- Returns true if automatic collection is enabled.\n' +
-    'collect() -- Do a full collection right now.\n' +
-    'get_count() -- Return the current collection counts.\n' +
-    'get_stats() -- Return list of dictionaries containing per-generation stats.\n' +
-    'set_debug() -- Set debugging flags.\n' +
-    'get_debug() -- Get debugging flags.\n' +
-    'set_threshold() -- Set the collection thresholds.\n' +
-    'get_threshold() -- Return the current collection thresholds.\n' +
-    'get_objects() -- Return a list of all objects tracked by the collector.\n' +
-    'is_tracked() -- Returns true if a given object is tracked.\n' +
-    'is_finalized() -- Returns true if a given object has been already finalized.\n' +
-    'get_referrers() -- Return the list of objects that refer to an object.\n' +
-    'get_referents() -- Return the list of objects that an object refers to.\n' +
-    'freeze() -- Freeze all tracked objects and ignore them for future collections.\n' +
-    'unfreeze() -- Unfreeze all objects in the permanent generation.\n' +
-    'get_freeze_count() -- Return the number of objects in the permanent generation.\n',
+  doc: 'The cycle collector: run it (collect), switch it on and off, tune and inspect it.',
   functions: FUNCTIONS,
   exec,
 };
