@@ -44,6 +44,10 @@ import {
   LONG_TAG_OFFSET as LONG_TAG,
   floatFromDouble,
   listIterNext,
+  listGetItemRef,
+  listSetItem,
+  listSize,
+  dictSubscript,
   rangeIterNext,
   tupleIterNext,
   cellNew,
@@ -97,7 +101,7 @@ import { initializeLocals } from './call-bind.js';
 import { findHandler } from './code-info.js';
 import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD } from './frame.js';
 import { callMethodOneArg, clearGeneratorFrame, fetchStopIterationValue, makeGenerator, stopIterationValue } from './generator-frame.js';
-import * as op from '../compiler/opcodes.js';
+import { INLINE_CACHE_ENTRIES } from '../compiler/opcodes.js';
 import {
   beforeWith,
   buildConstKeyMap,
@@ -154,26 +158,13 @@ const BINARY_SLOTS: readonly (NumberBinarySlot | 'power')[] = [
 ];
 
 /** Inline cache units after each opcode (`_PyOpcode_Caches`), for the return address of a call. */
-const CACHES = new Uint8Array(256);
-CACHES[op.BINARY_SUBSCR] = 1;
-CACHES[op.STORE_SUBSCR] = 1;
-CACHES[op.TO_BOOL] = 3;
-CACHES[op.BINARY_OP] = 1;
-CACHES[op.CALL] = 3;
-CACHES[op.COMPARE_OP] = 1;
-CACHES[op.CONTAINS_OP] = 1;
-CACHES[op.FOR_ITER] = 1;
-CACHES[op.JUMP_BACKWARD] = 1;
-CACHES[op.LOAD_ATTR] = 9;
-CACHES[op.LOAD_GLOBAL] = 4;
-CACHES[op.LOAD_SUPER_ATTR] = 1;
-CACHES[op.POP_JUMP_IF_FALSE] = 1;
-CACHES[op.POP_JUMP_IF_TRUE] = 1;
-CACHES[op.POP_JUMP_IF_NONE] = 1;
-CACHES[op.POP_JUMP_IF_NOT_NONE] = 1;
-CACHES[op.SEND] = 1;
-CACHES[op.STORE_ATTR] = 4;
-CACHES[op.UNPACK_SEQUENCE] = 1;
+const CACHES = INLINE_CACHE_ENTRIES;
+
+/*
+ * The `case` labels of the loop are numeric literals (the opcode's name in
+ * a comment): Ignition compiles a switch over Smi literals to a jump table;
+ * over imported constants it compiles a chain of comparisons.
+ */
 
 /** How the loop (re)enters a frame. */
 const ENTER = 0;
@@ -296,6 +287,9 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   const functionType = types[StaticType.Function]!;
   const intType = types[StaticType.Int]!;
   const rangeIterType = types[StaticType.RangeIter]!;
+  const listType = types[StaticType.List]!;
+  const tupleType = types[StaticType.Tuple]!;
+  const dictType = types[StaticType.Dict]!;
   const listIterType = types[StaticType.ListIter]!;
   const tupleIterType = types[StaticType.TupleIter]!;
   const floatType = types[StaticType.Float]!;
@@ -365,18 +359,18 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
           let word = u16[cu + ip++]!;
           let opcode = word & 0xff;
           oparg = word >>> 8;
-          while (opcode === op.EXTENDED_ARG) {
+          while (opcode === 71 /* EXTENDED_ARG */) {
             word = u16[cu + ip++]!;
             opcode = word & 0xff;
             oparg = (oparg << 8) | (word >>> 8);
             here = ip - 1;
           }
           switch (opcode) {
-            case op.NOP:
+            case 30 /* NOP */:
               continue;
-            case op.RESUME:
-            case op.JUMP_BACKWARD: {
-              if (opcode === op.JUMP_BACKWARD) ip += 1 - oparg;
+            case 149 /* RESUME */:
+            case 77 /* JUMP_BACKWARD */: {
+              if (opcode === 77 /* JUMP_BACKWARD */) ip += 1 - oparg;
               if (--poll === 0) {
                 poll = SAFE_POINT_POLL_INTERVAL;
                 if (breakerIndex >= 0 && (Atomics.load(i32, breakerIndex) & EVAL_EVENTS_MASK) !== 0) {
@@ -390,13 +384,13 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.LOAD_FAST: {
+            case 85 /* LOAD_FAST */: {
               const v = u32[lp + oparg]!;
               incref(rc, v);
               u32[sp++] = v;
               continue;
             }
-            case op.LOAD_FAST_CHECK: {
+            case 87 /* LOAD_FAST_CHECK */: {
               const v = u32[lp + oparg]!;
               if (v === 0) {
                 loadFastError(t, code, oparg);
@@ -406,12 +400,12 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = v;
               continue;
             }
-            case op.LOAD_FAST_AND_CLEAR: {
+            case 86 /* LOAD_FAST_AND_CLEAR */: {
               u32[sp++] = u32[lp + oparg]!;
               u32[lp + oparg] = 0;
               continue;
             }
-            case op.LOAD_FAST_LOAD_FAST: {
+            case 88 /* LOAD_FAST_LOAD_FAST */: {
               const a = u32[lp + (oparg >>> 4)]!;
               const b = u32[lp + (oparg & 15)]!;
               incref(rc, a);
@@ -420,19 +414,19 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = b;
               continue;
             }
-            case op.LOAD_CONST: {
+            case 83 /* LOAD_CONST */: {
               const v = u32[consts + oparg]!;
               incref(rc, v);
               u32[sp++] = v;
               continue;
             }
-            case op.STORE_FAST: {
+            case 110 /* STORE_FAST */: {
               const old = u32[lp + oparg]!;
               u32[lp + oparg] = u32[--sp]!;
               if (old !== 0) decref(rc, old);
               continue;
             }
-            case op.STORE_FAST_LOAD_FAST: {
+            case 111 /* STORE_FAST_LOAD_FAST */: {
               const old = u32[lp + (oparg >>> 4)]!;
               u32[lp + (oparg >>> 4)] = u32[--sp]!;
               if (old !== 0) decref(rc, old);
@@ -441,7 +435,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = v;
               continue;
             }
-            case op.STORE_FAST_STORE_FAST: {
+            case 112 /* STORE_FAST_STORE_FAST */: {
               const v1 = u32[--sp]!;
               const v2 = u32[--sp]!;
               const old1 = u32[lp + (oparg >>> 4)]!;
@@ -452,53 +446,53 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               if (old2 !== 0) decref(rc, old2);
               continue;
             }
-            case op.DELETE_FAST: {
+            case 65 /* DELETE_FAST */: {
               if (!deleteFast(t, code, lp, oparg)) break body;
               continue;
             }
-            case op.POP_TOP:
-            case op.END_FOR: {
+            case 32 /* POP_TOP */:
+            case 11 /* END_FOR */: {
               const v = u32[--sp]!;
               if (v !== 0) decref(rc, v);
               continue;
             }
-            case op.PUSH_NULL:
+            case 34 /* PUSH_NULL */:
               u32[sp++] = 0;
               continue;
-            case op.END_SEND: {
+            case 12 /* END_SEND */: {
               const value = u32[--sp]!;
               decref(rc, u32[sp - 1]!);
               u32[sp - 1] = value;
               continue;
             }
-            case op.COPY: {
+            case 61 /* COPY */: {
               const v = u32[sp - oparg]!;
               incref(rc, v);
               u32[sp++] = v;
               continue;
             }
-            case op.SWAP: {
+            case 115 /* SWAP */: {
               const top = u32[sp - 1]!;
               u32[sp - 1] = u32[sp - oparg]!;
               u32[sp - oparg] = top;
               continue;
             }
 
-            case op.UNARY_NEGATIVE:
-            case op.UNARY_INVERT: {
+            case 42 /* UNARY_NEGATIVE */:
+            case 41 /* UNARY_INVERT */: {
               const v = u32[sp - 1]!;
-              const res = numberUnaryOp(t, v, opcode === op.UNARY_NEGATIVE ? 'negative' : 'invert');
+              const res = numberUnaryOp(t, v, opcode === 42 /* UNARY_NEGATIVE */ ? 'negative' : 'invert');
               if (res === 0) break body;
               decref(rc, v);
               u32[sp - 1] = res;
               continue;
             }
-            case op.UNARY_NOT: {
+            case 43 /* UNARY_NOT */: {
               const v = u32[sp - 1]!;
               u32[sp - 1] = v === boolFalse ? boolTrue : boolFalse;
               continue;
             }
-            case op.TO_BOOL: {
+            case 40 /* TO_BOOL */: {
               const v = u32[sp - 1]!;
               if (v !== boolTrue && v !== boolFalse) {
                 const b = objectIsTrue(t, v);
@@ -509,7 +503,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 3;
               continue;
             }
-            case op.BINARY_OP: {
+            case 45 /* BINARY_OP */: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
               let res: number;
@@ -558,7 +552,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.COMPARE_OP: {
+            case 58 /* COMPARE_OP */: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
               const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
@@ -595,7 +589,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.IS_OP: {
+            case 76 /* IS_OP */: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
               const res = (lhs === rhs) !== (oparg === 1) ? boolTrue : boolFalse;
@@ -605,7 +599,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp--;
               continue;
             }
-            case op.CONTAINS_OP: {
+            case 59 /* CONTAINS_OP */: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
               const r = objectContains(t, rhs, lhs);
@@ -617,10 +611,27 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.BINARY_SUBSCR: {
+            case 5 /* BINARY_SUBSCR */: {
               const sub = u32[sp - 1]!;
               const container = u32[sp - 2]!;
-              const res = objectGetItem(t, container, sub);
+              const ct = u32[(container + OB_TYPE_OFFSET) >>> 2]!;
+              let res: number;
+              if (u32[(sub + OB_TYPE_OFFSET) >>> 2] === intType && u32[(sub + LONG_TAG) >>> 2]! < 16 && (ct === listType || ct === tupleType)) {
+                // BINARY_SUBSCR_LIST_INT / _TUPLE_INT, negative indices as `list_subscript` takes them.
+                let i = (1 - (u32[(sub + LONG_TAG) >>> 2]! & 3)) * u32[(sub + LONG_DIGITS) >>> 2]!;
+                if (ct === listType) {
+                  if (i < 0) i += listSize(t, container);
+                  res = listGetItemRef(t, container, i);
+                } else {
+                  const n = u32[(container + TUPLE_SIZE_OFFSET) >>> 2]!;
+                  if (i < 0) i += n;
+                  if (i >= 0 && i < n) {
+                    res = u32[((container + TUPLE_ITEMS_OFFSET) >>> 2) + i]!;
+                    incref(rc, res);
+                  } else res = errRaise(t, StaticType.IndexError, 'tuple index out of range');
+                }
+              } else if (ct === dictType) res = dictSubscript(t, container, sub);
+              else res = objectGetItem(t, container, sub);
               if (res === 0) break body;
               decref(rc, sub);
               decref(rc, container);
@@ -629,7 +640,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.BINARY_SLICE: {
+            case 4 /* BINARY_SLICE */: {
               const stop = u32[sp - 1]!;
               const start = u32[sp - 2]!;
               const container = u32[sp - 3]!;
@@ -645,7 +656,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               continue;
             }
-            case op.STORE_SLICE: {
+            case 38 /* STORE_SLICE */: {
               const stop = u32[sp - 1]!;
               const start = u32[sp - 2]!;
               const container = u32[sp - 3]!;
@@ -662,11 +673,19 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp -= 4;
               continue;
             }
-            case op.STORE_SUBSCR: {
+            case 39 /* STORE_SUBSCR */: {
               const sub = u32[sp - 1]!;
               const container = u32[sp - 2]!;
               const v = u32[sp - 3]!;
-              if (objectSetItem(t, container, sub, v) < 0) break body;
+              const ct = u32[(container + OB_TYPE_OFFSET) >>> 2]!;
+              if (ct === listType && u32[(sub + OB_TYPE_OFFSET) >>> 2] === intType && u32[(sub + LONG_TAG) >>> 2]! < 16) {
+                // STORE_SUBSCR_LIST_INT.
+                let i = (1 - (u32[(sub + LONG_TAG) >>> 2]! & 3)) * u32[(sub + LONG_DIGITS) >>> 2]!;
+                if (i < 0) i += listSize(t, container);
+                if (listSetItem(t, container, i, v) < 0) break body;
+              } else if (ct === dictType) {
+                if (dictSetItem(t, container, sub, v) < 0) break body;
+              } else if (objectSetItem(t, container, sub, v) < 0) break body;
               decref(rc, sub);
               decref(rc, container);
               decref(rc, v);
@@ -674,7 +693,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.DELETE_SUBSCR: {
+            case 9 /* DELETE_SUBSCR */: {
               const sub = u32[sp - 1]!;
               const container = u32[sp - 2]!;
               if (objectSetItem(t, container, sub, 0) < 0) break body;
@@ -683,7 +702,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp -= 2;
               continue;
             }
-            case op.BUILD_SLICE: {
+            case 50 /* BUILD_SLICE */: {
               const step = oparg === 3 ? u32[--sp]! : 0;
               const stop = u32[sp - 1]!;
               const start = u32[sp - 2]!;
@@ -697,7 +716,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.BUILD_TUPLE: {
+            case 52 /* BUILD_TUPLE */: {
               const tuple = tupleFromArray(t, u32.subarray(sp - oparg, sp));
               if (tuple === 0) break body;
               for (let i = sp - oparg; i < sp; i++) decref(rc, u32[i]!);
@@ -705,7 +724,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = tuple;
               continue;
             }
-            case op.BUILD_LIST: {
+            case 47 /* BUILD_LIST */: {
               const list = listNew(t, 0);
               if (list === 0) break body;
               for (let i = sp - oparg; i < sp; i++) {
@@ -719,7 +738,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = list;
               continue;
             }
-            case op.BUILD_SET: {
+            case 49 /* BUILD_SET */: {
               const set = setNew(t);
               if (set === 0) break body;
               for (let i = sp - oparg; i < sp; i++) {
@@ -733,7 +752,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = set;
               continue;
             }
-            case op.BUILD_MAP: {
+            case 48 /* BUILD_MAP */: {
               const dict = dictNew(t);
               if (dict === 0) break body;
               for (let i = sp - 2 * oparg; i < sp; i += 2) {
@@ -747,7 +766,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = dict;
               continue;
             }
-            case op.BUILD_CONST_KEY_MAP: {
+            case 46 /* BUILD_CONST_KEY_MAP */: {
               const dict = buildConstKeyMap(t, u32[sp - 1]!, sp - 1 - oparg, oparg);
               if (dict === 0) break body;
               for (let i = sp - 1 - oparg; i < sp; i++) decref(rc, u32[i]!);
@@ -755,7 +774,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = dict;
               continue;
             }
-            case op.BUILD_STRING: {
+            case 51 /* BUILD_STRING */: {
               const s = buildString(t, sp - oparg, oparg);
               if (s === 0) break body;
               for (let i = sp - oparg; i < sp; i++) decref(rc, u32[i]!);
@@ -763,21 +782,21 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = s;
               continue;
             }
-            case op.LIST_APPEND: {
+            case 80 /* LIST_APPEND */: {
               const v = u32[sp - 1]!;
               if (listAppend(t, u32[sp - 1 - oparg]!, v) < 0) break body;
               decref(rc, v);
               sp--;
               continue;
             }
-            case op.SET_ADD: {
+            case 105 /* SET_ADD */: {
               const v = u32[sp - 1]!;
               if (setAdd(t, u32[sp - 1 - oparg]!, v) < 0) break body;
               decref(rc, v);
               sp--;
               continue;
             }
-            case op.MAP_ADD: {
+            case 95 /* MAP_ADD */: {
               const value = u32[sp - 1]!;
               const key = u32[sp - 2]!;
               if (mapAdd(t, u32[sp - 2 - oparg]!, key, value) < 0) break body;
@@ -786,7 +805,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp -= 2;
               continue;
             }
-            case op.LIST_EXTEND: {
+            case 81 /* LIST_EXTEND */: {
               const iterable = u32[sp - 1]!;
               if (listExtend(t, u32[sp - 1 - oparg]!, iterable) < 0) {
                 listExtendError(t, iterable);
@@ -796,21 +815,21 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp--;
               continue;
             }
-            case op.SET_UPDATE: {
+            case 107 /* SET_UPDATE */: {
               const iterable = u32[sp - 1]!;
               if (setUpdate(t, u32[sp - 1 - oparg]!, iterable) < 0) break body;
               decref(rc, iterable);
               sp--;
               continue;
             }
-            case op.DICT_UPDATE: {
+            case 69 /* DICT_UPDATE */: {
               const update = u32[sp - 1]!;
               if (dictUpdateForDisplay(t, u32[sp - 1 - oparg]!, update) < 0) break body;
               decref(rc, update);
               sp--;
               continue;
             }
-            case op.DICT_MERGE: {
+            case 68 /* DICT_MERGE */: {
               const update = u32[sp - 1]!;
               if (dictMergeForCall(t, u32[sp - 4 - oparg]!, u32[sp - 1 - oparg]!, update) < 0) break body;
               decref(rc, update);
@@ -818,7 +837,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.GET_ITER: {
+            case 19 /* GET_ITER */: {
               const v = u32[sp - 1]!;
               const it = objectGetIter(t, v);
               if (it === 0) break body;
@@ -826,7 +845,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = it;
               continue;
             }
-            case op.FOR_ITER: {
+            case 72 /* FOR_ITER */: {
               const it = u32[sp - 1]!;
               // Exact builtin iterators inline (vm-speed-facts rule 3); anything else through tp_iternext.
               const itType = u32[(it + OB_TYPE_OFFSET) >>> 2]!;
@@ -846,20 +865,20 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.GET_LEN: {
+            case 20 /* GET_LEN */: {
               const len = getLen(t, u32[sp - 1]!);
               if (len === 0) break body;
               u32[sp++] = len;
               continue;
             }
 
-            case op.JUMP_FORWARD:
+            case 79 /* JUMP_FORWARD */:
               ip += oparg;
               continue;
-            case op.JUMP_BACKWARD_NO_INTERRUPT:
+            case 78 /* JUMP_BACKWARD_NO_INTERRUPT */:
               ip -= oparg;
               continue;
-            case op.POP_JUMP_IF_FALSE: {
+            case 97 /* POP_JUMP_IF_FALSE */: {
               const v = u32[--sp]!;
               ip += 1;
               if (v === boolFalse) ip += oparg;
@@ -871,7 +890,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               }
               continue;
             }
-            case op.POP_JUMP_IF_TRUE: {
+            case 100 /* POP_JUMP_IF_TRUE */: {
               const v = u32[--sp]!;
               ip += 1;
               if (v === boolTrue) ip += oparg;
@@ -883,14 +902,14 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               }
               continue;
             }
-            case op.POP_JUMP_IF_NONE: {
+            case 98 /* POP_JUMP_IF_NONE */: {
               const v = u32[--sp]!;
               ip += 1;
               if (v === none) ip += oparg;
               else decref(rc, v);
               continue;
             }
-            case op.POP_JUMP_IF_NOT_NONE: {
+            case 99 /* POP_JUMP_IF_NOT_NONE */: {
               const v = u32[--sp]!;
               ip += 1;
               if (v !== none) {
@@ -900,7 +919,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.LOAD_GLOBAL: {
+            case 91 /* LOAD_GLOBAL */: {
               const v = loadGlobal(t, u32[fw + F_GLOBALS]!, u32[fw + F_BUILTINS]!, u32[names + (oparg >>> 1)]!);
               if (v === 0) break body;
               u32[sp++] = v;
@@ -908,39 +927,39 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 4;
               continue;
             }
-            case op.STORE_GLOBAL: {
+            case 113 /* STORE_GLOBAL */: {
               const v = u32[sp - 1]!;
               if (storeGlobal(t, u32[fw + F_GLOBALS]!, u32[names + oparg]!, v) < 0) break body;
               decref(rc, v);
               sp--;
               continue;
             }
-            case op.DELETE_GLOBAL:
+            case 66 /* DELETE_GLOBAL */:
               if (deleteGlobal(t, u32[fw + F_GLOBALS]!, u32[names + oparg]!) < 0) break body;
               continue;
-            case op.LOAD_NAME: {
+            case 92 /* LOAD_NAME */: {
               const v = loadName(t, fw, u32[names + oparg]!);
               if (v === 0) break body;
               u32[sp++] = v;
               continue;
             }
-            case op.STORE_NAME: {
+            case 114 /* STORE_NAME */: {
               const v = u32[sp - 1]!;
               if (storeName(t, fw, u32[names + oparg]!, v) < 0) break body;
               decref(rc, v);
               sp--;
               continue;
             }
-            case op.DELETE_NAME:
+            case 67 /* DELETE_NAME */:
               if (deleteName(t, fw, u32[names + oparg]!) < 0) break body;
               continue;
-            case op.LOAD_LOCALS: {
+            case 25 /* LOAD_LOCALS */: {
               const v = loadLocals(t, fw);
               if (v === 0) break body;
               u32[sp++] = v;
               continue;
             }
-            case op.LOAD_FROM_DICT_OR_GLOBALS: {
+            case 90 /* LOAD_FROM_DICT_OR_GLOBALS */: {
               const mapping = u32[sp - 1]!;
               const v = loadFromDictOrGlobals(t, fw, mapping, u32[names + oparg]!);
               if (v === 0) break body;
@@ -948,7 +967,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = v;
               continue;
             }
-            case op.LOAD_FROM_DICT_OR_DEREF: {
+            case 89 /* LOAD_FROM_DICT_OR_DEREF */: {
               const mapping = u32[sp - 1]!;
               const v = loadFromDictOrDeref(t, code, lp, mapping, oparg);
               if (v === 0) break body;
@@ -956,11 +975,11 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = v;
               continue;
             }
-            case op.SETUP_ANNOTATIONS:
+            case 37 /* SETUP_ANNOTATIONS */:
               if (setupAnnotations(t, fw) < 0) break body;
               continue;
 
-            case op.MAKE_CELL: {
+            case 94 /* MAKE_CELL */: {
               const cell = cellNew(t, u32[lp + oparg]!);
               if (cell === 0) break body;
               const old = u32[lp + oparg]!;
@@ -968,7 +987,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               if (old !== 0) decref(rc, old);
               continue;
             }
-            case op.COPY_FREE_VARS: {
+            case 62 /* COPY_FREE_VARS */: {
               const closure = u32[(u32[fw + F_FUNC]! + FUNC_CLOSURE_OFFSET) >>> 2]!;
               const cw = (closure + TUPLE_ITEMS_OFFSET) >>> 2;
               const first = i32[(code + CODE_NLOCALSPLUS_OFFSET) >>> 2]! - oparg;
@@ -979,7 +998,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               }
               continue;
             }
-            case op.LOAD_DEREF: {
+            case 84 /* LOAD_DEREF */: {
               const cell = u32[lp + oparg]!;
               const v = Atomics.load(u32, (cell + CELL_REF_OFFSET) >>> 2);
               if (v === 0) {
@@ -990,13 +1009,13 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = v;
               continue;
             }
-            case op.STORE_DEREF: {
+            case 109 /* STORE_DEREF */: {
               const cell = u32[lp + oparg]!;
               const old = Atomics.exchange(u32, (cell + CELL_REF_OFFSET) >>> 2, u32[--sp]!);
               if (old !== 0) decref(rc, old);
               continue;
             }
-            case op.DELETE_DEREF: {
+            case 64 /* DELETE_DEREF */: {
               const cell = u32[lp + oparg]!;
               const old = Atomics.exchange(u32, (cell + CELL_REF_OFFSET) >>> 2, 0);
               if (old === 0) {
@@ -1007,7 +1026,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.LOAD_ATTR: {
+            case 82 /* LOAD_ATTR */: {
               const owner = u32[sp - 1]!;
               const attr = objectGetAttr(t, owner, u32[names + (oparg >>> 1)]!);
               if (attr === 0) break body;
@@ -1017,7 +1036,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 9;
               continue;
             }
-            case op.STORE_ATTR: {
+            case 108 /* STORE_ATTR */: {
               const owner = u32[sp - 1]!;
               const v = u32[sp - 2]!;
               if (objectSetAttr(t, owner, u32[names + oparg]!, v) < 0) break body;
@@ -1027,14 +1046,14 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 4;
               continue;
             }
-            case op.DELETE_ATTR: {
+            case 63 /* DELETE_ATTR */: {
               const owner = u32[sp - 1]!;
               if (objectSetAttr(t, owner, u32[names + oparg]!, 0) < 0) break body;
               decref(rc, owner);
               sp--;
               continue;
             }
-            case op.LOAD_SUPER_ATTR: {
+            case 93 /* LOAD_SUPER_ATTR */: {
               const attr = loadSuperAttr(t, u32[sp - 3]!, u32[sp - 2]!, u32[sp - 1]!, u32[names + (oparg >>> 2)]!, oparg);
               if (attr === 0) break body;
               decref(rc, u32[sp - 1]!);
@@ -1047,9 +1066,9 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.CALL:
-            case op.CALL_KW: {
-              const kwnames = opcode === op.CALL_KW ? u32[--sp]! : 0;
+            case 53 /* CALL */:
+            case 57 /* CALL_KW */: {
+              const kwnames = opcode === 57 /* CALL_KW */ ? u32[--sp]! : 0;
               const nkw = kwnames === 0 ? 0 : u32[(kwnames + TUPLE_SIZE_OFFSET) >>> 2]!;
               const base = sp - 2 - oparg;
               let callable = u32[base]!;
@@ -1113,10 +1132,10 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp = base;
               if (res === 0) break body;
               u32[sp++] = res;
-              ip += 3 * (opcode === op.CALL ? 1 : 0);
+              ip += 3 * (opcode === 53 /* CALL */ ? 1 : 0);
               continue;
             }
-            case op.CALL_FUNCTION_EX: {
+            case 54 /* CALL_FUNCTION_EX */: {
               const kwargs = oparg & 1 ? u32[--sp]! : 0;
               const callargs = u32[sp - 1]!;
               const func = u32[sp - 3]!;
@@ -1130,7 +1149,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = res;
               continue;
             }
-            case op.CALL_INTRINSIC_1: {
+            case 55 /* CALL_INTRINSIC_1 */: {
               const v = u32[sp - 1]!;
               const res = intrinsic1(t, fw, oparg, v);
               if (res === 0) break body;
@@ -1138,7 +1157,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               continue;
             }
-            case op.CALL_INTRINSIC_2: {
+            case 56 /* CALL_INTRINSIC_2 */: {
               const v1 = u32[sp - 1]!;
               const v2 = u32[sp - 2]!;
               const res = intrinsic2(t, oparg, v2, v1);
@@ -1149,7 +1168,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               continue;
             }
-            case op.MAKE_FUNCTION: {
+            case 26 /* MAKE_FUNCTION */: {
               const codeObj = u32[sp - 1]!;
               const func = makeFunction(t, codeObj, u32[fw + F_GLOBALS]!, u32[fw + F_BUILTINS]!);
               if (func === 0) break body;
@@ -1157,7 +1176,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = func;
               continue;
             }
-            case op.SET_FUNCTION_ATTRIBUTE: {
+            case 106 /* SET_FUNCTION_ATTRIBUTE */: {
               const func = u32[sp - 1]!;
               const attr = u32[sp - 2]!;
               setFunctionAttribute(t, func, oparg, attr);
@@ -1166,7 +1185,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = func;
               continue;
             }
-            case op.EXIT_INIT_CHECK: {
+            case 13 /* EXIT_INIT_CHECK */: {
               const v = u32[sp - 1]!;
               if (v !== none) {
                 exitInitCheck(t, v);
@@ -1177,10 +1196,10 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.RETURN_VALUE:
-            case op.RETURN_CONST: {
+            case 36 /* RETURN_VALUE */:
+            case 103 /* RETURN_CONST */: {
               let res: number;
-              if (opcode === op.RETURN_CONST) {
+              if (opcode === 103 /* RETURN_CONST */) {
                 res = u32[consts + oparg]!;
                 incref(rc, res);
               } else res = u32[--sp]!;
@@ -1196,7 +1215,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue reload;
             }
 
-            case op.FORMAT_SIMPLE: {
+            case 14 /* FORMAT_SIMPLE */: {
               const v = u32[sp - 1]!;
               const res = formatSimple(t, v);
               if (res === 0) break body;
@@ -1204,7 +1223,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               continue;
             }
-            case op.FORMAT_WITH_SPEC: {
+            case 15 /* FORMAT_WITH_SPEC */: {
               const spec = u32[sp - 1]!;
               const v = u32[sp - 2]!;
               const res = formatWithSpec(t, v, spec);
@@ -1215,7 +1234,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               continue;
             }
-            case op.CONVERT_VALUE: {
+            case 60 /* CONVERT_VALUE */: {
               const v = u32[sp - 1]!;
               const res = convertValue(t, v, oparg);
               if (res === 0) break body;
@@ -1224,7 +1243,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.UNPACK_SEQUENCE: {
+            case 117 /* UNPACK_SEQUENCE */: {
               const seq = u32[sp - 1]!;
               if (!unpackSequence(t, seq, oparg, sp - 1)) break body;
               decref(rc, seq);
@@ -1232,7 +1251,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case op.UNPACK_EX: {
+            case 116 /* UNPACK_EX */: {
               const seq = u32[sp - 1]!;
               const total = (oparg & 0xff) + 1 + (oparg >>> 8);
               if (!unpackEx(t, seq, oparg & 0xff, oparg >>> 8, sp - 1)) break body;
@@ -1241,20 +1260,20 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.RAISE_VARARGS: {
+            case 101 /* RAISE_VARARGS */: {
               const cause = oparg === 2 ? u32[--sp]! : 0;
               const exc = oparg >= 1 ? u32[--sp]! : 0;
               // A bare `raise` re-raises the handled exception as it is (`do_raise` returning 1): no traceback entry here.
               if (raiseVarargs(t, exc, cause)) skipTraceback = true;
               break body;
             }
-            case op.RERAISE: {
+            case 102 /* RERAISE */: {
               // The exception goes on as it is (the handler's lasti, if any, is popped by the unwinder).
               errSetRaisedException(t, u32[--sp]!);
               skipTraceback = true;
               break body;
             }
-            case op.PUSH_EXC_INFO: {
+            case 33 /* PUSH_EXC_INFO */: {
               const exc = u32[sp - 1]!;
               const prev = errGetHandledException(t);
               u32[sp - 1] = prev === 0 ? (incref(rc, none), none) : prev;
@@ -1262,48 +1281,48 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp++] = exc;
               continue;
             }
-            case op.POP_EXCEPT: {
+            case 31 /* POP_EXCEPT */: {
               const prev = u32[--sp]!;
               errSetHandledException(t, prev);
               decref(rc, prev);
               continue;
             }
-            case op.CHECK_EXC_MATCH: {
+            case 7 /* CHECK_EXC_MATCH */: {
               const r = checkExcMatch(t, u32[sp - 2]!, u32[sp - 1]!);
               if (r < 0) break body;
               decref(rc, u32[sp - 1]!);
               u32[sp - 1] = r ? boolTrue : boolFalse;
               continue;
             }
-            case op.CHECK_EG_MATCH: {
+            case 6 /* CHECK_EG_MATCH */: {
               if (!checkEgMatch(t, sp - 2)) break body;
               continue;
             }
-            case op.LOAD_ASSERTION_ERROR: {
+            case 23 /* LOAD_ASSERTION_ERROR */: {
               const v = types[StaticType.AssertionError]!;
               incref(rc, v);
               u32[sp++] = v;
               continue;
             }
-            case op.LOAD_BUILD_CLASS: {
+            case 24 /* LOAD_BUILD_CLASS */: {
               const v = loadBuildClass(t, u32[fw + F_BUILTINS]!);
               if (v === 0) break body;
               u32[sp++] = v;
               continue;
             }
-            case op.BEFORE_WITH: {
+            case 2 /* BEFORE_WITH */: {
               if (!beforeWith(t, sp - 1)) break body;
               sp++;
               continue;
             }
-            case op.WITH_EXCEPT_START: {
+            case 44 /* WITH_EXCEPT_START */: {
               const res = withExceptStart(t, u32[sp - 4]!, u32[sp - 1]!);
               if (res === 0) break body;
               u32[sp++] = res;
               continue;
             }
 
-            case op.IMPORT_NAME: {
+            case 75 /* IMPORT_NAME */: {
               const fromlist = u32[sp - 1]!;
               const level = u32[sp - 2]!;
               const res = importName(t, fw, u32[names + oparg]!, fromlist, level);
@@ -1314,26 +1333,26 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               continue;
             }
-            case op.IMPORT_FROM: {
+            case 74 /* IMPORT_FROM */: {
               const res = importFrom(t, u32[sp - 1]!, u32[names + oparg]!);
               if (res === 0) break body;
               u32[sp++] = res;
               continue;
             }
 
-            case op.MATCH_MAPPING:
-            case op.MATCH_SEQUENCE: {
-              const r = opcode === op.MATCH_MAPPING ? matchMapping(t, u32[sp - 1]!) : matchSequence(t, u32[sp - 1]!);
+            case 28 /* MATCH_MAPPING */:
+            case 29 /* MATCH_SEQUENCE */: {
+              const r = opcode === 28 /* MATCH_MAPPING */ ? matchMapping(t, u32[sp - 1]!) : matchSequence(t, u32[sp - 1]!);
               u32[sp++] = r ? boolTrue : boolFalse;
               continue;
             }
-            case op.MATCH_KEYS: {
+            case 27 /* MATCH_KEYS */: {
               const res = matchKeys(t, u32[sp - 2]!, u32[sp - 1]!);
               if (res === 0) break body;
               u32[sp++] = res;
               continue;
             }
-            case op.MATCH_CLASS: {
+            case 96 /* MATCH_CLASS */: {
               const names_ = u32[sp - 1]!;
               const type = u32[sp - 2]!;
               const subject = u32[sp - 3]!;
@@ -1347,7 +1366,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case op.RETURN_GENERATOR: {
+            case 35 /* RETURN_GENERATOR */: {
               // The frame moves into a new generator object; the caller gets the generator.
               i32[fw + F_STACKTOP] = sp - lp;
               const previous = u32[fw + F_PREVIOUS]!;
@@ -1362,7 +1381,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               mode = RETURN;
               continue reload;
             }
-            case op.YIELD_VALUE: {
+            case 118 /* YIELD_VALUE */: {
               if (fw !== entry) {
                 errRaise(t, StaticType.SystemError, 'YIELD_VALUE outside a resumed generator frame');
                 break body;
@@ -1374,7 +1393,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               vm.yieldOparg = oparg & 1;
               return v;
             }
-            case op.GET_YIELD_FROM_ITER: {
+            case 21 /* GET_YIELD_FROM_ITER */: {
               const v = u32[sp - 1]!;
               if (!generatorCheck(t, v)) {
                 const it = objectGetIter(t, v);
@@ -1384,7 +1403,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               }
               continue;
             }
-            case op.SEND: {
+            case 104 /* SEND */: {
               const v = u32[sp - 1]!;
               const receiver = u32[sp - 2]!;
               let res: number;
@@ -1419,7 +1438,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               if (returned) ip += oparg;
               continue;
             }
-            case op.CLEANUP_THROW: {
+            case 8 /* CLEANUP_THROW */: {
               const exc = u32[sp - 1]!;
               if (!errGivenExceptionMatches(t, exc, types[StaticType.StopIteration]!)) {
                 incref(rc, exc);
