@@ -102,7 +102,7 @@ import {
 import { listAsTuple, listFromIterable } from './list.js';
 import { c3Linearize } from './mro.js';
 import { getSetDescrNew } from './descr.js';
-import { classMethodNew, staticMethodNew } from './classmethod.js';
+import { typeSlot } from './abstract.js';
 import type { ObThread } from './ob-thread.js';
 import { setNew } from './set.js';
 import { strFromJs } from './str.js';
@@ -587,17 +587,17 @@ function checkSlotNames(t: ObThread, className: string, namespace: number, names
  * own dict (the namespace is not changed). 0, or -1 with MemoryError.
  */
 function implicitMethodWrappers(t: ObThread, dict: number): number {
-  for (const [name, wrap] of [
-    ['__new__', staticMethodNew],
-    ['__init_subclass__', classMethodNew],
-    ['__class_getitem__', classMethodNew],
+  for (const [name, wrapper] of [
+    ['__new__', StaticType.StaticMethod],
+    ['__init_subclass__', StaticType.ClassMethod],
+    ['__class_getitem__', StaticType.ClassMethod],
   ] as const) {
     const key = strFromJs(t, name);
     if (key === 0) return -1;
     const value = dictGetItemRef(t, dict, key);
     let r = 0;
     if (value !== 0 && typeOf(t, value) === t.types[StaticType.Function]) {
-      const wrapped = wrap(t, value);
+      const wrapped = wrapCallable(t, wrapper, value);
       r = wrapped === 0 ? -1 : dictSetItem(t, dict, key, wrapped);
       if (wrapped !== 0) decref(t.rc, wrapped);
     } else if (value === 0 && t.error.type !== 0) {
@@ -634,6 +634,19 @@ function setModuleFromGlobals(t: ObThread, dict: number): number {
   }
   decref(t.rc, key);
   return r;
+}
+
+/**
+ * `staticmethod(fn)` / `classmethod(fn)` through the wrapper type's own
+ * constructor (classmethod.ts sits above this file); a new reference, or 0.
+ */
+function wrapCallable(t: ObThread, wrapper: typeof StaticType.StaticMethod | typeof StaticType.ClassMethod, fn: number): number {
+  const type = t.types[wrapper]!;
+  const args = tupleFromArray(t, [fn]);
+  if (args === 0) return 0;
+  const wrapped = typeSlot(t, type, 'new')!(t, type, args, 0);
+  decref(t.rc, args);
+  return wrapped;
 }
 
 /** `__set_name__` for each namespace value, then `__init_subclass__` (`type_new_set_names`, `type_new_init_subclass`). */

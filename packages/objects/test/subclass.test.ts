@@ -69,7 +69,11 @@ let r: Runtime;
 afterEach(() => r?.close());
 
 function lastError(r: Runtime): string {
-  return formatError(r.t, errFetch(r.t)!);
+  const fetched = errFetch(r.t)!;
+  const text = formatError(r.t, fetched);
+  // An AttributeError's object holds the instance it was raised for (its `obj`): released with it.
+  if (fetched.value !== 0) release(r, fetched.value);
+  return text;
 }
 
 /** `class name(*bases): ns` with ns a dict of int attributes (0 with the exception set). */
