@@ -235,8 +235,8 @@ function isSubtypeChain(t: ObThread, a: number, b: number): boolean {
   return false;
 }
 
-/** Adds `type` to `base`'s subclasses (borrowed). SAFETY: the type lock is held. Returns false without memory. */
-function addSubclass(t: ObThread, base: number, type: number): boolean {
+/** Adds `type` to `base`'s subclasses (borrowed). SAFETY: the type lock is held, or the runtime is being built. Returns false without memory. @internal */
+export function addSubclass(t: ObThread, base: number, type: number): boolean {
   const u32 = t.u32;
   const at = (base + TP_SUBCLASSES_OFFSET) >>> 2;
   let array = u32[at]!;

@@ -33,6 +33,7 @@ import {
 } from './layout.js';
 import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind } from './ob-thread.js';
 import { dictNew } from './dict.js';
+import { addSubclass } from './heap-type.js';
 import { c3Linearize } from './mro.js';
 import { strFromJs } from './str.js';
 import { tupleFromArray, tupleSize } from './tuple.js';
@@ -171,6 +172,8 @@ export function finishStaticType(t: ObThread, type: number, name: string, extraB
   u32[(type + TP_NAME_OFFSET) >>> 2] = nameStr;
   u32[(type + TP_BASES_OFFSET) >>> 2] = bases;
   Atomics.store(u32, (type + TP_MRO_OFFSET) >>> 2, mro);
+  // `type_ready_add_subclasses`: `int.__subclasses__()` lists bool (the bases' arrays are immortal as they are).
+  for (const b of base === 0 ? [] : [base, ...extraBases]) if (!addSubclass(t, b, type)) return false;
   const version = Atomics.add(u32, (t.state + OS_NEXT_STATIC_VERSION_OFFSET) >>> 2, 1);
   if (version <= MAX_GLOBAL_TYPE_VERSION_TAG) Atomics.store(u32, (type + TP_VERSION_TAG_OFFSET) >>> 2, version);
   t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] |= TYPE2_READY;

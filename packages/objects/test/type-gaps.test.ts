@@ -259,6 +259,12 @@ describe("a class's __dict__, __subclasses__ and __prepare__", () => {
     release(r, C, A);
   });
 
+  it('static types list theirs too: int.__subclasses__() is [bool]', () => {
+    r = makeRuntime();
+    const t = r.t;
+    expect(reprOf(t, callMethod(t, t.types[StaticType.Int]!, '__subclasses__'))).toBe(CPYTHON['static.subclasses']);
+  });
+
   it('type.__prepare__(...) is a new empty dict whatever the arguments', () => {
     r = makeRuntime();
     const t = r.t;
