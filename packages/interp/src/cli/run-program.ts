@@ -62,7 +62,7 @@ export function runProgramWith(options: RunProgramOptions, stdout: OutputSink, s
   try {
     const source = options.path !== undefined ? { path: options.path } : { code: options.code! };
     const argv = options.path !== undefined ? [options.path, ...(options.argv ?? [])] : ['-c', ...(options.argv ?? [])];
-    const vm = createInterpreter(rt.t, registered!, { argv, path: [mainPathEntry(source)], stdout, stderr, gil: config.gil, xoptions: options.xoptions ?? [], participant: rt.participant });
+    const vm = createInterpreter(rt.t, registered!, { argv, path: [mainPathEntry(source)], stdout, stderr, gil: config.gil, xoptions: options.xoptions ?? [], participant: rt.participant, tlbc: config.tlbc });
     const code = runMain(vm, source);
     stdout.flush();
     stderr.flush();

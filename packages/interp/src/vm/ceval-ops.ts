@@ -524,14 +524,12 @@ function itemsOf(t: ObThread, seq: number, want: number, atLeast: boolean): numb
 
 /** `UNPACK_SEQUENCE`: `n` items written at words `w+n-1 … w` (the first item on top). */
 export function unpackSequence(t: ObThread, seq: number, n: number, w: number): boolean {
-  const exact = typeOf(t, seq) === t.types[StaticType.List] || typeOf(t, seq) === t.types[StaticType.Tuple];
   const items = itemsOf(t, seq, n, false);
   if (items === null) return false;
   if (items.length !== n) {
     for (const o of items) decref(t.rc, o);
     if (items.length < n) errRaise(t, StaticType.ValueError, `not enough values to unpack (expected ${n}, got ${items.length})`);
-    else if (exact) errRaise(t, StaticType.ValueError, `too many values to unpack (expected ${n}, got ${objectLength(t, seq)})`);
-    else errRaise(t, StaticType.ValueError, `too many values to unpack (expected ${n})`);
+    else errRaise(t, StaticType.ValueError, `too many values to unpack (expected ${n})`); // 3.13: no "got" (3.14 adds it)
     return false;
   }
   for (let i = 0; i < n; i++) t.u32[w + n - 1 - i] = items[i]!;

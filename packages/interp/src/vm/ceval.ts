@@ -43,6 +43,7 @@ import {
   LONG_DIGITS_OFFSET as LONG_DIGITS,
   LONG_TAG_OFFSET as LONG_TAG,
   floatFromDouble,
+  typeVersionTag,
   listIterNext,
   listGetItemRef,
   listSetItem,
@@ -98,6 +99,9 @@ import {
 import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/atomics';
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
+import { tlbcUnits } from './tlbc.js';
+import { COUNTER_COOLDOWN, counterRestart } from './specialize.js';
+import { specializeBinaryOp, specializeBinarySubscr, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
 import { findHandler } from './code-info.js';
 import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD } from './frame.js';
 import { callMethodOneArg, clearGeneratorFrame, fetchStopIterationValue, makeGenerator, stopIterationValue } from './generator-frame.js';
@@ -294,6 +298,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   const tupleIterType = types[StaticType.TupleIter]!;
   const floatType = types[StaticType.Float]!;
   const f64 = t.f64;
+  // Specialization rewrites this thread's copy of the bytecode; off under -X tlbc=0.
+  const specializing = vm.specializing;
   const methodType = types[StaticType.Method]!;
   const boolTrue = t.true;
   const boolFalse = t.false;
@@ -327,7 +333,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
     reload: for (;;) {
       vm.currentFrame = fw << 2;
       const code = u32[fw + F_CODE]!;
-      const cu = (code + CODE_UNITS_OFFSET) >>> 1;
+      // This thread's copy of the code units (thread-local bytecode; index 0: the code object's own).
+      const cu = vm.tlbcIndex === 0 ? (code + CODE_UNITS_OFFSET) >>> 1 : tlbcUnits(vm, code);
       const lp = fw + F_LOCALSPLUS;
       const consts = (u32[(code + CODE_CONSTS_OFFSET) >>> 2]! + TUPLE_ITEMS_OFFSET) >>> 2;
       const names = (u32[(code + CODE_NAMES_OFFSET) >>> 2]! + TUPLE_ITEMS_OFFSET) >>> 2;
@@ -503,9 +510,61 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 3;
               continue;
             }
-            case 45 /* BINARY_OP */: {
+            case 45 /* BINARY_OP */:
+            case 150 /* BINARY_OP_ADD_INT */:
+            case 151 /* BINARY_OP_SUBTRACT_INT */:
+            case 152 /* BINARY_OP_MULTIPLY_INT */:
+            case 153 /* BINARY_OP_ADD_FLOAT */:
+            case 154 /* BINARY_OP_SUBTRACT_FLOAT */:
+            case 155 /* BINARY_OP_MULTIPLY_FLOAT */: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
+              if (opcode !== 45) {
+                if (opcode <= 152) {
+                  if (u32[(lhs + OB_TYPE_OFFSET) >>> 2] === intType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === intType && u32[(lhs + LONG_TAG) >>> 2]! < 16 && u32[(rhs + LONG_TAG) >>> 2]! < 16) {
+                    const a = (1 - (u32[(lhs + LONG_TAG) >>> 2]! & 3)) * u32[(lhs + LONG_DIGITS) >>> 2]!;
+                    const b = (1 - (u32[(rhs + LONG_TAG) >>> 2]! & 3)) * u32[(rhs + LONG_DIGITS) >>> 2]!;
+                    const r = opcode === 150 ? a + b : opcode === 151 ? a - b : a * b;
+                    if (r <= 9007199254740991 && r >= -9007199254740991) {
+                      const res = intFromNumber(t, r);
+                      if (res === 0) break body;
+                      decref(rc, rhs);
+                      decref(rc, lhs);
+                      u32[sp - 2] = res;
+                      sp--;
+                      ip += 1;
+                      continue;
+                    }
+                  }
+                } else if (u32[(lhs + OB_TYPE_OFFSET) >>> 2] === floatType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === floatType) {
+                  const a = f64[(lhs + FLOAT_VALUE) >>> 3]!;
+                  const b = f64[(rhs + FLOAT_VALUE) >>> 3]!;
+                  const res = floatFromDouble(t, opcode === 153 ? a + b : opcode === 154 ? a - b : a * b);
+                  if (res === 0) break body;
+                  decref(rc, rhs);
+                  decref(rc, lhs);
+                  u32[sp - 2] = res;
+                  sp--;
+                  ip += 1;
+                  continue;
+                }
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 45;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              } else {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeBinaryOp(t, lhs, rhs, oparg);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 45 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              }
               let res: number;
               const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
               const rt = u32[(rhs + OB_TYPE_OFFSET) >>> 2]!;
@@ -552,9 +611,48 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case 58 /* COMPARE_OP */: {
+            case 58 /* COMPARE_OP */:
+            case 156 /* COMPARE_OP_INT */:
+            case 157 /* COMPARE_OP_FLOAT */: {
               const rhs = u32[sp - 1]!;
               const lhs = u32[sp - 2]!;
+              if (opcode !== 58) {
+                let a = NaN;
+                let b = NaN;
+                if (opcode === 156) {
+                  if (u32[(lhs + OB_TYPE_OFFSET) >>> 2] === intType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === intType && u32[(lhs + LONG_TAG) >>> 2]! < 16 && u32[(rhs + LONG_TAG) >>> 2]! < 16) {
+                    a = (1 - (u32[(lhs + LONG_TAG) >>> 2]! & 3)) * u32[(lhs + LONG_DIGITS) >>> 2]!;
+                    b = (1 - (u32[(rhs + LONG_TAG) >>> 2]! & 3)) * u32[(rhs + LONG_DIGITS) >>> 2]!;
+                  }
+                } else if (u32[(lhs + OB_TYPE_OFFSET) >>> 2] === floatType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === floatType) {
+                  a = f64[(lhs + FLOAT_VALUE) >>> 3]!;
+                  b = f64[(rhs + FLOAT_VALUE) >>> 3]!;
+                }
+                if (opcode === 156 ? a === a : u32[(lhs + OB_TYPE_OFFSET) >>> 2] === floatType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === floatType) {
+                  decref(rc, rhs);
+                  decref(rc, lhs);
+                  u32[sp - 2] = compareNumbers(oparg >>> 5, a, b) ? boolTrue : boolFalse;
+                  sp--;
+                  ip += 1;
+                  continue;
+                }
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 58;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              } else {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeCompareOp(t, lhs, rhs);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 58 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              }
               const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
               const rt = u32[(rhs + OB_TYPE_OFFSET) >>> 2]!;
               if (lt === intType && rt === intType && u32[(lhs + LONG_TAG) >>> 2]! < 16 && u32[(rhs + LONG_TAG) >>> 2]! < 16) {
@@ -611,10 +709,31 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 1;
               continue;
             }
-            case 5 /* BINARY_SUBSCR */: {
+            case 5 /* BINARY_SUBSCR */:
+            case 158 /* BINARY_SUBSCR_LIST_INT */:
+            case 159 /* BINARY_SUBSCR_TUPLE_INT */:
+            case 160 /* BINARY_SUBSCR_DICT */: {
               const sub = u32[sp - 1]!;
               const container = u32[sp - 2]!;
               const ct = u32[(container + OB_TYPE_OFFSET) >>> 2]!;
+              if (opcode === 5) {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeBinarySubscr(t, container, sub);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 5 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              } else if (opcode === 160 ? ct !== dictType : ct !== (opcode === 158 ? listType : tupleType) || u32[(sub + OB_TYPE_OFFSET) >>> 2] !== intType || u32[(sub + LONG_TAG) >>> 2]! >= 16) {
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 5;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              }
               let res: number;
               if (u32[(sub + OB_TYPE_OFFSET) >>> 2] === intType && u32[(sub + LONG_TAG) >>> 2]! < 16 && (ct === listType || ct === tupleType)) {
                 // BINARY_SUBSCR_LIST_INT / _TUPLE_INT, negative indices as `list_subscript` takes them.
@@ -673,11 +792,31 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp -= 4;
               continue;
             }
-            case 39 /* STORE_SUBSCR */: {
+            case 39 /* STORE_SUBSCR */:
+            case 161 /* STORE_SUBSCR_LIST_INT */:
+            case 162 /* STORE_SUBSCR_DICT */: {
               const sub = u32[sp - 1]!;
               const container = u32[sp - 2]!;
               const v = u32[sp - 3]!;
               const ct = u32[(container + OB_TYPE_OFFSET) >>> 2]!;
+              if (opcode === 39) {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeStoreSubscr(t, container, sub);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 39 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              } else if (opcode === 162 ? ct !== dictType : ct !== listType || u32[(sub + OB_TYPE_OFFSET) >>> 2] !== intType || u32[(sub + LONG_TAG) >>> 2]! >= 16) {
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 39;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              }
               if (ct === listType && u32[(sub + OB_TYPE_OFFSET) >>> 2] === intType && u32[(sub + LONG_TAG) >>> 2]! < 16) {
                 // STORE_SUBSCR_LIST_INT.
                 let i = (1 - (u32[(sub + LONG_TAG) >>> 2]! & 3)) * u32[(sub + LONG_DIGITS) >>> 2]!;
@@ -845,10 +984,31 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = it;
               continue;
             }
-            case 72 /* FOR_ITER */: {
+            case 72 /* FOR_ITER */:
+            case 163 /* FOR_ITER_LIST */:
+            case 164 /* FOR_ITER_TUPLE */:
+            case 165 /* FOR_ITER_RANGE */: {
               const it = u32[sp - 1]!;
               // Exact builtin iterators inline (vm-speed-facts rule 3); anything else through tp_iternext.
               const itType = u32[(it + OB_TYPE_OFFSET) >>> 2]!;
+              if (opcode === 72) {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeForIter(t, it);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 72 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              } else if (itType !== (opcode === 163 ? listIterType : opcode === 164 ? tupleIterType : rangeIterType)) {
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 72;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              }
               const next = itType === rangeIterType ? rangeIterNext(t, it) : itType === listIterType ? listIterNext(t, it) : itType === tupleIterType ? tupleIterNext(t, it) : iterNext(t, it);
               if (next === 0) {
                 if (t.error.type !== 0) {
@@ -1026,8 +1186,37 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case 82 /* LOAD_ATTR */: {
+            case 82 /* LOAD_ATTR */:
+            case 166 /* LOAD_ATTR_METHOD_NO_DICT */: {
               const owner = u32[sp - 1]!;
+              if (opcode === 166) {
+                // `obj.method(...)` on an instance without a __dict__: the type's version is the guard, no bound method is made.
+                const type = u32[(owner + OB_TYPE_OFFSET) >>> 2]!;
+                if (typeVersionTag(t, type) === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0) {
+                  const descr = (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0;
+                  incref(rc, descr);
+                  u32[sp - 1] = descr;
+                  u32[sp++] = owner;
+                  ip += 9;
+                  continue;
+                }
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 82;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              } else {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeLoadAttr(t, owner, u32[names + (oparg >>> 1)]!, oparg, u16, cu + ip);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 82 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              }
               const attr = objectGetAttr(t, owner, u32[names + (oparg >>> 1)]!);
               if (attr === 0) break body;
               decref(rc, owner);
@@ -1243,8 +1432,41 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case 117 /* UNPACK_SEQUENCE */: {
+            case 117 /* UNPACK_SEQUENCE */:
+            case 167 /* UNPACK_SEQUENCE_TWO_TUPLE */:
+            case 168 /* UNPACK_SEQUENCE_TUPLE */:
+            case 169 /* UNPACK_SEQUENCE_LIST */: {
               const seq = u32[sp - 1]!;
+              if (opcode === 117) {
+                if (specializing) {
+                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                  const c = u16[cu + ip]!;
+                  if (c < 16) {
+                    const spec = specializeUnpackSequence(t, seq, oparg);
+                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 117 : spec);
+                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
+                  } else u16[cu + ip] = c - 16;
+                }
+              } else if (opcode !== 169 && u32[(seq + OB_TYPE_OFFSET) >>> 2] === tupleType && u32[(seq + TUPLE_SIZE_OFFSET) >>> 2] === oparg) {
+                // The items in reverse, the first on top.
+                const items = (seq + TUPLE_ITEMS_OFFSET) >>> 2;
+                for (let i = 0; i < oparg; i++) {
+                  const item = u32[items + i]!;
+                  incref(rc, item);
+                  u32[sp - 1 + oparg - 1 - i] = item;
+                }
+                decref(rc, seq);
+                sp += oparg - 1;
+                ip += 1;
+                continue;
+              } else if (opcode !== 169 || u32[(seq + OB_TYPE_OFFSET) >>> 2] !== listType) {
+                // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
+                const c = u16[cu + ip]!;
+                if (c < 16) {
+                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 117;
+                  u16[cu + ip] = counterRestart(c);
+                } else u16[cu + ip] = c - 16;
+              }
               if (!unpackSequence(t, seq, oparg, sp - 1)) break body;
               decref(rc, seq);
               sp += oparg - 1;

@@ -22,6 +22,7 @@ import {
 import { decref } from '@ft/refcount';
 import type { CodeUnit, ConstValue } from '../compiler/code-unit.js';
 import { CO_FAST_CELL, CO_FAST_FREE, CO_FAST_LOCAL } from '../compiler/code-unit.js';
+import { quicken } from './specialize.js';
 
 /** Releases every reference of `refs` (the objects made so far). */
 function releaseAll(t: ObThread, refs: readonly number[]): void {
@@ -118,6 +119,8 @@ export function codeObjectFromUnit(t: ObThread, unit: CodeUnit, filename = unit.
     const bytes = unit.co_code;
     const code = new Uint16Array(bytes.length >>> 1);
     for (let i = 0; i < code.length; i++) code[i] = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+    // `_PyCode_Quicken`: adaptive instructions start with their warm-up counters.
+    quicken(code, 0, code.length);
     return codeNew(t, {
       argcount: unit.co_argcount,
       posonlyargcount: unit.co_posonlyargcount,

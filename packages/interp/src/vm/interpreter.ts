@@ -73,6 +73,10 @@ export interface InterpreterOptions {
   readonly xoptions?: readonly string[];
   /** The thread's participant in the world (its eval breaker is polled by the VM). */
   readonly participant?: Participant;
+  /** Thread-local bytecode and specialization (`-X tlbc`); default on. */
+  readonly tlbc?: boolean;
+  /** The thread's TLBC index (0: the main copy). */
+  readonly tlbcIndex?: number;
 }
 
 /** A list of strs from JavaScript strings. */
@@ -105,6 +109,8 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
   };
   setInterp(t, interp);
   const vm = new VmThread(t, interp, options.participant ?? null);
+  vm.specializing = options.tlbc !== false;
+  vm.tlbcIndex = options.tlbc === false ? 0 : (options.tlbcIndex ?? 0);
   setVmThread(t, vm);
   vm.execModule = (code, globals) => evalCode(vm, code, globals);
   t.evalFunction = (_t, func, args, nargs, kwnames) => evalFunction(vm, func, args, nargs, kwnames);

@@ -22,6 +22,10 @@ export class VmThread {
   recursionLimit = DEFAULT_RECURSION_LIMIT;
   /** Re-entrant `evalFrame` calls on the JavaScript stack (bounded apart from Python's depth). */
   jsDepth = 0;
+  /** Whether adaptive instructions specialize (false under `-X tlbc=0` / `PYTHON_TLBC=0`). */
+  specializing = true;
+  /** This thread's index into code objects' thread-local bytecode (tlbc.ts): 0 runs the main copy. */
+  tlbcIndex = 0;
   /** Set by YIELD_VALUE: the value `evalFrame` returned was yielded, not returned. */
   yielded = false;
   /** YIELD_VALUE's oparg (1 inside `yield from`): the suspended state's offset. */
