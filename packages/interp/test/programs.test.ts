@@ -39,16 +39,12 @@ const PROGRAM_TIMEOUT_MS = 10_000;
  * that do not pass.
  */
 const KNOWN_FAILING = new Set<string>([
-  'arith_compare_chains',
-  'arith_float_repr',
   'builtins_misc',
-  'builtins_numeric',
   'bytes_basic',
   'class_inherit_mro',
   'class_metaclass',
   'class_operators',
   'class_repr_str',
-  'dict_methods',
   'dict_views',
   'err_name_error_builtin',
   'err_name_error_global',
@@ -64,15 +60,11 @@ const KNOWN_FAILING = new Set<string>([
   'mod_cycles_errors',
   'mod_import_sibling',
   'mod_package_relative',
-  'set_ops',
   'slice_ops',
   'stdlib_collections',
   'stdlib_functools',
   'stdlib_gc',
   'stdlib_operator',
-  'str_methods',
-  'tuple_basic',
-  'unpack_starred',
 ]);
 
 interface Expected {
