@@ -119,10 +119,25 @@ export function builtinQualNameJs(t: ObThread, op: number): string {
   return `${typeQualNameJs(t, type)}.${name}`;
 }
 
+/**
+ * The name `_PyObject_FunctionStr` gives a builtin in its argument errors
+ * (without the `()`): the qualified name, behind `__module__` when that
+ * is set and is not `builtins` — `math.trunc`, `sys.exit`, but `len` and
+ * `list.append` (a method's `__module__` is None).
+ * @internal
+ */
+export function builtinFunctionStrJs(t: ObThread, op: number): string {
+  const qualName = builtinQualNameJs(t, op);
+  const module = fieldGet(t, op, BUILTIN_MODULE_OFFSET);
+  if (module === 0 || module === t.none || t.u32[(module + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Str]) return qualName;
+  const moduleName = strToJs(t, module);
+  return moduleName === 'builtins' ? qualName : `${moduleName}.${qualName}`;
+}
+
 /** `cfunction_vectorcall`: the `tp_vectorcall` of builtin functions. @internal */
 export function builtinVectorcall(t: ObThread, op: number, args: number, nargs: number, kwnames: number): number {
   const u32 = t.u32;
-  return callBuiltin(t, u32[(op + BUILTIN_FN_OFFSET) >>> 2]!, u32[(op + BUILTIN_FLAGS_OFFSET) >>> 2]!, u32[(op + BUILTIN_SELF_OFFSET) >>> 2]!, args, nargs, kwnames, () => builtinQualNameJs(t, op));
+  return callBuiltin(t, u32[(op + BUILTIN_FN_OFFSET) >>> 2]!, u32[(op + BUILTIN_FLAGS_OFFSET) >>> 2]!, u32[(op + BUILTIN_SELF_OFFSET) >>> 2]!, args, nargs, kwnames, () => builtinFunctionStrJs(t, op));
 }
 
 /** `meth_repr`: `<built-in function len>`, `<built-in method append of list object at 0x…>`. @internal */

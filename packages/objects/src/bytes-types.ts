@@ -89,6 +89,8 @@ import {
   bytesTitle,
   bytesUpper,
 } from './bytes-methods.js';
+import { byteArrayReverse, bytesExpandtabs, bytesMakeTrans, bytesPad, bytesPartition, bytesRemoveAffix, bytesSplitlines, bytesTranslate, bytesZfill, fillCharArg, type PadKind } from './bytes-text-methods.js';
+import { objectIsTrue } from './abstract.js';
 import { errOccurred, errRaise, errUnhashable } from './errors.js';
 import { typeGenericAlloc } from './heap-type.js';
 import { intAsNumber, intFromNumber } from './int.js';
@@ -343,8 +345,53 @@ function sharedMethods(method: (name: string, flags: number, fn: Method) => Meth
     method('hex', METH_FASTCALL | METH_KEYWORDS, hexMethod),
     method('fromhex', METH_O | METH_CLASS, (t, cls, args) => bytesFromHex(t, cls, arg(t, args, 0))),
     method('decode', METH_FASTCALL | METH_KEYWORDS, decodeMethod),
+    method('center', METH_FASTCALL, padMethod('center')),
+    method('ljust', METH_FASTCALL, padMethod('ljust')),
+    method('rjust', METH_FASTCALL, padMethod('rjust')),
+    method('zfill', METH_O, (t, self, args) => {
+      const width = indexValue(t, arg(t, args, 0), 'ssize_t');
+      return width === undefined ? 0 : bytesZfill(t, self, width);
+    }),
+    method('expandtabs', METH_FASTCALL | METH_KEYWORDS, (t, self, args, nargs, kwnames) => {
+      const a = unpackKeywords(t, 'expandtabs', args, nargs, kwnames, ['tabsize']);
+      if (a === null) return 0;
+      const tabsize = a[0] === 0 ? 8 : indexValue(t, a[0]!, 'int');
+      return tabsize === undefined ? 0 : bytesExpandtabs(t, self, tabsize);
+    }),
+    method('partition', METH_O, (t, self, args) => bytesPartition(t, self, arg(t, args, 0), false)),
+    method('rpartition', METH_O, (t, self, args) => bytesPartition(t, self, arg(t, args, 0), true)),
+    method('splitlines', METH_FASTCALL | METH_KEYWORDS, (t, self, args, nargs, kwnames) => {
+      const a = unpackKeywords(t, 'splitlines', args, nargs, kwnames, ['keepends']);
+      if (a === null) return 0;
+      const keepends = a[0] === 0 ? 0 : objectIsTrue(t, a[0]!);
+      return keepends < 0 ? 0 : bytesSplitlines(t, self, keepends === 1);
+    }),
+    method('removeprefix', METH_O, (t, self, args) => bytesRemoveAffix(t, self, arg(t, args, 0), false)),
+    method('removesuffix', METH_O, (t, self, args) => bytesRemoveAffix(t, self, arg(t, args, 0), true)),
+    // A static method in CPython; a class method here (its receiver unused), called the same way.
+    method('maketrans', METH_FASTCALL | METH_CLASS, (t, _cls, args, nargs) => (checkPositional(t, 'maketrans', nargs, 2, 2) ? bytesMakeTrans(t, arg(t, args, 0), arg(t, args, 1)) : 0)),
+    method('translate', METH_FASTCALL | METH_KEYWORDS, translateMethod),
   ];
 }
+
+/** `center`/`ljust`/`rjust`: `(width, fillchar=b' ', /)`. */
+function padMethod(name: PadKind): Method {
+  return (t, self, args, nargs) => {
+    if (!checkPositional(t, name, nargs, 1, 2)) return 0;
+    const width = indexValue(t, arg(t, args, 0), 'ssize_t');
+    if (width === undefined) return 0;
+    const fill = nargs > 1 ? fillCharArg(t, name, arg(t, args, 1)) : 0x20;
+    return fill < 0 ? 0 : bytesPad(t, self, name, width, fill);
+  };
+}
+
+/** `bytes.translate(table, /, delete=b'')`. */
+const translateMethod: Method = (t, self, args, nargs, kwnames) => {
+  const a = unpackKeywords(t, 'translate', args, nargs, kwnames, ['table', 'delete']);
+  if (a === null) return 0;
+  if (nargs < 1) return errRaise(t, StaticType.TypeError, 'translate() takes at least 1 positional argument (0 given)');
+  return bytesTranslate(t, self, a[0]!, a[1]!);
+};
 
 // --- constructors ------------------------------------------------------------------------------------------
 
@@ -502,6 +549,7 @@ export function registerBytesTypes(registry: BehaviourRegistry, slots: SlotRegis
       byteArrayMethod('clear', METH_NOARGS, (t, self) => noneResult(t, byteArrayClear(t, self))),
       byteArrayMethod('copy', METH_NOARGS, (t, self) => byteArrayGetSlice(t, self, null, null)),
       byteArrayMethod('__alloc__', METH_NOARGS, (t, self) => intFromNumber(t, byteArrayAlloc(t, self))),
+      byteArrayMethod('reverse', METH_NOARGS, (t, self) => noneResult(t, byteArrayReverse(t, self))),
     ],
   };
 

@@ -8,7 +8,8 @@
  *
  * `dict(...)` is `tp_new` (an empty dict or a subclass's instance) then
  * `tp_init`, which updates it from the positional argument and then the
- * keywords.
+ * keywords. `d | other` and `d |= other` are PEP 584's `dict_or` and
+ * `dict_ior`.
  */
 
 import { decref, incref } from '@ft/refcount';
@@ -16,6 +17,7 @@ import { iterNext, objectGetItem, objectGetIter, objectSetItem, typeSlotId } fro
 import { checkPositional, isStr } from './arg-parse.js';
 import { callNoArgs } from './call.js';
 import { dictCheckExact, dictClear, dictCopy, dictGetItemRef, dictMerge, dictNew, dictPop, dictPopItem, dictSetDefaultRef, dictSetItem, dictSize, dictSnapshot, dictView } from './dict.js';
+import { dictReversed } from './dict-views.js';
 import { errClear, errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
 import { objectGetAttr } from './generic-attr.js';
 import { errSetKeyError } from './key-error.js';
@@ -232,6 +234,28 @@ function keywordsOf(t: ObThread, args: number, nargs: number, kwnames: number): 
   return [names, values];
 }
 
+/**
+ * `dict_or` (`d | other`, PEP 584): a new dict (an exact one, even for a
+ * subclass's instance: `PyDict_Copy`) of `d`'s items updated with
+ * `other`'s; `NotImplemented` unless both are dicts.
+ */
+function dictOr(t: ObThread, self: number, other: number): number {
+  const dict = typeHasFlag(t, typeOf(t, self), TPFLAGS_DICT_SUBCLASS) && typeHasFlag(t, typeOf(t, other), TPFLAGS_DICT_SUBCLASS);
+  if (!dict) return t.notImplemented;
+  const result = dictCopy(t, self);
+  if (result === 0) return 0;
+  if (dictUpdateArg(t, result, other) < 0) {
+    decref(t.rc, result);
+    return 0;
+  }
+  return result;
+}
+
+/** `dict_ior` (`d |= other`): `d` updated as by `d.update(other)` (any mapping or iterable of pairs), `d` itself. */
+function dictInPlaceOr(t: ObThread, self: number, other: number): number {
+  return dictUpdateArg(t, self, other) < 0 ? 0 : newRef(t, self);
+}
+
 /** Registers dict's methods and constructor; returns them for dict's spec. @internal */
 export function registerDictMethods(slots: SlotRegistry): BuiltinTypeAdditions {
   const table = new MethodTable(slots, 'dict')
@@ -268,7 +292,8 @@ export function registerDictMethods(slots: SlotRegistry): BuiltinTypeAdditions {
       dictClear(t, self);
       return noneResult(t);
     })
-    .method('copy', NOARGS, (t, self) => dictCopy(t, self));
+    .method('copy', NOARGS, (t, self) => dictCopy(t, self))
+    .method('__reversed__', NOARGS, (t, self) => dictReversed(t, self, 0));
 
   // `dict_new`: an empty dict whatever the arguments (tp_init takes them).
   const newId = slots.add('new', 'dict', (t, type) => (type === t.types[StaticType.Dict] ? dictNew(t) : subtypeNew(t, type)));
@@ -283,5 +308,5 @@ export function registerDictMethods(slots: SlotRegistry): BuiltinTypeAdditions {
     for (const p of pairs) decref(t.rc, p);
     return updateCommon(t, self, 'dict', positional, names, values);
   });
-  return table.done({ new: newId, init: initId });
+  return table.done({ new: newId, init: initId, or: slots.add('or', 'dict', dictOr), inplaceOr: slots.add('inplaceOr', 'dict', dictInPlaceOr) });
 }

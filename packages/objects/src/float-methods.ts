@@ -6,7 +6,7 @@
  *
  * `float(x=0.0, /)` is `PyNumber_Float(x)` (a str parsed, `__float__`,
  * `__index__`; bytes and bytearrays read as text). `float.hex` and
- * `float.fromhex` are not there yet.
+ * `float.fromhex` are float-hex.ts's.
  */
 
 import { decref } from '@ft/refcount';
@@ -16,7 +16,13 @@ import { floatAsIntegerRatio, floatIsInteger, floatRound, numberFloat } from './
 import { floatFormat, floatFromString } from './float-format.js';
 import { floatAsDouble, floatCheckExact, floatFromDouble } from './float.js';
 import { bytesNumberText, parseQuoting } from './int-methods.js';
-import { arg, FASTCALL, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
+import { callOneArg } from './call.js';
+import { errRaise } from './errors.js';
+import { floatFromHexJs, floatHexJs } from './float-hex.js';
+import { StaticType } from './layout.js';
+import { strFromJs } from './str.js';
+import { strToJs } from './str-read.js';
+import { arg, CLASS, FASTCALL, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
@@ -35,6 +41,27 @@ function rounded(round: (x: number) => number): MethodFn {
     decref(t.rc, f);
     return r;
   };
+}
+
+/**
+ * `float.fromhex(string)` (`float_fromhex`): the value of the hexadecimal
+ * text, `cls(value)` for a subclass; TypeError "bad argument type for
+ * built-in operation" for anything but a str, ValueError / OverflowError
+ * as float-hex.ts decides.
+ */
+function fromHex(t: ObThread, cls: number, string: number): number {
+  if (!isStr(t, string)) return errRaise(t, StaticType.TypeError, 'bad argument type for built-in operation');
+  const parsed = floatFromHexJs(strToJs(t, string));
+  if ('error' in parsed) {
+    return parsed.error === 'overflow'
+      ? errRaise(t, StaticType.OverflowError, 'hexadecimal value too large to represent as a float')
+      : errRaise(t, StaticType.ValueError, 'invalid hexadecimal floating-point string');
+  }
+  const result = floatFromDouble(t, parsed.value);
+  if (result === 0 || cls === t.types[StaticType.Float]) return result;
+  const r = callOneArg(t, cls, result);
+  decref(t.rc, result);
+  return r;
 }
 
 /** Registers float's methods, getsets and constructor; returns them for float's spec. @internal */
@@ -61,6 +88,15 @@ export function registerFloatMethods(slots: SlotRegistry): BuiltinTypeAdditions 
       const spec = arg(t, args, 0);
       if (!isStr(t, spec)) return badArgument(t, '__format__', null, 'str', spec);
       return floatFormat(t, self, spec);
+    })
+    .method('hex', NOARGS, (t, self) => strFromJs(t, floatHexJs(floatAsDouble(t, self))))
+    .method('fromhex', CLASS | ONE_ARG, (t, cls, args) => fromHex(t, cls, arg(t, args, 0)))
+    .method('__getformat__', CLASS | ONE_ARG, (t, _cls, args) => {
+      const typestr = arg(t, args, 0);
+      if (!isStr(t, typestr)) return badArgument(t, '__getformat__', null, 'str', typestr);
+      const name = strToJs(t, typestr);
+      if (name !== 'double' && name !== 'float') return errRaise(t, StaticType.ValueError, "__getformat__() argument 1 must be 'double' or 'float'");
+      return strFromJs(t, 'IEEE, little-endian');
     })
     .getset('real', (t, self) => asFloat(t, self))
     .getset('imag', (t) => floatFromDouble(t, 0));

@@ -29,7 +29,7 @@
  * for every write to a fresh result in this file).
  */
 
-import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errNoMemory, errRaise } from './errors.js';
 import { floatFromDouble, longAsDouble } from './float.js';
 import { intToString } from './int-format.js';
@@ -374,8 +374,10 @@ function longDivmod(t: ObThread, a: number, b: number, want: number, zeroMessage
     // |a| < |b|: the quotient is 0 (same signs, or a zero) or -1.
     if (na === 0 || negA === negB) {
       if ((want & WANT_REMAINDER) !== 0) {
-        incref(t.rc, a);
-        divmodRemainder = a;
+        // `long_long(a)`: a bool's or a subclass's value as an exact int (`True % 2**70` is 1, not True).
+        const r = intCopy(t, a);
+        if (r === 0) return 0;
+        divmodRemainder = r;
       }
       return (want & WANT_QUOTIENT) !== 0 ? smallInt(t, 0) : 1;
     }

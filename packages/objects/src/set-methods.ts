@@ -1,17 +1,20 @@
 /**
  * The Python-visible methods and constructors of `set` and `frozenset`
  * (`set_methods`, `frozenset_methods`, `set_new`/`set_init`,
- * `frozenset_new` of `Objects/setobject.c`), over set.ts. The binary
- * operations take any number of other iterables (`s.union(a, b)`); their
- * results are of the receiver's base type (a set for a set or a subclass
- * of set, else a frozenset).
+ * `frozenset_new` of `Objects/setobject.c`) and their operators
+ * (`set_as_number`: `| & - ^` between sets and frozensets, `|= &= -= ^=`
+ * for a set; `set_richcompare`: `==` and subset / superset order), over
+ * set.ts. The binary methods take any number of other iterables
+ * (`s.union(a, b)`), the operators sets only; their results are of the
+ * receiver's base type (a set for a set or a subclass of set, else a
+ * frozenset).
  *
  * `discard`, `remove` look a set argument up as the frozenset of its
  * elements (`{frozenset({1})}.discard({1})` finds it), as CPython does.
  */
 
 import { decref } from '@ft/refcount';
-import { typeSlotId } from './abstract.js';
+import { PY_EQ, PY_GE, PY_LE, PY_LT, PY_NE, typeSlotId } from './abstract.js';
 import { checkPositional, noKeywords } from './arg-parse.js';
 import { errExceptionMatches, errClear } from './errors.js';
 import { subtypeNew } from './heap-type.js';
@@ -20,6 +23,7 @@ import { StaticType } from './layout.js';
 import { arg, boolResult, FASTCALL, MethodTable, newRef, NOARGS, noneResult, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import {
+  anySetCheck,
   anySetCheckExact,
   setAdd,
   setClear,
@@ -33,6 +37,7 @@ import {
   setNew,
   setNewBaseType,
   setPop,
+  setSize,
   setSymmetricDifference,
   setSymmetricDifferenceUpdate,
   setUpdate,
@@ -40,6 +45,7 @@ import {
 import type { SlotRegistry } from './slot-registry.js';
 import { typeIsSubtype, typeName, typeOf } from './subtype.js';
 import { tupleGetItem, tupleSize } from './tuple.js';
+import type { BuiltinTypeSpec } from './type-object.js';
 
 /** A None result after a C-API call that returned 0 or -1. */
 function noneOr(t: ObThread, r: number): number {
@@ -140,8 +146,114 @@ function shared(table: MethodTable): MethodTable {
     .method('union', FASTCALL, union);
 }
 
+// --- operators (`set_as_number`, `set_richcompare`) ---------------------------------------------
+
+/** `set_copy`: a copy of `so` of its base type (`make_new_set_basetype`). */
+function copyBaseType(t: ObThread, so: number): number {
+  return setNewBaseType(t, so, so);
+}
+
+/**
+ * A binary operator of `set_as_number`: `fn(so, other)` when both operands
+ * are sets or frozensets (`PyAnySet_Check`), else `NotImplemented` (the
+ * reflected call has the set on the right, `so` may be anything).
+ */
+function setOperator(fn: (t: ObThread, so: number, other: number) => number): (t: ObThread, so: number, other: number) => number {
+  return (t, so, other) => (anySetCheck(t, so) && anySetCheck(t, other) ? fn(t, so, other) : t.notImplemented);
+}
+
+/** `set_or`: a copy of `so` updated with `other`. */
+function setOr(t: ObThread, so: number, other: number): number {
+  const result = copyBaseType(t, so);
+  if (result === 0 || so === other) return result;
+  if (setUpdate(t, result, other) < 0) {
+    decref(t.rc, result);
+    return 0;
+  }
+  return result;
+}
+
+/**
+ * An in-place operator of `set_as_number` (`set_ior` …): `update(so,
+ * other)` and `so` itself when `other` is a set or frozenset, else
+ * `NotImplemented` (then `s |= [1]` tries `|`, which refuses too).
+ */
+function setInPlace(update: (t: ObThread, so: number, other: number) => number): (t: ObThread, so: number, other: number) => number {
+  return (t, so, other) => {
+    if (!anySetCheck(t, other)) return t.notImplemented;
+    return update(t, so, other) < 0 ? 0 : newRef(t, so);
+  };
+}
+
+/** `set_intersection_update(so, other)`: `so` keeps only the elements also in `other`. 0, or -1. */
+function intersectionUpdate(t: ObThread, so: number, other: number): number {
+  const result = setIntersection(t, so, other);
+  if (result === 0) return -1;
+  // `set_swap_bodies`: the result's elements become so's.
+  setClear(t, so);
+  const r = setUpdate(t, so, result);
+  decref(t.rc, result);
+  return r;
+}
+
+/** A `set_richcompare` answer: True, False, or 0 when `r` is -1 (the exception stays set). */
+function boolOrError(t: ObThread, r: number): number {
+  return r < 0 ? 0 : boolResult(t, r === 1);
+}
+
+/**
+ * `set_richcompare`: sets compare with sets and frozensets only (else
+ * `NotImplemented`): `==` the same elements, `<=` / `>=` subset and
+ * superset, `<` / `>` proper ones.
+ */
+function setRichCompare(t: ObThread, v: number, w: number, op: number): number {
+  if (!anySetCheck(t, w)) return t.notImplemented;
+  switch (op) {
+    case PY_EQ:
+    case PY_NE: {
+      const eq = setSize(t, v) !== setSize(t, w) ? 0 : setIsSubset(t, v, w);
+      return eq < 0 ? 0 : boolResult(t, (eq === 1) === (op === PY_EQ));
+    }
+    case PY_LE:
+      return boolOrError(t, setIsSubset(t, v, w));
+    case PY_GE:
+      return boolOrError(t, setIsSuperset(t, v, w));
+    case PY_LT:
+      return setSize(t, v) >= setSize(t, w) ? t.false : boolOrError(t, setIsSubset(t, v, w));
+    default: // PY_GT
+      return setSize(t, v) <= setSize(t, w) ? t.false : boolOrError(t, setIsSuperset(t, v, w));
+  }
+}
+
+/** The operator slots of set and frozenset, registered once: both types share them, as in CPython. @internal */
+export interface SetOperatorSlots {
+  /** `|`, `&`, `-`, `^` and the comparisons (set and frozenset). */
+  readonly shared: BuiltinTypeSpec['slots'];
+  /** `|=`, `&=`, `-=`, `^=` (set only: a frozenset's `fs |= x` rebinds to `fs | x`). */
+  readonly inplace: BuiltinTypeSpec['slots'];
+}
+
+/** Registers the operators of set and frozenset (`set_as_number`, `set_richcompare`). @internal */
+export function registerSetOperatorSlots(slots: SlotRegistry): SetOperatorSlots {
+  return {
+    shared: {
+      or: slots.add('or', 'set', setOperator(setOr)),
+      and: slots.add('and', 'set', setOperator(setIntersection)),
+      subtract: slots.add('subtract', 'set', setOperator(setDifference)),
+      xor: slots.add('xor', 'set', setOperator(setSymmetricDifference)),
+      richcompare: slots.add('richcompare', 'set/ordered', setRichCompare),
+    },
+    inplace: {
+      inplaceOr: slots.add('inplaceOr', 'set', setInPlace(setUpdate)),
+      inplaceAnd: slots.add('inplaceAnd', 'set', setInPlace(intersectionUpdate)),
+      inplaceSubtract: slots.add('inplaceSubtract', 'set', setInPlace(setDifferenceUpdate)),
+      inplaceXor: slots.add('inplaceXor', 'set', setInPlace(setSymmetricDifferenceUpdate)),
+    },
+  };
+}
+
 /** Registers set's methods and constructor; returns them for set's spec. @internal */
-export function registerSetMethods(slots: SlotRegistry): BuiltinTypeAdditions {
+export function registerSetMethods(slots: SlotRegistry, operators: SetOperatorSlots): BuiltinTypeAdditions {
   const table = shared(new MethodTable(slots, 'set'))
     .method('add', ONE_ARG, (t, so, args) => noneOr(t, setAdd(t, so, arg(t, args, 0))))
     .method('clear', NOARGS, (t, so) => {
@@ -188,11 +300,11 @@ export function registerSetMethods(slots: SlotRegistry): BuiltinTypeAdditions {
     setClear(t, self);
     return n === 0 ? 0 : setUpdate(t, self, tupleGetItem(t, args, 0));
   });
-  return table.done({ new: newId, init: initId });
+  return table.done({ new: newId, init: initId, ...operators.shared, ...operators.inplace });
 }
 
 /** Registers frozenset's methods and constructor; returns them for frozenset's spec. @internal */
-export function registerFrozenSetMethods(slots: SlotRegistry): BuiltinTypeAdditions {
+export function registerFrozenSetMethods(slots: SlotRegistry, operators: SetOperatorSlots): BuiltinTypeAdditions {
   const table = shared(new MethodTable(slots, 'frozenset'));
   // `frozenset_new`: the iterable's elements (an exact frozenset is itself); keywords refused unless a subclass's __init__ takes them.
   const newId = slots.add('new', 'frozenset', (t, type, args, kwargs) => {
@@ -205,5 +317,5 @@ export function registerFrozenSetMethods(slots: SlotRegistry): BuiltinTypeAdditi
     if (iterable !== 0 && anySetCheckExact(t, iterable) && typeOf(t, iterable) === frozenset) return newRef(t, iterable);
     return setNew(t, iterable, true);
   });
-  return table.done({ new: newId });
+  return table.done({ new: newId, ...operators.shared });
 }

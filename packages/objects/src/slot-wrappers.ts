@@ -75,11 +75,12 @@ function callWrapped(t: ObThread, def: SlotDef, id: number, self: number, args: 
     case 'binary':
     case 'binaryR': {
       if (!checkArgs(t, 1, nargs)) return 0;
-      const [a, b] = shape === 'binary' ? [self, arg(0)] : [arg(0), self];
       if (def.kind === 'repeat' || def.kind === 'inplaceRepeat') {
-        const n = numberAsSsize(t, b, StaticType.OverflowError);
-        return n === -1 && t.error.type !== 0 ? 0 : slots[def.kind][id]!(t, a, n);
+        // `wrap_indexargfunc`: `__mul__` and `__rmul__` alike repeat self (`(1,).__rmul__(2)` is `(1, 1)`).
+        const n = numberAsSsize(t, arg(0), StaticType.OverflowError);
+        return n === -1 && t.error.type !== 0 ? 0 : slots[def.kind][id]!(t, self, n);
       }
+      const [a, b] = shape === 'binary' ? [self, arg(0)] : [arg(0), self];
       return slots[def.kind as 'add'][id]!(t, a, b);
     }
     case 'ternary':

@@ -28,11 +28,12 @@ import { dictNew, dictSetItem, dictSize } from './dict.js';
 import { strFormat } from './format-builtin.js';
 import { strFormatArgs, strFormatMap } from './str-format.js';
 import { strPercentFormat } from './str-percent.js';
+import { strMakeTrans, strTranslate } from './str-translate.js';
 import { errRaise } from './errors.js';
 import { objectStr } from './exceptions.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
-import { arg, boolResult, FASTCALL, FASTCALL_KEYWORDS, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
+import { arg, boolResult, CLASS, FASTCALL, FASTCALL_KEYWORDS, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import {
@@ -279,7 +280,10 @@ export function registerStrMethods(slots: SlotRegistry): BuiltinTypeAdditions {
       return isStr(t, spec) ? strFormat(t, self, spec) : badArgument(t, '__format__', null, 'str', spec);
     })
     .method('removeprefix', ONE_ARG, removeAffixMethod('removeprefix', false))
-    .method('removesuffix', ONE_ARG, removeAffixMethod('removesuffix', true));
+    .method('removesuffix', ONE_ARG, removeAffixMethod('removesuffix', true))
+    .method('translate', ONE_ARG, (t, self, args) => strTranslate(t, self, arg(t, args, 0)))
+    // A static method in CPython; a class method here (its receiver unused), called the same way.
+    .method('maketrans', CLASS | FASTCALL, (t, _cls, args, nargs) => strMakeTrans(t, args, nargs));
   unary('upper', strUpper);
   unary('lower', strLower);
   unary('casefold', strCasefold);

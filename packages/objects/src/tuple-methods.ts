@@ -2,8 +2,9 @@
  * `tuple`'s Python-visible methods and constructor (`tuple_methods`,
  * `tuple_new` of `Objects/tupleobject.c`): `index`, `count`, and
  * `tuple(iterable)` — the iterable itself when it is an exact tuple, a
- * subclass's instance through heap-type.ts's `tuple_subtype_new` — and
- * iteration (`tuple_iter`, `tupleiter_next`).
+ * subclass's instance through heap-type.ts's `tuple_subtype_new` —,
+ * iteration (`tuple_iter`, `tupleiter_next`) and the sequence slots `+`
+ * and `*` (`tupleconcat`, `tuplerepeat`).
  */
 
 import { typeSlotId } from './abstract.js';
@@ -14,7 +15,7 @@ import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
 import { arg, FASTCALL, MethodTable, newRef, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { SlotRegistry } from './slot-registry.js';
-import { tupleCount, tupleGetItem, tupleIndex, tupleIter, tupleIterNext, tupleSize } from './tuple.js';
+import { tupleConcat, tupleCount, tupleGetItem, tupleIndex, tupleIter, tupleIterNext, tupleRepeat, tupleSize } from './tuple.js';
 
 /** Registers tuple's methods and constructor; returns them for tuple's spec. @internal */
 export function registerTupleMethods(slots: SlotRegistry): BuiltinTypeAdditions {
@@ -43,7 +44,7 @@ export function registerTupleMethods(slots: SlotRegistry): BuiltinTypeAdditions 
     if (type !== tuple) return subtypeNew(t, type, iterable);
     return iterable === 0 ? newRef(t, t.emptyTuple) : sequenceTuple(t, iterable);
   });
-  return table.done({ new: newId, iter: slots.add('iter', 'tuple', tupleIter) });
+  return table.done({ new: newId, iter: slots.add('iter', 'tuple', tupleIter), concat: slots.add('concat', 'tuple', tupleConcat), repeat: slots.add('repeat', 'tuple', tupleRepeat) });
 }
 
 /** The tuple iterator's `next` (`tupleiter_next`); returns it for tuple_iterator's spec. @internal */

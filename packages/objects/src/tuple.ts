@@ -8,13 +8,13 @@
  */
 
 import { gcTrack, gcNew } from '@ft/gc';
-import { decref, incref, GC_BITS_TRACKED, OB_GC_BITS_OFFSET, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
+import { decref, incref, increfN, GC_BITS_TRACKED, OB_GC_BITS_OFFSET, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { objectHash, objectRichCompare, objectRichCompareBool, objectReprJs, PY_EQ, PY_NE } from './abstract.js';
-import { errNoMemory, errRaiseInt } from './errors.js';
+import { errNoMemory, errRaise, errRaiseInt } from './errors.js';
 import { SEQITER_INDEX_OFFSET, SEQITER_SEQ_OFFSET, StaticType, TPFLAGS_TUPLE_SUBCLASS, TUPLE_HASH_OFFSET, TUPLE_ITEMS_OFFSET, TUPLE_SIZE_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { sliceAdjustIndices, sliceUnpackCheck, type SliceIndices } from './slice-indices.js';
-import { typeHasFlag, typeOf } from './subtype.js';
+import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
 
 /** The largest tuple the heap can hold. @public */
 export const TUPLE_MAX_SIZE = 2 ** 28;
@@ -214,6 +214,78 @@ export function tupleIterNext(t: ObThread, it: number): number {
       return item;
     }
   }
+}
+
+/**
+ * `a + b` (`tupleconcat`, `sq_concat`): a new tuple of both item lists;
+ * `b` itself when `a` is empty and `b` an exact tuple (and `a` when `b` is
+ * empty and `a` exact), since tuples are immutable. 0 with TypeError "can
+ * only concatenate tuple (not "list") to tuple", or MemoryError.
+ * @public
+ */
+export function tupleConcat(t: ObThread, a: number, b: number): number {
+  const na = tupleSize(t, a);
+  if (na === 0 && tupleCheckExact(t, b)) {
+    incref(t.rc, b);
+    return b;
+  }
+  if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_TUPLE_SUBCLASS)) {
+    return errRaise(t, StaticType.TypeError, `can only concatenate tuple (not "${typeNameOf(t, b).slice(0, 200)}") to tuple`);
+  }
+  const nb = tupleSize(t, b);
+  if (nb === 0 && tupleCheckExact(t, a)) {
+    incref(t.rc, a);
+    return a;
+  }
+  const op = tupleNew(t, na + nb);
+  if (op === 0 || na + nb === 0) return op;
+  const u32 = t.u32;
+  const to = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  const fromA = (a + TUPLE_ITEMS_OFFSET) >>> 2;
+  const fromB = (b + TUPLE_ITEMS_OFFSET) >>> 2;
+  // SAFETY: op is not published yet; a's and b's items never change.
+  for (let i = 0; i < na; i++) {
+    const item = u32[fromA + i]!;
+    incref(t.rc, item);
+    u32[to + i] = item;
+  }
+  for (let i = 0; i < nb; i++) {
+    const item = u32[fromB + i]!;
+    incref(t.rc, item);
+    u32[to + na + i] = item;
+  }
+  return op;
+}
+
+/**
+ * `a * n` (`tuplerepeat`, `sq_repeat`): a new tuple of `a`'s items `n`
+ * times; `a` itself when it is an exact tuple and empty or `n` is 1, `()`
+ * when `n <= 0`. 0 with MemoryError when the result cannot exist.
+ * @public
+ */
+export function tupleRepeat(t: ObThread, a: number, n: number): number {
+  const size = tupleSize(t, a);
+  if ((size === 0 || n === 1) && tupleCheckExact(t, a)) {
+    incref(t.rc, a);
+    return a;
+  }
+  if (size === 0 || n <= 0) return t.emptyTuple;
+  if (size * n > TUPLE_MAX_SIZE) return errNoMemory(t);
+  const out = size * n;
+  const op = tupleNew(t, out);
+  if (op === 0) return 0;
+  const u32 = t.u32;
+  const from = (a + TUPLE_ITEMS_OFFSET) >>> 2;
+  const to = (op + TUPLE_ITEMS_OFFSET) >>> 2;
+  // SAFETY: op is not published yet; a's items never change.
+  for (let i = 0; i < size; i++) {
+    const item = u32[from + i]!;
+    increfN(t.rc, item, n); // `_Py_RefcntAdd`: every copy's reference at once
+    u32[to + i] = item;
+  }
+  // Doubling copies (`_Py_memory_repeat`).
+  for (let done = size; done < out; done *= 2) u32.copyWithin(to + done, to, to + Math.min(done, out - done));
+  return op;
 }
 
 /** `Py_RETURN_RICHCOMPARE` on two lengths (or any two numbers). @internal */
