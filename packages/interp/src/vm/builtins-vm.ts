@@ -6,11 +6,6 @@
  */
 
 import {
-  bytesItem,
-  CELL_REF_OFFSET,
-  CODE_LOCALSPLUSKINDS_OFFSET,
-  CODE_LOCALSPLUSNAMES_OFFSET,
-  CODE_NLOCALSPLUS_OFFSET,
   TPFLAGS_DICT_SUBCLASS,
   callArgs,
   callNoArgs,
@@ -50,9 +45,9 @@ import {
 import { decref, incref } from '@ft/refcount';
 import type { ModuleDef } from '../modules/module-def.js';
 import { getAttrJs, lookupSpecial } from './ceval-ops.js';
+import { fastLocalsDict } from './frame-locals.js';
 import { compileToCode, evalCode, evalFunctionWithLocals } from './exec.js';
-import { CO_FAST_CELL, CO_FAST_FREE, CO_FAST_HIDDEN } from '../compiler/code-unit.js';
-import { F_CODE, F_GLOBALS, F_LOCALS, F_LOCALSPLUS } from './frame.js';
+import { F_GLOBALS, F_LOCALS } from './frame.js';
 import { importModule } from './import.js';
 import { vmOf } from './vm-thread.js';
 
@@ -299,29 +294,6 @@ export function frameLocals(t: ObThread): number {
   return fastLocalsDict(t, fw);
 }
 
-
-/** A function frame's bound locals (cells read through) as a new dict. */
-function fastLocalsDict(t: ObThread, fw: number): number {
-  const u32 = t.u32;
-  const code = u32[fw + F_CODE]!;
-  const n = t.i32[(code + CODE_NLOCALSPLUS_OFFSET) >>> 2]!;
-  const names = (u32[(code + CODE_LOCALSPLUSNAMES_OFFSET) >>> 2]! + TUPLE_ITEMS_OFFSET) >>> 2;
-  const kinds = u32[(code + CODE_LOCALSPLUSKINDS_OFFSET) >>> 2]!;
-  const d = dictNew(t);
-  if (d === 0) return 0;
-  for (let i = 0; i < n; i++) {
-    const kind = bytesItem(t, kinds, i);
-    if (kind & CO_FAST_HIDDEN) continue;
-    let v = u32[fw + F_LOCALSPLUS + i]!;
-    if (v !== 0 && kind & (CO_FAST_CELL | CO_FAST_FREE) && cellCheck(t, v)) v = Atomics.load(u32, (v + CELL_REF_OFFSET) >>> 2);
-    if (v === 0) continue;
-    if (dictSetItem(t, d, u32[names + i]!, v) < 0) {
-      decref(t.rc, d);
-      return 0;
-    }
-  }
-  return d;
-}
 
 /** `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: absolute imports from TypeScript's side. */
 function dunderImport(t: ObThread, _self: number, args: number, nargs: number): number {

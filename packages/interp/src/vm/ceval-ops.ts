@@ -64,6 +64,7 @@ import {
   objectGetIter,
   objectIsTrue,
   objectLength,
+  objectSetAttr,
   objectSetItem,
   objectStr,
   sequenceTuple,
@@ -156,7 +157,18 @@ function isFreeVar(t: ObThread, code: number, i: number): boolean {
 
 /** `format_exc_check_arg(NameError, "name '%.200s' is not defined")`. */
 function nameError(t: ObThread, name: number): 0 {
-  return errRaise(t, StaticType.NameError, `name '${strToJs(t, name)}' is not defined`);
+  // CPython sets the exception's `name` (the "Did you mean" suggestion reads it).
+  const message = strFromJs(t, `name '${strToJs(t, name)}' is not defined`);
+  const exc = message === 0 ? 0 : callArgs(t, t.types[StaticType.NameError]!, [message]);
+  if (message !== 0) decref(t.rc, message);
+  if (exc === 0) return 0;
+  const key = strInternFromJs(t, 'name');
+  if (key !== 0) {
+    objectSetAttr(t, exc, key, name);
+    decref(t.rc, key);
+  }
+  errSetRaisedException(t, exc);
+  return 0;
 }
 
 /** A mapping lookup: dict fast, else `mapping[name]` with KeyError meaning absent. 0 with no exception when absent. */

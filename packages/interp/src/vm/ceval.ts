@@ -100,6 +100,7 @@ import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/a
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
 import { tlbcUnits } from './tlbc.js';
+import { keepFrameLocals } from './frame-locals.js';
 import { COUNTER_COOLDOWN, counterRestart } from './specialize.js';
 import { specializeBinaryOp, specializeBinarySubscr, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
 import { findHandler } from './code-info.js';
@@ -225,6 +226,8 @@ export function clearFrame(vm: VmThread, fw: number): void {
     clearGeneratorFrame(t, fw);
     return;
   }
+  // The frame object outlives the frame (a traceback holds it): it keeps a snapshot of the locals.
+  if (u32[fw + F_FRAME_OBJECT] !== 0 && u32[fw + F_LOCALS] === 0) keepFrameLocals(t, fw, u32[fw + F_FRAME_OBJECT]!);
   const top = fw + F_LOCALSPLUS + u32[fw + F_STACKTOP]!;
   for (let i = fw + F_LOCALSPLUS; i < top; i++) {
     const v = u32[i]!;
