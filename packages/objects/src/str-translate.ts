@@ -119,12 +119,8 @@ function lookup(t: ObThread, table: number, code: number): Replacement | false {
   try {
     if (x === t.none) return null;
     if (typeHasFlag(t, typeOf(t, x), TPFLAGS_LONG_SUBCLASS)) {
+      // Past a C long, `PyLong_AsLong`'s OverflowError gives way to the range's ValueError, as in CPython.
       const value = intAsNumber(t, x);
-      // `PyLong_AsLong`: a C long is 64 bits.
-      if (value >= 2 ** 63 || value < -(2 ** 63)) {
-        errRaise(t, StaticType.OverflowError, 'Python int too large to convert to C long');
-        return false;
-      }
       if (value < 0 || value > 0x10ffff) {
         errRaise(t, StaticType.ValueError, 'character mapping must be in range(0x110000)');
         return false;
@@ -149,7 +145,6 @@ function lookup(t: ObThread, table: number, code: number): Replacement | false {
 export function strTranslate(t: ObThread, self: number, table: number): number {
   const n = strLength(t, self);
   const text = strToJs(t, self);
-  // eslint-disable-next-line no-control-regex
   const cache = /^[\x00-\x7f]*$/.test(text) ? new Map<number, Replacement>() : null;
   const parts: string[] = [];
   let changed = false;
