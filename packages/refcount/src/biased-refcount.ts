@@ -60,6 +60,7 @@ import {
   OB_REF_LOCAL_INDEX,
   OB_REF_SHARED_INDEX,
   OB_TID_INDEX,
+  OB_TYPE_INDEX,
   REF_MAYBE_WEAKREF,
   REF_MERGED,
   REF_QUEUED,
@@ -69,6 +70,7 @@ import {
   REF_SHARED_UNIT,
 } from './layout.js';
 import { deallocate } from './dealloc.js';
+import { freeListPush } from './free-list.js';
 import { QUEUE_ALREADY_MERGED, QUEUE_MERGED_DEAD, queueObject } from './merge-queue.js';
 import type { RcThread } from './rc-thread.js';
 
@@ -77,6 +79,7 @@ const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
 const LOCAL = OB_REF_LOCAL_INDEX;
 const SHARED = OB_REF_SHARED_INDEX;
 const TID = OB_TID_INDEX;
+const TYPE_WORD = OB_TYPE_INDEX;
 const UNIT = REF_SHARED_UNIT;
 const SHIFT = REF_SHARED_SHIFT;
 const FLAGS = REF_SHARED_FLAG_MASK;
@@ -129,33 +132,48 @@ export function decref(t: RcThread, op: number): void {
   if (u32[i + TID] === t.tid) {
     // SAFETY: the owner test (file comment), then an owner-only field, as in incref.
     if (local > 1) u32[i + LOCAL] = local - 1;
-    else decrefLocalSlow(t, op, local);
+    else decrefLocalZero(t, op, local);
   } else {
     decrefShared(t, op);
   }
 }
 
-function decrefLocalSlow(t: RcThread, op: number, local: number): void {
+/**
+ * The owner's local count reaches zero (`_Py_MergeZeroLocalRefcount`): with
+ * nothing shared and no flags the object dies at once — onto the thread's
+ * free list of its type when it has one (CPython 3.14's `_Py_FREELIST_PUSH`
+ * in the type's dealloc, decided here so that the commonest deaths, short-lived
+ * ints and floats, skip the dealloc dispatch), through its type's dealloc
+ * otherwise; with something shared the counts are merged (below).
+ */
+function decrefLocalZero(t: RcThread, op: number, local: number): void {
   if (local === 0) negativeRefcount(op, 'the owner released a reference it did not hold (ob_ref_local is 0)');
-  t.u32[(op >>> 2) + LOCAL] = 0; // SAFETY: owner-only field (decref's owner branch)
-  mergeZeroLocalRefcount(t, op);
+  const u32 = t.u32;
+  const i = op >>> 2;
+  u32[i + LOCAL] = 0; // SAFETY: owner-only field (decref's owner branch)
+  // CPython: acquire — whoever changed the shared word before gave up its reference.
+  const shared = Atomics.load(t.i32, i + SHARED);
+  if (shared !== 0) {
+    mergeZeroLocalShared(t, op, shared);
+    return;
+  }
+  // SAFETY: op is dead (no count left, nothing shared): its header is ours to read.
+  const type = u32[i + TYPE_WORD];
+  if (freeListPush(t.freeList0, u32, op, type) || freeListPush(t.freeList1, u32, op, type)) return;
+  deallocate(t, op);
 }
 
 /**
- * The owner's local count reached zero (`_Py_MergeZeroLocalRefcount`): with
- * nothing shared and no flags the object dies at once; otherwise `ob_tid` is
- * cleared *before* the shared word is marked MERGED (gh-119999: whoever sees
- * MERGED must also see no owner), and the object dies if no shared reference
- * is left. The fast path keeps `ob_tid` (gh-121794).
+ * The rest of `_Py_MergeZeroLocalRefcount`, for a shared word that was not
+ * zero (`loaded`, as just read): `ob_tid` is cleared *before* the shared word is marked MERGED
+ * (gh-119999: whoever sees MERGED must also see no owner), and the object
+ * dies if no shared reference is left. The zero case keeps `ob_tid`
+ * (gh-121794).
  */
-function mergeZeroLocalRefcount(t: RcThread, op: number): void {
+function mergeZeroLocalShared(t: RcThread, op: number, loaded: number): void {
   const i32 = t.i32;
   const i = op >>> 2;
-  let shared = Atomics.load(i32, i + SHARED);
-  if (shared === 0) {
-    deallocate(t, op);
-    return;
-  }
+  let shared = loaded;
   // SAFETY: owner thread; the CAS below publishes the store.
   t.u32[i + TID] = 0;
   for (;;) {

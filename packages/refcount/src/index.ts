@@ -58,6 +58,7 @@ export { rcCreate, type RcOptions } from './rc-state.js';
 export { getTotalRefcount, mergeRefTotal } from './ref-total.js';
 export { clearGcBits, gcBits, initObject, initStaticObject, objectOwner, objectSize, objectType, setGcBits, sharedFlags } from './object-header.js';
 export { deallocate, TRASHCAN_DEPTH } from './dealloc.js';
+export { FreeList, freeListBind, freeListPop, freeListPush } from './free-list.js';
 export { explicitMergeRefcount } from './explicit-merge.js';
 export { drainMergeQueuesStopped, mergeQueueLength, mergeRequested, processMergeQueue, rcSetEvalBreaker } from './merge-queue.js';
 export { decref, decrefSharedIsDead, getRefcount, incref, increfN } from './biased-refcount.js';

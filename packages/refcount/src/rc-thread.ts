@@ -13,6 +13,7 @@
 import { EVAL_EXPLICIT_MERGE_BIT, type Participant, type SharedHeap } from '@ft/atomics';
 import type { MiThread } from '@ft/mimalloc';
 import type { AllocatorDomains } from '@ft/obmalloc';
+import { FreeList } from './free-list.js';
 import { RC_MODE_NAIVE, RC_MODE_OFFSET, RC_REF_DEBUG_OFFSET, TR_MERGE_REQUEST_OFFSET } from './layout.js';
 
 /**
@@ -115,6 +116,13 @@ export class RcThread {
   countsFinalized = false;
   /** Per-thread suppression of the 3.13 immortalization measure (like `compile()`'s). */
   suppressImmortalize = false;
+  /**
+   * The two free lists `decref` fills inline (free-list.ts), unbound until
+   * the layer above binds them to a type (the object layer: int and float).
+   */
+  readonly freeList0 = new FreeList();
+  /** The second (see {@link RcThread.freeList0}). */
+  readonly freeList1 = new FreeList();
 
   /** @internal */
   constructor(heap: SharedHeap, state: number, record: number, deallocs: readonly DeallocFn[], options: RcThreadOptions, domains: AllocatorDomains | null) {
