@@ -6,7 +6,7 @@
  * build on it.
  */
 
-import { allocObject, decref, freeObject, initObject, OB_TYPE_OFFSET } from '@ft/refcount';
+import { allocObject, decref, freeListPop, freeListPush, freeObject, initObject, OB_TYPE_OFFSET } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
 import { numberIndex } from './abstract-number.js';
 import { errNoMemory, errRaise } from './errors.js';
@@ -27,8 +27,7 @@ export function floatCheck(t: ObThread, op: number): boolean {
   return type === float || typeIsSubtype(t, type, float);
 }
 
-/** Floats a thread keeps for reuse (`Py_floats_MAXFREELIST`). @public */
-export const FLOAT_FREELIST_MAX = 100;
+export { FLOAT_FREELIST_MAX } from './free-lists.js';
 
 /**
  * `PyFloat_FromDouble(v)`: a new float, or 0 with MemoryError. A float the
@@ -37,10 +36,8 @@ export const FLOAT_FREELIST_MAX = 100;
  * @public
  */
 export function floatFromDouble(t: ObThread, v: number): number {
-  const free = t.floatFreeList;
-  let op: number;
-  if (free.length > 0) {
-    op = free.pop()!;
+  let op = freeListPop(t.floatFreeList);
+  if (op !== 0) {
     initObject(t.rc, op, t.types[StaticType.Float]!);
   } else {
     op = allocObject(t.rc, t.types[StaticType.Float]!);
@@ -53,19 +50,19 @@ export function floatFromDouble(t: ObThread, v: number): number {
 /**
  * `float_dealloc`: an exact float goes to the thread's free list while it
  * has room (the block stays allocated, for {@link floatFromDouble}); a
- * subclass's instance and the overflow are freed.
+ * subclass's instance and the overflow are freed. The owner's last
+ * `decref` of a float it never shared puts it there itself
+ * (`@ft/refcount`'s free lists); this runs for the rest.
  * @internal
  */
 export function floatDealloc(t: ObThread, op: number): void {
-  const free = t.floatFreeList;
-  if (free.length < FLOAT_FREELIST_MAX && t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Float]) free.push(op);
-  else freeObject(t.rc, op);
+  // SAFETY: op is dead: its header is this thread's to read.
+  if (!freeListPush(t.floatFreeList, t.u32, op, t.u32[(op + OB_TYPE_OFFSET) >>> 2]!)) freeObject(t.rc, op);
 }
 
 /** Frees the thread's free-listed floats (`_PyObject_ClearFreeLists`): when it leaves the runtime. @internal */
 export function floatClearFreeList(t: ObThread): void {
-  const free = t.floatFreeList;
-  while (free.length > 0) freeObject(t.rc, free.pop()!);
+  for (let op = freeListPop(t.floatFreeList); op !== 0; op = freeListPop(t.floatFreeList)) freeObject(t.rc, op);
 }
 
 /** `PyFloat_AS_DOUBLE(op)` of a float (or a float subclass's instance). @public */

@@ -12,7 +12,7 @@
  * returns it zeroed and unpublished).
  */
 
-import { allocObject, decref, freeObject, incref, initObject, OB_TYPE_OFFSET } from '@ft/refcount';
+import { allocObject, decref, freeListPop, freeListPush, freeObject, incref, initObject, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errNoMemory, errRaise } from './errors.js';
 import {
   HASH_MODULUS,
@@ -31,6 +31,8 @@ import {
 } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 
+export { INT_FREELIST_MAX } from './free-lists.js';
+
 /**
  * The most digits an int can have: `lv_tag` keeps the count in its upper
  * 29 bits (CPython's `MAX_LONG_DIGITS` is bounded by `Py_ssize_t`).
@@ -47,11 +49,9 @@ export const LONG_MAX_DIGITS = 2 ** 29 - 1;
  */
 export function longAlloc(t: ObThread, ndigits: number, sign: number): number {
   if (ndigits > LONG_MAX_DIGITS) return errNoMemory(t);
-  let op: number;
-  const free = t.intFreeList;
-  if (ndigits <= 1 && free.length > 0) {
-    // A one-digit int the thread freed before (3.14's free list of compact ints): a fresh header.
-    op = free.pop()!;
+  // A one-digit int the thread freed before (3.14's free list of compact ints): a fresh header.
+  let op = ndigits <= 1 ? freeListPop(t.intFreeList) : 0;
+  if (op !== 0) {
     initObject(t.rc, op, t.types[StaticType.Int]!);
   } else {
     // The type's item size is one digit; a zero has one digit too (CPython allocates it).
@@ -62,26 +62,21 @@ export function longAlloc(t: ObThread, ndigits: number, sign: number): number {
   return op;
 }
 
-/** One-digit ints a thread keeps for reuse (3.14's `Py_ints_MAXFREELIST`). @public */
-export const INT_FREELIST_MAX = 100;
-
 /**
  * `long_dealloc`: an exact one-digit int goes to the thread's free list
  * while it has room (its block stays allocated, for {@link longAlloc});
- * others are freed.
+ * others are freed. The owner's last `decref` of an int it never shared
+ * puts it there itself (`@ft/refcount`'s free lists); this runs for the rest.
  * @internal
  */
 export function intDealloc(t: ObThread, op: number): void {
-  const free = t.intFreeList;
   // SAFETY: op is dead: its header and tag are this thread's to read.
-  if (free.length < INT_FREELIST_MAX && t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Int] && t.u32[(op + LONG_TAG_OFFSET) >>> 2]! >>> LONG_NON_SIZE_BITS <= 1) free.push(op);
-  else freeObject(t.rc, op);
+  if (!freeListPush(t.intFreeList, t.u32, op, t.u32[(op + OB_TYPE_OFFSET) >>> 2]!)) freeObject(t.rc, op);
 }
 
 /** Frees the thread's free-listed ints: when it leaves the runtime. @internal */
 export function intClearFreeList(t: ObThread): void {
-  const free = t.intFreeList;
-  while (free.length > 0) freeObject(t.rc, free.pop()!);
+  for (let op = freeListPop(t.intFreeList); op !== 0; op = freeListPop(t.intFreeList)) freeObject(t.rc, op);
 }
 
 /**
@@ -114,14 +109,39 @@ export function longNormalize(t: ObThread, op: number, ndigits: number, negative
  */
 export function longFromSafe(t: ObThread, v: number): number {
   if (v >= SMALL_INT_MIN && v <= SMALL_INT_MAX) return smallInt(t, v);
-  const magnitude = v < 0 ? -v : v;
-  if (magnitude < LONG_BASE) {
-    const op = longAlloc(t, 1, v < 0 ? LONG_SIGN_NEGATIVE : 0);
-    if (op === 0) return 0;
-    t.u32[(op + LONG_DIGITS_OFFSET) >>> 2] = magnitude; // SAFETY: not published yet
-    return op;
-  }
-  const op = longAlloc(t, 2, v < 0 ? LONG_SIGN_NEGATIVE : 0);
+  if (v < 0) return v > -LONG_BASE ? longFromDigit(t, -v, LONG_SIGN_NEGATIVE) : longFromTwoDigits(t, -v, LONG_SIGN_NEGATIVE);
+  return v < LONG_BASE ? longFromDigit(t, v, 0) : longFromTwoDigits(t, v, 0);
+}
+
+/**
+ * A new one-digit int of the digit `digit` (not 0) and sign bits `sign`;
+ * 0 with MemoryError. The VM's commonest allocation (every int result
+ * past the small ints, every `range` item): taken from the thread's free
+ * list in a few lines that inline into the caller, allocated out of line
+ * when the list is empty.
+ * @internal
+ */
+export function longFromDigit(t: ObThread, digit: number, sign: number): number {
+  const op = freeListPop(t.intFreeList);
+  if (op === 0) return longFromDigitAllocated(t, digit, sign);
+  initObject(t.rc, op, t.types[StaticType.Int]!);
+  const u32 = t.u32;
+  // SAFETY: not published yet.
+  u32[(op + LONG_TAG_OFFSET) >>> 2] = (1 << LONG_NON_SIZE_BITS) | sign;
+  u32[(op + LONG_DIGITS_OFFSET) >>> 2] = digit;
+  return op;
+}
+
+/** {@link longFromDigit} with an empty free list. */
+function longFromDigitAllocated(t: ObThread, digit: number, sign: number): number {
+  const op = longAlloc(t, 1, sign);
+  if (op !== 0) t.u32[(op + LONG_DIGITS_OFFSET) >>> 2] = digit; // SAFETY: not published yet
+  return op;
+}
+
+/** A new two-digit int of the magnitude `magnitude` (2^30 ≤ it < 2^53); 0 with MemoryError. */
+function longFromTwoDigits(t: ObThread, magnitude: number, sign: number): number {
+  const op = longAlloc(t, 2, sign);
   if (op === 0) return 0;
   const d = (op + LONG_DIGITS_OFFSET) >>> 2;
   const hi = Math.floor(magnitude / LONG_BASE);
@@ -143,13 +163,14 @@ export function smallInt(t: ObThread, v: number): number {
  * @public
  */
 export function intFromNumber(t: ObThread, v: number): number {
-  if (v >= SMALL_INT_MIN && v <= SMALL_INT_MAX && (v | 0) === v) return smallInt(t, v);
-  if (!Number.isSafeInteger(v)) {
-    if (!Number.isFinite(v)) return errRaise(t, Number.isNaN(v) ? StaticType.ValueError : StaticType.OverflowError, Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
-    if (Math.trunc(v) !== v) return errRaise(t, StaticType.ValueError, `${v} is not an integer`);
-    return errRaise(t, StaticType.OverflowError, `${v} is outside the integers ft converts from JavaScript numbers (±2**53)`);
-  }
-  return longFromSafe(t, v);
+  return Number.isSafeInteger(v) ? longFromSafe(t, v) : intFromUnsafeNumber(t, v);
+}
+
+/** {@link intFromNumber}'s errors, out of line: NaN, infinities, fractions and integers past ±2^53. */
+function intFromUnsafeNumber(t: ObThread, v: number): number {
+  if (!Number.isFinite(v)) return errRaise(t, Number.isNaN(v) ? StaticType.ValueError : StaticType.OverflowError, Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
+  if (Math.trunc(v) !== v) return errRaise(t, StaticType.ValueError, `${v} is not an integer`);
+  return errRaise(t, StaticType.OverflowError, `${v} is outside the integers ft converts from JavaScript numbers (±2**53)`);
 }
 
 /** Hexadecimal digits' character codes, and a scratch buffer for the text (module scope: thread-local). */

@@ -13,7 +13,8 @@ import type { SharedHeap } from '@ft/atomics';
 import type { GcThread } from '@ft/gc';
 import type { AllocatorDomains, DelayedFreeIds } from '@ft/obmalloc';
 import type { QsbrThread } from '@ft/qsbr';
-import type { RcThread } from '@ft/refcount';
+import type { FreeList, RcThread } from '@ft/refcount';
+import { bindObjectFreeLists } from './free-lists.js';
 import type { HashKey } from './siphash.js';
 import {
   MCACHE_ENTRIES,
@@ -369,10 +370,10 @@ export class ObThread {
   readonly typeCache = takeTypeCache();
   /** Entries of {@link ObThread.typeCache} that hold a name (released at the thread's end). @internal */
   typeCacheFilled = 0;
-  /** Freed floats kept for reuse (float.ts), this thread's: addresses of blocks still allocated. @internal */
-  readonly floatFreeList: number[] = [];
-  /** Freed one-digit ints kept for reuse (int.ts). @internal */
-  readonly intFreeList: number[] = [];
+  /** Freed floats kept for reuse (float.ts), this thread's: addresses of blocks still allocated (the thread's `rc.freeList1`, free-lists.ts). @internal */
+  declare readonly floatFreeList: FreeList;
+  /** Freed one-digit ints kept for reuse (int.ts; `rc.freeList0`). @internal */
+  declare readonly intFreeList: FreeList;
   /**
    * The VM's entry for calling a Python function (`_PyFunction_Vectorcall`
    * → `_PyEval_Vector`), installed by the interpreter on each of its
@@ -407,7 +408,7 @@ export class ObThread {
   constructor(rc: RcThread, gc: GcThread, qsbr: QsbrThread, state: number, slots: SlotTables, freeIds: DelayedFreeIds, builtinIds: BuiltinBehaviourIds) {
     const heap = rc.heap;
     if (rc.domains === null) throw new TypeError('ObThread: the thread has no allocator domains (rcThreadInit option domains)');
-    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, f64: heap.f64, rc, gc, qsbr, state, slots, freeIds, builtinIds, domains: rc.domains });
+    Object.assign(this, { heap, u8: heap.u8, u16: heap.u16, u32: heap.u32, i32: heap.i32, f64: heap.f64, rc, gc, qsbr, state, slots, freeIds, builtinIds, domains: rc.domains, intFreeList: rc.freeList0, floatFreeList: rc.freeList1 });
     this.bindRuntime();
   }
 
@@ -431,6 +432,7 @@ export class ObThread {
       smallIntsIndex: (this.state + OS_SMALL_INTS_OFFSET) >>> 2,
       hashKey: { k0lo: u32[(this.state + OS_HASH_KEY_OFFSET) >>> 2]!, k0hi: u32[((this.state + OS_HASH_KEY_OFFSET) >>> 2) + 1]!, k1lo: u32[((this.state + OS_HASH_KEY_OFFSET) >>> 2) + 2]!, k1hi: u32[((this.state + OS_HASH_KEY_OFFSET) >>> 2) + 3]! },
     });
+    bindObjectFreeLists(this.rc, this.types[StaticType.Int]!, this.types[StaticType.Float]!);
   }
 
   /** The static type at `index`. */
