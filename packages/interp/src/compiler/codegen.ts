@@ -78,6 +78,9 @@ const FVC_STR = 1;
 const FVC_REPR = 2;
 const FVC_ASCII = 3;
 
+/** `CO_MAXBLOCKS` (3.13): the loops, `try` and `with` blocks one code object may nest statically. */
+const CO_MAXBLOCKS = 21;
+
 /** `compare_masks` (`Python/compile.c`): the low bits of `COMPARE_OP`'s oparg by `Py_LT`…`Py_GE`. */
 const COMPARE_MASKS = [2, 2 | 8, 8, 1 | 2 | 4, 4, 4 | 8];
 
@@ -673,7 +676,7 @@ export class Codegen {
   // ---------------------------------------------------------------- fblocks
 
   private pushFBlock(loc: Location, type: FBlockType, block: Label, exit: Label, datum: FBlockInfo['datum']): void {
-    if (this.u.fblocks.length >= 20) throw this.error(loc, 'too many statically nested blocks');
+    if (this.u.fblocks.length >= CO_MAXBLOCKS) throw this.error(loc, 'too many statically nested blocks');
     this.u.fblocks.push({ type, block, exit, loc, datum });
   }
 

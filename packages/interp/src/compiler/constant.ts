@@ -42,7 +42,7 @@ function codeKey(code: CodeUnit): string {
   let key = codeKeys.get(code);
   if (key === undefined) {
     const bytes = (b: Uint8Array): string => Array.from(b).join(',');
-    key = `@(${JSON.stringify([
+    const fields = JSON.stringify([
       code.co_name,
       code.co_argcount,
       code.co_posonlyargcount,
@@ -50,12 +50,19 @@ function codeKey(code: CodeUnit): string {
       code.co_flags,
       code.co_firstlineno,
       bytes(code.co_code),
-      code.co_consts.map(constKey),
       code.co_names,
       code.co_localsplusnames,
       bytes(code.co_linetable),
       bytes(code.co_exceptiontable),
-    ])})`;
+    ]);
+    // The constants' keys go in verbatim behind their lengths, not through
+    // JSON.stringify: escaping a nested code's key again at every level made
+    // the keys of nested lambdas grow exponentially with the depth.
+    const consts = code.co_consts.map((c) => {
+      const k = constKey(c);
+      return `${k.length}:${k}`;
+    });
+    key = `@${fields.length}:${fields}${consts.length}:${consts.join('')})`;
     codeKeys.set(code, key);
   }
   return key;

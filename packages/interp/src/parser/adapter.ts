@@ -444,7 +444,7 @@ class Converter {
     const start = this.text.index(raw.lineno, raw.col_offset) + 1;
     const end = this.text.index(raw.end_lineno, raw.end_col_offset);
     const lineStart = this.text.lineStart(raw.lineno);
-    return new PySyntaxError('SyntaxError', 'invalid syntax', this.filename, raw.lineno, start - lineStart + 1, raw.end_lineno, end - this.text.lineStart(raw.end_lineno) + 1, this.text.line(raw.lineno));
+    return new PySyntaxError('SyntaxError', 'invalid syntax', this.filename, raw.lineno, start - lineStart + 1, raw.end_lineno, end - this.text.lineStart(raw.end_lineno) + 1, this.text.lineWithNewline(raw.lineno));
   }
 
   private joinedStr(raw: Raw): ExprNode {
@@ -470,7 +470,7 @@ class Converter {
   }
 
   private literalError(raw: Raw, error: LiteralDecodeError): PySyntaxError {
-    return new PySyntaxError('SyntaxError', error.message, this.filename, raw.lineno, raw.col_offset + 1, raw.end_lineno, raw.end_col_offset + 1, this.text.line(raw.lineno));
+    return new PySyntaxError('SyntaxError', error.message, this.filename, raw.lineno, raw.col_offset + 1, raw.end_lineno, raw.end_col_offset + 1, this.text.lineWithNewline(raw.lineno));
   }
 
   private constant(raw: Raw): Constant {
@@ -502,7 +502,7 @@ class Converter {
             const start = this.text.position(t.start);
             const end = this.text.position(t.end);
             const lineStart = this.text.lineStart(start.lineno);
-            throw new PySyntaxError('SyntaxError', 'bytes can only contain ASCII literal characters', this.filename, start.lineno, t.start - lineStart + 1, end.lineno, t.end - this.text.lineStart(end.lineno) + 1, this.text.line(start.lineno));
+            throw new PySyntaxError('SyntaxError', 'bytes can only contain ASCII literal characters', this.filename, start.lineno, t.start - lineStart + 1, end.lineno, t.end - this.text.lineStart(end.lineno) + 1, this.text.lineWithNewline(start.lineno));
           }
         }
         const parts = tokens.map((t) => decodeBytesBody(t.body, t.prefix.toLowerCase().includes('r')));

@@ -44,6 +44,17 @@ export class SourceText {
     return info === undefined ? '' : this.text.slice(info.start, info.end);
   }
 
+  /**
+   * The text of line `lineno` with its newline when it has one: the `text`
+   * of a SyntaxError the parser (not the tokenizer) raises, which CPython
+   * takes from the tokenizer's line buffer.
+   */
+  lineWithNewline(lineno: number): string {
+    const info = this.lines[lineno - 1];
+    if (info === undefined) return '';
+    return info.end < this.text.length ? this.text.slice(info.start, info.end + 1) : this.text.slice(info.start, info.end);
+  }
+
   /** String index of the line's first character. */
   lineStart(lineno: number): number {
     const info = this.lines[lineno - 1];

@@ -51,7 +51,7 @@ export function checkTree(text: SourceText, filename: string, body: StmtNode[]):
   const fail = (msg: string, node: Located): never => {
     const start = text.index(node.lineno, node.col_offset) - text.lineStart(node.lineno) + 1;
     const end = text.index(node.end_lineno, node.end_col_offset) - text.lineStart(node.end_lineno) + 1;
-    throw new PySyntaxError('SyntaxError', msg, filename, node.lineno, start, node.end_lineno, end, text.line(node.lineno));
+    throw new PySyntaxError('SyntaxError', msg, filename, node.lineno, start, node.end_lineno, end, text.lineWithNewline(node.lineno));
   };
   const checkArguments = (args: ExprNode[], keywordCount: number): void => {
     if (args.length + keywordCount < 2) return;

@@ -85,7 +85,7 @@ class Reporter {
   }
 
   private error(msg: string, lineno: number, offset: number, endLineno: number, endOffset: number, type: 'SyntaxError' | 'IndentationError' = 'SyntaxError'): PySyntaxError {
-    return new PySyntaxError(type, msg, this.filename, lineno, offset, endLineno, endOffset, this.text.line(lineno));
+    return new PySyntaxError(type, msg, this.filename, lineno, offset, endLineno, endOffset, this.text.lineWithNewline(lineno));
   }
 
   /** An error spanning token `t` (a NEWLINE spans one column). */
@@ -254,7 +254,7 @@ export function errorAtTokenAfter(text: SourceText, filename: string, tokens: To
   const lineno = t.lineno;
   const offset = t.start - text.lineStart(lineno) + 1;
   const endOffset = t.kind === TokenKind.Newline || t.start === t.end ? offset + 1 : t.end - text.lineStart(t.endLineno) + 1;
-  return new PySyntaxError('SyntaxError', msg, filename, lineno, offset, t.endLineno, endOffset, text.line(lineno));
+  return new PySyntaxError('SyntaxError', msg, filename, lineno, offset, t.endLineno, endOffset, text.lineWithNewline(lineno));
 }
 
 function isSeparator(w: string): boolean {

@@ -5,16 +5,44 @@
  * `(filename, lineno, offset, text, end_lineno, end_offset)`.
  */
 
+import { readFileSync } from 'node:fs';
 import { callArgs, errRaise, errSetRaisedException, intFromNumber, StaticType, strFromJs, tupleFromArray, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 import { compileSource } from '../compiler/compile.js';
 import { PyCompilerRecursionError } from '../compiler/compiler-recursion-error.js';
+import { PyParserOverflowError } from '../parser/parser-overflow-error.js';
 import { PySyntaxError } from '../parser/syntax-error.js';
 import type { ParseMode } from '../parser/adapter.js';
 import { codeObjectFromUnit } from './code-object.js';
 
+/**
+ * `PyErr_ProgramTextObject`: line `lineno` of the file `filename` (with its
+ * newline), or null when there is no such file or line. The symbol table's
+ * and the compiler's errors carry no text; CPython reads it from the file,
+ * so a script's error shows its line and `compile()` of a string does not.
+ */
+function programText(filename: string, lineno: number): string | null {
+  if (lineno < 1 || filename === '' || filename.startsWith('<')) return null;
+  let data: string;
+  try {
+    data = readFileSync(filename, 'utf8');
+  } catch {
+    return null;
+  }
+  let start = 0;
+  for (let i = 1; i < lineno; i++) {
+    const nl = data.indexOf('\n', start);
+    if (nl === -1) return null;
+    start = nl + 1;
+  }
+  if (start >= data.length) return null;
+  const nl = data.indexOf('\n', start);
+  return nl === -1 ? data.slice(start) : data.slice(start, nl + 1);
+}
+
 /** Sets a Python SyntaxError (or IndentationError, TabError) from the compiler's. */
 export function raiseSyntaxError(t: ObThread, e: PySyntaxError): void {
+  const text = e.text ?? programText(e.filename, e.lineno);
   const made: number[] = [];
   const mk = (op: number): number => {
     made.push(op);
@@ -26,7 +54,7 @@ export function raiseSyntaxError(t: ObThread, e: PySyntaxError): void {
       mk(strFromJs(t, e.filename)),
       mk(intFromNumber(t, e.lineno)),
       mk(intFromNumber(t, e.offset)),
-      e.text === null ? none : mk(strFromJs(t, e.text)),
+      text === null ? none : mk(strFromJs(t, text)),
       mk(intFromNumber(t, e.end_lineno)),
       mk(intFromNumber(t, e.end_offset)),
     ]),
@@ -52,7 +80,11 @@ export function compileToCode(t: ObThread, source: string, filename: string, mod
       return 0;
     }
     if (e instanceof PyCompilerRecursionError) {
-      errRaise(t, StaticType.RecursionError, e.message);
+      errRaise(t, StaticType.RecursionError, e.msg);
+      return 0;
+    }
+    if (e instanceof PyParserOverflowError) {
+      errRaise(t, StaticType.MemoryError, e.msg);
       return 0;
     }
     if (e instanceof RangeError && /call stack/i.test(e.message)) {

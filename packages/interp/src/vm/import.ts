@@ -37,7 +37,8 @@ import {
 import { decref, incref } from '@ft/refcount';
 import { moduleCreate } from '../modules/module-def.js';
 import { F_GLOBALS } from './frame.js';
-import { compileToCode } from './compile-code.js';
+import { compileToCode, raiseSyntaxError } from './compile-code.js';
+import { PySyntaxError } from '../parser/syntax-error.js';
 import { interpOf } from './interp-state.js';
 import { vmOf } from './vm-thread.js';
 
@@ -178,8 +179,9 @@ export function readSource(t: ObThread, file: string): string | null {
     errRaise(t, StaticType.FileNotFoundError, `[Errno 2] No such file or directory: '${file}'`);
     return null;
   }
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     let bad = 0;
     let line = 1;
@@ -193,6 +195,16 @@ export function readSource(t: ObThread, file: string): string | null {
     errRaise(t, StaticType.SyntaxError, `Non-UTF-8 code starting with '\\x${bad.toString(16)}' in file ${file} on line ${line}, but no encoding declared; see https://peps.python.org/pep-0263/ for details`);
     return null;
   }
+  const nul = text.indexOf('\0');
+  if (nul !== -1) {
+    // The tokenizer's check: the line is shown up to the null byte (C's string end).
+    const lineStart = text.lastIndexOf('\n', nul) + 1;
+    const lineno = text.slice(0, nul).split('\n').length;
+    const offset = nul - lineStart + 1;
+    raiseSyntaxError(t, new PySyntaxError('SyntaxError', 'source code cannot contain null bytes', file, lineno, offset, lineno, offset, text.slice(lineStart, nul)));
+    return null;
+  }
+  return text;
 }
 
 /** Loads one module whose parents are imported already: a new reference, or 0 (ModuleNotFoundError when absent). */

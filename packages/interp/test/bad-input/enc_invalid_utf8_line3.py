@@ -1,0 +1,3 @@
+print("fine")
+x = 1
+s = "bad ÿ byte"

@@ -1,0 +1,3 @@
+print("importing broken")
+def f(:
+    pass

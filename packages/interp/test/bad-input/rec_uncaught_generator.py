@@ -1,0 +1,4 @@
+def walk():
+    yield from walk()
+
+list(walk())

@@ -1,0 +1,2 @@
+n = 10 ** 5000
+print(len(str(n)))

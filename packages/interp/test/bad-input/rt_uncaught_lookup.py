@@ -1,0 +1,2 @@
+print('x'.encode('utf-8'))
+print('x'.encode('klingon'))

@@ -1,0 +1,4 @@
+print("not reached")
+x = 1
+y = """never
+closed
