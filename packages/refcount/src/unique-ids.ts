@@ -20,6 +20,8 @@ import {
   BRC_BUCKET_HEAD_OFFSET,
   BRC_BUCKET_SIZE,
   BRC_NUM_BUCKETS,
+  IMMORTAL_REFCNT_LOCAL,
+  OB_REF_LOCAL_INDEX,
   OB_REF_SHARED_INDEX,
   RC_BUCKETS_OFFSET,
   RC_POOL_BITMAP_OFFSET,
@@ -37,8 +39,10 @@ import {
 import type { RcThread } from './rc-thread.js';
 import { assertStopped, startWorld, stopWorld } from './stopped-world.js';
 
-// Module-local copy of a layout constant (root README, "Notes for contributors").
+// Module-local copies of layout constants (root README, "Notes for contributors").
 const UNIQUE_ID = TP_UNIQUE_ID_INDEX;
+const LOCAL = OB_REF_LOCAL_INDEX;
+const IMMORTAL = IMMORTAL_REFCNT_LOCAL;
 
 /**
  * Adds a reference to a type (`_Py_INCREF_TYPE`): to this thread's count for
@@ -55,9 +59,15 @@ export function increfType(t: RcThread, type: number): void {
     // SAFETY: the per-thread array is written by its owner only; the GC reads it with the world stopped.
     t.i32[t.countsIndex + index]++;
     if (t.refDebug === true) t.refTotal++;
-  } else {
-    threadIncrefSlow(t, type, id);
+    return;
   }
+  // An immortal type without an id (every static type; CPython's
+  // `_Py_INCREF_TYPE` returns early for those) needs nothing: incref would do
+  // nothing, and every allocation of a builtin type's instance would pay two
+  // calls for it. SAFETY: incref's plain read, exact for immortality
+  // (biased-refcount.ts, file comment).
+  if (id === 0 && t.u32[(type >>> 2) + LOCAL] === IMMORTAL) return;
+  threadIncrefSlow(t, type, id);
 }
 
 /** Drops a reference to a type (`_Py_DECREF_TYPE`); the count may go negative until merged. @public */
