@@ -2,4 +2,4 @@
 // The `ft` command: runs a Python program on ft (see @ft/interp's README).
 import { main } from '../dist/cli/ft.js';
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

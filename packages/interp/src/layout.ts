@@ -8,7 +8,7 @@
  */
 
 /** Layout version of this package's structures. @public */
-export const INTERP_LAYOUT_VERSION = 2;
+export const INTERP_LAYOUT_VERSION = 3;
 /** Tag of a published interpreter state ("INTP"). @internal */
 export const INTERP_STATE_TAG = 0x494e5450;
 
@@ -32,7 +32,14 @@ export const INTERP_STATE_TAG = 0x494e5450;
 //  48   u32    seams            creator: test seams (IS_SEAM_*), 0 in every real run
 //  52   u32    gilGates         creator: 1 when every thread state gets the GIL's gate (PYTHON_GIL unset
 //                               or 1), 0 when it is off for good (PYTHON_GIL=0: attach costs nothing more)
-//  56        end
+//  56   u32    sys              the VM (vm/interpreter.ts), before any Python thread starts: `sys`
+//  60   u32    builtins         the VM: `builtins`
+//  64   u32    modules          the VM: `sys.modules`
+//  68   u32    stdout           the VM: the object `sys.stdout` starts as
+//  72   u32    stderr           the VM: the object `sys.stderr` starts as
+//  76   u32    nextTlbcIndex    Atomics.add: thread-local bytecode indices (the main thread has 0)
+//  80   u32    vmFlags          the VM: IS_VM_* bits
+//  84        end
 // ---------------------------------------------------------------------------
 
 /** @internal */ export const IS_TAG_OFFSET = 0;
@@ -49,7 +56,15 @@ export const INTERP_STATE_TAG = 0x494e5450;
 /** @internal */ export const IS_MAX_WORKERS_OFFSET = 44;
 /** @internal */ export const IS_SEAMS_OFFSET = 48;
 /** @internal */ export const IS_GIL_GATES_OFFSET = 52;
-/** Bytes of the interpreter state. @internal */ export const INTERP_STATE_SIZE = 56;
+/** The `sys` module (the VM's interpreter, vm/interpreter.ts; 0 until it is made). @internal */ export const IS_SYS_OFFSET = 56;
+/** The `builtins` module. @internal */ export const IS_BUILTINS_OFFSET = 60;
+/** `sys.modules`. @internal */ export const IS_MODULES_OFFSET = 64;
+/** The objects `sys.stdout` and `sys.stderr` start as. @internal */ export const IS_STDOUT_OFFSET = 68;
+/** @internal */ export const IS_STDERR_OFFSET = 72;
+/** The next thread-local bytecode index (vm/tlbc.ts; the main thread has 0). @internal */ export const IS_NEXT_TLBC_INDEX_OFFSET = 76;
+/** VM flags (IS_VM_*). @internal */ export const IS_VM_FLAGS_OFFSET = 80;
+/** Bytes of the interpreter state. @internal */ export const INTERP_STATE_SIZE = 84;
+/** IS_VM_FLAGS: thread-local bytecode and specialization off (`-X tlbc=0`). @internal */ export const IS_VM_NO_TLBC = 1;
 /** Seam for the stress test's control: workers set `done` before the body runs (the join race CPython fixed). @internal */ export const IS_SEAM_DONE_BEFORE_BODY = 1;
 
 // ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@
  * (function.ts's version cache keys on it).
  */
 
-import { enableDeferredRefcount, incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
+import { enableDeferredRefcount, incref, OB_TYPE_OFFSET, setMaybeWeakref, type RcThread } from '@ft/refcount';
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { errNoMemory, errRaise } from './errors.js';
 import { fieldsClear, fieldsTraverse } from './field-object.js';
@@ -166,6 +166,7 @@ export function codeNew(t: ObThread, spec: CodeSpec): number {
   // SAFETY: not published yet.
   for (let i = 0; i < OBJECT_FIELDS.length; i++) {
     incref(t.rc, values[i]!);
+    setMaybeWeakref(t.rc, values[i]!); // other threads read the fields with try-incref (its attributes)
     u32[(op + OBJECT_FIELDS[i]!) >>> 2] = values[i]!;
   }
   u32[(op + CODE_WEAKREFLIST_OFFSET) >>> 2] = 0;

@@ -29,7 +29,11 @@ export function fieldsNew(t: ObThread, type: number, offsets: readonly number[],
   if (op === 0) return errNoMemory(t);
   for (let i = 0; i < offsets.length; i++) {
     const v = values[i] ?? 0;
-    if (v !== 0) incref(t.rc, v);
+    if (v !== 0) {
+      incref(t.rc, v);
+      // Other threads read fields with try-incref (fieldGetRef), as they read what fieldSet stores.
+      setMaybeWeakref(t.rc, v);
+    }
     t.u32[(op + offsets[i]!) >>> 2] = v; // SAFETY: not published yet
   }
   gcTrack(t.rc, op);

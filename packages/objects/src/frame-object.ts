@@ -27,7 +27,7 @@
 
 import { formatAddress } from '@ft/atomics';
 import { gcNew, gcTrack } from '@ft/gc';
-import { incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
+import { incref, OB_TYPE_OFFSET, setMaybeWeakref, type RcThread } from '@ft/refcount';
 import { CODE_FILENAME_OFFSET, CODE_NAME_OFFSET } from './code.js';
 import { dictNew } from './dict.js';
 import { errNoMemory, errRaiseInt } from './errors.js';
@@ -77,7 +77,10 @@ export function frameObjectNew(t: ObThread, code: number, globals: number, built
   const values = [back, code, globals, builtins, locals, 0];
   for (let i = 0; i < OBJECT_FIELDS.length; i++) {
     const v = values[i]!;
-    if (v !== 0) incref(t.rc, v);
+    if (v !== 0) {
+      incref(t.rc, v);
+      setMaybeWeakref(t.rc, v); // read by other threads with try-incref (fieldGetRef)
+    }
     u32[(f + OBJECT_FIELDS[i]!) >>> 2] = v; // SAFETY: not published yet
   }
   t.i32[(f + FRAME_LINENO_OFFSET) >>> 2] = lineno | 0;

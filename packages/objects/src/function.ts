@@ -13,7 +13,7 @@
  */
 
 import { formatAddress } from '@ft/atomics';
-import { decref, enableDeferredRefcount, incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
+import { decref, enableDeferredRefcount, incref, OB_TYPE_OFFSET, setMaybeWeakref, type RcThread } from '@ft/refcount';
 import { CO_NESTED, codeCheck, codeField, CODE_FLAGS_OFFSET, CODE_NAME_OFFSET, CODE_NFREEVARS_OFFSET, CODE_QUALNAME_OFFSET, CODE_CONSTS_OFFSET, codeVersion } from './code.js';
 import { dictCheckExact, dictGetItemRef, dictNew } from './dict.js';
 import { errRaise, errRaiseInt } from './errors.js';
@@ -258,6 +258,7 @@ export const functionAttributes = {
       if (current !== 0) return current;
       const d = dictNew(t);
       if (d === 0) return 0;
+      setMaybeWeakref(t.rc, d); // read by other threads with try-incref (fieldGetRef)
       if (Atomics.compareExchange(t.u32, (func + FUNC_ANNOTATIONS_OFFSET) >>> 2, 0, d) !== 0) {
         decref(t.rc, d);
         return fieldGetRef(t, func, FUNC_ANNOTATIONS_OFFSET);

@@ -7,7 +7,7 @@
  * 'm' has no attribute 'x'").
  */
 
-import { decref, type RcThread } from '@ft/refcount';
+import { decref, setMaybeWeakref, type RcThread } from '@ft/refcount';
 import { objectReprJs } from './abstract.js';
 import { callOneArg } from './call.js';
 import { dictGetItemRef, dictNew, dictSetItem } from './dict.js';
@@ -43,6 +43,8 @@ export function moduleNew(t: ObThread, name: number, doc = 0): number {
   if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, `module() argument 'name' must be str, not ${typeNameOf(t, name)}`);
   const dict = dictNew(t);
   if (dict === 0) return 0;
+  // Other threads read md_dict with try-incref (generic-attr.ts instanceDict): it must accept them.
+  setMaybeWeakref(t.rc, dict);
   const entries: [string, number][] = [
     ['__name__', name],
     ['__doc__', doc === 0 ? t.none : doc],

@@ -15,7 +15,7 @@
  *  32  i32  tb_lineno  the line, -1 when unknown: creator
  */
 
-import { incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
+import { incref, OB_TYPE_OFFSET, type RcThread, setMaybeWeakref } from '@ft/refcount';
 import { badArgument, cIntArg, unpackKeywordsTuple, type ArgSpec } from './arg-parse.js';
 import { errNoMemory, errRaise, errRaiseInt } from './errors.js';
 import { fieldGetRef, fieldSet, fieldsClear, fieldsDealloc, fieldsTraverse } from './field-object.js';
@@ -51,7 +51,10 @@ export function tracebackNew(t: ObThread, next: number, frame: number, lasti: nu
   if ((next !== 0 && !tracebackCheck(t, next)) || !frameCheck(t, frame)) return errRaise(t, StaticType.SystemError, 'bad argument to internal function');
   const tb = gcNew(t.gc, t.types[StaticType.Traceback]!);
   if (tb === 0) return errNoMemory(t);
-  if (next !== 0) incref(t.rc, next);
+  if (next !== 0) {
+    incref(t.rc, next);
+    setMaybeWeakref(t.rc, next); // tb_next is read with try-incref (tracebackNext) from any thread
+  }
   incref(t.rc, frame);
   // SAFETY: not published yet.
   t.u32[(tb + TB_NEXT_OFFSET) >>> 2] = next;

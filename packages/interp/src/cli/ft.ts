@@ -102,7 +102,7 @@ function environment(): Record<string, string> {
 }
 
 /** Runs `ft` with `argv` (the arguments after the command); returns the exit code. */
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const out = fdSink(1, true);
   const err = fdSink(2, false);
   const parsed = parseCommandLine(argv, (s) => err.write(s), (s) => out.write(s));
@@ -115,7 +115,7 @@ export function main(argv: readonly string[]): number {
     return 2;
   }
   try {
-    return runProgramWith(parsed, out, err);
+    return await runProgramWith(parsed, out, err);
   } catch (e) {
     out.flush();
     // A configuration error (a bad -X value, PYTHONHASHSEED) is CPython's "Fatal Python error" at start-up.

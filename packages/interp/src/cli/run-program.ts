@@ -4,10 +4,11 @@
  * benchmarks call.
  */
 
-import { createObjectsRuntime } from '@ft/objects';
-import { createInterpreter, registerInterpreter } from '../vm/interpreter.js';
+import { createRuntime } from '../runtime/runtime.js';
+import type { StartThreadOptions } from '../runtime/thread-handle.js';
+import { createInterpreter } from '../vm/interpreter.js';
 import type { OutputSink } from '../vm/interp-state.js';
-import type { RegisteredModule } from '../modules/module-def.js';
+import { registeredModules, registerSlots } from '../vm/slots.js';
 import { mainPathEntry, runMain } from '../vm/run-main.js';
 import { resolveConfig } from './config.js';
 
@@ -47,29 +48,51 @@ function collector(): OutputSink & { text(): string } {
   };
 }
 
+/** The Python thread body and the VM's registration, as modules the pooled workers load (only from built JavaScript). */
+const THREAD_BODIES = new URL('../vm/python-thread.js', import.meta.url);
+const SLOTS_MODULE = new URL('../vm/slots.js', import.meta.url);
+/** Workers load the built modules; from TypeScript sources (the tests) programs run without threads. */
+const THREADS = import.meta.url.endsWith('.js');
+
 /** Runs a program to its end with the given sinks; returns its exit code. */
-export function runProgramWith(options: RunProgramOptions, stdout: OutputSink, stderr: OutputSink): number {
+export async function runProgramWith(options: RunProgramOptions, stdout: OutputSink, stderr: OutputSink): Promise<number> {
   if ((options.path === undefined) === (options.code === undefined)) throw new TypeError('runProgram: give exactly one of path and code');
   const config = resolveConfig(options.xoptions ?? [], options.env ?? {});
-  let registered: Map<string, RegisteredModule> | null = null;
-  const rt = createObjectsRuntime({
+  const runtime = await createRuntime({
     heapSize: 512 << 20,
-    hashSeed: config.hashSeed,
-    registerSlots: (slots) => {
-      registered = registerInterpreter(slots);
-    },
+    env: { ...(options.env ?? {}) },
+    xoptions: [...(options.xoptions ?? [])],
+    ...(THREADS ? { threadBodies: THREAD_BODIES, slotsModule: SLOTS_MODULE } : { registerSlots }),
   });
+  let code = 1;
   try {
+    const t = runtime.t;
     const source = options.path !== undefined ? { path: options.path } : { code: options.code! };
     const argv = options.path !== undefined ? [options.path, ...(options.argv ?? [])] : ['-c', ...(options.argv ?? [])];
-    const vm = createInterpreter(rt.t, registered!, { argv, path: [mainPathEntry(source)], stdout, stderr, gil: config.gil, xoptions: options.xoptions ?? [], participant: rt.participant, tlbc: config.tlbc });
-    const code = runMain(vm, source);
+    const vm = createInterpreter(t, registeredModules(), {
+      argv,
+      path: [mainPathEntry(source)],
+      stdout,
+      stderr,
+      gil: runtime.gilEnabled,
+      xoptions: options.xoptions ?? [],
+      participant: runtime.objects.participant,
+      tlbc: config.tlbc,
+      interpState: runtime.interp,
+      threadId: 1,
+      ...(THREADS ? { startThread: (body: string, arg?: number, o?: StartThreadOptions) => runtime.startThread(body, arg, o) } : {}),
+    });
+    code = runMain(vm, source);
     stdout.flush();
     stderr.flush();
-    return code;
+    vm.ds.release();
   } finally {
-    rt.close();
+    // `Py_FinalizeEx`: non-daemon threads are waited for, then the runtime goes.
+    await runtime.close();
   }
+  stdout.flush();
+  stderr.flush();
+  return code;
 }
 
 /**
@@ -83,6 +106,6 @@ export function runProgramWith(options: RunProgramOptions, stdout: OutputSink, s
 export async function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
   const out = collector();
   const err = collector();
-  const exitCode = runProgramWith(options, out, err);
+  const exitCode = await runProgramWith(options, out, err);
   return { stdout: out.text(), stderr: err.text(), exitCode };
 }

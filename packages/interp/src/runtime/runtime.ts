@@ -16,7 +16,7 @@
 
 import { regionAlloc, shutDownOthers, startTheWorld, stopTheWorld } from '@ft/atomics';
 import { gcCollect } from '@ft/gc';
-import { createObjectsRuntime, type ObjectsRuntime, type ObThread } from '@ft/objects';
+import { createObjectsRuntime, type ObjectsRuntime, type ObThread, type SlotRegistry } from '@ft/objects';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_MAX_WORKERS,
@@ -42,6 +42,7 @@ import {
 import { setAsyncExc } from './async-exc.js';
 import { gilCreate, gilEnabled, gilGetSwitchInterval, gilInstall, gilSetSwitchInterval } from './gil.js';
 import { readConfig, type RuntimeConfig, type RuntimeConfigInput } from './options.js';
+import { loadRegisterSlots } from './slots-module.js';
 import { loadThreadBodies, type ThreadBodies } from './thread-bodies.js';
 import type { StartThreadOptions, ThreadHandle } from './thread-handle.js';
 import { threadStart } from './thread-start.js';
@@ -57,6 +58,14 @@ export interface RuntimeOptions extends RuntimeConfigInput {
   readonly maxWorkers?: number;
   /** The module whose exported functions are the thread bodies ({@link ThreadBody}), as a URL. */
   readonly threadBodies?: URL | string;
+  /**
+   * A module exporting `registerSlots(slots)`, as a URL: every thread (this
+   * one and each pooled worker) registers the layers above's behaviours
+   * with it, in the same order (the VM's modules).
+   */
+  readonly slotsModule?: URL | string;
+  /** The same registration as a function, for this thread only (no pooled worker will register: threads then cannot start). */
+  readonly registerSlots?: (slots: SlotRegistry) => void;
   /**
    * A module run as each pooled worker's entry, which imports the worker
    * module (see {@link WorkerLaunch.loader}); tests that run from
@@ -240,7 +249,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (!Number.isInteger(maxWorkers) || maxWorkers < 1 || maxWorkers > 1024) throw new RangeError(`createRuntime: maxWorkers must be an integer in [1, 1024], not ${String(maxWorkers)}`);
   const href = options.threadBodies === undefined ? null : String(options.threadBodies);
   const bodies = await loadThreadBodies(href);
-  const objects = createObjectsRuntime({ heapSize: options.heapSize, allocator: config.allocator, hashSeed: config.hashSeed, immortalizeDeferredOnThreadStart: options.immortalizeDeferredOnThreadStart });
+  const slotsHref = options.slotsModule === undefined ? null : String(options.slotsModule);
+  const registerSlots = (await loadRegisterSlots(slotsHref)) ?? options.registerSlots;
+  const objects = createObjectsRuntime({ heapSize: options.heapSize, allocator: config.allocator, hashSeed: config.hashSeed, immortalizeDeferredOnThreadStart: options.immortalizeDeferredOnThreadStart, registerSlots });
   const heap = objects.heap;
   const interp = regionAlloc(heap, INTERP_STATE_SIZE, 64);
   const threads = regionAlloc(heap, maxThreads * THREAD_RECORD_SIZE, 64);
@@ -276,6 +287,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     objects.attach();
   }
   const launch: WorkerLaunch = { loader: options.workerLoader === undefined ? null : String(options.workerLoader), execArgv: options.workerExecArgv === undefined ? null : [...options.workerExecArgv] };
-  const pool = new WorkerPool(heap, interp, { handle: objects.handle, interp, bodies: href, launch });
+  const pool = new WorkerPool(heap, interp, { handle: objects.handle, interp, bodies: href, slots: slotsHref, launch });
   return new Runtime(config, objects, interp, bodies, pool);
 }

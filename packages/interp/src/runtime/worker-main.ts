@@ -39,12 +39,13 @@ import {
 } from '../layout.js';
 import { asyncExcClose, asyncExcOpen } from './async-exc.js';
 import { gilInstall } from './gil.js';
+import { loadRegisterSlots } from './slots-module.js';
 import { loadThreadBodies, type ThreadBody } from './thread-bodies.js';
 import { threadStart } from './thread-start.js';
 import { WorkerPool, type WorkerBoot } from './worker-pool.js';
 
 const boot = (workerData as { data?: WorkerBoot }).data ?? (workerData as WorkerBoot);
-const host = hostObjectsRuntime(boot.handle);
+const host = hostObjectsRuntime(boot.handle, await loadRegisterSlots(boot.slots ?? null));
 const bodies = await loadThreadBodies(boot.bodies);
 const heap = host.heap;
 const i32 = heap.i32;
@@ -52,7 +53,7 @@ const u32 = heap.u32;
 const task = (boot.mailbox + WM_TASK_OFFSET) >>> 2;
 const interp = boot.interp;
 // The workers this one starts for threads its threads start: its children, ended with it.
-const pool = new WorkerPool(heap, interp, { handle: boot.handle, interp, bodies: boot.bodies, launch: boot.launch });
+const pool = new WorkerPool(heap, interp, { handle: boot.handle, interp, bodies: boot.bodies, slots: boot.slots ?? null, launch: boot.launch });
 
 for (;;) {
   const rec = Atomics.load(i32, task);

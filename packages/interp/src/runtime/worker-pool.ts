@@ -37,6 +37,8 @@ export interface WorkerBoot {
   readonly interp: number;
   readonly mailbox: number;
   readonly bodies: string | null;
+  /** The module exporting `registerSlots` (runtime.ts `slotsModule`), or null. */
+  readonly slots?: string | null;
   readonly launch: WorkerLaunch;
 }
 

@@ -97,7 +97,7 @@ import {
   type ObThread,
 } from '@ft/objects';
 import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/atomics';
-import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { decref, incref, OB_TYPE_OFFSET, setMaybeWeakref, xGetRef } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
 import { tlbcUnits } from './tlbc.js';
 import { keepFrameLocals } from './frame-locals.js';
@@ -1163,18 +1163,21 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             }
             case 84 /* LOAD_DEREF */: {
               const cell = u32[lp + oparg]!;
-              const v = Atomics.load(u32, (cell + CELL_REF_OFFSET) >>> 2);
+              // `_PyCell_GetStackRef`: another thread may replace the contents and drop the old value.
+              const v = xGetRef(rc, cell + CELL_REF_OFFSET);
               if (v === 0) {
                 loadDerefError(t, code, oparg);
                 break body;
               }
-              incref(rc, v);
               u32[sp++] = v;
               continue;
             }
             case 109 /* STORE_DEREF */: {
               const cell = u32[lp + oparg]!;
-              const old = Atomics.exchange(u32, (cell + CELL_REF_OFFSET) >>> 2, u32[--sp]!);
+              const v = u32[--sp]!;
+              // Other threads read cells with try-incref (`_PyCell_GetStackRef`): the value must allow it.
+              setMaybeWeakref(rc, v);
+              const old = Atomics.exchange(u32, (cell + CELL_REF_OFFSET) >>> 2, v);
               if (old !== 0) decref(rc, old);
               continue;
             }

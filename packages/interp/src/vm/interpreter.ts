@@ -23,6 +23,8 @@ import {
   type SlotRegistry,
 } from '@ft/objects';
 import type { Participant } from '@ft/atomics';
+import { IS_BUILTINS_OFFSET, IS_MODULES_OFFSET, IS_NEXT_TLBC_INDEX_OFFSET, IS_STDERR_OFFSET, IS_STDOUT_OFFSET, IS_SYS_OFFSET, IS_VM_FLAGS_OFFSET, IS_VM_NO_TLBC } from '../layout.js';
+import type { StartThreadOptions, ThreadHandle } from '../runtime/thread-handle.js';
 import { decref } from '@ft/refcount';
 import { BUILTINS_MODULE } from '../builtins/builtins-module.js';
 import { COLLECTIONS_MODULE } from '../modules/collections.js';
@@ -35,6 +37,7 @@ import { FTIO_MODULE, STREAM_CLASS_SOURCE } from '../modules/ftio.js';
 import { MATH_MODULE } from '../modules/math.js';
 import { moduleAddFunctions, moduleCreate, registerModules, type ModuleDef, type RegisteredModule } from '../modules/module-def.js';
 import { OPERATOR_MODULE } from '../modules/operator.js';
+import { FTTHREAD_MODULE } from '../modules/ftthread.js';
 import { RANDOM_MODULE } from '../modules/random.js';
 import { SYS_MODULE } from '../modules/sys.js';
 import { VM_BUILTINS, VM_TYPE_HOOKS, frameLocals } from './builtins-vm.js';
@@ -46,7 +49,7 @@ import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
 
 /** Every built-in module written in TypeScript, in registration order (the same on every thread). */
-export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE];
+export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE, FTTHREAD_MODULE];
 
 /** The package's `lib/` (modules we write in Python), on `sys.path`. */
 export const LIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../lib');
@@ -60,7 +63,7 @@ export function registerInterpreter(slots: SlotRegistry): Map<string, Registered
 }
 
 /** What an interpreter starts with. */
-export interface InterpreterOptions {
+export interface InterpreterOptions extends VmThreadOptions {
   /** `sys.argv`. */
   readonly argv: readonly string[];
   /** `sys.path` before the package's `lib/`. */
@@ -71,12 +74,82 @@ export interface InterpreterOptions {
   readonly gil?: boolean;
   /** `-X` options as given (`sys._xoptions`). */
   readonly xoptions?: readonly string[];
+  /** The thread's TLBC index (0: the main copy). */
+  readonly tlbcIndex?: number;
+  /** The runtime's interpreter state: the interpreter's objects are published there for Python threads. */
+  readonly interpState?: number;
+}
+
+/** What a thread running Python is given besides its interpreter. */
+export interface VmThreadOptions {
   /** The thread's participant in the world (its eval breaker is polled by the VM). */
   readonly participant?: Participant;
   /** Thread-local bytecode and specialization (`-X tlbc`); default on. */
   readonly tlbc?: boolean;
-  /** The thread's TLBC index (0: the main copy). */
-  readonly tlbcIndex?: number;
+  /** Its id (`threading.get_ident()`; the main thread is 1). */
+  readonly threadId?: number;
+  /** Starts a Python thread (`_thread.start_new_thread`): a body of the runtime's, with its argument. */
+  readonly startThread?: (body: string, arg?: number, options?: StartThreadOptions) => ThreadHandle;
+}
+
+/** The thread's VM bound to `interp`, with every hook the objects call back through installed. */
+function installVm(t: ObThread, interp: Interp, options: VmThreadOptions): VmThread {
+  setInterp(t, interp);
+  const vm = new VmThread(t, interp, options.participant ?? null);
+  vm.specializing = options.tlbc !== false;
+  vm.threadId = options.threadId ?? 1;
+  vm.startThread = options.startThread ?? null;
+  setVmThread(t, vm);
+  vm.execModule = (code, globals) => evalCode(vm, code, globals);
+  t.evalFunction = (_t, func, args, nargs, kwnames) => evalFunction(vm, func, args, nargs, kwnames);
+  t.genOps = GENERATOR_OPS;
+  t.superArgs = superArgs;
+  setTypeHooks(t, VM_TYPE_HOOKS);
+  setFrameLocalsHook(frameLocals);
+  return vm;
+}
+
+/**
+ * Publishes the interpreter's objects in the runtime's interpreter state
+ * (`interpState`), for the Python threads that join it.
+ */
+function publishInterpreter(t: ObThread, vm: VmThread, interpState: number, tlbc: boolean): void {
+  const u32 = t.u32;
+  const interp = vm.interp;
+  u32[(interpState + IS_SYS_OFFSET) >>> 2] = interp.sys;
+  u32[(interpState + IS_BUILTINS_OFFSET) >>> 2] = interp.builtins;
+  u32[(interpState + IS_MODULES_OFFSET) >>> 2] = interp.modules;
+  u32[(interpState + IS_STDOUT_OFFSET) >>> 2] = interp.stdoutObject;
+  u32[(interpState + IS_STDERR_OFFSET) >>> 2] = interp.stderrObject;
+  u32[(interpState + IS_VM_FLAGS_OFFSET) >>> 2] = tlbc ? 0 : IS_VM_NO_TLBC;
+  // The main thread runs the main copy (index 0); the others count from 1.
+  Atomics.store(u32, (interpState + IS_NEXT_TLBC_INDEX_OFFSET) >>> 2, 1);
+}
+
+/**
+ * A thread joining the interpreter published in `interpState` (a Python
+ * thread on a pooled worker): the same `sys`, `builtins` and `sys.modules`,
+ * its own sinks, a thread-local bytecode index of its own.
+ */
+export function joinInterpreter(t: ObThread, registered: ReadonlyMap<string, RegisteredModule>, interpState: number, options: VmThreadOptions & { readonly stdout: OutputSink; readonly stderr: OutputSink }): VmThread {
+  const u32 = t.u32;
+  const flags = u32[(interpState + IS_VM_FLAGS_OFFSET) >>> 2]!;
+  const tlbc = (flags & IS_VM_NO_TLBC) === 0;
+  const interp: Interp = {
+    modules: u32[(interpState + IS_MODULES_OFFSET) >>> 2]!,
+    builtins: u32[(interpState + IS_BUILTINS_OFFSET) >>> 2]!,
+    sys: u32[(interpState + IS_SYS_OFFSET) >>> 2]!,
+    stdoutObject: u32[(interpState + IS_STDOUT_OFFSET) >>> 2]!,
+    stderrObject: u32[(interpState + IS_STDERR_OFFSET) >>> 2]!,
+    registered,
+    gilEnabled: false,
+    stdout: options.stdout,
+    stderr: options.stderr,
+  };
+  if (interp.sys === 0) throw new Error('joinInterpreter: the interpreter has not published its objects');
+  const vm = installVm(t, interp, { ...options, tlbc });
+  vm.tlbcIndex = tlbc ? Atomics.add(u32, (interpState + IS_NEXT_TLBC_INDEX_OFFSET) >>> 2, 1) : 0;
+  return vm;
 }
 
 /** A list of strs from JavaScript strings. */
@@ -107,17 +180,8 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
     stdout: options.stdout,
     stderr: options.stderr,
   };
-  setInterp(t, interp);
-  const vm = new VmThread(t, interp, options.participant ?? null);
-  vm.specializing = options.tlbc !== false;
+  const vm = installVm(t, interp, options);
   vm.tlbcIndex = options.tlbc === false ? 0 : (options.tlbcIndex ?? 0);
-  setVmThread(t, vm);
-  vm.execModule = (code, globals) => evalCode(vm, code, globals);
-  t.evalFunction = (_t, func, args, nargs, kwnames) => evalFunction(vm, func, args, nargs, kwnames);
-  t.genOps = GENERATOR_OPS;
-  t.superArgs = superArgs;
-  setTypeHooks(t, VM_TYPE_HOOKS);
-  setFrameLocalsHook(frameLocals);
 
   const modules = dictNew(t);
   if (modules === 0) fail('sys.modules');
@@ -176,6 +240,7 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
   }
   decref(t.rc, cls);
   decref(t.rc, ftio);
+  if (options.interpState !== undefined) publishInterpreter(t, vm, options.interpState, options.tlbc !== false);
   return vm;
 }
 

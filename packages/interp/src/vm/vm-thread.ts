@@ -5,6 +5,7 @@
  */
 
 import type { Participant } from '@ft/atomics';
+import type { StartThreadOptions, ThreadHandle } from '../runtime/thread-handle.js';
 import type { ObThread } from '@ft/objects';
 import { DataStack } from './frame.js';
 import type { Interp } from './interp-state.js';
@@ -26,6 +27,10 @@ export class VmThread {
   specializing = true;
   /** This thread's index into code objects' thread-local bytecode (tlbc.ts): 0 runs the main copy. */
   tlbcIndex = 0;
+  /** `threading.get_ident()`: the runtime's thread id (the main thread is 1). */
+  threadId = 1;
+  /** Starts a Python thread on the runtime (null: this interpreter cannot start threads). */
+  startThread: ((body: string, arg?: number, options?: StartThreadOptions) => ThreadHandle) | null = null;
   /** Set by YIELD_VALUE: the value `evalFrame` returned was yielded, not returned. */
   yielded = false;
   /** YIELD_VALUE's oparg (1 inside `yield from`): the suspended state's offset. */

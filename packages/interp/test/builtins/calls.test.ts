@@ -25,7 +25,6 @@ interface Case {
  * (each must still fail: `it.fails`; remove it when the gap closes).
  */
 const KNOWN_GAPS = new Map<string, string>([
-  ['sum([(1,), (2,)], ())', 'tuple has no sq_concat in @ft/objects: tuple + tuple raises TypeError'],
   ["delattr(1, 'x')", "@ft/objects' generic setattr says only \"has no attribute 'x'\" when deleting from an object without __dict__"],
 ]);
 

@@ -161,7 +161,7 @@ describe('builtins that ask the object', () => {
     expect(call('vars', int(1))).toBe('TypeError: vars() argument must have __dict__ attribute');
   });
 
-  it.fails('vars(module) is the module dict [known gap: @ft/objects modules have no __dict__ attribute]', () => {
+  it('vars(module) is the module dict', () => {
     const md = callBuiltin(h, 'vars', [h.fakefile]);
     expect(md).toBe(moduleDict(t, h.fakefile));
   });

@@ -1,0 +1,121 @@
+"""Low-level threads (our own module after CPython's `_thread`): threads that run
+on the runtime's pooled workers at the same time as this one, and locks."""
+
+import _ftthread
+
+error = RuntimeError
+TIMEOUT_MAX = 4294967.0
+
+
+class LockType:
+    """A lock any thread may release (`_thread.lock`): acquire(blocking=True, timeout=-1), release(), locked()."""
+
+    __slots__ = ('_state', '__weakref__')
+
+    def __init__(self):
+        self._state = _ftthread.lock_new()
+
+    def acquire(self, blocking=True, timeout=-1):
+        return _ftthread.lock_acquire(self._state, blocking, timeout)
+
+    def release(self):
+        _ftthread.lock_release(self._state)
+
+    def locked(self):
+        return _ftthread.lock_locked(self._state)
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def __repr__(self):
+        return f"<{'locked' if self.locked() else 'unlocked'} _thread.lock object at {hex(id(self))}>"
+
+
+LockType.__module__ = '_thread'
+LockType.__name__ = LockType.__qualname__ = 'lock'
+allocate_lock = LockType
+allocate = LockType
+
+
+class RLock:
+    """A reentrant lock: the owning thread may acquire it again; released as often as acquired."""
+
+    def __init__(self):
+        self._block = LockType()
+        self._owner = None
+        self._count = 0
+
+    def acquire(self, blocking=True, timeout=-1):
+        me = get_ident()
+        if self._owner == me:
+            self._count += 1
+            return True
+        if not self._block.acquire(blocking, timeout):
+            return False
+        self._owner = me
+        self._count = 1
+        return True
+
+    def release(self):
+        if self._owner != get_ident():
+            raise RuntimeError('cannot release un-acquired lock')
+        self._count -= 1
+        if self._count == 0:
+            self._owner = None
+            self._block.release()
+
+    def _is_owned(self):
+        return self._owner == get_ident()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def get_ident():
+    return _ftthread.get_ident()
+
+
+get_native_id = get_ident
+
+
+class _ThreadHandle:
+    """The running thread (`_thread._ThreadHandle`): joined at most once really; join() is idempotent."""
+
+    def __init__(self, ident, record):
+        self.ident = ident
+        self._record = record
+
+    def join(self):
+        _ftthread.join(self._record, self.ident)
+
+
+def start_joinable_thread(function, handle=None, daemon=True, args=(), kwargs=None):
+    ident, record = _ftthread.start(function, tuple(args), kwargs, daemon)
+    return _ThreadHandle(ident, record)
+
+
+def start_new_thread(function, args, kwargs=None):
+    ident, _record = _ftthread.start(function, args, kwargs, True)
+    return ident
+
+
+start_new = start_new_thread
+
+
+def _count():
+    return 0
+
+
+def stack_size(size=0):
+    if size:
+        raise ValueError('setting the stack size is not supported')
+    return 0

@@ -1,0 +1,63 @@
+/**
+ * The thread body that runs a Python thread (`thread_run` in
+ * `Modules/_threadmodule.c`) on a pooled worker: the worker's thread state
+ * joins the interpreter (its `sys`, `builtins` and `sys.modules`, read from
+ * the interpreter state in the heap), gets a thread-local bytecode index of
+ * its own, and calls `func(*args, **kwargs)` from the tuple it was given.
+ * An uncaught exception is printed as `threading.excepthook` prints it;
+ * SystemExit ends the thread quietly.
+ */
+
+import { writeSync } from 'node:fs';
+import { decref } from '@ft/refcount';
+import { errExceptionMatches, errClear, errGetRaisedException, objectCall, StaticType, TUPLE_ITEMS_OFFSET } from '@ft/objects';
+import type { ThreadContext } from '../runtime/thread-bodies.js';
+import { joinInterpreter } from './interpreter.js';
+import type { OutputSink } from './interp-state.js';
+import { formatException } from './print-exception.js';
+import { registeredModules } from './slots.js';
+
+/** A sink writing to file descriptor `fd` a line at a time. */
+function fdSink(fd: number): OutputSink {
+  let buffer = '';
+  const flush = (): void => {
+    if (buffer !== '') {
+      const text = buffer;
+      buffer = '';
+      writeSync(fd, text);
+    }
+  };
+  return {
+    write(text: string) {
+      buffer += text;
+      if (buffer.includes('\n') || buffer.length > 8192) flush();
+    },
+    flush,
+  };
+}
+
+/** Runs the Python thread whose `(func, args, kwargs)` tuple is `ctx.arg` (a reference the starter handed over). */
+export function pythonThread(ctx: ThreadContext): void {
+  const t = ctx.t;
+  const u32 = t.u32;
+  const stdout = fdSink(1);
+  const stderr = fdSink(2);
+  const vm = joinInterpreter(t, registeredModules(), ctx.interp, { stdout, stderr, participant: ctx.ts.participant, threadId: ctx.id, startThread: ctx.startThread });
+  const spec = ctx.arg;
+  const items = (spec + TUPLE_ITEMS_OFFSET) >>> 2;
+  const func = u32[items]!;
+  const args = u32[items + 1]!;
+  const kwargs = u32[items + 2]!;
+  const r = objectCall(t, func, args, kwargs === t.none ? 0 : kwargs);
+  decref(t.rc, spec);
+  if (r !== 0) decref(t.rc, r);
+  else if (errExceptionMatches(t, t.types[StaticType.SystemExit]!)) errClear(t);
+  else {
+    const exc = errGetRaisedException(t);
+    stderr.write(`Exception in thread Thread-${ctx.id}:\n${exc === 0 ? '' : formatException(t, exc)}`);
+    if (exc !== 0) decref(t.rc, exc);
+  }
+  stdout.flush();
+  stderr.flush();
+  vm.ds.release();
+}

@@ -1,0 +1,89 @@
+/**
+ * Python threads on the VM (issue 22's start): `threading.Thread`s run on
+ * pooled workers at the same time as the main thread, over the same
+ * objects. Exact invariants: per-thread results, a counter under a Lock;
+ * the control (the same counter without the lock) must lose updates —
+ * the threads really ran in parallel. Run through the `ft` command (the
+ * built package: pooled workers load built modules).
+ */
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const FT = fileURLToPath(new URL('../bin/ft.mjs', import.meta.url));
+const SCALE = Number(process.env.FT_STRESS_SCALE ?? '1');
+
+function ft(code: string, args: string[] = []): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [FT, ...args, '-c', code], { encoding: 'utf8', timeout: 120_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+const COUNTER = (locked: boolean, n: number) => `
+import threading
+N = ${n}
+counter = [0]
+lock = threading.Lock()
+start = threading.Barrier(4)
+def work():
+    start.wait()
+    for _ in range(N):
+        ${locked ? 'with lock:\n            counter[0] += 1' : 'counter[0] += 1'}
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(counter[0], 4 * N)
+`;
+
+describe('Python threads', () => {
+  it('threads compute in parallel and their results come back; current_thread, idents and join', () => {
+    const r = ft(`
+import threading
+results = {}
+def work(i, n):
+    s = 0
+    for k in range(n):
+        s += k * i
+    results[i] = (s, threading.current_thread().name, threading.get_ident() != threading.main_thread().ident)
+threads = [threading.Thread(target=work, args=(i, 20000), name=f'w{i}') for i in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(sorted(results.items()))
+print(threading.current_thread().name, threading.active_count(), all(not t.is_alive() for t in threads))
+`);
+    const expected = [0, 1, 2, 3].map((i) => `(${i}, (${i * ((20000 * 19999) / 2)}, 'w${i}', True))`).join(', ');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`[${expected}]\nMainThread 1 True\n`);
+  });
+
+  it('a counter under a Lock is exact across 4 threads', () => {
+    const n = 3000 * SCALE;
+    const r = ft(COUNTER(true, n));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${4 * n} ${4 * n}\n`);
+  });
+
+  it('control: without the lock the threads race and lose increments (they ran at the same time)', () => {
+    const n = 100000 * SCALE;
+    const r = ft(COUNTER(false, n));
+    expect(r.stderr).toBe('');
+    const [got, want] = r.stdout.trim().split(' ').map(Number);
+    expect(want).toBe(4 * n);
+    expect(got).toBeLessThan(want!);
+  });
+
+  it('an exception in a thread is printed as threading.excepthook does; the program goes on', () => {
+    const r = ft(`
+import threading
+def boom():
+    raise ValueError('bad')
+t = threading.Thread(target=boom, name='T1')
+t.start(); t.join()
+print('after')
+`);
+    expect(r.stdout).toBe('after\n');
+    expect(r.stderr).toContain('Exception in thread T1:');
+    expect(r.stderr).toContain('ValueError: bad');
+    expect(r.status).toBe(0);
+  });
+});
