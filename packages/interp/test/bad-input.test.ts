@@ -47,7 +47,6 @@ const KNOWN_FAILING = new Set<string>([
   'mod_import_errors',
   'nest_expression_deep',
   'nest_fstrings_151',
-  'rec_caught_all',
   'rec_uncaught_add',
   'rec_uncaught_eq_in_dict',
   'rec_uncaught_generator',

@@ -171,6 +171,9 @@ const CACHES = INLINE_CACHE_ENTRIES;
  * over imported constants it compiles a chain of comparisons.
  */
 
+/** TypeScript re-entries of the loop on one thread (`Py_C_RECURSION_LIMIT`'s role): 162 was the first overflow measured. */
+const MAX_JS_REENTRY = 140;
+
 /** How the loop (re)enters a frame. */
 const ENTER = 0;
 /** Back from a call: push the result and go on after the calling instruction. */
@@ -311,7 +314,10 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   const breakerIndex = participant === null ? -1 : participant.breakerIndex;
   let poll = SAFE_POINT_POLL_INTERVAL;
 
-  if (vm.jsDepth > 200) {
+  // Re-entries from TypeScript (a dunder method, a key function) each take 4.5–6 KB of JavaScript
+  // stack; the main thread has 984 KB: past this many, RecursionError before the stack can overflow
+  // in the middle of a refcount update or a critical section (measured: test/bad-input).
+  if (vm.jsDepth > MAX_JS_REENTRY) {
     recursionError(t);
     clearFrame(vm, entry);
     return 0;
