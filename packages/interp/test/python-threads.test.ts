@@ -86,4 +86,45 @@ print('after')
     expect(r.stderr).toContain('ValueError: bad');
     expect(r.status).toBe(0);
   });
+
+  it('queue: producers and consumers on a bounded Queue hand every item over exactly once; PriorityQueue, LifoQueue and Empty as CPython', () => {
+    const r = ft(`
+import threading, queue
+q = queue.Queue(maxsize=8)
+out = queue.Queue()
+def producer(base):
+    for i in range(500):
+        q.put(base + i)
+def consumer():
+    total = 0
+    while True:
+        item = q.get()
+        if item is None:
+            q.task_done()
+            break
+        total += item
+        q.task_done()
+    out.put(total)
+ps = [threading.Thread(target=producer, args=(k * 1000,)) for k in range(2)]
+cs = [threading.Thread(target=consumer) for _ in range(2)]
+for t in ps + cs: t.start()
+for t in ps: t.join()
+for _ in cs: q.put(None)
+q.join()
+for t in cs: t.join()
+print(sum(out.get() for _ in cs), sum(range(500)) * 2 + 1000 * 500)
+pq = queue.PriorityQueue()
+for x in [5, 1, 4, 2, 3]: pq.put(x)
+print([pq.get() for _ in range(5)])
+lq = queue.LifoQueue()
+for x in 'abc': lq.put(x)
+print([lq.get() for _ in range(3)])
+try:
+    queue.Queue().get(timeout=0.05)
+except queue.Empty:
+    print('Empty')
+`);
+    // python3.13 prints the same four lines for this program.
+    expect(r).toEqual({ stdout: "749500 749500\n[1, 2, 3, 4, 5]\n['c', 'b', 'a']\nEmpty\n", stderr: '', status: 0 });
+  });
 });

@@ -30,13 +30,15 @@ function fdSink(fd: number, lineBuffered: boolean): OutputSink {
     buffer = '';
     writeSync(fd, text);
   };
-  return {
+  const sink: OutputSink = {
+    lineMode: process.stdout.isTTY === true,
     write(text: string) {
       buffer += text;
-      if (!lineBuffered || buffer.length > 1 << 16 || (process.stdout.isTTY && text.includes('\n'))) flush();
+      if (!lineBuffered || buffer.length > 1 << 16 || (sink.lineMode === true && text.includes('\n'))) flush();
     },
     flush,
   };
+  return sink;
 }
 
 /** Parses the command line: what to run, or an exit code after printing usage/version/an error. */

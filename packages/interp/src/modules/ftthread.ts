@@ -49,6 +49,10 @@ function start(t: ObThread, _self: number, args: number, nargs: number): number 
   if (kwargs !== t.none && !dictCheckExact(t, kwargs)) return errRaise(t, StaticType.TypeError, 'optional 3rd arg must be a dictionary');
   const vm = vmOf(t);
   if (vm.startThread === null) return errRaise(t, StaticType.RuntimeError, "can't start new thread: this interpreter runs without a runtime's workers");
+  // From now on this thread's output goes out line by line, interleaving with the new thread's as written.
+  vm.interp.stdout.flush();
+  vm.interp.stdout.lineMode = true;
+  vm.interp.stderr.lineMode = true;
   // The thread takes this reference over (python-thread.ts releases it).
   const spec = tupleFromArray(t, [func, fargs, kwargs]);
   if (spec === 0) return 0;

@@ -15,6 +15,8 @@ import type { RegisteredModule } from '../modules/module-def.js';
 export interface OutputSink {
   write(text: string): void;
   flush(): void;
+  /** Flush at every line end (set once Python threads run: their lines then interleave as written). */
+  lineMode?: boolean;
 }
 
 /** The interpreter's objects and this thread's sinks. */
