@@ -94,7 +94,7 @@ describe('typeSlot and typeSlotId', () => {
       for (const kind of SLOT_KINDS) {
         const id = t.u32[((type + TP_SLOTS_OFFSET) >>> 2) + SLOT_INDEX[kind]]!;
         const expected = id === 0 ? null : ((t.slots[kind][id] as unknown) ?? null);
-        if (typeSlotId(t, type, kind) !== id || typeSlot(t, type, kind) !== expected) wrong.push(`${StaticType[i]}.${kind}`);
+        if (typeSlotId(t, type, kind) !== id || typeSlot(t, type, kind) !== expected) wrong.push(`static type ${i}.${kind}`);
       }
     }
     expect(wrong).toEqual([]);
