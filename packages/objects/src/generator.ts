@@ -17,12 +17,12 @@
 
 import { formatAddress } from '@ft/atomics';
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
-import { decref, incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
-import { errNoMemory, errRaise } from './errors.js';
+import { decref, incref, OB_TYPE_OFFSET, resurrectEnd, resurrectStart, type RcThread } from '@ft/refcount';
+import { errGetRaisedException, errNoMemory, errRaise, errSetRaisedException } from './errors.js';
 import { StaticType } from './layout.js';
 import type { GeneratorOps, ObThread } from './ob-thread.js';
 import { strToJs } from './str-read.js';
-import { clearWeakRefs } from './weakref-clear.js';
+import { clearWeakRefs, errWriteUnraisable } from './weakref-clear.js';
 
 /** `gi_weakreflist`. @public */ export const GEN_WEAKREFLIST_OFFSET = 20;
 /** `gi_name` (str). @public */ export const GEN_NAME_OFFSET = 24;
@@ -194,6 +194,18 @@ export function generatorClear(rc: RcThread, gen: number): void {
 
 /** `gen_dealloc` (its finalizer, `close()`, ran before). @internal */
 export function generatorDealloc(t: ObThread, gen: number): void {
+  const state = Atomics.load(t.i32, (gen + GEN_STATE_OFFSET) >>> 2);
+  if ((state === GEN_SUSPENDED || state === GEN_SUSPENDED_YIELD_FROM) && t.genOps !== null) {
+    // `PyObject_CallFinalizerFromDealloc` → `_PyGen_Finalize`: a suspended generator is closed (its
+    // `finally` blocks run) before it goes; the close may resurrect it.
+    resurrectStart(t.rc, gen);
+    const pending = errGetRaisedException(t);
+    const r = t.genOps.close(t, gen);
+    if (r === 0) errWriteUnraisable(t, gen);
+    else decref(t.rc, r);
+    errSetRaisedException(t, pending);
+    if (resurrectEnd(t.rc, gen)) return;
+  }
   gcUntrack(t.rc, gen);
   if (t.u32[(gen + GEN_WEAKREFLIST_OFFSET) >>> 2] !== 0) clearWeakRefs(t, gen);
   generatorClear(t.rc, gen);

@@ -22,6 +22,7 @@ import {
   FUNC_GLOBALS_OFFSET,
   FUNC_BUILTINS_OFFSET,
   functionCheck,
+  intAsNumber,
   METH_FASTCALL,
   METH_KEYWORDS,
   METH_NOARGS,
@@ -48,7 +49,7 @@ import { getAttrJs, lookupSpecial } from './ceval-ops.js';
 import { fastLocalsDict } from './frame-locals.js';
 import { compileToCode, evalCode, evalFunctionWithLocals } from './exec.js';
 import { F_GLOBALS, F_LOCALS } from './frame.js';
-import { importModule } from './import.js';
+import { importModuleLevel } from './import.js';
 import { vmOf } from './vm-thread.js';
 
 function isType(t: ObThread, op: number): boolean {
@@ -295,20 +296,27 @@ export function frameLocals(t: ObThread): number {
 }
 
 
-/** `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: absolute imports from TypeScript's side. */
-function dunderImport(t: ObThread, _self: number, args: number, nargs: number): number {
-  if (nargs < 1) return errRaise(t, StaticType.TypeError, "__import__() missing required argument 'name' (pos 1)");
-  const name = t.u32[args >>> 2]!;
-  if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, `__import__() argument 1 must be str, not ${typeNameOf(t, name)}`);
-  const text = strToJs(t, name);
-  const module = importModule(t, text);
-  if (module === 0) return 0;
-  const fromlist = nargs > 3 ? t.u32[(args >>> 2) + 3]! : 0;
-  if (text.includes('.') && (fromlist === 0 || fromlist === t.none || t.u32[(fromlist + TUPLE_SIZE_OFFSET) >>> 2] === 0)) {
-    decref(t.rc, module);
-    return importModule(t, text.split('.')[0]!);
+/** `__import__(name, globals=None, locals=None, fromlist=(), level=0)` (`builtin___import___impl`). */
+function dunderImport(t: ObThread, _self: number, args: number, nargs: number, kwnames: number): number {
+  const order = ['name', 'globals', 'locals', 'fromlist', 'level'];
+  const values: number[] = [];
+  if (nargs > 5) return errRaise(t, StaticType.TypeError, `__import__() takes at most 5 arguments (${nargs} given)`);
+  for (let i = 0; i < nargs; i++) values[i] = t.u32[(args >>> 2) + i]!;
+  for (const [k, v] of keywords(t, args, nargs, kwnames)) {
+    const i = order.indexOf(k);
+    if (i < 0) return errRaise(t, StaticType.TypeError, `__import__() got an unexpected keyword argument '${k}'`);
+    if (values[i] !== undefined) return errRaise(t, StaticType.TypeError, `argument for __import__() given by name ('${k}') and position (${i + 1})`);
+    values[i] = v;
   }
-  return module;
+  const name = values[0];
+  if (name === undefined) return errRaise(t, StaticType.TypeError, "__import__() missing required argument 'name' (pos 1)");
+  if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, `__import__() argument 1 must be str, not ${typeNameOf(t, name)}`);
+  const globals = values[1] === undefined || values[1] === t.none ? 0 : values[1];
+  const fromlist = values[3] ?? t.none;
+  const levelObj = values[4];
+  const level = levelObj === undefined ? 0 : intAsNumber(t, levelObj);
+  if (level < 0) return errRaise(t, StaticType.ValueError, 'level must be >= 0');
+  return importModuleLevel(t, name, globals, fromlist, level);
 }
 
 /** The builtins only the VM can provide, added to the `builtins` module. */
@@ -316,7 +324,7 @@ export const VM_BUILTINS: ModuleDef = {
   name: 'builtins (vm)',
   functions: [
     { name: '__build_class__', flags: METH_FASTCALL | METH_KEYWORDS, fn: buildClass },
-    { name: '__import__', flags: METH_FASTCALL, fn: dunderImport },
+    { name: '__import__', flags: METH_FASTCALL | METH_KEYWORDS, fn: dunderImport },
     { name: 'exec', flags: METH_FASTCALL | METH_KEYWORDS, fn: (t, _s, a, n, k) => execOrEval(t, a, n, k, 'exec') },
     { name: 'eval', flags: METH_FASTCALL | METH_KEYWORDS, fn: (t, _s, a, n, k) => execOrEval(t, a, n, k, 'eval') },
     { name: 'compile', flags: METH_FASTCALL | METH_KEYWORDS, fn: compile },

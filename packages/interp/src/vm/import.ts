@@ -329,9 +329,17 @@ export function importModule(t: ObThread, name: string): number {
  * submodules named in the list imported when they are not attributes).
  */
 export function importName(t: ObThread, fw: number, name: number, fromlist: number, level: number): number {
-  const globals = t.u32[fw + F_GLOBALS]!;
-  const lvl = intAsNumber(t, level);
+  return importModuleLevel(t, name, t.u32[fw + F_GLOBALS]!, fromlist, intAsNumber(t, level));
+}
+
+/**
+ * `PyImport_ImportModuleLevelObject(name, globals, locals, fromlist,
+ * level)`: what `IMPORT_NAME` and `__import__` do, relative imports
+ * resolved against `globals` (a dict, or 0 for an absolute import).
+ */
+export function importModuleLevel(t: ObThread, name: number, globals: number, fromlist: number, lvl: number): number {
   let fullName = strToJs(t, name);
+  if (lvl > 0 && globals === 0) return errRaise(t, StaticType.KeyError, "'__name__' not in globals");
   if (lvl > 0) {
     const resolved = resolveName(t, fullName, globals, lvl);
     if (resolved === null) return 0;
