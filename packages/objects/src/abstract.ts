@@ -219,7 +219,14 @@ export function objectGetIter(t: ObThread, op: number): number {
   const iter = typeSlot(t, typeOfOp(t, op), 'iter');
   // Without `__iter__`, an object with `__getitem__` iterates as a sequence (CPython's `PySeqIter_New`).
   if (iter === null) return sequenceCheck(t, op) ? seqIterNew(t, op) : errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not iterable`);
-  return iter(t, op);
+  const it = iter(t, op);
+  if (it !== 0 && typeSlot(t, typeOfOp(t, it), 'iternext') === null) {
+    // `PyObject_GetIter`: what `__iter__` returned must be an iterator.
+    const name = typeNameOf(t, it);
+    decref(t.rc, it);
+    return errRaise(t, StaticType.TypeError, `iter() returned non-iterator of type '${name}'`);
+  }
+  return it;
 }
 
 /** `PyIter_Next`: the next item (a new reference), or 0: exhausted (no exception) or an error (exception set). @public */

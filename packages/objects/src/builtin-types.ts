@@ -12,12 +12,13 @@
 
 import { formatAddress } from '@ft/atomics';
 import { gcDel, gcUntrack } from '@ft/gc';
-import { freeObject, incref, OB_TYPE_OFFSET, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { decref, freeObject, incref, OB_TYPE_OFFSET, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
 import { floatAsDouble, floatDealloc, floatReprJs } from './float.js';
 import { registerFloatSlots } from './float-arith.js';
+import { indexCheck, numberIndex } from './abstract-number.js';
 import { registerIntNumberSlots } from './int-arith.js';
 import { registerExceptionTypes } from './exception-hierarchy.js';
 import { intAsNumber, intCopy, intDealloc, intCompare, intHash, intIsCompact, intCompactValue, intReprJs, intSign } from './int.js';
@@ -128,6 +129,14 @@ function reprResult(t: ObThread, text: string | null): number {
  */
 function indexOf(t: ObThread, key: number, what: string): number | null {
   if (!typeHasFlag(t, typeOf(t, key), TPFLAGS_LONG_SUBCLASS)) {
+    // `_PyIndex_Check`: an object with `__index__` is an index too.
+    if (indexCheck(t, key)) {
+      const index = numberIndex(t, key);
+      if (index === 0) return null;
+      const v = indexOf(t, index, what);
+      decref(t.rc, index);
+      return v;
+    }
     errRaise(t, StaticType.TypeError, `${what} indices must be integers or slices, not ${typeNameOf(t, key)}`);
     return null;
   }
