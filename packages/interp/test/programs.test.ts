@@ -48,7 +48,6 @@ const KNOWN_FAILING = new Set<string>([
   'dict_views',
   'err_syntax_fstring_lambda',
   'err_syntax_invalid',
-  'func_args',
   'mod_import_sibling',
   'mod_package_relative',
   'stdlib_collections',

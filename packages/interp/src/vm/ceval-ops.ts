@@ -410,7 +410,8 @@ export function dictMergeForCall(t: ObThread, callable: number, dict: number, up
         const key = iterNext(t, it);
         if (key === 0) return t.error.type !== 0 ? -1 : 0;
         try {
-          if (!typeHasFlag(t, typeOf(t, key), TPFLAGS_UNICODE_SUBCLASS)) return errRaiseInt(t, StaticType.TypeError, `${functionStr(t, callable)} keywords must be strings`);
+          // 3.13: the dict merge's own message, without the callable (`_PyEval_FormatKwargsError` keeps it).
+          if (!typeHasFlag(t, typeOf(t, key), TPFLAGS_UNICODE_SUBCLASS)) return errRaiseInt(t, StaticType.TypeError, 'keywords must be strings');
           const have = dictGetItemRef(t, dict, key);
           if (have !== 0) {
             decref(t.rc, have);
@@ -754,7 +755,19 @@ export function makeFunction(t: ObThread, code: number, globals: number, builtin
 export function setFunctionAttribute(t: ObThread, func: number, flag: number, attr: number): void {
   if (flag === 1) functionSetDefaults(t, func, attr);
   else if (flag === 2) functionSetKwDefaults(t, func, attr);
-  else if (flag === 4) functionSetAnnotations(t, func, attr);
+  else if (flag === 4) {
+    // 3.13 compiles annotations as a flat tuple (name, value, …): `__annotations__` is its dict.
+    if (typeHasFlag(t, typeOf(t, attr), TPFLAGS_TUPLE_SUBCLASS)) {
+      const d = dictNew(t);
+      const n = t.u32[(attr + TUPLE_SIZE_OFFSET) >>> 2]!;
+      const items = (attr + TUPLE_ITEMS_OFFSET) >>> 2;
+      for (let i = 0; d !== 0 && i + 1 < n; i += 2) dictSetItem(t, d, t.u32[items + i]!, t.u32[items + i + 1]!);
+      if (d !== 0) {
+        functionSetAnnotations(t, func, d);
+        decref(t.rc, d);
+      }
+    } else functionSetAnnotations(t, func, attr);
+  }
   else if (flag === 8) functionSetClosure(t, func, attr);
 }
 
