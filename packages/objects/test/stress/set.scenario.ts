@@ -369,7 +369,9 @@ const WORKER = new URL('./set.worker.ts', import.meta.url);
 
 function setup(kind: SetKind, size: number, size2: number, workers: number, tableWords: (workers: number) => number, slotWords = 0): { params: SetStressParams; state: SetStressState } {
   if (workers < 2) throw new Error(`${kind}: needs at least 2 workers`);
-  const r = makeRuntime({ allocator: 'mimalloc_debug' });
+  // 256 MiB: under a loaded machine QSBR's goal advances slowly and the retired tables and churned keys of a
+  // multi-second report run (the debug allocator's blocks are larger) outgrew 64 MiB (MemoryError in a writer).
+  const r = makeRuntime({ allocator: 'mimalloc_debug', heapSize: 256 << 20 });
   gcDisable(r.gt);
   const tableBase = C_WORKER_BASE + workers * C_WORKER_STRIDE;
   const slotsBase = tableBase + tableWords(workers);
