@@ -6,27 +6,10 @@
  * descriptor; an optional attribute turns AttributeError into "absent".
  */
 
-import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeLookupRef, typeOf, typeSlot, typeSlotId, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
+import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeOf, typeSlotId, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 
-/**
- * `_PyObject_LookupSpecial(self, name)`: `name` found on `type(self)`'s
- * MRO and bound to `self` (its `__get__`), a new reference; 0 when the
- * type has none (no exception) or when binding raised (exception set).
- */
-export function lookupSpecial(t: ObThread, self: number, name: string): number {
-  const key = strInternFromJs(t, name);
-  if (key === 0) return 0;
-  const type = typeOf(t, self);
-  const found = typeLookupRef(t, type, key);
-  decref(t.rc, key);
-  if (found === 0) return 0;
-  const get = typeSlot(t, typeOf(t, found), 'descrGet');
-  if (get === null) return found;
-  const bound = get(t, found, self, type);
-  decref(t.rc, found);
-  return bound;
-}
+export { lookupSpecial } from '../modules/lookup-special.js';
 
 /**
  * `PyObject_GetOptionalAttr(obj, name)`: the attribute (a new

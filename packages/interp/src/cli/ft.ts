@@ -7,9 +7,9 @@
  * line or a missing script, SystemExit's code).
  */
 
-import { existsSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { runProgramWith, type RunProgramOptions } from './run-program.js';
-import type { OutputSink } from '../vm/interp-state.js';
+import { fdSink } from '../vm/fd-sink.js';
 
 const USAGE = `usage: ft [option] ... [-c cmd | run file | file] [arg] ...
 Options:
@@ -20,26 +20,6 @@ Options:
   run file : run the program in file (terminates option list)
 Environment: PYTHON_GIL, PYTHON_TLBC, PYTHONHASHSEED
 `;
-
-/** A sink writing to file descriptor `fd`, buffered up to a line end (stderr: unbuffered, as CPython's). */
-function fdSink(fd: number, lineBuffered: boolean): OutputSink {
-  let buffer = '';
-  const flush = (): void => {
-    if (buffer === '') return;
-    const text = buffer;
-    buffer = '';
-    writeSync(fd, text);
-  };
-  const sink: OutputSink = {
-    lineMode: process.stdout.isTTY === true,
-    write(text: string) {
-      buffer += text;
-      if (!lineBuffered || buffer.length > 1 << 16 || (sink.lineMode === true && text.includes('\n'))) flush();
-    },
-    flush,
-  };
-  return sink;
-}
 
 /** Parses the command line: what to run, or an exit code after printing usage/version/an error. */
 export function parseCommandLine(argv: readonly string[], stderr: (s: string) => void, stdout: (s: string) => void): RunProgramOptions | number {
@@ -105,8 +85,8 @@ function environment(): Record<string, string> {
 
 /** Runs `ft` with `argv` (the arguments after the command); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const out = fdSink(1, true);
-  const err = fdSink(2, false);
+  const out = fdSink(1, process.stdout.isTTY === true ? 'line' : 'block');
+  const err = fdSink(2, 'unbuffered');
   const parsed = parseCommandLine(argv, (s) => err.write(s), (s) => out.write(s));
   if (typeof parsed === 'number') {
     out.flush();

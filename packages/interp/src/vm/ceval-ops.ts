@@ -14,7 +14,6 @@ import {
   bytesItem,
   numberUnaryOp,
   objectRepr,
-  typeSlot,
   StaticType,
   TPFLAGS_DICT_SUBCLASS,
   TPFLAGS_LIST_SUBCLASS,
@@ -54,7 +53,11 @@ import {
   functionSetKwDefaults,
   intFromNumber,
   iterNext,
+  exceptionGroupCreate,
   listAsTuple,
+  listFromArray,
+  listGetItemRef,
+  listSize,
   listFromIterable,
   objectCall,
   objectConvert,
@@ -85,7 +88,10 @@ import {
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
 import { CO_FAST_FREE } from '../compiler/code-unit.js';
+import { getAttrJs, lookupSpecial } from '../builtins/special-lookup.js';
 import { F_BUILTINS, F_GLOBALS, F_LOCALS } from './frame.js';
+
+export { getAttrJs, lookupSpecial };
 
 /** The name of local slot `i` of `code`, as text. */
 function localName(t: ObThread, code: number, i: number): string {
@@ -97,28 +103,7 @@ function isType(t: ObThread, op: number): boolean {
   return typeHasFlag(t, typeOf(t, op), TPFLAGS_TYPE_SUBCLASS);
 }
 
-/** An attribute by JavaScript name (a new reference, 0 with AttributeError or what the lookup raised). */
-export function getAttrJs(t: ObThread, op: number, name: string): number {
-  const key = strInternFromJs(t, name);
-  if (key === 0) return 0;
-  const v = objectGetAttr(t, op, key);
-  decref(t.rc, key);
-  return v;
-}
 
-/** `_PyObject_LookupSpecial`: `name` looked up on the type and bound to `op` (`__get__`); 0 with no exception when absent. */
-export function lookupSpecial(t: ObThread, op: number, name: string): number {
-  const key = strInternFromJs(t, name);
-  if (key === 0) return 0;
-  const found = typeLookupRef(t, typeOf(t, op), key);
-  decref(t.rc, key);
-  if (found === 0) return 0;
-  const get = typeSlot(t, typeOf(t, found), 'descrGet');
-  if (get === null) return found;
-  const bound = get(t, found, op, typeOf(t, op));
-  decref(t.rc, found);
-  return bound;
-}
 
 /** `RecursionError` as `_Py_CheckRecursiveCall` raises it. */
 export function recursionError(t: ObThread): void {
@@ -895,24 +880,29 @@ function stopIterationError(t: ObThread, v: number): number {
 
 /** `_PyExc_PrepReraiseStar(orig, excs)`: what an `except*` block re-raises. */
 function prepReraiseStar(t: ObThread, orig: number, excs: number): number {
-  // Collect the raised ones (not None); the re-raised ones are those identical to parts of orig.
-  const n = t.u32[(excs + 20) >>> 2]!;
+  // The exceptions the handlers raised or re-raised (None: a handler that completed).
   const items: number[] = [];
-  const listItems = t.u32[(excs + 24) >>> 2]!;
+  const n = listSize(t, excs);
   for (let i = 0; i < n; i++) {
-    const e = t.u32[(listItems >>> 2) + i]!;
-    if (e !== t.none) items.push(e);
+    const e = listGetItemRef(t, excs, i);
+    if (e === 0) break;
+    if (e === t.none) decref(t.rc, e);
+    else items.push(e);
   }
-  if (items.length === 0) {
+  if (items.length <= 1) {
+    if (items.length === 1) return items[0]!;
     incref(t.rc, t.none);
     return t.none;
   }
-  if (items.length === 1) {
-    incref(t.rc, items[0]!);
-    return items[0]!;
-  }
+  // Several: one group of them. Departure: CPython keeps the re-raised parts in orig's own nesting
+  // (`_PyExc_PrepReraiseStar` splits orig by leaf identity); here they are listed side by side.
   void orig;
-  return errRaise(t, StaticType.SystemError, 'except*: several exceptions raised at once are not supported yet');
+  const list = listFromArray(t, items);
+  for (const e of items) decref(t.rc, e);
+  if (list === 0) return 0;
+  const group = exceptionGroupCreate(t, '', list);
+  decref(t.rc, list);
+  return group;
 }
 
 /** `GET_LEN`: `len(obj)` as an int. */

@@ -101,7 +101,7 @@ import { decref, incref, OB_TYPE_OFFSET, setMaybeWeakref, xGetRef } from '@ft/re
 import { initializeLocals } from './call-bind.js';
 import { tlbcUnits } from './tlbc.js';
 import { keepFrameLocals } from './frame-locals.js';
-import { COUNTER_COOLDOWN, counterRestart } from './specialize.js';
+import { adaptiveCounterTriggers, specializationMiss, specializeAt } from './specialize.js';
 import { specializeBinaryOp, specializeBinarySubscr, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
 import { findHandler } from './code-info.js';
 import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD } from './frame.js';
@@ -558,21 +558,10 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                   continue;
                 }
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 45;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 45);
               } else {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeBinaryOp(t, lhs, rhs, oparg);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 45 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 45, specializeBinaryOp(t, lhs, rhs, oparg));
               }
               let res: number;
               const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
@@ -646,21 +635,10 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                   continue;
                 }
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 58;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 58);
               } else {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeCompareOp(t, lhs, rhs);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 58 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 58, specializeCompareOp(t, lhs, rhs));
               }
               const lt = u32[(lhs + OB_TYPE_OFFSET) >>> 2]!;
               const rt = u32[(rhs + OB_TYPE_OFFSET) >>> 2]!;
@@ -726,22 +704,11 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               const container = u32[sp - 2]!;
               const ct = u32[(container + OB_TYPE_OFFSET) >>> 2]!;
               if (opcode === 5) {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeBinarySubscr(t, container, sub);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 5 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 5, specializeBinarySubscr(t, container, sub));
               } else if (opcode === 160 ? ct !== dictType : ct !== (opcode === 158 ? listType : tupleType) || u32[(sub + OB_TYPE_OFFSET) >>> 2] !== intType || u32[(sub + LONG_TAG) >>> 2]! >= 16) {
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 5;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 5);
               }
               let res: number;
               if (u32[(sub + OB_TYPE_OFFSET) >>> 2] === intType && u32[(sub + LONG_TAG) >>> 2]! < 16 && (ct === listType || ct === tupleType)) {
@@ -809,22 +776,11 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               const v = u32[sp - 3]!;
               const ct = u32[(container + OB_TYPE_OFFSET) >>> 2]!;
               if (opcode === 39) {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeStoreSubscr(t, container, sub);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 39 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 39, specializeStoreSubscr(t, container, sub));
               } else if (opcode === 162 ? ct !== dictType : ct !== listType || u32[(sub + OB_TYPE_OFFSET) >>> 2] !== intType || u32[(sub + LONG_TAG) >>> 2]! >= 16) {
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 39;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 39);
               }
               if (ct === listType && u32[(sub + OB_TYPE_OFFSET) >>> 2] === intType && u32[(sub + LONG_TAG) >>> 2]! < 16) {
                 // STORE_SUBSCR_LIST_INT.
@@ -1001,22 +957,11 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               // Exact builtin iterators inline (vm-speed-facts rule 3); anything else through tp_iternext.
               const itType = u32[(it + OB_TYPE_OFFSET) >>> 2]!;
               if (opcode === 72) {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeForIter(t, it);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 72 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 72, specializeForIter(t, it));
               } else if (itType !== (opcode === 163 ? listIterType : opcode === 164 ? tupleIterType : rangeIterType)) {
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 72;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 72);
               }
               const next = itType === rangeIterType ? rangeIterNext(t, it) : itType === listIterType ? listIterNext(t, it) : itType === tupleIterType ? tupleIterNext(t, it) : iterNext(t, it);
               if (next === 0) {
@@ -1213,21 +1158,10 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                   continue;
                 }
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 82;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 82);
               } else {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeLoadAttr(t, owner, u32[names + (oparg >>> 1)]!, oparg, u16, cu + ip);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 82 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 82, specializeLoadAttr(t, owner, u32[names + (oparg >>> 1)]!, oparg, u16, cu + ip));
               }
               const attr = objectGetAttr(t, owner, u32[names + (oparg >>> 1)]!);
               if (attr === 0) break body;
@@ -1450,15 +1384,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             case 169 /* UNPACK_SEQUENCE_LIST */: {
               const seq = u32[sp - 1]!;
               if (opcode === 117) {
-                if (specializing) {
-                  // The adaptive counter (specialize.ts): at zero, specialize (or back off).
-                  const c = u16[cu + ip]!;
-                  if (c < 16) {
-                    const spec = specializeUnpackSequence(t, seq, oparg);
-                    u16[cu + here] = (u16[cu + here]! & 0xff00) | (spec === 0 ? 117 : spec);
-                    u16[cu + ip] = spec === 0 ? counterRestart(c) : COUNTER_COOLDOWN;
-                  } else u16[cu + ip] = c - 16;
-                }
+                // The adaptive counter (specialize.ts): at zero, specialize (or back off).
+                if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 117, specializeUnpackSequence(t, seq, oparg));
               } else if (opcode !== 169 && u32[(seq + OB_TYPE_OFFSET) >>> 2] === tupleType && u32[(seq + TUPLE_SIZE_OFFSET) >>> 2] === oparg) {
                 // The items in reverse, the first on top.
                 const items = (seq + TUPLE_ITEMS_OFFSET) >>> 2;
@@ -1473,11 +1400,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                 continue;
               } else if (opcode !== 169 || u32[(seq + OB_TYPE_OFFSET) >>> 2] !== listType) {
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
-                const c = u16[cu + ip]!;
-                if (c < 16) {
-                  u16[cu + here] = (u16[cu + here]! & 0xff00) | 117;
-                  u16[cu + ip] = counterRestart(c);
-                } else u16[cu + ip] = c - 16;
+                specializationMiss(u16, cu + here, cu + ip, 117);
               }
               if (!unpackSequence(t, seq, oparg, sp - 1)) break body;
               decref(rc, seq);

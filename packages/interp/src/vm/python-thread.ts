@@ -8,40 +8,20 @@
  * SystemExit ends the thread quietly.
  */
 
-import { writeSync } from 'node:fs';
 import { decref } from '@ft/refcount';
 import { errExceptionMatches, errClear, errGetRaisedException, objectCall, StaticType, TUPLE_ITEMS_OFFSET } from '@ft/objects';
 import type { ThreadContext } from '../runtime/thread-bodies.js';
 import { joinInterpreter } from './interpreter.js';
-import type { OutputSink } from './interp-state.js';
+import { fdSink } from './fd-sink.js';
 import { formatException } from './print-exception.js';
 import { registeredModules } from './slots.js';
-
-/** A sink writing to file descriptor `fd` a line at a time. */
-function fdSink(fd: number): OutputSink {
-  let buffer = '';
-  const flush = (): void => {
-    if (buffer !== '') {
-      const text = buffer;
-      buffer = '';
-      writeSync(fd, text);
-    }
-  };
-  return {
-    write(text: string) {
-      buffer += text;
-      if (buffer.includes('\n') || buffer.length > 8192) flush();
-    },
-    flush,
-  };
-}
 
 /** Runs the Python thread whose `(func, args, kwargs)` tuple is `ctx.arg` (a reference the starter handed over). */
 export function pythonThread(ctx: ThreadContext): void {
   const t = ctx.t;
   const u32 = t.u32;
-  const stdout = fdSink(1);
-  const stderr = fdSink(2);
+  const stdout = fdSink(1, 'line');
+  const stderr = fdSink(2, 'line');
   const vm = joinInterpreter(t, registeredModules(), ctx.interp, { stdout, stderr, participant: ctx.ts.participant, threadId: ctx.id, startThread: ctx.startThread });
   const spec = ctx.arg;
   const items = (spec + TUPLE_ITEMS_OFFSET) >>> 2;

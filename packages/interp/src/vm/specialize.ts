@@ -100,6 +100,39 @@ export function counterRestart(counter: number): number {
 }
 
 /**
+ * An adaptive instruction's counter (the cache unit at `counter`): one
+ * step down, or true when it is at zero (the caller specializes).
+ */
+export function adaptiveCounterTriggers(u16: Uint16Array, counter: number): boolean {
+  const c = u16[counter]!;
+  if (counterTriggers(c)) return true;
+  u16[counter] = counterAdvance(c);
+  return false;
+}
+
+/**
+ * Rewrites the instruction at `at` to specialized opcode `spec` with the
+ * cooldown counter, or — `spec` 0 — keeps `family` and backs off.
+ */
+export function specializeAt(u16: Uint16Array, at: number, counter: number, family: number, spec: number): void {
+  u16[at] = (u16[at]! & 0xff00) | (spec === 0 ? family : spec);
+  u16[counter] = spec === 0 ? counterRestart(u16[counter]!) : COUNTER_COOLDOWN;
+}
+
+/**
+ * A specialized instruction's guard missed (`DEOPT_IF`): the miss counts
+ * against the cooldown; at zero the instruction goes back to `family`,
+ * which respecializes when its own counter runs out.
+ */
+export function specializationMiss(u16: Uint16Array, at: number, counter: number, family: number): void {
+  const c = u16[counter]!;
+  if (counterTriggers(c)) {
+    u16[at] = (u16[at]! & 0xff00) | family;
+    u16[counter] = counterRestart(c);
+  } else u16[counter] = counterAdvance(c);
+}
+
+/**
  * `_PyCode_Quicken`: every adaptive instruction's counter set to warm-up
  * (the units from `start` to `end`, a u16 index range of one code
  * object's units). EXTENDED_ARG prefixes are stepped over.
