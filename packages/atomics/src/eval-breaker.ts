@@ -102,8 +102,12 @@ export function handlePending(p: Participant): void {
   const index = p.breakerIndex;
   let bits = Atomics.load(i32, index);
   if ((bits & EVAL_PLEASE_STOP_BIT) !== 0) {
-    Atomics.and(i32, index, ~EVAL_PLEASE_STOP_BIT);
+    // Cleared once suspended, not before: the stopper re-sets the bit of
+    // every participant it still sees ATTACHED at each rescan (under the head
+    // lock, as suspend changes the status), so a clear before suspend could
+    // leave a stale bit and a spurious suspension after the restart.
     suspend(p);
+    Atomics.and(i32, index, ~EVAL_PLEASE_STOP_BIT);
     attach(p);
     bits = Atomics.load(i32, index);
   }
