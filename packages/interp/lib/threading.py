@@ -486,3 +486,26 @@ class local:
 
 _main_thread = _MainThread()
 _active[_main_thread._ident] = _main_thread
+
+
+# Exit hooks (CPython's `threading._register_atexit`): the interpreter calls
+# `_shutdown()` once the main program is done and before it waits for the
+# non-daemon threads; it calls the registered functions, the last registered
+# first (concurrent.futures lets its workers finish their queued work there).
+_threading_atexits = []
+_SHUTTING_DOWN = False
+
+
+def _register_atexit(func, *arg, **kwargs):
+    if _SHUTTING_DOWN:
+        raise RuntimeError("can't register atexit after shutdown")
+    _threading_atexits.append((func, arg, kwargs))
+
+
+def _shutdown():
+    global _SHUTTING_DOWN
+    if _SHUTTING_DOWN:
+        return
+    _SHUTTING_DOWN = True
+    for func, arg, kwargs in reversed(_threading_atexits):
+        func(*arg, **kwargs)

@@ -9,7 +9,7 @@ import type { StartThreadOptions } from '../runtime/thread-handle.js';
 import { createInterpreter } from '../vm/interpreter.js';
 import type { OutputSink } from '../vm/interp-state.js';
 import { registeredModules, registerSlots } from '../vm/slots.js';
-import { mainPathEntry, runMain } from '../vm/run-main.js';
+import { mainPathEntry, runMain, waitForThreadShutdown } from '../vm/run-main.js';
 import { resolveConfig } from './config.js';
 
 /** What to run. @public */
@@ -83,6 +83,7 @@ export async function runProgramWith(options: RunProgramOptions, stdout: OutputS
       ...(THREADS ? { startThread: (body: string, arg?: number, o?: StartThreadOptions) => runtime.startThread(body, arg, o) } : {}),
     });
     code = runMain(vm, source);
+    waitForThreadShutdown(vm);
     stdout.flush();
     stderr.flush();
     vm.ds.release();

@@ -7,6 +7,7 @@
  * release, as `_thread.LockType` allows).
  */
 
+import { availableParallelism } from 'node:os';
 import { LOCK_ACQUIRED, LOCK_DETACH, mutexIsLocked, mutexLockTimed, mutexUnlock } from '@ft/atomics';
 import {
   bytesCheckExact,
@@ -117,6 +118,8 @@ export const FTTHREAD_MODULE: ModuleDef = {
     { name: 'start', flags: METH_FASTCALL, fn: start },
     { name: 'join', flags: METH_FASTCALL, fn: join },
     { name: 'get_ident', flags: METH_NOARGS, fn: (t) => intFromNumber(t, vmOf(t).threadId) },
+    // The CPUs this process may use (`os.process_cpu_count()`): ThreadPoolExecutor's default size.
+    { name: 'cpu_count', flags: METH_NOARGS, fn: (t) => intFromNumber(t, availableParallelism()) },
     { name: 'lock_new', flags: METH_NOARGS, fn: (t) => bytesFromBytes(t, [0, 0, 0, 0]) },
     { name: 'lock_acquire', flags: METH_FASTCALL, fn: lockAcquire },
     { name: 'lock_release', flags: METH_FASTCALL, fn: lockRelease },

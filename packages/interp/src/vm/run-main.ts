@@ -18,9 +18,11 @@ import {
   typeIsSubtype,
   typeOf,
   moduleDict,
+  callNoArgs,
   type ObThread,
 } from '@ft/objects';
 import { decref } from '@ft/refcount';
+import { dictGetItemStrRef } from '../modules/dict-util.js';
 import { getAttrJs } from './ceval-ops.js';
 import { compileToCode, evalCode } from './exec.js';
 import { readSource } from './import.js';
@@ -97,4 +99,37 @@ export function runMain(vm: VmThread, source: MainSource): number {
   if (result === 0) return handleUncaught(vm);
   decref(t.rc, result);
   return 0;
+}
+
+/**
+ * `wait_for_thread_shutdown`: once the main program is done, and only if it
+ * imported `threading`, calls `threading._shutdown()`, which runs the hooks
+ * of `threading._register_atexit` (concurrent.futures lets its workers
+ * finish the queued work and leave) before the runtime waits for the
+ * non-daemon threads. An exception it raises is printed as CPython's
+ * "Exception ignored on threading shutdown" and the exit goes on.
+ */
+export function waitForThreadShutdown(vm: VmThread): void {
+  const t = vm.t;
+  const threading = dictGetItemStrRef(t, vm.interp.modules, 'threading');
+  if (threading === 0) {
+    errClear(t);
+    return;
+  }
+  const shutdown = getAttrJs(t, threading, '_shutdown');
+  decref(t.rc, threading);
+  if (shutdown === 0) {
+    errClear(t);
+    return;
+  }
+  const result = callNoArgs(t, shutdown);
+  decref(t.rc, shutdown);
+  if (result !== 0) {
+    decref(t.rc, result);
+    return;
+  }
+  const exc = errGetRaisedException(t);
+  if (exc === 0) return;
+  vm.interp.stderr.write(`Exception ignored on threading shutdown:\n${formatException(t, exc)}`);
+  decref(t.rc, exc);
 }

@@ -1,0 +1,1 @@
+"""The `concurrent` package: it holds `concurrent.futures` (our own)."""
