@@ -13,9 +13,10 @@
 import { formatAddress } from '@ft/atomics';
 import { gcDel, gcUntrack } from '@ft/gc';
 import { decref, freeObject, incref, OB_TYPE_OFFSET, TYPE_FLAG_HAVE_GC, type BehaviourRegistry, type RcThread } from '@ft/refcount';
-import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
+import { objectIsTrue, objectRichCompareBool, PY_EQ, PY_NE, typeSlot } from './abstract.js';
 import { errRaise, errRaiseInt, errUnhashable } from './errors.js';
-import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictSubscript, dictTpClear, dictTraverse } from './dict.js';
+import { dictViewOf, dictViewReprJs, dictAssSubscript, dictContains, dictDealloc, dictIter, dictIterDealloc, dictIterNext, dictReprJs, dictRichCompare, dictSize, dictTpClear, dictTraverse } from './dict.js';
+import { dictSubscriptOrMissing } from './dict-methods.js';
 import { floatAsDouble, floatDealloc, floatReprJs } from './float.js';
 import { registerFloatSlots } from './float-arith.js';
 import { indexCheck, numberIndex } from './abstract-number.js';
@@ -151,6 +152,23 @@ function indexOf(t: ObThread, key: number, what: string): number | null {
 }
 
 /**
+ * `object_richcompare` for `!=`: the negation of what `type(a)`'s own
+ * richcompare answers for `==` (so a class defining only `__eq__` gets a
+ * matching `!=`), NotImplemented when that is NotImplemented; 0 with an
+ * exception.
+ */
+function objectNotEqual(t: ObThread, a: number, b: number): number {
+  const compare = typeSlot(t, typeOf(t, a), 'richcompare');
+  if (compare === null) return t.notImplemented;
+  const eq = compare(t, a, b, PY_EQ);
+  if (eq === 0 || eq === t.notImplemented) return eq;
+  const ok = objectIsTrue(t, eq);
+  decref(t.rc, eq);
+  if (ok < 0) return 0;
+  return ok !== 0 ? t.false : t.true;
+}
+
+/**
  * Registers every builtin behaviour and slot, in one fixed order, and
  * returns the static types' specs. Every thread calls it with fresh
  * registries before it joins.
@@ -241,11 +259,8 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   });
   const objectRichcompare = slots.add('richcompare', 'object', (t, a, b, op) => {
     if (op === PY_EQ) return a === b ? t.true : t.notImplemented;
-    if (op === PY_NE) {
-      // `object_richcompare`: the inverse of __eq__ when it is defined.
-      if (a === b) return t.false;
-      return t.notImplemented;
-    }
+    // `object_richcompare`: `!=` is the inverse of the type's own `==` (a class's __eq__), unless that is NotImplemented.
+    if (op === PY_NE) return objectNotEqual(t, a, b);
     return t.notImplemented;
   });
 
@@ -345,7 +360,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const dictRichcompareId = slots.add('richcompare', 'dict', dictRichCompare);
   const dictLength = slots.add('length', 'dict', dictSize);
   const dictIterId = slots.add('iter', 'dict', (t, op) => dictIter(t, op, 0));
-  const dictSubscriptId = slots.add('subscript', 'dict', dictSubscript);
+  const dictSubscriptId = slots.add('subscript', 'dict', dictSubscriptOrMissing);
   const dictAssSubscriptId = slots.add('assSubscript', 'dict', dictAssSubscript);
   const dictContainsId = slots.add('contains', 'dict', dictContains);
   const viewRepr = slots.add('repr', 'dict_view', (t, op) => reprResult(t, dictViewReprJs(t, op)));

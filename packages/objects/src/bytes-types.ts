@@ -19,6 +19,7 @@ import {
   byteArrayAlloc,
   byteArrayAppend,
   byteArrayAssSubscript,
+  byteArrayCheck,
   byteArrayClear,
   byteArrayConcat,
   byteArrayDealloc,
@@ -41,6 +42,7 @@ import {
   byteArraySubscript,
 } from './bytearray.js';
 import {
+  bytesCheck,
   bytesConcat,
   bytesDealloc,
   bytesHash,
@@ -98,6 +100,7 @@ import { BYTEARRAY_OBJECT_SIZE, BYTES_BASIC_SIZE, BYTES_DATA_OFFSET, BYTES_HASH_
 import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strFromJs } from './str.js';
+import { bytesPercentFormat } from './str-percent.js';
 import { strCheck } from './str-methods.js';
 import { strToJs } from './str-read.js';
 import { typeNameOf } from './subtype.js';
@@ -496,6 +499,8 @@ export function registerBytesTypes(registry: BehaviourRegistry, slots: SlotRegis
       item: slots.add('item', 'bytes', bytesItem),
       concat: slots.add('concat', 'bytes', bytesConcat),
       repeat: slots.add('repeat', 'bytes', bytesRepeat),
+      // `bytes_mod`: printf-style formatting when the left operand is bytes.
+      remainder: slots.add('remainder', 'bytes', (t, v, w) => (bytesCheck(t, v) ? bytesPercentFormat(t, v, w) : newRef(t, t.notImplemented))),
       iter: slots.add('iter', 'bytes', bytesIter),
       new: slots.add('new', 'bytes', bytesTypeNew),
     },
@@ -519,6 +524,8 @@ export function registerBytesTypes(registry: BehaviourRegistry, slots: SlotRegis
       item: slots.add('item', 'bytearray', byteArrayGetItem),
       concat: slots.add('concat', 'bytearray', byteArrayConcat),
       repeat: slots.add('repeat', 'bytearray', byteArrayRepeat),
+      // `bytearray_mod`: printf-style formatting when the left operand is a bytearray.
+      remainder: slots.add('remainder', 'bytearray', (t, v, w) => (byteArrayCheck(t, v) ? bytesPercentFormat(t, v, w) : newRef(t, t.notImplemented))),
       inplaceConcat: slots.add('inplaceConcat', 'bytearray', byteArrayInplaceConcat),
       inplaceRepeat: slots.add('inplaceRepeat', 'bytearray', byteArrayInplaceRepeat),
       iter: slots.add('iter', 'bytearray', byteArrayIter),

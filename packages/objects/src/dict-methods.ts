@@ -16,7 +16,7 @@ import { decref, incref } from '@ft/refcount';
 import { iterNext, objectGetItem, objectGetIter, objectSetItem, typeSlotId } from './abstract.js';
 import { checkPositional, isStr } from './arg-parse.js';
 import { callNoArgs } from './call.js';
-import { dictCheckExact, dictClear, dictCopy, dictGetItemRef, dictMerge, dictNew, dictPop, dictPopItem, dictSetDefaultRef, dictSetItem, dictSize, dictSnapshot, dictView } from './dict.js';
+import { dictCheckExact, dictClear, dictCopy, dictGetItemRef, dictMerge, dictNew, dictPop, dictPopItem, dictSetDefaultRef, dictSetItem, dictSize, dictSnapshot, dictSubscript, dictView } from './dict.js';
 import { dictReversed } from './dict-views.js';
 import { errClear, errExceptionMatches, errRaise, errRaiseInt } from './errors.js';
 import { objectGetAttr } from './generic-attr.js';
@@ -26,10 +26,26 @@ import { StaticType, TPFLAGS_DICT_SUBCLASS, TPFLAGS_LIST_SUBCLASS } from './layo
 import { listCheckExact, listFromIterable, listGetItemRef, listSize } from './list.js';
 import { arg, CLASS, FASTCALL, FASTCALL_KEYWORDS, MethodTable, newRef, NOARGS, noneResult, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
+import { callSpecial, MISSING } from './slot-dispatch.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
 import { tupleCheckExact, tupleGetItem, tupleSize } from './tuple.js';
 import { internedName } from './type-names.js';
+
+/**
+ * `dict_subscript` (dict's `mp_subscript`): `d[key]`, a new reference or 0
+ * with an exception. On a miss a dict subclass's `__missing__(key)` gives
+ * the result (defaultdict, Counter); an exact dict raises KeyError at once,
+ * so the common case pays no lookup of the special method.
+ * @internal
+ */
+export function dictSubscriptOrMissing(t: ObThread, op: number, key: number): number {
+  if (dictCheckExact(t, op)) return dictSubscript(t, op, key);
+  const value = dictGetItemRef(t, op, key);
+  if (value !== 0 || t.error.type !== 0) return value;
+  const r = callSpecial(t, op, '__missing__', [key]);
+  return r === MISSING ? errSetKeyError(t, key) : r;
+}
 
 /**
  * `PyObject_HasAttrWithError(op, name)`: 1, 0 (an AttributeError is

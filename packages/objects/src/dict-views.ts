@@ -16,6 +16,7 @@ import { iterNext, objectContains, objectGetIter, objectLength, objectRichCompar
 import { reversedNew } from './builtin-iterators.js';
 import { dictCopy, dictContains, dictDelItem, dictGetItemRef, dictSize, dictSnapshot, dictView, dictViewOf } from './dict.js';
 import { StaticType, TPFLAGS_TUPLE_SUBCLASS } from './layout.js';
+import { mappingProxyNew } from './mappingproxy.js';
 import { arg, boolResult, MethodTable, NOARGS, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
 import { anySetCheck, setAdd, setDifferenceUpdate, setIntersection, setNew, setSymmetricDifferenceUpdate, setUpdate } from './set.js';
@@ -283,7 +284,10 @@ export function registerDictViewSlots(slots: SlotRegistry): DictViewSlots {
 /** Registers the methods of `dict_keys` (0), `dict_values` (1) or `dict_items` (2); returns them for that view's spec. @internal */
 export function registerDictViewMethods(slots: SlotRegistry, which: 0 | 1 | 2, shared: DictViewSlots): BuiltinTypeAdditions {
   const owner = ['dict_keys', 'dict_values', 'dict_items'][which]!;
-  const table = new MethodTable(slots, owner).method('__reversed__', NOARGS, (t, self) => dictReversed(t, dictViewOf(t, self)!.dict, which));
+  const table = new MethodTable(slots, owner)
+    .method('__reversed__', NOARGS, (t, self) => dictReversed(t, dictViewOf(t, self)!.dict, which))
+    // `dictview_mapping`: a read-only proxy of the dict the view looks at.
+    .getset('mapping', (t, self) => mappingProxyNew(t, dictViewOf(t, self)!.dict));
   if (which === 1) return table.done();
   table.method('isdisjoint', ONE_ARG, (t, self, args) => viewsIsDisjoint(t, self, arg(t, args, 0)));
   if (which === 0) return table.done(shared.setLike);

@@ -17,17 +17,26 @@
  * "* wants int", "format requires a mapping"; ValueError "incomplete
  * format", "unsupported format character 'y' (0x79) at index 1",
  * "incomplete format key"; OverflowError "%c arg not in range(0x110000)".
+ *
+ * `bytes % args` and `bytearray % args` (`_PyBytes_FormatEx`, PEP 461)
+ * share the parse and the numeric conversions; their `%s`/`%b` take a
+ * bytes-like object or `__bytes__`, `%r`/`%a` are `ascii()` encoded,
+ * `%c` is one byte, and keys are bytes.
  */
 
 import { decref, incref } from '@ft/refcount';
 import { indexCheck, numberIndex, numberLong } from './abstract-number.js';
 import { objectGetItem, objectRepr, typeSlot } from './abstract.js';
+import { bufferRelease, objectCheckBuffer, objectGetBuffer, PYBUF_SIMPLE } from './buffer.js';
+import { byteArrayCheck, byteArrayFromBytes } from './bytearray.js';
+import { bytesCheck, bytesFromBytes } from './bytes.js';
 import { complexCheck } from './complex.js';
 import { errClear, errExceptionMatches, errNoMemory, errRaise } from './errors.js';
 import { objectStr } from './exceptions.js';
 import { numberAsDouble } from './float.js';
 import { doubleToString, DTSF_ALT } from './float-format.js';
 import { objectAscii } from './format-builtin.js';
+import { callSpecial, MISSING } from './slot-dispatch.js';
 import { intAsBigInt, intCheckExact } from './int.js';
 import { intFormatJs } from './int-format.js';
 import { StaticType, TPFLAGS_LONG_SUBCLASS, TPFLAGS_TUPLE_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
@@ -66,6 +75,8 @@ interface Formatter {
   /** The mapping for `%(key)`, or 0. */
   dict: number;
   w: UnicodeWriter;
+  /** Whether a bytes-like object is formatted (the code points are then bytes). */
+  bytes: boolean;
 }
 
 /** `struct unicode_format_arg_t`: one conversion. */
@@ -126,7 +137,7 @@ function parseArg(t: ObThread, ctx: Formatter, arg: Arg): number {
       errRaise(t, StaticType.ValueError, 'incomplete format key');
       return -1;
     }
-    const key = strFromCodePoints(t, ctx.cps, keyStart, keyStart + keyLen);
+    const key = ctx.bytes ? bytesFromBytes(t, ctx.cps.slice(keyStart, keyStart + keyLen)) : strFromCodePoints(t, ctx.cps, keyStart, keyStart + keyLen);
     if (key === 0) return -1;
     if (ctx.argsOwned) {
       ctx.argsOwned = false;
@@ -327,7 +338,7 @@ function outputArg(t: ObThread, ctx: Formatter, arg: Arg, text: number[]): numbe
     w.codePoints(text);
     return 0;
   }
-  if ((arg.ch === 0x73 || arg.ch === 0x72 || arg.ch === 0x61) && arg.prec >= 0 && len > arg.prec) len = arg.prec;
+  if ((arg.ch === 0x73 || arg.ch === 0x72 || arg.ch === 0x61 || (ctx.bytes && arg.ch === 0x62)) && arg.prec >= 0 && len > arg.prec) len = arg.prec;
   if (arg.width > STR_MAX_LENGTH) {
     errNoMemory(t);
     return -1;
@@ -392,10 +403,96 @@ function takeStr(t: ObThread, s: number): number[] | null {
   return cps;
 }
 
+/** The bytes of a bytes-like object (`PyObject_GetBuffer` then a copy); null with TypeError. */
+function bufferBytes(t: ObThread, v: number): number[] | null {
+  const view = objectGetBuffer(t, v, PYBUF_SIMPLE);
+  if (view === null) return null;
+  const data = Array.from(t.u8.subarray(view.buf, view.buf + view.len));
+  bufferRelease(t, view);
+  return data;
+}
+
+/**
+ * `format_obj` (`%s`, `%b` of bytes): the bytes of a bytes-like object or
+ * of what its `__bytes__` returns; null with TypeError.
+ */
+function bytesOfObject(t: ObThread, v: number): number[] | null {
+  if (objectCheckBuffer(t, v)) return bufferBytes(t, v);
+  const r = callSpecial(t, v, '__bytes__', []);
+  if (r === MISSING) {
+    errRaise(t, StaticType.TypeError, `%b requires a bytes-like object, or an object that implements __bytes__, not '${typeNameOf(t, v).slice(0, 100)}'`);
+    return null;
+  }
+  if (r === 0) return null;
+  const data = bytesCheck(t, r) ? bufferBytes(t, r) : null;
+  if (data === null && t.error.type === 0) errRaise(t, StaticType.TypeError, `__bytes__ returned non-bytes (type ${typeNameOf(t, r).slice(0, 200)})`);
+  decref(t.rc, r);
+  return data;
+}
+
+/**
+ * `%c` of bytes: the byte of a bytes or bytearray of length 1, or an
+ * integer in range(256); -1 with TypeError "%c requires an integer in
+ * range(256) or a single byte" or OverflowError.
+ */
+function formatByte(t: ObThread, v: number): number {
+  const wrong = (): number => {
+    errRaise(t, StaticType.TypeError, '%c requires an integer in range(256) or a single byte');
+    return -1;
+  };
+  if (bytesCheck(t, v) || byteArrayCheck(t, v)) {
+    const data = bytesOfObject(t, v);
+    if (data === null) return -1;
+    return data.length === 1 ? data[0]! : wrong();
+  }
+  // PyLong_AsLongAndOverflow: an int, or what __index__ gives; any other type is the TypeError above.
+  if (!typeHasFlag(t, typeOf(t, v), TPFLAGS_LONG_SUBCLASS) && !indexCheck(t, v)) return wrong();
+  const i = numberIndex(t, v);
+  if (i === 0) return -1;
+  const x = intAsBigInt(t, i);
+  decref(t.rc, i);
+  if (x < 0n || x > 255n) {
+    errRaise(t, StaticType.OverflowError, '%c arg not in range(256)');
+    return -1;
+  }
+  return Number(x);
+}
+
+/**
+ * The conversions in which bytes formatting differs from str's: the
+ * bytes written (null with the exception), or undefined for a numeric
+ * conversion the two share.
+ */
+function formatBytesArg(t: ObThread, v: number, ch: number): number[] | null | undefined {
+  switch (ch) {
+    case 0x73: // s
+    case 0x62: // b
+      return bytesOfObject(t, v);
+    case 0x72: // r
+    case 0x61: {
+      // a: ascii(v), which is all ASCII
+      const s = objectAscii(t, v);
+      return s === 0 ? null : takeStr(t, s);
+    }
+    case 0x63: {
+      // c
+      const c = formatByte(t, v);
+      return c < 0 ? null : [c];
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** `unicode_format_arg_format` + output: one conversion written; 0, or -1 with the exception. */
 function formatArg(t: ObThread, ctx: Formatter, arg: Arg): number {
   const v = nextArg(t, ctx);
   if (v === 0) return -1;
+  if (ctx.bytes) {
+    const data = formatBytesArg(t, v, arg.ch);
+    if (data === null) return -1;
+    if (data !== undefined) return outputArg(t, ctx, arg, data);
+  }
   let text: number[] | null;
   switch (arg.ch) {
     case 0x73: // s
@@ -466,26 +563,19 @@ function formatOne(t: ObThread, ctx: Formatter): number {
   if (parseArg(t, ctx, arg) < 0) return -1;
   if (formatArg(t, ctx, arg) < 0) return -1;
   if (ctx.dict !== 0 && ctx.argidx < ctx.arglen) {
-    errRaise(t, StaticType.TypeError, 'not all arguments converted during string formatting');
+    errRaise(t, StaticType.TypeError, `not all arguments converted during ${ctx.bytes ? 'bytes' : 'string'} formatting`);
     return -1;
   }
   return 0;
 }
 
 /**
- * `PyUnicode_Format(format, args)` (`format % args`): `format` a str,
- * `args` a tuple, a mapping (for `%(key)s`), or a single object; a new
- * str, or 0 with the exception (see the file's comment).
- * @example
- * ```ts
- * strPercentFormat(t, strFromJs(t, '%-6s|%+.2f'), tupleFromArray(t, [s, x]));
- * ```
- * @public
+ * The formatting loop shared by str and bytes: `cps` (the format's code
+ * points or bytes) with `args`; the writer of the result, or null with the
+ * exception.
  */
-export function strPercentFormat(t: ObThread, format: number, args: number): number {
-  const cps = strCodePoints(t, format);
-  const argsType = typeOf(t, args);
-  const isTuple = typeHasFlag(t, argsType, TPFLAGS_TUPLE_SUBCLASS);
+function formatAll(t: ObThread, cps: number[], args: number, dict: number, bytes: boolean): UnicodeWriter | null {
+  const isTuple = typeHasFlag(t, typeOf(t, args), TPFLAGS_TUPLE_SUBCLASS);
   const ctx: Formatter = {
     cps,
     pos: 0,
@@ -494,9 +584,9 @@ export function strPercentFormat(t: ObThread, format: number, args: number): num
     argsOwned: false,
     arglen: isTuple ? tupleSize(t, args) : -1,
     argidx: isTuple ? 0 : -2,
-    // PyMapping_Check: a __getitem__ (mp_subscript), and neither a tuple nor a str.
-    dict: typeSlot(t, argsType, 'subscript') !== null && !isTuple && !typeHasFlag(t, argsType, TPFLAGS_UNICODE_SUBCLASS) ? args : 0,
+    dict,
     w: new UnicodeWriter(),
+    bytes,
   };
   let failed = false;
   while (--ctx.cnt >= 0) {
@@ -517,9 +607,45 @@ export function strPercentFormat(t: ObThread, format: number, args: number): num
     }
   }
   if (!failed && ctx.argidx < ctx.arglen && ctx.dict === 0) {
-    errRaise(t, StaticType.TypeError, 'not all arguments converted during string formatting');
+    errRaise(t, StaticType.TypeError, `not all arguments converted during ${bytes ? 'bytes' : 'string'} formatting`);
     failed = true;
   }
   if (ctx.argsOwned) decref(t.rc, ctx.args);
-  return failed ? 0 : ctx.w.finish(t);
+  return failed ? null : ctx.w;
+}
+
+/**
+ * `PyUnicode_Format(format, args)` (`format % args`): `format` a str,
+ * `args` a tuple, a mapping (for `%(key)s`), or a single object; a new
+ * str, or 0 with the exception (see the file's comment).
+ * @example
+ * ```ts
+ * strPercentFormat(t, strFromJs(t, '%-6s|%+.2f'), tupleFromArray(t, [s, x]));
+ * ```
+ * @public
+ */
+export function strPercentFormat(t: ObThread, format: number, args: number): number {
+  const argsType = typeOf(t, args);
+  // PyMapping_Check: a __getitem__ (mp_subscript), and neither a tuple nor a str.
+  const isMapping = typeSlot(t, argsType, 'subscript') !== null && !typeHasFlag(t, argsType, TPFLAGS_TUPLE_SUBCLASS) && !typeHasFlag(t, argsType, TPFLAGS_UNICODE_SUBCLASS);
+  const w = formatAll(t, strCodePoints(t, format), args, isMapping ? args : 0, false);
+  return w === null ? 0 : w.finish(t);
+}
+
+/**
+ * `_PyBytes_FormatEx` (`bytes % args`, `bytearray % args`): `format` a
+ * bytes or bytearray; a new object of the same kind (bytes for a bytes
+ * subclass), or 0 with the exception.
+ * @internal
+ */
+export function bytesPercentFormat(t: ObThread, format: number, args: number): number {
+  const data = bufferBytes(t, format);
+  if (data === null) return 0;
+  const argsType = typeOf(t, args);
+  // A mapping: a __getitem__, and not a tuple, bytes, bytearray or str.
+  const isMapping =
+    typeSlot(t, argsType, 'subscript') !== null && !typeHasFlag(t, argsType, TPFLAGS_TUPLE_SUBCLASS) && !bytesCheck(t, args) && !byteArrayCheck(t, args) && !typeHasFlag(t, argsType, TPFLAGS_UNICODE_SUBCLASS);
+  const w = formatAll(t, data, args, isMapping ? args : 0, true);
+  if (w === null) return 0;
+  return byteArrayCheck(t, format) ? byteArrayFromBytes(t, w.cps) : bytesFromBytes(t, w.cps);
 }

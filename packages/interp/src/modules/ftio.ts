@@ -43,7 +43,7 @@ export const FTIO_MODULE: ModuleDef = {
   ],
 };
 
-/** The standard streams' class, run in the `_ftio` module's namespace. */
+/** The standard streams' class and `sys.version_info`'s, run in the `_ftio` module's namespace. */
 export const STREAM_CLASS_SOURCE = `
 class TextIOWrapper:
     def __init__(self, fd, name):
@@ -69,4 +69,19 @@ class TextIOWrapper:
     def __repr__(self):
         return f"<_io.TextIOWrapper name='{self.name}' mode='w' encoding='utf-8'>"
 TextIOWrapper.__module__ = '_io'
+
+class version_info(tuple):
+    # sys.version_info: CPython's struct sequence, a tuple whose items are also named attributes.
+    __slots__ = ()
+    _fields = ('major', 'minor', 'micro', 'releaselevel', 'serial')
+    n_fields = n_sequence_fields = 5
+    n_unnamed_fields = 0
+    major = property(lambda self: self[0])
+    minor = property(lambda self: self[1])
+    micro = property(lambda self: self[2])
+    releaselevel = property(lambda self: self[3])
+    serial = property(lambda self: self[4])
+    def __repr__(self):
+        return 'sys.version_info(' + ', '.join(f'{n}={v!r}' for n, v in zip(self._fields, self)) + ')'
+version_info.__module__ = 'sys'
 `;

@@ -129,6 +129,8 @@ class Reporter {
     if (message.startsWith('Expected \':\' after except clause') && this.word(t) === ',') return this.exceptWithoutParentheses(k);
     if (message.startsWith("Expected ':'") && t.kind === TokenKind.Newline) return this.atToken("expected ':'", t);
     if (message.startsWith('cannot assign to')) return this.invalidAssignment(k) ?? this.atToken('invalid syntax', t);
+    const named = this.invalidNamedExpression(k);
+    if (named !== null) return named;
     const comma = this.forgotComma(k);
     if (comma !== null) return comma;
     return this.atToken('invalid syntax', t);
@@ -199,6 +201,70 @@ class Reporter {
   }
 
   /**
+   * `invalid_named_expression`: `=` between two `bitwise_or`s where a
+   * named expression stands (`if x = 1:`, `[x = 1]`, `(y = 1)`): "Maybe you
+   * meant '==' or ':=' …" for a name, "cannot assign to … here" for any
+   * other target; in a call's parentheses `invalid_kwarg`'s "expression
+   * cannot contain assignment". Null when the `=` is not such a place.
+   */
+  private invalidNamedExpression(k: number): PySyntaxError | null {
+    const eq = this.tokens[k];
+    if (this.word(eq) !== '=') return null;
+    const level = eq.level;
+    let a = k;
+    while (a > 0 && this.inBitwiseOr(this.tokens[a - 1], level)) a--;
+    let b = k + 1;
+    if (a === k || !this.startsExpression(this.tokens[a]) || b >= this.tokens.length || !this.startsExpression(this.tokens[b])) return null;
+    while (b + 1 < this.tokens.length && this.inBitwiseOr(this.tokens[b + 1], level)) b++;
+    const after = this.tokens[b + 1];
+    if (after !== undefined && (this.word(after) === '=' || this.word(after) === ':=')) return null;
+    const place = this.namedExpressionPlace(a, level);
+    if (place === null) return null;
+    const first = this.tokens[a];
+    const bare = a === k - 1 && first.kind === TokenKind.Name;
+    if (place === 'call') return bare ? null : this.spanning('expression cannot contain assignment, perhaps you meant "=="?', first, eq);
+    if (bare) {
+      const w = this.word(first);
+      if (w === 'True' || w === 'False' || w === 'None') return null;
+      return this.spanning("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", first, this.tokens[b]);
+    }
+    const target = this.parseExpression(this.text.text.slice(first.start, this.tokens[k - 1].end));
+    if (target === null || target.kind === 'List' || target.kind === 'Tuple' || target.kind === 'GeneratorExp') return null;
+    return this.spanning(`cannot assign to ${expressionName(target)} here. Maybe you meant '==' instead of '='?`, first, this.tokens[k - 1]);
+  }
+
+  /**
+   * Where the expression starting at token `a` (bracket depth `level`)
+   * stands: 'named' for a named_expression (an `if`/`elif`/`while`
+   * condition, a display's or a subscript's item, parentheses), 'call' for
+   * a call's argument, null for anywhere else.
+   */
+  private namedExpressionPlace(a: number, level: number): 'named' | 'call' | null {
+    const before = this.tokens[a - 1];
+    if (before === undefined) return null;
+    const w = this.word(before);
+    if (level === 0) {
+      const lineStart = a < 2 || [TokenKind.Newline, TokenKind.Indent, TokenKind.Dedent].includes(this.tokens[a - 2].kind);
+      return lineStart && (w === 'if' || w === 'elif' || w === 'while') ? 'named' : null;
+    }
+    if (w !== ',' && !isOpener(w)) return null;
+    let open = a - 1;
+    while (open >= 0 && !(this.tokens[open].level === level && isOpener(this.word(this.tokens[open])))) open--;
+    if (open < 0) return null;
+    const callee = this.tokens[open - 1];
+    return this.word(this.tokens[open]) === '(' && callee !== undefined && this.endsExpression(callee) ? 'call' : 'named';
+  }
+
+  /** Whether token `t` belongs to a `bitwise_or` whose own tokens are at bracket depth `level`. */
+  private inBitwiseOr(t: Token, level: number): boolean {
+    if (t.level > level) return true;
+    if (t.level < level || t.kind === TokenKind.Newline || t.kind === TokenKind.EndMarker) return false;
+    const w = this.word(t);
+    if (t.kind === TokenKind.Name) return !KEYWORDS.has(w) || w === 'None' || w === 'True' || w === 'False' || w === 'await';
+    return t.kind === TokenKind.Number || t.kind === TokenKind.String || isCloser(w) || BITWISE_OR_OPERATORS.has(w);
+  }
+
+  /**
    * `invalid_expression`: two expressions side by side inside brackets
    * (`print(1 2)`), the range from the first's start to the second's end.
    */
@@ -260,6 +326,13 @@ export function errorAtTokenAfter(text: SourceText, filename: string, tokens: To
 function isSeparator(w: string): boolean {
   return w === ',' || w === '=' || w === ':=' || w === ':' || w === 'if' || w === 'else' || w === 'for' || w === 'in' || w === 'lambda' || w === 'yield' || w === '(' || w === '[' || w === '{';
 }
+
+function isOpener(w: string): boolean {
+  return w === '(' || w === '[' || w === '{';
+}
+
+/** The operators inside a `bitwise_or` (arithmetic, shifts, bitwise, power, attribute access, `...`). */
+const BITWISE_OR_OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '@', '**', '~', '|', '^', '&', '<<', '>>', '.', '...']);
 
 function isCloser(w: string): boolean {
   return w === ')' || w === ']' || w === '}';
@@ -331,6 +404,14 @@ function expressionName(e: ExprNode): string {
       return 'list';
     case 'Starred':
       return 'starred';
+    case 'Name':
+      return 'name';
+    case 'Attribute':
+      return 'attribute';
+    case 'Subscript':
+      return 'subscript';
+    case 'Slice':
+      return 'slice';
     default:
       return 'expression';
   }

@@ -208,7 +208,6 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
   set(sysDict, 'maxsize', intFromBigInt(t, (1n << 63n) - 1n));
   set(sysDict, 'version', strFromJs(t, '3.13.0 (ft, free-threaded CPython in TypeScript)'));
   set(sysDict, 'executable', strFromJs(t, process.execPath));
-  set(sysDict, 'version_info', versionInfo(t));
   set(sysDict, 'builtin_module_names', builtinNames(t, registered));
   set(sysDict, '_xoptions', dictNew(t));
 
@@ -239,6 +238,7 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
     dictSetItemStr(t, sysDict, fd === 1 ? '__stdout__' : '__stderr__', stream);
   }
   decref(t.rc, cls);
+  set(sysDict, 'version_info', versionInfo(t, ftioDict));
   decref(t.rc, ftio);
   if (options.interpState !== undefined) publishInterpreter(t, vm, options.interpState, options.tlbc !== false);
   return vm;
@@ -250,12 +250,21 @@ function callArgsOrFail(t: ObThread, callable: number, args: readonly number[]):
   return r;
 }
 
-/** `sys.version_info` as a plain tuple (3, 13, 0, 'final', 0). */
-function versionInfo(t: ObThread): number {
+/**
+ * `sys.version_info`, (3, 13, 0, 'final', 0) as an instance of `_ftio`'s
+ * `version_info` tuple subclass (CPython's struct sequence: the items are
+ * also the attributes `major`, `minor`, …).
+ */
+function versionInfo(t: ObThread, ftioDict: number): number {
   const items = [intFromNumber(t, 3), intFromNumber(t, 13), intFromNumber(t, 0), strFromJs(t, 'final'), intFromNumber(t, 0)];
   const tuple = tupleFromArray(t, items);
   for (const i of items) decref(t.rc, i);
-  return tuple;
+  if (tuple === 0) return 0;
+  const cls = dictGetItemStrRef(t, ftioDict, 'version_info');
+  const info = cls === 0 ? 0 : callArgs(t, cls, [tuple]);
+  if (cls !== 0) decref(t.rc, cls);
+  decref(t.rc, tuple);
+  return info;
 }
 
 function builtinNames(t: ObThread, registered: ReadonlyMap<string, RegisteredModule>): number {
