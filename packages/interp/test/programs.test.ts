@@ -45,10 +45,7 @@ const KNOWN_FAILING = new Set<string>([
   'class_metaclass',
   'class_repr_str',
   'err_syntax_fstring_lambda',
-  'mod_import_sibling',
-  'mod_package_relative',
   'stdlib_gc',
-  'stdlib_operator',
 ]);
 
 interface Expected {

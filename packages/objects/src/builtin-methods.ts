@@ -16,10 +16,10 @@ import { registerExceptionMethods } from './exception-methods.js';
 import { registerFloatMethods } from './float-methods.js';
 import { registerBoolMethods, registerIntMethods } from './int-methods.js';
 import { StaticType } from './layout.js';
-import { registerListMethods } from './list-methods.js';
+import { registerListIterMethods, registerListMethods } from './list-methods.js';
 import type { BuiltinTypeAdditions } from './method-table.js';
 import { registerObjectMethods, registerTypeMethods } from './object-methods.js';
-import { registerRangeMethods, registerSliceMethods } from './range-slice-methods.js';
+import { registerRangeIterMethods, registerRangeMethods, registerSliceMethods } from './range-slice-methods.js';
 import { registerFrozenSetMethods, registerSetMethods, registerSetOperatorSlots } from './set-methods.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { registerStrMethods } from './str-methods-table.js';
@@ -33,6 +33,7 @@ export function registerBuiltinMethods(slots: SlotRegistry): ReadonlyMap<StaticT
   tables.set(StaticType.Object, registerObjectMethods(slots));
   tables.set(StaticType.Type, registerTypeMethods(slots));
   tables.set(StaticType.List, registerListMethods(slots));
+  tables.set(StaticType.ListIter, registerListIterMethods(slots));
   tables.set(StaticType.Tuple, registerTupleMethods(slots));
   tables.set(StaticType.TupleIter, registerTupleIterSlots(slots));
   tables.set(StaticType.Str, registerStrMethods(slots));
@@ -50,6 +51,7 @@ export function registerBuiltinMethods(slots: SlotRegistry): ReadonlyMap<StaticT
   tables.set(StaticType.Float, registerFloatMethods(slots));
   tables.set(StaticType.Complex, registerComplexMethods(slots));
   tables.set(StaticType.Range, registerRangeMethods(slots));
+  tables.set(StaticType.RangeIter, registerRangeIterMethods(slots));
   tables.set(StaticType.Slice, registerSliceMethods(slots));
   tables.set(StaticType.BaseException, registerExceptionMethods(slots));
   return tables;

@@ -14,7 +14,7 @@ import { checkPositional, noKeywords, sliceIndexNotNoneArg, ssizeArg, unpackKeyw
 import { subtypeNew } from './heap-type.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
-import { listAppend, listClear, listCount, listExtend, listInsert, listNew, listPop, listSort } from './list.js';
+import { listAppend, listClear, listCount, listExtend, listInsert, listIterLengthHint, listNew, listPop, listSort } from './list.js';
 import { listCopy, listIndexRange, listRemove, listReverse } from './list-slice.js';
 import { arg, FASTCALL, FASTCALL_KEYWORDS, MethodTable, NOARGS, noneResult, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
@@ -88,4 +88,9 @@ export function registerListMethods(slots: SlotRegistry): BuiltinTypeAdditions {
     return listExtend(t, self, tupleGetItem(t, args, 0)) < 0 ? -1 : 0;
   });
   return table.done({ new: newId, init: initId });
+}
+
+/** `list_iterator`'s methods (`listiter_methods`): `__length_hint__`. @internal */
+export function registerListIterMethods(slots: SlotRegistry): BuiltinTypeAdditions {
+  return new MethodTable(slots, 'list_iterator').method('__length_hint__', NOARGS, (t, self) => intFromNumber(t, listIterLengthHint(t, self))).done();
 }

@@ -783,6 +783,18 @@ export function listIterNext(t: ObThread, it: number): number {
   }
 }
 
+/**
+ * `listiter_len` (`list_iterator.__length_hint__`): the items left, 0 once
+ * exhausted (the list may have shrunk below the index meanwhile).
+ * @internal
+ */
+export function listIterLengthHint(t: ObThread, it: number): number {
+  const index = Atomics.load(t.i32, (it + SEQITER_INDEX_OFFSET) >>> 2);
+  if (index < 0) return 0;
+  const left = listSize(t, t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2]!) - index;
+  return left > 0 ? left : 0;
+}
+
 // --- behaviours ----------------------------------------------------------------------------
 
 /** The list's traverse behaviour (`list_traverse`). SAFETY: world stopped. @internal */

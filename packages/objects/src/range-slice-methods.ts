@@ -13,8 +13,8 @@ import { decref } from '@ft/refcount';
 import { numberIndex } from './abstract-number.js';
 import { checkPositional, noKeywords } from './arg-parse.js';
 import { intAsNumber, intFromNumber } from './int.js';
-import { arg, MethodTable, newRef, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
-import { rangeCount, rangeIndex, rangeNew, rangeStart, rangeStep, rangeStop } from './range.js';
+import { arg, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
+import { rangeCount, rangeIndex, rangeIterLengthHint, rangeNew, rangeStart, rangeStep, rangeStop } from './range.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { sliceIndices, sliceNew, sliceStart, sliceStep, sliceStop } from './slice.js';
 import { tupleGetItem, tupleSize } from './tuple.js';
@@ -57,4 +57,9 @@ export function registerSliceMethods(slots: SlotRegistry): BuiltinTypeAdditions 
     return sliceNew(t, tupleGetItem(t, args, 0), tupleGetItem(t, args, 1), n === 3 ? tupleGetItem(t, args, 2) : 0);
   });
   return table.done({ new: newId });
+}
+
+/** `range_iterator`'s methods (`rangeiter_methods`): `__length_hint__`. @internal */
+export function registerRangeIterMethods(slots: SlotRegistry): BuiltinTypeAdditions {
+  return new MethodTable(slots, 'range_iterator').method('__length_hint__', NOARGS, rangeIterLengthHint).done();
 }

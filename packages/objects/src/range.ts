@@ -280,6 +280,13 @@ export function rangeIter(t: ObThread, op: number): number {
  * CPython 3.13's are (racing `next` calls may repeat an item, never crash).
  * @public
  */
+/** `rangeiter_len` / `longrangeiter_len` (`range_iterator.__length_hint__`): the items left, a new int or 0 with MemoryError. @internal */
+export function rangeIterLengthHint(t: ObThread, it: number): number {
+  const op = t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2]!;
+  const left = lengthBig(t, op) - BigInt(t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3]!);
+  return intFromBigInt(t, left > 0n ? left : 0n);
+}
+
 export function rangeIterNext(t: ObThread, it: number): number {
   const op = t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2]!;
   const index = t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3]!;

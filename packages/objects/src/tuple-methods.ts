@@ -13,9 +13,9 @@ import { sequenceTuple } from './exceptions.js';
 import { subtypeNew } from './heap-type.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
-import { arg, FASTCALL, MethodTable, newRef, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
+import { arg, FASTCALL, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions } from './method-table.js';
 import type { SlotRegistry } from './slot-registry.js';
-import { tupleConcat, tupleCount, tupleGetItem, tupleIndex, tupleIter, tupleIterNext, tupleRepeat, tupleSize } from './tuple.js';
+import { tupleConcat, tupleCount, tupleGetItem, tupleIndex, tupleIter, tupleIterLengthHint, tupleIterNext, tupleRepeat, tupleSize } from './tuple.js';
 
 /** Registers tuple's methods and constructor; returns them for tuple's spec. @internal */
 export function registerTupleMethods(slots: SlotRegistry): BuiltinTypeAdditions {
@@ -47,7 +47,8 @@ export function registerTupleMethods(slots: SlotRegistry): BuiltinTypeAdditions 
   return table.done({ new: newId, iter: slots.add('iter', 'tuple', tupleIter), concat: slots.add('concat', 'tuple', tupleConcat), repeat: slots.add('repeat', 'tuple', tupleRepeat) });
 }
 
-/** The tuple iterator's `next` (`tupleiter_next`); returns it for tuple_iterator's spec. @internal */
+/** The tuple iterator's `next` (`tupleiter_next`) and `__length_hint__`; returns them for tuple_iterator's spec. @internal */
 export function registerTupleIterSlots(slots: SlotRegistry): BuiltinTypeAdditions {
-  return { slots: { iternext: slots.add('iternext', 'tuple_iterator', tupleIterNext) } };
+  const table = new MethodTable(slots, 'tuple_iterator').method('__length_hint__', NOARGS, (t, self) => intFromNumber(t, tupleIterLengthHint(t, self)));
+  return table.done({ iternext: slots.add('iternext', 'tuple_iterator', tupleIterNext) });
 }

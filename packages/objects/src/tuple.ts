@@ -197,6 +197,14 @@ export function tupleIter(t: ObThread, op: number): number {
   return it;
 }
 
+/** `tupleiter_len` (`tuple_iterator.__length_hint__`): the items left, 0 once exhausted. @internal */
+export function tupleIterLengthHint(t: ObThread, it: number): number {
+  const index = Atomics.load(t.i32, (it + SEQITER_INDEX_OFFSET) >>> 2);
+  if (index < 0) return 0;
+  const left = tupleSize(t, t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2]!) - index;
+  return left > 0 ? left : 0;
+}
+
 /** `tupleiter_next`: the next item (a new reference), or 0 when exhausted (no exception). Lock-free. @public */
 export function tupleIterNext(t: ObThread, it: number): number {
   const seq = t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2]!; // SAFETY: set before publication, cleared only by dealloc

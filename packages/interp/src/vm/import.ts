@@ -11,6 +11,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  callArgs,
   dictDelItem,
   dictGetItemRef,
   dictSetItem,
@@ -84,9 +85,37 @@ function safeStr(t: ObThread, op: number): string | null {
   }
 }
 
+/**
+ * `PyErr_SetImportError` / `_PyErr_SetModuleNotFoundError`: raises
+ * `type(message)` with its `name`, `path` and `name_from` attributes set
+ * (each left None when not given), as `except ImportError as e: e.name`
+ * sees them. Always 0.
+ */
+function raiseImportError(t: ObThread, type: StaticType, message: string, attrs: { name?: string | null; path?: string | null; nameFrom?: number }): 0 {
+  const text = strFromJs(t, message);
+  const exc = text === 0 ? 0 : callArgs(t, t.types[type]!, [text]);
+  if (text !== 0) decref(t.rc, text);
+  if (exc === 0) return 0;
+  const set = (attr: string, value: number): void => {
+    const key = str(t, attr);
+    if (key === 0 || value === 0) return;
+    if (objectSetAttr(t, exc, key, value) < 0) errClear(t);
+    decref(t.rc, key);
+  };
+  for (const [attr, value] of [['name', attrs.name], ['path', attrs.path]] as const) {
+    if (value === undefined || value === null) continue;
+    const v = strFromJs(t, value);
+    set(attr, v);
+    if (v !== 0) decref(t.rc, v);
+  }
+  if (attrs.nameFrom !== undefined) set('name_from', attrs.nameFrom);
+  errSetRaisedException(t, exc);
+  return 0;
+}
+
 /** `ModuleNotFoundError: No module named 'x'` with its `name`. */
 function moduleNotFound(t: ObThread, name: string): 0 {
-  return errRaise(t, StaticType.ModuleNotFoundError, `No module named '${name}'`);
+  return raiseImportError(t, StaticType.ModuleNotFoundError, `No module named '${name}'`, { name });
 }
 
 /** `resolve_name`: the absolute name of a relative import from the frame's globals. */
@@ -207,6 +236,51 @@ export function readSource(t: ObThread, file: string): string | null {
   return text;
 }
 
+/**
+ * Sets `module.__spec__` to `_frozen_importlib.ModuleSpec(name, None,
+ * origin=origin)`; for a package (`path`, its `__path__` list) the spec's
+ * `submodule_search_locations` is that same list, and a module from a file
+ * has a location. 0, or -1 with the exception.
+ */
+function setModuleSpec(t: ObThread, module: number, name: string, origin: string, path: number, fromFile: boolean): number {
+  const bootstrap = importDotted(t, '_frozen_importlib');
+  if (bootstrap === 0) return -1;
+  const cls = getAttr(t, bootstrap, 'ModuleSpec');
+  decref(t.rc, bootstrap);
+  if (cls === 0) return -1;
+  const nameStr = strFromJs(t, name);
+  const spec = nameStr === 0 ? 0 : callArgs(t, cls, [nameStr, t.none]);
+  if (nameStr !== 0) decref(t.rc, nameStr);
+  decref(t.rc, cls);
+  if (spec === 0) return -1;
+  const originStr = strFromJs(t, origin);
+  let ok = originStr !== 0 && setAttr(t, spec, 'origin', originStr) === 0;
+  if (originStr !== 0) decref(t.rc, originStr);
+  if (ok && path !== 0) ok = setAttr(t, spec, 'submodule_search_locations', path) === 0;
+  if (ok && fromFile) ok = setAttr(t, spec, 'has_location', t.true) === 0;
+  if (ok) ok = setItem(t, moduleDict(t, module), '__spec__', spec) === 0;
+  decref(t.rc, spec);
+  return ok ? 0 : -1;
+}
+
+/** `getattr(obj, name)` by JavaScript name: a new reference or 0 with the exception. */
+function getAttr(t: ObThread, obj: number, name: string): number {
+  const k = str(t, name);
+  if (k === 0) return 0;
+  const v = objectGetAttr(t, obj, k);
+  decref(t.rc, k);
+  return v;
+}
+
+/** `setattr(obj, name, value)` by JavaScript name: 0, or -1 with the exception. */
+function setAttr(t: ObThread, obj: number, name: string, value: number): number {
+  const k = str(t, name);
+  if (k === 0) return -1;
+  const r = objectSetAttr(t, obj, k, value);
+  decref(t.rc, k);
+  return r;
+}
+
 /** Loads one module whose parents are imported already: a new reference, or 0 (ModuleNotFoundError when absent). */
 function loadModule(t: ObThread, fullName: string, parent: number): number {
   const interp = interpOf(t);
@@ -214,7 +288,7 @@ function loadModule(t: ObThread, fullName: string, parent: number): number {
   if (registered !== undefined) {
     const module = moduleCreate(t, registered);
     if (module === 0) return 0;
-    if (setItem(t, interp.modules, fullName, module) < 0) {
+    if (setItem(t, interp.modules, fullName, module) < 0 || setModuleSpec(t, module, fullName, 'built-in', 0, false) < 0) {
       decref(t.rc, module);
       return 0;
     }
@@ -228,7 +302,7 @@ function loadModule(t: ObThread, fullName: string, parent: number): number {
     if (parentPath === 0) {
       errClear(t);
       const parentName = fullName.slice(0, fullName.lastIndexOf('.'));
-      return errRaise(t, StaticType.ModuleNotFoundError, `No module named '${fullName}'; '${parentName}' is not a package`);
+      return raiseImportError(t, StaticType.ModuleNotFoundError, `No module named '${fullName}'; '${parentName}' is not a package`, { name: fullName });
     }
   }
   const dirs = searchPath(t, parentPath);
@@ -247,13 +321,15 @@ function loadModule(t: ObThread, fullName: string, parent: number): number {
   let ok = fileStr !== 0 && pkgStr !== 0 && setItem(t, dict, '__file__', fileStr) === 0 && setItem(t, dict, '__package__', pkgStr) === 0;
   if (fileStr !== 0) decref(t.rc, fileStr);
   if (pkgStr !== 0) decref(t.rc, pkgStr);
+  let path = 0;
   if (ok && found.packageDir !== null) {
     const dirStr = strFromJs(t, found.packageDir);
-    const path = dirStr === 0 ? 0 : listFromArray(t, [dirStr]);
+    path = dirStr === 0 ? 0 : listFromArray(t, [dirStr]);
     if (dirStr !== 0) decref(t.rc, dirStr);
     ok = path !== 0 && setItem(t, dict, '__path__', path) === 0;
-    if (path !== 0) decref(t.rc, path);
   }
+  ok = ok && setModuleSpec(t, module, fullName, found.file, path, true) === 0;
+  if (path !== 0) decref(t.rc, path);
   ok = ok && setItem(t, dict, '__builtins__', interp.builtins) === 0 && setItem(t, interp.modules, fullName, module) === 0;
   if (!ok) {
     decref(t.rc, module);
@@ -422,5 +498,5 @@ export function importFrom(t: ObThread, module: number, name: number): number {
   }
   const file = getAttrText(t, module, '__file__');
   const where = file === null ? 'unknown location' : file;
-  return errRaise(t, StaticType.ImportError, `cannot import name '${strToJs(t, name)}' from '${modName ?? '<unknown module name>'}' (${where})`);
+  return raiseImportError(t, StaticType.ImportError, `cannot import name '${strToJs(t, name)}' from '${modName ?? '<unknown module name>'}' (${where})`, { name: modName, path: file, nameFrom: name });
 }

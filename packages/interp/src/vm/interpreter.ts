@@ -37,6 +37,7 @@ import { FTIO_MODULE, STREAM_CLASS_SOURCE } from '../modules/ftio.js';
 import { MATH_MODULE } from '../modules/math.js';
 import { moduleAddFunctions, moduleCreate, registerModules, type ModuleDef, type RegisteredModule } from '../modules/module-def.js';
 import { OPERATOR_MODULE } from '../modules/operator.js';
+import { FROZEN_IMPORTLIB_MODULE } from '../modules/frozen-importlib.js';
 import { FTTHREAD_MODULE } from '../modules/ftthread.js';
 import { RANDOM_MODULE } from '../modules/random.js';
 import { SYS_MODULE } from '../modules/sys.js';
@@ -49,7 +50,7 @@ import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
 
 /** Every built-in module written in TypeScript, in registration order (the same on every thread). */
-export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE, FTTHREAD_MODULE];
+export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE, FTTHREAD_MODULE, FROZEN_IMPORTLIB_MODULE];
 
 /** The package's `lib/` (modules we write in Python), on `sys.path`. */
 export const LIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../lib');
