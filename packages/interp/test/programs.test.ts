@@ -43,8 +43,6 @@ const KNOWN_FAILING = new Set<string>([
   'bytes_basic',
   'class_inherit_mro',
   'class_metaclass',
-  'class_repr_str',
-  'err_syntax_fstring_lambda',
   'stdlib_gc',
 ]);
 

@@ -8,11 +8,11 @@
 
 import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errClear, errExceptionMatches, errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
-import { StaticType, TP_SLOTS_OFFSET } from './layout.js';
+import { StaticType, TP_SLOTS_OFFSET, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind, type SlotShapes, type SlotTables } from './ob-thread.js';
 import { sequenceCheck, seqIterNew } from './seq-iterator.js';
 import { strToJs } from './str-read.js';
-import { typeIsSubtype, typeName, typeNameOf } from './subtype.js';
+import { typeHasFlag, typeIsSubtype, typeName, typeNameOf } from './subtype.js';
 
 /** `Py_LT`. @public */ export const PY_LT = 0;
 /** `Py_LE`. @public */ export const PY_LE = 1;
@@ -157,7 +157,20 @@ export function objectIsTrue(t: ObThread, op: number): number {
 export function objectRepr(t: ObThread, op: number): number {
   const repr = typeSlot(t, typeOfOp(t, op), 'repr');
   if (repr === null) return errRaise(t, StaticType.SystemError, `type '${typeNameOf(t, op)}' has no repr slot`);
-  return repr(t, op);
+  return checkStrResult(t, repr(t, op), '__repr__');
+}
+
+/**
+ * What `PyObject_Repr` / `PyObject_Str` check of a slot's result: a str
+ * (or an instance of a subclass) passes through; anything else is released
+ * and becomes TypeError "__repr__ returned non-string (type int)".
+ * @internal
+ */
+export function checkStrResult(t: ObThread, r: number, method: '__repr__' | '__str__'): number {
+  if (r === 0 || typeHasFlag(t, typeOfOp(t, r), TPFLAGS_UNICODE_SUBCLASS)) return r;
+  const what = typeNameOf(t, r);
+  decref(t.rc, r);
+  return errRaise(t, StaticType.TypeError, `${method} returned non-string (type ${what})`);
 }
 
 /** `repr(op)` as JavaScript text for messages; null with the exception set when repr raised. @public */

@@ -30,7 +30,7 @@
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
 import { decref, incref, OB_MUTEX_OFFSET, type RcThread } from '@ft/refcount';
-import { objectRepr, objectReprJs, typeSlot } from './abstract.js';
+import { checkStrResult, objectRepr, objectReprJs, typeSlot } from './abstract.js';
 import { dictSize } from './dict.js';
 import {
   excFieldGet,
@@ -65,7 +65,7 @@ export function objectStr(t: ObThread, op: number): number {
     return op;
   }
   const str = typeSlot(t, typeOf(t, op), 'str');
-  return str !== null ? str(t, op) : objectRepr(t, op);
+  return str !== null ? checkStrResult(t, str(t, op), '__str__') : objectRepr(t, op);
 }
 
 /** `str(op)` as JavaScript text; null with the exception set. @public */

@@ -32,6 +32,7 @@ import { intFormatJs, intToString } from './int-format.js';
 import { STR_ASCII_OFFSET, StaticType, TPFLAGS_LONG_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { STR_MAX_LENGTH, strCheckExact } from './str.js';
+import { strFromCodePoints } from './str-methods.js';
 import { strLength } from './str-read.js';
 import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
 import { strCodePoints, UnicodeWriter } from './unicode-writer.js';
@@ -298,6 +299,40 @@ export function formatBuiltinInto(t: ObThread, w: UnicodeWriter, obj: number, sp
   return writeStr(t, w, obj);
 }
 
+/**
+ * `PyObject_Format` into a writer (`render_field` of `str.format`):
+ * an instance of a class calls its `__format__` with
+ * `spec[start:end]` (TypeError when that returns no str); the builtin
+ * types format directly. 0, or -1 with the exception.
+ * @internal
+ */
+export function formatObjectInto(t: ObThread, w: UnicodeWriter, obj: number, spec: ArrayLike<number>, start: number, end: number): number {
+  const type = typeOf(t, obj);
+  if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0) return formatBuiltinInto(t, w, obj, spec, start, end);
+  const specStr = strFromCodePoints(t, spec, start, end);
+  if (specStr === 0) return -1;
+  const r = callHeapFormat(t, obj, specStr);
+  decref(t.rc, specStr);
+  if (r === MISSING) return formatBuiltinInto(t, w, obj, spec, start, end);
+  if (r === 0) return -1;
+  w.str(t, r);
+  decref(t.rc, r);
+  return 0;
+}
+
+/**
+ * A class instance's `__format__(spec)` (`_PyObject_LookupSpecial`): a new
+ * str, 0 with the exception (TypeError "__format__ must return a str, not
+ * int"), or {@link MISSING}.
+ */
+function callHeapFormat(t: ObThread, obj: number, spec: number): number {
+  const r = callSpecial(t, obj, '__format__', [spec]);
+  if (r === MISSING || r === 0 || typeHasFlag(t, typeOf(t, r), TPFLAGS_UNICODE_SUBCLASS)) return r;
+  const what = typeNameOf(t, r);
+  decref(t.rc, r);
+  return errRaise(t, StaticType.TypeError, `__format__ must return a str, not ${what}`);
+}
+
 /** A new str from a writer's formatting, or 0 when it failed. */
 function finishInto(t: ObThread, w: UnicodeWriter, status: number): number {
   return status < 0 ? 0 : w.finish(t);
@@ -329,13 +364,8 @@ export function objectFormat(t: ObThread, obj: number, spec: number): number {
   // A class's own `__format__` (or the one it inherits from a builtin base): `_PyObject_LookupSpecial`.
   const type = typeOf(t, obj);
   if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) !== 0) {
-    const r = callSpecial(t, obj, '__format__', [spec === 0 ? t.emptyStr : spec]);
-    if (r !== MISSING) {
-      if (r === 0 || typeHasFlag(t, typeOf(t, r), TPFLAGS_UNICODE_SUBCLASS)) return r;
-      const what = typeNameOf(t, r);
-      decref(t.rc, r);
-      return errRaise(t, StaticType.TypeError, `__format__ must return a str, not ${what}`);
-    }
+    const r = callHeapFormat(t, obj, spec === 0 ? t.emptyStr : spec);
+    if (r !== MISSING) return r;
   }
   const cps = spec === 0 ? [] : strCodePoints(t, spec);
   const w = new UnicodeWriter();

@@ -25,7 +25,7 @@
 import { decref, incref } from '@ft/refcount';
 import { objectGetItem } from './abstract.js';
 import { errRaise } from './errors.js';
-import { formatBuiltinInto, objectConvert } from './format-builtin.js';
+import { formatObjectInto, objectConvert } from './format-builtin.js';
 import { objectGetAttr } from './generic-attr.js';
 import { intFromNumber } from './int.js';
 import { errSetKeyError } from './key-error.js';
@@ -233,7 +233,7 @@ function outputMarkup(
     start = 0;
     end = inner.cps.length;
   }
-  const status = formatBuiltinInto(t, w, obj, spec, start, end);
+  const status = formatObjectInto(t, w, obj, spec, start, end);
   decref(t.rc, obj);
   return status;
 }

@@ -9,6 +9,7 @@
  * "invalid syntax" at that token.
  */
 
+import { fStringFieldError } from './fstring-errors.js';
 import type { SourceText } from './source-text.js';
 import { PySyntaxError } from './syntax-error.js';
 import { TokenKind, type Token, type TokenScan } from './tokenizer.js';
@@ -121,6 +122,10 @@ class Reporter {
     const t = this.tokens[k];
     if (t === undefined) return this.error('invalid syntax', 1, 1, 1, 1);
     const message = failure.message;
+    if (message.startsWith('f-string')) {
+      const inField = this.fStringError(k);
+      if (inField !== null) return inField;
+    }
     if (message.startsWith('unexpected indent')) {
       // CPython's INDENT token: the offset is the indentation's width.
       return this.error('unexpected indent', t.lineno, t.start - this.text.lineStart(t.lineno), t.lineno, -1, 'IndentationError');
@@ -134,6 +139,18 @@ class Reporter {
     const comma = this.forgotComma(k);
     if (comma !== null) return comma;
     return this.atToken('invalid syntax', t);
+  }
+
+  /** An error inside the replacement fields of the string tokens from `k` on (fstring-errors.ts), or null. */
+  private fStringError(k: number): PySyntaxError | null {
+    for (let i = k; i < this.tokens.length && this.tokens[i].kind === TokenKind.String; i++) {
+      const e = fStringFieldError(this.text.text, this.tokens[i].start, this.tokens[i].end);
+      if (e === null) continue;
+      const start = this.text.position(e.start);
+      const end = this.text.position(e.end);
+      return this.error(e.msg, start.lineno, this.offset(start.lineno, e.start), end.lineno, this.offset(end.lineno, e.end));
+    }
+    return null;
   }
 
   /** `invalid_*_stmt` rules: `'if' … ':' NEWLINE !INDENT`. */
