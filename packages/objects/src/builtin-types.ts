@@ -86,6 +86,7 @@ import type { BuiltinTypeSpec } from './type-object.js';
 import { objectInit, objectNew, typeCall, typeTpInit, typeTpNew, type ObjectSlotIds } from './type-call.js';
 import { registerBuiltinMethods, type BuiltinTypeAdditions } from './builtin-methods.js';
 import { fixupSlots } from './slot-dispatch.js';
+import { slotFinalize, updateFinalize } from './instance-finalize.js';
 import { wrapperSlotId } from './slot-wrappers.js';
 import { typeModuleJs, typeQualNameJs } from './type-names.js';
 import { registerBytesTypes } from './bytes-types.js';
@@ -191,7 +192,9 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const seqIterDealloc = registry.add('dealloc', 'objects/seq-iter', (_rc, op) => listIterDealloc(ob(), op));
   const seqIterTraverse = registry.add('traverse', 'objects/seq-iter', listIterTraverse);
   const plainDealloc = registry.add('dealloc', 'objects/plain', (rc, op) => freeObject(rc, op));
-  const instanceDeallocId = registry.add('dealloc', 'objects/instance', (_rc, op) => instanceDealloc(ob(), op));
+  const instanceDeallocId = registry.add('dealloc', 'objects/instance', (_rc, op) => instanceDealloc(ob(), op, registry.finalize));
+  // `slot_tp_finalize`: the tp_finalize of classes whose MRO defines `__del__` (instance-finalize.ts).
+  const instanceFinalizeId = registry.add('finalize', 'objects/instance', (_rc, op) => slotFinalize(ob(), op));
   // Instances of heap types hand their static base's part to its behaviours, found by id in this registry's tables.
   const instanceTraverseId = registry.add('traverse', 'objects/instance', (rc, op, visit) => instanceTraverse(rc, op, visit, registry.traverse));
   const instanceClearId = registry.add('clear', 'objects/instance', (rc, op) => instanceClear(rc, op, registry.clear));
@@ -642,7 +645,11 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       slotDispatch: callables.slotDispatch,
       newWrapper: callables.newWrapper,
       subtypeGetSets: callables.subtypeGetSets,
-      fixupSlots: (t, type, name) => fixupSlots(t, type, callables.slotDispatch, wrapperSlotId, name),
+      fixupSlots: (t, type, name) => {
+        if (fixupSlots(t, type, callables.slotDispatch, wrapperSlotId, name) < 0) return -1;
+        if (name === undefined || name === '__del__') updateFinalize(t, type, instanceFinalizeId, name !== undefined);
+        return 0;
+      },
     },
   };
 }

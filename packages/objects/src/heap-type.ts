@@ -68,6 +68,7 @@ import {
   TYPE_FLAG_STATIC_BUILTIN,
   tryIncref,
   type ClearFn,
+  type FinalizeFn,
   type RcThread,
   type TraverseFn,
 } from '@ft/refcount';
@@ -99,6 +100,7 @@ import {
   TYPE2_FINAL,
   TYPE2_READY,
 } from './layout.js';
+import { callFinalizerFromDealloc } from './instance-finalize.js';
 import { listAsTuple, listFromIterable } from './list.js';
 import { c3Linearize } from './mro.js';
 import { getSetDescrNew } from './descr.js';
@@ -904,8 +906,10 @@ export function instanceClear(t: RcThread, op: number, clears: readonly (ClearFn
  * list, dict, …), or the memory is freed here (object); the type is
  * released last, after the free, as CPython does. @internal
  */
-export function instanceDealloc(t: ObThread, op: number): void {
+export function instanceDealloc(t: ObThread, op: number, finalizers: readonly (FinalizeFn | null)[]): void {
   const u32 = t.u32;
+  // A class with `__del__`: it runs first, and may keep the object alive.
+  if (callFinalizerFromDealloc(t, op, finalizers)) return;
   gcUntrack(t.rc, op);
   const type = u32[(op + OB_TYPE_OFFSET) >>> 2]!;
   const base = staticBaseOf(u32, type);

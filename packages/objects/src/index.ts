@@ -341,7 +341,7 @@ export { strFormatArgs, strFormatMap } from './str-format.js';
 export { strPercentFormat } from './str-percent.js';
 export { type CodecName, codecLookup, strEncodeJs, unicodeDecode } from './codecs.js';
 export { typeSupportsWeakrefs, weakrefCallback, weakrefCheck, weakrefCheckProxy, weakrefCheckRef, weakrefCheckRefExact, weakrefCount, weakrefFirst, weakrefGetObject, weakrefGetRef, weakrefIsDead, weakrefNewProxy, weakrefNewRef, weakrefsOf } from './weakref.js';
-export { clearWeakRefs, errWriteUnraisable, setUnraisableHook } from './weakref-clear.js';
+export { clearWeakRefs, errWriteUnraisable, setUnraisableHook, type UnraisableHook } from './weakref-clear.js';
 export { type ArgSpec, badArgument, boolArg, cIntArg, cStringArg, checkPositional, isStr, noKeywords, noKwnames, sliceIndexArg, sliceIndexNotNoneArg, ssizeArg, unpackKeywords, unpackKeywordsTuple } from './arg-parse.js';
 export { calculateSuggestion } from './suggestions.js';
 export { staticTypeModuleJs, typeQualNameJs } from './type-names.js';

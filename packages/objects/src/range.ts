@@ -273,13 +273,6 @@ export function rangeIter(t: ObThread, op: number): number {
   return it;
 }
 
-/**
- * `rangeiter_next`: the next int (a new reference), or 0 at the end (no
- * exception). An iterator is not shared between threads by the VM's
- * contract; here its index is read and written with plain accesses, as
- * CPython 3.13's are (racing `next` calls may repeat an item, never crash).
- * @public
- */
 /** `rangeiter_len` / `longrangeiter_len` (`range_iterator.__length_hint__`): the items left, a new int or 0 with MemoryError. @internal */
 export function rangeIterLengthHint(t: ObThread, it: number): number {
   const op = t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2]!;
@@ -287,6 +280,13 @@ export function rangeIterLengthHint(t: ObThread, it: number): number {
   return intFromBigInt(t, left > 0n ? left : 0n);
 }
 
+/**
+ * `rangeiter_next`: the next int (a new reference), or 0 at the end (no
+ * exception). An iterator is not shared between threads by the VM's
+ * contract; here its index is read and written with plain accesses, as
+ * CPython 3.13's are (racing `next` calls may repeat an item, never crash).
+ * @public
+ */
 export function rangeIterNext(t: ObThread, it: number): number {
   const op = t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2]!;
   const index = t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3]!;

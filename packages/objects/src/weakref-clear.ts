@@ -17,7 +17,7 @@ import type { WeakrefHooks } from '@ft/gc';
 import { decref, incref, tryIncref, type RcThread } from '@ft/refcount';
 import { objectReprJs } from './abstract.js';
 import { callOneArg } from './call.js';
-import { errClear, errFetch, errRestore, formatError } from './errors.js';
+import { errClear, errFetch, errGetRaisedException, errRestore, formatError } from './errors.js';
 import { TPFLAGS_TYPE_SUBCLASS, WR_CALLBACK_OFFSET } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { typeHasFlag, typeOf } from './subtype.js';
@@ -33,15 +33,25 @@ import {
   weakrefsUnlock,
 } from './weakref.js';
 
-/** Where each thread's unraisable reports go (module scope is per thread; the VM installs `sys.unraisablehook`'s). */
-const unraisableHooks = new WeakMap<ObThread, (text: string) => void>();
-
 /**
- * Routes this thread's unraisable errors (a failed weakref callback) to
- * `hook` instead of the process's stderr; null restores the default.
+ * What receives an unraisable error: the report as text ("Exception ignored
+ * in: …" and the exception's line), the exception object (borrowed for the
+ * call) and the repr of the object it happened in, for a hook that formats
+ * its own report (with the traceback, as CPython's default hook does).
  * @public
  */
-export function setUnraisableHook(t: ObThread, hook: ((text: string) => void) | null): void {
+export type UnraisableHook = (text: string, exc: number, where: string) => void;
+
+/** Where each thread's unraisable reports go (module scope is per thread; the VM installs `sys.unraisablehook`'s). */
+const unraisableHooks = new WeakMap<ObThread, UnraisableHook>();
+
+/**
+ * Routes this thread's unraisable errors (a failed weakref callback or
+ * `__del__`) to `hook` instead of the process's stderr; null restores the
+ * default.
+ * @public
+ */
+export function setUnraisableHook(t: ObThread, hook: UnraisableHook | null): void {
   if (hook === null) unraisableHooks.delete(t);
   else unraisableHooks.set(t, hook);
 }
@@ -62,10 +72,11 @@ export function errWriteUnraisable(t: ObThread, obj: number): void {
   }
   const text = `Exception ignored in: ${where}\n${formatError(t, fetched)}\n`;
   errRestore(t, fetched);
-  errClear(t);
+  const exc = errGetRaisedException(t);
   const hook = unraisableHooks.get(t);
-  if (hook !== undefined) hook(text);
+  if (hook !== undefined) hook(text, exc, where);
   else process.stderr.write(text);
+  if (exc !== 0) decref(t.rc, exc);
 }
 
 /** `handle_callback`: `callback(wr)`; a failure is reported as unraisable. */

@@ -17,6 +17,7 @@ import {
   moduleDict,
   moduleFromJs,
   setTypeHooks,
+  setUnraisableHook,
   strFromJs,
   tupleFromArray,
   type ObThread,
@@ -44,6 +45,7 @@ import { SYS_MODULE } from '../modules/sys.js';
 import { VM_BUILTINS, VM_TYPE_HOOKS, frameLocals } from './builtins-vm.js';
 import { evalFunction } from './ceval.js';
 import { GENERATOR_OPS } from './generator-vm.js';
+import { formatException } from './print-exception.js';
 import { superArgs } from './super-args.js';
 import { compileToCode, evalCode } from './exec.js';
 import { setInterp, type Interp, type OutputSink } from './interp-state.js';
@@ -107,6 +109,8 @@ function installVm(t: ObThread, interp: Interp, options: VmThreadOptions): VmThr
   t.superArgs = superArgs;
   setTypeHooks(t, VM_TYPE_HOOKS);
   setFrameLocalsHook(frameLocals);
+  // `sys.unraisablehook`'s default: the report with the exception's traceback, on the interpreter's stderr.
+  setUnraisableHook(t, (_text, exc, where) => interp.stderr.write(`Exception ignored in: ${where}\n${formatException(t, exc)}`));
   return vm;
 }
 
