@@ -16,8 +16,11 @@ import weakref
 
 from concurrent.futures import _base
 
-# Every live worker thread -> its executor's queue, for _python_exit.
-_threads_queues = weakref.WeakKeyDictionary()
+# Every live worker thread -> its executor's queue, for _python_exit. A plain
+# dict (CPython's is weak-keyed): each worker takes its own entry out as it
+# leaves, so no weakref callback runs when a Thread object dies (on ft that
+# can happen while the thread that made it is being torn down).
+_threads_queues = {}
 # Set once the interpreter is exiting: no new work, workers leave.
 _shutdown = False
 # Taken by submit() and _python_exit: no work can be queued after the exit sweep.
@@ -28,7 +31,8 @@ def _python_exit():
     global _shutdown
     with _global_shutdown_lock:
         _shutdown = True
-    items = list(_threads_queues.items())
+    with _global_shutdown_lock:
+        items = list(_threads_queues.items())
     for _thread, work_queue in items:
         work_queue.put(None)
     for thread, _queue in items:
@@ -85,6 +89,14 @@ class _WorkItem:
 
 
 def _worker(executor_reference, work_queue, initializer, initargs):
+    try:
+        _work(executor_reference, work_queue, initializer, initargs)
+    finally:
+        with _global_shutdown_lock:
+            _threads_queues.pop(threading.current_thread(), None)
+
+
+def _work(executor_reference, work_queue, initializer, initargs):
     if initializer is not None:
         try:
             initializer(*initargs)
@@ -188,9 +200,15 @@ class ThreadPoolExecutor(_base.Executor):
                 target=_worker,
                 args=(weakref.ref(self, weakref_cb), self._work_queue, self._initializer, self._initargs),
             )
-            t.start()
-            self._threads.add(t)
+            # Listed before it starts, so that its own removal comes after
+            # (submit() holds _global_shutdown_lock).
             _threads_queues[t] = self._work_queue
+            try:
+                t.start()
+            except BaseException:
+                del _threads_queues[t]
+                raise
+            self._threads.add(t)
 
     def _initializer_failed(self):
         with self._shutdown_lock:
