@@ -7,7 +7,9 @@
  */
 
 import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { callArgs } from './call.js';
 import { errClear, errExceptionMatches, errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
+import { strInternFromJs } from './intern.js';
 import { StaticType, TP_SLOTS_OFFSET, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind, type SlotShapes, type SlotTables } from './ob-thread.js';
 import { sequenceCheck, seqIterNew } from './seq-iterator.js';
@@ -191,9 +193,31 @@ export function objectLength(t: ObThread, op: number): number {
 
 /** `PyObject_GetItem`: a new reference, or 0 with an exception. @public */
 export function objectGetItem(t: ObThread, op: number, key: number): number {
-  const subscript = typeSlot(t, typeOfOp(t, op), 'subscript');
-  if (subscript === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not subscriptable`);
-  return subscript(t, op, key);
+  const type = typeOfOp(t, op);
+  const subscript = typeSlot(t, type, 'subscript');
+  if (subscript !== null) return subscript(t, op, key);
+  if (typeIsSubtype(t, type, t.types[StaticType.Type]!)) return classGetItem(t, op, key);
+  return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, op)}' object is not subscriptable`);
+}
+
+/**
+ * `PyObject_GetItem` of a class (PEP 560): `cls.__class_getitem__(key)`
+ * (`list[int]`, a generic class), else TypeError "type 'int' is not
+ * subscriptable". A new reference, or 0 with the exception.
+ */
+function classGetItem(t: ObThread, cls: number, key: number): number {
+  const name = strInternFromJs(t, '__class_getitem__');
+  const getattro = typeSlot(t, typeOfOp(t, cls), 'getattro');
+  if (name === 0 || getattro === null) return 0;
+  const meth = getattro(t, cls, name);
+  if (meth === 0) {
+    if (!errExceptionMatches(t, t.types[StaticType.AttributeError]!)) return 0;
+    errClear(t);
+    return errRaise(t, StaticType.TypeError, `type '${typeName(t, cls)}' is not subscriptable`);
+  }
+  const r = callArgs(t, meth, [key]);
+  decref(t.rc, meth);
+  return r;
 }
 
 /** `PyObject_SetItem` (`value` 0: `PyObject_DelItem`): 0, or -1 with an exception. @public */

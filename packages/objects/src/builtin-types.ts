@@ -74,7 +74,7 @@ import { listDelSlice, listGetSlice, listSetSlice } from './list-slice.js';
 import { rangeBool, rangeContains, rangeDealloc, rangeHash, rangeIter, rangeIterDealloc, rangeIterNext, rangeLength, rangeReprJs, rangeRichCompare, rangeSubscript } from './range.js';
 import { sliceCheck, sliceDealloc, sliceHash, sliceReprJs, sliceRichCompare, sliceTraverse, sliceUnpack } from './slice.js';
 import type { BuiltinBehaviourIds, ObThread } from './ob-thread.js';
-import { strConcat, strContains, strGetItem, strGetSlice, strRepeat } from './str-methods.js';
+import { strConcat, strContains, strExact, strGetItem, strGetSlice, strRepeat } from './str-methods.js';
 import { memberGet, memberSet, objectGenericGetAttr, objectGenericSetAttr, typeGetAttro, typeSetAttro } from './generic-attr.js';
 import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
 import type { SlotRegistry } from './slot-registry.js';
@@ -285,7 +285,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const boolRepr = slots.add('repr', 'bool', (t, op) => strFromJs(t, op === t.true ? 'True' : 'False'));
 
   const strRepr = slots.add('repr', 'str', (t, op) => strFromJs(t, strReprJs(t, op)));
-  const strStr = slots.add('str', 'str', newRef);
+  const strStr = slots.add('str', 'str', strExact);
   const strHashId = slots.add('hash', 'str', strHash);
   const strRichcompare = slots.add('richcompare', 'str', (t, a, b, op) => {
     if (!typeHasFlag(t, typeOf(t, b), TPFLAGS_UNICODE_SUBCLASS)) return t.notImplemented;

@@ -26,7 +26,9 @@
  *   `ob_size` (CPython's negative `tp_dictoffset`). A tuple's `ob_size`
  *   never changes, so the slot never moves. `__slots__` words would have
  *   no fixed place either, so a nonempty `__slots__` is refused there, as
- *   CPython refuses it.
+ *   CPython refuses it. int and str subclasses are the same with the
+ *   items counted from the value itself (the digits of `lv_tag`; the
+ *   characters, terminator included, rounded up to a word): `varItems`.
  *
  * Instances count their references to their heap type per thread (the
  * type's unique id, `@ft/refcount`), so that creating objects of one class
@@ -36,9 +38,8 @@
  * object to its static base's behaviours (the list's items, the dict's
  * table), which free the memory.
  *
- * Not yet: `int` and `str` subclasses (their layouts are variable-size
- * with data the subclass cannot follow without a computed offset in their
- * own code).
+ * Not yet: subclasses of float, complex, bytes, bytearray and the other
+ * builtins.
  */
 
 import { gcNew, gcTrack, gcUntrack, gcDel } from '@ft/gc';
@@ -77,12 +78,21 @@ import { dictClear, dictCopy, dictGetItemRef, dictNew, dictSetItem, dictSnapshot
 import { typeReleaseCachedKeys } from './dict-keys.js';
 import { errNoMemory, errRaise } from './errors.js';
 import {
+  LONG_DIGITS_OFFSET,
+  LONG_NON_SIZE_BITS,
+  LONG_TAG_OFFSET,
   MEMBER_NAME_OFFSET,
   MEMBER_SLOT_OFFSET,
   MEMBER_TYPE_OFFSET,
   StaticType,
+  STR_DATA_OFFSET,
+  STR_HASH_OFFSET,
+  STR_INTERNED_OFFSET,
+  STR_KIND_OFFSET,
+  STR_LENGTH_OFFSET,
   TPFLAGS_BASE_EXC_SUBCLASS,
   TPFLAGS_DICT_SUBCLASS,
+  TPFLAGS_LONG_SUBCLASS,
   TPFLAGS_TUPLE_SUBCLASS,
   TPFLAGS_UNICODE_SUBCLASS,
   TP_BASE_OFFSET,
@@ -228,7 +238,10 @@ function subclassableBase(t: ObThread, staticBase: number): boolean {
     staticBase === types[StaticType.Dict] ||
     staticBase === types[StaticType.Set] ||
     staticBase === types[StaticType.FrozenSet] ||
-    staticBase === types[StaticType.Deque]
+    staticBase === types[StaticType.Deque] ||
+    // Variable-size scalars: the __dict__ word after the digits or the characters (instanceDictSlot).
+    staticBase === types[StaticType.Int] ||
+    staticBase === types[StaticType.Str]
   );
 }
 
@@ -335,7 +348,7 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   if (base === 0) return 0;
   const staticBase = staticBaseOf(u32, base);
   if (!subclassableBase(t, staticBase)) {
-    return errRaise(t, StaticType.TypeError, `type '${typeName(t, staticBase)}' cannot be subclassed in ft yet (object, list, tuple, dict, set, frozenset, deque and the exceptions can)`);
+    return errRaise(t, StaticType.TypeError, `type '${typeName(t, staticBase)}' cannot be subclassed in ft yet (object, int, str, list, tuple, dict, set, frozenset, deque and the exceptions can)`);
   }
   const itemSize = u32[(base + TP_ITEMSIZE_OFFSET) >>> 2]!;
   // A metaclass's instances are type objects: nothing can follow their fixed layout (CPython's type is variable-size).
@@ -829,7 +842,63 @@ export function instanceDictSlot(t: Pick<RcThread, 'u32' | 'i32'>, op: number): 
   const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
   const offset = t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2]!;
   if (offset >= 0) return offset === 0 ? 0 : op + offset;
-  return op + t.u32[(type + TP_BASICSIZE_OFFSET) >>> 2]! + t.i32[(op + OB_SIZE_OFFSET) >>> 2]! * t.u32[(type + TP_ITEMSIZE_OFFSET) >>> 2]! + offset;
+  return op + t.u32[(type + TP_BASICSIZE_OFFSET) >>> 2]! + varItems(t, op, type) * t.u32[(type + TP_ITEMSIZE_OFFSET) >>> 2]! + offset;
+}
+
+/**
+ * The items a variable-size instance was allocated with: a tuple's
+ * `ob_size`; an int's digits (at least one: zero has a digit, as in
+ * CPython); a str's data bytes, terminator included, rounded up to a word
+ * so that the word after them is aligned (what {@link varSubtypeAlloc}
+ * allocated).
+ * @internal
+ */
+export function varItems(t: Pick<RcThread, 'u32' | 'i32'>, op: number, type: number): number {
+  const flags = t.u32[(type + TP_FLAGS_OFFSET) >>> 2]!;
+  if ((flags & TPFLAGS_LONG_SUBCLASS) !== 0) return Math.max(1, t.u32[(op + LONG_TAG_OFFSET) >>> 2]! >>> LONG_NON_SIZE_BITS);
+  if ((flags & TPFLAGS_UNICODE_SUBCLASS) !== 0) {
+    const kind = t.u32[(op + STR_KIND_OFFSET) >>> 2]! & 0xff;
+    return ((t.u32[(op + STR_LENGTH_OFFSET) >>> 2]! + 1) * kind + 3) & ~3;
+  }
+  return t.i32[(op + OB_SIZE_OFFSET) >>> 2]!;
+}
+
+/**
+ * `long_subtype_new` / `unicode_subtype_new`: the value made exact first,
+ * then copied into an instance of the subclass `type`; `exact` is
+ * released. A new reference, or 0 with the exception.
+ * @internal
+ */
+export function subtypeFromExact(t: ObThread, type: number, exact: number): number {
+  if (exact === 0) return 0;
+  const op = varSubtypeAlloc(t, type, exact);
+  decref(t.rc, exact);
+  return op;
+}
+
+/**
+ * An instance of a subclass of int or str (`long_subtype_new`,
+ * `unicode_subtype_new`): `exact`'s body (sign and digits; or length,
+ * kind, flags and characters) copied into a new instance of `type` with
+ * room for the class's `__dict__` word after it; the str's hash is not
+ * cached and it is not interned. A new reference, or 0 with MemoryError.
+ * @internal
+ */
+export function varSubtypeAlloc(t: ObThread, type: number, exact: number): number {
+  const items = varItems(t, exact, type);
+  const op = typeGenericAlloc(t, type, items);
+  if (op === 0) return 0;
+  const isStr = (t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TPFLAGS_UNICODE_SUBCLASS) !== 0;
+  const body = isStr
+    ? STR_DATA_OFFSET - OBJECT_HEADER_SIZE + (t.u32[(exact + STR_LENGTH_OFFSET) >>> 2]! + 1) * t.u8[exact + STR_KIND_OFFSET]!
+    : LONG_DIGITS_OFFSET - OBJECT_HEADER_SIZE + 4 * (t.u32[(exact + LONG_TAG_OFFSET) >>> 2]! >>> LONG_NON_SIZE_BITS);
+  // SAFETY: `op` is not published yet; `exact` is immutable.
+  t.heap.copy(op + OBJECT_HEADER_SIZE, exact + OBJECT_HEADER_SIZE, body);
+  if (isStr) {
+    t.i32[(op + STR_HASH_OFFSET) >>> 2] = -1;
+    t.u8[op + STR_INTERNED_OFFSET] = 0;
+  }
+  return op;
 }
 
 /**

@@ -20,6 +20,7 @@ import { bytesCheck, bytesFromBytes, bytesFromObject, bytesReprJs, bytesToJs } f
 import { callOneArg } from './call.js';
 import { intFormat } from './format-builtin.js';
 import { dictSize } from './dict.js';
+import { subtypeFromExact } from './heap-type.js';
 import { errExceptionMatches, errFetch, errNoMemory, errOccurred, errRaise } from './errors.js';
 import { intRound } from './int-arith.js';
 import { intBitCount, intBitLength, intFromBytes, intFromString, intToBytes } from './int-format.js';
@@ -165,14 +166,17 @@ export function registerIntMethods(slots: SlotRegistry): BuiltinTypeAdditions {
     .getset('denominator', (t) => smallInt(t, 1));
 
   // `long_vectorcall` counts positional arguments itself; with keywords, `long_new`'s clinic parser.
-  const newId = slots.add('new', 'int', (t, _type, args, kwargs) => {
+  const newId = slots.add('new', 'int', (t, type, args, kwargs) => {
+    let exact: number;
     if (kwargs === 0 || dictSize(t, kwargs) === 0) {
       const n = tupleSize(t, args);
       if (!checkPositional(t, 'int', n, 0, 2)) return 0;
-      return intNewImpl(t, n > 0 ? tupleGetItem(t, args, 0) : 0, n > 1 ? tupleGetItem(t, args, 1) : 0);
+      exact = intNewImpl(t, n > 0 ? tupleGetItem(t, args, 0) : 0, n > 1 ? tupleGetItem(t, args, 1) : 0);
+    } else {
+      if (!unpackKeywordsTuple(t, INT, args, kwargs, parsed)) return 0;
+      exact = intNewImpl(t, parsed[0]!, parsed[1]!);
     }
-    if (!unpackKeywordsTuple(t, INT, args, kwargs, parsed)) return 0;
-    return intNewImpl(t, parsed[0]!, parsed[1]!);
+    return type === t.types[StaticType.Int] ? exact : subtypeFromExact(t, type, exact);
   });
   return table.done({ new: newId });
 }
@@ -190,3 +194,4 @@ export function registerBoolMethods(slots: SlotRegistry): BuiltinTypeAdditions {
   });
   return { slots: { new: newId } };
 }
+

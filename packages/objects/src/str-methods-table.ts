@@ -31,6 +31,7 @@ import { strPercentFormat } from './str-percent.js';
 import { strMakeTrans, strTranslate } from './str-translate.js';
 import { errRaise } from './errors.js';
 import { objectStr } from './exceptions.js';
+import { subtypeFromExact } from './heap-type.js';
 import { intFromNumber } from './int.js';
 import { StaticType } from './layout.js';
 import { arg, boolResult, CLASS, FASTCALL, FASTCALL_KEYWORDS, MethodTable, newRef, NOARGS, ONE_ARG, type BuiltinTypeAdditions, type MethodFn } from './method-table.js';
@@ -61,6 +62,7 @@ import {
   strCount,
   strEndsWith,
   strExpandtabs,
+  strExact,
   strFind,
   strGetItem,
   strGetSlice,
@@ -82,6 +84,7 @@ import {
   strStrip,
   strZfill,
 } from './str-methods.js';
+import { strCheckExact } from './str.js';
 import { strLength } from './str-read.js';
 import { typeNameOf } from './subtype.js';
 import { tupleFromArray, tupleGetItem, tupleIter, tupleNew, tupleSetItemInit, tupleSize } from './tuple.js';
@@ -303,15 +306,25 @@ export function registerStrMethods(slots: SlotRegistry): BuiltinTypeAdditions {
   predicate('istitle', strIsTitle);
   predicate('isidentifier', strIsIdentifier);
 
-  const newId = slots.add('new', 'str', (t, _type, args, kwargs) => {
+  const newId = slots.add('new', 'str', (t, type, args, kwargs) => {
     // `unicode_vectorcall` counts positional arguments itself; with keywords, `unicode_new`'s clinic parser.
+    let exact: number;
     if (kwargs === 0 || dictSize(t, kwargs) === 0) {
       const n = tupleSize(t, args);
       if (!checkPositional(t, 'str', n, 0, 3)) return 0;
-      return strNewImpl(t, n > 0 ? tupleGetItem(t, args, 0) : 0, n > 1 ? tupleGetItem(t, args, 1) : 0, n > 2 ? tupleGetItem(t, args, 2) : 0);
+      exact = strNewImpl(t, n > 0 ? tupleGetItem(t, args, 0) : 0, n > 1 ? tupleGetItem(t, args, 1) : 0, n > 2 ? tupleGetItem(t, args, 2) : 0);
+    } else {
+      if (!unpackKeywordsTuple(t, STR, args, kwargs, parsed)) return 0;
+      exact = strNewImpl(t, parsed[0]!, parsed[1]!, parsed[2]!);
     }
-    if (!unpackKeywordsTuple(t, STR, args, kwargs, parsed)) return 0;
-    return strNewImpl(t, parsed[0]!, parsed[1]!, parsed[2]!);
+    // A subclass's instance copies the exact str (`unicode_subtype_new`; str(x) may return a str subclass's instance as it is).
+    if (type === t.types[StaticType.Str]) return exact;
+    if (exact !== 0 && !strCheckExact(t, exact)) {
+      const copy = strExact(t, exact);
+      decref(t.rc, exact);
+      exact = copy;
+    }
+    return subtypeFromExact(t, type, exact);
   });
   return table.done({
     new: newId,

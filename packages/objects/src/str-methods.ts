@@ -208,6 +208,11 @@ function unchanged(t: ObThread, s: number): number {
   return substring(t, s, 0, lengthOf(t, s));
 }
 
+/** `unicode_str` / `unicode_result_unchanged`: a new reference to `s` when it is an exact str, else an exact copy of a subclass's instance; 0 with MemoryError. @internal */
+export function strExact(t: ObThread, s: number): number {
+  return unchanged(t, s);
+}
+
 /** A new one-code-point str. */
 function charStr(t: ObThread, c: number): number {
   const res = strNew(t, 1, c);

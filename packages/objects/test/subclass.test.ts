@@ -426,8 +426,10 @@ describe('subclasses of the builtin containers', () => {
     const D = check(t, makeClass(t, 'D', [ty(StaticType.Dict)]));
     expect(makeClass(t, 'X', [L, D])).toBe(0);
     expect(lastError(r)).toBe(LAYOUT_CONFLICT);
-    expect(makeClass(t, 'I', [ty(StaticType.Int)])).toBe(0);
-    expect(lastError(r)).toMatch(/^TypeError: type 'int' cannot be subclassed in ft yet/);
+    expect(makeClass(t, 'X', [ty(StaticType.Int), ty(StaticType.Str)])).toBe(0);
+    expect(lastError(r)).toBe(LAYOUT_CONFLICT);
+    expect(makeClass(t, 'F', [ty(StaticType.Float)])).toBe(0);
+    expect(lastError(r)).toMatch(/^TypeError: type 'float' cannot be subclassed in ft yet/);
     release(r, D, L, Slotted);
   });
 
