@@ -44,6 +44,12 @@ import {
   LONG_TAG_OFFSET as LONG_TAG,
   floatFromDouble,
   typeVersionTag,
+  dictKeysVersionIs,
+  dictVersionedValueRef,
+  instanceCannotShadow,
+  instanceValueRef,
+  moduleDict,
+  storeInstanceValue,
   listIterNext,
   listGetItemRef,
   listSetItem,
@@ -102,7 +108,7 @@ import { initializeLocals } from './call-bind.js';
 import { tlbcUnits } from './tlbc.js';
 import { keepFrameLocals } from './frame-locals.js';
 import { adaptiveCounterTriggers, specializationMiss, specializeAt } from './specialize.js';
-import { specializeBinaryOp, specializeBinarySubscr, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
+import { specializeBinaryOp, specializeBinarySubscr, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeLoadGlobal, specializeStoreAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
 import { findHandler } from './code-info.js';
 import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD } from './frame.js';
 import { callMethodOneArg, clearGeneratorFrame, fetchStopIterationValue, makeGenerator, stopIterationValue } from './generator-frame.js';
@@ -307,6 +313,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   // Specialization rewrites this thread's copy of the bytecode; off under -X tlbc=0.
   const specializing = vm.specializing;
   const methodType = types[StaticType.Method]!;
+  const moduleType = types[StaticType.Module]!;
   const boolTrue = t.true;
   const boolFalse = t.false;
   // The eval breaker (vm-speed-facts.md rule 1): one Atomics.load every SAFE_POINT_POLL_INTERVAL backward jumps and RESUMEs.
@@ -1033,8 +1040,30 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case 91 /* LOAD_GLOBAL */: {
-              const v = loadGlobal(t, u32[fw + F_GLOBALS]!, u32[fw + F_BUILTINS]!, u32[names + (oparg >>> 1)]!);
+            case 91 /* LOAD_GLOBAL */:
+            case 170 /* LOAD_GLOBAL_MODULE */:
+            case 171 /* LOAD_GLOBAL_BUILTIN */: {
+              const globals = u32[fw + F_GLOBALS]!;
+              const builtins = u32[fw + F_BUILTINS]!;
+              if (opcode !== 91) {
+                // Cache: the entry index, the globals' keys version, the builtins' (specialize-decide.ts).
+                const v =
+                  opcode === 170
+                    ? dictVersionedValueRef(t, globals, u16[cu + ip + 2]!, u16[cu + ip + 1]!)
+                    : dictKeysVersionIs(t, globals, u16[cu + ip + 2]!)
+                      ? dictVersionedValueRef(t, builtins, u16[cu + ip + 3]!, u16[cu + ip + 1]!)
+                      : 0;
+                if (v !== 0) {
+                  u32[sp++] = v;
+                  if (oparg & 1) u32[sp++] = 0;
+                  ip += 4;
+                  continue;
+                }
+                specializationMiss(u16, cu + here, cu + ip, 91);
+              } else if (specializing && adaptiveCounterTriggers(u16, cu + ip)) {
+                specializeAt(u16, cu + here, cu + ip, 91, specializeLoadGlobal(t, globals, builtins, u32[names + (oparg >>> 1)]!, u16, cu + ip));
+              }
+              const v = loadGlobal(t, globals, builtins, u32[names + (oparg >>> 1)]!);
               if (v === 0) break body;
               u32[sp++] = v;
               if (oparg & 1) u32[sp++] = 0;
@@ -1144,18 +1173,43 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             }
 
             case 82 /* LOAD_ATTR */:
-            case 166 /* LOAD_ATTR_METHOD_NO_DICT */: {
+            case 166 /* LOAD_ATTR_METHOD_NO_DICT */:
+            case 172 /* LOAD_ATTR_INSTANCE_VALUE */:
+            case 173 /* LOAD_ATTR_MODULE */:
+            case 174 /* LOAD_ATTR_METHOD_WITH_VALUES */: {
               const owner = u32[sp - 1]!;
-              if (opcode === 166) {
-                // `obj.method(...)` on an instance without a __dict__: the type's version is the guard, no bound method is made.
-                const type = u32[(owner + OB_TYPE_OFFSET) >>> 2]!;
-                if (typeVersionTag(t, type) === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0) {
-                  const descr = (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0;
-                  incref(rc, descr);
-                  u32[sp - 1] = descr;
-                  u32[sp++] = owner;
-                  ip += 9;
-                  continue;
+              if (opcode !== 82) {
+                // The forms' guards and reads (specialize-decide.ts has each one's cache layout).
+                const cached = (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0;
+                if (opcode === 173 /* LOAD_ATTR_MODULE */) {
+                  if (u32[(owner + OB_TYPE_OFFSET) >>> 2] === moduleType) {
+                    const attr = dictVersionedValueRef(t, moduleDict(t, owner), cached, u16[cu + ip + 3]!);
+                    if (attr !== 0) {
+                      decref(rc, owner);
+                      u32[sp - 1] = attr;
+                      ip += 9;
+                      continue;
+                    }
+                  }
+                } else if (typeVersionTag(t, u32[(owner + OB_TYPE_OFFSET) >>> 2]!) === cached) {
+                  if (opcode === 172 /* LOAD_ATTR_INSTANCE_VALUE */) {
+                    const attr = instanceValueRef(t, owner, u16[cu + ip + 3]!);
+                    if (attr !== 0) {
+                      decref(rc, owner);
+                      u32[sp - 1] = attr;
+                      ip += 9;
+                      continue;
+                    }
+                  } else if (opcode === 166 /* LOAD_ATTR_METHOD_NO_DICT */ || instanceCannotShadow(t, owner, (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0)) {
+                    // `obj.method(...)`: the function and self, no bound method made.
+                    const at = opcode === 166 ? ip + 3 : ip + 5;
+                    const descr = (u16[cu + at]! | (u16[cu + at + 1]! << 16)) >>> 0;
+                    incref(rc, descr);
+                    u32[sp - 1] = descr;
+                    u32[sp++] = owner;
+                    ip += 9;
+                    continue;
+                  }
                 }
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
                 specializationMiss(u16, cu + here, cu + ip, 82);
@@ -1171,9 +1225,21 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 9;
               continue;
             }
-            case 108 /* STORE_ATTR */: {
+            case 108 /* STORE_ATTR */:
+            case 175 /* STORE_ATTR_INSTANCE_VALUE */: {
               const owner = u32[sp - 1]!;
               const v = u32[sp - 2]!;
+              if (opcode === 175) {
+                if (typeVersionTag(t, u32[(owner + OB_TYPE_OFFSET) >>> 2]!) === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0 && storeInstanceValue(t, owner, u16[cu + ip + 3]!, v)) {
+                  decref(rc, owner);
+                  sp -= 2;
+                  ip += 4;
+                  continue;
+                }
+                specializationMiss(u16, cu + here, cu + ip, 108);
+              } else if (specializing && adaptiveCounterTriggers(u16, cu + ip)) {
+                specializeAt(u16, cu + here, cu + ip, 108, specializeStoreAttr(t, owner, u32[names + oparg]!, u16, cu + ip));
+              }
               if (objectSetAttr(t, owner, u32[names + oparg]!, v) < 0) break body;
               decref(rc, owner);
               decref(rc, v);

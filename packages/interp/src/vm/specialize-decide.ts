@@ -3,11 +3,28 @@
  * sees (`_Py_Specialize_BinaryOp`, `_Py_Specialize_CompareOp`,
  * `_Py_Specialize_BinarySubscr`, `_Py_Specialize_StoreSubscr`,
  * `_Py_Specialize_ForIter`, `_Py_Specialize_LoadAttr`,
- * `_Py_Specialize_UnpackSequence`): the specialized opcode, or 0 to stay
- * generic (the counter then backs off).
+ * `_Py_Specialize_UnpackSequence`, `_Py_Specialize_LoadGlobal`,
+ * `_Py_Specialize_StoreAttr`): the specialized opcode, or 0 to stay
+ * generic (the counter then backs off). Cache words are written at `at`
+ * (the counter's unit) + 1 …, little half first.
  */
 
-import { listSize, LONG_TAG_OFFSET, StaticType, TUPLE_SIZE_OFFSET, typeLookupRef, typeVersionTag, type ObThread } from '@ft/objects';
+import {
+  dictCheckExact,
+  dictKeysSnapshot,
+  instanceKeysOf,
+  listSize,
+  LONG_TAG_OFFSET,
+  moduleDict,
+  sharedKeysSnapshot,
+  StaticType,
+  TUPLE_SIZE_OFFSET,
+  typeLookupRef,
+  typeSlotId,
+  typeVersionTag,
+  type KeysSnapshot,
+  type ObThread,
+} from '@ft/objects';
 import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
 import {
   BINARY_OP_ADD_FLOAT,
@@ -24,7 +41,13 @@ import {
   FOR_ITER_LIST,
   FOR_ITER_RANGE,
   FOR_ITER_TUPLE,
+  LOAD_ATTR_INSTANCE_VALUE,
   LOAD_ATTR_METHOD_NO_DICT,
+  LOAD_ATTR_METHOD_WITH_VALUES,
+  LOAD_ATTR_MODULE,
+  LOAD_GLOBAL_BUILTIN,
+  LOAD_GLOBAL_MODULE,
+  STORE_ATTR_INSTANCE_VALUE,
   STORE_SUBSCR_DICT,
   STORE_SUBSCR_LIST_INT,
   UNPACK_SEQUENCE_LIST,
@@ -83,28 +106,131 @@ export function specializeForIter(t: ObThread, it: number): number {
 /** Builtin types whose instances have no `__dict__`: a method found on the type cannot be shadowed. */
 const NO_DICT_TYPES = [StaticType.List, StaticType.Dict, StaticType.Str, StaticType.Tuple, StaticType.Set, StaticType.FrozenSet, StaticType.Int, StaticType.Float, StaticType.Bytes, StaticType.ByteArray, StaticType.Deque, StaticType.Bool, StaticType.Complex, StaticType.Range];
 
+/** Writes a 32-bit cache word at units `at`, `at + 1`. */
+function cache32(u16: Uint16Array, at: number, value: number): void {
+  u16[at] = value & 0xffff;
+  u16[at + 1] = value >>> 16;
+}
+
+/** One snapshot object per thread (JavaScript runs one thread per realm). */
+const snapshot: KeysSnapshot = { version: 0, index: -1 };
+
 /**
- * `LOAD_ATTR` in its method form on an instance of a builtin type without
- * a `__dict__`, the attribute a method descriptor: the type's version and
- * the descriptor go into the cache (units 1–2 and 3–4 after `at`, the
- * counter's unit). The descriptor is borrowed: the version guards it.
+ * Whether `type` gets and sets attributes generically (`tp_getattro` and
+ * `tp_setattro` those of `object`: no `__getattribute__`, `__getattr__`
+ * or `__setattr__` of its own), so that a cached answer stays right while
+ * the type's version holds.
+ */
+function genericAttributes(t: ObThread, type: number): boolean {
+  const object = t.types[StaticType.Object]!;
+  return typeSlotId(t, type, 'getattro') === typeSlotId(t, object, 'getattro') && typeSlotId(t, type, 'setattro') === typeSlotId(t, object, 'setattro');
+}
+
+/**
+ * `LOAD_ATTR`, by what the owner is and where the name lives
+ * (`_Py_Specialize_LoadAttr`). Cache units after the counter: 1–2 a
+ * version, then per form:
+ * - `LOAD_ATTR_METHOD_NO_DICT`: an instance of a builtin type without a
+ *   `__dict__` and a method descriptor (3–4, borrowed: the type's version
+ *   guards it);
+ * - `LOAD_ATTR_INSTANCE_VALUE` (plain form): a value in the instance's
+ *   split dict, at the shared keys' index in unit 3;
+ * - `LOAD_ATTR_METHOD_WITH_VALUES` (method form): a Python function on the
+ *   class, the shared keys' version (3–4) proving the instance cannot
+ *   shadow it, the function (5–6, borrowed);
+ * - `LOAD_ATTR_MODULE` (plain form): a module's global, the module dict's
+ *   keys version (1–2) and the entry index (unit 3).
  */
 export function specializeLoadAttr(t: ObThread, owner: number, name: number, oparg: number, u16: Uint16Array, at: number): number {
-  if ((oparg & 1) === 0) return 0;
   const type = t.u32[(owner + OB_TYPE_OFFSET) >>> 2]!;
-  if (!NO_DICT_TYPES.some((s) => t.types[s] === type)) return 0;
-  const version = typeVersionTag(t, type);
-  if (version === 0) return 0;
+  const method = (oparg & 1) !== 0;
+  if (type === t.types[StaticType.Module]) {
+    if (method) return 0;
+    dictKeysSnapshot(t, moduleDict(t, owner), name, snapshot);
+    if (snapshot.version === 0 || snapshot.index < 0 || snapshot.index > 0xffff) return 0;
+    cache32(u16, at + 1, snapshot.version);
+    u16[at + 3] = snapshot.index;
+    return LOAD_ATTR_MODULE;
+  }
+  if (!genericAttributes(t, type)) return 0;
+  // The version read on both sides of the lookup (`_PyType_LookupRefAndVersion`): the answer belongs to it.
+  const before = typeVersionTag(t, type);
   const descr = typeLookupRef(t, type, name);
-  if (descr === 0) return 0;
-  const ok = t.u32[(descr + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.MethodDescriptor];
-  decref(t.rc, descr);
-  if (!ok) return 0;
-  u16[at + 1] = version & 0xffff;
-  u16[at + 2] = version >>> 16;
-  u16[at + 3] = descr & 0xffff;
-  u16[at + 4] = descr >>> 16;
-  return LOAD_ATTR_METHOD_NO_DICT;
+  const descrType = descr === 0 ? 0 : t.u32[(descr + OB_TYPE_OFFSET) >>> 2]!;
+  if (descr !== 0) decref(t.rc, descr);
+  const version = typeVersionTag(t, type);
+  if (version === 0 || version !== before) return 0;
+  if (method && NO_DICT_TYPES.some((s) => t.types[s] === type)) {
+    if (descrType !== t.types[StaticType.MethodDescriptor]) return 0;
+    cache32(u16, at + 1, version);
+    cache32(u16, at + 3, descr);
+    return LOAD_ATTR_METHOD_NO_DICT;
+  }
+  const keys = instanceKeysOf(t, owner);
+  if (keys === 0) return 0;
+  sharedKeysSnapshot(t, keys, name, snapshot);
+  if (method && descrType === t.types[StaticType.Function]) {
+    if (snapshot.version === 0 || snapshot.index >= 0) return 0;
+    cache32(u16, at + 1, version);
+    cache32(u16, at + 3, snapshot.version);
+    cache32(u16, at + 5, descr);
+    return LOAD_ATTR_METHOD_WITH_VALUES;
+  }
+  // A value in the instance dict, with nothing of that name on the class to run first or instead.
+  if (method || descr !== 0 || snapshot.index < 0) return 0;
+  cache32(u16, at + 1, version);
+  u16[at + 3] = snapshot.index;
+  return LOAD_ATTR_INSTANCE_VALUE;
+}
+
+/**
+ * `STORE_ATTR` (`_Py_Specialize_StoreAttr`): `STORE_ATTR_INSTANCE_VALUE`
+ * when the name is in the class's shared keys and nothing of that name is
+ * on the class: the type's version in units 1–2, the index in unit 3.
+ */
+export function specializeStoreAttr(t: ObThread, owner: number, name: number, u16: Uint16Array, at: number): number {
+  const type = t.u32[(owner + OB_TYPE_OFFSET) >>> 2]!;
+  if (!genericAttributes(t, type)) return 0;
+  const keys = instanceKeysOf(t, owner);
+  if (keys === 0) return 0;
+  const before = typeVersionTag(t, type);
+  const descr = typeLookupRef(t, type, name);
+  if (descr !== 0) {
+    decref(t.rc, descr);
+    return 0;
+  }
+  const version = typeVersionTag(t, type);
+  if (version === 0 || version !== before) return 0;
+  sharedKeysSnapshot(t, keys, name, snapshot);
+  if (snapshot.index < 0) return 0;
+  cache32(u16, at + 1, version);
+  u16[at + 3] = snapshot.index;
+  return STORE_ATTR_INSTANCE_VALUE;
+}
+
+/**
+ * `LOAD_GLOBAL` (`_Py_Specialize_LoadGlobal`), CPython 3.13's cache of
+ * 16-bit units after the counter: 1 the entry index, 2 the globals' keys
+ * version, 3 the builtins' keys version (`LOAD_GLOBAL_BUILTIN`: the name
+ * is not a global). Versions past 16 bits stay generic, as in CPython.
+ */
+export function specializeLoadGlobal(t: ObThread, globals: number, builtins: number, name: number, u16: Uint16Array, at: number): number {
+  if (!dictCheckExact(t, globals) || !dictCheckExact(t, builtins)) return 0;
+  dictKeysSnapshot(t, globals, name, snapshot);
+  const globalsVersion = snapshot.version;
+  if (globalsVersion === 0 || globalsVersion > 0xffff) return 0;
+  if (snapshot.index >= 0) {
+    if (snapshot.index > 0xffff) return 0;
+    u16[at + 1] = snapshot.index;
+    u16[at + 2] = globalsVersion;
+    return LOAD_GLOBAL_MODULE;
+  }
+  dictKeysSnapshot(t, builtins, name, snapshot);
+  if (snapshot.version === 0 || snapshot.version > 0xffff || snapshot.index < 0 || snapshot.index > 0xffff) return 0;
+  u16[at + 1] = snapshot.index;
+  u16[at + 2] = globalsVersion;
+  u16[at + 3] = snapshot.version;
+  return LOAD_GLOBAL_BUILTIN;
 }
 
 /** `UNPACK_SEQUENCE`: a tuple or list of exactly the right length. */
