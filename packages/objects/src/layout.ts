@@ -679,7 +679,10 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** Bytes of a range. @internal */ export const RANGE_SIZE = OBJECT_HEADER_SIZE + 16;
 /** @internal */ export const RANGEITER_RANGE_OFFSET = OBJECT_HEADER_SIZE;
 /** @internal */ export const RANGEITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
-/** Bytes of a range iterator. @internal */ export const RANGEITER_SIZE = OBJECT_HEADER_SIZE + 12;
+/** The next item, when the whole range is in exact doubles (`rangeiterobject.start`): f64. @internal */ export const RANGEITER_NEXT_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** The step then (`rangeiterobject.step`): f64. @internal */ export const RANGEITER_STEP_OFFSET = OBJECT_HEADER_SIZE + 20;
+/** Items left then (`rangeiterobject.len`), or -1: the range needs bigints and the index (f64). @internal */ export const RANGEITER_LEFT_OFFSET = OBJECT_HEADER_SIZE + 28;
+/** Bytes of a range iterator. @internal */ export const RANGEITER_SIZE = OBJECT_HEADER_SIZE + 36;
 
 // ---------------------------------------------------------------------------
 // Weak references (`PyWeakReference`, weakref.ts): ref, proxy and callable

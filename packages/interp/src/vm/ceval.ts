@@ -43,7 +43,7 @@ import {
   LONG_DIGITS_OFFSET as LONG_DIGITS,
   LONG_TAG_OFFSET as LONG_TAG,
   floatFromDouble,
-  typeVersionTag,
+  TP_VERSION_TAG_OFFSET as TP_VERSION_TAG,
   dictKeysVersionIs,
   dictVersionedValueRef,
   instanceCannotShadow,
@@ -103,7 +103,7 @@ import {
   type ObThread,
 } from '@ft/objects';
 import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/atomics';
-import { decref, incref, OB_TYPE_OFFSET, setMaybeWeakref, xGetRef } from '@ft/refcount';
+import { decref, incref, isUniquelyReferenced, OB_TYPE_OFFSET, setMaybeWeakref, xGetRef } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
 import { tlbcUnits } from './tlbc.js';
 import { keepFrameLocals } from './frame-locals.js';
@@ -555,10 +555,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                 } else if (u32[(lhs + OB_TYPE_OFFSET) >>> 2] === floatType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === floatType) {
                   const a = f64[(lhs + FLOAT_VALUE) >>> 3]!;
                   const b = f64[(rhs + FLOAT_VALUE) >>> 3]!;
-                  const res = floatFromDouble(t, opcode === 153 ? a + b : opcode === 154 ? a - b : a * b);
+                  const res = floatResult(t, lhs, rhs, opcode === 153 ? a + b : opcode === 154 ? a - b : a * b);
                   if (res === 0) break body;
-                  decref(rc, rhs);
-                  decref(rc, lhs);
                   u32[sp - 2] = res;
                   sp--;
                   ip += 1;
@@ -591,10 +589,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               } else if (lt === floatType && rt === floatType) {
                 const r = floatOp(oparg, f64[(lhs + FLOAT_VALUE) >>> 3]!, f64[(rhs + FLOAT_VALUE) >>> 3]!);
                 if (r === r || oparg === 0 || oparg === 13 || oparg === 5 || oparg === 18 || oparg === 10 || oparg === 23) {
-                  res = floatFromDouble(t, r);
+                  res = floatResult(t, lhs, rhs, r);
                   if (res === 0) break body;
-                  decref(rc, rhs);
-                  decref(rc, lhs);
                   u32[sp - 2] = res;
                   sp--;
                   ip += 1;
@@ -1179,7 +1175,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             case 174 /* LOAD_ATTR_METHOD_WITH_VALUES */: {
               const owner = u32[sp - 1]!;
               if (opcode !== 82) {
-                // The forms' guards and reads (specialize-decide.ts has each one's cache layout).
+                // The forms' guards and reads (specialize-decide.ts has each one's cache layout). The type's
+                // version is read plain, as CPython's relaxed load: a stale tag only misses the guard.
                 const cached = (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0;
                 if (opcode === 173 /* LOAD_ATTR_MODULE */) {
                   if (u32[(owner + OB_TYPE_OFFSET) >>> 2] === moduleType) {
@@ -1191,7 +1188,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                       continue;
                     }
                   }
-                } else if (typeVersionTag(t, u32[(owner + OB_TYPE_OFFSET) >>> 2]!) === cached) {
+                } else if (u32[(u32[(owner + OB_TYPE_OFFSET) >>> 2]! + TP_VERSION_TAG) >>> 2] === cached) {
                   if (opcode === 172 /* LOAD_ATTR_INSTANCE_VALUE */) {
                     const attr = instanceValueRef(t, owner, u16[cu + ip + 3]!);
                     if (attr !== 0) {
@@ -1230,7 +1227,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               const owner = u32[sp - 1]!;
               const v = u32[sp - 2]!;
               if (opcode === 175) {
-                if (typeVersionTag(t, u32[(owner + OB_TYPE_OFFSET) >>> 2]!) === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0 && storeInstanceValue(t, owner, u16[cu + ip + 3]!, v)) {
+                if (u32[(u32[(owner + OB_TYPE_OFFSET) >>> 2]! + TP_VERSION_TAG) >>> 2] === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0 && storeInstanceValue(t, owner, u16[cu + ip + 3]!, v)) {
                   decref(rc, owner);
                   sp -= 2;
                   ip += 4;
@@ -1791,6 +1788,32 @@ export function genSendEx(vm: VmThread, gen: number, arg: number, exc: boolean):
  * or NaN when the operation is not done here (division, shifts, powers and
  * results past 2**53 take the general path).
  */
+/**
+ * The float result `r` of an operation on floats `lhs` and `rhs`, whose
+ * references it consumes (`DECREF_INPUTS_AND_REUSE_FLOAT` of CPython
+ * 3.12–3.13): an operand this thread holds the only reference to becomes
+ * the result in place, which saves an allocation and a deallocation per
+ * operation; otherwise a new float. 0 without memory (the operands kept).
+ */
+function floatResult(t: ObThread, lhs: number, rhs: number, r: number): number {
+  const rc = t.rc;
+  if (isUniquelyReferenced(rc, lhs)) {
+    t.f64[(lhs + FLOAT_VALUE) >>> 3] = r;
+    decref(rc, rhs);
+    return lhs;
+  }
+  if (isUniquelyReferenced(rc, rhs)) {
+    t.f64[(rhs + FLOAT_VALUE) >>> 3] = r;
+    decref(rc, lhs);
+    return rhs;
+  }
+  const res = floatFromDouble(t, r);
+  if (res === 0) return 0;
+  decref(rc, rhs);
+  decref(rc, lhs);
+  return res;
+}
+
 function compactIntOp(oparg: number, a: number, b: number): number {
   switch (oparg) {
     case 0: // +
