@@ -252,6 +252,7 @@ export {
   instanceKeysOf,
   instanceValueRef,
   sharedKeysSnapshot,
+  specializeSeams,
   storeInstanceValue,
   type KeysSnapshot,
 } from './dict-specialize.js';

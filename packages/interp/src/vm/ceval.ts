@@ -208,9 +208,13 @@ export function pushFrame(vm: VmThread, code: number, func: number, globals: num
     }
   } else ds.top = fw + words;
   incref(t.rc, code);
+  // A function's frame borrows its globals and builtins from the function, which it holds (CPython's
+  // frames always borrow them); a frame without one (exec of module code) holds its own.
   if (func !== 0) incref(t.rc, func);
-  incref(t.rc, globals);
-  incref(t.rc, builtins);
+  else {
+    incref(t.rc, globals);
+    incref(t.rc, builtins);
+  }
   if (locals !== 0) incref(t.rc, locals);
   u32[fw + F_CODE] = code;
   u32[fw + F_FUNC] = func;
@@ -248,9 +252,11 @@ export function clearFrame(vm: VmThread, fw: number): void {
   const frameObject = u32[fw + F_FRAME_OBJECT]!;
   if (frameObject !== 0) decref(rc, frameObject);
   if (u32[fw + F_LOCALS] !== 0) decref(rc, u32[fw + F_LOCALS]!);
-  decref(rc, u32[fw + F_BUILTINS]!);
-  decref(rc, u32[fw + F_GLOBALS]!);
   if (u32[fw + F_FUNC] !== 0) decref(rc, u32[fw + F_FUNC]!);
+  else {
+    decref(rc, u32[fw + F_BUILTINS]!);
+    decref(rc, u32[fw + F_GLOBALS]!);
+  }
   decref(rc, u32[fw + F_CODE]!);
   vm.ds.pop(fw);
 }

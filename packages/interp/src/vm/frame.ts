@@ -22,9 +22,9 @@ import type { AllocatorDomains } from '@ft/obmalloc';
 export const F_CODE = 0;
 /** `f_funcobj`: the function (strong), 0 for module and class bodies run by exec. */
 export const F_FUNC = 1;
-/** `f_globals` (strong). */
+/** `f_globals`: borrowed from the function when there is one (it holds them), strong otherwise. */
 export const F_GLOBALS = 2;
-/** `f_builtins` (strong). */
+/** `f_builtins`: as `f_globals`. */
 export const F_BUILTINS = 3;
 /** `f_locals`: the mapping of module and class bodies (strong), 0 for functions. */
 export const F_LOCALS = 4;
