@@ -34,7 +34,7 @@ export const F_PREVIOUS = 5;
 export const F_INSTR = 6;
 /** `stacktop`: slots in use above the frame header (locals plus stack). */
 export const F_STACKTOP = 7;
-/** `owner`: {@link OWNED_BY_THREAD} or {@link OWNED_BY_GENERATOR}, plus {@link FRAME_ENTRY}. */
+/** `owner`: {@link OWNED_BY_THREAD}, {@link OWNED_BY_GENERATOR} or {@link OWNED_BY_THREAD_INIT}. */
 export const F_OWNER = 8;
 /** `frame_obj`: the frame object made for it (tracebacks, `sys._getframe`), or 0. */
 export const F_FRAME_OBJECT = 9;
@@ -43,6 +43,8 @@ export const F_LOCALSPLUS = FRAME_SPECIALS_WORDS;
 
 export const OWNED_BY_THREAD = 0;
 export const OWNED_BY_GENERATOR = 1;
+/** A thread's frame of an `__init__` that CALL_ALLOC_AND_ENTER_INIT entered: its return value must be None, the caller's result is the instance. */
+export const OWNED_BY_THREAD_INIT = 2;
 
 if (F_LOCALSPLUS !== 10) throw new Error('frame.ts: @ft/objects FRAME_SPECIALS_WORDS changed; update the frame layout');
 

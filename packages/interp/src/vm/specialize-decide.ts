@@ -10,6 +10,19 @@
  */
 
 import {
+  CO_ASYNC_GENERATOR,
+  CO_COROUTINE,
+  CO_GENERATOR,
+  CO_ITERABLE_COROUTINE,
+  CO_VARARGS,
+  CO_VARKEYWORDS,
+  CODE_ARGCOUNT_OFFSET,
+  CODE_FLAGS_OFFSET,
+  CODE_KWONLYARGCOUNT_OFFSET,
+  FUNC_CODE_OFFSET,
+  functionVersion,
+  METHOD_FUNC_OFFSET,
+  strInternFromJs,
   dictCheckExact,
   dictKeysSnapshot,
   instanceKeysOf,
@@ -25,7 +38,7 @@ import {
   type KeysSnapshot,
   type ObThread,
 } from '@ft/objects';
-import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
+import { decref, OB_TYPE_OFFSET, TP_FLAGS_OFFSET, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
 import {
   BINARY_OP_ADD_FLOAT,
   BINARY_OP_ADD_INT,
@@ -36,6 +49,8 @@ import {
   BINARY_SUBSCR_DICT,
   BINARY_SUBSCR_LIST_INT,
   BINARY_SUBSCR_TUPLE_INT,
+  CALL_ALLOC_AND_ENTER_INIT,
+  CALL_PY_EXACT_ARGS,
   COMPARE_OP_FLOAT,
   COMPARE_OP_INT,
   FOR_ITER_LIST,
@@ -238,4 +253,65 @@ export function specializeUnpackSequence(t: ObThread, seq: number, n: number): n
   if (typeIs(t, seq, StaticType.Tuple) && t.u32[(seq + TUPLE_SIZE_OFFSET) >>> 2] === n) return n === 2 ? UNPACK_SEQUENCE_TWO_TUPLE : UNPACK_SEQUENCE_TUPLE;
   if (typeIs(t, seq, StaticType.List) && listSize(t, seq) === n) return UNPACK_SEQUENCE_LIST;
   return 0;
+}
+
+/** Code flags that rule out binding the arguments by copying them into the frame. */
+const NOT_EXACT = CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR;
+
+/** Whether a call of Python function `func` with `nargs` positional arguments binds them by copying (`_PyFunction` "exact args"). */
+function exactArgs(t: ObThread, func: number, nargs: number): boolean {
+  const code = t.u32[(func + FUNC_CODE_OFFSET) >>> 2]!;
+  const i32 = t.i32;
+  return (i32[(code + CODE_FLAGS_OFFSET) >>> 2]! & NOT_EXACT) === 0 && i32[(code + CODE_ARGCOUNT_OFFSET) >>> 2] === nargs && i32[(code + CODE_KWONLYARGCOUNT_OFFSET) >>> 2] === 0;
+}
+
+/**
+ * `CALL` (`_Py_Specialize_Call`), positional arguments only, with `nargs`
+ * arguments besides the callable and its self (`self` 0: none; a bound
+ * method's is its own), the version in cache units 1–2:
+ * - `CALL_PY_EXACT_ARGS`: a Python function (or a bound method of one)
+ *   whose parameters are exactly the arguments: the function's version;
+ * - `CALL_ALLOC_AND_ENTER_INIT`: a class of the metatype `type` with
+ *   `object.__new__` and a Python `__init__` taking exactly self and the
+ *   arguments: the class's version (which vouches for its `__init__`).
+ */
+export function specializeCall(t: ObThread, callable: number, self: number, nargs: number, u16: Uint16Array, at: number): number {
+  const types = t.types;
+  const type = t.u32[(callable + OB_TYPE_OFFSET) >>> 2]!;
+  let func = callable;
+  let n = nargs + (self !== 0 ? 1 : 0);
+  if (type === types[StaticType.Method] && self === 0) {
+    func = t.u32[(callable + METHOD_FUNC_OFFSET) >>> 2]!;
+    n++;
+  }
+  if (t.u32[(func + OB_TYPE_OFFSET) >>> 2] === types[StaticType.Function]) {
+    const version = functionVersion(t, func);
+    if (version === 0 || !exactArgs(t, func, n)) return 0;
+    cache32(u16, at + 1, version);
+    return CALL_PY_EXACT_ARGS;
+  }
+  if (type !== types[StaticType.Type] || self !== 0) return 0;
+  const object = types[StaticType.Object]!;
+  if ((t.u32[(callable + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0 || typeSlotId(t, callable, 'new') !== typeSlotId(t, object, 'new')) return 0;
+  const before = typeVersionTag(t, callable);
+  const init = typeLookupRef(t, callable, initName(t));
+  if (init === 0) return 0;
+  const ok = t.u32[(init + OB_TYPE_OFFSET) >>> 2] === types[StaticType.Function] && exactArgs(t, init, nargs + 1);
+  decref(t.rc, init);
+  const version = typeVersionTag(t, callable);
+  if (!ok || version === 0 || version !== before) return 0;
+  cache32(u16, at + 1, version);
+  return CALL_ALLOC_AND_ENTER_INIT;
+}
+
+let initNameOf: ObThread | null = null;
+let initNameStr = 0;
+
+/** The interned `'__init__'` of `t`'s interpreter (interned strs live as long as it). */
+export function initName(t: ObThread): number {
+  if (initNameOf !== t) {
+    initNameStr = strInternFromJs(t, '__init__');
+    initNameOf = t;
+  }
+  return initNameStr;
 }

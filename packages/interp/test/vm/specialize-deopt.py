@@ -122,3 +122,84 @@ builtins.len = lambda s: 'builtin patched'
 out.append(builtin_len('abcde'))
 for item in out:
     print(item)
+
+# CALL_PY_EXACT_ARGS: the function's code or defaults replaced, a bound method, another function
+def add3(a, b, c):
+    return a + b + c
+def call3(f, x):
+    return f(x, 1, 2)
+class Acc:
+    def __init__(self, v):
+        self.v = v
+    def bump(self, a, b):
+        return self.v + a + b
+def call_bound(m):
+    return m(10, 20)
+for i in range(300):
+    call3(add3, i); call_bound(Acc(i).bump)
+print(call3(add3, 100), call_bound(Acc(5).bump))
+add3.__code__ = (lambda a, b, c: a * b * c).__code__
+print(call3(add3, 7))
+def add2(a, b, c=100):
+    return a - b - c
+print(call3(add2, 50), call3(lambda *args: args, 'x'), call3(max, 0))
+add3.__defaults__ = (1,)
+print(call3(add3, 3))
+try:
+    call3(lambda a: a, 1)
+except TypeError as e:
+    print('TypeError', e)
+# CALL_ALLOC_AND_ENTER_INIT: __init__ replaced, returning non-None, raising, __new__ overridden, a metaclass __call__
+class Pt:
+    def __init__(self, x):
+        self.x = x
+def make(cls, v):
+    return cls(v)
+for i in range(300):
+    make(Pt, i)
+print(make(Pt, 42).x)
+Pt.__init__ = lambda self, x: setattr(self, 'x', x * 2)
+print(make(Pt, 42).x)
+def bad_init(self, x):
+    return x
+Pt.__init__ = bad_init
+try:
+    make(Pt, 1)
+except TypeError as e:
+    print('TypeError', e)
+def raising_init(self, x):
+    raise ValueError('init failed %r' % (x,))
+Pt.__init__ = raising_init
+try:
+    make(Pt, 2)
+except ValueError as e:
+    print('ValueError', e)
+class WithNew(Pt):
+    def __new__(cls, x):
+        o = object.__new__(cls)
+        o.made = 'by __new__'
+        return o
+    def __init__(self, x):
+        self.x = x
+print(make(WithNew, 3).made)
+class Meta(type):
+    def __call__(cls, *args):
+        return ('meta call', args)
+class M(metaclass=Meta):
+    def __init__(self, x):
+        pass
+print(make(M, 4))
+try:
+    make(Pt, 1, )
+except ValueError as e:
+    print('ValueError again', e)
+print(make(dict, {'k': 1}), make(int, '12'))
+class Deep:
+    def __init__(self, n):
+        self.child = Deep(n - 1) if n else None
+d = Deep(500)
+depth = 0
+while d is not None:
+    depth += 1
+    d = d.child
+print('depth', depth)

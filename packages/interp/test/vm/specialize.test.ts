@@ -25,6 +25,8 @@ import {
   LOAD_GLOBAL_BUILTIN,
   LOAD_GLOBAL_MODULE,
   STORE_ATTR_INSTANCE_VALUE,
+  CALL_ALLOC_AND_ENTER_INIT,
+  CALL_PY_EXACT_ARGS,
 } from '../../src/vm/specialize.js';
 import { vmOf } from '../../src/vm/vm-thread.js';
 
@@ -119,21 +121,23 @@ describe('specialization', () => {
     rt.close();
   });
 
-  // The attribute and global forms: each deoptimized by what can change under it (a deleted or
+  // The attribute, global and call forms: each deoptimized by what can change under it (a deleted or
   // shadowing attribute, a replaced __dict__, a dict turned combined, a property, __slots__,
   // __setattr__, a method shadowed or replaced, a module attribute rebound or deleted, a global
-  // rebound, deleted or shadowing a builtin, builtins patched). Output from CPython 3.13.0.
+  // rebound, deleted or shadowing a builtin, builtins patched, a function's __code__ or __defaults__
+  // replaced, __init__ replaced, returning non-None or raising, __new__, a metaclass __call__), and
+  // __init__ recursing 500 deep (frames, not JavaScript re-entry). Output from CPython 3.13.0.
   const DEOPT_PROGRAM = readFileSync(new URL('./specialize-deopt.py', import.meta.url), 'utf8');
   const DEOPT_EXPECTED = readFileSync(new URL('./specialize-deopt.expected.txt', import.meta.url), 'utf8');
 
-  it('attribute and global forms keep CPython 3.13 results through every deoptimization (on and -X tlbc=0)', async () => {
+  it('attribute, global and call forms keep CPython 3.13 results through every deoptimization (on and -X tlbc=0)', async () => {
     for (const xoptions of [[], ['tlbc=0']]) {
       const r = await runProgram({ code: DEOPT_PROGRAM, xoptions });
       expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({ stdout: DEOPT_EXPECTED, stderr: '', exitCode: 0 });
     }
   });
 
-  it('after warm-up each attribute and global form is in place', () => {
+  it('after warm-up each attribute, global and call form is in place', () => {
     const warmup = DEOPT_PROGRAM.slice(0, DEOPT_PROGRAM.indexOf('out = []'));
     const { rt, t, dict } = interpreterWith(warmup, {});
     const opcodesOf = (name: string) => {
@@ -147,5 +151,15 @@ describe('specialization', () => {
     expect(opcodesOf('glob')).toContain(LOAD_GLOBAL_MODULE);
     expect(opcodesOf('builtin_len')).toContain(LOAD_GLOBAL_BUILTIN);
     rt.close();
+    const calls = DEOPT_PROGRAM.slice(DEOPT_PROGRAM.indexOf('# CALL_PY_EXACT_ARGS'), DEOPT_PROGRAM.indexOf("print(call3(add3, 100)"));
+    const late = interpreterWith(calls + "class Pt:\n    def __init__(self, x):\n        self.x = x\ndef make(cls, v):\n    return cls(v)\nfor i in range(300):\n    make(Pt, i)\n", {});
+    const lateOpcodes = (name: string) => {
+      const code = codeOf(late.t, late.dict, name);
+      return opcodesAt(late.t, (code + CODE_UNITS_OFFSET) >>> 1, late.t.u32[(code + CODE_SIZE_OFFSET) >>> 2]!);
+    };
+    expect(lateOpcodes('call3')).toContain(CALL_PY_EXACT_ARGS);
+    expect(lateOpcodes('call_bound')).toContain(CALL_PY_EXACT_ARGS);
+    expect(lateOpcodes('make')).toContain(CALL_ALLOC_AND_ENTER_INIT);
+    late.rt.close();
   });
 });
