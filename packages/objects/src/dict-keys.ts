@@ -239,16 +239,20 @@ export function typeReleaseCachedKeys(t: ObThread, type: number): void {
 /**
  * The entry index of the exact str `key` in split table `dk`, appending it
  * when absent and the table has room (`insert_split_key`, under
- * `LOCK_KEYS`); -1 when it is absent and the table is full. The table
+ * `LOCK_KEYS`, after a probe without it as CPython's `insert_split_key`);
+ * -1 when it is absent and the table is full. The table
  * takes its own reference to an appended key. The lock is never held
  * across anything that can block: the probe compares strs only.
  * @internal
  */
 export function splitKeyIndex(t: ObThread, dk: number, key: number, hash: number): number {
+  // Most stores rebind a name the table already has: found without the lock (entries are only appended).
+  const seen = probeStrKey(t, dk, key, hash);
+  if (seen !== DKIX_EMPTY) return seen;
   const lock = dk + DK_MUTEX_OFFSET;
   const locking = dictSeams.lockKeys;
   if (locking) mutexLockFlags(t.heap, lock, LOCK_DONT_DETACH);
-  let ix = probeSplit(t, dk, key, hash);
+  let ix = probeStrKey(t, dk, key, hash);
   if (ix === DKIX_EMPTY && t.i32[(dk + DK_USABLE_OFFSET) >>> 2]! > 0) {
     incref(t.rc, key);
     ix = appendEntry(t, dk, hash, key, 0);
@@ -257,8 +261,14 @@ export function splitKeyIndex(t: ObThread, dk: number, key: number, hash: number
   return ix < 0 ? -1 : ix;
 }
 
-/** The entry index of exact str `key` in split table `dk`, or DKIX_EMPTY. SAFETY: keys are exact strs and never removed. */
-function probeSplit(t: ObThread, dk: number, key: number, hash: number): number {
+/**
+ * The entry index of exact str `key` in table `dk`, or DKIX_EMPTY, without
+ * a lock (`unicodekeys_lookup_unicode`). SAFETY: a split or unicode table
+ * (every key an exact str); an entry once published keeps its key until
+ * the table is freed, which QSBR delays past any reader.
+ * @internal
+ */
+export function probeStrKey(t: ObThread, dk: number, key: number, hash: number): number {
   const mask = (1 << t.u8[dk + DK_LOG2_SIZE_OFFSET]!) - 1;
   const entries = entriesOf(t, dk) >>> 2;
   let perturb = hash >>> 0;
@@ -266,9 +276,12 @@ function probeSplit(t: ObThread, dk: number, key: number, hash: number): number 
   for (;;) {
     const ix = getIndex(t, dk, i);
     if (ix === DKIX_EMPTY) return DKIX_EMPTY;
-    const e = entries + ix * 3;
-    const k = Atomics.load(t.u32, e + 1);
-    if (k === key || (t.i32[e] === hash && strEq(t, k, key))) return ix;
+    if (ix >= 0) {
+      // DUMMY (a deleted entry of a combined table) goes on probing.
+      const e = entries + ix * 3;
+      const k = Atomics.load(t.u32, e + 1);
+      if (k === key || (t.i32[e] === hash && k !== 0 && strEq(t, k, key))) return ix;
+    }
     perturb >>>= PERTURB_SHIFT;
     i = (i * 5 + perturb + 1) & mask;
   }

@@ -125,8 +125,9 @@ function isShared(t: ObThread, op: number): boolean {
  * {@link isShared} read plain, as a hint (CPython reads `ob_gc_bits` plain
  * here too): SHARED is never cleared, so "shared" is exact, and a stale
  * "not shared" sends the reader to the lock, which re-checks.
+ * @internal
  */
-function isSharedHint(t: ObThread, op: number): boolean {
+export function isSharedHint(t: ObThread, op: number): boolean {
   return (t.u8[op + OB_GC_BITS_OFFSET]! & GC_BITS_SHARED) !== 0;
 }
 
@@ -591,6 +592,21 @@ function insertSplit(t: ObThread, op: number, dk: number, key: number, hash: num
   const ix = splitKeyIndex(t, dk, key, hash);
   const values = u32[(op >>> 2) + VALUES]!;
   if (ix < 0 || ix >= u32[(values + VALUES_CAPACITY_OFFSET) >>> 2]!) return false;
+  const old = splitStoreValue(t, op, values, ix, value);
+  if (old !== 0) decref(t.rc, old);
+  decref(t.rc, key); // the shared table holds its own
+  return true;
+}
+
+/**
+ * `insert_split_value`: `value` (stolen) becomes the dict's value of entry
+ * `ix`, which joins the insertion order if the dict had none; returns the
+ * old value, whose reference passes to the caller. SAFETY: the dict's
+ * critical section is held and `values` is its values array.
+ * @internal
+ */
+export function splitStoreValue(t: ObThread, op: number, values: number, ix: number, value: number): number {
+  const u32 = t.u32;
   const slot = valueWord(values, ix) >>> 2;
   const old = u32[slot]!;
   Atomics.store(u32, slot, value); // CPython: release
@@ -599,9 +615,7 @@ function insertSplit(t: ObThread, op: number, dk: number, key: number, hash: num
     Atomics.store(t.i32, (op >>> 2) + USED, t.i32[(op >>> 2) + USED]! + 1);
   }
   u32[(op >>> 2) + VERSION]!++;
-  if (old !== 0) decref(t.rc, old);
-  decref(t.rc, key); // the shared table holds its own
-  return true;
+  return old;
 }
 
 function insertFailed(t: ObThread, key: number, value: number): -1 {

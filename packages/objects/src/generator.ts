@@ -69,8 +69,18 @@ export const FrameWord = {
   LocalsPlus: 10,
 } as const;
 
-/** The header words that hold strong references. */
-const HEADER_OBJECTS = [FrameWord.Code, FrameWord.Func, FrameWord.Globals, FrameWord.Builtins, FrameWord.Locals, FrameWord.FrameObject] as const;
+/**
+ * The header words that hold strong references: globals and builtins only
+ * in a frame without a function (a function's frame borrows them from it,
+ * as CPython's frames do).
+ */
+const OWNING_HEADER = [FrameWord.Code, FrameWord.Func, FrameWord.Globals, FrameWord.Builtins, FrameWord.Locals, FrameWord.FrameObject] as const;
+const BORROWING_HEADER = [FrameWord.Code, FrameWord.Func, FrameWord.Locals, FrameWord.FrameObject] as const;
+
+/** The strong header words of the frame at word `fw`. */
+function headerObjects(u32: Uint32Array, fw: number): readonly number[] {
+  return u32[fw + FrameWord.Func] !== 0 ? BORROWING_HEADER : OWNING_HEADER;
+}
 
 export type { GeneratorOps } from './ob-thread.js';
 
@@ -136,7 +146,12 @@ export function generatorClearSlots(rc: RcThread, gen: number): void {
 function clearHeader(rc: RcThread, gen: number): void {
   const u32 = rc.u32;
   const fw = (gen + GEN_FRAME_OFFSET) >>> 2;
-  for (const w of HEADER_OBJECTS) {
+  const header = headerObjects(u32, fw);
+  if (header === BORROWING_HEADER) {
+    u32[fw + FrameWord.Globals] = 0;
+    u32[fw + FrameWord.Builtins] = 0;
+  }
+  for (const w of header) {
     const v = u32[fw + w]!;
     if (v !== 0) {
       u32[fw + w] = 0;
@@ -158,7 +173,7 @@ export function generatorTraverse(rc: RcThread, gen: number, visit: (child: numb
   const state = Atomics.load(rc.i32, (gen + GEN_STATE_OFFSET) >>> 2);
   if (state >= GEN_CLEARED) return 0;
   const fw = (gen + GEN_FRAME_OFFSET) >>> 2;
-  for (const w of HEADER_OBJECTS) {
+  for (const w of headerObjects(u32, fw)) {
     const v = u32[fw + w]!;
     if (v !== 0) {
       const r = visit(v);

@@ -244,6 +244,19 @@ export {
   dictSubscript,
   dictView,
 } from './dict.js';
+export {
+  dictKeysSnapshot,
+  dictKeysVersionIs,
+  dictVersionedValueRef,
+  instanceCannotShadow,
+  instanceKeysOf,
+  instanceValueRef,
+  sharedKeysSnapshot,
+  specializeSeams,
+  storeInstanceValue,
+  type KeysSnapshot,
+} from './dict-specialize.js';
+export { sharedKeysOf } from './dict-keys.js';
 export { reverseSlice, timsort, type LessThan } from './list-sort.js';
 export {
   listAppend,

@@ -44,7 +44,7 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
-/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 5;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 6;
 /** @internal */ export const OS_TAG_OFFSET = 0;
 /** @internal */ export const OS_VERSION_OFFSET = 4;
 /** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
@@ -68,7 +68,9 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 /** `FUNC_VERSION_FIRST_VALID`: versions 0 (unset) and 1 (cleared) are never valid. @public */ export const FUNC_VERSION_FIRST_VALID = 2;
 /** `interp->weakref_locks`: {@link NUM_WEAKREF_LIST_LOCKS} PyMutex bytes (weakref.ts), padded to 128. @internal */ export const OS_WEAKREF_LOCKS_OFFSET = OS_FUNC_CACHE_OFFSET + 4;
 /** `NUM_WEAKREF_LIST_LOCKS`: stripes guarding the weakref lists, keyed by the referent's address. @internal */ export const NUM_WEAKREF_LIST_LOCKS = 127;
-/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_WEAKREF_LOCKS_OFFSET + 128;
+/** The first dict keys version (CPython's `next_keys_version` starts at 2; 0 means none). @internal */ export const DICT_KEYS_FIRST_VERSION = 2;
+/** `dict_state.next_keys_version`: the interpreter's counter of dict keys versions (`dk_version`), from 2; Atomics (0 forever once it wraps). @internal */ export const OS_NEXT_KEYS_VERSION_OFFSET = OS_WEAKREF_LOCKS_OFFSET + 128;
+/** Bytes of the objects state. @internal */ export const OBJECTS_STATE_SIZE = OS_NEXT_KEYS_VERSION_OFFSET + 4;
 
 /** `_PY_NSMALLNEGINTS`: ints from -5 are preallocated. @public */ export const SMALL_INT_MIN = -5;
 /** `_PY_NSMALLPOSINTS - 1`: ints up to 256 are preallocated. @public */ export const SMALL_INT_MAX = 256;
@@ -677,7 +679,10 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** Bytes of a range. @internal */ export const RANGE_SIZE = OBJECT_HEADER_SIZE + 16;
 /** @internal */ export const RANGEITER_RANGE_OFFSET = OBJECT_HEADER_SIZE;
 /** @internal */ export const RANGEITER_INDEX_OFFSET = OBJECT_HEADER_SIZE + 4;
-/** Bytes of a range iterator. @internal */ export const RANGEITER_SIZE = OBJECT_HEADER_SIZE + 12;
+/** The next item, when the whole range is in exact doubles (`rangeiterobject.start`): f64. @internal */ export const RANGEITER_NEXT_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** The step then (`rangeiterobject.step`): f64. @internal */ export const RANGEITER_STEP_OFFSET = OBJECT_HEADER_SIZE + 20;
+/** Items left then (`rangeiterobject.len`), or -1: the range needs bigints and the index (f64). @internal */ export const RANGEITER_LEFT_OFFSET = OBJECT_HEADER_SIZE + 28;
+/** Bytes of a range iterator. @internal */ export const RANGEITER_SIZE = OBJECT_HEADER_SIZE + 36;
 
 // ---------------------------------------------------------------------------
 // Weak references (`PyWeakReference`, weakref.ts): ref, proxy and callable

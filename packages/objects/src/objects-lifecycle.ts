@@ -24,6 +24,7 @@ import { dictNew } from './dict.js';
 import { registerBuiltinTypes, type BuiltinTypes, type ObBox } from './builtin-types.js';
 import { addTypeAttributes } from './type-attributes.js';
 import {
+  DICT_KEYS_FIRST_VERSION,
   LONG_DIGITS_OFFSET,
   LONG_NON_SIZE_BITS,
   LONG_SIGN_NEGATIVE,
@@ -43,6 +44,7 @@ import {
   OS_HASH_KEY_OFFSET,
   OS_INT_MAX_STR_DIGITS_OFFSET,
   OS_FUNC_NEXT_VERSION_OFFSET,
+  OS_NEXT_KEYS_VERSION_OFFSET,
   OS_FUNC_CACHE_OFFSET,
   FUNC_VERSION_CACHE_SIZE,
   FUNC_VERSION_FIRST_VALID,
@@ -174,6 +176,7 @@ export function objectsCreate(registration: ObjectsRegistration, rc: RcThread, g
   u32[(state + OS_INT_MAX_STR_DIGITS_OFFSET) >>> 2] = INT_DEFAULT_MAX_STR_DIGITS;
   u32[(state + OS_FUNC_NEXT_VERSION_OFFSET) >>> 2] = FUNC_VERSION_FIRST_VALID;
   u32[(state + OS_FUNC_CACHE_OFFSET) >>> 2] = funcCache;
+  u32[(state + OS_NEXT_KEYS_VERSION_OFFSET) >>> 2] = DICT_KEYS_FIRST_VERSION;
 
   const { box, builtins } = stateOf(registration);
   const t = new ObThread(rc, gc, qsbr, state, registration.slots.slots, freeIds, builtins.ids);

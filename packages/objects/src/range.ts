@@ -9,8 +9,8 @@ import { allocObject, decref, freeObject, incref, OB_TYPE_OFFSET } from '@ft/ref
 import { indexCheck, numberIndex } from './abstract-number.js';
 import { objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
 import { errNoMemory, errRaise } from './errors.js';
-import { intAsBigInt, intCheckExact, intCompactValue, intFromBigInt, intFromNumber, intIsCompact, intReprJs } from './int.js';
-import { RANGE_LENGTH_OFFSET, RANGE_START_OFFSET, RANGE_STEP_OFFSET, RANGE_STOP_OFFSET, RANGEITER_INDEX_OFFSET, RANGEITER_RANGE_OFFSET, StaticType } from './layout.js';
+import { intAsBigInt, intCheckExact, intCompactValue, intFromBigInt, intFromNumber, intIsCompact, intReprJs, longFromSafe } from './int.js';
+import { RANGE_LENGTH_OFFSET, RANGE_START_OFFSET, RANGE_STEP_OFFSET, RANGE_STOP_OFFSET, RANGEITER_INDEX_OFFSET, RANGEITER_LEFT_OFFSET, RANGEITER_NEXT_OFFSET, RANGEITER_RANGE_OFFSET, RANGEITER_STEP_OFFSET, StaticType } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { sliceCheck, sliceStart, sliceStep, sliceStop } from './slice.js';
 import { typeNameOf } from './subtype.js';
@@ -268,8 +268,25 @@ export function rangeIter(t: ObThread, op: number): number {
   const it = allocObject(t.rc, t.types[StaticType.RangeIter]!);
   if (it === 0) return errNoMemory(t);
   incref(t.rc, op);
-  t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2] = op; // SAFETY: not published yet
-  t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3] = 0;
+  const f64 = t.f64;
+  // SAFETY: not published yet.
+  t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2] = op;
+  f64[(it + RANGEITER_INDEX_OFFSET) >>> 3] = 0;
+  f64[(it + RANGEITER_LEFT_OFFSET) >>> 3] = -1;
+  const length = field(t, op, RANGE_LENGTH_OFFSET);
+  const start = field(t, op, RANGE_START_OFFSET);
+  const step = field(t, op, RANGE_STEP_OFFSET);
+  if (intIsCompact(t, length) && intIsCompact(t, start) && intIsCompact(t, step)) {
+    // CPython's `rangeiterobject` (bounds in C longs): every item an exact double, counted down.
+    const n = intCompactValue(t, length);
+    const first = intCompactValue(t, start);
+    const by = intCompactValue(t, step);
+    if (n === 0 || Number.isSafeInteger(first + (n - 1) * by)) {
+      f64[(it + RANGEITER_NEXT_OFFSET) >>> 3] = first;
+      f64[(it + RANGEITER_STEP_OFFSET) >>> 3] = by;
+      f64[(it + RANGEITER_LEFT_OFFSET) >>> 3] = n;
+    }
+  }
   return it;
 }
 
@@ -288,20 +305,22 @@ export function rangeIterLengthHint(t: ObThread, it: number): number {
  * @public
  */
 export function rangeIterNext(t: ObThread, it: number): number {
+  const f64 = t.f64;
+  const left = f64[(it + RANGEITER_LEFT_OFFSET) >>> 3]!;
+  if (left >= 0) {
+    if (left === 0) return 0;
+    const v = f64[(it + RANGEITER_NEXT_OFFSET) >>> 3]!;
+    f64[(it + RANGEITER_NEXT_OFFSET) >>> 3] = v + f64[(it + RANGEITER_STEP_OFFSET) >>> 3]!;
+    f64[(it + RANGEITER_LEFT_OFFSET) >>> 3] = left - 1;
+    return longFromSafe(t, v);
+  }
+  return rangeIterNextBig(t, it);
+}
+
+/** {@link rangeIterNext} of a range past the exact doubles: the index against the length, in bigints. */
+function rangeIterNextBig(t: ObThread, it: number): number {
   const op = t.u32[(it + RANGEITER_RANGE_OFFSET) >>> 2]!;
   const index = t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3]!;
-  const length = field(t, op, RANGE_LENGTH_OFFSET);
-  const start = field(t, op, RANGE_START_OFFSET);
-  const step = field(t, op, RANGE_STEP_OFFSET);
-  if (intIsCompact(t, length) && intIsCompact(t, start) && intIsCompact(t, step)) {
-    // CPython's `rangeiterobject` case (bounds in C longs): plain numbers, exact below 2**53.
-    if (index >= intCompactValue(t, length)) return 0;
-    const v = intCompactValue(t, start) + index * intCompactValue(t, step);
-    if (Number.isSafeInteger(v)) {
-      t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3] = index + 1;
-      return intFromNumber(t, v);
-    }
-  }
   if (BigInt(index) >= lengthBig(t, op)) return 0;
   t.f64[(it + RANGEITER_INDEX_OFFSET) >>> 3] = index + 1;
   return itemAt(t, op, BigInt(index));

@@ -43,7 +43,18 @@ import {
   LONG_DIGITS_OFFSET as LONG_DIGITS,
   LONG_TAG_OFFSET as LONG_TAG,
   floatFromDouble,
+  TP_VERSION_TAG_OFFSET as TP_VERSION_TAG,
+  FUNC_VERSION_OFFSET,
   typeVersionTag,
+  typeLookupRef,
+  subtypeNew,
+  typeSlotId,
+  dictKeysVersionIs,
+  dictVersionedValueRef,
+  instanceCannotShadow,
+  instanceValueRef,
+  moduleDict,
+  storeInstanceValue,
   listIterNext,
   listGetItemRef,
   listSetItem,
@@ -97,16 +108,15 @@ import {
   type ObThread,
 } from '@ft/objects';
 import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/atomics';
-import { decref, incref, OB_TYPE_OFFSET, setMaybeWeakref, xGetRef } from '@ft/refcount';
+import { decref, incref, isUniquelyReferenced, OB_TYPE_OFFSET, setMaybeWeakref, TP_FLAGS_OFFSET, TYPE_FLAG_HEAPTYPE, xGetRef } from '@ft/refcount';
 import { initializeLocals } from './call-bind.js';
 import { tlbcUnits } from './tlbc.js';
 import { keepFrameLocals } from './frame-locals.js';
-import { adaptiveCounterTriggers, specializationMiss, specializeAt } from './specialize.js';
-import { specializeBinaryOp, specializeBinarySubscr, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
+import { adaptiveCounterTriggers, CACHE_UNITS, specializationMiss, specializeAt } from './specialize.js';
+import { initName, specializeBinaryOp, specializeBinarySubscr, specializeCall, specializeCompareOp, specializeForIter, specializeLoadAttr, specializeLoadGlobal, specializeStoreAttr, specializeStoreSubscr, specializeUnpackSequence } from './specialize-decide.js';
 import { findHandler } from './code-info.js';
-import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD } from './frame.js';
+import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD, OWNED_BY_THREAD_INIT } from './frame.js';
 import { callMethodOneArg, clearGeneratorFrame, fetchStopIterationValue, makeGenerator, stopIterationValue } from './generator-frame.js';
-import { INLINE_CACHE_ENTRIES } from '../compiler/opcodes.js';
 import {
   beforeWith,
   buildConstKeyMap,
@@ -162,8 +172,8 @@ const BINARY_SLOTS: readonly (NumberBinarySlot | 'power')[] = [
   'add', 'and', 'floorDivide', 'lshift', 'matrixMultiply', 'multiply', 'remainder', 'or', 'power', 'rshift', 'subtract', 'trueDivide', 'xor',
 ];
 
-/** Inline cache units after each opcode (`_PyOpcode_Caches`), for the return address of a call. */
-const CACHES = INLINE_CACHE_ENTRIES;
+/** Inline cache units after each opcode, specialized ones included (`_PyOpcode_Caches` of the family), for the return address of a call. */
+const CACHES = CACHE_UNITS;
 
 /*
  * The `case` labels of the loop are numeric literals (the opcode's name in
@@ -182,6 +192,8 @@ const RETURN = 1;
 const UNWIND = 2;
 /** `throwflag`: a generator resumed with an exception raised at its `yield`. */
 const THROW = 3;
+/** Re-entering a caller after the `__init__` frame of CALL_ALLOC_AND_ENTER_INIT returned (its shim's `EXIT_INIT_CHECK`). */
+const RETURN_FROM_INIT = 4;
 
 /**
  * Pushes a frame for `code` on the thread's data stack with its header
@@ -202,9 +214,13 @@ export function pushFrame(vm: VmThread, code: number, func: number, globals: num
     }
   } else ds.top = fw + words;
   incref(t.rc, code);
+  // A function's frame borrows its globals and builtins from the function, which it holds (CPython's
+  // frames always borrow them); a frame without one (exec of module code) holds its own.
   if (func !== 0) incref(t.rc, func);
-  incref(t.rc, globals);
-  incref(t.rc, builtins);
+  else {
+    incref(t.rc, globals);
+    incref(t.rc, builtins);
+  }
   if (locals !== 0) incref(t.rc, locals);
   u32[fw + F_CODE] = code;
   u32[fw + F_FUNC] = func;
@@ -242,9 +258,11 @@ export function clearFrame(vm: VmThread, fw: number): void {
   const frameObject = u32[fw + F_FRAME_OBJECT]!;
   if (frameObject !== 0) decref(rc, frameObject);
   if (u32[fw + F_LOCALS] !== 0) decref(rc, u32[fw + F_LOCALS]!);
-  decref(rc, u32[fw + F_BUILTINS]!);
-  decref(rc, u32[fw + F_GLOBALS]!);
   if (u32[fw + F_FUNC] !== 0) decref(rc, u32[fw + F_FUNC]!);
+  else {
+    decref(rc, u32[fw + F_BUILTINS]!);
+    decref(rc, u32[fw + F_GLOBALS]!);
+  }
   decref(rc, u32[fw + F_CODE]!);
   vm.ds.pop(fw);
 }
@@ -269,6 +287,109 @@ export function evalFunction(vm: VmThread, func: number, args: number, nargs: nu
     return 0;
   }
   return evalFrame(vm, fw);
+}
+
+/**
+ * CALL_PY_EXACT_ARGS (and CPython's CALL_BOUND_METHOD_EXACT_ARGS): when
+ * the callable at word `base` (or a bound method's function) is a Python
+ * function of version `version`, a frame for it with the arguments (words
+ * `base + 1` or `+ 2` up to `sp`) moved in, and the caller's stack top
+ * saved below the callable: the new frame's word index. 0 when the guard
+ * misses (the stack is as it was, a bound method unpacked as CALL does),
+ * -1 with MemoryError.
+ */
+function pushExactArgsFrame(vm: VmThread, fw: number, base: number, sp: number, version: number): number {
+  const t = vm.t;
+  const u32 = t.u32;
+  const rc = t.rc;
+  let func = u32[base]!;
+  if (u32[base + 1] === 0 && u32[(func + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Method]) {
+    const method = func;
+    func = u32[(method + METHOD_FUNC_OFFSET) >>> 2]!;
+    const self = u32[(method + METHOD_SELF_OFFSET) >>> 2]!;
+    incref(rc, self);
+    incref(rc, func);
+    u32[base + 1] = self;
+    u32[base] = func;
+    decref(rc, method);
+  }
+  if (u32[(func + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Function] || u32[(func + FUNC_VERSION_OFFSET) >>> 2] !== version) return 0;
+  const aw = u32[base + 1] !== 0 ? base + 1 : base + 2;
+  t.i32[fw + F_STACKTOP] = base - (fw + F_LOCALSPLUS);
+  const nfw = pushFrame(vm, u32[(func + FUNC_CODE_OFFSET) >>> 2]!, func, u32[(func + FUNC_GLOBALS_OFFSET) >>> 2]!, u32[(func + FUNC_BUILTINS_OFFSET) >>> 2]!, 0, fw << 2);
+  if (nfw === 0) return -1;
+  // The version vouches for the parameters: exactly these positional arguments, moved in with their references.
+  u32.copyWithin(nfw + F_LOCALSPLUS, aw, sp);
+  decref(rc, func); // the frame took its own
+  u32.fill(0, base, sp);
+  return nfw;
+}
+
+/**
+ * The `__init__` a call of class `type` runs as a frame of its own (a new
+ * reference), or 0 when the call goes through `type_call` instead: a class
+ * of the metatype `type` whose instances come from `object.__new__`, with
+ * a Python function as `__init__` (CPython specializes exactly these as
+ * CALL_ALLOC_AND_ENTER_INIT; here the generic CALL enters them too, so
+ * constructing objects never nests the JavaScript stack).
+ */
+function pythonInitOf(t: ObThread, type: number): number {
+  const types = t.types;
+  if (u32Of(t, type + OB_TYPE_OFFSET) !== types[StaticType.Type] || (u32Of(t, type + TP_FLAGS_OFFSET) & TYPE_FLAG_HEAPTYPE) === 0) return 0;
+  if (typeSlotId(t, type, 'new') !== typeSlotId(t, types[StaticType.Object]!, 'new')) return 0;
+  const init = typeLookupRef(t, type, initName(t));
+  if (init === 0 || u32Of(t, init + OB_TYPE_OFFSET) === types[StaticType.Function]) return init;
+  decref(t.rc, init);
+  return 0;
+}
+
+function u32Of(t: ObThread, address: number): number {
+  return t.u32[address >>> 2]!;
+}
+
+/**
+ * Enters `init` (a reference it takes over) for a call of the class at word
+ * `base` with `nargs` arguments from word `base + 2` (and `kwnames`, whose
+ * reference stays the caller's): a new instance stands in the class's place
+ * as the call's result, and `__init__`'s frame gets it and the arguments,
+ * marked so that its return checks for None (`RETURN_FROM_INIT`, CPython's
+ * `_Py_InitCleanup` shim). The frame's word index; -1 with an exception:
+ * MemoryError with the stack as it was, or a TypeError of the binding with
+ * the instance left as the result to unwind.
+ */
+function enterInit(vm: VmThread, fw: number, base: number, sp: number, init: number, nargs: number, kwnames: number): number {
+  const t = vm.t;
+  const u32 = t.u32;
+  const rc = t.rc;
+  const lp = fw + F_LOCALSPLUS;
+  const type = u32[base]!;
+  const self = subtypeNew(t, type);
+  if (self === 0) {
+    decref(rc, init);
+    return -1;
+  }
+  const code = u32[(init + FUNC_CODE_OFFSET) >>> 2]!;
+  t.i32[fw + F_STACKTOP] = base + 1 - lp;
+  const nfw = pushFrame(vm, code, init, u32[(init + FUNC_GLOBALS_OFFSET) >>> 2]!, u32[(init + FUNC_BUILTINS_OFFSET) >>> 2]!, 0, fw << 2);
+  decref(rc, init); // the frame holds its own
+  if (nfw === 0) {
+    t.i32[fw + F_STACKTOP] = sp - lp;
+    decref(rc, self);
+    return -1;
+  }
+  // `self` first, then the arguments: bound from the words after the class (the null slot now holds self).
+  u32[base] = self;
+  decref(rc, type);
+  incref(rc, self);
+  u32[base + 1] = self;
+  const ok = initializeLocalsFast(t, u32[nfw + F_FUNC]!, code, nfw + F_LOCALSPLUS, base + 1, nargs + 1, kwnames);
+  u32.fill(0, base + 1, sp);
+  if (!ok) {
+    clearFrame(vm, nfw);
+    return -1;
+  }
+  u32[nfw + F_OWNER] = OWNED_BY_THREAD_INIT;
+  return nfw;
 }
 
 /** {@link initializeLocals} with the common case inline: exactly the positional parameters, nothing else. */
@@ -307,6 +428,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   // Specialization rewrites this thread's copy of the bytecode; off under -X tlbc=0.
   const specializing = vm.specializing;
   const methodType = types[StaticType.Method]!;
+  const typeType = types[StaticType.Type]!;
+  const moduleType = types[StaticType.Module]!;
   const boolTrue = t.true;
   const boolFalse = t.false;
   // The eval breaker (vm-speed-facts.md rule 1): one Atomics.load every SAFE_POINT_POLL_INTERVAL backward jumps and RESUMEs.
@@ -356,6 +479,14 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
         u32[sp++] = retval;
         retval = 0;
         ip = here + 1 + CACHES[u16[cu + here]! & 0xff]!;
+      } else if (mode === RETURN_FROM_INIT) {
+        // `EXIT_INIT_CHECK` of CALL_ALLOC_AND_ENTER_INIT: the instance already stands in the call's result slot.
+        const returned = retval;
+        retval = 0;
+        if (returned !== none) exitInitCheck(t, returned);
+        decref(rc, returned);
+        if (returned === none) ip = here + 1 + CACHES[u16[cu + here]! & 0xff]!;
+        else unwinding = true;
       } else if (mode === UNWIND) {
         unwinding = true;
       } else if (mode === THROW) {
@@ -548,10 +679,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                 } else if (u32[(lhs + OB_TYPE_OFFSET) >>> 2] === floatType && u32[(rhs + OB_TYPE_OFFSET) >>> 2] === floatType) {
                   const a = f64[(lhs + FLOAT_VALUE) >>> 3]!;
                   const b = f64[(rhs + FLOAT_VALUE) >>> 3]!;
-                  const res = floatFromDouble(t, opcode === 153 ? a + b : opcode === 154 ? a - b : a * b);
+                  const res = floatResult(t, lhs, rhs, opcode === 153 ? a + b : opcode === 154 ? a - b : a * b);
                   if (res === 0) break body;
-                  decref(rc, rhs);
-                  decref(rc, lhs);
                   u32[sp - 2] = res;
                   sp--;
                   ip += 1;
@@ -584,10 +713,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               } else if (lt === floatType && rt === floatType) {
                 const r = floatOp(oparg, f64[(lhs + FLOAT_VALUE) >>> 3]!, f64[(rhs + FLOAT_VALUE) >>> 3]!);
                 if (r === r || oparg === 0 || oparg === 13 || oparg === 5 || oparg === 18 || oparg === 10 || oparg === 23) {
-                  res = floatFromDouble(t, r);
+                  res = floatResult(t, lhs, rhs, r);
                   if (res === 0) break body;
-                  decref(rc, rhs);
-                  decref(rc, lhs);
                   u32[sp - 2] = res;
                   sp--;
                   ip += 1;
@@ -1033,8 +1160,30 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
 
-            case 91 /* LOAD_GLOBAL */: {
-              const v = loadGlobal(t, u32[fw + F_GLOBALS]!, u32[fw + F_BUILTINS]!, u32[names + (oparg >>> 1)]!);
+            case 91 /* LOAD_GLOBAL */:
+            case 170 /* LOAD_GLOBAL_MODULE */:
+            case 171 /* LOAD_GLOBAL_BUILTIN */: {
+              const globals = u32[fw + F_GLOBALS]!;
+              const builtins = u32[fw + F_BUILTINS]!;
+              if (opcode !== 91) {
+                // Cache: the entry index, the globals' keys version, the builtins' (specialize-decide.ts).
+                const v =
+                  opcode === 170
+                    ? dictVersionedValueRef(t, globals, u16[cu + ip + 2]!, u16[cu + ip + 1]!)
+                    : dictKeysVersionIs(t, globals, u16[cu + ip + 2]!)
+                      ? dictVersionedValueRef(t, builtins, u16[cu + ip + 3]!, u16[cu + ip + 1]!)
+                      : 0;
+                if (v !== 0) {
+                  u32[sp++] = v;
+                  if (oparg & 1) u32[sp++] = 0;
+                  ip += 4;
+                  continue;
+                }
+                specializationMiss(u16, cu + here, cu + ip, 91);
+              } else if (specializing && adaptiveCounterTriggers(u16, cu + ip)) {
+                specializeAt(u16, cu + here, cu + ip, 91, specializeLoadGlobal(t, globals, builtins, u32[names + (oparg >>> 1)]!, u16, cu + ip));
+              }
+              const v = loadGlobal(t, globals, builtins, u32[names + (oparg >>> 1)]!);
               if (v === 0) break body;
               u32[sp++] = v;
               if (oparg & 1) u32[sp++] = 0;
@@ -1144,18 +1293,44 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             }
 
             case 82 /* LOAD_ATTR */:
-            case 166 /* LOAD_ATTR_METHOD_NO_DICT */: {
+            case 166 /* LOAD_ATTR_METHOD_NO_DICT */:
+            case 172 /* LOAD_ATTR_INSTANCE_VALUE */:
+            case 173 /* LOAD_ATTR_MODULE */:
+            case 174 /* LOAD_ATTR_METHOD_WITH_VALUES */: {
               const owner = u32[sp - 1]!;
-              if (opcode === 166) {
-                // `obj.method(...)` on an instance without a __dict__: the type's version is the guard, no bound method is made.
-                const type = u32[(owner + OB_TYPE_OFFSET) >>> 2]!;
-                if (typeVersionTag(t, type) === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0) {
-                  const descr = (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0;
-                  incref(rc, descr);
-                  u32[sp - 1] = descr;
-                  u32[sp++] = owner;
-                  ip += 9;
-                  continue;
+              if (opcode !== 82) {
+                // The forms' guards and reads (specialize-decide.ts has each one's cache layout). The type's
+                // version is read plain, as CPython's relaxed load: a stale tag only misses the guard.
+                const cached = (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0;
+                if (opcode === 173 /* LOAD_ATTR_MODULE */) {
+                  if (u32[(owner + OB_TYPE_OFFSET) >>> 2] === moduleType) {
+                    const attr = dictVersionedValueRef(t, moduleDict(t, owner), cached, u16[cu + ip + 3]!);
+                    if (attr !== 0) {
+                      decref(rc, owner);
+                      u32[sp - 1] = attr;
+                      ip += 9;
+                      continue;
+                    }
+                  }
+                } else if (u32[(u32[(owner + OB_TYPE_OFFSET) >>> 2]! + TP_VERSION_TAG) >>> 2] === cached) {
+                  if (opcode === 172 /* LOAD_ATTR_INSTANCE_VALUE */) {
+                    const attr = instanceValueRef(t, owner, u16[cu + ip + 3]!);
+                    if (attr !== 0) {
+                      decref(rc, owner);
+                      u32[sp - 1] = attr;
+                      ip += 9;
+                      continue;
+                    }
+                  } else if (opcode === 166 /* LOAD_ATTR_METHOD_NO_DICT */ || instanceCannotShadow(t, owner, (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0)) {
+                    // `obj.method(...)`: the function and self, no bound method made.
+                    const at = opcode === 166 ? ip + 3 : ip + 5;
+                    const descr = (u16[cu + at]! | (u16[cu + at + 1]! << 16)) >>> 0;
+                    incref(rc, descr);
+                    u32[sp - 1] = descr;
+                    u32[sp++] = owner;
+                    ip += 9;
+                    continue;
+                  }
                 }
                 // A specialized form's guard missed: the generic body runs, the miss counts against the cooldown.
                 specializationMiss(u16, cu + here, cu + ip, 82);
@@ -1171,9 +1346,21 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               ip += 9;
               continue;
             }
-            case 108 /* STORE_ATTR */: {
+            case 108 /* STORE_ATTR */:
+            case 175 /* STORE_ATTR_INSTANCE_VALUE */: {
               const owner = u32[sp - 1]!;
               const v = u32[sp - 2]!;
+              if (opcode === 175) {
+                if (u32[(u32[(owner + OB_TYPE_OFFSET) >>> 2]! + TP_VERSION_TAG) >>> 2] === (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0 && storeInstanceValue(t, owner, u16[cu + ip + 3]!, v)) {
+                  decref(rc, owner);
+                  sp -= 2;
+                  ip += 4;
+                  continue;
+                }
+                specializationMiss(u16, cu + here, cu + ip, 108);
+              } else if (specializing && adaptiveCounterTriggers(u16, cu + ip)) {
+                specializeAt(u16, cu + here, cu + ip, 108, specializeStoreAttr(t, owner, u32[names + oparg]!, u16, cu + ip));
+              }
               if (objectSetAttr(t, owner, u32[names + oparg]!, v) < 0) break body;
               decref(rc, owner);
               decref(rc, v);
@@ -1202,7 +1389,41 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             }
 
             case 53 /* CALL */:
-            case 57 /* CALL_KW */: {
+            case 57 /* CALL_KW */:
+            case 176 /* CALL_PY_EXACT_ARGS */:
+            case 177 /* CALL_ALLOC_AND_ENTER_INIT */: {
+              if (opcode > 57) {
+                // The specialized forms (specialize-decide.ts): a frame pushed with the arguments copied in.
+                const base = sp - 2 - oparg;
+                const cached = (u16[cu + ip + 1]! | (u16[cu + ip + 2]! << 16)) >>> 0;
+                let nfw = 0;
+                if (opcode === 176) nfw = pushExactArgsFrame(vm, fw, base, sp, cached);
+                else if (u32[base + 1] === 0 && u32[(u32[base]! + OB_TYPE_OFFSET) >>> 2] === typeType && u32[(u32[base]! + TP_VERSION_TAG) >>> 2] === cached) {
+                  // The class's version vouches for its `__init__`: a Python function taking exactly these arguments.
+                  const init = typeLookupRef(t, u32[base]!, initName(t));
+                  if (init !== 0) nfw = enterInit(vm, fw, base, sp, init, oparg, 0);
+                }
+                if (nfw > 0) {
+                  i32[fw + F_INSTR] = here;
+                  if (++vm.depth > vm.recursionLimit) {
+                    vm.depth--;
+                    clearFrame(vm, nfw);
+                    recursionError(t);
+                    sp = lp + i32[fw + F_STACKTOP]!;
+                    break body;
+                  }
+                  fw = nfw;
+                  mode = ENTER;
+                  continue reload;
+                }
+                if (nfw < 0) {
+                  sp = lp + i32[fw + F_STACKTOP]!;
+                  break body;
+                }
+                specializationMiss(u16, cu + here, cu + ip, 53);
+              } else if (opcode === 53 && specializing && adaptiveCounterTriggers(u16, cu + ip)) {
+                specializeAt(u16, cu + here, cu + ip, 53, specializeCall(t, u32[sp - 2 - oparg]!, u32[sp - 1 - oparg]!, oparg, u16, cu + ip));
+              }
               const kwnames = opcode === 57 /* CALL_KW */ ? u32[--sp]! : 0;
               const nkw = kwnames === 0 ? 0 : u32[(kwnames + TUPLE_SIZE_OFFSET) >>> 2]!;
               const base = sp - 2 - oparg;
@@ -1258,6 +1479,25 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                 mode = ENTER;
                 continue reload;
               }
+              if (aw === base + 2) {
+                const init = pythonInitOf(t, callable);
+                if (init !== 0) {
+                  i32[fw + F_INSTR] = here;
+                  const nfw = enterInit(vm, fw, base, sp, init, nargs, kwnames);
+                  if (kwnames !== 0) decref(rc, kwnames);
+                  sp = lp + i32[fw + F_STACKTOP]!;
+                  if (nfw < 0) break body;
+                  if (++vm.depth > vm.recursionLimit) {
+                    vm.depth--;
+                    clearFrame(vm, nfw);
+                    recursionError(t);
+                    break body;
+                  }
+                  fw = nfw;
+                  mode = ENTER;
+                  continue reload;
+                }
+              }
               const res = objectVectorcall(t, callable, aw << 2, nargs, kwnames);
               if (kwnames !== 0) decref(rc, kwnames);
               for (let i = base; i < sp; i++) {
@@ -1267,7 +1507,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               sp = base;
               if (res === 0) break body;
               u32[sp++] = res;
-              if (opcode === 53 /* CALL */) ip += 3; // its inline cache (CALL_KW has none in 3.13)
+              if (opcode !== 57 /* CALL_KW */) ip += 3; // its inline cache (CALL_KW has none in 3.13)
               continue;
             }
             case 54 /* CALL_FUNCTION_EX */: {
@@ -1341,12 +1581,13 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               i32[fw + F_STACKTOP] = sp - lp;
               const previous = u32[fw + F_PREVIOUS]!;
               const done = fw === entry;
+              const init = u32[fw + F_OWNER] === OWNED_BY_THREAD_INIT;
               clearFrame(vm, fw);
               if (done) return res;
               vm.depth--;
               fw = previous >>> 2;
               retval = res;
-              mode = RETURN;
+              mode = init ? RETURN_FROM_INIT : RETURN;
               continue reload;
             }
 
@@ -1725,6 +1966,32 @@ export function genSendEx(vm: VmThread, gen: number, arg: number, exc: boolean):
  * or NaN when the operation is not done here (division, shifts, powers and
  * results past 2**53 take the general path).
  */
+/**
+ * The float result `r` of an operation on floats `lhs` and `rhs`, whose
+ * references it consumes (`DECREF_INPUTS_AND_REUSE_FLOAT` of CPython
+ * 3.12–3.13): an operand this thread holds the only reference to becomes
+ * the result in place, which saves an allocation and a deallocation per
+ * operation; otherwise a new float. 0 without memory (the operands kept).
+ */
+function floatResult(t: ObThread, lhs: number, rhs: number, r: number): number {
+  const rc = t.rc;
+  if (isUniquelyReferenced(rc, lhs)) {
+    t.f64[(lhs + FLOAT_VALUE) >>> 3] = r;
+    decref(rc, rhs);
+    return lhs;
+  }
+  if (isUniquelyReferenced(rc, rhs)) {
+    t.f64[(rhs + FLOAT_VALUE) >>> 3] = r;
+    decref(rc, lhs);
+    return rhs;
+  }
+  const res = floatFromDouble(t, r);
+  if (res === 0) return 0;
+  decref(rc, rhs);
+  decref(rc, lhs);
+  return res;
+}
+
 function compactIntOp(oparg: number, a: number, b: number): number {
   switch (oparg) {
     case 0: // +

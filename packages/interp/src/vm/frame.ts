@@ -22,9 +22,9 @@ import type { AllocatorDomains } from '@ft/obmalloc';
 export const F_CODE = 0;
 /** `f_funcobj`: the function (strong), 0 for module and class bodies run by exec. */
 export const F_FUNC = 1;
-/** `f_globals` (strong). */
+/** `f_globals`: borrowed from the function when there is one (it holds them), strong otherwise. */
 export const F_GLOBALS = 2;
-/** `f_builtins` (strong). */
+/** `f_builtins`: as `f_globals`. */
 export const F_BUILTINS = 3;
 /** `f_locals`: the mapping of module and class bodies (strong), 0 for functions. */
 export const F_LOCALS = 4;
@@ -34,7 +34,7 @@ export const F_PREVIOUS = 5;
 export const F_INSTR = 6;
 /** `stacktop`: slots in use above the frame header (locals plus stack). */
 export const F_STACKTOP = 7;
-/** `owner`: {@link OWNED_BY_THREAD} or {@link OWNED_BY_GENERATOR}, plus {@link FRAME_ENTRY}. */
+/** `owner`: {@link OWNED_BY_THREAD}, {@link OWNED_BY_GENERATOR} or {@link OWNED_BY_THREAD_INIT}. */
 export const F_OWNER = 8;
 /** `frame_obj`: the frame object made for it (tracebacks, `sys._getframe`), or 0. */
 export const F_FRAME_OBJECT = 9;
@@ -43,6 +43,8 @@ export const F_LOCALSPLUS = FRAME_SPECIALS_WORDS;
 
 export const OWNED_BY_THREAD = 0;
 export const OWNED_BY_GENERATOR = 1;
+/** A thread's frame of an `__init__` that CALL_ALLOC_AND_ENTER_INIT entered: its return value must be None, the caller's result is the instance. */
+export const OWNED_BY_THREAD_INIT = 2;
 
 if (F_LOCALSPLUS !== 10) throw new Error('frame.ts: @ft/objects FRAME_SPECIALS_WORDS changed; update the frame layout');
 

@@ -66,7 +66,13 @@ export function clearGeneratorFrame(t: ObThread, fw: number): void {
     }
   }
   u32[fw + F_STACKTOP] = 0;
-  for (const w of [F_FRAME_OBJECT, F_LOCALS, F_BUILTINS, F_GLOBALS, F_FUNC]) {
+  // Globals and builtins are borrowed from the function when there is one (pushFrame).
+  const borrowing = u32[fw + F_FUNC] !== 0;
+  if (borrowing) {
+    u32[fw + F_GLOBALS] = 0;
+    u32[fw + F_BUILTINS] = 0;
+  }
+  for (const w of borrowing ? BORROWING_HEADER : OWNING_HEADER) {
     const v = u32[fw + w]!;
     if (v !== 0) {
       u32[fw + w] = 0;
@@ -74,6 +80,10 @@ export function clearGeneratorFrame(t: ObThread, fw: number): void {
     }
   }
 }
+
+/** The header words a frame holds references in, with and without a function (its globals and builtins borrowed from it). */
+const BORROWING_HEADER = [F_FRAME_OBJECT, F_LOCALS, F_FUNC] as const;
+const OWNING_HEADER = [F_FRAME_OBJECT, F_LOCALS, F_BUILTINS, F_GLOBALS, F_FUNC] as const;
 
 /** `StopIteration.value` of `exc` (a new reference; None when it has none). */
 export function stopIterationValue(t: ObThread, exc: number): number {

@@ -24,6 +24,9 @@ export const STORE_SUBSCR = 39;
 export const FOR_ITER = 72;
 export const LOAD_ATTR = 82;
 export const UNPACK_SEQUENCE = 117;
+export const LOAD_GLOBAL = 91;
+export const STORE_ATTR = 108;
+export const CALL = 53;
 
 /** The specialized forms (`_PyOpcode_Deopt` maps each to its family). */
 export const BINARY_OP_ADD_INT = 150;
@@ -46,6 +49,14 @@ export const LOAD_ATTR_METHOD_NO_DICT = 166;
 export const UNPACK_SEQUENCE_TWO_TUPLE = 167;
 export const UNPACK_SEQUENCE_TUPLE = 168;
 export const UNPACK_SEQUENCE_LIST = 169;
+export const LOAD_GLOBAL_MODULE = 170;
+export const LOAD_GLOBAL_BUILTIN = 171;
+export const LOAD_ATTR_INSTANCE_VALUE = 172;
+export const LOAD_ATTR_MODULE = 173;
+export const LOAD_ATTR_METHOD_WITH_VALUES = 174;
+export const STORE_ATTR_INSTANCE_VALUE = 175;
+export const CALL_PY_EXACT_ARGS = 176;
+export const CALL_ALLOC_AND_ENTER_INIT = 177;
 
 /** `_PyOpcode_Deopt`: every opcode's unspecialized form (itself for the others). */
 export const DEOPT = new Uint8Array(256).map((_, i) => i);
@@ -55,7 +66,10 @@ for (const [family, members] of [
   [BINARY_SUBSCR, [BINARY_SUBSCR_LIST_INT, BINARY_SUBSCR_TUPLE_INT, BINARY_SUBSCR_DICT]],
   [STORE_SUBSCR, [STORE_SUBSCR_LIST_INT, STORE_SUBSCR_DICT]],
   [FOR_ITER, [FOR_ITER_LIST, FOR_ITER_TUPLE, FOR_ITER_RANGE]],
-  [LOAD_ATTR, [LOAD_ATTR_METHOD_NO_DICT]],
+  [LOAD_ATTR, [LOAD_ATTR_METHOD_NO_DICT, LOAD_ATTR_INSTANCE_VALUE, LOAD_ATTR_MODULE, LOAD_ATTR_METHOD_WITH_VALUES]],
+  [LOAD_GLOBAL, [LOAD_GLOBAL_MODULE, LOAD_GLOBAL_BUILTIN]],
+  [STORE_ATTR, [STORE_ATTR_INSTANCE_VALUE]],
+  [CALL, [CALL_PY_EXACT_ARGS, CALL_ALLOC_AND_ENTER_INIT]],
   [UNPACK_SEQUENCE, [UNPACK_SEQUENCE_TWO_TUPLE, UNPACK_SEQUENCE_TUPLE, UNPACK_SEQUENCE_LIST]],
 ] as const) {
   for (const m of members) DEOPT[m] = family;
@@ -66,7 +80,7 @@ export const CACHE_UNITS = new Uint8Array(256).map((_, i) => INLINE_CACHE_ENTRIE
 
 /** Whether `opcode` is one of the adaptive families above. */
 export const ADAPTIVE = new Uint8Array(256);
-for (const f of [BINARY_OP, COMPARE_OP, BINARY_SUBSCR, STORE_SUBSCR, FOR_ITER, LOAD_ATTR, UNPACK_SEQUENCE]) ADAPTIVE[f] = 1;
+for (const f of [BINARY_OP, COMPARE_OP, BINARY_SUBSCR, STORE_SUBSCR, FOR_ITER, LOAD_ATTR, UNPACK_SEQUENCE, LOAD_GLOBAL, STORE_ATTR, CALL]) ADAPTIVE[f] = 1;
 
 // --- backoff counters (pycore_backoff.h) ----------------------------------------------------
 
