@@ -84,7 +84,7 @@ class _WorkItem:
     try:
         import types as _types
         __class_getitem__ = classmethod(_types.GenericAlias)
-    except (ImportError, AttributeError):
+    except Exception:  # no types.GenericAlias (yet): no subscripting
         pass
 
 
