@@ -31,7 +31,6 @@ def _python_exit():
     global _shutdown
     with _global_shutdown_lock:
         _shutdown = True
-    with _global_shutdown_lock:
         items = list(_threads_queues.items())
     for _thread, work_queue in items:
         work_queue.put(None)
