@@ -49,7 +49,7 @@ import { checkTree } from './syntax-checks.js';
 import { PyParserOverflowError } from './parser-overflow-error.js';
 import { PySyntaxError } from './syntax-error.js';
 import { errorAtTokenAfter, scanTokens, syntaxErrorFromParser, type ExprNode as ErrorExpr } from './syntax-errors.js';
-import { TokenKind, type Token } from './tokenizer.js';
+import { TokenKind, type Token, type TokenScan } from './tokenizer.js';
 
 /** The parse modes of `compile()`. @public */
 export type ParseMode = 'exec' | 'eval' | 'single';
@@ -88,7 +88,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
         input = patched;
         continue;
       }
-      throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error, parseExpressionForErrors);
+      throw firstSyntaxError(text, filename, scan, error as Error);
     }
   }
   if (scan.error !== null) throw scan.error;
@@ -121,6 +121,24 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
     throw errorAtTokenAfter(text, filename, scan.tokens, at, 'invalid syntax');
   }
   return { _type: NodeType.Expression, body: body[0].value } as Expression as ParseResult[M];
+}
+
+/**
+ * The error CPython reports first when py-ast rejected the source: the
+ * tokenizer's, except an unclosed bracket (found only at the end of the
+ * input), which replaces the parser's error only when that error lies on a
+ * later line than the bracket (`_PyPegen_tokenize_full_source_to_check_for_errors`)
+ * or is the end of the input: `def f(:` is "invalid syntax" at the ':'.
+ * (A specific error of the second pass is taken as later: that pass reads
+ * ahead.)
+ */
+function firstSyntaxError(text: SourceText, filename: string, scan: TokenScan, error: Error): PySyntaxError {
+  if (scan.error === null) return syntaxErrorFromParser(text, filename, scan, error, parseExpressionForErrors);
+  if (!scan.error.msg.endsWith('was never closed')) return scan.error;
+  const parsed = syntaxErrorFromParser(text, filename, scan, error, parseExpressionForErrors);
+  // A failure at the end of the input is the parser running into the end: the bracket's error.
+  const atEnd = text.lineStart(parsed.end_lineno) + parsed.end_offset - 1 >= text.text.trimEnd().length;
+  return parsed.msg === 'invalid syntax' && parsed.lineno <= scan.error.lineno && !atEnd ? parsed : scan.error;
 }
 
 /** CPython normalizes a non-ASCII identifier to NFKC (`_PyPegen_new_identifier`). */

@@ -134,6 +134,9 @@ class Reporter {
     if (message.startsWith('Expected \':\' after except clause') && this.word(t) === ',') return this.exceptWithoutParentheses(k);
     if (message.startsWith("Expected ':'") && t.kind === TokenKind.Newline) return this.atToken("expected ':'", t);
     if (message.startsWith('cannot assign to')) return this.invalidAssignment(k) ?? this.atToken('invalid syntax', t);
+    if (message.startsWith('parameter without a default follows parameter with a default')) return this.defaultOrder(k);
+    const legacy = this.legacyCall(k);
+    if (legacy !== null) return legacy;
     const named = this.invalidNamedExpression(k);
     if (named !== null) return named;
     const comma = this.forgotComma(k);
@@ -215,6 +218,38 @@ class Reporter {
     const plain = name === 'None' || name === 'True' || name === 'False' || bad.kind === 'List' || bad.kind === 'Tuple' || bad.kind === 'GeneratorExp';
     const msg = equals.length === 1 && endsAtEquals && !plain ? `cannot assign to ${name} here. Maybe you meant '==' instead of '='?` : `cannot assign to ${name}`;
     return this.error(msg, start.lineno, this.offset(start.lineno, startIndex), end.lineno, this.offset(end.lineno, endIndex));
+  }
+
+  /**
+   * `invalid_parameters` / `invalid_lambda_parameters`: the first parameter
+   * without a default after one with a default (py-ast says so, at the
+   * token after it).
+   */
+  private defaultOrder(k: number): PySyntaxError {
+    let i = k;
+    while (i > 0 && this.tokens[i].kind !== TokenKind.Name) i--;
+    return this.atToken('parameter without a default follows parameter with a default', this.tokens[i]);
+  }
+
+  /**
+   * `invalid_legacy_expression`: Python 2's `print x` / `exec code` (the
+   * name, not an attribute, followed by an expression instead of a call),
+   * from the name to the end of the expressions.
+   */
+  private legacyCall(k: number): PySyntaxError | null {
+    const t = this.tokens[k];
+    const name = this.tokens[k - 1];
+    if (name === undefined || name.kind !== TokenKind.Name || !this.startsExpression(t) || this.word(t) === '(') return null;
+    const w = this.word(name);
+    if ((w !== 'print' && w !== 'exec') || (k >= 2 && this.word(this.tokens[k - 2]) === '.')) return null;
+    let end = k;
+    while (end + 1 < this.tokens.length) {
+      const n = this.tokens[end + 1];
+      // A closing bracket at the name's level closes a bracket the expressions opened; the enclosing one is a level below.
+      if (n.kind === TokenKind.Newline || n.kind === TokenKind.EndMarker || n.level < name.level || (n.level === name.level && this.word(n) === ';')) break;
+      end++;
+    }
+    return this.spanning(`Missing parentheses in call to '${w}'. Did you mean ${w}(...)?`, name, this.tokens[end]);
   }
 
   /**

@@ -311,7 +311,8 @@ function dunderImport(t: ObThread, _self: number, args: number, nargs: number, k
   }
   const name = values[0];
   if (name === undefined) return errRaise(t, StaticType.TypeError, "__import__() missing required argument 'name' (pos 1)");
-  if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, `__import__() argument 1 must be str, not ${typeNameOf(t, name)}`);
+  // `name` is any object to the argument parser; PyImport_ImportModuleLevelObject wants a str.
+  if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, 'module name must be a string');
   const globals = values[1] === undefined || values[1] === t.none ? 0 : values[1];
   const fromlist = values[3] ?? t.none;
   const levelObj = values[4];
