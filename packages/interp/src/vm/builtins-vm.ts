@@ -7,6 +7,9 @@
 
 import {
   TPFLAGS_DICT_SUBCLASS,
+  TPFLAGS_LONG_SUBCLASS,
+  bytesCheck,
+  bytesToJs,
   callArgs,
   callNoArgs,
   cellCheck,
@@ -264,10 +267,39 @@ function compile(t: ObThread, _self: number, args: number, nargs: number, kwname
     values[i] = v;
   }
   if (values[0] === undefined || values[1] === undefined || values[2] === undefined) return errRaise(t, StaticType.TypeError, `compile() missing required argument '${order[values.findIndex((v) => v === undefined)] ?? order[values.length]}'`);
+  const filename = compileFilename(t, values[1]!);
+  if (filename === null) return 0;
+  if (!isStr(t, values[2]!)) return errRaise(t, StaticType.TypeError, `compile() argument 'mode' must be str, not ${typeNameOf(t, values[2]!)}`);
   const mode = strToJs(t, values[2]!);
+  if (values[3] !== undefined) {
+    if (!typeHasFlag(t, typeOf(t, values[3]), TPFLAGS_LONG_SUBCLASS)) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, values[3])}' object cannot be interpreted as an integer`);
+    const flags = intAsNumber(t, values[3]);
+    if (flags < 0 || flags % 1 !== 0 || (flags & ~COMPILE_FLAGS) !== 0 || flags > 0x7fffffff) return errRaise(t, StaticType.ValueError, 'compile(): unrecognised flags');
+  }
   if (mode !== 'exec' && mode !== 'eval' && mode !== 'single') return errRaise(t, StaticType.ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
   if (!isStr(t, values[0]!)) return errRaise(t, StaticType.TypeError, 'compile() arg 1 must be a string, bytes or AST object');
-  return compileToCode(t, strToJs(t, values[0]!), strToJs(t, values[1]!), mode);
+  return compileToCode(t, strToJs(t, values[0]!), filename, mode);
+}
+
+/**
+ * The flags `compile()` knows (`PyCF_MASK | PyCF_MASK_OBSOLETE |
+ * PyCF_COMPILE_MASK`): the `__future__` features, `CO_NESTED`, and
+ * `PyCF_DONT_IMPLY_DEDENT`, `PyCF_ONLY_AST`, `PyCF_TYPE_COMMENTS`,
+ * `PyCF_ALLOW_TOP_LEVEL_AWAIT`, `PyCF_ALLOW_INCOMPLETE_INPUT`,
+ * `PyCF_OPTIMIZED_AST`.
+ */
+const COMPILE_FLAGS = 0x1fe0000 | 0x10 | 0x200 | 0x400 | 0x1000 | 0x2000 | 0x4000 | 0x8000;
+
+/**
+ * `compile()`'s `filename` (`PyUnicode_FSDecoder`): a str as it is, bytes
+ * decoded; null with TypeError "expected str, bytes or os.PathLike
+ * object, not int".
+ */
+function compileFilename(t: ObThread, op: number): string | null {
+  if (isStr(t, op)) return strToJs(t, op);
+  if (bytesCheck(t, op)) return new TextDecoder().decode(bytesToJs(t, op));
+  errRaise(t, StaticType.TypeError, `expected str, bytes or os.PathLike object, not ${typeNameOf(t, op)}`);
+  return null;
 }
 
 /** `globals()`. */
