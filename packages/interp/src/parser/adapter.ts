@@ -64,12 +64,18 @@ export interface ParseResult {
   single: Interactive;
 }
 
+/** What the parser needs of the interpreter's state. @public */
+export interface ParseOptions {
+  /** `sys.get_int_max_str_digits()`: a longer decimal int literal is a SyntaxError (0 or absent: no limit). */
+  readonly maxIntDigits?: number;
+}
+
 /**
  * Parses `source` as CPython 3.13's `compile(source, filename, mode,
  * PyCF_ONLY_AST)` does, or throws a {@link PySyntaxError}.
  * @public
  */
-export function parse<M extends ParseMode>(source: string, filename: string, mode: M): ParseResult[M] {
+export function parse<M extends ParseMode>(source: string, filename: string, mode: M, options: ParseOptions = {}): ParseResult[M] {
   const text = new SourceText(source);
   // The tokenizer's own errors (indentation, tabs, unterminated strings,
   // brackets, nesting) come from a scan of our own; CPython reports the
@@ -92,7 +98,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
     }
   }
   if (scan.error !== null) throw scan.error;
-  const converter = new Converter(text, filename);
+  const converter = new Converter(text, filename, options.maxIntDigits ?? 0);
   let body: StmtNode[];
   try {
     body = converter.stmts(raw.body);
@@ -226,6 +232,7 @@ class Converter {
   constructor(
     private readonly text: SourceText,
     private readonly filename: string,
+    private readonly maxIntDigits: number,
   ) {}
 
   private loc(raw: Raw): { lineno: number; col_offset: number; end_lineno: number; end_col_offset: number } {
@@ -491,6 +498,20 @@ class Converter {
     return new PySyntaxError('SyntaxError', error.message, this.filename, raw.lineno, raw.col_offset + 1, raw.end_lineno, raw.end_col_offset + 1, this.text.lineWithNewline(raw.lineno));
   }
 
+  /**
+   * `_PyPegen_number_token`: a decimal int literal longer than the
+   * interpreter's limit on int/str conversions is a SyntaxError, reported
+   * on the literal's lines without a column (CPython's -1).
+   */
+  private checkIntDigits(raw: Raw, source: string): void {
+    const limit = this.maxIntDigits;
+    if (limit <= 0 || source.length <= limit || /^0[xXoObB]|[.eEjJ]/.test(source)) return;
+    const digits = source.replace(/_/g, '').length;
+    if (digits <= limit) return;
+    const msg = `Exceeds the limit (${limit} digits) for integer string conversion: value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.`;
+    throw new PySyntaxError('SyntaxError', msg, this.filename, raw.lineno, 0, raw.end_lineno ?? raw.lineno, 0, this.text.lineWithNewline(raw.lineno));
+  }
+
   private constant(raw: Raw): Constant {
     const loc = this.loc(raw);
     const value = raw.value;
@@ -499,7 +520,9 @@ class Converter {
     // py-ast gives `...` as the string '...': the source tells them apart.
     if (typeof value === 'string' && this.sourceOf(raw) === '...') return { _type: NodeType.Constant, valueType: ConstantType.Ellipsis, value: null, kind: null, ...loc };
     if (typeof value !== 'string') {
-      const literal = parseNumberLiteral(this.sourceOf(raw));
+      const source = this.sourceOf(raw);
+      this.checkIntDigits(raw, source);
+      const literal = parseNumberLiteral(source);
       return { _type: NodeType.Constant, kind: null, ...literal, ...loc } as Constant;
     }
     return this.stringConstant(raw);
