@@ -94,7 +94,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
         input = patched;
         continue;
       }
-      throw firstSyntaxError(text, filename, scan, error as Error);
+      throw atEndOfStringInput(firstSyntaxError(text, filename, scan, error as Error), text, mode);
     }
   }
   if (scan.error !== null) throw scan.error;
@@ -124,7 +124,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
       const leading = first._type === NodeType.Expr ? first : first._type === NodeType.Assign ? first.targets[0] : first._type === NodeType.AugAssign || first._type === NodeType.AnnAssign ? first.target : null;
       at = leading === null ? text.index(first.lineno, first.col_offset) : text.index(leading.end_lineno, leading.end_col_offset);
     }
-    throw errorAtTokenAfter(text, filename, scan.tokens, at, 'invalid syntax');
+    throw atEndOfStringInput(errorAtTokenAfter(text, filename, scan.tokens, at, 'invalid syntax'), text, mode);
   }
   return { _type: NodeType.Expression, body: body[0].value } as Expression as ParseResult[M];
 }
@@ -145,6 +145,19 @@ function firstSyntaxError(text: SourceText, filename: string, scan: TokenScan, e
   // A failure at the end of the input is the parser running into the end: the bracket's error.
   const atEnd = text.lineStart(parsed.end_lineno) + parsed.end_offset - 1 >= text.text.trimEnd().length;
   return parsed.msg === 'invalid syntax' && parsed.lineno <= scan.error.lineno && !atEnd ? parsed : scan.error;
+}
+
+/**
+ * CPython's generic error at the end of `eval` or `single` input that has
+ * no final newline: the implicit end-of-line token there has no column,
+ * so the error says offset 0 (and line 0 for empty input).
+ */
+function atEndOfStringInput(e: PySyntaxError, text: SourceText, mode: ParseMode): PySyntaxError {
+  const source = text.text;
+  if (mode === 'exec' || e.msg !== 'invalid syntax' || source.endsWith('\n')) return e;
+  if (text.lineStart(e.lineno) + e.offset - 1 < source.length) return e;
+  const lineno = source.length === 0 ? 0 : e.lineno;
+  return new PySyntaxError(e.type, e.msg, e.filename, lineno, 0, lineno, 0, source.length === 0 ? '' : text.lineWithNewline(e.lineno).replace(/\n$/, ''));
 }
 
 /** CPython normalizes a non-ASCII identifier to NFKC (`_PyPegen_new_identifier`). */
