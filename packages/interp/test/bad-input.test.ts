@@ -38,7 +38,6 @@ const GENERATED_TIMEOUT_MS = 120_000;
  */
 const KNOWN_FAILING = new Set<string>([
   'compile_nesting_limits',
-  'compile_syntax_table',
   'enc_bom_with_other_cookie',
   'enc_latin1_cookie',
   'enc_unknown_cookie',

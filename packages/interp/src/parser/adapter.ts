@@ -76,11 +76,13 @@ export interface ParseOptions {
  * @public
  */
 export function parse<M extends ParseMode>(source: string, filename: string, mode: M, options: ParseOptions = {}): ParseResult[M] {
-  const text = new SourceText(source);
+  // `exec` input ends with a newline, one added if missing (the tokenizer's `translate_newlines`).
+  const appended = mode === 'exec' && source.length > 0 && !source.endsWith('\n');
+  const text = new SourceText(appended ? `${source}\n` : source);
   // The tokenizer's own errors (indentation, tabs, unterminated strings,
   // brackets, nesting) come from a scan of our own; CPython reports the
   // first error in token order, so the scan also tells which wins.
-  const scan = scanTokens(text, filename);
+  const scan = withSourceLine(scanTokens(text, filename), appended ? text.text.split('\n').length - 1 : 0);
   let raw: Raw;
   let input = text.text;
   for (let attempt = 0; ; attempt++) {
@@ -143,8 +145,21 @@ function firstSyntaxError(text: SourceText, filename: string, scan: TokenScan, e
   if (!scan.error.msg.endsWith('was never closed')) return scan.error;
   const parsed = syntaxErrorFromParser(text, filename, scan, error, parseExpressionForErrors);
   // A failure at the end of the input is the parser running into the end: the bracket's error.
-  const atEnd = text.lineStart(parsed.end_lineno) + parsed.end_offset - 1 >= text.text.trimEnd().length;
+  const atEnd = text.lineStart(parsed.end_lineno) + (parsed.end_offset ?? parsed.offset) - 1 >= text.text.trimEnd().length;
   return parsed.msg === 'invalid syntax' && parsed.lineno <= scan.error.lineno && !atEnd ? parsed : scan.error;
+}
+
+/**
+ * A tokenizer error's line as the source has it: on the last line
+ * (`lastLine`, 0 when no newline was added) of `exec` input that had no
+ * final newline, without the one the parser added — CPython's tokenizer
+ * errors quote the line as read, which has it only after a line
+ * continuation read it.
+ */
+function withSourceLine(scan: TokenScan, lastLine: number): TokenScan {
+  const e = scan.error;
+  if (lastLine === 0 || e === null || e.text === null || !e.text.endsWith('\n') || e.lineno !== lastLine || e.msg === 'unexpected EOF while parsing') return scan;
+  return { ...scan, error: new PySyntaxError(e.type, e.msg, e.filename, e.lineno, e.offset, e.end_lineno, e.end_offset, e.text.slice(0, -1)) };
 }
 
 /**

@@ -7,13 +7,14 @@
  * - `invalid_named_expression`: the target of `:=` must be a name;
  * - an assignment expression as a statement or an assigned value must be
  *   parenthesized (`x := 1`, `y = x := 1`: "invalid syntax" at `:=`);
- * - `invalid_try_stmt`: a `try` needs an `except` or a `finally` block.
+ * - `invalid_try_stmt`: a `try` needs an `except` or a `finally` block;
+ * - `invalid_import_from_targets`: no trailing comma without parentheses.
  *
  * The walk uses an explicit stack: a left-nested chain such as a 100,000-term
  * sum is as deep as it is long.
  */
 
-import { NodeType, type AstNode, type Call, type ClassDef, type ExprNode, type GeneratorExp, type Located, type StmtNode, type Try, type TryStar } from './ast.js';
+import { NodeType, type AstNode, type Call, type ClassDef, type ExprNode, type GeneratorExp, type Located, type ImportFrom, type StmtNode, type Try, type TryStar } from './ast.js';
 import { NODE_FIELDS } from './ast-fields.js';
 import type { SourceText } from './source-text.js';
 import { PySyntaxError } from './syntax-error.js';
@@ -116,6 +117,25 @@ export function checkTree(text: SourceText, filename: string, body: StmtNode[]):
     if (next === null) failAt("expected 'except' or 'finally' block", after, null);
     else failAt("expected 'except' or 'finally' block", next[0], next[1]);
   };
+  /** `invalid_import_from_targets`: `from a import b,` — a trailing comma needs parentheses. */
+  const checkImportFrom = (node: ImportFrom): void => {
+    const source = text.text;
+    const last = node.names[node.names.length - 1];
+    if (last === undefined) return;
+    let end = text.index(last.end_lineno, last.end_col_offset);
+    const names = source.indexOf('import', text.index(node.lineno, node.col_offset));
+    if (names < 0 || source.slice(names + 6, end).trimStart().startsWith('(')) return;
+    while (source[end] === ' ' || source[end] === '\t') end++;
+    if (source[end] !== ',') return;
+    let at = end + 1;
+    while (source[at] === ' ' || source[at] === '\t') at++;
+    // The error spans the token after the comma (a comment, or the end of the line) on the comma's line.
+    const lineEnd = source.indexOf('\n', at);
+    const width = source[at] === '#' ? (lineEnd < 0 ? source.length : lineEnd) - at + 1 : 1;
+    const { lineno } = text.position(at);
+    const offset = at - text.lineStart(lineno) + 1;
+    throw new PySyntaxError('SyntaxError', 'trailing comma not allowed without surrounding parentheses', filename, lineno, offset, lineno, offset + width, text.lineWithNewline(lineno));
+  };
   const stack: unknown[] = [...body].reverse();
   while (stack.length > 0) {
     const node = stack.pop() as AstNode | null;
@@ -142,6 +162,9 @@ export function checkTree(text: SourceText, filename: string, body: StmtNode[]):
       case NodeType.Try:
       case NodeType.TryStar:
         checkTry(node);
+        break;
+      case NodeType.ImportFrom:
+        checkImportFrom(node);
         break;
     }
     const record = node as unknown as Record<string, unknown>;

@@ -56,7 +56,7 @@ export function raiseSyntaxError(t: ObThread, e: PySyntaxError): void {
       mk(intFromNumber(t, e.offset)),
       text === null ? none : mk(strFromJs(t, text)),
       mk(intFromNumber(t, e.end_lineno)),
-      mk(intFromNumber(t, e.end_offset)),
+      e.end_offset === null ? none : mk(intFromNumber(t, e.end_offset)),
     ]),
   );
   const msg = mk(strFromJs(t, e.msg));
