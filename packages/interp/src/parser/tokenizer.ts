@@ -501,14 +501,21 @@ class Scanner {
         this.newLine(i);
         continue;
       }
-      // The enclosing string ends inside the field.
-      if (c === quote && !triple && this.brackets.length === depth + 1) throw this.error("f-string: expecting '}'", this.offsetOf(i), this.offsetOf(i));
       if (c === "'" || c === '"') {
+        // A quote in the expression starts a string (PEP 701: even the enclosing f-string's quote);
+        // one left unterminated means the field was: "f-string: expecting '}'" at its quote.
         let p = i;
-        let pre = '';
         while (p > from && /[a-zA-Z]/.test(src[p - 1])) p--;
-        pre = src.slice(p, i);
-        i = this.stringEnd(p, pre, i, this.lineno, this.lineStart);
+        // Letters glued to the quote are its prefix only when they are one and start a word (`x"` is a name, then a string).
+        if (!/^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?$/.test(src.slice(p, i)) || (p > from && /[\w]/.test(src[p - 1]!))) p = i;
+        const offset = this.offsetOf(p);
+        const lineno = this.lineno;
+        try {
+          i = this.stringEnd(p, src.slice(p, i), i, this.lineno, this.lineStart);
+        } catch (error) {
+          if (error instanceof ScanError && error.msg.startsWith('unterminated') && quote === c) throw this.error("f-string: expecting '}'", offset, offset, 'SyntaxError', lineno);
+          throw error;
+        }
         continue;
       }
       if (c === '(' || c === '[' || c === '{') {
@@ -534,7 +541,9 @@ class Scanner {
         i++;
         for (;;) {
           const d = src[i];
-          if (d === undefined || (d === quote && !triple)) return i;
+          if (d === undefined) return i;
+          // The f-string ends inside the format spec: the field was never closed.
+          if (d === quote && !triple) throw this.error("f-string: expecting '}', or format specs", this.offsetOf(i), this.offsetOf(i));
           if (d === '\n') {
             i++;
             this.newLine(i);
