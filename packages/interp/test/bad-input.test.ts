@@ -44,7 +44,6 @@ const KNOWN_FAILING = new Set<string>([
   'eval_exec_bad_input',
   'huge_int_literal_4301',
   'nest_expression_deep',
-  'nest_fstrings_151',
   'rec_uncaught_add',
   'rec_uncaught_eq_in_dict',
   'rec_uncaught_generator',

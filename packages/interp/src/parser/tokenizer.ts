@@ -85,6 +85,9 @@ const XID_START = /^[\p{XID_Start}_]$/u;
 const XID_CONTINUE = /^\p{XID_Continue}$/u;
 const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
+/** `MAXFSTRINGLEVEL` of CPython's tokenizer. */
+const MAX_FSTRING_LEVEL = 150;
+
 /** Tokenizer errors CPython finds after reading their whole line (its text keeps the newline). */
 const WHOLE_LINE_ERRORS = /was never closed$|^unexpected character after line continuation character$|^unexpected EOF while parsing$|^unindent does not match any outer indentation level$|^inconsistent use of tabs and spaces in indentation$/;
 
@@ -118,6 +121,8 @@ class Scanner {
   private readonly altIndents = [0];
   /** Open brackets: the character, its index and line. */
   private readonly brackets: { char: string; index: number; lineno: number }[] = [];
+  /** f-strings open around the current position (CPython's `tok_mode_stack` depth). */
+  private fstringDepth = 0;
 
   constructor(private readonly text: SourceText) {
     this.src = text.text;
@@ -412,6 +417,19 @@ class Scanner {
 
   /** Index just past the string whose quote is at `quoteAt`; follows newlines inside it. */
   private stringEnd(start: number, prefix: string, quoteAt: number, startLine: number, startLineStart: number): number {
+    if (!/[fF]/.test(prefix)) return this.stringBodyEnd(start, prefix, quoteAt, startLine, startLineStart);
+    // `MAXFSTRINGLEVEL`: the 150th f-string inside one another is refused at its quote.
+    if (this.fstringDepth + 1 >= MAX_FSTRING_LEVEL) throw this.error('too many nested f-strings', this.offsetOf(quoteAt), this.offsetOf(quoteAt));
+    this.fstringDepth++;
+    try {
+      return this.stringBodyEnd(start, prefix, quoteAt, startLine, startLineStart);
+    } finally {
+      this.fstringDepth--;
+    }
+  }
+
+  /** {@link stringEnd} without the f-string nesting count. */
+  private stringBodyEnd(start: number, prefix: string, quoteAt: number, startLine: number, startLineStart: number): number {
     const src = this.src;
     const quote = src[quoteAt];
     const triple = src[quoteAt + 1] === quote && src[quoteAt + 2] === quote;
