@@ -37,13 +37,11 @@ const GENERATED_TIMEOUT_MS = 120_000;
  * removed: the set names exactly the programs that do not pass.
  */
 const KNOWN_FAILING = new Set<string>([
-  'compile_nesting_limits',
   'enc_bom_with_other_cookie',
   'enc_latin1_cookie',
   'enc_unknown_cookie',
   'eval_exec_bad_input',
   'huge_int_literal_4301',
-  'nest_expression_deep',
   'rec_uncaught_add',
   'rec_uncaught_eq_in_dict',
   'rec_uncaught_generator',

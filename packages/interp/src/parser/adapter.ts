@@ -90,7 +90,12 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
       raw = pyAst.parse(input, { filename }) as unknown as Raw;
       break;
     } catch (error) {
-      if (error instanceof RangeError) throw scan.error ?? new PyParserOverflowError(filename);
+      if (error instanceof RangeError) {
+        if (scan.error !== null) throw scan.error;
+        // CPython parses a chain of trailers (`a.b.b…`, `f()()…`) in a loop; the compiler's recursion limit stops it.
+        if (longestTrailerChain(text.text, scan.tokens) > TRAILER_CHAIN_PARSED) throw error;
+        throw new PyParserOverflowError(filename);
+      }
       const patched = attempt < 100 ? mergeCaseStrings(text, input, scan.tokens, error as Error) : null;
       if (patched !== null) {
         input = patched;
@@ -105,7 +110,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
   try {
     body = converter.stmts(raw.body);
   } catch (error) {
-    if (error instanceof RangeError) throw new PyParserOverflowError(filename);
+    if (error instanceof RangeError) throw longestTrailerChain(text.text, scan.tokens) > TRAILER_CHAIN_PARSED ? error : new PyParserOverflowError(filename);
     throw error;
   }
   checkTree(text, filename, body);
@@ -147,6 +152,41 @@ function firstSyntaxError(text: SourceText, filename: string, scan: TokenScan, e
   // A failure at the end of the input is the parser running into the end: the bracket's error.
   const atEnd = text.lineStart(parsed.end_lineno) + (parsed.end_offset ?? parsed.offset) - 1 >= text.text.trimEnd().length;
   return parsed.msg === 'invalid syntax' && parsed.lineno <= scan.error.lineno && !atEnd ? parsed : scan.error;
+}
+
+/** Trailers in a row that py-ast and the tree conversion handle without running out of stack (CPython has no such limit: its loop does not recurse). */
+const TRAILER_CHAIN_PARSED = 1000;
+
+/**
+ * The most trailers (`.name`, `(…)`, `[…]`) that follow one another
+ * anywhere in `tokens`: how deep a left-nested chain of attributes, calls
+ * and subscripts goes.
+ */
+function longestTrailerChain(source: string, tokens: readonly Token[]): number {
+  const word = (t: Token | undefined): string => (t === undefined ? '' : source.slice(t.start, t.end));
+  let best = 0;
+  for (let i = 0; i < tokens.length; ) {
+    let run = 0;
+    let j = i;
+    for (;;) {
+      const w = word(tokens[j]);
+      if (w === '.' && tokens[j + 1]?.kind === TokenKind.Name) {
+        run++;
+        j += 2;
+      } else if (w === '(' || w === '[') {
+        // The matching closer is the first later token back at the opener's outer depth.
+        const outer = tokens[j]!.level - 1;
+        let k = j + 1;
+        while (k < tokens.length && tokens[k]!.level > outer) k++;
+        if (k >= tokens.length) break;
+        run++;
+        j = k + 1;
+      } else break;
+    }
+    if (run > best) best = run;
+    i = run > 0 ? j : i + 1;
+  }
+  return best;
 }
 
 /**
