@@ -37,9 +37,6 @@ const GENERATED_TIMEOUT_MS = 120_000;
  * removed: the set names exactly the programs that do not pass.
  */
 const KNOWN_FAILING = new Set<string>([
-  'enc_bom_with_other_cookie',
-  'enc_latin1_cookie',
-  'enc_unknown_cookie',
   'eval_exec_bad_input',
   'huge_int_literal_4301',
   'rec_uncaught_add',

@@ -12,6 +12,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   callArgs,
+  codecLookup,
   dictDelItem,
   dictGetItemRef,
   dictSetItem,
@@ -33,6 +34,7 @@ import {
   strInternFromJs,
   strToJs,
   intAsNumber,
+  unicodeDecode,
   type ObThread,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
@@ -200,6 +202,47 @@ function findSource(dirs: readonly string[], last: string): { file: string; pack
 }
 
 /** Decodes a source file as UTF-8, raising CPython's SyntaxError for bytes that are not. */
+/** PEP 263's declaration: `coding[:=]name` in a comment on line 1, or on line 2 after a blank or comment line. */
+const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/**
+ * `get_normal_name`: the name a cookie's encoding is reported by — `utf-8`
+ * and `iso-8859-1` for their spellings (with or without a `-suffix`),
+ * any other as written.
+ */
+function normalEncodingName(name: string): string {
+  const lower = name.slice(0, 12).toLowerCase().replaceAll('_', '-');
+  if (lower === 'utf-8' || lower.startsWith('utf-8-')) return 'utf-8';
+  for (const latin of ['latin-1', 'iso-8859-1', 'iso-latin-1']) if (lower === latin || lower.startsWith(`${latin}-`)) return 'iso-8859-1';
+  return name;
+}
+
+/**
+ * The encoding of a source file (the tokenizer's `check_bom` and
+ * `check_coding_spec`): utf-8 unless a cookie on its first two lines
+ * declares another; null with SyntaxError "encoding problem: name" for an
+ * unknown encoding or one other than utf-8 after a UTF-8 BOM.
+ */
+function sourceEncoding(t: ObThread, bytes: Uint8Array): string | null {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const head = new TextDecoder('latin1').decode(bytes.subarray(bom ? 3 : 0, Math.min(bytes.length, 1024)));
+  const [first = '', second = ''] = head.split('\n');
+  let match = CODING_COOKIE.exec(first);
+  if (match === null && /^[ \t\f]*(?:#.*)?\r?$/.test(first)) match = CODING_COOKIE.exec(second);
+  if (match === null) return 'utf-8';
+  const name = normalEncodingName(match[1]!);
+  if (bom && name !== 'utf-8') {
+    errRaise(t, StaticType.SyntaxError, `encoding problem: ${name} with BOM`);
+    return null;
+  }
+  if (codecLookup(t, name) === null) {
+    errClear(t);
+    errRaise(t, StaticType.SyntaxError, `encoding problem: ${name}`);
+    return null;
+  }
+  return name;
+}
+
 export function readSource(t: ObThread, file: string): string | null {
   let bytes: Buffer;
   try {
@@ -208,9 +251,16 @@ export function readSource(t: ObThread, file: string): string | null {
     errRaise(t, StaticType.FileNotFoundError, `[Errno 2] No such file or directory: '${file}'`);
     return null;
   }
+  const declared = sourceEncoding(t, bytes);
+  if (declared === null) return null;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (declared !== 'utf-8') {
+      const decoded = unicodeDecode(t, bytes, declared);
+      if (decoded === 0) return null;
+      text = strToJs(t, decoded);
+      decref(t.rc, decoded);
+    } else text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     let bad = 0;
     let line = 1;
