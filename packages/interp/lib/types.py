@@ -28,6 +28,7 @@ ModuleType = type(sys)
 NoneType = type(None)
 NotImplementedType = type(NotImplemented)
 EllipsisType = type(...)
+GenericAlias = type(list[int])
 CellType = type((lambda: _f).__closure__[0]) if (lambda: _f).__closure__ else None
 
 try:

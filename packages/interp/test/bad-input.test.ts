@@ -55,7 +55,6 @@ const KNOWN_FAILING = new Set<string>([
   'rec_uncaught_repr',
   'rec_uncaught_sorted_key',
   'syn_default_order',
-  'syn_fstring_single_brace',
   'syn_in_imported_module',
   'syn_print_statement',
   'syn_try_without_except',

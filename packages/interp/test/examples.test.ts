@@ -4,7 +4,8 @@
  * cache): each runs with the built `ft` command in a child process, as the
  * examples' README tells users to, and its stdout must equal what CPython
  * 3.13 printed (examples/expected/<name>.txt, written once with
- * python3.13; CI never runs CPython), with empty stderr and exit code 0.
+ * python3.13; CI never runs CPython), with empty stderr and exit code 0,
+ * free-threaded and again with a GIL (`-X gil=1`): the same output.
  * The examples start threads, so they need the built package (pooled
  * workers load built modules; `npm test` builds first).
  */
@@ -36,20 +37,23 @@ describe('examples (CPython 3.13 outputs)', () => {
   });
 
   for (const name of examples) {
-    it(
-      name,
-      () => {
-        const expected = readFileSync(`${EXAMPLES_DIR}expected/${name}.txt`, 'utf8');
-        const r = spawnSync(process.execPath, [FT, `examples/${name}.py`], {
-          cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-          encoding: 'utf8',
-          timeout: EXAMPLE_TIMEOUT_MS,
-        });
-        expect(r.stderr).toBe('');
-        expect(r.stdout).toBe(expected);
-        expect(r.status).toBe(0);
-      },
-      EXAMPLE_TIMEOUT_MS,
-    );
+    for (const mode of ['free-threaded', 'with a GIL (-X gil=1)'] as const) {
+      it(
+        `${name}, ${mode}`,
+        () => {
+          const expected = readFileSync(`${EXAMPLES_DIR}expected/${name}.txt`, 'utf8');
+          const options = mode === 'free-threaded' ? [] : ['-X', 'gil=1'];
+          const r = spawnSync(process.execPath, [FT, ...options, `examples/${name}.py`], {
+            cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+            encoding: 'utf8',
+            timeout: EXAMPLE_TIMEOUT_MS,
+          });
+          expect(r.stderr).toBe('');
+          expect(r.stdout).toBe(expected);
+          expect(r.status).toBe(0);
+        },
+        EXAMPLE_TIMEOUT_MS,
+      );
+    }
   }
 });

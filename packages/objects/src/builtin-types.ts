@@ -76,7 +76,7 @@ import { sliceCheck, sliceDealloc, sliceHash, sliceReprJs, sliceRichCompare, sli
 import type { BuiltinBehaviourIds, ObThread } from './ob-thread.js';
 import { strConcat, strContains, strExact, strGetItem, strGetSlice, strRepeat } from './str-methods.js';
 import { memberGet, memberSet, objectGenericGetAttr, objectGenericSetAttr, typeGetAttro, typeSetAttro } from './generic-attr.js';
-import { heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
+import { genericAliasNew, heapTypeClear, heapTypeDealloc, heapTypeTraverse, instanceClear, instanceDealloc, instanceTraverse, memberDealloc, memberName } from './heap-type.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strEq, strCompare, strFromJs, strHash, strReprJs } from './str.js';
 import { strLength } from './str-read.js';
@@ -85,6 +85,7 @@ import { compareLengths, tupleGetSlice, tupleGetItem, tupleHash, tupleReleaseIte
 import type { BuiltinTypeSpec } from './type-object.js';
 import { objectInit, objectNew, typeCall, typeTpInit, typeTpNew, type ObjectSlotIds } from './type-call.js';
 import { registerBuiltinMethods, type BuiltinTypeAdditions } from './builtin-methods.js';
+import { METH_CLASS, METH_O } from './builtin-function.js';
 import { fixupSlots } from './slot-dispatch.js';
 import { slotFinalize, updateFinalize } from './instance-finalize.js';
 import { wrapperSlotId } from './slot-wrappers.js';
@@ -626,7 +627,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).
-  const additions = registerBuiltinMethods(slots);
+  const additions = withClassGetItem(slots, registerBuiltinMethods(slots));
   // type's `__dict__`, `__subclasses__` and `__prepare__` (type-introspection.ts), after object-methods.ts's table.
   const typeIntrospection = registerTypeIntrospection(slots);
   const merge = (spec: BuiltinTypeSpec, extra: BuiltinTypeAdditions | undefined): BuiltinTypeSpec =>
@@ -652,6 +653,21 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
       },
     },
   };
+}
+
+/** The builtin classes that are generic (PEP 585: `list[int]`): their `__class_getitem__` is `Py_GenericAlias`. */
+const GENERIC_BUILTINS: readonly StaticType[] = [StaticType.Type, StaticType.Tuple, StaticType.List, StaticType.Dict, StaticType.Set, StaticType.FrozenSet, StaticType.Deque, StaticType.Enumerate, StaticType.MappingProxy];
+
+/** `additions` with the class method `__class_getitem__` added to each of {@link GENERIC_BUILTINS}' tables. */
+function withClassGetItem(slots: SlotRegistry, additions: ReadonlyMap<StaticType, BuiltinTypeAdditions>): ReadonlyMap<StaticType, BuiltinTypeAdditions> {
+  const fn = slots.add('vectorcall', 'generic.__class_getitem__', (t, cls, args) => genericAliasNew(t, cls, t.u32[args >>> 2]!));
+  const method = { name: '__class_getitem__', flags: METH_CLASS | METH_O, fn };
+  const out = new Map(additions);
+  for (const type of GENERIC_BUILTINS) {
+    const table = out.get(type) ?? {};
+    out.set(type, { ...table, methods: [...(table.methods ?? []), method] });
+  }
+  return out;
 }
 
 /** `PyAnySet_Check(op)`: a set, a frozenset, or an instance of a subclass of either. */

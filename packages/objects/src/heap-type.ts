@@ -144,6 +144,8 @@ export interface TypeHooks {
   initSubclass?: (t: ObThread, type: number, kwargs: number) => number;
   /** `PyEval_GetGlobals()`: the running frame's globals (borrowed), 0 when no frame runs; a class made without `__module__` takes their `__name__`. */
   currentGlobals?: (t: ObThread) => number;
+  /** `Py_GenericAlias(origin, args)`: `types.GenericAlias(origin, args)` (`list[int]`), a new reference or 0 with the exception. */
+  genericAlias?: (t: ObThread, origin: number, args: number) => number;
 }
 
 /** The hooks of each thread's VM (one per thread: module scope is thread-local). */
@@ -152,6 +154,19 @@ const hooksByThread = new WeakMap<ObThread, TypeHooks>();
 /** Installs the VM's class-creation hooks for this thread. @public */
 export function setTypeHooks(t: ObThread, hooks: TypeHooks): void {
   hooksByThread.set(t, hooks);
+}
+
+/**
+ * `Py_GenericAlias(origin, args)` (the `__class_getitem__` of list, dict,
+ * type and the other generic builtins): the VM's `types.GenericAlias`; a
+ * new reference, or 0 with the exception (TypeError "type 'list' is not
+ * subscriptable" without a VM).
+ * @internal
+ */
+export function genericAliasNew(t: ObThread, origin: number, args: number): number {
+  const make = hooksByThread.get(t)?.genericAlias;
+  if (make === undefined) return errRaise(t, StaticType.TypeError, `type '${typeName(t, origin)}' is not subscriptable`);
+  return make(t, origin, args);
 }
 
 function isHeapType(u32: Uint32Array, type: number): boolean {

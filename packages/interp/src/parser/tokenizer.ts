@@ -432,6 +432,11 @@ class Scanner {
           i++;
           continue;
         }
+        // A backslash does not escape a brace: the brace still opens or closes a field.
+        if (isF && (src[i + 1] === '{' || src[i + 1] === '}')) {
+          i++;
+          continue;
+        }
         if (isF && !isRaw && src[i + 1] === 'N' && src[i + 2] === '{') {
           const close = src.indexOf('}', i + 3);
           if (close !== -1) {
@@ -450,6 +455,14 @@ class Scanner {
         }
         i = this.replacementField(i + 1, quote, triple);
         continue;
+      }
+      if (isF && c === '}') {
+        // Outside a replacement field a brace is doubled: `}}` is one '}'.
+        if (src[i + 1] === '}') {
+          i += 2;
+          continue;
+        }
+        throw this.error("f-string: single '}' is not allowed", this.offsetOf(i), this.offsetOf(i));
       }
       i++;
     }
@@ -474,7 +487,8 @@ class Scanner {
         this.newLine(i);
         continue;
       }
-      if (c === quote && !triple && this.brackets.length === depth + 1) return i; // the enclosing string ends: unterminated field
+      // The enclosing string ends inside the field.
+      if (c === quote && !triple && this.brackets.length === depth + 1) throw this.error("f-string: expecting '}'", this.offsetOf(i), this.offsetOf(i));
       if (c === "'" || c === '"') {
         let p = i;
         let pre = '';

@@ -44,6 +44,7 @@ import {
   type TypeHooks,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
+import { genericAlias } from '../modules/generic-alias.js';
 import type { ModuleDef } from '../modules/module-def.js';
 import { getAttrJs, lookupSpecial } from './ceval-ops.js';
 import { fastLocalsDict } from './frame-locals.js';
@@ -335,6 +336,7 @@ export const VM_BUILTINS: ModuleDef = {
 
 /** The class-creation hooks of objects' `type.__new__`: `__set_name__` and `__init_subclass__`. */
 export const VM_TYPE_HOOKS: TypeHooks = {
+  genericAlias,
   setName(t, value, owner, name) {
     const fn = lookupSpecial(t, value, '__set_name__');
     if (fn === 0) return t.error.type !== 0 ? -1 : 0;

@@ -40,6 +40,7 @@ import { moduleAddFunctions, moduleCreate, registerModules, type ModuleDef, type
 import { OPERATOR_MODULE } from '../modules/operator.js';
 import { FROZEN_IMPORTLIB_MODULE } from '../modules/frozen-importlib.js';
 import { FTTHREAD_MODULE } from '../modules/ftthread.js';
+import { GENERIC_ALIAS_MODULE } from '../modules/generic-alias.js';
 import { RANDOM_MODULE } from '../modules/random.js';
 import { SYS_MODULE } from '../modules/sys.js';
 import { VM_BUILTINS, VM_TYPE_HOOKS, frameLocals } from './builtins-vm.js';
@@ -52,7 +53,7 @@ import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
 
 /** Every built-in module written in TypeScript, in registration order (the same on every thread). */
-export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE, FTTHREAD_MODULE, FROZEN_IMPORTLIB_MODULE];
+export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE, FTTHREAD_MODULE, FROZEN_IMPORTLIB_MODULE, GENERIC_ALIAS_MODULE];
 
 /** The package's `lib/` (modules we write in Python), on `sys.path`. */
 export const LIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../lib');

@@ -264,4 +264,20 @@ try:
     ex.map(square, [1])
 except RuntimeError as e:
     print('map: RuntimeError', e)
+print('--- bad arguments')
+with ThreadPoolExecutor(max_workers=1) as ex:
+    print(repr(ex.submit(5).exception()))
+    print(repr(ex.submit(len).exception()))
+    try:
+        ex.submit()
+    except TypeError as e:
+        print('TypeError', e)
+    try:
+        list(ex.map())
+    except TypeError as e:
+        print('TypeError', e)
+try:
+    cf.wait([1])
+except AttributeError as e:
+    print('AttributeError', e)
 print('end')

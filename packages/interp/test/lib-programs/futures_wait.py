@@ -58,6 +58,7 @@ print(sorted(f.result() for f in done), not_done)
 print('--- wait ALL_COMPLETED and timeouts')
 g = threading.Event()
 fs = [ex.submit(gated, g, i) for i in range(3)] + [ex.submit(pow, 2, 5)]
+fs[3].result()
 done, not_done = wait(fs, timeout=0.05)
 print(len(done), len(not_done), [f.result() for f in done])
 done, not_done = wait(fs, timeout=0, return_when=FIRST_COMPLETED)
@@ -124,7 +125,7 @@ except TimeoutError as e:
     print('TimeoutError', e)
 print(got)
 gate.set()
-print(sorted((f.result() for f in as_completed(fs, timeout=5)), key=str))
+print(sorted((f.result() for f in as_completed(fs, timeout=60)), key=str))
 
 print('--- as_completed with a cancelled future')
 solo = ThreadPoolExecutor(max_workers=1)

@@ -508,7 +508,7 @@ class Future:
 try:
     import types as _types
     Future.__class_getitem__ = classmethod(_types.GenericAlias)
-except (ImportError, AttributeError):
+except Exception:  # no types.GenericAlias (yet): no subscripting
     pass
 
 

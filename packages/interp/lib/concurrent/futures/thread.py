@@ -31,7 +31,6 @@ def _python_exit():
     global _shutdown
     with _global_shutdown_lock:
         _shutdown = True
-    with _global_shutdown_lock:
         items = list(_threads_queues.items())
     for _thread, work_queue in items:
         work_queue.put(None)
@@ -84,7 +83,7 @@ class _WorkItem:
     try:
         import types as _types
         __class_getitem__ = classmethod(_types.GenericAlias)
-    except (ImportError, AttributeError):
+    except Exception:  # no types.GenericAlias (yet): no subscripting
         pass
 
 
