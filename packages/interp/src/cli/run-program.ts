@@ -11,6 +11,7 @@ import type { OutputSink } from '../vm/interp-state.js';
 import { registeredModules, registerSlots } from '../vm/slots.js';
 import { mainPathEntry, runMain, waitForThreadShutdown } from '../vm/run-main.js';
 import { resolveConfig } from './config.js';
+import { formatRunStats } from './run-stats.js';
 
 /** What to run. @public */
 export interface RunProgramOptions {
@@ -24,6 +25,8 @@ export interface RunProgramOptions {
   readonly xoptions?: readonly string[];
   /** Environment variables the runtime reads (`PYTHON_GIL`, `PYTHON_TLBC`, `PYTHONHASHSEED`, …); default none. */
   readonly env?: Readonly<Record<string, string>>;
+  /** `ft --stats`: after the program, a table of what the runtime did goes to stderr. */
+  readonly stats?: boolean;
 }
 
 /** What a run produced. @public */
@@ -86,8 +89,13 @@ export async function runProgramWith(options: RunProgramOptions, stdout: OutputS
       threadId: 1,
       ...(THREADS ? { startThread: (body: string, arg?: number, o?: StartThreadOptions) => runtime.startThread(body, arg, o) } : {}),
     });
+    const started = performance.now();
     code = runMain(vm, source);
     waitForThreadShutdown(vm);
+    if (options.stats === true) {
+      stdout.flush();
+      stderr.write(formatRunStats(t, performance.now() - started));
+    }
     stdout.flush();
     stderr.flush();
     vm.ds.release();
