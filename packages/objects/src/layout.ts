@@ -263,7 +263,7 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  388         end
 // ---------------------------------------------------------------------------
 
-/** @internal */ export const TP_VERSION_TAG_OFFSET = 56;
+/** `tp_version_tag` (u32; written with Atomics; the VM's guards read it plain, as CPython's relaxed loads). @public */ export const TP_VERSION_TAG_OFFSET = 56;
 /** @internal */ export const TP_VERSIONS_USED_OFFSET = 60;
 /** @internal */ export const TP_FLAGS2_OFFSET = 62;
 /** @internal */ export const TP_NAME_OFFSET = TYPE_CORE_SIZE;
