@@ -38,13 +38,11 @@ const GENERATED_TIMEOUT_MS = 120_000;
  */
 const KNOWN_FAILING = new Set<string>([
   'compile_nesting_limits',
-  'compile_syntax_table',
   'enc_bom_with_other_cookie',
   'enc_latin1_cookie',
   'enc_unknown_cookie',
   'eval_exec_bad_input',
   'huge_int_literal_4301',
-  'mod_import_errors',
   'nest_expression_deep',
   'nest_fstrings_151',
   'rec_uncaught_add',
@@ -54,11 +52,6 @@ const KNOWN_FAILING = new Set<string>([
   'rec_uncaught_init',
   'rec_uncaught_repr',
   'rec_uncaught_sorted_key',
-  'syn_default_order',
-  'syn_in_imported_module',
-  'syn_print_statement',
-  'syn_try_without_except',
-  'syn_walrus_statement',
 ]);
 
 interface Expected {

@@ -8,7 +8,8 @@
  * empty. A program that starts threads (it imports threading, queue,
  * _thread or concurrent.futures) runs through the built `ft` command in a
  * child process instead: pooled workers load the built modules (see
- * python-threads.test.ts), in-process runs from TypeScript have none.
+ * python-threads.test.ts), in-process runs from TypeScript have none —
+ * and once more with PYTHON_GIL=1, which must print the same.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -27,11 +28,11 @@ const THREADED_TIMEOUT_MS = 90_000;
 const THREADED = /^\s*(?:import|from)\s+(?:threading|queue|_thread|concurrent)\b/m;
 
 /** Runs `name`.py with the built `ft` in a child process (cwd: the programs' directory). */
-function runThreaded(name: string): { stdout: string; stderr: string; exitCode: number } {
+function runThreaded(name: string, gil = false): { stdout: string; stderr: string; exitCode: number } {
   const r = spawnSync(process.execPath, [FT, `${name}.py`], {
     cwd: PROGRAMS_DIR,
     encoding: 'utf8',
-    env: { ...process.env, PYTHONHASHSEED: '0' },
+    env: { ...process.env, PYTHONHASHSEED: '0', ...(gil ? { PYTHON_GIL: '1' } : {}) },
     timeout: THREADED_TIMEOUT_MS,
   });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status ?? -1 };
@@ -88,5 +89,19 @@ describe('lib programs (CPython 3.13 fixtures)', () => {
       },
       threaded ? THREADED_TIMEOUT_MS : PROGRAM_TIMEOUT_MS,
     );
+    // A program that starts threads must give the same output with a GIL (one thread at a time).
+    if (threaded && !KNOWN_FAILING.has(name)) {
+      it(
+        `${name} (PYTHON_GIL=1)`,
+        () => {
+          const expected = readFileSync(`${PROGRAMS_DIR}expected/${name}.out`, 'utf8');
+          const actual = runThreaded(name, true);
+          expect(actual.stdout).toBe(expected);
+          expect(actual.stderr).toBe('');
+          expect(actual.exitCode).toBe(0);
+        },
+        THREADED_TIMEOUT_MS,
+      );
+    }
   }
 });

@@ -20,6 +20,8 @@ export interface CompileOptions {
   readonly optimize?: number;
   /** Where the compiler's SyntaxWarnings go (none are issued without it); see {@link CompileWarningHandler}. */
   readonly warn?: CompileWarningHandler;
+  /** The parser's limit on decimal int literals (`sys.get_int_max_str_digits()`; absent: none). */
+  readonly maxIntDigits?: number;
 }
 
 /** Compiles a parsed module (the tree is folded in place). */
@@ -37,5 +39,5 @@ export function compileAst(mod: ModNode, filename: string, options: CompileOptio
  * CPython's message and position) or `PyCompilerRecursionError`.
  */
 export function compileSource(source: string, filename: string, mode: ParseMode = 'exec', options: CompileOptions = {}): CodeUnit {
-  return compileAst(parse(source, filename, mode), filename, options);
+  return compileAst(parse(source, filename, mode, { maxIntDigits: options.maxIntDigits }), filename, options);
 }

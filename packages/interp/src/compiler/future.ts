@@ -54,7 +54,7 @@ function hasDocString(body: StmtNode[]): boolean {
  * The future features of `mod`, or a {@link PySyntaxError}: "not a chance"
  * for `braces`, "future feature X is not defined" for an unknown one. As in
  * 3.13 the error is placed at the statement (offset = its column + 1) with no
- * end: `end_lineno` is the line, `end_offset` -1 for CPython's `None`.
+ * end: `end_lineno` is the line, `end_offset` null (CPython's `None`).
  */
 export function futureFeaturesOf(mod: ModNode, filename: string): FutureFeatures {
   const future = noFutureFeatures();
@@ -70,7 +70,8 @@ export function futureFeaturesOf(mod: ModNode, filename: string): FutureFeatures
       else if (feature === 'annotations') future.features |= CO_FUTURE_ANNOTATIONS;
       else {
         const msg = feature === 'braces' ? 'not a chance' : `future feature ${feature} is not defined`;
-        throw new PySyntaxError('SyntaxError', msg, filename, s.lineno, s.col_offset + 1, s.lineno, -1, null);
+        // CPython sets only the start (`PyErr_SyntaxLocationObject`): the end offset is None.
+        throw new PySyntaxError('SyntaxError', msg, filename, s.lineno, s.col_offset + 1, s.lineno, null, null);
       }
     }
     future.location = { lineno: s.lineno, col_offset: s.col_offset, end_lineno: s.end_lineno, end_col_offset: s.end_col_offset };

@@ -10,7 +10,10 @@ import {
   errSetObject,
   exceptionGetTraceback,
   intFromNumber,
+  intGetMaxStrDigits,
+  intSetMaxStrDigits,
   METH_FASTCALL,
+  METH_KEYWORDS,
   METH_NOARGS,
   METH_O,
   numberAsSsize,
@@ -21,6 +24,7 @@ import {
   typeHasFlag,
   typeNameOf,
   typeOf,
+  unpackKeywords,
   type ObThread,
 } from '@ft/objects';
 import { getRefcount, incref, decref } from '@ft/refcount';
@@ -40,6 +44,19 @@ function getRecursionLimit(t: ObThread): number {
 }
 
 /** `sys.setrecursionlimit(limit)`. */
+const SET_INT_MAX_STR_DIGITS_SPEC = { fname: 'set_int_max_str_digits', posonly: 0, names: ['maxdigits'], minpos: 1, maxpos: 1 };
+
+/** `sys.set_int_max_str_digits(maxdigits)`: the interpreter's limit on decimal int/str conversions (0: none, else at least 640). */
+function setIntMaxStrDigits(t: ObThread, _self: number, args: number, nargs: number, kwnames: number): number {
+  const out: number[] = [];
+  if (!unpackKeywords(t, SET_INT_MAX_STR_DIGITS_SPEC, args, nargs, kwnames, out)) return 0;
+  const n = numberAsSsize(t, out[0]!, StaticType.OverflowError);
+  if (n === -1 && t.error.type !== 0) return 0;
+  if (intSetMaxStrDigits(t, n) < 0) return 0;
+  incref(t.rc, t.none);
+  return t.none;
+}
+
 function setRecursionLimit(t: ObThread, _self: number, args: number): number {
   const arg = t.u32[args >>> 2]!;
   if (typeOf(t, arg) === t.types[StaticType.Float]) return errRaise(t, StaticType.TypeError, "'float' object cannot be interpreted as an integer");
@@ -100,6 +117,8 @@ export const SYS_MODULE: ModuleDef = {
   functions: [
     { name: 'exit', flags: METH_FASTCALL, fn: exit },
     { name: 'getrecursionlimit', flags: METH_NOARGS, fn: (t) => getRecursionLimit(t) },
+    { name: 'get_int_max_str_digits', flags: METH_NOARGS, fn: (t) => intFromNumber(t, intGetMaxStrDigits(t)) },
+    { name: 'set_int_max_str_digits', flags: METH_FASTCALL | METH_KEYWORDS, fn: setIntMaxStrDigits },
     { name: 'setrecursionlimit', flags: METH_O, fn: setRecursionLimit },
     { name: 'getrefcount', flags: METH_O, fn: getRefcountFn },
     { name: 'intern', flags: METH_O, fn: intern },

@@ -49,7 +49,7 @@ import { checkTree } from './syntax-checks.js';
 import { PyParserOverflowError } from './parser-overflow-error.js';
 import { PySyntaxError } from './syntax-error.js';
 import { errorAtTokenAfter, scanTokens, syntaxErrorFromParser, type ExprNode as ErrorExpr } from './syntax-errors.js';
-import { TokenKind, type Token } from './tokenizer.js';
+import { TokenKind, type Token, type TokenScan } from './tokenizer.js';
 
 /** The parse modes of `compile()`. @public */
 export type ParseMode = 'exec' | 'eval' | 'single';
@@ -64,17 +64,25 @@ export interface ParseResult {
   single: Interactive;
 }
 
+/** What the parser needs of the interpreter's state. @public */
+export interface ParseOptions {
+  /** `sys.get_int_max_str_digits()`: a longer decimal int literal is a SyntaxError (0 or absent: no limit). */
+  readonly maxIntDigits?: number;
+}
+
 /**
  * Parses `source` as CPython 3.13's `compile(source, filename, mode,
  * PyCF_ONLY_AST)` does, or throws a {@link PySyntaxError}.
  * @public
  */
-export function parse<M extends ParseMode>(source: string, filename: string, mode: M): ParseResult[M] {
-  const text = new SourceText(source);
+export function parse<M extends ParseMode>(source: string, filename: string, mode: M, options: ParseOptions = {}): ParseResult[M] {
+  // `exec` input ends with a newline, one added if missing (the tokenizer's `translate_newlines`).
+  const appended = mode === 'exec' && source.length > 0 && !source.endsWith('\n');
+  const text = new SourceText(appended ? `${source}\n` : source);
   // The tokenizer's own errors (indentation, tabs, unterminated strings,
   // brackets, nesting) come from a scan of our own; CPython reports the
   // first error in token order, so the scan also tells which wins.
-  const scan = scanTokens(text, filename);
+  const scan = withSourceLine(scanTokens(text, filename), appended ? text.text.split('\n').length - 1 : 0);
   let raw: Raw;
   let input = text.text;
   for (let attempt = 0; ; attempt++) {
@@ -88,11 +96,11 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
         input = patched;
         continue;
       }
-      throw scan.error ?? syntaxErrorFromParser(text, filename, scan, error as Error, parseExpressionForErrors);
+      throw atEndOfStringInput(firstSyntaxError(text, filename, scan, error as Error), text, mode);
     }
   }
   if (scan.error !== null) throw scan.error;
-  const converter = new Converter(text, filename);
+  const converter = new Converter(text, filename, options.maxIntDigits ?? 0);
   let body: StmtNode[];
   try {
     body = converter.stmts(raw.body);
@@ -118,9 +126,53 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
       const leading = first._type === NodeType.Expr ? first : first._type === NodeType.Assign ? first.targets[0] : first._type === NodeType.AugAssign || first._type === NodeType.AnnAssign ? first.target : null;
       at = leading === null ? text.index(first.lineno, first.col_offset) : text.index(leading.end_lineno, leading.end_col_offset);
     }
-    throw errorAtTokenAfter(text, filename, scan.tokens, at, 'invalid syntax');
+    throw atEndOfStringInput(errorAtTokenAfter(text, filename, scan.tokens, at, 'invalid syntax'), text, mode);
   }
   return { _type: NodeType.Expression, body: body[0].value } as Expression as ParseResult[M];
+}
+
+/**
+ * The error CPython reports first when py-ast rejected the source: the
+ * tokenizer's, except an unclosed bracket (found only at the end of the
+ * input), which replaces the parser's error only when that error lies on a
+ * later line than the bracket (`_PyPegen_tokenize_full_source_to_check_for_errors`)
+ * or is the end of the input: `def f(:` is "invalid syntax" at the ':'.
+ * (A specific error of the second pass is taken as later: that pass reads
+ * ahead.)
+ */
+function firstSyntaxError(text: SourceText, filename: string, scan: TokenScan, error: Error): PySyntaxError {
+  if (scan.error === null) return syntaxErrorFromParser(text, filename, scan, error, parseExpressionForErrors);
+  if (!scan.error.msg.endsWith('was never closed')) return scan.error;
+  const parsed = syntaxErrorFromParser(text, filename, scan, error, parseExpressionForErrors);
+  // A failure at the end of the input is the parser running into the end: the bracket's error.
+  const atEnd = text.lineStart(parsed.end_lineno) + (parsed.end_offset ?? parsed.offset) - 1 >= text.text.trimEnd().length;
+  return parsed.msg === 'invalid syntax' && parsed.lineno <= scan.error.lineno && !atEnd ? parsed : scan.error;
+}
+
+/**
+ * A tokenizer error's line as the source has it: on the last line
+ * (`lastLine`, 0 when no newline was added) of `exec` input that had no
+ * final newline, without the one the parser added — CPython's tokenizer
+ * errors quote the line as read, which has it only after a line
+ * continuation read it.
+ */
+function withSourceLine(scan: TokenScan, lastLine: number): TokenScan {
+  const e = scan.error;
+  if (lastLine === 0 || e === null || e.text === null || !e.text.endsWith('\n') || e.lineno !== lastLine || e.msg === 'unexpected EOF while parsing') return scan;
+  return { ...scan, error: new PySyntaxError(e.type, e.msg, e.filename, e.lineno, e.offset, e.end_lineno, e.end_offset, e.text.slice(0, -1)) };
+}
+
+/**
+ * CPython's generic error at the end of `eval` or `single` input that has
+ * no final newline: the implicit end-of-line token there has no column,
+ * so the error says offset 0 (and line 0 for empty input).
+ */
+function atEndOfStringInput(e: PySyntaxError, text: SourceText, mode: ParseMode): PySyntaxError {
+  const source = text.text;
+  if (mode === 'exec' || e.msg !== 'invalid syntax' || source.endsWith('\n')) return e;
+  if (text.lineStart(e.lineno) + e.offset - 1 < source.length) return e;
+  const lineno = source.length === 0 ? 0 : e.lineno;
+  return new PySyntaxError(e.type, e.msg, e.filename, lineno, 0, lineno, 0, source.length === 0 ? '' : text.lineWithNewline(e.lineno).replace(/\n$/, ''));
 }
 
 /** CPython normalizes a non-ASCII identifier to NFKC (`_PyPegen_new_identifier`). */
@@ -208,6 +260,7 @@ class Converter {
   constructor(
     private readonly text: SourceText,
     private readonly filename: string,
+    private readonly maxIntDigits: number,
   ) {}
 
   private loc(raw: Raw): { lineno: number; col_offset: number; end_lineno: number; end_col_offset: number } {
@@ -473,6 +526,20 @@ class Converter {
     return new PySyntaxError('SyntaxError', error.message, this.filename, raw.lineno, raw.col_offset + 1, raw.end_lineno, raw.end_col_offset + 1, this.text.lineWithNewline(raw.lineno));
   }
 
+  /**
+   * `_PyPegen_number_token`: a decimal int literal longer than the
+   * interpreter's limit on int/str conversions is a SyntaxError, reported
+   * on the literal's lines without a column (CPython's -1).
+   */
+  private checkIntDigits(raw: Raw, source: string): void {
+    const limit = this.maxIntDigits;
+    if (limit <= 0 || source.length <= limit || /^0[xXoObB]|[.eEjJ]/.test(source)) return;
+    const digits = source.replace(/_/g, '').length;
+    if (digits <= limit) return;
+    const msg = `Exceeds the limit (${limit} digits) for integer string conversion: value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.`;
+    throw new PySyntaxError('SyntaxError', msg, this.filename, raw.lineno, 0, raw.end_lineno ?? raw.lineno, 0, this.text.lineWithNewline(raw.lineno));
+  }
+
   private constant(raw: Raw): Constant {
     const loc = this.loc(raw);
     const value = raw.value;
@@ -481,7 +548,9 @@ class Converter {
     // py-ast gives `...` as the string '...': the source tells them apart.
     if (typeof value === 'string' && this.sourceOf(raw) === '...') return { _type: NodeType.Constant, valueType: ConstantType.Ellipsis, value: null, kind: null, ...loc };
     if (typeof value !== 'string') {
-      const literal = parseNumberLiteral(this.sourceOf(raw));
+      const source = this.sourceOf(raw);
+      this.checkIntDigits(raw, source);
+      const literal = parseNumberLiteral(source);
       return { _type: NodeType.Constant, kind: null, ...literal, ...loc } as Constant;
     }
     return this.stringConstant(raw);

@@ -23,7 +23,8 @@ export class PySyntaxError extends Error {
     readonly lineno: number,
     readonly offset: number,
     readonly end_lineno: number,
-    readonly end_offset: number,
+    /** null: none (CPython's `None`, as a `__future__` error has). */
+    readonly end_offset: number | null,
     /** The source line (with its newline, as CPython gives it), or null. */
     readonly text: string | null,
   ) {

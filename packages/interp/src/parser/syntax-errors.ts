@@ -133,7 +133,12 @@ class Reporter {
     if (message.startsWith('Expected indented block')) return this.expectedIndentedBlock(k);
     if (message.startsWith('Expected \':\' after except clause') && this.word(t) === ',') return this.exceptWithoutParentheses(k);
     if (message.startsWith("Expected ':'") && t.kind === TokenKind.Newline) return this.atToken("expected ':'", t);
+    const known = this.knownRule(message, k);
+    if (known !== null) return known;
     if (message.startsWith('cannot assign to')) return this.invalidAssignment(k) ?? this.atToken('invalid syntax', t);
+    if (message.startsWith('parameter without a default follows parameter with a default')) return this.defaultOrder(k);
+    const legacy = this.legacyCall(k);
+    if (legacy !== null) return legacy;
     const named = this.invalidNamedExpression(k);
     if (named !== null) return named;
     const comma = this.forgotComma(k);
@@ -173,7 +178,7 @@ class Reporter {
       return this.error(msg, nl.lineno, this.offset(nl.lineno, nl.start), nl.lineno, -1, 'IndentationError');
     }
     const at = this.atToken(msg, t);
-    return this.error(msg, at.lineno, at.offset, at.end_lineno, at.end_offset, 'IndentationError');
+    return this.error(msg, at.lineno, at.offset, at.end_lineno, at.end_offset ?? -1, 'IndentationError');
   }
 
   /** `invalid_except_stmt`: `except A, B:` (PEP 758 allows it from 3.14 only). */
@@ -215,6 +220,163 @@ class Reporter {
     const plain = name === 'None' || name === 'True' || name === 'False' || bad.kind === 'List' || bad.kind === 'Tuple' || bad.kind === 'GeneratorExp';
     const msg = equals.length === 1 && endsAtEquals && !plain ? `cannot assign to ${name} here. Maybe you meant '==' instead of '='?` : `cannot assign to ${name}`;
     return this.error(msg, start.lineno, this.offset(start.lineno, startIndex), end.lineno, this.offset(end.lineno, endIndex));
+  }
+
+  /**
+   * The rules whose message py-ast already gives as CPython words it (the
+   * place is CPython's), and the ones recognized from the tokens around
+   * the failure: augmented assignment to a non-target, `del` of one, a
+   * bare `*` argument, `**` in a dict comprehension. Null for none.
+   */
+  private knownRule(message: string, k: number): PySyntaxError | null {
+    const t = this.tokens[k];
+    const msg = message.replace(/ at line \d+, column \d+$/, '');
+    switch (msg) {
+      case 'named arguments must follow bare *': {
+        const star = this.previousWord(k, '*');
+        // A lambda's error is at the token after its bare '*'; a def's at the '*'.
+        return this.atToken(msg, star !== null && !this.inLambda(star) ? this.tokens[star] : t);
+      }
+      case '* argument may appear only once': {
+        const star = this.previousWord(k, '*');
+        return this.atToken(msg, this.tokens[star ?? k]);
+      }
+      case 'positional argument follows keyword argument':
+      case 'positional argument follows keyword argument unpacking':
+        // CPython raises it at the last token it read: the one after the argument.
+        return this.atToken(msg, this.tokens[Math.min(this.argumentEnd(k) + 1, this.tokens.length - 1)]);
+      case 'iterable argument unpacking follows keyword argument unpacking':
+        return this.spanning(msg, this.tokens[k > 0 ? k - 1 : k], this.tokens[this.argumentEnd(k)]);
+      case "cannot have both 'except' and 'except*' on the same 'try'": {
+        const except = this.previousWord(k, 'except');
+        return except === null ? null : this.atToken(msg, this.tokens[except]);
+      }
+    }
+    const first = this.lineFirst(k);
+    const augmented = this.invalidAugmentedTarget(first);
+    if (augmented !== null) return augmented;
+    if (this.word(this.tokens[first]) === 'del') {
+      const del = this.invalidDelTarget(first);
+      if (del !== null) return del;
+    }
+    if (this.word(t) === 'for' && msg.startsWith("Expected '}'")) {
+      const open = this.openerOf(k);
+      const after = open === null ? undefined : this.tokens[open + 1];
+      if (after !== undefined && this.word(after) === '**') return this.atToken('dict unpacking cannot be used in dict comprehension', after);
+    }
+    if (k >= 2 && this.word(this.tokens[k - 1]) === '*' && (this.word(t) === ')' || this.word(t) === ',') && ['(', ','].includes(this.word(this.tokens[k - 2]))) {
+      return this.atToken('Invalid star expression', t);
+    }
+    return null;
+  }
+
+  /** The index of the nearest token at or before `k` on its logical line that reads `word`, or null. */
+  private previousWord(k: number, word: string): number | null {
+    for (let i = k; i >= 0 && this.tokens[i].kind !== TokenKind.Newline; i--) if (this.word(this.tokens[i]) === word) return i;
+    return null;
+  }
+
+  /** Whether token `i` belongs to a lambda's parameters (a `lambda` before it at its depth, no bracket between). */
+  private inLambda(i: number): boolean {
+    const level = this.tokens[i].level;
+    for (let j = i - 1; j >= 0; j--) {
+      const tok = this.tokens[j];
+      if (tok.kind === TokenKind.Newline || tok.level < level) return false;
+      if (tok.level === level && this.word(tok) === 'lambda') return true;
+      if (tok.level === level && isOpener(this.word(tok))) return false;
+    }
+    return false;
+  }
+
+  /** The last token of the call argument starting at token `k` (before the next `,` or the closing bracket at its depth). */
+  private argumentEnd(k: number): number {
+    const level = this.tokens[k].level;
+    let end = k;
+    while (end + 1 < this.tokens.length) {
+      const n = this.tokens[end + 1];
+      if (n.level < level || (n.level === level && this.word(n) === ',') || n.kind === TokenKind.Newline) break;
+      end++;
+    }
+    return end;
+  }
+
+  /** The first token of token `k`'s logical line. */
+  private lineFirst(k: number): number {
+    let first = k;
+    while (first > 0 && ![TokenKind.Newline, TokenKind.Indent, TokenKind.Dedent].includes(this.tokens[first - 1].kind)) first--;
+    return first;
+  }
+
+  /** The bracket token that encloses token `k`, or null at depth 0. */
+  private openerOf(k: number): number | null {
+    const level = this.tokens[k].level;
+    for (let i = k - 1; i >= 0; i--) if (this.tokens[i].level === level && isOpener(this.word(this.tokens[i]))) return i;
+    return null;
+  }
+
+  /**
+   * `invalid_assignment`'s augmented case: `a, b += 1`, `1 += 1` —
+   * "'tuple' is an illegal expression for augmented assignment" over the
+   * target, when the line's first depth-0 augmented operator follows
+   * something that is not a name, attribute or subscript.
+   */
+  private invalidAugmentedTarget(first: number): PySyntaxError | null {
+    const base = this.tokens[first].level;
+    let op = first;
+    while (op < this.tokens.length && this.tokens[op].kind !== TokenKind.Newline && !(this.tokens[op].level === base && AUGMENTED_OPERATORS.has(this.word(this.tokens[op])))) op++;
+    if (op >= this.tokens.length || op === first || this.tokens[op].kind === TokenKind.Newline) return null;
+    const target = this.parseExpression(this.text.text.slice(this.tokens[first].start, this.tokens[op - 1].end));
+    if (target === null || target.kind === 'Name' || target.kind === 'Attribute' || target.kind === 'Subscript') return null;
+    return this.spanning(`'${expressionName(target)}' is an illegal expression for augmented assignment`, this.tokens[first], this.tokens[op - 1]);
+  }
+
+  /** `invalid_del_stmt`: "cannot delete function call" over the first target `del` cannot take. */
+  private invalidDelTarget(del: number): PySyntaxError | null {
+    const start = del + 1;
+    let end = start;
+    while (end + 1 < this.tokens.length && this.tokens[end + 1].kind !== TokenKind.Newline && this.tokens[end + 1].kind !== TokenKind.EndMarker && this.word(this.tokens[end + 1]) !== ';') end++;
+    if (start > end || start >= this.tokens.length) return null;
+    if (this.word(this.tokens[start]) === '*') return this.spanning('cannot delete starred', this.tokens[start], this.tokens[Math.min(start + 1, end)]);
+    const base = this.tokens[start].start;
+    const targets = this.parseExpression(this.text.text.slice(base, this.tokens[end].end));
+    if (targets === null) return null;
+    const bad = invalidTarget(targets, true);
+    if (bad === null) return null;
+    const from = this.text.position(base + bad.start);
+    const to = this.text.position(base + bad.end);
+    return this.error(`cannot delete ${expressionName(bad)}`, from.lineno, this.offset(from.lineno, base + bad.start), to.lineno, this.offset(to.lineno, base + bad.end));
+  }
+
+  /**
+   * `invalid_parameters` / `invalid_lambda_parameters`: the first parameter
+   * without a default after one with a default (py-ast says so, at the
+   * token after it).
+   */
+  private defaultOrder(k: number): PySyntaxError {
+    let i = k;
+    while (i > 0 && this.tokens[i].kind !== TokenKind.Name) i--;
+    return this.atToken('parameter without a default follows parameter with a default', this.tokens[i]);
+  }
+
+  /**
+   * `invalid_legacy_expression`: Python 2's `print x` / `exec code` (the
+   * name, not an attribute, followed by an expression instead of a call),
+   * from the name to the end of the expressions.
+   */
+  private legacyCall(k: number): PySyntaxError | null {
+    const t = this.tokens[k];
+    const name = this.tokens[k - 1];
+    if (name === undefined || name.kind !== TokenKind.Name || !this.startsExpression(t) || this.word(t) === '(') return null;
+    const w = this.word(name);
+    if ((w !== 'print' && w !== 'exec') || (k >= 2 && this.word(this.tokens[k - 2]) === '.')) return null;
+    let end = k;
+    while (end + 1 < this.tokens.length) {
+      const n = this.tokens[end + 1];
+      // A closing bracket at the name's level closes a bracket the expressions opened; the enclosing one is a level below.
+      if (n.kind === TokenKind.Newline || n.kind === TokenKind.EndMarker || n.level < name.level || (n.level === name.level && this.word(n) === ';')) break;
+      end++;
+    }
+    return this.spanning(`Missing parentheses in call to '${w}'. Did you mean ${w}(...)?`, name, this.tokens[end]);
   }
 
   /**
@@ -355,8 +517,8 @@ function isCloser(w: string): boolean {
   return w === ')' || w === ']' || w === '}';
 }
 
-/** CPython's `_PyPegen_get_invalid_target` for an assignment target. */
-function invalidTarget(e: ExprNode): ExprNode | null {
+/** CPython's `_PyPegen_get_invalid_target` for an assignment target (`del`'s targets with `forDel`: a starred one is invalid). */
+function invalidTarget(e: ExprNode, forDel = false): ExprNode | null {
   switch (e.kind) {
     case 'Name':
     case 'Attribute':
@@ -365,16 +527,19 @@ function invalidTarget(e: ExprNode): ExprNode | null {
     case 'Tuple':
     case 'List':
       for (const item of e.children) {
-        const bad = invalidTarget(item);
+        const bad = invalidTarget(item, forDel);
         if (bad !== null) return bad;
       }
       return null;
     case 'Starred':
-      return invalidTarget(e.children[0]);
+      return forDel ? e : invalidTarget(e.children[0]);
     default:
       return e;
   }
 }
+
+/** The augmented assignment operators. */
+const AUGMENTED_OPERATORS = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '@=', '&=', '|=', '^=', '>>=', '<<=', '**=']);
 
 /** CPython's `_PyPegen_get_expr_name`. */
 function expressionName(e: ExprNode): string {

@@ -85,6 +85,9 @@ const XID_START = /^[\p{XID_Start}_]$/u;
 const XID_CONTINUE = /^\p{XID_Continue}$/u;
 const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
+/** Tokenizer errors CPython finds after reading their whole line (its text keeps the newline). */
+const WHOLE_LINE_ERRORS = /was never closed$|^unexpected character after line continuation character$|^unexpected EOF while parsing$|^unindent does not match any outer indentation level$|^inconsistent use of tabs and spaces in indentation$/;
+
 /** Scans the whole source; never throws (errors are returned). */
 export function scanTokens(text: SourceText, filename: string): TokenScan {
   const scanner = new Scanner(text);
@@ -93,7 +96,11 @@ export function scanTokens(text: SourceText, filename: string): TokenScan {
     return { tokens: scanner.tokens, error: null };
   } catch (error) {
     if (!(error instanceof ScanError)) throw error;
-    const line = text.line(error.lineno);
+    // The line as the tokenizer had read it: whole (with its newline) for the errors found at its end;
+    // an unclosed bracket's line is quoted so only when it is the last one read.
+    const lastLine = text.lineStart(error.lineno + 1) >= text.text.length;
+    const whole = WHOLE_LINE_ERRORS.test(error.msg) && (lastLine || !error.msg.endsWith('was never closed'));
+    const line = whole ? text.lineWithNewline(error.lineno) : text.line(error.lineno);
     return {
       tokens: scanner.tokens,
       error: new PySyntaxError(error.type, error.msg, filename, error.lineno, error.offset, error.endLineno, error.endOffset, line),
@@ -165,9 +172,11 @@ class Scanner {
       if (c === '\\') {
         const next = src[this.pos + 1];
         if (next === '\n') {
+          // At the end of the input the error points just past the backslash, on its line.
+          const eofOffset = this.offsetOf(this.pos + 1);
           this.pos += 2;
           this.newLine(this.pos);
-          if (this.pos >= src.length) throw this.error('unexpected EOF while parsing', this.offsetOf(this.pos), -1, 'SyntaxError', this.lineno - 1);
+          if (this.pos >= src.length) throw this.error('unexpected EOF while parsing', eofOffset, -1, 'SyntaxError', this.lineno - 1);
           continue;
         }
         if (next === undefined) throw this.error('unexpected EOF while parsing', this.offsetOf(this.pos + 1), -1);
@@ -208,6 +217,11 @@ class Scanner {
         this.push(TokenKind.Op, this.pos, this.pos + 1);
         this.pos++;
         continue;
+      }
+      // A control character is no token (CPython's tokenizer refuses it by name).
+      if (code < 0x20 || code === 0x7f) {
+        const offset = this.offsetOf(this.pos);
+        throw this.error(`invalid non-printable character U+${code.toString(16).toUpperCase().padStart(4, '0')}`, offset, offset);
       }
       const three = src.slice(this.pos, this.pos + 3);
       const two = src.slice(this.pos, this.pos + 2);

@@ -7,6 +7,10 @@
 
 import {
   TPFLAGS_DICT_SUBCLASS,
+  TPFLAGS_LONG_SUBCLASS,
+  bytesCheck,
+  bytesDecode,
+  bytesToJs,
   callArgs,
   callNoArgs,
   cellCheck,
@@ -28,6 +32,7 @@ import {
   METH_NOARGS,
   objectCall,
   StaticType,
+  strEncodeJs,
   strInternFromJs,
   strToJs,
   superLookup,
@@ -40,6 +45,7 @@ import {
   typeIsSubtype,
   typeNameOf,
   typeOf,
+  typeSlot,
   type ObThread,
   type TypeHooks,
 } from '@ft/objects';
@@ -211,10 +217,45 @@ function namespaces(t: ObThread, globals: number, locals: number, fname: string)
     }
   } else if (locals === 0 || locals === none) locals = globals;
   if (!dictCheckExact(t, globals) && !typeHasFlag(t, typeOf(t, globals), TPFLAGS_DICT_SUBCLASS)) {
-    errRaise(t, StaticType.TypeError, `${fname}() globals must be a dict, not ${typeNameOf(t, globals)}`);
+    // eval's message suggests the locals argument when the globals are some other mapping.
+    if (fname === 'exec') errRaise(t, StaticType.TypeError, `exec() globals must be a dict, not ${typeNameOf(t, globals)}`);
+    else errRaise(t, StaticType.TypeError, isMapping(t, globals) ? 'globals must be a real dict; try eval(expr, {}, mapping)' : 'globals must be a dict');
+    return null;
+  }
+  if (locals !== globals && !isMapping(t, locals)) {
+    errRaise(t, StaticType.TypeError, fname === 'exec' ? `locals must be a mapping or None, not ${typeNameOf(t, locals)}` : 'locals must be a mapping');
     return null;
   }
   return [globals, locals];
+}
+
+/** `PyMapping_Check`: the type has `__getitem__` (a mapping's or a sequence's). */
+function isMapping(t: ObThread, op: number): boolean {
+  return typeSlot(t, typeOf(t, op), 'subscript') !== null;
+}
+
+/**
+ * `_Py_SourceAsString`: the text of a str or bytes source (bytes read as
+ * UTF-8); null with SyntaxError "source code string cannot contain null
+ * bytes", or the decoding error. Undefined for any other object.
+ */
+function sourceText(t: ObThread, source: number): string | null | undefined {
+  let text: string;
+  if (isStr(t, source)) {
+    // PyUnicode_AsUTF8AndSize: a lone surrogate cannot be encoded (UnicodeEncodeError).
+    text = strToJs(t, source);
+    if (/[\ud800-\udfff]/.test(text) && strEncodeJs(t, source) === null) return null;
+  } else if (bytesCheck(t, source)) {
+    const decoded = bytesDecode(t, source);
+    if (decoded === 0) return null;
+    text = strToJs(t, decoded);
+    decref(t.rc, decoded);
+  } else return undefined;
+  if (text.includes('\0')) {
+    errRaise(t, StaticType.SyntaxError, 'source code string cannot contain null bytes');
+    return null;
+  }
+  return text;
 }
 
 /** `exec(source, globals=None, locals=None)` and `eval(...)`. */
@@ -236,13 +277,13 @@ function execOrEval(t: ObThread, args: number, nargs: number, kwnames: number, m
   if (codeCheck(t, source)) {
     incref(t.rc, source);
     code = source;
-  } else if (isStr(t, source)) {
-    let text = strToJs(t, source);
+  } else {
+    let text = sourceText(t, source);
+    if (text === undefined) return errRaise(t, StaticType.TypeError, mode === 'exec' ? 'exec() arg 1 must be a string, bytes or code object' : 'eval() arg 1 must be a string, bytes or code object');
+    if (text === null) return 0;
     if (mode === 'eval') text = text.replace(/^[ \t]+/, '');
     code = compileToCode(t, text, '<string>', mode);
     if (code === 0) return 0;
-  } else {
-    return errRaise(t, StaticType.TypeError, mode === 'exec' ? 'exec() arg 1 must be a string, bytes or code object' : 'eval() arg 1 must be a string, bytes or code object');
   }
   const r = evalCode(vmOf(t), code, ns[0], ns[1] === ns[0] ? 0 : ns[1]);
   decref(t.rc, code);
@@ -264,10 +305,41 @@ function compile(t: ObThread, _self: number, args: number, nargs: number, kwname
     values[i] = v;
   }
   if (values[0] === undefined || values[1] === undefined || values[2] === undefined) return errRaise(t, StaticType.TypeError, `compile() missing required argument '${order[values.findIndex((v) => v === undefined)] ?? order[values.length]}'`);
+  const filename = compileFilename(t, values[1]!);
+  if (filename === null) return 0;
+  if (!isStr(t, values[2]!)) return errRaise(t, StaticType.TypeError, `compile() argument 'mode' must be str, not ${typeNameOf(t, values[2]!)}`);
   const mode = strToJs(t, values[2]!);
+  if (values[3] !== undefined) {
+    if (!typeHasFlag(t, typeOf(t, values[3]), TPFLAGS_LONG_SUBCLASS)) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, values[3])}' object cannot be interpreted as an integer`);
+    const flags = intAsNumber(t, values[3]);
+    if (flags < 0 || flags % 1 !== 0 || (flags & ~COMPILE_FLAGS) !== 0 || flags > 0x7fffffff) return errRaise(t, StaticType.ValueError, 'compile(): unrecognised flags');
+  }
   if (mode !== 'exec' && mode !== 'eval' && mode !== 'single') return errRaise(t, StaticType.ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
-  if (!isStr(t, values[0]!)) return errRaise(t, StaticType.TypeError, 'compile() arg 1 must be a string, bytes or AST object');
-  return compileToCode(t, strToJs(t, values[0]!), strToJs(t, values[1]!), mode);
+  const text = sourceText(t, values[0]!);
+  if (text === undefined) return errRaise(t, StaticType.TypeError, 'compile() arg 1 must be a string, bytes or AST object');
+  if (text === null) return 0;
+  return compileToCode(t, text, filename, mode);
+}
+
+/**
+ * The flags `compile()` knows (`PyCF_MASK | PyCF_MASK_OBSOLETE |
+ * PyCF_COMPILE_MASK`): the `__future__` features, `CO_NESTED`, and
+ * `PyCF_DONT_IMPLY_DEDENT`, `PyCF_ONLY_AST`, `PyCF_TYPE_COMMENTS`,
+ * `PyCF_ALLOW_TOP_LEVEL_AWAIT`, `PyCF_ALLOW_INCOMPLETE_INPUT`,
+ * `PyCF_OPTIMIZED_AST`.
+ */
+const COMPILE_FLAGS = 0x1fe0000 | 0x10 | 0x200 | 0x400 | 0x1000 | 0x2000 | 0x4000 | 0x8000;
+
+/**
+ * `compile()`'s `filename` (`PyUnicode_FSDecoder`): a str as it is, bytes
+ * decoded; null with TypeError "expected str, bytes or os.PathLike
+ * object, not int".
+ */
+function compileFilename(t: ObThread, op: number): string | null {
+  if (isStr(t, op)) return strToJs(t, op);
+  if (bytesCheck(t, op)) return new TextDecoder().decode(bytesToJs(t, op));
+  errRaise(t, StaticType.TypeError, `expected str, bytes or os.PathLike object, not ${typeNameOf(t, op)}`);
+  return null;
 }
 
 /** `globals()`. */
@@ -311,7 +383,8 @@ function dunderImport(t: ObThread, _self: number, args: number, nargs: number, k
   }
   const name = values[0];
   if (name === undefined) return errRaise(t, StaticType.TypeError, "__import__() missing required argument 'name' (pos 1)");
-  if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, `__import__() argument 1 must be str, not ${typeNameOf(t, name)}`);
+  // `name` is any object to the argument parser; PyImport_ImportModuleLevelObject wants a str.
+  if (!isStr(t, name)) return errRaise(t, StaticType.TypeError, 'module name must be a string');
   const globals = values[1] === undefined || values[1] === t.none ? 0 : values[1];
   const fromlist = values[3] ?? t.none;
   const levelObj = values[4];

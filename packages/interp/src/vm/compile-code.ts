@@ -6,7 +6,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { callArgs, errRaise, errSetRaisedException, intFromNumber, StaticType, strFromJs, tupleFromArray, type ObThread } from '@ft/objects';
+import { callArgs, errRaise, errSetRaisedException, intFromNumber, intGetMaxStrDigits, StaticType, strFromJs, tupleFromArray, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 import { compileSource } from '../compiler/compile.js';
 import { PyCompilerRecursionError } from '../compiler/compiler-recursion-error.js';
@@ -56,7 +56,7 @@ export function raiseSyntaxError(t: ObThread, e: PySyntaxError): void {
       mk(intFromNumber(t, e.offset)),
       text === null ? none : mk(strFromJs(t, text)),
       mk(intFromNumber(t, e.end_lineno)),
-      mk(intFromNumber(t, e.end_offset)),
+      e.end_offset === null ? none : mk(intFromNumber(t, e.end_offset)),
     ]),
   );
   const msg = mk(strFromJs(t, e.msg));
@@ -73,7 +73,7 @@ export function raiseSyntaxError(t: ObThread, e: PySyntaxError): void {
 export function compileToCode(t: ObThread, source: string, filename: string, mode: ParseMode): number {
   let unit;
   try {
-    unit = compileSource(source, filename, mode);
+    unit = compileSource(source, filename, mode, { maxIntDigits: intGetMaxStrDigits(t) });
   } catch (e) {
     if (e instanceof PySyntaxError) {
       raiseSyntaxError(t, e);
