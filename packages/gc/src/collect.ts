@@ -88,6 +88,9 @@ import {
   GC_REASON_HEAP,
   GC_REASON_SHUTDOWN,
   GC_STATS_OFFSET,
+  GC_PAUSES_OFFSET,
+  GC_PAUSE_MAX_MS_OFFSET,
+  GC_PAUSE_TOTAL_MS_OFFSET,
   GC_STATS_SIZE,
   GC_YOUNG_COUNT_OFFSET,
   NUM_GENERATIONS,
@@ -246,6 +249,14 @@ export function collectMain(thread: GcThread, generation: number, reason: number
   }
 }
 
+/** Counts one stop-the-world pause of `ms` (the collecting thread alone writes these: one collection at a time). */
+function recordPause(state: number, ms: number): void {
+  const f64 = gt.heap.f64;
+  Atomics.add(u32, (state + GC_PAUSES_OFFSET) >>> 2, 1);
+  f64[(state + GC_PAUSE_TOTAL_MS_OFFSET) >>> 3] = f64[(state + GC_PAUSE_TOTAL_MS_OFFSET) >>> 3]! + ms;
+  if (ms > f64[(state + GC_PAUSE_MAX_MS_OFFSET) >>> 3]!) f64[(state + GC_PAUSE_MAX_MS_OFFSET) >>> 3] = ms;
+}
+
 function invokeCallbacks(thread: GcThread, phase: 'start' | 'stop', generation: number, collected: number, uncollectable: number): void {
   try {
     thread.hooks.callbacks!(phase, { generation, collected, uncollectable });
@@ -287,6 +298,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     clock = time;
     return ms;
   };
+  let pauseStart = now();
   stopTheWorld(thread.heap, group);
   resetObjectCache();
   scanned = 0;
@@ -325,6 +337,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     abortFirstPause(unreachable, legacy, wrcbToCall);
   } finally {
     startTheWorld(thread.heap, group);
+    recordPause(state, now() - pauseStart);
   }
   if (failure !== null) {
     // What the merge drain handed over is still released; then the error goes to the caller.
@@ -341,6 +354,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
   const finalizersRan = mayFinalize && finalizeGarbage(unreachable);
   phases.finalize = lap();
 
+  pauseStart = now();
   stopTheWorld(thread.heap, group);
   resetObjectCache();
   try {
@@ -356,6 +370,7 @@ function collectInternal(thread: GcThread, generation: number, reason: number): 
     abortSecondPause(unreachable);
   } finally {
     startTheWorld(thread.heap, group);
+    recordPause(state, now() - pauseStart);
   }
 
   phases.second = lap();

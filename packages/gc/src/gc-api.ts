@@ -27,6 +27,9 @@ import {
   GC_OLD1_THRESHOLD_OFFSET,
   GC_REASON_MANUAL,
   GC_STATS_OFFSET,
+  GC_PAUSES_OFFSET,
+  GC_PAUSE_MAX_MS_OFFSET,
+  GC_PAUSE_TOTAL_MS_OFFSET,
   GC_STATS_SIZE,
   GC_YOUNG_COUNT_OFFSET,
   GC_YOUNG_THRESHOLD_OFFSET,
@@ -162,6 +165,26 @@ export function gcGetStats(gt: GcThread): GcGenerationStats[] {
     stats.push({ collections: Atomics.load(u32, at), collected: Atomics.load(u32, at + 1), uncollectable: Atomics.load(u32, at + 2) });
   }
   return stats;
+}
+
+/** The collector's stop-the-world pauses so far (for `ft --stats`). @public */
+export interface GcPauseStats {
+  /** Pauses (a collection makes two: marking, then the resurrection check and clearing). */
+  readonly pauses: number;
+  /** Their total, in ms. */
+  readonly totalMs: number;
+  /** The longest, in ms. */
+  readonly maxMs: number;
+}
+
+/** The pauses of every collection so far (a snapshot; a collection may be running). @public */
+export function gcGetPauseStats(gt: GcThread): GcPauseStats {
+  const f64 = gt.heap.f64;
+  return {
+    pauses: Atomics.load(gt.u32, (gt.state + GC_PAUSES_OFFSET) >>> 2),
+    totalMs: f64[(gt.state + GC_PAUSE_TOTAL_MS_OFFSET) >>> 3]!,
+    maxMs: f64[(gt.state + GC_PAUSE_MAX_MS_OFFSET) >>> 3]!,
+  };
 }
 
 /**

@@ -38,6 +38,7 @@ export {
   gcGetDebug,
   gcGetFreezeCount,
   gcGetObjects,
+  gcGetPauseStats,
   gcGetReferents,
   gcGetReferrers,
   gcGetStats,
@@ -48,5 +49,6 @@ export {
   gcUnfreeze,
   gcVisitObjects,
   type GcGenerationStats,
+  type GcPauseStats,
 } from './gc-api.js';
 export { gcCreate, gcThreadExit, gcThreadInit } from './gc-lifecycle.js';

@@ -33,7 +33,9 @@
 //  64   u32    garbageCapacity  under garbageMutex
 //  68   u8     garbageMutex     PyMutex
 //  72   u32×9  stats            collector (Atomics.store) / gc.get_stats: per generation {collections, collected, uncollectable}
-//  108..127    reserved
+//  108  u32    pauses           collector (the one collecting): stop-the-world pauses so far
+//  112  f64    pauseTotalMs     collector: their total, in ms
+//  120  f64    pauseMaxMs       collector: the longest, in ms
 // ---------------------------------------------------------------------------
 
 /** Type tag of the GC state ('GCST'). @public */ export const GC_STATE_TAG = 0x54534347;
@@ -59,6 +61,9 @@
 /** @internal */ export const GC_GARBAGE_MUTEX_OFFSET = 68;
 /** @internal */ export const GC_STATS_OFFSET = 72;
 /** Bytes per generation's statistics: collections, collected, uncollectable. @internal */ export const GC_STATS_SIZE = 12;
+/** @internal */ export const GC_PAUSES_OFFSET = 108;
+/** @internal */ export const GC_PAUSE_TOTAL_MS_OFFSET = 112;
+/** @internal */ export const GC_PAUSE_MAX_MS_OFFSET = 120;
 
 /** Generations the API reports (the free-threaded collector always scans the whole heap). @public */ export const NUM_GENERATIONS = 3;
 /** `young.threshold`'s default (`_PyGC_InitState`). @public */ export const GC_DEFAULT_THRESHOLD = 2000;

@@ -26,6 +26,9 @@ describe('layout', () => {
       ['garbageCapacity', L.GC_GARBAGE_CAPACITY_OFFSET, 4],
       ['garbageMutex', L.GC_GARBAGE_MUTEX_OFFSET, 1],
       ['stats', L.GC_STATS_OFFSET, L.NUM_GENERATIONS * L.GC_STATS_SIZE],
+      ['pauses', L.GC_PAUSES_OFFSET, 4],
+      ['pauseTotalMs', L.GC_PAUSE_TOTAL_MS_OFFSET, 8],
+      ['pauseMaxMs', L.GC_PAUSE_MAX_MS_OFFSET, 8],
     ];
     expectLayout(fields, L.GC_STATE_SIZE);
     // The old generations' counts follow the young one in order: the collector indexes them.

@@ -19,13 +19,12 @@
  * `node --import tsx --conditions=source packages/interp/bench/vm.bench.ts [--quick]`.
  */
 
-import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchCase, BenchSample, BenchSuite } from '@ft/harness';
 import type { VmChildHello, VmChildReply, VmChildRequest } from './vm-child.js';
+import { findPython, ftBin, requirePython, runProcess } from './bench-processes.js';
 
 /** One kernel and the arguments that make it run for roughly half a second on CPython 3.13. */
 interface Kernel {
@@ -50,7 +49,6 @@ const RUN_TIMEOUT_MS = 600_000;
 
 const PYTHON_DIR = fileURLToPath(new URL('./python/', import.meta.url));
 const CHILD = fileURLToPath(new URL('./vm-child.ts', import.meta.url));
-const INTERP_PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url));
 
 function kernelPath(kernel: Kernel): string {
   return `${PYTHON_DIR}${kernel.name}.py`;
@@ -95,39 +93,6 @@ function checkChecksum(who: string, kernel: Kernel, quick: boolean, checksum: st
 // ---------------------------------------------------------------------------
 // CPython 3.13, a fresh process per run
 
-/** The python3.13 to compare with (`FT_PYTHON`, pyenv's 3.13.0, `python3.13` on the PATH), or why there is none. */
-let pythonFound: { python: string } | { missing: string } | undefined;
-
-function findPython(): { python: string } | { missing: string } {
-  if (pythonFound !== undefined) return pythonFound;
-  const candidates: string[] = [];
-  if (process.env.FT_PYTHON) candidates.push(process.env.FT_PYTHON);
-  const root = spawnSync('pyenv', ['root'], { encoding: 'utf8' });
-  if (root.status === 0) candidates.push(`${root.stdout.trim()}/versions/3.13.0/bin/python3`);
-  candidates.push('python3.13');
-  for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import sys; print(sys.version_info[:2] == (3, 13))'], { encoding: 'utf8' });
-    if (probe.status === 0 && probe.stdout.trim() === 'True') return (pythonFound = { python });
-  }
-  return (pythonFound = { missing: `skipped: no python3.13 here (tried ${candidates.join(', ')}; set FT_PYTHON)` });
-}
-
-function requirePython(): string {
-  const found = findPython();
-  if ('missing' in found) throw new Error(found.missing);
-  return found.python;
-}
-
-function runProcess(command: string, args: readonly string[]): Promise<{ stdout: string; wallMs: number }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    execFile(command, args, { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const wallMs = performance.now() - start;
-      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr.slice(-2000)}`));
-      else resolve({ stdout, wallMs });
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Pyodide and ft, in a child process each
@@ -353,14 +318,6 @@ async function processWall(command: string, args: readonly string[], times: numb
   return { nsPerOp: walls[times >> 1] * 1e6, note: `process wall time, median of ${times}: ${formatRuns(walls)} ms` };
 }
 
-/** The file `ft` runs as, from @ft/interp's package.json `bin`, or null while there is none. */
-function ftBin(): string | null {
-  const pkg = JSON.parse(readFileSync(INTERP_PACKAGE_JSON, 'utf8')) as { bin?: string | Record<string, string> };
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.ft;
-  if (bin === undefined) return null;
-  const path = fileURLToPath(new URL(bin, pathToFileURL(INTERP_PACKAGE_JSON)));
-  return existsSync(path) ? path : null;
-}
 
 async function pyodideLoad(quick: boolean): Promise<BenchSample> {
   // A fresh child each time: the load measured is loadPyodide() from nothing, inside an already started Node.

@@ -55,6 +55,23 @@ describe('the ft command', () => {
     expect(bad.stderr).toContain('gil');
   });
 
+  it('--stats prints, after the program, what the runtime did: memory, refcount, QSBR, GC with its pauses', () => {
+    // A cycle for the collector, garbage for the free lists, one explicit collection.
+    const r = ft(['--stats', '-c', 'import gc\ngc.disable()\nfor i in range(1000):\n    a = []; a.append(a)\nprint(gc.collect() >= 999)']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('True\n');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe('ft --stats');
+    for (const label of ['memory', 'refcount', 'qsbr', 'gc', 'run']) expect(lines.some((l) => l.trimStart().startsWith(label + ' '))).toBe(true);
+    const gcLine = lines.find((l) => l.trimStart().startsWith('gc '))!;
+    const collected = Number(/: ([\d,]+) objects freed/.exec(gcLine)![1]!.replace(/,/g, ''));
+    expect(collected).toBeGreaterThanOrEqual(999);
+    const pauses = lines.find((l) => l.includes('stop-the-world pauses'))!;
+    expect(Number(/([\d,]+) stop-the-world pauses/.exec(pauses)![1])).toBeGreaterThanOrEqual(2);
+    // Without the option, nothing of it.
+    expect(ft(['-c', 'pass']).stderr).toBe('');
+  });
+
   it('a bad option prints the usage and exits 2', () => {
     const r = ft(['--no-such-option']);
     expect(r.status).toBe(2);

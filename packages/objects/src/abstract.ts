@@ -7,11 +7,12 @@
  */
 
 import { decref, OB_TYPE_OFFSET } from '@ft/refcount';
-import { callArgs } from './call.js';
+import { callPositional } from './call-args.js';
 import { errClear, errExceptionMatches, errOccurred, errRaise, errRaiseInt, errUnhashable } from './errors.js';
-import { strInternFromJs } from './intern.js';
-import { StaticType, TP_SLOTS_OFFSET, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
-import { SLOT_INDEX, SLOT_KINDS, type ObThread, type SlotKind, type SlotShapes, type SlotTables } from './ob-thread.js';
+import { strFromJs } from './str.js';
+import { StaticType, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
+import type { ObThread } from './ob-thread.js';
+import { typeSlot } from './type-slots.js';
 import { sequenceCheck, seqIterNew } from './seq-iterator.js';
 import { strToJs } from './str-read.js';
 import { typeHasFlag, typeIsSubtype, typeName, typeNameOf } from './subtype.js';
@@ -23,53 +24,11 @@ import { typeHasFlag, typeIsSubtype, typeName, typeNameOf } from './subtype.js';
 /** `Py_GT`. @public */ export const PY_GT = 4;
 /** `Py_GE`. @public */ export const PY_GE = 5;
 
+export { typeSlot, typeSlotId } from './type-slots.js';
+
 /** `_Py_SwappedOp`. */
 const SWAPPED = [PY_GT, PY_GE, PY_EQ, PY_NE, PY_LT, PY_LE];
 const OP_SYMBOL = ['<', '<=', '==', '!=', '>', '>='];
-
-/**
- * `SLOT_INDEX` again, in a dictionary-mode object (V8 makes one of every
- * `Object.create(null)`): a slot's kind reaches {@link typeSlotId} as a
- * value from a hundred call sites, so its property load is megamorphic,
- * and on a fast-mode object of 60 properties such a load searches the
- * descriptors (about 18 ns on V8 11.3), where a dictionary probe by the
- * name's cached hash takes about 7 ns (bench/hot-paths.mjs, "typeSlot").
- */
-const SLOT_INDEX_BY_NAME: { readonly [K in SlotKind]: number } = Object.assign(Object.create(null) as { [K in SlotKind]: number }, SLOT_INDEX);
-
-/** `SLOT_INDEX[kind]`, through {@link SLOT_INDEX_BY_NAME}. */
-function slotIndexOf(kind: SlotKind): number {
-  return SLOT_INDEX_BY_NAME[kind];
-}
-
-/**
- * The slot tables of the thread's registry by word index instead of by
- * kind (same arrays), for {@link typeSlot}: module scope is thread-local,
- * and a JavaScript thread has one registry but for tests that make several
- * runtimes, which only rebuild this when they alternate.
- */
-let tablesByIndexOf: SlotTables | null = null;
-let tablesByIndex: readonly (readonly unknown[])[] = [];
-
-function slotTablesByIndex(slots: SlotTables): readonly (readonly unknown[])[] {
-  if (slots !== tablesByIndexOf) {
-    tablesByIndex = SLOT_KINDS.map((kind) => slots[kind]);
-    tablesByIndexOf = slots;
-  }
-  return tablesByIndex;
-}
-
-/** The behaviour id of `kind` in `type` (0: none). @public */
-export function typeSlotId(t: ObThread, type: number, kind: SlotKind): number {
-  return t.u32[((type + TP_SLOTS_OFFSET) >>> 2) + slotIndexOf(kind)]!; // SAFETY: slots change only before publication or under the type lock with the version cleared; a reader sees the old or the new id, both valid
-}
-
-/** The behaviour of `kind` in `type`, or null. @public */
-export function typeSlot<K extends SlotKind>(t: ObThread, type: number, kind: K): SlotShapes[K] | null {
-  const index = slotIndexOf(kind);
-  const id = t.u32[((type + TP_SLOTS_OFFSET) >>> 2) + index]!; // SAFETY: as in typeSlotId
-  return id === 0 ? null : ((slotTablesByIndex(t.slots)[index]![id] as SlotShapes[K] | null | undefined) ?? null);
-}
 
 /** `Py_TYPE(op)`, read where the protocols need it. */
 function typeOfOp(t: ObThread, op: number): number {
@@ -206,16 +165,18 @@ export function objectGetItem(t: ObThread, op: number, key: number): number {
  * subscriptable". A new reference, or 0 with the exception.
  */
 function classGetItem(t: ObThread, cls: number, key: number): number {
-  const name = strInternFromJs(t, '__class_getitem__');
+  // A plain str, not interned: interning sits above this file (it keeps a dict); class subscripts are rare.
   const getattro = typeSlot(t, typeOfOp(t, cls), 'getattro');
-  if (name === 0 || getattro === null) return 0;
-  const meth = getattro(t, cls, name);
+  const name = getattro === null ? 0 : strFromJs(t, '__class_getitem__');
+  if (name === 0) return 0;
+  const meth = getattro!(t, cls, name);
+  decref(t.rc, name);
   if (meth === 0) {
     if (!errExceptionMatches(t, t.types[StaticType.AttributeError]!)) return 0;
     errClear(t);
     return errRaise(t, StaticType.TypeError, `type '${typeName(t, cls)}' is not subscriptable`);
   }
-  const r = callArgs(t, meth, [key]);
+  const r = callPositional(t, meth, [key]);
   decref(t.rc, meth);
   return r;
 }

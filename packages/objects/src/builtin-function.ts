@@ -43,10 +43,12 @@ import { tupleSize } from './tuple.js';
 const OBJECT_FIELDS = [BUILTIN_NAME_OFFSET, BUILTIN_SELF_OFFSET, BUILTIN_MODULE_OFFSET, BUILTIN_CLASS_OFFSET] as const;
 
 /**
- * What the checks before a builtin's call report: its qualified name as
- * CPython prints it in the errors (`list.append`, `len`).
+ * What the checks before a builtin's call report: the qualified name of
+ * `op` (a builtin function or method descriptor) as CPython prints it in
+ * the errors (`list.append`, `len`). A plain function of the object, so
+ * that a call allocates nothing for an error it does not raise.
  */
-export type QualName = () => string;
+export type QualName = (t: ObThread, op: number) => string;
 
 /**
  * Calls builtin `fn` (a vectorcall id) on `self` after the checks its
@@ -54,11 +56,11 @@ export type QualName = () => string;
  * TypeError when they fail.
  * @internal
  */
-export function callBuiltin(t: ObThread, fn: number, flags: number, self: number, args: number, nargs: number, kwnames: number, qualName: QualName): number {
+export function callBuiltin(t: ObThread, fn: number, flags: number, self: number, args: number, nargs: number, kwnames: number, qualName: QualName, named: number): number {
   const nkw = kwnames === 0 ? 0 : tupleSize(t, kwnames);
-  if ((flags & METH_KEYWORDS) === 0 && nkw !== 0) return errRaise(t, StaticType.TypeError, `${qualName()}() takes no keyword arguments`);
-  if ((flags & METH_NOARGS) !== 0 && nargs !== 0) return errRaise(t, StaticType.TypeError, `${qualName()}() takes no arguments (${nargs} given)`);
-  if ((flags & METH_O) !== 0 && nargs !== 1) return errRaise(t, StaticType.TypeError, `${qualName()}() takes exactly one argument (${nargs} given)`);
+  if ((flags & METH_KEYWORDS) === 0 && nkw !== 0) return errRaise(t, StaticType.TypeError, `${qualName(t, named)}() takes no keyword arguments`);
+  if ((flags & METH_NOARGS) !== 0 && nargs !== 0) return errRaise(t, StaticType.TypeError, `${qualName(t, named)}() takes no arguments (${nargs} given)`);
+  if ((flags & METH_O) !== 0 && nargs !== 1) return errRaise(t, StaticType.TypeError, `${qualName(t, named)}() takes exactly one argument (${nargs} given)`);
   const f = t.slots.vectorcall[fn];
   if (f === null || f === undefined) return errRaise(t, StaticType.SystemError, `bad builtin function id ${fn}`);
   return f(t, self, args, nargs, kwnames);
@@ -137,7 +139,7 @@ export function builtinFunctionStrJs(t: ObThread, op: number): string {
 /** `cfunction_vectorcall`: the `tp_vectorcall` of builtin functions. @internal */
 export function builtinVectorcall(t: ObThread, op: number, args: number, nargs: number, kwnames: number): number {
   const u32 = t.u32;
-  return callBuiltin(t, u32[(op + BUILTIN_FN_OFFSET) >>> 2]!, u32[(op + BUILTIN_FLAGS_OFFSET) >>> 2]!, u32[(op + BUILTIN_SELF_OFFSET) >>> 2]!, args, nargs, kwnames, () => builtinFunctionStrJs(t, op));
+  return callBuiltin(t, u32[(op + BUILTIN_FN_OFFSET) >>> 2]!, u32[(op + BUILTIN_FLAGS_OFFSET) >>> 2]!, u32[(op + BUILTIN_SELF_OFFSET) >>> 2]!, args, nargs, kwnames, builtinFunctionStrJs, op);
 }
 
 /** `meth_repr`: `<built-in function len>`, `<built-in method append of list object at 0x…>`. @internal */

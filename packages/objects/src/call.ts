@@ -11,8 +11,8 @@
  */
 
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
-import { pyMemFree, pyMemMalloc } from '@ft/obmalloc';
-import { typeSlot } from './abstract.js';
+import { argsPop, argsPush, vectorcallOf } from './call-args.js';
+import { typeSlot } from './type-slots.js';
 import { dictCheckExact, dictNew, dictSetItem, dictSnapshot } from './dict.js';
 import { errNoMemory, errRaise } from './errors.js';
 import { StaticType, TPFLAGS_UNICODE_SUBCLASS, TUPLE_ITEMS_OFFSET } from './layout.js';
@@ -20,62 +20,7 @@ import type { ObThread } from './ob-thread.js';
 import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
 import { tupleFromArray, tupleGetItem, tupleNew, tupleSetItemInit, tupleSize } from './tuple.js';
 
-/** Words of a thread's argument stack (64 KiB); a call that needs more gets a block of its own. */
-const ARG_STACK_WORDS = 16384;
-
-/**
- * Pushes `values` (borrowed) on this thread's argument stack: the byte
- * address of the first, or 0 with MemoryError. Pop with {@link argsPop}
- * in reverse order of the pushes.
- * @public
- */
-export function argsPush(t: ObThread, values: ArrayLike<number>): number {
-  const n = values.length;
-  if (t.argStack === 0) {
-    const block = pyMemMalloc(t.domains, 4 * ARG_STACK_WORDS);
-    if (block === 0) return errNoMemory(t);
-    t.argStack = block;
-    t.argTop = block >>> 2;
-    t.argEnd = (block >>> 2) + ARG_STACK_WORDS;
-  }
-  let base = t.argTop;
-  if (base + n > t.argEnd) {
-    // A call too wide for what is left: a block of its own, freed by argsPop (which sees it outside the stack).
-    const block = pyMemMalloc(t.domains, 4 * Math.max(1, n));
-    if (block === 0) return errNoMemory(t);
-    base = block >>> 2;
-  } else {
-    t.argTop = base + n;
-  }
-  const u32 = t.u32;
-  for (let i = 0; i < n; i++) u32[base + i] = values[i]!;
-  return base << 2;
-}
-
-/**
- * Releases what {@link argsPush} returned (`args`, for `n` values): the
- * most recent push first.
- * @throws Error when `args` is not the top of the stack (pops out of order: a bug of the caller).
- * @public
- */
-export function argsPop(t: ObThread, args: number, n: number): void {
-  const base = args >>> 2;
-  if (base >= t.argStack >>> 2 && base < t.argEnd) {
-    if (t.argTop !== base + n) throw new Error(`argsPop: ${n} values at ${args} are not the top of the argument stack`);
-    t.argTop = base;
-  } else pyMemFree(t.domains, args);
-}
-
-/** Frees the thread's argument stack (a thread state's deletion). @internal */
-export function argsRelease(t: ObThread): void {
-  if (t.argStack !== 0) pyMemFree(t.domains, t.argStack);
-  t.argStack = t.argTop = t.argEnd = 0;
-}
-
-/** Whether calling objects of `type` goes through a vectorcall slot. */
-function vectorcallOf(t: ObThread, callable: number) {
-  return typeSlot(t, t.u32[(callable + OB_TYPE_OFFSET) >>> 2]!, 'vectorcall');
-}
+export { argsPop, argsPush, argsRelease } from './call-args.js';
 
 /**
  * `PyObject_Vectorcall(callable, args, nargs, kwnames)`: the callable's

@@ -68,8 +68,8 @@ function descrCheck(t: ObThread, descr: number, obj: number): boolean {
 }
 
 /** `descr_get_qualname`: the defining type's `__qualname__` and the name (`list.append`, `deque.pop`). */
-function qualName(t: ObThread, descr: number): () => string {
-  return () => `${typeQualNameJs(t, descrType(t, descr))}.${descrNameJs(t, descr)}`;
+function qualName(t: ObThread, descr: number): string {
+  return `${typeQualNameJs(t, descrType(t, descr))}.${descrNameJs(t, descr)}`;
 }
 
 /**
@@ -80,11 +80,11 @@ function qualName(t: ObThread, descr: number): () => string {
  * @internal
  */
 export function methodDescrVectorcall(t: ObThread, descr: number, args: number, nargs: number, kwnames: number): number {
-  if (nargs < 1) return errRaise(t, StaticType.TypeError, `unbound method ${qualName(t, descr)()}() needs an argument`);
+  if (nargs < 1) return errRaise(t, StaticType.TypeError, `unbound method ${qualName(t, descr)}() needs an argument`);
   const self = t.u32[args >>> 2]!;
   if (!descrCheck(t, descr, self)) return 0;
   const u32 = t.u32;
-  return callBuiltin(t, u32[(descr + DESCR_FN_OFFSET) >>> 2]!, u32[(descr + DESCR_FLAGS_OFFSET) >>> 2]!, self, args + 4, nargs - 1, kwnames, qualName(t, descr));
+  return callBuiltin(t, u32[(descr + DESCR_FN_OFFSET) >>> 2]!, u32[(descr + DESCR_FLAGS_OFFSET) >>> 2]!, self, args + 4, nargs - 1, kwnames, qualName, descr);
 }
 
 /** `method_get`: the descriptor itself from the class, a bound builtin method from an instance. @internal */
@@ -124,7 +124,7 @@ export function classMethodDescrVectorcall(t: ObThread, descr: number, args: num
   const bound = classMethodDescrGet(t, descr, 0, t.u32[args >>> 2]!);
   if (bound === 0) return 0;
   const u32 = t.u32;
-  const r = callBuiltin(t, u32[(descr + DESCR_FN_OFFSET) >>> 2]!, u32[(descr + DESCR_FLAGS_OFFSET) >>> 2]!, t.u32[args >>> 2]!, args + 4, nargs - 1, kwnames, qualName(t, descr));
+  const r = callBuiltin(t, u32[(descr + DESCR_FN_OFFSET) >>> 2]!, u32[(descr + DESCR_FLAGS_OFFSET) >>> 2]!, t.u32[args >>> 2]!, args + 4, nargs - 1, kwnames, qualName, descr);
   decref(t.rc, bound);
   return r;
 }
@@ -154,7 +154,7 @@ export function descrReprJs(t: ObThread, descr: number): string {
 
 /** `__qualname__` of a descriptor: `list.append`. @internal */
 export function descrQualName(t: ObThread, descr: number): number {
-  return strFromJs(t, qualName(t, descr)());
+  return strFromJs(t, qualName(t, descr));
 }
 
 /** `tp_traverse` of the descriptors. @internal */

@@ -12,10 +12,11 @@
  * A split table changes only by appending: any of its dicts may add a key
  * (under the dict's critical section *and* the table's `dk_mutex`,
  * `LOCK_KEYS`), and entries are never removed or rewritten, so lock-free
- * readers of any of its dicts probe it as they probe a combined table. It
- * is counted (`dk_refcnt`: the type and each dict) and freed through QSBR
- * when the count reaches zero, since a reader of a dict that just let go of
- * it may still be probing it. After {@link SHARED_KEYS_MAX_SIZE} keys it is
+ * readers of any of its dicts probe it as they probe a combined table. Its
+ * class holds it (`dk_refcnt`), and each of its dicts holds the class
+ * (through its values array): it is freed, through QSBR, when the class
+ * goes, since a reader of a dict that just let go of it may still be
+ * probing it. After {@link SHARED_KEYS_MAX_SIZE} keys it is
  * full, and a dict that needs another key turns combined.
  */
 
@@ -46,6 +47,7 @@ import {
   VALUES_CAPACITY_OFFSET,
   VALUES_ITEMS_OFFSET,
   VALUES_SIZE_OFFSET,
+  VALUES_TYPE_OFFSET,
 } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { strEq } from './str.js';
@@ -208,15 +210,11 @@ export function sharedKeysOf(t: ObThread, type: number): number {
   return seen;
 }
 
-/** Counts one more dict using split table `dk` (`dictkeys_incref`). @internal */
-export function sharedKeysIncref(t: ObThread, dk: number): void {
-  Atomics.add(t.i32, (dk + DK_REFCNT_OFFSET) >>> 2, 1);
-}
-
 /**
- * `dictkeys_decref` of a split table: the last user releases its keys and
- * frees it, always through QSBR (a reader of the dict that let go of it
- * last may still be probing it).
+ * `dictkeys_decref` of a split table: the last user (its class: instance
+ * dicts keep the class, see {@link valuesNew}) releases its keys and frees
+ * it, always through QSBR (a reader of a dict that let go of it last may
+ * still be probing it).
  * @internal
  */
 export function sharedKeysDecref(t: ObThread, dk: number): void {
@@ -289,22 +287,46 @@ export function probeStrKey(t: ObThread, dk: number, key: number, hash: number):
 
 // --- a split dict's values ---------------------------------------------------------------
 
-/** `new_values`: an empty values array with room for every key a split table can take; 0 without memory. @internal */
-export function valuesNew(t: ObThread): number {
+/**
+ * `new_values`: an empty values array with room for every key a split
+ * table can take, for an instance dict of `type` (whose shared keys it
+ * goes with); 0 without memory. It holds a reference to the class, not
+ * to the keys: the class keeps its keys, and counting every instance
+ * dict on the keys' shared count made every object's creation and death
+ * an atomic operation on one word all threads write (CPython 3.13 keeps
+ * no such count for instances, whose values are inline). With the
+ * classes immortal once threads run (`ft`), the reference costs nothing.
+ * @internal
+ */
+export function valuesNew(t: ObThread, type: number): number {
   const capacity = SHARED_KEYS_MAX_SIZE;
   const values = pyMemMalloc(t.domains, VALUES_ITEMS_OFFSET + 5 * capacity);
   if (values === 0) return 0;
+  incref(t.rc, type);
   // SAFETY: not published yet.
   t.u32[(values + VALUES_CAPACITY_OFFSET) >>> 2] = capacity;
   t.u32[(values + VALUES_SIZE_OFFSET) >>> 2] = 0;
+  t.u32[(values + VALUES_TYPE_OFFSET) >>> 2] = type;
   t.heap.fill(values + VALUES_ITEMS_OFFSET, 0, 4 * capacity);
   return values;
 }
 
-/** Frees a values array no longer published (`free_values`), through QSBR when readers may hold it. @internal */
+/** The class a values array goes with (borrowed; see {@link valuesNew}). @internal */
+export function valuesType(t: ObThread, values: number): number {
+  return t.u32[(values + VALUES_TYPE_OFFSET) >>> 2]!;
+}
+
+/**
+ * Frees a values array no longer published (`free_values`), through QSBR
+ * when readers may hold it, and lets go of its class (which may free the
+ * class and its keys: the caller is done with both).
+ * @internal
+ */
 export function valuesFree(t: ObThread, values: number, useQsbr: boolean): void {
+  const type = valuesType(t, values);
   if (useQsbr && dictSeams.qsbrFree) memFreeDelayed(t.qsbr, t.freeIds, values);
   else pyMemFree(t.domains, values);
+  decref(t.rc, type);
 }
 
 /** Address of the value word of entry `ix`. @internal */

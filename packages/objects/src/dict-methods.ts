@@ -26,7 +26,7 @@ import { StaticType, TPFLAGS_DICT_SUBCLASS, TPFLAGS_LIST_SUBCLASS } from './layo
 import { listCheckExact, listFromIterable, listGetItemRef, listSize } from './list.js';
 import { arg, CLASS, FASTCALL, FASTCALL_KEYWORDS, MethodTable, newRef, NOARGS, noneResult, type BuiltinTypeAdditions } from './method-table.js';
 import type { ObThread } from './ob-thread.js';
-import { callSpecial, MISSING } from './slot-dispatch.js';
+import { callSpecial, MISSING } from './call-special.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
 import { tupleCheckExact, tupleGetItem, tupleSize } from './tuple.js';

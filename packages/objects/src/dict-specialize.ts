@@ -39,11 +39,11 @@ const VALUES = DICT_VALUES_OFFSET >>> 2;
  * `versionGuard`: the keys-version guards (dictVersionedValueRef,
  * dictKeysVersionIs, instanceCannotShadow); `sharedKeysGuard`: the
  * instance dict still split over its class's keys (instanceValueRef).
- * @internal
+ * @beta
  */
 export const specializeSeams = { versionGuard: true, sharedKeysGuard: true };
 
-/** A keys table's version and one name's entry index in it, as the specializer reads them at once. @internal */
+/** A keys table's version and one name's entry index in it, as the specializer reads them at once. @public */
 export interface KeysSnapshot {
   /** The table's version; 0 when it cannot have one (not all-str keys, or the interpreter ran out). */
   version: number;
@@ -86,7 +86,7 @@ function strIndex(t: ObThread, dk: number, name: number): number {
  * it, read together under the dict's lock; a table with other keys than
  * exact strs gets version 0 (CPython's `_PyDictKeys_StringLookup` refuses
  * it too), and so does a split table (its values are not in its entries).
- * @internal
+ * @public
  */
 export function dictKeysSnapshot(t: ObThread, dict: number, name: number, out: KeysSnapshot): void {
   criticalSectionBegin(t.heap, dict + OB_MUTEX_OFFSET);
@@ -104,7 +104,7 @@ export function dictKeysSnapshot(t: ObThread, dict: number, name: number, out: K
 /**
  * {@link dictKeysSnapshot} of a class's shared instance keys `dk`, under
  * its own lock (`LOCK_KEYS`: any of its dicts may be appending).
- * @internal
+ * @public
  */
 export function sharedKeysSnapshot(t: ObThread, dk: number, name: number, out: KeysSnapshot): void {
   const lock = dk + DK_MUTEX_OFFSET;
@@ -114,7 +114,7 @@ export function sharedKeysSnapshot(t: ObThread, dk: number, name: number, out: K
   mutexUnlock(t.heap, lock);
 }
 
-/** Whether `dict`'s keys table still has `version` (a guard: no key added or removed since). @internal */
+/** Whether `dict`'s keys table still has `version` (a guard: no key added or removed since). @public */
 export function dictKeysVersionIs(t: ObThread, dict: number, version: number): boolean {
   const u32 = t.u32;
   return !specializeSeams.versionGuard || u32[(u32[(dict >>> 2) + KEYS]! + DK_VERSION_OFFSET) >>> 2] === version;
@@ -135,7 +135,7 @@ function readableLockFree(t: ObThread, dict: number): boolean {
  * still have `version` (`LOAD_GLOBAL_MODULE`, `LOAD_ATTR_MODULE`): a new
  * reference, or 0 when a guard misses (no exception: the caller runs the
  * generic lookup).
- * @internal
+ * @public
  */
 export function dictVersionedValueRef(t: ObThread, dict: number, version: number, ix: number): number {
   const u32 = t.u32;
@@ -154,7 +154,7 @@ export function dictVersionedValueRef(t: ObThread, dict: number, version: number
  * split over its class's shared keys (`LOAD_ATTR_INSTANCE_VALUE`): a new
  * reference, or 0 when a guard misses (no dict, another table, no such
  * value, or the dict or its values replaced meanwhile).
- * @internal
+ * @public
  */
 export function instanceValueRef(t: ObThread, owner: number, ix: number): number {
   const u32 = t.u32;
@@ -178,7 +178,7 @@ export function instanceValueRef(t: ObThread, owner: number, ix: number): number
  * class still have `keysVersion` (at which they lacked the name) and
  * `owner` has no instance dict yet or one split over them, so the instance
  * cannot shadow the class's method.
- * @internal
+ * @public
  */
 export function instanceCannotShadow(t: ObThread, owner: number, keysVersion: number): boolean {
   const u32 = t.u32;
@@ -194,7 +194,7 @@ export function instanceCannotShadow(t: ObThread, owner: number, keysVersion: nu
  * entry `ix` in the instance dict of `owner`, which must be split over its
  * class's shared keys; false, with nothing taken, when a guard misses. The
  * store is made under the dict's lock, as every dict write.
- * @internal
+ * @public
  */
 export function storeInstanceValue(t: ObThread, owner: number, ix: number, value: number): boolean {
   const u32 = t.u32;
@@ -219,7 +219,7 @@ export function storeInstanceValue(t: ObThread, owner: number, ix: number, value
  * `owner`'s attributes in its split instance dict directly: a heap type
  * whose instances keep their dict at a fixed positive offset (no items),
  * with shared keys, and `owner`'s dict absent or split over them; else 0.
- * @internal
+ * @public
  */
 export function instanceKeysOf(t: ObThread, owner: number): number {
   const u32 = t.u32;

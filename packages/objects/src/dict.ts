@@ -73,6 +73,7 @@ import {
   StaticType,
   TPFLAGS_DICT_SUBCLASS,
   VALUES_CAPACITY_OFFSET,
+  VALUES_TYPE_OFFSET,
   VALUES_ITEMS_OFFSET,
 } from './layout.js';
 import {
@@ -87,8 +88,6 @@ import {
   keysNew,
   log2KeySize,
   setIndex,
-  sharedKeysDecref,
-  sharedKeysIncref,
   sharedKeysOf,
   splitKeyIndex,
   valuesFree,
@@ -534,8 +533,7 @@ function splitToCombined(t: ObThread, op: number, fresh: number): void {
   ensureSharedOnResize(t, op);
   Atomics.store(u32, (op >>> 2) + KEYS, fresh); // CPython: release (set_keys)
   Atomics.store(u32, (op >>> 2) + VALUES, 0);
-  valuesFree(t, values, isShared(t, op));
-  sharedKeysDecref(t, dk);
+  valuesFree(t, values, isShared(t, op)); // and the class that keeps `dk`
 }
 
 /** `insertion_resize`: room for one more entry (`GROWTH_RATE` = used × 3). */
@@ -839,8 +837,7 @@ function releaseTable(t: ObThread, dk: number, values: number, shared: boolean):
   if (values !== 0) {
     const n = valuesSize(t, values);
     for (let k = 0; k < n; k++) decref(t.rc, t.u32[valueWord(values, valuesOrderAt(t, values, k)) >>> 2]!);
-    valuesFree(t, values, shared);
-    sharedKeysDecref(t, dk);
+    valuesFree(t, values, shared); // and the class that keeps `dk`
     return;
   }
   const n = t.i32[(dk + DK_NENTRIES_OFFSET) >>> 2]!;
@@ -880,14 +877,13 @@ export function dictNew(t: ObThread): number {
 export function dictNewForType(t: ObThread, type: number): number {
   const dk = sharedKeysOf(t, type);
   if (dk === 0) return dictNew(t);
-  const values = valuesNew(t);
+  const values = valuesNew(t, type);
   if (values === 0) return errNoMemory(t);
   const op = gcNew(t.gc, t.types[StaticType.Dict]!);
   if (op === 0) {
-    pyMemFree(t.domains, values);
+    valuesFree(t, values, false);
     return errNoMemory(t);
   }
-  sharedKeysIncref(t, dk);
   // SAFETY: not published yet.
   t.u32[(op >>> 2) + KEYS] = dk;
   t.u32[(op >>> 2) + VALUES] = values;
@@ -1125,7 +1121,10 @@ export function dictTraverse(t: RcThread, op: number, visit: (child: number) => 
   if (dk === 0) return 0;
   const values = t.u32[(op >>> 2) + VALUES]!;
   if (values !== 0) {
-    // A split dict owns its values only: the shared table's keys are strs.
+    // A split dict owns its values and its class's reference (dict-keys.ts, valuesNew); the shared table's keys are strs.
+    const type = t.u32[(values + VALUES_TYPE_OFFSET) >>> 2]!;
+    const own = visit(type);
+    if (own !== 0) return own;
     const n = t.u32[(values + VALUES_CAPACITY_OFFSET) >>> 2]!;
     for (let ix = 0; ix < n; ix++) {
       const value = t.u32[((values + VALUES_ITEMS_OFFSET) >>> 2) + ix]!;

@@ -36,7 +36,7 @@ import { strFromCodePoints } from './str-methods.js';
 import { strLength } from './str-read.js';
 import { typeHasFlag, typeName, typeNameOf, typeOf } from './subtype.js';
 import { strCodePoints, UnicodeWriter } from './unicode-writer.js';
-import { callSpecial, MISSING } from './slot-dispatch.js';
+import { callSpecial, MISSING } from './call-special.js';
 
 /** `INT_MAX`: the largest precision the float formatters take ("precision too big"). */
 const INT_MAX = 2147483647;

@@ -48,13 +48,25 @@ export function functionVersion(t: ObThread, func: number): number {
 /**
  * `_PyFunction_SetVersion`: gives `func` `version` (0: none), keeping the
  * cache's invariant — the function leaves the entry of its old version,
- * and takes (with its code) the entry of the new one.
+ * and takes (with its code) the entry of the new one unless a live
+ * function of the same code holds it.
  * @internal
  */
 export function functionSetVersion(t: ObThread, func: number, version: number): void {
   const u32 = t.u32;
+  // Without the lock when the cache has nothing to change (read plain: a stale read only leaves the
+  // cache as a cache may be, missing an entry): a function leaving a version whose entry is another
+  // function's, or taking one whose entry another live function of the same code holds already —
+  // which keeps the first of a code's functions rather than the last, so that a closure made in a loop
+  // on every thread takes no shared lock. (CPython's free-threaded build keeps no cache at all.)
+  const old = Atomics.load(u32, (func + FUNC_VERSION_OFFSET) >>> 2);
+  const leaving = old >= FUNC_VERSION_FIRST_VALID && u32[entryIndex(t, old)] === func;
+  const taking = version >= FUNC_VERSION_FIRST_VALID && !(u32[entryIndex(t, version)] !== 0 && u32[entryIndex(t, version) + 1] === u32[(func + FUNC_CODE_OFFSET) >>> 2]);
+  if (!leaving && !taking) {
+    Atomics.store(u32, (func + FUNC_VERSION_OFFSET) >>> 2, version);
+    return;
+  }
   mutexLock(t.heap, t.state + OS_FUNC_CACHE_LOCK_OFFSET);
-  const old = u32[(func + FUNC_VERSION_OFFSET) >>> 2]!;
   if (old >= FUNC_VERSION_FIRST_VALID) {
     const e = entryIndex(t, old);
     if (u32[e] === func) u32[e] = 0; // the code stays: it may still be of use
@@ -62,8 +74,11 @@ export function functionSetVersion(t: ObThread, func: number, version: number): 
   Atomics.store(u32, (func + FUNC_VERSION_OFFSET) >>> 2, version);
   if (version >= FUNC_VERSION_FIRST_VALID) {
     const e = entryIndex(t, version);
-    u32[e] = func;
-    u32[e + 1] = u32[(func + FUNC_CODE_OFFSET) >>> 2]!;
+    const code = u32[(func + FUNC_CODE_OFFSET) >>> 2]!;
+    if (u32[e] === 0 || u32[e + 1] !== code) {
+      u32[e] = func;
+      u32[e + 1] = code;
+    }
   }
   mutexUnlock(t.heap, t.state + OS_FUNC_CACHE_LOCK_OFFSET);
 }

@@ -49,6 +49,7 @@ import {
   createHeapType,
   decref,
   decrefType,
+  enableDeferredRefcount,
   freeObject,
   incref,
   OB_SIZE_OFFSET,
@@ -499,6 +500,8 @@ export function typeNew(t: ObThread, metatype: number, name: string, bases: numb
   t.u16[(type + TP_FLAGS2_OFFSET) >>> 1] = TYPE2_READY;
   typeUnlock(t);
   gcTrack(t.rc, type);
+  // Every thread's code calls and reads classes: deferred counts, as CPython's heap types.
+  enableDeferredRefcount(t.rc, type);
   if (!ok) {
     decref(t.rc, type);
     return errNoMemory(t);

@@ -256,7 +256,6 @@ export {
   storeInstanceValue,
   type KeysSnapshot,
 } from './dict-specialize.js';
-export { sharedKeysOf } from './dict-keys.js';
 export { reverseSlice, timsort, type LessThan } from './list-sort.js';
 export {
   listAppend,

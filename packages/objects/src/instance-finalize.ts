@@ -15,7 +15,7 @@ import { strInternFromJs } from './intern.js';
 import { TP_BASES_OFFSET, TP_DICT_OFFSET, TP_SUBCLASSES_OFFSET } from './layout.js';
 import { typeLookupRef } from './method-cache.js';
 import type { ObThread } from './ob-thread.js';
-import { callSpecial, MISSING } from './slot-dispatch.js';
+import { callSpecial, MISSING } from './call-special.js';
 import { typeOf } from './subtype.js';
 import { tupleGetItem, tupleSize } from './tuple.js';
 import { errWriteUnraisable } from './weakref-clear.js';

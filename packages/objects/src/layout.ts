@@ -44,7 +44,7 @@ import { OB_SIZE_OFFSET, OBJECT_HEADER_SIZE, TYPE_CORE_SIZE, VAR_OBJECT_HEADER_S
 // ---------------------------------------------------------------------------
 
 /** Type tag of the objects state ('OBJS'). @public */ export const OBJECTS_STATE_TAG = 0x534a424f;
-/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 6;
+/** Layout version of this package's structures. @public */ export const OBJECTS_LAYOUT_VERSION = 7;
 /** @internal */ export const OS_TAG_OFFSET = 0;
 /** @internal */ export const OS_VERSION_OFFSET = 4;
 /** @internal */ export const OS_FINGERPRINT_OFFSET = 8;
@@ -263,7 +263,7 @@ export type StaticType = (typeof StaticType)[keyof typeof StaticType];
 //  388         end
 // ---------------------------------------------------------------------------
 
-/** @internal */ export const TP_VERSION_TAG_OFFSET = 56;
+/** `tp_version_tag` (u32; written with Atomics; the VM's guards read it plain, as CPython's relaxed loads). @public */ export const TP_VERSION_TAG_OFFSET = 56;
 /** @internal */ export const TP_VERSIONS_USED_OFFSET = 60;
 /** @internal */ export const TP_FLAGS2_OFFSET = 62;
 /** @internal */ export const TP_NAME_OFFSET = TYPE_CORE_SIZE;
@@ -484,7 +484,8 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** `NEXT_LOG2_SHARED_KEYS_MAX_SIZE`: a split table's log2 size. @internal */ export const SHARED_KEYS_LOG2_SIZE = 6;
 /** @internal */ export const VALUES_CAPACITY_OFFSET = 0;
 /** @internal */ export const VALUES_SIZE_OFFSET = 4;
-/** @internal */ export const VALUES_ITEMS_OFFSET = 8;
+/** The class whose shared keys the values go with (strong: it keeps the keys alive for the dict). @internal */ export const VALUES_TYPE_OFFSET = 8;
+/** @internal */ export const VALUES_ITEMS_OFFSET = 12;
 /** Bytes of a unicode entry: key, value. @internal */ export const DK_UNICODE_ENTRY_SIZE = 8;
 /** `PyDict_MINSIZE`. @public */ export const DICT_MIN_SIZE = 8;
 /** `PERTURB_SHIFT`. @internal */ export const PERTURB_SHIFT = 5;

@@ -124,7 +124,8 @@ function assignSliceLocked(t: ObThread, op: number, ilow: number, ihigh: number,
   let items = u32[base + ITEMS]! >>> 2;
   const garbage = ihigh > ilow ? u32.slice(items + ilow, items + ihigh) : NO_ITEMS;
   if (d < 0) {
-    for (let k = ihigh; k < size; k++) Atomics.store(u32, items + k + d, u32[items + k]!);
+    // memmove, as CPython's: an old or a new item at each index for lock-free readers (list.ts, listInsert).
+    u32.copyWithin(items + ihigh + d, items + ihigh, items + size);
     // The vacated tail is zeroed before the size shrinks: no removed item stays reachable within capacity.
     for (let k = size + d; k < size; k++) Atomics.store(u32, items + k, 0);
     shrinkLocked(t, op, size + d);
@@ -132,7 +133,7 @@ function assignSliceLocked(t: ObThread, op: number, ilow: number, ihigh: number,
   } else if (d > 0) {
     if (listResize(t, op, size + d) < 0) return null;
     items = u32[base + ITEMS]! >>> 2;
-    for (let k = size - 1; k >= ihigh; k--) Atomics.store(u32, items + k + d, u32[items + k]!);
+    u32.copyWithin(items + ihigh + d, items + ihigh, items + size);
   }
   for (let k = 0; k < n; k++) {
     const item = u32[src + k]!;

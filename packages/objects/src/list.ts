@@ -348,8 +348,10 @@ export function listInsert(t: ObThread, op: number, where: number, item: number)
   }
   if (where > n) where = n;
   const items = t.u32[base + ITEMS]! >>> 2;
-  // CPython shifts with relaxed stores: a lock-free reader may see an item twice or skip one (the contract allows it).
-  for (let i = n; i > where; i--) Atomics.store(t.u32, items + i, t.u32[items + i - 1]!);
+  // CPython shifts with memmove under the lock: a lock-free reader sees at each index an item that was
+  // there before or after (it may see one twice or skip one, as the contract allows). Aligned words
+  // are never torn by the copy; the unlock below publishes them.
+  t.u32.copyWithin(items + where + 1, items + where, items + n);
   Atomics.store(t.u32, items + where, item);
   criticalSectionEnd(heap);
   return 0;
@@ -376,7 +378,8 @@ export function listPop(t: ObThread, op: number, index = -1): number {
   }
   const items = t.u32[base + ITEMS]! >>> 2;
   const item = t.u32[items + i]!;
-  for (; i < n - 1; i++) Atomics.store(t.u32, items + i, t.u32[items + i + 1]!);
+  // memmove, as CPython's (see listInsert): an old or a new item at each index for lock-free readers.
+  t.u32.copyWithin(items + i, items + i + 1, items + n);
   Atomics.store(t.u32, items + n - 1, 0);
   // Shrinking never fails (a failed reallocation keeps the larger array).
   if (listResize(t, op, n - 1) < 0) {

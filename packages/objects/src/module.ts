@@ -7,7 +7,7 @@
  * 'm' has no attribute 'x'").
  */
 
-import { decref, setMaybeWeakref, type RcThread } from '@ft/refcount';
+import { decref, enableDeferredRefcount, setMaybeWeakref, type RcThread } from '@ft/refcount';
 import { objectReprJs } from './abstract.js';
 import { callOneArg } from './call.js';
 import { dictGetItemRef, dictNew, dictSetItem } from './dict.js';
@@ -66,6 +66,9 @@ export function moduleNew(t: ObThread, name: number, doc = 0): number {
   if (op === 0) return 0;
   t.u32[(op + MODULE_STATE_OFFSET) >>> 2] = 0; // SAFETY: not published yet
   t.u32[(op + MODULE_WEAKLIST_OFFSET) >>> 2] = 0;
+  // Every thread's code reads modules and their globals: deferred counts, as CPython's `track_module`.
+  enableDeferredRefcount(t.rc, dict);
+  enableDeferredRefcount(t.rc, op);
   return op;
 }
 

@@ -21,7 +21,6 @@ import { dictGetItemRef, dictSetItem } from './dict.js';
 import { errClear, errExceptionMatches, errRaise, errRaiseInt, errUnhashable } from './errors.js';
 import { objectGenericGetAttr, objectGenericSetAttr } from './generic-attr.js';
 import { intCompactValue, intIsCompact, intSign } from './int.js';
-import { strInternFromJs } from './intern.js';
 import { StaticType, TP_DICT_OFFSET, TP_SLOTS_OFFSET, TP_SUBCLASSES_OFFSET, TPFLAGS_LONG_SUBCLASS } from './layout.js';
 import { typeLookupRef } from './method-cache.js';
 import { SLOT_INDEX, type ObThread, type SlotDispatchIds, type SlotKind } from './ob-thread.js';
@@ -30,58 +29,7 @@ import type { SlotRegistry } from './slot-registry.js';
 import { typeHasFlag, typeIsSubtype, typeNameOf, typeOf } from './subtype.js';
 import { tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
 
-/** What a lookup finds when the type has no such method (a value no object address has). @internal */
-export const MISSING = -1;
-
-/** Interned names of the special methods, per thread context (interned strs are immortal and shared). */
-const internedNames = new WeakMap<ObThread, Map<string, number>>();
-
-/** The interned str `name` (0 with MemoryError). */
-function dunder(t: ObThread, name: string): number {
-  let names = internedNames.get(t);
-  if (names === undefined) internedNames.set(t, (names = new Map()));
-  let s = names.get(name);
-  if (s === undefined) {
-    s = strInternFromJs(t, name);
-    if (s === 0) return 0;
-    names.set(name, s);
-  }
-  return s;
-}
-
-/**
- * `vectorcall_method` / `maybe_call_special`: `type(self).name(self,
- * *args)`: a new reference, 0 with an exception, or {@link MISSING} when
- * the type has no such attribute (no exception). A plain function is
- * called with `self` first without binding a method.
- * @internal
- */
-export function callSpecial(t: ObThread, self: number, name: string, args: readonly number[]): number {
-  const key = dunder(t, name);
-  if (key === 0) return 0;
-  const type = typeOf(t, self);
-  const found = typeLookupRef(t, type, key);
-  if (found === 0) return MISSING;
-  const foundType = typeOf(t, found);
-  let r: number;
-  if (foundType === t.types[StaticType.Function] || foundType === t.types[StaticType.MethodDescriptor] || foundType === t.types[StaticType.WrapperDescriptor]) {
-    r = callArgs(t, found, [self, ...args]);
-  } else {
-    const get = typeSlot(t, foundType, 'descrGet');
-    let bound = found;
-    if (get !== null) {
-      bound = get(t, found, self, type);
-      if (bound === 0) {
-        decref(t.rc, found);
-        return 0;
-      }
-    } else incref(t.rc, bound);
-    r = callArgs(t, bound, args);
-    decref(t.rc, bound);
-  }
-  decref(t.rc, found);
-  return r;
-}
+import { callSpecial, dunder, MISSING } from './call-special.js';
 
 /** {@link callSpecial}, with AttributeError (the name) when the method is missing. */
 function callRequired(t: ObThread, self: number, name: string, args: readonly number[]): number {

@@ -36,7 +36,7 @@ import { objectStr } from './exceptions.js';
 import { numberAsDouble } from './float.js';
 import { doubleToString, DTSF_ALT } from './float-format.js';
 import { objectAscii } from './format-builtin.js';
-import { callSpecial, MISSING } from './slot-dispatch.js';
+import { callSpecial, MISSING } from './call-special.js';
 import { intAsBigInt, intCheckExact } from './int.js';
 import { intFormatJs } from './int-format.js';
 import { StaticType, TPFLAGS_LONG_SUBCLASS, TPFLAGS_TUPLE_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';

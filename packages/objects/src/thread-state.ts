@@ -18,7 +18,7 @@ import { gcThreadExit, gcThreadInit, type GcThread } from '@ft/gc';
 import { miThreadExit, miThreadInit } from '@ft/mimalloc';
 import { createAllocatorDomains, registerDelayedFree, type AllocatorDomains, type DelayedFreeIds } from '@ft/obmalloc';
 import { FreeCallbackRegistry, qsbrAttach, qsbrDetach, qsbrRegister, qsbrUnregister, type QsbrThread } from '@ft/qsbr';
-import { rcThreadExit, rcThreadInit, type BehaviourRegistry, type RcThread } from '@ft/refcount';
+import { processMergeQueue, rcThreadExit, rcThreadInit, type BehaviourRegistry, type RcThread } from '@ft/refcount';
 import { argsRelease } from './call.js';
 import { errClear } from './errors.js';
 import { floatClearFreeList } from './float.js';
@@ -160,12 +160,20 @@ function threadStateClear(layers: ThreadLayers, t: ObThread): void {
   const { participant, rc, gt, qsbr } = layers;
   if (participantStatus(participant) !== STATUS_ATTACHED) attach(participant);
   errClear(t);
+  // What other threads released of ours dies first, while everything the deallocations may use
+  // (finalizers and weakref callbacks run Python code) is still in place.
+  while (processMergeQueue(rc) !== 0) errClear(t);
   typeCacheRelease(t);
   argsRelease(t);
   floatClearFreeList(t);
   intClearFreeList(t);
   gcThreadExit(gt);
   rcThreadExit(rc);
+  // An object queued in the meantime may have died in the exit's last merge and refilled these.
+  errClear(t);
+  typeCacheRelease(t);
+  floatClearFreeList(t);
+  intClearFreeList(t);
   // The slot goes: the detach below must not take it offline again.
   participant.hooks.splice(participant.hooks.indexOf(layers.qsbrHooks), 1);
   qsbrUnregister(qsbr);

@@ -43,7 +43,8 @@ const jsValue = fc.letrec((tie) => ({
 /** What a JS value comes back as: numbers and bigints by size, a Map whose keys are all strings as an object. */
 function normalize(v: unknown): unknown {
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  if (typeof v === 'number' && Object.is(v, -0)) return -0;
+  // -0 is an integer to JavaScript, so it becomes the int 0 (as Pyodide converts it), and comes back +0.
+  if (typeof v === 'number' && Object.is(v, -0)) return 0;
   if (Array.isArray(v)) return v.map(normalize);
   if (v instanceof Set) return new Set([...v].map(normalize));
   if (v instanceof Map) {

@@ -194,7 +194,8 @@ describe('subclasses of the builtin containers', () => {
     expect(objectReprJs(t, g)).toBe('[1]');
     const fromIt = check(t, subtypeNew(t, L, plain));
     expect(objectReprJs(t, fromIt)).toBe('[1, 2, 3]');
-    expect(extraRefs(L)).toBe(3);
+    // Three instances, and l's instance dict (split over L's shared keys, it keeps L: dict-keys.ts, valuesNew).
+    expect(extraRefs(L)).toBe(4);
     release(r, fromIt, g, got, v, plain, it, item, one, l, a!, b!, c!);
     expect(extraRefs(L)).toBe(0);
     expect(gcCollect(r.gt)).toBe(0);
@@ -469,7 +470,8 @@ describe('subclasses of the builtin containers', () => {
       }
       release(r, w1, w2, w3);
       expect(live(W)).toBe(3);
-      expect(extraRefs(C)).toBe(1);
+      // The instance, and its dict when setattr made it (split over C's shared keys, it keeps C).
+      expect(extraRefs(C)).toBe(index === StaticType.Tuple ? 1 : 2);
       expect(extraRefs(W)).toBe(3);
       release(r, op);
       expect(live(W)).toBe(0);

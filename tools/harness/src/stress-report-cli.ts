@@ -1,5 +1,5 @@
 /**
- * The runtime stress report (`npm start`): every stress scenario of every
+ * The runtime stress report (`npm run stress-report`): every stress scenario of every
  * package, run for a fixed time with real workers, then a table of what
  * happened and whether every invariant held.
  *

@@ -1,7 +1,7 @@
 /**
  * The `ft` command (`Modules/main.c`'s `pymain_main` in spirit): `ft run
  * prog.py [args]`, `ft prog.py [args]`, `ft -c code [args]`, `-X gil=0|1`,
- * `-X tlbc=0|1` and the `PYTHON*` environment variables; the program's
+ * `-X tlbc=0|1`, `--stats` and the `PYTHON*` environment variables; the program's
  * output goes to the process's stdout and stderr, its exit code is the
  * process's (CPython's: 1 for an uncaught exception, 2 for a bad command
  * line or a missing script, SystemExit's code).
@@ -15,6 +15,7 @@ const USAGE = `usage: ft [option] ... [-c cmd | run file | file] [arg] ...
 Options:
   -c cmd   : program passed in as string (terminates option list)
   -X opt   : set implementation-specific option (gil=0|1, tlbc=0|1)
+  --stats  : after the run, print what the runtime did (memory, refcount, QSBR, GC) to stderr
   -h       : print this help message and exit
   -V       : print the Python version number and exit
   run file : run the program in file (terminates option list)
@@ -24,6 +25,7 @@ Environment: PYTHON_GIL, PYTHON_TLBC, PYTHONHASHSEED
 /** Parses the command line: what to run, or an exit code after printing usage/version/an error. */
 export function parseCommandLine(argv: readonly string[], stderr: (s: string) => void, stdout: (s: string) => void): RunProgramOptions | number {
   const xoptions: string[] = [];
+  let stats = false;
   let i = 0;
   while (i < argv.length) {
     const a = argv[i]!;
@@ -34,6 +36,11 @@ export function parseCommandLine(argv: readonly string[], stderr: (s: string) =>
     if (a === '-V' || a === '--version') {
       stdout('Python 3.13.0 (ft)\n');
       return 0;
+    }
+    if (a === '--stats') {
+      stats = true;
+      i++;
+      continue;
     }
     if (a === '-X') {
       const v = argv[i + 1];
@@ -56,7 +63,7 @@ export function parseCommandLine(argv: readonly string[], stderr: (s: string) =>
         stderr('Argument expected for the -c option\n' + USAGE);
         return 2;
       }
-      return { code, argv: argv.slice(i + 2), xoptions, env: environment() };
+      return { code, argv: argv.slice(i + 2), xoptions, env: environment(), stats };
     }
     if (a === 'run' || !a.startsWith('-')) {
       const path = a === 'run' ? argv[i + 1] : a;
@@ -64,7 +71,7 @@ export function parseCommandLine(argv: readonly string[], stderr: (s: string) =>
         stderr('ft run: a file to run is expected\n' + USAGE);
         return 2;
       }
-      return { path, argv: argv.slice(a === 'run' ? i + 2 : i + 1), xoptions, env: environment() };
+      return { path, argv: argv.slice(a === 'run' ? i + 2 : i + 1), xoptions, env: environment(), stats };
     }
     stderr(`Unknown option: ${a}\n${USAGE}`);
     return 2;

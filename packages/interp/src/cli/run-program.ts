@@ -11,6 +11,7 @@ import type { OutputSink } from '../vm/interp-state.js';
 import { registeredModules, registerSlots } from '../vm/slots.js';
 import { mainPathEntry, runMain, waitForThreadShutdown } from '../vm/run-main.js';
 import { resolveConfig } from './config.js';
+import { formatRunStats } from './run-stats.js';
 
 /** What to run. @public */
 export interface RunProgramOptions {
@@ -24,6 +25,8 @@ export interface RunProgramOptions {
   readonly xoptions?: readonly string[];
   /** Environment variables the runtime reads (`PYTHON_GIL`, `PYTHON_TLBC`, `PYTHONHASHSEED`, …); default none. */
   readonly env?: Readonly<Record<string, string>>;
+  /** `ft --stats`: after the program, a table of what the runtime did goes to stderr. */
+  readonly stats?: boolean;
 }
 
 /** What a run produced. @public */
@@ -60,6 +63,10 @@ export async function runProgramWith(options: RunProgramOptions, stdout: OutputS
   const config = resolveConfig(options.xoptions ?? [], options.env ?? {});
   const runtime = await createRuntime({
     heapSize: 512 << 20,
+    // CPython 3.13's measure (gh-117783): functions, code, classes and modules turn immortal when the
+    // first other thread starts, so threads do not contend on their counts. 3.14 instead leaves stack
+    // references to them uncounted; this VM counts every stack reference, so `ft` runs as 3.13 does.
+    immortalizeDeferredOnThreadStart: true,
     env: { ...(options.env ?? {}) },
     xoptions: [...(options.xoptions ?? [])],
     ...(THREADS ? { threadBodies: THREAD_BODIES, slotsModule: SLOTS_MODULE } : { registerSlots }),
@@ -82,8 +89,13 @@ export async function runProgramWith(options: RunProgramOptions, stdout: OutputS
       threadId: 1,
       ...(THREADS ? { startThread: (body: string, arg?: number, o?: StartThreadOptions) => runtime.startThread(body, arg, o) } : {}),
     });
+    const started = performance.now();
     code = runMain(vm, source);
     waitForThreadShutdown(vm);
+    if (options.stats === true) {
+      stdout.flush();
+      stderr.write(formatRunStats(t, performance.now() - started));
+    }
     stdout.flush();
     stderr.flush();
     vm.ds.release();

@@ -8,7 +8,7 @@
  * SystemExit ends the thread quietly.
  */
 
-import { decref } from '@ft/refcount';
+import { decref, processMergeQueue } from '@ft/refcount';
 import { errExceptionMatches, errClear, errGetRaisedException, objectCall, StaticType, TUPLE_ITEMS_OFFSET } from '@ft/objects';
 import type { ThreadContext } from '../runtime/thread-bodies.js';
 import { joinInterpreter } from './interpreter.js';
@@ -37,6 +37,10 @@ export function pythonThread(ctx: ThreadContext): void {
     stderr.write(`Exception in thread Thread-${ctx.id}:\n${exc === 0 ? '' : formatException(t, exc)}`);
     if (exc !== 0) decref(t.rc, exc);
   }
+  // Objects of this thread that others released die now, with the thread's VM still here: their
+  // finalizers and weakref callbacks may run Python code (CPython runs them in PyThreadState_Clear,
+  // with the thread state intact).
+  while (processMergeQueue(t.rc) !== 0) errClear(t);
   stdout.flush();
   stderr.flush();
   vm.ds.release();

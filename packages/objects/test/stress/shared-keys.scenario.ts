@@ -37,7 +37,8 @@
  *      split, every worker's dict uses it, its entry count is N and its
  *      entries hold each name exactly once (with the name's hash) and
  *      nothing else, its index slots point at each entry exactly once, and
- *      `dk_refcnt` is exactly 1 + W (the class and the W dicts);
+ *      `dk_refcnt` is exactly 1 (the class; each dict holds the class
+ *      through its values array instead);
  *    - every worker checks its own instance (ATTRS_CHECK): its dict is split
  *      (`dictHasSplitTable`) over that table, of size N, every attribute
  *      (`objectGetAttr`) is the very value object it stored, and iterating
@@ -309,7 +310,7 @@ function ok(name: string, pass: boolean, detail: string): StressCheck {
 
 /** The checks the control is about (the test names them). */
 export const TABLE_CHECK =
-  'every round’s shared table is K’s ht_cached_keys and every instance dict’s, holds each name exactly once and nothing else (entry count = names, hashes right, one index slot per entry), and is counted once by the class and once per dict';
+  'every round’s shared table is K’s ht_cached_keys and every instance dict’s, holds each name exactly once and nothing else (entry count = names, hashes right, one index slot per entry), and is counted by the class alone, every dict holding the class';
 export const ATTRS_CHECK =
   'every instance dict is split, of size N, gives every attribute as the very value its worker stored (objectGetAttr, and the next worker’s lock-free dictGetItemRef), and iterates in the order its worker set them';
 export const REPLACE_CHECK =

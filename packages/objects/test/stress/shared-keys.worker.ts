@@ -32,9 +32,9 @@ import {
   type ObThread,
 } from '../../src/index.js';
 import { dictSeams } from '../../src/dict.js';
-import { entriesOf, getIndex, isSplitKeys } from '../../src/dict-keys.js';
+import { entriesOf, getIndex, isSplitKeys, valuesType } from '../../src/dict-keys.js';
 import { instanceDictSlot } from '../../src/heap-type.js';
-import { DICT_KEYS_OFFSET, DK_LOG2_SIZE_OFFSET, DK_MUTEX_OFFSET, DK_NENTRIES_OFFSET, DK_REFCNT_OFFSET, TP_CACHED_KEYS_OFFSET } from '../../src/layout.js';
+import { DICT_KEYS_OFFSET, DICT_VALUES_OFFSET, DK_LOG2_SIZE_OFFSET, DK_MUTEX_OFFSET, DK_NENTRIES_OFFSET, DK_REFCNT_OFFSET, TP_CACHED_KEYS_OFFSET } from '../../src/layout.js';
 import { check, joinRuntime, type Runtime } from '../runtime.js';
 import {
   ATTR_BASE,
@@ -278,8 +278,9 @@ function sharedKeysWorker(ctx: Ctx, r: Runtime): KeysWorkerResult {
     }
     if (used !== n) out.push(`${used} index slots in use for ${n} entries`);
     for (let ix = 0; ix < walk; ix++) if (refs[ix] !== 1) out.push(`entry ${ix} is pointed at by ${refs[ix]} index slots`);
+    // The class alone counts its table; each dict holds the class instead (dict-keys.ts, valuesNew).
     const refcnt = i32[(dk + DK_REFCNT_OFFSET) >>> 2]!;
-    if (refcnt !== 1 + W) out.push(`dk_refcnt ${refcnt}, not 1 + ${W}`);
+    if (refcnt !== 1) out.push(`dk_refcnt ${refcnt}, not 1 (the class)`);
     return out;
   };
 
@@ -435,6 +436,8 @@ function sharedKeysWorker(ctx: Ctx, r: Runtime): KeysWorkerResult {
       else {
         if (!dictHasSplitTable(t, d)) wrong.push('not split');
         if (Atomics.load(u32, (d + DICT_KEYS_OFFSET) >>> 2) !== dk) wrong.push("not over K's shared table");
+        const values = Atomics.load(u32, (d + DICT_VALUES_OFFSET) >>> 2);
+        if (values !== 0 && valuesType(t, values) !== K) wrong.push("its values do not hold K (which keeps the shared table)");
         if (dictSize(t, d) !== N) wrong.push(`size ${dictSize(t, d)}`);
       }
       for (let i = 0; i < N; i++) {
