@@ -20,22 +20,28 @@ import { findPython, ftBin, runProcess } from './bench-processes.js';
 
 const SCRIPT = fileURLToPath(new URL('./python/ftscaling.py', import.meta.url));
 
-/** The workloads (python/ftscaling.py's names, CPython's) and iterations per thread that take ft about half a second. */
+/**
+ * The workloads (python/ftscaling.py's names, CPython's) and iterations per
+ * thread that take ft 2–4 s on one thread: shorter runs measure the
+ * workers' JIT warm-up (V8 compiles the eval loop on background threads
+ * that compete with the Python threads for the cores) more than steady
+ * state.
+ */
 const WORKLOADS: readonly (readonly [string, number])[] = [
-  ['object_cfunction', 150_000],
-  ['cmodule_function', 400_000],
-  ['mult_constant', 2_000_000],
-  ['generator', 150_000],
-  ['pymethod', 150_000],
-  ['pyfunction', 300_000],
-  ['module_function', 300_000],
-  ['load_string_const', 150_000],
-  ['load_tuple_const', 250_000],
-  ['create_pyobject', 150_000],
-  ['create_closure', 150_000],
-  ['create_dict', 150_000],
-  ['thread_local_read', 60_000],
-  ['method_caller', 50_000],
+  ['object_cfunction', 1_200_000],
+  ['cmodule_function', 3_200_000],
+  ['mult_constant', 16_000_000],
+  ['generator', 1_200_000],
+  ['pymethod', 1_200_000],
+  ['pyfunction', 2_400_000],
+  ['module_function', 2_400_000],
+  ['load_string_const', 1_200_000],
+  ['load_tuple_const', 2_000_000],
+  ['create_pyobject', 1_200_000],
+  ['create_closure', 1_200_000],
+  ['create_dict', 1_200_000],
+  ['thread_local_read', 480_000],
+  ['method_caller', 400_000],
 ];
 
 const RUNS = 3;

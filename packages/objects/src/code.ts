@@ -14,7 +14,7 @@
  * (function.ts's version cache keys on it).
  */
 
-import { enableDeferredRefcount, incref, OB_TYPE_OFFSET, setMaybeWeakref, type RcThread } from '@ft/refcount';
+import { enableDeferredRefcount, immortalize, incref, isImmortal, OB_TYPE_OFFSET, setMaybeWeakref, type RcThread } from '@ft/refcount';
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { errNoMemory, errRaise } from './errors.js';
 import { fieldsClear, fieldsTraverse } from './field-object.js';
@@ -162,6 +162,7 @@ export function codeNew(t: ObThread, spec: CodeSpec): number {
   const op = gcNew(t.gc, t.types[StaticType.Code]!, n);
   if (op === 0) return errNoMemory(t);
   const u32 = t.u32;
+  immortalizeConstants(t, spec.consts);
   const values = [spec.consts, spec.names, spec.localsplusnames, spec.localspluskinds, spec.filename, spec.name, spec.qualname, spec.linetable, spec.exceptiontable];
   // SAFETY: not published yet.
   for (let i = 0; i < OBJECT_FIELDS.length; i++) {
@@ -189,6 +190,36 @@ export function codeNew(t: ObThread, spec: CodeSpec): number {
   gcTrack(t.rc, op);
   enableDeferredRefcount(t.rc, op);
   return op;
+}
+
+/** The constant types CPython's free-threaded build makes immortal in code objects (`should_immortalize_constant`). */
+const IMMORTAL_CONSTANT_TYPES = [StaticType.Int, StaticType.Float, StaticType.Complex, StaticType.Str, StaticType.Bytes] as const;
+
+/**
+ * The free-threaded build's `intern_constants` (gh-130851): a code
+ * object's constants — ints, floats, complex numbers, strs, bytes, and
+ * tuples and frozensets of such — become immortal, so that threads
+ * running the same code never contend on their counts (`LOAD_CONST` from
+ * every thread would otherwise be an atomic add on each constant's shared
+ * word). Code objects among the constants are left alone, and a container
+ * only when everything in it is immortal already. CPython also interns
+ * them to share equal ones; here each stays where it is.
+ */
+function immortalizeConstants(t: ObThread, consts: number): boolean {
+  const rc = t.rc;
+  if (isImmortal(rc, consts)) return true;
+  const type = typeOf(t, consts);
+  if (IMMORTAL_CONSTANT_TYPES.some((k) => t.types[k] === type)) {
+    immortalize(rc, consts);
+    return true;
+  }
+  if (type !== t.types[StaticType.Tuple] && type !== t.types[StaticType.FrozenSet]) return false;
+  let all = true;
+  if (type === t.types[StaticType.Tuple]) {
+    for (let i = 0; i < tupleSize(t, consts); i++) all = immortalizeConstants(t, tupleGetItem(t, consts, i)) && all;
+  } else all = false; // frozenset items are not walked here: it stays counted
+  if (all) immortalize(rc, consts);
+  return all;
 }
 
 /**

@@ -7,8 +7,9 @@ Our own versions of the workloads CPython's Tools/ftscalingbench measures
 (the names are CPython's; the loops are written for this repository). Each
 thread runs the workload ITERATIONS times on objects of its own, except where
 the point is sharing (a module, a code object's constants, a class). The
-threads start together behind a barrier; the last two lines printed are
-`elapsed <seconds>` (from the barrier to the last join) and `checksum <n>`.
+threads warm up (a tenth of the work each), then start together behind a
+barrier; the last two lines printed are `elapsed <seconds>` (from the
+barrier to the last join) and `checksum <n>`.
 With perfect scaling, N threads take as long as one: score = N * T1 / TN.
 """
 
@@ -176,11 +177,13 @@ def main():
     nthreads = int(sys.argv[2])
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
     work = WORKLOADS[name]
-    work(n // 100)  # warm up (and specialize) on the main thread
     results = [None] * nthreads
     barrier = threading.Barrier(nthreads + 1)
 
     def body(k):
+        # Each thread warms up first (its own specialized bytecode; on ft, its worker's JIT as well),
+        # so that the timed phase compares steady states.
+        work(n // 10)
         barrier.wait()
         results[k] = work(n)
 
