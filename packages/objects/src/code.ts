@@ -163,9 +163,6 @@ export function codeNew(t: ObThread, spec: CodeSpec): number {
   if (op === 0) return errNoMemory(t);
   const u32 = t.u32;
   immortalizeConstants(t, spec.consts);
-  // Its names too (CPython interns them, and interned strs are immortal): a generator or a frame made
-  // from this code on any thread takes a reference to its qualified name.
-  for (const text of [spec.name, spec.qualname, spec.filename, spec.names, spec.localsplusnames]) immortalizeConstants(t, text);
   const values = [spec.consts, spec.names, spec.localsplusnames, spec.localspluskinds, spec.filename, spec.name, spec.qualname, spec.linetable, spec.exceptiontable];
   // SAFETY: not published yet.
   for (let i = 0; i < OBJECT_FIELDS.length; i++) {
