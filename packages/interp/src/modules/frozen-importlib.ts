@@ -7,13 +7,8 @@
  * plain attributes, a `parent` and a `has_location` computed from them.
  */
 
-import { decref } from '@ft/refcount';
-import { moduleDict, type ObThread } from '@ft/objects';
-import { compileToCode } from '../vm/compile-code.js';
-import { interpOf } from '../vm/interp-state.js';
-import { vmOf } from '../vm/vm-thread.js';
-import { dictSetItemStr } from './dict-util.js';
 import type { ModuleDef } from './module-def.js';
+import { execPythonSource } from './python-source-exec.js';
 
 /** `ModuleSpec`, our own code following the documented behaviour of `importlib.machinery.ModuleSpec`. */
 const MODULE_SPEC_SOURCE = `
@@ -68,22 +63,9 @@ class ModuleSpec:
         self._set_fileattr = bool(value)
 `;
 
-/** `Py_mod_exec`: runs the class source in the module's namespace. */
-function execFrozenImportlib(t: ObThread, module: number): number {
-  const dict = moduleDict(t, module);
-  if (dictSetItemStr(t, dict, '__builtins__', interpOf(t).builtins) < 0) return -1;
-  const code = compileToCode(t, MODULE_SPEC_SOURCE, '<frozen importlib._bootstrap>', 'exec');
-  if (code === 0) return -1;
-  const result = vmOf(t).execModule(code, dict);
-  decref(t.rc, code);
-  if (result === 0) return -1;
-  decref(t.rc, result);
-  return 0;
-}
-
 export const FROZEN_IMPORTLIB_MODULE: ModuleDef = {
   name: '_frozen_importlib',
   doc: 'Core implementation of import (the part ft needs: ModuleSpec).',
   functions: [],
-  exec: execFrozenImportlib,
+  exec: execPythonSource(MODULE_SPEC_SOURCE, '<frozen importlib._bootstrap>'),
 };

@@ -8,14 +8,11 @@
  * `__class_getitem__` calls.
  */
 
-import { callArgs, moduleDict, objectGetAttr, strInternFromJs, type ObThread } from '@ft/objects';
+import { callArgs, objectGetAttr, strInternFromJs, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
-import { compileToCode } from '../vm/compile-code.js';
 import { importModule } from '../vm/import.js';
-import { interpOf } from '../vm/interp-state.js';
-import { vmOf } from '../vm/vm-thread.js';
-import { dictSetItemStr } from './dict-util.js';
 import type { ModuleDef } from './module-def.js';
+import { execPythonSource } from './python-source-exec.js';
 
 /** Our own code, after the documented behaviour of `types.GenericAlias`. */
 const GENERIC_ALIAS_SOURCE = `
@@ -131,24 +128,11 @@ E.g. for t = list[int], t.__origin__ is list and t.__args__ is (int,)."""
 GenericAlias.__module__ = 'types'
 `;
 
-/** `Py_mod_exec`: runs the class source in the module's namespace. */
-function execGenericAlias(t: ObThread, module: number): number {
-  const dict = moduleDict(t, module);
-  if (dictSetItemStr(t, dict, '__builtins__', interpOf(t).builtins) < 0) return -1;
-  const code = compileToCode(t, GENERIC_ALIAS_SOURCE, '<ft generic alias>', 'exec');
-  if (code === 0) return -1;
-  const result = vmOf(t).execModule(code, dict);
-  decref(t.rc, code);
-  if (result === 0) return -1;
-  decref(t.rc, result);
-  return 0;
-}
-
 export const GENERIC_ALIAS_MODULE: ModuleDef = {
   name: '_ftgenericalias',
   doc: 'types.GenericAlias, the type of list[int] (PEP 585).',
   functions: [],
-  exec: execGenericAlias,
+  exec: execPythonSource(GENERIC_ALIAS_SOURCE, '<ft generic alias>'),
 };
 
 /**

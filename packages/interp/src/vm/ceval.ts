@@ -335,16 +335,13 @@ function pushExactArgsFrame(vm: VmThread, fw: number, base: number, sp: number, 
  */
 function pythonInitOf(t: ObThread, type: number): number {
   const types = t.types;
-  if (u32Of(t, type + OB_TYPE_OFFSET) !== types[StaticType.Type] || (u32Of(t, type + TP_FLAGS_OFFSET) & TYPE_FLAG_HEAPTYPE) === 0) return 0;
+  const u32 = t.u32;
+  if (u32[(type + OB_TYPE_OFFSET) >>> 2] !== types[StaticType.Type] || (u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0) return 0;
   if (typeSlotId(t, type, 'new') !== typeSlotId(t, types[StaticType.Object]!, 'new')) return 0;
   const init = typeLookupRef(t, type, initName(t));
-  if (init === 0 || u32Of(t, init + OB_TYPE_OFFSET) === types[StaticType.Function]) return init;
+  if (init === 0 || u32[(init + OB_TYPE_OFFSET) >>> 2] === types[StaticType.Function]) return init;
   decref(t.rc, init);
   return 0;
-}
-
-function u32Of(t: ObThread, address: number): number {
-  return t.u32[address >>> 2]!;
 }
 
 /**

@@ -209,30 +209,30 @@ class ThreadPoolExecutor(_base.Executor):
                 raise
             self._threads.add(t)
 
+    def _take_queued(self):
+        # The work items no worker has taken yet, taken off the queue (the None wake-ups dropped).
+        while True:
+            try:
+                work_item = self._work_queue.get_nowait()
+            except queue.Empty:
+                return
+            if work_item is not None:
+                yield work_item
+
     def _initializer_failed(self):
         with self._shutdown_lock:
             self._broken = 'A thread initializer failed, the thread pool is not usable anymore'
             # Everything still queued fails the same way.
-            while True:
-                try:
-                    work_item = self._work_queue.get_nowait()
-                except queue.Empty:
-                    break
-                if work_item is not None:
-                    work_item.future.set_exception(BrokenThreadPool(self._broken))
+            for work_item in self._take_queued():
+                work_item.future.set_exception(BrokenThreadPool(self._broken))
 
     def shutdown(self, wait=True, *, cancel_futures=False):
         with self._shutdown_lock:
             self._shutdown = True
             if cancel_futures:
                 # Cancel what no worker has taken yet.
-                while True:
-                    try:
-                        work_item = self._work_queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if work_item is not None:
-                        work_item.future.cancel()
+                for work_item in self._take_queued():
+                    work_item.future.cancel()
             # Wake a worker: it sees the shutdown and passes the None on.
             self._work_queue.put(None)
         if wait:
