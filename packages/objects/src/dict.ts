@@ -367,13 +367,17 @@ function getItemRefLocked(t: ObThread, op: number, key: number, hash: number): n
  * @public
  */
 export function dictGetItemRef(t: ObThread, op: number, key: number): number {
-  const hash = hashOf(t, key);
-  if (hash === -1) return 0;
-  if (t.u32[(key + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Str]) {
-    const value = getItemRefByIdentity(t, op, key, hash);
-    if (value !== 0) return value;
+  if (strCheckExact(t, key)) {
+    // SAFETY: the cached hash read plain, as in hashOf.
+    const cached = t.i32[(key + STR_HASH_OFFSET) >>> 2]!;
+    if (cached !== -1) {
+      const value = getItemRefByIdentity(t, op, key, cached);
+      if (value !== 0) return value;
+      return getItemRefKnownHash(t, op, key, cached);
+    }
   }
-  return getItemRefKnownHash(t, op, key, hash);
+  const hash = hashOfSlow(t, key);
+  return hash === -1 ? 0 : getItemRefKnownHash(t, op, key, hash);
 }
 
 /**
@@ -399,19 +403,30 @@ function getItemRefByIdentity(t: ObThread, op: number, key: number, hash: number
   let perturb = hash >>> 0;
   let i = perturb & mask;
   for (;;) {
-    const ix = width === 1 ? (t.u16[(indices >>> 1) + i]! << 16) >> 16 : width === 0 ? (u8[indices + i]! << 24) >> 24 : t.i32[(indices >>> 2) + i]!;
+    const ix = indexHint(t, indices, width, i);
     if (ix === DKIX_EMPTY || ix >= nentries) return 0;
     if (ix >= 0 && u32[entries + ix * 3 + 1] === key) {
       const slot = entries + ix * 3 + 2;
       const value = u32[slot]!;
       if (value === 0 || !tryIncrefCompare(t.rc, slot << 2, value)) return 0;
-      if (Atomics.load(u32, (op >>> 2) + KEYS) === dk) return value;
-      decref(t.rc, value);
-      return 0;
+      return Atomics.load(u32, (op >>> 2) + KEYS) === dk ? value : releaseStale(t, value);
     }
     perturb >>>= PERTURB_SHIFT;
     i = (i * 5 + perturb + 1) & mask;
   }
+}
+
+/** Slot `i` of a table's indices at `indices` (`width` = log2 bytes per index), read plain as a hint. */
+function indexHint(t: ObThread, indices: number, width: number, i: number): number {
+  if (width === 1) return (t.u16[(indices >>> 1) + i]! << 16) >> 16;
+  if (width === 0) return (t.u8[indices + i]! << 24) >> 24;
+  return t.i32[(indices >>> 2) + i]!;
+}
+
+/** A value taken from a table that was replaced meanwhile: given back, and 0 (take the general path). */
+function releaseStale(t: ObThread, value: number): number {
+  decref(t.rc, value);
+  return 0;
 }
 
 /**
