@@ -119,3 +119,41 @@ def stack_size(size=0):
     if size:
         raise ValueError('setting the stack size is not supported')
     return 0
+
+
+class _local:
+    """Thread-local data"""
+
+    # One word, read by the slots of `_ftthread.local_install` (modules/thread-local.ts): the
+    # per-thread dicts and the arguments to run `__init__` with in each new thread.
+    __slots__ = ('_local__impl', '__weakref__')
+
+    def __new__(cls, /, *args, **kw):
+        if not isinstance(cls, type) or not issubclass(cls, _local):
+            raise TypeError(f"_local.__new__(X): X is not a subtype of _thread._local")
+        return _ftthread.local_new(cls, args, kw)
+
+    # What `super().__getattribute__(name)` and a subclass's `__getattr__` reach: the same
+    # behaviours the class's slots run (installed below), by name.
+    def __getattribute__(self, name):
+        _check_local(self, '__getattribute__')
+        return _ftthread.local_getattr(self, name)
+
+    def __setattr__(self, name, value):
+        _check_local(self, '__setattr__')
+        _ftthread.local_setattr(self, name, value)
+
+    def __delattr__(self, name):
+        _check_local(self, '__delattr__')
+        _ftthread.local_setattr(self, name)
+
+
+def _check_local(obj, method):
+    if not isinstance(obj, _local):
+        raise TypeError(f"descriptor '{method}' requires a '_thread._local' object but received a '{type(obj).__name__}'")
+
+
+_ftthread.local_install(_local)
+# The name CPython's messages give the type ("'_thread._local' object has no attribute 'x'"): a heap
+# type's messages use its __name__, which therefore carries the module too.
+_local.__name__ = '_thread._local'

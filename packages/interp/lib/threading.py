@@ -448,40 +448,7 @@ class Timer(Thread):
         self.finished.set()
 
 
-class local:
-    """Attributes per thread: each thread sees its own."""
-
-    def __init__(self):
-        object.__setattr__(self, '_ftlocal_dicts', {})
-        object.__setattr__(self, '_ftlocal_lock', Lock())
-
-    def _ftlocal_dict(self):
-        dicts = object.__getattribute__(self, '_ftlocal_dicts')
-        me = get_ident()
-        d = dicts.get(me)
-        if d is None:
-            d = dicts[me] = {}
-        return d
-
-    def __getattribute__(self, name):
-        if name.startswith('_ftlocal_') or name in ('__class__', '__dict__'):
-            if name == '__dict__':
-                return object.__getattribute__(self, '_ftlocal_dict')()
-            return object.__getattribute__(self, name)
-        d = object.__getattribute__(self, '_ftlocal_dict')()
-        if name in d:
-            return d[name]
-        return object.__getattribute__(self, name)
-
-    def __setattr__(self, name, value):
-        object.__getattribute__(self, '_ftlocal_dict')()[name] = value
-
-    def __delattr__(self, name):
-        d = object.__getattribute__(self, '_ftlocal_dict')()
-        try:
-            del d[name]
-        except KeyError:
-            raise AttributeError(name) from None
+local = _thread._local
 
 
 _main_thread = _MainThread()

@@ -99,6 +99,17 @@ function isDataDescriptor(t: ObThread, descr: number): boolean {
  * @public
  */
 export function objectGenericGetAttr(t: ObThread, obj: number, name: number): number {
+  return objectGenericGetAttrWithDict(t, obj, name, 0);
+}
+
+/**
+ * `_PyObject_GenericGetAttrWithDict(obj, name, dict, 0)`: as
+ * {@link objectGenericGetAttr}, with `dict` (borrowed) standing for the
+ * instance's `__dict__` when not 0 — what `_thread._local` does with the
+ * calling thread's dict.
+ * @public
+ */
+export function objectGenericGetAttrWithDict(t: ObThread, obj: number, name: number, withDict: number): number {
   const type = t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!;
   const descr = typeLookupRef(t, type, name);
   if (descr !== 0) {
@@ -109,10 +120,10 @@ export function objectGenericGetAttr(t: ObThread, obj: number, name: number): nu
       return r;
     }
   }
-  const dict = instanceDict(t, obj, false);
+  const dict = withDict !== 0 ? withDict : instanceDict(t, obj, false);
   if (dict !== 0) {
     const value = dictGetItemRef(t, dict, name);
-    decref(t.rc, dict);
+    if (withDict === 0) decref(t.rc, dict);
     if (value !== 0 || t.error.type !== 0) {
       if (descr !== 0) decref(t.rc, descr);
       return value;
@@ -137,6 +148,16 @@ export function objectGenericGetAttr(t: ObThread, obj: number, name: number): nu
  * @public
  */
 export function objectGenericSetAttr(t: ObThread, obj: number, name: number, value: number): number {
+  return objectGenericSetAttrWithDict(t, obj, name, value, 0);
+}
+
+/**
+ * `_PyObject_GenericSetAttrWithDict(obj, name, value, dict)`: as
+ * {@link objectGenericSetAttr}, storing into `dict` (borrowed) instead of
+ * the instance's `__dict__` when not 0.
+ * @public
+ */
+export function objectGenericSetAttrWithDict(t: ObThread, obj: number, name: number, value: number, withDict: number): number {
   const type = t.u32[(obj + OB_TYPE_OFFSET) >>> 2]!;
   const descr = typeLookupRef(t, type, name);
   if (descr !== 0) {
@@ -148,7 +169,7 @@ export function objectGenericSetAttr(t: ObThread, obj: number, name: number, val
     }
     decref(t.rc, descr);
   }
-  const dict = instanceDict(t, obj, value !== 0);
+  const dict = withDict !== 0 ? withDict : instanceDict(t, obj, value !== 0);
   if (dict === 0) {
     if (t.error.type !== 0) return -1;
     const attr = strToJs(t, name);
@@ -156,7 +177,7 @@ export function objectGenericSetAttr(t: ObThread, obj: number, name: number, val
     return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}' and no __dict__ for setting new attributes`);
   }
   const r = value !== 0 ? dictSetItem(t, dict, name, value) : dictDelItem(t, dict, name);
-  decref(t.rc, dict);
+  if (withDict === 0) decref(t.rc, dict);
   if (r === 0 || value !== 0) return r;
   if (errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
     return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${strToJs(t, name)}'`);

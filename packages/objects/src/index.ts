@@ -318,7 +318,7 @@ export { typeCacheRelease, typeLookupRef } from './method-cache.js';
 export { setTypeHooks, subtypeNew, typeGenericAlloc, typeNew, type TypeHooks } from './heap-type.js';
 export { typeCalculateMetaclass } from './type-call.js';
 export { mappingProxyCheck, mappingProxyMapping, mappingProxyNew } from './mappingproxy.js';
-export { objectGenericGetAttr, objectGenericSetAttr, objectGetAttr, objectGetDict, objectSetDict, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
+export { objectGenericGetAttr, objectGenericGetAttrWithDict, objectGenericSetAttr, objectGenericSetAttrWithDict, objectGetAttr, objectGetDict, objectSetDict, objectSetAttr, objectSetClass, typeGetAttro, typeSetAttro } from './generic-attr.js';
 export { typeBase, typeMro, typeVersionTag, type GetSetSpec, type MethodSpec, type StaticTypeSpec } from './type-object.js';
 export { objectsCreate, objectsRegister, objectsThreadInit, type ObjectsRegistration } from './objects-lifecycle.js';
 export { createObjectsRuntime, hostObjectsRuntime, joinObjectsRuntime, type ObjectsHost, type ObjectsRuntime, type ObjectsRuntimeHandle, type ObjectsRuntimeOptions } from './objects-runtime.js';

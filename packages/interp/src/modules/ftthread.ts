@@ -34,6 +34,7 @@ import { decref, incref } from '@ft/refcount';
 import { joinThread } from '../runtime/thread-handle.js';
 import { vmOf } from '../vm/vm-thread.js';
 import type { ModuleDef } from './module-def.js';
+import { THREAD_LOCAL_FUNCTIONS } from './thread-local.js';
 
 function arg(t: ObThread, args: number, i: number): number {
   return t.u32[(args >>> 2) + i]!;
@@ -132,5 +133,6 @@ export const FTTHREAD_MODULE: ModuleDef = {
         return mutexIsLocked(t.heap, addr) ? t.true : t.false;
       },
     },
+    ...THREAD_LOCAL_FUNCTIONS,
   ],
 };

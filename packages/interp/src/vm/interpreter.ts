@@ -40,6 +40,7 @@ import { moduleAddFunctions, moduleCreate, registerModules, type ModuleDef, type
 import { OPERATOR_MODULE } from '../modules/operator.js';
 import { FROZEN_IMPORTLIB_MODULE } from '../modules/frozen-importlib.js';
 import { FTTHREAD_MODULE } from '../modules/ftthread.js';
+import { registerThreadLocalSlots } from '../modules/thread-local.js';
 import { GENERIC_ALIAS_MODULE } from '../modules/generic-alias.js';
 import { RANDOM_MODULE } from '../modules/random.js';
 import { SYS_MODULE } from '../modules/sys.js';
@@ -63,7 +64,9 @@ export const LIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../l
  * objects runtime on every thread); returns the modules by name.
  */
 export function registerInterpreter(slots: SlotRegistry): Map<string, RegisteredModule> {
-  return registerModules(slots, MODULE_DEFS);
+  const modules = registerModules(slots, MODULE_DEFS);
+  registerThreadLocalSlots(slots);
+  return modules;
 }
 
 /** What an interpreter starts with. */

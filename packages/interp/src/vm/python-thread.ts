@@ -14,6 +14,7 @@ import type { ThreadContext } from '../runtime/thread-bodies.js';
 import { joinInterpreter } from './interpreter.js';
 import { fdSink } from './fd-sink.js';
 import { formatException } from './print-exception.js';
+import { threadLocalsClear } from '../modules/thread-local.js';
 import { registeredModules } from './slots.js';
 
 /** Runs the Python thread whose `(func, args, kwargs)` tuple is `ctx.arg` (a reference the starter handed over). */
@@ -37,6 +38,8 @@ export function pythonThread(ctx: ThreadContext): void {
     stderr.write(`Exception in thread Thread-${ctx.id}:\n${exc === 0 ? '' : formatException(t, exc)}`);
     if (exc !== 0) decref(t.rc, exc);
   }
+  // Its dicts in thread-local objects go (their values die here, on their owner, while the VM is here).
+  threadLocalsClear(t);
   // Objects of this thread that others released die now, with the thread's VM still here: their
   // finalizers and weakref callbacks may run Python code (CPython runs them in PyThreadState_Clear,
   // with the thread state intact).
