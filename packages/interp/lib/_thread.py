@@ -8,76 +8,44 @@ TIMEOUT_MAX = 4294967.0
 
 
 class LockType:
-    """A lock any thread may release (`_thread.lock`): acquire(blocking=True, timeout=-1), release(), locked()."""
+    """A lock any thread may release (`_thread.lock`): acquire(blocking=True, timeout=-1), release(), locked().
+    Its methods are native (modules/thread-lock.ts), installed below."""
 
     __slots__ = ('_state', '__weakref__')
 
     def __init__(self):
-        self._state = _ftthread.lock_new()
-
-    def acquire(self, blocking=True, timeout=-1):
-        return _ftthread.lock_acquire(self._state, blocking, timeout)
-
-    def release(self):
-        _ftthread.lock_release(self._state)
-
-    def locked(self):
-        return _ftthread.lock_locked(self._state)
-
-    acquire_lock = acquire
-    release_lock = release
-    locked_lock = locked
-
-    def __enter__(self):
-        return self.acquire()
-
-    def __exit__(self, *exc):
-        self.release()
+        self._state = _ftthread.lock_new(4)
 
     def __repr__(self):
         return f"<{'locked' if self.locked() else 'unlocked'} _thread.lock object at {hex(id(self))}>"
 
 
-LockType.__module__ = '_thread'
-LockType.__name__ = LockType.__qualname__ = 'lock'
-allocate_lock = LockType
-allocate = LockType
-
-
 class RLock:
-    """A reentrant lock: the owning thread may acquire it again; released as often as acquired."""
+    """A reentrant lock (`_thread.RLock`): the owning thread may acquire it again; released as often as
+    acquired. Its methods are native (modules/thread-lock.ts), installed below."""
+
+    __slots__ = ('_state', '__weakref__')
 
     def __init__(self):
-        self._block = LockType()
-        self._owner = None
-        self._count = 0
+        self._state = _ftthread.lock_new(16)
 
-    def acquire(self, blocking=True, timeout=-1):
-        me = get_ident()
-        if self._owner == me:
-            self._count += 1
-            return True
-        if not self._block.acquire(blocking, timeout):
-            return False
-        self._owner = me
-        self._count = 1
-        return True
+    def __repr__(self):
+        owner = _ftthread.rlock_owner(self)
+        count = _ftthread.rlock_count(self)
+        return f"<{'locked' if owner else 'unlocked'} _thread.RLock object owner={owner} count={count} at {hex(id(self))}>"
 
-    def release(self):
-        if self._owner != get_ident():
-            raise RuntimeError('cannot release un-acquired lock')
-        self._count -= 1
-        if self._count == 0:
-            self._owner = None
-            self._block.release()
 
-    def _is_owned(self):
-        return self._owner == get_ident()
+_ftthread.lock_install(LockType, RLock)
+LockType.__module__ = RLock.__module__ = '_thread'
+LockType.__name__ = LockType.__qualname__ = 'lock'
 
-    __enter__ = acquire
 
-    def __exit__(self, *exc):
-        self.release()
+def allocate_lock():
+    """A new lock (`_thread.allocate_lock`)."""
+    return LockType()
+
+
+allocate = allocate_lock
 
 
 def get_ident():

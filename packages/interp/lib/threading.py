@@ -5,7 +5,7 @@ local, current_thread, main_thread, enumerate, active_count."""
 import _thread
 import time as _time
 
-Lock = _thread.allocate_lock
+Lock = _thread.LockType
 RLock = _thread.RLock
 get_ident = _thread.get_ident
 get_native_id = _thread.get_native_id
@@ -226,27 +226,30 @@ class Condition:
     def __exit__(self, *args):
         return self._lock.__exit__(*args)
 
+    # A lock that knows its owner (an RLock) answers for itself and saves its recursion count across
+    # wait(); a plain lock is probed, and there is nothing to save.
     def _is_owned(self):
-        if hasattr(self._lock, '_is_owned'):
-            return self._lock._is_owned()
+        owned = getattr(self._lock, '_is_owned', None)
+        if owned is not None:
+            return owned()
         if self._lock.acquire(False):
             self._lock.release()
             return False
         return True
 
     def _release_save(self):
-        if isinstance(self._lock, RLock):
-            count = self._lock._count
-            self._lock._count = 1
-            self._lock.release()
-            return count
+        save = getattr(self._lock, '_release_save', None)
+        if save is not None:
+            return save()
         self._lock.release()
         return None
 
     def _acquire_restore(self, saved):
-        self._lock.acquire()
-        if saved is not None:
-            self._lock._count = saved
+        restore = getattr(self._lock, '_acquire_restore', None)
+        if restore is not None:
+            restore(saved)
+        else:
+            self._lock.acquire()
 
     def wait(self, timeout=None):
         if not self._is_owned():

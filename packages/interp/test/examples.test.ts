@@ -10,10 +10,10 @@
  * workers load built modules; `npm test` builds first).
  */
 
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNode } from './spawn.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const FT = fileURLToPath(new URL('../bin/ft.mjs', import.meta.url));
@@ -40,13 +40,12 @@ describe('examples (CPython 3.13 outputs)', () => {
     for (const mode of ['free-threaded', 'with a GIL (-X gil=1)'] as const) {
       it(
         `${name}, ${mode}`,
-        () => {
+        async () => {
           const expected = readFileSync(`${EXAMPLES_DIR}expected/${name}.txt`, 'utf8');
           const options = mode === 'free-threaded' ? [] : ['-X', 'gil=1'];
-          const r = spawnSync(process.execPath, [FT, ...options, `examples/${name}.py`], {
+          const r = await runNode([FT, ...options, `examples/${name}.py`], {
             cwd: fileURLToPath(new URL('../../../', import.meta.url)),
-            encoding: 'utf8',
-            timeout: EXAMPLE_TIMEOUT_MS,
+            timeoutMs: EXAMPLE_TIMEOUT_MS,
           });
           expect(r.stderr).toBe('');
           expect(r.stdout).toBe(expected);

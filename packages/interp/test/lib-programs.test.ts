@@ -12,11 +12,11 @@
  * and once more with PYTHON_GIL=1, which must print the same.
  */
 
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProgram } from '../src/cli/run-program.js';
+import { runNode } from './spawn.js';
 
 const PROGRAMS_DIR = fileURLToPath(new URL('./lib-programs/', import.meta.url));
 const FT = fileURLToPath(new URL('../bin/ft.mjs', import.meta.url));
@@ -28,12 +28,11 @@ const THREADED_TIMEOUT_MS = 90_000;
 const THREADED = /^\s*(?:import|from)\s+(?:threading|queue|_thread|concurrent)\b/m;
 
 /** Runs `name`.py with the built `ft` in a child process (cwd: the programs' directory). */
-function runThreaded(name: string, gil = false): { stdout: string; stderr: string; exitCode: number } {
-  const r = spawnSync(process.execPath, [FT, `${name}.py`], {
+async function runThreaded(name: string, gil = false): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const r = await runNode([FT, `${name}.py`], {
     cwd: PROGRAMS_DIR,
-    encoding: 'utf8',
     env: { ...process.env, PYTHONHASHSEED: '0', ...(gil ? { PYTHON_GIL: '1' } : {}) },
-    timeout: THREADED_TIMEOUT_MS,
+    timeoutMs: THREADED_TIMEOUT_MS,
   });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status ?? -1 };
 }
@@ -82,7 +81,7 @@ describe('lib programs (CPython 3.13 fixtures)', () => {
       name,
       async () => {
         const expected = readFileSync(`${PROGRAMS_DIR}expected/${name}.out`, 'utf8');
-        const actual = threaded ? runThreaded(name) : await runProgram({ path: `${name}.py`, argv: [], env: { PYTHONHASHSEED: '0' } });
+        const actual = threaded ? await runThreaded(name) : await runProgram({ path: `${name}.py`, argv: [], env: { PYTHONHASHSEED: '0' } });
         expect(actual.stdout).toBe(expected);
         expect(actual.stderr).toBe('');
         expect(actual.exitCode).toBe(0);
@@ -93,9 +92,9 @@ describe('lib programs (CPython 3.13 fixtures)', () => {
     if (threaded && !KNOWN_FAILING.has(name)) {
       it(
         `${name} (PYTHON_GIL=1)`,
-        () => {
+        async () => {
           const expected = readFileSync(`${PROGRAMS_DIR}expected/${name}.out`, 'utf8');
-          const actual = runThreaded(name, true);
+          const actual = await runThreaded(name, true);
           expect(actual.stdout).toBe(expected);
           expect(actual.stderr).toBe('');
           expect(actual.exitCode).toBe(0);

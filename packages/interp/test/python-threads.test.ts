@@ -7,16 +7,15 @@
  * built package: pooled workers load built modules).
  */
 
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNode, type ChildResult } from './spawn.js';
 
 const FT = fileURLToPath(new URL('../bin/ft.mjs', import.meta.url));
 const SCALE = Number(process.env.FT_STRESS_SCALE ?? '1');
 
-function ft(code: string, args: string[] = []): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [FT, ...args, '-c', code], { encoding: 'utf8', timeout: 120_000 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+function ft(code: string, args: string[] = []): Promise<ChildResult> {
+  return runNode([FT, ...args, '-c', code]);
 }
 
 const COUNTER = (locked: boolean, n: number) => `
@@ -36,8 +35,8 @@ print(counter[0], 4 * N)
 `;
 
 describe('Python threads', () => {
-  it('threads compute in parallel and their results come back; current_thread, idents and join', () => {
-    const r = ft(`
+  it('threads compute in parallel and their results come back; current_thread, idents and join', async () => {
+    const r = await ft(`
 import threading
 results = {}
 def work(i, n):
@@ -56,24 +55,24 @@ print(threading.current_thread().name, threading.active_count(), all(not t.is_al
     expect(r.stdout).toBe(`[${expected}]\nMainThread 1 True\n`);
   });
 
-  it('a counter under a Lock is exact across 4 threads', () => {
+  it('a counter under a Lock is exact across 4 threads', async () => {
     const n = 3000 * SCALE;
-    const r = ft(COUNTER(true, n));
+    const r = await ft(COUNTER(true, n));
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`${4 * n} ${4 * n}\n`);
   });
 
-  it('control: without the lock the threads race and lose increments (they ran at the same time)', () => {
+  it('control: without the lock the threads race and lose increments (they ran at the same time)', async () => {
     const n = 100000 * SCALE;
-    const r = ft(COUNTER(false, n));
+    const r = await ft(COUNTER(false, n));
     expect(r.stderr).toBe('');
     const [got, want] = r.stdout.trim().split(' ').map(Number);
     expect(want).toBe(4 * n);
     expect(got).toBeLessThan(want!);
   });
 
-  it('an exception in a thread is printed as threading.excepthook does; the program goes on', () => {
-    const r = ft(`
+  it('an exception in a thread is printed as threading.excepthook does; the program goes on', async () => {
+    const r = await ft(`
 import threading
 def boom():
     raise ValueError('bad')
@@ -87,8 +86,8 @@ print('after')
     expect(r.status).toBe(0);
   });
 
-  it('queue: producers and consumers on a bounded Queue hand every item over exactly once; PriorityQueue, LifoQueue and Empty as CPython', () => {
-    const r = ft(`
+  it('queue: producers and consumers on a bounded Queue hand every item over exactly once; PriorityQueue, LifoQueue and Empty as CPython', async () => {
+    const r = await ft(`
 import threading, queue
 q = queue.Queue(maxsize=8)
 out = queue.Queue()

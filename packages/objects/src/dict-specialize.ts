@@ -215,6 +215,17 @@ export function storeInstanceValue(t: ObThread, owner: number, ix: number, value
 }
 
 /**
+ * Whether instances of `type` have no `__dict__` at all (`tp_dictoffset`
+ * 0: a builtin type's, or a class's with `__slots__` only), so that nothing
+ * of theirs can shadow a method of the class: the guard of the VM's
+ * `LOAD_ATTR_METHOD_NO_DICT` is then the class's version alone.
+ * @public
+ */
+export function typeInstancesHaveNoDict(t: ObThread, type: number): boolean {
+  return t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2] === 0; // SAFETY: fixed when the type is made
+}
+
+/**
  * The shared keys of `owner`'s class when the VM may read and write
  * `owner`'s attributes in its split instance dict directly: a heap type
  * whose instances keep their dict at a fixed positive offset (no items),

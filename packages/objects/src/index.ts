@@ -254,6 +254,7 @@ export {
   sharedKeysSnapshot,
   specializeSeams,
   storeInstanceValue,
+  typeInstancesHaveNoDict,
   type KeysSnapshot,
 } from './dict-specialize.js';
 export { reverseSlice, timsort, type LessThan } from './list-sort.js';

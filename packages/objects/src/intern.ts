@@ -45,10 +45,15 @@ export function strIntern(t: ObThread, s: number): number {
 
 /** `PyUnicode_InternFromString`: the interned str of `text` (immortal), or 0 with MemoryError. @public */
 export function strInternFromJs(t: ObThread, text: string): number {
+  // Names the VM and the modules intern again and again (`__enter__` at every `with`): each thread
+  // remembers them, rather than taking the runtime-wide intern lock every time.
+  const known = t.internedByText.get(text);
+  if (known !== undefined) return known;
   const s = strFromJs(t, text);
   if (s === 0) return 0;
   const interned = strIntern(t, s);
   // The text was interned already: the str made for the lookup is not needed.
   if (interned !== s) decref(t.rc, s);
+  if (t.u8[interned + STR_INTERNED_OFFSET] !== 0) t.internedByText.set(text, interned); // not when memory ran out
   return interned;
 }

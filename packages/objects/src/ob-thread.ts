@@ -370,6 +370,13 @@ export class ObThread {
   readonly typeCache = takeTypeCache();
   /** Entries of {@link ObThread.typeCache} that hold a name (released at the thread's end). @internal */
   typeCacheFilled = 0;
+  /**
+   * The interned strs this thread has asked for by text (intern.ts): they
+   * are immortal, so the address stays good for the runtime's life, and
+   * the lookup skips the str made for it, its hash and the intern lock.
+   * @internal
+   */
+  readonly internedByText = new Map<string, number>();
   /** Freed floats kept for reuse (float.ts), this thread's: addresses of blocks still allocated (the thread's `rc.freeList1`, free-lists.ts). @internal */
   declare readonly floatFreeList: FreeList;
   /** Freed one-digit ints kept for reuse (int.ts; `rc.freeList0`). @internal */

@@ -17,23 +17,9 @@ import type { ObThread } from './ob-thread.js';
 import { strToJs } from './str-read.js';
 import { typeHasFlag, typeName, typeOf } from './subtype.js';
 
-/** Each thread's interned names (immortal for the runtime's life), by text. */
-const internedByThread = new WeakMap<ObThread, Map<string, number>>();
-
-/** The interned str `text` (immortal; made once per thread), or 0 with MemoryError. @internal */
+/** The interned str `text` (immortal), or 0 with MemoryError. @internal */
 export function internedName(t: ObThread, text: string): number {
-  let names = internedByThread.get(t);
-  if (names === undefined) {
-    names = new Map();
-    internedByThread.set(t, names);
-  }
-  let name = names.get(text);
-  if (name === undefined) {
-    name = strInternFromJs(t, text);
-    if (name === 0) return 0;
-    names.set(text, name);
-  }
-  return name;
+  return strInternFromJs(t, text); // each thread remembers the ones it asked for (intern.ts)
 }
 
 /** Whether `type` is a heap type (a class made at run time). @internal */

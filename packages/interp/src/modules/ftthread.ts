@@ -2,22 +2,14 @@
  * `_ftthread`: the primitives `lib/_thread.py` and `lib/threading.py` are
  * written over (CPython's `Modules/_threadmodule.c` in spirit): starting a
  * Python thread on the runtime's pooled workers, joining it (detached
- * while it waits), and locks that are a PyMutex word inside a private
- * bytes object (acquire parks detached, with a timeout; any thread may
- * release, as `_thread.LockType` allows).
+ * while it waits); the locks' and thread-locals' functions come from
+ * thread-lock.ts and thread-local.ts.
  */
 
 import { availableParallelism } from 'node:os';
-import { LOCK_ACQUIRED, LOCK_DETACH, mutexIsLocked, mutexLockTimed, mutexUnlock } from '@ft/atomics';
 import {
-  bytesCheckExact,
-  bytesData,
-  bytesFromBytes,
-  bytesSize,
   dictCheckExact,
   errRaise,
-  floatAsDouble,
-  floatCheckExact,
   intAsNumber,
   intFromNumber,
   METH_FASTCALL,
@@ -30,11 +22,12 @@ import {
   typeSlotId,
   type ObThread,
 } from '@ft/objects';
-import { decref, incref } from '@ft/refcount';
+import { decref } from '@ft/refcount';
 import { joinThread } from '../runtime/thread-handle.js';
 import { vmOf } from '../vm/vm-thread.js';
 import type { ModuleDef } from './module-def.js';
 import { THREAD_LOCAL_FUNCTIONS } from './thread-local.js';
+import { THREAD_LOCK_FUNCTIONS } from './thread-lock.js';
 
 function arg(t: ObThread, args: number, i: number): number {
   return t.u32[(args >>> 2) + i]!;
@@ -82,37 +75,6 @@ function join(t: ObThread, _self: number, args: number, nargs: number): number {
   return joined ? t.true : t.false;
 }
 
-/** The lock word of a lock state (a private bytes object made by `lock_new`). */
-function lockAddress(t: ObThread, state: number): number {
-  if (!bytesCheckExact(t, state) || bytesSize(t, state) !== 4) return 0;
-  return bytesData(t, state);
-}
-
-/** `lock_acquire(state, blocking, timeout)`: True when acquired (timeout in seconds, -1 forever). */
-function lockAcquire(t: ObThread, _self: number, args: number, nargs: number): number {
-  if (nargs !== 3) return errRaise(t, StaticType.TypeError, `lock_acquire expected 3 arguments, got ${nargs}`);
-  const addr = lockAddress(t, arg(t, args, 0));
-  if (addr === 0) return errRaise(t, StaticType.TypeError, 'lock_acquire: not a lock state');
-  const blocking = arg(t, args, 1) !== t.false;
-  const timeoutObj = arg(t, args, 2);
-  const timeout = floatCheckExact(t, timeoutObj) ? floatAsDouble(t, timeoutObj) : intAsNumber(t, timeoutObj);
-  if (!blocking && timeout !== -1) return errRaise(t, StaticType.ValueError, "can't specify a timeout for a non-blocking call");
-  if (timeout < 0 && timeout !== -1) return errRaise(t, StaticType.ValueError, 'timeout value must be a non-negative number');
-  const ms = !blocking ? 0 : timeout === -1 ? -1 : Math.ceil(timeout * 1000);
-  const r = mutexLockTimed(t.heap, addr, ms, LOCK_DETACH);
-  return r === LOCK_ACQUIRED ? t.true : t.false;
-}
-
-/** `lock_release(state)`: RuntimeError "release unlocked lock" when it is not held. */
-function lockRelease(t: ObThread, _self: number, args: number, nargs: number): number {
-  const addr = nargs === 1 ? lockAddress(t, arg(t, args, 0)) : 0;
-  if (addr === 0) return errRaise(t, StaticType.TypeError, 'lock_release: not a lock state');
-  if (!mutexIsLocked(t.heap, addr)) return errRaise(t, StaticType.RuntimeError, 'release unlocked lock');
-  mutexUnlock(t.heap, addr);
-  incref(t.rc, t.none);
-  return t.none;
-}
-
 export const FTTHREAD_MODULE: ModuleDef = {
   name: '_ftthread',
   functions: [
@@ -121,18 +83,7 @@ export const FTTHREAD_MODULE: ModuleDef = {
     { name: 'get_ident', flags: METH_NOARGS, fn: (t) => intFromNumber(t, vmOf(t).threadId) },
     // The CPUs this process may use (`os.process_cpu_count()`): ThreadPoolExecutor's default size.
     { name: 'cpu_count', flags: METH_NOARGS, fn: (t) => intFromNumber(t, availableParallelism()) },
-    { name: 'lock_new', flags: METH_NOARGS, fn: (t) => bytesFromBytes(t, [0, 0, 0, 0]) },
-    { name: 'lock_acquire', flags: METH_FASTCALL, fn: lockAcquire },
-    { name: 'lock_release', flags: METH_FASTCALL, fn: lockRelease },
-    {
-      name: 'lock_locked',
-      flags: METH_FASTCALL,
-      fn: (t, _s, args, nargs) => {
-        const addr = nargs === 1 ? lockAddress(t, arg(t, args, 0)) : 0;
-        if (addr === 0) return errRaise(t, StaticType.TypeError, 'lock_locked: not a lock state');
-        return mutexIsLocked(t.heap, addr) ? t.true : t.false;
-      },
-    },
+    ...THREAD_LOCK_FUNCTIONS,
     ...THREAD_LOCAL_FUNCTIONS,
   ],
 };

@@ -41,6 +41,7 @@ import { OPERATOR_MODULE } from '../modules/operator.js';
 import { FROZEN_IMPORTLIB_MODULE } from '../modules/frozen-importlib.js';
 import { FTTHREAD_MODULE } from '../modules/ftthread.js';
 import { registerThreadLocalSlots } from '../modules/thread-local.js';
+import { registerThreadLockSlots } from '../modules/thread-lock.js';
 import { GENERIC_ALIAS_MODULE } from '../modules/generic-alias.js';
 import { RANDOM_MODULE } from '../modules/random.js';
 import { SYS_MODULE } from '../modules/sys.js';
@@ -66,6 +67,7 @@ export const LIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../l
 export function registerInterpreter(slots: SlotRegistry): Map<string, RegisteredModule> {
   const modules = registerModules(slots, MODULE_DEFS);
   registerThreadLocalSlots(slots);
+  registerThreadLockSlots(slots);
   return modules;
 }
 

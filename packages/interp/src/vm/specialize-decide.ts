@@ -26,6 +26,7 @@ import {
   dictCheckExact,
   dictKeysSnapshot,
   instanceKeysOf,
+  typeInstancesHaveNoDict,
   listSize,
   LONG_TAG_OFFSET,
   moduleDict,
@@ -119,7 +120,6 @@ export function specializeForIter(t: ObThread, it: number): number {
 }
 
 /** Builtin types whose instances have no `__dict__`: a method found on the type cannot be shadowed. */
-const NO_DICT_TYPES = [StaticType.List, StaticType.Dict, StaticType.Str, StaticType.Tuple, StaticType.Set, StaticType.FrozenSet, StaticType.Int, StaticType.Float, StaticType.Bytes, StaticType.ByteArray, StaticType.Deque, StaticType.Bool, StaticType.Complex, StaticType.Range];
 
 /** Writes a 32-bit cache word at units `at`, `at + 1`. */
 function cache32(u16: Uint16Array, at: number, value: number): void {
@@ -145,9 +145,9 @@ function genericAttributes(t: ObThread, type: number): boolean {
  * `LOAD_ATTR`, by what the owner is and where the name lives
  * (`_Py_Specialize_LoadAttr`). Cache units after the counter: 1–2 a
  * version, then per form:
- * - `LOAD_ATTR_METHOD_NO_DICT`: an instance of a builtin type without a
- *   `__dict__` and a method descriptor (3–4, borrowed: the type's version
- *   guards it);
+ * - `LOAD_ATTR_METHOD_NO_DICT`: an instance without a `__dict__` (a builtin
+ *   type's, a class's with `__slots__` only) and a method descriptor or
+ *   Python function (3–4, borrowed: the type's version guards it);
  * - `LOAD_ATTR_INSTANCE_VALUE` (plain form): a value in the instance's
  *   split dict, at the shared keys' index in unit 3;
  * - `LOAD_ATTR_METHOD_WITH_VALUES` (method form): a Python function on the
@@ -175,8 +175,8 @@ export function specializeLoadAttr(t: ObThread, owner: number, name: number, opa
   if (descr !== 0) decref(t.rc, descr);
   const version = typeVersionTag(t, type);
   if (version === 0 || version !== before) return 0;
-  if (method && NO_DICT_TYPES.some((s) => t.types[s] === type)) {
-    if (descrType !== t.types[StaticType.MethodDescriptor]) return 0;
+  if (method && typeInstancesHaveNoDict(t, type)) {
+    if (descrType !== t.types[StaticType.MethodDescriptor] && descrType !== t.types[StaticType.Function]) return 0;
     cache32(u16, at + 1, version);
     cache32(u16, at + 3, descr);
     return LOAD_ATTR_METHOD_NO_DICT;

@@ -203,3 +203,35 @@ while d is not None:
     depth += 1
     d = d.child
 print('depth', depth)
+# LOAD_ATTR_METHOD_NO_DICT on a class with __slots__ only: a Python method, then replaced on the class,
+# then a subclass instance (another version), then a builtin method descriptor of a slotted subclass
+class Slotted:
+    __slots__ = ('v',)
+    def __init__(self, v):
+        self.v = v
+    def norm(self):
+        return ('slotted', self.v)
+def call_norm_slotted(o):
+    return o.norm()
+sl = Slotted(3)
+for i in range(300):
+    call_norm_slotted(sl)
+print(call_norm_slotted(sl))
+Slotted.norm = lambda self: ('replaced', self.v)
+print(call_norm_slotted(sl))
+class SubSlotted(Slotted):
+    __slots__ = ()
+    def norm(self):
+        return ('sub', self.v)
+print(call_norm_slotted(SubSlotted(4)))
+class SlottedList(list):
+    __slots__ = ()
+def appender(o, v):
+    o.append(v)
+    return len(o)
+sll = SlottedList()
+for i in range(300):
+    appender(sll, i)
+print(appender(sll, 'x'), sll[-1])
+SlottedList.append = lambda self, v: 'shadowed append'
+print(appender(sll, 'y'))

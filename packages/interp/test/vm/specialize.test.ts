@@ -20,6 +20,7 @@ import type { RegisteredModule } from '../../src/modules/module-def.js';
 import {
   DEOPT,
   LOAD_ATTR_INSTANCE_VALUE,
+  LOAD_ATTR_METHOD_NO_DICT,
   LOAD_ATTR_METHOD_WITH_VALUES,
   LOAD_ATTR_MODULE,
   LOAD_GLOBAL_BUILTIN,
@@ -161,5 +162,10 @@ describe('specialization', () => {
     expect(lateOpcodes('call_bound')).toContain(CALL_PY_EXACT_ARGS);
     expect(lateOpcodes('make')).toContain(CALL_ALLOC_AND_ENTER_INIT);
     late.rt.close();
+    const slotsPart = DEOPT_PROGRAM.slice(DEOPT_PROGRAM.indexOf('# LOAD_ATTR_METHOD_NO_DICT on a class'), DEOPT_PROGRAM.indexOf("print(call_norm_slotted(sl))"));
+    const slotted = interpreterWith(slotsPart, {});
+    const slottedCode = codeOf(slotted.t, slotted.dict, 'call_norm_slotted');
+    expect(opcodesAt(slotted.t, (slottedCode + CODE_UNITS_OFFSET) >>> 1, slotted.t.u32[(slottedCode + CODE_SIZE_OFFSET) >>> 2]!)).toContain(LOAD_ATTR_METHOD_NO_DICT);
+    slotted.rt.close();
   });
 });
