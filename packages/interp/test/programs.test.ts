@@ -41,7 +41,6 @@ const PROGRAM_TIMEOUT_MS = 10_000;
 const KNOWN_FAILING = new Set<string>([
   'builtins_misc',
   'bytes_basic',
-  'stdlib_gc',
 ]);
 
 interface Expected {

@@ -26,6 +26,7 @@ import { memFreeDelayed, pyMemFree, pyMemMalloc } from '@ft/obmalloc';
 import {
   decref,
   GC_BITS_SHARED,
+  GC_BITS_TRACKED,
   incref,
   IMMORTAL_REFCNT_LOCAL,
   newRefWithLock,
@@ -35,7 +36,9 @@ import {
   OB_REF_LOCAL_OFFSET,
   OB_TID_OFFSET,
   OB_TYPE_OFFSET,
+  TP_FLAGS_OFFSET,
   tryIncrefCompare,
+  TYPE_FLAG_HAVE_GC,
   type RcThread,
 } from '@ft/refcount';
 import { objectHash, objectReprJs, objectRichCompareBool, PY_EQ, PY_NE } from './abstract.js';
@@ -557,11 +560,34 @@ function insertionResize(t: ObThread, op: number, unicode: boolean): number {
 }
 
 /**
+ * `_PyObject_GC_MAY_BE_TRACKED`: whether `op` could be part of a cycle
+ * the collector must see (an object of a GC type, unless it is a tuple the
+ * collector untracked for holding only atomic values).
+ */
+function mayBeTracked(t: ObThread, op: number): boolean {
+  const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
+  if ((t.u32[(type + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HAVE_GC) === 0) return false;
+  return type !== t.types[StaticType.Tuple] || (t.u8[op + OB_GC_BITS_OFFSET]! & GC_BITS_TRACKED) !== 0;
+}
+
+/**
+ * `MAINTAIN_TRACKING`: a dict starts untracked (`{}` and dicts of atomic
+ * values are no work for the collector; `gc.is_tracked({})` is False) and
+ * is tracked once it holds a key or value that may be tracked. Under the
+ * dict's lock, as every change of its GC bits is (the SHARED bit's too).
+ */
+function maintainTracking(t: ObThread, op: number, key: number, value: number): void {
+  if ((t.u8[op + OB_GC_BITS_OFFSET]! & GC_BITS_TRACKED) !== 0) return;
+  if (mayBeTracked(t, key) || mayBeTracked(t, value)) gcTrack(t.rc, op);
+}
+
+/**
  * `insertdict` with the lock held: `d[key] = value`, stealing both
  * references. 0, or -1 with an exception (both references released).
  */
 function insertLocked(t: ObThread, op: number, key: number, hash: number, value: number): number {
   const u32 = t.u32;
+  maintainTracking(t, op, key, value);
   let dk = u32[(op >>> 2) + KEYS]!;
   if (t.u8[dk + DK_KIND_OFFSET] === DICT_KEYS_SPLIT) {
     if (strCheckExact(t, key) && insertSplit(t, op, dk, key, hash, value)) return 0;
@@ -868,7 +894,7 @@ function releaseTable(t: ObThread, dk: number, values: number, shared: boolean):
 
 // --- creation ---------------------------------------------------------------------------------
 
-/** `PyDict_New()`: a new empty dict, tracked; 0 with MemoryError. @public */
+/** `PyDict_New()`: a new empty dict, untracked until it holds a container (`MAINTAIN_TRACKING`); 0 with MemoryError. @public */
 export function dictNew(t: ObThread): number {
   const dk = keysNew(t, 3, true);
   if (dk === 0) return errNoMemory(t);
@@ -879,7 +905,6 @@ export function dictNew(t: ObThread): number {
   }
   // SAFETY: not published yet.
   t.u32[(op >>> 2) + KEYS] = dk;
-  gcTrack(t.rc, op);
   return op;
 }
 
