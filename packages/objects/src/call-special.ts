@@ -18,20 +18,9 @@ import { typeSlot } from './type-slots.js';
 /** What a lookup finds when the type has no such method (a value no object address has). @internal */
 export const MISSING = -1;
 
-/** Interned names of the special methods, per thread context (interned strs are immortal and shared). */
-const internedNames = new WeakMap<ObThread, Map<string, number>>();
-
-/** The interned str `name` (0 with MemoryError). @internal */
+/** The interned str `name` (0 with MemoryError; each thread remembers the ones it asked for). @internal */
 export function dunder(t: ObThread, name: string): number {
-  let names = internedNames.get(t);
-  if (names === undefined) internedNames.set(t, (names = new Map()));
-  let s = names.get(name);
-  if (s === undefined) {
-    s = strInternFromJs(t, name);
-    if (s === 0) return 0;
-    names.set(name, s);
-  }
-  return s;
+  return strInternFromJs(t, name);
 }
 
 /**

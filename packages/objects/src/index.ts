@@ -257,6 +257,7 @@ export {
   typeInstancesHaveNoDict,
   type KeysSnapshot,
 } from './dict-specialize.js';
+export { propertyGetterOf, pythonCallOf, pythonGetItemOf } from './frame-entry.js';
 export { reverseSlice, timsort, type LessThan } from './list-sort.js';
 export {
   listAppend,

@@ -93,6 +93,9 @@ import {
   objectContains,
   objectGetAttr,
   objectGetItem,
+  propertyGetterOf,
+  pythonCallOf,
+  pythonGetItemOf,
   objectGetIter,
   objectIsTrue,
   objectRichCompare,
@@ -386,6 +389,44 @@ function enterInit(vm: VmThread, fw: number, base: number, sp: number, init: num
     return -1;
   }
   u32[nfw + F_OWNER] = OWNED_BY_THREAD_INIT;
+  return nfw;
+}
+
+/**
+ * Enters Python function `func` (a reference it takes over) as a frame
+ * with the `nargs` words from `aw` as its positional arguments, moved in
+ * (their words zeroed), the caller's stack cut to word `top` meanwhile: a
+ * getter, `__getitem__` or `__call__` that a slot would have called
+ * through JavaScript (frame-entry.ts of @ft/objects). The frame's word
+ * index, counted in the recursion depth; 0 with an exception: MemoryError
+ * with the caller's stack as it was (`sp`), or a binding error or
+ * RecursionError with the arguments released and the stack cut to `top`
+ * (the caller reloads sp from the frame).
+ */
+function enterPython(vm: VmThread, fw: number, func: number, aw: number, nargs: number, top: number, sp: number): number {
+  const t = vm.t;
+  const u32 = t.u32;
+  const lp = fw + F_LOCALSPLUS;
+  const code = u32[(func + FUNC_CODE_OFFSET) >>> 2]!;
+  t.i32[fw + F_STACKTOP] = top - lp;
+  const nfw = pushFrame(vm, code, func, u32[(func + FUNC_GLOBALS_OFFSET) >>> 2]!, u32[(func + FUNC_BUILTINS_OFFSET) >>> 2]!, 0, fw << 2);
+  decref(t.rc, func); // the frame holds its own
+  if (nfw === 0) {
+    t.i32[fw + F_STACKTOP] = sp - lp;
+    return 0;
+  }
+  const ok = initializeLocalsFast(t, u32[nfw + F_FUNC]!, code, nfw + F_LOCALSPLUS, aw, nargs, 0);
+  u32.fill(0, aw, aw + nargs);
+  if (!ok) {
+    clearFrame(vm, nfw);
+    return 0;
+  }
+  if (++vm.depth > vm.recursionLimit) {
+    vm.depth--;
+    clearFrame(vm, nfw);
+    recursionError(t);
+    return 0;
+  }
   return nfw;
 }
 
@@ -850,7 +891,20 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                   } else res = errRaise(t, StaticType.IndexError, 'tuple index out of range');
                 }
               } else if (ct === dictType) res = dictSubscript(t, container, sub);
-              else res = objectGetItem(t, container, sub);
+              else {
+                // A class's Python `__getitem__` runs as a frame (`BINARY_SUBSCR_GETITEM`) with the container and key.
+                const getitem = pythonGetItemOf(t, ct);
+                if (getitem !== 0) {
+                  i32[fw + F_INSTR] = here;
+                  const nfw = enterPython(vm, fw, getitem, sp - 2, 2, sp - 2, sp);
+                  sp = lp + i32[fw + F_STACKTOP]!;
+                  if (nfw === 0) break body;
+                  fw = nfw;
+                  mode = ENTER;
+                  continue reload;
+                }
+                res = objectGetItem(t, container, sub);
+              }
               if (res === 0) break body;
               decref(rc, sub);
               decref(rc, container);
@@ -1335,6 +1389,19 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                 // The adaptive counter (specialize.ts): at zero, specialize (or back off).
                 if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 82, specializeLoadAttr(t, owner, u32[names + (oparg >>> 1)]!, oparg, u16, cu + ip));
               }
+              if ((oparg & 1) === 0) {
+                // A property with a Python getter: the getter runs as a frame (`LOAD_ATTR_PROPERTY`), owner its argument.
+                const fget = propertyGetterOf(t, u32[(owner + OB_TYPE_OFFSET) >>> 2]!, u32[names + (oparg >>> 1)]!);
+                if (fget !== 0) {
+                  i32[fw + F_INSTR] = here;
+                  const nfw = enterPython(vm, fw, fget, sp - 1, 1, sp - 1, sp);
+                  sp = lp + i32[fw + F_STACKTOP]!;
+                  if (nfw === 0) break body;
+                  fw = nfw;
+                  mode = ENTER;
+                  continue reload;
+                }
+              }
               const attr = objectGetAttr(t, owner, u32[names + (oparg >>> 1)]!);
               if (attr === 0) break body;
               decref(rc, owner);
@@ -1430,7 +1497,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               if (u32[base + 1] !== 0) nargs++;
               else {
                 aw = base + 2;
-                if (u32[(callable + OB_TYPE_OFFSET) >>> 2] === methodType) {
+                const ctype = u32[(callable + OB_TYPE_OFFSET) >>> 2]!;
+                if (ctype === methodType) {
                   // A bound method: call its function with its self first (no method object per call).
                   const self = u32[(callable + METHOD_SELF_OFFSET) >>> 2]!;
                   const func = u32[(callable + METHOD_FUNC_OFFSET) >>> 2]!;
@@ -1442,6 +1510,16 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
                   callable = func;
                   aw = base + 1;
                   nargs++;
+                } else if (ctype !== functionType) {
+                  // An instance of a class with a Python `__call__`: the function, the instance its self (a frame below).
+                  const call = pythonCallOf(t, ctype);
+                  if (call !== 0) {
+                    u32[base + 1] = callable;
+                    u32[base] = call;
+                    callable = call;
+                    aw = base + 1;
+                    nargs++;
+                  }
                 }
               }
               if (u32[(callable + OB_TYPE_OFFSET) >>> 2] === functionType) {
