@@ -24,6 +24,7 @@ import { clearCodeByVersion, CODE_VERSION_OFFSET } from './function-version.js';
 export { CODE_VERSION_OFFSET };
 import { BYTES_DATA_OFFSET, OS_FUNC_NEXT_VERSION_OFFSET, StaticType, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import type { ObThread } from './ob-thread.js';
+import { strIntern } from './intern.js';
 import { strToJs } from './str-read.js';
 import { typeHasFlag, typeOf } from './subtype.js';
 import { tupleCheckExact, tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
@@ -163,7 +164,12 @@ export function codeNew(t: ObThread, spec: CodeSpec): number {
   if (op === 0) return errNoMemory(t);
   const u32 = t.u32;
   immortalizeConstants(t, spec.consts);
-  const values = [spec.consts, spec.names, spec.localsplusnames, spec.localspluskinds, spec.filename, spec.name, spec.qualname, spec.linetable, spec.exceptiontable];
+  // Its names interned, as CPython's (interned strs are immortal): every function, frame and generator
+  // made from this code, on any thread, takes a reference to them without counting on a shared word.
+  const name = strIntern(t, spec.name);
+  const qualname = strIntern(t, spec.qualname);
+  const filename = strIntern(t, spec.filename);
+  const values = [spec.consts, spec.names, spec.localsplusnames, spec.localspluskinds, filename, name, qualname, spec.linetable, spec.exceptiontable];
   // SAFETY: not published yet.
   for (let i = 0; i < OBJECT_FIELDS.length; i++) {
     incref(t.rc, values[i]!);
