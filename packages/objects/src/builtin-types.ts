@@ -100,7 +100,7 @@ import { registerTypeIntrospection } from './type-introspection.js';
 import { registerWeakrefTypes } from './weakref-types.js';
 import { clearWeakRefs } from './weakref-clear.js';
 import { dequeClear, dequeContains, dequeDealloc, dequeGetItem, dequeIter, dequeIterDealloc, dequeIterNext, dequeReprJs, dequeSize, dequeTraverse } from './deque.js';
-import { anySetCheckExact, frozensetHash, setClear, setContains, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
+import { anySetCheckExact, frozensetHash, setClear, setContainsKey, setDealloc, setEqual, setIter, setIterNext, setReprJs, setSize, setTraverse } from './set.js';
 
 /** The box a thread's behaviours read their ObThread from. @internal */
 export interface ObBox {
@@ -379,7 +379,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const setRepr = slots.add('repr', 'set', (t, op) => reprResult(t, setReprJs(t, op)));
   const setLength = slots.add('length', 'set', setSize);
   const setIterId = slots.add('iter', 'set', setIter);
-  const setContainsId = slots.add('contains', 'set', setContains);
+  const setContainsId = slots.add('contains', 'set', setContainsKey);
   const setRichcompare = slots.add('richcompare', 'set', (t, a, b, op) => {
     // `PyAnySet_Check(w)`: subclasses of set and frozenset compare as their bases.
     if (!anySetCheck(t, b) || (op !== PY_EQ && op !== PY_NE)) return t.notImplemented;

@@ -152,7 +152,7 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
   // A class's `__dict__` and `__weakref__` (heap-type.ts puts the descriptors in its dict).
   const subtypeGetSets = {
     dictGet: slots.add('getter', 'subtype.__dict__', objectGetDict),
-    dictSet: slots.add('setter', 'subtype.__dict__', (t, op, value) => (value === 0 ? errRaiseInt(t, StaticType.TypeError, 'cannot delete __dict__') : objectSetDict(t, op, value))),
+    dictSet: slots.add('setter', 'subtype.__dict__', objectSetDict), // `subtype_setdict`: `del obj.__dict__` empties the slot (a fresh dict on the next use)
     weakrefGet: slots.add('getter', 'subtype.__weakref__', (t, op) => newRef(t, weakrefFirst(t, op) || t.none)),
   };
   const getsets = (owner: string, table: Record<string, { get: GetterFn; set?: SetterFn }>): GetSetSpec[] =>

@@ -41,6 +41,7 @@ import {
   setSymmetricDifference,
   setSymmetricDifferenceUpdate,
   setUpdate,
+  withFrozenKey,
 } from './set.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { typeIsSubtype, typeName, typeOf } from './subtype.js';
@@ -52,20 +53,9 @@ function noneOr(t: ObThread, r: number): number {
   return r < 0 ? 0 : noneResult(t);
 }
 
-/**
- * `set_discard_key` with `set_discard`'s retry: 1 removed, 0 absent, -1
- * with an exception. A set key, unhashable, is looked up as the frozenset
- * of its elements.
- */
+/** `set_discard_key` with `set_discard`'s retry: 1 removed, 0 absent, -1 with an exception. */
 function discardKey(t: ObThread, so: number, key: number): number {
-  const r = setDiscard(t, so, key);
-  if (r >= 0 || !typeIsSubtype(t, typeOf(t, key), t.types[StaticType.Set]!) || !errExceptionMatches(t, t.types[StaticType.TypeError]!)) return r;
-  errClear(t);
-  const frozen = setNew(t, key, true);
-  if (frozen === 0) return -1;
-  const found = setDiscard(t, so, frozen);
-  decref(t.rc, frozen);
-  return found;
+  return withFrozenKey(t, so, key, setDiscard);
 }
 
 /** `set.copy()` / `frozenset.copy()`: an exact frozenset is itself. */

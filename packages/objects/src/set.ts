@@ -16,7 +16,7 @@ import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { pyMemFree, pyMemMalloc } from '@ft/obmalloc';
 import { decref, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { iterNext, objectGetIter, objectHash, objectReprJs, objectRichCompareBool, PY_EQ } from './abstract.js';
-import { errNoMemory, errRaise } from './errors.js';
+import { errClear, errExceptionMatches, errNoMemory, errRaise } from './errors.js';
 import {
   OS_SINGLETONS_OFFSET,
   SEQITER_INDEX_OFFSET,
@@ -227,6 +227,28 @@ export function setContains(t: ObThread, op: number, key: number): number {
   const found = lookKey(t, op, key, hash);
   criticalSectionEnd(t.heap);
   return found === -2 ? -1 : found >= 0 ? 1 : 0;
+}
+
+/**
+ * `set_contains_key`'s and `set_discard_key`'s retry: `op(set, key)`, and when
+ * `key` is a set (unhashable: TypeError) the same with the frozenset of its
+ * elements, as CPython's `__contains__`, `discard` and `remove` do
+ * (`{1} in {frozenset({1})}` is True). @internal
+ */
+export function withFrozenKey(t: ObThread, so: number, key: number, op: (t: ObThread, so: number, key: number) => number): number {
+  const r = op(t, so, key);
+  if (r >= 0 || !typeIsSubtype(t, typeOf(t, key), t.types[StaticType.Set]!) || !errExceptionMatches(t, t.types[StaticType.TypeError]!)) return r;
+  errClear(t);
+  const frozen = setNew(t, key, true);
+  if (frozen === 0) return -1;
+  const found = op(t, so, frozen);
+  decref(t.rc, frozen);
+  return found;
+}
+
+/** `_PySet_Contains` (the `sq_contains` of set and frozenset): {@link setContains} with {@link withFrozenKey}'s retry. @internal */
+export function setContainsKey(t: ObThread, op: number, key: number): number {
+  return withFrozenKey(t, op, key, setContains);
 }
 
 /** `PySet_Discard(set, key)`: 1 removed, 0 absent, -1 with an exception. @public */
