@@ -222,10 +222,13 @@ function checkObjectsGeneration(generation: number | undefined): void {
 export function gcGetObjects(gt: GcThread, generation?: number): number[] {
   checkObjectsGeneration(generation);
   const found: number[] = [];
+  // The references are taken while the world is stopped (CPython's visitor appends to the list there): once it
+  // starts again another thread may free an object found, and an incref after that would land in freed memory.
   visitStopped(gt, true, (op) => {
-    if ((gt.u8[op + OB_GC_BITS_OFFSET] & (GC_BITS_UNREACHABLE | GC_BITS_FROZEN)) === 0) found.push(op);
+    if ((gt.u8[op + OB_GC_BITS_OFFSET] & (GC_BITS_UNREACHABLE | GC_BITS_FROZEN)) !== 0) return;
+    incref(gt.rc, op);
+    found.push(op);
   });
-  for (const op of found) incref(gt.rc, op);
   return found;
 }
 
@@ -240,9 +243,10 @@ export function gcGetReferrers(gt: GcThread, ...objs: number[]): number[] {
   const visit = (child: number): number => (targets.has(child) ? 1 : 0);
   visitStopped(gt, true, (op) => {
     if ((gt.u8[op + OB_GC_BITS_OFFSET] & (GC_BITS_UNREACHABLE | GC_BITS_FROZEN)) !== 0) return;
-    if (traverseObject(gt, op, visit) !== 0) found.push(op);
+    if (traverseObject(gt, op, visit) === 0) return;
+    incref(gt.rc, op); // while the world is stopped, as in gcGetObjects
+    found.push(op);
   });
-  for (const op of found) incref(gt.rc, op);
   return found;
 }
 
