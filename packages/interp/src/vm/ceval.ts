@@ -440,6 +440,9 @@ function initializeLocalsFast(t: ObThread, func: number, code: number, lw: numbe
   return initializeLocals(t, func, code, lw, aw, nargs, kwnames);
 }
 
+/** Entries into {@link evalFrame} on this JavaScript thread (one Python thread runs on it at a time) until one starts with its eval-breaker poll due. */
+let entriesUntilPoll = SAFE_POINT_POLL_INTERVAL;
+
 /**
  * Runs the frame at word index `entry` (already pushed and bound) until it
  * returns: the return value (a new reference), or 0 with the exception
@@ -474,6 +477,14 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
   const participant = vm.participant;
   const breakerIndex = participant === null ? -1 : participant.breakerIndex;
   let poll = SAFE_POINT_POLL_INTERVAL;
+  // A frame entered from TypeScript over and over (a generator driven by sum() or list(), a __next__ or __eq__ a
+  // builtin calls) runs a few instructions each time and would never count a fresh countdown down: every
+  // SAFE_POINT_POLL_INTERVAL entries, this one polls at its first RESUME or backward jump (else such a thread
+  // never drops the GIL nor parks for a stop-the-world).
+  if (--entriesUntilPoll === 0) {
+    entriesUntilPoll = SAFE_POINT_POLL_INTERVAL;
+    poll = 1;
+  }
 
   // Re-entries from TypeScript (a dunder method, a key function) each take 4.5–6 KB of JavaScript
   // stack; the main thread has 984 KB: past this many, RecursionError before the stack can overflow
