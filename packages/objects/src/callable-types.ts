@@ -153,7 +153,7 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
   const subtypeGetSets = {
     dictGet: slots.add('getter', 'subtype.__dict__', objectGetDict),
     dictSet: slots.add('setter', 'subtype.__dict__', objectSetDict), // `subtype_setdict`: `del obj.__dict__` empties the slot (a fresh dict on the next use)
-    weakrefGet: slots.add('getter', 'subtype.__weakref__', (t, op) => newRef(t, weakrefFirst(t, op) || t.none)),
+    weakrefGet: slots.add('getter', 'subtype.__weakref__', weakrefFirst), // a new reference already (the weakref or None)
   };
   const getsets = (owner: string, table: Record<string, { get: GetterFn; set?: SetterFn }>): GetSetSpec[] =>
     Object.entries(table).map(([name, { get, set }]) => ({ name, get: slots.add('getter', `${owner}.${name}`, get), set: set === undefined ? 0 : slots.add('setter', `${owner}.${name}`, set) }));
