@@ -4,6 +4,7 @@
 # threads, all call back exactly once when it dies; `__weakref__` read
 # while other threads make and drop refs is None or a ref to the object.
 import gc
+import sys
 import weakref
 from _harness import SCALE, run_together, check
 
@@ -72,6 +73,12 @@ check('shared objects: every ref dead', all(r() is None for refs in kept for r i
 
 # 4. __weakref__ read while other threads make and drop refs with callbacks.
 obj = Target()
+first = weakref.ref(obj)
+before = sys.getrefcount(first)
+for _ in range(100):
+    obj.__weakref__
+check('__weakref__ returns a new reference, no more', sys.getrefcount(first) == before, sys.getrefcount(first) - before)
+del first
 
 
 def weakref_reader():
