@@ -20,7 +20,7 @@ class NoLock:
         return False
 
 
-BUMPS = 30000 * SCALE if CONTROL else N
+BUMPS = 20000 * SCALE if CONTROL else N
 
 
 def make_counter():

@@ -6,7 +6,7 @@
 # assignment (only items of either contents).
 from _harness import SCALE, Until, run_together, check
 
-N = 400 * SCALE
+N = 300 * SCALE
 READERS = 3
 
 

@@ -6,7 +6,7 @@
 # threads at once; a class renamed under readers.
 from _harness import SCALE, run_together, check
 
-N = 800 * SCALE
+N = 500 * SCALE
 
 
 class C:
@@ -65,7 +65,7 @@ def method_caller():
     obj = M()
     bad = 0
     last = 0
-    for _ in range(800 * SCALE):
+    for _ in range(500 * SCALE):
         v = obj.m()
         if v < last:
             bad += 1

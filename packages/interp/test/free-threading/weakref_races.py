@@ -8,7 +8,7 @@ import sys
 import weakref
 from _harness import SCALE, run_together, check
 
-N = 200 * SCALE
+N = 150 * SCALE
 
 
 class Target:
