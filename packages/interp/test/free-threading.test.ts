@@ -37,21 +37,10 @@ type Mode = (typeof MODES)[number];
 /**
  * Programs that expose a bug not fixed yet, with the modes in which they
  * fail. They run with `it.fails`, so one that starts passing fails this
- * suite until it is removed here.
- *
- * dict_detach (free-threaded): `setattr(obj, name, v)` can write into a
- * `__dict__` that another thread has just replaced (`obj.__dict__ = {}`):
- * objectGenericSetAttr (objects' generic-attr.ts) takes the instance's
- * dict with instanceDict() and then dictSetItem()s into it without
- * checking, under a lock, that the object still holds that dict (CPython
- * gh-149816: lock the object and the dict together, or re-check the slot).
- * Repro: two threads `setattr(target, f'p{k}_{i}', i)` in a loop while a
- * third does `old = target.__dict__; target.__dict__ = {}; frozenset(old)`
- * 1500 times: `frozenset(old)` raises "dictionary changed size during
- * iteration" or `old` gains keys later (seen in about 3 runs of 4 on a
- * loaded 2-core machine).
+ * suite until it is removed here. (dict_detach was one: fixed by the
+ * dict-swap lock of objects' generic-attr.ts.)
  */
-const KNOWN_FAILING = new Map<string, readonly Mode[]>([['dict_detach', ['free-threaded']]]);
+const KNOWN_FAILING = new Map<string, readonly Mode[]>([]);
 
 /** How many runs a known failure gets to show its bug. */
 const KNOWN_FAILING_TRIES = 4;

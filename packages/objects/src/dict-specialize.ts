@@ -200,13 +200,15 @@ export function storeInstanceValue(t: ObThread, owner: number, ix: number, value
   const u32 = t.u32;
   const type = u32[(owner + OB_TYPE_OFFSET) >>> 2]!;
   const keys = u32[(type + TP_CACHED_KEYS_OFFSET) >>> 2]!;
-  const dict = xGetRef(t.rc, owner + t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2]!);
+  const slot = owner + t.i32[(type + TP_DICTOFFSET_OFFSET) >>> 2]!;
+  const dict = xGetRef(t.rc, slot);
   if (dict === 0) return false;
   let old = -1;
   if (u32[(dict >>> 2) + KEYS] === keys) {
     criticalSectionBegin(t.heap, dict + OB_MUTEX_OFFSET);
     const values = u32[(dict >>> 2) + VALUES]!;
-    if (values !== 0 && u32[(dict >>> 2) + KEYS] === keys) old = splitStoreValue(t, dict, values, ix, value);
+    // The owner must still hold the dict: `obj.__dict__ = d` swaps it under this lock (generic-attr.ts).
+    if (values !== 0 && u32[(dict >>> 2) + KEYS] === keys && Atomics.load(u32, slot >>> 2) === dict) old = splitStoreValue(t, dict, values, ix, value);
     criticalSectionEnd(t.heap);
   }
   decref(t.rc, dict);

@@ -13,7 +13,7 @@
  */
 
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
-import { decref, incref, setMaybeWeakref, xGetRef, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
+import { decref, incref, setMaybeWeakref, xGetRef, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
 import { instanceDictSlot } from './heap-type.js';
 import { dictDelItem, dictGetItemRef, dictNewForType, dictSetItem, dictSnapshot } from './dict.js';
@@ -82,9 +82,23 @@ export function objectSetDict(t: ObThread, obj: number, dict: number): number {
     setMaybeWeakref(t.rc, dict);
     incref(t.rc, dict);
   }
-  const old = Atomics.exchange(t.u32, slot >>> 2, dict);
-  if (old !== 0) decref(t.rc, old);
-  return 0;
+  // The swap is made under the old dict's lock, so that an attribute store that holds that lock and
+  // saw the dict in the slot finishes before it (objectGenericSetAttrWithDict re-checks the slot).
+  for (;;) {
+    const current = xGetRef(t.rc, slot);
+    if (current === 0) {
+      if (Atomics.compareExchange(t.u32, slot >>> 2, 0, dict) === 0) return 0;
+      continue;
+    }
+    criticalSectionBegin(t.heap, current + OB_MUTEX_OFFSET);
+    const swapped = Atomics.compareExchange(t.u32, slot >>> 2, current, dict) === current;
+    criticalSectionEnd(t.heap);
+    decref(t.rc, current);
+    if (swapped) {
+      decref(t.rc, current); // the slot's reference
+      return 0;
+    }
+  }
 }
 
 /** Whether `descr`'s type has `__set__` (a data descriptor). */
@@ -169,14 +183,28 @@ export function objectGenericSetAttrWithDict(t: ObThread, obj: number, name: num
     }
     decref(t.rc, descr);
   }
-  const dict = withDict !== 0 ? withDict : instanceDict(t, obj, value !== 0);
-  if (dict === 0) {
-    if (t.error.type !== 0) return -1;
-    const attr = strToJs(t, name);
-    if (value === 0 || descr !== 0) return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}'`);
-    return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}' and no __dict__ for setting new attributes`);
+  let dict: number;
+  let r: number;
+  for (;;) {
+    dict = withDict !== 0 ? withDict : instanceDict(t, obj, value !== 0);
+    if (dict === 0) {
+      if (t.error.type !== 0) return -1;
+      const attr = strToJs(t, name);
+      if (value === 0 || descr !== 0) return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}'`);
+      return errRaiseInt(t, StaticType.AttributeError, `'${typeName(t, type)}' object has no attribute '${attr}' and no __dict__ for setting new attributes`);
+    }
+    // Under the dict's lock the object must still hold it: `obj.__dict__ = d` swaps the slot under the
+    // old dict's lock (objectSetDict), so a store never lands in a dict the object has let go of.
+    criticalSectionBegin(t.heap, dict + OB_MUTEX_OFFSET);
+    if (withDict === 0 && Atomics.load(t.u32, instanceDictSlot(t, obj) >>> 2) !== dict) {
+      criticalSectionEnd(t.heap);
+      decref(t.rc, dict);
+      continue;
+    }
+    r = value !== 0 ? dictSetItem(t, dict, name, value) : dictDelItem(t, dict, name);
+    criticalSectionEnd(t.heap);
+    break;
   }
-  const r = value !== 0 ? dictSetItem(t, dict, name, value) : dictDelItem(t, dict, name);
   if (withDict === 0) decref(t.rc, dict);
   if (r === 0 || value !== 0) return r;
   if (errExceptionMatches(t, t.types[StaticType.KeyError]!)) {
