@@ -13,17 +13,45 @@
  * re-sized"), so the view's address stays valid — this, not a lock, is
  * what lets a method read another bytearray's bytes while that one's owner
  * may be mutating it in place.
+ *
+ * A memoryview exports too (`memory_getbuf`): its own count (`exports`)
+ * goes up under the view's critical section, where release() reads it, so
+ * a view with an export out cannot be released. A strided view (a step
+ * slice) is handed out only to callers that ask for strides
+ * ({@link PYBUF_FULL_RO}); a plain request gets BufferError "memoryview:
+ * underlying buffer is not C-contiguous", as in CPython.
  */
 
 import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
 import { decref, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET } from '@ft/refcount';
 import { errRaise } from './errors.js';
-import { BYTEARRAY_EXPORTS_OFFSET, BYTEARRAY_SIZE_OFFSET, BYTEARRAY_START_OFFSET, BYTES_DATA_OFFSET, BYTES_SIZE_OFFSET, StaticType, TPFLAGS_BYTES_SUBCLASS } from './layout.js';
+import {
+  BYTEARRAY_EXPORTS_OFFSET,
+  BYTEARRAY_SIZE_OFFSET,
+  BYTEARRAY_START_OFFSET,
+  BYTES_DATA_OFFSET,
+  BYTES_SIZE_OFFSET,
+  MEMORYVIEW_BUF_OFFSET,
+  MEMORYVIEW_C_BIT,
+  MEMORYVIEW_EXPORTS_OFFSET,
+  MEMORYVIEW_FLAGS_OFFSET,
+  MEMORYVIEW_FORMAT_SHIFT,
+  MEMORYVIEW_ITEMSIZE_OFFSET,
+  MEMORYVIEW_LEN_OFFSET,
+  MEMORYVIEW_READONLY_BIT,
+  MEMORYVIEW_RELEASED_BIT,
+  MEMORYVIEW_STRIDE_OFFSET,
+  StaticType,
+  TPFLAGS_BYTES_SUBCLASS,
+} from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { typeHasFlag, typeIsSubtype, typeNameOf, typeOf } from './subtype.js';
 
 /** `PyBUF_SIMPLE`: a plain run of bytes. @public */ export const PYBUF_SIMPLE = 0;
 /** `PyBUF_WRITABLE`: the caller will write; read-only exporters refuse. @public */ export const PYBUF_WRITABLE = 0x0001;
+/** `PyBUF_FORMAT`: the caller reads `format`. @public */ export const PYBUF_FORMAT = 0x0004;
+/** `PyBUF_STRIDES` (with `PyBUF_ND`): the caller follows `stride`, so a strided memoryview may be handed out. @public */ export const PYBUF_STRIDES = 0x0018;
+/** `PyBUF_FULL_RO`: strides and format, read-only (what `bytes(x)`, `bytearray(x)` and comparisons ask for). @public */ export const PYBUF_FULL_RO = 0x011c;
 /** `PyBUF_READ`: a memoryview flag, not a request (CPython 3.13 refuses it here). @public */ export const PYBUF_READ = 0x100;
 /** `PyBUF_WRITE`: a memoryview flag, not a request (refused likewise). @public */ export const PYBUF_WRITE = 0x200;
 
@@ -42,6 +70,12 @@ export interface PyBuffer {
   len: number;
   /** Whether writes are refused. */
   readonly: boolean;
+  /** Bytes per item (`view->itemsize`; absent: 1). */
+  itemsize?: number;
+  /** Bytes from one item to the next (`view->strides[0]`; absent: `itemsize`); set only for {@link PYBUF_STRIDES} requests. */
+  stride?: number;
+  /** The struct-module format of the items (`view->format`; absent: 'B'). */
+  format?: string;
 }
 
 /** Whether `op` is a bytes or an instance of a subclass (`PyBytes_Check`). */
@@ -56,9 +90,75 @@ function isByteArray(t: ObThread, op: number): boolean {
   return type === t.types[StaticType.ByteArray] || typeIsSubtype(t, type, t.types[StaticType.ByteArray]!);
 }
 
-/** `PyObject_CheckBuffer(op)`: whether `op`'s type exports buffers (bytes, bytearray and their subclasses). @public */
+/** Whether `op` is a memoryview (`PyMemoryView_Check`: the type is final). */
+function isMemoryView(t: ObThread, op: number): boolean {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.MemoryView];
+}
+
+/** `PyObject_CheckBuffer(op)`: whether `op`'s type exports buffers (bytes, bytearray, memoryview and the subclasses). @public */
 export function objectCheckBuffer(t: ObThread, op: number): boolean {
-  return isBytes(t, op) || isByteArray(t, op);
+  return isBytes(t, op) || isByteArray(t, op) || isMemoryView(t, op);
+}
+
+/**
+ * `memory_getbuf`: a view of a memoryview's items, its export count up by
+ * one; null with ValueError for a released view or BufferError.
+ */
+function memoryViewGetBuffer(t: ObThread, mv: number, flags: number): PyBuffer | null {
+  const heap = t.heap;
+  const base = mv >>> 2;
+  criticalSectionBegin(heap, mv + OB_MUTEX_OFFSET);
+  // SAFETY: under the view's critical section, where release() sets RELEASED; the other fields never change.
+  const bits = t.u32[base + (MEMORYVIEW_FLAGS_OFFSET >>> 2)]!;
+  let error: string | null = null;
+  let type: StaticType = StaticType.BufferError;
+  if ((bits & MEMORYVIEW_RELEASED_BIT) !== 0) {
+    error = 'operation forbidden on released memoryview object';
+    type = StaticType.ValueError;
+  } else if ((flags & PYBUF_WRITABLE) !== 0 && (bits & MEMORYVIEW_READONLY_BIT) !== 0) {
+    error = 'memoryview: underlying buffer is not writable';
+  } else if ((flags & PYBUF_STRIDES) !== PYBUF_STRIDES && (bits & MEMORYVIEW_C_BIT) === 0) {
+    error = 'memoryview: underlying buffer is not C-contiguous';
+  } else {
+    t.i32[base + (MEMORYVIEW_EXPORTS_OFFSET >>> 2)]!++;
+  }
+  criticalSectionEnd(heap);
+  if (error !== null) {
+    errRaise(t, type, error);
+    return null;
+  }
+  incref(t.rc, mv);
+  const itemsize = t.i32[base + (MEMORYVIEW_ITEMSIZE_OFFSET >>> 2)]!;
+  return {
+    obj: mv,
+    buf: t.u32[base + (MEMORYVIEW_BUF_OFFSET >>> 2)]!,
+    len: t.i32[base + (MEMORYVIEW_LEN_OFFSET >>> 2)]!,
+    readonly: (bits & MEMORYVIEW_READONLY_BIT) !== 0,
+    itemsize,
+    stride: (flags & PYBUF_STRIDES) === PYBUF_STRIDES ? t.i32[base + (MEMORYVIEW_STRIDE_OFFSET >>> 2)]! : itemsize,
+    format: String.fromCharCode(bits >>> MEMORYVIEW_FORMAT_SHIFT),
+  };
+}
+
+/**
+ * `PyBuffer_ToContiguous(dst, view, view->len, 'C')`: copies the view's
+ * items, in order, to `dst` in the heap (`view.len` bytes), following a
+ * strided view's stride.
+ * @public
+ */
+export function bufferToContiguous(t: ObThread, view: PyBuffer, dst: number): void {
+  const itemsize = view.itemsize ?? 1;
+  const stride = view.stride ?? itemsize;
+  if (stride === itemsize) {
+    if (view.len > 0) t.heap.copy(dst, view.buf, view.len);
+    return;
+  }
+  const n = view.len / itemsize;
+  const u8 = t.u8;
+  for (let i = 0; i < n; i++) {
+    const from = view.buf + i * stride;
+    for (let k = 0; k < itemsize; k++) u8[dst + i * itemsize + k] = u8[from + k]!;
+  }
 }
 
 /**
@@ -97,6 +197,7 @@ export function objectGetBuffer(t: ObThread, obj: number, flags: number): PyBuff
     incref(t.rc, obj);
     return view;
   }
+  if (isMemoryView(t, obj)) return memoryViewGetBuffer(t, obj, flags);
   errRaise(t, StaticType.TypeError, `a bytes-like object is required, not '${typeNameOf(t, obj).slice(0, 100)}'`);
   return null;
 }
@@ -112,11 +213,15 @@ export function bufferRelease(t: ObThread, view: PyBuffer): void {
   const obj = view.obj;
   if (obj === 0) return;
   view.obj = 0;
-  if (t.u32[(obj + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Bytes] && isByteArray(t, obj)) {
-    const heap = t.heap;
-    criticalSectionBegin(heap, obj + OB_MUTEX_OFFSET);
-    Atomics.sub(t.i32, (obj + BYTEARRAY_EXPORTS_OFFSET) >>> 2, 1);
-    criticalSectionEnd(heap);
+  if (t.u32[(obj + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Bytes]) {
+    // `bytearray_releasebuffer` / `memory_releasebuf`: the count goes down where the exporter reads it.
+    const exports = isByteArray(t, obj) ? BYTEARRAY_EXPORTS_OFFSET : isMemoryView(t, obj) ? MEMORYVIEW_EXPORTS_OFFSET : -1;
+    if (exports >= 0) {
+      const heap = t.heap;
+      criticalSectionBegin(heap, obj + OB_MUTEX_OFFSET);
+      Atomics.sub(t.i32, (obj + exports) >>> 2, 1);
+      criticalSectionEnd(heap);
+    }
   }
   decref(t.rc, obj);
 }

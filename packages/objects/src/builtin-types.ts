@@ -96,6 +96,7 @@ import { registerExceptionGroupTypes } from './exception-group-types.js';
 import { registerIteratorTypes } from './iterator-types.js';
 import { registerGeneratorType } from './generator-types.js';
 import { registerMappingProxyType } from './mappingproxy.js';
+import { registerMemoryViewTypes } from './memoryview-types.js';
 import { registerTypeIntrospection } from './type-introspection.js';
 import { registerWeakrefTypes } from './weakref-types.js';
 import { clearWeakRefs } from './weakref-clear.js';
@@ -435,6 +436,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const iteratorSpecs = registerIteratorTypes(registry, slots, box);
   const generatorSpec = registerGeneratorType(registry, slots, box);
   const mappingProxySpec = registerMappingProxyType(registry, slots, box);
+  const memoryViewSpecs = registerMemoryViewTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -624,6 +626,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     ...iteratorSpecs,
     generatorSpec,
     mappingProxySpec,
+    ...memoryViewSpecs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).

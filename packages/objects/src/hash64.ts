@@ -51,6 +51,7 @@ import {
   TUPLE_ITEMS_OFFSET,
 } from './layout.js';
 import { typeLookupRef } from './method-cache.js';
+import { memoryViewHash, memoryViewToBytes } from './memoryview.js';
 import type { ObThread } from './ob-thread.js';
 import { setSnapshot } from './set.js';
 import { siphash13x64 } from './siphash.js';
@@ -112,6 +113,16 @@ export function hashBySlot(t: ObThread, op: number, id: number): bigint | null {
   if (id === slotOf(StaticType.Bytes)) {
     const size = bytesSize(t, op);
     return size === 0 ? 0n : notMinusOne(siphash13x64(t.u8, op + BYTES_DATA_OFFSET, size, t.hashKey));
+  }
+  if (id === slotOf(StaticType.MemoryView)) {
+    // `memory_hash`: its checks and errors (the 32-bit value cached), then the bytes' 64-bit hash.
+    if (memoryViewHash(t, op) === -1) return null;
+    const bytes = memoryViewToBytes(t, op);
+    if (bytes === 0) return null;
+    const size = bytesSize(t, bytes);
+    const h = size === 0 ? 0n : notMinusOne(siphash13x64(t.u8, bytes + BYTES_DATA_OFFSET, size, t.hashKey));
+    decref(t.rc, bytes);
+    return h;
   }
   if (id === slotOf(StaticType.None)) return NONE_HASH;
   if (id === slotOf(StaticType.Complex)) return complexHash64(op, complexReal(t, op), complexImag(t, op));

@@ -345,7 +345,29 @@ export { classMethodNew, staticMethodNew, wrappedCallable } from './classmethod.
 export { propertyNew } from './property.js';
 export { superCheck, superLookup, superNew } from './super.js';
 export { PY_CONSTANT_ELLIPSIS, PY_CONSTANT_EMPTY_BYTES, PY_CONSTANT_EMPTY_STR, PY_CONSTANT_EMPTY_TUPLE, PY_CONSTANT_FALSE, PY_CONSTANT_NONE, PY_CONSTANT_NOT_IMPLEMENTED, PY_CONSTANT_ONE, PY_CONSTANT_TRUE, PY_CONSTANT_ZERO, getConstant, getConstantBorrowed } from './constants.js';
-export { PYBUF_READ, PYBUF_SIMPLE, PYBUF_WRITABLE, PYBUF_WRITE, type PyBuffer, bufferRelease, objectCheckBuffer, objectGetBuffer } from './buffer.js';
+export { PYBUF_FORMAT, PYBUF_FULL_RO, PYBUF_READ, PYBUF_SIMPLE, PYBUF_STRIDES, PYBUF_WRITABLE, PYBUF_WRITE, type PyBuffer, bufferRelease, bufferToContiguous, objectCheckBuffer, objectGetBuffer } from './buffer.js';
+export {
+  memoryIterNext,
+  memoryViewAssSubscript,
+  memoryViewAttribute,
+  memoryViewCast,
+  memoryViewCheck,
+  memoryViewEnter,
+  memoryViewFromObject,
+  memoryViewHash,
+  memoryViewIsReleased,
+  memoryViewItem,
+  memoryViewIter,
+  memoryViewLength,
+  memoryViewRelease,
+  memoryViewReprJs,
+  memoryViewRichCompare,
+  memoryViewSubscript,
+  memoryViewToBytes,
+  memoryViewToJs,
+  memoryViewToList,
+  memoryViewToReadOnly,
+} from './memoryview.js';
 export { bytesAlloc, bytesAsUint8Array, bytesCheck, bytesCheckExact, bytesConcat, bytesData, bytesFromBytes, bytesFromHeap, bytesFromObject, bytesGetSlice, bytesHash, bytesItem, bytesIter, bytesIterNext, bytesNew, bytesRepeat, bytesReprJs, bytesRichCompare, bytesSize, bytesSubscript, bytesToJs } from './bytes.js';
 export { byteArrayAlloc, byteArrayAppend, byteArrayAssSubscript, byteArrayCheck, byteArrayCheckExact, byteArrayClear, byteArrayConcat, byteArrayExports, byteArrayExtend, byteArrayFromBytes, byteArrayFromHeap, byteArrayGetItem, byteArrayGetSlice, byteArrayInit, byteArrayInplaceConcat, byteArrayInplaceRepeat, byteArrayInsert, byteArrayIter, byteArrayIterNext, byteArrayNew, byteArrayPop, byteArrayRemove, byteArrayRepeat, byteArrayReprJs, byteArrayResize, byteArrayRichCompare, byteArraySize, byteArraySubscript, byteArrayToJs } from './bytearray.js';
 export { bytesCapitalize, bytesContains, bytesCount, bytesDecode, bytesEndsWith, bytesFind, bytesFromHex, bytesHex, bytesIndex, bytesIsAlnum, bytesIsAlpha, bytesIsAscii, bytesIsDigit, bytesIsLower, bytesIsSpace, bytesIsTitle, bytesIsUpper, bytesJoin, bytesLower, bytesLstrip, bytesReplace, bytesRfind, bytesRindex, bytesRsplit, bytesRstrip, bytesSplit, bytesStartsWith, bytesStrip, bytesSwapcase, bytesTitle, bytesUpper } from './bytes-methods.js';

@@ -230,7 +230,10 @@ export const StaticType = {
   Generator: 133,
   // The read-only view of a class's dict (mappingproxy.ts).
   MappingProxy: 134,
-  Count: 135,
+  // memoryview and its iterator (memoryview.ts, memoryview-types.ts).
+  MemoryView: 135,
+  MemoryIter: 136,
+  Count: 137,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];
@@ -742,6 +745,39 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const BYTEARRAY_START_OFFSET = VAR_OBJECT_HEADER_SIZE + 8;
 /** @internal */ export const BYTEARRAY_EXPORTS_OFFSET = VAR_OBJECT_HEADER_SIZE + 12;
 /** Bytes of a bytearray object. @internal */ export const BYTEARRAY_OBJECT_SIZE = VAR_OBJECT_HEADER_SIZE + 16;
+/*
+ * A memoryview (`PyMemoryViewObject`, at most one dimension here): written
+ * before publication and never changed after, except `flags`' RELEASED
+ * bit, `exports` (both under the view's critical section) and `hash`
+ * (relaxed: every thread computes the same value).
+ *
+ *   20  obj       u32  the exporter (strong; kept until dealloc/clear, as CPython's mbuf keeps it)
+ *   24  buf       u32  address of item 0 (a negative stride walks down from it)
+ *   28  len       i32  nbytes: shape * itemsize
+ *   32  itemsize  i32
+ *   36  shape     i32  items in dimension 1 (unused when ndim is 0)
+ *   40  stride    i32  bytes from one item to the next, maybe negative
+ *   44  flags     u32  MEMORYVIEW_*_BIT, ndim (bits 8..15), format char (bits 24..31)
+ *   48  exports   i32  buffers exported from this view and not released
+ *   52  hash      i32  cached hash, -1 until computed
+ */
+/** @internal */ export const MEMORYVIEW_OBJ_OFFSET = OBJECT_HEADER_SIZE;
+/** @internal */ export const MEMORYVIEW_BUF_OFFSET = OBJECT_HEADER_SIZE + 4;
+/** @internal */ export const MEMORYVIEW_LEN_OFFSET = OBJECT_HEADER_SIZE + 8;
+/** @internal */ export const MEMORYVIEW_ITEMSIZE_OFFSET = OBJECT_HEADER_SIZE + 12;
+/** @internal */ export const MEMORYVIEW_SHAPE_OFFSET = OBJECT_HEADER_SIZE + 16;
+/** @internal */ export const MEMORYVIEW_STRIDE_OFFSET = OBJECT_HEADER_SIZE + 20;
+/** @internal */ export const MEMORYVIEW_FLAGS_OFFSET = OBJECT_HEADER_SIZE + 24;
+/** @internal */ export const MEMORYVIEW_EXPORTS_OFFSET = OBJECT_HEADER_SIZE + 28;
+/** @internal */ export const MEMORYVIEW_HASH_OFFSET = OBJECT_HEADER_SIZE + 32;
+/** Bytes of a memoryview. @internal */ export const MEMORYVIEW_SIZE = OBJECT_HEADER_SIZE + 36;
+/** `_Py_MEMORYVIEW_RELEASED`: set once by release(), never cleared. @internal */ export const MEMORYVIEW_RELEASED_BIT = 1 << 0;
+/** The view refuses writes. @internal */ export const MEMORYVIEW_READONLY_BIT = 1 << 1;
+/** `_Py_MEMORYVIEW_C`. @internal */ export const MEMORYVIEW_C_BIT = 1 << 2;
+/** `_Py_MEMORYVIEW_FORTRAN`. @internal */ export const MEMORYVIEW_FORTRAN_BIT = 1 << 3;
+/** The format was given as `'@x'` (cast keeps the explicit native prefix in `format`). @internal */ export const MEMORYVIEW_AT_BIT = 1 << 4;
+/** Shift of ndim in the flags word. @internal */ export const MEMORYVIEW_NDIM_SHIFT = 8;
+/** Shift of the format character in the flags word. @internal */ export const MEMORYVIEW_FORMAT_SHIFT = 24;
 /** `Py_TPFLAGS_BYTES_SUBCLASS`. @public */ export const TPFLAGS_BYTES_SUBCLASS = 1 << 27;
 /**
  * The largest bytes or bytearray: one block of the heap holds it (CPython's
