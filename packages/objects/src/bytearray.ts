@@ -32,7 +32,7 @@ import { pyMemFree, pyMemMalloc, pyMemRealloc } from '@ft/obmalloc';
 import { allocObject, decref, freeObject, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET } from '@ft/refcount';
 import { indexCheck, numberAsSsize } from './abstract-number.js';
 import { objectGetIter, PY_EQ, PY_NE, typeSlotId } from './abstract.js';
-import { bufferRelease, objectCheckBuffer, objectGetBuffer, PYBUF_SIMPLE, type PyBuffer } from './buffer.js';
+import { bufferRelease, objectCheckBuffer, objectGetBuffer, PYBUF_FULL_RO, PYBUF_SIMPLE, type PyBuffer } from './buffer.js';
 import { byteOfItem, bytesOfIterable, bytesReprOfHeap, heapCompare, repeatInPlace, repeatOverflows } from './bytes.js';
 import { encodeStr } from './codecs.js';
 import { errClear, errExceptionMatches, errNoMemory, errOccurred, errRaise, errRaiseInt } from './errors.js';
@@ -272,13 +272,22 @@ interface Source {
  * CPython's "Make a copy" does); another object is exported until
  * {@link sourceRelease}. null with the buffer error (TypeError).
  */
-function sourceOf(t: ObThread, op: number, values: number): Source | null {
+function sourceOf(t: ObThread, op: number, values: number, flags = PYBUF_SIMPLE): Source | null {
   if (values === op) {
     const copy = byteArrayToJs(t, op);
     return { u8: copy, at: 0, len: copy.length, view: null };
   }
-  const view = objectGetBuffer(t, values, PYBUF_SIMPLE);
-  return view === null ? null : { u8: t.u8, at: view.buf, len: view.len, view };
+  const view = objectGetBuffer(t, values, flags);
+  if (view === null) return null;
+  if (view.stride !== undefined && view.stride !== (view.itemsize ?? 1)) {
+    // A strided memoryview (only a PYBUF_FULL_RO request gets one): its items in order, as `PyBuffer_ToContiguous`.
+    const itemsize = view.itemsize ?? 1;
+    const copy = new Uint8Array(view.len);
+    for (let i = 0; i < view.len / itemsize; i++) copy.set(t.u8.subarray(view.buf + i * view.stride, view.buf + i * view.stride + itemsize), i * itemsize);
+    bufferRelease(t, view);
+    return { u8: copy, at: 0, len: copy.length, view: null };
+  }
+  return { u8: t.u8, at: view.buf, len: view.len, view };
 }
 
 function sourceOfArray(data: ArrayLike<number>): Source {
@@ -888,7 +897,8 @@ export function byteArrayInit(t: ObThread, self: number, x = 0, encoding: string
     }
   }
   if (objectCheckBuffer(t, x)) {
-    const source = sourceOf(t, self, x);
+    // `PyBUF_FULL_RO`: a strided memoryview is copied in order.
+    const source = sourceOf(t, self, x, PYBUF_FULL_RO);
     if (source === null) return -1;
     lock(t, self);
     const r = byteArrayResizeLocked(t, self, source.len);

@@ -30,7 +30,8 @@ import { indexCheck, numberAsSsize } from './abstract-number.js';
 import { objectLength } from './abstract.js';
 import { bufferRelease, objectCheckBuffer, objectGetBuffer, PYBUF_SIMPLE, type PyBuffer } from './buffer.js';
 import { byteArrayCheck, byteArrayFromHeap, byteArrayNewSized, byteArrayRead, byteArrayStartOf } from './bytearray.js';
-import { bytesAlloc, bytesCheckExact, bytesFromHeap, bytesSize } from './bytes.js';
+import { bytesAlloc, bytesCheckExact, bytesFromHeap, bytesFromObject, bytesSize } from './bytes.js';
+import { memoryViewCheck } from './memoryview.js';
 import { callOneArg } from './call.js';
 import { unicodeDecode } from './codecs.js';
 import { errClear, errExceptionMatches, errOccurred, errRaise, errRaiseInt } from './errors.js';
@@ -939,12 +940,13 @@ function byteArrayFromHeapArray(t: ObThread, data: number[]): number {
  * @public
  */
 export function bytesDecode(t: ObThread, self: number, encoding = 'utf-8', errors = 'strict'): number {
-  if (bytesCheckExact(t, self) || !byteArrayCheck(t, self)) {
+  const isByteArray = byteArrayCheck(t, self);
+  if (bytesCheckExact(t, self) || (!isByteArray && !memoryViewCheck(t, self))) {
     const data = self + BYTES_DATA_OFFSET;
     return unicodeDecode(t, t.u8.subarray(data, data + bytesSize(t, self)), encoding, errors, self);
   }
-  // A bytearray: decoded from a snapshot (a bytes, which an error reports as its object).
-  const snapshot = withSelf(t, self, (addr, len) => bytesFromHeap(t, addr, len));
+  // A bytearray or a memoryview (`str(mv, 'utf-8')`): decoded from a snapshot (a bytes, which an error reports as its object).
+  const snapshot = isByteArray ? withSelf(t, self, (addr, len) => bytesFromHeap(t, addr, len)) : bytesFromObject(t, self);
   if (snapshot === 0) return 0;
   const data = snapshot + BYTES_DATA_OFFSET;
   const r = unicodeDecode(t, t.u8.subarray(data, data + bytesSize(t, snapshot)), encoding, errors, snapshot);

@@ -26,7 +26,7 @@ import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { allocObject, decref, freeObject, incref, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { indexCheck, numberAsSsize } from './abstract-number.js';
 import { iterNext, objectGetIter, PY_EQ, PY_GE, PY_LE, PY_NE } from './abstract.js';
-import { bufferRelease, objectCheckBuffer, objectGetBuffer, PYBUF_SIMPLE } from './buffer.js';
+import { bufferRelease, bufferToContiguous, objectCheckBuffer, objectGetBuffer, PYBUF_FULL_RO, PYBUF_SIMPLE } from './buffer.js';
 import { encodeStr } from './codecs.js';
 import { errClear, errExceptionMatches, errNoMemory, errOccurred, errRaise } from './errors.js';
 import { smallInt } from './int.js';
@@ -463,9 +463,11 @@ export function bytesFromObject(t: ObThread, x: number): number {
     return x;
   }
   if (objectCheckBuffer(t, x)) {
-    const view = objectGetBuffer(t, x, PYBUF_SIMPLE);
+    // `_PyBytes_FromBuffer`: `PyBUF_FULL_RO`, so a strided memoryview is copied in order.
+    const view = objectGetBuffer(t, x, PYBUF_FULL_RO);
     if (view === null) return 0;
-    const res = bytesFromHeap(t, view.buf, view.len);
+    const res = bytesAlloc(t, view.len);
+    if (res !== 0) bufferToContiguous(t, view, res + BYTES_DATA_OFFSET);
     bufferRelease(t, view);
     return res;
   }
