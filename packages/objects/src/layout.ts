@@ -760,6 +760,7 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
  *   44  flags     u32  MEMORYVIEW_*_BIT, ndim (bits 8..15), format char (bits 24..31)
  *   48  exports   i32  buffers exported from this view and not released
  *   52  hash      i32  cached hash, -1 until computed
+ *   56  weaklist  u32  head of the weak references to the view (weakref.ts's protocol)
  */
 /** @internal */ export const MEMORYVIEW_OBJ_OFFSET = OBJECT_HEADER_SIZE;
 /** @internal */ export const MEMORYVIEW_BUF_OFFSET = OBJECT_HEADER_SIZE + 4;
@@ -770,7 +771,8 @@ export const LIST_MAX_SIZE = (2 ** 32 - 64) / 4 - 1;
 /** @internal */ export const MEMORYVIEW_FLAGS_OFFSET = OBJECT_HEADER_SIZE + 24;
 /** @internal */ export const MEMORYVIEW_EXPORTS_OFFSET = OBJECT_HEADER_SIZE + 28;
 /** @internal */ export const MEMORYVIEW_HASH_OFFSET = OBJECT_HEADER_SIZE + 32;
-/** Bytes of a memoryview. @internal */ export const MEMORYVIEW_SIZE = OBJECT_HEADER_SIZE + 36;
+/** `weakreflist` (`tp_weaklistoffset`). @internal */ export const MEMORYVIEW_WEAKLIST_OFFSET = OBJECT_HEADER_SIZE + 36;
+/** Bytes of a memoryview. @internal */ export const MEMORYVIEW_SIZE = OBJECT_HEADER_SIZE + 40;
 /** `_Py_MEMORYVIEW_RELEASED`: set once by release(), never cleared. @internal */ export const MEMORYVIEW_RELEASED_BIT = 1 << 0;
 /** The view refuses writes. @internal */ export const MEMORYVIEW_READONLY_BIT = 1 << 1;
 /** `_Py_MEMORYVIEW_C`. @internal */ export const MEMORYVIEW_C_BIT = 1 << 2;

@@ -13,7 +13,7 @@ import { badArgument, cIntArg, isStr, unpackKeywords, unpackKeywordsTuple, type 
 import { bytesIterDealloc, bytesIterTraverse } from './bytes.js';
 import { bytesHex } from './bytes-methods.js';
 import { errRaise } from './errors.js';
-import { MEMORYVIEW_SIZE, SEQITER_SIZE, StaticType } from './layout.js';
+import { MEMORYVIEW_SIZE, MEMORYVIEW_WEAKLIST_OFFSET, SEQITER_SIZE, StaticType } from './layout.js';
 import {
   memoryIterNext,
   memoryViewAssSubscript,
@@ -111,6 +111,7 @@ export function registerMemoryViewTypes(registry: BehaviourRegistry, slots: Slot
     name: 'memoryview',
     baseIndex: StaticType.Object + 1,
     basicSize: MEMORYVIEW_SIZE,
+    weaklistOffset: MEMORYVIEW_WEAKLIST_OFFSET,
     flags: TYPE_FLAG_HAVE_GC,
     final: true,
     dealloc: registry.add('dealloc', 'objects/memoryview', (_rc, op) => memoryViewDealloc(ob(), op)),

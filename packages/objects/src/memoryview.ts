@@ -51,6 +51,7 @@ import {
   MEMORYVIEW_RELEASED_BIT,
   MEMORYVIEW_SHAPE_OFFSET,
   MEMORYVIEW_STRIDE_OFFSET,
+  MEMORYVIEW_WEAKLIST_OFFSET,
   OS_SINGLETONS_OFFSET,
   SEQITER_INDEX_OFFSET,
   SEQITER_SEQ_OFFSET,
@@ -70,6 +71,7 @@ import { strFromJs } from './str.js';
 import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
 import { tupleCheckExact, tupleGetItem, tupleSize } from './tuple.js';
 import { tupleFromArray } from './tuple-core.js';
+import { clearWeakRefs } from './weakref-clear.js';
 
 const OBJ = MEMORYVIEW_OBJ_OFFSET >>> 2;
 const BUF = MEMORYVIEW_BUF_OFFSET >>> 2;
@@ -170,6 +172,7 @@ function viewNew(t: ObThread, exporter: number, buf: number, itemsize: number, n
   t.u32[base + FLAGS] = (bits & (MEMORYVIEW_READONLY_BIT | MEMORYVIEW_AT_BIT | (0xff << MEMORYVIEW_FORMAT_SHIFT))) | (ndim << MEMORYVIEW_NDIM_SHIFT) | contiguityBits(ndim, shape, stride, itemsize);
   t.i32[base + EXPORTS] = 0;
   t.i32[base + HASH] = -1;
+  t.u32[(mv + MEMORYVIEW_WEAKLIST_OFFSET) >>> 2] = 0;
   gcTrack(t.rc, mv);
   return mv;
 }
@@ -243,6 +246,7 @@ export function memoryViewRelease(t: ObThread, mv: number): number {
 /** The memoryview's dealloc (`memory_dealloc`): released, then the exporter dropped. @internal */
 export function memoryViewDealloc(t: ObThread, mv: number): void {
   gcUntrack(t.rc, mv);
+  clearWeakRefs(t, mv);
   memoryViewRelease(t, mv); // no exports: each holds a reference to the view
   const exporter = t.u32[(mv >>> 2) + OBJ]!;
   t.u32[(mv >>> 2) + OBJ] = 0;
