@@ -842,10 +842,11 @@ export function byteArrayDealloc(t: ObThread, op: number): void {
 /** `bytearray(values)`'s bytes for a slice assignment (`PyByteArray_FromObject`), in JavaScript memory; null with the error. */
 function byteArrayDataOf(t: ObThread, values: number): Uint8Array | null {
   if (objectCheckBuffer(t, values)) {
-    const view = objectGetBuffer(t, values, PYBUF_SIMPLE);
-    if (view === null) return null;
-    const copy = t.u8.slice(view.buf, view.buf + view.len);
-    bufferRelease(t, view);
+    // `PyBUF_FULL_RO`, as `bytearray(values)`: a strided memoryview's items in order.
+    const source = sourceOf(t, 0, values, PYBUF_FULL_RO);
+    if (source === null) return null;
+    const copy = source.u8.slice(source.at, source.at + source.len);
+    sourceRelease(t, source);
     return copy;
   }
   const data = bytesOfIterable(t, values, 'byte must be in range(0, 256)', 'bytearray');

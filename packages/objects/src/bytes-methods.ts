@@ -30,7 +30,7 @@ import { indexCheck, numberAsSsize } from './abstract-number.js';
 import { objectLength } from './abstract.js';
 import { bufferRelease, objectCheckBuffer, objectGetBuffer, PYBUF_SIMPLE, type PyBuffer } from './buffer.js';
 import { byteArrayCheck, byteArrayFromHeap, byteArrayNewSized, byteArrayRead, byteArrayStartOf } from './bytearray.js';
-import { bytesAlloc, bytesCheckExact, bytesFromHeap, bytesFromObject, bytesSize } from './bytes.js';
+import { bytesAlloc, bytesCheckExact, bytesFromHeap, bytesSize } from './bytes.js';
 import { memoryViewCheck } from './memoryview.js';
 import { callOneArg } from './call.js';
 import { unicodeDecode } from './codecs.js';
@@ -933,6 +933,22 @@ function byteArrayFromHeapArray(t: ObThread, data: number[]): number {
 // --- decode -----------------------------------------------------------------------------------------------
 
 /**
+ * A memoryview's bytes for `PyUnicode_FromEncodedObject`, which asks for a
+ * plain buffer: a strided view gives TypeError "decoding to str: need a
+ * bytes-like object, memoryview found", as CPython's.
+ */
+function memoryViewSnapshot(t: ObThread, mv: number): number {
+  const view = objectGetBuffer(t, mv, PYBUF_SIMPLE);
+  if (view === null) {
+    errClear(t);
+    return errRaise(t, StaticType.TypeError, `decoding to str: need a bytes-like object, ${typeNameOf(t, mv)} found`);
+  }
+  const snapshot = bytesFromHeap(t, view.buf, view.len);
+  bufferRelease(t, view);
+  return snapshot;
+}
+
+/**
  * `bytes.decode(encoding='utf-8', errors='strict')` (and bytearray's;
  * codecs.ts): a new str, or 0 with LookupError, UnicodeDecodeError (its
  * `object` a bytes of the input: the receiver, or a snapshot of a
@@ -946,7 +962,7 @@ export function bytesDecode(t: ObThread, self: number, encoding = 'utf-8', error
     return unicodeDecode(t, t.u8.subarray(data, data + bytesSize(t, self)), encoding, errors, self);
   }
   // A bytearray or a memoryview (`str(mv, 'utf-8')`): decoded from a snapshot (a bytes, which an error reports as its object).
-  const snapshot = isByteArray ? withSelf(t, self, (addr, len) => bytesFromHeap(t, addr, len)) : bytesFromObject(t, self);
+  const snapshot = isByteArray ? withSelf(t, self, (addr, len) => bytesFromHeap(t, addr, len)) : memoryViewSnapshot(t, self);
   if (snapshot === 0) return 0;
   const data = snapshot + BYTES_DATA_OFFSET;
   const r = unicodeDecode(t, t.u8.subarray(data, data + bytesSize(t, snapshot)), encoding, errors, snapshot);
