@@ -278,7 +278,8 @@ export function memoryViewAttribute(t: ObThread, mv: number, name: 'obj' | 'nbyt
   const ndim = ndimOf(bits);
   switch (name) {
     case 'obj': {
-      const exporter = t.u32[base + OBJ]!;
+      // 0 only after the collector's clear (`view->obj == NULL`: None).
+      const exporter = t.u32[base + OBJ]! || t.none;
       incref(t.rc, exporter);
       return exporter;
     }
