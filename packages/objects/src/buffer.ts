@@ -101,6 +101,28 @@ export function objectCheckBuffer(t: ObThread, op: number): boolean {
 }
 
 /**
+ * Whether `obj` counts its exports (a bytearray): a caller of
+ * {@link bufferAddExportLocked} on it must hold its critical section.
+ * @internal
+ */
+export function bufferCountsExports(t: ObThread, obj: number): boolean {
+  return isByteArray(t, obj);
+}
+
+/**
+ * One more export of `obj` (bytes or bytearray) whose bytes are already
+ * held in place by another export (a view derived from a view): the count
+ * up — the caller holds `obj`'s critical section when it counts them — and
+ * a reference taken. {@link bufferRelease} ends it.
+ * @internal
+ */
+export function bufferAddExportLocked(t: ObThread, obj: number): void {
+  // SAFETY: under obj's critical section when it is a bytearray (the caller's contract).
+  if (isByteArray(t, obj)) Atomics.add(t.i32, (obj + BYTEARRAY_EXPORTS_OFFSET) >>> 2, 1);
+  incref(t.rc, obj);
+}
+
+/**
  * `memory_getbuf`: a view of a memoryview's items, its export count up by
  * one; null with ValueError for a released view or BufferError.
  */

@@ -25,12 +25,12 @@
  * memory.
  */
 
-import { criticalSectionBegin, criticalSectionEnd, formatAddress } from '@ft/atomics';
+import { criticalSectionBegin, criticalSectionBegin2, criticalSectionEnd, formatAddress } from '@ft/atomics';
 import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { decref, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, type RcThread } from '@ft/refcount';
 import { indexCheck, numberAsSsize } from './abstract-number.js';
 import { objectHash, PY_EQ, PY_NE } from './abstract.js';
-import { bufferRelease, bufferToContiguous, objectCheckBuffer, objectGetBuffer, PYBUF_FULL_RO, PYBUF_SIMPLE } from './buffer.js';
+import { bufferAddExportLocked, bufferCountsExports, bufferRelease, bufferToContiguous, objectCheckBuffer, objectGetBuffer, PYBUF_FULL_RO, PYBUF_SIMPLE } from './buffer.js';
 import { bytesAlloc, bytesData } from './bytes.js';
 import { errClear, errNoMemory, errOccurred, errRaise, errRaiseInt } from './errors.js';
 import { intFromNumber } from './int.js';
@@ -147,29 +147,41 @@ function leave(t: ObThread): void {
 
 // --- creation and release -------------------------------------------------------------------------
 
+/** The shape of a view being made: written by {@link deriveView}'s callers, read by {@link viewNew}. */
+interface ViewShape {
+  buf: number;
+  itemsize: number;
+  ndim: number;
+  shape: number;
+  stride: number;
+  bits: number;
+}
+
+/** This thread's scratch shape (module scope is per thread): filled and used within one call. */
+const next: ViewShape = { buf: 0, itemsize: 1, ndim: 1, shape: 0, stride: 1, bits: 0 };
+
 /**
- * A new view of `exporter`'s memory with the given shape (`mbuf_add_view`
- * and the `init_*` helpers): it takes an export of `exporter` (which the
- * caller keeps from being resized meanwhile) and one reference; 0 with
- * the exception.
+ * A new view of `exporter`'s memory with the shape `s` (`mbuf_add_view`
+ * and the `init_*` helpers), adopting an export of `exporter` and the
+ * reference that goes with it, both already taken by the caller (given
+ * back here if the allocation fails); 0 with MemoryError.
  */
-function viewNew(t: ObThread, exporter: number, buf: number, itemsize: number, ndim: number, shape: number, stride: number, bits: number): number {
-  const exported = objectGetBuffer(t, exporter, PYBUF_SIMPLE);
-  if (exported === null) return 0;
+function viewNew(t: ObThread, exporter: number, s: ViewShape): number {
   const mv = gcNew(t.gc, t.types[StaticType.MemoryView]!);
   if (mv === 0) {
-    bufferRelease(t, exported);
+    bufferRelease(t, { obj: exporter, buf: 0, len: 0, readonly: true });
     return errNoMemory(t);
   }
   const base = mv >>> 2;
-  // SAFETY: not published yet. The export's reference to the exporter becomes the view's.
+  const shape = s.ndim === 0 ? 1 : s.shape;
+  // SAFETY: not published yet.
   t.u32[base + OBJ] = exporter;
-  t.u32[base + BUF] = buf;
-  t.i32[base + LEN] = (ndim === 0 ? 1 : shape) * itemsize;
-  t.i32[base + ITEMSIZE] = itemsize;
-  t.i32[base + SHAPE] = ndim === 0 ? 1 : shape;
-  t.i32[base + STRIDE] = stride;
-  t.u32[base + FLAGS] = (bits & (MEMORYVIEW_READONLY_BIT | MEMORYVIEW_AT_BIT | (0xff << MEMORYVIEW_FORMAT_SHIFT))) | (ndim << MEMORYVIEW_NDIM_SHIFT) | contiguityBits(ndim, shape, stride, itemsize);
+  t.u32[base + BUF] = s.buf;
+  t.i32[base + LEN] = shape * s.itemsize;
+  t.i32[base + ITEMSIZE] = s.itemsize;
+  t.i32[base + SHAPE] = shape;
+  t.i32[base + STRIDE] = s.stride;
+  t.u32[base + FLAGS] = (s.bits & (MEMORYVIEW_READONLY_BIT | MEMORYVIEW_AT_BIT | (0xff << MEMORYVIEW_FORMAT_SHIFT))) | (s.ndim << MEMORYVIEW_NDIM_SHIFT) | contiguityBits(s.ndim, shape, s.stride, s.itemsize);
   t.i32[base + EXPORTS] = 0;
   t.i32[base + HASH] = -1;
   t.u32[(mv + MEMORYVIEW_WEAKLIST_OFFSET) >>> 2] = 0;
@@ -178,21 +190,43 @@ function viewNew(t: ObThread, exporter: number, buf: number, itemsize: number, n
 }
 
 /**
- * A view derived from `src` (a memoryview) by `derive`, which gets the
- * source's fields and returns the new view (or 0): `src` is exported for
- * the time being, so that it cannot be released (and its exporter resized)
- * while the new view takes its own export. 0 with ValueError for a
- * released `src`.
+ * A view derived from `src` (a memoryview): `reshape` turns the source's
+ * shape, given in {@link next}, into the new view's (it must not run
+ * Python code or block: it runs under the sections). The source's released
+ * check, the read of its shape and the new view's export of the exporter
+ * happen under the source's and the exporter's critical sections at once
+ * (`Py_BEGIN_CRITICAL_SECTION2`): release() cannot come in between, and
+ * the source's own export count is not touched, so a release on another
+ * thread never fails because a view was being derived (CPython's views
+ * share the managed buffer instead). 0 with ValueError for a released
+ * `src`, or MemoryError.
  */
-function deriveView(t: ObThread, src: number, derive: (exporter: number, buf: number, itemsize: number, ndim: number, shape: number, stride: number, bits: number) => number): number {
-  const pin = objectGetBuffer(t, src, PYBUF_FULL_RO);
-  if (pin === null) return 0;
+function deriveView(t: ObThread, src: number, reshape: (s: ViewShape) => void): number {
   const base = src >>> 2;
-  const bits = flagsOf(t, src);
-  const r = derive(t.u32[base + OBJ]!, t.u32[base + BUF]!, t.i32[base + ITEMSIZE]!, ndimOf(bits), t.i32[base + SHAPE]!, t.i32[base + STRIDE]!, bits);
-  bufferRelease(t, pin);
-  return r;
+  const exporter = t.u32[base + OBJ]!; // changed only by the collector's clear, with the world stopped
+  const heap = t.heap;
+  if (exporter !== 0 && bufferCountsExports(t, exporter)) criticalSectionBegin2(heap, src + OB_MUTEX_OFFSET, exporter + OB_MUTEX_OFFSET);
+  else criticalSectionBegin(heap, src + OB_MUTEX_OFFSET);
+  // SAFETY: RELEASED is set only under the source's section; the other fields never change.
+  const bits = t.u32[base + FLAGS]!;
+  if ((bits & MEMORYVIEW_RELEASED_BIT) !== 0 || exporter === 0) {
+    criticalSectionEnd(heap);
+    return errRaise(t, StaticType.ValueError, RELEASED_MESSAGE);
+  }
+  next.buf = t.u32[base + BUF]!;
+  next.itemsize = t.i32[base + ITEMSIZE]!;
+  next.ndim = ndimOf(bits);
+  next.shape = t.i32[base + SHAPE]!;
+  next.stride = t.i32[base + STRIDE]!;
+  next.bits = bits;
+  reshape(next);
+  bufferAddExportLocked(t, exporter);
+  criticalSectionEnd(heap);
+  return viewNew(t, exporter, next);
 }
+
+/** {@link deriveView}'s reshape for an unchanged view. */
+function sameShape(_s: ViewShape): void {}
 
 /**
  * `PyMemoryView_FromObject(obj)`: a new view of a bytes-like object's
@@ -202,14 +236,18 @@ function deriveView(t: ObThread, src: number, derive: (exporter: number, buf: nu
  * @public
  */
 export function memoryViewFromObject(t: ObThread, obj: number): number {
-  if (memoryViewCheck(t, obj)) return deriveView(t, obj, (exporter, buf, itemsize, ndim, shape, stride, bits) => viewNew(t, exporter, buf, itemsize, ndim, shape, stride, bits));
+  if (memoryViewCheck(t, obj)) return deriveView(t, obj, sameShape);
   if (!objectCheckBuffer(t, obj)) return errRaise(t, StaticType.TypeError, `memoryview: a bytes-like object is required, not '${typeNameOf(t, obj).slice(0, 200)}'`);
   const view = objectGetBuffer(t, obj, PYBUF_SIMPLE);
   if (view === null) return 0;
-  // The temporary export keeps the bytes where they are until the view has its own.
-  const mv = viewNew(t, obj, view.buf, 1, 1, view.len, 1, (0x42 << MEMORYVIEW_FORMAT_SHIFT) | (view.readonly ? MEMORYVIEW_READONLY_BIT : 0));
-  bufferRelease(t, view);
-  return mv;
+  // The view adopts this export and its reference.
+  next.buf = view.buf;
+  next.itemsize = 1;
+  next.ndim = 1;
+  next.shape = view.len;
+  next.stride = 1;
+  next.bits = (0x42 << MEMORYVIEW_FORMAT_SHIFT) | (view.readonly ? MEMORYVIEW_READONLY_BIT : 0);
+  return viewNew(t, obj, next);
 }
 
 /**
@@ -383,6 +421,20 @@ function sliceOf(t: ObThread, key: number, shape: number, out: { length: number 
 
 const sliceLength = { length: 0 };
 
+/** A slice's unpacked bounds for {@link reshapeSlice} (per thread, set right before the call). */
+let sliceStart: number | null = null;
+let sliceStop: number | null = null;
+let sliceStep: number | null = null;
+
+/** `init_slice` on dimension 1 and `init_len`: the sliced shape of {@link sliceStart}…{@link sliceStep}. */
+function reshapeSlice(s: ViewShape): void {
+  const n = sliceAdjustIndices(s.shape, sliceStart, sliceStop, sliceStep, adjusted);
+  s.buf += s.stride * adjusted.start;
+  s.shape = n;
+  s.stride *= adjusted.step;
+  s.ndim = 1;
+}
+
 /** `_PyIndex_Check` on every item of a tuple (`is_multiindex`). */
 function isMultiIndex(t: ObThread, key: number): boolean {
   if (!tupleCheckExact(t, key)) return false;
@@ -443,10 +495,12 @@ export function memoryViewSubscript(t: ObThread, mv: number, key: number): numbe
     return memoryViewItem(t, mv, index);
   }
   if (sliceCheck(t, key)) {
-    return deriveView(t, mv, (exporter, buf, itemsize, _ndim, shape, stride, srcBits) => {
-      if (!sliceOf(t, key, shape, sliceLength)) return 0;
-      return viewNew(t, exporter, buf + stride * adjusted.start, itemsize, 1, sliceLength.length, stride * adjusted.step, srcBits);
-    });
+    // The bounds first: their `__index__` may run Python code, which must not run under the sections.
+    if (sliceUnpack(t, key, unpacked) < 0) return 0;
+    sliceStart = unpacked.start;
+    sliceStop = unpacked.stop;
+    sliceStep = unpacked.step;
+    return deriveView(t, mv, reshapeSlice);
   }
   if (isMultiIndex(t, key)) {
     const index = tupleAddress(t, mv, key, ndim);
@@ -753,13 +807,35 @@ export function memoryViewCast(t: ObThread, mv: number, format: string, shape: n
     newShape = values.length === 0 ? 1 : values[0]!;
     if (newShape * itemsize !== len) return errRaise(t, StaticType.TypeError, 'memoryview: product(shape) * itemsize != buffer size');
   }
-  const newBits = (bits & MEMORYVIEW_READONLY_BIT) | (at ? MEMORYVIEW_AT_BIT : 0) | (dest << MEMORYVIEW_FORMAT_SHIFT);
-  return deriveView(t, mv, (exporter, buf) => viewNew(t, exporter, buf, itemsize, newNdim, newShape, itemsize, newBits));
+  castItemsize = itemsize;
+  castNdim = newNdim;
+  castShape = newShape;
+  castBits = (at ? MEMORYVIEW_AT_BIT : 0) | (dest << MEMORYVIEW_FORMAT_SHIFT);
+  return deriveView(t, mv, reshapeCast);
+}
+
+/** A cast's result shape for {@link reshapeCast} (per thread, set right before the call). */
+let castItemsize = 1;
+let castNdim = 1;
+let castShape = 0;
+let castBits = 0;
+
+/** `cast_to_1D` / `cast_to_ND`: C-contiguous items of the new format; read-only stays. */
+function reshapeCast(s: ViewShape): void {
+  s.itemsize = castItemsize;
+  s.ndim = castNdim;
+  s.shape = castShape;
+  s.stride = castItemsize;
+  s.bits = (s.bits & MEMORYVIEW_READONLY_BIT) | castBits;
 }
 
 /** `memoryview.toreadonly()`: a read-only view of the same items (a new view even when this one is read-only). @public */
 export function memoryViewToReadOnly(t: ObThread, mv: number): number {
-  return deriveView(t, mv, (exporter, buf, itemsize, ndim, shape, stride, bits) => viewNew(t, exporter, buf, itemsize, ndim, shape, stride, bits | MEMORYVIEW_READONLY_BIT));
+  return deriveView(t, mv, reshapeReadOnly);
+}
+
+function reshapeReadOnly(s: ViewShape): void {
+  s.bits |= MEMORYVIEW_READONLY_BIT;
 }
 
 // --- iteration ---------------------------------------------------------------------------------------
