@@ -14,7 +14,8 @@
  * it makes a view of V (`memoryview(V)`, a slice, a cast to 'Q'), fills
  * its region with w+1 through the slice and reads it back through the
  * cast; it iterates V's first items. The resizer tries `append` then `pop`
- * on the bytearray (a pop refused by an export is retried) and, a quarter
+ * on the bytearray (a pop refused by an export is retried; after its budget
+ * it keeps trying until one resize after the release went) and, a quarter
  * of the way through its budget, releases V — once; users, who still try
  * V now and then, see "operation forbidden on released memoryview object".
  *

@@ -157,7 +157,6 @@ function body(ctx: Ctx, r: Runtime): MemoryViewWorkerResult {
   const view = Atomics.load(ctrl, C_VIEW);
   const res = newResult(ctx.role === 'user' ? 'user' : 'resizer', ctx.index);
   const releaseAt = Math.max(1, Math.floor(ctx.opsBudget / 4));
-  const zero = smallInt(t, 0);
   for (let i = 0; !ctx.shouldStop(i); i++) {
     if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
     if (res.role === 'user') {
@@ -178,23 +177,7 @@ function body(ctx: Ctx, r: Runtime): MemoryViewWorkerResult {
         if (memoryViewRelease(t, view) < 0) failed(t, res, 'release V');
         Atomics.store(ctrl, C_RELEASED_AT, i);
       }
-      const released = memoryViewIsReleased(t, view);
-      if (byteArrayAppend(t, ba, zero) === 0) {
-        if (released) res.resizesAfter++;
-        else res.resizesBefore++;
-        // The byte goes again; a view made meanwhile refuses the pop until it is gone.
-        for (let k = 0; ; k++) {
-          const popped = byteArrayPop(t, ba);
-          if (popped !== 0) {
-            decref(t.rc, popped);
-            break;
-          }
-          failed(t, res, 'pop');
-          if (k > 10_000_000) throw new Error('pop refused for too long');
-        }
-      } else {
-        failed(t, res, 'append');
-      }
+      tryResize(t, r, res, ba, view);
     }
     res.ops = i + 1;
     if (res.role === 'resizer' && ctx.shouldStop(i + 1) && !memoryViewIsReleased(t, view)) {
@@ -208,7 +191,36 @@ function body(ctx: Ctx, r: Runtime): MemoryViewWorkerResult {
       processDelayed(r.qsbr);
     }
   }
+  // Users may hold a view at every moment of the resizer's budget on a loaded machine: it then waits for a
+  // gap (at the latest when the users are done), so that a resize after the release is always seen.
+  for (let k = 0; res.role === 'resizer' && res.resizesAfter === 0; k++) {
+    if (Atomics.load(ctrl, C_ABORT) !== 0) throw new Error('another worker failed');
+    if (k > 50_000_000) throw new Error('no resize after the release: exports never went');
+    tryResize(t, r, res, ba, view);
+    if ((k & 63) === 0) {
+      qsbrQuiescentState(r.qsbr);
+      processDelayed(r.qsbr);
+    }
+  }
   return res;
+}
+
+/** The resizer's step: `append(0)` then, if it went, `pop()` (retried while a view made meanwhile refuses it). */
+function tryResize(t: ObThread, r: Runtime, res: MemoryViewWorkerResult, ba: number, view: number): void {
+  const released = memoryViewIsReleased(t, view);
+  if (byteArrayAppend(t, ba, smallInt(t, 0)) !== 0) return failed(t, res, 'append');
+  if (released) res.resizesAfter++;
+  else res.resizesBefore++;
+  for (let k = 0; ; k++) {
+    const popped = byteArrayPop(t, ba);
+    if (popped !== 0) {
+      decref(t.rc, popped);
+      return;
+    }
+    failed(t, res, 'pop');
+    if (k > 10_000_000) throw new Error('pop refused for too long');
+    if ((k & 63) === 0) qsbrQuiescentState(r.qsbr);
+  }
 }
 
 runStressWorker<MemoryViewParams>((ctx) => {
