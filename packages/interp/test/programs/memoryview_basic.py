@@ -233,32 +233,10 @@ attempt('setattr', lambda: setattr(m, 'x', 1))
 attempt('set readonly attr', lambda: setattr(m, 'readonly', False))
 print(memoryview.__name__, memoryview.__module__ if hasattr(memoryview, '__module__') else None, callable(memoryview.cast))
 
-# weak references; views used by several threads at once
-import threading
+# weak references
 import weakref
 wv = memoryview(b'weak')
 ref = weakref.ref(wv)
 print(ref() is wv, ref().tobytes())
 del wv
 print(ref())
-shared = bytearray(400)
-refused = []
-
-
-def writer(k):
-    for i in range(50):
-        with memoryview(shared) as view:
-            part = view[k * 100:(k + 1) * 100]
-            part[i] = k + 1
-            part[50 + i:51 + i] = bytes([k + 10])
-            part.release()
-
-
-threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
-for th in threads:
-    th.start()
-for th in threads:
-    th.join()
-print([shared[k * 100:(k + 1) * 100].count(k + 1) for k in range(4)], [shared.count(k + 10) for k in range(4)])
-shared.append(1)
-print(len(shared))
