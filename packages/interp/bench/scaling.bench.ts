@@ -40,7 +40,7 @@ const WORKLOADS: readonly (readonly [string, number])[] = [
   ['create_pyobject', 1_200_000],
   ['create_closure', 1_200_000],
   ['create_dict', 1_200_000],
-  ['thread_local_read', 480_000],
+  ['thread_local_read', 4_000_000],
   ['method_caller', 400_000],
 ];
 
