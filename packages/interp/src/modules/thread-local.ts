@@ -31,8 +31,10 @@ import {
   dictSize,
   dictSetItem,
   errClear,
+  errGetRaisedException,
   errRaise,
   errRaiseInt,
+  errSetRaisedException,
   METH_FASTCALL,
   objectGenericGetAttrWithDict,
   objectGenericSetAttrWithDict,
@@ -149,8 +151,9 @@ function localDictCreate(t: ObThread, self: number, impl: number, localdicts: nu
   if (typeSlot(t, type, 'init')!(t, self, tupleGetItem(t, impl, 1), kw === t.none ? 0 : kw) >= 0) return ldict;
   // CPython drops the thread's dict when `__init__` fails: the next access runs it again.
   decref(t.rc, ldict);
-  const exc = t.error.type;
-  if (dictDelItem(t, localdicts, state.key) < 0 && exc !== 0) errClear(t);
+  const exc = errGetRaisedException(t);
+  if (dictDelItem(t, localdicts, state.key) < 0) errClear(t);
+  errSetRaisedException(t, exc);
   return 0;
 }
 
@@ -164,12 +167,16 @@ function pruneTouched(t: ObThread, state: ThreadLocals): void {
   state.pruneAt = Math.max(64, 2 * state.touched.length);
 }
 
-/** The interned `'__dict__'` (interned strs live as long as the runtime; found once per thread). */
+/** The interned `'__dict__'` of the runtime `dictNameThread` belongs to (interned strs live as long as it). */
 let dictName = 0;
+let dictNameThread: ObThread | null = null;
 
 /** Whether `name` is `'__dict__'`: by identity for the interned names code uses, by text otherwise. */
 function isDictName(t: ObThread, name: number): boolean {
-  if (dictName === 0) dictName = strInternFromJs(t, '__dict__');
+  if (t !== dictNameThread) {
+    dictName = strInternFromJs(t, '__dict__');
+    dictNameThread = t;
+  }
   if (name === dictName) return true;
   return strCheckExact(t, name) && strLength(t, name) === 8 && strToJs(t, name) === '__dict__';
 }
