@@ -327,11 +327,16 @@ export function bytesRepeat(t: ObThread, op: number, n: number): number {
 
 /** `bytes_iter`: a new `bytes_iterator` over `op`; 0 with MemoryError. @public */
 export function bytesIter(t: ObThread, op: number): number {
-  const it = gcNew(t.gc, t.types[StaticType.BytesIter]!);
+  return indexIterNew(t, StaticType.BytesIter, op);
+}
+
+/** A new iterator of static type `which` over `seq` at index 0 (the bytes-style layout: sequence, index); 0 with MemoryError. @internal */
+export function indexIterNew(t: ObThread, which: StaticType, seq: number): number {
+  const it = gcNew(t.gc, t.types[which]!);
   if (it === 0) return errNoMemory(t);
-  incref(t.rc, op);
+  incref(t.rc, seq);
   // SAFETY: not published yet.
-  t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2] = op;
+  t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2] = seq;
   t.i32[(it + SEQITER_INDEX_OFFSET) >>> 2] = 0;
   gcTrack(t.rc, it);
   return it;

@@ -31,7 +31,7 @@ import { decref, incref, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, type RcThread } from '
 import { indexCheck, numberAsSsize } from './abstract-number.js';
 import { objectHash, PY_EQ, PY_NE } from './abstract.js';
 import { bufferAddExportLocked, bufferCountsExports, bufferRelease, bufferToContiguous, objectCheckBuffer, objectGetBuffer, PYBUF_FULL_RO, PYBUF_SIMPLE } from './buffer.js';
-import { bytesAlloc, bytesData } from './bytes.js';
+import { bytesAlloc, bytesData, indexIterNew } from './bytes.js';
 import { errClear, errNoMemory, errOccurred, errRaise, errRaiseInt } from './errors.js';
 import { intFromNumber } from './int.js';
 import {
@@ -844,14 +844,7 @@ function reshapeReadOnly(s: ViewShape): void {
 export function memoryViewIter(t: ObThread, mv: number): number {
   if (!checkReleased(t, mv)) return 0;
   if (ndimOf(flagsOf(t, mv)) === 0) return errRaise(t, StaticType.TypeError, 'invalid indexing of 0-dim memory');
-  const it = gcNew(t.gc, t.types[StaticType.MemoryIter]!);
-  if (it === 0) return errNoMemory(t);
-  incref(t.rc, mv);
-  // SAFETY: not published yet.
-  t.u32[(it + SEQITER_SEQ_OFFSET) >>> 2] = mv;
-  t.i32[(it + SEQITER_INDEX_OFFSET) >>> 2] = 0;
-  gcTrack(t.rc, it);
-  return it;
+  return indexIterNew(t, StaticType.MemoryIter, mv);
 }
 
 /**
