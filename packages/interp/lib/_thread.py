@@ -80,7 +80,7 @@ start_new = start_new_thread
 
 
 def _count():
-    return 0
+    return _ftthread.count()
 
 
 def stack_size(size=0):

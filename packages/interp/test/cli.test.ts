@@ -38,6 +38,28 @@ describe('the ft command', () => {
     }
   });
 
+  it("-c code is shown in tracebacks as CPython 3.13 shows it: every '<string>' frame's line comes from it", () => {
+    // CPython 3.13's output for the same command, an exec'd string's frame included (its line 2 is -c's).
+    const r = ft(['-c', "\ndef f():\n    exec('x=1\\n1/0')\nf()"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        'Traceback (most recent call last):',
+        '  File "<string>", line 4, in <module>',
+        '    f()',
+        '    ~^^',
+        '  File "<string>", line 3, in f',
+        "    exec('x=1\\n1/0')",
+        '    ~~~~^^^^^^^^^^^^',
+        '  File "<string>", line 2, in <module>',
+        '    def f():',
+        '    ^^^',
+        'ZeroDivisionError: division by zero',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('exit codes: SystemExit(3) is 3, a message goes to stderr with 1, a missing file is 2', () => {
     expect(ft(['-c', 'raise SystemExit(3)']).status).toBe(3);
     expect(ft(['-c', 'import sys; sys.exit("bye")'])).toEqual({ stdout: '', stderr: 'bye\n', status: 1 });

@@ -55,6 +55,27 @@ print(threading.current_thread().name, threading.active_count(), all(not t.is_al
     expect(r.stdout).toBe(`[${expected}]\nMainThread 1 True\n`);
   });
 
+  it('_thread._count() counts the threads running now, not the main thread nor the finished ones', async () => {
+    const r = await ft(`
+import _thread, threading
+print(_thread._count())
+go = threading.Event()
+started = threading.Barrier(4)
+def work():
+    started.wait()
+    go.wait()
+threads = [threading.Thread(target=work) for _ in range(3)]
+for t in threads: t.start()
+started.wait()
+print(_thread._count())
+go.set()
+for t in threads: t.join()
+print(_thread._count())
+`);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('0\n3\n0\n');
+  });
+
   it('a counter under a Lock is exact across 4 threads', async () => {
     const n = 3000 * SCALE;
     const r = await ft(COUNTER(true, n));

@@ -1,6 +1,6 @@
 """Free-threading scaling workloads: the same work on 1 thread, then on N at once.
 
-Usage: ftscaling.py WORKLOAD THREADS [ITERATIONS]
+Usage: ftscaling.py WORKLOAD THREADS [ITERATIONS [START_AT]]
        ftscaling.py --list
 
 Our own versions of the workloads CPython's Tools/ftscalingbench measures
@@ -11,6 +11,11 @@ threads warm up (a tenth of the work each), then start together behind a
 barrier; the last two lines printed are `elapsed <seconds>` (from the
 barrier to the last join) and `checksum <n>`.
 With perfect scaling, N threads take as long as one: score = N * T1 / TN.
+
+Given START_AT (a time.time() value), the timed phase starts at that moment (after the warm-up): two processes given the same
+moment run their timed phases side by side, which measures what the machine
+itself gives two independent runs (the ceiling of any score here). A process
+whose warm-up ended after that moment prints `late <seconds>`.
 """
 
 import math
@@ -190,8 +195,15 @@ def main():
     threads = [threading.Thread(target=body, args=(k,)) for k in range(nthreads)]
     for t in threads:
         t.start()
+    start_at = sys.argv[4] if len(sys.argv) > 4 else None
+    if start_at:
+        delay = float(start_at) - time.time()
+        if delay > 0:
+            time.sleep(delay)
     barrier.wait()
     t0 = time.perf_counter()
+    if start_at and time.time() - float(start_at) > 0.05:
+        print('late', time.time() - float(start_at))
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t0

@@ -8,8 +8,11 @@
  */
 
 import { existsSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { runProgramWith, type RunProgramOptions } from './run-program.js';
 import { fdSink } from '../vm/fd-sink.js';
+import type { OutputSink } from '../vm/interp-state.js';
+import { StreamWriteError } from '../vm/stream-error.js';
 
 const USAGE = `usage: ft [option] ... [-c cmd | run file | file] [arg] ...
 Options:
@@ -92,7 +95,9 @@ function environment(): Record<string, string> {
 
 /** Runs `ft` with `argv` (the arguments after the command); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const out = fdSink(1, process.stdout.isTTY === true ? 'line' : 'block');
+  // `isatty`, not `process.stdout.isTTY`: making Node's stdout stream would put a pipe on fd 1 in
+  // non-blocking mode, for every other process sharing it too.
+  const out = fdSink(1, isatty(1) ? 'line' : 'block');
   const err = fdSink(2, 'unbuffered');
   const parsed = parseCommandLine(argv, (s) => err.write(s), (s) => out.write(s));
   if (typeof parsed === 'number') {
@@ -106,11 +111,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await runProgramWith(parsed, out, err);
   } catch (e) {
-    out.flush();
+    flushQuietly(out);
     // A configuration error (a bad -X value, PYTHONHASHSEED) is CPython's "Fatal Python error" at start-up.
     err.write(`Fatal Python error: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
+    flushQuietly(out);
+  }
+}
+
+/** Flushes what is left; a refused write was reported by the program's own exit flush. */
+function flushQuietly(out: OutputSink): void {
+  try {
     out.flush();
+  } catch (error) {
+    if (!(error instanceof StreamWriteError)) throw error;
   }
 }

@@ -8,6 +8,7 @@ import { createRuntime } from '../runtime/runtime.js';
 import type { StartThreadOptions } from '../runtime/thread-handle.js';
 import { createInterpreter } from '../vm/interpreter.js';
 import type { OutputSink } from '../vm/interp-state.js';
+import { StreamWriteError } from '../vm/stream-error.js';
 import { registeredModules, registerSlots } from '../vm/slots.js';
 import { mainPathEntry, runMain, waitForThreadShutdown } from '../vm/run-main.js';
 import { resolveConfig } from './config.js';
@@ -92,11 +93,8 @@ export async function runProgramWith(options: RunProgramOptions, stdout: OutputS
     const started = performance.now();
     code = runMain(vm, source);
     waitForThreadShutdown(vm);
-    if (options.stats === true) {
-      stdout.flush();
-      stderr.write(formatRunStats(t, performance.now() - started));
-    }
-    stdout.flush();
+    if (!flushStdout(stdout, stderr)) code = 120;
+    if (options.stats === true) stderr.write(formatRunStats(t, performance.now() - started));
     stderr.flush();
     vm.ds.release();
   } finally {
@@ -106,6 +104,22 @@ export async function runProgramWith(options: RunProgramOptions, stdout: OutputS
   stdout.flush();
   stderr.flush();
   return code;
+}
+
+/**
+ * `flush_std_files` at exit: false when the operating system refused what
+ * was left (the reader of the pipe went away), reported as CPython does;
+ * the process then exits with 120 (`Py_FinalizeEx` failing).
+ */
+function flushStdout(stdout: OutputSink, stderr: OutputSink): boolean {
+  try {
+    stdout.flush();
+    return true;
+  } catch (error) {
+    if (!(error instanceof StreamWriteError)) throw error;
+    stderr.write(`Exception ignored on flushing sys.stdout:\n${error.errno === 32 ? 'BrokenPipeError' : 'OSError'}: ${error.message}\n`);
+    return false;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@
 
 import { errRaise, intAsNumber, intFromNumber, METH_FASTCALL, StaticType, strToJs, TPFLAGS_UNICODE_SUBCLASS, typeHasFlag, typeNameOf, typeOf, type ObThread } from '@ft/objects';
 import { incref } from '@ft/refcount';
+import { raiseStreamWriteError } from '../vm/stream-error.js';
 import { interpOf } from '../vm/interp-state.js';
 import type { ModuleDef } from './module-def.js';
 
@@ -23,14 +24,22 @@ function write(t: ObThread, _self: number, args: number, nargs: number): number 
   const s = t.u32[(args >>> 2) + 1]!;
   if (!typeHasFlag(t, typeOf(t, s), TPFLAGS_UNICODE_SUBCLASS)) return errRaise(t, StaticType.TypeError, `write() argument must be str, not ${typeNameOf(t, s)}`);
   const text = strToJs(t, s);
-  sinkOf(t, fd).write(text);
+  try {
+    sinkOf(t, fd).write(text);
+  } catch (error) {
+    return raiseStreamWriteError(t, error);
+  }
   return intFromNumber(t, text.length);
 }
 
 /** `_ftio.flush(fd)`. */
 function flush(t: ObThread, _self: number, args: number, nargs: number): number {
   if (nargs !== 1) return errRaise(t, StaticType.TypeError, `flush expected 1 argument, got ${nargs}`);
-  sinkOf(t, intAsNumber(t, t.u32[args >>> 2]!)).flush();
+  try {
+    sinkOf(t, intAsNumber(t, t.u32[args >>> 2]!)).flush();
+  } catch (error) {
+    return raiseStreamWriteError(t, error);
+  }
   incref(t.rc, t.none);
   return t.none;
 }

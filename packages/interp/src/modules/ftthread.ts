@@ -24,6 +24,7 @@ import {
 } from '@ft/objects';
 import { decref } from '@ft/refcount';
 import { joinThread } from '../runtime/thread-handle.js';
+import { recordsRunning } from '../runtime/thread-record.js';
 import { vmOf } from '../vm/vm-thread.js';
 import type { ModuleDef } from './module-def.js';
 import { THREAD_LOCAL_FUNCTIONS } from './thread-local.js';
@@ -80,6 +81,8 @@ export const FTTHREAD_MODULE: ModuleDef = {
   functions: [
     { name: 'start', flags: METH_FASTCALL, fn: start },
     { name: 'join', flags: METH_FASTCALL, fn: join },
+    // `_thread._count()`: the threads running now, the main thread not counted.
+    { name: 'count', flags: METH_NOARGS, fn: (t) => intFromNumber(t, vmOf(t).interpState === 0 ? 0 : recordsRunning(t.heap, vmOf(t).interpState)) },
     { name: 'get_ident', flags: METH_NOARGS, fn: (t) => intFromNumber(t, vmOf(t).threadId) },
     // The CPUs this process may use (`os.process_cpu_count()`): ThreadPoolExecutor's default size.
     { name: 'cpu_count', flags: METH_NOARGS, fn: (t) => intFromNumber(t, availableParallelism()) },

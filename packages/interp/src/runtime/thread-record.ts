@@ -26,6 +26,8 @@ import {
   TR_DONE_OFFSET,
   TR_ID_OFFSET,
   TR_JOIN_STATE_OFFSET,
+  TR_STATE_OFFSET,
+  THREAD_RUNNING,
 } from '../layout.js';
 
 /** The key of thread `id` in `joinState`: its low 30 bits, shifted over the two phase bits. */
@@ -69,6 +71,23 @@ export function recordAlloc(heap: HeapContext, interp: number): number {
 /** The record's thread id (0: free). @internal */
 export function recordId(heap: HeapContext, rec: number): number {
   return Atomics.load(heap.u32, (rec + TR_ID_OFFSET) >>> 2);
+}
+
+/**
+ * How many threads' bodies run now (`_thread._count()`, CPython's
+ * `interp->threads.count`): records past their worker's start and not yet
+ * done. A snapshot: threads start and end while it is read.
+ * @internal
+ */
+export function recordsRunning(heap: HeapContext, interp: number): number {
+  const u32 = heap.u32;
+  const base = u32[(interp + IS_THREADS_OFFSET) >>> 2]!;
+  const count = u32[(interp + IS_MAX_THREADS_OFFSET) >>> 2]!;
+  let running = 0;
+  for (let k = 0; k < count; k++) {
+    if (Atomics.load(u32, (base + k * THREAD_RECORD_SIZE + TR_STATE_OFFSET) >>> 2) === THREAD_RUNNING) running++;
+  }
+  return running;
 }
 
 /** Seams for the stress test's control: `joinOnce` false lets every joiner wait and free the record. @internal */

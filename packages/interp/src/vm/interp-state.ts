@@ -10,6 +10,7 @@ import { callOneArg, errRaiseInt, moduleDict, objectGetAttr, StaticType, strFrom
 import { decref } from '@ft/refcount';
 import { dictGetItemStrRef } from '../modules/dict-util.js';
 import type { RegisteredModule } from '../modules/module-def.js';
+import { raiseStreamWriteError } from './stream-error.js';
 
 /** Where a standard stream's text goes (a file descriptor, a test's buffer). */
 export interface OutputSink {
@@ -76,19 +77,12 @@ export function fileWriteText(t: ObThread, file: number, text: string): number {
     if (target === 0) {
       // CPython: RuntimeError("lost sys.stdout"); before sys exists, the sink.
       if (interp.sys !== 0) return errRaiseInt(t, StaticType.RuntimeError, 'lost sys.stdout');
-      interp.stdout.write(text);
-      return 0;
+      return sinkWrite(t, interp.stdout, text);
     }
   }
   try {
-    if (target === interp.stdoutObject) {
-      interp.stdout.write(text);
-      return 0;
-    }
-    if (target === interp.stderrObject) {
-      interp.stderr.write(text);
-      return 0;
-    }
+    if (target === interp.stdoutObject) return sinkWrite(t, interp.stdout, text);
+    if (target === interp.stderrObject) return sinkWrite(t, interp.stderr, text);
     if (target === t.none) return 0;
     const write = attrOf(t, target, 'write');
     if (write === 0) return -1;
@@ -105,6 +99,17 @@ export function fileWriteText(t: ObThread, file: number, text: string): number {
     return 0;
   } finally {
     if (owned) decref(t.rc, target);
+  }
+}
+
+/** `text` to a sink: 0, or -1 with the OSError (BrokenPipeError) of a refused write set. */
+function sinkWrite(t: ObThread, sink: OutputSink, text: string): number {
+  try {
+    sink.write(text);
+    return 0;
+  } catch (error) {
+    raiseStreamWriteError(t, error);
+    return -1;
   }
 }
 

@@ -159,6 +159,7 @@ export function joinInterpreter(t: ObThread, registered: ReadonlyMap<string, Reg
   };
   if (interp.sys === 0) throw new Error('joinInterpreter: the interpreter has not published its objects');
   const vm = installVm(t, interp, { ...options, tlbc });
+  vm.interpState = interpState;
   vm.tlbcIndex = tlbc ? Atomics.add(u32, (interpState + IS_NEXT_TLBC_INDEX_OFFSET) >>> 2, 1) : 0;
   return vm;
 }
@@ -251,7 +252,10 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
   decref(t.rc, cls);
   set(sysDict, 'version_info', versionInfo(t, ftioDict));
   decref(t.rc, ftio);
-  if (options.interpState !== undefined) publishInterpreter(t, vm, options.interpState, options.tlbc !== false);
+  if (options.interpState !== undefined) {
+    vm.interpState = options.interpState;
+    publishInterpreter(t, vm, options.interpState, options.tlbc !== false);
+  }
   return vm;
 }
 

@@ -485,6 +485,6 @@ function formatTb(te: TbException, ctx: PrintContext, source: SourceLines, out: 
 export function formatException(t: ObThread, exc: number): string {
   const te = capture(t, exc);
   const out: string[] = [];
-  formatTb(te, new PrintContext(), new SourceLines(), out);
+  formatTb(te, new PrintContext(), new SourceLines(t), out);
   return out.join('');
 }

@@ -13,6 +13,7 @@ import { errExceptionMatches, errClear, errGetRaisedException, objectCall, Stati
 import type { ThreadContext } from '../runtime/thread-bodies.js';
 import { joinInterpreter } from './interpreter.js';
 import { fdSink } from './fd-sink.js';
+import { StreamWriteError } from './stream-error.js';
 import { formatException } from './print-exception.js';
 import { threadLocalsClear } from '../modules/thread-local.js';
 import { registeredModules } from './slots.js';
@@ -44,7 +45,12 @@ export function pythonThread(ctx: ThreadContext): void {
   // finalizers and weakref callbacks may run Python code (CPython runs them in PyThreadState_Clear,
   // with the thread state intact).
   while (processMergeQueue(t.rc) !== 0) errClear(t);
-  stdout.flush();
+  try {
+    stdout.flush();
+  } catch (error) {
+    // Text after the thread's last newline, and no reader left (EPIPE): nothing can read it.
+    if (!(error instanceof StreamWriteError)) throw error;
+  }
   stderr.flush();
   vm.ds.release();
 }

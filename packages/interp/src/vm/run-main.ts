@@ -28,6 +28,7 @@ import { compileToCode, evalCode } from './exec.js';
 import { readSource } from './import.js';
 import { createMainModule } from './interpreter.js';
 import { formatException } from './print-exception.js';
+import { registerSource } from './source-lines.js';
 import type { VmThread } from './vm-thread.js';
 
 /** The main program: a file or `-c` code. */
@@ -83,7 +84,10 @@ export function runMain(vm: VmThread, source: MainSource): number {
   const dict = moduleDict(t, main);
   let text: string | null;
   if ('path' in source) text = readSource(t, source.path);
-  else text = source.code;
+  else {
+    text = source.code;
+    registerSource(t, filename, text);
+  }
   if (text === null) {
     decref(t.rc, main);
     return handleUncaught(vm);

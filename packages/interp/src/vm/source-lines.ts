@@ -11,9 +11,29 @@ import { readFileSync } from 'node:fs';
 /** The coding cookie of PEP 263 (`tokenize.cookie_re`). */
 const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
+/** Sources with no file, by the thread that runs them: `-c` code as `<string>`. */
+const registered = new WeakMap<object, Map<string, string[]>>();
+
+/**
+ * Gives pseudo-file `filename` the lines of `text` in the tracebacks
+ * {@link SourceLines} made for `owner` (a thread) show: CPython 3.13 puts
+ * the `-c` code in `linecache` as `<string>`, so every `<string>` frame's
+ * line comes from it (an `exec`'d string's frames too, as there).
+ */
+export function registerSource(owner: object, filename: string, text: string): void {
+  let files = registered.get(owner);
+  if (files === undefined) registered.set(owner, (files = new Map()));
+  files.set(filename, splitLines(text));
+}
+
 /** `linecache`'s view of one file: its lines without their ends, or null. */
 export class SourceLines {
-  private readonly files = new Map<string, string[] | null>();
+  private readonly files: Map<string, string[] | null>;
+
+  /** `owner`: the thread whose registered sources (`-c`'s) are seen. */
+  constructor(owner?: object) {
+    this.files = new Map(owner === undefined ? [] : registered.get(owner));
+  }
 
   /** Line `lineno` (1-based) of `filename` without its line end; '' when there is none (as `getline` gives ''). */
   getline(filename: string, lineno: number): string {
@@ -47,8 +67,12 @@ function readLines(filename: string): string[] | null {
   } catch {
     return null;
   }
+  return splitLines(text);
+}
+
+/** Universal newlines; a final line end makes no extra (empty) line. */
+function splitLines(text: string): string[] {
   const lines = text.split(/\r\n|\r|\n/);
-  // A final line end makes no extra (empty) line.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

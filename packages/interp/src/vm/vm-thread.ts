@@ -29,6 +29,8 @@ export class VmThread {
   tlbcIndex = 0;
   /** `threading.get_ident()`: the runtime's thread id (the main thread is 1). */
   threadId = 1;
+  /** The runtime's interpreter state (layout.ts `IS_*`), 0 when no runtime runs this interpreter. */
+  interpState = 0;
   /** Starts a Python thread on the runtime (null: this interpreter cannot start threads). */
   startThread: ((body: string, arg?: number, options?: StartThreadOptions) => ThreadHandle) | null = null;
   /** Set by YIELD_VALUE: the value `evalFrame` returned was yielded, not returned. */
