@@ -227,6 +227,18 @@ export function objectGetIter(t: ObThread, op: number): number {
   return it;
 }
 
+/**
+ * `Py_TYPE(it)->tp_iternext(it)`: the next item (a new reference), or 0 —
+ * exhausted with no exception or with a StopIteration carrying a value
+ * (kept: SEND's `yield from` and `await` take their result from it), or an
+ * error. @public
+ */
+export function iterNextRaw(t: ObThread, it: number): number {
+  const next = typeSlot(t, typeOfOp(t, it), 'iternext');
+  if (next === null) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, it)}' object is not an iterator`);
+  return next(t, it);
+}
+
 /** `PyIter_Next`: the next item (a new reference), or 0: exhausted (no exception) or an error (exception set). @public */
 export function iterNext(t: ObThread, it: number): number {
   const next = typeSlot(t, typeOfOp(t, it), 'iternext');

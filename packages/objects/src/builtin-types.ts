@@ -95,6 +95,7 @@ import { registerCallableTypes } from './callable-types.js';
 import { registerExceptionGroupTypes } from './exception-group-types.js';
 import { registerIteratorTypes } from './iterator-types.js';
 import { registerGeneratorType } from './generator-types.js';
+import { registerCoroutineTypes } from './coroutine-types.js';
 import { registerMappingProxyType } from './mappingproxy.js';
 import { registerMemoryViewTypes } from './memoryview-types.js';
 import { registerTypeIntrospection } from './type-introspection.js';
@@ -437,6 +438,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
   const generatorSpec = registerGeneratorType(registry, slots, box);
   const mappingProxySpec = registerMappingProxyType(registry, slots, box);
   const memoryViewSpecs = registerMemoryViewTypes(registry, slots, box);
+  const coroutineSpecs = registerCoroutineTypes(registry, slots, box);
 
   // --- the static types, in StaticType order -------------------------------------------
   const NONE = 0;
@@ -627,6 +629,7 @@ export function registerBuiltinTypes(registry: BehaviourRegistry, slots: SlotReg
     generatorSpec,
     mappingProxySpec,
     ...memoryViewSpecs,
+    ...coroutineSpecs,
   ];
   if (specs.length !== StaticType.Count) throw new Error(`builtin-types: ${specs.length} specs for ${StaticType.Count} static types`);
   // The Python-visible methods and constructors of these types (builtin-methods.ts).

@@ -21,6 +21,7 @@ import {
   builtinTraverse,
   builtinVectorcall,
   METH_FASTCALL,
+  METH_KEYWORDS,
   METH_O,
 } from './builtin-function.js';
 import { cellClear, cellDealloc, cellGetContents, cellReprJs, cellRichCompare, cellSetContents, cellTraverse, CELL_SIZE } from './cell.js';
@@ -61,6 +62,7 @@ import {
   codeField,
   codeLocalsCount,
   codeNamesOfKind,
+  codeReplace,
   codeReprJs,
   codeTraverse,
 } from './code.js';
@@ -121,6 +123,7 @@ import {
 } from './property.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strFromJs } from './str.js';
+import { strToJs } from './str-read.js';
 import { superDealloc, superGetAttro, superGetField, superNew, superReprJs, superTraverse, SUPER_OBJ_OFFSET, SUPER_OBJ_TYPE_OFFSET, SUPER_SIZE, SUPER_TYPE_OFFSET } from './super.js';
 import { tupleGetItem, tupleSize } from './tuple.js';
 import type { BuiltinTypeSpec, GetSetSpec, MethodSpec } from './type-object.js';
@@ -179,6 +182,15 @@ export function registerCallableTypes(registry: BehaviourRegistry, slots: SlotRe
     dealloc: registry.add('dealloc', 'objects/code', (_rc, op) => codeDealloc(ob(), op)),
     traverse: registry.add('traverse', 'objects/code', codeTraverse),
     slots: { repr: slots.add('repr', 'code', (t, op) => strFromJs(t, codeReprJs(t, op))) },
+    methods: [
+      method('code', 'replace', METH_FASTCALL | METH_KEYWORDS, (t, self, args, nargs, kwnames) => {
+        if (nargs !== 0) return errRaise(t, StaticType.TypeError, 'replace() takes no positional arguments');
+        const changes = new Map<string, number>();
+        const n = kwnames === 0 ? 0 : tupleSize(t, kwnames);
+        for (let i = 0; i < n; i++) changes.set(strToJs(t, tupleGetItem(t, kwnames, i)), t.u32[(args >>> 2) + i]!);
+        return codeReplace(t, self, changes);
+      }),
+    ],
     getsets: getsets('code', {
       co_argcount: codeInt(CODE_ARGCOUNT_OFFSET),
       co_posonlyargcount: codeInt(CODE_POSONLYARGCOUNT_OFFSET),

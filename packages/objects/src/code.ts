@@ -22,11 +22,12 @@ import { clearWeakRefs } from './weakref-clear.js';
 import { clearCodeByVersion, CODE_VERSION_OFFSET } from './function-version.js';
 
 export { CODE_VERSION_OFFSET };
-import { BYTES_DATA_OFFSET, OS_FUNC_NEXT_VERSION_OFFSET, StaticType, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
+import { BYTES_DATA_OFFSET, OS_FUNC_NEXT_VERSION_OFFSET, StaticType, TPFLAGS_LONG_SUBCLASS, TPFLAGS_UNICODE_SUBCLASS } from './layout.js';
 import type { ObThread } from './ob-thread.js';
 import { strIntern } from './intern.js';
 import { strToJs } from './str-read.js';
-import { typeHasFlag, typeOf } from './subtype.js';
+import { typeHasFlag, typeNameOf, typeOf } from './subtype.js';
+import { intAsNumber } from './int.js';
 import { tupleCheckExact, tupleFromArray, tupleGetItem, tupleSize } from './tuple.js';
 import { bytesFromHeap } from './bytes.js';
 import { formatAddress } from '@ft/atomics';
@@ -333,4 +334,74 @@ export function codeLocalsCount(t: ObThread, code: number): number {
 export function codeBytes(t: ObThread, code: number): number {
   const n = t.u32[(code + CODE_SIZE_OFFSET) >>> 2]!;
   return bytesFromHeap(t, code + CODE_UNITS_OFFSET, 2 * n);
+}
+
+/** The `replace()` keywords that are a code object's int fields, and the object ones, by keyword. */
+const REPLACE_INTS: Readonly<Record<string, keyof CodeSpec>> = {
+  co_argcount: 'argcount',
+  co_posonlyargcount: 'posonlyargcount',
+  co_kwonlyargcount: 'kwonlyargcount',
+  co_stacksize: 'stacksize',
+  co_flags: 'flags',
+  co_firstlineno: 'firstlineno',
+};
+const REPLACE_OBJECTS: Readonly<Record<string, keyof CodeSpec>> = {
+  co_consts: 'consts',
+  co_names: 'names',
+  co_filename: 'filename',
+  co_name: 'name',
+  co_qualname: 'qualname',
+  co_linetable: 'linetable',
+  co_exceptiontable: 'exceptiontable',
+};
+
+/**
+ * `code.replace(**changes)`: a new code object with the same bytecode (as
+ * first made, before this thread specialized it is not promised: guarded
+ * specializations stay valid in a copy) and the given fields changed —
+ * the int fields and the object fields by their `co_*` keyword
+ * (`co_code` and the variable-name tuples are not replaceable here:
+ * TypeError). `changes` maps keyword → value (borrowed). 0 with the
+ * exception set.
+ * @internal
+ */
+export function codeReplace(t: ObThread, code: number, changes: ReadonlyMap<string, number>): number {
+  const u32 = t.u32;
+  const i32 = t.i32;
+  const n = u32[(code + CODE_SIZE_OFFSET) >>> 2]!;
+  const spec: Record<string, unknown> = {
+    argcount: i32[(code + CODE_ARGCOUNT_OFFSET) >>> 2]!,
+    posonlyargcount: i32[(code + CODE_POSONLYARGCOUNT_OFFSET) >>> 2]!,
+    kwonlyargcount: i32[(code + CODE_KWONLYARGCOUNT_OFFSET) >>> 2]!,
+    nlocals: i32[(code + CODE_NLOCALS_OFFSET) >>> 2]!,
+    ncellvars: i32[(code + CODE_NCELLVARS_OFFSET) >>> 2]!,
+    nfreevars: i32[(code + CODE_NFREEVARS_OFFSET) >>> 2]!,
+    stacksize: i32[(code + CODE_STACKSIZE_OFFSET) >>> 2]!,
+    flags: i32[(code + CODE_FLAGS_OFFSET) >>> 2]!,
+    firstlineno: i32[(code + CODE_FIRSTLINENO_OFFSET) >>> 2]!,
+    code: t.u16.slice((code + CODE_UNITS_OFFSET) >>> 1, ((code + CODE_UNITS_OFFSET) >>> 1) + n),
+    consts: u32[(code + CODE_CONSTS_OFFSET) >>> 2]!,
+    names: u32[(code + CODE_NAMES_OFFSET) >>> 2]!,
+    localsplusnames: u32[(code + CODE_LOCALSPLUSNAMES_OFFSET) >>> 2]!,
+    localspluskinds: u32[(code + CODE_LOCALSPLUSKINDS_OFFSET) >>> 2]!,
+    filename: u32[(code + CODE_FILENAME_OFFSET) >>> 2]!,
+    name: u32[(code + CODE_NAME_OFFSET) >>> 2]!,
+    qualname: u32[(code + CODE_QUALNAME_OFFSET) >>> 2]!,
+    linetable: u32[(code + CODE_LINETABLE_OFFSET) >>> 2]!,
+    exceptiontable: u32[(code + CODE_EXCEPTIONTABLE_OFFSET) >>> 2]!,
+  };
+  for (const [key, value] of changes) {
+    const intField = REPLACE_INTS[key];
+    const objectField = REPLACE_OBJECTS[key];
+    if (intField !== undefined) {
+      if (!typeHasFlag(t, typeOf(t, value), TPFLAGS_LONG_SUBCLASS)) return errRaise(t, StaticType.TypeError, `replace() argument '${key}' must be int, not ${typeNameOf(t, value)}`);
+      spec[intField] = intAsNumber(t, value);
+      if (t.error.type !== 0) return 0;
+    } else if (objectField !== undefined) {
+      spec[objectField] = value;
+    } else {
+      return errRaise(t, StaticType.TypeError, `replace() got an unexpected keyword argument '${key}'`);
+    }
+  }
+  return codeNew(t, spec as unknown as CodeSpec);
 }

@@ -21,6 +21,7 @@ import {
   GEN_WEAKREFLIST_OFFSET,
   generatorClear,
   generatorDealloc,
+  generatorFinalize,
   generatorOps,
   generatorReprJs,
   generatorState,
@@ -32,7 +33,6 @@ import type { ObThread } from './ob-thread.js';
 import type { SlotRegistry } from './slot-registry.js';
 import { strFromJs } from './str.js';
 import { typeHasFlag, typeOf } from './subtype.js';
-import { errWriteUnraisable } from './weakref-clear.js';
 import type { BuiltinTypeSpec } from './type-object.js';
 
 /** Registers the generator type's behaviours and slots; returns its spec. @internal */
@@ -69,14 +69,7 @@ export function registerGeneratorType(registry: BehaviourRegistry, slots: SlotRe
     traverse: registry.add('traverse', 'objects/generator', generatorTraverse),
     clear: registry.add('clear', 'objects/generator', generatorClear),
     // PEP 442: a generator collected while suspended is closed first (`_PyGen_Finalize`).
-    finalize: registry.add('finalize', 'objects/generator', (_rc, op) => {
-      const t = ob();
-      const state = generatorState(t, op);
-      if (state === GEN_CREATED || state >= GEN_EXECUTING || t.genOps === null) return;
-      const r = t.genOps.close(t, op);
-      if (r === 0) errWriteUnraisable(t, op);
-      else decref(t.rc, r);
-    }),
+    finalize: registry.add('finalize', 'objects/generator', (_rc, op) => generatorFinalize(ob(), op)),
     ...table.done({
       iter: slots.add('iter', 'generator', (t, op) => {
         incref(t.rc, op);
@@ -89,18 +82,20 @@ export function registerGeneratorType(registry: BehaviourRegistry, slots: SlotRe
   };
 }
 
-function boolRef(t: ObThread, b: boolean): number {
+/** `PyBool_FromLong`. @internal */
+export function boolRef(t: ObThread, b: boolean): number {
   return b ? t.true : t.false;
 }
 
-function fieldRef(t: ObThread, gen: number, offset: number): number {
+/** The object word at `offset`, a new reference. @internal */
+export function fieldRef(t: ObThread, gen: number, offset: number): number {
   const v = t.u32[(gen + offset) >>> 2]!;
   incref(t.rc, v);
   return v;
 }
 
-/** `gen_set_name`/`gen_set_qualname`: a str, not deletable. */
-function setName(t: ObThread, gen: number, value: number, offset: number, what: string): number {
+/** `gen_set_name`/`gen_set_qualname`: a str, not deletable. @internal */
+export function setName(t: ObThread, gen: number, value: number, offset: number, what: string): number {
   if (value === 0 || !typeHasFlag(t, typeOf(t, value), TPFLAGS_UNICODE_SUBCLASS)) return errRaiseInt(t, StaticType.TypeError, `${what} must be set to a string object`);
   incref(t.rc, value);
   const old = t.u32[(gen + offset) >>> 2]!;

@@ -16,7 +16,7 @@
  */
 
 import { formatAddress } from '@ft/atomics';
-import { gcDel, gcNew, gcTrack, gcUntrack } from '@ft/gc';
+import { gcDel, gcIsFinalized, gcNew, gcTrack, gcUntrack } from '@ft/gc';
 import { decref, incref, OB_TYPE_OFFSET, resurrectEnd, resurrectStart, type RcThread } from '@ft/refcount';
 import { errGetRaisedException, errNoMemory, errRaise, errSetRaisedException } from './errors.js';
 import { StaticType } from './layout.js';
@@ -29,7 +29,11 @@ import { clearWeakRefs, errWriteUnraisable } from './weakref-clear.js';
 /** `gi_qualname` (str). @public */ export const GEN_QUALNAME_OFFSET = 28;
 /** `gi_frame_state` (i32, one of GEN_*; Atomics). @public */ export const GEN_STATE_OFFSET = 32;
 /** `gi_exc_state.exc_value`: the exception its frame is handling while suspended (strong, or 0). @public */ export const GEN_EXC_STATE_OFFSET = 36;
-/** `gi_iframe`: the generator's frame, in the data stack's frame layout. @public */ export const GEN_FRAME_OFFSET = 40;
+/** Async generators' `ag_running_async` and `ag_closed` (u32 bits GEN_FLAG_*; plain: written by the thread resuming it, which its executing state or the awaiting task makes the only one). @public */ export const GEN_FLAGS_OFFSET = 40;
+/** `gi_iframe`: the generator's frame, in the data stack's frame layout. @public */ export const GEN_FRAME_OFFSET = 44;
+
+/** `ag_running_async`: an `asend`/`athrow` of this async generator is in progress. @public */ export const GEN_FLAG_RUNNING_ASYNC = 1;
+/** `ag_closed`: the async generator was closed (`aclose()`, or it ended). @public */ export const GEN_FLAG_CLOSED = 2;
 
 /** `FRAME_CREATED`: not started. @public */ export const GEN_CREATED = -3;
 /** `FRAME_SUSPENDED`: stopped at a `yield`. @public */ export const GEN_SUSPENDED = -2;
@@ -95,10 +99,12 @@ export function generatorOps(t: ObThread): GeneratorOps | null {
  * `make_gen`: a new generator, created, whose frame of `frameWords` words
  * is zero (the VM copies its frame in), named `name`/`qualname` (strs,
  * references taken). Tracked by the collector. 0 with MemoryError.
+ * `kind` is the type: a generator, a coroutine or an async generator
+ * (`_Py_MakeCoro` by the code's flags); they share this layout.
  * @public
  */
-export function generatorNew(t: ObThread, frameWords: number, name: number, qualname: number): number {
-  const gen = gcNew(t.gc, t.types[StaticType.Generator]!, frameWords);
+export function generatorNew(t: ObThread, frameWords: number, name: number, qualname: number, kind: GeneratorKind = StaticType.Generator): number {
+  const gen = gcNew(t.gc, t.types[kind]!, frameWords);
   if (gen === 0) return errNoMemory(t);
   const u32 = t.u32;
   // SAFETY: not published yet.
@@ -112,9 +118,36 @@ export function generatorNew(t: ObThread, frameWords: number, name: number, qual
   return gen;
 }
 
+/** The types laid out as generators. @public */
+export type GeneratorKind = typeof StaticType.Generator | typeof StaticType.Coroutine | typeof StaticType.AsyncGenerator;
+
 /** Whether `op` is a generator (`PyGen_CheckExact`). @public */
 export function generatorCheck(t: ObThread, op: number): boolean {
   return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Generator];
+}
+
+/** Whether `op` is a coroutine (`PyCoro_CheckExact`). @public */
+export function coroutineCheck(t: ObThread, op: number): boolean {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Coroutine];
+}
+
+/** Whether `op` is an async generator (`PyAsyncGen_CheckExact`). @public */
+export function asyncGenCheck(t: ObThread, op: number): boolean {
+  return t.u32[(op + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.AsyncGenerator];
+}
+
+/** Whether `op` is laid out as a generator: a generator, a coroutine or an async generator (`PyGen_CheckExact` and the others, for what resumes them). @public */
+export function generatorLikeCheck(t: ObThread, op: number): boolean {
+  const type = t.u32[(op + OB_TYPE_OFFSET) >>> 2]!;
+  const types = t.types;
+  return type === types[StaticType.Generator] || type === types[StaticType.Coroutine] || type === types[StaticType.AsyncGenerator];
+}
+
+/** The generator-like object's kind as CPython's messages name it: `generator`, `coroutine` or `async generator`. @public */
+export function generatorKindName(t: ObThread, gen: number): string {
+  if (coroutineCheck(t, gen)) return 'coroutine';
+  if (asyncGenCheck(t, gen)) return 'async generator';
+  return 'generator';
 }
 
 /** `gi_frame_state`. @public */
@@ -122,9 +155,10 @@ export function generatorState(t: ObThread, gen: number): number {
   return Atomics.load(t.i32, (gen + GEN_STATE_OFFSET) >>> 2);
 }
 
-/** `gen_repr`: `<generator object f at 0x…>` (the qualified name). @internal */
+/** `gen_repr` / `coro_repr` / `async_gen_repr`: `<generator object f at 0x…>` (the qualified name). @internal */
 export function generatorReprJs(t: ObThread, gen: number): string {
-  return `<generator object ${strToJs(t, t.u32[(gen + GEN_QUALNAME_OFFSET) >>> 2]!)} at ${formatAddress(gen)}>`;
+  const kind = coroutineCheck(t, gen) ? 'coroutine' : asyncGenCheck(t, gen) ? 'async_generator' : 'generator';
+  return `<${kind} object ${strToJs(t, t.u32[(gen + GEN_QUALNAME_OFFSET) >>> 2]!)} at ${formatAddress(gen)}>`;
 }
 
 /** Releases the frame's local and stack slots (`_PyFrame_ClearLocals`), leaving its header. @public */
@@ -207,10 +241,26 @@ export function generatorClear(rc: RcThread, gen: number): void {
   }
 }
 
+/** `_PyGen_Finalize` (PEP 442): a suspended generator, coroutine or async generator is closed (its `finally` blocks run). @internal */
+export function generatorFinalize(t: ObThread, op: number): void {
+  const state = generatorState(t, op);
+  if (t.genOps === null) return;
+  // A coroutine that never ran: "coroutine '…' was never awaited".
+  if (state === GEN_CREATED && coroutineCheck(t, op)) t.genOps.unawaited(t, op);
+  if (state === GEN_CREATED || state >= GEN_EXECUTING) return;
+  const r = t.genOps.close(t, op);
+  if (r === 0) errWriteUnraisable(t, op);
+  else decref(t.rc, r);
+}
+
 /** `gen_dealloc` (its finalizer, `close()`, ran before). @internal */
 export function generatorDealloc(t: ObThread, gen: number): void {
   const state = Atomics.load(t.i32, (gen + GEN_STATE_OFFSET) >>> 2);
-  if ((state === GEN_SUSPENDED || state === GEN_SUSPENDED_YIELD_FROM) && t.genOps !== null) {
+  if (state === GEN_CREATED && t.genOps !== null && coroutineCheck(t, gen) && !gcIsFinalized(t.rc, gen)) {
+    // `PyObject_CallFinalizerFromDealloc` → `_PyGen_Finalize`: a coroutine that never ran is reported
+    // (unless the collector's finalize pass already did).
+    t.genOps.unawaited(t, gen);
+  } else if ((state === GEN_SUSPENDED || state === GEN_SUSPENDED_YIELD_FROM) && t.genOps !== null) {
     // `PyObject_CallFinalizerFromDealloc` → `_PyGen_Finalize`: a suspended generator is closed (its
     // `finally` blocks run) before it goes; the close may resurrect it.
     resurrectStart(t.rc, gen);

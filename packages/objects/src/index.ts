@@ -198,6 +198,7 @@ export {
 } from './int-format.js';
 export {
   iterNext,
+  iterNextRaw,
   objectContains,
   objectGetItem,
   objectGetIter,
@@ -405,6 +406,9 @@ export {
   GEN_CREATED,
   GEN_EXC_STATE_OFFSET,
   GEN_EXECUTING,
+  GEN_FLAG_CLOSED,
+  GEN_FLAG_RUNNING_ASYNC,
+  GEN_FLAGS_OFFSET,
   GEN_FRAME_OFFSET,
   GEN_NAME_OFFSET,
   GEN_QUALNAME_OFFSET,
@@ -412,9 +416,16 @@ export {
   GEN_SUSPENDED,
   GEN_SUSPENDED_YIELD_FROM,
   GEN_WEAKREFLIST_OFFSET,
+  asyncGenCheck,
+  coroutineCheck,
   generatorCheck,
   generatorClearSlots,
+  generatorKindName,
+  generatorLikeCheck,
   generatorNew,
   generatorState,
+  type GeneratorKind,
   type GeneratorOps,
 } from './generator.js';
+export { asyncGenWrapValue } from './async-generator.js';
+export { anextAwaitableNew } from './coroutine-types.js';

@@ -233,7 +233,15 @@ export const StaticType = {
   // memoryview and its iterator (memoryview.ts, memoryview-types.ts).
   MemoryView: 135,
   MemoryIter: 136,
-  Count: 137,
+  // Coroutines and async generators (coroutine.ts, async-generator.ts, coroutine-types.ts).
+  Coroutine: 137,
+  CoroutineWrapper: 138,
+  AsyncGenerator: 139,
+  AsyncGenASend: 140,
+  AsyncGenAThrow: 141,
+  AsyncGenWrappedValue: 142,
+  AnextAwaitable: 143,
+  Count: 144,
 } as const;
 /** A static builtin type index. @public */
 export type StaticType = (typeof StaticType)[keyof typeof StaticType];

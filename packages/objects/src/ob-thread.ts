@@ -330,6 +330,10 @@ export interface GeneratorOps {
   frame(t: ObThread, gen: number): number;
   /** `gi_yieldfrom`: the iterator a `yield from` delegates to (a new reference), None. */
   yieldFrom(t: ObThread, gen: number): number;
+  /** `_PyCoro_GetAwaitableIter(o)`: what `await o` iterates (a new reference), or 0 with TypeError. */
+  awaitableIter(t: ObThread, o: number): number;
+  /** `_PyErr_WarnUnawaitedCoroutine(coro)`: the RuntimeWarning of a coroutine freed without ever running (no exception left set). */
+  unawaited(t: ObThread, coro: number): void;
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
  * The iteration builtins of `Python/bltinmodule.c`: `iter` (and its
  * two-argument form, the callable iterator), `next` with a default,
+ * `aiter` and `anext` (with a default: an `anext_awaitable`),
  * `sorted` (a new list sorted by `list.sort`, which parses `key` and
  * `reverse` as CPython does), `all` and `any`.
  */
 
 import {
+  anextAwaitableNew,
   callIterNew,
+  callNoArgs,
   checkPositional,
   errClear,
   errExceptionMatches,
@@ -29,7 +32,7 @@ import {
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
 import type { FunctionDef } from '../modules/module-def.js';
-import { argAt, callableCheck, getAttrJs } from './special-lookup.js';
+import { argAt, callableCheck, getAttrJs, lookupSpecial, typeHasAttr } from './special-lookup.js';
 
 /** `builtin_iter` (`iter(iterable)`, `iter(callable, sentinel)`). */
 export function builtinIter(t: ObThread, _self: number, args: number, nargs: number): number {
@@ -62,6 +65,44 @@ export function builtinNext(t: ObThread, _self: number, args: number, nargs: num
   }
   if (errOccurred(t) === 0) errSetNone(t, t.types[StaticType.StopIteration]!);
   return 0;
+}
+
+/** `builtin_aiter` (`aiter(async_iterable)`): its `__aiter__()`, which must be an async iterator. */
+export function builtinAiter(t: ObThread, _self: number, args: number): number {
+  const obj = argAt(t, args, 0);
+  const getter = lookupSpecial(t, obj, '__aiter__');
+  if (getter === 0) {
+    if (t.error.type === 0) errRaise(t, StaticType.TypeError, `'${typeNameOf(t, obj)}' object is not an async iterable`);
+    return 0;
+  }
+  const it = callNoArgs(t, getter);
+  decref(t.rc, getter);
+  if (it === 0) return 0;
+  if (!typeHasAttr(t, it, '__anext__')) {
+    const name = typeNameOf(t, it);
+    decref(t.rc, it);
+    return errRaise(t, StaticType.TypeError, `aiter() returned not an async iterator of type '${name}'`);
+  }
+  return it;
+}
+
+/**
+ * `builtin_anext` (`anext(aiterator[, default])`): the awaitable of its
+ * `__anext__()`; with a default, an `anext_awaitable` whose end
+ * (StopAsyncIteration) gives the default instead.
+ */
+export function builtinAnext(t: ObThread, _self: number, args: number, nargs: number): number {
+  if (!checkPositional(t, 'anext', nargs, 1, 2)) return 0;
+  const aiterator = argAt(t, args, 0);
+  if (!typeHasAttr(t, aiterator, '__anext__')) return errRaise(t, StaticType.TypeError, `'${typeNameOf(t, aiterator)}' object is not an async iterator`);
+  const getter = lookupSpecial(t, aiterator, '__anext__');
+  if (getter === 0) return 0;
+  const awaitable = callNoArgs(t, getter);
+  decref(t.rc, getter);
+  if (awaitable === 0 || nargs === 1) return awaitable;
+  const r = anextAwaitableNew(t, awaitable, argAt(t, args, 1));
+  decref(t.rc, awaitable);
+  return r;
 }
 
 /**
@@ -127,6 +168,8 @@ export const ITER_FUNCTIONS: readonly FunctionDef[] = [
   { name: 'all', flags: METH_O, fn: builtinAll },
   { name: 'any', flags: METH_O, fn: builtinAny },
   { name: 'iter', flags: METH_FASTCALL, fn: builtinIter },
+  { name: 'aiter', flags: METH_O, fn: builtinAiter },
   { name: 'next', flags: METH_FASTCALL, fn: builtinNext },
+  { name: 'anext', flags: METH_FASTCALL, fn: builtinAnext },
   { name: 'sorted', flags: METH_FASTCALL | METH_KEYWORDS, fn: builtinSorted },
 ];

@@ -22,7 +22,7 @@ import { TEXT_FUNCTIONS } from './builtin-text.js';
 /** `builtin_methods`' order (CPython 3.13), without the VM's functions. */
 const FUNCTION_ORDER = [
   'abs', 'all', 'any', 'ascii', 'bin', 'callable', 'chr', 'delattr', 'dir', 'divmod', 'format', 'getattr', 'hasattr', 'hash', 'hex', 'id', 'input',
-  'isinstance', 'issubclass', 'iter', 'len', 'max', 'min', 'next', 'oct', 'ord', 'pow', 'print', 'repr', 'round', 'setattr', 'sorted', 'sum', 'vars',
+  'isinstance', 'issubclass', 'iter', 'aiter', 'len', 'max', 'min', 'next', 'anext', 'oct', 'ord', 'pow', 'print', 'repr', 'round', 'setattr', 'sorted', 'sum', 'vars',
 ];
 
 function orderedFunctions(): FunctionDef[] {

@@ -6,7 +6,7 @@
  * descriptor; an optional attribute turns AttributeError into "absent".
  */
 
-import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeOf, typeSlotId, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
+import { errClear, errExceptionMatches, objectGetAttr, StaticType, strInternFromJs, typeHasFlag, typeLookupRef, typeOf, typeSlotId, TPFLAGS_TYPE_SUBCLASS, type ObThread } from '@ft/objects';
 import { decref } from '@ft/refcount';
 
 export { lookupSpecial } from '../modules/lookup-special.js';
@@ -38,6 +38,17 @@ export function getAttrJs(t: ObThread, obj: number, name: string): number {
   const value = objectGetAttr(t, obj, key);
   decref(t.rc, key);
   return value;
+}
+
+/** Whether the type of `op` has the attribute `name` along its MRO (a `tp_as_async` slot such as `am_anext` is filled, for CPython). */
+export function typeHasAttr(t: ObThread, op: number, name: string): boolean {
+  const key = strInternFromJs(t, name);
+  if (key === 0) return false;
+  const found = typeLookupRef(t, typeOf(t, op), key);
+  decref(t.rc, key);
+  if (found === 0) return false;
+  decref(t.rc, found);
+  return true;
 }
 
 /** `PyType_Check(op)`: a type, or an instance of a metaclass. */

@@ -85,6 +85,8 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
   const scan = withSourceLine(scanTokens(text, filename), appended ? text.text.split('\n').length - 1 : 0);
   let raw: Raw;
   let input = text.text;
+  /** Where the targets of `async for` clauses py-ast was not shown start (blankAsyncComprehension). */
+  const asyncTargets = new Set<number>();
   for (let attempt = 0; ; attempt++) {
     try {
       raw = pyAst.parse(input, { filename }) as unknown as Raw;
@@ -96,7 +98,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
         if (longestTrailerChain(text.text, scan.tokens) > TRAILER_CHAIN_PARSED) throw error;
         throw new PyParserOverflowError(filename);
       }
-      const patched = attempt < 100 ? mergeCaseStrings(text, input, scan.tokens, error as Error) : null;
+      const patched = attempt < 100 ? (mergeCaseStrings(text, input, scan.tokens, error as Error) ?? blankAsyncComprehension(text, input, scan.tokens, error as Error, asyncTargets)) : null;
       if (patched !== null) {
         input = patched;
         continue;
@@ -105,7 +107,7 @@ export function parse<M extends ParseMode>(source: string, filename: string, mod
     }
   }
   if (scan.error !== null) throw scan.error;
-  const converter = new Converter(text, filename, options.maxIntDigits ?? 0);
+  const converter = new Converter(text, filename, options.maxIntDigits ?? 0, asyncTargets);
   let body: StmtNode[];
   try {
     body = converter.stmts(raw.body);
@@ -225,6 +227,29 @@ function optIdentifier(name: string | null | undefined): string | null {
 }
 
 /**
+ * py-ast (1.16) takes `async for` in list comprehensions and generator
+ * expressions but not in set and dict comprehensions (`{x async for x in
+ * a}`). When it fails at an `async` followed by `for`, the `async` is
+ * blanked (five spaces) in py-ast's input only, so every position stays,
+ * and the parse is retried; the start of that clause's target is recorded
+ * in `asyncTargets`, and the conversion marks the clause async again.
+ * Returns the patched input, or null if the failure is something else.
+ */
+function blankAsyncComprehension(text: SourceText, input: string, tokens: Token[], error: Error, asyncTargets: Set<number>): string | null {
+  const e = error as Error & { lineno?: number; col_offset?: number };
+  if (typeof e.lineno !== 'number' || typeof e.col_offset !== 'number') return null;
+  const at = text.index(e.lineno, e.col_offset);
+  const k = tokens.findIndex((t) => t.start === at);
+  if (k < 0 || k + 2 >= tokens.length) return null;
+  const word = (i: number): string => (tokens[i].kind === TokenKind.Name ? text.text.slice(tokens[i].start, tokens[i].end) : '');
+  if (word(k) !== 'async' || word(k + 1) !== 'for' || tokens[k].level === 0) return null;
+  asyncTargets.add(tokens[k + 2].start);
+  const inputText = new SourceText(input);
+  const start = inputText.index(tokens[k].lineno, text.byteColumn(tokens[k].lineno, tokens[k].start));
+  return `${input.slice(0, start)}     ${input.slice(start + 'async'.length)}`;
+}
+
+/**
  * py-ast rejects implicitly concatenated strings in a `case` pattern
  * (`case 'a' 'b':`). When it fails at the second string of such a run, the
  * run is replaced, in py-ast's input only, by one string literal of the same
@@ -301,6 +326,8 @@ class Converter {
     private readonly text: SourceText,
     private readonly filename: string,
     private readonly maxIntDigits: number,
+    /** Source indices where the target of an `async for` clause whose `async` py-ast was not shown starts. */
+    private readonly asyncTargets: ReadonlySet<number>,
   ) {}
 
   private loc(raw: Raw): { lineno: number; col_offset: number; end_lineno: number; end_col_offset: number } {
@@ -634,7 +661,10 @@ class Converter {
   }
 
   private comprehensions(list: Raw[]): Comprehension[] {
-    return list.map((c) => ({ _type: NodeType.comprehension, target: this.expr(c.target), iter: this.expr(c.iter), ifs: this.exprs(c.ifs), is_async: c.is_async ? 1 : 0 }));
+    return list.map((c) => {
+      const blanked = this.asyncTargets.size !== 0 && this.asyncTargets.has(this.text.index(c.target.lineno, c.target.col_offset));
+      return { _type: NodeType.comprehension, target: this.expr(c.target), iter: this.expr(c.iter), ifs: this.exprs(c.ifs), is_async: c.is_async || blanked ? 1 : 0 };
+    });
   }
 
   private arg(raw: Raw): Arg {

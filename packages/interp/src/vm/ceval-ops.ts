@@ -85,11 +85,13 @@ import {
   typeOf,
   type ExceptionGroupMatchResult,
   type ObThread,
+  asyncGenWrapValue,
+  CODE_FLAGS_OFFSET,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
-import { CO_FAST_FREE } from '../compiler/code-unit.js';
+import { CO_ASYNC_GENERATOR, CO_COROUTINE, CO_FAST_FREE } from '../compiler/code-unit.js';
 import { getAttrJs, lookupSpecial } from '../builtins/special-lookup.js';
-import { F_BUILTINS, F_GLOBALS, F_LOCALS } from './frame.js';
+import { F_BUILTINS, F_CODE, F_GLOBALS, F_LOCALS } from './frame.js';
 
 export { getAttrJs, lookupSpecial };
 
@@ -692,17 +694,22 @@ export function checkEgMatch(t: ObThread, w: number): boolean {
   return true;
 }
 
-/** `BEFORE_WITH`: the manager at word `w` becomes its bound `__exit__`, with `__enter__()`'s result above. */
-export function beforeWith(t: ObThread, w: number): boolean {
+/**
+ * `BEFORE_WITH` / `BEFORE_ASYNC_WITH`: the manager at word `w` becomes its
+ * bound `__exit__` (`__aexit__`), with `__enter__()`'s (`__aenter__()`'s)
+ * result above.
+ */
+export function beforeWith(t: ObThread, w: number, async: boolean): boolean {
   const mgr = t.u32[w]!;
-  const enter = lookupSpecial(t, mgr, '__enter__');
+  const protocol = async ? 'asynchronous context manager protocol' : 'context manager protocol';
+  const enter = lookupSpecial(t, mgr, async ? '__aenter__' : '__enter__');
   if (enter === 0) {
-    if (t.error.type === 0) errRaise(t, StaticType.TypeError, `'${typeNameOf(t, mgr)}' object does not support the context manager protocol`);
+    if (t.error.type === 0) errRaise(t, StaticType.TypeError, `'${typeNameOf(t, mgr)}' object does not support the ${protocol}`);
     return false;
   }
-  const exit = lookupSpecial(t, mgr, '__exit__');
+  const exit = lookupSpecial(t, mgr, async ? '__aexit__' : '__exit__');
   if (exit === 0) {
-    if (t.error.type === 0) errRaise(t, StaticType.TypeError, `'${typeNameOf(t, mgr)}' object does not support the context manager protocol (missed __exit__ method)`);
+    if (t.error.type === 0) errRaise(t, StaticType.TypeError, `'${typeNameOf(t, mgr)}' object does not support the ${protocol} (missed ${async ? '__aexit__' : '__exit__'} method)`);
     decref(t.rc, enter);
     return false;
   }
@@ -787,13 +794,15 @@ export function intrinsic1(t: ObThread, fw: number, which: number, v: number): n
     case 2: // INTRINSIC_IMPORT_STAR
       return importStar(t, fw, v);
     case 3: // INTRINSIC_STOPITERATION_ERROR
-      return stopIterationError(t, v);
+      return stopIterationError(t, t.i32[(t.u32[fw + F_CODE]! + CODE_FLAGS_OFFSET) >>> 2]!, v);
+    case 4: // INTRINSIC_ASYNC_GEN_WRAP
+      return asyncGenWrapValue(t, v);
     case 5: // INTRINSIC_UNARY_POSITIVE
       return unaryPositive(t, v);
     case 6: // INTRINSIC_LIST_TO_TUPLE
       return listAsTuple(t, v);
     default:
-      return errRaise(t, StaticType.SystemError, `intrinsic ${which} is not supported (PEP 695 and async are not yet)`);
+      return errRaise(t, StaticType.SystemError, `intrinsic ${which} is not supported (PEP 695 is not yet)`);
   }
 }
 
@@ -860,9 +869,11 @@ function importStar(t: ObThread, fw: number, module: number): number {
 }
 
 /** PEP 479: a StopIteration escaping a generator becomes RuntimeError (the exception is `v`). */
-function stopIterationError(t: ObThread, v: number): number {
+function stopIterationError(t: ObThread, flags: number, v: number): number {
   let message: string | null = null;
-  if (errGivenExceptionMatches(t, v, t.types[StaticType.StopIteration]!)) message = 'generator raised StopIteration';
+  const kind = (flags & CO_ASYNC_GENERATOR) !== 0 ? 'async generator' : (flags & CO_COROUTINE) !== 0 ? 'coroutine' : 'generator';
+  if (errGivenExceptionMatches(t, v, t.types[StaticType.StopIteration]!)) message = `${kind} raised StopIteration`;
+  else if (kind === 'async generator' && errGivenExceptionMatches(t, v, t.types[StaticType.StopAsyncIteration]!)) message = 'async generator raised StopAsyncIteration';
   if (message === null) {
     incref(t.rc, v);
     return v;

@@ -27,6 +27,8 @@ import {
   CODE_UNITS_OFFSET,
   CODE_ARGCOUNT_OFFSET,
   CODE_KWONLYARGCOUNT_OFFSET,
+  CO_COROUTINE,
+  CO_ITERABLE_COROUTINE,
   CO_VARARGS,
   CO_VARKEYWORDS,
   FUNC_BUILTINS_OFFSET,
@@ -69,6 +71,8 @@ import {
   errExceptionMatches,
   errGivenExceptionMatches,
   generatorCheck,
+  generatorKindName,
+  coroutineCheck,
   GEN_COMPLETED,
   GEN_CREATED,
   GEN_EXC_STATE_OFFSET,
@@ -78,6 +82,7 @@ import {
   GEN_SUSPENDED,
   intFromNumber,
   iterNext,
+  iterNextRaw,
   errGetRaisedException,
   errRaise,
   errSetRaisedException,
@@ -120,6 +125,7 @@ import { initName, specializeBinaryOp, specializeBinarySubscr, specializeCall, s
 import { findHandler } from './code-info.js';
 import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR, OWNED_BY_THREAD, OWNED_BY_THREAD_INIT } from './frame.js';
 import { callMethodOneArg, clearGeneratorFrame, fetchStopIterationValue, makeGenerator, stopIterationValue } from './generator-frame.js';
+import { getAIter, getANext, getAwaitable } from './async-ops.js';
 import {
   beforeWith,
   buildConstKeyMap,
@@ -643,6 +649,8 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
             case 65 /* DELETE_FAST */: {
+              // A `del` often frees an object: its finalizer's warnings name this line (the frame's position).
+              i32[fw + F_INSTR] = here;
               if (!deleteFast(t, code, lp, oparg)) break body;
               continue;
             }
@@ -1276,6 +1284,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
             case 67 /* DELETE_NAME */:
+              i32[fw + F_INSTR] = here;
               if (deleteName(t, fw, u32[names + oparg]!) < 0) break body;
               continue;
             case 25 /* LOAD_LOCALS */: {
@@ -1795,7 +1804,7 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               continue;
             }
             case 2 /* BEFORE_WITH */: {
-              if (!beforeWith(t, sp - 1)) break body;
+              if (!beforeWith(t, sp - 1, false)) break body;
               sp++;
               continue;
             }
@@ -1879,7 +1888,13 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
             }
             case 21 /* GET_YIELD_FROM_ITER */: {
               const v = u32[sp - 1]!;
-              if (!generatorCheck(t, v)) {
+              if (coroutineCheck(t, v)) {
+                // A coroutine may be delegated to only from a coroutine (or a `types.coroutine` generator).
+                if ((i32[(code + CODE_FLAGS_OFFSET) >>> 2]! & (CO_COROUTINE | CO_ITERABLE_COROUTINE)) === 0) {
+                  errRaise(t, StaticType.TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
+                  break body;
+                }
+              } else if (!generatorCheck(t, v)) {
                 const it = objectGetIter(t, v);
                 if (it === 0) break body;
                 decref(rc, v);
@@ -1892,14 +1907,15 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               const receiver = u32[sp - 2]!;
               let res: number;
               let returned = false;
-              if (generatorCheck(t, receiver)) {
+              if (generatorCheck(t, receiver) || coroutineCheck(t, receiver)) {
                 i32[fw + F_INSTR] = here;
                 i32[fw + F_STACKTOP] = sp - lp;
                 res = genSendEx(vm, receiver, v, false);
                 returned = vm.genReturned;
                 vm.currentFrame = fw << 2;
               } else if (v === none) {
-                res = iterNext(t, receiver);
+                // The iterator's own `__next__`: a StopIteration it raises carries the result (not PyIter_Next).
+                res = iterNextRaw(t, receiver);
                 if (res === 0) {
                   if (t.error.type === 0) {
                     incref(rc, none);
@@ -1920,6 +1936,45 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
               u32[sp - 1] = res;
               ip += 1;
               if (returned) ip += oparg;
+              continue;
+            }
+            case 73 /* GET_AWAITABLE */: {
+              const iter = getAwaitable(t, u32[sp - 1]!, oparg);
+              if (iter === 0) break body;
+              decref(rc, u32[sp - 1]!);
+              u32[sp - 1] = iter;
+              continue;
+            }
+            case 16 /* GET_AITER */: {
+              const iter = getAIter(t, u32[sp - 1]!);
+              if (iter === 0) break body;
+              decref(rc, u32[sp - 1]!);
+              u32[sp - 1] = iter;
+              continue;
+            }
+            case 18 /* GET_ANEXT */: {
+              const awaitable = getANext(t, u32[sp - 1]!);
+              if (awaitable === 0) break body;
+              u32[sp++] = awaitable;
+              continue;
+            }
+            case 10 /* END_ASYNC_FOR */: {
+              const exc = u32[sp - 1]!;
+              if (!errGivenExceptionMatches(t, exc, types[StaticType.StopAsyncIteration]!)) {
+                // Re-raised as it is: its traceback already has this frame.
+                sp--;
+                errSetRaisedException(t, exc);
+                skipTraceback = true;
+                break body;
+              }
+              decref(rc, exc);
+              decref(rc, u32[sp - 2]!);
+              sp -= 2;
+              continue;
+            }
+            case 1 /* BEFORE_ASYNC_WITH */: {
+              if (!beforeWith(t, sp - 1, true)) break body;
+              sp++;
               continue;
             }
             case 8 /* CLEANUP_THROW */: {
@@ -1995,20 +2050,25 @@ export function evalFrame(vm: VmThread, entry: number, throwflag = false): numbe
 export function genSendEx(vm: VmThread, gen: number, arg: number, exc: boolean): number {
   const t = vm.t;
   const i32 = t.i32;
-  const u32 = t.u32;
   const si = (gen + GEN_STATE_OFFSET) >>> 2;
   vm.genReturned = false;
   for (;;) {
     const state = Atomics.load(i32, si);
     if (state === GEN_CREATED && arg !== t.none && !exc) {
-      errRaise(t, StaticType.TypeError, "can't send non-None value to a just-started generator");
+      errRaise(t, StaticType.TypeError, `can't send non-None value to a just-started ${generatorKindName(t, gen)}`);
       return 0;
     }
     if (state === GEN_EXECUTING) {
-      errRaise(t, StaticType.ValueError, 'generator already executing');
+      errRaise(t, StaticType.ValueError, `${generatorKindName(t, gen)} already executing`);
       return 0;
     }
     if (state >= GEN_COMPLETED) {
+      // A finished coroutine cannot be awaited again; a generator just ends again.
+      if (coroutineCheck(t, gen)) {
+        if (exc) errClear(t);
+        errRaise(t, StaticType.RuntimeError, 'cannot reuse already awaited coroutine');
+        return 0;
+      }
       if (exc) return 0; // the thrown exception stays set
       vm.genReturned = true;
       incref(t.rc, t.none);
@@ -2016,6 +2076,7 @@ export function genSendEx(vm: VmThread, gen: number, arg: number, exc: boolean):
     }
     if (Atomics.compareExchange(i32, si, state, GEN_EXECUTING) === state) break;
   }
+  const u32 = t.u32;
   const fw = (gen + GEN_FRAME_OFFSET) >>> 2;
   // The sent value is what the `yield` evaluates to (a created generator's first POP_TOP drops it).
   incref(t.rc, arg);

@@ -7,6 +7,7 @@
 
 import {
   callArgs,
+  CODE_FLAGS_OFFSET,
   CODE_FRAMESIZE_OFFSET,
   CODE_NAME_OFFSET,
   CODE_QUALNAME_OFFSET,
@@ -15,7 +16,11 @@ import {
   errGetRaisedException,
   FUNC_NAME_OFFSET,
   FUNC_QUALNAME_OFFSET,
+  CODE_UNITS_OFFSET,
+  GEN_CREATED,
+  GEN_EXECUTING,
   GEN_FRAME_OFFSET,
+  GEN_STATE_OFFSET,
   generatorNew,
   StaticType,
   strInternFromJs,
@@ -23,11 +28,14 @@ import {
   type ObThread,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
+import { RESUME, RESUME_OPARG_LOCATION_MASK } from '../compiler/opcodes.js';
+import { CO_ASYNC_GENERATOR, CO_COROUTINE } from '../compiler/code-unit.js';
 import { getAttrJs } from './ceval-ops.js';
 import { F_BUILTINS, F_CODE, F_FRAME_OBJECT, F_FUNC, F_GLOBALS, F_INSTR, F_LOCALS, F_LOCALSPLUS, F_OWNER, F_PREVIOUS, F_STACKTOP, OWNED_BY_GENERATOR } from './frame.js';
 
 /**
- * `RETURN_GENERATOR`: a new generator holding the frame at word `fw`
+ * `RETURN_GENERATOR` (`_Py_MakeCoro`): a new generator, coroutine or async
+ * generator (by the code's flags) holding the frame at word `fw`
  * (its words moved, references and all, to resume at code unit `ip`); the
  * data-stack frame is left empty for the caller to pop. 0 with MemoryError.
  */
@@ -38,7 +46,9 @@ export function makeGenerator(t: ObThread, fw: number, ip: number): number {
   const words = t.i32[(code + CODE_FRAMESIZE_OFFSET) >>> 2]!;
   const name = func !== 0 ? u32[(func + FUNC_NAME_OFFSET) >>> 2]! : u32[(code + CODE_NAME_OFFSET) >>> 2]!;
   const qualname = func !== 0 ? u32[(func + FUNC_QUALNAME_OFFSET) >>> 2]! : u32[(code + CODE_QUALNAME_OFFSET) >>> 2]!;
-  const gen = generatorNew(t, words, name, qualname);
+  const flags = t.i32[(code + CODE_FLAGS_OFFSET) >>> 2]!;
+  const kind = (flags & CO_COROUTINE) !== 0 ? StaticType.Coroutine : (flags & CO_ASYNC_GENERATOR) !== 0 ? StaticType.AsyncGenerator : StaticType.Generator;
+  const gen = generatorNew(t, words, name, qualname, kind);
   if (gen === 0) return 0;
   const gw = (gen + GEN_FRAME_OFFSET) >>> 2;
   const used = F_LOCALSPLUS + u32[fw + F_STACKTOP]!;
@@ -116,4 +126,19 @@ export function callMethodOneArg(t: ObThread, obj: number, name: string, arg: nu
   const r = callArgs(t, meth, [arg]);
   decref(t.rc, meth);
   return r;
+}
+
+/** `_PyGen_yf`: the iterator a suspended `yield from` delegates to (a new reference), or 0. */
+export function genYieldFrom(t: ObThread, gen: number): number {
+  const state = Atomics.load(t.i32, (gen + GEN_STATE_OFFSET) >>> 2);
+  if (state === GEN_CREATED || state >= GEN_EXECUTING) return 0;
+  const fw = (gen + GEN_FRAME_OFFSET) >>> 2;
+  const code = t.u32[fw + F_CODE]!;
+  const ip = t.i32[fw + F_INSTR]!;
+  const word = t.u16[((code + CODE_UNITS_OFFSET) >>> 1) + ip]!;
+  // RESUME's location bits: 2 after `yield from`, 3 after `await` (bit 2 marks a yield inside a handler).
+  if ((word & 0xff) !== RESUME || ((word >>> 8) & RESUME_OPARG_LOCATION_MASK) < 2) return 0;
+  const yf = t.u32[fw + F_LOCALSPLUS + t.u32[fw + F_STACKTOP]! - 1]!;
+  incref(t.rc, yf);
+  return yf;
 }

@@ -10,6 +10,7 @@
 import {
   callArgs,
   callNoArgs,
+  coroutineCheck,
   errClear,
   errExceptionMatches,
   errGetRaisedException,
@@ -26,6 +27,7 @@ import {
   GEN_STATE_OFFSET,
   GEN_SUSPENDED,
   generatorCheck,
+  generatorKindName,
   StaticType,
   TPFLAGS_TYPE_SUBCLASS,
   typeHasFlag,
@@ -36,11 +38,13 @@ import {
   type ObThread,
 } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
-import { RESUME } from '../compiler/opcodes.js';
 import { getAttrJs } from './ceval-ops.js';
+import { getAwaitableIter } from './async-ops.js';
 import { genSendEx } from './ceval.js';
+import { genYieldFrom } from './generator-frame.js';
 import { F_INSTR, F_LOCALSPLUS, F_STACKTOP } from './frame.js';
 import { frameObjectOf } from './traceback.js';
+import { warnUnawaited } from './unawaited-warning.js';
 import { vmOf, type VmThread } from './vm-thread.js';
 
 /** Word index of a generator's frame. */
@@ -86,25 +90,11 @@ function iternext(t: ObThread, gen: number): number {
   return setStopIteration(t, r);
 }
 
-/** `_PyGen_yf`: the iterator a suspended `yield from` delegates to (a new reference), or 0. */
-export function genYieldFrom(t: ObThread, gen: number): number {
-  const state = Atomics.load(t.i32, (gen + GEN_STATE_OFFSET) >>> 2);
-  if (state === GEN_CREATED || state >= GEN_EXECUTING) return 0;
-  const fw = frameOf(gen);
-  const code = t.u32[fw]!;
-  const ip = t.i32[fw + F_INSTR]!;
-  const word = t.u16[((code + CODE_UNITS) >>> 1) + ip]!;
-  if ((word & 0xff) !== RESUME || word >>> 8 < 2) return 0;
-  const yf = t.u32[fw + F_LOCALSPLUS + t.u32[fw + F_STACKTOP]! - 1]!;
-  incref(t.rc, yf);
-  return yf;
-}
 
-import { CODE_UNITS_OFFSET as CODE_UNITS } from '@ft/objects';
 
 /** `gen_close_iter`: closes the iterator a `yield from` delegates to. 0, or -1 with the exception set. */
 function closeIter(t: ObThread, yf: number): number {
-  if (generatorCheck(t, yf)) {
+  if (generatorCheck(t, yf) || coroutineCheck(t, yf)) {
     const r = close(t, yf);
     if (r === 0) return -1;
     decref(t.rc, r);
@@ -149,7 +139,7 @@ function close(t: ObThread, gen: number): number {
   if (r !== 0) {
     if (vm.genReturned) return r; // it returned a value on GeneratorExit (3.13: close() gives it back)
     decref(t.rc, r);
-    return errRaise(t, StaticType.RuntimeError, 'generator ignored GeneratorExit');
+    return errRaise(t, StaticType.RuntimeError, `${generatorKindName(t, gen)} ignored GeneratorExit`);
   }
   if (errExceptionMatches(t, t.types[StaticType.StopIteration]!) || errExceptionMatches(t, t.types[StaticType.GeneratorExit]!)) {
     const exc = errGetRaisedException(t);
@@ -198,7 +188,7 @@ function genThrow(t: ObThread, gen: number, typ: number, val: number, tb: number
       if (err < 0) return genSendEx2Throw(vm, gen);
       return throwHere(t, vm, gen, typ, val, tb);
     }
-    if (generatorCheck(t, yf)) ret = genThrow(t, yf, typ, val, tb);
+    if (generatorCheck(t, yf) || coroutineCheck(t, yf)) ret = genThrow(t, yf, typ, val, tb);
     else {
       const meth = getAttrJs(t, yf, 'throw');
       if (meth === 0) {
@@ -281,4 +271,4 @@ function yieldFrom(t: ObThread, gen: number): number {
 }
 
 /** The generator operations the objects' generator type calls. */
-export const GENERATOR_OPS: GeneratorOps = { send, throw: throwMethod, close, iternext, frame, yieldFrom };
+export const GENERATOR_OPS: GeneratorOps = { send, throw: throwMethod, close, iternext, frame, yieldFrom, awaitableIter: getAwaitableIter, unawaited: warnUnawaited };

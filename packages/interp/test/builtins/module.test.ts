@@ -18,10 +18,9 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/builtins/module.jso
 /** Set by every module's creation, filled in by the import machinery (their kind is not the builtins' business). */
 const IMPORT_ATTRIBUTES = new Set(['__package__', '__loader__', '__spec__']);
 
-/** Names the builtins module gets from elsewhere (the VM, `site`) or later (`async`, `memoryview`). */
+/** Names the builtins module gets from elsewhere (the VM, `site`) or later (`memoryview`). */
 const PROVIDED_ELSEWHERE = new Set([
   '__build_class__', '__import__', 'breakpoint', 'compile', 'eval', 'exec', 'globals', 'locals', 'open',
-  'aiter', 'anext',
   'quit', 'exit', 'copyright', 'credits', 'license', 'help',
   ...('MemoryView' in StaticType ? [] : ['memoryview']),
 ]);
