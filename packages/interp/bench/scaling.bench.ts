@@ -19,6 +19,9 @@
  * JS loop) no score can pass the ceiling, and score ÷ ceiling is what the
  * threads lose to each other. `cpuSpeeds` prints each CPU's own time.
  *
+ * Also (issue 22) the same total work on 1 thread and split over 2, wall
+ * time beside CPython 3.13 with its GIL (sum_of_squares, allocate).
+ *
  * `node --import tsx --conditions=source packages/interp/bench/scaling.bench.ts [--quick] [workload …]`
  * (or `npm run bench -- --package interp --filter scaling`).
  */
@@ -181,7 +184,63 @@ function workloadSuite(workload: string, iterations: number): BenchSuite {
   };
 }
 
-export const suites: BenchSuite[] = WORKLOADS.map(([w, n]) => workloadSuite(w, n));
+/**
+ * The same total work on 1 thread and split over 2 (ftscaling.py's
+ * sum_of_squares and allocate): wall time, ft beside CPython 3.13, whose
+ * GIL keeps 2 threads from going faster than 1.
+ */
+const SPLIT_WORKLOADS: readonly (readonly [string, number])[] = [
+  ['sum_of_squares', 4_000_000],
+  ['allocate', 1_000_000],
+];
+
+interface SplitFigures {
+  ft1: number;
+  ft2: number;
+  /** CPython's, when a python3.13 is here. */
+  py1?: number;
+  py2?: number;
+}
+
+const splitMemo = new Map<string, Promise<SplitFigures>>();
+function splitFigures(workload: string, total: number): Promise<SplitFigures> {
+  const key = `${workload} ${total}`;
+  let p = splitMemo.get(key);
+  if (p === undefined) {
+    const python = !('missing' in findPython());
+    p = (async () => {
+      const one = await interleaved(python ? [['ft', 1], ['cpython', 1]] : [['ft', 1]], workload, total);
+      const two = await interleaved(python ? [['ft', 2], ['cpython', 2]] : [['ft', 2]], workload, total / 2);
+      return { ft1: one[0]!, ft2: two[0]!, ...(python ? { py1: one[1]!, py2: two[1]! } : {}) };
+    })();
+    splitMemo.set(key, p);
+  }
+  return p;
+}
+
+function splitSuite(workload: string, total: number): BenchSuite {
+  const kase = (name: string, pick: (f: SplitFigures) => number | undefined, baseline = false): BenchCase => ({
+    name,
+    ...(baseline ? { baseline: true } : {}),
+    async run({ quick }): Promise<BenchSample> {
+      const n = quick ? Math.max(2000, total / 20) : total;
+      const seconds = pick(await splitFigures(workload, n));
+      if (seconds === undefined) throw new Error((findPython() as { missing: string }).missing);
+      return { nsPerOp: (seconds * 1e9) / n, note: `median of ${RUNS}: ${seconds.toFixed(3)} s for ${n} iterations in all` };
+    },
+  });
+  const cases = [kase('ft, 1 thread', (f) => f.ft1, true), kase('ft, 2 threads (half each)', (f) => f.ft2)];
+  if (!('missing' in findPython())) {
+    cases.push(kase('CPython 3.13 (GIL), 1 thread', (f) => f.py1), kase('CPython 3.13 (GIL), 2 threads (half each)', (f) => f.py2));
+  }
+  return {
+    name: `interp/threads-vs-gil/${workload}`,
+    description: `${workload}: wall time per iteration of the whole work, on 1 thread and split over 2 (python/ftscaling.py)`,
+    cases,
+  };
+}
+
+export const suites: BenchSuite[] = [...WORKLOADS.map(([w, n]) => workloadSuite(w, n)), ...SPLIT_WORKLOADS.map(([w, n]) => splitSuite(w, n))];
 
 /**
  * Each CPU's own speed: the same 1-thread run pinned to one CPU at a time
@@ -220,6 +279,15 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     const cells = [t1.toFixed(3).padStart(8), t2.toFixed(3).padStart(8), ((2 * t1) / t2).toFixed(2).padStart(5), tp.toFixed(3).padStart(11), ((2 * t1) / tp).toFixed(2).padStart(7), (tp / t2).toFixed(2).padStart(13), ((2 * g1) / g2).toFixed(2).padStart(11)];
     let line = `${w.padEnd(18)}  ${cells.join('  ')}`;
     if (python) line += `  ${((2 * (await figure('cpython', w, 1, n))) / (await figure('cpython', w, 2, n))).toFixed(2).padStart(13)}`;
+    console.log(line);
+  }
+  console.log('\nthe same work on 1 thread and split over 2: wall seconds');
+  console.log(`workload            ft 1     ft 2  ft speedup${python ? '  CPython 1  CPython 2  ft 2 ÷ CPython 2' : ''}`);
+  for (const [w, total] of SPLIT_WORKLOADS) {
+    if (only.length > 0 && !only.includes(w)) continue;
+    const f = await splitFigures(w, quick ? Math.max(2000, total / 20) : total);
+    let line = `${w.padEnd(18)}  ${f.ft1.toFixed(3).padStart(5)}  ${f.ft2.toFixed(3).padStart(7)}  ${(f.ft1 / f.ft2).toFixed(2).padStart(10)}`;
+    if (f.py1 !== undefined && f.py2 !== undefined) line += `  ${f.py1.toFixed(3).padStart(9)}  ${f.py2.toFixed(3).padStart(9)}  ${(f.ft2 / f.py2).toFixed(2).padStart(16)}`;
     console.log(line);
   }
 }

@@ -167,10 +167,27 @@ def method_caller(n):
     return total
 
 
+def sum_of_squares(n):
+    # Int arithmetic (the loop of examples/speedup.py): with the work split over threads, the
+    # wall time against CPython's, which a GIL keeps from going down.
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def allocate(n):
+    # Small containers made and dropped: each thread's own heaps and free lists.
+    total = 0
+    for i in range(n):
+        total += len([i, (i, i + 1), {'k': i}])
+    return total
+
+
 WORKLOADS = {f.__name__: f for f in (
     object_cfunction, cmodule_function, mult_constant, generator, pymethod, pyfunction, module_function,
     load_string_const, load_tuple_const, create_pyobject, create_closure, create_dict, thread_local_read,
-    method_caller,
+    method_caller, sum_of_squares, allocate,
 )}
 
 

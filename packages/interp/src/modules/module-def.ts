@@ -7,7 +7,7 @@
  */
 
 import { builtinFunctionNew, moduleDict, moduleFromJs, strFromJs, strInternFromJs, type ObThread, type SlotRegistry } from '@ft/objects';
-import { decref } from '@ft/refcount';
+import { decref, enableDeferredRefcount } from '@ft/refcount';
 import { dictSetItemStr } from './dict-util.js';
 
 /**
@@ -83,7 +83,7 @@ export function moduleCreate(t: ObThread, registered: RegisteredModule): number 
   for (let i = 0; ok && i < def.functions.length; i++) {
     const f = def.functions[i]!;
     const name = strInternFromJs(t, f.name);
-    const fn = name === 0 ? 0 : builtinFunctionNew(t, name, ids[i]!, f.flags, module, moduleName);
+    const fn = name === 0 ? 0 : moduleFunctionNew(t, name, ids[i]!, f.flags, module, moduleName);
     if (name !== 0) decref(t.rc, name);
     ok = fn !== 0 && dictSetItemStr(t, dict, f.name, fn) === 0;
     if (fn !== 0) decref(t.rc, fn);
@@ -97,6 +97,19 @@ export function moduleCreate(t: ObThread, registered: RegisteredModule): number 
   return module;
 }
 
+/**
+ * A module's builtin function (`len`, `math.floor`), with deferred
+ * reference counting as the module's Python functions have: once a second
+ * thread starts (the 3.13 measure `ft` runs with) it is immortal, so threads
+ * calling it do not all count on its one shared word (each `LOAD_GLOBAL`
+ * of a builtin is an incref). 0 with the exception set.
+ */
+function moduleFunctionNew(t: ObThread, name: number, id: number, flags: number, module: number, moduleName: number): number {
+  const fn = builtinFunctionNew(t, name, id, flags, module, moduleName);
+  if (fn !== 0) enableDeferredRefcount(t.rc, fn);
+  return fn;
+}
+
 /** Adds the functions of `registered` to an existing module (the VM's own builtins go into `builtins`). 0, or -1 with an exception set. */
 export function moduleAddFunctions(t: ObThread, module: number, registered: RegisteredModule): number {
   const dict = moduleDict(t, module);
@@ -107,7 +120,7 @@ export function moduleAddFunctions(t: ObThread, module: number, registered: Regi
     for (let i = 0; i < def.functions.length; i++) {
       const f = def.functions[i]!;
       const name = strInternFromJs(t, f.name);
-      const fn = name === 0 ? 0 : builtinFunctionNew(t, name, ids[i]!, f.flags, module, moduleName);
+      const fn = name === 0 ? 0 : moduleFunctionNew(t, name, ids[i]!, f.flags, module, moduleName);
       if (name !== 0) decref(t.rc, name);
       const ok = fn !== 0 && dictSetItemStr(t, dict, f.name, fn) === 0;
       if (fn !== 0) decref(t.rc, fn);
