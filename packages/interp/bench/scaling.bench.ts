@@ -62,8 +62,8 @@ const RUNS = 3;
 
 type Who = 'ft' | 'ft-gil' | 'cpython' | 'ft-procs';
 
-/** Seconds from the launch of two processes to their common start: start-up (≤ 1 s idle) and a warm-up of a tenth of the work. */
-const PROCS_LEAD_S = 4;
+/** Seconds from the launch of two processes to their common start: start-up (≤ 1 s idle) and a warm-up of a third of the work. */
+const PROCS_LEAD_S = 5;
 
 function ftCommand(gil: boolean): [string, string[]] {
   const bin = ftBin();

@@ -7,7 +7,7 @@ Our own versions of the workloads CPython's Tools/ftscalingbench measures
 (the names are CPython's; the loops are written for this repository). Each
 thread runs the workload ITERATIONS times on objects of its own, except where
 the point is sharing (a module, a code object's constants, a class). The
-threads warm up (a tenth of the work each), then start together behind a
+threads warm up (a third of the work each), then start together behind a
 barrier; the last two lines printed are `elapsed <seconds>` (from the
 barrier to the last join) and `checksum <n>`.
 With perfect scaling, N threads take as long as one: score = N * T1 / TN.
@@ -204,8 +204,10 @@ def main():
 
     def body(k):
         # Each thread warms up first (its own specialized bytecode; on ft, its worker's JIT as well),
-        # so that the timed phase compares steady states.
-        work(n // 10)
+        # so that the timed phase compares steady states. A third of the work: V8 compiles ft's eval
+        # loop several times per worker, 0.1-0.8 s each, and with every core busy a shorter warm-up
+        # left part of the timed phase running unoptimized code.
+        work(n // 3)
         barrier.wait()
         results[k] = work(n)
 
