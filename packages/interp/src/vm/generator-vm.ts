@@ -90,8 +90,6 @@ function iternext(t: ObThread, gen: number): number {
   return setStopIteration(t, r);
 }
 
-
-
 /** `gen_close_iter`: closes the iterator a `yield from` delegates to. 0, or -1 with the exception set. */
 function closeIter(t: ObThread, yf: number): number {
   if (generatorCheck(t, yf) || coroutineCheck(t, yf)) {
