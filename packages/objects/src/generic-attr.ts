@@ -12,7 +12,7 @@
  * replaced before the hit began.
  */
 
-import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
+import { criticalSectionBegin, criticalSectionBegin2, criticalSectionEnd } from '@ft/atomics';
 import { decref, incref, setMaybeWeakref, xGetRef, OB_MUTEX_OFFSET, OB_TYPE_OFFSET, TP_BASICSIZE_OFFSET, TP_FLAGS_OFFSET, TP_ITEMSIZE_OFFSET, TYPE_FLAG_HAVE_GC, TYPE_FLAG_HEAPTYPE } from '@ft/refcount';
 import { typeSlot } from './abstract.js';
 import { instanceDictSlot } from './heap-type.js';
@@ -283,6 +283,14 @@ export function typeSetAttro(t: ObThread, type: number, name: number, value: num
 }
 
 /**
+ * Test seam for the type-store stress test's control: the store under the
+ * type lock alone (the dict's lock taken inside it, as before the fix).
+ * Never true otherwise.
+ * @internal
+ */
+export const typeDictStoreSeams = { typeLockOnly: false };
+
+/**
  * `type_update_dict` (the store part of `type_setattro`): `value` stored
  * in the class's dict under `name` (0 deletes: AttributeError "type object
  * 'A' has no attribute 'x'" when missing) under the type lock, the
@@ -292,8 +300,12 @@ export function typeSetAttro(t: ObThread, type: number, name: number, value: num
  */
 export function typeDictStore(t: ObThread, type: number, name: number, value: number): number {
   const dict = t.u32[(type + TP_DICT_OFFSET) >>> 2]!;
-  // `BEGIN_TYPE_DICT_LOCK`: the type lock and the dict's, then the store, then the invalidation.
-  criticalSectionBegin(t.heap, t.state + OS_TYPE_LOCK_OFFSET);
+  // `BEGIN_TYPE_DICT_LOCK`: the type lock and the dict's together, so that the store's own section
+  // on the dict re-enters instead of waiting. Were it to wait (another thread in the dict's lock), the
+  // wait would suspend the type lock between the invalidation and the store, and a lookup in that gap
+  // would give the class a fresh version with the OLD value cached under it: stale until the next write.
+  if (typeDictStoreSeams.typeLockOnly) criticalSectionBegin(t.heap, t.state + OS_TYPE_LOCK_OFFSET);
+  else criticalSectionBegin2(t.heap, t.state + OS_TYPE_LOCK_OFFSET, dict + OB_MUTEX_OFFSET);
   // Invalidate before the store (`type_update_dict`): the old value's dealloc, which the store may
   // run, must not find the cache still naming it.
   typeModifiedLocked(t, type);
