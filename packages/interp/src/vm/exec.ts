@@ -5,7 +5,8 @@
 
 import { dictGetItemRef, dictSetItem, moduleCheck, moduleDict, strInternFromJs } from '@ft/objects';
 import { decref, incref } from '@ft/refcount';
-import { evalFrame, pushFrame } from './ceval.js';
+import { evalFrame } from './ceval.js';
+import { pushFrame } from './frame-push.js';
 import type { VmThread } from './vm-thread.js';
 
 export { compileToCode, raiseSyntaxError } from './compile-code.js';

@@ -39,6 +39,10 @@ export class VmThread {
   yieldOparg = 0;
   /** Set by `genSendEx`: the generator returned (its value is the result), rather than yielding. */
   genReturned = false;
+  /** Set by an out-of-line instruction that re-raises (out-of-line.ts): no traceback entry for this frame. */
+  skipTraceback = false;
+  /** The frame an out-of-line instruction pushed for the loop to run next (out-of-line.ts). */
+  enterFrame = 0;
   /**
    * `PyEval_EvalCode(code, globals)` for the import system, which sits
    * below the eval loop (the loop imports through it): installed by the
