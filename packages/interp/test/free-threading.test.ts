@@ -42,16 +42,6 @@ type Mode = (typeof MODES)[number];
  */
 const KNOWN_FAILING = new Map<string, readonly Mode[]>([]);
 
-/**
- * Programs whose race shows rarely (about one CI run in three): a failing
- * run is reported on stderr and the program runs once more, which must
- * pass. type_attr_cache's inherited read (`D.x` older than
- * `C.__dict__['x']` just read; seen twice in 500 reads, free-threaded) is a
- * bug of the type attribute cache not found yet, tracked in the closing
- * note of 2026-12-07: remove the entry once it is fixed.
- */
-const RARELY_FAILING = new Map<string, readonly Mode[]>([['type_attr_cache', ['free-threaded']]]);
-
 /** How many runs a known failure gets to show its bug. */
 const KNOWN_FAILING_TRIES = 4;
 
@@ -91,15 +81,7 @@ describe('free-threading programs (CPython 3.13 fixtures)', () => {
         async () => {
           const want = { stdout: expected(name), stderr: '', exitCode: 0 };
           const runs = await Promise.all(passing.map((mode) => run(name, mode)));
-          for (const [i, r] of runs.entries()) {
-            const mode = passing[i]!;
-            let result = r;
-            if ((RARELY_FAILING.get(name) ?? []).includes(mode) && JSON.stringify(result) !== JSON.stringify(want)) {
-              process.stderr.write(`free-threading: ${name} (${mode}) failed once (known rare race, RARELY_FAILING); running it again:\n${result.stdout}\n`);
-              result = await run(name, mode);
-            }
-            expect(result, mode).toEqual(want);
-          }
+          for (const [i, result] of runs.entries()) expect(result, passing[i]!).toEqual(want);
         },
         TIMEOUT_MS + 10_000,
       );

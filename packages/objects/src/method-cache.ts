@@ -20,8 +20,8 @@
  * never reused — the counters only grow and stop at exhaustion — so the
  * answer for (version, name) never changes, and a copy of it in the
  * thread's own memory needs no sequence lock: a hit there is one atomic
- * load of the type's version plus the try-incref the shared cache does
- * too. The first level is filled from the shared cache or the slow path and
+ * load of the type's version, the try-incref the shared cache does too,
+ * and the version read again ({@link versionHeld}). The first level is filled from the shared cache or the slow path and
  * holds its names strongly, as the shared entries do (a freed name's address
  * could otherwise come back as another str); the thread releases them when
  * it leaves ({@link typeCacheRelease}).
@@ -128,11 +128,29 @@ export function typeLookupRef(t: ObThread, type: number, name: number): number {
     const p = ((version ^ (name >>> 3)) & MASK) * 3;
     if (private3[p] === version && private3[p + 1] === name) {
       const value = private3[p + 2]!;
-      if (value === 0 || tryIncref(t.rc, value)) return value;
+      if (value === 0) return 0;
+      if (tryIncref(t.rc, value)) {
+        if (versionHeld(t, type, version)) return value;
+        decref(t.rc, value);
+      }
     }
     return typeLookupShared(t, type, name, version);
   }
   return typeLookupSlow(t, type, name);
+}
+
+/**
+ * Whether `type` still has `version` after a hit's try-incref: the entry's
+ * value is borrowed, and a reader that matched the version and was then
+ * preempted may find the class modified meanwhile, the old value freed and
+ * its block reused by another live object, which the try-incref would take.
+ * A version is never reused and a store invalidates it before it drops the
+ * old value, so an unchanged version proves the object taken was the
+ * attribute. (CPython's `_PyType_LookupRef` re-checks only the entry's
+ * sequence; found by test/stress/type-store.scenario.ts.)
+ */
+function versionHeld(t: ObThread, type: number, version: number): boolean {
+  return Atomics.load(t.u32, (type + TP_VERSION_TAG_OFFSET) >>> 2) === version;
 }
 
 /** The shared cache's read (`_PyType_LookupRef`'s sequence-locked probe); the slow path when it misses. */
@@ -147,11 +165,12 @@ function typeLookupShared(t: ObThread, type: number, name: number, version: numb
     if (u32[e + (MC_VERSION_OFFSET >>> 2)] !== version || u32[e + (MC_NAME_OFFSET >>> 2)] !== name) break;
     const value = u32[e + (MC_VALUE_OFFSET >>> 2)]!;
     if (value === 0 || tryIncref(t.rc, value)) {
-      if (seqLockEndRead(t.heap, entry + MC_SEQUENCE_OFFSET, sequence)) {
+      if (seqLockEndRead(t.heap, entry + MC_SEQUENCE_OFFSET, sequence) && (value === 0 || versionHeld(t, type, version))) {
         fillPrivate(t, version, name, value);
         return value;
       }
       if (value !== 0) decref(t.rc, value);
+      if (Atomics.load(t.u32, (type + TP_VERSION_TAG_OFFSET) >>> 2) !== version) break; // the slow path
       continue;
     }
     break; // the value is dying: the slow path
