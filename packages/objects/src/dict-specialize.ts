@@ -217,6 +217,19 @@ export function storeInstanceValue(t: ObThread, owner: number, ix: number, value
 }
 
 /**
+ * Whether `owner` keeps an instance dict at a fixed offset that it has not
+ * made yet (`LOAD_ATTR_METHOD_LAZY_DICT`'s guard: nothing of the instance
+ * can shadow a method of its class). A plain read: a dict made by another
+ * thread at the same moment is a race the program has either way.
+ * @public
+ */
+export function instanceDictAbsent(t: ObThread, owner: number): boolean {
+  const u32 = t.u32;
+  const offset = t.i32[(u32[(owner + OB_TYPE_OFFSET) >>> 2]! + TP_DICTOFFSET_OFFSET) >>> 2]!;
+  return offset > 0 && u32[(owner + offset) >>> 2] === 0;
+}
+
+/**
  * Whether instances of `type` have no `__dict__` at all (`tp_dictoffset`
  * 0: a builtin type's, or a class's with `__slots__` only), so that nothing
  * of theirs can shadow a method of the class: the guard of the VM's

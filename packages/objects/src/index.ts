@@ -256,6 +256,7 @@ export {
   specializeSeams,
   storeInstanceValue,
   typeInstancesHaveNoDict,
+  instanceDictAbsent,
   type KeysSnapshot,
 } from './dict-specialize.js';
 export { propertyGetterOf, pythonCallOf, pythonGetItemOf } from './frame-entry.js';

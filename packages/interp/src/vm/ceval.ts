@@ -39,6 +39,7 @@ import {
   dictKeysVersionIs,
   dictVersionedValueRef,
   instanceCannotShadow,
+  instanceDictAbsent,
   instanceValueRef,
   moduleDict,
   storeInstanceValue,
@@ -744,6 +745,7 @@ function runFrames(vm: VmThread, entry: number, throwflag: boolean): number {
             if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 82, specializeLoadAttr(t, u32[sp - 1]!, u32[names + (oparg >>> 1)]!, oparg, u16, cu + ip));
             break outOfLine;
           case 166 /* LOAD_ATTR_METHOD_NO_DICT */:
+          case 178 /* LOAD_ATTR_METHOD_LAZY_DICT */:
           case 172 /* LOAD_ATTR_INSTANCE_VALUE */:
           case 173 /* LOAD_ATTR_MODULE */:
           case 174 /* LOAD_ATTR_METHOD_WITH_VALUES */: {
@@ -770,9 +772,12 @@ function runFrames(vm: VmThread, entry: number, throwflag: boolean): number {
                   ip += 9;
                   continue;
                 }
-              } else if (opcode === 166 /* LOAD_ATTR_METHOD_NO_DICT */ || instanceCannotShadow(t, owner, (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0)) {
+              } else if (
+                opcode === 166 /* LOAD_ATTR_METHOD_NO_DICT */ ||
+                (opcode === 178 /* LOAD_ATTR_METHOD_LAZY_DICT */ ? instanceDictAbsent(t, owner) : instanceCannotShadow(t, owner, (u16[cu + ip + 3]! | (u16[cu + ip + 4]! << 16)) >>> 0))
+              ) {
                 // `obj.method(...)`: the function and self, no bound method made.
-                const at = opcode === 166 ? ip + 3 : ip + 5;
+                const at = opcode === 174 ? ip + 5 : ip + 3;
                 const descr = (u16[cu + at]! | (u16[cu + at + 1]! << 16)) >>> 0;
                 incref(rc, descr);
                 u32[sp - 1] = descr;

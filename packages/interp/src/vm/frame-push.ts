@@ -39,6 +39,23 @@ import { initName } from './specialize-decide.js';
 import type { VmThread } from './vm-thread.js';
 
 /**
+ * Zeroes words `from`…`to` (excluded) of the heap. A loop, not
+ * `TypedArray.prototype.fill`: the builtin is a call into the runtime that
+ * cost more than the whole call it served for the few words of a frame.
+ */
+export function zeroWords(u32: Uint32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) u32[i] = 0;
+}
+
+/** Moves the `n` words at `from` to `to` (ranges that do not overlap) and zeroes the source (a loop, as {@link zeroWords}). */
+export function moveWords(u32: Uint32Array, to: number, from: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    u32[to + i] = u32[from + i]!;
+    u32[from + i] = 0;
+  }
+}
+
+/**
  * Pushes a frame for `code` on the thread's data stack with its header
  * set (references taken for code, function, globals, builtins and
  * locals) and every slot 0: the frame's word index, or 0 with MemoryError.
@@ -75,7 +92,7 @@ export function pushFrame(vm: VmThread, code: number, func: number, globals: num
   u32[fw + F_STACKTOP] = t.i32[(code + CODE_NLOCALSPLUS_OFFSET) >>> 2]!;
   u32[fw + F_OWNER] = OWNED_BY_THREAD;
   u32[fw + F_FRAME_OBJECT] = 0;
-  u32.fill(0, fw + F_LOCALSPLUS, fw + words);
+  zeroWords(u32, fw + F_LOCALSPLUS, fw + words);
   return fw;
 }
 
@@ -124,7 +141,7 @@ export function pushExactArgsFrame(vm: VmThread, fw: number, base: number, sp: n
   const u32 = t.u32;
   const rc = t.rc;
   let func = u32[base]!;
-  if (u32[base + 1] === 0 && u32[(func + OB_TYPE_OFFSET) >>> 2] === t.types[StaticType.Method]) {
+  if (u32[base + 1] === 0 && u32[(func + OB_TYPE_OFFSET) >>> 2] === vm.methodType) {
     const method = func;
     func = u32[(method + METHOD_FUNC_OFFSET) >>> 2]!;
     const self = u32[(method + METHOD_SELF_OFFSET) >>> 2]!;
@@ -134,15 +151,15 @@ export function pushExactArgsFrame(vm: VmThread, fw: number, base: number, sp: n
     u32[base] = func;
     decref(rc, method);
   }
-  if (u32[(func + OB_TYPE_OFFSET) >>> 2] !== t.types[StaticType.Function] || u32[(func + FUNC_VERSION_OFFSET) >>> 2] !== version) return 0;
+  if (u32[(func + OB_TYPE_OFFSET) >>> 2] !== vm.functionType || u32[(func + FUNC_VERSION_OFFSET) >>> 2] !== version) return 0;
   const aw = u32[base + 1] !== 0 ? base + 1 : base + 2;
   t.i32[fw + F_STACKTOP] = base - (fw + F_LOCALSPLUS);
   const nfw = pushFrame(vm, u32[(func + FUNC_CODE_OFFSET) >>> 2]!, func, u32[(func + FUNC_GLOBALS_OFFSET) >>> 2]!, u32[(func + FUNC_BUILTINS_OFFSET) >>> 2]!, 0, fw << 2);
   if (nfw === 0) return -1;
   // The version vouches for the parameters: exactly these positional arguments, moved in with their references.
-  u32.copyWithin(nfw + F_LOCALSPLUS, aw, sp);
+  moveWords(u32, nfw + F_LOCALSPLUS, aw, sp - aw);
   decref(rc, func); // the frame took its own
-  u32.fill(0, base, sp);
+  zeroWords(u32, base, aw);
   return nfw;
 }
 
@@ -201,7 +218,7 @@ export function enterInit(vm: VmThread, fw: number, base: number, sp: number, in
   incref(rc, self);
   u32[base + 1] = self;
   const ok = initializeLocalsFast(t, u32[nfw + F_FUNC]!, code, nfw + F_LOCALSPLUS, base + 1, nargs + 1, kwnames);
-  u32.fill(0, base + 1, sp);
+  zeroWords(u32, base + 1, sp);
   if (!ok) {
     clearFrame(vm, nfw);
     return -1;
@@ -234,7 +251,7 @@ export function enterPython(vm: VmThread, fw: number, func: number, aw: number, 
     return 0;
   }
   const ok = initializeLocalsFast(t, u32[nfw + F_FUNC]!, code, nfw + F_LOCALSPLUS, aw, nargs, 0);
-  u32.fill(0, aw, aw + nargs);
+  zeroWords(u32, aw, aw + nargs);
   if (!ok) {
     clearFrame(vm, nfw);
     return 0;
@@ -252,7 +269,8 @@ export function enterPython(vm: VmThread, fw: number, func: number, aw: number, 
 export function initializeLocalsFast(t: ObThread, func: number, code: number, lw: number, aw: number, nargs: number, kwnames: number): boolean {
   const i32 = t.i32;
   if (kwnames === 0 && (i32[(code + CODE_FLAGS_OFFSET) >>> 2]! & (CO_VARARGS | CO_VARKEYWORDS)) === 0 && i32[(code + CODE_ARGCOUNT_OFFSET) >>> 2] === nargs && i32[(code + CODE_KWONLYARGCOUNT_OFFSET) >>> 2] === 0) {
-    t.u32.copyWithin(lw, aw, aw + nargs);
+    const u32 = t.u32;
+    for (let i = 0; i < nargs; i++) u32[lw + i] = u32[aw + i]!;
     return true;
   }
   return initializeLocals(t, func, code, lw, aw, nargs, kwnames);

@@ -53,6 +53,7 @@ import { superArgs } from './super-args.js';
 import { compileToCode, evalCode } from './exec.js';
 import { setInterp, type Interp, type OutputSink } from './interp-state.js';
 import { setVmThread, VmThread } from './vm-thread.js';
+import { warmUpEvalLoop } from './warm-up.js';
 
 /** Every built-in module written in TypeScript, in registration order (the same on every thread). */
 export const MODULE_DEFS: readonly ModuleDef[] = [BUILTINS_MODULE, VM_BUILTINS, SYS_MODULE, FTIO_MODULE, MATH_MODULE, OPERATOR_MODULE, RANDOM_MODULE, TIME_MODULE, COLLECTIONS_MODULE, GC_MODULE, WEAKREF_MODULE, FTTHREAD_MODULE, FROZEN_IMPORTLIB_MODULE, GENERIC_ALIAS_MODULE];
@@ -161,6 +162,7 @@ export function joinInterpreter(t: ObThread, registered: ReadonlyMap<string, Reg
   const vm = installVm(t, interp, { ...options, tlbc });
   vm.interpState = interpState;
   vm.tlbcIndex = tlbc ? Atomics.add(u32, (interpState + IS_NEXT_TLBC_INDEX_OFFSET) >>> 2, 1) : 0;
+  warmUpEvalLoop(vm, false);
   return vm;
 }
 
@@ -256,6 +258,7 @@ export function createInterpreter(t: ObThread, registered: ReadonlyMap<string, R
     vm.interpState = options.interpState;
     publishInterpreter(t, vm, options.interpState, options.tlbc !== false);
   }
+  warmUpEvalLoop(vm, true);
   return vm;
 }
 

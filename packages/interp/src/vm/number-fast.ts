@@ -34,6 +34,13 @@ export function floatResult(t: ObThread, lhs: number, rhs: number, r: number): n
   return res;
 }
 
+/**
+ * `BINARY_OP` (plain or in-place oparg) on the values `a` and `b` of two
+ * compact ints: the result, exact (|a|, |b| < 2**30), or NaN where the
+ * general path must run (a product past 2**53, division by zero — its
+ * ZeroDivisionError — and the operators not done here: shifts, powers,
+ * true division, matrix multiplication).
+ */
 export function compactIntOp(oparg: number, a: number, b: number): number {
   switch (oparg) {
     case 0: // +

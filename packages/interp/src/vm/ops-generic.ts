@@ -38,7 +38,7 @@ import {
 } from '@ft/objects';
 import { decref, incref, OB_TYPE_OFFSET } from '@ft/refcount';
 import { compareOpBool, loadGlobal, recursionError, unpackSequence } from './ceval-ops.js';
-import { clearFrame, enterInit, enterPython, initializeLocalsFast, pushFrame, pythonInitOf } from './frame-push.js';
+import { clearFrame, enterInit, enterPython, initializeLocalsFast, pushFrame, pythonInitOf, zeroWords } from './frame-push.js';
 import { F_BUILTINS, F_CODE, F_GLOBALS, F_INSTR, F_LOCALSPLUS, F_STACKTOP } from './frame.js';
 import type { OpEntry } from './out-of-line.js';
 import type { VmThread } from './vm-thread.js';
@@ -271,7 +271,7 @@ function callOp(vm: VmThread, fw: number, sp: number, oparg: number, here: numbe
     if (kwnames !== 0) decref(rc, kwnames);
     // The arguments now belong to the new frame; the callable too (the frame took its own reference).
     decref(rc, callable);
-    u32.fill(0, base, sp);
+    zeroWords(u32, base, sp);
     if (!ok) {
       clearFrame(vm, nfw);
       return -base;
@@ -357,7 +357,7 @@ export const OPS: readonly OpEntry[] = [
   ...[39, 161, 162].map((op): OpEntry => [op /* STORE_SUBSCR and its forms */, storeSubscr]),
   [19 /* GET_ITER */, getIterOp],
   ...[91, 170, 171].map((op): OpEntry => [op /* LOAD_GLOBAL and its forms */, loadGlobalOp]),
-  ...[82, 166, 172, 173, 174].map((op): OpEntry => [op /* LOAD_ATTR and its forms */, loadAttrOp]),
+  ...[82, 166, 172, 173, 174, 178].map((op): OpEntry => [op /* LOAD_ATTR and its forms */, loadAttrOp]),
   ...[108, 175].map((op): OpEntry => [op /* STORE_ATTR and its form */, storeAttr]),
   ...[117, 167, 168, 169].map((op): OpEntry => [op /* UNPACK_SEQUENCE and its forms */, unpackSequenceOp]),
   ...[53, 176, 177].map((op): OpEntry => [op /* CALL and its forms */, (vm, fw, sp, oparg, here) => callOp(vm, fw, sp, oparg, here, false)]),

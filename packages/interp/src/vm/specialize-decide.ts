@@ -27,6 +27,7 @@ import {
   dictKeysSnapshot,
   instanceKeysOf,
   typeInstancesHaveNoDict,
+  instanceDictAbsent,
   listSize,
   LONG_TAG_OFFSET,
   moduleDict,
@@ -59,6 +60,7 @@ import {
   FOR_ITER_TUPLE,
   LOAD_ATTR_INSTANCE_VALUE,
   LOAD_ATTR_METHOD_NO_DICT,
+  LOAD_ATTR_METHOD_LAZY_DICT,
   LOAD_ATTR_METHOD_WITH_VALUES,
   LOAD_ATTR_MODULE,
   LOAD_GLOBAL_BUILTIN,
@@ -150,6 +152,9 @@ function genericAttributes(t: ObThread, type: number): boolean {
  *   Python function (3–4, borrowed: the type's version guards it);
  * - `LOAD_ATTR_INSTANCE_VALUE` (plain form): a value in the instance's
  *   split dict, at the shared keys' index in unit 3;
+ * - `LOAD_ATTR_METHOD_LAZY_DICT` (method form): a Python function on the
+ *   class of an instance that has not made its `__dict__` yet (3–4, as
+ *   NO_DICT's; the guard is the type's version and the dict still absent);
  * - `LOAD_ATTR_METHOD_WITH_VALUES` (method form): a Python function on the
  *   class, the shared keys' version (3–4) proving the instance cannot
  *   shadow it, the function (5–6, borrowed);
@@ -180,6 +185,11 @@ export function specializeLoadAttr(t: ObThread, owner: number, name: number, opa
     cache32(u16, at + 1, version);
     cache32(u16, at + 3, descr);
     return LOAD_ATTR_METHOD_NO_DICT;
+  }
+  if (method && descrType === t.types[StaticType.Function] && instanceDictAbsent(t, owner)) {
+    cache32(u16, at + 1, version);
+    cache32(u16, at + 3, descr);
+    return LOAD_ATTR_METHOD_LAZY_DICT;
   }
   const keys = instanceKeysOf(t, owner);
   if (keys === 0) return 0;

@@ -6,7 +6,7 @@
 
 import type { Participant } from '@ft/atomics';
 import type { StartThreadOptions, ThreadHandle } from '../runtime/thread-handle.js';
-import type { ObThread } from '@ft/objects';
+import { StaticType, type ObThread } from '@ft/objects';
 import { DataStack } from './frame.js';
 import type { Interp } from './interp-state.js';
 
@@ -52,6 +52,10 @@ export class VmThread {
     throw new Error('VmThread.execModule: the interpreter did not install it');
   };
 
+  /** The types `function` and `method` (the frame pushes compare with them on every call). */
+  readonly functionType: number;
+  readonly methodType: number;
+
   constructor(
     readonly t: ObThread,
     readonly interp: Interp,
@@ -59,6 +63,8 @@ export class VmThread {
     readonly participant: Participant | null = null,
   ) {
     this.ds = new DataStack(t.domains);
+    this.functionType = t.types[StaticType.Function]!;
+    this.methodType = t.types[StaticType.Method]!;
   }
 }
 
