@@ -7,7 +7,8 @@
  * reached through the thread's generator operations.
  */
 
-import { decref, incref, TYPE_FLAG_HAVE_GC, type BehaviourRegistry } from '@ft/refcount';
+import { criticalSectionBegin, criticalSectionEnd } from '@ft/atomics';
+import { decref, incref, OB_MUTEX_OFFSET, TYPE_FLAG_HAVE_GC, type BehaviourRegistry } from '@ft/refcount';
 import { errRaise, errRaiseInt } from './errors.js';
 import {
   FrameWord,
@@ -87,10 +88,17 @@ export function boolRef(t: ObThread, b: boolean): number {
   return b ? t.true : t.false;
 }
 
-/** The object word at `offset`, a new reference. @internal */
+/**
+ * The object word at `offset` (`__name__`, `__qualname__`), a new
+ * reference, read under the object's critical section: another thread's
+ * {@link setName} may be swapping it and releasing the old one.
+ * @internal
+ */
 export function fieldRef(t: ObThread, gen: number, offset: number): number {
+  criticalSectionBegin(t.heap, gen + OB_MUTEX_OFFSET);
   const v = t.u32[(gen + offset) >>> 2]!;
   incref(t.rc, v);
+  criticalSectionEnd(t.heap);
   return v;
 }
 
@@ -98,8 +106,13 @@ export function fieldRef(t: ObThread, gen: number, offset: number): number {
 export function setName(t: ObThread, gen: number, value: number, offset: number, what: string): number {
   if (value === 0 || !typeHasFlag(t, typeOf(t, value), TPFLAGS_UNICODE_SUBCLASS)) return errRaiseInt(t, StaticType.TypeError, `${what} must be set to a string object`);
   incref(t.rc, value);
+  // Under the object's critical section (CPython 3.14's `@critical_section` setter): two setters racing
+  // would both release the same old name (a negative reference count, seen under
+  // test/free-threading's generator-names scenario), a reader would take a released one.
+  criticalSectionBegin(t.heap, gen + OB_MUTEX_OFFSET);
   const old = t.u32[(gen + offset) >>> 2]!;
   t.u32[(gen + offset) >>> 2] = value;
+  criticalSectionEnd(t.heap);
   decref(t.rc, old);
   return 0;
 }

@@ -72,6 +72,7 @@ import {
   errSetHandledException,
   listAppend,
   objectIsTrue,
+  objectVectorcall,
 } from '@ft/objects';
 import { EVAL_EVENTS_MASK, handlePending, SAFE_POINT_POLL_INTERVAL } from '@ft/atomics';
 import { decref, incref, OB_TYPE_OFFSET, setMaybeWeakref, xGetRef } from '@ft/refcount';
@@ -208,6 +209,8 @@ function runFrames(vm: VmThread, entry: number, throwflag: boolean): number {
   // Specialization rewrites this thread's copy of the bytecode; off under -X tlbc=0.
   const specializing = vm.specializing;
   const typeType = types[StaticType.Type]!;
+  const builtinFunctionType = types[StaticType.BuiltinFunction]!;
+  const methodDescriptorType = types[StaticType.MethodDescriptor]!;
   const moduleType = types[StaticType.Module]!;
   const boolTrue = t.true;
   const boolFalse = t.false;
@@ -809,6 +812,27 @@ function runFrames(vm: VmThread, entry: number, throwflag: boolean): number {
             // The adaptive counter (specialize.ts): at zero, specialize (or back off).
             if (specializing && adaptiveCounterTriggers(u16, cu + ip)) specializeAt(u16, cu + here, cu + ip, 53, specializeCall(t, u32[sp - 2 - oparg]!, u32[sp - 1 - oparg]!, oparg, u16, cu + ip));
             break outOfLine;
+          case 179 /* CALL_BUILTIN_FAST */:
+          case 180 /* CALL_METHOD_DESCRIPTOR_FAST */: {
+            // A builtin function (no self), or a method descriptor with its self: vectorcall, no frame.
+            const base = sp - 2 - oparg;
+            const ctype = u32[(u32[base]! + OB_TYPE_OFFSET) >>> 2]!;
+            if (opcode === 179 ? u32[base + 1] === 0 && ctype === builtinFunctionType : u32[base + 1] !== 0 && ctype === methodDescriptorType) {
+              const aw = opcode === 179 ? base + 2 : base + 1;
+              const res = objectVectorcall(t, u32[base]!, aw << 2, sp - aw, 0);
+              for (let i = base; i < sp; i++) {
+                const v = u32[i]!;
+                if (v !== 0) decref(rc, v);
+              }
+              sp = base;
+              if (res === 0) break body;
+              u32[sp++] = res;
+              ip += 3;
+              continue;
+            }
+            specializationMiss(u16, cu + here, cu + ip, 53);
+            break outOfLine;
+          }
           case 176 /* CALL_PY_EXACT_ARGS */:
           case 177 /* CALL_ALLOC_AND_ENTER_INIT */: {
             // The specialized forms (specialize-decide.ts): a frame pushed with the arguments copied in.

@@ -360,6 +360,6 @@ export const OPS: readonly OpEntry[] = [
   ...[82, 166, 172, 173, 174, 178].map((op): OpEntry => [op /* LOAD_ATTR and its forms */, loadAttrOp]),
   ...[108, 175].map((op): OpEntry => [op /* STORE_ATTR and its form */, storeAttr]),
   ...[117, 167, 168, 169].map((op): OpEntry => [op /* UNPACK_SEQUENCE and its forms */, unpackSequenceOp]),
-  ...[53, 176, 177].map((op): OpEntry => [op /* CALL and its forms */, (vm, fw, sp, oparg, here) => callOp(vm, fw, sp, oparg, here, false)]),
+  ...[53, 176, 177, 179, 180].map((op): OpEntry => [op /* CALL and its forms */, (vm, fw, sp, oparg, here) => callOp(vm, fw, sp, oparg, here, false)]),
   [57 /* CALL_KW */, (vm, fw, sp, oparg, here) => callOp(vm, fw, sp, oparg, here, true)],
 ];

@@ -61,6 +61,8 @@ import {
   LOAD_ATTR_INSTANCE_VALUE,
   LOAD_ATTR_METHOD_NO_DICT,
   LOAD_ATTR_METHOD_LAZY_DICT,
+  CALL_BUILTIN_FAST,
+  CALL_METHOD_DESCRIPTOR_FAST,
   LOAD_ATTR_METHOD_WITH_VALUES,
   LOAD_ATTR_MODULE,
   LOAD_GLOBAL_BUILTIN,
@@ -300,6 +302,9 @@ export function specializeCall(t: ObThread, callable: number, self: number, narg
     cache32(u16, at + 1, version);
     return CALL_PY_EXACT_ARGS;
   }
+  // A builtin function, or a method descriptor with its self (`obj.append(x)`): called through vectorcall in the loop.
+  if (type === types[StaticType.BuiltinFunction] && self === 0) return CALL_BUILTIN_FAST;
+  if (type === types[StaticType.MethodDescriptor] && self !== 0) return CALL_METHOD_DESCRIPTOR_FAST;
   if (type !== types[StaticType.Type] || self !== 0) return 0;
   const object = types[StaticType.Object]!;
   if ((t.u32[(callable + TP_FLAGS_OFFSET) >>> 2]! & TYPE_FLAG_HEAPTYPE) === 0 || typeSlotId(t, callable, 'new') !== typeSlotId(t, object, 'new')) return 0;

@@ -161,6 +161,8 @@ def _warm(n):
         q = _Q(i, i)
         s += q.m(2)
         s += _R().m(i)
+        s += (max if i % 3 else _f)(1, 2)
+        (lst.append if i % 3 else _R().m)(i)
         s += len(str(i)) + abs(-i) + max(i, 2) + _G
         _G = i
         a, b = i, i + 1
