@@ -114,7 +114,7 @@ import { decref } from '@ft/refcount';
 import { dictGetItemRef, strFromJs, typeGenericAlloc, typeLookupRef } from '../../src/index.js';
 import { TP_DICT_OFFSET } from '../../src/layout.js';
 import { check, makeRuntime, type Runtime, type RuntimeHandle } from '../runtime.js';
-import { makeClass, sharedInt } from './types.scenario.js';
+import { makeClass, ok, problems, sharedInt, sum } from './types.scenario.js';
 
 // --- control block words (shared) ---------------------------------------------------------------
 
@@ -271,15 +271,6 @@ export interface TypeStoreState {
 
 const WORKER = new URL('./type-store.worker.ts', import.meta.url);
 
-function sum(results: readonly unknown[], role: string, key: string): number {
-  let total = 0;
-  for (const x of results) {
-    const r = x as Record<string, unknown> | undefined;
-    if (r?.role === role) total += r[key] as number;
-  }
-  return total;
-}
-
 function max(results: readonly unknown[], role: string, key: string): number {
   let m = 0;
   for (const x of results) {
@@ -287,19 +278,6 @@ function max(results: readonly unknown[], role: string, key: string): number {
     if (r?.role === role) m = Math.max(m, r[key] as number);
   }
   return m;
-}
-
-function problems(results: readonly unknown[]): string {
-  const all: string[] = [];
-  for (const x of results) {
-    const r = x as { problems?: string[] } | undefined;
-    if (r?.problems) all.push(...r.problems);
-  }
-  return all.length === 0 ? '' : ` — first problems: ${all.slice(0, 4).join(' | ')}`;
-}
-
-function ok(name: string, pass: boolean, detail: string): StressCheck {
-  return { name, ok: pass, detail };
 }
 
 function reattach(state: TypeStoreState): void {

@@ -10,7 +10,7 @@ import { runStressWorker, type StressWorkerContext } from '@ft/harness';
 import { qsbrQuiescentState } from '@ft/qsbr';
 import { decref, getRefcount, OB_MUTEX_OFFSET, OB_TYPE_OFFSET } from '@ft/refcount';
 import { typeDictStoreSeams } from '../../src/generic-attr.js';
-import { errFetch, formatError, intAsNumber, intCheckExact, objectGetAttr, objectSetAttr, StaticType, typeLookupRef, typeVersionTag, type ObThread } from '../../src/index.js';
+import { intAsNumber, objectGetAttr, objectSetAttr, StaticType, typeLookupRef, typeVersionTag, type ObThread } from '../../src/index.js';
 import { OS_TYPE_LOCK_OFFSET, TP_DICT_OFFSET } from '../../src/layout.js';
 import { check, joinRuntime, type Runtime } from '../runtime.js';
 import {
@@ -43,43 +43,12 @@ import {
   type TypeStoreParams,
 } from './type-store.scenario.js';
 import { sharedInt } from './types.scenario.js';
+import { describe, MAX_SANE_REFCOUNT, note, POISON_WORD, spinMicros, takeError } from './type-notes.js';
 
 type Ctx = StressWorkerContext<TypeStoreParams>;
 
-/** The type word of an object freed under `mimalloc_debug` (past the 16 protected header bytes). */
-const POISON_WORD = 0xdddddddd;
-/** Problems kept per worker for the report. */
-const MAX_PROBLEMS = 8;
-/** A reference count no value here can reach: more is garbage. */
-const MAX_SANE_REFCOUNT = 10_000;
 /** Reader lookups between two quiescent states. */
 const READER_BATCH = 64;
-
-function note(list: string[], message: string): void {
-  if (list.length < MAX_PROBLEMS) list.push(message);
-}
-
-/** Busy-waits `us` microseconds (a pause that keeps the worker runnable). */
-function spinMicros(us: number): void {
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end) {
-    // spin
-  }
-}
-
-/** What `v` is, for a problem note. SAFETY: plain reads of an object this thread holds (or one freed under it: the point is to see 0xDD). */
-function describe(t: ObThread, v: number): string {
-  const type = t.u32[(v + OB_TYPE_OFFSET) >>> 2]!;
-  if (type === POISON_WORD) return `0x${v.toString(16)} (freed: type word 0xdddddddd)`;
-  if (!intCheckExact(t, v)) return `0x${v.toString(16)} (type 0x${type.toString(16)})`;
-  return `0x${v.toString(16)} = ${intAsNumber(t, v)} (refcount ${getRefcount(t.rc, v)})`;
-}
-
-/** The pending exception as text (and cleared). */
-function takeError(t: ObThread): string {
-  const e = errFetch(t);
-  return e === null ? 'no exception' : formatError(t, e);
-}
 
 /** The dict of triple `tri`'s A. SAFETY: tp_dict is set when the class is made and never changes. */
 function dictOf(t: ObThread, ctrl: Int32Array, tri: number): number {

@@ -488,7 +488,7 @@ function teardown(state: TypesStressState): void {
   state.r.close();
 }
 
-function sum(results: readonly unknown[], role: string, key: string): number {
+export function sum(results: readonly unknown[], role: string, key: string): number {
   let total = 0;
   for (const x of results) {
     const r = x as Record<string, unknown> | undefined;
@@ -497,7 +497,7 @@ function sum(results: readonly unknown[], role: string, key: string): number {
   return total;
 }
 
-function problems(results: readonly unknown[]): string {
+export function problems(results: readonly unknown[]): string {
   const all: string[] = [];
   for (const x of results) {
     const r = x as { problems?: string[] } | undefined;
@@ -506,7 +506,7 @@ function problems(results: readonly unknown[]): string {
   return all.length === 0 ? '' : ` — first problems: ${all.slice(0, 4).join(' | ')}`;
 }
 
-function ok(name: string, pass: boolean, detail: string): StressCheck {
+export function ok(name: string, pass: boolean, detail: string): StressCheck {
   return { name, ok: pass, detail };
 }
 

@@ -15,8 +15,6 @@ import { decref, getRefcount, OB_TYPE_OFFSET } from '@ft/refcount';
 import { methodCacheSeams } from '../../src/method-cache.js';
 import {
   dictSize,
-  errFetch,
-  formatError,
   intAsNumber,
   intCheckExact,
   intFromNumber,
@@ -31,7 +29,6 @@ import {
   typeLookupRef,
   typeMro,
   typeVersionTag,
-  type ObThread,
 } from '../../src/index.js';
 import { MC_NAME_OFFSET, MC_SEQUENCE_OFFSET, MC_VALUE_OFFSET, MC_VERSION_OFFSET, TP_DICTOFFSET_OFFSET } from '../../src/layout.js';
 import { check, joinRuntime, type Runtime } from '../runtime.js';
@@ -98,23 +95,14 @@ import {
   type SwapReaderResult,
   type TypesStressParams,
 } from './types.scenario.js';
+import { describe, MAX_SANE_REFCOUNT, note, POISON_WORD, spinMicros, takeError } from './type-notes.js';
 
 type Ctx = StressWorkerContext<TypesStressParams>;
 
-/** The type word of an object freed under `mimalloc_debug` (past the 16 protected header bytes). */
-const POISON_WORD = 0xdddddddd;
-/** Problems kept per worker for the report. */
-const MAX_PROBLEMS = 8;
-/** A reference count no value here can reach: more is garbage. */
-const MAX_SANE_REFCOUNT = 10_000;
 /** Samples of entry E per sequence read. */
 const PROBE_SAMPLES = 32;
 /** Barrier spins before sleeping (a few microseconds each). */
 const BARRIER_SPINS = 20_000;
-
-function note(list: string[], message: string): void {
-  if (list.length < MAX_PROBLEMS) list.push(message);
-}
 
 /**
  * Waits until `ctrl[index] >= value`; false past `deadline`. Throws when
@@ -138,14 +126,6 @@ function store(ctrl: Int32Array, index: number, value: number): void {
   Atomics.notify(ctrl, index);
 }
 
-/** Busy-waits `us` microseconds (a pause that keeps the worker runnable). */
-function spinMicros(us: number): void {
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end) {
-    // spin
-  }
-}
-
 /** Where `delay` leaves its work, so that the loop is not optimized away. */
 let sink = 0;
 
@@ -154,20 +134,6 @@ function delay(steps: number): void {
   let s = sink;
   for (let j = 0; j < steps; j++) s = (s + j * 7) | 0;
   sink = s;
-}
-
-/** What `v` is, for a problem note. SAFETY: plain reads of an object this thread holds (or one freed under it: the point is to see 0xDD). */
-function describe(t: ObThread, v: number): string {
-  const type = t.u32[(v + OB_TYPE_OFFSET) >>> 2]!;
-  if (type === POISON_WORD) return `0x${v.toString(16)} (freed: type word 0xdddddddd)`;
-  if (!intCheckExact(t, v)) return `0x${v.toString(16)} (type 0x${type.toString(16)})`;
-  return `0x${v.toString(16)} = ${intAsNumber(t, v)} (refcount ${getRefcount(t.rc, v)})`;
-}
-
-/** The pending exception as text (and cleared). */
-function takeError(t: ObThread): string {
-  const e = errFetch(t);
-  return e === null ? 'no exception' : formatError(t, e);
 }
 
 // --- scenario 1: the method cache ---------------------------------------------------------------------
